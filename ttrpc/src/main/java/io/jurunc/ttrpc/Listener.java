@@ -1,0 +1,65 @@
+package io.jurunc.ttrpc;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Path;
+
+/**
+ * A source of accepted {@link Connection}s for {@link TtrpcServer#serve(Listener)}.
+ *
+ * <p>{@link #close()} must make a blocked {@link #accept()} fail. Implement this for transports the JDK
+ * lacks (e.g. vsock through FFM).
+ */
+public interface Listener extends Closeable {
+    /** Blocks until a client connects. Fails with an {@link IOException} once the listener is closed. */
+    Connection accept() throws IOException;
+
+    /** The bound address (for TCP port 0, the port actually chosen). */
+    SocketAddress localAddress();
+
+    /**
+     * Binds a unix socket at {@code path}. The socket file is removed when the listener closes. Fails if
+     * the path exists (remove a stale socket first, or check whether another server still owns it).
+     */
+    static Listener unix(Path path) throws IOException {
+        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.bind(UnixDomainSocketAddress.of(path));
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        return new SocketListener(ch, path);
+    }
+
+    /** Binds a TCP socket; use port 0 for an ephemeral port. */
+    static Listener tcp(InetSocketAddress address) throws IOException {
+        ServerSocketChannel ch = ServerSocketChannel.open();
+        try {
+            ch.bind(address);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        return new SocketListener(ch, null);
+    }
+
+    /** Binds a unix or TCP address; vsock needs an FFM-based {@link Listener} supplied by the caller. */
+    static Listener bind(TtrpcAddress address) throws IOException {
+        return switch (address) {
+            case TtrpcAddress.Unix u -> unix(u.path());
+            case TtrpcAddress.Tcp t -> tcp(new InetSocketAddress(t.host(), t.port()));
+            case TtrpcAddress.Vsock v -> throw new UnsupportedTransportException(v);
+        };
+    }
+
+    /** Wraps an already-bound server socket channel (e.g. one inherited from a parent process). */
+    static Listener of(ServerSocketChannel channel) {
+        return new SocketListener(channel, null);
+    }
+}

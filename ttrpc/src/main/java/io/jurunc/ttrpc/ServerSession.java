@@ -1,0 +1,196 @@
+package io.jurunc.ttrpc;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.jurunc.ttrpc.proto.Request;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.ClosedChannelException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Serves one connection: reads frames in its own thread, runs each request's handler on a virtual thread
+ * and writes responses through the connection's {@link FrameWriter}. Protocol errors are answered with a
+ * status on the offending stream and the connection is kept, as containerd/ttrpc does; only I/O errors and
+ * end of stream end the session.
+ */
+final class ServerSession implements Runnable {
+    private static final System.Logger LOG = System.getLogger(ServerSession.class.getName());
+
+    private final ServiceTable services;
+    private final Connection connection;
+    private final ServerConnection info;
+    private final FrameReader reader;
+    private final FrameWriter writer;
+    private final Consumer<ServerSession> onEnd;
+    private final Set<Integer> activeStreams = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean closing;
+    /** Last request stream id seen (unsigned); only touched by the reader thread. */
+    private long lastStreamId;
+
+    ServerSession(ServiceTable services, int maxMessageLength, Connection connection, ServerConnection info,
+                  Consumer<ServerSession> onEnd) {
+        this.services = services;
+        this.connection = connection;
+        this.info = info;
+        this.reader = new FrameReader(connection, maxMessageLength);
+        this.writer = new FrameWriter(connection, maxMessageLength);
+        this.onEnd = onEnd;
+    }
+
+    ServerConnection info() {
+        return info;
+    }
+
+    boolean idle() {
+        return inFlight.get() == 0;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                Inbound in = reader.next();
+                switch (in) {
+                    case EndOfStream e -> {
+                        return;
+                    }
+                    case OversizedFrame o -> sendStatus(o.header().streamId(), o.toException());
+                    case Frame f -> dispatch(f);
+                }
+            }
+        } catch (ClosedChannelException e) {
+            LOG.log(Level.DEBUG, "ttrpc: connection {0} closed", info.id());
+        } catch (IOException e) {
+            if (!closing) {
+                LOG.log(Level.DEBUG, "ttrpc: connection " + info.id() + " (" + info.peer() + ") failed", e);
+            }
+        } finally {
+            close();
+        }
+    }
+
+    private void dispatch(Frame frame) throws IOException {
+        int streamId = frame.streamId();
+        if ((streamId & 1) != 1) {
+            sendStatus(streamId, new TtrpcException(StatusCode.INVALID_ARGUMENT,
+                    "StreamID must be odd for client initiated streams"));
+            return;
+        }
+        var type = MessageType.fromCode(frame.type());
+        if (type.isEmpty()) {
+            // containerd/ttrpc ignores unknown message types for forward compatibility.
+            LOG.log(Level.DEBUG, "ttrpc: ignoring frame of unknown type {0} on stream {1}", frame.type(), streamId);
+            return;
+        }
+        switch (type.get()) {
+            case REQUEST -> request(frame);
+            case DATA -> {
+                if (!activeStreams.contains(streamId)) {
+                    sendStatus(streamId, new TtrpcException(StatusCode.INVALID_ARGUMENT,
+                            "StreamID is no longer active"));
+                }
+                // Unary methods only: data for a stream being served is ignored.
+            }
+            case RESPONSE -> LOG.log(Level.DEBUG, "ttrpc: ignoring response frame from client on stream {0}",
+                    streamId);
+        }
+    }
+
+    private void request(Frame frame) throws IOException {
+        int streamId = frame.streamId();
+        long unsignedId = Integer.toUnsignedLong(streamId);
+        if (unsignedId <= lastStreamId) {
+            sendStatus(streamId, new TtrpcException(StatusCode.INVALID_ARGUMENT,
+                    "StreamID cannot be re-used and must increment"));
+            return;
+        }
+        lastStreamId = unsignedId;
+        Request request;
+        try {
+            request = Request.parseFrom(frame.payload());
+        } catch (InvalidProtocolBufferException e) {
+            sendStatus(streamId, new TtrpcException(StatusCode.INVALID_ARGUMENT,
+                    "unmarshal request error: " + e.getMessage()));
+            return;
+        }
+        UnaryHandler handler;
+        try {
+            handler = services.resolve(request.getService(), request.getMethod());
+        } catch (TtrpcException e) {
+            sendStatus(streamId, e);
+            return;
+        }
+        CallContext context = new CallContext(request.getService(), request.getMethod(),
+                Metadata.fromKeyValues(request.getMetadataList()), Envelopes.timeout(request),
+                System.nanoTime(), info);
+        inFlight.incrementAndGet();
+        activeStreams.add(streamId);
+        Thread.ofVirtual().name("ttrpc-call-" + info.id() + "-" + unsignedId).start(() -> {
+            try {
+                respond(streamId, invoke(handler, request, context));
+            } finally {
+                activeStreams.remove(streamId);
+                inFlight.decrementAndGet();
+            }
+        });
+    }
+
+    private static byte[] invoke(UnaryHandler handler, Request request, CallContext context) {
+        try {
+            byte[] result = handler.handle(request.getPayload().toByteArray(), context);
+            if (result == null) {
+                return Envelopes.error(StatusCode.INTERNAL, "ttrpc: marshal called with nil");
+            }
+            return Envelopes.ok(result);
+        } catch (TtrpcException e) {
+            return Envelopes.error(e.code(), e.statusMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "ttrpc: handler " + context.service() + "/" + context.method() + " failed", e);
+            return Envelopes.error(StatusCode.UNKNOWN, String.valueOf(e.getMessage()));
+        }
+    }
+
+    private void respond(int streamId, byte[] response) {
+        try {
+            try {
+                writer.write(new Frame(streamId, MessageType.RESPONSE, response));
+            } catch (MessageTooLargeException e) {
+                writer.write(new Frame(streamId, MessageType.RESPONSE, Envelopes.error(e.code(), e.statusMessage())));
+            }
+        } catch (IOException | TtrpcException e) {
+            if (!closing) {
+                LOG.log(Level.DEBUG, "ttrpc: cannot answer stream " + Integer.toUnsignedString(streamId)
+                        + " on connection " + info.id(), e);
+            }
+        }
+    }
+
+    private void sendStatus(int streamId, TtrpcException status) throws IOException {
+        try {
+            writer.write(new Frame(streamId, MessageType.RESPONSE, Envelopes.error(status.code(), status.statusMessage())));
+        } catch (MessageTooLargeException e) {
+            throw new IllegalStateException("a status response exceeds the maximum message length", e);
+        }
+    }
+
+    /** Closes the connection (unblocking the reader), fires close listeners and deregisters, once. */
+    void close() {
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+        }
+        try {
+            connection.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "ttrpc: closing connection " + info.id(), e);
+        }
+        info.fireClosed();
+        onEnd.accept(this);
+    }
+}

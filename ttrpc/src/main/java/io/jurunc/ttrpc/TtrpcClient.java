@@ -1,0 +1,288 @@
+package io.jurunc.ttrpc;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import io.jurunc.ttrpc.proto.Response;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A ttrpc client on one connection. Thread-safe: concurrent calls are multiplexed on odd stream ids and
+ * matched to their responses by a reader thread.
+ *
+ * <pre>{@code
+ * try (TtrpcClient client = TtrpcClient.connect("unix:///run/containerd/containerd.sock.ttrpc")) {
+ *     Empty r = client.call("containerd.services.events.ttrpc.v1.Events", "Forward", request,
+ *             Empty.parser(), CallOptions.timeout(Duration.ofSeconds(5)));
+ * }
+ * }</pre>
+ */
+public final class TtrpcClient implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(TtrpcClient.class.getName());
+
+    private final Connection connection;
+    private final FrameReader reader;
+    private final FrameWriter writer;
+    private final Map<Integer, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+    private final Object sendLock = new Object();
+    private final List<Runnable> closeListeners = new ArrayList<>();
+    /** Next stream id; guarded by sendLock so ids reach the wire in increasing order. */
+    private int nextStreamId = 1;
+    private TtrpcConnectionException closedBy;
+
+    private TtrpcClient(Connection connection, int maxMessageLength) {
+        this.connection = connection;
+        this.reader = new FrameReader(connection, maxMessageLength);
+        this.writer = new FrameWriter(connection, maxMessageLength);
+        Thread.ofVirtual().name("ttrpc-client-" + connection.description()).start(this::readLoop);
+    }
+
+    /** Connects to {@code unix:///path}, a bare socket path, or {@code tcp://host:port}. */
+    public static TtrpcClient connect(String address) throws IOException {
+        return connect(TtrpcAddress.parse(address));
+    }
+
+    public static TtrpcClient connect(TtrpcAddress address) throws IOException {
+        return connect(address, MessageLimits.DEFAULT_MAX_MESSAGE_LENGTH);
+    }
+
+    public static TtrpcClient connect(TtrpcAddress address, int maxMessageLength) throws IOException {
+        SocketChannel channel = switch (address) {
+            case TtrpcAddress.Unix u -> SocketChannel.open(UnixDomainSocketAddress.of(u.path()));
+            case TtrpcAddress.Tcp t -> {
+                SocketChannel ch = SocketChannel.open(new InetSocketAddress(t.host(), t.port()));
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                yield ch;
+            }
+            case TtrpcAddress.Vsock v -> throw new UnsupportedTransportException(v);
+        };
+        return new TtrpcClient(Connection.of(channel), maxMessageLength);
+    }
+
+    /** A client over an already-connected connection (e.g. vsock opened through FFM). */
+    public static TtrpcClient over(Connection connection) {
+        return over(connection, MessageLimits.DEFAULT_MAX_MESSAGE_LENGTH);
+    }
+
+    public static TtrpcClient over(Connection connection, int maxMessageLength) {
+        return new TtrpcClient(Objects.requireNonNull(connection, "connection"), maxMessageLength);
+    }
+
+    /** Calls {@code service}/{@code method} with a protobuf request and parses the response. */
+    public <R> R call(String service, String method, MessageLite request, Parser<R> responseParser)
+            throws TtrpcException {
+        return call(service, method, request, responseParser, CallOptions.none());
+    }
+
+    public <R> R call(String service, String method, MessageLite request, Parser<R> responseParser,
+                      CallOptions options) throws TtrpcException {
+        byte[] payload = call(service, method, request.toByteArray(), options);
+        try {
+            return responseParser.parseFrom(payload);
+        } catch (InvalidProtocolBufferException e) {
+            throw new TtrpcException(StatusCode.INTERNAL,
+                    "cannot parse the response of " + service + "/" + method + ": " + e.getMessage(), e);
+        }
+    }
+
+    public byte[] call(String service, String method, byte[] payload) throws TtrpcException {
+        return call(service, method, payload, CallOptions.none());
+    }
+
+    /**
+     * Sends a request and waits for its response payload.
+     *
+     * @throws TtrpcStatusException     the server answered with a non-OK status
+     * @throws TtrpcTimeoutException    no answer within {@link CallOptions#timeout()}
+     * @throws TtrpcConnectionException the connection is or became closed
+     * @throws MessageTooLargeException the request or response exceeds the maximum message length
+     */
+    public byte[] call(String service, String method, byte[] payload, CallOptions options) throws TtrpcException {
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(options, "options");
+        byte[] request = Envelopes.request(service, method, payload, options);
+        writer.checkLength(request.length);
+        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        int streamId;
+        synchronized (sendLock) {
+            synchronized (this) {
+                if (closedBy != null) {
+                    throw new TtrpcConnectionException(closedBy.statusMessage());
+                }
+            }
+            streamId = nextStreamId;
+            nextStreamId += 2;
+            pending.put(streamId, answer);
+            try {
+                writer.write(new Frame(streamId, MessageType.REQUEST, request));
+            } catch (IOException e) {
+                pending.remove(streamId);
+                TtrpcConnectionException failure = new TtrpcConnectionException(
+                        "cannot send " + service + "/" + method + " to " + connection.description() + ": " + e, e);
+                closeWith(failure);
+                throw failure;
+            }
+        }
+        byte[] responseBytes = await(answer, streamId, service, method, options);
+        return unwrap(responseBytes, service, method);
+    }
+
+    private byte[] await(CompletableFuture<byte[]> answer, int streamId, String service, String method,
+                         CallOptions options) throws TtrpcException {
+        try {
+            if (options.timeout().isPresent()) {
+                return answer.get(options.timeout().get().toNanos(), TimeUnit.NANOSECONDS);
+            }
+            return answer.get();
+        } catch (TimeoutException e) {
+            pending.remove(streamId);
+            throw new TtrpcTimeoutException(service, method, options.timeout().orElse(Duration.ZERO));
+        } catch (InterruptedException e) {
+            pending.remove(streamId);
+            Thread.currentThread().interrupt();
+            throw new TtrpcException(StatusCode.CANCELLED, service + "/" + method + " interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TtrpcException t) {
+                throw rethrowable(t);
+            }
+            throw new TtrpcException(StatusCode.INTERNAL, "unexpected failure: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** A fresh exception of the same kind, so the caller's stack trace shows the call site. */
+    private static TtrpcException rethrowable(TtrpcException t) {
+        return switch (t) {
+            case TtrpcConnectionException c -> new TtrpcConnectionException(c.statusMessage(), c);
+            case MessageTooLargeException m -> m;
+            default -> t;
+        };
+    }
+
+    private static byte[] unwrap(byte[] responseBytes, String service, String method) throws TtrpcException {
+        Response response;
+        try {
+            response = Response.parseFrom(responseBytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new TtrpcException(StatusCode.INTERNAL,
+                    "malformed ttrpc response to " + service + "/" + method + ": " + e.getMessage(), e);
+        }
+        if (response.hasStatus() && response.getStatus().getCode() != StatusCode.OK.value()) {
+            var status = response.getStatus();
+            List<Any> details = status.getDetailsList();
+            throw new TtrpcStatusException(StatusCode.fromValue(status.getCode()), status.getMessage(), details);
+        }
+        return response.getPayload().toByteArray();
+    }
+
+    private void readLoop() {
+        TtrpcConnectionException failure;
+        try {
+            while (true) {
+                Inbound in = reader.next();
+                switch (in) {
+                    case EndOfStream e -> throw new TtrpcConnectionException(
+                            "connection to " + connection.description() + " closed by the server");
+                    case OversizedFrame o -> complete(o.header().streamId(), null, o.toException());
+                    case Frame f -> {
+                        if (f.type() == MessageType.RESPONSE.code()) {
+                            complete(f.streamId(), f.payload(), null);
+                        } else {
+                            LOG.log(Level.DEBUG, "ttrpc client: ignoring frame type {0} on stream {1}",
+                                    f.type(), f.streamId());
+                        }
+                    }
+                }
+            }
+        } catch (TtrpcConnectionException e) {
+            failure = e;
+        } catch (IOException e) {
+            failure = new TtrpcConnectionException("connection to " + connection.description() + " lost: " + e, e);
+        }
+        closeWith(failure);
+    }
+
+    private void complete(int streamId, byte[] payload, TtrpcException error) {
+        CompletableFuture<byte[]> answer = pending.remove(streamId);
+        if (answer == null) {
+            LOG.log(Level.DEBUG, "ttrpc client: response for unknown or abandoned stream {0}",
+                    Integer.toUnsignedString(streamId));
+            return;
+        }
+        if (error != null) {
+            answer.completeExceptionally(error);
+        } else {
+            answer.complete(payload);
+        }
+    }
+
+    /**
+     * Runs {@code listener} once when the client closes or its connection is lost (immediately if that
+     * already happened). Useful to reconnect.
+     */
+    public void onClose(Runnable listener) {
+        synchronized (this) {
+            if (closedBy == null) {
+                closeListeners.add(listener);
+                return;
+            }
+        }
+        listener.run();
+    }
+
+    public synchronized boolean isOpen() {
+        return closedBy == null;
+    }
+
+    /** Closes the connection; pending calls fail with {@link TtrpcConnectionException}. */
+    @Override
+    public void close() {
+        closeWith(new TtrpcConnectionException("ttrpc client closed"));
+    }
+
+    private void closeWith(TtrpcConnectionException reason) {
+        List<Runnable> listeners;
+        synchronized (this) {
+            if (closedBy != null) {
+                return;
+            }
+            closedBy = reason;
+            listeners = List.copyOf(closeListeners);
+            closeListeners.clear();
+        }
+        try {
+            connection.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "ttrpc client: closing " + connection.description(), e);
+        }
+        for (Integer id : List.copyOf(pending.keySet())) {
+            CompletableFuture<byte[]> answer = pending.remove(id);
+            if (answer != null) {
+                answer.completeExceptionally(reason);
+            }
+        }
+        for (Runnable listener : listeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "ttrpc client: close listener failed", e);
+            }
+        }
+    }
+}
