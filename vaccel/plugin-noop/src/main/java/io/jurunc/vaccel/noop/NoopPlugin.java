@@ -1,0 +1,122 @@
+package io.jurunc.vaccel.noop;
+
+import io.jurunc.vaccel.Arg;
+import io.jurunc.vaccel.ExecCall;
+import io.jurunc.vaccel.ImageResult;
+import io.jurunc.vaccel.ModelRun;
+import io.jurunc.vaccel.OpType;
+import io.jurunc.vaccel.PluginType;
+import io.jurunc.vaccel.Resource;
+import io.jurunc.vaccel.Session;
+import io.jurunc.vaccel.Sgemm;
+import io.jurunc.vaccel.Tensor;
+import io.jurunc.vaccel.Vaccel;
+import io.jurunc.vaccel.VaccelLog;
+import io.jurunc.vaccel.spi.Plugin;
+import io.jurunc.vaccel.spi.PluginContext;
+import io.jurunc.vaccel.spi.PluginInfo;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * vAccel's debug plugin: logs every op with its arguments ({@code [noop] ...} at DEBUG) and returns
+ * vAccel's dummy answers. exec copies its single input to its single output when the sizes match
+ * (a multiple of sizeof(int)); a model run echoes input tensors as outputs.
+ */
+public final class NoopPlugin implements Plugin {
+    public static final String DUMMY_TAGS = "This is a dummy classification tag!";
+    public static final String DUMMY_IMGNAME = "This is a dummy imgname!";
+    private static final PluginInfo INFO = new PluginInfo("noop", "0.1.0", Vaccel.VERSION, PluginType.DEBUG, false);
+    private static final Set<OpType> OPS = EnumSet.of(OpType.NOOP, OpType.EXEC, OpType.EXEC_WITH_RESOURCE,
+        OpType.IMAGE_CLASSIFY, OpType.IMAGE_DETECT, OpType.IMAGE_SEGMENT, OpType.IMAGE_POSE, OpType.IMAGE_DEPTH,
+        OpType.BLAS_SGEMM, OpType.TF_MODEL_LOAD, OpType.TF_MODEL_UNLOAD, OpType.TF_MODEL_RUN);
+
+    private volatile VaccelLog log;
+
+    @Override
+    public PluginInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public Set<OpType> ops() {
+        return OPS;
+    }
+
+    @Override
+    public void init(PluginContext context) {
+        log = context.log();
+    }
+
+    private void debug(String s) {
+        VaccelLog l = log;
+        if (l != null) {
+            l.debug(() -> "[noop] " + s);
+        }
+    }
+
+    @Override
+    public void noop(Session session) {
+        debug("Calling no-op for session " + session.id());
+    }
+
+    @Override
+    public void exec(Session session, ExecCall call) {
+        debug("Calling exec for session " + session.id() + ": library " + call.library() + " symbol " + call.symbol()
+            + " nr_read " + call.read().size() + " nr_write " + call.write().size());
+        echo(call);
+    }
+
+    @Override
+    public void execWithResource(Session session, Resource library, ExecCall call) {
+        debug("Calling exec_with_resource for session " + session.id() + ": " + library + " symbol " + call.symbol()
+            + " nr_read " + call.read().size() + " nr_write " + call.write().size());
+        echo(call);
+    }
+
+    private static void echo(ExecCall call) {
+        if (call.read().isEmpty() || call.write().size() != 1) {
+            return;
+        }
+        Arg in = call.read().getFirst();
+        Arg out = call.write().getFirst();
+        if (in.size() == out.size() && in.size() % Integer.BYTES == 0) {
+            out.fill(in.buffer());
+        }
+    }
+
+    @Override
+    public ImageResult image(Session session, OpType op, byte[] image, Resource model) {
+        debug("Calling " + op.label() + " for session " + session.id() + ": image " + image.length + " bytes"
+            + (model == null ? "" : ", model " + model.blobs().getLast().name()));
+        return new ImageResult(op == OpType.IMAGE_CLASSIFY ? DUMMY_TAGS : "", DUMMY_IMGNAME);
+    }
+
+    @Override
+    public void sgemm(Session session, Sgemm call) {
+        debug("Calling sgemm for session " + session.id() + ": m " + call.m() + " n " + call.n() + " k " + call.k());
+    }
+
+    @Override
+    public void modelLoad(Session session, Resource model) {
+        debug("Calling model load for session " + session.id() + ": " + model);
+    }
+
+    @Override
+    public void modelUnload(Session session, Resource model) {
+        debug("Calling model unload for session " + session.id() + ": " + model);
+    }
+
+    @Override
+    public List<Tensor> modelRun(Session session, ModelRun run) {
+        debug("Calling model run for session " + session.id() + ": " + run.inTensors().size() + " inputs");
+        int outs = run.outNodes().isEmpty() ? run.inTensors().size() : run.outNodes().size();
+        List<Tensor> out = new ArrayList<>();
+        for (int i = 0; i < outs; i++) {
+            out.add(run.inTensors().get(Math.min(i, run.inTensors().size() - 1)));
+        }
+        return out;
+    }
+}
