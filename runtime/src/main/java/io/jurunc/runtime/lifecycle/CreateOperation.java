@@ -1,0 +1,260 @@
+package io.jurunc.runtime.lifecycle;
+
+import io.jurunc.oci.Spec;
+import io.jurunc.runtime.JuruncException;
+import io.jurunc.runtime.host.Spawned;
+import io.jurunc.runtime.metadata.GuestPath;
+import io.jurunc.runtime.metadata.MetadataException;
+import io.jurunc.runtime.metadata.UnikernelMetadata;
+import io.jurunc.runtime.ports.GuestPacker;
+import io.jurunc.runtime.ports.VmPlanner.GuestResources;
+import io.jurunc.runtime.state.ContainerId;
+import io.jurunc.runtime.state.ContainerRecord;
+import io.jurunc.runtime.state.ContainerStatus;
+import io.jurunc.runtime.state.StateException;
+import io.jurunc.runtime.timestamps.FileTimestamps;
+import io.jurunc.runtime.vm.Accel;
+import io.jurunc.runtime.vm.BlockDevice;
+import io.jurunc.runtime.vm.GuestNet;
+import io.jurunc.runtime.vm.GuestType;
+import io.jurunc.runtime.vm.KernelProfile;
+import io.jurunc.runtime.vm.MonitorInvocation;
+import io.jurunc.runtime.vm.VmSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code create}: validates the bundle, sets up the network and the guest image, plans the monitor
+ * and leaves a waiter process (the future monitor) whose pid goes to the pid file. On any failure
+ * everything made so far is undone: no tap, state directory or process is left behind.
+ */
+public final class CreateOperation {
+  private final RuntimeContext ctx;
+
+  public CreateOperation(RuntimeContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** The created container: its record, and the process handle when this JVM spawned it. */
+  public record Created(ContainerRecord record, Optional<Process> process) {}
+
+  public Created run(CreateRequest req) throws JuruncException {
+    ContainerId id = parseId(req.id());
+    Bundle bundle = req.bundle();
+    UnikernelMetadata md = bundle.metadata()
+        .orElseThrow(() -> new InvalidBundleException("bundle " + bundle.dir() + " is not a unikernel bundle"));
+    ctx.timestamps().mark(id.value(), "create.invoked");
+    ctx.planner().checkPair(md.guest(), md.monitor());
+    Spec spec = bundle.spec();
+
+    Path dir = ctx.store().createDir(id);
+    Optional<Path> netns = netnsPath(spec);
+    ContainerRecord record = new ContainerRecord(spec.ociVersion(), id.value(), bundle.dir().toString(), 0, 0,
+        ContainerStatus.CREATING, Instant.now().toString(), annotations(bundle, md),
+        netns.map(Path::toString).orElse(null), null, null, List.of(), List.of());
+    ctx.store().save(record);
+    boolean netUp = false;
+    Optional<Process> spawnedProcess = Optional.empty();
+    try {
+      Path monitorBinary = ctx.planner().monitorBinary(md.monitor());
+      Accel accel = ctx.planner().accel(md.monitor());
+      GuestResources res = resources(spec, md);
+      List<String> args = guestArgs(spec, md);
+      ctx.timestamps().mark(id.value(), "create.validated");
+
+      Optional<GuestNet> net = Optional.empty();
+      if (netns.isPresent()) {
+        net = ctx.network().setup(netns.get(), id.value());
+        netUp = true;
+        record = withTap(record, net.map(GuestNet::tapName).orElse(null));
+        ctx.store().save(record);
+      }
+      ctx.timestamps().mark(id.value(), "create.network");
+
+      Optional<Path> ownKernel = resolve(md.binary(), bundle.rootfs());
+      Optional<Path> ownInitrd = resolve(md.initrd(), bundle.rootfs());
+      Optional<Path> block = resolve(md.block(), bundle.rootfs());
+      Path kernel;
+      Optional<Path> initrd;
+      KernelProfile profile;
+      String hostname = spec.hostname() == null || spec.hostname().isBlank() ? id.value() : spec.hostname();
+      if (md.guest() == GuestType.LINUX && block.isEmpty()) {
+        GuestPacker.PackedGuest packed = ctx.packer().pack(bundle.rootfs(), guestProcess(spec, args, hostname),
+            ownKernel, ownInitrd, dir.resolve("initramfs.cpio"));
+        kernel = packed.kernel();
+        initrd = Optional.of(packed.initrd());
+        profile = packed.profile();
+      } else {
+        kernel = ownKernel.orElseThrow(() -> new InvalidBundleException(
+            "com.urunc.unikernel.binary: a " + md.guest().key() + " guest needs its kernel in the image"));
+        initrd = ownInitrd;
+        profile = KernelProfile.STANDARD;
+      }
+      ctx.timestamps().mark(id.value(), "create.guest_image");
+
+      List<BlockDevice> blocks = block.map(b -> List.of(new BlockDevice("rootfs", b,
+          md.blockMountPoint().orElse(null), null))).orElse(List.of());
+      VmSpec vm = new VmSpec(id.value(), md.guest(), md.monitor(), monitorBinary, kernel, initrd, blocks,
+          res.memoryBytes(), res.vcpus(), args, spec.process() == null ? List.of() : spec.process().env(), net,
+          md.version(), dir, seccomp(spec), accel, profile, Optional.empty(), hostname,
+          ctx.config().debugGuest());
+      MonitorInvocation inv = ctx.planner().plan(vm);
+      List<String> generated = new ArrayList<>();
+      for (MonitorInvocation.GeneratedFile f : inv.files()) {
+        writeFile(f.path(), f.content());
+        if (!f.path().startsWith(dir)) generated.add(f.path().toString());
+      }
+      ctx.timestamps().mark(id.value(), "create.monitor_planned");
+
+      Path fifo = dir.resolve("start.fifo");
+      ctx.host().mkfifo(fifo);
+      Optional<Path> tsFile = ctx.timestamps() instanceof FileTimestamps ft ? Optional.of(ft.file()) : Optional.empty();
+      List<String> waiter = WaiterCommand.build(fifo, netns, inv.argv(), id.value(), tsFile);
+      Spawned spawned = ctx.host().spawn(waiter, req.stdio());
+      spawnedProcess = spawned.process();
+      record = new ContainerRecord(record.ociVersion(), id.value(), record.bundle(), spawned.pid(),
+          spawned.startTime(), ContainerStatus.CREATED, record.created(), record.annotations(), record.netnsPath(),
+          record.tapName(), fifo.toString(), inv.argv(), generated);
+      ctx.store().save(record);
+      if (req.pidFile().isPresent()) {
+        writePidFile(req.pidFile().get(), spawned.pid());
+      }
+      ctx.timestamps().mark(id.value(), "create.done");
+      return new Created(record, spawnedProcess);
+    } catch (JuruncException | RuntimeException e) {
+      rollback(id, netns, netUp, spawnedProcess, record, e);
+      throw e;
+    }
+  }
+
+  private void rollback(ContainerId id, Optional<Path> netns, boolean netUp, Optional<Process> process,
+      ContainerRecord record, Exception failure) {
+    process.ifPresent(p -> {
+      p.destroyForcibly();
+      try {
+        p.waitFor();
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    if (netUp && netns.isPresent()) {
+      try {
+        ctx.network().teardown(netns.get(), id.value());
+      } catch (JuruncException | RuntimeException e) {
+        failure.addSuppressed(e);
+      }
+    }
+    for (String f : record.generatedFiles()) {
+      try {
+        Files.deleteIfExists(Path.of(f));
+      } catch (IOException e) {
+        failure.addSuppressed(e);
+      }
+    }
+    try {
+      ctx.store().remove(id);
+    } catch (StateException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  static ContainerId parseId(String id) throws InvalidBundleException {
+    try {
+      return new ContainerId(id);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidBundleException(e.getMessage());
+    }
+  }
+
+  private static ContainerRecord withTap(ContainerRecord r, String tap) {
+    return new ContainerRecord(r.ociVersion(), r.id(), r.bundle(), r.pid(), r.pidStartTime(), r.status(), r.created(),
+        r.annotations(), r.netnsPath(), tap, r.startFifo(), r.monitorArgv(), r.generatedFiles());
+  }
+
+  private static Map<String, String> annotations(Bundle b, UnikernelMetadata md) {
+    Map<String, String> m = new HashMap<>(b.spec().annotations());
+    m.putAll(md.raw());
+    return m;
+  }
+
+  static Optional<Path> netnsPath(Spec spec) {
+    if (spec.linux() == null) return Optional.empty();
+    return spec.linux().namespaces().stream()
+        .filter(n -> "network".equals(n.type()) && n.path() != null && !n.path().isBlank())
+        .map(n -> Path.of(n.path()))
+        .findFirst();
+  }
+
+  private GuestResources resources(Spec spec, UnikernelMetadata md) throws JuruncException {
+    Spec.Resources r = spec.linux() == null ? null : spec.linux().resources();
+    Long limit = r == null || r.memory() == null ? null : r.memory().limit();
+    Spec.Cpu cpu = r == null ? null : r.cpu();
+    return ctx.planner().resources(md.monitor(), limit, cpu == null ? null : cpu.quota(),
+        cpu == null ? null : cpu.period(), cpu == null ? null : cpu.cpus());
+  }
+
+  private static List<String> guestArgs(Spec spec, UnikernelMetadata md) throws InvalidBundleException {
+    List<String> args = spec.process() == null ? List.of() : spec.process().args();
+    if (args.isEmpty() && md.cmdline().isPresent()) {
+      args = Arrays.stream(md.cmdline().get().trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+    }
+    if (args.isEmpty() && md.guest() == GuestType.LINUX) {
+      throw new InvalidBundleException("process.args is empty and com.urunc.unikernel.cmdline is not set: "
+          + "the guest has nothing to run; give the image a CMD or ENTRYPOINT");
+    }
+    return args;
+  }
+
+  private static GuestPacker.Process guestProcess(Spec spec, List<String> args, String hostname) {
+    Spec.Process p = spec.process();
+    Spec.User u = p == null ? null : p.user();
+    return new GuestPacker.Process(args, p == null ? List.of() : p.env(),
+        p == null || p.cwd() == null || p.cwd().isEmpty() ? "/" : p.cwd(),
+        u == null ? 0 : u.uidOrRoot(), u == null ? 0 : u.gidOrRoot(),
+        u == null ? List.of() : u.additionalGids(), hostname);
+  }
+
+  private static boolean seccomp(Spec spec) {
+    return spec.linux() != null && spec.linux().seccomp() != null && !spec.linux().seccomp().isNull();
+  }
+
+  private static Optional<Path> resolve(Optional<GuestPath> p, Path rootfs) throws InvalidBundleException {
+    if (p.isEmpty()) return Optional.empty();
+    try {
+      return Optional.of(p.get().resolveIn(rootfs));
+    } catch (MetadataException e) {
+      throw new InvalidBundleException(e.getMessage(), e);
+    }
+  }
+
+  private static void writeFile(Path path, String content) throws SandboxException {
+    try {
+      Files.createDirectories(path.getParent());
+      Files.writeString(path, content);
+    } catch (IOException e) {
+      throw new SandboxException("cannot write " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes the pid atomically, as runc does (temp file in the same directory, then rename). */
+  static void writePidFile(Path pidFile, long pid) throws SandboxException {
+    Path abs = pidFile.toAbsolutePath();
+    Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
+    try {
+      Files.writeString(tmp, Long.toString(pid));
+      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new SandboxException("cannot write pid file " + abs + ": " + e.getMessage(), e);
+    }
+  }
+
+}

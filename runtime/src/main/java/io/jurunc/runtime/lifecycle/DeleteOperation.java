@@ -1,0 +1,67 @@
+package io.jurunc.runtime.lifecycle;
+
+import io.jurunc.runtime.JuruncException;
+import io.jurunc.runtime.state.ContainerId;
+import io.jurunc.runtime.state.ContainerRecord;
+import io.jurunc.runtime.state.ContainerStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code delete}: removes the tap and tc rules, generated files and the state directory. A running
+ * container is refused unless {@code --force}, which kills it first (as runc). A created one is
+ * deleted like runc does: its waiting process is killed.
+ */
+public final class DeleteOperation {
+  private static final int SIGKILL = 9;
+  private final RuntimeContext ctx;
+
+  public DeleteOperation(RuntimeContext ctx) {
+    this.ctx = ctx;
+  }
+
+  public void run(String id, boolean force) throws JuruncException {
+    ContainerId cid = CreateOperation.parseId(id);
+    ContainerRecord r = ctx.store().load(cid);
+    ContainerStatus status = StatusResolver.resolve(r, ctx.host());
+    if (!force && !status.canDeleteWithoutForce()) {
+      throw new ContainerStateException("cannot delete container '" + id + "': it is running; "
+          + "stop it with 'kill' first or use 'delete --force'");
+    }
+    if (status == ContainerStatus.CREATED || status == ContainerStatus.RUNNING) {
+      ctx.host().signal(r.pid(), SIGKILL);
+      awaitExit(r);
+    }
+    JuruncException failure = null;
+    if (r.netnsPath() != null && r.tapName() != null) {
+      try {
+        ctx.network().teardown(Path.of(r.netnsPath()), id);
+      } catch (JuruncException e) {
+        failure = e;
+      }
+    }
+    for (String f : r.generatedFiles()) {
+      try {
+        Files.deleteIfExists(Path.of(f));
+      } catch (IOException e) {
+        ctx.log().accept("cannot remove " + f + ": " + e.getMessage());
+      }
+    }
+    ctx.store().remove(cid);
+    if (failure != null) throw failure;
+  }
+
+  /** Waits until the process is gone or a zombie (its reaper is the shim), at most 2 s. */
+  private void awaitExit(ContainerRecord r) {
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (System.nanoTime() < deadline && StatusResolver.alive(r, ctx.host())) {
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}

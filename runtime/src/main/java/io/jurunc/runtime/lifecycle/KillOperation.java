@@ -1,0 +1,31 @@
+package io.jurunc.runtime.lifecycle;
+
+import io.jurunc.runtime.JuruncException;
+import io.jurunc.runtime.state.ContainerRecord;
+import io.jurunc.runtime.state.ContainerStatus;
+
+/**
+ * {@code kill}: SIGTERM and SIGKILL stop the VM (the monitor exits on both); any other signal is
+ * forwarded to the monitor process, as urunc does since PR #612.
+ */
+public final class KillOperation {
+  private final RuntimeContext ctx;
+
+  public KillOperation(RuntimeContext ctx) {
+    this.ctx = ctx;
+  }
+
+  public void run(String id, int signal, boolean all) throws JuruncException {
+    if (signal <= 0 || signal > 64) {
+      throw new ContainerStateException("invalid signal " + signal);
+    }
+    ContainerRecord r = Containers.load(ctx, id);
+    ContainerStatus status = StatusResolver.resolve(r, ctx.host());
+    if (!status.canKill()) {
+      throw new ContainerStateException("container '" + id + "' is not running (" + status.ociName() + ")");
+    }
+    if (!ctx.host().signal(r.pid(), signal)) {
+      throw new ContainerStateException("container '" + id + "' is not running (process " + r.pid() + " is gone)");
+    }
+  }
+}

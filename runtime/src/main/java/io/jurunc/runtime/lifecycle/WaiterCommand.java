@@ -1,0 +1,47 @@
+package io.jurunc.runtime.lifecycle;
+
+import io.jurunc.runtime.timestamps.FileTimestamps;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The process {@code create} leaves behind. It enters (or creates) the container's namespaces,
+ * blocks on a FIFO until {@code start}, then execs the monitor, so that the pid containerd
+ * waits on is the monitor's. Every step is an exec without fork: setsid (not a group leader),
+ * unshare/nsenter (no pid namespace), sh's exec.
+ */
+final class WaiterCommand {
+  /** Appears in the waiter's cmdline and never in the monitor's: tells created from running. */
+  static final String MARKER = "jurunc-waiter";
+
+  private WaiterCommand() {}
+
+  static List<String> build(Path fifo, Optional<Path> netns, List<String> monitorArgv,
+      String containerId, Optional<Path> timestampsFile) {
+    List<String> argv = new ArrayList<>();
+    argv.add("setsid");
+    argv.add("unshare");
+    argv.add("--ipc");
+    argv.add("--uts");
+    if (netns.isEmpty()) {
+      argv.add("--net");
+    }
+    if (netns.isPresent()) {
+      argv.add("nsenter");
+      argv.add("--net=" + netns.get());
+      argv.add("--");
+    }
+    StringBuilder script = new StringBuilder(": " + MARKER + "; read _ < \"$0\" || exit 1; ");
+    timestampsFile.ifPresent(f ->
+        script.append(FileTimestamps.shellRecord(containerId, "monitor.exec", f)).append("; "));
+    script.append("exec \"$@\"");
+    argv.add("/bin/sh");
+    argv.add("-c");
+    argv.add(script.toString());
+    argv.add(fifo.toString());
+    argv.addAll(monitorArgv);
+    return argv;
+  }
+}

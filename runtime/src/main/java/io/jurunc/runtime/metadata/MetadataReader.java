@@ -1,0 +1,165 @@
+package io.jurunc.runtime.metadata;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jurunc.oci.Json;
+import io.jurunc.runtime.vm.GuestType;
+import io.jurunc.runtime.vm.MonitorType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads {@code com.urunc.unikernel.*} metadata with urunc's precedence: config.json annotations
+ * (plain values) win when they name a type and a hypervisor; otherwise {@code <rootfs>/urunc.json}
+ * (base64 values); the vAccel keys always come from the annotations. No keys at all means "not a
+ * unikernel" (the bundle goes to runc); keys that are present but incomplete or invalid are errors.
+ */
+public final class MetadataReader {
+  private MetadataReader() {}
+
+  /** Returns empty when neither source carries any unikernel key. */
+  public static Optional<UnikernelMetadata> read(Map<String, String> annotations, Path rootfs)
+      throws MetadataException {
+    Map<String, String> fromSpec = new HashMap<>();
+    annotations.forEach((k, v) -> {
+      if (k.startsWith(MetadataKeys.PREFIX) && v != null && !v.isEmpty()) fromSpec.put(k, v);
+    });
+    boolean specComplete = fromSpec.containsKey(MetadataKeys.TYPE) && fromSpec.containsKey(MetadataKeys.HYPERVISOR);
+    Map<String, String> chosen;
+    String source;
+    if (specComplete) {
+      chosen = fromSpec;
+      source = "annotations";
+    } else {
+      Optional<Map<String, String>> json = readUruncJson(rootfs);
+      if (json.isPresent() && !json.get().isEmpty()) {
+        chosen = new HashMap<>(json.get());
+        source = MetadataKeys.URUNC_JSON;
+      } else if (hasCoreKey(fromSpec)) {
+        chosen = fromSpec;
+        source = "annotations";
+      } else {
+        return Optional.empty();
+      }
+    }
+    // vAccel keys always come from the spec.
+    for (String k : new String[] {MetadataKeys.VACCEL, MetadataKeys.RPC_ADDRESS}) {
+      chosen.remove(k);
+      if (fromSpec.containsKey(k)) chosen.put(k, fromSpec.get(k));
+    }
+    return Optional.of(validate(chosen, source));
+  }
+
+  private static boolean hasCoreKey(Map<String, String> m) {
+    return m.keySet().stream().anyMatch(k -> !k.equals(MetadataKeys.VACCEL) && !k.equals(MetadataKeys.RPC_ADDRESS)
+        && !k.equals(MetadataKeys.USE_DM_BLOCK));
+  }
+
+  static UnikernelMetadata validate(Map<String, String> m, String source) throws MetadataException {
+    String where = " (from " + source + ")";
+    String typeValue = m.get(MetadataKeys.TYPE);
+    if (typeValue == null) {
+      throw new MetadataException(MetadataKeys.TYPE, "is missing" + where,
+          "set it to one of linux, unikraft, rumprun, mirage, mewz, hermit");
+    }
+    String hvValue = m.get(MetadataKeys.HYPERVISOR);
+    if (hvValue == null) {
+      throw new MetadataException(MetadataKeys.HYPERVISOR, "is missing" + where,
+          "set it to one of qemu, firecracker, cloud-hypervisor, hvt, spt");
+    }
+    GuestType guest;
+    MonitorType monitor;
+    try {
+      guest = GuestType.parse(typeValue);
+    } catch (IllegalArgumentException e) {
+      throw new MetadataException(MetadataKeys.TYPE, e.getMessage() + where, null);
+    }
+    try {
+      monitor = MonitorType.parse(hvValue);
+    } catch (IllegalArgumentException e) {
+      throw new MetadataException(MetadataKeys.HYPERVISOR, e.getMessage() + where, null);
+    }
+    Optional<GuestPath> binary = optionalPath(m, MetadataKeys.BINARY);
+    if (binary.isEmpty() && guest != GuestType.LINUX) {
+      throw new MetadataException(MetadataKeys.BINARY, "is missing" + where,
+          "a " + guest.key() + " image must name its kernel, e.g. /unikernel/app.bin");
+    }
+    Optional<GuestPath> initrd = optionalPath(m, MetadataKeys.INITRD);
+    Optional<GuestPath> block = optionalPath(m, MetadataKeys.BLOCK);
+    Optional<String> mnt = Optional.ofNullable(m.get(MetadataKeys.BLK_MNT_POINT));
+    if (mnt.isPresent() && !mnt.get().startsWith("/")) {
+      throw new MetadataException(MetadataKeys.BLK_MNT_POINT, "'" + mnt.get() + "' is not absolute",
+          "use a guest mount point such as /data");
+    }
+    boolean mountRootfs = parseBool(m, MetadataKeys.MOUNT_ROOTFS);
+    Optional<String> vaccel = Optional.ofNullable(m.get(MetadataKeys.VACCEL));
+    if (vaccel.isPresent() && !vaccel.get().equals("vsock") && !vaccel.get().equals("tcp")
+        && !vaccel.get().equals("unix")) {
+      throw new MetadataException(MetadataKeys.VACCEL, "'" + vaccel.get() + "' is not a vAccel transport",
+          "use vsock (or tcp)");
+    }
+    return new UnikernelMetadata(guest, monitor, binary, initrd, block, mnt,
+        Optional.ofNullable(m.get(MetadataKeys.CMDLINE)), Optional.ofNullable(m.get(MetadataKeys.VERSION)),
+        mountRootfs, vaccel, Optional.ofNullable(m.get(MetadataKeys.RPC_ADDRESS)), source, m);
+  }
+
+  private static Optional<GuestPath> optionalPath(Map<String, String> m, String key) throws MetadataException {
+    String v = m.get(key);
+    return v == null ? Optional.empty() : Optional.of(GuestPath.parse(key, v));
+  }
+
+  private static boolean parseBool(Map<String, String> m, String key) throws MetadataException {
+    String v = m.get(key);
+    if (v == null) return false;
+    return switch (v.trim().toLowerCase()) {
+      case "true", "1", "yes" -> true;
+      case "false", "0", "no", "" -> false;
+      default -> throw new MetadataException(key, "'" + v + "' is not a boolean", "use true or false");
+    };
+  }
+
+  /** Reads and base64-decodes {@code <rootfs>/urunc.json}; empty if the file does not exist. */
+  static Optional<Map<String, String>> readUruncJson(Path rootfs) throws MetadataException {
+    if (rootfs == null) return Optional.empty();
+    Path file = rootfs.resolve(MetadataKeys.URUNC_JSON);
+    String key = "/" + MetadataKeys.URUNC_JSON;
+    if (!Files.exists(file)) return Optional.empty();
+    if (Files.isDirectory(file)) {
+      throw new MetadataException(key, "is a directory", "it must be a JSON object file");
+    }
+    JsonNode node;
+    try {
+      node = Json.mapper().readTree(Files.readAllBytes(file));
+    } catch (JsonProcessingException e) {
+      throw new MetadataException(key, "is not valid JSON: " + e.getOriginalMessage(),
+          "rebuild the image or fix the file");
+    } catch (IOException e) {
+      throw new MetadataException(key, "cannot be read: " + e.getMessage(), null);
+    }
+    if (node == null || !node.isObject()) {
+      throw new MetadataException(key, "is not a JSON object", "it must map annotation names to base64 values");
+    }
+    Map<String, String> out = new HashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getKey().startsWith(MetadataKeys.PREFIX)) continue;
+      if (!e.getValue().isTextual()) {
+        throw new MetadataException(e.getKey(), "in urunc.json is not a string", "values are base64 strings");
+      }
+      try {
+        String decoded = new String(Base64.getDecoder().decode(e.getValue().asText()), StandardCharsets.UTF_8);
+        if (!decoded.isEmpty()) out.put(e.getKey(), decoded);
+      } catch (IllegalArgumentException ex) {
+        throw new MetadataException(e.getKey(), "in urunc.json is not valid base64", "encode the value with base64");
+      }
+    }
+    return Optional.of(out);
+  }
+}

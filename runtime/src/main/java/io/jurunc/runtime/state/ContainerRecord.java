@@ -1,0 +1,43 @@
+package io.jurunc.runtime.state;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What jurunc persists for one container in {@code <root>/<id>/jurunc.json}. Status here is the
+ * last status jurunc set (created or running); "stopped" is derived from the process.
+ *
+ * @param pidStartTime the process start time (field 22 of /proc/pid/stat), guarding against pid reuse
+ * @param netnsPath the container netns the tap lives in (empty when jurunc made a fresh netns)
+ * @param tapName the tap jurunc created, if any
+ * @param startFifo the FIFO the waiter blocks on until {@code start}
+ * @param monitorArgv the command line the waiter execs
+ * @param generatedFiles files created for this container outside the state dir (none by default)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ContainerRecord(
+    String ociVersion,
+    String id,
+    String bundle,
+    long pid,
+    long pidStartTime,
+    ContainerStatus status,
+    String created,
+    Map<String, String> annotations,
+    String netnsPath,
+    String tapName,
+    String startFifo,
+    List<String> monitorArgv,
+    List<String> generatedFiles) {
+  public ContainerRecord {
+    annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+    monitorArgv = monitorArgv == null ? List.of() : List.copyOf(monitorArgv);
+    generatedFiles = generatedFiles == null ? List.of() : List.copyOf(generatedFiles);
+  }
+
+  public ContainerRecord withStatus(ContainerStatus s) {
+    return new ContainerRecord(ociVersion, id, bundle, pid, pidStartTime, s, created, annotations,
+        netnsPath, tapName, startFifo, monitorArgv, generatedFiles);
+  }
+}
