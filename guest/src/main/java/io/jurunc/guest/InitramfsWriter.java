@@ -1,0 +1,240 @@
+package io.jurunc.guest;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Packs a container rootfs, the guest init and the process description into one uncompressed newc
+ * initramfs that the kit's kernel unpacks as its root filesystem.
+ *
+ * <p>Layout added on top of the rootfs: {@code /jurunc/init} (the kit's init, booted with {@code
+ * rdinit=/jurunc/init}), {@code /jurunc/process} ({@link ProcessFile}), and for the standard
+ * flavour {@code /jurunc/modules} (the load list) with the modules in {@code /jurunc/ko/}. {@code
+ * /dev} and {@code /dev/console} are added when the rootfs lacks them, so that the kernel can give
+ * the init its console. A {@code /jurunc} directory in the rootfs is replaced.
+ *
+ * <p>Modes, owners, mtimes, symlinks, device nodes and FIFOs are preserved; hard links become
+ * copies; sockets are skipped. Symlinks are stored, never followed, and files are opened with
+ * {@code NOFOLLOW_LINKS}, so nothing outside the rootfs is read. File data is copied by the kernel
+ * (copy_file_range) and never buffered whole.
+ */
+public final class InitramfsWriter {
+  static final String JURUNC_DIR = "jurunc";
+  private static final int CONSOLE_MAJOR = 5;
+  private static final int CONSOLE_MINOR = 1;
+
+  /**
+   * Writes {@code out} (replacing it). With {@code baseInitrd} (an image that brings its own
+   * initrd), the output is that initrd, zero-padded to a 4-byte boundary, followed by our archive:
+   * the kernel unpacks concatenated archives in order, so our files win.
+   *
+   * @throws InitramfsException when the rootfs is not a directory, a file cannot be read or is too
+   *     large for cpio; {@code out} is removed in that case
+   */
+  public void write(
+      Path rootfs, GuestProcess process, GuestKit kit, Optional<Path> baseInitrd, Path out)
+      throws InitramfsException {
+    Objects.requireNonNull(process, "process");
+    Objects.requireNonNull(kit, "kit");
+    Objects.requireNonNull(baseInitrd, "baseInitrd");
+    if (!Files.isDirectory(rootfs, LinkOption.NOFOLLOW_LINKS)) {
+      throw new InitramfsException("rootfs " + rootfs + " is not a directory");
+    }
+    if (baseInitrd.isPresent() && !Files.isRegularFile(baseInitrd.get())) {
+      throw new InitramfsException("initrd " + baseInitrd.get() + " is not a regular file");
+    }
+    boolean ok = false;
+    try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      if (baseInitrd.isPresent()) {
+        appendBase(ch, baseInitrd.get());
+      }
+      try (NewcWriter w = new NewcWriter(ch)) {
+        RootfsVisitor visitor = new RootfsVisitor(rootfs, w);
+        Files.walkFileTree(rootfs, visitor);
+        addGuestFiles(w, process, kit, visitor);
+        w.finish();
+      }
+      ok = true;
+    } catch (UncheckedInitramfsException e) {
+      throw e.getCause();
+    } catch (IOException e) {
+      throw new InitramfsException("cannot write initramfs " + out + ": " + e.getMessage(), e);
+    } finally {
+      if (!ok) {
+        try {
+          Files.deleteIfExists(out);
+        } catch (IOException ignored) {
+          // the primary failure is reported
+        }
+      }
+    }
+  }
+
+  private static void appendBase(FileChannel ch, Path base) throws IOException {
+    try (FileChannel in = FileChannel.open(base, StandardOpenOption.READ)) {
+      long size = in.size();
+      long done = 0;
+      while (done < size) {
+        done += ch.transferFrom(in, done, size - done);
+      }
+      ch.position(size);
+      int pad = (int) ((4 - (size & 3)) & 3);
+      if (pad > 0) {
+        ch.write(java.nio.ByteBuffer.allocate(pad));
+      }
+    }
+  }
+
+  private static void addGuestFiles(
+      NewcWriter w, GuestProcess process, GuestKit kit, RootfsVisitor seen) throws IOException {
+    long now = System.currentTimeMillis() / 1000;
+    if (!seen.hasDev) {
+      w.directory("dev", 0755, 0, 0, now);
+    }
+    if (!seen.hasConsole) {
+      w.node("dev/console", NewcWriter.S_IFCHR | 0600, 0, 0, now, CONSOLE_MAJOR, CONSOLE_MINOR);
+    }
+    w.directory(JURUNC_DIR, 0755, 0, 0, now);
+    copy(w, JURUNC_DIR + "/init", 0755, kit.init(), now);
+    w.bytes(JURUNC_DIR + "/process", NewcWriter.S_IFREG | 0400, 0, 0, now,
+        ProcessFile.encode(process));
+    if (kit.flavor() == KernelFlavor.STANDARD && !kit.modules().isEmpty()) {
+      w.directory(JURUNC_DIR + "/ko", 0755, 0, 0, now);
+      StringBuilder list = new StringBuilder();
+      for (Path ko : kit.modules()) {
+        String name = JURUNC_DIR + "/ko/" + ko.getFileName();
+        copy(w, name, 0644, ko, now);
+        list.append('/').append(name).append('\n');
+      }
+      w.bytes(JURUNC_DIR + "/modules", NewcWriter.S_IFREG | 0644, 0, 0, now,
+          list.toString().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static void copy(NewcWriter w, String name, int perm, Path src, long mtime)
+      throws IOException {
+    try (FileChannel in = FileChannel.open(src, StandardOpenOption.READ)) {
+      w.file(name, perm, 0, 0, mtime, in, in.size());
+    }
+  }
+
+  /** Streams every entry of the rootfs into the archive, parents before children. */
+  private static final class RootfsVisitor extends SimpleFileVisitor<Path> {
+    private static final String UNIX_ATTRS = "unix:mode,uid,gid,rdev,size,lastModifiedTime";
+    private final Path root;
+    private final NewcWriter w;
+    boolean hasDev;
+    boolean hasConsole;
+
+    RootfsVisitor(Path root, NewcWriter w) {
+      this.root = root;
+      this.w = w;
+    }
+
+    private String name(Path p) {
+      // Path.toString() joins with '/', the separator the archive needs.
+      return root.relativize(p).toString();
+    }
+
+    @Override
+    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+        throws IOException {
+      if (dir.equals(root)) {
+        return FileVisitResult.CONTINUE;
+      }
+      String name = name(dir);
+      if (name.equals(JURUNC_DIR)) {
+        return FileVisitResult.SKIP_SUBTREE; // replaced by ours
+      }
+      Map<String, Object> a = unix(dir);
+      w.directory(name, (int) a.get("mode"), (int) a.get("uid"), (int) a.get("gid"), mtime(a));
+      if (name.equals("dev")) {
+        hasDev = true;
+      }
+      return FileVisitResult.CONTINUE;
+    }
+
+    @Override
+    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+      String name = name(file);
+      Map<String, Object> a = unix(file);
+      int mode = (int) a.get("mode");
+      int uid = (int) a.get("uid");
+      int gid = (int) a.get("gid");
+      long mtime = mtime(a);
+      switch (mode & NewcWriter.S_IFMT) {
+        case NewcWriter.S_IFREG -> {
+          try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ,
+              LinkOption.NOFOLLOW_LINKS)) {
+            w.file(name, mode, uid, gid, mtime, in, in.size());
+          }
+        }
+        case NewcWriter.S_IFLNK -> {
+          String target = Files.readSymbolicLink(file).toString();
+          w.symlink(name, target, uid, gid, mtime);
+        }
+        case NewcWriter.S_IFCHR, NewcWriter.S_IFBLK -> {
+          long rdev = ((Number) a.get("rdev")).longValue();
+          w.node(name, mode, uid, gid, mtime, major(rdev), minor(rdev));
+          if (name.equals("dev/console")) {
+            hasConsole = true;
+          }
+        }
+        case NewcWriter.S_IFIFO -> w.node(name, mode, uid, gid, mtime, 0, 0);
+        default -> {
+          // sockets and anything else cannot live in an archive: skipped
+        }
+      }
+      return FileVisitResult.CONTINUE;
+    }
+
+    @Override
+    public FileVisitResult visitFileFailed(Path file, IOException exc) {
+      throw new UncheckedInitramfsException(
+          new InitramfsException("cannot read " + file + " in the rootfs: " + exc, exc));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> unix(Path p) throws IOException {
+      return Files.readAttributes(p, UNIX_ATTRS, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static long mtime(Map<String, Object> a) {
+      return ((FileTime) a.get("lastModifiedTime")).toMillis() / 1000;
+    }
+
+    // glibc's encoding of dev_t
+    private static int major(long dev) {
+      return (int) (((dev >>> 32) & 0xfffff000L) | ((dev >>> 8) & 0xfffL));
+    }
+
+    private static int minor(long dev) {
+      return (int) (((dev >>> 12) & 0xffffff00L) | (dev & 0xffL));
+    }
+  }
+
+  /** Carries a typed failure out of the file visitor. */
+  private static final class UncheckedInitramfsException extends RuntimeException {
+    UncheckedInitramfsException(InitramfsException cause) {
+      super(cause);
+    }
+
+    @Override
+    public synchronized InitramfsException getCause() {
+      return (InitramfsException) super.getCause();
+    }
+  }
+}
