@@ -1,0 +1,133 @@
+package io.jurunc.e2e.support;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** {@code ctr} against one containerd address and namespace. Every call has a timeout and captures output. */
+public final class Ctr {
+
+    private final Host host;
+    private final Path address;
+    private final String namespace;
+    private final Path workDir;
+
+    /**
+     * @param workDir where FIFOs and background-run logs go (the private containerd's directory)
+     */
+    public Ctr(Host host, Path address, String namespace, Path workDir) {
+        this.host = host;
+        this.address = address;
+        this.namespace = namespace;
+        this.workDir = workDir;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public Path address() {
+        return address;
+    }
+
+    public Ctr inNamespace(String other) {
+        return new Ctr(host, address, other, workDir);
+    }
+
+    /** Any ctr subcommand, e.g. {@code ctr("images", "ls", "-q")}. */
+    public CommandResult ctr(Duration timeout, String... args) {
+        return host.run(Command.of(argv(List.of(args))).withTimeout(timeout));
+    }
+
+    public CommandResult ctr(String... args) {
+        return ctr(Duration.ofSeconds(30), args);
+    }
+
+    public CommandResult version() {
+        return ctr(Duration.ofSeconds(5), "version");
+    }
+
+    /** {@code ctr images import [--base-name NAME] ARCHIVE}; {@code baseName} may be null. */
+    public CommandResult importImage(Path archive, String baseName) {
+        List<String> a = new ArrayList<>(List.of("images", "import"));
+        if (baseName != null) {
+            a.add("--base-name");
+            a.add(baseName);
+        }
+        a.add(archive.toString());
+        return host.run(Command.of(argv(a)).withTimeout(Duration.ofMinutes(2)));
+    }
+
+    public List<String> images() {
+        return lines(ctr("images", "ls", "-q").requireSuccess().stdout());
+    }
+
+    public List<String> containers() {
+        return lines(ctr("containers", "ls", "-q").requireSuccess().stdout());
+    }
+
+    /** {@code ctr tasks ls} rows as "ID PID STATUS". */
+    public List<String> tasks() {
+        List<String> rows = lines(ctr("tasks", "ls").requireSuccess().stdout());
+        return rows.isEmpty() ? rows : rows.subList(1, rows.size());
+    }
+
+    /** Runs in the foreground until the task exits (or the spec's timeout). */
+    public CommandResult run(RunSpec spec) {
+        return host.run(runCommand(spec).withTimeout(spec.timeout()));
+    }
+
+    /** Starts {@code ctr run} in the background (for services); stop the task with {@link #kill}. */
+    public Spawned startRun(RunSpec spec) {
+        Path logs = workDir.resolve("runs");
+        try {
+            Files.createDirectories(logs);
+        } catch (IOException e) {
+            throw new HarnessException("cannot create " + logs, e);
+        }
+        return host.start(runCommand(spec), logs.resolve(spec.id() + ".out"), logs.resolve(spec.id() + ".err"));
+    }
+
+    Command runCommand(RunSpec spec) {
+        List<String> a = new ArrayList<>(List.of("run"));
+        a.addAll(spec.runArguments(workDir.resolve("fifo")));
+        List<String> argv = argv(a);
+        if (spec.cni().isPresent()) {
+            argv = spec.cni().get().wrapForCtr(argv);
+        }
+        return Command.of(argv);
+    }
+
+    public CommandResult kill(String id, String signal) {
+        return ctr("tasks", "kill", "--signal", signal, id);
+    }
+
+    public CommandResult deleteTask(String id, boolean force) {
+        return force ? ctr("tasks", "delete", "--force", id) : ctr("tasks", "delete", id);
+    }
+
+    public CommandResult deleteContainer(String id) {
+        return ctr("containers", "delete", id);
+    }
+
+    /** Best-effort: SIGKILL the task, delete it and the container. Never throws on ctr errors. */
+    public void forceRemove(String id) {
+        kill(id, "SIGKILL");
+        deleteTask(id, true);
+        deleteContainer(id);
+    }
+
+    List<String> argv(List<String> args) {
+        List<String> a = new ArrayList<>(List.of("ctr", "--address", address.toString(), "--namespace", namespace));
+        a.addAll(args);
+        return a;
+    }
+
+    static List<String> lines(String out) {
+        return Arrays.stream(out.split("\n")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+}
