@@ -1,0 +1,59 @@
+package io.jurunc.runtime.wiring;
+
+import io.jurunc.guest.GuestKit;
+import io.jurunc.guest.GuestKitException;
+import io.jurunc.guest.GuestProcess;
+import io.jurunc.guest.InitramfsException;
+import io.jurunc.guest.InitramfsWriter;
+import io.jurunc.guest.KernelFlavor;
+import io.jurunc.runtime.lifecycle.SandboxException;
+import io.jurunc.runtime.ports.GuestPacker;
+import io.jurunc.runtime.vm.KernelProfile;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link GuestPacker} over the guest module: the host kit's kernel and init, an initramfs per container. */
+final class KitGuestPacker implements GuestPacker {
+  private final Path kitDir;
+  private GuestKit kit;
+
+  KitGuestPacker(Path kitDir) {
+    this.kitDir = kitDir;
+  }
+
+  private GuestKit kit() throws SandboxException {
+    if (kit == null) {
+      try {
+        kit = GuestKit.load(kitDir);
+      } catch (GuestKitException e) {
+        throw new SandboxException(e.getMessage(), e);
+      }
+    }
+    return kit;
+  }
+
+  @Override
+  public PackedGuest pack(Path rootfs, Process process, Optional<Path> ownKernel, Optional<Path> baseInitrd,
+      Path out) throws SandboxException {
+    GuestKit base = kit();
+    // An image's own kernel gets our init but not the kit's modules, which belong to the kit's kernel.
+    GuestKit used = ownKernel
+        .map(k -> new GuestKit(base.dir(), k, KernelFlavor.STANDARD, base.init(), List.of()))
+        .orElse(base);
+    GuestProcess gp;
+    try {
+      gp = new GuestProcess(process.args(), process.env(), process.cwd(), process.uid(), process.gid(),
+          process.additionalGids(), process.hostname());
+    } catch (IllegalArgumentException e) {
+      throw new SandboxException("invalid process for the guest: " + e.getMessage(), e);
+    }
+    try {
+      new InitramfsWriter().write(rootfs, gp, used, baseInitrd, out);
+    } catch (InitramfsException e) {
+      throw new SandboxException("cannot pack the guest initramfs: " + e.getMessage(), e);
+    }
+    KernelProfile profile = used.flavor() == KernelFlavor.MICROVM ? KernelProfile.MICROVM : KernelProfile.STANDARD;
+    return new PackedGuest(used.kernel(), out, profile);
+  }
+}

@@ -1,0 +1,169 @@
+package io.jurunc.runtime.lifecycle;
+
+import io.jurunc.runtime.config.JuruncConfig;
+import io.jurunc.runtime.host.Host;
+import io.jurunc.runtime.host.HostException;
+import io.jurunc.runtime.host.ProcessInfo;
+import io.jurunc.runtime.host.Spawned;
+import io.jurunc.runtime.host.Stdio;
+import io.jurunc.runtime.ports.GuestPacker;
+import io.jurunc.runtime.ports.SandboxNetwork;
+import io.jurunc.runtime.ports.VmPlanner;
+import io.jurunc.runtime.state.StateStore;
+import io.jurunc.runtime.timestamps.Timestamps;
+import io.jurunc.runtime.vm.Accel;
+import io.jurunc.runtime.vm.GuestNet;
+import io.jurunc.runtime.vm.GuestType;
+import io.jurunc.runtime.vm.KernelProfile;
+import io.jurunc.runtime.vm.MonitorInvocation;
+import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.VmSpec;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Recording fakes of the lifecycle's OS boundary and sandbox services. */
+final class Fakes {
+  private Fakes() {}
+
+  static final class RecordingHost implements Host {
+    final List<List<String>> spawned = new ArrayList<>();
+    final List<String> signals = new ArrayList<>();
+    final Map<Long, ProcessInfo> procs = new HashMap<>();
+    final List<Path> fifos = new ArrayList<>();
+    final List<Path> pokes = new ArrayList<>();
+    long nextPid = 4242;
+    boolean failSpawn;
+
+    @Override
+    public Spawned spawn(List<String> argv, Stdio stdio) throws HostException {
+      if (failSpawn) throw new HostException("cannot start " + argv.getFirst() + ": boom");
+      spawned.add(argv);
+      long pid = nextPid++;
+      procs.put(pid, new ProcessInfo(pid, 'S', 77, "/usr/bin/dash"));
+      return new Spawned(pid, 77, Optional.empty());
+    }
+
+    @Override
+    public boolean signal(long pid, int signal) {
+      signals.add(pid + ":" + signal);
+      if (!procs.containsKey(pid)) return false;
+      if (signal == 9 || signal == 15) procs.remove(pid);
+      return true;
+    }
+
+    @Override
+    public Optional<ProcessInfo> inspect(long pid) {
+      return Optional.ofNullable(procs.get(pid));
+    }
+
+    @Override
+    public void mkfifo(Path path) throws HostException {
+      fifos.add(path);
+      try {
+        Files.createFile(path);
+      } catch (java.io.IOException e) {
+        throw new HostException(e.getMessage());
+      }
+    }
+
+    @Override
+    public boolean pokeFifo(Path path) {
+      pokes.add(path);
+      return true;
+    }
+  }
+
+  static final class FakePlanner implements VmPlanner {
+    final List<VmSpec> planned = new ArrayList<>();
+    boolean failPlan;
+
+    @Override
+    public void checkPair(GuestType guest, MonitorType monitor) throws SandboxException {
+      if (guest == GuestType.RUMPRUN && monitor == MonitorType.QEMU) {
+        throw new SandboxException("rumprun does not run on qemu; use hvt or spt");
+      }
+    }
+
+    @Override
+    public GuestResources resources(MonitorType monitor, Long limit, Long quota, Long period, String cpuset) {
+      return new GuestResources(limit == null ? 256_000_000L : limit, 1);
+    }
+
+    @Override
+    public MonitorInvocation plan(VmSpec spec) throws SandboxException {
+      if (failPlan) throw new SandboxException("plan failed");
+      planned.add(spec);
+      return new MonitorInvocation(List.of("/usr/bin/fake-monitor", "-kernel", spec.kernel().toString()),
+          List.of(new MonitorInvocation.GeneratedFile(spec.workDir().resolve("monitor.json"), "{}")));
+    }
+
+    @Override
+    public Path monitorBinary(MonitorType monitor) {
+      return Path.of("/usr/bin/fake-monitor");
+    }
+
+    @Override
+    public Accel accel(MonitorType monitor) {
+      return Accel.TCG;
+    }
+  }
+
+  static final class FakeNetwork implements SandboxNetwork {
+    final List<String> calls = new ArrayList<>();
+    boolean withDefaultRoute = true;
+
+    @Override
+    public Optional<GuestNet> setup(Path netns, String containerId) {
+      calls.add("setup " + netns + " " + containerId);
+      if (!withDefaultRoute) return Optional.empty();
+      try {
+        return Optional.of(new GuestNet("tap0_jurunc", "eth0", (Inet4Address) InetAddress.getByName("10.9.0.5"), 24,
+            (Inet4Address) InetAddress.getByName("10.9.0.1"), "02:00:00:00:00:05", 1500));
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public void teardown(Path netns, String containerId) {
+      calls.add("teardown " + netns + " " + containerId);
+    }
+  }
+
+  static final class FakePacker implements GuestPacker {
+    final List<Process> packed = new ArrayList<>();
+
+    @Override
+    public PackedGuest pack(Path rootfs, Process process, Optional<Path> ownKernel, Optional<Path> baseInitrd, Path out)
+        throws SandboxException {
+      packed.add(process);
+      try {
+        Files.writeString(out, "cpio");
+      } catch (java.io.IOException e) {
+        throw new SandboxException(e.getMessage());
+      }
+      return new PackedGuest(ownKernel.orElse(Path.of("/kit/vmlinuz")), out, KernelProfile.MICROVM);
+    }
+  }
+
+  record World(RuntimeContext ctx, RecordingHost host, FakePlanner planner, FakeNetwork network, FakePacker packer,
+      List<String> log) {}
+
+  static World world(Path root) {
+    RecordingHost host = new RecordingHost();
+    FakePlanner planner = new FakePlanner();
+    FakeNetwork net = new FakeNetwork();
+    FakePacker packer = new FakePacker();
+    List<String> log = new ArrayList<>();
+    RuntimeContext ctx = new RuntimeContext(new StateStore(root), JuruncConfig.defaults(), host, Timestamps.DISABLED,
+        planner, net, packer, log::add);
+    return new World(ctx, host, planner, net, packer, log);
+  }
+}

@@ -1,0 +1,164 @@
+package io.jurunc.runtime.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jurunc.oci.State;
+import io.jurunc.runtime.host.Stdio;
+import io.jurunc.runtime.state.ContainerNotFoundException;
+import io.jurunc.runtime.state.ContainerStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LifecycleTest {
+  @TempDir Path tmp;
+  Path root;
+  Path bundle;
+  Fakes.World w;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    root = tmp.resolve("root");
+    bundle = tmp.resolve("bundle");
+    Files.createDirectories(bundle.resolve("rootfs/boot"));
+    Files.writeString(bundle.resolve("rootfs/boot/kernel"), "ELF");
+    w = Fakes.world(root);
+  }
+
+  private void config(String annotations, String netns) throws Exception {
+    Files.writeString(bundle.resolve("config.json"), """
+        {"ociVersion":"1.0.2","process":{"args":["/bin/echo","hi there"],"env":["A=1"],"cwd":"/srv",
+          "user":{"uid":1000,"gid":1000}},
+         "root":{"path":"rootfs"},"hostname":"h1","annotations":{%s},
+         "linux":{"namespaces":[{"type":"network"%s}],"resources":{"memory":{"limit":134217728}}}}
+        """.formatted(annotations, netns == null ? "" : ",\"path\":\"" + netns + "\""));
+  }
+
+  private CreateOperation.Created create(String id) throws Exception {
+    return new CreateOperation(w.ctx()).run(new CreateRequest(id, Bundle.load(bundle),
+        Optional.of(tmp.resolve("init.pid")), Optional.empty(), Stdio.INHERIT));
+  }
+
+  private static final String LINUX_QEMU =
+      "\"com.urunc.unikernel.unikernelType\":\"linux\",\"com.urunc.unikernel.hypervisor\":\"qemu\"";
+
+  @Test
+  void createLeavesAWaiterWhosePidIsInThePidFileAndNetworkIsSetUp() throws Exception {
+    config(LINUX_QEMU, "/var/run/netns/cni-1");
+    var created = create("c1");
+    long pid = created.record().pid();
+    assertThat(Files.readString(tmp.resolve("init.pid"))).isEqualTo(Long.toString(pid));
+    assertThat(w.network().calls).containsExactly("setup /var/run/netns/cni-1 c1");
+    var spec = w.planner().planned.getFirst();
+    assertThat(spec.net()).isPresent();
+    assertThat(spec.memoryBytes()).isEqualTo(134217728L);
+    assertThat(spec.hostname()).isEqualTo("h1");
+    assertThat(spec.initrd()).contains(root.resolve("c1/initramfs.cpio"));
+    assertThat(w.packer().packed.getFirst().args()).containsExactly("/bin/echo", "hi there");
+    assertThat(w.packer().packed.getFirst().uid()).isEqualTo(1000);
+    var argv = w.host().spawned.getFirst();
+    assertThat(argv).startsWith("setsid", "unshare", "--ipc", "--uts", "nsenter", "--net=/var/run/netns/cni-1", "--");
+    assertThat(argv).endsWith(root.resolve("c1/start.fifo").toString(), "/usr/bin/fake-monitor", "-kernel",
+        "/kit/vmlinuz");
+    assertThat(Files.readString(root.resolve("c1/monitor.json"))).isEqualTo("{}");
+    State st = new StateQuery(w.ctx()).run("c1");
+    assertThat(st.status()).isEqualTo("created");
+    assertThat(st.pid()).isEqualTo((int) pid);
+    assertThat(st.annotations()).containsEntry("com.urunc.unikernel.hypervisor", "qemu");
+  }
+
+  @Test
+  void withoutANetnsPathTheWaiterGetsAFreshNetnsAndNoNetworkSetup() throws Exception {
+    config(LINUX_QEMU, null);
+    create("c2");
+    assertThat(w.network().calls).isEmpty();
+    assertThat(w.host().spawned.getFirst()).startsWith("setsid", "unshare", "--ipc", "--uts", "--net", "/bin/sh");
+    assertThat(w.planner().planned.getFirst().net()).isEmpty();
+  }
+
+  @Test
+  void startKillDeleteFollowTheStatusRules() throws Exception {
+    config(LINUX_QEMU, "/var/run/netns/cni-1");
+    long pid = create("c3").record().pid();
+    new DeleteOperation(w.ctx()).run("c3", false);
+    // created containers are deleted like runc does: the waiter is killed
+    assertThat(w.host().signals).containsExactly(pid + ":9");
+    assertThat(w.network().calls).contains("teardown /var/run/netns/cni-1 c3");
+    assertThat(Files.exists(root.resolve("c3"))).isFalse();
+  }
+
+  @Test
+  void runningContainerNeedsForceToDelete() throws Exception {
+    config(LINUX_QEMU, null);
+    long pid = create("c4").record().pid();
+    // After start, the recording host still shows the waiter's cmdline-less process: start checks /proc
+    // for the real cmdline, which does not exist for a fake pid, so it counts as exec'd.
+    new StartOperation(w.ctx()).run("c4");
+    assertThat(new StateQuery(w.ctx()).run("c4").status()).isEqualTo("running");
+    assertThatThrownBy(() -> new StartOperation(w.ctx()).run("c4"))
+        .isInstanceOf(ContainerStateException.class).hasMessageContaining("running");
+    assertThatThrownBy(() -> new DeleteOperation(w.ctx()).run("c4", false))
+        .isInstanceOf(ContainerStateException.class).hasMessageContaining("--force");
+    new KillOperation(w.ctx()).run("c4", 28, false);
+    assertThat(w.host().signals).containsExactly(pid + ":28");
+    assertThat(new StateQuery(w.ctx()).run("c4").status()).isEqualTo("running");
+    new KillOperation(w.ctx()).run("c4", 15, false);
+    State stopped = new StateQuery(w.ctx()).run("c4");
+    assertThat(stopped.status()).isEqualTo("stopped");
+    assertThat(stopped.pid()).isZero();
+    assertThatThrownBy(() -> new KillOperation(w.ctx()).run("c4", 15, false))
+        .isInstanceOf(ContainerStateException.class).hasMessageContaining("not running");
+    new DeleteOperation(w.ctx()).run("c4", false);
+    assertThatThrownBy(() -> new StateQuery(w.ctx()).run("c4")).isInstanceOf(ContainerNotFoundException.class);
+  }
+
+  @Test
+  void aFailedCreateLeavesNothingBehind() throws Exception {
+    config(LINUX_QEMU, "/var/run/netns/cni-1");
+    w.host().failSpawn = true;
+    assertThatThrownBy(() -> create("c5")).hasMessageContaining("boom");
+    assertThat(root.resolve("c5")).doesNotExist();
+    assertThat(w.network().calls).containsExactly("setup /var/run/netns/cni-1 c5", "teardown /var/run/netns/cni-1 c5");
+    assertThat(tmp.resolve("init.pid")).doesNotExist();
+  }
+
+  @Test
+  void unsupportedPairFailsBeforeAnythingIsMade() throws Exception {
+    config("\"com.urunc.unikernel.unikernelType\":\"rumprun\",\"com.urunc.unikernel.hypervisor\":\"qemu\","
+        + "\"com.urunc.unikernel.binary\":\"/boot/kernel\"", "/var/run/netns/cni-1");
+    assertThatThrownBy(() -> create("c6")).hasMessageContaining("hvt or spt");
+    assertThat(root.resolve("c6")).doesNotExist();
+    assertThat(w.network().calls).isEmpty();
+  }
+
+  @Test
+  void unikernelsBootTheirOwnKernelWithoutPacking() throws Exception {
+    config("\"com.urunc.unikernel.unikernelType\":\"unikraft\",\"com.urunc.unikernel.hypervisor\":\"qemu\","
+        + "\"com.urunc.unikernel.binary\":\"/boot/kernel\"", null);
+    create("c7");
+    assertThat(w.packer().packed).isEmpty();
+    assertThat(w.planner().planned.getFirst().kernel()).isEqualTo(bundle.resolve("rootfs/boot/kernel").toRealPath());
+  }
+
+  @Test
+  void missingKernelNamesTheKeyAndLeavesNothing() throws Exception {
+    config("\"com.urunc.unikernel.unikernelType\":\"unikraft\",\"com.urunc.unikernel.hypervisor\":\"qemu\","
+        + "\"com.urunc.unikernel.binary\":\"/boot/missing\"", null);
+    assertThatThrownBy(() -> create("c8")).isInstanceOf(InvalidBundleException.class)
+        .hasMessageContaining("com.urunc.unikernel.binary").hasMessageContaining("not found");
+    assertThat(root.resolve("c8")).doesNotExist();
+  }
+
+  @Test
+  void duplicateIdsAndBadIdsAreRefused() throws Exception {
+    config(LINUX_QEMU, null);
+    create("c9");
+    assertThatThrownBy(() -> create("c9")).hasMessageContaining("already exists");
+    assertThatThrownBy(() -> create("../evil")).hasMessageContaining("invalid container id");
+    assertThat(new StateQuery(w.ctx()).run("c9").status()).isEqualTo(ContainerStatus.CREATED.ociName());
+  }
+}
