@@ -1,38 +1,71 @@
 package io.jurunc.ttrpc;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import io.jurunc.ttrpc.proto.Request;
 import io.jurunc.ttrpc.proto.Response;
 import io.jurunc.ttrpc.proto.Status;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Encoding of the ttrpc envelope messages (Request, Response, Status). */
+/**
+ * Building and parsing of the ttrpc envelope messages (Request, Response, Status).
+ *
+ * <p>Payload arrays are wrapped, not copied, and parsing aliases the frame buffer: a payload crosses
+ * the envelope with one copy at most. Callers must not modify a payload array while its call is sent.
+ */
 final class Envelopes {
     private Envelopes() {
     }
 
-    static byte[] request(String service, String method, byte[] payload, CallOptions options) {
+    static Request request(String service, String method, byte[] payload, CallOptions options) {
         Request.Builder b = Request.newBuilder()
                 .setService(service)
                 .setMethod(method)
-                .setPayload(ByteString.copyFrom(payload))
+                .setPayload(UnsafeByteOperations.unsafeWrap(payload))
                 .addAllMetadata(options.metadata().toKeyValues());
         options.timeout().ifPresent(t -> b.setTimeoutNano(saturatedNanos(t)));
-        return b.build().toByteArray();
+        return b.build();
     }
 
-    static byte[] ok(byte[] payload) {
+    static Response ok(byte[] payload) {
         return Response.newBuilder()
                 .setStatus(Status.getDefaultInstance())
-                .setPayload(ByteString.copyFrom(payload))
-                .build().toByteArray();
+                .setPayload(UnsafeByteOperations.unsafeWrap(payload))
+                .build();
     }
 
-    static byte[] error(StatusCode code, String message) {
+    static Response error(StatusCode code, String message) {
         return Response.newBuilder()
                 .setStatus(Status.newBuilder().setCode(code.value()).setMessage(message))
-                .build().toByteArray();
+                .build();
+    }
+
+    static Request parseRequest(byte[] frame) throws InvalidProtocolBufferException {
+        try {
+            return Request.parseFrom(aliasing(frame));
+        } catch (InvalidProtocolBufferException e) {
+            throw e;
+        } catch (java.io.IOException e) {
+            throw new InvalidProtocolBufferException(e);
+        }
+    }
+
+    static Response parseResponse(byte[] frame) throws InvalidProtocolBufferException {
+        try {
+            return Response.parseFrom(aliasing(frame));
+        } catch (InvalidProtocolBufferException e) {
+            throw e;
+        } catch (java.io.IOException e) {
+            throw new InvalidProtocolBufferException(e);
+        }
+    }
+
+    private static CodedInputStream aliasing(byte[] frame) {
+        CodedInputStream in = CodedInputStream.newInstance(frame);
+        in.enableAliasing(true);
+        return in;
     }
 
     static Optional<Duration> timeout(Request request) {

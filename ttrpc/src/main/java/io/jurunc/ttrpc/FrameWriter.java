@@ -1,5 +1,7 @@
 package io.jurunc.ttrpc;
 
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.MessageLite;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
@@ -26,7 +28,28 @@ public final class FrameWriter {
      */
     public void write(Frame frame) throws IOException, MessageTooLargeException {
         checkLength(frame.payload().length);
-        ByteBuffer buf = encode(frame);
+        writeFully(encode(frame));
+    }
+
+    /**
+     * Writes one frame whose payload is {@code message}, serialised straight into the frame buffer.
+     *
+     * @throws MessageTooLargeException when the serialised message exceeds the maximum message length;
+     *     nothing is written in that case
+     */
+    public void write(int streamId, MessageType type, MessageLite message) throws IOException, MessageTooLargeException {
+        int size = message.getSerializedSize();
+        checkLength(size);
+        byte[] wire = new byte[FrameHeader.LENGTH + size];
+        ByteBuffer buf = ByteBuffer.wrap(wire);
+        new FrameHeader(size, streamId, type.code(), (byte) 0).encode(buf);
+        CodedOutputStream out = CodedOutputStream.newInstance(wire, FrameHeader.LENGTH, size);
+        message.writeTo(out);
+        out.checkNoSpaceLeft();
+        writeFully(buf.clear());
+    }
+
+    private void writeFully(ByteBuffer buf) throws IOException {
         synchronized (lock) {
             while (buf.hasRemaining()) {
                 channel.write(buf);

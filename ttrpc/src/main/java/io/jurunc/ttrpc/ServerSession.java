@@ -2,6 +2,7 @@ package io.jurunc.ttrpc;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.jurunc.ttrpc.proto.Request;
+import io.jurunc.ttrpc.proto.Response;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.ClosedChannelException;
@@ -111,7 +112,7 @@ final class ServerSession implements Runnable {
         lastStreamId = unsignedId;
         Request request;
         try {
-            request = Request.parseFrom(frame.payload());
+            request = Envelopes.parseRequest(frame.payload());
         } catch (InvalidProtocolBufferException e) {
             sendStatus(streamId, new TtrpcException(StatusCode.INVALID_ARGUMENT,
                     "unmarshal request error: " + e.getMessage()));
@@ -139,7 +140,7 @@ final class ServerSession implements Runnable {
         });
     }
 
-    private static byte[] invoke(UnaryHandler handler, Request request, CallContext context) {
+    private static Response invoke(UnaryHandler handler, Request request, CallContext context) {
         try {
             byte[] result = handler.handle(request.getPayload().toByteArray(), context);
             if (result == null) {
@@ -151,15 +152,19 @@ final class ServerSession implements Runnable {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "ttrpc: handler " + context.service() + "/" + context.method() + " failed", e);
             return Envelopes.error(StatusCode.UNKNOWN, String.valueOf(e.getMessage()));
+        } catch (Error e) {
+            // Answer so the client does not wait forever (Go would crash the whole process here).
+            LOG.log(Level.ERROR, "ttrpc: handler " + context.service() + "/" + context.method() + " crashed", e);
+            return Envelopes.error(StatusCode.INTERNAL, "handler crashed: " + e);
         }
     }
 
-    private void respond(int streamId, byte[] response) {
+    private void respond(int streamId, Response response) {
         try {
             try {
-                writer.write(new Frame(streamId, MessageType.RESPONSE, response));
+                writer.write(streamId, MessageType.RESPONSE, response);
             } catch (MessageTooLargeException e) {
-                writer.write(new Frame(streamId, MessageType.RESPONSE, Envelopes.error(e.code(), e.statusMessage())));
+                writer.write(streamId, MessageType.RESPONSE, Envelopes.error(e.code(), e.statusMessage()));
             }
         } catch (IOException | TtrpcException e) {
             if (!closing) {
@@ -171,7 +176,7 @@ final class ServerSession implements Runnable {
 
     private void sendStatus(int streamId, TtrpcException status) throws IOException {
         try {
-            writer.write(new Frame(streamId, MessageType.RESPONSE, Envelopes.error(status.code(), status.statusMessage())));
+            writer.write(streamId, MessageType.RESPONSE, Envelopes.error(status.code(), status.statusMessage()));
         } catch (MessageTooLargeException e) {
             throw new IllegalStateException("a status response exceeds the maximum message length", e);
         }

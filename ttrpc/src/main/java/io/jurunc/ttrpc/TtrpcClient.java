@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import io.jurunc.ttrpc.proto.Request;
 import io.jurunc.ttrpc.proto.Response;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -117,8 +118,8 @@ public final class TtrpcClient implements AutoCloseable {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(options, "options");
-        byte[] request = Envelopes.request(service, method, payload, options);
-        writer.checkLength(request.length);
+        Request request = Envelopes.request(service, method, payload, options);
+        writer.checkLength(request.getSerializedSize());
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
         int streamId;
         synchronized (sendLock) {
@@ -131,7 +132,7 @@ public final class TtrpcClient implements AutoCloseable {
             nextStreamId += 2;
             pending.put(streamId, answer);
             try {
-                writer.write(new Frame(streamId, MessageType.REQUEST, request));
+                writer.write(streamId, MessageType.REQUEST, request);
             } catch (IOException e) {
                 pending.remove(streamId);
                 TtrpcConnectionException failure = new TtrpcConnectionException(
@@ -178,7 +179,7 @@ public final class TtrpcClient implements AutoCloseable {
     private static byte[] unwrap(byte[] responseBytes, String service, String method) throws TtrpcException {
         Response response;
         try {
-            response = Response.parseFrom(responseBytes);
+            response = Envelopes.parseResponse(responseBytes);
         } catch (InvalidProtocolBufferException e) {
             throw new TtrpcException(StatusCode.INTERNAL,
                     "malformed ttrpc response to " + service + "/" + method + ": " + e.getMessage(), e);

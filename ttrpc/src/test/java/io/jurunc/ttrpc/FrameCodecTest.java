@@ -16,22 +16,29 @@ class FrameCodecTest {
     private static final HexFormat HEX = HexFormat.of();
 
     @Test
-    void requestFrameMatchesHandComputedBytes() {
-        byte[] request = Envelopes.request("svc", "Echo", "hi".getBytes(),
-                CallOptions.timeout(Duration.ofNanos(5)));
-        ByteBuffer wire = FrameWriter.encode(new Frame(1, MessageType.REQUEST, request));
+    void requestFrameMatchesHandComputedBytes() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        FrameWriter writer = new FrameWriter(Channels.newChannel(out), MessageLimits.DEFAULT_MAX_MESSAGE_LENGTH);
+
+        writer.write(1, MessageType.REQUEST, Envelopes.request("svc", "Echo", "hi".getBytes(),
+                CallOptions.timeout(Duration.ofNanos(5))));
 
         // header: length 17, stream 1, type REQUEST, flags 0
         // payload: service=1 "svc", method=2 "Echo", payload=3 "hi", timeout_nano=4 5
-        assertThat(HEX.formatHex(toArray(wire))).isEqualTo(
-                "00000011" + "00000001" + "01" + "00"
-                        + "0a03737663" + "120445636" + "86f" + "1a026869" + "2005");
+        String expected = "00000011" + "00000001" + "01" + "00"
+                + "0a03737663" + "12044563686f" + "1a026869" + "2005";
+        assertThat(HEX.formatHex(out.toByteArray())).isEqualTo(expected);
+        // the generic frame path produces the same bytes
+        byte[] payload = Envelopes.request("svc", "Echo", "hi".getBytes(),
+                CallOptions.timeout(Duration.ofNanos(5))).toByteArray();
+        assertThat(HEX.formatHex(toArray(FrameWriter.encode(new Frame(1, MessageType.REQUEST, payload)))))
+                .isEqualTo(expected);
     }
 
     @Test
     void metadataIsEncodedAsRepeatedKeyValues() {
         byte[] request = Envelopes.request("s", "m", new byte[0],
-                CallOptions.none().withMetadata("containerd-namespace-ttrpc", "k8s.io"));
+                CallOptions.none().withMetadata("containerd-namespace-ttrpc", "k8s.io")).toByteArray();
         // 0a 01 's' | 12 01 'm' | 2a <len> { 0a 1a key | 12 06 value }
         String key = HEX.formatHex("containerd-namespace-ttrpc".getBytes());
         String value = HEX.formatHex("k8s.io".getBytes());
@@ -40,8 +47,8 @@ class FrameCodecTest {
 
     @Test
     void okResponseCarriesAnEmptyStatus() {
-        assertThat(HEX.formatHex(Envelopes.ok(new byte[] {7}))).isEqualTo("0a00" + "120107");
-        assertThat(HEX.formatHex(Envelopes.error(StatusCode.UNIMPLEMENTED, "x")))
+        assertThat(HEX.formatHex(Envelopes.ok(new byte[] {7}).toByteArray())).isEqualTo("0a00" + "120107");
+        assertThat(HEX.formatHex(Envelopes.error(StatusCode.UNIMPLEMENTED, "x").toByteArray()))
                 .isEqualTo("0a05" + "080c" + "120178");
     }
 

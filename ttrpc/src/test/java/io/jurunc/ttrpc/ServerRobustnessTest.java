@@ -114,7 +114,7 @@ class ServerRobustnessTest {
     @Test
     void clientDyingMidCallFiresOnCloseAndTheServerKeepsServing() throws Exception {
         SocketChannel raw = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-        byte[] open = Envelopes.request("jurunc.test.v1.Session", "Open", new byte[] {1}, CallOptions.none());
+        byte[] open = Envelopes.request("jurunc.test.v1.Session", "Open", new byte[] {1}, CallOptions.none()).toByteArray();
         writeAll(raw, FrameWriter.encode(new Frame(1, MessageType.REQUEST, open)));
         assertThat(blockEntered.await(5, TimeUnit.SECONDS)).isTrue();
         long id = server.connections().getFirst().id();
@@ -163,7 +163,8 @@ class ServerRobustnessTest {
     }
 
     private static byte[] echoRequest(String value) {
-        return Envelopes.request(TestServers.SERVICE, "Echo", StringValue.of(value).toByteArray(), CallOptions.none());
+        return Envelopes.request(TestServers.SERVICE, "Echo", StringValue.of(value).toByteArray(), CallOptions.none())
+                .toByteArray();
     }
 
     private static void assertEchoWorks(SocketChannel raw, int streamId) throws Exception {

@@ -23,6 +23,9 @@ final class TestServers {
                 .register(SERVICE, "Boom", (payload, ctx) -> {
                     throw new IllegalStateException("kaboom");
                 })
+                .register(SERVICE, "Crash", (payload, ctx) -> {
+                    throw new StackOverflowError("deep");
+                })
                 .register(SERVICE, "Block", (payload, ctx) -> {
                     try {
                         release.await();

@@ -131,6 +131,11 @@ class TtrpcRoundTripTest {
                         assertThat(e.code()).isEqualTo(StatusCode.UNKNOWN);
                         assertThat(e.statusMessage()).isEqualTo("kaboom");
                     });
+            assertThatThrownBy(() -> client.call(TestServers.SERVICE, "Crash", new byte[0]))
+                    .isInstanceOfSatisfying(TtrpcStatusException.class, e -> {
+                        assertThat(e.code()).isEqualTo(StatusCode.INTERNAL);
+                        assertThat(e.statusMessage()).contains("StackOverflowError");
+                    });
             assertThatThrownBy(() -> client.call(TestServers.SERVICE, "Echo", new byte[] {(byte) 0xff}))
                     .isInstanceOfSatisfying(TtrpcStatusException.class, e ->
                             assertThat(e.code()).isEqualTo(StatusCode.INTERNAL));
