@@ -1,0 +1,99 @@
+package io.jurunc.runtime.metadata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jurunc.runtime.vm.GuestType;
+import io.jurunc.runtime.vm.MonitorType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MetadataReaderTest {
+  @TempDir Path rootfs;
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void uruncJson(Map<String, String> plain) throws Exception {
+    StringBuilder sb = new StringBuilder("{");
+    plain.forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "").append('"').append(k).append("\":\"").append(b64(v)).append('"'));
+    Files.writeString(rootfs.resolve("urunc.json"), sb.append('}').toString());
+  }
+
+  @Test
+  void noKeysAnywhereMeansNotAUnikernel() throws Exception {
+    assertThat(MetadataReader.read(Map.of("org.opencontainers.image.title", "x"), rootfs)).isEmpty();
+  }
+
+  @Test
+  void annotationsWithTypeAndHypervisorWinAndArePlainText() throws Exception {
+    uruncJson(Map.of(MetadataKeys.TYPE, "unikraft", MetadataKeys.HYPERVISOR, "firecracker",
+        MetadataKeys.BINARY, "/k"));
+    var md = MetadataReader.read(Map.of(MetadataKeys.TYPE, "linux", MetadataKeys.HYPERVISOR, "qemu"), rootfs).orElseThrow();
+    assertThat(md.guest()).isEqualTo(GuestType.LINUX);
+    assertThat(md.monitor()).isEqualTo(MonitorType.QEMU);
+    assertThat(md.source()).isEqualTo("annotations");
+  }
+
+  @Test
+  void uruncJsonIsBase64DecodedWhenAnnotationsAreIncomplete() throws Exception {
+    uruncJson(Map.of(MetadataKeys.TYPE, "unikraft", MetadataKeys.HYPERVISOR, "qemu", MetadataKeys.BINARY,
+        "/unikernel/app", MetadataKeys.VERSION, "0.17.0", MetadataKeys.CMDLINE, "app -v"));
+    var md = MetadataReader.read(Map.of(MetadataKeys.HYPERVISOR, "firecracker",
+        MetadataKeys.VACCEL, "vsock"), rootfs).orElseThrow();
+    assertThat(md.source()).isEqualTo("urunc.json");
+    assertThat(md.guest()).isEqualTo(GuestType.UNIKRAFT);
+    assertThat(md.monitor()).isEqualTo(MonitorType.QEMU);
+    assertThat(md.binary().orElseThrow().value()).isEqualTo("/unikernel/app");
+    assertThat(md.version()).contains("0.17.0");
+    assertThat(md.cmdline()).contains("app -v");
+    assertThat(md.vaccel()).contains("vsock"); // vAccel keys always come from the spec
+  }
+
+  @Test
+  void errorsNameTheKeyAndTheFix() throws Exception {
+    assertThatThrownBy(() -> MetadataReader.read(Map.of(MetadataKeys.TYPE, "linux"), rootfs))
+        .isInstanceOf(MetadataException.class)
+        .hasMessageContaining(MetadataKeys.HYPERVISOR).hasMessageContaining("missing").hasMessageContaining("qemu");
+    assertThatThrownBy(() -> MetadataReader.read(Map.of(MetadataKeys.TYPE, "windows", MetadataKeys.HYPERVISOR, "qemu"), rootfs))
+        .hasMessageContaining(MetadataKeys.TYPE).hasMessageContaining("unikraft");
+    assertThatThrownBy(() -> MetadataReader.read(Map.of(MetadataKeys.TYPE, "unikraft", MetadataKeys.HYPERVISOR, "qemu"), rootfs))
+        .hasMessageContaining(MetadataKeys.BINARY).hasMessageContaining("missing");
+    assertThatThrownBy(() -> MetadataReader.read(Map.of(MetadataKeys.TYPE, "linux", MetadataKeys.HYPERVISOR, "qemu",
+        MetadataKeys.MOUNT_ROOTFS, "maybe"), rootfs)).hasMessageContaining("not a boolean");
+  }
+
+  @Test
+  void badUruncJsonIsReported() throws Exception {
+    Files.writeString(rootfs.resolve("urunc.json"), "{\"" + MetadataKeys.TYPE + "\":\"!!!notbase64\"}");
+    assertThatThrownBy(() -> MetadataReader.read(Map.of(), rootfs)).hasMessageContaining("base64");
+    Files.writeString(rootfs.resolve("urunc.json"), "{not json");
+    assertThatThrownBy(() -> MetadataReader.read(Map.of(), rootfs)).hasMessageContaining("not valid JSON");
+    Files.delete(rootfs.resolve("urunc.json"));
+    Files.createDirectory(rootfs.resolve("urunc.json"));
+    assertThatThrownBy(() -> MetadataReader.read(Map.of(), rootfs)).hasMessageContaining("directory");
+  }
+
+  @Test
+  void pathsMustBeCleanAndStayInsideTheRootfs() throws Exception {
+    for (String bad : new String[] {"../etc/passwd", "/a/../b", "-rf", "/", ".", "a//b", "/a b", "/a;b"}) {
+      assertThatThrownBy(() -> GuestPath.parse(MetadataKeys.BINARY, bad)).as(bad)
+          .isInstanceOf(MetadataException.class).hasMessageContaining(MetadataKeys.BINARY);
+    }
+    Files.createDirectories(rootfs.resolve("boot"));
+    Files.writeString(rootfs.resolve("boot/k"), "x");
+    assertThat(GuestPath.parse(MetadataKeys.BINARY, "/boot/k").resolveIn(rootfs))
+        .isEqualTo(rootfs.resolve("boot/k").toRealPath());
+    Files.createSymbolicLink(rootfs.resolve("boot/escape"), Path.of("/etc/hostname"));
+    assertThatThrownBy(() -> GuestPath.parse(MetadataKeys.BINARY, "/boot/escape").resolveIn(rootfs))
+        .hasMessageContaining("outside the rootfs");
+    assertThatThrownBy(() -> GuestPath.parse(MetadataKeys.INITRD, "/boot/none").resolveIn(rootfs))
+        .hasMessageContaining(MetadataKeys.INITRD).hasMessageContaining("not found");
+  }
+}
