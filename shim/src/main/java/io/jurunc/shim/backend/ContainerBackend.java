@@ -1,0 +1,33 @@
+package io.jurunc.shim.backend;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Runs the lifecycle of containers of one kind. The shim picks one per container at create time
+ * ({@link BackendSelector}): the jurunc runtime for unikernel bundles, runc for the rest.
+ */
+public interface ContainerBackend {
+    /** Name recorded in the bundle so that {@code shim delete} finds the same backend later. */
+    String name();
+
+    Created create(CreateSpec spec) throws BackendException;
+
+    void start(String id) throws BackendException;
+
+    void kill(String id, int signal, boolean all) throws BackendException;
+
+    /** Deletes the runtime's state of {@code id}; with {@code force} also kills a live container. */
+    void delete(String id, boolean force) throws BackendException;
+
+    /** The pids of the container's processes, init first. */
+    List<Integer> pids(String id) throws BackendException;
+
+    /** Applies OCI {@code LinuxResources} given as JSON (containerd's typeurl encoding of them). */
+    void update(String id, byte[] resourcesJson) throws BackendException;
+
+    /** Where a runtime keeps its log in the bundle (runc's {@code --log}); used for error messages. */
+    static Path logFile(Path bundle) {
+        return bundle.resolve("log.json");
+    }
+}

@@ -1,0 +1,200 @@
+package io.jurunc.shim.backend;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jurunc.oci.Json;
+import io.jurunc.shim.os.CommandResult;
+import io.jurunc.shim.os.CommandSpec;
+import io.jurunc.shim.os.OsException;
+import io.jurunc.shim.os.ShimOs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Drives a runc-compatible CLI exactly as containerd's runc shim does (go-runc conventions):
+ * {@code <binary> --root <root> --log <bundle>/log.json --log-format json create --bundle <bundle>
+ * --pid-file <bundle>/init.pid <id>}, then {@code start}, {@code kill [--all]}, {@code delete [--force]},
+ * {@code ps --format json}, {@code update --resources -}. The container's stdio are containerd's FIFOs.
+ * Used with {@code runc} for plain containers, and with the jurunc CLI when the in-process runtime is not
+ * wanted.
+ */
+public final class RuncStyleBackend implements ContainerBackend {
+    private final String name;
+    private final String binary;
+    private final Path root;
+    private final ShimOs os;
+    private final Map<String, Path> bundles = new ConcurrentHashMap<>();
+
+    public RuncStyleBackend(String name, String binary, Path root, ShimOs os) {
+        this.name = name;
+        this.binary = binary;
+        this.root = root;
+        this.os = os;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Re-attaches a container created earlier (by {@code shim delete}, which runs in a fresh process). */
+    public RuncStyleBackend knowing(String id, Path bundle) {
+        bundles.put(id, bundle);
+        return this;
+    }
+
+    private List<String> global(Path bundle) {
+        List<String> argv = new ArrayList<>(List.of(binary, "--root", root.toString()));
+        if (bundle != null) {
+            argv.addAll(List.of("--log", ContainerBackend.logFile(bundle).toString(), "--log-format", "json"));
+        }
+        return argv;
+    }
+
+    @Override
+    public Created create(CreateSpec spec) throws BackendException {
+        if (spec.terminal()) {
+            throw new BackendException(BackendException.Kind.UNSUPPORTED,
+                    "terminal (tty) tasks are not supported by containerd-shim-jurunc-v2 yet; run without -t");
+        }
+        List<String> argv = global(spec.bundle());
+        argv.addAll(List.of("create", "--bundle", spec.bundle().toString(), "--pid-file", spec.pidFile().toString(),
+                spec.id()));
+        CommandSpec cmd = new CommandSpec(argv, spec.stdin(), spec.stdout(), spec.stderr(), new byte[0],
+                Optional.of(spec.bundle()));
+        bundles.put(spec.id(), spec.bundle());
+        CommandResult r = run(cmd, "create", spec.id());
+        if (!r.ok()) {
+            bundles.remove(spec.id());
+            throw failure("create", spec.id(), r);
+        }
+        try {
+            String text = Files.readString(spec.pidFile()).trim();
+            return new Created(Integer.parseInt(text), Optional.empty());
+        } catch (IOException | NumberFormatException e) {
+            throw new BackendException(BackendException.Kind.FAILED,
+                    binary + " create " + spec.id() + " left no usable pid file " + spec.pidFile() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    @Override
+    public void start(String id) throws BackendException {
+        simple(id, List.of("start", id), "start");
+    }
+
+    @Override
+    public void kill(String id, int signal, boolean all) throws BackendException {
+        List<String> args = new ArrayList<>(List.of("kill"));
+        if (all) {
+            args.add("--all");
+        }
+        args.addAll(List.of(id, Integer.toString(signal)));
+        simple(id, args, "kill");
+    }
+
+    @Override
+    public void delete(String id, boolean force) throws BackendException {
+        List<String> args = new ArrayList<>(List.of("delete"));
+        if (force) {
+            args.add("--force");
+        }
+        args.add(id);
+        try {
+            simple(id, args, "delete");
+        } finally {
+            bundles.remove(id);
+        }
+    }
+
+    @Override
+    public List<Integer> pids(String id) throws BackendException {
+        CommandResult r = run(CommandSpec.of(concat(global(bundles.get(id)), List.of("ps", "--format", "json", id))),
+                "ps", id);
+        if (!r.ok()) {
+            throw failure("ps", id, r);
+        }
+        try {
+            JsonNode node = Json.mapper().readTree(r.stdout().isBlank() ? "[]" : r.stdout());
+            List<Integer> pids = new ArrayList<>();
+            node.forEach(n -> pids.add(n.asInt()));
+            return pids;
+        } catch (IOException e) {
+            throw new BackendException(BackendException.Kind.FAILED,
+                    binary + " ps " + id + " printed no JSON list: " + r.stdout().strip(), e);
+        }
+    }
+
+    @Override
+    public void update(String id, byte[] resourcesJson) throws BackendException {
+        CommandSpec cmd = CommandSpec.of(concat(global(bundles.get(id)), List.of("update", "--resources", "-", id)))
+                .withInput(resourcesJson);
+        CommandResult r = run(cmd, "update", id);
+        if (!r.ok()) {
+            throw failure("update", id, r);
+        }
+    }
+
+    private void simple(String id, List<String> args, String op) throws BackendException {
+        CommandResult r = run(CommandSpec.of(concat(global(bundles.get(id)), args)), op, id);
+        if (!r.ok()) {
+            throw failure(op, id, r);
+        }
+    }
+
+    private CommandResult run(CommandSpec cmd, String op, String id) throws BackendException {
+        try {
+            return os.run(cmd);
+        } catch (OsException e) {
+            throw new BackendException(BackendException.Kind.FAILED, binary + " " + op + " " + id + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private BackendException failure(String op, String id, CommandResult r) {
+        String detail = lastLogError(bundles.get(id)).orElse((r.stderr() + " " + r.stdout()).strip());
+        String msg = binary + " " + op + " " + id + " failed (exit " + r.exitCode() + ")"
+                + (detail.isEmpty() ? "" : ": " + detail);
+        String lower = detail.toLowerCase(java.util.Locale.ROOT);
+        BackendException.Kind kind = lower.contains("does not exist") || lower.contains("not found")
+                ? BackendException.Kind.NOT_FOUND
+                : lower.contains("not running") || lower.contains("cannot") ? BackendException.Kind.FAILED_PRECONDITION
+                : BackendException.Kind.FAILED;
+        return new BackendException(kind, msg);
+    }
+
+    /** The last error-level {@code msg} of runc's JSON log, as containerd's runc shim reports it. */
+    static Optional<String> lastLogError(Path bundle) {
+        if (bundle == null) {
+            return Optional.empty();
+        }
+        Path log = ContainerBackend.logFile(bundle);
+        try {
+            List<String> lines = Files.readAllLines(log);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                try {
+                    JsonNode n = Json.mapper().readTree(lines.get(i));
+                    if (n != null && n.path("level").asText().matches("error|fatal") && n.has("msg")) {
+                        return Optional.of(n.get("msg").asText());
+                    }
+                } catch (IOException ignored) {
+                    // not a JSON line
+                }
+            }
+        } catch (IOException ignored) {
+            // no log
+        }
+        return Optional.empty();
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+}

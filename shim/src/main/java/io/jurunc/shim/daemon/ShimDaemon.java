@@ -1,0 +1,86 @@
+package io.jurunc.shim.daemon;
+
+import io.jurunc.shim.ShimFlags;
+import io.jurunc.shim.backend.BackendSelector;
+import io.jurunc.shim.backend.Backends;
+import io.jurunc.shim.events.BinaryEventForwarder;
+import io.jurunc.shim.events.EventForwarder;
+import io.jurunc.shim.events.OrderedPublisher;
+import io.jurunc.shim.events.TtrpcEventForwarder;
+import io.jurunc.shim.os.LinuxShimOs;
+import io.jurunc.shim.os.OsException;
+import io.jurunc.shim.os.ShimOs;
+import io.jurunc.shim.task.TaskService;
+import io.jurunc.ttrpc.Listener;
+import io.jurunc.ttrpc.TtrpcServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The resident shim: binds the socket {@code start} derived, serves the task API for every container of
+ * its group, and exits on {@code Shutdown} once it holds no containers (or on SIGTERM).
+ */
+public final class ShimDaemon {
+    private ShimDaemon() {
+    }
+
+    public static int run(ShimFlags flags, Map<String, String> env) {
+        Path socket = Path.of(flags.socket().orElseThrow());
+        ShimLog log = ShimLog.open(Path.of("").toAbsolutePath(), flags.debug(), flags.id());
+        ShimOs os = new LinuxShimOs();
+        try {
+            os.becomeSubreaper();
+        } catch (OsException e) {
+            log.error(e.getMessage());
+            return 1;
+        }
+        String ttrpcAddress = env.getOrDefault("TTRPC_ADDRESS", "");
+        EventForwarder forwarder = !ttrpcAddress.isEmpty()
+                ? new TtrpcEventForwarder(ttrpcAddress)
+                : new BinaryEventForwarder(flags.publishBinary().isEmpty() ? "containerd" : flags.publishBinary(),
+                        flags.address(), os);
+        OrderedPublisher publisher = new OrderedPublisher(flags.namespace(), forwarder, Clock.systemUTC(),
+                Duration.ofMillis(100), log::warn);
+        String ns = flags.namespace();
+        BackendSelector selector = Backends.standard(ns, env, os);
+        CountDownLatch exit = new CountDownLatch(1);
+        TaskService service = new TaskService(os, selector, publisher, exit::countDown, log::info);
+        TtrpcServer.Builder builder = TtrpcServer.builder();
+        for (String name : TaskService.SERVICE_NAMES) {
+            builder.register(name, service.handlers());
+        }
+        TtrpcServer server = builder.build();
+        try {
+            Files.createDirectories(socket.getParent());
+            Listener listener = Listener.unix(socket);
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            server.serve(listener);
+        } catch (IOException e) {
+            log.error("cannot listen on " + socket + ": " + e.getMessage());
+            publisher.close();
+            return 3;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(exit::countDown));
+        log.info("serving task API v2/v3 on " + socket + " (namespace " + ns + ")");
+        try {
+            exit.await();
+            server.shutdown(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        publisher.close();
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException ignored) {
+            // the listener removed it already
+        }
+        log.info("exiting");
+        return 0;
+    }
+}

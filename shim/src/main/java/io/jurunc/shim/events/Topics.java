@@ -1,0 +1,13 @@
+package io.jurunc.shim.events;
+
+/** containerd's task event topics (core/runtime/events.go). */
+public final class Topics {
+    public static final String TASK_CREATE = "/tasks/create";
+    public static final String TASK_START = "/tasks/start";
+    public static final String TASK_EXIT = "/tasks/exit";
+    public static final String TASK_DELETE = "/tasks/delete";
+    public static final String TASK_OOM = "/tasks/oom";
+
+    private Topics() {
+    }
+}

@@ -1,0 +1,50 @@
+package io.jurunc.shim.start;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Re-executes this JVM as the daemon: the same java binary and JVM options (read back from the running
+ * command line, whose trailing shim arguments are replaced), under {@code setsid} so that containerd
+ * killing the {@code start} process group leaves it alone. stdio go to /dev/null: containerd reads the
+ * stdout of {@code start} until EOF, so the daemon must not hold it.
+ */
+public final class JvmDaemonLauncher implements DaemonLauncher {
+    private final List<String> jvmCommand;
+
+    public JvmDaemonLauncher(List<String> jvmCommand) {
+        this.jvmCommand = List.copyOf(jvmCommand);
+    }
+
+    /** The running JVM's command line up to and including the main class (i.e. without {@code shimArgs}). */
+    public static JvmDaemonLauncher fromCurrentProcess(List<String> shimArgs) {
+        ProcessHandle.Info info = ProcessHandle.current().info();
+        String java = info.command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> all = info.arguments().map(List::of).orElse(List.of());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        if (all.size() >= shimArgs.size() && all.subList(all.size() - shimArgs.size(), all.size()).equals(shimArgs)) {
+            cmd.addAll(all.subList(0, all.size() - shimArgs.size()));
+        } else {
+            cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    "io.jurunc.shim.ShimMain"));
+        }
+        return new JvmDaemonLauncher(cmd);
+    }
+
+    @Override
+    public Process launch(List<String> args, Path cwd) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("setsid");
+        cmd.addAll(jvmCommand);
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).directory(cwd.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+    }
+}

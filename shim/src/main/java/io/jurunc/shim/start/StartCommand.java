@@ -1,0 +1,111 @@
+package io.jurunc.shim.start;
+
+import io.jurunc.oci.Json;
+import io.jurunc.oci.SpecException;
+import io.jurunc.shim.ShimFlags;
+import io.jurunc.shim.UsageException;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code shim start}: finds the daemon of the container's group (see {@link GroupingId}) or starts one,
+ * then prints its address in the format containerd understands (see {@link StartResult}).
+ */
+public final class StartCommand {
+    static final Duration DAEMON_READY_TIMEOUT = Duration.ofSeconds(15);
+
+    private final DaemonLauncher launcher;
+
+    public StartCommand(DaemonLauncher launcher) {
+        this.launcher = launcher;
+    }
+
+    /** Runs {@code start} in {@code bundle}; returns the bytes to print. */
+    public byte[] run(ShimFlags flags, byte[] stdin, Path bundle, Map<String, String> env)
+            throws UsageException, StartException {
+        flags.require("namespace", "id", "address");
+        Bootstrap bootstrap = Bootstrap.decode(stdin, flags.id(), flags.namespace());
+        Map<String, String> annotations;
+        try {
+            annotations = Json.loadSpec(bundle).annotations();
+        } catch (SpecException e) {
+            annotations = Map.of();
+        }
+        String group = GroupingId.of(flags.id(), annotations, env.getOrDefault(GroupingId.SCOPE_ENV, "pod"));
+        String grpc = bootstrap instanceof Bootstrap.Params(var p) && !p.getContainerdGrpcAddress().isEmpty()
+                ? p.getContainerdGrpcAddress() : flags.address();
+        SocketAddress address;
+        try {
+            address = SocketAddress.derive(bootstrap.socketRoot(), grpc, flags.namespace(), group);
+        } catch (IllegalArgumentException e) {
+            throw new StartException(e.getMessage());
+        }
+        ensureDaemon(flags, address, bundle);
+        return StartResult.answering(bootstrap, address).encode();
+    }
+
+    private void ensureDaemon(ShimFlags flags, SocketAddress address, Path bundle) throws StartException {
+        Path socket = address.path();
+        Path lockFile = socket.resolveSibling(socket.getFileName() + ".lock");
+        try {
+            Files.createDirectories(socket.getParent());
+            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = ch.lock()) {
+                if (canConnect(socket)) {
+                    return;
+                }
+                Files.deleteIfExists(socket);
+                Process daemon = launcher.launch(flags.daemonArgs(socket.toString()), bundle);
+                adjustOomScore(daemon.pid());
+                long deadline = System.nanoTime() + DAEMON_READY_TIMEOUT.toNanos();
+                while (!canConnect(socket)) {
+                    if (!daemon.isAlive()) {
+                        throw new StartException("shim daemon exited with status " + daemon.exitValue()
+                                + " before listening on " + socket + " (see containerd's log)");
+                    }
+                    if (System.nanoTime() > deadline) {
+                        daemon.destroyForcibly();
+                        throw new StartException("shim daemon did not listen on " + socket + " within "
+                                + DAEMON_READY_TIMEOUT.toSeconds() + " s");
+                    }
+                    Thread.sleep(5);
+                }
+            }
+        } catch (IOException e) {
+            throw new StartException("cannot start the shim daemon for " + socket + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartException("interrupted while starting the shim daemon");
+        }
+    }
+
+    static boolean canConnect(Path socket) {
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            return ch.isConnected();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** As the runc shim: the daemon's OOM score is the caller's plus one (best effort). */
+    private static void adjustOomScore(long pid) {
+        try {
+            int own = Integer.parseInt(Files.readString(Path.of("/proc/self/oom_score_adj")).strip());
+            Files.writeString(Path.of("/proc", Long.toString(pid), "oom_score_adj"),
+                    Integer.toString(Math.min(own + 1, 1000)));
+        } catch (IOException | NumberFormatException | SecurityException ignored) {
+            // not fatal: the daemon keeps the default score
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.jurunc.shim.task;
+
+import io.jurunc.shim.backend.ContainerBackend;
+import io.jurunc.shim.os.ExitStatus;
+import io.jurunc.shim.proto.types.Status;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One container held by the daemon. State changes and the events they publish happen under
+ * {@link #lock}, so the exit of a process that dies during {@code Start} is published after TaskStart.
+ */
+final class Container {
+    final String id;
+    final Path bundle;
+    final ContainerBackend backend;
+    final int pid;
+    final String stdin;
+    final String stdout;
+    final String stderr;
+    final boolean terminal;
+    final boolean rootfsMounted;
+    final ReentrantLock lock = new ReentrantLock();
+    final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+    private Status status = Status.CREATED;
+
+    Container(String id, Path bundle, ContainerBackend backend, int pid, String stdin, String stdout, String stderr,
+              boolean terminal, boolean rootfsMounted) {
+        this.id = id;
+        this.bundle = bundle;
+        this.backend = backend;
+        this.pid = pid;
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
+        this.terminal = terminal;
+        this.rootfsMounted = rootfsMounted;
+    }
+
+    Status status() {
+        return exit.isDone() ? Status.STOPPED : status;
+    }
+
+    void markRunning() {
+        status = Status.RUNNING;
+    }
+
+    Optional<ExitStatus> exitStatus() {
+        return exit.isDone() ? Optional.of(exit.join()) : Optional.empty();
+    }
+}

@@ -1,0 +1,391 @@
+package io.jurunc.shim.task;
+
+import com.google.protobuf.Empty;
+import io.jurunc.shim.backend.BackendException;
+import io.jurunc.shim.backend.BackendSelector;
+import io.jurunc.shim.backend.ContainerBackend;
+import io.jurunc.shim.backend.CreateSpec;
+import io.jurunc.shim.backend.Created;
+import io.jurunc.shim.events.EventSink;
+import io.jurunc.shim.events.OrderedPublisher;
+import io.jurunc.shim.events.Topics;
+import io.jurunc.shim.os.ExitStatus;
+import io.jurunc.shim.os.MountSpec;
+import io.jurunc.shim.os.OsException;
+import io.jurunc.shim.os.ShimOs;
+import io.jurunc.shim.proto.events.TaskCreate;
+import io.jurunc.shim.proto.events.TaskDelete;
+import io.jurunc.shim.proto.events.TaskExit;
+import io.jurunc.shim.proto.events.TaskIO;
+import io.jurunc.shim.proto.events.TaskStart;
+import io.jurunc.shim.proto.task.CloseIORequest;
+import io.jurunc.shim.proto.task.ConnectRequest;
+import io.jurunc.shim.proto.task.ConnectResponse;
+import io.jurunc.shim.proto.task.CreateTaskRequest;
+import io.jurunc.shim.proto.task.CreateTaskResponse;
+import io.jurunc.shim.proto.task.DeleteRequest;
+import io.jurunc.shim.proto.task.DeleteResponse;
+import io.jurunc.shim.proto.task.KillRequest;
+import io.jurunc.shim.proto.task.PidsRequest;
+import io.jurunc.shim.proto.task.PidsResponse;
+import io.jurunc.shim.proto.task.ShutdownRequest;
+import io.jurunc.shim.proto.task.StartRequest;
+import io.jurunc.shim.proto.task.StartResponse;
+import io.jurunc.shim.proto.task.StateRequest;
+import io.jurunc.shim.proto.task.StateResponse;
+import io.jurunc.shim.proto.task.UpdateTaskRequest;
+import io.jurunc.shim.proto.task.WaitRequest;
+import io.jurunc.shim.proto.task.WaitResponse;
+import io.jurunc.shim.proto.types.Mount;
+import io.jurunc.shim.proto.types.ProcessInfo;
+import io.jurunc.shim.proto.types.Status;
+import io.jurunc.ttrpc.StatusCode;
+import io.jurunc.ttrpc.TtrpcException;
+import io.jurunc.ttrpc.UnaryHandler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * {@code containerd.task.v2.Task} (and v3, the same messages): the containers of one daemon. Pause, Resume,
+ * Checkpoint, Exec, ResizePty and Stats are not registered, so the ttrpc server answers UNIMPLEMENTED.
+ */
+public final class TaskService {
+    public static final List<String> SERVICE_NAMES = List.of("containerd.task.v2.Task", "containerd.task.v3.Task");
+    static final String VERSION = "jurunc-shim-v2";
+
+    private final ShimOs os;
+    private final BackendSelector selector;
+    private final EventSink events;
+    private final Runnable exitDaemon;
+    private final Consumer<String> log;
+    private final Map<String, Container> containers = new ConcurrentHashMap<>();
+    private final Object createLock = new Object();
+
+    public TaskService(ShimOs os, BackendSelector selector, EventSink events, Runnable exitDaemon, Consumer<String> log) {
+        this.os = os;
+        this.selector = selector;
+        this.events = events;
+        this.exitDaemon = exitDaemon;
+        this.log = log;
+    }
+
+    /** Method name → handler, for registering under each of {@link #SERVICE_NAMES}. */
+    public Map<String, UnaryHandler> handlers() {
+        Map<String, UnaryHandler> m = new LinkedHashMap<>();
+        m.put("Create", UnaryHandler.proto(CreateTaskRequest.parser(), (r, c) -> create(r)));
+        m.put("Start", UnaryHandler.proto(StartRequest.parser(), (r, c) -> start(r)));
+        m.put("State", UnaryHandler.proto(StateRequest.parser(), (r, c) -> state(r)));
+        m.put("Kill", UnaryHandler.proto(KillRequest.parser(), (r, c) -> kill(r)));
+        m.put("Wait", UnaryHandler.proto(WaitRequest.parser(), (r, c) -> await(r)));
+        m.put("Delete", UnaryHandler.proto(DeleteRequest.parser(), (r, c) -> delete(r)));
+        m.put("Pids", UnaryHandler.proto(PidsRequest.parser(), (r, c) -> pids(r)));
+        m.put("Connect", UnaryHandler.proto(ConnectRequest.parser(), (r, c) -> connect(r)));
+        m.put("Shutdown", UnaryHandler.proto(ShutdownRequest.parser(), (r, c) -> shutdown(r)));
+        m.put("CloseIO", UnaryHandler.proto(CloseIORequest.parser(), (r, c) -> closeIO(r)));
+        m.put("Update", UnaryHandler.proto(UpdateTaskRequest.parser(), (r, c) -> update(r)));
+        return m;
+    }
+
+    public int containerCount() {
+        return containers.size();
+    }
+
+    public CreateTaskResponse create(CreateTaskRequest req) throws TtrpcException {
+        if (req.getId().isEmpty() || req.getBundle().isEmpty()) {
+            throw new TtrpcException(StatusCode.INVALID_ARGUMENT, "create needs an id and a bundle");
+        }
+        if (!req.getCheckpoint().isEmpty()) {
+            throw new TtrpcException(StatusCode.UNIMPLEMENTED, "checkpoint/restore is not supported");
+        }
+        Path bundle = Path.of(req.getBundle());
+        synchronized (createLock) {
+            if (containers.containsKey(req.getId())) {
+                throw new TtrpcException(StatusCode.ALREADY_EXISTS, "container " + req.getId() + " already exists");
+            }
+            boolean mounted = mountRootfs(bundle, req.getRootfsList());
+            Container c;
+            try {
+                ContainerBackend backend = selector.select(bundle);
+                Created created = backend.create(new CreateSpec(req.getId(), bundle, path(req.getStdin()),
+                        path(req.getStdout()), path(req.getStderr()), req.getTerminal()));
+                c = new Container(req.getId(), bundle, backend, created.pid(), req.getStdin(), req.getStdout(),
+                        req.getStderr(), req.getTerminal(), mounted);
+                containers.put(c.id, c);
+                c.lock.lock();
+                try {
+                    events.publish(Topics.TASK_CREATE, TaskCreate.newBuilder().setContainerId(c.id)
+                            .setBundle(req.getBundle()).addAllRootfs(req.getRootfsList())
+                            .setIo(TaskIO.newBuilder().setStdin(c.stdin).setStdout(c.stdout).setStderr(c.stderr)
+                                    .setTerminal(c.terminal))
+                            .setPid(c.pid).build());
+                } finally {
+                    c.lock.unlock();
+                }
+                watch(c, created);
+            } catch (BackendException e) {
+                if (mounted) {
+                    unmountQuietly(bundle);
+                }
+                throw status(e);
+            }
+            log.accept("created " + c.id + " (" + c.backend.name() + ") pid " + c.pid);
+            return CreateTaskResponse.newBuilder().setPid(c.pid).build();
+        }
+    }
+
+    private void watch(Container c, Created created) {
+        Runnable onExit = () -> {
+            ExitStatus status;
+            try {
+                status = created.process().isPresent()
+                        ? exitOf(created.process().get())
+                        : os.awaitExit(c.pid);
+            } catch (InterruptedException e) {
+                return;
+            }
+            c.lock.lock();
+            try {
+                c.exit.complete(status);
+                events.publish(Topics.TASK_EXIT, TaskExit.newBuilder().setContainerId(c.id).setId(c.id).setPid(c.pid)
+                        .setExitStatus(status.status()).setExitedAt(OrderedPublisher.timestamp(status.exitedAt()))
+                        .build());
+            } finally {
+                c.lock.unlock();
+            }
+            log.accept(c.id + " exited with status " + status.status());
+        };
+        // waitid blocks the thread in the kernel: give it a platform thread, not a pinned virtual one.
+        Thread.ofPlatform().daemon().name("reap-" + c.id).start(onExit);
+    }
+
+    private static ExitStatus exitOf(Process p) throws InterruptedException {
+        int code = p.waitFor();
+        return new ExitStatus(code & 0xff, java.time.Instant.now());
+    }
+
+    public StartResponse start(StartRequest req) throws TtrpcException {
+        Container c = find(req.getId(), req.getExecId());
+        c.lock.lock();
+        try {
+            if (c.status() != Status.CREATED) {
+                throw new TtrpcException(StatusCode.FAILED_PRECONDITION,
+                        "container " + c.id + " is " + c.status().name().toLowerCase() + ", not created");
+            }
+            c.backend.start(c.id);
+            c.markRunning();
+            events.publish(Topics.TASK_START, TaskStart.newBuilder().setContainerId(c.id).setPid(c.pid).build());
+        } catch (BackendException e) {
+            throw status(e);
+        } finally {
+            c.lock.unlock();
+        }
+        return StartResponse.newBuilder().setPid(c.pid).build();
+    }
+
+    public StateResponse state(StateRequest req) throws TtrpcException {
+        Container c = find(req.getId(), req.getExecId());
+        StateResponse.Builder b = StateResponse.newBuilder().setId(c.id).setBundle(c.bundle.toString()).setPid(c.pid)
+                .setStatus(c.status()).setStdin(c.stdin).setStdout(c.stdout).setStderr(c.stderr)
+                .setTerminal(c.terminal);
+        c.exitStatus().ifPresent(e -> b.setExitStatus(e.status())
+                .setExitedAt(OrderedPublisher.timestamp(e.exitedAt())));
+        return b.build();
+    }
+
+    public Empty kill(KillRequest req) throws TtrpcException {
+        Container c = find(req.getId(), req.getExecId());
+        if (c.exit.isDone()) {
+            throw new TtrpcException(StatusCode.NOT_FOUND, "process already finished");
+        }
+        try {
+            c.backend.kill(c.id, req.getSignal(), req.getAll());
+        } catch (BackendException e) {
+            if (c.exit.isDone()) {
+                throw new TtrpcException(StatusCode.NOT_FOUND, "process already finished");
+            }
+            throw status(e);
+        }
+        return Empty.getDefaultInstance();
+    }
+
+    public WaitResponse await(WaitRequest req) throws TtrpcException {
+        Container c = find(req.getId(), req.getExecId());
+        ExitStatus e;
+        try {
+            e = c.exit.get();
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new TtrpcException(StatusCode.CANCELLED, "wait for " + c.id + " interrupted");
+        } catch (ExecutionException ex) {
+            throw new TtrpcException(StatusCode.INTERNAL, "wait for " + c.id + ": " + ex.getCause());
+        }
+        return WaitResponse.newBuilder().setExitStatus(e.status())
+                .setExitedAt(OrderedPublisher.timestamp(e.exitedAt())).build();
+    }
+
+    public DeleteResponse delete(DeleteRequest req) throws TtrpcException {
+        Container c = find(req.getId(), req.getExecId());
+        if (c.status() == Status.RUNNING) {
+            throw new TtrpcException(StatusCode.FAILED_PRECONDITION,
+                    "cannot delete running task " + c.id + ": kill it first");
+        }
+        try {
+            c.backend.delete(c.id, !c.exit.isDone());
+        } catch (BackendException e) {
+            if (e.kind() != BackendException.Kind.NOT_FOUND) {
+                throw status(e);
+            }
+        }
+        ExitStatus exit;
+        try {
+            exit = c.exit.get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            throw new TtrpcException(StatusCode.DEADLINE_EXCEEDED,
+                    "container " + c.id + " (pid " + c.pid + ") did not exit after delete");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TtrpcException(StatusCode.CANCELLED, "delete of " + c.id + " interrupted");
+        }
+        if (c.rootfsMounted) {
+            unmountQuietly(c.bundle);
+        }
+        c.lock.lock();
+        try {
+            containers.remove(c.id);
+            events.publish(Topics.TASK_DELETE, TaskDelete.newBuilder().setContainerId(c.id).setPid(c.pid)
+                    .setExitStatus(exit.status()).setExitedAt(OrderedPublisher.timestamp(exit.exitedAt())).build());
+        } finally {
+            c.lock.unlock();
+        }
+        log.accept("deleted " + c.id);
+        return DeleteResponse.newBuilder().setPid(c.pid).setExitStatus(exit.status())
+                .setExitedAt(OrderedPublisher.timestamp(exit.exitedAt())).build();
+    }
+
+    public PidsResponse pids(PidsRequest req) throws TtrpcException {
+        Container c = find(req.getId(), "");
+        if (c.exit.isDone()) {
+            return PidsResponse.getDefaultInstance();
+        }
+        try {
+            List<ProcessInfo> infos = new ArrayList<>();
+            for (int pid : c.backend.pids(c.id)) {
+                infos.add(ProcessInfo.newBuilder().setPid(pid).build());
+            }
+            return PidsResponse.newBuilder().addAllProcesses(infos).build();
+        } catch (BackendException e) {
+            throw status(e);
+        }
+    }
+
+    public ConnectResponse connect(ConnectRequest req) throws TtrpcException {
+        Container c = containers.get(req.getId());
+        return ConnectResponse.newBuilder().setShimPid(os.pid()).setTaskPid(c == null ? 0 : c.pid)
+                .setVersion(VERSION).build();
+    }
+
+    /** A no-op while containers remain; otherwise the daemon exits once the answer is on its way. */
+    public Empty shutdown(ShutdownRequest req) {
+        if (containers.isEmpty()) {
+            log.accept("shutdown: no containers left, exiting");
+            exitDaemon.run();
+        }
+        return Empty.getDefaultInstance();
+    }
+
+    /**
+     * The container reads containerd's stdin FIFO directly (the shim holds no copy of it), so the stream
+     * ends when containerd closes its end; CloseIO only checks that the task exists.
+     */
+    public Empty closeIO(CloseIORequest req) throws TtrpcException {
+        find(req.getId(), req.getExecId());
+        return Empty.getDefaultInstance();
+    }
+
+    public Empty update(UpdateTaskRequest req) throws TtrpcException {
+        Container c = find(req.getId(), "");
+        if (!req.hasResources()) {
+            return Empty.getDefaultInstance();
+        }
+        try {
+            // containerd encodes OCI LinuxResources as JSON in the Any (typeurl's JSON registration).
+            c.backend.update(c.id, req.getResources().getValue().toByteArray());
+        } catch (BackendException e) {
+            throw status(e);
+        }
+        return Empty.getDefaultInstance();
+    }
+
+    private Container find(String id, String execId) throws TtrpcException {
+        if (!execId.isEmpty() && !execId.equals(id)) {
+            throw new TtrpcException(StatusCode.NOT_FOUND, "exec " + execId + " not found: exec is not supported");
+        }
+        Container c = containers.get(id);
+        if (c == null) {
+            throw new TtrpcException(StatusCode.NOT_FOUND, "container " + id + " not found");
+        }
+        return c;
+    }
+
+    private boolean mountRootfs(Path bundle, List<Mount> mounts) throws TtrpcException {
+        if (mounts.isEmpty()) {
+            return false;
+        }
+        Path rootfs = bundle.resolve("rootfs");
+        List<Path> done = new ArrayList<>();
+        try {
+            Files.createDirectories(rootfs);
+            for (Mount m : mounts) {
+                Path target = m.getTarget().isEmpty() ? rootfs : rootfs.resolve(m.getTarget().replaceFirst("^/+", ""));
+                os.mount(MountSpec.parse(m.getType(), m.getSource(), m.getOptionsList()), target);
+                done.add(target);
+            }
+            return true;
+        } catch (IOException | OsException | IllegalArgumentException e) {
+            for (int i = done.size() - 1; i >= 0; i--) {
+                try {
+                    os.unmount(done.get(i));
+                } catch (OsException ignored) {
+                    // best effort while failing
+                }
+            }
+            throw new TtrpcException(StatusCode.INTERNAL, "mounting the rootfs of " + bundle + ": " + e.getMessage());
+        }
+    }
+
+    private void unmountQuietly(Path bundle) {
+        try {
+            os.unmount(bundle.resolve("rootfs"));
+        } catch (OsException e) {
+            log.accept("warning: " + e.getMessage());
+        }
+    }
+
+    private static Optional<Path> path(String fifo) {
+        if (fifo.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Path.of(fifo.startsWith("fifo://") ? fifo.substring("fifo://".length()) : fifo));
+    }
+
+    static TtrpcException status(BackendException e) {
+        StatusCode code = switch (e.kind()) {
+            case NOT_FOUND -> StatusCode.NOT_FOUND;
+            case FAILED_PRECONDITION -> StatusCode.FAILED_PRECONDITION;
+            case UNSUPPORTED -> StatusCode.UNIMPLEMENTED;
+            case FAILED -> StatusCode.UNKNOWN;
+        };
+        return new TtrpcException(code, e.getMessage(), e);
+    }
+}
