@@ -34,7 +34,24 @@ public interface Listener extends Closeable {
             ch.close();
             throw e;
         }
-        return new SocketListener(ch, path);
+        return new SocketListener(ch, path, SocketListener.ANY_PEER);
+    }
+
+    /**
+     * Like {@link #unix(Path)}, but accepts only peers whose credentials ({@code SO_PEERCRED}) match this
+     * process's effective uid and gid, as containerd/ttrpc's {@code UnixSocketRequireSameUser} does (the
+     * containerd shim serves with it). Other peers are disconnected at once and logged.
+     */
+    static Listener unixSameUser(Path path) throws IOException {
+        PeerCredentials.Identity self = PeerCredentials.self();
+        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.bind(UnixDomainSocketAddress.of(path));
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        return new SocketListener(ch, path, peer -> PeerCredentials.check(peer, self));
     }
 
     /** Binds a TCP socket; use port 0 for an ephemeral port. */
@@ -46,7 +63,7 @@ public interface Listener extends Closeable {
             ch.close();
             throw e;
         }
-        return new SocketListener(ch, null);
+        return new SocketListener(ch, null, SocketListener.ANY_PEER);
     }
 
     /** Binds a unix or TCP address; vsock needs an FFM-based {@link Listener} supplied by the caller. */
@@ -60,6 +77,6 @@ public interface Listener extends Closeable {
 
     /** Wraps an already-bound server socket channel (e.g. one inherited from a parent process). */
     static Listener of(ServerSocketChannel channel) {
-        return new SocketListener(channel, null);
+        return new SocketListener(channel, null, SocketListener.ANY_PEER);
     }
 }

@@ -2,21 +2,31 @@ package io.jurunc.ttrpc;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
 
-/** A {@link Listener} over a JDK server socket channel (unix or TCP). */
+/** A {@link Listener} over a JDK server socket channel (unix or TCP), with an optional peer check. */
 final class SocketListener implements Listener {
+    private static final System.Logger LOG = System.getLogger(SocketListener.class.getName());
+    /** Accepts every peer. */
+    static final Function<SocketChannel, Optional<String>> ANY_PEER = peer -> Optional.empty();
+
     private final ServerSocketChannel channel;
     private final Path socketFile;
     private final SocketAddress localAddress;
+    /** Returns the reason to refuse a peer, or empty to accept it. */
+    private final Function<SocketChannel, Optional<String>> peerCheck;
 
-    SocketListener(ServerSocketChannel channel, Path socketFile) {
+    SocketListener(ServerSocketChannel channel, Path socketFile, Function<SocketChannel, Optional<String>> peerCheck) {
         this.channel = channel;
         this.socketFile = socketFile;
+        this.peerCheck = peerCheck;
         try {
             this.localAddress = channel.getLocalAddress();
         } catch (IOException e) {
@@ -26,8 +36,15 @@ final class SocketListener implements Listener {
 
     @Override
     public Connection accept() throws IOException {
-        SocketChannel accepted = channel.accept();
-        return Connection.of(accepted);
+        while (true) {
+            SocketChannel accepted = channel.accept();
+            Optional<String> refusal = peerCheck.apply(accepted);
+            if (refusal.isEmpty()) {
+                return Connection.of(accepted);
+            }
+            LOG.log(Level.WARNING, "ttrpc: refusing connection on {0}: {1}", localAddress, refusal.get());
+            accepted.close();
+        }
     }
 
     @Override
