@@ -67,7 +67,6 @@ public final class CreateOperation {
     try {
       Path monitorBinary = ctx.planner().monitorBinary(md.monitor());
       Accel accel = ctx.planner().accel(md.monitor());
-      GuestResources res = resources(spec, md);
       List<String> args = guestArgs(spec, md);
       ctx.timestamps().mark(id.value(), "create.validated");
 
@@ -100,6 +99,7 @@ public final class CreateOperation {
         profile = KernelProfile.STANDARD;
       }
       ctx.timestamps().mark(id.value(), "create.guest_image");
+      GuestResources res = resources(spec, md, initrd.isPresent() ? Files.size(initrd.get()) : 0);
 
       List<BlockDevice> blocks = block.map(b -> List.of(new BlockDevice("rootfs", b,
           md.blockMountPoint().orElse(null), null))).orElse(List.of());
@@ -130,6 +130,10 @@ public final class CreateOperation {
       }
       ctx.timestamps().mark(id.value(), "create.done");
       return new Created(record, spawnedProcess);
+    } catch (IOException e) {
+      SandboxException se = new SandboxException("create failed: " + e.getMessage(), e);
+      rollback(id, netns, netUp, spawnedProcess, record, se);
+      throw se;
     } catch (JuruncException | RuntimeException e) {
       rollback(id, netns, netUp, spawnedProcess, record, e);
       throw e;
@@ -194,11 +198,11 @@ public final class CreateOperation {
         .findFirst();
   }
 
-  private GuestResources resources(Spec spec, UnikernelMetadata md) throws JuruncException {
+  private GuestResources resources(Spec spec, UnikernelMetadata md, long initrdBytes) throws JuruncException {
     Spec.Resources r = spec.linux() == null ? null : spec.linux().resources();
     Long limit = r == null || r.memory() == null ? null : r.memory().limit();
     Spec.Cpu cpu = r == null ? null : r.cpu();
-    return ctx.planner().resources(md.monitor(), limit, cpu == null ? null : cpu.quota(),
+    return ctx.planner().resources(md.guest(), md.monitor(), initrdBytes, limit, cpu == null ? null : cpu.quota(),
         cpu == null ? null : cpu.period(), cpu == null ? null : cpu.cpus());
   }
 

@@ -12,8 +12,8 @@ public interface VmPlanner {
   void checkPair(GuestType guest, MonitorType monitor) throws SandboxException;
 
   /** Guest RAM and vCPUs from the spec's resources and the configured defaults. */
-  GuestResources resources(MonitorType monitor, Long memoryLimit, Long cpuQuota, Long cpuPeriod,
-      String cpuset) throws SandboxException;
+  GuestResources resources(GuestType guest, MonitorType monitor, long initrdBytes, Long memoryLimit,
+      Long cpuQuota, Long cpuPeriod, String cpuset) throws SandboxException;
 
   MonitorInvocation plan(VmSpec spec) throws SandboxException;
 

@@ -92,7 +92,7 @@ final class Fakes {
     }
 
     @Override
-    public GuestResources resources(MonitorType monitor, Long limit, Long quota, Long period, String cpuset) {
+    public GuestResources resources(GuestType guest, MonitorType monitor, long initrdBytes, Long limit, Long quota, Long period, String cpuset) {
       return new GuestResources(limit == null ? 256_000_000L : limit, 1);
     }
 
