@@ -1,0 +1,149 @@
+package io.jurunc.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jurunc.e2e.support.CniNetwork;
+import io.jurunc.e2e.support.E2E;
+import io.jurunc.e2e.support.E2eEnvironment;
+import io.jurunc.e2e.support.HttpProbe;
+import io.jurunc.e2e.support.Leftovers;
+import io.jurunc.e2e.support.RunSpec;
+import io.jurunc.e2e.support.Spawned;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The HTTP echo microVM in a CNI-networked netns ({@code ctr run --cni}), reached from the host with a
+ * real HTTP request; then kill and delete, after which no tap, qemu process, state dir or lease is left.
+ */
+@E2E
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EchoServiceTest {
+
+    private E2eEnvironment env;
+    private CniNetwork net;
+    private final Leftovers leftovers = Leftovers.system();
+
+    @BeforeAll
+    void setUp() {
+        env = E2eEnvironment.start("echo");
+        net = env.register(CniNetwork.create(env.host()));
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (env != null) {
+            env.close();
+        }
+    }
+
+    @Test
+    void theEchoServiceAnswersAHostRequestWithItsHeaders() {
+        Service svc = startEcho();
+        try {
+            String probe = UUID.randomUUID().toString();
+            HttpProbe.Answer answer = new HttpProbe().await(URI.create("http://" + svc.ip() + ":8080/cgi-bin/echo"),
+                    Map.of("X-Jurunc-Probe", probe), Duration.ofSeconds(90), svc.ctrRun()::isAlive);
+
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.body()).contains("jurunc echo: GET /cgi-bin/echo", "HTTP_X_JURUNC_PROBE=" + probe);
+
+            E2eEnvironment.TaskRow task = env.awaitTask(svc.id(), "RUNNING", Duration.ofSeconds(5)).orElseThrow();
+            assertThat(leftovers.tapsInNetnsOf(task.pid())).as("a tap in the container's netns while it runs")
+                    .isNotEmpty();
+            String netns = leftovers.netnsOf(task.pid()).orElseThrow();
+
+            env.ctr().kill(svc.id(), "SIGTERM").requireSuccess();
+            assertThat(svc.ctrRun().waitFor(Duration.ofSeconds(60))).as("ctr run returns once the VM stopped")
+                    .isNotEqualTo(-1);
+            // ctr run --rm deleted the task and container and released the CNI address
+            assertThat(env.task(svc.id())).isEmpty();
+            assertThat(env.ctr().containers()).doesNotContain(svc.id());
+            assertThat(leftovers.find(env.scope(svc.id()).withNetns(netns))).isEmpty();
+            assertThat(net.heldLeases()).isEmpty();
+        } finally {
+            svc.stop();
+        }
+    }
+
+    @Test
+    void twoSandboxesRunAtOnceEachInItsOwnNetns() {
+        Service a = startEcho();
+        try {
+            Service b = startEcho();
+            try {
+                assertThat(a.ip()).isNotEqualTo(b.ip());
+                for (Service s : List.of(a, b)) {
+                    HttpProbe.Answer answer = new HttpProbe().await(URI.create("http://" + s.ip() + ":8080/cgi-bin/echo"),
+                            Map.of("X-Sandbox", s.id()), Duration.ofSeconds(120), s.ctrRun()::isAlive);
+                    assertThat(answer.body()).contains("HTTP_X_SANDBOX=" + s.id());
+                }
+                long pidA = env.task(a.id()).orElseThrow().pid();
+                long pidB = env.task(b.id()).orElseThrow().pid();
+                assertThat(leftovers.netnsOf(pidA)).isNotEqualTo(leftovers.netnsOf(pidB));
+            } finally {
+                b.stop();
+            }
+        } finally {
+            a.stop();
+        }
+        assertThat(net.heldLeases()).isEmpty();
+    }
+
+    private record Service(String id, Spawned ctrRun, String ip, E2eEnvironment env) {
+        void stop() {
+            if (ctrRun.isAlive()) {
+                env.ctr().kill(id, "SIGKILL");
+                ctrRun.waitFor(Duration.ofSeconds(30));
+            }
+            ctrRun.stop(Duration.ofSeconds(5));
+            env.ctr().forceRemove(id);
+        }
+    }
+
+    private Service startEcho() {
+        String id = E2eEnvironment.newId("echo");
+        RunSpec spec = env.juruncRun("echo", id).withCni(net).withRm().withTimeout(Duration.ofMinutes(5));
+        Spawned ctrRun = env.ctr().startRun(spec);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Optional<String> ip = net.containerIp(env.ctr().namespace(), id);
+        while (ip.isEmpty() && ctrRun.isAlive() && System.nanoTime() < deadline) {
+            sleep();
+            ip = net.containerIp(env.ctr().namespace(), id);
+        }
+        if (ip.isEmpty()) {
+            Service half = new Service(id, ctrRun, "", env);
+            half.stop();
+            throw new AssertionError("echo service " + id + " got no CNI address; ctr run stderr:\n"
+                    + read(ctrRun.stderrFile()) + "\nstdout:\n" + read(ctrRun.stdoutFile()));
+        }
+        return new Service(id, ctrRun, ip.get(), env);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (Exception e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+}
