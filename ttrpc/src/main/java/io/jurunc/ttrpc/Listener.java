@@ -4,8 +4,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 
@@ -27,14 +25,7 @@ public interface Listener extends Closeable {
      * the path exists (remove a stale socket first, or check whether another server still owns it).
      */
     static Listener unix(Path path) throws IOException {
-        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            ch.bind(UnixDomainSocketAddress.of(path));
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
-        }
-        return new SocketListener(ch, path, SocketListener.ANY_PEER);
+        return new SocketListener(SocketListener.bindUnix(path), path, SocketListener.ANY_PEER);
     }
 
     /**
@@ -44,14 +35,7 @@ public interface Listener extends Closeable {
      */
     static Listener unixSameUser(Path path) throws IOException {
         PeerCredentials.Identity self = PeerCredentials.self();
-        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            ch.bind(UnixDomainSocketAddress.of(path));
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
-        }
-        return new SocketListener(ch, path, peer -> PeerCredentials.check(peer, self));
+        return new SocketListener(SocketListener.bindUnix(path), path, peer -> PeerCredentials.check(peer, self));
     }
 
     /** Binds a TCP socket; use port 0 for an ephemeral port. */
@@ -59,7 +43,10 @@ public interface Listener extends Closeable {
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
             ch.bind(address);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            ch.close();
+            throw SocketListener.bindFailure("tcp://" + address, e);
+        } catch (RuntimeException e) {
             ch.close();
             throw e;
         }

@@ -3,10 +3,14 @@ package io.jurunc.ttrpc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.net.BindException;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Function;
@@ -32,6 +36,30 @@ final class SocketListener implements Listener {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Binds a unix server socket at {@code path}, with an error that names the path. */
+    static ServerSocketChannel bindUnix(Path path) throws IOException {
+        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.bind(UnixDomainSocketAddress.of(path));
+            return ch;
+        } catch (IOException e) {
+            ch.close();
+            String hint = Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+                    ? " (a file exists there: remove a stale socket, or stop the server that owns it)"
+                    : Files.isDirectory(path.toAbsolutePath().getParent()) ? "" : " (the parent directory does not exist)";
+            throw bindFailure("unix://" + path + hint, e);
+        } catch (RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    static BindException bindFailure(String where, IOException cause) {
+        BindException e = new BindException("cannot listen on " + where + ": " + cause.getMessage());
+        e.initCause(cause);
+        return e;
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.jurunc.ttrpc.proto.Request;
 import io.jurunc.ttrpc.proto.Response;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
@@ -64,15 +65,24 @@ public final class TtrpcClient implements AutoCloseable {
     }
 
     public static TtrpcClient connect(TtrpcAddress address, int maxMessageLength) throws IOException {
-        SocketChannel channel = switch (address) {
-            case TtrpcAddress.Unix u -> SocketChannel.open(UnixDomainSocketAddress.of(u.path()));
-            case TtrpcAddress.Tcp t -> {
-                SocketChannel ch = SocketChannel.open(new InetSocketAddress(t.host(), t.port()));
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                yield ch;
-            }
-            case TtrpcAddress.Vsock v -> throw new UnsupportedTransportException(v);
-        };
+        SocketChannel channel;
+        try {
+            channel = switch (address) {
+                case TtrpcAddress.Unix u -> SocketChannel.open(UnixDomainSocketAddress.of(u.path()));
+                case TtrpcAddress.Tcp t -> {
+                    SocketChannel ch = SocketChannel.open(new InetSocketAddress(t.host(), t.port()));
+                    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    yield ch;
+                }
+                case TtrpcAddress.Vsock v -> throw new UnsupportedTransportException(v);
+            };
+        } catch (UnsupportedTransportException e) {
+            throw e;
+        } catch (IOException e) {
+            ConnectException failure = new ConnectException("cannot connect to " + address + ": " + e.getMessage());
+            failure.initCause(e);
+            throw failure;
+        }
         return new TtrpcClient(Connection.of(channel), maxMessageLength);
     }
 

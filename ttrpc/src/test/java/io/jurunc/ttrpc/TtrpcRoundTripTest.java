@@ -230,6 +230,26 @@ class TtrpcRoundTripTest {
         assertThat(socket).doesNotExist();
     }
 
+    @Test
+    void connectAndBindErrorsNameTheAddress() throws Exception {
+        Path missing = dir.resolve("missing.sock");
+        assertThatThrownBy(() -> TtrpcClient.connect(new TtrpcAddress.Unix(missing)))
+                .isInstanceOf(java.net.ConnectException.class)
+                .hasMessageContaining("cannot connect to unix://" + missing);
+
+        Path taken = dir.resolve("taken.sock");
+        try (Listener first = Listener.unix(taken)) {
+            assertThatThrownBy(() -> Listener.unix(taken))
+                    .isInstanceOf(java.net.BindException.class)
+                    .hasMessageContaining("cannot listen on unix://" + taken)
+                    .hasMessageContaining("remove a stale socket");
+            assertThat(first.localAddress().toString()).contains("taken.sock");
+        }
+        assertThatThrownBy(() -> Listener.unix(dir.resolve("no/such/dir.sock")))
+                .isInstanceOf(java.net.BindException.class)
+                .hasMessageContaining("parent directory does not exist");
+    }
+
     private void awaitConnections(int n) throws InterruptedException {
         for (int i = 0; i < 500 && server.connections().size() < n; i++) {
             Thread.sleep(10);
