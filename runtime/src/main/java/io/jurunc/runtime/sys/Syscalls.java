@@ -1,0 +1,46 @@
+package io.jurunc.runtime.sys;
+
+/**
+ * The few Linux system calls the runtime makes directly (not through a child process). Errors come
+ * back as {@link ErrnoException}; nothing here retries. The real implementation is {@link
+ * LinuxSyscalls} (FFM); tests use a recording fake.
+ */
+public interface Syscalls {
+  int O_RDONLY = 0;
+  int O_RDWR = 2;
+  int O_CLOEXEC = 0x80000;
+
+  /** {@code CLONE_NEWNET}, the namespace type for {@link #setns}. */
+  int CLONE_NEWNET = 0x40000000;
+
+  int SIGKILL = 9;
+  int SIGTERM = 15;
+
+  /** {@code open(path, flags)}; returns the file descriptor. */
+  int open(String path, int flags) throws ErrnoException;
+
+  /** {@code close(fd)}. */
+  void close(int fd) throws ErrnoException;
+
+  /** {@code setns(fd, nstype)}: moves the calling thread into the namespace {@code fd} refers to. */
+  void setns(int fd, int nstype) throws ErrnoException;
+
+  /**
+   * {@code ioctl(fd, request, buf)} with a pointer argument: {@code buffer} is copied to native
+   * memory, passed, and copied back (the kernel may write into it, e.g. TUNSETIFF's name).
+   *
+   * @return the ioctl's non-negative result
+   */
+  int ioctl(int fd, long request, byte[] buffer) throws ErrnoException;
+
+  /** {@code ioctl(fd, request, value)} with an integer argument (e.g. TUNSETPERSIST). */
+  int ioctl(int fd, long request, long value) throws ErrnoException;
+
+  /** {@code kill(pid, signal)}; {@link Errno#ESRCH} when no such process exists. */
+  void kill(int pid, int signal) throws ErrnoException;
+
+  /** The real implementation, created lazily (its native bindings are bound on first call). */
+  static Syscalls linux() {
+    return LinuxSyscalls.INSTANCE;
+  }
+}
