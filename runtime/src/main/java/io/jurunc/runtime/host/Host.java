@@ -17,6 +17,9 @@ public interface Host {
 
   void mkfifo(Path path) throws HostException;
 
+  /** runc's console-socket protocol: sends a pty master to the socket, returns the slave's path. */
+  Path sendConsole(Path consoleSocket) throws HostException;
+
   /** Opens a FIFO for writing without blocking, writes one line, closes; false if no reader. */
   boolean pokeFifo(Path path) throws HostException;
 }

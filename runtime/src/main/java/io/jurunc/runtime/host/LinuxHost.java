@@ -137,6 +137,11 @@ public final class LinuxHost implements Host {
   }
 
   @Override
+  public Path sendConsole(Path consoleSocket) throws HostException {
+    return ConsoleSocket.sendPtyMaster(consoleSocket);
+  }
+
+  @Override
   public boolean pokeFifo(Path path) throws HostException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());

@@ -3,6 +3,7 @@ package io.jurunc.runtime.lifecycle;
 import io.jurunc.oci.Spec;
 import io.jurunc.runtime.JuruncException;
 import io.jurunc.runtime.host.Spawned;
+import io.jurunc.runtime.host.Stdio;
 import io.jurunc.runtime.metadata.GuestPath;
 import io.jurunc.runtime.metadata.MetadataException;
 import io.jurunc.runtime.metadata.UnikernelMetadata;
@@ -115,11 +116,20 @@ public final class CreateOperation {
       }
       ctx.timestamps().mark(id.value(), "create.monitor_planned");
 
+      Stdio stdio = req.stdio();
+      boolean terminal = spec.process() != null && spec.process().isTerminal();
+      if (terminal) {
+        if (req.consoleSocket().isEmpty()) {
+          throw new InvalidBundleException("process.terminal is true but no --console-socket was given");
+        }
+        Path slave = ctx.host().sendConsole(req.consoleSocket().get());
+        stdio = new Stdio.Paths(Optional.of(slave), Optional.of(slave), Optional.of(slave));
+      }
       Path fifo = dir.resolve("start.fifo");
       ctx.host().mkfifo(fifo);
       Optional<Path> tsFile = ctx.timestamps() instanceof FileTimestamps ft ? Optional.of(ft.file()) : Optional.empty();
-      List<String> waiter = WaiterCommand.build(fifo, netns, inv.argv(), id.value(), tsFile);
-      Spawned spawned = ctx.host().spawn(waiter, req.stdio());
+      List<String> waiter = WaiterCommand.build(fifo, netns, inv.argv(), id.value(), tsFile, terminal);
+      Spawned spawned = ctx.host().spawn(waiter, stdio);
       spawnedProcess = spawned.process();
       record = new ContainerRecord(record.ociVersion(), id.value(), record.bundle(), spawned.pid(),
           spawned.startTime(), ContainerStatus.CREATED, record.created(), record.annotations(), record.netnsPath(),

@@ -19,9 +19,12 @@ final class WaiterCommand {
   private WaiterCommand() {}
 
   static List<String> build(Path fifo, Optional<Path> netns, List<String> monitorArgv,
-      String containerId, Optional<Path> timestampsFile) {
+      String containerId, Optional<Path> timestampsFile, boolean terminal) {
     List<String> argv = new ArrayList<>();
     argv.add("setsid");
+    if (terminal) {
+      argv.add("--ctty"); // the pty on stdin becomes the controlling terminal
+    }
     argv.add("unshare");
     argv.add("--ipc");
     argv.add("--uts");

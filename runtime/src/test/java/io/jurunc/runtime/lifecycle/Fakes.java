@@ -74,6 +74,14 @@ final class Fakes {
     }
 
     @Override
+    public Path sendConsole(Path socket) {
+      consoles.add(socket);
+      return Path.of("/dev/pts/99");
+    }
+
+    final List<Path> consoles = new ArrayList<>();
+
+    @Override
     public boolean pokeFifo(Path path) {
       pokes.add(path);
       return true;
