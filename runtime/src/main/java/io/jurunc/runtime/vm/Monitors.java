@@ -1,0 +1,85 @@
+package io.jurunc.runtime.vm;
+
+import io.jurunc.runtime.vm.guest.GuestKernel;
+import io.jurunc.runtime.vm.guest.Guests;
+import io.jurunc.runtime.vm.monitor.CloudHypervisorBuilder;
+import io.jurunc.runtime.vm.monitor.FirecrackerBuilder;
+import io.jurunc.runtime.vm.monitor.GuestMonitorBuilder;
+import io.jurunc.runtime.vm.monitor.QemuBuilder;
+import io.jurunc.runtime.vm.monitor.QemuOptions;
+import io.jurunc.runtime.vm.monitor.Solo5Builder;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Entry point: checks a {@link VmSpec} against the guest × monitor matrix and what the guest and
+ * monitor can do, then builds the monitor's argv and config files.
+ */
+public final class Monitors {
+  private final Map<MonitorType, GuestMonitorBuilder> builders = new EnumMap<>(MonitorType.class);
+
+  public Monitors(QemuOptions qemuOptions) {
+    builders.put(MonitorType.QEMU, new QemuBuilder(qemuOptions));
+    builders.put(MonitorType.FIRECRACKER, new FirecrackerBuilder());
+    builders.put(MonitorType.CLOUD_HYPERVISOR, new CloudHypervisorBuilder());
+    builders.put(MonitorType.HVT, new Solo5Builder(MonitorType.HVT));
+    builders.put(MonitorType.SPT, new Solo5Builder(MonitorType.SPT));
+  }
+
+  public Monitors() {
+    this(QemuOptions.defaults());
+  }
+
+  /** Early validation at create: throws when the pair is not in the allow-list. */
+  public static void checkPair(GuestType guest, MonitorType monitor)
+      throws UnsupportedPairException {
+    SupportMatrix.check(guest, monitor);
+  }
+
+  /**
+   * Throws when the monitor cannot run with this accelerator: every monitor but QEMU and Solo5
+   * spt needs working KVM.
+   */
+  public static void checkAccel(MonitorType monitor, Accel accel) throws GuestSetupException {
+    if (accel == Accel.TCG && monitor.usesKvm() && monitor != MonitorType.QEMU) {
+      throw new GuestSetupException(
+          "hypervisor '"
+              + monitor.key()
+              + "' needs working KVM, and this host has none usable (the KVM probe chose TCG); "
+              + "use hypervisor 'qemu', which runs under TCG");
+    }
+  }
+
+  /** The builder for a monitor. */
+  public MonitorBuilder builder(MonitorType monitor) {
+    return builders.get(monitor);
+  }
+
+  /** Validates the spec and returns the monitor's argv and generated files. */
+  public MonitorInvocation plan(VmSpec spec) throws VmConfigException {
+    checkPair(spec.guest(), spec.monitor());
+    GuestKernel guest = Guests.of(spec.guest());
+    if (!spec.blocks().isEmpty() && !guest.supportsBlock()) {
+      throw new GuestSetupException(
+          "unikernel type '"
+              + spec.guest().key()
+              + "' does not support block devices; remove com.urunc.unikernel.block and "
+              + "com.urunc.unikernel.mountRootfs");
+    }
+    boolean solo5 = spec.monitor() == MonitorType.HVT || spec.monitor() == MonitorType.SPT;
+    if (solo5 && spec.initrd().isPresent()) {
+      throw new GuestSetupException(
+          "hypervisor '"
+              + spec.monitor().key()
+              + "' cannot load an initrd; remove com.urunc.unikernel.initrd");
+    }
+    if (solo5 && spec.vsock().isPresent()) {
+      throw new GuestSetupException(
+          "hypervisor '"
+              + spec.monitor().key()
+              + "' has no vsock device; use qemu, firecracker or cloud-hypervisor for vAccel");
+    }
+    String cmdline = guest.cmdline(spec);
+    return builders.get(spec.monitor()).build(spec, guest, cmdline);
+  }
+}

@@ -1,0 +1,165 @@
+package io.jurunc.runtime.vm.guest;
+
+import io.jurunc.runtime.vm.BlockDevice;
+import io.jurunc.runtime.vm.GuestNet;
+import io.jurunc.runtime.vm.GuestSetupException;
+import io.jurunc.runtime.vm.GuestType;
+import io.jurunc.runtime.vm.KernelProfile;
+import io.jurunc.runtime.vm.VmSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Linux microVM whose init is jurunc's guest init ({@value #INIT}).
+ *
+ * <p>Command line, initramfs rootfs: {@code console=ttyS0 panic=-1 reboot=t quiet
+ * rdinit=/jurunc/init [ip=<IP>::<GW>:<NETMASK>:<hostname>:eth0:off]}; the application's args and
+ * env travel inside the initramfs ({@code /jurunc/process}), not on the command line.
+ *
+ * <p>Block rootfs ({@code root=/dev/vda rw init=/jurunc/init}): the image's disk carries no
+ * process file we wrote, so args and env follow urunc's Linux format: env words {@code K=V} (a
+ * value with blanks as {@code K="v w"}, which the kernel unquotes) and then {@code -- args}, with
+ * blank-containing args wrapped in single quotes for the init to reassemble.
+ *
+ * <p>{@code spec.debug()} drops {@code quiet} and adds {@code jurunc.debug=1}. On QEMU a {@link
+ * KernelProfile#MICROVM} kernel boots on {@code -M microvm} with virtio-mmio devices; a {@link
+ * KernelProfile#STANDARD} one on the PC machine with virtio-pci.
+ */
+public final class LinuxGuest implements GuestKernel {
+  public static final String INIT = "/jurunc/init";
+
+  /** x86's COMMAND_LINE_SIZE, including the terminating NUL. */
+  public static final int MAX_CMDLINE = 2048;
+
+  /** Linux's __NEW_UTS_LEN: the ip= hostname is cut to this length. */
+  static final int MAX_HOSTNAME = 64;
+
+  /** The {@code -M} value for a MICROVM kernel. */
+  public static final String MICROVM_MACHINE = "microvm,x-option-roms=off";
+
+  /** Where the root filesystem comes from. */
+  public enum Rootfs {
+    INITRAMFS,
+    BLOCK;
+
+    /** initrd first (urunc's ChooseRootfs order), then the first block device. */
+    public static Rootfs of(VmSpec spec) throws GuestSetupException {
+      if (spec.initrd().isPresent()) {
+        return INITRAMFS;
+      }
+      if (!spec.blocks().isEmpty()) {
+        return BLOCK;
+      }
+      throw new GuestSetupException(
+          "a linux guest needs a root filesystem: give it an initrd (com.urunc.unikernel.initrd, "
+              + "or the rootfs packed as an initramfs) or a block device "
+              + "(com.urunc.unikernel.block)");
+    }
+  }
+
+  @Override
+  public GuestType type() {
+    return GuestType.LINUX;
+  }
+
+  @Override
+  public boolean supportsBlock() {
+    return true;
+  }
+
+  @Override
+  public String cmdline(VmSpec spec) throws GuestSetupException {
+    Rootfs rootfs = Rootfs.of(spec);
+    List<String> words = new ArrayList<>(List.of("console=ttyS0", "panic=-1", "reboot=t"));
+    if (!spec.debug()) {
+      words.add("quiet");
+    }
+    if (rootfs == Rootfs.INITRAMFS) {
+      words.add("rdinit=" + INIT);
+    } else {
+      words.addAll(List.of("root=/dev/vda", "rw", "init=" + INIT));
+    }
+    if (spec.debug()) {
+      words.add("jurunc.debug=1");
+    }
+    spec.net().ifPresent(net -> words.add(ipParam(net, spec.hostname())));
+    if (rootfs == Rootfs.BLOCK) {
+      for (String env : spec.env()) {
+        words.add(envWord(env));
+      }
+      if (!spec.args().isEmpty()) {
+        words.add("--");
+        for (String arg : spec.args()) {
+          words.add(argWord(arg));
+        }
+      }
+    }
+    String cmdline = String.join(" ", words);
+    if (cmdline.length() >= MAX_CMDLINE) {
+      throw new GuestSetupException(
+          "the linux kernel command line is "
+              + cmdline.length()
+              + " bytes, over the kernel's limit of "
+              + (MAX_CMDLINE - 1)
+              + "; with a block rootfs env and args travel on the command line, so shorten them "
+              + "or use an initramfs rootfs");
+    }
+    return cmdline;
+  }
+
+  /** {@code ip=<IP>::<GW>:<NETMASK>:<hostname>:eth0:off}. */
+  static String ipParam(GuestNet net, String hostname) {
+    String host = hostname.length() > MAX_HOSTNAME ? hostname.substring(0, MAX_HOSTNAME) : hostname;
+    return "ip="
+        + GuestNetText.ip(net)
+        + "::"
+        + net.gatewayText()
+        + ":"
+        + net.netmask()
+        + ":"
+        + host
+        + ":eth0:off";
+  }
+
+  static String envWord(String env) throws GuestSetupException {
+    int eq = env.indexOf('=');
+    if (eq <= 0 || env.indexOf('"') >= 0 || env.indexOf('\n') >= 0) {
+      throw new GuestSetupException(
+          "environment entry '"
+              + env
+              + "' cannot be put on a linux kernel command line (it needs NAME=value without "
+              + "double quotes or newlines); use an initramfs rootfs to pass it");
+    }
+    String value = env.substring(eq + 1);
+    if (value.chars().anyMatch(Character::isWhitespace)) {
+      return env.substring(0, eq) + "=\"" + value + "\"";
+    }
+    return env;
+  }
+
+  static String argWord(String arg) throws GuestSetupException {
+    if (arg.indexOf('\'') >= 0 || arg.indexOf('\n') >= 0) {
+      throw new GuestSetupException(
+          "argument '"
+              + arg
+              + "' cannot be put on a linux kernel command line (single quotes and newlines "
+              + "cannot be represented); use an initramfs rootfs to pass it");
+    }
+    if (arg.isEmpty() || arg.chars().anyMatch(Character::isWhitespace)) {
+      return "'" + arg + "'";
+    }
+    return arg;
+  }
+
+  @Override
+  public QemuMachine qemuMachine(VmSpec spec) {
+    return spec.kernelProfile() == KernelProfile.MICROVM
+        ? new QemuMachine(MICROVM_MACHINE, true)
+        : new QemuMachine("pc", false);
+  }
+
+  @Override
+  public String firecrackerDriveId(BlockDevice device) {
+    return "FC" + device.id();
+  }
+}

@@ -1,0 +1,55 @@
+package io.jurunc.runtime.vm.guest;
+
+import io.jurunc.runtime.vm.GuestNet;
+import io.jurunc.runtime.vm.GuestType;
+import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.VmSpec;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Mewz (QEMU only): command line {@code ip=<IP>/<prefix> gateway=<GW>}; application args are not
+ * passed (Mewz has no argv). Its own QEMU net device, {@code -device
+ * virtio-net-pci,netdev=net0,disable-legacy=on,disable-modern=off,mac=<mac> -netdev
+ * tap,script=no,downscript=no,id=net0,ifname=<tap>} (urunc's form plus the MAC, so frames
+ * redirected from the container interface reach the guest), and {@code -device
+ * isa-debug-exit,iobase=0x501,iosize=2} so that Mewz can stop QEMU.
+ */
+public final class MewzGuest implements GuestKernel {
+  @Override
+  public GuestType type() {
+    return GuestType.MEWZ;
+  }
+
+  @Override
+  public boolean supportsBlock() {
+    return false;
+  }
+
+  @Override
+  public String cmdline(VmSpec spec) {
+    return spec.net()
+        .map(net -> "ip=" + GuestNetText.cidr(net) + " gateway=" + net.gatewayText())
+        .orElse("");
+  }
+
+  @Override
+  public Optional<List<String>> netArgs(MonitorType monitor, VmSpec spec, GuestNet net) {
+    if (monitor != MonitorType.QEMU) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        List.of(
+            "-device",
+            "virtio-net-pci,netdev=net0,disable-legacy=on,disable-modern=off,mac=" + net.mac(),
+            "-netdev",
+            "tap,script=no,downscript=no,id=net0,ifname=" + net.tapName()));
+  }
+
+  @Override
+  public List<String> extraArgs(MonitorType monitor, VmSpec spec) {
+    return monitor == MonitorType.QEMU
+        ? List.of("-device", "isa-debug-exit,iobase=0x501,iosize=2")
+        : List.of();
+  }
+}

@@ -1,0 +1,53 @@
+package io.jurunc.runtime.vm.guest;
+
+import io.jurunc.runtime.vm.BlockDevice;
+import io.jurunc.runtime.vm.GuestNet;
+import io.jurunc.runtime.vm.GuestType;
+import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.VmSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * MirageOS: {@code --ipv4=<IP>/<prefix> --ipv4-gateway=<GW> <args>} (the net part only with a
+ * network; the gateway only when there is one). On Solo5 its devices are {@code service} and
+ * {@code storage}; on QEMU the monitor's virtio defaults apply.
+ */
+public final class MirageGuest implements GuestKernel {
+  @Override
+  public GuestType type() {
+    return GuestType.MIRAGE;
+  }
+
+  @Override
+  public boolean supportsBlock() {
+    return true;
+  }
+
+  @Override
+  public String cmdline(VmSpec spec) {
+    List<String> words = new ArrayList<>();
+    spec.net()
+        .ifPresent(
+            net -> {
+              words.add("--ipv4=" + GuestNetText.cidr(net));
+              if (net.gateway() != null) {
+                words.add("--ipv4-gateway=" + net.gatewayText());
+              }
+            });
+    words.addAll(spec.args());
+    return String.join(" ", words);
+  }
+
+  @Override
+  public Optional<List<String>> netArgs(MonitorType monitor, VmSpec spec, GuestNet net) {
+    return Solo5Devices.net(monitor, "service", net);
+  }
+
+  @Override
+  public Optional<List<String>> blockArgs(
+      MonitorType monitor, VmSpec spec, BlockDevice device, int index) {
+    return Solo5Devices.block(monitor, "storage", device, index);
+  }
+}

@@ -1,0 +1,130 @@
+package io.jurunc.runtime.vm.monitor;
+
+import io.jurunc.runtime.vm.Accel;
+import io.jurunc.runtime.vm.BlockDevice;
+import io.jurunc.runtime.vm.GuestNet;
+import io.jurunc.runtime.vm.MemoryUnits;
+import io.jurunc.runtime.vm.MonitorInvocation;
+import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.VmSpec;
+import io.jurunc.runtime.vm.Vsock;
+import io.jurunc.runtime.vm.guest.GuestKernel;
+import io.jurunc.runtime.vm.guest.QemuMachine;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * QEMU's argv, in this order:
+ *
+ * <pre>
+ * qemu-system-x86_64 -m &lt;MB&gt;M -smp &lt;N&gt;
+ *   (-accel kvm -cpu host | -accel tcg[,opts] [-cpu &lt;guest TCG model&gt;]) [-M &lt;machine&gt;]
+ *   -display none -vga none -serial stdio -monitor none -no-user-config -nodefaults -no-reboot
+ *   [-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny]
+ *   -kernel &lt;k&gt; [-initrd &lt;i&gt;]
+ *   (-nic none | -netdev tap,id=net0,ifname=&lt;tap&gt;,script=no,downscript=no
+ *                -device virtio-net-(pci|device),netdev=net0,mac=&lt;mac&gt; | guest net fragment)
+ *   [-device virtio-blk-(pci|device),serial=&lt;id&gt;,drive=&lt;id&gt;,scsi=off
+ *    -drive format=raw,if=none,id=&lt;id&gt;,file=&lt;path&gt;]...
+ *   [-device vhost-vsock-(pci|device),id=vhost-vsock-(pci|device)0,guest-cid=&lt;cid&gt;]
+ *   [guest extra] [-append &lt;cmdline&gt;]
+ * </pre>
+ *
+ * Memory is decimal MB ({@code bytes / 1_000_000}) as in urunc; QEMU reads the {@code M} suffix as
+ * MiB. The {@code -append} value is one argv element.
+ */
+public final class QemuBuilder extends GuestMonitorBuilder {
+  public static final List<String> DISPLAY =
+      List.of(
+          "-display", "none", "-vga", "none", "-serial", "stdio", "-monitor", "none",
+          "-no-user-config", "-nodefaults", "-no-reboot");
+  public static final String SANDBOX =
+      "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny";
+
+  private final QemuOptions options;
+
+  public QemuBuilder(QemuOptions options) {
+    this.options = options;
+  }
+
+  public QemuBuilder() {
+    this(QemuOptions.defaults());
+  }
+
+  @Override
+  public MonitorType type() {
+    return MonitorType.QEMU;
+  }
+
+  @Override
+  public MonitorInvocation build(VmSpec spec, GuestKernel guest, String cmdline) {
+    QemuMachine machine = guest.qemuMachine(spec);
+    List<String> a = new ArrayList<>();
+    a.add(spec.monitorBinary().toString());
+    a.add("-m");
+    a.add(MemoryUnits.forMonitor(MonitorType.QEMU, spec.memoryBytes()) + "M");
+    a.add("-smp");
+    a.add(Integer.toString(spec.vcpus()));
+    if (spec.accel() == Accel.KVM) {
+      a.addAll(List.of("-accel", "kvm", "-cpu", "host"));
+    } else {
+      a.addAll(List.of("-accel", options.tcgAccel()));
+      guest.qemuTcgCpu().ifPresent(cpu -> a.addAll(List.of("-cpu", cpu)));
+    }
+    if (machine.machine() != null) {
+      a.addAll(List.of("-M", machine.machine()));
+    }
+    a.addAll(DISPLAY);
+    if (spec.seccomp()) {
+      a.addAll(List.of("-sandbox", SANDBOX));
+    }
+    a.addAll(List.of("-kernel", spec.kernel().toString()));
+    spec.initrd().ifPresent(i -> a.addAll(List.of("-initrd", i.toString())));
+    if (spec.net().isPresent()) {
+      GuestNet net = spec.net().get();
+      a.addAll(
+          guest.netArgs(MonitorType.QEMU, spec, net).orElseGet(() -> defaultNet(machine, net)));
+    } else {
+      a.addAll(List.of("-nic", "none"));
+    }
+    List<BlockDevice> blocks = spec.blocks();
+    for (int i = 0; i < blocks.size(); i++) {
+      BlockDevice d = blocks.get(i);
+      a.addAll(
+          guest.blockArgs(MonitorType.QEMU, spec, d, i).orElseGet(() -> defaultBlock(machine, d)));
+    }
+    spec.vsock().ifPresent(v -> a.addAll(vsock(machine, v)));
+    a.addAll(guest.extraArgs(MonitorType.QEMU, spec));
+    if (!cmdline.isEmpty()) {
+      a.addAll(List.of("-append", cmdline));
+    }
+    return new MonitorInvocation(a, List.of());
+  }
+
+  static List<String> defaultNet(QemuMachine machine, GuestNet net) {
+    return List.of(
+        "-netdev",
+        "tap,id=net0,ifname=" + escape(net.tapName()) + ",script=no,downscript=no",
+        "-device",
+        machine.virtio("net") + ",netdev=net0,mac=" + net.mac());
+  }
+
+  static List<String> defaultBlock(QemuMachine machine, BlockDevice d) {
+    String id = escape(d.id());
+    return List.of(
+        "-device",
+        machine.virtio("blk") + ",serial=" + id + ",drive=" + id + ",scsi=off",
+        "-drive",
+        "format=raw,if=none,id=" + id + ",file=" + escape(d.hostPath().toString()));
+  }
+
+  static List<String> vsock(QemuMachine machine, Vsock v) {
+    String device = machine.virtio("vsock");
+    return List.of("-device", device + ",id=" + device + "0,guest-cid=" + v.guestCid());
+  }
+
+  /** QEMU option values escape a comma by doubling it. */
+  static String escape(String value) {
+    return value.replace(",", ",,");
+  }
+}
