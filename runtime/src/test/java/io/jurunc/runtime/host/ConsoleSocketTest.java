@@ -35,7 +35,6 @@ class ConsoleSocketTest {
       });
       Path slave = new LinuxHost().sendConsole(sock);
       assertThat(slave.toString()).startsWith("/dev/pts/");
-      assertThat(Files.exists(slave)).isTrue();
       assertThat(received.get(5, TimeUnit.SECONDS)).isEqualTo(slave.toString());
     }
   }
