@@ -1,0 +1,145 @@
+package io.jurunc.build;
+
+import io.jurunc.build.containerfile.Containerfile;
+import io.jurunc.build.containerfile.ContainerfileParser;
+import io.jurunc.build.containerfile.ContainerfilePlanner;
+import io.jurunc.build.image.BaseLayers;
+import io.jurunc.build.image.BlobStore;
+import io.jurunc.build.image.Descriptor;
+import io.jurunc.build.image.ImageAssembler;
+import io.jurunc.build.image.Platform;
+import io.jurunc.build.os.ProcessRunner;
+import io.jurunc.build.os.SystemProcessRunner;
+import io.jurunc.build.output.BuiltImage;
+import io.jurunc.build.output.ContainerdImporter;
+import io.jurunc.build.output.Ctr;
+import io.jurunc.build.output.DockerArchiveWriter;
+import io.jurunc.build.output.OciArchiveWriter;
+import io.jurunc.build.output.OciLayoutWriter;
+import io.jurunc.build.output.Output;
+import io.jurunc.build.output.ProcessCtr;
+import io.jurunc.build.output.RegistryPusher;
+import io.jurunc.build.plan.BaseImage;
+import io.jurunc.build.plan.ImagePlan;
+import io.jurunc.build.registry.BaseImages;
+import io.jurunc.build.registry.BlobCache;
+import io.jurunc.build.registry.Credentials;
+import io.jurunc.build.registry.ImageReference;
+import io.jurunc.build.registry.RegistryClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The library entry point: {@code new ImageBuilder(...).build(request)} parses the build file,
+ * plans one image per platform, writes layers, config and manifest (and an index for several
+ * platforms) into a private work directory, then writes every requested output. The work directory
+ * is removed afterwards; outputs are written atomically, so a failed build leaves nothing behind.
+ */
+public final class ImageBuilder {
+    private final RegistryClient registry;
+    private final BlobCache cache;
+    private final Ctr ctr;
+    private final ProcessRunner processes;
+
+    public ImageBuilder(RegistryClient registry, BlobCache cache, Ctr ctr, ProcessRunner processes) {
+        this.registry = registry;
+        this.cache = cache;
+        this.ctr = ctr;
+        this.processes = processes;
+    }
+
+    /** Real registry client (given credentials), the default blob cache, and {@code ctr} from PATH. */
+    public static ImageBuilder standard(Credentials credentials) {
+        ProcessRunner runner = new SystemProcessRunner();
+        return new ImageBuilder(new RegistryClient(credentials), BlobCache.defaultLocation(),
+                new ProcessCtr(runner, "ctr"), runner);
+    }
+
+    public BuildResult build(BuildRequest r) {
+        if (!Files.isDirectory(r.context())) {
+            throw new InputException("build context " + r.context() + " is not a directory", "give an existing directory as CONTEXT");
+        }
+        if (r.outputs().isEmpty()) {
+            throw new InputException("no output given", "add --output (oci-dir:DIR, oci:FILE, docker-archive:FILE, registry, ctr)");
+        }
+        Path file = BuildFiles.locate(r.context(), r.buildFile());
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new InputException("cannot read " + file + ": " + e.getMessage(), "check the file's permissions", e);
+        }
+        BuildFiles.Kind kind = BuildFiles.detect(text);
+        BlobStore store = BlobStore.temporary();
+        try {
+            Path scratch = Files.createDirectories(store.directory().resolve("scratch"));
+            BaseImages bases = new BaseImages(registry, cache, store);
+            ImageAssembler assembler = new ImageAssembler(store, r.created(), r.compressionLevel());
+            List<Platform> wanted = r.platforms().isEmpty() ? java.util.Collections.singletonList(null) : r.platforms();
+            List<Descriptor> manifests = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            Containerfile cf = kind == BuildFiles.Kind.CONTAINERFILE ? ContainerfileParser.parse(file, text) : null;
+            for (Platform p : wanted) {
+                ImagePlan plan = switch (kind) {
+                    case CONTAINERFILE -> ContainerfilePlanner.plan(cf,
+                            new ContainerfilePlanner.Options(r.context(), scratch, p, r.buildArgs(), r.kernel()), bases);
+                    case BUNNYFILE -> io.jurunc.build.bunnyfile.BunnyfilePlanner.plan(
+                            io.jurunc.build.bunnyfile.BunnyfileParser.parse(file, text),
+                            new io.jurunc.build.bunnyfile.BunnyfilePlanner.Options(r.context(), scratch, p, r.created()),
+                            bases, processes);
+                };
+                if (!seen.add(plan.platform().toString())) {
+                    throw new InputException("platform " + plan.platform() + " given twice", "list each --platform once");
+                }
+                BaseLayers base = plan.base() instanceof BaseImage.Remote remote
+                        ? bases.resolve(remote.reference(), plan.platform()).layers() : null;
+                manifests.add(assembler.assemble(plan, base));
+            }
+            Descriptor top = manifests.size() == 1 ? manifests.getFirst() : assembler.index(manifests, Map.of());
+            BuiltImage image = new BuiltImage(store, top, manifests, r.name());
+            List<String> written = new ArrayList<>();
+            for (Output o : r.outputs()) {
+                written.add(write(image, o, r, scratch));
+            }
+            return new BuildResult(top, manifests, written);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            store.close();
+        }
+    }
+
+    private String write(BuiltImage image, Output o, BuildRequest r, Path scratch) {
+        return switch (o) {
+            case Output.OciLayout l -> {
+                new OciLayoutWriter().write(image, l.directory());
+                yield "oci layout " + l.directory() + " (tag " + image.name().tagOrDigest() + ")";
+            }
+            case Output.OciArchive a -> {
+                new OciArchiveWriter(r.created()).write(image, a.file());
+                yield "oci archive " + a.file();
+            }
+            case Output.DockerArchive d -> {
+                new DockerArchiveWriter(r.created()).write(image, d.file());
+                yield "docker archive " + d.file();
+            }
+            case Output.Registry g -> {
+                ImageReference target = g.reference() != null ? g.reference() : image.name();
+                RegistryPusher.Pushed p = new RegistryPusher(registry).push(image, target);
+                yield "pushed " + target + "@" + p.digest() + " (" + p.uploaded() + " blobs uploaded, " + p.skipped() + " already there)";
+            }
+            case Output.Containerd c -> {
+                new ContainerdImporter(ctr, r.created()).importImage(image, c, scratch);
+                yield "imported " + image.name() + " into containerd " + c.address() + " namespace " + c.namespace();
+            }
+        };
+    }
+}

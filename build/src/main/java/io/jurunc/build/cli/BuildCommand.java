@@ -1,0 +1,155 @@
+package io.jurunc.build.cli;
+
+import io.jurunc.build.BuildException;
+import io.jurunc.build.BuildRequest;
+import io.jurunc.build.BuildResult;
+import io.jurunc.build.ImageBuilder;
+import io.jurunc.build.InputException;
+import io.jurunc.build.image.Platform;
+import io.jurunc.build.output.Output;
+import io.jurunc.build.registry.Credentials;
+import io.jurunc.build.registry.ImageReference;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jurunc build}: builds an OCI image from a Containerfile or bunnyfile, without a daemon. */
+@Command(name = "build", mixinStandardHelpOptions = true,
+        description = "Build a reproducible OCI image for unikernels and microVMs from a Containerfile or bunnyfile.")
+public final class BuildCommand implements Callable<Integer> {
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Containerfile, Dockerfile or bunnyfile (default: CONTEXT/Containerfile, CONTEXT/Dockerfile, CONTEXT/bunnyfile)")
+    Path file;
+
+    @Option(names = {"-t", "--tag"}, required = true, paramLabel = "NAME[:TAG]", description = "image name")
+    String tag;
+
+    @Option(names = {"-o", "--out", "--output"}, paramLabel = "OUTPUT", description = "ctr | tar | oci:DIR | oci-archive:FILE | docker-archive:FILE | docker://REF | registry | type=oci|docker|registry,... (repeatable; default ctr)")
+    List<String> outputs = new ArrayList<>();
+
+    @Option(names = "--tar", description = "same as --output tar (bima)")
+    boolean tar;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", defaultValue = "${env:CONTAINERD_NAMESPACE:-default}", description = "containerd namespace (env CONTAINERD_NAMESPACE)")
+    String namespace;
+
+    @Option(names = {"-a", "--address"}, paramLabel = "SOCKET", defaultValue = "${env:CONTAINERD_ADDRESS:-/run/containerd/containerd.sock}", description = "containerd socket (env CONTAINERD_ADDRESS)")
+    String address;
+
+    @Option(names = "--snapshotter", paramLabel = "NAME", defaultValue = "${env:CONTAINERD_SNAPSHOTTER}", description = "snapshotter to unpack with (env CONTAINERD_SNAPSHOTTER)")
+    String snapshotter;
+
+    @Option(names = "--platform", split = ",", paramLabel = "OS/ARCH", description = "target platform(s); several make an image index (default: detected from the kernel)")
+    List<String> platforms = new ArrayList<>();
+
+    @Option(names = "--build-arg", paramLabel = "KEY=VALUE", description = "set an ARG")
+    Map<String, String> buildArgs = new LinkedHashMap<>();
+
+    @Option(names = "--kernel", paramLabel = "FILE", description = "add this host kernel at /.boot/kernel (sets the binary key if missing)")
+    Path kernel;
+
+    @Option(names = "--creds", paramLabel = "USER:PASSWORD", description = "registry credentials (else JURUNC_REGISTRY_AUTH or docker's config.json)")
+    String creds;
+
+    @Option(names = "--compression-level", paramLabel = "0-9", defaultValue = "1", description = "gzip level for layers (default 1)")
+    int compressionLevel;
+
+    @Option(names = "--timestamp", paramLabel = "EPOCH", description = "image and file time in seconds (default SOURCE_DATE_EPOCH, else 0)")
+    Long timestamp;
+
+    @Parameters(index = "0", paramLabel = "CONTEXT", description = "build context directory")
+    Path context;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final Function<Credentials, ImageBuilder> builders;
+
+    public BuildCommand() {
+        this(ImageBuilder::standard);
+    }
+
+    /** For tests and embedding: choose how the builder is made. */
+    public BuildCommand(Function<Credentials, ImageBuilder> builders) {
+        this.builders = builders;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BuildCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            BuildResult result = builders.apply(credentials()).build(request());
+            for (String w : result.written()) {
+                err.println(w);
+            }
+            err.flush();
+            out.println(result.image().digest());
+            out.flush();
+            return 0;
+        } catch (BuildException e) {
+            err.println("jurunc build: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+    }
+
+    BuildRequest request() {
+        ImageReference name;
+        try {
+            name = ImageReference.parse(tag);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("invalid -t \"" + tag + "\": " + e.getMessage(), "write -t NAME[:TAG], e.g. -t demo/echo:latest");
+        }
+        List<String> outs = new ArrayList<>(outputs);
+        if (tar) {
+            outs.add("tar");
+        }
+        if (outs.isEmpty()) {
+            outs.add("ctr");
+        }
+        OutputSpec.Containerd ctr = new OutputSpec.Containerd(address, namespace,
+                snapshotter == null || snapshotter.isBlank() ? null : snapshotter);
+        List<Output> parsed = new ArrayList<>();
+        for (String o : outs) {
+            parsed.add(OutputSpec.parse(o, name, ctr));
+        }
+        List<Platform> plats = new ArrayList<>();
+        for (String p : platforms) {
+            try {
+                plats.add(Platform.parse(p));
+            } catch (IllegalArgumentException e) {
+                throw new InputException("invalid --platform: " + e.getMessage(), "write --platform linux/amd64");
+            }
+        }
+        if (compressionLevel < 0 || compressionLevel > 9) {
+            throw new InputException("--compression-level must be 0..9", "pick 1 (fast) to 9 (small)");
+        }
+        return new BuildRequest(context, file, name, plats, buildArgs, parsed, kernel,
+                timestamp != null ? Instant.ofEpochSecond(timestamp) : BuildRequest.defaultTimestamp(), compressionLevel);
+    }
+
+    private Credentials credentials() {
+        if (creds != null) {
+            try {
+                return Credentials.fixed(Credentials.UserPassword.parse(creds));
+            } catch (IllegalArgumentException e) {
+                throw new InputException("invalid --creds: " + e.getMessage(), "write --creds USER:PASSWORD");
+            }
+        }
+        return Credentials.fromEnvironment();
+    }
+}

@@ -1,0 +1,89 @@
+package io.jurunc.build.layer;
+
+import io.jurunc.build.ToolException;
+import io.jurunc.build.os.ProcessRunner;
+import io.jurunc.build.plan.FileEntry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Makes an ext4 or erofs image from entries with Debian's {@code mkfs.ext4 -d} or {@code mkfs.erofs}.
+ * Entries are staged in a directory with fixed mtimes; the tools get a fixed UUID, hash seed and
+ * time, and root ownership, so the image is reproducible.
+ */
+public final class BlockImageMaker {
+    static final String FIXED_UUID = "6a7572756e632d626c6f636b2d2d2d31";
+    private final ProcessRunner runner;
+    private final Instant mtime;
+
+    public BlockImageMaker(ProcessRunner runner, Instant mtime) {
+        this.runner = runner;
+        this.mtime = mtime;
+    }
+
+    public void make(List<FileEntry> entries, String fs, Path staging, Path output) throws IOException {
+        long bytes = 0;
+        List<FileEntry> all = EntryTree.normalise(entries);
+        for (FileEntry e : all) {
+            Path p = staging.resolve(e.path());
+            switch (e.kind()) {
+                case DIRECTORY -> Files.createDirectories(p);
+                case SYMLINK -> Files.createSymbolicLink(p, Path.of(e.linkTarget()));
+                case FILE -> {
+                    try (OutputStream out = Files.newOutputStream(p)) {
+                        TarLayerWriter.copyContent(e.content(), out);
+                    }
+                    bytes += Files.size(p);
+                }
+            }
+            if (e.kind() != FileEntry.Kind.SYMLINK) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(rwx(e.mode())));
+            }
+        }
+        // mtimes last, deepest first, so that creating children does not touch a parent's time
+        List<Path> paths = new ArrayList<>();
+        for (FileEntry e : all) {
+            if (e.kind() != FileEntry.Kind.SYMLINK) {
+                paths.add(staging.resolve(e.path()));
+            }
+        }
+        paths.add(staging);
+        for (int i = paths.size() - 1; i >= 0; i--) {
+            Files.setLastModifiedTime(paths.get(i), FileTime.from(mtime));
+        }
+        String uuid = FIXED_UUID.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5");
+        List<String> argv;
+        if (fs.equals("erofs")) {
+            argv = List.of("mkfs.erofs", "-T" + mtime.getEpochSecond(), "-U" + uuid, "--all-root", "-q",
+                    output.toString(), staging.toString());
+        } else {
+            long kib = Math.max(4096, (bytes * 13 / 10 + all.size() * 8192L) / 1024 + 2048);
+            argv = List.of("mkfs.ext4", "-q", "-F", "-b", "4096", "-U", uuid, "-E", "root_owner=0:0,hash_seed=" + uuid,
+                    "-d", staging.toString(), output.toString(), kib + "k");
+        }
+        ProcessRunner.Result r = runner.run(argv, Map.of("E2FSPROGS_FAKE_TIME", Long.toString(mtime.getEpochSecond()),
+                "SOURCE_DATE_EPOCH", Long.toString(mtime.getEpochSecond())), Duration.ofMinutes(5));
+        if (r.exitCode() != 0) {
+            throw new ToolException(argv.getFirst() + " failed (exit " + r.exitCode() + "): " + r.output().strip(),
+                    "install " + (fs.equals("erofs") ? "erofs-utils" : "e2fsprogs") + " or check the included files");
+        }
+    }
+
+    private static String rwx(int mode) {
+        StringBuilder s = new StringBuilder();
+        String c = "rwxrwxrwx";
+        for (int i = 0; i < 9; i++) {
+            s.append((mode & (1 << (8 - i))) != 0 ? c.charAt(i) : '-');
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,215 @@
+package io.jurunc.build.plan;
+
+import io.jurunc.build.BuildFileException;
+import io.jurunc.build.Location;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.CompressorException;
+import org.apache.commons.compress.compressors.CompressorStreamFactory;
+
+/**
+ * Turns COPY/ADD sources in the build context into image entries, with Docker's rules:
+ * several sources (or a wildcard) need a destination ending in {@code /}; a directory's contents
+ * (not the directory itself) are copied; a file goes into {@code DEST/} or becomes {@code DEST};
+ * sources cannot leave the context; ADD unpacks local tar archives (plain, gzip, bzip2, xz).
+ * Modes are normalised for reproducibility: 0755 for directories and owner-executable files, else 0644.
+ */
+public final class ContextCopier {
+    private final Path context;
+    private final Path scratch;
+
+    /** {@code scratch} is a private directory for files unpacked from ADD archives. */
+    public ContextCopier(Path context, Path scratch) {
+        this.context = context.toAbsolutePath().normalize();
+        this.scratch = scratch;
+    }
+
+    public record Request(Location location, String keyword, List<String> sources, String destination,
+                          Integer chmod, int uid, int gid, boolean unpackArchives) { }
+
+    /**
+     * @param destination absolute image path; a trailing '/' means "into this directory"
+     * @param tree        what earlier layers created, for Docker's "existing directory" rule
+     */
+    public List<FileEntry> copy(Request r, ImageTree tree) {
+        List<Path> sources = new ArrayList<>();
+        boolean wildcard = false;
+        for (String s : r.sources()) {
+            if (s.matches("(?i)(https?|git|ssh)://.*") || s.startsWith("git@")) {
+                throw new BuildFileException(r.location(), r.keyword() + " from a URL (" + s + ") is not supported",
+                        "download it into the build context and " + r.keyword() + " it from there");
+            }
+            if (s.matches(".*[*?\\[].*")) {
+                wildcard = true;
+                List<Path> matched = glob(s, r);
+                if (matched.isEmpty()) {
+                    throw new BuildFileException(r.location(), r.keyword() + " pattern \"" + s + "\" matches no file in the build context " + context,
+                            "check the pattern (it is relative to the context)");
+                }
+                sources.addAll(matched);
+            } else {
+                sources.add(inContext(s, r));
+            }
+        }
+        String dest = r.destination();
+        boolean intoDir = dest.endsWith("/");
+        String destPath = ImagePaths.relative(dest);
+        if ((sources.size() > 1 || wildcard) && !intoDir) {
+            throw new BuildFileException(r.location(), "with several sources the destination \"" + dest + "\" must be a directory",
+                    "end the destination with /");
+        }
+        if (!intoDir && tree.isDirectory(destPath) && !destPath.isEmpty()) {
+            intoDir = true;
+        }
+        List<FileEntry> out = new ArrayList<>();
+        for (Path src : sources) {
+            try {
+                if (Files.isDirectory(src)) {
+                    if (!destPath.isEmpty()) {
+                        out.add(owned(FileEntry.directory(destPath, dirMode(r)), r));
+                    }
+                    walk(src, destPath, r, out);
+                } else if (r.unpackArchives() && isArchive(src)) {
+                    unpack(src, destPath, r, out);
+                } else {
+                    String target = intoDir || destPath.isEmpty()
+                            ? ImagePaths.join(destPath, src.getFileName().toString()) : destPath;
+                    out.add(owned(FileEntry.file(target, src, fileMode(src, r)), r));
+                }
+            } catch (IOException e) {
+                throw new BuildFileException(r.location(), "cannot read " + src + ": " + e.getMessage(),
+                        "check the file's permissions");
+            }
+        }
+        return out;
+    }
+
+    private Path inContext(String s, Request r) {
+        Path p = context.resolve(s.replaceFirst("^/+", "")).normalize();
+        if (!p.startsWith(context)) {
+            throw new BuildFileException(r.location(), r.keyword() + " source \"" + s + "\" is outside the build context " + context,
+                    "move the file into the context");
+        }
+        if (!Files.exists(p)) {
+            throw new BuildFileException(r.location(), r.keyword() + " source \"" + s + "\" does not exist in the build context " + context,
+                    "check the path (it is relative to the context) or add the file");
+        }
+        return p;
+    }
+
+    private List<Path> glob(String pattern, Request r) {
+        String rel = ImagePaths.relative(pattern);
+        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + rel);
+        try (Stream<Path> s = Files.walk(context)) {
+            return s.filter(p -> !p.equals(context))
+                    .filter(p -> m.matches(context.relativize(p)))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void walk(Path dir, String destPath, Request r, List<FileEntry> out) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted().toList()) {
+                if (p.equals(dir)) {
+                    continue;
+                }
+                String target = ImagePaths.join(destPath, dir.relativize(p).toString().replace('\\', '/'));
+                if (Files.isSymbolicLink(p)) {
+                    out.add(owned(FileEntry.symlink(target, Files.readSymbolicLink(p).toString()), r));
+                } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    out.add(owned(FileEntry.directory(target, dirMode(r)), r));
+                } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    out.add(owned(FileEntry.file(target, p, fileMode(p, r)), r));
+                }
+                // sockets, fifos and devices in a context are skipped, as they cannot be copied
+            }
+        }
+    }
+
+    private static FileEntry owned(FileEntry e, Request r) {
+        return r.uid() == 0 && r.gid() == 0 ? e : e.withOwner(r.uid(), r.gid());
+    }
+
+    private static int dirMode(Request r) {
+        return r.chmod() != null ? r.chmod() : 0755;
+    }
+
+    private static int fileMode(Path p, Request r) throws IOException {
+        if (r.chmod() != null) {
+            return r.chmod();
+        }
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+            return perms.contains(PosixFilePermission.OWNER_EXECUTE) ? 0755 : 0644;
+        } catch (UnsupportedOperationException e) {
+            return 0644;
+        }
+    }
+
+    static boolean isArchive(Path p) throws IOException {
+        byte[] h;
+        try (InputStream in = Files.newInputStream(p)) {
+            h = in.readNBytes(512);
+        }
+        if (h.length >= 2 && (h[0] & 0xff) == 0x1f && (h[1] & 0xff) == 0x8b) {
+            return true;
+        }
+        if (h.length >= 3 && h[0] == 'B' && h[1] == 'Z' && h[2] == 'h') {
+            return true;
+        }
+        if (h.length >= 6 && (h[0] & 0xff) == 0xfd && h[1] == '7' && h[2] == 'z' && h[3] == 'X' && h[4] == 'Z') {
+            return true;
+        }
+        return h.length >= 262 && h[257] == 'u' && h[258] == 's' && h[259] == 't' && h[260] == 'a' && h[261] == 'r';
+    }
+
+    private void unpack(Path archive, String destPath, Request r, List<FileEntry> out) throws IOException {
+        Path dir = Files.createTempDirectory(scratch, "add-");
+        InputStream raw = new BufferedInputStream(Files.newInputStream(archive));
+        InputStream in;
+        try {
+            in = new CompressorStreamFactory().createCompressorInputStream(raw);
+        } catch (CompressorException notCompressed) {
+            in = raw;
+        }
+        int n = 0;
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                String name = ImagePaths.relative(e.getName());
+                if (name.isEmpty()) {
+                    continue;
+                }
+                String target = ImagePaths.join(destPath, name);
+                int mode = r.chmod() != null ? r.chmod() : e.getMode() & 07777;
+                if (e.isDirectory()) {
+                    out.add(new FileEntry(target, FileEntry.Kind.DIRECTORY, null, mode, e.getLongUserId() > 0 ? (int) e.getLongUserId() : r.uid(), e.getLongGroupId() > 0 ? (int) e.getLongGroupId() : r.gid(), null));
+                } else if (e.isSymbolicLink()) {
+                    out.add(owned(FileEntry.symlink(target, e.getLinkName()), r));
+                } else if (e.isFile()) {
+                    Path f = dir.resolve("f" + n++);
+                    Files.copy(tar, f);
+                    out.add(new FileEntry(target, FileEntry.Kind.FILE, new FileEntry.Content.OnDisk(f), mode,
+                            e.getLongUserId() > 0 ? (int) e.getLongUserId() : r.uid(), e.getLongGroupId() > 0 ? (int) e.getLongGroupId() : r.gid(), null));
+                }
+            }
+        }
+    }
+}

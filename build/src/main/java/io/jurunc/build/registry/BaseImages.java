@@ -1,0 +1,166 @@
+package io.jurunc.build.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jurunc.build.RegistryException;
+import io.jurunc.build.image.BaseLayers;
+import io.jurunc.build.image.BlobStore;
+import io.jurunc.build.image.Descriptor;
+import io.jurunc.build.image.Digest;
+import io.jurunc.build.image.Json;
+import io.jurunc.build.image.MediaTypes;
+import io.jurunc.build.image.Platform;
+import io.jurunc.build.plan.BaseImageResolver;
+import io.jurunc.build.plan.ImagePaths;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Pulls base images (manifest, config, layers) through the blob cache and registers their blobs in
+ * the build's store. Also lets planners read files out of a base image's final file system.
+ */
+public final class BaseImages implements BaseImageResolver {
+    private final RegistryClient client;
+    private final BlobCache cache;
+    private final BlobStore store;
+    private final Map<String, Pulled> pulled = new HashMap<>();
+
+    public BaseImages(RegistryClient client, BlobCache cache, BlobStore store) {
+        this.client = client;
+        this.cache = cache;
+        this.store = store;
+    }
+
+    /** A pulled image: its layers for assembly, and file access for planning. */
+    public final class Pulled implements BaseView {
+        private final BaseLayers layers;
+
+        Pulled(BaseLayers layers) {
+            this.layers = layers;
+        }
+
+        public BaseLayers layers() {
+            return layers;
+        }
+
+        @Override
+        public Platform platform() {
+            return layers.platform();
+        }
+
+        @Override
+        public Optional<InputStream> open(String absolutePath) throws IOException {
+            String want = ImagePaths.relative(absolutePath);
+            String dir = want.contains("/") ? want.substring(0, want.lastIndexOf('/')) : "";
+            String whiteout = ImagePaths.join(dir, ".wh." + want.substring(want.lastIndexOf('/') + 1));
+            Path found = null;
+            for (Descriptor l : layers.layers()) {
+                try (InputStream raw = new BufferedInputStream(Files.newInputStream(store.path(l.digest())));
+                     TarArchiveInputStream tar = new TarArchiveInputStream(
+                             l.mediaType().endsWith("gzip") ? new GZIPInputStream(raw) : raw)) {
+                    TarArchiveEntry e;
+                    while ((e = tar.getNextEntry()) != null) {
+                        String name = ImagePaths.relative(e.getName());
+                        if (name.equals(whiteout) || name.equals(ImagePaths.join(dir, ".wh..wh..opq"))) {
+                            found = null;
+                        } else if (name.equals(want) && e.isFile()) {
+                            Path tmp = Files.createTempFile(store.directory(), "base-file-", ".tmp");
+                            Files.copy(tar, tmp, StandardCopyOption.REPLACE_EXISTING);
+                            found = tmp;
+                        }
+                    }
+                }
+            }
+            return found == null ? Optional.empty() : Optional.of(Files.newInputStream(found));
+        }
+    }
+
+    @Override
+    public Pulled resolve(ImageReference reference, Platform wanted) {
+        Platform target = wanted != null ? wanted : Platform.host();
+        return pulled.computeIfAbsent(reference + "|" + target, k -> pull(reference, target));
+    }
+
+    private Pulled pull(ImageReference ref, Platform wanted) {
+        RegistryClient.Fetched top = client.getManifest(ref);
+        RegistryClient.Fetched manifest = top;
+        if (MediaTypes.isIndex(top.mediaType())) {
+            JsonNode idx = parse(top.bytes());
+            List<String> seen = new ArrayList<>();
+            Descriptor pick = null;
+            for (JsonNode m : idx.path("manifests")) {
+                Descriptor d = Descriptor.fromJson(m);
+                if (d.platform() == null) {
+                    continue;
+                }
+                seen.add(d.platform().toString());
+                if (d.platform().os().equals(wanted.os()) && d.platform().architecture().equals(wanted.architecture())
+                        && (wanted.variant() == null || wanted.variant().equals(d.platform().variant()))) {
+                    pick = d;
+                    break;
+                }
+            }
+            if (pick == null) {
+                throw new RegistryException("base image " + ref + " has no " + wanted + " variant (it has " + seen + ")",
+                        "pick a --platform the base image provides");
+            }
+            manifest = client.getManifest(new ImageReference(ref.registry(), ref.repository(), null, pick.digest().toString()));
+        }
+        JsonNode m = parse(manifest.bytes());
+        Descriptor cfgDesc = Descriptor.fromJson(m.path("config"));
+        Path cfgPath = fetch(ref, cfgDesc.digest());
+        ObjectNode config;
+        try {
+            config = (ObjectNode) Json.parse(Files.readAllBytes(cfgPath));
+        } catch (IOException | ClassCastException e) {
+            throw new RegistryException("config of " + ref + " is not a JSON object", "check the base image", e);
+        }
+        List<Descriptor> layers = new ArrayList<>();
+        for (JsonNode l : m.path("layers")) {
+            Descriptor d = Descriptor.fromJson(l);
+            String type;
+            try {
+                type = MediaTypes.toOciLayer(d.mediaType());
+            } catch (IllegalArgumentException e) {
+                throw new RegistryException("base image " + ref + " has a layer of type " + d.mediaType(),
+                        "use a base image with gzip or plain tar layers");
+            }
+            fetch(ref, d.digest());
+            layers.add(new Descriptor(type, d.digest(), d.size()));
+        }
+        List<Digest> diffIds = new ArrayList<>();
+        for (JsonNode id : config.path("rootfs").path("diff_ids")) {
+            diffIds.add(Digest.parse(id.asText()));
+        }
+        Platform p = new Platform(config.path("os").asText("linux"), config.path("architecture").asText(wanted.architecture()),
+                config.path("variant").asText(null));
+        return new Pulled(new BaseLayers(p, config, layers, diffIds));
+    }
+
+    private Path fetch(ImageReference ref, Digest d) {
+        Path p = cache.get(d, target -> client.getBlob(ref, d, target));
+        store.reference(d, p);
+        return p;
+    }
+
+    private static JsonNode parse(byte[] b) {
+        try {
+            return Json.parse(b);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

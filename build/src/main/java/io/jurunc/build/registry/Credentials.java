@@ -1,0 +1,67 @@
+package io.jurunc.build.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jurunc.build.image.Json;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Optional;
+
+/** Registry credentials, looked up per registry host. */
+@FunctionalInterface
+public interface Credentials {
+    record UserPassword(String user, String password) {
+        public String basicHeader() {
+            return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Parses {@code user:password}. */
+        public static UserPassword parse(String text) {
+            int c = text.indexOf(':');
+            if (c <= 0) {
+                throw new IllegalArgumentException("credentials must be USER:PASSWORD");
+            }
+            return new UserPassword(text.substring(0, c), text.substring(c + 1));
+        }
+    }
+
+    Optional<UserPassword> lookup(String registry);
+
+    Credentials NONE = r -> Optional.empty();
+
+    static Credentials fixed(UserPassword up) {
+        return r -> Optional.of(up);
+    }
+
+    /**
+     * {@code JURUNC_REGISTRY_AUTH=user:password} if set, else the {@code auths} of Docker's
+     * {@code config.json} ({@code $DOCKER_CONFIG} or {@code ~/.docker}), else none.
+     */
+    static Credentials fromEnvironment() {
+        String env = System.getenv("JURUNC_REGISTRY_AUTH");
+        if (env != null && !env.isBlank()) {
+            return fixed(UserPassword.parse(env));
+        }
+        return registry -> {
+            String dir = System.getenv("DOCKER_CONFIG");
+            Path cfg = dir != null ? Path.of(dir, "config.json") : Path.of(System.getProperty("user.home"), ".docker", "config.json");
+            if (!Files.isRegularFile(cfg)) {
+                return Optional.empty();
+            }
+            try {
+                JsonNode auths = Json.parse(Files.readAllBytes(cfg)).path("auths");
+                for (String key : new String[] {registry, "https://" + registry, "http://" + registry,
+                        registry.equals("docker.io") ? "https://index.docker.io/v1/" : registry}) {
+                    String a = auths.path(key).path("auth").asText(null);
+                    if (a != null) {
+                        return Optional.of(UserPassword.parse(new String(Base64.getDecoder().decode(a), StandardCharsets.UTF_8)));
+                    }
+                }
+            } catch (Exception e) {
+                return Optional.empty();
+            }
+            return Optional.empty();
+        };
+    }
+}
