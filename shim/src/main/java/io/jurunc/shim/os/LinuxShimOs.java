@@ -95,6 +95,23 @@ public final class LinuxShimOs implements ShimOs {
     }
 
     @Override
+    public int[] pipe() throws OsException {
+        int[] r = Native.pipe2();
+        if (r[0] < 0) {
+            throw new OsException("pipe2 failed: errno " + r[1]);
+        }
+        return new int[] {r[2], r[3]};
+    }
+
+    @Override
+    public void close(int fd) throws OsException {
+        Native.Result r = Native.close(fd);
+        if (r.failed()) {
+            throw new OsException("close(" + fd + ") failed: errno " + r.errno());
+        }
+    }
+
+    @Override
     public void mount(MountSpec mount, Path target) throws OsException {
         Native.Result r = Native.mount(mount.source(), target.toString(), mount.type(), mount.flags(),
                 mount.data());

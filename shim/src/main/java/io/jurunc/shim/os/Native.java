@@ -39,6 +39,10 @@ final class Native {
         static final MethodHandle MOUNT = bind("mount", FunctionDescriptor.of(ValueLayout.JAVA_INT,
                 ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
                 ValueLayout.ADDRESS));
+        static final MethodHandle PIPE2 = bind("pipe2", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT));
         static final MethodHandle UMOUNT2 = bind("umount2", FunctionDescriptor.of(ValueLayout.JAVA_INT,
                 ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
 
@@ -96,6 +100,31 @@ final class Native {
                 // siginfo_t on x86_64/aarch64: si_signo@0 si_errno@4 si_code@8 si_pid@16 si_uid@20 si_status@24
                 return new int[] {ret, errno, info.get(ValueLayout.JAVA_INT, 8), info.get(ValueLayout.JAVA_INT, 24)};
             }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static final int O_CLOEXEC = 0x80000;
+
+    /** {@code pipe2(fds, O_CLOEXEC)}: returns {@code {ret, errno, readFd, writeFd}}. */
+    static int[] pipe2() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
+            int ret = (int) Holder.PIPE2.invokeExact(state, fds, O_CLOEXEC);
+            return new int[] {ret, (int) ERRNO.get(state, 0L), fds.getAtIndex(ValueLayout.JAVA_INT, 0),
+                    fds.getAtIndex(ValueLayout.JAVA_INT, 1)};
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static Result close(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int ret = (int) Holder.CLOSE.invokeExact(state, fd);
+            return new Result(ret, (int) ERRNO.get(state, 0L));
         } catch (Throwable t) {
             throw rethrow(t);
         }

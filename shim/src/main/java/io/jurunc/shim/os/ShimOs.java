@@ -28,6 +28,12 @@ public interface ShimOs {
     /** Unmounts {@code target} (lazily if busy); a path that is not a mount point is not an error. */
     void unmount(Path target) throws OsException;
 
+    /** {@code pipe2(O_CLOEXEC)}: returns {read fd, write fd}. */
+    int[] pipe() throws OsException;
+
+    /** {@code close(fd)} of a raw descriptor from {@link #pipe()}. */
+    void close(int fd) throws OsException;
+
     /** This process's pid. */
     default int pid() {
         return (int) ProcessHandle.current().pid();

@@ -22,12 +22,13 @@ final class Container {
     final String stderr;
     final boolean terminal;
     final boolean rootfsMounted;
+    final Optional<StdinRelay> stdinRelay;
     final ReentrantLock lock = new ReentrantLock();
     final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private Status status = Status.CREATED;
 
     Container(String id, Path bundle, ContainerBackend backend, int pid, String stdin, String stdout, String stderr,
-              boolean terminal, boolean rootfsMounted) {
+              boolean terminal, boolean rootfsMounted, Optional<StdinRelay> stdinRelay) {
         this.id = id;
         this.bundle = bundle;
         this.backend = backend;
@@ -37,6 +38,7 @@ final class Container {
         this.stderr = stderr;
         this.terminal = terminal;
         this.rootfsMounted = rootfsMounted;
+        this.stdinRelay = stdinRelay;
     }
 
     Status status() {

@@ -114,13 +114,20 @@ public final class TaskService {
                 throw new TtrpcException(StatusCode.ALREADY_EXISTS, "container " + req.getId() + " already exists");
             }
             boolean mounted = mountRootfs(bundle, req.getRootfsList());
+            Optional<StdinRelay> relay = Optional.empty();
             Container c;
             try {
                 ContainerBackend backend = selector.select(bundle);
-                Created created = backend.create(new CreateSpec(req.getId(), bundle, path(req.getStdin()),
+                Optional<Path> stdin = path(req.getStdin());
+                if (stdin.isPresent()) {
+                    relay = Optional.of(StdinRelay.open(stdin.get(), os, log));
+                    stdin = Optional.of(relay.get().childPath());
+                }
+                Created created = backend.create(new CreateSpec(req.getId(), bundle, stdin,
                         path(req.getStdout()), path(req.getStderr()), req.getTerminal()));
+                relay.ifPresent(StdinRelay::start);
                 c = new Container(req.getId(), bundle, backend, created.pid(), req.getStdin(), req.getStdout(),
-                        req.getStderr(), req.getTerminal(), mounted);
+                        req.getStderr(), req.getTerminal(), mounted, relay);
                 containers.put(c.id, c);
                 c.lock.lock();
                 try {
@@ -133,11 +140,13 @@ public final class TaskService {
                     c.lock.unlock();
                 }
                 watch(c, created);
-            } catch (BackendException e) {
+            } catch (BackendException | OsException e) {
+                relay.ifPresent(StdinRelay::close);
                 if (mounted) {
                     unmountQuietly(bundle);
                 }
-                throw status(e);
+                throw e instanceof BackendException be ? status(be)
+                        : new TtrpcException(StatusCode.INTERNAL, e.getMessage(), e);
             }
             log.accept("created " + c.id + " (" + c.backend.name() + ") pid " + c.pid);
             return CreateTaskResponse.newBuilder().setPid(c.pid).build();
@@ -257,6 +266,7 @@ public final class TaskService {
             Thread.currentThread().interrupt();
             throw new TtrpcException(StatusCode.CANCELLED, "delete of " + c.id + " interrupted");
         }
+        c.stdinRelay.ifPresent(StdinRelay::close);
         if (c.rootfsMounted) {
             unmountQuietly(c.bundle);
         }
@@ -304,12 +314,12 @@ public final class TaskService {
         return Empty.getDefaultInstance();
     }
 
-    /**
-     * The container reads containerd's stdin FIFO directly (the shim holds no copy of it), so the stream
-     * ends when containerd closes its end; CloseIO only checks that the task exists.
-     */
+    /** Closes the container's stdin (the pipe the shim feeds from containerd's FIFO). */
     public Empty closeIO(CloseIORequest req) throws TtrpcException {
-        find(req.getId(), req.getExecId());
+        Container c = find(req.getId(), req.getExecId());
+        if (req.getStdin()) {
+            c.stdinRelay.ifPresent(StdinRelay::closeStdin);
+        }
         return Empty.getDefaultInstance();
     }
 
