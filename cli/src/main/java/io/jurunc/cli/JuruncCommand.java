@@ -1,0 +1,106 @@
+package io.jurunc.cli;
+
+import io.jurunc.runtime.JuruncException;
+import io.jurunc.runtime.config.JuruncConfig;
+import io.jurunc.runtime.lifecycle.RuntimeContext;
+import io.jurunc.runtime.wiring.Runtimes;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The top-level command: runc's global flags, and the lazily built runtime context. */
+@Command(
+    name = "jurunc",
+    description = "OCI runtime that runs unikernels and Linux microVMs as containers; other bundles go to runc.",
+    versionProvider = Version.class,
+    mixinStandardHelpOptions = true,
+    subcommands = {
+      CreateCommand.class, StartCommand.class, StateCommand.class, KillCommand.class,
+      DeleteCommand.class, RunCommand.class, ListCommand.class, PsCommand.class, FeaturesCommand.class
+    })
+public final class JuruncCommand implements Runnable {
+  @Option(names = "--root", description = "state directory (default: ${DEFAULT-VALUE})", defaultValue = "/run/jurunc",
+      scope = ScopeType.INHERIT)
+  Path root;
+
+  @Option(names = "--log", description = "log file (errors also go to stderr)", scope = ScopeType.INHERIT)
+  String logFile;
+
+  @Option(names = "--log-format", description = "text or json", defaultValue = "text", scope = ScopeType.INHERIT)
+  String logFormat;
+
+  @Option(names = "--debug", description = "verbose logging", scope = ScopeType.INHERIT)
+  boolean debug;
+
+  @Option(names = "--systemd-cgroup", description = "accepted for runc compatibility", scope = ScopeType.INHERIT)
+  boolean systemdCgroup;
+
+  @Option(names = "--rootless", description = "accepted for runc compatibility", scope = ScopeType.INHERIT)
+  String rootless;
+
+  @Option(names = "--criu", hidden = true, scope = ScopeType.INHERIT)
+  String criu;
+
+  private final String[] originalArgs;
+  private CliLog log;
+  private JuruncConfig config;
+  private RuntimeContext context;
+
+  JuruncCommand(String[] originalArgs) {
+    this.originalArgs = originalArgs.clone();
+  }
+
+  String[] originalArgs() {
+    return originalArgs.clone();
+  }
+
+  CliLog log() {
+    if (log == null) {
+      String fmt = logFormat == null ? "text" : logFormat;
+      log = new CliLog(logFile, fmt, debug);
+    }
+    return log;
+  }
+
+  /** Validates global flags that runc validates. */
+  void checkGlobals() throws UsageException {
+    if (logFormat != null && !logFormat.equals("text") && !logFormat.equals("json")) {
+      throw new UsageException("invalid --log-format '" + logFormat + "': use text or json");
+    }
+    if (root != null && root.toAbsolutePath().normalize().toString().equals("/")) {
+      throw new UsageException("--root must not be /");
+    }
+  }
+
+  JuruncConfig config() throws JuruncException {
+    if (config == null) config = JuruncConfig.load();
+    return config;
+  }
+
+  RuntimeContext context() throws JuruncException {
+    checkGlobals();
+    if (context == null) {
+      context = Runtimes.context(root.toAbsolutePath().normalize(), config(), log()::warn);
+    }
+    return context;
+  }
+
+  /** Execs runc with this invocation's exact argv; returns only on failure. */
+  int handOverToRunc() throws JuruncException {
+    log().debug("not a jurunc container: handing over to runc");
+    return RuncHandover.exec(config().runc(), originalArgs, log());
+  }
+
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  /** A bad flag value found after parsing. */
+  static final class UsageException extends JuruncException {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package io.jurunc.cli;
+
+import io.jurunc.runtime.lifecycle.Bundle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+
+/**
+ * The AOT-cache training run (make-dist.sh): exercises argument parsing of every runtime command,
+ * config.json and urunc.json parsing, and the state/error paths, without touching real containers.
+ */
+public final class Train {
+  private Train() {}
+
+  public static void main(String[] args) throws Exception {
+    Path tmp = Files.createTempDirectory("jurunc-train");
+    try {
+      Path bundle = tmp.resolve("bundle");
+      Files.createDirectories(bundle.resolve("rootfs"));
+      Files.writeString(bundle.resolve("config.json"), """
+          {"ociVersion":"1.0.2","process":{"args":["/bin/sh"],"env":["PATH=/bin"],"cwd":"/"},
+           "root":{"path":"rootfs"},"annotations":{"com.urunc.unikernel.unikernelType":"linux",
+           "com.urunc.unikernel.hypervisor":"qemu"},
+           "linux":{"namespaces":[{"type":"network"}],"resources":{"memory":{"limit":268435456}}}}""");
+      Files.writeString(bundle.resolve("rootfs/urunc.json"), "{\"com.urunc.unikernel.hypervisor\":\"cWVtdQ==\"}");
+      for (int i = 0; i < 3; i++) {
+        Bundle.load(bundle);
+      }
+      String root = tmp.resolve("root").toString();
+      String[][] runs = {
+          {"--version"}, {"features"}, {"--root", root, "state", "nope"}, {"--root", root, "list"},
+          {"--root", root, "--log-format", "json", "kill", "nope", "KILL"}, {"--root", root, "delete", "nope"},
+          {"--root", root, "ps", "--format", "json", "nope"}, {"--root", root, "start", "nope"},
+          {"--root", root, "create", "--bundle", "/nonexistent", "--pid-file", "/tmp/x", "nope"},
+      };
+      for (String[] run : runs) {
+        JuruncCommand top = new JuruncCommand(run);
+        CommandLine cl = new CommandLine(top);
+        cl.setErr(new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        cl.setExecutionExceptionHandler((ex, c, p) -> 1);
+        Extensions.register(cl);
+        cl.parseArgs(run);
+      }
+    } finally {
+      try (Stream<Path> w = Files.walk(tmp)) {
+        w.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.jurunc.runtime.wiring;
+
+import io.jurunc.runtime.config.JuruncConfig;
+import io.jurunc.runtime.lifecycle.SandboxException;
+import io.jurunc.runtime.ports.VmPlanner;
+import io.jurunc.runtime.vm.Accel;
+import io.jurunc.runtime.vm.GuestResources;
+import io.jurunc.runtime.vm.GuestType;
+import io.jurunc.runtime.vm.HostCapacity;
+import io.jurunc.runtime.vm.MonitorInvocation;
+import io.jurunc.runtime.vm.MonitorLocator;
+import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.Monitors;
+import io.jurunc.runtime.vm.ResourceDefaults;
+import io.jurunc.runtime.vm.ResourceLimits;
+import io.jurunc.runtime.vm.VmConfigException;
+import io.jurunc.runtime.vm.VmSpec;
+import io.jurunc.runtime.vm.kvm.AccelChoice;
+import io.jurunc.runtime.vm.kvm.KvmProbe;
+import io.jurunc.runtime.vm.kvm.ProbeVerdict;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** {@link VmPlanner} over the vm package: allow-list, resources, locator, KVM probe, builders. */
+final class DefaultVmPlanner implements VmPlanner {
+  private final JuruncConfig config;
+  private final Consumer<String> log;
+  private Monitors monitors;
+  private MonitorLocator locator;
+
+  DefaultVmPlanner(JuruncConfig config, Consumer<String> log) {
+    this.config = config;
+    this.log = log;
+  }
+
+  private Monitors monitors() {
+    if (monitors == null) monitors = new Monitors();
+    return monitors;
+  }
+
+  @Override
+  public void checkPair(GuestType guest, MonitorType monitor) throws SandboxException {
+    try {
+      Monitors.checkPair(guest, monitor);
+    } catch (VmConfigException e) {
+      throw new SandboxException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public GuestResources resources(GuestType guest, MonitorType monitor, long initrdBytes, Long memoryLimit,
+      Long cpuQuota, Long cpuPeriod, String cpuset) throws SandboxException {
+    JuruncConfig.MonitorSettings m = config.monitor(monitor);
+    ResourceDefaults defaults = new ResourceDefaults(m.defaultMemoryMb(), m.defaultVcpus(),
+        config.maxMemoryMb() > 0 ? config.maxMemoryMb() : null);
+    try {
+      io.jurunc.runtime.vm.GuestResources r = io.jurunc.runtime.vm.GuestResources.compute(guest, initrdBytes,
+          new ResourceLimits(memoryLimit, cpuQuota, cpuPeriod, cpuset), defaults, HostCapacity.probe());
+      return new GuestResources(r.memoryBytes(), r.vcpus());
+    } catch (VmConfigException e) {
+      throw new SandboxException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public MonitorInvocation plan(VmSpec spec) throws SandboxException {
+    try {
+      Monitors.checkAccel(spec.monitor(), spec.accel());
+      return monitors().plan(spec);
+    } catch (VmConfigException e) {
+      throw new SandboxException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Path monitorBinary(MonitorType monitor) throws SandboxException {
+    if (locator == null) {
+      Map<MonitorType, Path> configured = new EnumMap<>(MonitorType.class);
+      for (MonitorType t : MonitorType.values()) {
+        config.monitor(t).path().ifPresent(p -> configured.put(t, p));
+      }
+      locator = MonitorLocator.forThisHost(configured);
+    }
+    try {
+      return locator.locate(monitor);
+    } catch (VmConfigException e) {
+      throw new SandboxException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Accel accel(MonitorType monitor) throws SandboxException {
+    AccelChoice choice;
+    try {
+      choice = AccelChoice.parse(config.accel());
+    } catch (IllegalArgumentException e) {
+      throw new SandboxException(e.getMessage(), e);
+    }
+    if (!monitor.usesKvm()) return Accel.TCG;
+    Path qemu = monitor == MonitorType.QEMU ? monitorBinary(monitor) : monitorBinary(MonitorType.QEMU);
+    ProbeVerdict verdict = KvmProbe.forThisHost().decide(choice, qemu);
+    if (verdict.isFallback()) {
+      log.accept("KVM is not usable here (" + verdict.reason() + "); falling back to TCG");
+    }
+    return verdict.accel();
+  }
+}

@@ -1,0 +1,21 @@
+package io.jurunc.runtime.wiring;
+
+import io.jurunc.runtime.config.JuruncConfig;
+import io.jurunc.runtime.host.LinuxHost;
+import io.jurunc.runtime.lifecycle.RuntimeContext;
+import io.jurunc.runtime.state.StateStore;
+import io.jurunc.runtime.timestamps.FileTimestamps;
+import io.jurunc.runtime.timestamps.Timestamps;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/** Builds the production {@link RuntimeContext}. Everything heavy inside is created on first use. */
+public final class Runtimes {
+  private Runtimes() {}
+
+  public static RuntimeContext context(Path root, JuruncConfig config, Consumer<String> log) {
+    Timestamps ts = config.timestamps() ? new FileTimestamps(config.timestampsDestination()) : Timestamps.DISABLED;
+    return new RuntimeContext(new StateStore(root), config, new LinuxHost(), ts,
+        new DefaultVmPlanner(config, log), new TapSandboxNetwork(), new KitGuestPacker(config.kitDir()), log);
+  }
+}
