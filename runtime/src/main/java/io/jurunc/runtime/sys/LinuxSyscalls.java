@@ -46,6 +46,12 @@ final class LinuxSyscalls implements Syscalls {
         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_LONG),
         Linker.Option.firstVariadicArg(2));
+    static final MethodHandle READ = bind("read",
+        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+            ValueLayout.JAVA_LONG));
+    static final MethodHandle WRITE = bind("write",
+        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+            ValueLayout.JAVA_LONG));
     static final MethodHandle KILL = bind("kill",
         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
 
@@ -142,6 +148,45 @@ final class LinuxSyscalls implements Syscalls {
       throw e;
     } catch (Throwable t) {
       throw new IllegalStateException("native ioctl failed", t);
+    }
+  }
+
+  @Override
+  public int read(int fd, byte[] buffer) throws ErrnoException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Native.STATE);
+      MemorySegment buf = arena.allocate(Math.max(1, buffer.length));
+      long n = (long) Native.READ.invokeExact(state, fd, buf, (long) buffer.length);
+      if (n < 0) {
+        throw new ErrnoException("read", Native.errno(state), Integer.toString(fd));
+      }
+      MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, buffer, 0, (int) n);
+      return (int) n;
+    } catch (ErrnoException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException("native read failed", t);
+    }
+  }
+
+  @Override
+  public int write(int fd, byte[] buffer, int length) throws ErrnoException {
+    if (length < 0 || length > buffer.length) {
+      throw new IllegalArgumentException("length " + length + " outside the buffer");
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Native.STATE);
+      MemorySegment buf = arena.allocate(Math.max(1, length));
+      MemorySegment.copy(buffer, 0, buf, ValueLayout.JAVA_BYTE, 0, length);
+      long n = (long) Native.WRITE.invokeExact(state, fd, buf, (long) length);
+      if (n < 0) {
+        throw new ErrnoException("write", Native.errno(state), Integer.toString(fd));
+      }
+      return (int) n;
+    } catch (ErrnoException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException("native write failed", t);
     }
   }
 

@@ -8,6 +8,7 @@ package io.jurunc.runtime.sys;
 public interface Syscalls {
   int O_RDONLY = 0;
   int O_RDWR = 2;
+  int O_NONBLOCK = 0x800;
   int O_CLOEXEC = 0x80000;
 
   /** {@code CLONE_NEWNET}, the namespace type for {@link #setns}. */
@@ -35,6 +36,20 @@ public interface Syscalls {
 
   /** {@code ioctl(fd, request, value)} with an integer argument (e.g. TUNSETPERSIST). */
   int ioctl(int fd, long request, long value) throws ErrnoException;
+
+  /**
+   * {@code read(fd, buffer, buffer.length)}.
+   *
+   * @return the number of bytes read, 0 at end of file
+   */
+  int read(int fd, byte[] buffer) throws ErrnoException;
+
+  /**
+   * {@code write(fd, buffer, length)}.
+   *
+   * @return the number of bytes written
+   */
+  int write(int fd, byte[] buffer, int length) throws ErrnoException;
 
   /** {@code kill(pid, signal)}; {@link Errno#ESRCH} when no such process exists. */
   void kill(int pid, int signal) throws ErrnoException;

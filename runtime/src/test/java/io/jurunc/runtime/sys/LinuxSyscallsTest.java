@@ -54,6 +54,28 @@ class LinuxSyscallsTest {
   }
 
   @Test
+  void readAndWriteThroughDescriptors(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("rw");
+    Files.writeString(file, "");
+    int fd = sys.open(file.toString(), Syscalls.O_RDWR | Syscalls.O_CLOEXEC);
+    try {
+      assertThat(sys.write(fd, "hello!".getBytes(), 5)).isEqualTo(5);
+    } finally {
+      sys.close(fd);
+    }
+    assertThat(Files.readString(file)).isEqualTo("hello");
+    int rd = sys.open(file.toString(), Syscalls.O_RDONLY | Syscalls.O_CLOEXEC);
+    try {
+      byte[] buf = new byte[16];
+      assertThat(sys.read(rd, buf)).isEqualTo(5);
+      assertThat(new String(buf, 0, 5)).isEqualTo("hello");
+      assertThat(sys.read(rd, buf)).isZero();
+    } finally {
+      sys.close(rd);
+    }
+  }
+
+  @Test
   void killWithSignalZeroProbesAProcess() throws Exception {
     Process child = new ProcessBuilder("sleep", "30").start();
     try {

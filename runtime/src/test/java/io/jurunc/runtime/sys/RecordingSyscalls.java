@@ -74,6 +74,18 @@ public final class RecordingSyscalls implements Syscalls {
   }
 
   @Override
+  public int read(int fd, byte[] buffer) throws ErrnoException {
+    record("read", "read " + fd + " " + buffer.length);
+    return 0;
+  }
+
+  @Override
+  public int write(int fd, byte[] buffer, int length) throws ErrnoException {
+    record("write", "write " + fd + " " + HexFormat.of().formatHex(buffer, 0, length));
+    return length;
+  }
+
+  @Override
   public void kill(int pid, int signal) throws ErrnoException {
     record("kill", "kill " + pid + " " + signal);
   }
