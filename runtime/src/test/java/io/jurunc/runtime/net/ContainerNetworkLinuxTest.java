@@ -219,6 +219,38 @@ class ContainerNetworkLinuxTest {
     network.teardown(pair.ref(), "real-11");
   }
 
+  @Test
+  void qemuInsideTheNamespaceAttachesToTheTap() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/qemu-system-x86_64")),
+        "needs qemu-system-x86_64");
+    TestNamespaces.Pair pair = namespaces.pair(12);
+    GuestNet net = network.setup(pair.ref(), "real-12").orElseThrow();
+    assertThat(flags(pair.container(), net.tapName())).doesNotContain("LOWER_UP");
+
+    // -S: the VM is created with its NIC but never runs; the monitor opens the tap like for a boot
+    Process qemu = namespaces.startIn(pair.container(), "qemu-system-x86_64", "-M", "microvm",
+        "-nodefaults", "-nographic", "-S", "-monitor", "none", "-serial", "none",
+        "-netdev", "tap,id=n0,ifname=" + net.tapName() + ",script=no,downscript=no,vnet_hdr=on",
+        "-device", "virtio-net-device,netdev=n0,mac=" + net.mac());
+    String attached = "";
+    for (int i = 0; i < 100 && !attached.contains("LOWER_UP") && qemu.isAlive(); i++) {
+      Thread.sleep(50);
+      attached = flags(pair.container(), net.tapName());
+    }
+    assertThat(attached).as("tap flags while qemu holds it").contains("LOWER_UP");
+    qemu.destroyForcibly().waitFor();
+
+    // persistent: the tap and its redirects outlive the monitor; teardown removes them
+    assertThat(flags(pair.container(), net.tapName())).doesNotContain("LOWER_UP");
+    network.teardown(pair.ref(), "real-12");
+    assertThat(ingressQdiscs(pair.container())).isEmpty();
+  }
+
+  private static String flags(String ns, String dev) throws Exception {
+    return json(ip(ns, "-j", "link", "show", "dev", dev)).get(0).get("flags").toString();
+  }
+
   private static NetnsRef waitForNetnsOf(Process p, TestNamespaces.Pair pair) throws Exception {
     // `ip netns exec` execs sleep in the same process once it has joined the namespace
     Object want = java.nio.file.Files.getAttribute(pair.ref().path(), "unix:ino");
