@@ -159,14 +159,11 @@ final class ServerSession implements Runnable {
         }
     }
 
+    /** Answers a handled call; failures to write only mean the client is gone. */
     private void respond(int streamId, Response response) {
         try {
-            try {
-                writer.write(streamId, MessageType.RESPONSE, response);
-            } catch (MessageTooLargeException e) {
-                writer.write(streamId, MessageType.RESPONSE, Envelopes.error(e.code(), e.statusMessage()));
-            }
-        } catch (IOException | TtrpcException e) {
+            writeResponse(streamId, response);
+        } catch (IOException e) {
             if (!closing) {
                 LOG.log(Level.DEBUG, "ttrpc: cannot answer stream " + Integer.toUnsignedString(streamId)
                         + " on connection " + info.id(), e);
@@ -175,10 +172,23 @@ final class ServerSession implements Runnable {
     }
 
     private void sendStatus(int streamId, TtrpcException status) throws IOException {
+        writeResponse(streamId, Envelopes.error(status.code(), status.statusMessage()));
+    }
+
+    /**
+     * Writes a response; one too large for the limit (a big result, or a status whose message echoes a
+     * huge name) is replaced by the short RESOURCE_EXHAUSTED status so the caller always gets an answer.
+     */
+    private void writeResponse(int streamId, Response response) throws IOException {
         try {
-            writer.write(streamId, MessageType.RESPONSE, Envelopes.error(status.code(), status.statusMessage()));
+            writer.write(streamId, MessageType.RESPONSE, response);
         } catch (MessageTooLargeException e) {
-            throw new IllegalStateException("a status response exceeds the maximum message length", e);
+            try {
+                writer.write(streamId, MessageType.RESPONSE, Envelopes.error(e.code(), e.statusMessage()));
+            } catch (MessageTooLargeException impossible) {
+                LOG.log(Level.WARNING, "ttrpc: maximum message length too small for any status; stream {0} unanswered",
+                        Integer.toUnsignedString(streamId));
+            }
         }
     }
 

@@ -112,6 +112,20 @@ class ServerRobustnessTest {
     }
 
     @Test
+    void statusThatWouldExceedTheLimitIsReplacedByResourceExhausted() throws Exception {
+        try (SocketChannel raw = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            String hugeService = "x".repeat(1010); // request fits 1024, "service xxx…" answer does not
+            byte[] request = Envelopes.request(hugeService, "M", new byte[0], CallOptions.none()).toByteArray();
+            assertThat(request.length).isLessThanOrEqualTo(1024);
+            writeAll(raw, FrameWriter.encode(new Frame(1, MessageType.REQUEST, request)));
+
+            Response r = readResponse(raw, 1);
+            assertThat(r.getStatus().getCode()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED.value());
+            assertEchoWorks(raw, 3);
+        }
+    }
+
+    @Test
     void clientDyingMidCallFiresOnCloseAndTheServerKeepsServing() throws Exception {
         SocketChannel raw = SocketChannel.open(UnixDomainSocketAddress.of(socket));
         byte[] open = Envelopes.request("jurunc.test.v1.Session", "Open", new byte[] {1}, CallOptions.none()).toByteArray();
