@@ -52,7 +52,7 @@ class EchoServiceTest {
         Service svc = startEcho();
         try {
             String probe = UUID.randomUUID().toString();
-            HttpProbe.Answer answer = new HttpProbe().await(URI.create("http://" + svc.ip() + ":8080/cgi-bin/echo"),
+            HttpProbe.Answer answer = new HttpProbe(net).await(URI.create("http://" + svc.ip() + ":8080/cgi-bin/echo"),
                     Map.of("X-Jurunc-Probe", probe), Duration.ofSeconds(90), svc.ctrRun()::isAlive);
 
             assertThat(answer.status()).isEqualTo(200);
@@ -84,7 +84,7 @@ class EchoServiceTest {
             try {
                 assertThat(a.ip()).isNotEqualTo(b.ip());
                 for (Service s : List.of(a, b)) {
-                    HttpProbe.Answer answer = new HttpProbe().await(URI.create("http://" + s.ip() + ":8080/cgi-bin/echo"),
+                    HttpProbe.Answer answer = new HttpProbe(net).await(URI.create("http://" + s.ip() + ":8080/cgi-bin/echo"),
                             Map.of("X-Sandbox", s.id()), Duration.ofSeconds(120), s.ctrRun()::isAlive);
                     assertThat(answer.body()).contains("HTTP_X_SANDBOX=" + s.id());
                 }

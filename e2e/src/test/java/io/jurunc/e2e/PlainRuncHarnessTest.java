@@ -69,7 +69,7 @@ class PlainRuncHarnessTest {
             }
             String ip = net.containerIp(ctr.namespace(), svc).orElseThrow(() -> new AssertionError(
                     "no CNI lease for " + svc + "; ctr run stderr: " + readQuietly(ctrRun.stderrFile())));
-            HttpProbe.Answer answer = new HttpProbe().await(URI.create("http://" + ip + ":8080/cgi-bin/echo"),
+            HttpProbe.Answer answer = new HttpProbe(net).await(URI.create("http://" + ip + ":8080/cgi-bin/echo"),
                     Map.of("X-Jurunc-Probe", probe), Duration.ofSeconds(30), ctrRun::isAlive);
             assertThat(answer.status()).isEqualTo(200);
             assertThat(answer.body()).contains("HTTP_X_JURUNC_PROBE=" + probe);

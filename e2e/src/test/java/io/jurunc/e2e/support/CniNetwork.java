@@ -149,6 +149,19 @@ public final class CniNetwork implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Whether the host routes {@code ip} through this network's bridge right now. Until the bridge
+     * holds its gateway address, traffic to the container's address would follow the default route
+     * off the machine, so callers must not send anything before this is true.
+     */
+    public boolean routesViaBridge(String ip) {
+        if (!ip.startsWith(prefix)) {
+            return false;
+        }
+        CommandResult r = host.run(Command.of("ip", "-o", "-4", "route", "get", ip));
+        return r.succeeded() && r.stdout().matches("(?s).*\\bdev " + java.util.regex.Pattern.quote(bridge) + "\\b.*");
+    }
+
     /** Leases still held (file names are addresses); empty after every container was torn down. */
     public List<String> heldLeases() {
         Path leases = leaseDir().resolve(name);

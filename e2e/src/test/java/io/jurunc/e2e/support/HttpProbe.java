@@ -8,17 +8,27 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-/** Polls an HTTP endpoint until it answers (any status), for services that take a VM boot to come up. */
+/**
+ * Polls an HTTP endpoint in a test network until it answers (any status), for services that take a VM
+ * boot to come up. Before every attempt it checks that the host routes the target through the test
+ * network's bridge, so that no request ever leaves the machine by the default route.
+ */
 public final class HttpProbe {
 
     /** The first answer and how long it took from the probe's start. */
     public record Answer(int status, String body, Duration waited, int attempts) { }
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(2))
-            .proxy(HttpClient.Builder.NO_PROXY)
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+    private final CniNetwork network;
+    private final HttpClient client;
+
+    public HttpProbe(CniNetwork network) {
+        this.network = network;
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(2))
+                .proxy(HttpClient.Builder.NO_PROXY)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
 
     /**
      * GETs {@code uri} with {@code headers} every 200 ms until it answers or {@code limit} passes.
@@ -32,6 +42,14 @@ public final class HttpProbe {
         int attempts = 0;
         Exception last = null;
         while (System.nanoTime() < deadline) {
+            if (!network.routesViaBridge(uri.getHost())) {
+                last = new IOException(uri.getHost() + " is not routed via bridge " + network.bridge() + " (yet)");
+                if (!stillWorthWaiting.getAsBoolean()) {
+                    break;
+                }
+                PrivateContainerd.sleep(Duration.ofMillis(200));
+                continue;
+            }
             attempts++;
             try {
                 HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).GET();
