@@ -367,7 +367,13 @@ public final class ContainerfilePlanner {
                 throw new BuildFileException(loc, "malformed " + kw + " \"" + raw + "\": no value", "write " + kw + " key=value");
             }
             String rest = raw.strip().substring(first.length()).strip();
-            out.put(key(loc, kw, expandWith(loc, first, vars)), expandWith(loc, rest, vars));
+            String value;
+            try {
+                value = String.join(" ", ShellWords.split(rest, vars));
+            } catch (ShellWords.SyntaxError e) {
+                throw new BuildFileException(loc, "malformed " + kw + ": " + e.getMessage(), "close the quote");
+            }
+            out.put(key(loc, kw, expandWith(loc, first, vars)), value);
             return out;
         }
         boolean allPairs = rawWords.stream().allMatch(w -> w.contains("=") && !w.startsWith("="));
