@@ -70,8 +70,9 @@ public final class RuncStyleBackend implements ContainerBackend {
         bundles.put(spec.id(), spec.bundle());
         CommandResult r = run(cmd, "create", spec.id());
         if (!r.ok()) {
+            BackendException failure = failure("create", spec.id(), r);
             bundles.remove(spec.id());
-            throw failure("create", spec.id(), r);
+            throw failure;
         }
         try {
             String text = Files.readString(spec.pidFile()).trim();

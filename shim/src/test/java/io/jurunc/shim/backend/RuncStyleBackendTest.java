@@ -1,0 +1,74 @@
+package io.jurunc.shim.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jurunc.shim.os.CommandResult;
+import io.jurunc.shim.os.RecordingShimOs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RuncStyleBackendTest {
+    @TempDir
+    Path bundle;
+
+    @Test
+    void drivesRuncAsContainerdsRuncShimDoes() throws Exception {
+        RecordingShimOs os = new RecordingShimOs().script(c -> {
+            if (c.argv().contains("create")) {
+                try {
+                    Files.writeString(bundle.resolve("init.pid"), "4321");
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return c.argv().contains("ps") ? new CommandResult(0, "[4321,4400]\n", "") : new CommandResult(0, "", "");
+        });
+        RuncStyleBackend runc = new RuncStyleBackend("runc", "runc", Path.of("/run/containerd/runc/default"), os);
+        Created created = runc.create(new CreateSpec("c1", bundle, Optional.empty(), Optional.of(Path.of("/f/out")),
+                Optional.of(Path.of("/f/err")), false));
+        assertThat(created.pid()).isEqualTo(4321);
+        String log = bundle.resolve("log.json").toString();
+        assertThat(os.calls.getFirst()).isEqualTo("run runc --root /run/containerd/runc/default --log " + log
+                + " --log-format json create --bundle " + bundle + " --pid-file " + bundle.resolve("init.pid") + " c1");
+        assertThat(os.commands.getFirst().stdout()).contains(Path.of("/f/out"));
+        runc.start("c1");
+        runc.kill("c1", 9, true);
+        assertThat(runc.pids("c1")).containsExactly(4321, 4400);
+        runc.delete("c1", true);
+        assertThat(os.calls).contains(
+                "run runc --root /run/containerd/runc/default --log " + log + " --log-format json start c1",
+                "run runc --root /run/containerd/runc/default --log " + log + " --log-format json kill --all c1 9",
+                "run runc --root /run/containerd/runc/default --log " + log + " --log-format json delete --force c1");
+    }
+
+    @Test
+    void failuresCarryTheRuntimesLogMessage() throws Exception {
+        Files.writeString(bundle.resolve("log.json"),
+                "{\"level\":\"info\",\"msg\":\"x\"}\n{\"level\":\"error\",\"msg\":\"container_linux.go: exec: no such file\"}\n");
+        RecordingShimOs os = new RecordingShimOs().script(c -> new CommandResult(1, "", ""));
+        RuncStyleBackend runc = new RuncStyleBackend("runc", "runc", Path.of("/r"), os);
+        assertThatThrownBy(() -> runc.create(new CreateSpec("c1", bundle, Optional.empty(), Optional.empty(),
+                Optional.empty(), false)))
+                .isInstanceOf(BackendException.class)
+                .hasMessage("runc create c1 failed (exit 1): container_linux.go: exec: no such file");
+    }
+
+    @Test
+    void notFoundIsClassified() {
+        RecordingShimOs os = new RecordingShimOs().script(c -> new CommandResult(1, "", "container does not exist"));
+        RuncStyleBackend runc = new RuncStyleBackend("runc", "runc", Path.of("/r"), os);
+        assertThatThrownBy(() -> runc.kill("zz", 15, false)).isInstanceOf(BackendException.class)
+                .extracting(e -> ((BackendException) e).kind()).isEqualTo(BackendException.Kind.NOT_FOUND);
+    }
+
+    @Test
+    void terminalTasksAreRefusedClearly() {
+        RuncStyleBackend runc = new RuncStyleBackend("runc", "runc", Path.of("/r"), new RecordingShimOs());
+        assertThatThrownBy(() -> runc.create(new CreateSpec("c1", bundle, Optional.empty(), Optional.empty(),
+                Optional.empty(), true))).hasMessageContaining("without -t");
+    }
+}
