@@ -218,6 +218,22 @@ class TtrpcRoundTripTest {
     }
 
     @Test
+    void responseOverTheClientLimitFailsOnlyThatCall() throws Exception {
+        server = TtrpcServer.builder().maxMessageLength(8192)
+                .register("s", "Big", (p, c) -> new byte[4096])
+                .register("s", "Small", (p, c) -> new byte[] {1}).build();
+        Path socket = TestServers.socketIn(dir);
+        server.serve(Listener.unix(socket));
+        try (TtrpcClient client = TtrpcClient.connect(new TtrpcAddress.Unix(socket), 1024)) {
+            assertThatThrownBy(() -> client.call("s", "Big", new byte[0]))
+                    .isInstanceOfSatisfying(MessageTooLargeException.class, e ->
+                            assertThat(e.statusMessage())
+                                    .isEqualTo("message length 4101 exceed maximum message size of 1024"));
+            assertThat(client.call("s", "Small", new byte[0])).containsExactly(1);
+        }
+    }
+
+    @Test
     void unixSocketFileIsRemovedOnClose() throws Exception {
         server = TestServers.echo(release).build();
         Path socket = TestServers.socketIn(dir);
