@@ -1,0 +1,109 @@
+package io.jurunc.vaccel.agent;
+
+import io.jurunc.ttrpc.Listener;
+import io.jurunc.ttrpc.TtrpcAddress;
+import io.jurunc.ttrpc.TtrpcServer;
+import io.jurunc.vaccel.Vaccel;
+import io.jurunc.vaccel.rpc.common.AgentProtocol;
+import io.jurunc.vaccel.rpc.common.Transports;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A running vAccel RPC agent: one ttrpc server with {@code vaccel.sync.agent.AgentService}, listening on
+ * one or more addresses. {@link #close()} stops listening, closes the connections (which releases every
+ * client's sessions and resources) and then closes the host vAccel instance if the agent owns it.
+ */
+public final class Agent implements AutoCloseable {
+    private final TtrpcServer server;
+    private final AgentService service;
+    private final List<Listener> listeners;
+    private final Vaccel vaccel;
+    private final boolean ownsVaccel;
+
+    private Agent(TtrpcServer server, AgentService service, List<Listener> listeners, Vaccel vaccel, boolean ownsVaccel) {
+        this.server = server;
+        this.service = service;
+        this.listeners = listeners;
+        this.vaccel = vaccel;
+        this.ownsVaccel = ownsVaccel;
+    }
+
+    /** Starts serving {@code vaccel} on the addresses; {@code ownsVaccel} closes it with the agent. */
+    public static Agent start(Vaccel vaccel, List<TtrpcAddress> addresses, boolean ownsVaccel) throws IOException {
+        return start(vaccel, addresses, ownsVaccel, AgentProtocol.MAX_MESSAGE_LENGTH);
+    }
+
+    /** As {@link #start(Vaccel, List, boolean)} with a smaller ttrpc message limit (tests, constrained hosts). */
+    public static Agent start(Vaccel vaccel, List<TtrpcAddress> addresses, boolean ownsVaccel, int maxMessageLength) throws IOException {
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("the agent needs at least one address");
+        }
+        AgentService service = new AgentService(vaccel);
+        TtrpcServer server = TtrpcServer.builder()
+            .register(AgentProtocol.SERVICE, service.methods())
+            .maxMessageLength(maxMessageLength)
+            .build();
+        List<Listener> listeners = new ArrayList<>();
+        try {
+            for (TtrpcAddress a : addresses) {
+                Listener l = Transports.listen(a);
+                listeners.add(l);
+                server.serve(l);
+                vaccel.log().info("vaccel agent listening on " + a);
+            }
+        } catch (IOException | RuntimeException e) {
+            for (Listener l : listeners) {
+                try {
+                    l.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            server.close();
+            throw e;
+        }
+        return new Agent(server, service, List.copyOf(listeners), vaccel, ownsVaccel);
+    }
+
+    public List<SocketAddress> localAddresses() {
+        return listeners.stream().map(Listener::localAddress).toList();
+    }
+
+    public Vaccel vaccel() {
+        return vaccel;
+    }
+
+    public int clientCount() {
+        return service.clientCount();
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    /** Stops gracefully: waits up to {@code grace} for calls in flight. */
+    public void shutdown(Duration grace) throws InterruptedException {
+        try {
+            server.shutdown(grace);
+        } finally {
+            if (ownsVaccel) {
+                vaccel.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } finally {
+            if (ownsVaccel) {
+                vaccel.close();
+            }
+        }
+    }
+}

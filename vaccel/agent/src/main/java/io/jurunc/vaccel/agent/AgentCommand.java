@@ -1,0 +1,78 @@
+package io.jurunc.vaccel.agent;
+
+import io.jurunc.ttrpc.TtrpcAddress;
+import io.jurunc.vaccel.Vaccel;
+import io.jurunc.vaccel.VaccelConfig;
+import io.jurunc.vaccel.rpc.common.AgentProtocol;
+import io.jurunc.vaccel.rpc.common.Transports;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jurunc vaccel agent}: serves vAccel's RPC agent protocol until SIGINT/SIGTERM/SIGHUP. The host
+ * plugins come from {@code VACCEL_PLUGINS} (and the other {@code VACCEL_*} variables) or {@code --vaccel-config}.
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+    description = "Serve vaccel.sync.agent.AgentService over ttrpc (vAccel RPC agent).")
+public final class AgentCommand implements Callable<Integer> {
+    @Option(names = {"-a", "--address"}, paramLabel = "URI",
+        description = "tcp://HOST:PORT, unix:///PATH or vsock://CID:PORT; repeat to listen on several (default: "
+            + AgentProtocol.DEFAULT_ADDRESS + ")")
+    List<String> addresses = new ArrayList<>();
+
+    @Option(names = "--vaccel-config", paramLabel = "CONFIG",
+        description = "plugins=noop:exec,log_level=4,log_file=F,profiling_enabled=true,version_ignore=false (overrides VACCEL_*)")
+    String vaccelConfig;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        List<TtrpcAddress> parsed = new ArrayList<>();
+        for (String a : addresses.isEmpty() ? List.of(AgentProtocol.DEFAULT_ADDRESS) : addresses) {
+            try {
+                parsed.add(Transports.parse(a));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        VaccelConfig config = VaccelConfig.fromEnvironment(System.getenv());
+        if (vaccelConfig != null) {
+            config = VaccelConfig.parse(vaccelConfig, config);
+        }
+        if (config.plugins().isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "no vAccel plugin configured: set VACCEL_PLUGINS or --vaccel-config plugins=...");
+        }
+        Vaccel vaccel = Vaccel.bootstrap(config);
+        Agent agent = Agent.start(vaccel, parsed, true);
+        for (var a : agent.localAddresses()) {
+            err.println("vaccel agent listening on " + a);
+        }
+        err.flush();
+        Thread hook = new Thread(() -> {
+            try {
+                agent.shutdown(Duration.ofSeconds(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "vaccel-agent-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        agent.awaitTermination();
+        return 0;
+    }
+
+    /** Runs the agent standalone: {@code java -cp ... io.jurunc.vaccel.agent.AgentCommand -a unix:///tmp/v.sock}. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new AgentCommand()).execute(args));
+    }
+}

@@ -1,0 +1,92 @@
+package io.jurunc.vaccel.agent;
+
+import io.jurunc.ttrpc.CallContext;
+import io.jurunc.ttrpc.TtrpcException;
+import io.jurunc.vaccel.Resource;
+import io.jurunc.vaccel.Session;
+import io.jurunc.vaccel.Vaccel;
+import io.jurunc.vaccel.prof.Profiler;
+import io.jurunc.vaccel.rpc.common.AgentProtocol;
+import io.jurunc.vaccel.rpc.common.ErrorCodec;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The agent's shared state: the host vAccel instance, per-client ownership (released when a client
+ * disconnects) and per-session agent profilers.
+ */
+final class AgentState {
+    private final Vaccel vaccel;
+    private final Map<Long, ClientState> clients = new ConcurrentHashMap<>();
+    private final Map<Long, Profiler> profilers = new ConcurrentHashMap<>();
+
+    AgentState(Vaccel vaccel) {
+        this.vaccel = vaccel;
+    }
+
+    Vaccel vaccel() {
+        return vaccel;
+    }
+
+    /** The caller's state; the first call of a connection registers its release on disconnect. */
+    ClientState client(CallContext ctx) {
+        return clients.computeIfAbsent(ctx.connectionId(), id -> {
+            ClientState c = new ClientState(id);
+            ctx.onClose(() -> release(c));
+            return c;
+        });
+    }
+
+    Session session(long id) throws TtrpcException {
+        return vaccel.session(id).orElseThrow(() -> ErrorCodec.notFound("Unknown session " + id));
+    }
+
+    Resource resource(long id) throws TtrpcException {
+        return vaccel.resource(id).orElseThrow(() -> ErrorCodec.notFound("Unknown resource " + id));
+    }
+
+    Profiler profiler(long sessionId) {
+        return profilers.computeIfAbsent(sessionId, id -> new Profiler(AgentProtocol.AGENT_COMPONENT, vaccel.config().profilingEnabled()));
+    }
+
+    /** Destroys a session and every agent-created resource left with no session. */
+    void destroySession(ClientState owner, Session s) {
+        s.close();
+        profilers.remove(s.id());
+        owner.sessions.remove(s.id());
+        owner.incoming.remove(s.id());
+        owner.outgoing.remove(s.id());
+        for (Long rid : owner.resources) {
+            vaccel.resource(rid).ifPresent(r -> releaseIfUnused(owner, r));
+        }
+    }
+
+    void releaseIfUnused(ClientState owner, Resource r) {
+        if (r.refcount() == 0) {
+            r.close();
+            owner.resources.remove(r.id());
+        }
+    }
+
+    /** A client went away: its sessions and resources are released. */
+    void release(ClientState c) {
+        clients.remove(c.connectionId);
+        for (Long sid : c.sessions) {
+            vaccel.session(sid).ifPresent(s -> {
+                try {
+                    destroySession(c, s);
+                } catch (RuntimeException e) {
+                    vaccel.log().warn("releasing session " + sid + " of a closed client failed: " + e.getMessage());
+                }
+            });
+        }
+        for (Long rid : c.resources) {
+            vaccel.resource(rid).ifPresent(r -> releaseIfUnused(c, r));
+        }
+        vaccel.log().debug(() -> "client connection " + c.connectionId + " closed; its sessions and resources are released");
+    }
+
+    int clientCount() {
+        return clients.size();
+    }
+}

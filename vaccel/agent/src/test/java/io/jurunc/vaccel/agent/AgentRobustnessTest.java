@@ -1,0 +1,232 @@
+package io.jurunc.vaccel.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jurunc.ttrpc.proto.Response;
+import io.jurunc.vaccel.Arg;
+import io.jurunc.vaccel.OpType;
+import io.jurunc.vaccel.PluginType;
+import io.jurunc.vaccel.Session;
+import io.jurunc.vaccel.Vaccel;
+import io.jurunc.vaccel.VaccelConfig;
+import io.jurunc.vaccel.rpc.common.AgentProtocol;
+import io.jurunc.vaccel.rpc.common.ArgCodec;
+import io.jurunc.vaccel.rpc.proto.ErrorProto;
+import io.jurunc.vaccel.rpc.proto.GenopProto;
+import io.jurunc.vaccel.rpc.proto.ResourceProto;
+import io.jurunc.vaccel.rpc.proto.SessionProto;
+import io.jurunc.vaccel.spi.Plugin;
+import io.jurunc.vaccel.spi.PluginInfo;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent answers bad input with the proper status and keeps serving; vanished clients are cleaned up. */
+class AgentRobustnessTest {
+    private static final int MAX = 64 * 1024;
+    @TempDir Path tmp;
+    private AgentFixture f;
+    private int port;
+    private final SlowPlugin slow = new SlowPlugin();
+
+    /** A host plugin whose noop blocks until released, to kill a client mid-call. */
+    static final class SlowPlugin implements Plugin {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override public PluginInfo info() { return new PluginInfo("slow", "1.0", Vaccel.VERSION, PluginType.FPGA, false); }
+        @Override public Set<OpType> ops() { return EnumSet.of(OpType.NOOP); }
+
+        @Override
+        public void noop(Session session) {
+            entered.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        f = AgentFixture.start("tcp", tmp, VaccelConfig.of("noop", "slow"), List.of(slow), MAX);
+        port = ((InetSocketAddress) f.agent.localAddresses().getFirst()).getPort();
+    }
+
+    @AfterEach
+    void stop() {
+        slow.release.countDown();
+        f.close();
+    }
+
+    private void assertStillServes() throws Exception {
+        try (RawTtrpc c = new RawTtrpc(port)) {
+            Response r = c.call(AgentProtocol.SERVICE, AgentProtocol.CREATE_SESSION, SessionProto.CreateRequest.getDefaultInstance());
+            assertThat(r.getStatus().getCode()).isZero();
+            long id = SessionProto.CreateResponse.parseFrom(r.getPayload()).getSessionId();
+            assertThat(id).isPositive();
+            r = c.call(AgentProtocol.SERVICE, AgentProtocol.DESTROY_SESSION, SessionProto.DestroyRequest.newBuilder().setSessionId(id).build());
+            assertThat(r.getStatus().getCode()).isZero();
+        }
+    }
+
+    @Test
+    void malformedRequestIsInvalidArgumentAndTheConnectionKeepsServing() throws Exception {
+        try (RawTtrpc c = new RawTtrpc(port)) {
+            c.requestRaw(new byte[] {(byte) 0xff, (byte) 0xff, 0x01, 0x02});
+            Response r = (Response) c.response()[1];
+            assertThat(r.getStatus().getCode()).isEqualTo(3);
+            Response ok = c.call(AgentProtocol.SERVICE, AgentProtocol.CREATE_SESSION, SessionProto.CreateRequest.getDefaultInstance());
+            assertThat(ok.getStatus().getCode()).isZero();
+        }
+        assertStillServes();
+    }
+
+    @Test
+    void malformedPayloadOfAKnownMethodIsAnError() throws Exception {
+        try (RawTtrpc c = new RawTtrpc(port)) {
+            byte[] p = io.jurunc.ttrpc.proto.Request.newBuilder().setService(AgentProtocol.SERVICE).setMethod(AgentProtocol.GENOP)
+                .setPayload(RawTtrpc.bytes(new byte[] {0x0a, 0x7f, 0x01})).build().toByteArray();
+            c.requestRaw(p);
+            Response r = (Response) c.response()[1];
+            assertThat(r.getStatus().getCode()).isEqualTo(13);
+            assertThat(r.getStatus().getMessage()).contains("unmarshal");
+        }
+        assertStillServes();
+    }
+
+    @Test
+    void oversizedLengthIsResourceExhaustedThenTheConnectionKeepsServing() throws Exception {
+        try (RawTtrpc c = new RawTtrpc(port)) {
+            c.frame(MAX + 10, 1, 1, new byte[MAX + 10]);
+            Object[] r = c.response();
+            assertThat(r[0]).isEqualTo(1);
+            assertThat(((Response) r[1]).getStatus().getCode()).isEqualTo(8);
+            assertThat(((Response) r[1]).getStatus().getMessage()).contains("exceed maximum message size");
+        }
+        try (RawTtrpc c = new RawTtrpc(port)) {
+            c.frame(Integer.MAX_VALUE, 1, 1, new byte[100]);
+        }
+        assertStillServes();
+    }
+
+    @Test
+    void unknownServiceMethodSessionAndUnservedMethodsAreAnswered() throws Exception {
+        try (RawTtrpc c = new RawTtrpc(port)) {
+            Response r = c.call("vaccel.asynchronous.agent.AgentService", AgentProtocol.GENOP, GenopProto.Request.getDefaultInstance());
+            assertThat(r.getStatus().getCode()).isEqualTo(12);
+            assertThat(r.getStatus().getMessage()).contains("service vaccel.asynchronous.agent.AgentService");
+            r = c.call(AgentProtocol.SERVICE, "GenopStream", GenopProto.Request.getDefaultInstance());
+            assertThat(r.getStatus().getCode()).isEqualTo(12);
+            assertThat(r.getStatus().getMessage()).contains("method GenopStream");
+            r = c.call(AgentProtocol.SERVICE, "TorchModelRun", GenopProto.Request.getDefaultInstance());
+            assertThat(r.getStatus().getCode()).isEqualTo(12);
+            r = c.call(AgentProtocol.SERVICE, AgentProtocol.GENOP, GenopProto.Request.newBuilder().setSessionId(999).build());
+            assertThat(r.getStatus().getCode()).isEqualTo(5);
+            assertThat(r.getStatus().getMessage()).isEqualTo("Unknown session 999");
+            r = c.call(AgentProtocol.SERVICE, AgentProtocol.UNREGISTER_RESOURCE,
+                ResourceProto.UnregisterRequest.newBuilder().setSessionId(999).setResourceId(1).build());
+            assertThat(r.getStatus().getCode()).isEqualTo(5);
+            r = c.call(AgentProtocol.SERVICE, AgentProtocol.REGISTER_RESOURCE, ResourceProto.RegisterRequest.newBuilder()
+                .setSessionId(createSession(c, 0)).build());
+            assertThat(r.getStatus().getCode()).isEqualTo(3);
+            assertThat(r.getStatus().getMessage()).contains("needs blobs or paths");
+        }
+        assertStillServes();
+    }
+
+    @Test
+    void vaccelErrorsAreInternalWithTheErrnoInMessageAndDetail() throws Exception {
+        try (RawTtrpc c = new RawTtrpc(port)) {
+            long sid = createSession(c, PluginType.FPGA);
+            GenopProto.Request req = GenopProto.Request.newBuilder().setSessionId(sid)
+                .addReadArgs(ArgCodec.toProto(Arg.uint8(OpType.IMAGE_DETECT.wire()))).addReadArgs(ArgCodec.toProto(Arg.buffer(new byte[1])))
+                .addWriteArgs(ArgCodec.toProto(Arg.ucharArray(16))).build();
+            Response r = c.call(AgentProtocol.SERVICE, AgentProtocol.GENOP, req);
+            assertThat(r.getStatus().getCode()).isEqualTo(13);
+            assertThat(r.getStatus().getMessage()).startsWith("[errno 95] ");
+            for (com.google.protobuf.Any any : r.getStatus().getDetailsList()) {
+                assertThat(any.getTypeUrl()).isEqualTo(AgentProtocol.ERROR_TYPE_URL);
+                assertThat(ErrorProto.Error.parseFrom(any.getValue()).getFfiError()).isEqualTo(95);
+            }
+            GenopProto.Request bad = GenopProto.Request.newBuilder().setSessionId(sid)
+                .addReadArgs(GenopProto.Arg.newBuilder().setBuf(RawTtrpc.bytes(new byte[3])).setSize(4).setArgTypeValue(9)).build();
+            r = c.call(AgentProtocol.SERVICE, AgentProtocol.GENOP, bad);
+            assertThat(r.getStatus().getMessage()).startsWith("[errno 22] ").contains("does not match its buffer");
+        }
+        assertStillServes();
+    }
+
+    private static long createSession(RawTtrpc c, int flags) throws Exception {
+        Response r = c.call(AgentProtocol.SERVICE, AgentProtocol.CREATE_SESSION, SessionProto.CreateRequest.newBuilder().setFlags(flags).build());
+        return SessionProto.CreateResponse.parseFrom(r.getPayload()).getSessionId();
+    }
+
+    @Test
+    void aClientDyingMidCallHasItsSessionsAndResourcesReleased() throws Exception {
+        try (RawTtrpc c = new RawTtrpc(port)) {
+            long sid = createSession(c, PluginType.FPGA);
+            Response reg = c.call(AgentProtocol.SERVICE, AgentProtocol.REGISTER_RESOURCE, ResourceProto.RegisterRequest.newBuilder()
+                .setSessionId(sid).setResourceTypeValue(2)
+                .addBlobs(ResourceProto.Blob.newBuilder().setName("m.bin").setData(RawTtrpc.bytes(new byte[] {1, 2})).setSize(2)).build());
+            assertThat(reg.getStatus().getCode()).isZero();
+            assertThat(f.host.sessionCount()).isEqualTo(1);
+            assertThat(f.host.resourceCount()).isEqualTo(1);
+            c.request(AgentProtocol.SERVICE, AgentProtocol.GENOP, GenopProto.Request.newBuilder().setSessionId(sid)
+                .addReadArgs(ArgCodec.toProto(Arg.uint8(OpType.NOOP.wire()))).build());
+            assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
+            c.socket.setSoLinger(true, 0);
+        }
+        assertStillServes();
+        slow.release.countDown();
+        waitFor(() -> f.host.sessionCount() == 0 && f.host.resourceCount() == 0, Duration.ofSeconds(10));
+        assertThat(f.host.sessionCount()).isZero();
+        assertThat(f.host.resourceCount()).isZero();
+    }
+
+    @Test
+    void aClientDyingInTheMiddleOfAFrameIsForgotten() throws Exception {
+        try (RawTtrpc c = new RawTtrpc(port)) {
+            createSession(c, 0);
+            c.frame(1000, 5, 1, new byte[10]);
+        }
+        waitFor(() -> f.host.sessionCount() == 0, Duration.ofSeconds(10));
+        assertThat(f.host.sessionCount()).isZero();
+        assertStillServes();
+    }
+
+    @Test
+    void aClientKilledMidChunkedGenopLeavesNothingBehind() throws Exception {
+        try (RawTtrpc c = new RawTtrpc(port)) {
+            long sid = createSession(c, 0);
+            GenopProto.Arg part = GenopProto.Arg.newBuilder().setBuf(RawTtrpc.bytes(new byte[1000])).setSize(3000).setParts(3).setPartNo(1)
+                .setArgTypeValue(28).build();
+            byte[] p = io.jurunc.ttrpc.proto.Request.newBuilder().setService(AgentProtocol.SERVICE).setMethod(AgentProtocol.GENOP)
+                .setPayload(GenopProto.Request.newBuilder().setSessionId(sid).addReadArgs(part).build().toByteString())
+                .addMetadata(io.jurunc.ttrpc.proto.KeyValue.newBuilder().setKey(AgentProtocol.CHUNKING_KEY).setValue("more")).build().toByteArray();
+            c.requestRaw(p);
+            assertThat(((Response) c.response()[1]).getStatus().getCode()).isZero();
+        }
+        waitFor(() -> f.host.sessionCount() == 0, Duration.ofSeconds(10));
+        assertThat(f.host.sessionCount()).isZero();
+        assertStillServes();
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier cond, Duration max) throws InterruptedException {
+        long end = System.nanoTime() + max.toNanos();
+        while (!cond.getAsBoolean() && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+    }
+
+}

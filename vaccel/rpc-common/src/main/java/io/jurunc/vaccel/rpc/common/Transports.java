@@ -1,0 +1,59 @@
+package io.jurunc.vaccel.rpc.common;
+
+import io.jurunc.ttrpc.Listener;
+import io.jurunc.ttrpc.TtrpcAddress;
+import io.jurunc.ttrpc.TtrpcClient;
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * Agent addresses ({@code tcp://host:port}, {@code unix:///path}, {@code vsock://cid:port}; scheme
+ * case-insensitive) to listeners and clients. TCP and unix use the JDK; vsock uses {@link Vsock}.
+ */
+public final class Transports {
+    private Transports() {
+    }
+
+    /** Parses an address, lower-casing the scheme; anything else is "Unsupported protocol". */
+    public static TtrpcAddress parse(String address) {
+        int sep = address.indexOf("://");
+        if (sep <= 0) {
+            throw new IllegalArgumentException("Unsupported protocol in '" + address + "': use tcp://HOST:PORT, unix:///PATH or vsock://CID:PORT");
+        }
+        String scheme = address.substring(0, sep).toLowerCase(Locale.ROOT);
+        if (!scheme.equals("tcp") && !scheme.equals("unix") && !scheme.equals("vsock")) {
+            throw new IllegalArgumentException("Unsupported protocol '" + scheme + "' in '" + address + "': use tcp, unix or vsock");
+        }
+        if (scheme.equals("vsock")) {
+            return parseVsock(address, address.substring(sep + 3));
+        }
+        return TtrpcAddress.parse(scheme + address.substring(sep));
+    }
+
+    /** {@code CID:PORT}, both uint32 (CID 4294967295 = VMADDR_CID_ANY). */
+    private static TtrpcAddress parseVsock(String address, String rest) {
+        int colon = rest.indexOf(':');
+        if (colon <= 0 || colon == rest.length() - 1) {
+            throw new IllegalArgumentException("'" + address + "': expected vsock://CID:PORT");
+        }
+        try {
+            return new TtrpcAddress.Vsock(Long.parseLong(rest.substring(0, colon)), Long.parseLong(rest.substring(colon + 1)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + address + "': CID and PORT must be numbers");
+        }
+    }
+
+    public static Listener listen(TtrpcAddress address) throws IOException {
+        if (address instanceof TtrpcAddress.Vsock v) {
+            return VsockListener.bind((int) v.cid(), (int) v.port());
+        }
+        return Listener.bind(address);
+    }
+
+    public static TtrpcClient connect(TtrpcAddress address, int maxMessageLength) throws IOException {
+        if (address instanceof TtrpcAddress.Vsock v) {
+            return TtrpcClient.over(VsockConnection.connect((int) v.cid(), (int) v.port(), 5000), maxMessageLength);
+        }
+        return TtrpcClient.connect(address, maxMessageLength);
+    }
+}
