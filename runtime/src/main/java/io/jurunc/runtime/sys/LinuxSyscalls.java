@@ -12,15 +12,15 @@ import java.lang.invoke.VarHandle;
 
 /**
  * {@link Syscalls} through java.lang.foreign, calling the C library's wrappers with {@code errno}
- * captured per call. The downcall handles are bound on first use (holder class), so merely loading
- * this class costs nothing.
+ * captured per call. Each downcall handle is bound on its first use (a holder class per function),
+ * so loading this class costs nothing and a caller pays only for the functions it calls.
  */
 final class LinuxSyscalls implements Syscalls {
   static final LinuxSyscalls INSTANCE = new LinuxSyscalls();
 
   private LinuxSyscalls() {}
 
-  /** The bound native functions; initialised when a call is first made. */
+  /** The linker and errno capture, set up on first call. */
   private static final class Native {
     static final Linker LINKER = Linker.nativeLinker();
     static final StructLayout STATE = Linker.Option.captureStateLayout();
@@ -28,34 +28,7 @@ final class LinuxSyscalls implements Syscalls {
         STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
     static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
 
-    // int open(const char *path, int flags, ...): the mode is passed as the first variadic argument.
-    static final MethodHandle OPEN = bind("open",
-        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
-            ValueLayout.JAVA_INT),
-        Linker.Option.firstVariadicArg(2));
-    static final MethodHandle CLOSE = bind("close",
-        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    static final MethodHandle SETNS = bind("setns",
-        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    // int ioctl(int fd, unsigned long request, ...)
-    static final MethodHandle IOCTL_PTR = bind("ioctl",
-        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
-            ValueLayout.ADDRESS),
-        Linker.Option.firstVariadicArg(2));
-    static final MethodHandle IOCTL_LONG = bind("ioctl",
-        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
-            ValueLayout.JAVA_LONG),
-        Linker.Option.firstVariadicArg(2));
-    static final MethodHandle READ = bind("read",
-        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-            ValueLayout.JAVA_LONG));
-    static final MethodHandle WRITE = bind("write",
-        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-            ValueLayout.JAVA_LONG));
-    static final MethodHandle KILL = bind("kill",
-        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-
-    private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... extra) {
+    static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... extra) {
       SymbolLookup libc = LINKER.defaultLookup();
       MemorySegment symbol = libc.find(name)
           .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
@@ -70,11 +43,65 @@ final class LinuxSyscalls implements Syscalls {
     }
   }
 
+  // One holder per function: a downcall handle costs milliseconds to spin up in a cold JVM, so
+  // each is bound only when first called.
+
+  /** {@code int open(const char *path, int flags, ...)}: the mode is the first variadic argument. */
+  private static final class Open {
+    static final MethodHandle H = Native.bind("open",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT),
+        Linker.Option.firstVariadicArg(2));
+  }
+
+  private static final class Close {
+    static final MethodHandle H = Native.bind("close",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+  }
+
+  private static final class Setns {
+    static final MethodHandle H = Native.bind("setns",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+  }
+
+  /** {@code int ioctl(int fd, unsigned long request, ...)} with a pointer. */
+  private static final class IoctlPtr {
+    static final MethodHandle H = Native.bind("ioctl",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+            ValueLayout.ADDRESS),
+        Linker.Option.firstVariadicArg(2));
+  }
+
+  /** {@code int ioctl(int fd, unsigned long request, ...)} with an integer. */
+  private static final class IoctlLong {
+    static final MethodHandle H = Native.bind("ioctl",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG),
+        Linker.Option.firstVariadicArg(2));
+  }
+
+  private static final class Read {
+    static final MethodHandle H = Native.bind("read",
+        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+            ValueLayout.JAVA_LONG));
+  }
+
+  private static final class Write {
+    static final MethodHandle H = Native.bind("write",
+        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+            ValueLayout.JAVA_LONG));
+  }
+
+  private static final class Kill {
+    static final MethodHandle H = Native.bind("kill",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+  }
+
   @Override
   public int open(String path, int flags) throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(Native.STATE);
-      int fd = (int) Native.OPEN.invokeExact(state, arena.allocateFrom(path), flags, 0);
+      int fd = (int) Open.H.invokeExact(state, arena.allocateFrom(path), flags, 0);
       if (fd < 0) {
         throw new ErrnoException("open", Native.errno(state), path);
       }
@@ -90,7 +117,7 @@ final class LinuxSyscalls implements Syscalls {
   public void close(int fd) throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(Native.STATE);
-      int rc = (int) Native.CLOSE.invokeExact(state, fd);
+      int rc = (int) Close.H.invokeExact(state, fd);
       if (rc < 0) {
         throw new ErrnoException("close", Native.errno(state), Integer.toString(fd));
       }
@@ -105,7 +132,7 @@ final class LinuxSyscalls implements Syscalls {
   public void setns(int fd, int nstype) throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(Native.STATE);
-      int rc = (int) Native.SETNS.invokeExact(state, fd, nstype);
+      int rc = (int) Setns.H.invokeExact(state, fd, nstype);
       if (rc < 0) {
         throw new ErrnoException("setns", Native.errno(state));
       }
@@ -122,7 +149,7 @@ final class LinuxSyscalls implements Syscalls {
       MemorySegment state = arena.allocate(Native.STATE);
       MemorySegment buf = arena.allocate(buffer.length);
       MemorySegment.copy(buffer, 0, buf, ValueLayout.JAVA_BYTE, 0, buffer.length);
-      int rc = (int) Native.IOCTL_PTR.invokeExact(state, fd, request, buf);
+      int rc = (int) IoctlPtr.H.invokeExact(state, fd, request, buf);
       if (rc < 0) {
         throw new ErrnoException("ioctl", Native.errno(state), "0x" + Long.toHexString(request));
       }
@@ -139,7 +166,7 @@ final class LinuxSyscalls implements Syscalls {
   public int ioctl(int fd, long request, long value) throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(Native.STATE);
-      int rc = (int) Native.IOCTL_LONG.invokeExact(state, fd, request, value);
+      int rc = (int) IoctlLong.H.invokeExact(state, fd, request, value);
       if (rc < 0) {
         throw new ErrnoException("ioctl", Native.errno(state), "0x" + Long.toHexString(request));
       }
@@ -156,7 +183,7 @@ final class LinuxSyscalls implements Syscalls {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(Native.STATE);
       MemorySegment buf = arena.allocate(Math.max(1, buffer.length));
-      long n = (long) Native.READ.invokeExact(state, fd, buf, (long) buffer.length);
+      long n = (long) Read.H.invokeExact(state, fd, buf, (long) buffer.length);
       if (n < 0) {
         throw new ErrnoException("read", Native.errno(state), Integer.toString(fd));
       }
@@ -178,7 +205,7 @@ final class LinuxSyscalls implements Syscalls {
       MemorySegment state = arena.allocate(Native.STATE);
       MemorySegment buf = arena.allocate(Math.max(1, length));
       MemorySegment.copy(buffer, 0, buf, ValueLayout.JAVA_BYTE, 0, length);
-      long n = (long) Native.WRITE.invokeExact(state, fd, buf, (long) length);
+      long n = (long) Write.H.invokeExact(state, fd, buf, (long) length);
       if (n < 0) {
         throw new ErrnoException("write", Native.errno(state), Integer.toString(fd));
       }
@@ -194,7 +221,7 @@ final class LinuxSyscalls implements Syscalls {
   public void kill(int pid, int signal) throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(Native.STATE);
-      int rc = (int) Native.KILL.invokeExact(state, pid, signal);
+      int rc = (int) Kill.H.invokeExact(state, pid, signal);
       if (rc < 0) {
         throw new ErrnoException("kill", Native.errno(state), pid + ", " + signal);
       }
