@@ -123,6 +123,12 @@ public final class KvmProbe {
             "a test guest did not finish under KVM within " + timeout.toMillis() + " ms" + output,
             ProbeVerdict.Source.PROBE);
       }
+      if (o.stoppedOnKvmError()) {
+        return new ProbeVerdict(
+            Accel.TCG,
+            "a test guest failed under KVM after " + o.elapsed().toMillis() + " ms" + output,
+            ProbeVerdict.Source.PROBE);
+      }
       if (o.exitStatus() != ProbeKernel.EXIT_STATUS) {
         return new ProbeVerdict(
             Accel.TCG,

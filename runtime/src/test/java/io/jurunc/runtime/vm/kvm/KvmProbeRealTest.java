@@ -81,6 +81,7 @@ class KvmProbeRealTest {
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertThat(v.accel()).as(v.reason()).isEqualTo(Accel.TCG);
     assertThat(v.source()).isEqualTo(ProbeVerdict.Source.PROBE);
+    assertThat(v.reason()).contains("KVM internal error");
     assertThat(ms).isLessThan(4000);
     assertThat(cache.read(real.bootId(), qemu())).map(ProbeVerdict::accel).hasValue(Accel.TCG);
     try (var files = Files.list(dir)) {
@@ -88,6 +89,14 @@ class KvmProbeRealTest {
           .as("no probe image or output left behind")
           .containsExactly("kvm-probe");
     }
+  }
+
+  @Test
+  void processRunner_killsAtTheTimeout() throws Exception {
+    ProbeRunner.Outcome o =
+        new ProcessProbeRunner(dir).run(List.of("sleep", "30"), Duration.ofMillis(300));
+    assertThat(o.timedOut()).isTrue();
+    assertThat(o.elapsed()).isLessThan(Duration.ofSeconds(5));
   }
 
   @Test

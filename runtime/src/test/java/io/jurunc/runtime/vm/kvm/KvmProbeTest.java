@@ -161,6 +161,16 @@ class KvmProbeTest {
   }
 
   @Test
+  void qemuReportsAKvmFailure_isTcg() {
+    runner.outcome =
+        new ProbeRunner.Outcome(false, -1, "KVM internal error. Suberror: 1", Duration.ofMillis(90), true);
+    ProbeVerdict v = probe().decide(AccelChoice.AUTO, QEMU);
+    assertThat(v.accel()).isEqualTo(Accel.TCG);
+    assertThat(v.reason())
+        .isEqualTo("a test guest failed under KVM after 90 ms; output: KVM internal error. Suberror: 1");
+  }
+
+  @Test
   void probeGuestHangs_isTcgAfterTheTimeout_andIsCached() {
     runner.outcome = new ProbeRunner.Outcome(true, -1, "", Duration.ofSeconds(2));
     ProbeVerdict v = probe().decide(AccelChoice.AUTO, QEMU);
