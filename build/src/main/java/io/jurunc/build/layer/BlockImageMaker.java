@@ -63,7 +63,7 @@ public final class BlockImageMaker {
         String uuid = FIXED_UUID.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5");
         List<String> argv;
         if (fs.equals("erofs")) {
-            argv = List.of("mkfs.erofs", "-T" + mtime.getEpochSecond(), "-U" + uuid, "--all-root", "-q",
+            argv = List.of("mkfs.erofs", "-T" + mtime.getEpochSecond(), "-U" + uuid, "--all-root", "-x-1", "--quiet",
                     output.toString(), staging.toString());
         } else {
             long kib = Math.max(4096, (bytes * 13 / 10 + all.size() * 8192L) / 1024 + 2048);

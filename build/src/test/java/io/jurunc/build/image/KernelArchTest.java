@@ -1,0 +1,65 @@
+package io.jurunc.build.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jurunc.build.TestFiles;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class KernelArchTest {
+    @Test
+    void elfMachines() {
+        assertThat(KernelArch.detect(TestFiles.elf(62))).contains("amd64");
+        assertThat(KernelArch.detect(TestFiles.elf(183))).contains("arm64");
+        assertThat(KernelArch.detect(TestFiles.elf(243))).contains("riscv64");
+        assertThat(KernelArch.detect(TestFiles.elf(3))).contains("386");
+        assertThat(KernelArch.detect(TestFiles.elf(9999))).isEmpty();
+    }
+
+    @Test
+    void peMachinesAndArm64ImageMagic() {
+        byte[] pe = new byte[512];
+        pe[0] = 'M';
+        pe[1] = 'Z';
+        pe[0x3c] = (byte) 0x80;
+        pe[0x80] = 'P';
+        pe[0x81] = 'E';
+        pe[0x84] = 0x64;
+        pe[0x85] = (byte) 0x86;
+        assertThat(KernelArch.detect(pe)).contains("amd64");   // bima reported arm64 here
+        pe[0x84] = 0x64;
+        pe[0x85] = (byte) 0xaa;
+        assertThat(KernelArch.detect(pe)).contains("arm64");
+        byte[] image = new byte[128];
+        image[0] = 'M';
+        image[1] = 'Z';
+        image[56] = 'A';
+        image[57] = 'R';
+        image[58] = 'M';
+        image[59] = 'd';
+        assertThat(KernelArch.detect(image)).contains("arm64");
+        assertThat(KernelArch.detect("#!/bin/sh\n".getBytes())).isEqualTo(Optional.empty());
+    }
+
+    @Test
+    void realHostBinaries() throws Exception {
+        for (String f : new String[] {"/bin/busybox", "/boot/vmlinuz-6.1.0-56-cloud-amd64"}) {
+            Path p = Path.of(f);
+            if (Files.isReadable(p)) {
+                try (InputStream in = Files.newInputStream(p)) {
+                    assertThat(KernelArch.detect(in)).as(f).contains("amd64");
+                }
+            }
+        }
+    }
+
+    @Test
+    void platformParsing() {
+        assertThat(Platform.parse("linux/arm64/v8")).isEqualTo(new Platform("linux", "arm64", "v8"));
+        assertThat(Platform.parse("x86_64")).isEqualTo(Platform.linux("amd64"));
+        assertThat(Platform.parse("linux/aarch64").architecture()).isEqualTo("arm64");
+    }
+}
