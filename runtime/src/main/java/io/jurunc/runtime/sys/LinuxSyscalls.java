@@ -64,15 +64,10 @@ final class LinuxSyscalls implements Syscalls {
         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
   }
 
-  /** {@code int ioctl(int fd, unsigned long request, ...)} with a pointer. */
-  private static final class IoctlPtr {
-    static final MethodHandle H = Native.bind("ioctl",
-        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
-            ValueLayout.ADDRESS),
-        Linker.Option.firstVariadicArg(2));
-  }
-
-  /** {@code int ioctl(int fd, unsigned long request, ...)} with an integer. */
+  /**
+   * {@code int ioctl(int fd, unsigned long request, ...)} with one word-sized argument: an integer,
+   * or a pointer passed as its address (one handle for both saves a second cold binding).
+   */
   private static final class IoctlLong {
     static final MethodHandle H = Native.bind("ioctl",
         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
@@ -149,7 +144,7 @@ final class LinuxSyscalls implements Syscalls {
       MemorySegment state = arena.allocate(Native.STATE);
       MemorySegment buf = arena.allocate(buffer.length);
       MemorySegment.copy(buffer, 0, buf, ValueLayout.JAVA_BYTE, 0, buffer.length);
-      int rc = (int) IoctlPtr.H.invokeExact(state, fd, request, buf);
+      int rc = (int) IoctlLong.H.invokeExact(state, fd, request, buf.address());
       if (rc < 0) {
         throw new ErrnoException("ioctl", Native.errno(state), "0x" + Long.toHexString(request));
       }
