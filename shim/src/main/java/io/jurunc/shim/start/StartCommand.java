@@ -21,6 +21,7 @@ import java.util.Map;
  */
 public final class StartCommand {
     static final Duration DAEMON_READY_TIMEOUT = Duration.ofSeconds(15);
+    static final String ADDRESS_FILE = "address";
 
     private final DaemonLauncher launcher;
 
@@ -49,7 +50,24 @@ public final class StartCommand {
             throw new StartException(e.getMessage());
         }
         ensureDaemon(flags, address, bundle);
+        writeAddress(bundle, address);
         return StartResult.answering(bootstrap, address).encode();
+    }
+
+    /**
+     * containerd 1.x reconnects after a restart from {@code <bundle>/address}, which the shim writes (as
+     * the Go shim library's WriteAddress does); containerd 2.x keeps its own {@code bootstrap.json}.
+     */
+    static void writeAddress(Path bundle, SocketAddress address) throws StartException {
+        Path file = bundle.resolve(ADDRESS_FILE);
+        Path tmp = bundle.resolve("." + ADDRESS_FILE + ".tmp");
+        try {
+            Files.writeString(tmp, address.uri());
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new StartException("cannot write " + file + ": " + e.getMessage());
+        }
     }
 
     private void ensureDaemon(ShimFlags flags, SocketAddress address, Path bundle) throws StartException {

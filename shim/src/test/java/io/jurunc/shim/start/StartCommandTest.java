@@ -67,6 +67,7 @@ class StartCommandTest {
         assertThat(first.getAddress()).isEqualTo(SocketAddress.derive(tmp.resolve("s"), "/run/c.sock", "k8s.io", "sb1").uri());
         assertThat(launches).hasSize(1);
         assertThat(launches.getFirst()).containsSubsequence("-namespace", "k8s.io", "-id", "c1");
+        assertThat(Files.readString(b.resolve("address"))).isEqualTo(first.getAddress());
     }
 
     @Test

@@ -1,0 +1,136 @@
+package io.jurunc.e2e.shim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jurunc.e2e.support.CommandResult;
+import io.jurunc.e2e.support.E2E;
+import io.jurunc.e2e.support.Leftovers;
+import io.jurunc.e2e.support.ProcFs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * {@code ctr run --runtime io.containerd.jurunc.v2}: containerd 1.6 starts {@code containerd-shim-jurunc-v2},
+ * which runs a Linux microVM through jurunc and a plain container through runc; several containers at once;
+ * a containerd restart while containers run.
+ */
+@E2E
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ShimCtrTest {
+    private ShimEnvironment env;
+
+    @BeforeAll
+    void setUp() {
+        env = ShimEnvironment.start("plain", "hello");
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (env != null) {
+            env.close();
+        }
+    }
+
+    static String newId(String what) {
+        return "e2e-shim-" + what + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+    }
+
+    private Leftovers.Scope scope(String id, String backend) {
+        return Leftovers.Scope.of(id, env.containerd().taskBundle(env.ctr().namespace(), id),
+                Path.of("/run/containerd", backend, env.ctr().namespace(), id));
+    }
+
+    @Test
+    void aPlainContainerRunsThroughRuncBehindTheShim() {
+        String id = newId("plain");
+        CommandResult run = env.ctr().run(env.shimRun("plain", id).withRm());
+        assertThat(run.succeeded()).as(run.describe()).isTrue();
+        assertThat(run.stdout()).as(run.describe()).contains("hello from runc via jurunc");
+        assertThat(Leftovers.system().find(scope(id, "runc"))).as(run.describe()).isEmpty();
+        assertThat(env.shimDaemons()).as("the daemon exits with its last container").isEmpty();
+    }
+
+    @Test
+    void aLinuxMicroVmRunsThroughJuruncBehindTheShim() {
+        String id = newId("vm");
+        CommandResult run = env.ctr().run(env.shimRun("hello", id).withRm().withTimeout(Duration.ofSeconds(120)));
+        assertThat(run.succeeded()).as(run.describe()).isTrue();
+        assertThat(run.stdout()).as(run.describe()).contains("hello from a jurunc microVM");
+        assertThat(Leftovers.system().find(scope(id, "jurunc"))).as(run.describe()).isEmpty();
+    }
+
+    @Test
+    void containersRunInParallelAndKillAndDeleteLeaveNothing() {
+        List<String> ids = new ArrayList<>();
+        List<CompletableFuture<CommandResult>> starts = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String id = newId("par" + i);
+            ids.add(id);
+            starts.add(CompletableFuture.supplyAsync(() -> env.ctr().run(env.shimRun("plain", id,
+                    "/bin/busybox", "sleep", "600").withFlag("--detach"))));
+        }
+        String vm = newId("parvm");
+        ids.add(vm);
+        starts.add(CompletableFuture.supplyAsync(() -> env.ctr().run(env.shimRun("hello", vm,
+                "/bin/busybox", "sleep", "600").withFlag("--detach").withTimeout(Duration.ofSeconds(120)))));
+        for (CompletableFuture<CommandResult> s : starts) {
+            CommandResult r = s.join();
+            assertThat(r.succeeded()).as(r.describe()).isTrue();
+        }
+        try {
+            for (String id : ids) {
+                assertThat(env.awaitTask(id, "RUNNING", Duration.ofSeconds(60))).as("task " + id).isPresent();
+            }
+            long vmPid = Long.parseLong(env.task(vm).orElseThrow()[1]);
+            assertThat(ProcFs.system().process(vmPid).orElseThrow().argv().getFirst()).contains("qemu-system");
+            for (String id : ids) {
+                env.ctr().kill(id, "SIGKILL").requireSuccess();
+            }
+            for (String id : ids) {
+                assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30))).as("task " + id + " stopped").isPresent();
+                env.ctr().deleteTask(id, false).requireSuccess();
+                env.ctr().deleteContainer(id).requireSuccess();
+            }
+            for (String id : ids) {
+                assertThat(Leftovers.system().find(scope(id, id.equals(vm) ? "jurunc" : "runc"))).isEmpty();
+            }
+        } finally {
+            ids.forEach(env.ctr()::forceRemove);
+        }
+    }
+
+    @Test
+    void tasksSurviveAContainerdRestartAndAreStillManaged() {
+        String id = newId("restart");
+        CommandResult started = env.ctr().run(env.shimRun("plain", id, "/bin/busybox", "sleep", "600")
+                .withFlag("--detach"));
+        assertThat(started.succeeded()).as(started.describe()).isTrue();
+        try {
+            String pid = env.awaitTask(id, "RUNNING", Duration.ofSeconds(30)).orElseThrow()[1];
+            List<Long> daemons = env.shimDaemons();
+            assertThat(daemons).hasSize(1);
+
+            env.restartContainerd();
+
+            String[] after = env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))
+                    .orElseThrow(() -> new AssertionError("task not RUNNING after restart: " + env.task(id)));
+            assertThat(after[1]).isEqualTo(pid);
+            assertThat(env.shimDaemons()).as("the same daemon serves it").isEqualTo(daemons);
+            env.ctr().kill(id, "SIGTERM").requireSuccess();
+            assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30))).isPresent();
+            env.ctr().deleteTask(id, false).requireSuccess();
+            env.ctr().deleteContainer(id).requireSuccess();
+            assertThat(Leftovers.system().find(scope(id, "runc"))).isEmpty();
+        } finally {
+            env.ctr().forceRemove(id);
+        }
+    }
+}
