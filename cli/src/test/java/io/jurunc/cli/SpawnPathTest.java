@@ -108,7 +108,7 @@ class SpawnPathTest {
         .isEqualTo("[" + pid + "]");
     if (monitor.equals("firecracker")) {
       assertThat(argv).contains("--config-file");
-      assertThat(Files.readString(root.resolve(id).resolve("fc.json"))).contains("\"host_dev_name\":\"jrtap");
+      assertThat(Files.readString(root.resolve(id).resolve("fc.json"))).containsPattern("\"host_dev_name\"\\s*:\\s*\"jrtap");
     }
 
     assertThat(jurunc(config, "--root", root.toString(), "delete", id).rc).isNotZero(); // running: needs --force
