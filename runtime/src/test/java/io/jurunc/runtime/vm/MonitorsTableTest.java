@@ -98,7 +98,7 @@ class MonitorsTableTest {
                 .microvm().initrd().net().seccomp().vcpus(2).args("/bin/echo", "hi").build(),
             linuxInitrdNet,
             argv(
-                l(QEMU, "-m", "256M", "-smp", "2", "-accel", "tcg", "-M", "microvm,x-option-roms=off"),
+                l(QEMU, "-m", "256M", "-smp", "2", "-accel", "tcg", "-M", "microvm,x-option-roms=off,acpi=off"),
                 DISPLAY,
                 SANDBOX,
                 l("-kernel", K, "-initrd", I),
@@ -128,7 +128,7 @@ class MonitorsTableTest {
             linuxDebug,
             argv(
                 l(QEMU, "-m", "256M", "-smp", "1", "-accel", "kvm", "-cpu", "host",
-                    "-M", "microvm,x-option-roms=off"),
+                    "-M", "microvm,x-option-roms=off,acpi=off"),
                 DISPLAY,
                 l("-kernel", K, "-initrd", I, "-nic", "none"),
                 l("-device", "vhost-vsock-device,id=vhost-vsock-device0,guest-cid=42"),
@@ -144,7 +144,8 @@ class MonitorsTableTest {
                 DISPLAY,
                 SANDBOX,
                 l("-kernel", K, "-initrd", I),
-                TAP_PCI,
+                l("-netdev", "tap,id=net0,ifname=tap0_c1,script=no,downscript=no",
+                    "-device", "virtio-net-pci,romfile=,netdev=net0,mac=" + MAC),
                 l("-device", "vhost-vsock-pci,id=vhost-vsock-pci0,guest-cid=42"),
                 l("-append", linuxInitrdNet)),
             Map.of()),

@@ -22,8 +22,9 @@ import java.util.List;
  * blank-containing args wrapped in single quotes for the init to reassemble.
  *
  * <p>{@code spec.debug()} drops {@code quiet} and adds {@code jurunc.debug=1}. On QEMU a {@link
- * KernelProfile#MICROVM} kernel boots on {@code -M microvm} with virtio-mmio devices; a {@link
- * KernelProfile#STANDARD} one on the PC machine with virtio-pci.
+ * KernelProfile#MICROVM} kernel boots on {@code -M microvm,x-option-roms=off,acpi=off} with
+ * virtio-mmio devices; a {@link KernelProfile#STANDARD} one on {@code -M pc} with virtio-pci and a
+ * NIC without PXE ROM ({@code romfile=}), as the guest kit boots them (docs/guest.md).
  */
 public final class LinuxGuest implements GuestKernel {
   public static final String INIT = "/jurunc/init";
@@ -34,8 +35,11 @@ public final class LinuxGuest implements GuestKernel {
   /** Linux's __NEW_UTS_LEN: the ip= hostname is cut to this length. */
   static final int MAX_HOSTNAME = 64;
 
-  /** The {@code -M} value for a MICROVM kernel. */
-  public static final String MICROVM_MACHINE = "microvm,x-option-roms=off";
+  /**
+   * The {@code -M} value for a MICROVM kernel. {@code acpi=off}: the project kernel has no ACPI, so
+   * QEMU announces the virtio-mmio devices on the command line ({@code virtio_mmio.device=}).
+   */
+  public static final String MICROVM_MACHINE = "microvm,x-option-roms=off,acpi=off";
 
   /** Where the root filesystem comes from. */
   public enum Rootfs {
@@ -155,7 +159,7 @@ public final class LinuxGuest implements GuestKernel {
   public QemuMachine qemuMachine(VmSpec spec) {
     return spec.kernelProfile() == KernelProfile.MICROVM
         ? new QemuMachine(MICROVM_MACHINE, true)
-        : new QemuMachine("pc", false);
+        : new QemuMachine("pc", false, true);
   }
 
   @Override

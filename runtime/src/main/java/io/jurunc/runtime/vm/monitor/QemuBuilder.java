@@ -23,7 +23,7 @@ import java.util.List;
  *   [-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny]
  *   -kernel &lt;k&gt; [-initrd &lt;i&gt;]
  *   (-nic none | -netdev tap,id=net0,ifname=&lt;tap&gt;,script=no,downscript=no
- *                -device virtio-net-(pci|device),netdev=net0,mac=&lt;mac&gt; | guest net fragment)
+ *                -device virtio-net-(pci[,romfile=]|device),netdev=net0,mac=&lt;mac&gt; | guest net fragment)
  *   [-device virtio-blk-(pci|device),serial=&lt;id&gt;,drive=&lt;id&gt;,scsi=off
  *    -drive format=raw,if=none,id=&lt;id&gt;,file=&lt;path&gt;]...
  *   [-device vhost-vsock-(pci|device),id=vhost-vsock-(pci|device)0,guest-cid=&lt;cid&gt;]
@@ -106,7 +106,7 @@ public final class QemuBuilder extends GuestMonitorBuilder {
         "-netdev",
         "tap,id=net0,ifname=" + escape(net.tapName()) + ",script=no,downscript=no",
         "-device",
-        machine.virtio("net") + ",netdev=net0,mac=" + net.mac());
+        machine.nic() + ",netdev=net0,mac=" + net.mac());
   }
 
   static List<String> defaultBlock(QemuMachine machine, BlockDevice d) {
