@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Compiles the test C libraries with gcc into a directory. */
-final class TestLibs {
+public final class TestLibs {
     private TestLibs() {
     }
 
-    static Path build(Path dir, String name) throws IOException, InterruptedException {
+    public static Path build(Path dir, String name) throws IOException, InterruptedException {
         Path src = dir.resolve(name + ".c");
         try (InputStream in = TestLibs.class.getResourceAsStream("/" + name + ".c")) {
             Files.copy(in, src);

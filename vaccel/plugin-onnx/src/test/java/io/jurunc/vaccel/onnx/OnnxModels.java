@@ -11,7 +11,7 @@ import java.nio.ByteOrder;
  * Writes small real ONNX models by hand-encoding the ONNX protobuf (onnx.proto field numbers) with
  * CodedOutputStream: IR version 8, default-domain opset 13.
  */
-final class OnnxModels {
+public final class OnnxModels {
     private OnnxModels() {
     }
 
@@ -148,7 +148,7 @@ final class OnnxModels {
      * Colour classifier: image [1,3,32,32] → 1×1 conv (one "this colour minus the others" detector per
      * class: red, green, blue) → global average pool → flatten → ×scale → softmax → probs [1,3].
      */
-    static byte[] colourClassifier(float scale) {
+    public static byte[] colourClassifier(float scale) {
         Msg g = new Msg();
         g.msg(1, node("Conv", new String[] {"image", "W", "B"}, new String[] {"feat"}, intsAttr("kernel_shape", 1, 1)));
         g.msg(1, node("GlobalAveragePool", new String[] {"feat"}, new String[] {"pooled"}));
@@ -168,7 +168,7 @@ final class OnnxModels {
      * Red-region detector: image [1,3,64,64] → 1×1 conv (2R − G − B − 1) → 32×32 average pool per quadrant
      * → reshape [1,4] → sigmoid = scores; boxes [1,4,4] are the four quadrants (constant).
      */
-    static byte[] redQuadrantDetector() {
+    public static byte[] redQuadrantDetector() {
         Msg g = new Msg();
         g.msg(1, node("Conv", new String[] {"image", "Wd", "Bd"}, new String[] {"redness"}, intsAttr("kernel_shape", 1, 1)));
         g.msg(1, node("AveragePool", new String[] {"redness"}, new String[] {"cells"}, intsAttr("kernel_shape", 32, 32), intsAttr("strides", 32, 32)));

@@ -1,0 +1,185 @@
+package io.jurunc.vaccel.bench;
+
+import io.jurunc.ttrpc.TtrpcAddress;
+import io.jurunc.vaccel.Arg;
+import io.jurunc.vaccel.ArgType;
+import io.jurunc.vaccel.PluginType;
+import io.jurunc.vaccel.ResourceSpec;
+import io.jurunc.vaccel.ResourceType;
+import io.jurunc.vaccel.Session;
+import io.jurunc.vaccel.Vaccel;
+import io.jurunc.vaccel.VaccelConfig;
+import io.jurunc.vaccel.agent.Agent;
+import io.jurunc.vaccel.onnx.OnnxModels;
+import io.jurunc.vaccel.rpc.RpcPlugin;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+/**
+ * vAccel overhead benchmark: per-op latency of noop, exec and classify run locally, through the agent over
+ * a unix socket and over TCP loopback; then payload throughput (exec echo through noop) from 1 KiB to
+ * 64 MiB. The agent runs in this JVM (same host, separate threads). Plain main: warm-up, then timed loop.
+ *
+ * <p>Usage: {@code VaccelBench [--quick]}; prints tables to stdout.
+ */
+public final class VaccelBench {
+    private VaccelBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = Arrays.asList(args).contains("--quick");
+        Path dir = Files.createTempDirectory("vaccel-bench");
+        try {
+            run(dir, quick);
+        } finally {
+            try (Stream<Path> w = Files.walk(dir)) {
+                w.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static void run(Path dir, boolean quick) throws Exception {
+        Path lib = compileExecLib(dir);
+        Path model = Files.write(dir.resolve("colours.onnx"), OnnxModels.colourClassifier(0.5f));
+        Path labels = Files.writeString(dir.resolve("labels.txt"), "red\ngreen\nblue\n");
+        byte[] png = redPng();
+        Map<String, String> env = Map.of("XDG_RUNTIME_DIR", dir.toString());
+        VaccelConfig hostConfig = VaccelConfig.of("noop", "exec", "onnx").withEnv(env);
+
+        try (Vaccel local = Vaccel.bootstrap(hostConfig);
+             Vaccel host = Vaccel.bootstrap(hostConfig);
+             Agent agent = Agent.start(host, List.of(new TtrpcAddress.Unix(dir.resolve("agent.sock")), new TtrpcAddress.Tcp("127.0.0.1", 0)), false)) {
+            int tcpPort = ((InetSocketAddress) agent.localAddresses().get(1)).getPort();
+            Map<String, Vaccel> modes = new java.util.LinkedHashMap<>();
+            modes.put("local", local);
+            modes.put("unix", client("unix://" + dir.resolve("agent.sock")));
+            modes.put("tcp", client("tcp://127.0.0.1:" + tcpPort));
+            try {
+                System.out.printf(Locale.ROOT, "# per-op latency (µs), %s, %d CPUs, Java %s%n", quick ? "quick" : "full",
+                    Runtime.getRuntime().availableProcessors(), Runtime.version());
+                System.out.printf(Locale.ROOT, "%-9s %-6s %10s %10s %10s %8s%n", "op", "mode", "mean", "p50", "p99", "iters");
+                for (var e : modes.entrySet()) {
+                    Vaccel v = e.getValue();
+                    try (Session noop = v.createSession(PluginType.DEBUG);
+                         Session exec = v.createSession(PluginType.SOFTWARE);
+                         Session onnx = v.createSession(PluginType.GPU)) {
+                        onnx.register(v.createResource(ResourceSpec.ofPaths(List.of(model.toString(), labels.toString()), ResourceType.MODEL)));
+                        int n = quick ? 2000 : 20000;
+                        latency("noop", e.getKey(), n, noop::noop);
+                        latency("exec", e.getKey(), n, () -> {
+                            Arg out = Arg.output(ArgType.INT32, 4);
+                            exec.exec(lib.toString(), "mytestfunc", List.of(Arg.int32(21)), List.of(out));
+                            if (out.asInt32() != 42) {
+                                throw new IllegalStateException("exec returned " + out.asInt32());
+                            }
+                        });
+                        latency("classify", e.getKey(), quick ? 200 : 2000, () -> {
+                            if (!onnx.classify(png).tags().endsWith(" red")) {
+                                throw new IllegalStateException("classify did not answer red");
+                            }
+                        });
+                    }
+                }
+                System.out.println();
+                System.out.println("# payload throughput: exec through noop, N bytes in and N bytes back (>4 MiB chunked over RPC)");
+                System.out.printf(Locale.ROOT, "%-9s %-6s %12s %12s %8s%n", "size", "mode", "ms/op", "MiB/s(2N)", "iters");
+                for (int size = 1024; size <= 64 << 20; size *= 4) {
+                    for (var e : modes.entrySet()) {
+                        throughput(e.getValue(), e.getKey(), size, quick);
+                    }
+                }
+            } finally {
+                modes.get("unix").close();
+                modes.get("tcp").close();
+            }
+        }
+    }
+
+    private static Vaccel client(String address) {
+        return Vaccel.bootstrap(VaccelConfig.of("rpc").withEnv(Map.of("VACCEL_RPC_ADDRESS", address)), List.of(new RpcPlugin()));
+    }
+
+    private static void latency(String op, String mode, int n, Runnable body) {
+        for (int i = 0; i < n / 2; i++) {
+            body.run();
+        }
+        long[] t = new long[n];
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            body.run();
+            t[i] = System.nanoTime() - t0;
+        }
+        Arrays.sort(t);
+        double mean = Arrays.stream(t).average().orElse(0) / 1000.0;
+        System.out.printf(Locale.ROOT, "%-9s %-6s %10.1f %10.1f %10.1f %8d%n", op, mode, mean, t[n / 2] / 1000.0, t[(int) (n * 0.99)] / 1000.0, n);
+    }
+
+    private static void throughput(Vaccel v, String mode, int size, boolean quick) {
+        try (Session s = v.createSession(PluginType.DEBUG)) {
+            byte[] data = new byte[size];
+            new java.util.Random(size).nextBytes(data);
+            Arg in = Arg.of(ArgType.UINT8_ARRAY, data);
+            Runnable op = () -> {
+                Arg out = Arg.output(ArgType.UINT8_ARRAY, size);
+                s.exec("/bench/none.so", "echo", List.of(in), List.of(out));
+                if (out.buffer()[size - 1] != data[size - 1]) {
+                    throw new IllegalStateException("payload corrupted");
+                }
+            };
+            op.run();
+            long budget = TimeUnit.MILLISECONDS.toNanos(quick ? 300 : 1500);
+            int iters = 0;
+            long start = System.nanoTime();
+            while (iters < 3 || System.nanoTime() - start < budget) {
+                op.run();
+                iters++;
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            double mib = 2.0 * size * iters / (1 << 20) / secs;
+            System.out.printf(Locale.ROOT, "%-9s %-6s %12.3f %12.1f %8d%n", human(size), mode, secs * 1000 / iters, mib, iters);
+        }
+    }
+
+    private static String human(int size) {
+        return size >= 1 << 20 ? (size >> 20) + " MiB" : (size >> 10) + " KiB";
+    }
+
+    private static byte[] redPng() throws Exception {
+        BufferedImage img = new BufferedImage(224, 224, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(new Color(200, 40, 30));
+        g.fillRect(0, 0, 224, 224);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
+
+    private static Path compileExecLib(Path dir) throws Exception {
+        Path src = dir.resolve("mytestlib.c");
+        try (InputStream in = VaccelBench.class.getResourceAsStream("/mytestlib.c")) {
+            Files.copy(in, src);
+        }
+        Path so = dir.resolve("libmytestlib.so");
+        Process p = new ProcessBuilder("gcc", "-shared", "-fPIC", "-O2", "-o", so.toString(), src.toString()).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("gcc failed");
+        }
+        return so;
+    }
+
+}
