@@ -28,6 +28,7 @@ final class LinuxSyscalls implements Syscalls {
         STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
     static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
 
+    @SuppressWarnings("restricted") // the runtime is started with --enable-native-access
     static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... extra) {
       SymbolLookup libc = LINKER.defaultLookup();
       MemorySegment symbol = libc.find(name)

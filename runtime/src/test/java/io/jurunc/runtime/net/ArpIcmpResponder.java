@@ -140,9 +140,13 @@ final class ArpIcmpResponder implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws ErrnoException {
     stopped = true;
-    thread.join(2000);
+    try {
+      thread.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     sys.close(fd);
   }
 }

@@ -19,6 +19,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The real thing, as root, in namespaces the test creates and deletes. */
 class ContainerNetworkLinuxTest {
@@ -200,9 +202,10 @@ class ContainerNetworkLinuxTest {
         });
   }
 
-  @Test
-  void theHostSideReachesTheGuestThroughTheRedirects() throws Exception {
-    TestNamespaces.Pair pair = namespaces.pair(11);
+  @ParameterizedTest(name = "bridged host side: {0}")
+  @ValueSource(booleans = {false, true})
+  void theHostSideReachesTheGuestThroughTheRedirects(boolean bridged) throws Exception {
+    TestNamespaces.Pair pair = namespaces.pair(11, bridged);
     GuestNet net = network.setup(pair.ref(), "real-11").orElseThrow();
 
     try (ArpIcmpResponder guest = new ArpIcmpResponder(Syscalls.linux(), pair.ref(),
@@ -215,6 +218,10 @@ class ContainerNetworkLinuxTest {
       assertThat(guest.echoReplies.get()).isEqualTo(3);
       // the host learnt the guest's (= the container interface's) MAC
       assertThat(ip(pair.host(), "neigh", "show", pair.containerIp())).contains(net.mac());
+      if (bridged) {
+        assertThat(TestNamespaces.run("bridge", "-n", pair.host(), "fdb", "show", "br", "br0"))
+            .contains(net.mac() + " dev veth0");
+      }
     }
     network.teardown(pair.ref(), "real-11");
   }

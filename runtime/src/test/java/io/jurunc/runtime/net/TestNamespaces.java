@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Test-owned network namespaces, for tests that run as root. Each {@link #pair} is a "container"
  * namespace whose {@code eth0} (10.213.N.2/24, MTU 1400, default route via .1) is a veth to a
- * "host" namespace holding 10.213.N.1. No traffic can leave them. {@link #close()} deletes every
+ * "host" namespace holding 10.213.N.1 (optionally on a bridge). No traffic can leave them. {@link #close()} deletes every
  * namespace (and with it every link and tap inside) and kills the processes started here.
  */
 final class TestNamespaces implements AutoCloseable {
@@ -44,6 +44,14 @@ final class TestNamespaces implements AutoCloseable {
   }
 
   Pair pair(int subnet) throws IOException {
+    return pair(subnet, false);
+  }
+
+  /**
+   * Like {@link #pair(int)}; with {@code bridged} the host side is laid out like CNI's bridge
+   * plugin: the veth is a port of bridge {@code br0}, which holds 10.213.N.1.
+   */
+  Pair pair(int subnet, boolean bridged) throws IOException {
     String suffix = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(2);
     String container = add("jrnc-" + suffix);
     String host = add("jrnh-" + suffix);
@@ -53,7 +61,14 @@ final class TestNamespaces implements AutoCloseable {
     ip(container, "link", "set", "lo", "up");
     ip(container, "link", "set", "eth0", "up");
     ip(container, "route", "add", "default", "via", "10.213." + subnet + ".1");
-    ip(host, "addr", "add", "10.213." + subnet + ".1/24", "dev", "veth0");
+    String hostDev = "veth0";
+    if (bridged) {
+      hostDev = "br0";
+      ip(host, "link", "add", "br0", "type", "bridge");
+      ip(host, "link", "set", "veth0", "master", "br0");
+      ip(host, "link", "set", "br0", "up");
+    }
+    ip(host, "addr", "add", "10.213." + subnet + ".1/24", "dev", hostDev);
     ip(host, "link", "set", "lo", "up");
     ip(host, "link", "set", "veth0", "up");
     return new Pair(container, host, subnet);
