@@ -124,7 +124,7 @@ class ShimCtrTest {
                     .orElseThrow(() -> new AssertionError("task not RUNNING after restart: " + env.task(id)));
             assertThat(after[1]).isEqualTo(pid);
             assertThat(env.shimDaemons()).as("the same daemon serves it").isEqualTo(daemons);
-            env.ctr().kill(id, "SIGTERM").requireSuccess();
+            env.ctr().kill(id, "SIGKILL").requireSuccess();
             assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30))).isPresent();
             env.ctr().deleteTask(id, false).requireSuccess();
             env.ctr().deleteContainer(id).requireSuccess();
