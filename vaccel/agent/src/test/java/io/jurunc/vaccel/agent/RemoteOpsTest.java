@@ -126,6 +126,35 @@ class RemoteOpsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"unix"})
+    void manyClientsAndSessionsAtOnce(String transport) throws Exception {
+        try (AgentFixture f = AgentFixture.start(transport, tmp); Vaccel c1 = f.client(); Vaccel c2 = f.client()) {
+            List<Thread> threads = new java.util.ArrayList<>();
+            java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            for (int t = 0; t < 8; t++) {
+                Vaccel v = t % 2 == 0 ? c1 : c2;
+                int seed = t;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try (Session s = v.createSession(0)) {
+                        for (int i = 0; i < 50; i++) {
+                            Arg out = Arg.output(ArgType.INT32, 4);
+                            s.exec("/host/lib.so", "fn", List.of(Arg.int32(seed * 1000 + i)), List.of(out));
+                            assertThat(out.asInt32()).isEqualTo(seed * 1000 + i);
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join(30_000);
+            }
+            assertThat(failures).isEmpty();
+            assertThat(f.host.sessionCount()).isZero();
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"tcp"})
     void vaccelErrorsKeepTheirErrno(String transport) throws Exception {
         try (AgentFixture f = AgentFixture.start(transport, tmp); Vaccel v = f.client(); Session s = v.createSession(PluginType.CPU)) {
