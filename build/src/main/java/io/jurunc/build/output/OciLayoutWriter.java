@@ -42,7 +42,7 @@ public final class OciLayoutWriter {
                 Files.write(tmp.resolve("oci-layout"), OciArchiveWriter.OCI_LAYOUT);
                 Path blobs = Files.createDirectories(tmp.resolve("blobs/sha256"));
                 for (Descriptor d : image.blobs()) {
-                    Files.copy(image.store().path(d.digest()), blobs.resolve(d.digest().hex()));
+                    linkOrCopy(image.store().path(d.digest()), blobs.resolve(d.digest().hex()));
                 }
                 Files.write(tmp.resolve("index.json"), OciArchiveWriter.indexJson(image));
                 Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -57,6 +57,21 @@ public final class OciLayoutWriter {
         }
     }
 
+    /**
+     * Blobs are immutable and content-addressed, so a hard link from the build's store (or the pull
+     * cache) is as good as a copy and saves writing the layer a second time.
+     */
+    static void linkOrCopy(Path from, Path to) throws IOException {
+        try {
+            Files.createLink(to, from);
+            if (!Files.getPosixFilePermissions(to).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+                Files.setPosixFilePermissions(to, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     private void update(BuiltImage image, Path dir) throws IOException {
         Path blobs = Files.createDirectories(dir.resolve("blobs/sha256"));
         for (Descriptor d : image.blobs()) {
@@ -64,7 +79,8 @@ public final class OciLayoutWriter {
             if (!Files.exists(target)) {
                 Path tmp = Files.createTempFile(blobs, ".", ".tmp");
                 try {
-                    Files.copy(image.store().path(d.digest()), tmp, StandardCopyOption.REPLACE_EXISTING);
+                    Files.delete(tmp);
+                    linkOrCopy(image.store().path(d.digest()), tmp);
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
                 } finally {
                     Files.deleteIfExists(tmp);
