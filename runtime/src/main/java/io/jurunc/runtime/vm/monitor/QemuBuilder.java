@@ -17,12 +17,12 @@ import java.util.List;
  * QEMU's argv, in this order:
  *
  * <pre>
- * qemu-system-x86_64 -m &lt;MB&gt;M -smp &lt;N&gt;
+ * qemu-system-x86_64 -m &lt;MB&gt;M -smp &lt;N&gt; [-L &lt;data_path&gt;]
  *   (-accel kvm -cpu host | -accel tcg[,opts] [-cpu &lt;guest TCG model&gt;]) [-M &lt;machine&gt;]
  *   -display none -vga none -serial stdio -monitor none -no-user-config -nodefaults -no-reboot
  *   [-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny]
  *   -kernel &lt;k&gt; [-initrd &lt;i&gt;]
- *   (-nic none | -netdev tap,id=net0,ifname=&lt;tap&gt;,script=no,downscript=no
+ *   (-nic none | -netdev tap,id=net0,ifname=&lt;tap&gt;,script=no,downscript=no[,vhost=on]
  *                -device virtio-net-(pci[,romfile=]|device),netdev=net0,mac=&lt;mac&gt; | guest net fragment)
  *   [-device virtio-blk-(pci|device),serial=&lt;id&gt;,drive=&lt;id&gt;,scsi=off
  *    -drive format=raw,if=none,id=&lt;id&gt;,file=&lt;path&gt;]...
@@ -65,6 +65,9 @@ public final class QemuBuilder extends GuestMonitorBuilder {
     a.add(MemoryUnits.forMonitor(MonitorType.QEMU, spec.memoryBytes()) + "M");
     a.add("-smp");
     a.add(Integer.toString(spec.vcpus()));
+    if (options.dataPath() != null) {
+      a.addAll(List.of("-L", options.dataPath().toString()));
+    }
     if (spec.accel() == Accel.KVM) {
       a.addAll(List.of("-accel", "kvm", "-cpu", "host"));
     } else {
@@ -83,7 +86,9 @@ public final class QemuBuilder extends GuestMonitorBuilder {
     if (spec.net().isPresent()) {
       GuestNet net = spec.net().get();
       a.addAll(
-          guest.netArgs(MonitorType.QEMU, spec, net).orElseGet(() -> defaultNet(machine, net)));
+          guest
+              .netArgs(MonitorType.QEMU, spec, net)
+              .orElseGet(() -> defaultNet(machine, net, options.vhostNet())));
     } else {
       a.addAll(List.of("-nic", "none"));
     }
@@ -101,10 +106,13 @@ public final class QemuBuilder extends GuestMonitorBuilder {
     return new MonitorInvocation(a, List.of());
   }
 
-  static List<String> defaultNet(QemuMachine machine, GuestNet net) {
+  static List<String> defaultNet(QemuMachine machine, GuestNet net, boolean vhost) {
     return List.of(
         "-netdev",
-        "tap,id=net0,ifname=" + escape(net.tapName()) + ",script=no,downscript=no",
+        "tap,id=net0,ifname="
+            + escape(net.tapName())
+            + ",script=no,downscript=no"
+            + (vhost ? ",vhost=on" : ""),
         "-device",
         machine.nic() + ",netdev=net0,mac=" + net.mac());
   }
