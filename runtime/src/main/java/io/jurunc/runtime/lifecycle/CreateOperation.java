@@ -69,6 +69,9 @@ public final class CreateOperation {
       Path monitorBinary = ctx.planner().monitorBinary(md.monitor());
       Accel accel = ctx.planner().accel(md.monitor());
       List<String> args = guestArgs(spec, md);
+      List<String> env = new ArrayList<>(spec.process() == null ? List.of() : spec.process().env());
+      VaccelLink vaccel = VaccelLink.of(md, ctx.config().vaccelAgentAddress(), id.value(), dir, env);
+      env.addAll(vaccel.env());
       ctx.timestamps().mark(id.value(), "create.validated");
 
       Optional<GuestNet> net = Optional.empty();
@@ -88,7 +91,7 @@ public final class CreateOperation {
       KernelProfile profile;
       String hostname = spec.hostname() == null || spec.hostname().isBlank() ? id.value() : spec.hostname();
       if (md.guest() == GuestType.LINUX && block.isEmpty()) {
-        GuestPacker.PackedGuest packed = ctx.packer().pack(bundle.rootfs(), guestProcess(spec, args, hostname),
+        GuestPacker.PackedGuest packed = ctx.packer().pack(bundle.rootfs(), guestProcess(spec, args, env, hostname),
             ownKernel, ownInitrd, dir.resolve("initramfs.cpio"));
         kernel = packed.kernel();
         initrd = Optional.of(packed.initrd());
@@ -105,8 +108,8 @@ public final class CreateOperation {
       List<BlockDevice> blocks = block.map(b -> List.of(new BlockDevice("rootfs", b,
           md.blockMountPoint().orElse(null), null))).orElse(List.of());
       VmSpec vm = new VmSpec(id.value(), md.guest(), md.monitor(), monitorBinary, kernel, initrd, blocks,
-          res.memoryBytes(), res.vcpus(), args, spec.process() == null ? List.of() : spec.process().env(), net,
-          md.version(), dir, seccomp(spec), accel, profile, Optional.empty(), hostname,
+          res.memoryBytes(), res.vcpus(), args, env, net,
+          md.version(), dir, seccomp(spec), accel, profile, vaccel.vsock(), hostname,
           ctx.config().debugGuest());
       MonitorInvocation inv = ctx.planner().plan(vm);
       List<String> generated = new ArrayList<>();
@@ -228,10 +231,11 @@ public final class CreateOperation {
     return args;
   }
 
-  private static GuestPacker.Process guestProcess(Spec spec, List<String> args, String hostname) {
+  private static GuestPacker.Process guestProcess(Spec spec, List<String> args, List<String> env,
+      String hostname) {
     Spec.Process p = spec.process();
     Spec.User u = p == null ? null : p.user();
-    return new GuestPacker.Process(args, p == null ? List.of() : p.env(),
+    return new GuestPacker.Process(args, env,
         p == null || p.cwd() == null || p.cwd().isEmpty() ? "/" : p.cwd(),
         u == null ? 0 : u.uidOrRoot(), u == null ? 0 : u.gidOrRoot(),
         u == null ? List.of() : u.additionalGids(), hostname);

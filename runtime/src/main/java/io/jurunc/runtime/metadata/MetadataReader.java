@@ -35,7 +35,7 @@ public final class MetadataReader {
     Map<String, String> chosen;
     String source;
     if (specComplete) {
-      chosen = fromSpec;
+      chosen = new HashMap<>(fromSpec);
       source = "annotations";
     } else {
       Optional<Map<String, String>> json = readUruncJson(rootfs);
@@ -43,7 +43,7 @@ public final class MetadataReader {
         chosen = new HashMap<>(json.get());
         source = MetadataKeys.URUNC_JSON;
       } else if (hasCoreKey(fromSpec)) {
-        chosen = fromSpec;
+        chosen = new HashMap<>(fromSpec);
         source = "annotations";
       } else {
         return Optional.empty();

@@ -161,4 +161,23 @@ class LifecycleTest {
     assertThatThrownBy(() -> create("../evil")).hasMessageContaining("invalid container id");
     assertThat(new StateQuery(w.ctx()).run("c9").status()).isEqualTo(ContainerStatus.CREATED.ociName());
   }
+
+  @Test
+  void vaccelOverVsockGivesTheGuestADeviceAndTheAgentAddress() throws Exception {
+    config(LINUX_QEMU + ",\"com.urunc.unikernel.vAccel\":\"vsock\",\"com.urunc.unikernel.RPCAddress\":\"vsock://2:2049\"", null);
+    create("v1");
+    var spec = w.planner().planned.getFirst();
+    assertThat(spec.vsock()).isPresent();
+    assertThat(spec.vsock().get().udsPath()).isEqualTo(root.resolve("v1/vaccel.sock"));
+    assertThat(spec.env()).contains("VACCEL_RPC_ADDRESS=vsock://2:2049", "VACCEL_PLUGINS=libvaccel-rpc.so", "A=1");
+    assertThat(w.packer().packed.getFirst().env()).contains("VACCEL_RPC_ADDRESS=vsock://2:2049");
+  }
+
+  @Test
+  void vaccelAddressMustMatchTheTransport() throws Exception {
+    config(LINUX_QEMU + ",\"com.urunc.unikernel.vAccel\":\"tcp\",\"com.urunc.unikernel.RPCAddress\":\"vsock://2:2049\"", null);
+    assertThatThrownBy(() -> create("v2")).isInstanceOf(InvalidBundleException.class)
+        .hasMessageContaining("RPCAddress");
+    assertThat(root.resolve("v2")).doesNotExist();
+  }
 }
