@@ -40,7 +40,7 @@ fi
 command -v gcc >/dev/null || { log "gcc is missing: run scripts/install-deps.sh"; exit 1; }
 
 stage=$(mktemp -d "$(dirname "$kit")/.kit.XXXXXX" 2>/dev/null || { mkdir -p "$(dirname "$kit")"; mktemp -d "$(dirname "$kit")/.kit.XXXXXX"; })
-trap 'rm -rf "$stage"' EXIT
+trap 'rm -rf "$stage" "$stage.old"' EXIT
 mkdir -p "$stage/debian/modules"
 
 # --- init ---------------------------------------------------------------------------------
@@ -126,10 +126,13 @@ cat > "$stage/kit.json" <<JSON
 }
 JSON
 
-# --- publish atomically-ish: replace the kit's contents only when everything was built --------
-mkdir -p "$kit"
-rm -rf "$kit/debian" "$kit/microvm"
-cp -a "$stage/." "$kit/"
-[ -n "$vmlinux" ] || rm -rf "$kit/microvm"
-chmod 0755 "$kit"
+# --- publish: swap the finished directory in, so a reader never sees a half-written kit -------
+chmod 0755 "$stage"
+if [ -d "$kit" ]; then
+  mv "$kit" "$stage.old"
+  mv "$stage" "$kit"
+  rm -rf "$stage.old"
+else
+  mv "$stage" "$kit"
+fi
 log "kit ready in $kit (default flavour $flavor, ${#order[@]} Debian modules)"

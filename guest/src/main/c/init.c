@@ -12,7 +12,8 @@
  *    jurunc.debug=1), syncs and reboots, which makes QEMU (-no-reboot, reboot=t) exit.
  *
  * With jurunc.debug=1 or jurunc.timestamps=1 on the kernel cmdline it prints
- * "jurunc-init: started at uptime X.XXX" as its first action.
+ * "jurunc-init: started at uptime X.XXX" as its first action and "jurunc-init: exec at uptime
+ * X.XXX" just before it starts the app (after modules and network).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -46,6 +47,7 @@
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static int debug;
+static int timestamps;
 
 static void say(const char *fmt, ...) {
     char buf[1024];
@@ -433,7 +435,8 @@ int main(void) {
     mount_if_missing("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555);
     cmdline = slurp("/proc/cmdline", NULL);
     debug = cmdline_flag("jurunc.debug");
-    if (debug || cmdline_flag("jurunc.timestamps")) print_uptime("started");
+    timestamps = debug || cmdline_flag("jurunc.timestamps");
+    if (timestamps) print_uptime("started");
 
     setup_mounts();
     load_modules();
@@ -446,7 +449,7 @@ int main(void) {
     }
     if (proc.hostname && *proc.hostname && sethostname(proc.hostname, strlen(proc.hostname)) != 0)
         say("sethostname %s: %s", proc.hostname, strerror(errno));
-    if (debug) print_uptime("exec");
+    if (timestamps) print_uptime("exec");
 
     pid_t app = fork();
     if (app < 0) {
