@@ -96,7 +96,7 @@ public final class VaccelBench {
                 }
                 System.out.println();
                 System.out.println("# payload throughput: exec through noop, N bytes in and N bytes back (>4 MiB chunked over RPC)");
-                System.out.printf(Locale.ROOT, "%-9s %-6s %12s %12s %8s%n", "size", "mode", "ms/op", "MiB/s(2N)", "iters");
+                System.out.printf(Locale.ROOT, "%-9s %-6s %12s %12s %12s %8s%n", "size", "mode", "p50 ms/op", "mean ms/op", "MiB/s@p50", "iters");
                 for (int size = 1024; size <= 64 << 20; size *= 4) {
                     for (var e : modes.entrySet()) {
                         throughput(e.getValue(), e.getKey(), size, quick);
@@ -142,15 +142,18 @@ public final class VaccelBench {
             };
             op.run();
             long budget = TimeUnit.MILLISECONDS.toNanos(quick ? 300 : 1500);
-            int iters = 0;
+            List<Long> times = new java.util.ArrayList<>();
             long start = System.nanoTime();
-            while (iters < 3 || System.nanoTime() - start < budget) {
+            while (times.size() < 5 || System.nanoTime() - start < budget) {
+                long t0 = System.nanoTime();
                 op.run();
-                iters++;
+                times.add(System.nanoTime() - t0);
             }
-            double secs = (System.nanoTime() - start) / 1e9;
-            double mib = 2.0 * size * iters / (1 << 20) / secs;
-            System.out.printf(Locale.ROOT, "%-9s %-6s %12.3f %12.1f %8d%n", human(size), mode, secs * 1000 / iters, mib, iters);
+            java.util.Collections.sort(times);
+            double p50 = times.get(times.size() / 2) / 1e6;
+            double mean = times.stream().mapToLong(Long::longValue).average().orElse(0) / 1e6;
+            double mib = 2.0 * size / (1 << 20) / (p50 / 1000);
+            System.out.printf(Locale.ROOT, "%-9s %-6s %12.3f %12.3f %12.1f %8d%n", human(size), mode, p50, mean, mib, times.size());
         }
     }
 
