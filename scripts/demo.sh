@@ -102,7 +102,7 @@ step "4/8 build the echo image with jurunc build"
 mkdir -p "$work/ctx"
 cp -a e2e/images/echo/. "$work/ctx/"
 cp /bin/busybox "$work/ctx/busybox"
-"$J" build -f "$work/ctx/Containerfile" -t "$image" --output "oci:$work/echo.tar" "$work/ctx" ||
+"$J" build -f "$work/ctx/Containerfile" -t "$image" --output "oci-archive:$work/echo.tar" "$work/ctx" ||
   fail "jurunc build failed (see above)"
 ls -l "$work/echo.tar"
 

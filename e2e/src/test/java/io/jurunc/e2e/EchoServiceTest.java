@@ -52,8 +52,7 @@ class EchoServiceTest {
         Service svc = startEcho();
         try {
             String probe = UUID.randomUUID().toString();
-            HttpProbe.Answer answer = new HttpProbe(net).await(URI.create("http://" + svc.ip() + ":8080/cgi-bin/echo"),
-                    Map.of("X-Jurunc-Probe", probe), Duration.ofSeconds(90), svc.ctrRun()::isAlive);
+            HttpProbe.Answer answer = svc.get(net, Map.of("X-Jurunc-Probe", probe), Duration.ofSeconds(60));
 
             assertThat(answer.status()).isEqualTo(200);
             assertThat(answer.body()).contains("jurunc echo: GET /cgi-bin/echo", "HTTP_X_JURUNC_PROBE=" + probe);
@@ -84,8 +83,7 @@ class EchoServiceTest {
             try {
                 assertThat(a.ip()).isNotEqualTo(b.ip());
                 for (Service s : List.of(a, b)) {
-                    HttpProbe.Answer answer = new HttpProbe(net).await(URI.create("http://" + s.ip() + ":8080/cgi-bin/echo"),
-                            Map.of("X-Sandbox", s.id()), Duration.ofSeconds(120), s.ctrRun()::isAlive);
+                    HttpProbe.Answer answer = s.get(net, Map.of("X-Sandbox", s.id()), Duration.ofSeconds(60));
                     assertThat(answer.body()).contains("HTTP_X_SANDBOX=" + s.id());
                 }
                 long pidA = env.task(a.id()).orElseThrow().pid();
@@ -101,6 +99,23 @@ class EchoServiceTest {
     }
 
     private record Service(String id, Spawned ctrRun, String ip, E2eEnvironment env) {
+
+        /** GETs /cgi-bin/echo; on failure the message carries the guest console and the netns's view. */
+        HttpProbe.Answer get(CniNetwork net, Map<String, String> headers, Duration limit) {
+            try {
+                return new HttpProbe(net).await(URI.create("http://" + ip + ":8080/cgi-bin/echo"), headers, limit,
+                        ctrRun::isAlive);
+            } catch (RuntimeException e) {
+                String netns = env.task(id).map(t -> env.host().run(io.jurunc.e2e.support.Command.of("nsenter",
+                        "--net=/proc/" + t.pid() + "/ns/net", "--", "sh", "-c",
+                        "ip addr; ip route; tc filter show dev eth0 ingress")).describe()).orElse("(no task)");
+                throw new AssertionError(e.getMessage() + "\nctr run alive: " + ctrRun.isAlive()
+                        + "\n--- ctr run stdout (guest console) ---\n" + read(ctrRun.stdoutFile())
+                        + "\n--- ctr run stderr ---\n" + read(ctrRun.stderrFile())
+                        + "\n--- container netns ---\n" + netns, e);
+            }
+        }
+
         void stop() {
             if (ctrRun.isAlive()) {
                 env.ctr().kill(id, "SIGKILL");

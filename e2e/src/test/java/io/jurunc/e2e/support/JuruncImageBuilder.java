@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * The project's own builder, driven through its CLI as a user would:
- * {@code jurunc build -f CONTEXT/Containerfile -t REF --output oci:FILE|docker-archive:FILE CONTEXT}
+ * {@code jurunc build -f CONTEXT/Containerfile -t REF --output oci-archive:FILE|docker-archive:FILE CONTEXT}
  * (see docs/build.md).
  */
 public final class JuruncImageBuilder implements ImageBuilder {
@@ -21,7 +21,7 @@ public final class JuruncImageBuilder implements ImageBuilder {
     @Override
     public void build(Path context, String reference, Format format, Path out) {
         String output = switch (format) {
-            case OCI_ARCHIVE -> "oci:" + out;
+            case OCI_ARCHIVE -> "oci-archive:" + out;
             case DOCKER_ARCHIVE -> "docker-archive:" + out;
         };
         host.run(Command.of(jurunc.toString(), "build", "-f", context.resolve("Containerfile").toString(),
@@ -31,6 +31,6 @@ public final class JuruncImageBuilder implements ImageBuilder {
 
     /** The command line, for reports. */
     public static String usage() {
-        return "jurunc build -f CONTEXT/Containerfile -t REF --output oci:FILE CONTEXT";
+        return "jurunc build -f CONTEXT/Containerfile -t REF --output oci-archive:FILE|docker-archive:FILE CONTEXT";
     }
 }
