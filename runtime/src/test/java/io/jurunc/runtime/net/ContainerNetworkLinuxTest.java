@@ -241,7 +241,7 @@ class ContainerNetworkLinuxTest {
         "-netdev", "tap,id=n0,ifname=" + net.tapName() + ",script=no,downscript=no,vnet_hdr=on",
         "-device", "virtio-net-device,netdev=n0,mac=" + net.mac());
     String attached = "";
-    for (int i = 0; i < 100 && !attached.contains("LOWER_UP") && qemu.isAlive(); i++) {
+    for (int i = 0; i < 300 && !attached.contains("LOWER_UP") && qemu.isAlive(); i++) {
       Thread.sleep(50);
       attached = flags(pair.container(), net.tapName());
     }
