@@ -59,7 +59,8 @@ public final class ShimMain {
                     flags.require("namespace", "id");
                     Path bundle = flags.bundle().map(Path::of).orElse(cwd);
                     LinuxShimOs os = new LinuxShimOs();
-                    byte[] out = new DeleteCommand(os, Backends.standard(flags.namespace(), System.getenv(), os),
+                    byte[] out = new DeleteCommand(os, Backends.standard(flags.namespace(), System.getenv(), os,
+                            System.err::println),
                             System.err::println).run(flags.id(), bundle, Instant.now());
                     System.out.write(out);
                     System.out.flush();

@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * The standard backends of a namespace: runc (state in {@code /run/containerd/runc/<ns>}, as containerd's
- * runc shim) and the jurunc runtime (state in {@code /run/containerd/jurunc/<ns>}). The binaries can be
- * overridden with {@code JURUNC_SHIM_RUNC} / {@code JURUNC_SHIM_JURUNC}.
+ * runc shim) and the jurunc runtime library in-process (state in {@code /run/containerd/jurunc/<ns>}), or the
+ * jurunc CLI with {@code JURUNC_SHIM_UNIKERNEL=cli}. The binaries can be overridden with
+ * {@code JURUNC_SHIM_RUNC} / {@code JURUNC_SHIM_JURUNC}.
  */
 public final class Backends {
     public static final Path RUNC_ROOT = Path.of("/run/containerd/runc");
@@ -16,11 +17,17 @@ public final class Backends {
     private Backends() {
     }
 
-    public static BackendSelector standard(String namespace, Map<String, String> env, ShimOs os) {
+    /** {@code cli}: drive unikernels through the jurunc CLI instead of the in-process runtime library. */
+    public static final String UNIKERNEL_MODE_ENV = "JURUNC_SHIM_UNIKERNEL";
+
+    public static BackendSelector standard(String namespace, Map<String, String> env, ShimOs os,
+                                           java.util.function.Consumer<String> log) {
         RuncStyleBackend runc = new RuncStyleBackend("runc", env.getOrDefault("JURUNC_SHIM_RUNC", "runc"),
                 RUNC_ROOT.resolve(namespace), os);
-        RuncStyleBackend jurunc = new RuncStyleBackend("jurunc", env.getOrDefault("JURUNC_SHIM_JURUNC", "jurunc"),
-                JURUNC_ROOT.resolve(namespace), os);
+        Path juruncRoot = JURUNC_ROOT.resolve(namespace);
+        ContainerBackend jurunc = "cli".equals(env.get(UNIKERNEL_MODE_ENV))
+                ? new RuncStyleBackend("jurunc", env.getOrDefault("JURUNC_SHIM_JURUNC", "jurunc"), juruncRoot, os)
+                : new InProcessJuruncBackend(juruncRoot, log);
         return new BackendSelector(jurunc, runc, BackendSelector.metadataClassifier());
     }
 }

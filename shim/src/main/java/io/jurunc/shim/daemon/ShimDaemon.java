@@ -48,7 +48,7 @@ public final class ShimDaemon {
         OrderedPublisher publisher = new OrderedPublisher(flags.namespace(), forwarder, Clock.systemUTC(),
                 Duration.ofMillis(100), log::warn);
         String ns = flags.namespace();
-        BackendSelector selector = Backends.standard(ns, env, os);
+        BackendSelector selector = Backends.standard(ns, env, os, log::warn);
         CountDownLatch exit = new CountDownLatch(1);
         TaskService service = new TaskService(os, selector, publisher, exit::countDown, log::info);
         TtrpcServer.Builder builder = TtrpcServer.builder();

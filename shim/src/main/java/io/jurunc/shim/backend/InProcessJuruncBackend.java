@@ -1,0 +1,126 @@
+package io.jurunc.shim.backend;
+
+import io.jurunc.runtime.JuruncException;
+import io.jurunc.runtime.config.ConfigException;
+import io.jurunc.runtime.config.JuruncConfig;
+import io.jurunc.runtime.host.Stdio;
+import io.jurunc.runtime.lifecycle.Bundle;
+import io.jurunc.runtime.lifecycle.ContainerStateException;
+import io.jurunc.runtime.lifecycle.CreateOperation;
+import io.jurunc.runtime.lifecycle.CreateRequest;
+import io.jurunc.runtime.lifecycle.DeleteOperation;
+import io.jurunc.runtime.lifecycle.KillOperation;
+import io.jurunc.runtime.lifecycle.RuntimeContext;
+import io.jurunc.runtime.lifecycle.StartOperation;
+import io.jurunc.runtime.lifecycle.StateQuery;
+import io.jurunc.runtime.state.ContainerNotFoundException;
+import io.jurunc.runtime.wiring.Runtimes;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Runs unikernel containers with the jurunc runtime library inside the shim's JVM: create, start, kill and
+ * delete are method calls, not CLI processes, so a new microVM costs no JVM start. The monitor is spawned
+ * by this JVM, which therefore observes its exit through the {@link Process} handle. State lives in the
+ * same root the jurunc CLI would use, so either can clean up after the other.
+ */
+public final class InProcessJuruncBackend implements ContainerBackend {
+    private final Path root;
+    private final Consumer<String> log;
+    private RuntimeContext context;
+
+    public InProcessJuruncBackend(Path root, Consumer<String> log) {
+        this.root = root;
+        this.log = log;
+    }
+
+    @Override
+    public String name() {
+        return "jurunc";
+    }
+
+    private synchronized RuntimeContext ctx() throws BackendException {
+        if (context == null) {
+            JuruncConfig config;
+            try {
+                config = JuruncConfig.load();
+            } catch (ConfigException e) {
+                throw new BackendException(BackendException.Kind.FAILED, "jurunc config: " + e.getMessage(), e);
+            }
+            context = Runtimes.context(root, config, log);
+        }
+        return context;
+    }
+
+    @Override
+    public Created create(CreateSpec spec) throws BackendException {
+        if (spec.terminal()) {
+            throw new BackendException(BackendException.Kind.UNSUPPORTED,
+                    "terminal (tty) tasks are not supported for microVMs yet; run without -t");
+        }
+        try {
+            Bundle bundle = Bundle.load(spec.bundle());
+            CreateOperation.Created c = new CreateOperation(ctx()).run(new CreateRequest(spec.id(), bundle,
+                    Optional.of(spec.pidFile()), Optional.empty(),
+                    new Stdio.Paths(spec.stdin(), spec.stdout(), spec.stderr())));
+            return new Created(Math.toIntExact(c.record().pid()), c.process());
+        } catch (JuruncException e) {
+            throw translate("create", spec.id(), e);
+        }
+    }
+
+    @Override
+    public void start(String id) throws BackendException {
+        try {
+            new StartOperation(ctx()).run(id);
+        } catch (JuruncException e) {
+            throw translate("start", id, e);
+        }
+    }
+
+    @Override
+    public void kill(String id, int signal, boolean all) throws BackendException {
+        try {
+            new KillOperation(ctx()).run(id, signal, all);
+        } catch (JuruncException e) {
+            throw translate("kill", id, e);
+        }
+    }
+
+    @Override
+    public void delete(String id, boolean force) throws BackendException {
+        try {
+            new DeleteOperation(ctx()).run(id, force);
+        } catch (JuruncException e) {
+            throw translate("delete", id, e);
+        }
+    }
+
+    @Override
+    public List<Integer> pids(String id) throws BackendException {
+        try {
+            return new StateQuery(ctx()).pids(id).stream().map(Math::toIntExact).toList();
+        } catch (JuruncException e) {
+            throw translate("ps", id, e);
+        }
+    }
+
+    /** A microVM's memory and vCPUs are fixed at boot; only an empty update succeeds. */
+    @Override
+    public void update(String id, byte[] resourcesJson) throws BackendException {
+        String json = new String(resourcesJson, java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (!json.isEmpty() && !json.equals("{}")) {
+            throw new BackendException(BackendException.Kind.UNSUPPORTED,
+                    "the resources of a running microVM cannot be changed (" + id + ")");
+        }
+    }
+
+    private static BackendException translate(String op, String id, JuruncException e) {
+        BackendException.Kind kind = e instanceof ContainerNotFoundException ? BackendException.Kind.NOT_FOUND
+                : e instanceof ContainerStateException ? BackendException.Kind.FAILED_PRECONDITION
+                : BackendException.Kind.FAILED;
+        return new BackendException(kind, "jurunc " + op + " " + id + ": " + e.getMessage(), e);
+    }
+}
