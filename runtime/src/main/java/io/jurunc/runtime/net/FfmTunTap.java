@@ -54,7 +54,8 @@ final class FfmTunTap implements TunTap {
       throw new NetOperationException(e.getMessage(), false, e);
     } catch (ErrnoException e) {
       String why = e.errno() == Errno.EBUSY ? " (a device named " + name + " already exists)" : "";
-      throw new NetOperationException("creating tap " + name + ": " + e.getMessage() + why, false, e);
+      throw new NetOperationException(
+          "creating tap " + name + ": " + e.getMessage() + why, false, e);
     }
   }
 
@@ -86,7 +87,8 @@ final class FfmTunTap implements TunTap {
   /** A {@code struct ifreq}: the NUL-terminated name, then the flags (a little-endian short). */
   static byte[] ifreq(String name, short flags) {
     byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
-    if (name.isEmpty() || bytes.length >= IFNAMSIZ || !name.chars().allMatch(c -> c > 32 && c < 127 && c != '/')) {
+    boolean printable = name.chars().allMatch(c -> c > 32 && c < 127 && c != '/');
+    if (name.isEmpty() || bytes.length >= IFNAMSIZ || !printable) {
       throw new IllegalArgumentException("invalid interface name: '" + name + "'");
     }
     byte[] ifreq = new byte[IFREQ_SIZE];

@@ -120,7 +120,8 @@ final class IpJson {
 
   private static JsonNode requireArray(JsonNode node, String what) throws NetOperationException {
     if (!node.isArray()) {
-      throw new NetOperationException(what + " printed " + node.getNodeType() + ", expected an array");
+      throw new NetOperationException(
+          what + " printed " + node.getNodeType() + ", expected an array");
     }
     return node;
   }

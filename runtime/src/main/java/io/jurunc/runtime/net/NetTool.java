@@ -9,7 +9,10 @@ import java.util.Set;
  * use a recording fake. Each method's documentation gives the equivalent command.
  */
 public interface NetTool {
-  /** Links with their IPv4 addresses, and the IPv4 default routes: {@code ip -d -j addr show}, {@code ip -j route show default}. */
+  /**
+   * Links with their IPv4 addresses, and the IPv4 default routes: {@code ip -d -j addr show} and
+   * {@code ip -j route show default}.
+   */
   NetnsState inspect(NetnsRef netns) throws NetOperationException;
 
   /** The devices that have an ingress qdisc: {@code tc -j qdisc show}. */

@@ -46,8 +46,8 @@ final class NetworkSetup {
     }
     LinkInfo uplink = found.get().link();
     if (uplink.mac().isEmpty()) {
-      throw new NetworkSetupException(SetupStep.CHECK_INTERFACE, ctx.prefix(SetupStep.CHECK_INTERFACE)
-          + uplink.name() + " holds the default route but has no Ethernet address; the guest can"
+      throw new NetworkSetupException(SetupStep.CHECK_INTERFACE,
+          ctx.prefix(SetupStep.CHECK_INTERFACE) + uplink.name() + " holds the default route but has no Ethernet address; the guest can"
           + " only take over an Ethernet interface (veth, bridge port, macvlan)", null);
     }
     for (LinkInfo link : state.links()) {

@@ -46,8 +46,8 @@ final class SetnsCommandRunner implements CommandRunner {
     try {
       process = new ProcessBuilder(command).start();
     } catch (IOException e) {
-      throw new NetOperationException("cannot run " + String.join(" ", command) + ": " + e.getMessage(),
-          false, e);
+      throw new NetOperationException(
+          "cannot run " + String.join(" ", command) + ": " + e.getMessage(), false, e);
     }
     try {
       try (OutputStream in = process.getOutputStream()) {
