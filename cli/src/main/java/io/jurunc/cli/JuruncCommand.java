@@ -7,7 +7,6 @@ import io.jurunc.runtime.wiring.Runtimes;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 
 /** The top-level command: runc's global flags, and the lazily built runtime context. */
 @Command(
@@ -20,26 +19,25 @@ import picocli.CommandLine.ScopeType;
       DeleteCommand.class, RunCommand.class, ListCommand.class, PsCommand.class, FeaturesCommand.class
     })
 public final class JuruncCommand implements Runnable {
-  @Option(names = "--root", description = "state directory (default: ${DEFAULT-VALUE})", defaultValue = "/run/jurunc",
-      scope = ScopeType.INHERIT)
+  @Option(names = "--root", description = "state directory (default: ${DEFAULT-VALUE})", defaultValue = "/run/jurunc")
   Path root;
 
-  @Option(names = "--log", description = "log file (errors also go to stderr)", scope = ScopeType.INHERIT)
+  @Option(names = "--log", description = "log file (errors also go to stderr)")
   String logFile;
 
-  @Option(names = "--log-format", description = "text or json", defaultValue = "text", scope = ScopeType.INHERIT)
+  @Option(names = "--log-format", description = "text or json", defaultValue = "text")
   String logFormat;
 
-  @Option(names = "--debug", description = "verbose logging", scope = ScopeType.INHERIT)
+  @Option(names = "--debug", description = "verbose logging")
   boolean debug;
 
-  @Option(names = "--systemd-cgroup", description = "accepted for runc compatibility", scope = ScopeType.INHERIT)
+  @Option(names = "--systemd-cgroup", description = "accepted for runc compatibility")
   boolean systemdCgroup;
 
-  @Option(names = "--rootless", description = "accepted for runc compatibility", scope = ScopeType.INHERIT)
+  @Option(names = "--rootless", description = "accepted for runc compatibility")
   String rootless;
 
-  @Option(names = "--criu", hidden = true, scope = ScopeType.INHERIT)
+  @Option(names = "--criu", hidden = true)
   String criu;
 
   private final String[] originalArgs;
