@@ -20,17 +20,20 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 /**
  * Writes a layer as a reproducible gzipped tar into a blob store, in one pass: entries sorted with
  * explicit parents, a fixed mtime, uid/gid from the entry (0 by default) and empty owner names.
- * The uncompressed sha256 (diff_id) and the blob digest are computed while writing.
+ * The uncompressed sha256 (diff_id) and the blob digest are computed while writing; gzip runs in
+ * parallel blocks ({@link ParallelGzipOutputStream}) with output independent of the thread count.
  */
 public final class TarLayerWriter {
     private final BlobStore store;
     private final Instant mtime;
     private final int level;
+    private final int threads;
 
     public TarLayerWriter(BlobStore store, Instant mtime, int compressionLevel) {
         this.store = store;
         this.mtime = mtime;
         this.level = compressionLevel;
+        this.threads = ParallelGzipOutputStream.defaultThreads();
     }
 
     public record Layer(Descriptor blob, Digest diffId, String createdBy) { }
@@ -39,7 +42,7 @@ public final class TarLayerWriter {
         try (BlobStore.Writer w = store.newWriter()) {
             HashingOutputStream diff;
             try (OutputStream fileOut = new BufferedOutputStream(w.stream(), 256 * 1024);
-                 DeterministicGzipOutputStream gz = new DeterministicGzipOutputStream(fileOut, level)) {
+                 ParallelGzipOutputStream gz = new ParallelGzipOutputStream(fileOut, level, threads)) {
                 diff = new HashingOutputStream(gz);
                 writeTar(spec, new BufferedOutputStream(diff, 256 * 1024));
                 gz.finish();
