@@ -10,6 +10,7 @@ import io.jurunc.e2e.support.HandMadeBundle;
 import io.jurunc.e2e.support.Jurunc;
 import io.jurunc.e2e.support.Leftovers;
 import io.jurunc.e2e.support.RealHost;
+import io.jurunc.e2e.support.TestNetns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,13 +18,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad bundles through the CLI directly ({@code jurunc --root R create --bundle B --pid-file P ID}):
  * each fails with a non-zero exit and a message on stderr that names the problem, and leaves nothing
- * behind: no state dir, no process, no pid file, no new files in the bundle.
+ * behind: no state dir, no process, no pid file, no new files in the bundle, and no tap, extra link or
+ * ingress qdisc in the prepared network namespace the bundle names (an eth0 with the default route, as
+ * CNI leaves it, so a create that got as far as the network would have made a tap there). A valid
+ * bundle in the same kind of netns is the control: it does get a tap, and delete removes it.
  */
 @E2E
 class BadInputTest {
@@ -33,11 +39,57 @@ class BadInputTest {
     private static final String BINARY = "com.urunc.unikernel.binary";
 
     private final RealHost host = new RealHost();
+    private TestNetns netns;
+
+    @BeforeEach
+    void prepareNetns() {
+        netns = TestNetns.create(host);
+    }
+
+    @AfterEach
+    void removeNetns() {
+        if (netns != null) {
+            netns.close();
+        }
+    }
+
+    @Test
+    void controlAValidBundleGetsATapAndForcedDeleteRemovesEverything(@TempDir Path tmp) throws IOException {
+        Path bundle = HandMadeBundle.write(tmp.resolve("bundle"), Map.of(TYPE, "linux", HYPERVISOR, "qemu"),
+                List.of("/bin/busybox", "sleep", "600"), netns.path());
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Path pidFile = tmp.resolve("pid");
+        String id = E2eEnvironment.newId("control");
+        try {
+            CommandResult created = jurunc(root, "create", "--bundle", bundle.toString(), "--pid-file",
+                    pidFile.toString(), id);
+            assertThat(created.succeeded()).as(created.describe()).isTrue();
+            assertThat(pidFile).exists();
+            assertThat(root.resolve(id)).isDirectory();
+            assertThat(netns.taps()).as("create made a tap in the bundle's netns").isNotEmpty();
+            assertThat(netns.eth0Qdiscs()).contains("ingress");
+
+            CommandResult deleted = jurunc(root, "delete", "--force", id);
+            assertThat(deleted.succeeded()).as(deleted.describe()).isTrue();
+            assertThat(netns.taps()).isEmpty();
+            assertThat(netns.extraLinks()).isEmpty();
+            assertThat(netns.eth0Qdiscs()).doesNotContain("ingress");
+            assertThat(Leftovers.system().find(Leftovers.Scope.of(id, root.resolve(id)))).isEmpty();
+        } finally {
+            jurunc(root, "delete", "--force", id);
+        }
+    }
+
+    private CommandResult jurunc(Path root, String... args) {
+        List<String> argv = new java.util.ArrayList<>(List.of(Jurunc.cli().toString(), "--root", root.toString()));
+        argv.addAll(List.of(args));
+        return host.run(Command.of(argv).withTimeout(Duration.ofSeconds(60)));
+    }
 
     @Test
     void brokenConfigJson(@TempDir Path tmp) throws IOException {
         Path bundle = HandMadeBundle.write(tmp.resolve("bundle"), Map.of(TYPE, "linux", HYPERVISOR, "qemu"),
-                List.of("/bin/busybox", "true"));
+                List.of("/bin/busybox", "true"), netns.path());
         Files.writeString(bundle.resolve("config.json"), "{\"ociVersion\": \"1.0.2\", \"process\": {");
 
         CommandResult r = createFails(tmp, bundle, "broken");
@@ -48,7 +100,7 @@ class BadInputTest {
     void missingKernel(@TempDir Path tmp) throws IOException {
         Path bundle = HandMadeBundle.write(tmp.resolve("bundle"),
                 Map.of(TYPE, "linux", HYPERVISOR, "qemu", BINARY, "/boot/no-such-kernel"),
-                List.of("/bin/busybox", "true"));
+                List.of("/bin/busybox", "true"), netns.path());
 
         CommandResult r = createFails(tmp, bundle, "nokernel");
         assertThat(r.stderr()).as(r.describe()).contains(BINARY).contains("/boot/no-such-kernel");
@@ -57,7 +109,7 @@ class BadInputTest {
     @Test
     void badAnnotationValue(@TempDir Path tmp) throws IOException {
         Path bundle = HandMadeBundle.write(tmp.resolve("bundle"), Map.of(TYPE, "linux", HYPERVISOR, "qemuu"),
-                List.of("/bin/busybox", "true"));
+                List.of("/bin/busybox", "true"), netns.path());
 
         CommandResult r = createFails(tmp, bundle, "badannot");
         assertThat(r.stderr()).as(r.describe()).contains(HYPERVISOR).contains("qemuu");
@@ -67,7 +119,7 @@ class BadInputTest {
     void unsafeKernelPath(@TempDir Path tmp) throws IOException {
         Path bundle = HandMadeBundle.write(tmp.resolve("bundle"),
                 Map.of(TYPE, "linux", HYPERVISOR, "qemu", BINARY, "/../../boot/vmlinuz"),
-                List.of("/bin/busybox", "true"));
+                List.of("/bin/busybox", "true"), netns.path());
 
         CommandResult r = createFails(tmp, bundle, "escape");
         assertThat(r.stderr()).as(r.describe()).contains(BINARY);
@@ -76,7 +128,7 @@ class BadInputTest {
     @Test
     void unsupportedTypeMonitorPair(@TempDir Path tmp) throws IOException {
         Path bundle = HandMadeBundle.write(tmp.resolve("bundle"), Map.of(TYPE, "linux", HYPERVISOR, "hvt"),
-                List.of("/bin/busybox", "true"));
+                List.of("/bin/busybox", "true"), netns.path());
 
         CommandResult r = createFails(tmp, bundle, "pair");
         assertThat(r.stderr()).as(r.describe()).containsIgnoringCase("linux").containsIgnoringCase("hvt");
@@ -99,6 +151,9 @@ class BadInputTest {
                 .isNotBlank().doesNotContain("\tat io.jurunc.", "Exception in thread");
         assertThat(Leftovers.system().find(Leftovers.Scope.of(id, root.resolve(id), pidFile))).isEmpty();
         assertThat(listTree(bundle)).as("nothing added to the bundle").isEqualTo(bundleBefore);
+        assertThat(netns.taps()).as("no tap left in the bundle's netns").isEmpty();
+        assertThat(netns.extraLinks()).as("no link added to the bundle's netns").isEmpty();
+        assertThat(netns.eth0Qdiscs()).as("no redirect left on eth0").doesNotContain("ingress");
         CommandResult state = host.run(Command.of(Jurunc.cli().toString(), "--root", root.toString(), "state", id));
         assertThat(state.exitCode()).as("no container was recorded: " + state.describe()).isNotZero();
         return r;

@@ -22,19 +22,24 @@ public final class HandMadeBundle {
     }
 
     public static Path write(Path dir, Map<String, String> annotations, List<String> args) {
+        return write(dir, annotations, args, null);
+    }
+
+    /** As {@link #write(Path, Map, List)}, with the network namespace given by path (null: a new one). */
+    public static Path write(Path dir, Map<String, String> annotations, List<String> args, Path netns) {
         try {
             Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
             Files.createDirectories(rootfs.resolve("bin"));
             Files.copy(TestImages.BUSYBOX, rootfs.resolve("bin/busybox"), StandardCopyOption.REPLACE_EXISTING);
             Files.writeString(dir.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
-                    config(annotations, args)));
+                    config(annotations, args, netns)));
             return dir;
         } catch (IOException e) {
             throw new HarnessException("cannot write bundle " + dir + ": " + e.getMessage(), e);
         }
     }
 
-    static ObjectNode config(Map<String, String> annotations, List<String> args) {
+    static ObjectNode config(Map<String, String> annotations, List<String> args, Path netns) {
         ObjectNode c = JSON.createObjectNode();
         c.put("ociVersion", "1.0.2");
         ObjectNode process = c.putObject("process");
@@ -51,7 +56,10 @@ public final class HandMadeBundle {
         ObjectNode linux = c.putObject("linux");
         ArrayNode ns = linux.putArray("namespaces");
         for (String t : List.of("pid", "network", "ipc", "uts", "mount")) {
-            ns.addObject().put("type", t);
+            ObjectNode n = ns.addObject().put("type", t);
+            if (t.equals("network") && netns != null) {
+                n.put("path", netns.toString());
+            }
         }
         return c;
     }
