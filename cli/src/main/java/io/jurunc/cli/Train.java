@@ -28,6 +28,15 @@ public final class Train {
       for (int i = 0; i < 3; i++) {
         Bundle.load(bundle);
       }
+      // FFM downcalls are bound on first use; binding is costly, so train the ones every command makes.
+      io.jurunc.runtime.host.LinuxHost host = new io.jurunc.runtime.host.LinuxHost();
+      host.signal(ProcessHandle.current().pid(), 0);
+      host.inspect(ProcessHandle.current().pid());
+      host.mkfifo(tmp.resolve("fifo"));
+      host.pokeFifo(tmp.resolve("fifo"));
+      io.jurunc.runtime.sys.Syscalls sys = io.jurunc.runtime.sys.Syscalls.linux();
+      int fd = sys.open("/dev/null", 0);
+      sys.close(fd);
       String root = tmp.resolve("root").toString();
       String[][] runs = {
           {"--version"}, {"features"}, {"--root", root, "state", "nope"}, {"--root", root, "list"},

@@ -34,7 +34,7 @@ public final class DeleteOperation {
       awaitExit(r);
     }
     JuruncException failure = null;
-    if (r.netnsPath() != null && r.tapName() != null) {
+    if (r.netnsPath() != null) { // also when a killed create never recorded its tap
       try {
         ctx.network().teardown(Path.of(r.netnsPath()), id);
       } catch (JuruncException e) {
