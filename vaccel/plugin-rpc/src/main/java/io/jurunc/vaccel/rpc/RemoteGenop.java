@@ -33,7 +33,7 @@ final class RemoteGenop {
             read.forEach(a -> req.addReadArgs(ArgCodec.toProto(a)));
             write.forEach(a -> req.addWriteArgs(ArgCodec.toProto(a)));
             resp = client.call(AgentProtocol.GENOP, req.build(), GenopProto.Response.parser());
-            copyBack(resp.getWriteArgsList().stream().map(ArgCodec::fromProto).toList(), write);
+            copyBack(resp.getWriteArgsList(), write);
             return;
         }
         List<Chunker.Piece> pieces = Chunker.split(read, write, AgentProtocol.CHUNK_REQUEST_LIMIT);
@@ -56,14 +56,26 @@ final class RemoteGenop {
                     }
                     more.getWriteArgsList().forEach(out::add);
                 }
-                copyBack(out.args(), write);
+                copyBackArgs(out.args(), write);
             }
         }
     }
 
     private static final int CHUNK_MARGIN = 4096;
 
-    private static void copyBack(List<Arg> returned, List<Arg> write) {
+    /** Copies returned buffers straight into the caller's write args (no intermediate Arg). */
+    private static void copyBack(List<GenopProto.Arg> returned, List<Arg> write) {
+        if (returned.size() != write.size()) {
+            throw new VaccelException.BackendException("agent returned " + returned.size() + " write args, expected " + write.size());
+        }
+        for (int i = 0; i < write.size(); i++) {
+            com.google.protobuf.ByteString b = returned.get(i).getBuf();
+            byte[] dst = write.get(i).buffer();
+            b.copyTo(dst, 0, 0, Math.min(b.size(), dst.length));
+        }
+    }
+
+    private static void copyBackArgs(List<Arg> returned, List<Arg> write) {
         if (returned.size() != write.size()) {
             throw new VaccelException.BackendException("agent returned " + returned.size() + " write args, expected " + write.size());
         }
