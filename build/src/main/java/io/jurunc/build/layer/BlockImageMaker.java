@@ -70,8 +70,29 @@ public final class BlockImageMaker {
             argv = List.of("mkfs.ext4", "-q", "-F", "-b", "4096", "-U", uuid, "-E", "root_owner=0:0,hash_seed=" + uuid,
                     "-d", staging.toString(), output.toString(), kib + "k");
         }
-        ProcessRunner.Result r = runner.run(argv, Map.of("E2FSPROGS_FAKE_TIME", Long.toString(mtime.getEpochSecond()),
-                "SOURCE_DATE_EPOCH", Long.toString(mtime.getEpochSecond())), Duration.ofMinutes(5));
+        Map<String, String> env = Map.of("E2FSPROGS_FAKE_TIME", Long.toString(mtime.getEpochSecond()),
+                "SOURCE_DATE_EPOCH", Long.toString(mtime.getEpochSecond()));
+        run(argv, env, fs);
+        if (fs.equals("ext4")) {
+            // mkfs.ext4 -d copies each source's atime and ctime, which no one can fix on the host;
+            // debugfs rewrites every inode's times to the build time, so the image is reproducible.
+            StringBuilder cmds = new StringBuilder();
+            List<String> targets = new ArrayList<>(List.of("/", "/lost+found"));
+            all.forEach(e -> targets.add("/" + e.path()));
+            for (String t : targets) {
+                for (String field : new String[] {"atime", "ctime", "mtime", "crtime"}) {
+                    cmds.append("sif \"").append(t.replace("\"", "\\\"")).append("\" ").append(field).append(' ')
+                            .append(mtime.getEpochSecond()).append('\n');
+                }
+            }
+            Path script = staging.resolveSibling(staging.getFileName() + ".debugfs");
+            Files.writeString(script, cmds);
+            run(List.of("debugfs", "-w", "-f", script.toString(), output.toString()), env, fs);
+        }
+    }
+
+    private void run(List<String> argv, Map<String, String> env, String fs) throws IOException {
+        ProcessRunner.Result r = runner.run(argv, env, Duration.ofMinutes(5));
         if (r.exitCode() != 0) {
             throw new ToolException(argv.getFirst() + " failed (exit " + r.exitCode() + "): " + r.output().strip(),
                     "install " + (fs.equals("erofs") ? "erofs-utils" : "e2fsprogs") + " or check the included files");

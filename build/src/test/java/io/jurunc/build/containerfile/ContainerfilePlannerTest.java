@@ -157,6 +157,20 @@ class ContainerfilePlannerTest {
     }
 
     @Test
+    void kernelOptionAddsTheHostKernelForLinuxImages() {
+        Containerfile cf = ContainerfileParser.parse(Path.of("Containerfile"),
+                "FROM scratch\nLABEL com.urunc.unikernel.unikernelType=linux com.urunc.unikernel.hypervisor=qemu\n");
+        ImagePlan p = ContainerfilePlanner.plan(cf, new ContainerfilePlanner.Options(ctx, scratch, null, Map.of(),
+                ctx.resolve("kernel/arm64")), BaseImageResolver.NONE);
+        assertThat(paths(p, 0)).containsExactly(".boot/kernel:644");
+        assertThat(p.annotations()).containsEntry("com.urunc.unikernel.binary", "/.boot/kernel");
+        assertThat(p.platform().architecture()).isEqualTo("arm64");
+        // without --kernel a linux image may leave binary out: the runtime's default kernel is used
+        assertThat(plan("FROM scratch\nLABEL com.urunc.unikernel.unikernelType=linux com.urunc.unikernel.hypervisor=qemu\n")
+                .annotations()).doesNotContainKey("com.urunc.unikernel.binary");
+    }
+
+    @Test
     void targetArchSelectsPerPlatformFiles() {
         String text = "FROM scratch\nARG TARGETARCH\nCOPY kernel/${TARGETARCH} /k\n";
         TestFiles.write(ctx, "kernel/amd64", TestFiles.elf(62), "rw-r--r--");
