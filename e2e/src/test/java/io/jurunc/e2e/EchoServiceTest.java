@@ -7,6 +7,8 @@ import io.jurunc.e2e.support.E2E;
 import io.jurunc.e2e.support.E2eEnvironment;
 import io.jurunc.e2e.support.HttpProbe;
 import io.jurunc.e2e.support.Leftovers;
+import io.jurunc.e2e.support.PodNetwork;
+import io.jurunc.e2e.support.RoutedNetwork;
 import io.jurunc.e2e.support.RunSpec;
 import io.jurunc.e2e.support.Spawned;
 import java.net.URI;
@@ -98,10 +100,33 @@ class EchoServiceTest {
         assertThat(net.heldLeases()).isEmpty();
     }
 
+    @Test
+    void theEchoServiceInANetnsPreparedBeforehandAnswersToo() {
+        // CRI-style: the netns exists, networked, before create (config.json names it by path)
+        try (PodNetwork pod = PodNetwork.create(env.host())) {
+            String id = E2eEnvironment.newId("pod");
+            Service svc = new Service(id, env.ctr().startRun(env.juruncRun("echo", id)
+                    .withFlag("--with-ns", "network:" + pod.netnsPath()).withRm()), pod.ip(), env);
+            try {
+                String probe = UUID.randomUUID().toString();
+                HttpProbe.Answer answer = svc.get(pod, Map.of("X-Jurunc-Probe", probe), Duration.ofSeconds(60));
+                assertThat(answer.body()).contains("HTTP_X_JURUNC_PROBE=" + probe);
+                assertThat(pod.taps()).as("a tap in the prepared netns while it runs").isNotEmpty();
+
+                env.ctr().kill(id, "SIGTERM").requireSuccess();
+                assertThat(svc.ctrRun().waitFor(Duration.ofSeconds(60))).isNotEqualTo(-1);
+                assertThat(pod.taps()).as("delete removed the tap from the (surviving) netns").isEmpty();
+                assertThat(leftovers.find(env.scope(id))).isEmpty();
+            } finally {
+                svc.stop();
+            }
+        }
+    }
+
     private record Service(String id, Spawned ctrRun, String ip, E2eEnvironment env) {
 
         /** GETs /cgi-bin/echo; on failure the message carries the guest console and the netns's view. */
-        HttpProbe.Answer get(CniNetwork net, Map<String, String> headers, Duration limit) {
+        HttpProbe.Answer get(RoutedNetwork net, Map<String, String> headers, Duration limit) {
             try {
                 return new HttpProbe(net).await(URI.create("http://" + ip + ":8080/cgi-bin/echo"), headers, limit,
                         ctrRun::isAlive);

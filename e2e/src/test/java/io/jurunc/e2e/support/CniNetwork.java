@@ -24,7 +24,7 @@ import java.util.Optional;
  * default route through the bridge. host-local keeps its leases in this network's directory, which is how
  * {@link #containerIp} finds a container's address. {@link #close()} deletes the bridge and the directory.
  */
-public final class CniNetwork implements AutoCloseable {
+public final class CniNetwork implements AutoCloseable, RoutedNetwork {
 
     private static final Path ETC_CNI = Path.of("/etc/cni/net.d");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -46,19 +46,7 @@ public final class CniNetwork implements AutoCloseable {
     /** Creates the network's directory and conflist; the bridge itself appears with the first container. */
     public static CniNetwork create(Host host) {
         String suffix = HexFormat.of().formatHex(randomBytes(3));
-        String used = host.run(Command.of("ip", "-4", "-o", "addr", "show")).requireSuccess().stdout()
-                + host.run(Command.of("ip", "-4", "route", "show", "table", "all")).requireSuccess().stdout();
-        String prefix = null;
-        for (int attempt = 0; attempt < 64 && prefix == null; attempt++) {
-            byte[] r = randomBytes(2);
-            String candidate = "10." + (200 + Math.floorMod(r[0], 50)) + "." + Math.floorMod(r[1], 256) + ".";
-            if (!used.contains(candidate)) {
-                prefix = candidate;
-            }
-        }
-        if (prefix == null) {
-            throw new HarnessException("no free 10.x.y.0/24 subnet found for a test CNI network");
-        }
+        String prefix = Subnets.freePrefix(host);
         try {
             Path dir = Files.createTempDirectory("jurunc-e2e-cni-");
             CniNetwork net = new CniNetwork(host, "jurunc-e2e-" + suffix, "jre2e" + suffix, prefix, dir);
@@ -74,6 +62,7 @@ public final class CniNetwork implements AutoCloseable {
         return name;
     }
 
+    @Override
     public String bridge() {
         return bridge;
     }
@@ -149,17 +138,9 @@ public final class CniNetwork implements AutoCloseable {
         return Optional.empty();
     }
 
-    /**
-     * Whether the host routes {@code ip} through this network's bridge right now. Until the bridge
-     * holds its gateway address, traffic to the container's address would follow the default route
-     * off the machine, so callers must not send anything before this is true.
-     */
+    @Override
     public boolean routesViaBridge(String ip) {
-        if (!ip.startsWith(prefix)) {
-            return false;
-        }
-        CommandResult r = host.run(Command.of("ip", "-o", "-4", "route", "get", ip));
-        return r.succeeded() && r.stdout().matches("(?s).*\\bdev " + java.util.regex.Pattern.quote(bridge) + "\\b.*");
+        return ip.startsWith(prefix) && Subnets.routesVia(host, ip, bridge);
     }
 
     /** Leases still held (file names are addresses); empty after every container was torn down. */
@@ -189,7 +170,7 @@ public final class CniNetwork implements AutoCloseable {
         return "CniNetwork[" + name + ", bridge " + bridge + ", " + subnet() + "]";
     }
 
-    private static byte[] randomBytes(int n) {
+    static byte[] randomBytes(int n) {
         byte[] b = new byte[n];
         RANDOM.nextBytes(b);
         return b;

@@ -18,10 +18,10 @@ public final class HttpProbe {
     /** The first answer and how long it took from the probe's start. */
     public record Answer(int status, String body, Duration waited, int attempts) { }
 
-    private final CniNetwork network;
+    private final RoutedNetwork network;
     private final HttpClient client;
 
-    public HttpProbe(CniNetwork network) {
+    public HttpProbe(RoutedNetwork network) {
         this.network = network;
         this.client = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(2))
