@@ -57,6 +57,8 @@ class EchoServiceTest {
             HttpProbe.Answer answer = svc.get(net, Map.of("X-Jurunc-Probe", probe), Duration.ofSeconds(60));
 
             assertThat(answer.status()).isEqualTo(200);
+            System.out.printf("measure: echo microVM (ctr --cni) first HTTP answer %d ms after the CNI lease%n",
+                    answer.waited().toMillis());
             assertThat(answer.body()).contains("jurunc echo: GET /cgi-bin/echo", "HTTP_X_JURUNC_PROBE=" + probe);
 
             E2eEnvironment.TaskRow task = env.awaitTask(svc.id(), "RUNNING", Duration.ofSeconds(5)).orElseThrow();
@@ -111,6 +113,8 @@ class EchoServiceTest {
                 String probe = UUID.randomUUID().toString();
                 HttpProbe.Answer answer = svc.get(pod, Map.of("X-Jurunc-Probe", probe), Duration.ofSeconds(60));
                 assertThat(answer.body()).contains("HTTP_X_JURUNC_PROBE=" + probe);
+                System.out.printf("measure: echo microVM (prepared netns) first HTTP answer %d ms after ctr run%n",
+                        answer.waited().toMillis());
                 assertThat(pod.taps()).as("a tap in the prepared netns while it runs").isNotEmpty();
 
                 env.ctr().kill(id, "SIGTERM").requireSuccess();
