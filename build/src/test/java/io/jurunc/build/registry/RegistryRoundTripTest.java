@@ -107,6 +107,31 @@ class RegistryRoundTripTest {
     }
 
     @Test
+    void multiPlatformIndexPushedAndUsedAsABase() throws Exception {
+        TestFiles.write(ctx, "www/index.html", "multi\n", "rw-r--r--");
+        TestFiles.write(ctx, "Containerfile", "FROM scratch\nARG TARGETARCH\nCOPY www /www\nLABEL arch=$TARGETARCH\n", "rw-r--r--");
+        String ref = registry.host() + "/demo/multi:1";
+        BuildResult index = builder(Credentials.NONE).build(BuildRequest.builder(ctx, ref)
+                .platform(io.jurunc.build.image.Platform.parse("linux/amd64"))
+                .platform(io.jurunc.build.image.Platform.parse("linux/arm64")).output(new Output.Registry(null)).build());
+        JsonNode raw = Json.parse(Tools.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref).getBytes(StandardCharsets.UTF_8));
+        assertThat(raw.path("mediaType").asText()).isEqualTo("application/vnd.oci.image.index.v1+json");
+        assertThat(raw.path("manifests")).hasSize(2);
+        assertThat(index.image().digest().toString()).isEqualTo(io.jurunc.build.image.Digest.of(
+                Tools.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref).getBytes(StandardCharsets.UTF_8)).toString());
+
+        TestFiles.write(ctx, "Containerfile", "FROM " + ref + "\nLABEL child=yes\n", "rw-r--r--");
+        BuildResult child = builder(Credentials.NONE).build(BuildRequest.builder(ctx, "demo/child-arm:1")
+                .platform(io.jurunc.build.image.Platform.parse("linux/arm64")).output(new Output.OciLayout(out.resolve("c"))).build());
+        JsonNode cfg = Json.parse(Tools.run("skopeo", "--override-arch", "arm64", "inspect", "--config", "oci:" + out.resolve("c") + ":1")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(cfg.path("architecture").asText()).isEqualTo("arm64");
+        assertThat(cfg.path("config").path("Labels").path("arch").asText()).isEqualTo("arm64");
+        assertThat(cfg.path("config").path("Labels").path("child").asText()).isEqualTo("yes");
+        assertThat(child.manifests()).hasSize(1);
+    }
+
+    @Test
     void bearerAndBasicAuth() throws Exception {
         demoContext();
         for (AuthProxy.Mode mode : AuthProxy.Mode.values()) {
