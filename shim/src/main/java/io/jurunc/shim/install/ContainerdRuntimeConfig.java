@@ -51,14 +51,28 @@ public record ContainerdRuntimeConfig(String handler, int configVersion) {
                 : "plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes." + handler;
     }
 
-    public String block() {
+    /** The table of the runc runtime, which containerd's CRI uses by default. */
+    String runcTable() {
+        return table().substring(0, table().length() - handler.length()) + "runc";
+    }
+
+    /**
+     * Our block. Defining any {@code containerd.runtimes.*} table replaces containerd's built-in runtime map,
+     * which then lacks the default {@code runc} ("no corresponding runtime configured"); so unless the
+     * config defines runc itself, the block defines it too, as containerd's default does.
+     */
+    public String block(boolean withRunc) {
         String list = "[\"" + ANNOTATIONS + "\"]";
-        return String.join("\n", List.of(BEGIN,
+        List<String> lines = new java.util.ArrayList<>(List.of(BEGIN,
                 "[" + table() + "]",
                 "  runtime_type = \"" + RUNTIME_TYPE + "\"",
                 "  container_annotations = " + list,
-                "  pod_annotations = " + list,
-                END)) + "\n";
+                "  pod_annotations = " + list));
+        if (withRunc) {
+            lines.addAll(List.of("[" + runcTable() + "]", "  runtime_type = \"io.containerd.runc.v2\""));
+        }
+        lines.add(END);
+        return String.join("\n", lines) + "\n";
     }
 
     /** {@code toml} with our block replaced or appended. */
@@ -69,7 +83,11 @@ public record ContainerdRuntimeConfig(String handler, int configVersion) {
                     + "] outside jurunc's managed block; remove that table (or pick another --handler) and retry");
         }
         String base = without.isEmpty() || without.endsWith("\n") ? without : without + "\n";
-        return base + (base.isEmpty() || base.endsWith("\n\n") ? "" : "\n") + block();
+        return base + (base.isEmpty() || base.endsWith("\n\n") ? "" : "\n") + block(!definesRunc(without));
+    }
+
+    boolean definesRunc(String toml) {
+        return toml.contains("[" + runcTable() + "]");
     }
 
     /** {@code toml} without our block (unchanged if there is none). */

@@ -45,13 +45,13 @@ public record InstallPlanner(Path config, Optional<Path> dropIn, String handler,
                 throw new InstallException(config + " does not import " + file + "; add it to `imports = [...]` "
                         + "at the top of " + config + ", or leave out --drop-in to edit " + config + " itself");
             }
-            String wanted = "version = " + version + "\n\n" + runtime.block();
+            String wanted = "version = " + version + "\n\n" + runtime.block(!runtime.definesRunc(current));
             if (!wanted.equals(read(file))) {
                 actions.add(new InstallAction.WriteFile(file, wanted, "jurunc runtime drop-in"));
             }
         } else {
             String wanted = current.isEmpty()
-                    ? "version = 2\n\n" + runtime.block()
+                    ? "version = 2\n\n" + runtime.block(true)
                     : runtime.installInto(current);
             if (!wanted.equals(current)) {
                 actions.add(new InstallAction.WriteFile(config, wanted, "jurunc runtime block"));

@@ -54,7 +54,9 @@ class InstallCommandTest {
                 .contains("[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.jurunc]")
                 .contains("runtime_type = \"io.containerd.jurunc.v2\"")
                 .contains("container_annotations = [\"com.urunc.unikernel.*\"]")
-                .contains("pod_annotations = [\"com.urunc.unikernel.*\"]");
+                .contains("pod_annotations = [\"com.urunc.unikernel.*\"]")
+                .contains("[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n"
+                        + "  runtime_type = \"io.containerd.runc.v2\"");
         Path link = bin.resolve("containerd-shim-jurunc-v2");
         assertThat(Files.readSymbolicLink(link)).isEqualTo(shim.toAbsolutePath());
 
@@ -112,6 +114,19 @@ class InstallCommandTest {
                 + "  runtime_type = \"io.containerd.runc.v2\"\n");
         assertThat(run()).isEqualTo(1);
         assertThat(err.toString()).contains("outside jurunc's managed block");
+    }
+
+    @Test
+    void anExistingRuncRuntimeIsLeftAlone() throws Exception {
+        String original = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n"
+                + "  runtime_type = \"io.containerd.runc.v2\"\n  [plugins.\"io.containerd.grpc.v1.cri\".containerd"
+                + ".runtimes.runc.options]\n    SystemdCgroup = true\n";
+        Files.writeString(config, original);
+        assertThat(run()).isZero();
+        String installed = Files.readString(config);
+        assertThat(installed.indexOf("runtimes.runc]")).isEqualTo(installed.lastIndexOf("runtimes.runc]"));
+        assertThat(run("--uninstall")).isZero();
+        assertThat(Files.readString(config)).isEqualTo(original);
     }
 
     @Test
