@@ -71,7 +71,7 @@ final class RemoteGenop {
         for (int i = 0; i < write.size(); i++) {
             com.google.protobuf.ByteString b = returned.get(i).getBuf();
             byte[] dst = write.get(i).buffer();
-            b.copyTo(dst, 0, 0, Math.min(b.size(), dst.length));
+            (b.size() <= dst.length ? b : b.substring(0, dst.length)).copyTo(dst, 0);
         }
     }
 
