@@ -44,6 +44,18 @@ class VaccelConfigTest {
     }
 
     @Test
+    void logFileGetsTheDateSuffixAndVaccelsLineFormat(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        VaccelConfig c = VaccelConfig.fromEnvironment(Map.of("VACCEL_LOG_FILE", tmp.resolve("vaccel").toString(), "VACCEL_LOG_LEVEL", "2"));
+        try (VaccelLog log = VaccelLog.open(c)) {
+            log.warn("careful");
+            log.info("not shown at WARN");
+        }
+        java.nio.file.Path file = tmp.resolve("vaccel-" + java.time.LocalDate.now() + ".log");
+        assertThat(java.nio.file.Files.readAllLines(file)).singleElement().asString()
+            .matches("\\d{4}\\.\\d{2}\\.\\d{2}-\\d{2}:\\d{2}:\\d{2}\\.\\d{2} - <warn> careful");
+    }
+
+    @Test
     void parsesAgentConfigString() {
         VaccelConfig c = VaccelConfig.parse("plugins=noop:exec,log_level=3,profiling_enabled=true,version_ignore=0", VaccelConfig.of());
         assertThat(c.plugins()).containsExactly("noop", "exec");

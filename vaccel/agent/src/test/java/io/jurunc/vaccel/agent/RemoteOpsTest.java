@@ -126,6 +126,21 @@ class RemoteOpsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"tcp"})
+    void syncReturnsTheAgentsBlobsAndUpdateChangesFlags(String transport) throws Exception {
+        try (AgentFixture f = AgentFixture.start(transport, tmp); Vaccel v = f.client(); Session s = v.createSession(0)) {
+            s.update(PluginType.CPU);
+            assertThat(f.host.session(s.remoteId()).orElseThrow().flags()).isEqualTo(PluginType.CPU);
+            Resource r = v.createResource(ResourceSpec.ofBuffer(new byte[] {1, 2, 3}, ResourceType.DATA, "d.bin"));
+            s.register(r);
+            s.sync(r);
+            assertThat(r.blobs().getFirst().data()).containsExactly(1, 2, 3);
+            assertThatThrownBy(() -> s.update(PluginType.GPU))
+                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBUSY));
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"unix"})
     void manyClientsAndSessionsAtOnce(String transport) throws Exception {
         try (AgentFixture f = AgentFixture.start(transport, tmp); Vaccel c1 = f.client(); Vaccel c2 = f.client()) {
