@@ -30,11 +30,18 @@ final class AgentState {
 
     /** The caller's state; the first call of a connection registers its release on disconnect. */
     ClientState client(CallContext ctx) {
-        return clients.computeIfAbsent(ctx.connectionId(), id -> {
-            ClientState c = new ClientState(id);
-            ctx.onClose(() -> release(c));
+        ClientState c = clients.get(ctx.connectionId());
+        if (c != null) {
             return c;
-        });
+        }
+        ClientState fresh = new ClientState(ctx.connectionId());
+        ClientState prev = clients.putIfAbsent(ctx.connectionId(), fresh);
+        if (prev != null) {
+            return prev;
+        }
+        // Runs at once if the connection is already gone; ownership recorded later is then refused.
+        ctx.onClose(() -> release(fresh));
+        return fresh;
     }
 
     Session session(long id) throws TtrpcException {
@@ -70,7 +77,8 @@ final class AgentState {
 
     /** A client went away: its sessions and resources are released. */
     void release(ClientState c) {
-        clients.remove(c.connectionId);
+        c.markClosed();
+        clients.remove(c.connectionId, c);
         for (Long sid : c.sessions) {
             vaccel.session(sid).ifPresent(s -> {
                 try {

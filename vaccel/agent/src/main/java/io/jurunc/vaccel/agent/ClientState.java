@@ -19,8 +19,33 @@ final class ClientState {
     final Map<Long, Incoming> incoming = new ConcurrentHashMap<>();
     final Map<Long, Deque<Chunker.Piece>> outgoing = new ConcurrentHashMap<>();
 
+    private boolean closed;
+
     ClientState(long connectionId) {
         this.connectionId = connectionId;
+    }
+
+    /** Records a session this client created; false once the client is gone (the caller must undo it). */
+    synchronized boolean ownSession(long id) {
+        if (closed) {
+            return false;
+        }
+        sessions.add(id);
+        return true;
+    }
+
+    /** Records a resource this client created; false once the client is gone (the caller must undo it). */
+    synchronized boolean ownResource(long id) {
+        if (closed) {
+            return false;
+        }
+        resources.add(id);
+        return true;
+    }
+
+    /** Marks the client gone: nothing more can be recorded, so the release that follows sees everything. */
+    synchronized void markClosed() {
+        closed = true;
     }
 
     /** A chunked genop being received: read and write args. */

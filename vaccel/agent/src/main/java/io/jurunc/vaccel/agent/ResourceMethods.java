@@ -3,6 +3,7 @@ package io.jurunc.vaccel.agent;
 import com.google.protobuf.Empty;
 import com.google.protobuf.UnsafeByteOperations;
 import io.jurunc.ttrpc.CallContext;
+import io.jurunc.ttrpc.StatusCode;
 import io.jurunc.ttrpc.TtrpcException;
 import io.jurunc.vaccel.Blob;
 import io.jurunc.vaccel.BlobType;
@@ -59,7 +60,11 @@ final class ResourceMethods {
             r.close();
             throw e;
         }
-        c.resources.add(r.id());
+        if (!c.ownResource(r.id())) {
+            s.unregister(r);
+            r.close();
+            throw new TtrpcException(StatusCode.UNAVAILABLE, "client connection closed");
+        }
         return ResourceProto.RegisterResponse.newBuilder().setResourceId(r.id()).build();
     }
 

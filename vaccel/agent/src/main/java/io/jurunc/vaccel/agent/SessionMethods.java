@@ -2,6 +2,7 @@ package io.jurunc.vaccel.agent;
 
 import com.google.protobuf.Empty;
 import io.jurunc.ttrpc.CallContext;
+import io.jurunc.ttrpc.StatusCode;
 import io.jurunc.ttrpc.TtrpcException;
 import io.jurunc.vaccel.PluginType;
 import io.jurunc.vaccel.Session;
@@ -15,10 +16,13 @@ final class SessionMethods {
         this.state = state;
     }
 
-    SessionProto.CreateResponse create(SessionProto.CreateRequest req, CallContext ctx) {
+    SessionProto.CreateResponse create(SessionProto.CreateRequest req, CallContext ctx) throws TtrpcException {
         ClientState c = state.client(ctx);
         Session s = state.vaccel().createSession(req.getFlags() & ~PluginType.REMOTE);
-        c.sessions.add(s.id());
+        if (!c.ownSession(s.id())) {
+            s.close();
+            throw new TtrpcException(StatusCode.UNAVAILABLE, "client connection closed");
+        }
         return SessionProto.CreateResponse.newBuilder().setSessionId(s.id()).build();
     }
 

@@ -195,6 +195,21 @@ class AgentRobustnessTest {
     }
 
     @Test
+    void clientsHangingUpRightAfterCreatingSessionsLeaveNothingBehind() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            try (RawTtrpc c = new RawTtrpc(port)) {
+                c.request(AgentProtocol.SERVICE, AgentProtocol.CREATE_SESSION, SessionProto.CreateRequest.getDefaultInstance());
+                c.request(AgentProtocol.SERVICE, AgentProtocol.CREATE_SESSION, SessionProto.CreateRequest.getDefaultInstance());
+                c.socket.setSoLinger(true, 0);
+            }
+        }
+        waitFor(() -> f.host.sessionCount() == 0 && f.agent.clientCount() == 0, Duration.ofSeconds(10));
+        assertThat(f.host.sessionCount()).isZero();
+        assertThat(f.agent.clientCount()).isZero();
+        assertStillServes();
+    }
+
+    @Test
     void aClientDyingInTheMiddleOfAFrameIsForgotten() throws Exception {
         try (RawTtrpc c = new RawTtrpc(port)) {
             createSession(c, 0);
