@@ -91,11 +91,12 @@ class SpawnPathTest {
     assertThat(ProcessHandle.of(pid)).isPresent();
     assertThat(jurunc(config, "--root", root.toString(), "state", id).out).contains("\"created\"");
     assertThat(out.resolve("pid")).doesNotExist();
-    assertThat(sh("ip -n " + netns + " -o link show")).contains("tap");
+    assertThat(sh("ip -n " + netns + " -o link show")).doesNotContain("jrtap"); // the network is start's
 
     Result start = jurunc(config, "--root", root.toString(), "start", id);
     assertThat(start.rc).as(start.err).isZero();
     awaitFile(out.resolve("netns"));
+    assertThat(sh("ip -n " + netns + " -o link show")).contains("jrtap");
     assertThat(Long.parseLong(Files.readString(out.resolve("pid")).trim())).isEqualTo(pid);
     String argv = Files.readString(out.resolve("argv"));
     assertThat(argv).doesNotContain("jurunc-waiter");

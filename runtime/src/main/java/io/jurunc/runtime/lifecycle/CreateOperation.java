@@ -13,13 +13,12 @@ import io.jurunc.runtime.state.ContainerId;
 import io.jurunc.runtime.state.ContainerRecord;
 import io.jurunc.runtime.state.ContainerStatus;
 import io.jurunc.runtime.state.StateException;
+import io.jurunc.runtime.state.VmPlan;
 import io.jurunc.runtime.timestamps.FileTimestamps;
 import io.jurunc.runtime.vm.Accel;
 import io.jurunc.runtime.vm.BlockDevice;
-import io.jurunc.runtime.vm.GuestNet;
 import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.KernelProfile;
-import io.jurunc.runtime.vm.MonitorInvocation;
 import io.jurunc.runtime.vm.VmSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,9 +33,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code create}: validates the bundle, sets up the network and the guest image, plans the monitor
- * and leaves a waiter process (the future monitor) whose pid goes to the pid file. On any failure
- * everything made so far is undone: no tap, state directory or process is left behind.
+ * {@code create}: validates the bundle, builds the guest image, plans the VM and leaves a waiter
+ * process (the future monitor) in the container's namespaces, whose pid goes to the pid file. The
+ * network is set up by {@code start}: {@code ctr run --cni} only configures the container's netns
+ * after create. On any failure everything made so far is undone: no state directory or process is
+ * left behind.
  */
 public final class CreateOperation {
   private final RuntimeContext ctx;
@@ -61,9 +62,8 @@ public final class CreateOperation {
     Optional<Path> netns = netnsPath(spec);
     ContainerRecord record = new ContainerRecord(spec.ociVersion(), id.value(), bundle.dir().toString(), 0, 0,
         ContainerStatus.CREATING, Instant.now().toString(), annotations(bundle, md),
-        netns.map(Path::toString).orElse(null), null, null, List.of(), List.of());
+        netns.map(Path::toString).orElse(null), null, null, List.of(), List.of(), null);
     ctx.store().save(record);
-    boolean netUp = false;
     Optional<Process> spawnedProcess = Optional.empty();
     try {
       Path monitorBinary = ctx.planner().monitorBinary(md.monitor());
@@ -73,15 +73,6 @@ public final class CreateOperation {
       VaccelLink vaccel = VaccelLink.of(md, ctx.config().vaccelAgentAddress(), id.value(), dir, env);
       env.addAll(vaccel.env());
       ctx.timestamps().mark(id.value(), "create.validated");
-
-      Optional<GuestNet> net = Optional.empty();
-      if (netns.isPresent()) {
-        net = ctx.network().setup(netns.get(), id.value());
-        netUp = true;
-        record = withTap(record, net.map(GuestNet::tapName).orElse(null));
-        ctx.store().save(record);
-      }
-      ctx.timestamps().mark(id.value(), "create.network");
 
       Optional<Path> ownKernel = resolve(md.binary(), bundle.rootfs());
       Optional<Path> ownInitrd = resolve(md.initrd(), bundle.rootfs());
@@ -108,15 +99,12 @@ public final class CreateOperation {
       List<BlockDevice> blocks = block.map(b -> List.of(new BlockDevice("rootfs", b,
           md.blockMountPoint().orElse(null), null))).orElse(List.of());
       VmSpec vm = new VmSpec(id.value(), md.guest(), md.monitor(), monitorBinary, kernel, initrd, blocks,
-          res.memoryBytes(), res.vcpus(), args, env, net,
+          res.memoryBytes(), res.vcpus(), args, env, Optional.empty(),
           md.version(), dir, seccomp(spec), accel, profile, vaccel.vsock(), hostname,
           ctx.config().debugGuest());
-      MonitorInvocation inv = ctx.planner().plan(vm);
-      List<String> generated = new ArrayList<>();
-      for (MonitorInvocation.GeneratedFile f : inv.files()) {
-        writeFile(f.path(), f.content());
-        if (!f.path().startsWith(dir)) generated.add(f.path().toString());
-      }
+      // Plan once now, without network, so that a VM the monitor cannot run fails create; start plans
+      // again with the network the container has by then.
+      ctx.planner().plan(vm);
       ctx.timestamps().mark(id.value(), "create.monitor_planned");
 
       Stdio stdio = req.stdio();
@@ -128,15 +116,16 @@ public final class CreateOperation {
         Path slave = ctx.host().sendConsole(req.consoleSocket().get());
         stdio = new Stdio.Paths(Optional.of(slave), Optional.of(slave), Optional.of(slave));
       }
-      Path fifo = dir.resolve("start.fifo");
+      Path fifo = dir.resolve(WaiterCommand.FIFO);
       ctx.host().mkfifo(fifo);
       Optional<Path> tsFile = ctx.timestamps() instanceof FileTimestamps ft ? Optional.of(ft.file()) : Optional.empty();
-      List<String> waiter = WaiterCommand.build(fifo, netns, inv.argv(), id.value(), tsFile, terminal);
+      List<String> waiter = WaiterCommand.build(fifo, dir.resolve(WaiterCommand.SCRIPT), netns, id.value(), tsFile,
+          terminal);
       Spawned spawned = ctx.host().spawn(waiter, stdio);
       spawnedProcess = spawned.process();
       record = new ContainerRecord(record.ociVersion(), id.value(), record.bundle(), spawned.pid(),
           spawned.startTime(), ContainerStatus.CREATED, record.created(), record.annotations(), record.netnsPath(),
-          record.tapName(), fifo.toString(), inv.argv(), generated);
+          null, fifo.toString(), List.of(), List.of(), VmPlan.of(vm));
       ctx.store().save(record);
       if (req.pidFile().isPresent()) {
         writePidFile(req.pidFile().get(), spawned.pid());
@@ -145,16 +134,15 @@ public final class CreateOperation {
       return new Created(record, spawnedProcess);
     } catch (IOException e) {
       SandboxException se = new SandboxException("create failed: " + e.getMessage(), e);
-      rollback(id, netns, netUp, spawnedProcess, record, se);
+      rollback(id, spawnedProcess, se);
       throw se;
     } catch (JuruncException | RuntimeException e) {
-      rollback(id, netns, netUp, spawnedProcess, record, e);
+      rollback(id, spawnedProcess, e);
       throw e;
     }
   }
 
-  private void rollback(ContainerId id, Optional<Path> netns, boolean netUp, Optional<Process> process,
-      ContainerRecord record, Exception failure) {
+  private void rollback(ContainerId id, Optional<Process> process, Exception failure) {
     process.ifPresent(p -> {
       p.destroyForcibly();
       try {
@@ -163,20 +151,6 @@ public final class CreateOperation {
         Thread.currentThread().interrupt();
       }
     });
-    if (netUp && netns.isPresent()) {
-      try {
-        ctx.network().teardown(netns.get(), id.value());
-      } catch (JuruncException | RuntimeException e) {
-        failure.addSuppressed(e);
-      }
-    }
-    for (String f : record.generatedFiles()) {
-      try {
-        Files.deleteIfExists(Path.of(f));
-      } catch (IOException e) {
-        failure.addSuppressed(e);
-      }
-    }
     try {
       ctx.store().remove(id);
     } catch (StateException e) {
@@ -190,11 +164,6 @@ public final class CreateOperation {
     } catch (IllegalArgumentException e) {
       throw new InvalidBundleException(e.getMessage());
     }
-  }
-
-  private static ContainerRecord withTap(ContainerRecord r, String tap) {
-    return new ContainerRecord(r.ociVersion(), r.id(), r.bundle(), r.pid(), r.pidStartTime(), r.status(), r.created(),
-        r.annotations(), r.netnsPath(), tap, r.startFifo(), r.monitorArgv(), r.generatedFiles());
   }
 
   private static Map<String, String> annotations(Bundle b, UnikernelMetadata md) {
@@ -251,15 +220,6 @@ public final class CreateOperation {
       return Optional.of(p.get().resolveIn(rootfs));
     } catch (MetadataException e) {
       throw new InvalidBundleException(e.getMessage(), e);
-    }
-  }
-
-  private static void writeFile(Path path, String content) throws SandboxException {
-    try {
-      Files.createDirectories(path.getParent());
-      Files.writeString(path, content);
-    } catch (IOException e) {
-      throw new SandboxException("cannot write " + path + ": " + e.getMessage(), e);
     }
   }
 

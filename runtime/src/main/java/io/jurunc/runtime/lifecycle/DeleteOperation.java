@@ -29,17 +29,20 @@ public final class DeleteOperation {
       throw new ContainerStateException("cannot delete container '" + id + "': it is running; "
           + "stop it with 'kill' first or use 'delete --force'");
     }
-    if (status == ContainerStatus.CREATED || status == ContainerStatus.RUNNING) {
-      ctx.host().signal(r.pid(), SIGKILL);
-      awaitExit(r);
-    }
+    boolean alive = status == ContainerStatus.CREATED || status == ContainerStatus.RUNNING;
     JuruncException failure = null;
-    if (r.netnsPath() != null) { // also when a killed create never recorded its tap
+    // Tear the network down while the netns still exists: a netns that is only the process's own
+    // (/proc/<pid>/ns/net) goes away with the process, and its tap with it.
+    if (r.netnsPath() != null || (alive && r.tapName() != null)) {
       try {
-        ctx.network().teardown(Path.of(r.netnsPath()), id);
+        ctx.network().teardown(StartOperation.networkNamespace(r), id);
       } catch (JuruncException e) {
         failure = e;
       }
+    }
+    if (alive) {
+      ctx.host().signal(r.pid(), SIGKILL);
+      awaitExit(r);
     }
     for (String f : r.generatedFiles()) {
       try {

@@ -4,13 +4,21 @@ import io.jurunc.runtime.JuruncException;
 import io.jurunc.runtime.host.ProcessInfo;
 import io.jurunc.runtime.state.ContainerRecord;
 import io.jurunc.runtime.state.ContainerStatus;
+import io.jurunc.runtime.vm.GuestNet;
+import io.jurunc.runtime.vm.MonitorInvocation;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code start}: releases the waiter, which execs the monitor under the same pid, and waits until
- * the exec has happened so that a monitor that cannot start is reported here, not later.
+ * {@code start}: sets up the network in the container's netns (which {@code ctr run --cni} has
+ * configured by now), builds the monitor's command line, releases the waiter — which execs the
+ * monitor under the same pid — and waits until the exec has happened, so that a monitor that
+ * cannot start is reported here. A failed start removes the tap it made.
  */
 public final class StartOperation {
   private static final long EXEC_TIMEOUT_NANOS = 5_000_000_000L;
@@ -28,15 +36,61 @@ public final class StartOperation {
       throw new ContainerStateException("cannot start container '" + id + "': it is " + status.ociName()
           + (status == ContainerStatus.STOPPED ? " (its process exited; delete it and create it again)" : ""));
     }
-    if (!ctx.host().pokeFifo(Path.of(r.startFifo()))) {
-      throw new ContainerStateException("cannot start container '" + id + "': its waiting process is gone");
+    if (r.vm() == null) {
+      throw new ContainerStateException("container '" + id + "' has no VM plan (created by another jurunc version?)");
     }
-    ctx.timestamps().mark(id, "start.released");
-    awaitExec(r);
-    ContainerRecord running = r.withStatus(ContainerStatus.RUNNING);
-    ctx.store().save(running);
-    ctx.timestamps().mark(id, "start.done");
-    return running;
+    Path netns = networkNamespace(r);
+    Optional<GuestNet> net = ctx.network().setup(netns, id);
+    ctx.store().save(r.withTap(net.map(GuestNet::tapName).orElse(null)));
+    ctx.timestamps().mark(id, "start.network");
+    try {
+      MonitorInvocation inv = ctx.planner().plan(r.vm().toVmSpec(net));
+      Path dir = ctx.store().dir(CreateOperation.parseId(id));
+      List<String> outside = new ArrayList<>();
+      for (MonitorInvocation.GeneratedFile f : inv.files()) {
+        write(f.path(), f.content());
+        if (!f.path().startsWith(dir)) outside.add(f.path().toString());
+      }
+      write(dir.resolve(WaiterCommand.SCRIPT), WaiterCommand.execScript(inv.argv()));
+      ContainerRecord planned = r.started(net.map(GuestNet::tapName).orElse(null), inv.argv(), outside)
+          .withStatus(ContainerStatus.CREATED);
+      ctx.store().save(planned);
+      ctx.timestamps().mark(id, "start.monitor_planned");
+      if (!ctx.host().pokeFifo(Path.of(r.startFifo()))) {
+        throw new ContainerStateException("cannot start container '" + id + "': its waiting process is gone");
+      }
+      ctx.timestamps().mark(id, "start.released");
+      awaitExec(planned);
+      ContainerRecord running = planned.withStatus(ContainerStatus.RUNNING);
+      ctx.store().save(running);
+      ctx.timestamps().mark(id, "start.done");
+      return running;
+    } catch (JuruncException | RuntimeException e) {
+      if (net.isPresent()) {
+        try {
+          ctx.network().teardown(netns, id);
+        } catch (JuruncException te) {
+          e.addSuppressed(te);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** The netns named by the spec, else the waiter's own (fresh, or configured by CNI after create). */
+  static Path networkNamespace(ContainerRecord r) {
+    return r.netnsPath() != null ? Path.of(r.netnsPath()) : Path.of("/proc", Long.toString(r.pid()), "ns", "net");
+  }
+
+  private static void write(Path path, String content) throws SandboxException {
+    try {
+      Files.createDirectories(path.getParent());
+      Path tmp = path.resolveSibling("." + path.getFileName() + ".tmp");
+      Files.writeString(tmp, content);
+      Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new SandboxException("cannot write " + path + ": " + e.getMessage(), e);
+    }
   }
 
   private void awaitExec(ContainerRecord r) throws JuruncException {
@@ -50,7 +104,6 @@ public final class StartOperation {
       if (!cmdline(r.pid()).contains(WaiterCommand.MARKER)) {
         return;
       }
-      Thread.onSpinWait();
       try {
         Thread.sleep(0, 200_000);
       } catch (InterruptedException e) {
@@ -64,7 +117,7 @@ public final class StartOperation {
   private static String cmdline(long pid) {
     try {
       return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "";
     }
   }

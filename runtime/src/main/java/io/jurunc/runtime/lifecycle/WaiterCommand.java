@@ -15,11 +15,17 @@ import java.util.Optional;
 final class WaiterCommand {
   /** Appears in the waiter's cmdline and never in the monitor's: tells created from running. */
   static final String MARKER = "jurunc-waiter";
+  static final String FIFO = "start.fifo";
+  static final String SCRIPT = "monitor.sh";
 
   private WaiterCommand() {}
 
-  static List<String> build(Path fifo, Optional<Path> netns, List<String> monitorArgv,
-      String containerId, Optional<Path> timestampsFile, boolean terminal) {
+  /**
+   * @param monitorScript written by start: {@code exec '<monitor>' '<arg>'…}, sourced by the waiter once
+   *     the FIFO releases it (the argv depends on the network, which exists only by start)
+   */
+  static List<String> build(Path fifo, Path monitorScript, Optional<Path> netns, String containerId,
+      Optional<Path> timestampsFile, boolean terminal) {
     List<String> argv = new ArrayList<>();
     argv.add("setsid");
     if (terminal) {
@@ -36,15 +42,25 @@ final class WaiterCommand {
       argv.add("--net=" + netns.get());
       argv.add("--");
     }
+    String scriptFile = monitorScript.toString();
     StringBuilder script = new StringBuilder(": " + MARKER + "; read _ < \"$0\" || exit 1; ");
     timestampsFile.ifPresent(f ->
         script.append(FileTimestamps.shellRecord(containerId, "monitor.exec", f)).append("; "));
-    script.append("exec \"$@\"");
+    script.append(". \"$1\"");
     argv.add("/bin/sh");
     argv.add("-c");
     argv.add(script.toString());
     argv.add(fifo.toString());
-    argv.addAll(monitorArgv);
+    argv.add(scriptFile);
     return argv;
+  }
+
+  /** The script start writes: one exec of the monitor, every word single-quoted. */
+  static String execScript(List<String> argv) {
+    StringBuilder b = new StringBuilder("exec");
+    for (String a : argv) {
+      b.append(" '").append(a.replace("'", "'\\''")).append('\'');
+    }
+    return b.append('\n').toString();
   }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param startFifo the FIFO the waiter blocks on until {@code start}
  * @param monitorArgv the command line the waiter execs
  * @param generatedFiles files created for this container outside the state dir (none by default)
+ * @param vm what create decided about the VM; start adds the network and builds the argv
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ContainerRecord(
@@ -29,7 +30,8 @@ public record ContainerRecord(
     String tapName,
     String startFifo,
     List<String> monitorArgv,
-    List<String> generatedFiles) {
+    List<String> generatedFiles,
+    VmPlan vm) {
   public ContainerRecord {
     annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
     monitorArgv = monitorArgv == null ? List.of() : List.copyOf(monitorArgv);
@@ -38,6 +40,17 @@ public record ContainerRecord(
 
   public ContainerRecord withStatus(ContainerStatus s) {
     return new ContainerRecord(ociVersion, id, bundle, pid, pidStartTime, s, created, annotations,
-        netnsPath, tapName, startFifo, monitorArgv, generatedFiles);
+        netnsPath, tapName, startFifo, monitorArgv, generatedFiles, vm);
+  }
+
+  /** The record once start has set up the network and planned the monitor. */
+  public ContainerRecord started(String tap, List<String> argv, List<String> generated) {
+    return new ContainerRecord(ociVersion, id, bundle, pid, pidStartTime, ContainerStatus.RUNNING, created,
+        annotations, netnsPath, tap, startFifo, argv, generated, vm);
+  }
+
+  public ContainerRecord withTap(String tap) {
+    return new ContainerRecord(ociVersion, id, bundle, pid, pidStartTime, status, created, annotations,
+        netnsPath, tap, startFifo, monitorArgv, generatedFiles, vm);
   }
 }

@@ -47,37 +47,58 @@ class LifecycleTest {
       "\"com.urunc.unikernel.unikernelType\":\"linux\",\"com.urunc.unikernel.hypervisor\":\"qemu\"";
 
   @Test
-  void createLeavesAWaiterWhosePidIsInThePidFileAndNetworkIsSetUp() throws Exception {
+  void createLeavesAWaiterAndStartSetsUpTheNetworkAndReleasesIt() throws Exception {
     config(LINUX_QEMU, "/var/run/netns/cni-1");
     var created = create("c1");
     long pid = created.record().pid();
     assertThat(Files.readString(tmp.resolve("init.pid"))).isEqualTo(Long.toString(pid));
-    assertThat(w.network().calls).containsExactly("setup /var/run/netns/cni-1 c1");
-    var spec = w.planner().planned.getFirst();
-    assertThat(spec.net()).isPresent();
-    assertThat(spec.memoryBytes()).isEqualTo(134217728L);
-    assertThat(spec.hostname()).isEqualTo("h1");
-    assertThat(spec.initrd()).contains(root.resolve("c1/initramfs.cpio"));
+    assertThat(w.network().calls).isEmpty(); // ctr --cni configures the netns only after create
+    var atCreate = w.planner().planned.getFirst();
+    assertThat(atCreate.net()).isEmpty();
+    assertThat(atCreate.memoryBytes()).isEqualTo(134217728L);
+    assertThat(atCreate.hostname()).isEqualTo("h1");
+    assertThat(atCreate.initrd()).contains(root.resolve("c1/initramfs.cpio"));
     assertThat(w.packer().packed.getFirst().args()).containsExactly("/bin/echo", "hi there");
     assertThat(w.packer().packed.getFirst().uid()).isEqualTo(1000);
     var argv = w.host().spawned.getFirst();
     assertThat(argv).startsWith("setsid", "unshare", "--ipc", "--uts", "nsenter", "--net=/var/run/netns/cni-1", "--");
-    assertThat(argv).endsWith(root.resolve("c1/start.fifo").toString(), "/usr/bin/fake-monitor", "-kernel",
-        "/kit/vmlinuz");
-    assertThat(Files.readString(root.resolve("c1/monitor.json"))).isEqualTo("{}");
+    assertThat(argv).endsWith(root.resolve("c1/start.fifo").toString(), root.resolve("c1/monitor.sh").toString());
     State st = new StateQuery(w.ctx()).run("c1");
     assertThat(st.status()).isEqualTo("created");
     assertThat(st.pid()).isEqualTo((int) pid);
     assertThat(st.annotations()).containsEntry("com.urunc.unikernel.hypervisor", "qemu");
+
+    new StartOperation(w.ctx()).run("c1");
+    assertThat(w.network().calls).containsExactly("setup /var/run/netns/cni-1 c1");
+    var atStart = w.planner().planned.get(1);
+    assertThat(atStart.net()).isPresent();
+    assertThat(Files.readString(root.resolve("c1/monitor.sh")))
+        .isEqualTo("exec '/usr/bin/fake-monitor' '-kernel' '/kit/vmlinuz'\n");
+    assertThat(Files.readString(root.resolve("c1/monitor.json"))).isEqualTo("{}");
+    assertThat(w.host().pokes).containsExactly(root.resolve("c1/start.fifo"));
+    assertThat(new StateQuery(w.ctx()).run("c1").status()).isEqualTo("running");
   }
 
   @Test
-  void withoutANetnsPathTheWaiterGetsAFreshNetnsAndNoNetworkSetup() throws Exception {
+  void withoutAPathStartUsesTheWaitersOwnNetns() throws Exception {
+    config(LINUX_QEMU, null);
+    long pid = create("c0").record().pid();
+    new StartOperation(w.ctx()).run("c0");
+    assertThat(w.network().calls).containsExactly("setup /proc/" + pid + "/ns/net c0");
+  }
+
+  @Test
+  void execScriptQuotesEveryWord() {
+    assertThat(WaiterCommand.execScript(java.util.List.of("/bin/q", "a b", "it's")))
+        .isEqualTo("exec '/bin/q' 'a b' 'it'\\''s'\n");
+  }
+
+  @Test
+  void withoutANetnsPathTheWaiterGetsAFreshNetns() throws Exception {
     config(LINUX_QEMU, null);
     create("c2");
     assertThat(w.network().calls).isEmpty();
     assertThat(w.host().spawned.getFirst()).startsWith("setsid", "unshare", "--ipc", "--uts", "--net", "/bin/sh");
-    assertThat(w.planner().planned.getFirst().net()).isEmpty();
   }
 
   @Test
@@ -122,7 +143,7 @@ class LifecycleTest {
     w.host().failSpawn = true;
     assertThatThrownBy(() -> create("c5")).hasMessageContaining("boom");
     assertThat(root.resolve("c5")).doesNotExist();
-    assertThat(w.network().calls).containsExactly("setup /var/run/netns/cni-1 c5", "teardown /var/run/netns/cni-1 c5");
+    assertThat(w.network().calls).isEmpty();
     assertThat(tmp.resolve("init.pid")).doesNotExist();
   }
 
@@ -166,7 +187,8 @@ class LifecycleTest {
   void vaccelOverVsockGivesTheGuestADeviceAndTheAgentAddress() throws Exception {
     config(LINUX_QEMU + ",\"com.urunc.unikernel.vAccel\":\"vsock\",\"com.urunc.unikernel.RPCAddress\":\"vsock://2:2049\"", null);
     create("v1");
-    var spec = w.planner().planned.getFirst();
+    new StartOperation(w.ctx()).run("v1");
+    var spec = w.planner().planned.get(1);
     assertThat(spec.vsock()).isPresent();
     assertThat(spec.vsock().get().udsPath()).isEqualTo(root.resolve("v1/vaccel.sock"));
     assertThat(spec.env()).contains("VACCEL_RPC_ADDRESS=vsock://2:2049", "VACCEL_PLUGINS=libvaccel-rpc.so", "A=1");
