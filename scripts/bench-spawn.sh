@@ -1,0 +1,425 @@
+#!/usr/bin/env bash
+# Spawn benchmark (issue 6 item 3, issue 2's measurement): the same HTTP echo service (busybox httpd,
+# e2e/images/echo) started N times by each subject, measuring the time from `ctr run` (or, for bare
+# QEMU, from the process start) to the first HTTP answer, and host memory per running sandbox.
+#
+#   sudo bash scripts/bench-spawn.sh [-n N] [-s SUBJECTS]      (N default 5; SUBJECTS comma-separated)
+#
+# Subjects (run round-robin, so that a change in host load hits all of them alike):
+#   runc         ctr run --cni --runc-binary runc                        (plain container)
+#   runsc        ctr run --cni --runc-binary <wrapper: runsc --ignore-cgroups "$@">   (gVisor, netstack)
+#   jurunc-runc  ctr run --cni --runc-binary cli/target/dist/bin/jurunc   (containerd's runc shim)
+#   jurunc-shim  ctr run --cni --runtime io.containerd.jurunc.v2          (jurunc's own shim)
+#   qemu         the monitor argv jurunc recorded for its first jurunc-runc run (same kernel, initramfs,
+#                QEMU options), run directly in a private netns on a tap that holds the gateway address
+#
+# Each run: t0 just before `ctr run` (or QEMU) starts; then curl polls GET /cgi-bin/echo every 20 ms
+# (0.5 s connect timeout), only once the host routes the container's address through the benchmark's
+# own bridge and bound to it (for qemu: inside its private netns), until the first answer (t1).
+# After one idle second, the PSS of the sandbox's processes (all descendants of its shim; for qemu the
+# QEMU process) and of its shim is read from /proc/<pid>/smaps_rollup; for QEMU processes also the
+# RSS of the guest-RAM mapping (the largest mapping) and the rest (monitor RSS beyond guest RAM).
+# Then the sandbox is killed (SIGKILL) and removed, and the next run starts.
+#
+# jurunc runs with [timestamps] enabled (phase records in the results folder); the bare QEMU runs add
+# jurunc.timestamps=1 to the kernel cmdline so that the guest init prints its uptime at start.
+#
+# Output: results/<UTC timestamp>/ with report.md (table of medians, ratios against runc from the same
+# run, jurunc's phase breakdown), spawn.png (chart), samples.tsv, timestamps.log and the consoles.
+# Environment:
+#   JURUNC_BENCH_SKIP_BUILD=1   reuse the built launcher, kit and bench jar (no apt, no Maven)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+export PATH="$JAVA_HOME/bin:$PATH"
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+
+N=5
+SUBJECTS=runc,runsc,jurunc-runc,jurunc-shim,qemu
+while getopts "n:s:h" opt; do
+  case $opt in
+    n) N=$OPTARG ;;
+    s) SUBJECTS=$OPTARG ;;
+    *) sed -n '2,30p' "$0"; exit 2 ;;
+  esac
+done
+[[ $N =~ ^[1-9][0-9]*$ ]] || { echo "bench-spawn: -n needs a positive number, got '$N'" >&2; exit 2; }
+IFS=, read -r -a subjects <<<"$SUBJECTS"
+for s in "${subjects[@]}"; do
+  case $s in runc|runsc|jurunc-runc|jurunc-shim|qemu) ;; *)
+    echo "bench-spawn: unknown subject '$s' (known: runc,runsc,jurunc-runc,jurunc-shim,qemu)" >&2; exit 2 ;;
+  esac
+done
+
+say() { echo "bench-spawn: $*" >&2; }
+fail() { echo "bench-spawn: FAILED: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || fail "run as root: sudo bash scripts/bench-spawn.sh"
+
+# ---------------------------------------------------------------- build (skippable)
+if [ "${JURUNC_BENCH_SKIP_BUILD:-0}" != 1 ]; then
+  bash scripts/install-deps.sh || fail "scripts/install-deps.sh failed"
+  mvn -q install -DskipTests || fail "the Maven build failed"
+  bash scripts/build-kit.sh || fail "scripts/build-kit.sh failed"
+fi
+[ -x cli/target/dist/bin/jurunc ] || fail "no cli/target/dist/bin/jurunc: run without JURUNC_BENCH_SKIP_BUILD"
+[ -f bench/target/jurunc-bench-0.1.0-SNAPSHOT.jar ] || fail "no bench jar: run without JURUNC_BENCH_SKIP_BUILD"
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+out=$repo/results/$stamp
+mkdir -p "$out/consoles"
+work=$(mktemp -d /tmp/jurunc-bench-spawn-XXXXXX)
+sock=$work/containerd.sock
+bridge=jrbench$(printf '%04x' $((RANDOM % 65536)))
+qnetns=jrbench-qemu-$$
+rnetns=jrbench-runsc-$$
+rveth=jrbr$(printf '%04x' $((RANDOM % 65536)))
+ctrd_pid=
+run_pid=
+qemu_pid=
+
+# A private copy of the launchers, so that a concurrent rebuild of the working tree cannot change
+# what is measured half-way through.
+cp -a cli/target/dist "$work/dist"
+J=$work/dist/bin/jurunc
+cp bench/target/jurunc-bench-0.1.0-SNAPSHOT.jar "$work/bench.jar"
+# ... and of the guest kit (kernel + init), which jurunc is pointed at through its config.
+[ -f /var/lib/jurunc/kit/kit.json ] || fail "no guest kit in /var/lib/jurunc/kit: run scripts/build-kit.sh"
+cp -a /var/lib/jurunc/kit "$work/kit"
+
+cleanup() {
+  local rc=$?
+  set +e
+  say "cleaning up"
+  [ -n "$qemu_pid" ] && kill -KILL "$qemu_pid" 2>/dev/null
+  [ -n "$run_pid" ] && kill -KILL "$run_pid" 2>/dev/null
+  if [ -n "$ctrd_pid" ] && kill -0 "$ctrd_pid" 2>/dev/null; then
+    for ns in $(ctr_ns default namespaces ls -q 2>/dev/null); do
+      for c in $(ctr_ns "$ns" containers ls -q 2>/dev/null); do
+        ctr_ns "$ns" tasks kill -s SIGKILL "$c" >/dev/null 2>&1
+        ctr_ns "$ns" tasks delete --force "$c" >/dev/null 2>&1
+        ctr_ns "$ns" containers delete "$c" >/dev/null 2>&1
+      done
+    done
+    ctr_ns default images ls -q 2>/dev/null | while read -r i; do ctr_ns default images rm "$i" >/dev/null 2>&1; done
+    kill -TERM "$ctrd_pid"
+    for _ in $(seq 100); do kill -0 "$ctrd_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$ctrd_pid" 2>/dev/null
+  fi
+  # shims that still serve this containerd (they carry its socket in their argv), and their children
+  for p in $(pgrep -f -- "-address $sock" 2>/dev/null); do
+    pkill -KILL -P "$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null
+  done
+  awk -v w="$work" 'index($5, w "/") == 1 {print $5}' /proc/self/mountinfo | sort -r |
+    while read -r m; do umount -R "$m" 2>/dev/null || umount -R -l "$m" 2>/dev/null; done
+  ip link show dev "$bridge" >/dev/null 2>&1 && ip link delete dev "$bridge"
+  ip netns list 2>/dev/null | grep -qw "$qnetns" && ip netns delete "$qnetns"
+  ip link show dev "$rveth" >/dev/null 2>&1 && ip link delete dev "$rveth"
+  ip netns list 2>/dev/null | grep -qw "$rnetns" && ip netns delete "$rnetns"
+  for ns in runc runsc jurunc-runc jurunc-shim; do rmdir "/run/containerd/runc/jrbench-$ns" 2>/dev/null; done
+  if awk -v w="$work" 'index($5, w) == 1 {f=1} END {exit !f}' /proc/self/mountinfo; then
+    say "WARNING: $work still has mounts; not deleting it"
+  else
+    rm -rf "$work"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ctr_ns() { local ns=$1; shift; command ctr --address "$sock" --namespace "$ns" "$@"; }
+
+# ---------------------------------------------------------------- the echo image
+say "building the echo image with jurunc build"
+mkdir -p "$work/ctx"
+cp -a e2e/images/echo/. "$work/ctx/"
+cp /bin/busybox "$work/ctx/busybox"
+"$J" build -f "$work/ctx/Containerfile" -t jurunc.bench/echo:latest --output "oci-archive:$work/echo.tar" \
+  "$work/ctx" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; fail "jurunc build failed"; }
+image=jurunc.bench/echo:latest
+
+# ---------------------------------------------------------------- jurunc config, runsc wrapper
+cat >"$work/jurunc.toml" <<EOF
+[runtime]
+kit = "$work/kit"
+[timestamps]
+enabled = true
+destination = "$out/timestamps.log"
+EOF
+cat >"$work/runsc-wrapper" <<'EOF'
+#!/bin/sh
+# gVisor under containerd's runc shim: this host's cgroup layout needs --ignore-cgroups.
+exec runsc --ignore-cgroups --network=host "$@"
+EOF
+chmod +x "$work/runsc-wrapper"
+
+# ---------------------------------------------------------------- private containerd
+cat >"$work/config.toml" <<EOF
+version = 2
+root = "$work/root"
+state = "$work/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs",
+                    "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper",
+                    "io.containerd.snapshotter.v1.zfs"]
+[grpc]
+  address = "$sock"
+[ttrpc]
+  address = "$sock.ttrpc"
+[debug]
+  address = ""
+[metrics]
+  address = ""
+[plugins]
+  [plugins."io.containerd.internal.v1.opt"]
+    path = "$work/opt"
+EOF
+# The shims inherit containerd's environment: jurunc reads JURUNC_CONFIG, and containerd finds
+# containerd-shim-jurunc-v2 on PATH.
+JURUNC_CONFIG=$work/jurunc.toml PATH="$work/dist/bin:$PATH" \
+  containerd --config "$work/config.toml" >"$work/containerd.log" 2>&1 &
+ctrd_pid=$!
+for _ in $(seq 200); do ctr_ns default version >/dev/null 2>&1 && break; sleep 0.1; done
+ctr_ns default version >/dev/null 2>&1 || { tail -20 "$work/containerd.log" >&2; fail "containerd did not start"; }
+for s in "${subjects[@]}"; do
+  [ "$s" = qemu ] && continue
+  ctr_ns "jrbench-$s" images import --base-name jurunc.bench/echo "$work/echo.tar" >/dev/null ||
+    fail "ctr images import failed"
+done
+
+# ---------------------------------------------------------------- CNI network (private conflist)
+used=$( (ip -4 -o addr show; ip -4 route show table all) 2>/dev/null)
+subnet=
+for _ in $(seq 64); do
+  cand="10.$((200 + RANDOM % 50)).$((RANDOM % 256))."
+  grep -qF "$cand" <<<"$used" || { subnet=$cand; break; }
+done
+[ -n "$subnet" ] || fail "no free 10.x.y.0/24 subnet"
+qsubnet=
+for _ in $(seq 64); do
+  cand="10.$((200 + RANDOM % 50)).$((RANDOM % 256))."
+  [ "$cand" != "$subnet" ] && ! grep -qF "$cand" <<<"$used" && { qsubnet=$cand; break; }
+done
+rsubnet=
+for _ in $(seq 64); do
+  cand="10.$((200 + RANDOM % 50)).$((RANDOM % 256))."
+  [ "$cand" != "$subnet" ] && [ "$cand" != "$qsubnet" ] && ! grep -qF "$cand" <<<"$used" && { rsubnet=$cand; break; }
+done
+[ -n "$qsubnet" ] && [ -n "$rsubnet" ] || fail "no free 10.x.y.0/24 subnets"
+mkdir -p "$work/net.d"
+cat >"$work/net.d/10-jrbench.conflist" <<EOF
+{
+  "cniVersion": "1.0.0",
+  "name": "jrbench",
+  "plugins": [{
+    "type": "bridge", "bridge": "$bridge", "isGateway": true, "ipMasq": false,
+    "ipam": {"type": "host-local", "dataDir": "$work/cni-leases",
+             "ranges": [[{"subnet": "${subnet}0/24", "rangeStart": "${subnet}2", "gateway": "${subnet}1"}]],
+             "routes": [{"dst": "0.0.0.0/0"}]}
+  }]
+}
+EOF
+
+# ---------------------------------------------------------------- measurement helpers
+now_ns() { date +%s%N; }
+
+# The address host-local leased to container <ns>-<id> (empty until then).
+lease_ip() {
+  local f
+  for f in "$work/cni-leases/jrbench/$subnet"*; do
+    [ -f "$f" ] || continue
+    [ "$(head -1 "$f" | tr -d '\r')" = "$1" ] && { basename "$f"; return 0; }
+  done
+  return 0
+}
+
+# One GET; succeeds only with an answer that echoes our header. $1: "bridge" (only once the host
+# routes the address through our bridge, and bound to it), "veth" (runsc's netns) or "netns" (qemu).
+probe() {
+  local where=$1 ip=$2 answer
+  local curl=(curl -sf --noproxy '*' --connect-timeout 0.5 --max-time 2 -H 'X-Jurunc-Bench: 1'
+              "http://$ip:8080/cgi-bin/echo")
+  case $where in
+    bridge)
+      ip -o -4 route get "$ip" 2>/dev/null | grep -q " dev $bridge " || return 1
+      answer=$("${curl[@]}" --interface "$bridge" 2>/dev/null) || return 1 ;;
+    veth) answer=$("${curl[@]}" --interface "$rveth" 2>/dev/null) || return 1 ;;
+    netns) answer=$(ip netns exec "$qnetns" "${curl[@]}" 2>/dev/null) || return 1 ;;
+  esac
+  [[ $answer == *HTTP_X_JURUNC_BENCH* ]]
+}
+
+pss_kb() { awk '/^Pss:/ {print $2; f=1} END {if (!f) print 0}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
+descendants() { # all descendants of pid $1
+  ps -e -o pid=,ppid= | awk -v root="$1" '{p[$1]=$2} END {
+    do { n=0; for (c in p) if (!(c in d) && (p[c]==root || (p[c] in d))) {d[c]=1; n++} } while (n)
+    for (c in d) print c }'
+}
+# "total_rss_kb largest_mapping_rss_kb" of a QEMU process: the largest mapping is the guest RAM.
+qemu_rss() {
+  awk '/^[0-9a-f]+-[0-9a-f]+ / {cur=0} /^Size:/ {sz=$2} /^Rss:/ {t+=$2; if (sz>best) {best=sz; br=$2}}
+       END {print t+0, br+0}' "/proc/$1/smaps" 2>/dev/null || echo "0 0"
+}
+shim_of() { # the shim serving container $1 (containerd 1.6: "-namespace NS -id ID -address SOCK")
+  pgrep -f -- "-namespace $1 -id $2 -address $sock" | head -1
+}
+
+# Memory of the processes in $@ (the sandbox): "pss_kb qemu_rss_kb qemu_guestram_rss_kb"
+sandbox_mem() {
+  local pss=0 qr=0 qg=0 p r g
+  for p in "$@"; do
+    pss=$((pss + $(pss_kb "$p")))
+    if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = qemu-system-x86 ]; then
+      read -r r g < <(qemu_rss "$p"); qr=$((qr + r)); qg=$((qg + g))
+    fi
+  done
+  echo "$pss $qr $qg"
+}
+
+# Records one sample: subject run id t0 t1 pss shim_pss qemu_rss qemu_guest_rss ok
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$out/samples.tsv"; }
+printf 'subject\trun\tid\tt0_ns\tt1_ns\tsandbox_pss_kb\tshim_pss_kb\tqemu_rss_kb\tqemu_guest_ram_rss_kb\tstatus\n' >"$out/samples.tsv"
+
+LIMIT_S=${JURUNC_BENCH_LIMIT_S:-60}
+bare_ready=0
+
+# Copies what the bare QEMU subject needs from a running jurunc container: the recorded monitor argv
+# (state dir jurunc.json, monitorArgv) and the initramfs it names (deleted with the container).
+capture_bare_qemu() {
+  local ns=$1 id=$2 state
+  state=$(find "/run/containerd/runc/$ns/$id" -maxdepth 1 -name 'jurunc.json' 2>/dev/null | head -1)
+  [ -n "$state" ] || state=$(grep -rl --include='*.json' '"monitorArgv"' "/run/containerd/runc/$ns" 2>/dev/null | head -1)
+  [ -n "$state" ] || { say "no jurunc state with monitorArgv under /run/containerd/runc/$ns; no bare qemu subject"; return; }
+  mkdir -p "$work/bare"
+  java -cp "$work/bench.jar:$(bench_cp)" io.jurunc.bench.spawn.BareQemuArgv \
+    --state "$state" --copy-to "$work/bare" --tap tap0 --ip "${qsubnet}2" --gateway "${qsubnet}1" \
+    >"$work/bare/argv" 2>"$work/bare/err" || { cat "$work/bare/err" >&2; say "no bare qemu subject"; return; }
+  bare_ready=1
+}
+bench_cp() { echo "$work/dist/lib/*"; }  # jackson comes with the launcher's libraries
+
+run_ctr_subject() { # subject run
+  local s=$1 i=$2 ns=jrbench-$1 id="b$$-$1-$2" t0 t1= ip= shim pids status=ok mem=(0 0 0) spss=0
+  local runtime=() cni=(--cni) where=bridge
+  case $s in
+    runc) runtime=(--runc-binary "$(command -v runc)") ;;
+    runsc) runtime=(--runc-binary "$work/runsc-wrapper" --with-ns "network:/run/netns/$rnetns")
+           cni=(); where=veth; ip=${rsubnet}2 ;;
+    jurunc-runc) runtime=(--runc-binary "$J") ;;
+    jurunc-shim) runtime=(--runtime io.containerd.jurunc.v2) ;;
+  esac
+  t0=$(now_ns)
+  unshare --mount --propagation private -- sh -c \
+    'mkdir -p /etc/cni/net.d && mount --bind "$1" /etc/cni/net.d && shift && exec "$@"' sh "$work/net.d" \
+    ctr --address "$sock" --namespace "$ns" run --rm "${cni[@]}" "${runtime[@]}" --fifo-dir "$work/fifo" \
+    "$image" "$id" >"$out/consoles/$id.out" 2>&1 &
+  run_pid=$!
+  while :; do
+    [ -n "$ip" ] || ip=$(lease_ip "$ns-$id")
+    if [ -n "$ip" ] && probe "$where" "$ip"; then t1=$(now_ns); break; fi
+    kill -0 "$run_pid" 2>/dev/null || { status=exited; break; }
+    (( $(now_ns) - t0 > LIMIT_S * 1000000000 )) && { status=timeout; break; }
+    sleep 0.02
+  done
+  if [ "$status" = ok ]; then
+    sleep 1
+    shim=$(shim_of "$ns" "$id")
+    if [ -n "$shim" ]; then
+      mapfile -t pids < <(descendants "$shim")
+      read -r -a mem < <(sandbox_mem "${pids[@]}")
+      spss=$(pss_kb "$shim")
+    fi
+    [ "$s" = jurunc-runc ] && [ "$bare_ready" = 0 ] && [[ " ${subjects[*]} " == *" qemu "* ]] && capture_bare_qemu "$ns" "$id"
+  fi
+  record "$s" "$i" "$id" "$t0" "${t1:-0}" "${mem[0]}" "$spss" "${mem[1]}" "${mem[2]}" "$status"
+  say "$(printf '%-12s run %d: %s %s ms, sandbox PSS %s MiB' "$s" "$i" "$status" \
+    "$(( ${t1:-$t0} / 1000000 - t0 / 1000000 ))" "$(( mem[0] / 1024 ))")"
+  ctr_ns "$ns" tasks kill -s SIGKILL "$id" >/dev/null 2>&1 || true
+  for _ in $(seq 150); do kill -0 "$run_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$run_pid" 2>/dev/null || true
+  wait "$run_pid" 2>/dev/null || true
+  run_pid=
+  ctr_ns "$ns" tasks delete --force "$id" >/dev/null 2>&1 || true
+  ctr_ns "$ns" containers delete "$id" >/dev/null 2>&1 || true
+}
+
+# gVisor refuses ctr --cni here ("cannot run with network enabled in root network namespace": ctr
+# wires CNI into the task's netns only after create, and runsc checks at create). So runsc joins a
+# netns made beforehand (ctr run --with-ns), wired to the host by a veth pair; its netstack takes the
+# veth's address over. The netns is made once, outside the timed window (CNI's set-up is inside it
+# for the other subjects).
+setup_runsc_netns() {
+  ip netns add "$rnetns"
+  ip link add "$rveth" type veth peer name eth0 netns "$rnetns"
+  ip addr add "${rsubnet}1/24" dev "$rveth"
+  ip link set "$rveth" up
+  ip -n "$rnetns" link set lo up
+  ip -n "$rnetns" addr add "${rsubnet}2/24" dev eth0
+  ip -n "$rnetns" link set eth0 up
+  ip -n "$rnetns" route add default via "${rsubnet}1"
+}
+
+setup_qemu_netns() {
+  ip netns add "$qnetns"
+  ip -n "$qnetns" link set lo up
+  ip -n "$qnetns" tuntap add dev tap0 mode tap
+  ip -n "$qnetns" addr add "${qsubnet}1/24" dev tap0
+  ip -n "$qnetns" link set tap0 up
+}
+
+run_bare_qemu() { # run
+  local i=$1 id="b$$-qemu-$1" t0 t1= status=ok mem=(0 0 0)
+  local -a argv
+  mapfile -t argv <"$work/bare/argv"
+  t0=$(now_ns)
+  ip netns exec "$qnetns" "${argv[@]}" </dev/null >"$out/consoles/$id.out" 2>&1 &
+  qemu_pid=$!
+  while :; do
+    if probe netns "${qsubnet}2"; then t1=$(now_ns); break; fi
+    kill -0 "$qemu_pid" 2>/dev/null || { status=exited; break; }
+    (( $(now_ns) - t0 > LIMIT_S * 1000000000 )) && { status=timeout; break; }
+    sleep 0.02
+  done
+  if [ "$status" = ok ]; then
+    sleep 1
+    read -r -a mem < <(sandbox_mem "$qemu_pid")
+  fi
+  record qemu "$i" "$id" "$t0" "${t1:-0}" "${mem[0]}" 0 "${mem[1]}" "${mem[2]}" "$status"
+  say "$(printf '%-12s run %d: %s %s ms, sandbox PSS %s MiB' qemu "$i" "$status" \
+    "$(( ${t1:-$t0} / 1000000 - t0 / 1000000 ))" "$(( mem[0] / 1024 ))")"
+  kill -KILL "$qemu_pid" 2>/dev/null || true
+  wait "$qemu_pid" 2>/dev/null || true
+  qemu_pid=
+}
+
+# ---------------------------------------------------------------- the runs
+if [[ " ${subjects[*]} " == *" qemu "* ]]; then setup_qemu_netns; fi
+if [[ " ${subjects[*]} " == *" runsc "* ]]; then setup_runsc_netns; fi
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "host: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
+  echo "cpu: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "qemu: $(qemu-system-x86_64 --version | head -1)"
+  echo "containerd: $(containerd --version)"
+  echo "runc: $(runc --version | head -1); runsc: $(runsc --version 2>/dev/null | head -1)"
+  echo "jurunc: $("$J" --version 2>&1 | head -1); kit: $(jq -r .kernelSource "$work/kit/kit.json" 2>/dev/null)"
+  echo "command: sudo bash scripts/bench-spawn.sh -n $N -s $SUBJECTS"
+} >"$out/env.txt"
+cat "$out/env.txt" >&2
+
+for ((i = 1; i <= N; i++)); do
+  for s in "${subjects[@]}"; do
+    if [ "$s" = qemu ]; then
+      if [ "$bare_ready" = 1 ]; then run_bare_qemu "$i"; else say "qemu run $i skipped (no jurunc argv captured yet)"; fi
+    else
+      run_ctr_subject "$s" "$i"
+    fi
+  done
+done
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/env.txt"
+[ -f "$work/bare/argv" ] && cp "$work/bare/argv" "$out/bare-qemu-argv.txt"
+
+# ---------------------------------------------------------------- report
+java -Djava.awt.headless=true -cp "$work/bench.jar:$(bench_cp)" io.jurunc.bench.spawn.SpawnReport --results "$out" ||
+  fail "the report failed"
+say "results in $out"
