@@ -104,6 +104,10 @@ public final class BuildCommand implements Callable<Integer> {
             err.println("jurunc build: " + e.getMessage());
             err.flush();
             return 1;
+        } catch (java.io.UncheckedIOException e) {
+            err.println("jurunc build: I/O error: " + e.getCause().getMessage() + " \u2014 check disk space and permissions");
+            err.flush();
+            return 1;
         }
     }
 

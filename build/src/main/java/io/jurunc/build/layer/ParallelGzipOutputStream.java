@@ -33,7 +33,15 @@ public final class ParallelGzipOutputStream extends OutputStream {
     private final int level;
     private final ExecutorService pool;
     private final int maxPending;
-    private final ArrayDeque<Future<byte[]>> pending = new ArrayDeque<>();
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** Input blocks whose compression is done, reused so that a large layer makes little garbage. */
+    private final ArrayDeque<byte[]> free = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> freeOut = new ArrayDeque<>();
+    private static final ThreadLocal<byte[]> SINK = ThreadLocal.withInitial(() -> new byte[PROBE + 1024]);
+
+    private record Compressed(byte[] buffer, int length) { }
+
+    private record Pending(Future<Compressed> compressed, byte[] input) { }
     private final CRC32 crc = new CRC32();
     private byte[] block = new byte[BLOCK];
     private int fill;
@@ -84,15 +92,16 @@ public final class ParallelGzipOutputStream extends OutputStream {
         int length = fill;
         byte[] dict = dictionary;
         dictionary = length >= DICT ? Arrays.copyOfRange(data, length - DICT, length) : null;
-        pending.add(pool.submit(() -> compress(data, length, dict, last)));
-        block = new byte[BLOCK];
+        byte[] outBuf = freeOut.isEmpty() ? new byte[BLOCK + BLOCK / 100 + 1024] : freeOut.pop();
+        pending.add(new Pending(pool.submit(() -> compress(data, length, dict, last, outBuf)), data));
+        block = free.isEmpty() ? new byte[BLOCK] : free.pop();
         fill = 0;
         while (pending.size() >= maxPending) {
             drainOne();
         }
     }
 
-    private byte[] compress(byte[] data, int length, byte[] dict, boolean last) {
+    private Compressed compress(byte[] data, int length, byte[] dict, boolean last, byte[] outBuf) {
         int chosen = level;
         if (level > 0 && length >= PROBE && incompressible(data)) {
             chosen = Deflater.NO_COMPRESSION;
@@ -106,7 +115,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
             if (last) {
                 d.finish();
             }
-            byte[] buf = new byte[length + length / 100 + 1024];
+            byte[] buf = outBuf;
             int pos = 0;
             while (true) {
                 int n = d.deflate(buf, pos, buf.length - pos, last ? Deflater.NO_FLUSH : Deflater.SYNC_FLUSH);
@@ -118,7 +127,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
                     buf = Arrays.copyOf(buf, buf.length * 2);
                 }
             }
-            return Arrays.copyOf(buf, pos);
+            return new Compressed(buf, pos);
         } finally {
             d.end();
         }
@@ -130,7 +139,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
         try {
             probe.setInput(data, 0, PROBE);
             probe.finish();
-            byte[] sink = new byte[PROBE + 1024];
+            byte[] sink = SINK.get();
             int total = 0;
             while (!probe.finished()) {
                 total += probe.deflate(sink);
@@ -143,7 +152,11 @@ public final class ParallelGzipOutputStream extends OutputStream {
 
     private void drainOne() throws IOException {
         try {
-            out.write(pending.removeFirst().get());
+            Pending p = pending.removeFirst();
+            Compressed c = p.compressed().get();
+            out.write(c.buffer(), 0, c.length());
+            free.push(p.input());
+            freeOut.push(c.buffer());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while compressing");

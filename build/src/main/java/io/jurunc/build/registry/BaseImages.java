@@ -147,7 +147,11 @@ public final class BaseImages implements BaseImageResolver {
         }
         Platform p = new Platform(config.path("os").asText("linux"), config.path("architecture").asText(wanted.architecture()),
                 config.path("variant").asText(null));
-        return new Pulled(new BaseLayers(p, config, layers, diffIds));
+        try {
+            return new Pulled(new BaseLayers(p, config, layers, diffIds));
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException("base image " + ref + " is inconsistent: " + e.getMessage(), "use another base image");
+        }
     }
 
     private Path fetch(ImageReference ref, Digest d) {
