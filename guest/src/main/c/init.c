@@ -207,6 +207,9 @@ static int if_up(int s, const char *name) {
     return ioctl(s, SIOCSIFFLAGS, &ifr);
 }
 
+/* The hostname field of ip=, used when the process description names none. */
+static char *ip_hostname;
+
 /* ip=<client>:<server>:<gw>:<netmask>:<hostname>:<device>:<autoconf>[:...] */
 static void setup_network(void) {
     int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -228,6 +231,7 @@ static void setup_network(void) {
         if (p) *p++ = 0;
     }
     const char *addr = field[0], *gw = field[2], *mask = field[3];
+    if (field[4] && *field[4]) ip_hostname = strdup(field[4]);
     const char *dev = field[5] && *field[5] ? field[5] : "eth0";
     if (!addr || !*addr || strcmp(addr, "off") == 0 || strcmp(addr, "dhcp") == 0) goto out;
 
@@ -447,8 +451,9 @@ int main(void) {
         say("exit status 127");
         die_reboot(127);
     }
-    if (proc.hostname && *proc.hostname && sethostname(proc.hostname, strlen(proc.hostname)) != 0)
-        say("sethostname %s: %s", proc.hostname, strerror(errno));
+    const char *host = proc.hostname && *proc.hostname ? proc.hostname : ip_hostname;
+    if (host && *host && sethostname(host, strlen(host)) != 0)
+        say("sethostname %s: %s", host, strerror(errno));
     if (timestamps) print_uptime("exec");
 
     pid_t app = fork();
