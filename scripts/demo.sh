@@ -15,6 +15,8 @@
 # Exits non-zero with a "demo: FAILED: ..." line when a step fails. Environment:
 #   JURUNC_DEMO_SKIP_BUILD=1   reuse an existing cli/target/dist/bin/jurunc instead of running Maven
 #   JURUNC_DEMO_TIMEOUT=SECS   how long to wait for the first HTTP answer (default 120)
+#   JURUNC_DEMO_NET=cni|netns  cni (default): ctr run --cni on a private bridge network; netns: a network
+#                              namespace prepared beforehand (as CRI does) and passed with --with-ns
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -54,6 +56,8 @@ id=jurunc-demo-echo-$$
 image=jurunc.demo/echo:latest
 sock=$work/containerd.sock
 bridge=jrdemo$(printf '%04x' $((RANDOM % 65536)))
+netns_name=jurunc-demo-$$
+net_mode=${JURUNC_DEMO_NET:-cni}
 ctrd_pid=
 run_pid=
 ctr() { command ctr --address "$sock" --namespace "$ns" "$@"; }
@@ -85,6 +89,7 @@ cleanup() {
   # mounts below $work (container rootfs, snapshots), deepest first
   awk -v w="$work" '$5 == w || index($5, w "/") == 1 {print $5}' /proc/self/mountinfo | sort -r |
     while read -r m; do umount -R "$m" 2>/dev/null || umount -R -l "$m" 2>/dev/null; done
+  ip netns pids "$netns_name" >/dev/null 2>&1 && ip netns delete "$netns_name"
   ip link show dev "$bridge" >/dev/null 2>&1 && ip link delete dev "$bridge"
   rmdir "/run/containerd/runc/$ns" 2>/dev/null
   if awk -v w="$work" 'index($5, w) == 1 {found=1} END {exit !found}' /proc/self/mountinfo; then
@@ -97,6 +102,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+trap 'exit 129' HUP
 
 step "4/8 build the echo image with jurunc build"
 mkdir -p "$work/ctx"
@@ -137,7 +143,7 @@ say "containerd $(ctr version 2>/dev/null | awk '/Version:/ {v=$2} END {print v}
 ctr images import --base-name jurunc.demo/echo "$work/echo.tar" || fail "ctr images import failed"
 ctr images ls -q | grep -qx "$image" || fail "$image is not in containerd after the import"
 
-step "6/8 ctr run --cni --runc-binary jurunc"
+step "6/8 ctr run --runc-binary jurunc ($net_mode network)"
 # A private bridge network. ctr --cni reads /etc/cni/net.d and has no flag to change it, so ctr runs
 # in its own mount namespace with our conflist directory bind-mounted there.
 used=$( (ip -4 -o addr show; ip -4 route show table all) 2>/dev/null)
@@ -148,8 +154,10 @@ for _ in $(seq 64); do
 done
 [ -n "$subnet" ] || fail "no free 10.x.y.0/24 subnet for the demo network"
 ip_addr=${subnet}2
-mkdir -p "$work/net.d"
-cat > "$work/net.d/10-jurunc-demo.conflist" <<EOF
+case "$net_mode" in
+  cni)
+    mkdir -p "$work/net.d"
+    cat > "$work/net.d/10-jurunc-demo.conflist" <<EOF
 {
   "cniVersion": "1.0.0",
   "name": "jurunc-demo",
@@ -161,13 +169,32 @@ cat > "$work/net.d/10-jurunc-demo.conflist" <<EOF
   }]
 }
 EOF
-t_run=$(now_ms)
-unshare --mount --propagation private -- sh -c \
-  'mkdir -p /etc/cni/net.d && mount --bind "$1" /etc/cni/net.d && shift && exec "$@"' sh "$work/net.d" \
-  ctr --address "$sock" --namespace "$ns" run --rm --cni --runc-binary "$J" --fifo-dir "$work/fifo" \
-  "$image" "$id" >"$work/ctr-run.log" 2>&1 &
+    t_run=$(now_ms)
+    unshare --mount --propagation private -- sh -c \
+      'mkdir -p /etc/cni/net.d && mount --bind "$1" /etc/cni/net.d && shift && exec "$@"' sh "$work/net.d" \
+      ctr --address "$sock" --namespace "$ns" run --rm --cni --runc-binary "$J" --fifo-dir "$work/fifo" \
+      "$image" "$id" >"$work/ctr-run.log" 2>&1 &
+    ;;
+  netns)
+    # CRI-style: the netns exists, networked, before the container (config.json names it by path)
+    ip link add "$bridge" type bridge
+    ip addr add "${subnet}1/24" dev "$bridge"
+    ip link set "$bridge" up
+    ip netns add "$netns_name"
+    ip link add "${bridge}v" type veth peer name eth0 netns "$netns_name"
+    ip link set "${bridge}v" master "$bridge" up
+    ip -n "$netns_name" addr add "$ip_addr/24" dev eth0
+    ip -n "$netns_name" link set lo up
+    ip -n "$netns_name" link set eth0 up
+    ip -n "$netns_name" route add default via "${subnet}1" dev eth0
+    t_run=$(now_ms)
+    ctr run --rm --with-ns "network:/run/netns/$netns_name" --runc-binary "$J" --fifo-dir "$work/fifo" \
+      "$image" "$id" >"$work/ctr-run.log" 2>&1 &
+    ;;
+  *) fail "JURUNC_DEMO_NET must be cni or netns, not $net_mode" ;;
+esac
 run_pid=$!
-say "started: ctr run --rm --cni --runc-binary $J $image $id"
+say "started: ctr run --rm $([ "$net_mode" = cni ] && echo --cni || echo "--with-ns network:/run/netns/$netns_name") --runc-binary $J $image $id"
 
 step "7/8 HTTP request from the host to $ip_addr:8080"
 limit=${JURUNC_DEMO_TIMEOUT:-120}
