@@ -58,9 +58,22 @@ class CriPodTest {
                     .withSandboxImage("jurunc.test/pause:latest")
                     .withCni(net.confDir(), Path.of("/opt/cni/bin"))
                     .withExtraToml(RUNTIME_TOML), List.of(Jurunc.binDir())));
+            if (!hasCapSysResource()) {
+                restartWithRestrictedOomScoreAdj(cleanup, containerd);
+            }
             containerd.ctr("k8s.io").importImage(pause, "jurunc.test/pause").requireSuccess();
             containerd.ctr("k8s.io").importImage(plain, "jurunc.test/plain").requireSuccess();
 
+            try {
+                runPod(cleanup, containerd, net, work);
+            } catch (GrpcUnixClient.GrpcCallException e) {
+                throw new AssertionError(e.getMessage() + "\ncontainerd log (tail):\n" + tail(containerd.log()), e);
+            }
+        }
+    }
+
+    private void runPod(Cleanup cleanup, PrivateContainerd containerd, CniNetwork net, Path work) throws Exception {
+        {
             CriClient cri = new CriClient(containerd.address(), Duration.ofSeconds(90));
             assertThat(cri.version()).isEqualTo("containerd");
             String name = "jurunc-pod-" + UUID.randomUUID().toString().substring(0, 8);
@@ -69,8 +82,12 @@ class CriPodTest {
 
             String podId = cri.runPodSandbox(podConfig, "jurunc");
             cleanup.defer("remove pod " + podId, () -> {
-                cri.stopPodSandbox(podId);
-                cri.removePodSandbox(podId);
+                try {
+                    cri.stopPodSandbox(podId);
+                    cri.removePodSandbox(podId);
+                } catch (GrpcUnixClient.GrpcCallException alreadyGone) {
+                    // the test removed it (NotFound)
+                }
             });
             assertThat(cri.podState(podId)).isEqualTo(CriClient.SANDBOX_READY);
             assertThat(cri.podIp(podId)).as("CNI address").startsWith(net.subnet().replace("0/24", ""));
@@ -93,6 +110,52 @@ class CriPodTest {
             }
             assertThat(shimDaemons(containerd)).as("the daemon exits with the pod").isEmpty();
             assertThat(net.heldLeases()).as("the pod's address was released").isEmpty();
+        }
+    }
+
+    /**
+     * CRI gives the sandbox oom_score_adj -998, which needs CAP_SYS_RESOURCE; where root lacks it (as in
+     * some CI sandboxes) every runtime, runc included, fails with "failed to update /proc/self/oom_score_adj".
+     * containerd's {@code restrict_oom_score_adj} exists for exactly this.
+     */
+    static boolean hasCapSysResource() throws java.io.IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("CapEff:")) {
+                return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << 24)) != 0;
+            }
+        }
+        return true;
+    }
+
+    private void restartWithRestrictedOomScoreAdj(Cleanup cleanup, PrivateContainerd containerd) throws Exception {
+        ProcessHandle.of(containerd.pid()).ifPresent(p -> {
+            p.destroy();
+            p.onExit().orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join();
+        });
+        Path config = containerd.config().configFile();
+        String header = "[plugins.\"io.containerd.grpc.v1.cri\"]\n";
+        String toml = Files.readString(config);
+        Files.writeString(config, toml.replace(header, header + "    restrict_oom_score_adj = true\n"));
+        String path = Jurunc.binDir() + ":" + System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        io.jurunc.e2e.support.Spawned again = host.start(io.jurunc.e2e.support.Command.of("containerd", "--config",
+                config.toString()).withEnv("PATH", path), containerd.dir().resolve("containerd2.out"), containerd.log());
+        cleanup.defer("stop the restarted containerd", () -> again.stop(Duration.ofSeconds(10)));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!containerd.ctr().version().succeeded()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("containerd did not come back with restrict_oom_score_adj");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log).stream()
+                    .filter(l -> l.contains("level=error") || l.contains("level=warn") || l.contains("jurunc")).toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
         }
     }
 

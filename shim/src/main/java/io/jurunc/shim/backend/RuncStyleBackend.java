@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * wanted.
  */
 public final class RuncStyleBackend implements ContainerBackend {
+    static final Path DEV_NULL = Path.of("/dev/null");
+
     private final String name;
     private final String binary;
     private final Path root;
@@ -65,8 +67,11 @@ public final class RuncStyleBackend implements ContainerBackend {
         List<String> argv = global(spec.bundle());
         argv.addAll(List.of("create", "--bundle", spec.bundle().toString(), "--pid-file", spec.pidFile().toString(),
                 spec.id()));
-        CommandSpec cmd = new CommandSpec(argv, spec.stdin(), spec.stdout(), spec.stderr(), new byte[0],
-                Optional.of(spec.bundle()));
+        // The container inherits runc's stdio: a stream containerd does not want goes to /dev/null, never to
+        // a pipe of ours (the container would hold it open for ever).
+        CommandSpec cmd = new CommandSpec(argv, spec.stdin().or(() -> Optional.of(DEV_NULL)),
+                spec.stdout().or(() -> Optional.of(DEV_NULL)), spec.stderr().or(() -> Optional.of(DEV_NULL)),
+                new byte[0], Optional.of(spec.bundle()));
         bundles.put(spec.id(), spec.bundle());
         CommandResult r = run(cmd, "create", spec.id());
         if (!r.ok()) {

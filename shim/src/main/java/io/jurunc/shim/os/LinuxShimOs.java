@@ -74,11 +74,23 @@ public final class LinuxShimOs implements ShimOs {
                 // the command did not read its stdin
             }
             int code = process.waitFor();
-            return new CommandResult(code, out.join(), err.join());
+            // A grandchild (a detached container) may still hold the pipes: do not wait for its EOF.
+            return new CommandResult(code, settle(out), settle(err));
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new OsException("interrupted while running " + command.argv().getFirst(), e);
+        }
+    }
+
+    private static String settle(CompletableFuture<String> output) {
+        try {
+            return output.get(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
         }
     }
 

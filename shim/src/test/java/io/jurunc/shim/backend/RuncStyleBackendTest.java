@@ -35,6 +35,8 @@ class RuncStyleBackendTest {
         assertThat(os.calls.getFirst()).isEqualTo("run runc --root /run/containerd/runc/default --log " + log
                 + " --log-format json create --bundle " + bundle + " --pid-file " + bundle.resolve("init.pid") + " c1");
         assertThat(os.commands.getFirst().stdout()).contains(Path.of("/f/out"));
+        assertThat(os.commands.getFirst().stdin()).as("no stdin: /dev/null, never a pipe of ours")
+                .contains(Path.of("/dev/null"));
         runc.start("c1");
         runc.kill("c1", 9, true);
         assertThat(runc.pids("c1")).containsExactly(4321, 4400);
