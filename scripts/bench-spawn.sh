@@ -18,7 +18,8 @@
 # own bridge and bound to it (for qemu: inside its private netns), until the first answer (t1).
 # After one idle second, the PSS of the sandbox's processes (all descendants of its shim; for qemu the
 # QEMU process) and of its shim is read from /proc/<pid>/smaps_rollup; for QEMU processes also the
-# RSS of the guest-RAM mapping (the largest mapping) and the rest (monitor RSS beyond guest RAM).
+# RSS of the guest-RAM mapping (the anonymous mapping of -m's size), the rest (monitor RSS beyond guest
+# RAM) and, within that rest, the TCG code cache (the largest anonymous executable mapping).
 # Then the sandbox is killed (SIGKILL) and removed, and the next run starts.
 #
 # jurunc runs with [timestamps] enabled (phase records in the results folder); the bare QEMU runs add
@@ -85,7 +86,12 @@ J=$work/dist/bin/jurunc
 cp bench/target/jurunc-bench-0.1.0-SNAPSHOT.jar "$work/bench.jar"
 # ... and of the guest kit (kernel + init), which jurunc is pointed at through its config.
 [ -f /var/lib/jurunc/kit/kit.json ] || fail "no guest kit in /var/lib/jurunc/kit: run scripts/build-kit.sh"
-cp -a /var/lib/jurunc/kit "$work/kit"
+for _ in 1 2 3; do   # a kit being rebuilt right now would give a torn copy: compare, else retry
+  rm -rf "$work/kit"; cp -a /var/lib/jurunc/kit "$work/kit"
+  diff -rq /var/lib/jurunc/kit "$work/kit" >/dev/null 2>&1 && break
+  sleep 5
+done
+diff -rq /var/lib/jurunc/kit "$work/kit" >/dev/null || fail "the guest kit keeps changing under /var/lib/jurunc/kit"
 
 cleanup() {
   local rc=$?
@@ -254,30 +260,41 @@ descendants() { # all descendants of pid $1
     do { n=0; for (c in p) if (!(c in d) && (p[c]==root || (p[c] in d))) {d[c]=1; n++} } while (n)
     for (c in d) print c }'
 }
-# "total_rss_kb largest_mapping_rss_kb" of a QEMU process: the largest mapping is the guest RAM.
+# "total_rss_kb guest_ram_rss_kb tcg_rss_kb" of a QEMU process. The guest RAM is the anonymous mapping
+# whose size is -m; the TCG code cache is the largest anonymous executable mapping (1 GiB by default).
 qemu_rss() {
-  awk '/^[0-9a-f]+-[0-9a-f]+ / {cur=0} /^Size:/ {sz=$2} /^Rss:/ {t+=$2; if (sz>best) {best=sz; br=$2}}
-       END {print t+0, br+0}' "/proc/$1/smaps" 2>/dev/null || echo "0 0"
+  local m kb
+  m=$(tr '\0' '\n' <"/proc/$1/cmdline" | awk 'p {print; exit} $0 == "-m" {p = 1}')
+  m=${m#size=}; m=${m%%,*}
+  case $m in
+    *G|*g) kb=$(( ${m%?} * 1048576 )) ;;
+    *M|*m) kb=$(( ${m%?} * 1024 )) ;;
+    *) kb=$(( m * 1024 )) ;;
+  esac
+  awk -v ram="$kb" '/^[0-9a-f]+-[0-9a-f]+ / {perm = $2; anon = (NF == 5)} /^Size:/ {sz = $2}
+       /^Rss:/ {t += $2; if (anon && sz == ram && !gf) {g = $2; gf = 1}
+                if (anon && perm ~ /x/ && sz > tsz) {tsz = sz; x = $2}}
+       END {print t + 0, g + 0, x + 0}' "/proc/$1/smaps" 2>/dev/null || echo "0 0 0"
 }
 shim_of() { # the shim serving container $1 (containerd 1.6: "-namespace NS -id ID -address SOCK")
   pgrep -f -- "-namespace $1 -id $2 -address $sock" | head -1
 }
 
-# Memory of the processes in $@ (the sandbox): "pss_kb qemu_rss_kb qemu_guestram_rss_kb"
+# Memory of the processes in $@ (the sandbox): "pss_kb qemu_rss_kb qemu_guest_ram_rss_kb qemu_tcg_rss_kb"
 sandbox_mem() {
-  local pss=0 qr=0 qg=0 p r g
+  local pss=0 qr=0 qg=0 qt=0 p r g t
   for p in "$@"; do
     pss=$((pss + $(pss_kb "$p")))
     if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = qemu-system-x86 ]; then
-      read -r r g < <(qemu_rss "$p"); qr=$((qr + r)); qg=$((qg + g))
+      read -r r g t < <(qemu_rss "$p"); qr=$((qr + r)); qg=$((qg + g)); qt=$((qt + t))
     fi
   done
-  echo "$pss $qr $qg"
+  echo "$pss $qr $qg $qt"
 }
 
-# Records one sample: subject run id t0 t1 pss shim_pss qemu_rss qemu_guest_rss ok
-record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$out/samples.tsv"; }
-printf 'subject\trun\tid\tt0_ns\tt1_ns\tsandbox_pss_kb\tshim_pss_kb\tqemu_rss_kb\tqemu_guest_ram_rss_kb\tstatus\n' >"$out/samples.tsv"
+# Records one sample: subject run id t0 t1 pss shim_pss qemu_rss qemu_guest_rss qemu_tcg_rss status
+record() { (IFS=$'\t'; echo "$*") >>"$out/samples.tsv"; }
+record subject run id t0_ns t1_ns sandbox_pss_kb shim_pss_kb qemu_rss_kb qemu_guest_ram_rss_kb qemu_tcg_rss_kb status
 
 LIMIT_S=${JURUNC_BENCH_LIMIT_S:-60}
 bare_ready=0
@@ -298,7 +315,7 @@ capture_bare_qemu() {
 bench_cp() { echo "$work/dist/lib/*"; }  # jackson comes with the launcher's libraries
 
 run_ctr_subject() { # subject run
-  local s=$1 i=$2 ns=jrbench-$1 id="b$$-$1-$2" t0 t1= ip= shim pids status=ok mem=(0 0 0) spss=0
+  local s=$1 i=$2 ns=jrbench-$1 id="b$$-$1-$2" t0 t1= ip= shim pids status=ok mem=(0 0 0 0) spss=0
   local runtime=() cni=(--cni) where=bridge
   case $s in
     runc) runtime=(--runc-binary "$(command -v runc)") ;;
@@ -330,7 +347,7 @@ run_ctr_subject() { # subject run
     fi
     [ "$s" = jurunc-runc ] && [ "$bare_ready" = 0 ] && [[ " ${subjects[*]} " == *" qemu "* ]] && capture_bare_qemu "$ns" "$id"
   fi
-  record "$s" "$i" "$id" "$t0" "${t1:-0}" "${mem[0]}" "$spss" "${mem[1]}" "${mem[2]}" "$status"
+  record "$s" "$i" "$id" "$t0" "${t1:-0}" "${mem[0]}" "$spss" "${mem[1]}" "${mem[2]}" "${mem[3]}" "$status"
   say "$(printf '%-12s run %d: %s %s ms, sandbox PSS %s MiB' "$s" "$i" "$status" \
     "$(( ${t1:-$t0} / 1000000 - t0 / 1000000 ))" "$(( mem[0] / 1024 ))")"
   ctr_ns "$ns" tasks kill -s SIGKILL "$id" >/dev/null 2>&1 || true
@@ -367,7 +384,7 @@ setup_qemu_netns() {
 }
 
 run_bare_qemu() { # run
-  local i=$1 id="b$$-qemu-$1" t0 t1= status=ok mem=(0 0 0)
+  local i=$1 id="b$$-qemu-$1" t0 t1= status=ok mem=(0 0 0 0)
   local -a argv
   mapfile -t argv <"$work/bare/argv"
   t0=$(now_ns)
@@ -383,7 +400,7 @@ run_bare_qemu() { # run
     sleep 1
     read -r -a mem < <(sandbox_mem "$qemu_pid")
   fi
-  record qemu "$i" "$id" "$t0" "${t1:-0}" "${mem[0]}" 0 "${mem[1]}" "${mem[2]}" "$status"
+  record qemu "$i" "$id" "$t0" "${t1:-0}" "${mem[0]}" 0 "${mem[1]}" "${mem[2]}" "${mem[3]}" "$status"
   say "$(printf '%-12s run %d: %s %s ms, sandbox PSS %s MiB' qemu "$i" "$status" \
     "$(( ${t1:-$t0} / 1000000 - t0 / 1000000 ))" "$(( mem[0] / 1024 ))")"
   kill -KILL "$qemu_pid" 2>/dev/null || true

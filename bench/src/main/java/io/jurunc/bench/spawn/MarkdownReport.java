@@ -14,8 +14,8 @@ public final class MarkdownReport {
     StringBuilder md = new StringBuilder();
     md.append("### Spawn: time to the first HTTP answer, host memory per sandbox\n\n");
     md.append("| subject | answered | first answer, median (ms) | × runc | sandbox PSS (MiB) | shim PSS (MiB)"
-        + " | idle sandboxes in 8 GiB | monitor RSS beyond guest RAM (MiB) | guest uptime at init (ms) |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|\n");
+        + " | idle sandboxes in 8 GiB | monitor RSS beyond guest RAM (MiB) | of which TCG code cache (MiB) | guest uptime at init (ms) |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (SubjectSummary s : summaries) {
       md.append("| ").append(s.subject())
           .append(" | ").append(s.answered()).append('/').append(s.runs())
@@ -25,6 +25,7 @@ public final class MarkdownReport {
           .append(" | ").append(num(s.shimPssMiB(), 1))
           .append(" | ").append(s.fitIn8GiB().isPresent() ? Long.toString(s.fitIn8GiB().getAsLong()) : "–")
           .append(" | ").append(num(s.monitorBeyondGuestRamMiB(), 1))
+          .append(" | ").append(num(s.tcgCacheMiB(), 1))
           .append(" | ").append(num(s.guestInitMs(), 0))
           .append(" |\n");
     }

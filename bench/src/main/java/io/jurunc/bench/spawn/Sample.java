@@ -11,10 +11,11 @@ import java.util.Objects;
  * @param shimPssKb PSS of the sandbox's shim (0 for bare QEMU)
  * @param qemuRssKb RSS of the QEMU processes among them (0 without QEMU)
  * @param qemuGuestRamRssKb the part of that RSS in the guest-RAM mapping
+ * @param qemuTcgRssKb the part of that RSS in TCG's code cache (0 with KVM)
  * @param status {@code ok}, or why the run has no answer ({@code exited}, {@code timeout})
  */
 public record Sample(String subject, int run, String id, long t0Ns, long t1Ns, long sandboxPssKb,
-    long shimPssKb, long qemuRssKb, long qemuGuestRamRssKb, String status) {
+    long shimPssKb, long qemuRssKb, long qemuGuestRamRssKb, long qemuTcgRssKb, String status) {
 
   public Sample {
     Objects.requireNonNull(subject);

@@ -9,7 +9,7 @@ import java.util.List;
 /** Reads {@code samples.tsv}: a header line, then one tab-separated {@link Sample} per line. */
 public final class SamplesFile {
   static final String HEADER = "subject\trun\tid\tt0_ns\tt1_ns\tsandbox_pss_kb\tshim_pss_kb\tqemu_rss_kb"
-      + "\tqemu_guest_ram_rss_kb\tstatus";
+      + "\tqemu_guest_ram_rss_kb\tqemu_tcg_rss_kb\tstatus";
 
   private SamplesFile() {}
 
@@ -33,13 +33,13 @@ public final class SamplesFile {
         continue;
       }
       String[] f = line.split("\t", -1);
-      if (f.length != 10) {
-        throw new BenchInputException(name + ":" + (i + 1) + ": expected 10 tab-separated fields, found "
+      if (f.length != 11) {
+        throw new BenchInputException(name + ":" + (i + 1) + ": expected 11 tab-separated fields, found "
             + f.length);
       }
       try {
         samples.add(new Sample(f[0], Integer.parseInt(f[1]), f[2], Long.parseLong(f[3]), Long.parseLong(f[4]),
-            Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]), f[9]));
+            Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]), Long.parseLong(f[9]), f[10]));
       } catch (IllegalArgumentException e) {
         throw new BenchInputException(name + ":" + (i + 1) + ": " + e.getMessage(), e);
       }

@@ -82,19 +82,22 @@ public final class SpawnChart {
     for (int i = 0; i < rows.size(); i++) {
       int y = TOP + i * ROW;
       OptionalDouble v = value.apply(rows.get(i));
+      double[] runs = dots.apply(rows.get(i));
       if (v.isPresent()) {
         int w = (int) Math.round(v.getAsDouble() * scale);
+        int text = (int) Math.round(Math.max(v.getAsDouble(),
+            java.util.Arrays.stream(runs).max().orElse(0)) * scale) + 8;
         g.setColor(color);
         g.fillRect(x, y + 6, Math.max(1, w), ROW - 12);
         g.setColor(Color.BLACK);
         g.drawString(String.format(Locale.ROOT, v.getAsDouble() >= 100 ? "%.0f" : "%.1f", v.getAsDouble()),
-            x + w + 4, y + ROW / 2 + 4);
+            x + text, y + ROW / 2 + 4);
       } else {
         g.setColor(Color.GRAY);
         g.drawString("no data", x + 4, y + ROW / 2 + 4);
       }
       g.setColor(Color.BLACK);
-      for (double d : dots.apply(rows.get(i))) {
+      for (double d : runs) {
         int dx = x + (int) Math.round(d * scale);
         g.fillOval(dx - 3, y + ROW / 2 - 3, 6, 6);
       }

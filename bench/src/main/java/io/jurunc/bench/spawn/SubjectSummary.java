@@ -14,11 +14,13 @@ import java.util.OptionalLong;
  * @param shimPssMiB median PSS of its shim
  * @param fitIn8GiB how many such idle sandboxes (with their shims) fit in 8 GiB of host memory
  * @param monitorBeyondGuestRamMiB median QEMU RSS outside the guest-RAM mapping (empty without QEMU)
+ * @param tcgCacheMiB median RSS of TCG's code cache, part of the above (empty without QEMU)
  * @param guestInitMs median guest uptime when the jurunc init started (empty without such lines)
  */
 public record SubjectSummary(String subject, int runs, int answered, OptionalDouble spawnMs,
     OptionalDouble ratioToRunc, OptionalDouble sandboxPssMiB, OptionalDouble shimPssMiB,
-    OptionalLong fitIn8GiB, OptionalDouble monitorBeyondGuestRamMiB, OptionalDouble guestInitMs) {
+    OptionalLong fitIn8GiB, OptionalDouble monitorBeyondGuestRamMiB, OptionalDouble tcgCacheMiB,
+    OptionalDouble guestInitMs) {
 
   static final double EIGHT_GIB_MIB = 8 * 1024;
 
@@ -43,8 +45,10 @@ public record SubjectSummary(String subject, int runs, int answered, OptionalDou
         : OptionalLong.empty();
     OptionalDouble beyond = Stats.median(measured.stream().filter(s -> s.qemuRssKb() > 0)
         .map(s -> s.monitorBeyondGuestRamKb() / 1024.0).toList());
+    OptionalDouble tcg = Stats.median(measured.stream().filter(s -> s.qemuRssKb() > 0)
+        .map(s -> s.qemuTcgRssKb() / 1024.0).toList());
     OptionalDouble guest = Stats.median(ok.stream().map(Sample::id).filter(guestInitMsById::containsKey)
         .map(guestInitMsById::get).toList());
-    return new SubjectSummary(subject, runs, ok.size(), spawn, ratio, sandbox, shim, fit, beyond, guest);
+    return new SubjectSummary(subject, runs, ok.size(), spawn, ratio, sandbox, shim, fit, beyond, tcg, guest);
   }
 }

@@ -19,12 +19,12 @@ class ReportTest {
 
   private static Sample sample(String subject, int run, long ms, long pssKb, long shimKb) {
     long t0 = run * 100 * S;
-    return new Sample(subject, run, subject + "-" + run, t0, t0 + ms * 1_000_000, pssKb, shimKb, 0, 0, "ok");
+    return new Sample(subject, run, subject + "-" + run, t0, t0 + ms * 1_000_000, pssKb, shimKb, 0, 0, 0, "ok");
   }
 
   private static Sample qemu(String subject, int run, long ms, long pssKb, long rssKb, long guestKb) {
     long t0 = run * 100 * S;
-    return new Sample(subject, run, subject + "-" + run, t0, t0 + ms * 1_000_000, pssKb, 0, rssKb, guestKb, "ok");
+    return new Sample(subject, run, subject + "-" + run, t0, t0 + ms * 1_000_000, pssKb, 0, rssKb, guestKb, 20 * 1024, "ok");
   }
 
   private static List<Sample> samples() {
@@ -34,7 +34,7 @@ class ReportTest {
     s.add(sample("runc", 3, 200, 1024, 5120));
     s.add(qemu("jurunc-runc", 1, 900, 100 * 1024, 90 * 1024, 60 * 1024));
     s.add(qemu("jurunc-runc", 2, 800, 100 * 1024, 90 * 1024, 60 * 1024));
-    s.add(new Sample("jurunc-runc", 3, "jurunc-runc-3", 300 * S, 0, 0, 0, 0, 0, "timeout"));
+    s.add(new Sample("jurunc-runc", 3, "jurunc-runc-3", 300 * S, 0, 0, 0, 0, 0, 0, "timeout"));
     s.add(qemu("qemu", 1, 700, 95 * 1024, 85 * 1024, 60 * 1024));
     return s;
   }
@@ -50,6 +50,7 @@ class ReportTest {
     assertThat(j.sandboxPssMiB().getAsDouble()).isEqualTo(100.0);
     assertThat(j.fitIn8GiB().getAsLong()).isEqualTo(81); // 8192 / 100
     assertThat(j.monitorBeyondGuestRamMiB().getAsDouble()).isEqualTo(30.0);
+    assertThat(j.tcgCacheMiB().getAsDouble()).isEqualTo(20.0);
     assertThat(j.guestInitMs().getAsDouble()).isEqualTo(300.0);
 
     SubjectSummary r = SubjectSummary.of("runc", samples(), runc, Map.of());
@@ -85,8 +86,8 @@ class ReportTest {
     List<SubjectSummary> sums = List.of(SubjectSummary.of("runc", s, runc, Map.of()),
         SubjectSummary.of("jurunc-runc", s, runc, Map.of()), SubjectSummary.of("qemu", s, runc, Map.of()));
     String md = MarkdownReport.render(sums, List.of(), "load average at start: 1.00");
-    assertThat(md).contains("| runc | 3/3 | 200 | 1.00× | 1.0 | 5.0 | 1365 | – | – |");
-    assertThat(md).contains("| jurunc-runc | 2/3 | 850 | 4.25× | 100.0 | 0.0 | 81 | 30.0 | – |");
+    assertThat(md).contains("| runc | 3/3 | 200 | 1.00× | 1.0 | 5.0 | 1365 | – | – | – |");
+    assertThat(md).contains("| jurunc-runc | 2/3 | 850 | 4.25× | 100.0 | 0.0 | 81 | 30.0 | 20.0 | – |");
     assertThat(md).contains("Runtime overhead, jurunc-runc: 850 ms (first answer) − 700 ms (bare QEMU");
     assertThat(md).contains("= 150 ms, 18 % of the total.");
     assertThat(md).contains("load average at start: 1.00");
@@ -110,8 +111,8 @@ class ReportTest {
   @Test
   void load_readsAResultsFolder(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("samples.tsv"), SamplesFile.HEADER + "\n"
-        + "runc\t1\tr1\t1000000000\t1100000000\t1024\t1024\t0\t0\tok\n"
-        + "qemu\t1\tq1\t1000000000\t1700000000\t102400\t0\t92160\t61440\tok\n");
+        + "runc\t1\tr1\t1000000000\t1100000000\t1024\t1024\t0\t0\t0\tok\n"
+        + "qemu\t1\tq1\t1000000000\t1700000000\t102400\t0\t92160\t61440\t20480\tok\n");
     Files.createDirectories(dir.resolve("consoles"));
     Files.writeString(dir.resolve("consoles/q1.out"), "jurunc-init: started at uptime 0.250\n");
     SpawnReport.Results r = SpawnReport.load(dir);

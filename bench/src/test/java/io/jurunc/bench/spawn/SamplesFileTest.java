@@ -11,8 +11,8 @@ class SamplesFileTest {
   @Test
   void parse_readsEveryField() throws Exception {
     List<Sample> s = SamplesFile.parse("samples.tsv", List.of(SamplesFile.HEADER,
-        "runc\t1\tb1-runc-1\t1000000000\t1150000000\t1536\t5632\t0\t0\tok",
-        "qemu\t1\tb1-qemu-1\t2000000000\t0\t0\t0\t0\t0\ttimeout"));
+        "runc\t1\tb1-runc-1\t1000000000\t1150000000\t1536\t5632\t0\t0\t0\tok",
+        "qemu\t1\tb1-qemu-1\t2000000000\t0\t0\t0\t0\t0\t0\ttimeout"));
     assertThat(s).hasSize(2);
     assertThat(s.get(0).spawnMs()).isEqualTo(150.0);
     assertThat(s.get(0).hostPssKb()).isEqualTo(1536 + 5632);
@@ -28,10 +28,10 @@ class SamplesFileTest {
   @Test
   void parse_namesTheLineOfABadRow() {
     assertThatThrownBy(() -> SamplesFile.parse("x.tsv", List.of(SamplesFile.HEADER,
-        "runc\tone\tid\t1\t2\t0\t0\t0\t0\tok")))
+        "runc\tone\tid\t1\t2\t0\t0\t0\t0\t0\tok")))
         .isInstanceOf(BenchInputException.class).hasMessageStartingWith("x.tsv:2:");
     assertThatThrownBy(() -> SamplesFile.parse("x.tsv", List.of(SamplesFile.HEADER, "runc\t1\tid")))
-        .isInstanceOf(BenchInputException.class).hasMessageContaining("10 tab-separated fields");
+        .isInstanceOf(BenchInputException.class).hasMessageContaining("11 tab-separated fields");
   }
 
   @Test
