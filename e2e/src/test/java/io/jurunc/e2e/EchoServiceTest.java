@@ -64,7 +64,7 @@ class EchoServiceTest {
             E2eEnvironment.TaskRow task = env.awaitTask(svc.id(), "RUNNING", Duration.ofSeconds(5)).orElseThrow();
             assertThat(leftovers.tapsInNetnsOf(task.pid())).as("a tap in the container's netns while it runs")
                     .isNotEmpty();
-            String netns = leftovers.netnsOf(task.pid()).orElseThrow();
+            Leftovers.NetnsRecord netns = leftovers.recordNetns(task.pid()).orElseThrow();
 
             env.ctr().kill(svc.id(), "SIGTERM").requireSuccess();
             assertThat(svc.ctrRun().waitFor(Duration.ofSeconds(60))).as("ctr run returns once the VM stopped")

@@ -72,7 +72,7 @@ class LinuxMicroVmTest {
             assertThat(monitor.argv().getFirst()).as("the task's pid is the monitor: " + monitor.commandLine())
                     .contains("qemu-system");
             assertThat(Files.isDirectory(env.runtimeStateDir(id))).as("state dir while running").isTrue();
-            String netns = leftovers.netnsOf(task.pid()).orElseThrow();
+            Leftovers.NetnsRecord netns = leftovers.recordNetns(task.pid()).orElseThrow();
 
             env.ctr().kill(id, "SIGTERM").requireSuccess();
             assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30)))
@@ -81,7 +81,7 @@ class LinuxMicroVmTest {
             env.ctr().deleteContainer(id).requireSuccess();
 
             assertThat(env.task(id)).isEmpty();
-            assertThat(leftovers.find(env.scope(id).withNetns(netns))).isEmpty();
+            assertThat(leftovers.find(env.scope(id).withNetns(netns).withProcess(monitor))).isEmpty();
         } finally {
             env.ctr().forceRemove(id);
         }

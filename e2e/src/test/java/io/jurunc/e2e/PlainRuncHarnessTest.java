@@ -77,7 +77,7 @@ class PlainRuncHarnessTest {
             long pid = Long.parseLong(ctr.tasks().stream().filter(r -> r.startsWith(svc)).findFirst()
                     .orElseThrow().split("\\s+")[1]);
             Leftovers leftovers = Leftovers.system();
-            String netns = leftovers.netnsOf(pid).orElseThrow();
+            Leftovers.NetnsRecord netns = leftovers.recordNetns(pid).orElseThrow();
             ctr.kill(svc, "SIGKILL").requireSuccess();
             assertThat(ctrRun.waitFor(Duration.ofSeconds(30))).as("ctr run exits after the kill").isNotEqualTo(-1);
             assertThat(leftovers.find(Leftovers.Scope.of(svc, containerd.taskBundle(ctr.namespace(), svc),

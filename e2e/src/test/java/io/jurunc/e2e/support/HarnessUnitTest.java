@@ -138,6 +138,7 @@ class HarnessUnitTest {
                 """);
         ProcFs fs = new ProcFs(proc);
         assertThat(fs.processes()).extracting(ProcFs.Proc::pid).containsExactly(10L, 11L, 12L, 20L);
+        assertThat(fs.process(12).orElseThrow().key()).isEqualTo("12:1012");
         assertThat(fs.descendants(10)).extracting(ProcFs.Proc::pid).containsExactly(11L, 12L);
         assertThat(fs.process(11).orElseThrow().argvContains("c1")).isTrue();
         assertThat(fs.mountPointsUnder(Path.of("/tmp/ctrd")))
@@ -192,8 +193,42 @@ class HarnessUnitTest {
     }
 
     private static void fakeProcess(Path proc, long pid, long ppid, String cmdline) throws Exception {
+        fakeProcess(proc, pid, ppid, cmdline, 1000 + pid, null);
+    }
+
+    private static void fakeProcess(Path proc, long pid, long ppid, String cmdline, long start, String netns)
+            throws Exception {
         Path d = Files.createDirectories(proc.resolve(Long.toString(pid)));
         Files.writeString(d.resolve("cmdline"), cmdline);
-        Files.writeString(d.resolve("stat"), pid + " (x y) S " + ppid + " 0 0\n");
+        // fields 3.. of /proc/PID/stat; field 22 is the start time
+        Files.writeString(d.resolve("stat"), pid + " (x y) S " + ppid + " 0 0 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 "
+                + start + " 0 0\n");
+        if (netns != null) {
+            Files.createDirectories(d.resolve("ns"));
+            Files.createSymbolicLink(d.resolve("ns/net"), Path.of(netns));
+        }
+    }
+
+    @Test
+    void netnsFindingsIgnoreAReusedInodeButCatchTheRecordedHolders(@TempDir Path tmp) throws Exception {
+        Path proc = tmp.resolve("proc");
+        fakeProcess(proc, 11, 1, "qemu-system-x86_64\0-kernel\0/k\0", 500, "net:[4026532470]");
+        Leftovers l = new Leftovers(new ProcFs(proc), new RecordingHost());
+        ProcFs.Proc monitor = new ProcFs(proc).process(11).orElseThrow();
+        Leftovers.NetnsRecord rec = l.recordNetns(11).orElseThrow();
+        assertThat(rec.holders()).containsExactly("11:500");
+        Leftovers.Scope scope = Leftovers.Scope.of("e2e-kill-abcdef").withNetns(rec).withProcess(monitor);
+
+        assertThat(l.find(scope)).anyMatch(f -> f.startsWith("recorded process 11 is still alive"))
+                .anyMatch(f -> f.contains("still held by process 11"));
+
+        FileTrees.deleteRecursively(proc.resolve("11"));
+        fakeProcess(proc, 11, 1, "sleep\0", 900, null); // pid reused by another process
+        fakeProcess(proc, 12, 1, "qemu-system-x86_64\0other\0", 901, "net:[4026532470]"); // inode reused
+        assertThat(l.find(scope)).isEmpty();
+
+        fakeProcess(proc, 13, 1, "helper\0e2e-kill-abcdef\0", 902, "net:[4026532470]");
+        assertThat(l.find(scope)).anyMatch(f -> f.contains("still held by process 13"))
+                .anyMatch(f -> f.startsWith("process 13 still runs"));
     }
 }

@@ -19,30 +19,49 @@ public final class Leftovers {
      *
      * @param needles       strings that must not appear in any other process's argv (normally the container id)
      * @param mustNotExist  paths that must be gone (runtime state dir, containerd task bundle, ...)
-     * @param netns         the container's netns link text (e.g. {@code net:[4026532301]}) recorded while it ran
+     * @param netns         the container's netns and the processes in it, recorded while it ran
+     * @param processes     {@link ProcFs.Proc#key()}s of processes recorded while it ran (the monitor) that must be gone
      */
-    public record Scope(List<String> needles, List<Path> mustNotExist, Optional<String> netns) {
+    public record Scope(List<String> needles, List<Path> mustNotExist, Optional<NetnsRecord> netns, List<String> processes) {
 
         public Scope {
             needles = List.copyOf(needles);
             mustNotExist = List.copyOf(mustNotExist);
+            processes = List.copyOf(processes);
             if (needles.stream().anyMatch(n -> n.length() < 6)) {
                 throw new IllegalArgumentException("needles must be specific (6+ characters): " + needles);
             }
         }
 
         public static Scope of(String id, Path... mustNotExist) {
-            return new Scope(List.of(id), List.of(mustNotExist), Optional.empty());
+            return new Scope(List.of(id), List.of(mustNotExist), Optional.empty(), List.of());
         }
 
-        public Scope withNetns(String link) {
-            return new Scope(needles, mustNotExist, Optional.of(link));
+        public Scope withNetns(NetnsRecord link) {
+            return new Scope(needles, mustNotExist, Optional.of(link), processes);
+        }
+
+        public Scope withProcess(ProcFs.Proc process) {
+            List<String> p = new ArrayList<>(processes);
+            p.add(process.key());
+            return new Scope(needles, mustNotExist, netns, p);
         }
 
         public Scope withPath(Path path) {
             List<Path> p = new ArrayList<>(mustNotExist);
             p.add(path);
-            return new Scope(needles, p, netns);
+            return new Scope(needles, p, netns, processes);
+        }
+    }
+
+    /**
+     * A network namespace seen while the container ran: its link text and the processes in it then
+     * ({@link ProcFs.Proc#key()}). Netns inode numbers are reused once a namespace dies, so later only
+     * those processes, or processes naming the container, count as keeping it alive.
+     */
+    public record NetnsRecord(String link, java.util.Set<String> holders) {
+        public NetnsRecord {
+            holders = java.util.Set.copyOf(holders);
         }
     }
 
@@ -58,9 +77,16 @@ public final class Leftovers {
         return new Leftovers(ProcFs.system(), new RealHost());
     }
 
-    /** The netns link of a running process, to pass to {@link Scope#withNetns} later. */
+    /** The netns link of a running process. */
     public Optional<String> netnsOf(long pid) {
         return proc.process(pid).flatMap(ProcFs.Proc::netns);
+    }
+
+    /** The netns of a running process and everything in it now, to pass to {@link Scope#withNetns} later. */
+    public Optional<NetnsRecord> recordNetns(long pid) {
+        return netnsOf(pid).map(link -> new NetnsRecord(link, proc.processes().stream()
+                .filter(p -> p.netns().filter(link::equals).isPresent())
+                .map(ProcFs.Proc::key).collect(java.util.stream.Collectors.toSet())));
     }
 
     /** tun/tap devices inside the network namespace of {@code pid}. */
@@ -88,21 +114,29 @@ public final class Leftovers {
         for (ProcFs.Proc p : processes(scope)) {
             found.add("process " + p.pid() + " still runs: " + p.commandLine());
         }
+        for (String key : scope.processes()) {
+            long pid = Long.parseLong(key.substring(0, key.indexOf(':')));
+            proc.process(pid).filter(p -> p.key().equals(key))
+                    .ifPresent(p -> found.add("recorded process " + pid + " is still alive: " + p.commandLine()));
+        }
         for (Path p : scope.mustNotExist()) {
             if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 found.add("path still exists: " + p);
             }
         }
-        scope.netns().ifPresent(ns -> {
+        scope.netns().ifPresent(rec -> {
+            String ns = rec.link();
             for (ProcFs.Proc p : proc.processes()) {
-                if (p.netns().filter(ns::equals).isPresent()) {
+                boolean ours = rec.holders().contains(p.key()) || scope.needles().stream().anyMatch(p::argvContains);
+                if (ours && p.netns().filter(ns::equals).isPresent()) {
                     found.add("netns " + ns + " (with the tap) is still held by process " + p.pid() + ": " + p.commandLine());
                 }
             }
             String inode = ns.replaceAll("\\D", "");
             CommandResult mounts = host.run(Command.of("findmnt", "-n", "-t", "nsfs", "-o", "TARGET,SOURCE"));
             for (String line : Ctr.lines(mounts.stdout())) {
-                if (line.contains("[" + inode + "]")) {
+                // only mounts that name the container: the inode may have been reused by another netns
+                if (line.contains("[" + inode + "]") && scope.needles().stream().anyMatch(line::contains)) {
                     found.add("netns " + ns + " is still bind-mounted: " + line);
                 }
             }

@@ -17,8 +17,11 @@ import java.util.Optional;
  */
 public final class ProcFs {
 
-    /** One process: pid, parent pid, argv and the link text of its network namespace (e.g. {@code net:[4026531840]}). */
-    public record Proc(long pid, long ppid, List<String> argv, Optional<String> netns) {
+    /**
+     * One process: pid, parent pid, start time (clock ticks after boot; with the pid it names a process
+     * uniquely), argv and the link text of its network namespace (e.g. {@code net:[4026531840]}).
+     */
+    public record Proc(long pid, long ppid, long startTicks, List<String> argv, Optional<String> netns) {
 
         public Proc {
             argv = List.copyOf(argv);
@@ -26,6 +29,11 @@ public final class ProcFs {
 
         public String commandLine() {
             return String.join(" ", argv);
+        }
+
+        /** {@code pid:startTicks}, unique for the machine's uptime (pids alone are reused). */
+        public String key() {
+            return pid + ":" + startTicks;
         }
 
         public boolean argvContains(String token) {
@@ -105,14 +113,16 @@ public final class ProcFs {
                     : Arrays.asList(new String(raw, StandardCharsets.UTF_8).split("\0"));
             String stat = Files.readString(d.resolve("stat"), StandardCharsets.UTF_8);
             String afterComm = stat.substring(stat.lastIndexOf(')') + 2);
-            long ppid = Long.parseLong(afterComm.split(" ")[1]);
+            String[] fields = afterComm.split(" ");
+            long ppid = Long.parseLong(fields[1]);
+            long startTicks = fields.length > 19 ? Long.parseLong(fields[19]) : 0;
             Optional<String> netns;
             try {
                 netns = Optional.of(Files.readSymbolicLink(d.resolve("ns/net")).toString());
             } catch (IOException | UnsupportedOperationException e) {
                 netns = Optional.empty();
             }
-            return Optional.of(new Proc(pid, ppid, argv, netns));
+            return Optional.of(new Proc(pid, ppid, startTicks, argv, netns));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
