@@ -70,7 +70,8 @@ public final class TaskService {
     private final Runnable exitDaemon;
     private final Consumer<String> log;
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
-    private final Object createLock = new Object();
+    /** Ids being created now: creates of different containers run concurrently (a microVM create is slow). */
+    private final java.util.Set<String> creating = ConcurrentHashMap.newKeySet();
 
     public TaskService(ShimOs os, BackendSelector selector, EventSink events, Runnable exitDaemon, Consumer<String> log) {
         this.os = os;
@@ -109,7 +110,10 @@ public final class TaskService {
             throw new TtrpcException(StatusCode.UNIMPLEMENTED, "checkpoint/restore is not supported");
         }
         Path bundle = Path.of(req.getBundle());
-        synchronized (createLock) {
+        if (!creating.add(req.getId())) {
+            throw new TtrpcException(StatusCode.ALREADY_EXISTS, "container " + req.getId() + " is being created");
+        }
+        try {
             if (containers.containsKey(req.getId())) {
                 throw new TtrpcException(StatusCode.ALREADY_EXISTS, "container " + req.getId() + " already exists");
             }
@@ -150,6 +154,8 @@ public final class TaskService {
             }
             log.accept("created " + c.id + " (" + c.backend.name() + ") pid " + c.pid);
             return CreateTaskResponse.newBuilder().setPid(c.pid).build();
+        } finally {
+            creating.remove(req.getId());
         }
     }
 
