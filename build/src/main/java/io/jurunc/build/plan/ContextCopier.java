@@ -31,11 +31,20 @@ import org.apache.commons.compress.compressors.CompressorStreamFactory;
 public final class ContextCopier {
     private final Path context;
     private final Path scratch;
+    private final ContextIgnore ignore;
 
-    /** {@code scratch} is a private directory for files unpacked from ADD archives. */
+    /**
+     * {@code scratch} is a private directory for files unpacked from ADD archives. The context's
+     * {@code .containerignore} or {@code .dockerignore} applies.
+     */
     public ContextCopier(Path context, Path scratch) {
         this.context = context.toAbsolutePath().normalize();
         this.scratch = scratch;
+        this.ignore = ContextIgnore.load(this.context);
+    }
+
+    private boolean ignored(Path p) {
+        return ignore.ignored(context.relativize(p).toString().replace('\\', '/'));
     }
 
     public record Request(Location location, String keyword, List<String> sources, String destination,
@@ -108,6 +117,10 @@ public final class ContextCopier {
             throw new BuildFileException(r.location(), r.keyword() + " source \"" + s + "\" does not exist in the build context " + context,
                     "check the path (it is relative to the context) or add the file");
         }
+        if (!p.equals(context) && ignored(p)) {
+            throw new BuildFileException(r.location(), r.keyword() + " source \"" + s + "\" is excluded by the context's ignore file",
+                    "remove its pattern from .containerignore/.dockerignore or add a !exception");
+        }
         return p;
     }
 
@@ -117,6 +130,7 @@ public final class ContextCopier {
         try (Stream<Path> s = Files.walk(context)) {
             return s.filter(p -> !p.equals(context))
                     .filter(p -> m.matches(context.relativize(p)))
+                    .filter(p -> !ignored(p))
                     .sorted()
                     .toList();
         } catch (IOException e) {
@@ -127,7 +141,7 @@ public final class ContextCopier {
     private void walk(Path dir, String destPath, Request r, List<FileEntry> out) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted().toList()) {
-                if (p.equals(dir)) {
+                if (p.equals(dir) || ignored(p)) {
                     continue;
                 }
                 String target = ImagePaths.join(destPath, dir.relativize(p).toString().replace('\\', '/'));
