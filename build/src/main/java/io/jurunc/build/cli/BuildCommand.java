@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jurunc build}: builds an OCI image from a Containerfile or bunnyfile, without a daemon. */
-@Command(name = "build", mixinStandardHelpOptions = true,
+@Command(name = "build", mixinStandardHelpOptions = true, version = "jurunc build 0.1.0",
         description = "Build a reproducible OCI image for unikernels and microVMs from a Containerfile or bunnyfile.")
 public final class BuildCommand implements Callable<Integer> {
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Containerfile, Dockerfile or bunnyfile (default: CONTEXT/Containerfile, CONTEXT/Dockerfile, CONTEXT/bunnyfile)")
