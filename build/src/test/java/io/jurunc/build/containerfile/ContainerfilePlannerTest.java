@@ -137,6 +137,31 @@ class ContainerfilePlannerTest {
     }
 
     @Test
+    void bimaReadmeContainerfileBuildsAsIs() {
+        TestFiles.write(ctx, "test-redis.hvt", TestFiles.elf(62), "rwxr-xr-x");
+        TestFiles.write(ctx, "redis.conf", "port 6379\n", "rw-r--r--");
+        ImagePlan p = plan("""
+                #syntax=harbor.nbfc.io/nubificus/bima:latest
+                FROM scratch
+                COPY test-redis.hvt /unikernel/
+                COPY redis.conf /conf/
+                LABEL com.urunc.unikernel.binary=/unikernel/test-redis.hvt
+                LABEL "com.urunc.unikernel.cmdline"='redis-server /data/conf/redis.conf'
+                LABEL "com.urunc.unikernel.unikernelType"="rumprun"
+                LABEL "com.urunc.unikernel.hypervisor"="qemu"
+                LABEL com.urunc.unikernel.blkMntPoint=/data
+                LABEL com.urunc.unikernel.netcfg='{"net": {"if": "ukvmif0", "cloner": "True"}}'
+                """);
+        assertThat(paths(p, 0)).containsExactly("unikernel/test-redis.hvt:755");
+        assertThat(paths(p, 1)).containsExactly("conf/redis.conf:644");
+        assertThat(p.annotations()).containsEntry("com.urunc.unikernel.cmdline", "redis-server /data/conf/redis.conf")
+                .containsEntry("com.urunc.unikernel.unikernelType", "rumprun")
+                .containsEntry("com.urunc.unikernel.netcfg", "{\"net\": {\"if\": \"ukvmif0\", \"cloner\": \"True\"}}");
+        assertThat(p.config().cmd()).containsExactly("redis-server", "/data/conf/redis.conf");
+        assertThat(p.platform()).isEqualTo(Platform.linux("amd64"));
+    }
+
+    @Test
     void uruncValidationErrors() {
         assertThatThrownBy(() -> plan("FROM scratch\nLABEL com.urunc.unikernel.unikernelType=linux\n"))
                 .hasMessageStartingWith("Containerfile:2: missing required urunc key com.urunc.unikernel.hypervisor");
