@@ -47,7 +47,7 @@ public final class RegistryClient {
 
     public Fetched getManifest(ImageReference ref) {
         HttpResponse<byte[]> r = send(ref, "pull", HttpRequest.newBuilder(uri(ref, "/manifests/" + ref.manifestReference()))
-                .header("Accept", ACCEPT).GET(), HttpResponse.BodyHandlers.ofByteArray(), null);
+                .header("Accept", ACCEPT).GET(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() == 404) {
             throw new RegistryException("image " + ref + " not found in the registry", "check the name and tag");
         }
@@ -72,7 +72,7 @@ public final class RegistryClient {
     /** Downloads a blob into {@code target} and checks its digest. */
     public void getBlob(ImageReference repo, Digest digest, Path target) {
         HttpResponse<InputStream> r = send(repo, "pull", HttpRequest.newBuilder(uri(repo, "/blobs/" + digest)).GET(),
-                HttpResponse.BodyHandlers.ofInputStream(), null);
+                HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = r.body()) {
             if (r.statusCode() != 200) {
                 in.readAllBytes();
@@ -94,14 +94,14 @@ public final class RegistryClient {
 
     public boolean hasBlob(ImageReference repo, Digest digest) {
         HttpResponse<Void> r = send(repo, "pull,push", HttpRequest.newBuilder(uri(repo, "/blobs/" + digest))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.discarding(), null);
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.discarding());
         return r.statusCode() == 200;
     }
 
     /** Monolithic upload: POST to open a session, then PUT the bytes with the digest. */
     public void pushBlob(ImageReference repo, Digest digest, Path file) {
         HttpResponse<String> start = send(repo, "pull,push", HttpRequest.newBuilder(uri(repo, "/blobs/uploads/"))
-                .POST(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofString(), null);
+                .POST(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofString());
         expect(start, 202, "start upload to " + repo);
         String location = start.headers().firstValue("Location").orElseThrow(() ->
                 new RegistryException("registry " + repo.registry() + " gave no upload Location", "check the registry"));
@@ -111,9 +111,9 @@ public final class RegistryClient {
         HttpResponse<String> r;
         try {
             r = send(repo, "pull,push", HttpRequest.newBuilder(put).header("Content-Type", "application/octet-stream")
-                    .PUT(HttpRequest.BodyPublishers.ofFile(file)), HttpResponse.BodyHandlers.ofString(), null);
+                    .PUT(HttpRequest.BodyPublishers.ofFile(file)), HttpResponse.BodyHandlers.ofString());
         } catch (java.io.FileNotFoundException e) {
-            throw new IllegalStateException(e);
+            throw new RegistryException("blob " + digest + " vanished from " + file, "retry the build", e);
         }
         expect(r, 201, "upload " + digest + " to " + repo);
     }
@@ -122,7 +122,7 @@ public final class RegistryClient {
     public String putManifest(ImageReference repo, String reference, String mediaType, byte[] bytes) {
         HttpResponse<String> r = send(repo, "pull,push", HttpRequest.newBuilder(uri(repo, "/manifests/" + reference))
                 .header("Content-Type", mediaType).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)),
-                HttpResponse.BodyHandlers.ofString(), null);
+                HttpResponse.BodyHandlers.ofString());
         expect(r, 201, "PUT manifest " + reference + " to " + repo);
         return r.headers().firstValue("Docker-Content-Digest").orElse(Digest.of(bytes).toString());
     }
@@ -146,7 +146,7 @@ public final class RegistryClient {
     }
 
     private <T> HttpResponse<T> send(ImageReference repo, String actions, HttpRequest.Builder b,
-                                     HttpResponse.BodyHandler<T> handler, Void unused) throws RegistryException {
+                                     HttpResponse.BodyHandler<T> handler) throws RegistryException {
         String key = repo.registry() + "/" + repo.repository() + "/" + actions;
         try {
             String auth = authorization.get(key);
