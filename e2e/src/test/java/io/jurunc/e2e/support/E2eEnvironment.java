@@ -140,9 +140,16 @@ public final class E2eEnvironment implements AutoCloseable {
         return Path.of("/run/containerd/runc", ctr().namespace(), id);
     }
 
-    /** Leftover checks for a container run through containerd: processes, state dirs, task bundle. */
+    /**
+     * Leftover checks for a container run through containerd: processes naming it, the runtime state
+     * dir, the containerd task bundle, and any entry named after it under {@code /run/containerd} or the
+     * private containerd's root and state.
+     */
     public Leftovers.Scope scope(String id) {
-        return Leftovers.Scope.of(id, runtimeStateDir(id), containerd.taskBundle(ctr().namespace(), id));
+        return Leftovers.Scope.of(id, runtimeStateDir(id), containerd.taskBundle(ctr().namespace(), id))
+                .withSearchRoot(Path.of("/run/containerd"))
+                .withSearchRoot(containerd.config().state())
+                .withSearchRoot(containerd.config().root());
     }
 
     /** A {@code ctr run} of one of this class's images through {@code --runc-binary jurunc}. */

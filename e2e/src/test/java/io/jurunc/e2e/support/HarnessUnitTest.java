@@ -156,6 +156,9 @@ class HarnessUnitTest {
                 .anyMatch(s -> s.startsWith("process 11 still runs: qemu-system-x86_64"))
                 .anyMatch(s -> s.equals("path still exists: " + state));
         assertThat(l.find(Leftovers.Scope.of("e2e-c2-abcdef", tmp.resolve("gone")))).isEmpty();
+        Files.createDirectories(tmp.resolve("run/runc/ns/e2e-c3-abcdef"));
+        assertThat(l.find(Leftovers.Scope.of("e2e-c3-abcdef").withSearchRoot(tmp.resolve("run"))))
+                .containsExactly("left behind: " + tmp.resolve("run/runc/ns/e2e-c3-abcdef"));
         assertThatThrownBy(() -> Leftovers.Scope.of("c1")).hasMessageContaining("specific");
     }
 

@@ -20,37 +20,47 @@ public final class Leftovers {
      * @param needles       strings that must not appear in any other process's argv (normally the container id)
      * @param mustNotExist  paths that must be gone (runtime state dir, containerd task bundle, ...)
      * @param netns         the container's netns and the processes in it, recorded while it ran
+     * @param searchRoots   directories in which no entry may be named after the container any more
      * @param processes     {@link ProcFs.Proc#key()}s of processes recorded while it ran (the monitor) that must be gone
      */
-    public record Scope(List<String> needles, List<Path> mustNotExist, Optional<NetnsRecord> netns, List<String> processes) {
+    public record Scope(List<String> needles, List<Path> mustNotExist, Optional<NetnsRecord> netns, List<String> processes,
+                        List<Path> searchRoots) {
 
         public Scope {
             needles = List.copyOf(needles);
             mustNotExist = List.copyOf(mustNotExist);
             processes = List.copyOf(processes);
+            searchRoots = List.copyOf(searchRoots);
             if (needles.stream().anyMatch(n -> n.length() < 6)) {
                 throw new IllegalArgumentException("needles must be specific (6+ characters): " + needles);
             }
         }
 
         public static Scope of(String id, Path... mustNotExist) {
-            return new Scope(List.of(id), List.of(mustNotExist), Optional.empty(), List.of());
+            return new Scope(List.of(id), List.of(mustNotExist), Optional.empty(), List.of(), List.of());
         }
 
         public Scope withNetns(NetnsRecord link) {
-            return new Scope(needles, mustNotExist, Optional.of(link), processes);
+            return new Scope(needles, mustNotExist, Optional.of(link), processes, searchRoots);
+        }
+
+        /** Also search {@code root} (5 levels deep) for entries whose name contains a needle. */
+        public Scope withSearchRoot(Path root) {
+            List<Path> r = new ArrayList<>(searchRoots);
+            r.add(root);
+            return new Scope(needles, mustNotExist, netns, processes, r);
         }
 
         public Scope withProcess(ProcFs.Proc process) {
             List<String> p = new ArrayList<>(processes);
             p.add(process.key());
-            return new Scope(needles, mustNotExist, netns, p);
+            return new Scope(needles, mustNotExist, netns, p, searchRoots);
         }
 
         public Scope withPath(Path path) {
             List<Path> p = new ArrayList<>(mustNotExist);
             p.add(path);
-            return new Scope(needles, p, netns, processes);
+            return new Scope(needles, p, netns, processes, searchRoots);
         }
     }
 
@@ -122,6 +132,17 @@ public final class Leftovers {
         for (Path p : scope.mustNotExist()) {
             if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 found.add("path still exists: " + p);
+            }
+        }
+        for (Path root : scope.searchRoots()) {
+            if (!Files.isDirectory(root)) {
+                continue;
+            }
+            try (var walk = Files.find(root, 5, (p, a) -> scope.needles().stream()
+                    .anyMatch(n -> p.getFileName() != null && p.getFileName().toString().contains(n)))) {
+                walk.forEach(p -> found.add("left behind: " + p));
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                // entries vanish while we walk; what is still there is found next time
             }
         }
         scope.netns().ifPresent(rec -> {
