@@ -37,8 +37,12 @@ final class Envelopes {
     }
 
     static Response error(StatusCode code, String message) {
+        return error(code, message, java.util.List.of());
+    }
+
+    static Response error(StatusCode code, String message, java.util.List<com.google.protobuf.Any> details) {
         return Response.newBuilder()
-                .setStatus(Status.newBuilder().setCode(code.value()).setMessage(message))
+                .setStatus(Status.newBuilder().setCode(code.value()).setMessage(message).addAllDetails(details))
                 .build();
     }
 

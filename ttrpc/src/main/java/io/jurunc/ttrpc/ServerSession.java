@@ -148,7 +148,7 @@ final class ServerSession implements Runnable {
             }
             return Envelopes.ok(result);
         } catch (TtrpcException e) {
-            return Envelopes.error(e.code(), e.statusMessage());
+            return Envelopes.error(e.code(), e.statusMessage(), e.details());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "ttrpc: handler " + context.service() + "/" + context.method() + " failed", e);
             return Envelopes.error(StatusCode.UNKNOWN, String.valueOf(e.getMessage()));

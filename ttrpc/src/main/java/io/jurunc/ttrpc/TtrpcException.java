@@ -29,6 +29,11 @@ public class TtrpcException extends Exception {
         return code;
     }
 
+    /** {@code google.rpc.Status.details} to send (servers) or as received (clients); empty here. */
+    public java.util.List<com.google.protobuf.Any> details() {
+        return java.util.List.of();
+    }
+
     public StatusCode code() {
         return code;
     }

@@ -13,6 +13,7 @@ public final class TtrpcStatusException extends TtrpcException {
     }
 
     /** {@code google.rpc.Status.details} as sent by the server (may be empty). */
+    @Override
     public List<Any> details() {
         return details;
     }

@@ -17,6 +17,10 @@ final class TestServers {
                 .register(SERVICE, "Echo", UnaryHandler.proto(StringValue.parser(),
                         (req, ctx) -> StringValue.of(req.getValue()
                                 + ctx.metadata().first("suffix").orElse(""))))
+                .register(SERVICE, "FailWithDetails", (payload, ctx) -> {
+                    throw new TtrpcStatusException(StatusCode.FAILED_PRECONDITION, "with details",
+                            java.util.List.of(com.google.protobuf.Any.pack(StringValue.of("detail-1"))));
+                })
                 .register(SERVICE, "Fail", (payload, ctx) -> {
                     throw new TtrpcException(StatusCode.NOT_FOUND, "no such thing");
                 })

@@ -42,6 +42,18 @@ class TtrpcRoundTripTest {
     }
 
     @Test
+    void statusDetailsTravelToTheClient() throws Exception {
+        try (TtrpcClient client = unixClient()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> client.call(TestServers.SERVICE, "FailWithDetails", new byte[0]))
+                    .isInstanceOfSatisfying(TtrpcStatusException.class, e -> {
+                        org.assertj.core.api.Assertions.assertThat(e.code()).isEqualTo(StatusCode.FAILED_PRECONDITION);
+                        org.assertj.core.api.Assertions.assertThat(e.details()).hasSize(1);
+                    });
+        }
+    }
+
+    @Test
     void roundTripOverUnixSocket() throws Exception {
         try (TtrpcClient client = unixClient()) {
             StringValue r = client.call(TestServers.SERVICE, "Echo", StringValue.of("hello"), StringValue.parser());
