@@ -127,6 +127,32 @@ class EchoServiceTest {
         }
     }
 
+    @Test
+    void twoSandboxesInPreparedNetnsRunAtOnce() {
+        try (PodNetwork podA = PodNetwork.create(env.host()); PodNetwork podB = PodNetwork.create(env.host())) {
+            List<Service> services = new java.util.ArrayList<>();
+            try {
+                for (PodNetwork pod : List.of(podA, podB)) {
+                    String id = E2eEnvironment.newId("pod");
+                    services.add(new Service(id, env.ctr().startRun(env.juruncRun("echo", id)
+                            .withFlag("--with-ns", "network:" + pod.netnsPath()).withRm()), pod.ip(), env));
+                }
+                for (int i = 0; i < 2; i++) {
+                    Service s = services.get(i);
+                    HttpProbe.Answer answer = s.get(List.of(podA, podB).get(i), Map.of("X-Sandbox", s.id()),
+                            Duration.ofSeconds(60));
+                    assertThat(answer.body()).contains("HTTP_X_SANDBOX=" + s.id());
+                }
+                assertThat(podA.taps()).hasSize(1);
+                assertThat(podB.taps()).hasSize(1);
+            } finally {
+                services.forEach(Service::stop);
+            }
+            assertThat(podA.taps()).isEmpty();
+            assertThat(podB.taps()).isEmpty();
+        }
+    }
+
     private record Service(String id, Spawned ctrRun, String ip, E2eEnvironment env) {
 
         /** GETs /cgi-bin/echo; on failure the message carries the guest console and the netns's view. */
