@@ -30,6 +30,7 @@ public final class InProcessJuruncBackend implements ContainerBackend {
     private final Path root;
     private final Consumer<String> log;
     private RuntimeContext context;
+    private final java.util.Map<String, Integer> waiters = new java.util.concurrent.ConcurrentHashMap<>();
 
     public InProcessJuruncBackend(Path root, Consumer<String> log) {
         this.root = root;
@@ -65,18 +66,55 @@ public final class InProcessJuruncBackend implements ContainerBackend {
             CreateOperation.Created c = new CreateOperation(ctx()).run(new CreateRequest(spec.id(), bundle,
                     Optional.of(spec.pidFile()), Optional.empty(),
                     new Stdio.Paths(spec.stdin(), spec.stdout(), spec.stderr())));
-            return new Created(Math.toIntExact(c.record().pid()), c.process());
+            int pid = Math.toIntExact(c.record().pid());
+            waiters.put(spec.id(), pid);
+            return new Created(pid, c.process());
         } catch (JuruncException e) {
             throw translate("create", spec.id(), e);
         }
     }
 
     @Override
+    /**
+     * In-process, Start follows Create within milliseconds, possibly before the waiter (setsid, unshare,
+     * nsenter, sh: several execs) has opened its start FIFO; the runtime then reports the waiter "gone".
+     * While the waiter still lives that is only too early: retry for up to {@link #WAITER_READY}.
+     */
+    @Override
     public void start(String id) throws BackendException {
+        long deadline = System.nanoTime() + WAITER_READY.toNanos();
+        while (true) {
+            try {
+                new StartOperation(ctx()).run(id);
+                waiters.remove(id);
+                return;
+            } catch (ContainerStateException e) {
+                Integer pid = waiters.get(id);
+                boolean early = e.getMessage().contains("waiting process is gone") && pid != null && alive(pid);
+                if (!early || System.nanoTime() > deadline) {
+                    throw translate("start", id, e);
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw translate("start", id, e);
+                }
+            } catch (JuruncException e) {
+                throw translate("start", id, e);
+            }
+        }
+    }
+
+    static final java.time.Duration WAITER_READY = java.time.Duration.ofSeconds(5);
+
+    /** Alive and not a zombie. */
+    private static boolean alive(int pid) {
         try {
-            new StartOperation(ctx()).run(id);
-        } catch (JuruncException e) {
-            throw translate("start", id, e);
+            String stat = java.nio.file.Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 
@@ -91,6 +129,7 @@ public final class InProcessJuruncBackend implements ContainerBackend {
 
     @Override
     public void delete(String id, boolean force) throws BackendException {
+        waiters.remove(id);
         try {
             new DeleteOperation(ctx()).run(id, force);
         } catch (JuruncException e) {
