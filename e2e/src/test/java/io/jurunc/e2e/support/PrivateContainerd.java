@@ -42,6 +42,8 @@ public final class PrivateContainerd implements AutoCloseable {
     private final ContainerdConfig config;
     private final Spawned daemon;
     private final Set<String> usedNamespaces = new LinkedHashSet<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private Thread shutdownHook;
 
     private PrivateContainerd(Host host, ProcFs proc, ContainerdConfig config, Spawned daemon) {
         this.host = host;
@@ -83,6 +85,9 @@ public final class PrivateContainerd implements AutoCloseable {
             daemon = host.start(cmd, dir.resolve("containerd.out"), dir.resolve("containerd.log"));
             PrivateContainerd ctrd = new PrivateContainerd(host, proc, config, daemon);
             ctrd.awaitReady();
+            // an interrupted test run (Ctrl-C) still cleans up; a SIGKILLed JVM cannot
+            ctrd.shutdownHook = new Thread(ctrd::closeQuietly, "private-containerd-cleanup");
+            Runtime.getRuntime().addShutdownHook(ctrd.shutdownHook);
             return ctrd;
         } catch (RuntimeException | IOException e) {
             HarnessException failure = new HarnessException("private containerd did not start: " + e.getMessage()
@@ -155,8 +160,26 @@ public final class PrivateContainerd implements AutoCloseable {
         return config.state().resolve("io.containerd.runtime.v2.task").resolve(namespace).resolve(id);
     }
 
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            System.err.println("private containerd cleanup: " + e.getMessage());
+        }
+    }
+
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to; this call does the work
+            }
+        }
         Cleanup cleanup = new Cleanup();
         cleanup.defer("delete " + dir(), () -> deleteDir());
         cleanup.defer("remove empty runc roots", this::removeEmptyRuncRoots);
