@@ -74,7 +74,6 @@ public final class InProcessJuruncBackend implements ContainerBackend {
         }
     }
 
-    @Override
     /**
      * In-process, Start follows Create within milliseconds, possibly before the waiter (setsid, unshare,
      * nsenter, sh: several execs) has opened its start FIFO; the runtime then reports the waiter "gone".
