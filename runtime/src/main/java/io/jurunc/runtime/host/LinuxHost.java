@@ -1,60 +1,27 @@
 package io.jurunc.runtime.host;
 
+import io.jurunc.runtime.sys.Errno;
+import io.jurunc.runtime.sys.ErrnoException;
+import io.jurunc.runtime.sys.Syscalls;
 import java.io.File;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link Host} on Linux: ProcessBuilder for spawning, FFM for kill/mkfifo/open, /proc for state. */
+/** {@link Host} on Linux: ProcessBuilder for spawning, {@link Syscalls} (FFM) for the rest, /proc for state. */
 public final class LinuxHost implements Host {
-  private static final int O_WRONLY = 1;
-  private static final int O_NONBLOCK = 0x800;
-  private static final int O_CLOEXEC = 0x80000;
-  private static final int ESRCH = 3;
-  private static final int ENXIO = 6;
-  private static final int EEXIST = 17;
+  private static final byte[] START_LINE = "start\n".getBytes(StandardCharsets.US_ASCII);
+  private final Syscalls sys;
 
-  /** Native handles, built on first use only. */
-  private static final class Native {
-    static final Linker LINKER = Linker.nativeLinker();
-    static final SymbolLookup LIBC = LINKER.defaultLookup();
-    static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
-    static final VarHandle ERRNO_HANDLE = Linker.Option.captureStateLayout()
-        .varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
-    static final MethodHandle KILL = handle("kill",
-        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    static final MethodHandle MKFIFO = handle("mkfifo",
-        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-    static final MethodHandle OPEN = handle("open",
-        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-    static final MethodHandle WRITE = handle("write",
-        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-    static final MethodHandle CLOSE = handle("close",
-        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
-        FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+  public LinuxHost() {
+    this(Syscalls.linux());
+  }
 
-    static MethodHandle handle(String name, FunctionDescriptor fd) {
-      return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), fd, ERRNO);
-    }
-
-    static String strerror(int errno) {
-      try {
-        return ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256).getString(0);
-      } catch (Throwable t) {
-        return "errno " + errno;
-      }
-    }
+  public LinuxHost(Syscalls sys) {
+    this.sys = sys;
   }
 
   @Override
@@ -82,17 +49,12 @@ public final class LinuxHost implements Host {
 
   @Override
   public boolean signal(long pid, int signal) throws HostException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-      int rc = (int) Native.KILL.invokeExact(state, (int) pid, signal);
-      if (rc == 0) return true;
-      int errno = (int) Native.ERRNO_HANDLE.get(state, 0L);
-      if (errno == ESRCH) return false;
-      throw new HostException("kill(" + pid + ", " + signal + "): " + Native.strerror(errno));
-    } catch (HostException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new HostException("kill(" + pid + "): " + t, t);
+    try {
+      sys.kill((int) pid, signal);
+      return true;
+    } catch (ErrnoException e) {
+      if (e.errno() == Errno.ESRCH) return false;
+      throw new HostException(e.getMessage(), e);
     }
   }
 
@@ -122,17 +84,10 @@ public final class LinuxHost implements Host {
 
   @Override
   public void mkfifo(Path path) throws HostException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-      int rc = (int) Native.MKFIFO.invokeExact(state, arena.allocateFrom(path.toString()), 0600);
-      if (rc != 0) {
-        int errno = (int) Native.ERRNO_HANDLE.get(state, 0L);
-        if (errno != EEXIST) throw new HostException("mkfifo " + path + ": " + Native.strerror(errno));
-      }
-    } catch (HostException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new HostException("mkfifo " + path + ": " + t, t);
+    try {
+      sys.mkfifo(path.toString(), 0600);
+    } catch (ErrnoException e) {
+      if (e.errno() != Errno.EEXIST) throw new HostException(e.getMessage(), e);
     }
   }
 
@@ -143,30 +98,27 @@ public final class LinuxHost implements Host {
 
   @Override
   public boolean pokeFifo(Path path) throws HostException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-      int fd = (int) Native.OPEN.invokeExact(state, arena.allocateFrom(path.toString()),
-          O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-      if (fd < 0) {
-        int errno = (int) Native.ERRNO_HANDLE.get(state, 0L);
-        if (errno == ENXIO || errno == 2) return false; // no reader / gone
-        throw new HostException("open " + path + ": " + Native.strerror(errno));
+    int fd;
+    try {
+      // Non-blocking: with no reader (the waiter is gone) this fails with ENXIO instead of hanging.
+      fd = sys.open(path.toString(), Syscalls.O_WRONLY | Syscalls.O_NONBLOCK | Syscalls.O_CLOEXEC);
+    } catch (ErrnoException e) {
+      if (e.errno() == Errno.ENXIO || e.errno() == Errno.ENOENT) return false;
+      throw new HostException(e.getMessage(), e);
+    }
+    try {
+      if (sys.write(fd, START_LINE, START_LINE.length) != START_LINE.length) {
+        throw new HostException("short write to " + path);
       }
+      return true;
+    } catch (ErrnoException e) {
+      throw new HostException(e.getMessage(), e);
+    } finally {
       try {
-        MemorySegment buf = arena.allocateFrom("start\n");
-        long n = (long) Native.WRITE.invokeExact(state, fd, buf, 6L);
-        if (n != 6) {
-          int errno = (int) Native.ERRNO_HANDLE.get(state, 0L);
-          throw new HostException("write " + path + ": " + Native.strerror(errno));
-        }
-        return true;
-      } finally {
-        int ignored = (int) Native.CLOSE.invokeExact(state, fd);
+        sys.close(fd);
+      } catch (ErrnoException ignored) {
+        // the line is written; a failing close changes nothing
       }
-    } catch (HostException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new HostException("poke " + path + ": " + t, t);
     }
   }
 }

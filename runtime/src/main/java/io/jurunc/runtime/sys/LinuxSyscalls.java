@@ -88,9 +88,29 @@ final class LinuxSyscalls implements Syscalls {
             ValueLayout.JAVA_LONG));
   }
 
+  private static final class Mkfifo {
+    static final MethodHandle H = Native.bind("mkfifo",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+  }
+
   private static final class Kill {
     static final MethodHandle H = Native.bind("kill",
         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+  }
+
+  @Override
+  public void mkfifo(String path, int mode) throws ErrnoException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Native.STATE);
+      int rc = (int) Mkfifo.H.invokeExact(state, arena.allocateFrom(path), mode);
+      if (rc < 0) {
+        throw new ErrnoException("mkfifo", Native.errno(state), path);
+      }
+    } catch (ErrnoException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException("native mkfifo failed", t);
+    }
   }
 
   @Override

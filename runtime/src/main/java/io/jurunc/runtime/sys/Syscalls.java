@@ -7,6 +7,7 @@ package io.jurunc.runtime.sys;
  */
 public interface Syscalls {
   int O_RDONLY = 0;
+  int O_WRONLY = 1;
   int O_RDWR = 2;
   int O_NONBLOCK = 0x800;
   int O_CLOEXEC = 0x80000;
@@ -50,6 +51,9 @@ public interface Syscalls {
    * @return the number of bytes written
    */
   int write(int fd, byte[] buffer, int length) throws ErrnoException;
+
+  /** {@code mkfifo(path, mode)}; {@link Errno#EEXIST} when the path exists. */
+  void mkfifo(String path, int mode) throws ErrnoException;
 
   /** {@code kill(pid, signal)}; {@link Errno#ESRCH} when no such process exists. */
   void kill(int pid, int signal) throws ErrnoException;

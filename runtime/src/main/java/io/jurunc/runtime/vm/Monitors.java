@@ -26,8 +26,9 @@ public final class Monitors {
     builders.put(MonitorType.SPT, new Solo5Builder(MonitorType.SPT));
   }
 
+  /** With {@link QemuOptions#forThisHost()}. */
   public Monitors() {
-    this(QemuOptions.defaults());
+    this(QemuOptions.forThisHost());
   }
 
   /** Early validation at create: throws when the pair is not in the allow-list. */

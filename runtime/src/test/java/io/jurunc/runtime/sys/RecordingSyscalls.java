@@ -86,6 +86,11 @@ public final class RecordingSyscalls implements Syscalls {
   }
 
   @Override
+  public void mkfifo(String path, int mode) throws ErrnoException {
+    record("mkfifo", "mkfifo " + path + " " + Integer.toOctalString(mode));
+  }
+
+  @Override
   public void kill(int pid, int signal) throws ErrnoException {
     record("kill", "kill " + pid + " " + signal);
   }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jurunc.runtime.vm.guest.Guests;
+import io.jurunc.runtime.vm.monitor.QemuOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -66,10 +67,14 @@ class MonitorsTableTest {
 
   static Stream<Case> cases() {
     String linuxInitrdNet = "console=ttyS0 panic=-1 reboot=t quiet rdinit=/jurunc/init " + IP_PARAM;
+    String linuxNoPciNet =
+        "console=ttyS0 panic=-1 reboot=t quiet pci=off rdinit=/jurunc/init " + IP_PARAM;
+    String linuxNoPci = "console=ttyS0 panic=-1 reboot=t quiet pci=off rdinit=/jurunc/init";
     String linuxBlockArgs =
         "console=ttyS0 panic=-1 reboot=t quiet root=/dev/vda rw init=/jurunc/init "
             + "PATH=/usr/bin MSG=\"two words\" -- /srv/app --greeting 'hello world'";
-    String linuxDebug = "console=ttyS0 panic=-1 reboot=t rdinit=/jurunc/init jurunc.debug=1";
+    String linuxDebug =
+        "console=ttyS0 panic=-1 reboot=t pci=off rdinit=/jurunc/init jurunc.debug=1";
     String ukCurrent =
         "Unikraft env.vars=[ A=1 B=2 ] netdev.ip=10.4.0.2/24:10.4.0.1:8.8.8.8 "
             + "vfs.fstab=[ \"initrd0:/:extract:::\" ] -- nginx -c /nginx/conf/nginx.conf";
@@ -80,7 +85,7 @@ class MonitorsTableTest {
     String mewz = "ip=10.4.0.2/24 gateway=10.4.0.1";
     String hermit = "ip=10.4.0.2/24 gateway=10.4.0.1 -- hello world";
     String fcLinux =
-        "console=ttyS0 panic=-1 reboot=t quiet root=/dev/vda rw init=/jurunc/init "
+        "console=ttyS0 panic=-1 reboot=t quiet pci=off root=/dev/vda rw init=/jurunc/init "
             + IP_PARAM
             + " K=V -- /app";
     String ukFc = "Unikraft vfs.fstab=[ \"initrd0:/:extract:::\" ] -- hello";
@@ -96,15 +101,26 @@ class MonitorsTableTest {
             "qemu/linux microvm initrd net tcg seccomp 2 vcpus",
             TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
                 .microvm().initrd().net().seccomp().vcpus(2).args("/bin/echo", "hi").build(),
-            linuxInitrdNet,
+            linuxNoPciNet,
             argv(
-                l(QEMU, "-m", "256M", "-smp", "2", "-accel", "tcg", "-M", "microvm,x-option-roms=off,acpi=off"),
+                l(QEMU, "-m", "256M", "-smp", "2", "-accel", "tcg,tb-size=32", "-M", "microvm,x-option-roms=off,acpi=off"),
                 DISPLAY,
                 SANDBOX,
                 l("-kernel", K, "-initrd", I),
                 l("-netdev", "tap,id=net0,ifname=tap0_c1,script=no,downscript=no",
                     "-device", "virtio-net-device,netdev=net0,mac=" + MAC),
-                l("-append", linuxInitrdNet)),
+                l("-append", linuxNoPciNet)),
+            Map.of()),
+        new Case(
+            "qemu/linux microvm initrd tcg 1 vcpu: TCG-only kernel params appended",
+            TestSpecs.of(GuestType.LINUX, MonitorType.QEMU).microvm().initrd().build(),
+            linuxNoPci,
+            argv(
+                l(QEMU, "-m", "256M", "-smp", "1", "-accel", "tcg,tb-size=32",
+                    "-M", "microvm,x-option-roms=off,acpi=off"),
+                DISPLAY,
+                l("-kernel", K, "-initrd", I, "-nic", "none"),
+                l("-append", linuxNoPci + " noapictimer")),
             Map.of()),
         new Case(
             "qemu/linux pc block no-net kvm, args and env on the cmdline",
@@ -140,7 +156,7 @@ class MonitorsTableTest {
                 .initrd().net().vsock().seccomp().build(),
             linuxInitrdNet,
             argv(
-                l(QEMU, "-m", "256M", "-smp", "1", "-accel", "tcg", "-M", "pc"),
+                l(QEMU, "-m", "256M", "-smp", "1", "-accel", "tcg,tb-size=32", "-M", "pc"),
                 DISPLAY,
                 SANDBOX,
                 l("-kernel", K, "-initrd", I),
@@ -168,7 +184,7 @@ class MonitorsTableTest {
                 .version("0.15.0").net().initrd().args("hello").env("A=1").build(),
             ukLegacy,
             argv(
-                l(QEMU, "-m", "256M", "-smp", "1", "-accel", "tcg"),
+                l(QEMU, "-m", "256M", "-smp", "1", "-accel", "tcg,tb-size=32"),
                 DISPLAY,
                 l("-kernel", K, "-initrd", I),
                 TAP_PCI,
@@ -180,7 +196,7 @@ class MonitorsTableTest {
                 .net().block(DATA_DEV).seccomp().args("--hello=world").build(),
             mirage,
             argv(
-                l(QEMU, "-m", "256M", "-smp", "1", "-accel", "tcg"),
+                l(QEMU, "-m", "256M", "-smp", "1", "-accel", "tcg,tb-size=32"),
                 DISPLAY,
                 SANDBOX,
                 l("-kernel", K),
@@ -208,7 +224,7 @@ class MonitorsTableTest {
             TestSpecs.of(GuestType.MEWZ, MonitorType.QEMU).memory(536_870_912L).build(),
             "",
             argv(
-                l(QEMU, "-m", "536M", "-smp", "1", "-accel", "tcg"),
+                l(QEMU, "-m", "536M", "-smp", "1", "-accel", "tcg,tb-size=32"),
                 DISPLAY,
                 l("-kernel", K, "-nic", "none"),
                 l("-device", "isa-debug-exit,iobase=0x501,iosize=2")),
@@ -219,7 +235,7 @@ class MonitorsTableTest {
                 .net().initrd().args("hello", "world").build(),
             hermit,
             argv(
-                l(QEMU, "-m", "256M", "-smp", "1", "-accel", "tcg",
+                l(QEMU, "-m", "256M", "-smp", "1", "-accel", "tcg,tb-size=32",
                     "-cpu", "qemu64,apic,fsgsbase,fxsr,rdrand,rdtscp,xsave,xsaveopt"),
                 DISPLAY,
                 l("-kernel", K, "-initrd", I),
@@ -275,7 +291,7 @@ class MonitorsTableTest {
             "firecracker/linux initrd net, vsock with its own socket",
             TestSpecs.of(GuestType.LINUX, MonitorType.FIRECRACKER)
                 .initrd().net().kvm().vsock(new Vsock(9, Path.of("/run/vaccel/fc.sock"))).build(),
-            linuxInitrdNet,
+            linuxNoPciNet,
             l("/usr/bin/firecracker", "--no-api", "--config-file", "/run/jurunc/c1/fc.json",
                 "--no-seccomp"),
             Map.of(
@@ -286,7 +302,7 @@ class MonitorsTableTest {
                  "network-interfaces":[{"iface_id":"net1","guest_mac":"%s","host_dev_name":"tap0_c1"}],
                  "vsock":{"guest_cid":9,"uds_path":"/run/vaccel/fc.sock","vsock_id":"root"}}
                 """
-                    .formatted(K, linuxInitrdNet, I, MAC))),
+                    .formatted(K, linuxNoPciNet, I, MAC))),
         // ---------------- Cloud Hypervisor ----------------
         new Case(
             "cloud-hypervisor/linux initrd net vsock seccomp",
@@ -357,7 +373,7 @@ class MonitorsTableTest {
   void plan_matchesReferenceFormat(Case c) throws Exception {
     assertThat(Guests.of(c.spec().guest()).cmdline(c.spec())).isEqualTo(c.cmdline());
 
-    MonitorInvocation inv = new Monitors().plan(c.spec());
+    MonitorInvocation inv = new Monitors(QemuOptions.defaults()).plan(c.spec());
 
     assertThat(inv.argv()).containsExactlyElementsOf(c.argv());
     assertThat(inv.files()).hasSize(c.files().size());

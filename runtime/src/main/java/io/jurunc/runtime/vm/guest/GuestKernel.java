@@ -49,6 +49,16 @@ public interface GuestKernel {
     return Optional.empty();
   }
 
+  /**
+   * Kernel parameters QEMU appends to the command line under TCG only (they would be wrong under
+   * KVM), e.g. to skip timer calibrations that TCG makes slow.
+   *
+   * @param hostTscKhz the host's TSC frequency, null when unknown
+   */
+  default List<String> qemuTcgKernelParams(VmSpec spec, Long hostTscKhz) {
+    return List.of();
+  }
+
   /** Firecracker's {@code drive_id} for a block device. */
   default String firecrackerDriveId(BlockDevice device) {
     return device.id();

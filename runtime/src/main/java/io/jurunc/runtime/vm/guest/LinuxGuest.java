@@ -5,6 +5,7 @@ import io.jurunc.runtime.vm.GuestNet;
 import io.jurunc.runtime.vm.GuestSetupException;
 import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.KernelProfile;
+import io.jurunc.runtime.vm.MonitorType;
 import io.jurunc.runtime.vm.VmSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +13,11 @@ import java.util.List;
 /**
  * A Linux microVM whose init is jurunc's guest init ({@value #INIT}).
  *
- * <p>Command line, initramfs rootfs: {@code console=ttyS0 panic=-1 reboot=t quiet
+ * <p>Command line, initramfs rootfs: {@code console=ttyS0 panic=-1 reboot=t quiet [pci=off]
  * rdinit=/jurunc/init [ip=<IP>::<GW>:<NETMASK>:<hostname>:eth0:off]}; the application's args and
- * env travel inside the initramfs ({@code /jurunc/process}), not on the command line.
+ * env travel inside the initramfs ({@code /jurunc/process}), not on the command line. {@code
+ * pci=off} on monitors without a PCI bus ({@link #noPciBus}); QEMU appends {@link
+ * #qemuTcgKernelParams} under TCG.
  *
  * <p>Block rootfs ({@code root=/dev/vda rw init=/jurunc/init}): the image's disk carries no
  * process file we wrote, so args and env follow urunc's Linux format: env words {@code K=V} (a
@@ -78,6 +81,9 @@ public final class LinuxGuest implements GuestKernel {
     if (!spec.debug()) {
       words.add("quiet");
     }
+    if (noPciBus(spec)) {
+      words.add("pci=off");
+    }
     if (rootfs == Rootfs.INITRAMFS) {
       words.add("rdinit=" + INIT);
     } else {
@@ -109,6 +115,32 @@ public final class LinuxGuest implements GuestKernel {
               + "or use an initramfs rootfs");
     }
     return cmdline;
+  }
+
+  /**
+   * QEMU's microvm and Firecracker have no PCI bus: {@code pci=off} keeps the kernel from probing
+   * for one (and from printing "PCI: Fatal: No config space access function found" into the app's
+   * console). Cloud Hypervisor's virtio devices are PCI, so it never gets it.
+   */
+  static boolean noPciBus(VmSpec spec) {
+    return spec.monitor() == MonitorType.FIRECRACKER
+        || (spec.monitor() == MonitorType.QEMU && spec.kernelProfile() == KernelProfile.MICROVM);
+  }
+
+  /**
+   * Under TCG, a 1-vCPU MICROVM kernel skips the local APIC timer calibration ({@code
+   * noapictimer}) and, with the host's TSC frequency, the TSC calibration ({@code
+   * tsc_early_khz=<kHz> tsc=reliable}); see docs/guest.md. Nothing for STANDARD kernels or SMP.
+   */
+  @Override
+  public List<String> qemuTcgKernelParams(VmSpec spec, Long hostTscKhz) {
+    if (spec.kernelProfile() != KernelProfile.MICROVM || spec.vcpus() != 1) {
+      return List.of();
+    }
+    if (hostTscKhz == null) {
+      return List.of("noapictimer");
+    }
+    return List.of("noapictimer", "tsc_early_khz=" + hostTscKhz, "tsc=reliable");
   }
 
   /** {@code ip=<IP>::<GW>:<NETMASK>:<hostname>:eth0:off}. */

@@ -27,7 +27,7 @@ import java.util.List;
  *   [-device virtio-blk-(pci|device),serial=&lt;id&gt;,drive=&lt;id&gt;,scsi=off
  *    -drive format=raw,if=none,id=&lt;id&gt;,file=&lt;path&gt;]...
  *   [-device vhost-vsock-(pci|device),id=vhost-vsock-(pci|device)0,guest-cid=&lt;cid&gt;]
- *   [guest extra] [-append &lt;cmdline&gt;]
+ *   [guest extra] [-append &lt;cmdline&gt;[ &lt;guest's TCG-only kernel params&gt;]]
  * </pre>
  *
  * Memory is decimal MB ({@code bytes / 1_000_000}) as in urunc; QEMU reads the {@code M} suffix as
@@ -100,8 +100,15 @@ public final class QemuBuilder extends GuestMonitorBuilder {
     }
     spec.vsock().ifPresent(v -> a.addAll(vsock(machine, v)));
     a.addAll(guest.extraArgs(MonitorType.QEMU, spec));
-    if (!cmdline.isEmpty()) {
-      a.addAll(List.of("-append", cmdline));
+    String append = cmdline;
+    if (spec.accel() == Accel.TCG) {
+      List<String> tcgParams = guest.qemuTcgKernelParams(spec, options.hostTscKhz());
+      if (!tcgParams.isEmpty()) {
+        append = (append.isEmpty() ? "" : append + " ") + String.join(" ", tcgParams);
+      }
+    }
+    if (!append.isEmpty()) {
+      a.addAll(List.of("-append", append));
     }
     return new MonitorInvocation(a, List.of());
   }

@@ -35,6 +35,35 @@ class QemuOptionsTest {
   }
 
   @Test
+  void tcg_microvmLinuxWithOneVcpu_getsTheHostTscAndNoApicTimer() throws Exception {
+    Monitors monitors = new Monitors(QemuOptions.defaults().withHostTscKhz(2_300_000L));
+    var spec = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU).microvm().initrd().build();
+    assertThat(monitors.plan(spec).argv())
+        .contains("tcg,tb-size=32")
+        .endsWith(
+            "-append",
+            "console=ttyS0 panic=-1 reboot=t quiet pci=off rdinit=/jurunc/init "
+                + "noapictimer tsc_early_khz=2300000 tsc=reliable");
+    var kvm = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU).microvm().initrd().kvm().build();
+    assertThat(String.join(" ", monitors.plan(kvm).argv())).doesNotContain("tsc", "noapictimer");
+    var smp = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU).microvm().initrd().vcpus(2).build();
+    assertThat(String.join(" ", monitors.plan(smp).argv())).doesNotContain("tsc", "noapictimer");
+    var pc = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU).initrd().build();
+    assertThat(String.join(" ", monitors.plan(pc).argv())).doesNotContain("tsc", "noapictimer", "pci=off");
+  }
+
+  @Test
+  void hostTsc_parsesCpuinfo() {
+    String cpu =
+        "processor\t: 0\ncpu MHz\t\t: 2300.000\nflags\t\t: fpu tsc constant_tsc tsc_known_freq\n\n"
+            + "processor\t: 1\ncpu MHz\t\t: 1.0\n";
+    assertThat(HostTsc.parse(cpu)).hasValue(2_300_000L);
+    assertThat(HostTsc.parse("cpu MHz\t: 2300.000\nflags\t: fpu constant_tsc\n")).isEmpty();
+    assertThat(HostTsc.parse("flags\t: constant_tsc tsc_known_freq\n")).isEmpty();
+    assertThat(QemuOptions.forThisHost().tcgAccel()).isEqualTo("tcg,tb-size=32");
+  }
+
+  @Test
   void tcgAccel_mustBeTcg() {
     assertThatThrownBy(() -> new QemuOptions("kvm"))
         .isInstanceOf(IllegalArgumentException.class)
