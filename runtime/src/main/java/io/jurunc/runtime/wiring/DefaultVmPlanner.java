@@ -15,7 +15,9 @@ import io.jurunc.runtime.vm.ResourceDefaults;
 import io.jurunc.runtime.vm.ResourceLimits;
 import io.jurunc.runtime.vm.VmConfigException;
 import io.jurunc.runtime.vm.VmSpec;
+import io.jurunc.runtime.vm.guest.UnikraftVersion;
 import io.jurunc.runtime.vm.kvm.AccelChoice;
+import io.jurunc.runtime.vm.monitor.QemuOptions;
 import io.jurunc.runtime.vm.kvm.KvmProbe;
 import io.jurunc.runtime.vm.kvm.ProbeVerdict;
 import java.nio.file.Path;
@@ -36,7 +38,11 @@ final class DefaultVmPlanner implements VmPlanner {
   }
 
   private Monitors monitors() {
-    if (monitors == null) monitors = new Monitors();
+    if (monitors == null) {
+      JuruncConfig.MonitorSettings q = config.monitor(MonitorType.QEMU);
+      monitors = new Monitors(new QemuOptions(QemuOptions.DEFAULT_TCG, q.vhost(), q.dataPath().orElse(null),
+          QemuOptions.forThisHost().hostTscKhz()));
+    }
     return monitors;
   }
 
@@ -68,6 +74,9 @@ final class DefaultVmPlanner implements VmPlanner {
   public MonitorInvocation plan(VmSpec spec) throws SandboxException {
     try {
       Monitors.checkAccel(spec.monitor(), spec.accel());
+      if (spec.guest() == GuestType.UNIKRAFT) {
+        UnikraftVersion.of(spec.unikernelVersion()).note().ifPresent(log);
+      }
       return monitors().plan(spec);
     } catch (VmConfigException e) {
       throw new SandboxException(e.getMessage(), e);
@@ -99,7 +108,14 @@ final class DefaultVmPlanner implements VmPlanner {
       throw new SandboxException(e.getMessage(), e);
     }
     if (!monitor.usesKvm()) return Accel.TCG;
-    Path qemu = monitor == MonitorType.QEMU ? monitorBinary(monitor) : monitorBinary(MonitorType.QEMU);
+    Path qemu;
+    try {
+      qemu = monitorBinary(MonitorType.QEMU); // the probe boots its tiny guest with QEMU
+    } catch (SandboxException e) {
+      if (monitor == MonitorType.QEMU || choice == AccelChoice.TCG) throw e;
+      log.accept("no QEMU to probe KVM with; trusting KVM for " + monitor.key());
+      return Accel.KVM;
+    }
     ProbeVerdict verdict = KvmProbe.forThisHost().decide(choice, qemu);
     if (verdict.isFallback()) {
       log.accept("KVM is not usable here (" + verdict.reason() + "); falling back to TCG");
