@@ -108,13 +108,15 @@ final class DefaultVmPlanner implements VmPlanner {
       throw new SandboxException(e.getMessage(), e);
     }
     if (!monitor.usesKvm()) return Accel.TCG;
-    Path qemu;
+    Path qemu = null; // the probe boots its tiny guest with QEMU; a forced choice needs none
     try {
-      qemu = monitorBinary(MonitorType.QEMU); // the probe boots its tiny guest with QEMU
+      qemu = monitorBinary(MonitorType.QEMU);
     } catch (SandboxException e) {
-      if (monitor == MonitorType.QEMU || choice == AccelChoice.TCG) throw e;
-      log.accept("no QEMU to probe KVM with; trusting KVM for " + monitor.key());
-      return Accel.KVM;
+      if (monitor == MonitorType.QEMU) throw e;
+      if (choice == AccelChoice.AUTO) {
+        log.accept("no QEMU to probe KVM with; trusting KVM for " + monitor.key());
+        return Accel.KVM;
+      }
     }
     ProbeVerdict verdict = KvmProbe.forThisHost().decide(choice, qemu);
     if (verdict.isFallback()) {
