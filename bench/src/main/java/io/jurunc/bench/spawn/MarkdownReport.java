@@ -37,6 +37,7 @@ public final class MarkdownReport {
       }
       md.append("\n### ").append(b.subject()).append(": phases (jurunc timestamps, medians of ")
           .append(b.runs()).append(" runs)\n\n");
+      beforeMonitor(b).ifPresent(md::append);
       md.append("| step | median (ms) | median offset from start (ms) |\n|---|---|---|\n");
       for (PhaseBreakdown.Step st : b.steps()) {
         md.append("| ").append(st.from()).append(" → ").append(st.to())
@@ -63,6 +64,25 @@ public final class MarkdownReport {
         "%nRuntime overhead, %s: %.0f ms (first answer) − %.0f ms (bare QEMU, same kernel, initramfs and"
             + " QEMU options) = %.0f ms, %.0f %% of the total.%n",
         subject, total, bare, total - bare, 100 * (total - bare) / total));
+  }
+
+  /**
+   * jurunc's own share measured directly: everything before QEMU runs (start to monitor.exec), as a
+   * share of the first answer; unlike the difference against bare QEMU, it does not subtract two noisy
+   * medians.
+   */
+  static Optional<String> beforeMonitor(PhaseBreakdown b) {
+    Optional<PhaseBreakdown.Step> exec = b.steps().stream().filter(s -> s.to().equals("monitor.exec")).findFirst();
+    Optional<PhaseBreakdown.Step> answer = b.steps().stream().filter(s -> s.to().equals(PhaseBreakdown.ANSWER))
+        .findFirst();
+    if (exec.isEmpty() || answer.isEmpty()) {
+      return Optional.empty();
+    }
+    double before = exec.get().medianOffsetMs();
+    double total = answer.get().medianOffsetMs();
+    return Optional.of(String.format(Locale.ROOT,
+        "Before QEMU runs (start → monitor.exec): %.0f ms, %.0f %% of the first answer's %.0f ms.%n%n",
+        before, 100 * before / total, total));
   }
 
   private static Optional<SubjectSummary> find(List<SubjectSummary> summaries, String subject) {

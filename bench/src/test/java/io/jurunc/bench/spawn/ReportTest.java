@@ -77,6 +77,8 @@ class ReportTest {
     assertThat(b.steps().get(1).medianMs()).isCloseTo(400, within(1e-6));
     assertThat(b.steps().get(2).medianMs()).isCloseTo(500, within(1e-6));
     assertThat(b.steps().get(2).medianOffsetMs()).isCloseTo(1000, within(1e-6));
+    assertThat(MarkdownReport.render(List.of(), List.of(b), "")).contains(
+        "Before QEMU runs (start → monitor.exec): 500 ms, 50 % of the first answer's 1000 ms.");
   }
 
   @Test
