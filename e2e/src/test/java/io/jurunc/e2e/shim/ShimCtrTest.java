@@ -56,6 +56,20 @@ class ShimCtrTest {
         assertThat(run.stdout()).as(run.describe()).contains("hello from runc via jurunc");
         assertThat(Leftovers.system().find(scope(id, "runc"))).as(run.describe()).isEmpty();
         assertThat(env.shimDaemons()).as("the daemon exits with its last container").isEmpty();
+        Path socket = shimSocket(env.containerd().address().toString(), env.ctr().namespace(), id);
+        assertThat(socket).as("socket removed").doesNotExist();
+        assertThat(Path.of(socket + ".lock")).as("start lock removed").doesNotExist();
+    }
+
+    /** {@code /run/containerd/s/<sha256(address/namespace/group)>}; the group of an ungrouped container is its id. */
+    static Path shimSocket(String address, String namespace, String group) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((address + "/" + namespace + "/" + group).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return Path.of("/run/containerd/s", java.util.HexFormat.of().formatHex(d));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

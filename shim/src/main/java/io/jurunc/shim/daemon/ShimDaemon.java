@@ -30,6 +30,19 @@ public final class ShimDaemon {
     private ShimDaemon() {
     }
 
+    /** Under the start lock (so no {@code start} is deciding meanwhile): the socket, then the lock file. */
+    static void removeSocketAndLock(Path socket, ShimLog log) {
+        Path lock = io.jurunc.shim.start.StartCommand.lockFile(socket);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lock,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock ignored = ch.lock()) {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(lock);
+        } catch (IOException e) {
+            log.warn("cannot remove " + socket + " and its lock: " + e.getMessage());
+        }
+    }
+
     public static int run(ShimFlags flags, Map<String, String> env) {
         Path socket = Path.of(flags.socket().orElseThrow());
         ShimLog log = ShimLog.open(Path.of("").toAbsolutePath(), flags.debug(), flags.id());
@@ -75,11 +88,7 @@ public final class ShimDaemon {
             Thread.currentThread().interrupt();
         }
         publisher.close();
-        try {
-            Files.deleteIfExists(socket);
-        } catch (IOException ignored) {
-            // the listener removed it already
-        }
+        removeSocketAndLock(socket, log);
         log.info("exiting");
         return 0;
     }

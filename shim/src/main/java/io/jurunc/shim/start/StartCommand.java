@@ -72,36 +72,66 @@ public final class StartCommand {
 
     private void ensureDaemon(ShimFlags flags, SocketAddress address, Path bundle) throws StartException {
         Path socket = address.path();
-        Path lockFile = socket.resolveSibling(socket.getFileName() + ".lock");
+        Path lockFile = lockFile(socket);
         try {
             Files.createDirectories(socket.getParent());
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = ch.lock()) {
-                if (canConnect(socket)) {
-                    return;
-                }
-                Files.deleteIfExists(socket);
-                Process daemon = launcher.launch(flags.daemonArgs(socket.toString()), bundle);
-                adjustOomScore(daemon.pid());
-                long deadline = System.nanoTime() + DAEMON_READY_TIMEOUT.toNanos();
-                while (!canConnect(socket)) {
-                    if (!daemon.isAlive()) {
-                        throw new StartException("shim daemon exited with status " + daemon.exitValue()
-                                + " before listening on " + socket + " (see containerd's log)");
+            while (true) {
+                try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                    Object before = fileKey(lockFile);
+                    try (FileLock ignored = ch.lock()) {
+                        // The daemon removes the lock file when it exits (under the lock): if it is gone or
+                        // replaced, this lock guards nothing; take the current one.
+                        if (before == null || !before.equals(fileKey(lockFile))) {
+                            continue;
+                        }
+                        spawnUnlessServing(flags, socket, bundle);
+                        return;
                     }
-                    if (System.nanoTime() > deadline) {
-                        daemon.destroyForcibly();
-                        throw new StartException("shim daemon did not listen on " + socket + " within "
-                                + DAEMON_READY_TIMEOUT.toSeconds() + " s");
-                    }
-                    Thread.sleep(5);
                 }
             }
         } catch (IOException e) {
             throw new StartException("cannot start the shim daemon for " + socket + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StartException("interrupted while starting the shim daemon");
+        }
+    }
+
+    /** The lock serialising {@code start}s of one group: the socket path plus {@code .lock}. */
+    public static Path lockFile(Path socket) {
+        return socket.resolveSibling(socket.getFileName() + ".lock");
+    }
+
+    private static Object fileKey(Path p) {
+        try {
+            return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void spawnUnlessServing(ShimFlags flags, Path socket, Path bundle) throws StartException, IOException {
+        if (canConnect(socket)) {
+            return;
+        }
+        Files.deleteIfExists(socket);
+        Process daemon = launcher.launch(flags.daemonArgs(socket.toString()), bundle);
+        adjustOomScore(daemon.pid());
+        long deadline = System.nanoTime() + DAEMON_READY_TIMEOUT.toNanos();
+        while (!canConnect(socket)) {
+            if (!daemon.isAlive()) {
+                throw new StartException("shim daemon exited with status " + daemon.exitValue()
+                        + " before listening on " + socket + " (see containerd's log)");
+            }
+            if (System.nanoTime() > deadline) {
+                daemon.destroyForcibly();
+                throw new StartException("shim daemon did not listen on " + socket + " within "
+                        + DAEMON_READY_TIMEOUT.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                daemon.destroyForcibly();
+                throw new StartException("interrupted while starting the shim daemon");
+            }
         }
     }
 

@@ -88,6 +88,26 @@ class StartCommandTest {
     }
 
     @Test
+    void aLockFileRemovedByAnExitingDaemonIsRetaken() throws Exception {
+        Path b = bundle("{}");
+        StartCommand start = new StartCommand(binding);
+        start.run(flags("c1"), params("c1"), b, Map.of());
+        Path socket = SocketAddress.derive(tmp.resolve("s"), "/run/c.sock", "k8s.io", "c1").path();
+        io.jurunc.shim.daemon.ShimDaemonAccess.removeSocketAndLock(socket);
+        assertThat(StartCommand.lockFile(socket)).doesNotExist();
+        assertThat(socket).doesNotExist();
+        listeners.forEach(l -> {
+            try {
+                l.close();
+            } catch (IOException ignored) {
+                // test cleanup
+            }
+        });
+        start.run(flags("c1"), params("c1"), b, Map.of());
+        assertThat(launches).hasSize(2);
+    }
+
+    @Test
     void aStaleSocketFileIsReplaced() throws Exception {
         Path b = bundle("{}");
         Path socket = SocketAddress.derive(tmp.resolve("s"), "/run/c.sock", "k8s.io", "c1").path();
