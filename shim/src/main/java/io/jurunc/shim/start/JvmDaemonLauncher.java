@@ -13,6 +13,8 @@ import java.util.List;
  * stdout of {@code start} until EOF, so the daemon must not hold it.
  */
 public final class JvmDaemonLauncher implements DaemonLauncher {
+    static final String NAME_PROPERTY = "-Djurunc.shim=" + io.jurunc.shim.ShimVersion.BINARY_NAME;
+
     private final List<String> jvmCommand;
 
     public JvmDaemonLauncher(List<String> jvmCommand) {
@@ -26,8 +28,11 @@ public final class JvmDaemonLauncher implements DaemonLauncher {
         List<String> all = info.arguments().map(List::of).orElse(List.of());
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
+        // Lets `ps | grep containerd-shim` (and test harnesses) find the daemon, as with Go shims.
+        cmd.add(NAME_PROPERTY);
         if (all.size() >= shimArgs.size() && all.subList(all.size() - shimArgs.size(), all.size()).equals(shimArgs)) {
-            cmd.addAll(all.subList(0, all.size() - shimArgs.size()));
+            all.subList(0, all.size() - shimArgs.size()).stream().filter(a -> !a.equals(NAME_PROPERTY))
+                    .forEach(cmd::add);
         } else {
             cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                     "io.jurunc.shim.ShimMain"));
