@@ -79,7 +79,11 @@ public final class ShimDaemon {
             publisher.close();
             return 3;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(exit::countDown));
+        // SIGTERM/SIGINT: the JVM exits after its hooks, so clean up here rather than in the main thread.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            exit.countDown();
+            removeSocketAndLock(socket, log);
+        }));
         log.info("serving task API v2/v3 on " + socket + " (namespace " + ns + ")");
         try {
             exit.await();
