@@ -8,7 +8,7 @@ LIB="$DIST/lib"
 mkdir -p "$DIST/bin"
 # Class path in a fixed order; the AOT cache is only valid for this exact class path.
 CP=$(cd "$LIB" && ls *.jar | sort | sed "s|^|@LIB@/|" | paste -sd: -)
-FLAGS='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData --enable-native-access=ALL-UNNAMED'
+FLAGS='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow'
 launcher() { # name main-class
   cat > "$DIST/bin/$1" <<SH
 #!/bin/sh

@@ -56,9 +56,7 @@ public final class StartOperation {
           .withStatus(ContainerStatus.CREATED);
       ctx.store().save(planned);
       ctx.timestamps().mark(id, "start.monitor_planned");
-      if (!ctx.host().pokeFifo(Path.of(r.startFifo()))) {
-        throw new ContainerStateException("cannot start container '" + id + "': its waiting process is gone");
-      }
+      release(planned);
       ctx.timestamps().mark(id, "start.released");
       awaitExec(planned);
       ContainerRecord running = planned.withStatus(ContainerStatus.RUNNING);
@@ -90,6 +88,29 @@ public final class StartOperation {
       Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new SandboxException("cannot write " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes the start line into the FIFO. Right after create the waiter may not have opened its end
+   * yet (open fails with ENXIO): retry while it lives, for up to 5 s.
+   */
+  private void release(ContainerRecord r) throws JuruncException {
+    long deadline = System.nanoTime() + EXEC_TIMEOUT_NANOS;
+    while (!ctx.host().pokeFifo(Path.of(r.startFifo()))) {
+      if (!StatusResolver.alive(r, ctx.host())) {
+        throw new ContainerStateException("cannot start container '" + r.id() + "': its waiting process is gone");
+      }
+      if (System.nanoTime() > deadline) {
+        throw new ContainerStateException("cannot start container '" + r.id()
+            + "': its waiting process did not open " + r.startFifo() + " within 5 s");
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ContainerStateException("start of '" + r.id() + "' interrupted");
+      }
     }
   }
 

@@ -84,8 +84,14 @@ final class Fakes {
     @Override
     public boolean pokeFifo(Path path) {
       pokes.add(path);
+      if (unreadyPokes > 0) {
+        unreadyPokes--;
+        return false;
+      }
       return true;
     }
+
+    int unreadyPokes;
   }
 
   static final class FakePlanner implements VmPlanner {

@@ -202,4 +202,22 @@ class LifecycleTest {
         .hasMessageContaining("RPCAddress");
     assertThat(root.resolve("v2")).doesNotExist();
   }
+
+  @Test
+  void startWaitsForTheWaiterToOpenItsFifo() throws Exception {
+    config(LINUX_QEMU, null);
+    create("f1");
+    w.host().unreadyPokes = 3; // the waiter has not opened the FIFO yet
+    new StartOperation(w.ctx()).run("f1");
+    assertThat(w.host().pokes).hasSize(4);
+  }
+
+  @Test
+  void startFailsWhenTheWaiterIsGone() throws Exception {
+    config(LINUX_QEMU, null);
+    long pid = create("f2").record().pid();
+    w.host().procs.remove(pid);
+    w.host().unreadyPokes = 100;
+    assertThatThrownBy(() -> new StartOperation(w.ctx()).run("f2")).isInstanceOf(ContainerStateException.class);
+  }
 }
