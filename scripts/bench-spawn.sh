@@ -325,6 +325,12 @@ capture_bare_qemu() {
   java -cp "$work/bench.jar:$(bench_cp)" io.jurunc.bench.spawn.BareQemuArgv \
     --state "$state" --copy-to "$work/bare" --tap tap0 --ip "${qsubnet}2" --gateway "${qsubnet}1" \
     >"$work/bare/argv" 2>"$work/bare/err" || { cat "$work/bare/err" >&2; say "no bare qemu subject"; return; }
+  # Like with like: on jurunc's path the host resolves the guest's MAC before the guest boots (the
+  # container's eth0, whose address and MAC the guest takes over, answers ARP until start redirects
+  # it), so no request waits for ARP's 1 s retransmit. The bare netns gets the same MAC statically.
+  local mac
+  mac=$(grep -o 'mac=[0-9a-fA-F:]*' "$work/bare/argv" | head -1 | cut -d= -f2)
+  [ -n "$mac" ] && ip -n "$qnetns" neigh replace "${qsubnet}2" lladdr "$mac" dev tap0 nud permanent
   bare_ready=1
 }
 bench_cp() { echo "$work/dist/lib/*"; }  # jackson comes with the launcher's libraries
