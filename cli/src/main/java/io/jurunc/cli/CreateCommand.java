@@ -19,6 +19,7 @@ final class CreateCommand extends ContainerCommand {
 
   @Override
   int execute() throws JuruncException {
+    if (Bundle.certainlyNotUnikernel(opts.bundle)) return top.handOverToRunc();
     Bundle b = Bundle.load(opts.bundle);
     if (!b.isUnikernel()) return top.handOverToRunc();
     new CreateOperation(top.context()).run(new CreateRequest(id, b, Optional.ofNullable(opts.pidFile),

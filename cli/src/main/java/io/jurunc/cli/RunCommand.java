@@ -25,6 +25,7 @@ final class RunCommand extends ContainerCommand {
 
   @Override
   int execute() throws JuruncException {
+    if (Bundle.certainlyNotUnikernel(opts.bundle)) return top.handOverToRunc();
     Bundle b = Bundle.load(opts.bundle);
     if (!b.isUnikernel()) return top.handOverToRunc();
     var ctx = top.context();
