@@ -66,8 +66,8 @@ class GuestBootTest {
         List.of("PATH=/bin", "FOO=a  b 'c'"), "/home/app", 1000, 1001, List.of(10, 20), "guest1");
   }
 
-  private static String boot(GuestKit kit, List<String> machine, String netDevice)
-      throws Exception {
+  private static String boot(GuestKit kit, List<String> machine, String netDevice,
+      String extraCmdline) throws Exception {
     Path initrd = tmp.resolve("initrd-" + kit.flavor() + ".cpio");
     new InitramfsWriter().write(rootfs, process(), kit, Optional.empty(), initrd);
     List<String> cmd = new ArrayList<>(List.of(QEMU));
@@ -75,8 +75,8 @@ class GuestBootTest {
     cmd.addAll(List.of("-accel", "tcg", "-m", "256", "-nodefaults", "-no-user-config",
         "-nographic", "-serial", "stdio", "-no-reboot",
         "-kernel", kit.kernel().toString(), "-initrd", initrd.toString(),
-        "-append", "console=ttyS0 panic=-1 reboot=t quiet rdinit=/jurunc/init "
-            + "ip=10.0.2.15::10.0.2.2:255.255.255.0:guest1:eth0:off",
+        "-append", "console=ttyS0 panic=-1 reboot=t quiet " + extraCmdline
+            + "rdinit=/jurunc/init ip=10.0.2.15::10.0.2.2:255.255.255.0:guest1:eth0:off",
         // user-mode networking with restrict=on: the guest NIC exists but reaches nothing
         "-netdev", "user,id=n0,restrict=on", "-device", netDevice));
     return run(cmd);
@@ -115,14 +115,16 @@ class GuestBootTest {
     assumeTrue(kit.flavor() == KernelFlavor.MICROVM,
         "the kit has no project kernel: run scripts/build-kernel.sh, then scripts/build-kit.sh");
     String console = boot(kit, List.of("-M", "microvm,x-option-roms=off,acpi=off"),
-        "virtio-net-device,netdev=n0");
+        "virtio-net-device,netdev=n0", "");
     assertAppRan(console);
+    // nothing but the app's output and the init's exit line: the kernel stays quiet
+    assertThat(console.strip()).startsWith("arg1=[two words]");
   }
 
   @Test
   void debianKernelBootsOnPcWithModules() throws Exception {
     GuestKit kit = GuestKit.loadStandard(kitDir);
-    String console = boot(kit, List.of("-M", "pc"), "virtio-net-pci,netdev=n0,romfile=");
+    String console = boot(kit, List.of("-M", "pc"), "virtio-net-pci,netdev=n0,romfile=", "");
     assertAppRan(console);
   }
 
