@@ -7,11 +7,14 @@
 #
 # Subjects (run round-robin, so that a change in host load hits all of them alike):
 #   runc         ctr run --cni --runc-binary runc                        (plain container)
-#   runsc        ctr run --cni --runc-binary <wrapper: runsc --ignore-cgroups "$@">   (gVisor, netstack)
-#   jurunc-runc  ctr run --cni --runc-binary cli/target/dist/bin/jurunc   (containerd's runc shim)
+#   runsc        ctr run --with-ns network:<netns> --runc-binary <wrapper: runsc --ignore-cgroups
+#                --network=host "$@">  (gVisor; it refuses ctr --cni here, so it gets a netns made
+#                beforehand, wired to the host by a veth pair, and uses that netns' network directly)
+#   jurunc-runc  ctr run --cni --runc-binary <copy of cli/target/dist>/bin/jurunc  (containerd's runc shim)
 #   jurunc-shim  ctr run --cni --runtime io.containerd.jurunc.v2          (jurunc's own shim)
 #   qemu         the monitor argv jurunc recorded for its first jurunc-runc run (same kernel, initramfs,
 #                QEMU options), run directly in a private netns on a tap that holds the gateway address
+#                and a permanent neighbour entry for the guest's MAC (as jurunc's path has in effect)
 #
 # Each run: t0 just before `ctr run` (or QEMU) starts; then a curl GET /cgi-bin/echo starts every
 # 100 ms (overlapping; 0.5 s connect timeout), each only once the host routes the container's address
@@ -30,6 +33,8 @@
 # run, jurunc's phase breakdown), spawn.png (chart), samples.tsv, timestamps.log and the consoles.
 # Environment:
 #   JURUNC_BENCH_SKIP_BUILD=1   reuse the built launcher, kit and bench jar (no apt, no Maven)
+#   JURUNC_BENCH_LIMIT_S=SECS   how long one run may take to answer (default 60)
+# docs/performance.md ("Spawn benchmark") explains the numbers.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -131,6 +136,11 @@ cleanup() {
   ip link show dev "$bridge" >/dev/null 2>&1 && ip link delete dev "$bridge"
   ip netns list 2>/dev/null | grep -qw "$qnetns" && ip netns delete "$qnetns"
   ip link show dev "$rveth" >/dev/null 2>&1 && ip link delete dev "$rveth"
+  # runsc keeps a failed container's sandbox state in the shim's --root; ours start with b<pid>-
+  for st in "/run/containerd/runc/jrbench-runsc/b$$-"*.state; do
+    [ -e "$st" ] || continue
+    st=${st##*/}; runsc --root /run/containerd/runc/jrbench-runsc delete --force "${st%%_sandbox:*}" >/dev/null 2>&1
+  done
   ip netns list 2>/dev/null | grep -qw "$rnetns" && ip netns delete "$rnetns"
   for ns in runc runsc jurunc-runc jurunc-shim; do rmdir "/run/containerd/runc/jrbench-$ns" 2>/dev/null; done
   if awk -v w="$work" 'index($5, w) == 1 {f=1} END {exit !f}' /proc/self/mountinfo; then
@@ -141,7 +151,8 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP
+trap '' PIPE   # a closed output pipe must not kill the script before its cleanup
 
 ctr_ns() { local ns=$1; shift; command ctr --address "$sock" --namespace "$ns" "$@"; }
 
