@@ -13,11 +13,7 @@ import picocli.CommandLine.Option;
     name = "jurunc",
     description = "OCI runtime that runs unikernels and Linux microVMs as containers; other bundles go to runc.",
     versionProvider = Version.class,
-    mixinStandardHelpOptions = true,
-    subcommands = {
-      CreateCommand.class, StartCommand.class, StateCommand.class, KillCommand.class,
-      DeleteCommand.class, RunCommand.class, ListCommand.class, PsCommand.class, FeaturesCommand.class
-    })
+    mixinStandardHelpOptions = true)
 public final class JuruncCommand implements Runnable {
   @Option(names = "--root", description = "state directory (default: ${DEFAULT-VALUE})", defaultValue = "/run/jurunc")
   Path root;
@@ -92,7 +88,9 @@ public final class JuruncCommand implements Runnable {
 
   @Override
   public void run() {
-    new picocli.CommandLine(this).usage(System.out);
+    picocli.CommandLine cl = new picocli.CommandLine(this);
+    Commands.register(cl, new String[0]);
+    cl.usage(System.out);
   }
 
   /** A bad flag value found after parsing. */

@@ -7,6 +7,19 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    JuruncCommand fast = new JuruncCommand(args);
+    var bound = FastPath.bind(fast, args);
+    if (bound.isPresent()) {
+      int rc;
+      try {
+        rc = bound.get().call();
+      } catch (Exception e) {
+        fast.log().error(e.getMessage() == null ? e.toString() : e.getMessage());
+        rc = 1;
+      }
+      System.out.flush();
+      System.exit(rc);
+    }
     JuruncCommand top = new JuruncCommand(args);
     CommandLine cl = new CommandLine(top);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -19,7 +32,7 @@ public final class Main {
       ex.getCommandLine().usage(System.err);
       return 2;
     });
-    Extensions.register(cl);
+    Commands.register(cl, args);
     int rc = cl.execute(args);
     System.out.flush();
     System.exit(rc);

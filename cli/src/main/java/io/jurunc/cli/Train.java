@@ -44,12 +44,25 @@ public final class Train {
           {"--root", root, "ps", "--format", "json", "nope"}, {"--root", root, "start", "nope"},
           {"--root", root, "create", "--bundle", "/nonexistent", "--pid-file", "/tmp/x", "nope"},
       };
+      String[][] fast = {
+          {"--root", root, "--log", "/dev/null", "--log-format", "json", "create", "--bundle", bundle.toString(),
+              "--pid-file", tmp.resolve("pid").toString(), "--console-socket", "/x", "c1"},
+          {"--root", root, "start", "c1"}, {"--root", root, "state", "c1"}, {"--root", root, "kill", "c1", "KILL"},
+          {"--root", root, "delete", "--force", "c1"}, {"--root", root, "ps", "--format", "json", "c1"},
+      };
+      for (String[] run : fast) {
+        FastPath.bind(new JuruncCommand(run), run).orElseThrow();
+      }
+      JuruncCommand ctxTop = new JuruncCommand(new String[0]);
+      FastPath.bind(ctxTop, new String[] {"--root", root, "list", "x"});
+      ctxTop.root = tmp.resolve("root");
+      new io.jurunc.runtime.lifecycle.StateQuery(ctxTop.context()).all();
       for (String[] run : runs) {
         JuruncCommand top = new JuruncCommand(run);
         CommandLine cl = new CommandLine(top);
         cl.setErr(new java.io.PrintWriter(java.io.Writer.nullWriter()));
         cl.setExecutionExceptionHandler((ex, c, p) -> 1);
-        Extensions.register(cl);
+        Commands.register(cl, run);
         cl.parseArgs(run);
       }
     } finally {
