@@ -60,6 +60,7 @@ order=()
 add_module() { # depth-first: dependencies before the module itself
   local name=$1 dep depname
   [ -n "${added[$name]:-}" ] && return 0
+  [ -n "${path_of[$name]:-}" ] || [ -z "${builtin[$name]:-}" ] || return 0
   [ -n "${path_of[$name]:-}" ] || { log "module $name not in $moddir/modules.dep"; exit 1; }
   added[$name]=1
   for dep in ${deps_of[$name]}; do
@@ -68,8 +69,15 @@ add_module() { # depth-first: dependencies before the module itself
   done
   order+=("$name")
 }
+declare -A builtin=()
+if [ -r "$moddir/modules.builtin" ]; then
+  while IFS= read -r line; do
+    name=$(basename "$line"); builtin[${name%%.ko*}]=1
+  done < "$moddir/modules.builtin"
+fi
 for m in "${WANTED[@]}"; do
-  if grep -q "^CONFIG_$(echo "$m" | tr 'a-z-' 'A-Z_')=y" "/boot/config-$kver" 2>/dev/null; then continue; fi
+  # A driver this kernel has built in needs no module.
+  if [ -n "${builtin[$m]:-}" ] || [ -n "${builtin[${m//-/_}]:-}" ]; then continue; fi
   add_module "$m"
 done
 : > "$stage/debian/modules.order"
