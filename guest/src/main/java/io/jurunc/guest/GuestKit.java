@@ -1,13 +1,16 @@
 package io.jurunc.guest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -50,9 +53,9 @@ public record GuestKit(Path dir, Path kernel, KernelFlavor flavor, Path init, Li
   private static GuestKit read(Path kitDir, boolean standard) throws GuestKitException {
     Path dir = kitDir.toAbsolutePath().normalize();
     Path json = dir.resolve("kit.json");
-    JsonNode root;
+    Map<String, Object> root;
     try {
-      root = new ObjectMapper().readTree(Files.readAllBytes(json));
+      root = parse(Files.readAllBytes(json));
     } catch (NoSuchFileException e) {
       throw new GuestKitException("guest kit missing: " + json + " does not exist; " + BUILD_HINT);
     } catch (IOException e) {
@@ -60,29 +63,32 @@ public record GuestKit(Path dir, Path kernel, KernelFlavor flavor, Path init, Li
           "guest kit " + json + " is unreadable or not JSON (" + e.getMessage() + "); rebuild it "
               + "with scripts/build-kit.sh", e);
     }
-    if (root == null || !root.isObject() || root.path("version").asInt(0) != 1) {
+    if (root == null || !Integer.valueOf(1).equals(root.get("version"))) {
       throw new GuestKitException(
           json + " is not a version 1 kit description; rebuild it with scripts/build-kit.sh");
     }
-    JsonNode section = standard ? root.path("standard") : root;
-    if (!section.isObject()) {
+    Object sectionValue = standard ? root.get("standard") : root;
+    if (!(sectionValue instanceof Map<?, ?> section)) {
       throw new GuestKitException(json + " has no \"standard\" section; " + BUILD_HINT);
     }
     Path kernel = file(dir, json, section, "kernel");
-    String flavorName = section.path("flavor").asText("");
-    KernelFlavor flavor = KernelFlavor.fromKitName(flavorName);
+    Object flavorName = section.get("flavor");
+    KernelFlavor flavor =
+        flavorName instanceof String name ? KernelFlavor.fromKitName(name) : null;
     if (flavor == null) {
       throw new GuestKitException(
           json + ": unknown flavor \"" + flavorName + "\" (expected microvm or standard)");
     }
     Path init = file(dir, json, root, "init");
     List<Path> modules = new ArrayList<>();
-    JsonNode mods = section.path("modules");
-    if (!mods.isMissingNode() && !mods.isArray()) {
+    Object mods = section.get("modules");
+    if (mods != null && !(mods instanceof List<?>)) {
       throw new GuestKitException(json + ": \"modules\" must be an array of paths");
     }
-    for (JsonNode m : mods) {
-      modules.add(existing(dir, json, m.asText("")));
+    if (mods instanceof List<?> list) {
+      for (Object m : list) {
+        modules.add(existing(dir, json, m instanceof String str ? str : ""));
+      }
     }
     if (flavor == KernelFlavor.STANDARD && modules.isEmpty()) {
       throw new GuestKitException(
@@ -95,13 +101,58 @@ public record GuestKit(Path dir, Path kernel, KernelFlavor flavor, Path init, Li
     return new GuestKit(dir, kernel, flavor, init, modules);
   }
 
-  private static Path file(Path dir, Path json, JsonNode node, String key)
+  private static Path file(Path dir, Path json, Map<?, ?> node, String key)
       throws GuestKitException {
-    JsonNode v = node.get(key);
-    if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+    if (!(node.get(key) instanceof String v) || v.isEmpty()) {
       throw new GuestKitException(json + " has no \"" + key + "\" path; " + BUILD_HINT);
     }
-    return existing(dir, json, v.asText());
+    return existing(dir, json, v);
+  }
+
+  /**
+   * Reads a JSON object into maps, lists, strings, integers and booleans. Streaming jackson-core
+   * only: kit.json is read on every create, and jackson-databind's first use costs far more.
+   */
+  private static Map<String, Object> parse(byte[] json) throws IOException {
+    try (JsonParser p = new JsonFactory().createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("not a JSON object");
+      }
+      Map<String, Object> root = object(p);
+      if (p.nextToken() != null) {
+        throw new IOException("trailing data after the object");
+      }
+      return root;
+    }
+  }
+
+  private static Map<String, Object> object(JsonParser p) throws IOException {
+    Map<String, Object> map = new LinkedHashMap<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      map.put(name, value(p));
+    }
+    return map;
+  }
+
+  private static Object value(JsonParser p) throws IOException {
+    return switch (p.currentToken()) {
+      case START_OBJECT -> object(p);
+      case START_ARRAY -> {
+        List<Object> list = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          list.add(value(p));
+        }
+        yield list;
+      }
+      case VALUE_STRING -> p.getText();
+      case VALUE_NUMBER_INT -> p.getIntValue();
+      case VALUE_TRUE -> true;
+      case VALUE_FALSE -> false;
+      case VALUE_NULL -> null;
+      default -> throw new IOException("unexpected " + p.currentToken());
+    };
   }
 
   private static Path existing(Path dir, Path json, String relative) throws GuestKitException {
