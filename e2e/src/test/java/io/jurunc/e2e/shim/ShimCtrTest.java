@@ -55,7 +55,7 @@ class ShimCtrTest {
         assertThat(run.succeeded()).as(run.describe()).isTrue();
         assertThat(run.stdout()).as(run.describe()).contains("hello from runc via jurunc");
         assertThat(Leftovers.system().find(scope(id, "runc"))).as(run.describe()).isEmpty();
-        assertThat(env.shimDaemons()).as("the daemon exits with its last container").isEmpty();
+        assertThat(env.shimDaemonsAfterGrace()).as("the daemon exits with its last container").isEmpty();
         Path socket = shimSocket(env.containerd().address().toString(), env.ctr().namespace(), id);
         assertThat(socket).as("socket removed").doesNotExist();
         assertThat(Path.of(socket + ".lock")).as("start lock removed").doesNotExist();

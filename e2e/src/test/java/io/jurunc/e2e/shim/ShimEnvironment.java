@@ -99,6 +99,22 @@ final class ShimEnvironment implements AutoCloseable {
     }
 
     /** The pids of all processes whose command line mentions the shim's main class. */
+    /** The shim daemons still running after up to 10 s: a daemon exits asynchronously after Shutdown. */
+    List<Long> shimDaemonsAfterGrace() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        List<Long> left = shimDaemons();
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            left = shimDaemons();
+        }
+        return left;
+    }
+
     List<Long> shimDaemons() {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().arguments().map(a -> List.of(a).contains("io.jurunc.shim.ShimMain")

@@ -109,6 +109,25 @@ public final class Leftovers {
         return Ctr.lines(r.stdout()).stream().map(l -> l.split(":")[1].strip().split("@")[0]).toList();
     }
 
+    /**
+     * The scope's processes that are still there after a grace period: a shim daemon or a monitor
+     * exits asynchronously after containerd's last call returns, so only what outlives that counts.
+     */
+    List<ProcFs.Proc> processesAfterGrace(Scope scope) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        List<ProcFs.Proc> left = processes(scope);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            left = processes(scope);
+        }
+        return left;
+    }
+
     /** Processes (other than this JVM) whose argv contains one of the scope's needles. */
     public List<ProcFs.Proc> processes(Scope scope) {
         long self = ProcessHandle.current().pid();
@@ -121,7 +140,7 @@ public final class Leftovers {
     /** Every finding; an empty list means nothing was left behind. */
     public List<String> find(Scope scope) {
         List<String> found = new ArrayList<>();
-        for (ProcFs.Proc p : processes(scope)) {
+        for (ProcFs.Proc p : processesAfterGrace(scope)) {
             found.add("process " + p.pid() + " still runs: " + p.commandLine());
         }
         for (String key : scope.processes()) {
