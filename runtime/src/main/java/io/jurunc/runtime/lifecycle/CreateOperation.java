@@ -58,8 +58,12 @@ public final class CreateOperation {
     ctx.planner().checkPair(md.guest(), md.monitor());
     Spec spec = bundle.spec();
 
-    Path dir = ctx.store().createDir(id);
     Optional<Path> netns = netnsPath(spec);
+    if (netns.isPresent() && !Files.exists(netns.get())) {
+      throw new InvalidBundleException("linux.namespaces: the network namespace " + netns.get()
+          + " does not exist; create it first (CNI/CRI does) or leave its path out for a fresh one");
+    }
+    Path dir = ctx.store().createDir(id);
     ContainerRecord record = new ContainerRecord(spec.ociVersion(), id.value(), bundle.dir().toString(), 0, 0,
         ContainerStatus.CREATING, Instant.now().toString(), annotations(bundle, md),
         netns.map(Path::toString).orElse(null), null, null, List.of(), List.of(), null);

@@ -19,6 +19,7 @@ class LifecycleTest {
   Path root;
   Path bundle;
   Fakes.World w;
+  String ns;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -27,6 +28,7 @@ class LifecycleTest {
     Files.createDirectories(bundle.resolve("rootfs/boot"));
     Files.writeString(bundle.resolve("rootfs/boot/kernel"), "ELF");
     w = Fakes.world(root);
+    ns = Files.createFile(tmp.resolve("netns-cni-1")).toString(); // stands for a bind-mounted netns
   }
 
   private void config(String annotations, String netns) throws Exception {
@@ -48,7 +50,7 @@ class LifecycleTest {
 
   @Test
   void createLeavesAWaiterAndStartSetsUpTheNetworkAndReleasesIt() throws Exception {
-    config(LINUX_QEMU, "/var/run/netns/cni-1");
+    config(LINUX_QEMU, ns);
     var created = create("c1");
     long pid = created.record().pid();
     assertThat(Files.readString(tmp.resolve("init.pid"))).isEqualTo(Long.toString(pid));
@@ -61,7 +63,7 @@ class LifecycleTest {
     assertThat(w.packer().packed.getFirst().args()).containsExactly("/bin/echo", "hi there");
     assertThat(w.packer().packed.getFirst().uid()).isEqualTo(1000);
     var argv = w.host().spawned.getFirst();
-    assertThat(argv).startsWith("setsid", "unshare", "--ipc", "--uts", "nsenter", "--net=/var/run/netns/cni-1", "--");
+    assertThat(argv).startsWith("setsid", "unshare", "--ipc", "--uts", "nsenter", "--net=" + ns, "--");
     assertThat(argv).endsWith(root.resolve("c1/start.fifo").toString(), root.resolve("c1/monitor.sh").toString());
     State st = new StateQuery(w.ctx()).run("c1");
     assertThat(st.status()).isEqualTo("created");
@@ -69,7 +71,7 @@ class LifecycleTest {
     assertThat(st.annotations()).containsEntry("com.urunc.unikernel.hypervisor", "qemu");
 
     new StartOperation(w.ctx()).run("c1");
-    assertThat(w.network().calls).containsExactly("setup /var/run/netns/cni-1 c1");
+    assertThat(w.network().calls).containsExactly("setup " + ns + " c1");
     var atStart = w.planner().planned.get(1);
     assertThat(atStart.net()).isPresent();
     assertThat(Files.readString(root.resolve("c1/monitor.sh")))
@@ -103,12 +105,12 @@ class LifecycleTest {
 
   @Test
   void startKillDeleteFollowTheStatusRules() throws Exception {
-    config(LINUX_QEMU, "/var/run/netns/cni-1");
+    config(LINUX_QEMU, ns);
     long pid = create("c3").record().pid();
     new DeleteOperation(w.ctx()).run("c3", false);
     // created containers are deleted like runc does: the waiter is killed
     assertThat(w.host().signals).containsExactly(pid + ":9");
-    assertThat(w.network().calls).contains("teardown /var/run/netns/cni-1 c3");
+    assertThat(w.network().calls).contains("teardown " + ns + " c3");
     assertThat(Files.exists(root.resolve("c3"))).isFalse();
   }
 
@@ -139,7 +141,7 @@ class LifecycleTest {
 
   @Test
   void aFailedCreateLeavesNothingBehind() throws Exception {
-    config(LINUX_QEMU, "/var/run/netns/cni-1");
+    config(LINUX_QEMU, ns);
     w.host().failSpawn = true;
     assertThatThrownBy(() -> create("c5")).hasMessageContaining("boom");
     assertThat(root.resolve("c5")).doesNotExist();
@@ -150,7 +152,7 @@ class LifecycleTest {
   @Test
   void unsupportedPairFailsBeforeAnythingIsMade() throws Exception {
     config("\"com.urunc.unikernel.unikernelType\":\"rumprun\",\"com.urunc.unikernel.hypervisor\":\"qemu\","
-        + "\"com.urunc.unikernel.binary\":\"/boot/kernel\"", "/var/run/netns/cni-1");
+        + "\"com.urunc.unikernel.binary\":\"/boot/kernel\"", ns);
     assertThatThrownBy(() -> create("c6")).hasMessageContaining("hvt or spt");
     assertThat(root.resolve("c6")).doesNotExist();
     assertThat(w.network().calls).isEmpty();
@@ -219,5 +221,14 @@ class LifecycleTest {
     w.host().procs.remove(pid);
     w.host().unreadyPokes = 100;
     assertThatThrownBy(() -> new StartOperation(w.ctx()).run("f2")).isInstanceOf(ContainerStateException.class);
+  }
+
+  @Test
+  void aMissingNetnsPathFailsCreateAndLeavesNothing() throws Exception {
+    config(LINUX_QEMU, tmp.resolve("no-such-netns").toString());
+    assertThatThrownBy(() -> create("n1")).isInstanceOf(InvalidBundleException.class)
+        .hasMessageContaining("no-such-netns").hasMessageContaining("does not exist");
+    assertThat(root.resolve("n1")).doesNotExist();
+    assertThat(w.host().spawned).isEmpty();
   }
 }
