@@ -19,7 +19,7 @@ LIB=\${SELF%/bin/*}/lib
 CP=\$(echo '$CP' | sed "s|@LIB@|\$LIB|g")
 AOT=
 [ -f "\$LIB/jurunc.aot" ] && AOT="-XX:AOTCache=\$LIB/jurunc.aot -Xlog:aot=off -Xlog:cds=off"
-exec "\$JAVA" $FLAGS \$AOT \$JURUNC_JAVA_OPTS -cp "\$CP" $2 "\$@"
+exec "\$JAVA" $FLAGS \$AOT \$JURUNC_JAVA_OPTS -Djurunc.home="\${SELF%/bin/*}" -cp "\$CP" $2 "\$@"
 SH
   chmod +x "$DIST/bin/$1"
 }

@@ -34,7 +34,7 @@ public final class InstallCommand implements Callable<Integer> {
     String handler = "jurunc";
 
     @Option(names = "--shim", description = "the containerd-shim-jurunc-v2 launcher shipped with jurunc"
-            + " (default: $JURUNC_HOME/bin/containerd-shim-jurunc-v2)")
+            + " (default: <jurunc's install dir>/bin/containerd-shim-jurunc-v2)")
     Path shim;
 
     @Option(names = "--bin-dir", description = "directory on containerd's PATH for the shim (default: ${DEFAULT-VALUE})")
@@ -50,7 +50,8 @@ public final class InstallCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Path> source = Optional.ofNullable(shim).or(() -> Optional.ofNullable(System.getenv("JURUNC_HOME"))
+        Optional<Path> source = Optional.ofNullable(shim).or(() -> Optional.ofNullable(System.getProperty("jurunc.home",
+                        System.getenv("JURUNC_HOME")))
                 .map(h -> Path.of(h, "bin", "containerd-shim-jurunc-v2")));
         InstallPlanner planner = new InstallPlanner(config, Optional.ofNullable(dropIn), handler,
                 binDir.resolve("containerd-shim-jurunc-v2"), source);
