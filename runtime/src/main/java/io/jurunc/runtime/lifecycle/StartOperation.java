@@ -39,13 +39,14 @@ public final class StartOperation {
     if (r.vm() == null) {
       throw new ContainerStateException("container '" + id + "' has no VM plan (created by another jurunc version?)");
     }
+    Path dir = ctx.store().dir(CreateOperation.parseId(id));
+    awaitWaiterReady(r, dir.resolve(WaiterCommand.READY));
     Path netns = networkNamespace(r);
     Optional<GuestNet> net = ctx.network().setup(netns, id);
     ctx.store().save(r.withTap(net.map(GuestNet::tapName).orElse(null)));
     ctx.timestamps().mark(id, "start.network");
     try {
       MonitorInvocation inv = ctx.planner().plan(r.vm().toVmSpec(net));
-      Path dir = ctx.store().dir(CreateOperation.parseId(id));
       List<String> outside = new ArrayList<>();
       for (MonitorInvocation.GeneratedFile f : inv.files()) {
         write(f.path(), f.content());
@@ -72,6 +73,29 @@ public final class StartOperation {
         }
       }
       throw e;
+    }
+  }
+
+  /**
+   * Waits until the waiter runs inside its namespaces (it creates {@code ready} then): right after
+   * create, {@code /proc/<pid>/ns/net} may still be the namespace of whoever spawned it.
+   */
+  private void awaitWaiterReady(ContainerRecord r, Path ready) throws JuruncException {
+    long deadline = System.nanoTime() + EXEC_TIMEOUT_NANOS;
+    while (!Files.exists(ready)) {
+      if (!StatusResolver.alive(r, ctx.host())) {
+        throw new ContainerStateException("cannot start container '" + r.id() + "': its waiting process is gone");
+      }
+      if (System.nanoTime() > deadline) {
+        throw new ContainerStateException("cannot start container '" + r.id()
+            + "': its waiting process did not enter its namespaces within 5 s");
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ContainerStateException("start of '" + r.id() + "' interrupted");
+      }
     }
   }
 

@@ -17,6 +17,8 @@ final class WaiterCommand {
   static final String MARKER = "jurunc-waiter";
   static final String FIFO = "start.fifo";
   static final String SCRIPT = "monitor.sh";
+  /** Created by the waiter (a shell builtin, no fork) once it runs inside its namespaces. */
+  static final String READY = "waiter.ready";
 
   private WaiterCommand() {}
 
@@ -43,7 +45,8 @@ final class WaiterCommand {
       argv.add("--");
     }
     String scriptFile = monitorScript.toString();
-    StringBuilder script = new StringBuilder(": " + MARKER + "; read _ < \"$0\" || exit 1; ");
+    String readyFile = fifo.resolveSibling(READY).toString();
+    StringBuilder script = new StringBuilder(": " + MARKER + "; : > \"$2\"; read _ < \"$0\" || exit 1; ");
     timestampsFile.ifPresent(f ->
         script.append(FileTimestamps.shellRecord(containerId, "monitor.exec", f)).append("; "));
     script.append(". \"$1\"");
@@ -52,6 +55,7 @@ final class WaiterCommand {
     argv.add(script.toString());
     argv.add(fifo.toString());
     argv.add(scriptFile);
+    argv.add(readyFile);
     return argv;
   }
 

@@ -39,12 +39,20 @@ final class Fakes {
     final List<Path> fifos = new ArrayList<>();
     final List<Path> pokes = new ArrayList<>();
     long nextPid = 4242;
+    boolean waiterNeverReady;
     boolean failSpawn;
 
     @Override
     public Spawned spawn(List<String> argv, Stdio stdio) throws HostException {
       if (failSpawn) throw new HostException("cannot start " + argv.getFirst() + ": boom");
       spawned.add(argv);
+      if (!waiterNeverReady) {
+        try {
+          Files.createFile(Path.of(argv.getLast())); // the waiter's ready file, as its shell would
+        } catch (java.io.IOException e) {
+          throw new HostException(e.getMessage());
+        }
+      }
       long pid = nextPid++;
       procs.put(pid, new ProcessInfo(pid, 'S', 77, "/usr/bin/dash"));
       return new Spawned(pid, 77, Optional.empty());

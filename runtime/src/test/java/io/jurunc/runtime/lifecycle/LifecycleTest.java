@@ -64,7 +64,8 @@ class LifecycleTest {
     assertThat(w.packer().packed.getFirst().uid()).isEqualTo(1000);
     var argv = w.host().spawned.getFirst();
     assertThat(argv).startsWith("setsid", "unshare", "--ipc", "--uts", "nsenter", "--net=" + ns, "--");
-    assertThat(argv).endsWith(root.resolve("c1/start.fifo").toString(), root.resolve("c1/monitor.sh").toString());
+    assertThat(argv).endsWith(root.resolve("c1/start.fifo").toString(), root.resolve("c1/monitor.sh").toString(),
+        root.resolve("c1/waiter.ready").toString());
     State st = new StateQuery(w.ctx()).run("c1");
     assertThat(st.status()).isEqualTo("created");
     assertThat(st.pid()).isEqualTo((int) pid);
@@ -230,5 +231,16 @@ class LifecycleTest {
         .hasMessageContaining("no-such-netns").hasMessageContaining("does not exist");
     assertThat(root.resolve("n1")).doesNotExist();
     assertThat(w.host().spawned).isEmpty();
+  }
+
+  @Test
+  void startWaitsUntilTheWaiterIsInItsNamespacesBeforeTouchingTheNetwork() throws Exception {
+    config(LINUX_QEMU, null);
+    w.host().waiterNeverReady = true;
+    create("r1"); // its waiter lives but never reaches its namespaces
+    assertThatThrownBy(() -> new StartOperation(w.ctx()).run("r1")).isInstanceOf(ContainerStateException.class)
+        .hasMessageContaining("did not enter its namespaces");
+    assertThat(w.network().calls).isEmpty();
+    assertThat(w.host().pokes).isEmpty();
   }
 }
