@@ -40,7 +40,8 @@ public final class StartOperation {
       throw new ContainerStateException("container '" + id + "' has no VM plan (created by another jurunc version?)");
     }
     Path dir = ctx.store().dir(CreateOperation.parseId(id));
-    awaitWaiterReady(r, dir.resolve(WaiterCommand.READY));
+    Path readyFile = dir.resolve(WaiterCommand.READY); // the waiter makes it once inside its namespaces
+    awaitWaiter(r, () -> Files.exists(readyFile), "did not enter its namespaces");
     Path netns = networkNamespace(r);
     Optional<GuestNet> net = ctx.network().setup(netns, id);
     ctx.store().save(r.withTap(net.map(GuestNet::tapName).orElse(null)));
@@ -53,11 +54,11 @@ public final class StartOperation {
         if (!f.path().startsWith(dir)) outside.add(f.path().toString());
       }
       write(dir.resolve(WaiterCommand.SCRIPT), WaiterCommand.execScript(inv.argv()));
-      ContainerRecord planned = r.started(net.map(GuestNet::tapName).orElse(null), inv.argv(), outside)
-          .withStatus(ContainerStatus.CREATED);
+      ContainerRecord planned = r.planned(net.map(GuestNet::tapName).orElse(null), inv.argv(), outside);
       ctx.store().save(planned);
       ctx.timestamps().mark(id, "start.monitor_planned");
-      release(planned);
+      Path fifo = Path.of(r.startFifo());
+      awaitWaiter(planned, () -> ctx.host().pokeFifo(fifo), "did not open " + fifo);
       ctx.timestamps().mark(id, "start.released");
       awaitExec(planned);
       ContainerRecord running = planned.withStatus(ContainerStatus.RUNNING);
@@ -76,19 +77,24 @@ public final class StartOperation {
     }
   }
 
+  /** A check that may fail while the waiter is still getting ready. */
+  private interface Ready {
+    boolean check() throws JuruncException;
+  }
+
   /**
-   * Waits until the waiter runs inside its namespaces (it creates {@code ready} then): right after
-   * create, {@code /proc/<pid>/ns/net} may still be the namespace of whoever spawned it.
+   * Polls {@code ready} while the waiter lives, for up to 5 s: right after create it may not yet be
+   * inside its namespaces, nor have opened its FIFO.
    */
-  private void awaitWaiterReady(ContainerRecord r, Path ready) throws JuruncException {
+  private void awaitWaiter(ContainerRecord r, Ready ready, String notYet) throws JuruncException {
     long deadline = System.nanoTime() + EXEC_TIMEOUT_NANOS;
-    while (!Files.exists(ready)) {
+    while (!ready.check()) {
       if (!StatusResolver.alive(r, ctx.host())) {
         throw new ContainerStateException("cannot start container '" + r.id() + "': its waiting process is gone");
       }
       if (System.nanoTime() > deadline) {
-        throw new ContainerStateException("cannot start container '" + r.id()
-            + "': its waiting process did not enter its namespaces within 5 s");
+        throw new ContainerStateException("cannot start container '" + r.id() + "': its waiting process " + notYet
+            + " within 5 s");
       }
       try {
         Thread.sleep(1);
@@ -112,29 +118,6 @@ public final class StartOperation {
       Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new SandboxException("cannot write " + path + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Writes the start line into the FIFO. Right after create the waiter may not have opened its end
-   * yet (open fails with ENXIO): retry while it lives, for up to 5 s.
-   */
-  private void release(ContainerRecord r) throws JuruncException {
-    long deadline = System.nanoTime() + EXEC_TIMEOUT_NANOS;
-    while (!ctx.host().pokeFifo(Path.of(r.startFifo()))) {
-      if (!StatusResolver.alive(r, ctx.host())) {
-        throw new ContainerStateException("cannot start container '" + r.id() + "': its waiting process is gone");
-      }
-      if (System.nanoTime() > deadline) {
-        throw new ContainerStateException("cannot start container '" + r.id()
-            + "': its waiting process did not open " + r.startFifo() + " within 5 s");
-      }
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ContainerStateException("start of '" + r.id() + "' interrupted");
-      }
     }
   }
 

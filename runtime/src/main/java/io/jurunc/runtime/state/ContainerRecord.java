@@ -43,9 +43,9 @@ public record ContainerRecord(
         netnsPath, tapName, startFifo, monitorArgv, generatedFiles, vm);
   }
 
-  /** The record once start has set up the network and planned the monitor. */
-  public ContainerRecord started(String tap, List<String> argv, List<String> generated) {
-    return new ContainerRecord(ociVersion, id, bundle, pid, pidStartTime, ContainerStatus.RUNNING, created,
+  /** The record once start has set up the network and planned the monitor (status unchanged). */
+  public ContainerRecord planned(String tap, List<String> argv, List<String> generated) {
+    return new ContainerRecord(ociVersion, id, bundle, pid, pidStartTime, status, created,
         annotations, netnsPath, tap, startFifo, argv, generated, vm);
   }
 
