@@ -23,7 +23,7 @@ trap 'rm -rf "$WORK"' EXIT
 # classpath of the builder (compiled module + its dependencies)
 ( cd "$ROOT/build" && MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow" mvn -q -o compile dependency:build-classpath \
     -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp.txt" >/dev/null )
-CP="$ROOT/build/target/classes:$(cat "$WORK/cp.txt")"
+CP="$ROOT/builder/target/classes:$(cat "$WORK/cp.txt")"
 
 CTX=$WORK/ctx
 mkdir -p "$CTX/data/random" "$CTX/data/text"
