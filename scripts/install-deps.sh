@@ -4,7 +4,8 @@ set -euo pipefail
 PKGS=(containerd runc qemu-system-x86 busybox-static containernetworking-plugins iproute2
       linux-image-cloud-amd64 docker-registry skopeo umoci runsc maven gcc cpio
       e2fsprogs erofs-utils curl jq
-      linux-source-6.1 make flex bison bc libelf-dev libssl-dev xz-utils)
+      linux-source-6.1 make flex bison bc libelf-dev libssl-dev xz-utils
+      clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 nodejs podman)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
