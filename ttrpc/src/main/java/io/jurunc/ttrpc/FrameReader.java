@@ -4,20 +4,28 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
+import java.util.Arrays;
 
 /**
  * Reads ttrpc frames from a channel. Not thread-safe: one reader thread per connection.
  *
  * <p>A header announcing more than {@code maxMessageLength} bytes does not break the connection: the
  * payload is read and discarded and an {@link OversizedFrame} is returned, as containerd/ttrpc does.
+ *
+ * <p>The payload array grows with the bytes that actually arrive (from {@value #FIRST_ALLOCATION} bytes,
+ * doubling), never to the announced length up front: a peer that announces a large frame and sends
+ * nothing costs little memory. Reads go through one direct buffer per connection, so the JDK needs no
+ * temporary native buffer the size of a large frame.
  */
 public final class FrameReader {
-    private static final int BUFFER_SIZE = 16 * 1024;
+    private static final int BUFFER_SIZE = 128 * 1024;
+    /** Largest payload array allocated before any of its bytes arrived. */
+    static final int FIRST_ALLOCATION = 64 * 1024;
 
     private final ReadableByteChannel channel;
     private final int maxMessageLength;
     /** Buffered bytes, in read mode (position..limit are unread). */
-    private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE).flip();
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE).flip();
 
     public FrameReader(ReadableByteChannel channel, int maxMessageLength) {
         this.channel = channel;
@@ -41,17 +49,20 @@ public final class FrameReader {
             discard(header.length());
             return new OversizedFrame(header, maxMessageLength);
         }
-        byte[] payload = new byte[(int) header.length()];
-        int fromBuffer = Math.min(buffer.remaining(), payload.length);
-        buffer.get(payload, 0, fromBuffer);
-        if (fromBuffer < payload.length) {
-            ByteBuffer rest = ByteBuffer.wrap(payload, fromBuffer, payload.length - fromBuffer);
-            while (rest.hasRemaining()) {
-                if (channel.read(rest) < 0) {
-                    throw new EOFException("connection closed inside a frame payload ("
-                            + rest.position() + " of " + payload.length + " bytes read)");
-                }
+        int length = (int) header.length();
+        byte[] payload = new byte[Math.min(length, Math.max(FIRST_ALLOCATION, buffer.remaining()))];
+        int filled = 0;
+        while (filled < length) {
+            if (!buffer.hasRemaining() && fill() < 0) {
+                throw new EOFException("connection closed inside a frame payload (" + filled + " of " + length
+                        + " bytes read)");
             }
+            if (filled == payload.length) {
+                payload = Arrays.copyOf(payload, (int) Math.min(length, 2L * payload.length));
+            }
+            int n = Math.min(buffer.remaining(), payload.length - filled);
+            buffer.get(payload, filled, n);
+            filled += n;
         }
         return new Frame(header.streamId(), header.type(), header.flags(), payload);
     }

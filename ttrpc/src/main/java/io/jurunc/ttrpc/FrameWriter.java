@@ -3,17 +3,26 @@ package io.jurunc.ttrpc;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.MessageLite;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 
 /**
  * Writes ttrpc frames to a channel. Thread-safe: each frame is written whole under a lock, so frames of
  * concurrent calls never interleave.
+ *
+ * <p>Messages are serialised straight into one direct buffer per connection and written out as it fills,
+ * so a large payload is copied once (heap to native) and never needs a heap or native copy of its own
+ * size; a small frame is one write call.
  */
 public final class FrameWriter {
+    private static final int BUFFER_SIZE = 128 * 1024;
+
     private final WritableByteChannel channel;
     private final int maxMessageLength;
     private final Object lock = new Object();
+    /** Guarded by lock. */
+    private ChannelOutput out;
 
     public FrameWriter(WritableByteChannel channel, int maxMessageLength) {
         this.channel = channel;
@@ -28,7 +37,12 @@ public final class FrameWriter {
      */
     public void write(Frame frame) throws IOException, MessageTooLargeException {
         checkLength(frame.payload().length);
-        writeFully(encode(frame));
+        synchronized (lock) {
+            ChannelOutput o = output();
+            o.header(frame.header());
+            o.write(frame.payload(), 0, frame.payload().length);
+            o.flush();
+        }
     }
 
     /**
@@ -38,23 +52,28 @@ public final class FrameWriter {
      *     nothing is written in that case
      */
     public void write(int streamId, MessageType type, MessageLite message) throws IOException, MessageTooLargeException {
-        int size = message.getSerializedSize();
-        checkLength(size);
-        byte[] wire = new byte[FrameHeader.LENGTH + size];
-        ByteBuffer buf = ByteBuffer.wrap(wire);
-        new FrameHeader(size, streamId, type.code(), (byte) 0).encode(buf);
-        CodedOutputStream out = CodedOutputStream.newInstance(wire, FrameHeader.LENGTH, size);
-        message.writeTo(out);
-        out.checkNoSpaceLeft();
-        writeFully(buf.clear());
+        write(streamId, type, (byte) 0, message);
     }
 
-    private void writeFully(ByteBuffer buf) throws IOException {
+    /** Like {@link #write(int, MessageType, MessageLite)} with header flags (e.g. {@link Frame#FLAG_REMOTE_OPEN}). */
+    public void write(int streamId, MessageType type, byte flags, MessageLite message) throws IOException, MessageTooLargeException {
+        int size = message.getSerializedSize();
+        checkLength(size);
         synchronized (lock) {
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
+            ChannelOutput o = output();
+            o.header(new FrameHeader(size, streamId, type.code(), flags));
+            CodedOutputStream coded = CodedOutputStream.newInstance(o, Math.min(Math.max(size, 64), 4096));
+            message.writeTo(coded);
+            coded.flush();
+            o.flush();
         }
+    }
+
+    private ChannelOutput output() {
+        if (out == null) {
+            out = new ChannelOutput(channel);
+        }
+        return out;
     }
 
     /** Throws when {@code length} exceeds the maximum message length. */
@@ -70,5 +89,56 @@ public final class FrameWriter {
         frame.header().encode(buf);
         buf.put(frame.payload());
         return buf.flip();
+    }
+
+    /** Buffers bytes in a direct buffer and writes it to the channel whenever it is full. */
+    private static final class ChannelOutput extends OutputStream {
+        private final WritableByteChannel channel;
+        private final ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_SIZE);
+
+        ChannelOutput(WritableByteChannel channel) {
+            this.channel = channel;
+        }
+
+        void header(FrameHeader h) {
+            h.encode(buf);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (!buf.hasRemaining()) {
+                drain();
+            }
+            buf.put((byte) b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                if (!buf.hasRemaining()) {
+                    drain();
+                }
+                int n = Math.min(len, buf.remaining());
+                buf.put(b, off, n);
+                off += n;
+                len -= n;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            drain();
+        }
+
+        private void drain() throws IOException {
+            buf.flip();
+            try {
+                while (buf.hasRemaining()) {
+                    channel.write(buf);
+                }
+            } finally {
+                buf.clear();
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.jurunc.ttrpc.proto.Response;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.ClosedChannelException;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +28,8 @@ final class ServerSession implements Runnable {
     private final FrameWriter writer;
     private final Consumer<ServerSession> onEnd;
     private final Set<Integer> activeStreams = ConcurrentHashMap.newKeySet();
+    /** Client streams still receiving DATA. */
+    private final Map<Integer, ServerStream> streams = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closing;
     /** Last request stream id seen (unsigned); only touched by the reader thread. */
@@ -59,7 +62,7 @@ final class ServerSession implements Runnable {
                     case EndOfStream e -> {
                         return;
                     }
-                    case OversizedFrame o -> sendStatus(o.header().streamId(), o.toException());
+                    case OversizedFrame o -> sendStatus(o.header().streamId(), dialected(o.toException()));
                     case Frame f -> dispatch(f);
                 }
             }
@@ -89,13 +92,7 @@ final class ServerSession implements Runnable {
         }
         switch (type.get()) {
             case REQUEST -> request(frame);
-            case DATA -> {
-                if (!activeStreams.contains(streamId)) {
-                    sendStatus(streamId, new TtrpcException(StatusCode.INVALID_ARGUMENT,
-                            "StreamID is no longer active"));
-                }
-                // Unary methods only: data for a stream being served is ignored.
-            }
+            case DATA -> data(frame);
             case RESPONSE -> LOG.log(Level.DEBUG, "ttrpc: ignoring response frame from client on stream {0}",
                     streamId);
         }
@@ -118,9 +115,9 @@ final class ServerSession implements Runnable {
                     "unmarshal request error: " + e.getMessage()));
             return;
         }
-        UnaryHandler handler;
+        ServiceTable.Method method;
         try {
-            handler = services.resolve(request.getService(), request.getMethod());
+            method = services.resolve(request.getService(), request.getMethod());
         } catch (TtrpcException e) {
             sendStatus(streamId, e);
             return;
@@ -130,19 +127,92 @@ final class ServerSession implements Runnable {
                 System.nanoTime(), info);
         inFlight.incrementAndGet();
         activeStreams.add(streamId);
-        Thread.ofVirtual().name("ttrpc-call-" + info.id() + "-" + unsignedId).start(() -> {
+        switch (method) {
+            case ServiceTable.Unary u -> Thread.ofVirtual().name("ttrpc-call-" + info.id() + "-" + unsignedId).start(() -> {
+                try {
+                    respond(streamId, invoke(u.handler(), request, context));
+                } finally {
+                    activeStreams.remove(streamId);
+                    inFlight.decrementAndGet();
+                }
+            });
+            case ServiceTable.ClientStream c -> openStream(streamId, frame.flags(), request, c.handler(), context);
+        }
+    }
+
+    /**
+     * A client stream: the request's payload, when present, is the first message (containerd/ttrpc sends
+     * none); without the remote-open flag the request is the whole stream.
+     */
+    private void openStream(int streamId, byte flags, Request request, ClientStreamHandler handler, CallContext context)
+            throws IOException {
+        ServerStream stream = new ServerStream();
+        boolean open = (flags & Frame.FLAG_REMOTE_OPEN) != 0 && (flags & Frame.FLAG_REMOTE_CLOSED) == 0;
+        if (open) {
+            streams.put(streamId, stream);
+        }
+        Thread.ofVirtual().name("ttrpc-stream-" + info.id() + "-" + Integer.toUnsignedString(streamId)).start(() -> {
             try {
-                respond(streamId, invoke(handler, request, context));
+                respond(streamId, invokeStream(handler, stream, context));
             } finally {
+                stream.finish();
+                streams.remove(streamId);
                 activeStreams.remove(streamId);
                 inFlight.decrementAndGet();
             }
         });
+        try {
+            if (!request.getPayload().isEmpty()) {
+                stream.message(request.getPayload().toByteArray());
+            }
+            if (!open) {
+                stream.end();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while queueing stream data");
+        }
+    }
+
+    /** A DATA frame: the next message of an open client stream, and/or its end. */
+    private void data(Frame frame) throws IOException {
+        int streamId = frame.streamId();
+        ServerStream stream = streams.get(streamId);
+        if (stream == null) {
+            if (!activeStreams.contains(streamId)) {
+                sendStatus(streamId, new TtrpcException(StatusCode.INVALID_ARGUMENT, "StreamID is no longer active"));
+            }
+            return;
+        }
+        try {
+            if ((frame.flags() & Frame.FLAG_NO_DATA) == 0) {
+                stream.message(frame.payload());
+            }
+            if ((frame.flags() & Frame.FLAG_REMOTE_CLOSED) != 0) {
+                streams.remove(streamId);
+                stream.end();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while queueing stream data");
+        }
+    }
+
+    private static Response invokeStream(ClientStreamHandler handler, InboundStream stream, CallContext context) {
+        return invoke((payload, ctx) -> handler.handle(stream, ctx), null, context);
+    }
+
+    /** The status in this server's dialect (ttrpc-rust answers an oversized message INVALID_ARGUMENT). */
+    private TtrpcException dialected(TtrpcException e) {
+        if (services.dialect() == TtrpcDialect.RUST && e instanceof MessageTooLargeException) {
+            return new TtrpcException(StatusCode.INVALID_ARGUMENT, e.statusMessage());
+        }
+        return e;
     }
 
     private static Response invoke(UnaryHandler handler, Request request, CallContext context) {
         try {
-            byte[] result = handler.handle(request.getPayload().toByteArray(), context);
+            byte[] result = handler.handle(request == null ? null : request.getPayload().toByteArray(), context);
             if (result == null) {
                 return Envelopes.error(StatusCode.INTERNAL, "ttrpc: marshal called with nil");
             }
@@ -183,8 +253,9 @@ final class ServerSession implements Runnable {
         try {
             writer.write(streamId, MessageType.RESPONSE, response);
         } catch (MessageTooLargeException e) {
+            TtrpcException status = dialected(e);
             try {
-                writer.write(streamId, MessageType.RESPONSE, Envelopes.error(e.code(), e.statusMessage()));
+                writer.write(streamId, MessageType.RESPONSE, Envelopes.error(status.code(), status.statusMessage()));
             } catch (MessageTooLargeException impossible) {
                 LOG.log(Level.WARNING, "ttrpc: maximum message length too small for any status; stream {0} unanswered",
                         Integer.toUnsignedString(streamId));
@@ -200,6 +271,7 @@ final class ServerSession implements Runnable {
             }
             closing = true;
         }
+        streams.values().forEach(ServerStream::lost);
         try {
             connection.close();
         } catch (IOException e) {

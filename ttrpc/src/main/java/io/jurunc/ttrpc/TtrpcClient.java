@@ -155,6 +155,106 @@ public final class TtrpcClient implements AutoCloseable {
         return unwrap(responseBytes, service, method);
     }
 
+    /**
+     * Opens a client stream (ttrpc 1.2): a REQUEST flagged remote-open with no payload, then one DATA frame
+     * per {@link ClientStreamCall#send}, then a DATA frame flagged remote-closed and no-data; the server
+     * answers once.
+     *
+     * @throws TtrpcConnectionException the connection is or became closed
+     */
+    public ClientStreamCall openStream(String service, String method, CallOptions options) throws TtrpcException {
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(options, "options");
+        Request request = Envelopes.request(service, method, new byte[0], options);
+        writer.checkLength(request.getSerializedSize());
+        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        int streamId;
+        synchronized (sendLock) {
+            synchronized (this) {
+                if (closedBy != null) {
+                    throw new TtrpcConnectionException(closedBy.statusMessage());
+                }
+            }
+            streamId = nextStreamId;
+            nextStreamId += 2;
+            pending.put(streamId, answer);
+            send(streamId, MessageType.REQUEST, Frame.FLAG_REMOTE_OPEN, request, service, method);
+        }
+        return new ClientStreamCall(streamId, answer, service, method, options);
+    }
+
+    private void send(int streamId, MessageType type, byte flags, MessageLite message, String service, String method)
+            throws TtrpcException {
+        try {
+            writer.write(streamId, type, flags, message);
+        } catch (IOException e) {
+            pending.remove(streamId);
+            TtrpcConnectionException failure = new TtrpcConnectionException(
+                    "cannot send " + service + "/" + method + " to " + connection.description() + ": " + e, e);
+            closeWith(failure);
+            throw failure;
+        }
+    }
+
+    /** The sending side of a client stream opened by {@link #openStream}. Not thread-safe. */
+    public final class ClientStreamCall {
+        private final int streamId;
+        private final CompletableFuture<byte[]> answer;
+        private final String service;
+        private final String method;
+        private final CallOptions options;
+        private boolean closed;
+
+        private ClientStreamCall(int streamId, CompletableFuture<byte[]> answer, String service, String method,
+                                 CallOptions options) {
+            this.streamId = streamId;
+            this.answer = answer;
+            this.service = service;
+            this.method = method;
+            this.options = options;
+        }
+
+        /**
+         * Sends one message as a DATA frame. When the server has already answered (e.g. the method does
+         * not exist) nothing is sent and its answer is thrown.
+         */
+        public void send(MessageLite message) throws TtrpcException {
+            if (closed) {
+                throw new IllegalStateException("stream already closed");
+            }
+            if (answer.isDone()) {
+                unwrap(await(answer, streamId, service, method, options), service, method);
+                throw new TtrpcException(StatusCode.INTERNAL, service + "/" + method + " answered before the stream was closed");
+            }
+            writer.checkLength(message.getSerializedSize());
+            TtrpcClient.this.send(streamId, MessageType.DATA, (byte) 0, message, service, method);
+        }
+
+        /** Closes the sending side and waits for the response payload. */
+        public byte[] closeAndReceive() throws TtrpcException {
+            if (!closed) {
+                closed = true;
+                if (!answer.isDone()) {
+                    TtrpcClient.this.send(streamId, MessageType.DATA, (byte) (Frame.FLAG_REMOTE_CLOSED | Frame.FLAG_NO_DATA),
+                            com.google.protobuf.Empty.getDefaultInstance(), service, method);
+                }
+            }
+            return unwrap(await(answer, streamId, service, method, options), service, method);
+        }
+
+        /** Like {@link #closeAndReceive()}, parsing the response. */
+        public <R> R closeAndReceive(Parser<R> parser) throws TtrpcException {
+            byte[] payload = closeAndReceive();
+            try {
+                return parser.parseFrom(payload);
+            } catch (InvalidProtocolBufferException e) {
+                throw new TtrpcException(StatusCode.INTERNAL,
+                        "cannot parse the response of " + service + "/" + method + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     private byte[] await(CompletableFuture<byte[]> answer, int streamId, String service, String method,
                          CallOptions options) throws TtrpcException {
         try {

@@ -41,7 +41,7 @@ public final class TtrpcServer implements AutoCloseable {
     private volatile boolean closed;
 
     private TtrpcServer(Builder builder) {
-        this.services = new ServiceTable(builder.services);
+        this.services = new ServiceTable(builder.services, builder.dialect);
         this.maxMessageLength = builder.maxMessageLength;
     }
 
@@ -51,8 +51,9 @@ public final class TtrpcServer implements AutoCloseable {
 
     /** Registration of handlers and limits; {@link #build()} freezes them. */
     public static final class Builder {
-        private final Map<String, Map<String, UnaryHandler>> services = new LinkedHashMap<>();
+        private final Map<String, Map<String, ServiceTable.Method>> services = new LinkedHashMap<>();
         private int maxMessageLength = MessageLimits.DEFAULT_MAX_MESSAGE_LENGTH;
+        private TtrpcDialect dialect = TtrpcDialect.GO;
 
         private Builder() {
         }
@@ -63,16 +64,36 @@ public final class TtrpcServer implements AutoCloseable {
          * @throws IllegalArgumentException if that method is already registered
          */
         public Builder register(String service, String method, UnaryHandler handler) {
+            Objects.requireNonNull(handler, "handler");
+            return add(service, method, new ServiceTable.Unary(handler));
+        }
+
+        /**
+         * Registers a client-streaming method (ttrpc 1.2: REQUEST with remote-open, then DATA frames).
+         *
+         * @throws IllegalArgumentException if that method is already registered
+         */
+        public Builder registerClientStream(String service, String method, ClientStreamHandler handler) {
+            Objects.requireNonNull(handler, "handler");
+            return add(service, method, new ServiceTable.ClientStream(handler));
+        }
+
+        private Builder add(String service, String method, ServiceTable.Method handler) {
             Objects.requireNonNull(service, "service");
             Objects.requireNonNull(method, "method");
-            Objects.requireNonNull(handler, "handler");
             if (service.isEmpty() || method.isEmpty()) {
                 throw new IllegalArgumentException("service and method names must not be empty");
             }
-            UnaryHandler previous = services.computeIfAbsent(service, s -> new LinkedHashMap<>()).putIfAbsent(method, handler);
+            ServiceTable.Method previous = services.computeIfAbsent(service, s -> new LinkedHashMap<>()).putIfAbsent(method, handler);
             if (previous != null) {
                 throw new IllegalArgumentException("duplicate handler for " + service + "/" + method);
             }
+            return this;
+        }
+
+        /** Whose statuses to answer with for unknown methods and oversized messages (default {@link TtrpcDialect#GO}). */
+        public Builder dialect(TtrpcDialect dialect) {
+            this.dialect = Objects.requireNonNull(dialect, "dialect");
             return this;
         }
 
