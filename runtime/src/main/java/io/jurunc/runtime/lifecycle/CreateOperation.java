@@ -105,7 +105,7 @@ public final class CreateOperation {
       VmSpec vm = new VmSpec(id.value(), md.guest(), md.monitor(), monitorBinary, kernel, initrd, blocks,
           res.memoryBytes(), res.vcpus(), args, env, Optional.empty(),
           md.version(), dir, seccomp(spec), accel, profile, vaccel.vsock(), hostname,
-          ctx.config().debugGuest());
+          ctx.config().debugGuest(), md.solo5Devices());
       // Plan once now, without network, so that a VM the monitor cannot run fails create; start plans
       // again with the network the container has by then.
       ctx.planner().plan(vm);

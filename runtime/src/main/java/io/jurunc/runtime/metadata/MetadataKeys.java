@@ -19,11 +19,15 @@ public final class MetadataKeys {
   public static final String MOUNT_ROOTFS = PREFIX + "mountRootfs";
   public static final String VACCEL = PREFIX + "vAccel";
   public static final String RPC_ADDRESS = PREFIX + "RPCAddress";
+  /** Solo5 tenders: the manifest name of the network device (urunc's default: the guest's own). */
+  public static final String SOLO5_NET_DEV = PREFIX + "solo5NetDev";
+  /** Solo5 tenders: the manifest name of the first block device. */
+  public static final String SOLO5_BLK_DEV = PREFIX + "solo5BlkDev";
 
   /** Keys read from urunc.json or the spec; vAccel keys always come from the spec. */
   public static final List<String> KNOWN =
       List.of(TYPE, HYPERVISOR, BINARY, CMDLINE, VERSION, INITRD, BLOCK, BLK_MNT_POINT,
-          USE_DM_BLOCK, MOUNT_ROOTFS, VACCEL, RPC_ADDRESS);
+          USE_DM_BLOCK, MOUNT_ROOTFS, VACCEL, RPC_ADDRESS, SOLO5_NET_DEV, SOLO5_BLK_DEV);
 
   /** The file in the rootfs that carries the keys with base64 values. */
   public static final String URUNC_JSON = "urunc.json";

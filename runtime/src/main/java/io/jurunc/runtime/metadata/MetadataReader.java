@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jurunc.oci.Json;
 import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.Solo5DeviceNames;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -17,9 +16,10 @@ import java.util.Optional;
 
 /**
  * Reads {@code com.urunc.unikernel.*} metadata with urunc's precedence: config.json annotations
- * (plain values) win when they name a type and a hypervisor; otherwise {@code <rootfs>/urunc.json}
- * (base64 values); the vAccel keys always come from the annotations. No keys at all means "not a
- * unikernel" (the bundle goes to runc); keys that are present but incomplete or invalid are errors.
+ * win when they name a type and a hypervisor; otherwise {@code <rootfs>/urunc.json}. Values in either
+ * are plain text, {@code b64:}-prefixed or legacy bare base64 ({@link MetadataValue}). The vAccel keys
+ * always come from the annotations. No keys at all means "not a unikernel" (the bundle goes to runc);
+ * keys that are present but incomplete or invalid are errors.
  */
 public final class MetadataReader {
   private MetadataReader() {}
@@ -28,9 +28,13 @@ public final class MetadataReader {
   public static Optional<UnikernelMetadata> read(Map<String, String> annotations, Path rootfs)
       throws MetadataException {
     Map<String, String> fromSpec = new HashMap<>();
-    annotations.forEach((k, v) -> {
-      if (k.startsWith(MetadataKeys.PREFIX) && v != null && !v.isEmpty()) fromSpec.put(k, v);
-    });
+    for (Map.Entry<String, String> e : annotations.entrySet()) {
+      String k = e.getKey();
+      String v = e.getValue();
+      if (k.startsWith(MetadataKeys.PREFIX) && v != null && !v.isEmpty()) {
+        fromSpec.put(k, MetadataValue.decode(k, v));
+      }
+    }
     boolean specComplete = fromSpec.containsKey(MetadataKeys.TYPE) && fromSpec.containsKey(MetadataKeys.HYPERVISOR);
     Map<String, String> chosen;
     String source;
@@ -105,9 +109,21 @@ public final class MetadataReader {
       throw new MetadataException(MetadataKeys.VACCEL, "'" + vaccel.get() + "' is not a vAccel transport",
           "use vsock (or tcp)");
     }
+    Solo5DeviceNames solo5 = new Solo5DeviceNames(solo5Name(m, MetadataKeys.SOLO5_NET_DEV),
+        solo5Name(m, MetadataKeys.SOLO5_BLK_DEV));
     return new UnikernelMetadata(guest, monitor, binary, initrd, block, mnt,
         Optional.ofNullable(m.get(MetadataKeys.CMDLINE)), Optional.ofNullable(m.get(MetadataKeys.VERSION)),
-        mountRootfs, vaccel, Optional.ofNullable(m.get(MetadataKeys.RPC_ADDRESS)), source, m);
+        mountRootfs, vaccel, Optional.ofNullable(m.get(MetadataKeys.RPC_ADDRESS)), solo5, source, m);
+  }
+
+  private static Optional<String> solo5Name(Map<String, String> m, String key) throws MetadataException {
+    String v = m.get(key);
+    if (v == null) return Optional.empty();
+    if (!Solo5DeviceNames.NAME.matcher(v).matches()) {
+      throw new MetadataException(key, "'" + v + "' is not a Solo5 device name",
+          "use the name the unikernel's manifest declares: 1 to 67 letters or digits (solo5-elftool query-manifest)");
+    }
+    return Optional.of(v);
   }
 
   private static Optional<GuestPath> optionalPath(Map<String, String> m, String key) throws MetadataException {
@@ -153,12 +169,8 @@ public final class MetadataReader {
       if (!e.getValue().isTextual()) {
         throw new MetadataException(e.getKey(), "in urunc.json is not a string", "values are base64 strings");
       }
-      try {
-        String decoded = new String(Base64.getDecoder().decode(e.getValue().asText()), StandardCharsets.UTF_8);
-        if (!decoded.isEmpty()) out.put(e.getKey(), decoded);
-      } catch (IllegalArgumentException ex) {
-        throw new MetadataException(e.getKey(), "in urunc.json is not valid base64", "encode the value with base64");
-      }
+      String decoded = MetadataValue.decode(e.getKey(), e.getValue().asText());
+      if (!decoded.isEmpty()) out.put(e.getKey(), decoded);
     }
     return Optional.of(out);
   }

@@ -2,6 +2,7 @@ package io.jurunc.runtime.metadata;
 
 import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.Solo5DeviceNames;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,6 +24,7 @@ public record UnikernelMetadata(
     boolean mountRootfs,
     Optional<String> vaccel,
     Optional<String> rpcAddress,
+    Solo5DeviceNames solo5Devices,
     String source,
     Map<String, String> raw) {
   public UnikernelMetadata {

@@ -7,6 +7,7 @@ import io.jurunc.runtime.vm.GuestNet;
 import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.KernelProfile;
 import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.Solo5DeviceNames;
 import io.jurunc.runtime.vm.VmSpec;
 import io.jurunc.runtime.vm.Vsock;
 import java.nio.file.Path;
@@ -40,7 +41,9 @@ public record VmPlan(
     Long vsockCid,
     String vsockUds,
     String hostname,
-    boolean debug) {
+    boolean debug,
+    String solo5NetDev,
+    String solo5BlkDev) {
 
   public VmPlan {
     blocks = blocks == null ? List.of() : List.copyOf(blocks);
@@ -58,7 +61,8 @@ public record VmPlan(
         s.blocks().stream().map(b -> new Block(b.id(), b.hostPath().toString(), b.guestMountPoint(), b.fsType())).toList(),
         s.memoryBytes(), s.vcpus(), s.args(), s.env(), s.unikernelVersion().orElse(null), s.workDir().toString(),
         s.seccomp(), s.accel(), s.kernelProfile(), s.vsock().map(Vsock::guestCid).orElse(null),
-        s.vsock().map(v -> v.udsPath() == null ? null : v.udsPath().toString()).orElse(null), s.hostname(), s.debug());
+        s.vsock().map(v -> v.udsPath() == null ? null : v.udsPath().toString()).orElse(null), s.hostname(), s.debug(),
+        s.solo5Devices().net().orElse(null), s.solo5Devices().block().orElse(null));
   }
 
   public VmSpec toVmSpec(Optional<GuestNet> net) {
@@ -67,6 +71,7 @@ public record VmPlan(
         blocks.stream().map(b -> new BlockDevice(b.id(), Path.of(b.hostPath()), b.guestMountPoint(), b.fsType())).toList(),
         memoryBytes, vcpus, args, env, net, Optional.ofNullable(unikernelVersion), Path.of(workDir), seccomp, accel,
         kernelProfile, vsockCid == null ? Optional.empty() : Optional.of(new Vsock(vsockCid, vsockUds == null ? null : Path.of(vsockUds))),
-        hostname, debug);
+        hostname, debug,
+        new Solo5DeviceNames(Optional.ofNullable(solo5NetDev), Optional.ofNullable(solo5BlkDev)));
   }
 }

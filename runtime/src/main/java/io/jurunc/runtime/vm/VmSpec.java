@@ -30,6 +30,7 @@ import java.util.Optional;
  * @param vsock a vsock device, if vAccel over vsock was asked for
  * @param hostname the guest hostname
  * @param debug extra guest diagnostics (e.g. no "quiet", init timestamps)
+ * @param solo5Devices the Solo5 manifest device names the image asked for (Solo5 tenders only)
  */
 public record VmSpec(
     String containerId,
@@ -51,7 +52,8 @@ public record VmSpec(
     KernelProfile kernelProfile,
     Optional<Vsock> vsock,
     String hostname,
-    boolean debug) {
+    boolean debug,
+    Solo5DeviceNames solo5Devices) {
   public VmSpec {
     Objects.requireNonNull(containerId, "containerId");
     Objects.requireNonNull(guest, "guest");
@@ -68,6 +70,7 @@ public record VmSpec(
     net = net == null ? Optional.empty() : net;
     unikernelVersion = unikernelVersion == null ? Optional.empty() : unikernelVersion;
     vsock = vsock == null ? Optional.empty() : vsock;
+    solo5Devices = solo5Devices == null ? Solo5DeviceNames.DEFAULTS : solo5Devices;
     hostname = hostname == null || hostname.isBlank() ? containerId : hostname;
     if (memoryBytes <= 0) throw new IllegalArgumentException("memoryBytes must be positive");
     if (vcpus <= 0) throw new IllegalArgumentException("vcpus must be positive");

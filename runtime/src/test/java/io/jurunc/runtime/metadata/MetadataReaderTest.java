@@ -71,8 +71,9 @@ class MetadataReaderTest {
 
   @Test
   void badUruncJsonIsReported() throws Exception {
-    Files.writeString(rootfs.resolve("urunc.json"), "{\"" + MetadataKeys.TYPE + "\":\"!!!notbase64\"}");
-    assertThatThrownBy(() -> MetadataReader.read(Map.of(), rootfs)).hasMessageContaining("base64");
+    Files.writeString(rootfs.resolve("urunc.json"), "{\"" + MetadataKeys.TYPE + "\":\"b64:!!!notbase64\"}");
+    assertThatThrownBy(() -> MetadataReader.read(Map.of(), rootfs)).isInstanceOf(MetadataException.class)
+        .hasMessageStartingWith(MetadataKeys.TYPE + ": has the b64: prefix but is not valid base64");
     Files.writeString(rootfs.resolve("urunc.json"), "{not json");
     assertThatThrownBy(() -> MetadataReader.read(Map.of(), rootfs)).hasMessageContaining("not valid JSON");
     Files.delete(rootfs.resolve("urunc.json"));
@@ -95,5 +96,44 @@ class MetadataReaderTest {
         .hasMessageContaining("outside the rootfs");
     assertThatThrownBy(() -> GuestPath.parse(MetadataKeys.INITRD, "/boot/none").resolveIn(rootfs))
         .hasMessageContaining(MetadataKeys.INITRD).hasMessageContaining("not found");
+  }
+
+  @Test
+  void valuesArePlainPrefixedOrLegacyBase64InBothSources() throws Exception {
+    Files.writeString(rootfs.resolve("urunc.json"), "{\"" + MetadataKeys.TYPE + "\":\"mirage\",\""
+        + MetadataKeys.HYPERVISOR + "\":\"b64:" + b64("spt") + "\",\"" + MetadataKeys.BINARY + "\":\""
+        + b64("/unikernel/test_net.spt") + "\"}");
+    var md = MetadataReader.read(Map.of(), rootfs).orElseThrow();
+    assertThat(md.guest()).isEqualTo(GuestType.MIRAGE);
+    assertThat(md.monitor()).isEqualTo(MonitorType.SPT);
+    assertThat(md.binary().orElseThrow().value()).isEqualTo("/unikernel/test_net.spt");
+
+    var fromSpec = MetadataReader.read(Map.of(MetadataKeys.TYPE, b64("unikraft"), MetadataKeys.HYPERVISOR,
+        "b64:" + b64("qemu"), MetadataKeys.BINARY, "/unikernel/app", MetadataKeys.VERSION, "0.16.0"), rootfs)
+        .orElseThrow();
+    assertThat(fromSpec.guest()).isEqualTo(GuestType.UNIKRAFT);
+    assertThat(fromSpec.monitor()).isEqualTo(MonitorType.QEMU);
+    assertThat(fromSpec.version()).contains("0.16.0");
+  }
+
+  @Test
+  void solo5DeviceNamesAreReadAndValidated() throws Exception {
+    var md = MetadataReader.read(Map.of(MetadataKeys.TYPE, "mirage", MetadataKeys.HYPERVISOR, "spt",
+        MetadataKeys.BINARY, "/k", MetadataKeys.SOLO5_NET_DEV, "service0", MetadataKeys.SOLO5_BLK_DEV,
+        b64("storage")), rootfs).orElseThrow();
+    assertThat(md.solo5Devices().net()).contains("service0");
+    assertThat(md.solo5Devices().block()).contains("storage");
+
+    var defaults = MetadataReader.read(Map.of(MetadataKeys.TYPE, "mirage", MetadataKeys.HYPERVISOR, "spt",
+        MetadataKeys.BINARY, "/k"), rootfs).orElseThrow();
+    assertThat(defaults.solo5Devices().net()).isEmpty();
+    assertThat(defaults.solo5Devices().block()).isEmpty();
+
+    for (String bad : new String[] {"serv-ice", "a".repeat(68), "x=/etc/passwd"}) {
+      assertThatThrownBy(() -> MetadataReader.read(Map.of(MetadataKeys.TYPE, "mirage", MetadataKeys.HYPERVISOR,
+          "spt", MetadataKeys.BINARY, "/k", MetadataKeys.SOLO5_NET_DEV, bad), rootfs))
+          .isInstanceOf(MetadataException.class)
+          .satisfies(e -> assertThat(((MetadataException) e).key()).isEqualTo(MetadataKeys.SOLO5_NET_DEV));
+    }
   }
 }

@@ -365,6 +365,22 @@ class MonitorsTableTest {
             l("/usr/bin/solo5-spt", "--mem=256", "--net:service=tap0_c1",
                 "--net-mac:service=" + MAC, "--block:storage=" + DATA, K,
                 "--ipv4=10.4.0.2/24", "--ipv4-gateway=10.4.0.1"),
+            Map.of()),
+        new Case(
+            "spt/mirage net block, devices named by solo5NetDev/solo5BlkDev",
+            TestSpecs.of(GuestType.MIRAGE, MonitorType.SPT).solo5Devices("service0", "disk1")
+                .net().block(new BlockDevice("storage", DATA, null, null)).build(),
+            "--ipv4=10.4.0.2/24 --ipv4-gateway=10.4.0.1",
+            l("/usr/bin/solo5-spt", "--mem=256", "--net:service0=tap0_c1",
+                "--net-mac:service0=" + MAC, "--block:disk1=" + DATA, K,
+                "--ipv4=10.4.0.2/24", "--ipv4-gateway=10.4.0.1"),
+            Map.of()),
+        new Case(
+            "hvt/mirage net, only the net device named by solo5NetDev",
+            TestSpecs.of(GuestType.MIRAGE, MonitorType.HVT).solo5Devices("net0", null).net().kvm().build(),
+            "--ipv4=10.4.0.2/24 --ipv4-gateway=10.4.0.1",
+            l("/usr/bin/solo5-hvt", "--mem=256", "--net:net0=tap0_c1", "--net-mac:net0=" + MAC, K,
+                "--ipv4=10.4.0.2/24", "--ipv4-gateway=10.4.0.1"),
             Map.of()));
   }
 

@@ -150,6 +150,13 @@ public final class TestSpecs {
     return this;
   }
 
+  public TestSpecs solo5Devices(String netName, String blockName) {
+    solo5Devices = new Solo5DeviceNames(Optional.ofNullable(netName), Optional.ofNullable(blockName));
+    return this;
+  }
+
+  private Solo5DeviceNames solo5Devices = Solo5DeviceNames.DEFAULTS;
+
   public TestSpecs hostname(String h) {
     hostname = h;
     return this;
@@ -171,6 +178,6 @@ public final class TestSpecs {
   public VmSpec build() {
     return new VmSpec(
         "c1", guest, monitor, binary, kernelPath, initrd, blocks, memory, vcpus, args, env, net,
-        version, workDir, seccomp, accel, profile, vsock, hostname, debug);
+        version, workDir, seccomp, accel, profile, vsock, hostname, debug, solo5Devices);
   }
 }

@@ -42,12 +42,12 @@ public final class MirageGuest implements GuestKernel {
 
   @Override
   public Optional<List<String>> netArgs(MonitorType monitor, VmSpec spec, GuestNet net) {
-    return Solo5Devices.net(monitor, "service", net);
+    return Solo5Devices.net(monitor, spec, "service", net);
   }
 
   @Override
   public Optional<List<String>> blockArgs(
       MonitorType monitor, VmSpec spec, BlockDevice device, int index) {
-    return Solo5Devices.block(monitor, "storage", device, index);
+    return Solo5Devices.block(monitor, spec, "storage", device, index);
   }
 }

@@ -88,12 +88,12 @@ public final class RumprunGuest implements GuestKernel {
 
   @Override
   public Optional<List<String>> netArgs(MonitorType monitor, VmSpec spec, GuestNet net) {
-    return Solo5Devices.net(monitor, "tap", net);
+    return Solo5Devices.net(monitor, spec, "tap", net);
   }
 
   @Override
   public Optional<List<String>> blockArgs(
       MonitorType monitor, VmSpec spec, BlockDevice device, int index) {
-    return Solo5Devices.block(monitor, "rootfs", device, index);
+    return Solo5Devices.block(monitor, spec, "rootfs", device, index);
   }
 }
