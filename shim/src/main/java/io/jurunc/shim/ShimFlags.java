@@ -76,9 +76,13 @@ public record ShimFlags(String namespace, String address, String publishBinary, 
                 bools.contains("info"), action);
     }
 
-    /** The flags a daemon started by {@code start} gets (Go's runc shim passes the same, plus our -socket). */
-    public List<String> daemonArgs(String socketPath) {
-        List<String> out = new ArrayList<>(List.of("-namespace", namespace, "-id", id, "-address", address));
+    /**
+     * The flags a daemon started by {@code start} gets: Go's runc shim passes the same, plus our -socket; the
+     * id is the group's ({@code jurunc-node} for the node daemon), not the first container's, which the
+     * resident daemon outlives.
+     */
+    public List<String> daemonArgs(String socketPath, String daemonId) {
+        List<String> out = new ArrayList<>(List.of("-namespace", namespace, "-id", daemonId, "-address", address));
         if (!publishBinary.isEmpty()) {
             out.addAll(List.of("-publish-binary", publishBinary));
         }

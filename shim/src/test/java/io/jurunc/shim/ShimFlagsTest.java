@@ -65,7 +65,7 @@ class ShimFlagsTest {
     void daemonArgsCarryTheSocket() throws Exception {
         ShimFlags f = ShimFlags.parse(List.of("-namespace", "n", "-address", "/a", "-publish-binary", "/c", "-id", "i",
                 "-debug", "start"));
-        assertThat(f.daemonArgs("/run/s/x")).containsExactly("-namespace", "n", "-id", "i", "-address", "/a",
+        assertThat(f.daemonArgs("/run/s/x", "i")).containsExactly("-namespace", "n", "-id", "i", "-address", "/a",
                 "-publish-binary", "/c", "-debug", "-socket", "/run/s/x");
     }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * containerd's CRI plugin with runtime handler {@code jurunc}, driven like a kubelet: RunPodSandbox (the
  * pause image is built by the project, networked through CNI) &rarr; CreateContainer &rarr; StartContainer
  * &rarr; StopContainer &rarr; RemoveContainer &rarr; StopPodSandbox &rarr; RemovePodSandbox. The sandbox and its
- * container share one shim daemon.
+ * container share one shim daemon (the node's, which stays resident after the pod).
  */
 @E2E
 class CriPodTest {
@@ -58,6 +58,8 @@ class CriPodTest {
                     .withSandboxImage("jurunc.test/pause:latest")
                     .withCni(net.confDir(), Path.of("/opt/cni/bin"))
                     .withExtraToml(RUNTIME_TOML), List.of(Jurunc.binDir())));
+            // the node's shim daemon is resident: stop it before containerd goes
+            cleanup.defer("stop the node shim daemon", () -> stopShimDaemons(containerd));
             if (!hasCapSysResource()) {
                 restartWithRestrictedOomScoreAdj(cleanup, containerd);
             }
@@ -104,11 +106,9 @@ class CriPodTest {
             cri.removeContainer(ctrId);
             cri.stopPodSandbox(podId);
             cri.removePodSandbox(podId);
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (!shimDaemons(containerd).isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertThat(shimDaemons(containerd)).as("the daemon exits with the pod").isEmpty();
+            assertThat(shimDaemons(containerd)).as("the node daemon stays resident after the pod").hasSize(1);
+            stopShimDaemons(containerd);
+            assertThat(shimDaemons(containerd)).as("the node daemon stops on SIGTERM").isEmpty();
             assertThat(net.heldLeases()).as("the pod's address was released").isEmpty();
         }
     }
@@ -180,6 +180,21 @@ class CriPodTest {
             Thread.sleep(100);
         }
         throw new AssertionError("container log " + log + " never showed '" + text + "'");
+    }
+
+    private static void stopShimDaemons(PrivateContainerd containerd) {
+        for (long pid : shimDaemons(containerd)) {
+            ProcessHandle.of(pid).ifPresent(p -> {
+                p.destroy();
+                try {
+                    p.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    p.destroyForcibly();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
     }
 
     private static List<Long> shimDaemons(PrivateContainerd containerd) {

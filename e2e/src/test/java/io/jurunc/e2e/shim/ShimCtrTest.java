@@ -55,13 +55,36 @@ class ShimCtrTest {
         assertThat(run.succeeded()).as(run.describe()).isTrue();
         assertThat(run.stdout()).as(run.describe()).contains("hello from runc via jurunc");
         assertThat(Leftovers.system().find(scope(id, "runc"))).as(run.describe()).isEmpty();
-        assertThat(env.shimDaemonsAfterGrace()).as("the daemon exits with its last container").isEmpty();
-        Path socket = shimSocket(env.containerd().address().toString(), env.ctr().namespace(), id);
-        assertThat(socket).as("socket removed").doesNotExist();
-        assertThat(Path.of(socket + ".lock")).as("start lock removed").doesNotExist();
     }
 
-    /** {@code /run/containerd/s/<sha256(address/namespace/group)>}; the group of an ungrouped container is its id. */
+    @Test
+    void oneResidentNodeDaemonServesEveryContainerAndStopsCleanly() {
+        String first = newId("node1");
+        CommandResult run = env.ctr().run(env.shimRun("plain", first).withRm());
+        assertThat(run.succeeded()).as(run.describe()).isTrue();
+        List<Long> daemons = env.shimDaemons();
+        assertThat(daemons).as("the node daemon outlives its containers").hasSize(1);
+        Path socket = env.nodeSocket(env.ctr().namespace());
+        assertThat(socket).exists();
+        String second = newId("node2");
+        CommandResult again = env.ctr().run(env.shimRun("plain", second).withRm()
+                .withFlag("--annotation", "io.containerd.runc.v2.group=other"));
+        assertThat(again.succeeded()).as(again.describe()).isTrue();
+        assertThat(env.shimDaemons()).as("the same daemon serves another group").isEqualTo(daemons);
+        assertThat(Leftovers.system().find(scope(second, "runc"))).as(again.describe()).isEmpty();
+
+        env.stopShimDaemons();
+        assertThat(env.shimDaemons()).isEmpty();
+        assertThat(socket).as("socket removed").doesNotExist();
+        assertThat(Path.of(socket + ".lock")).as("start lock removed").doesNotExist();
+        assertThat(Path.of(socket + ".log")).as("daemon log removed").doesNotExist();
+        String third = newId("node3");
+        CommandResult restarted = env.ctr().run(env.shimRun("plain", third).withRm());
+        assertThat(restarted.succeeded()).as("a new daemon after a clean stop: " + restarted.describe()).isTrue();
+        assertThat(env.shimDaemons()).hasSize(1).doesNotContainAnyElementsOf(daemons);
+    }
+
+    /** {@code /run/containerd/s/<sha256(address/namespace/group)>}; the node daemon's group is {@code jurunc-node}. */
     static Path shimSocket(String address, String namespace, String group) {
         try {
             byte[] d = java.security.MessageDigest.getInstance("SHA-256")

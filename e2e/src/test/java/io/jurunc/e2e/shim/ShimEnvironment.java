@@ -43,6 +43,8 @@ final class ShimEnvironment implements AutoCloseable {
             Path work = Files.createTempDirectory("jurunc-e2e-shim-");
             cleanup.defer("delete " + work, () -> FileTrees.deleteRecursively(work));
             containerd = cleanup.register(PrivateContainerd.start(config, List.of(Jurunc.binDir())));
+            // the node's shim daemon is resident: it outlives every container, so stop it before containerd
+            cleanup.defer("stop the node shim daemon", this::stopShimDaemons);
             ImageBuilder builder = ImageBuilders.configured(host);
             for (String name : images) {
                 Path archive = work.resolve(name + ".tar");
@@ -98,7 +100,6 @@ final class ShimEnvironment implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** The pids of all processes whose command line mentions the shim's main class. */
     /** The shim daemons still running after up to 10 s: a daemon exits asynchronously after Shutdown. */
     List<Long> shimDaemonsAfterGrace() {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
@@ -115,6 +116,31 @@ final class ShimEnvironment implements AutoCloseable {
         return left;
     }
 
+    /**
+     * SIGTERMs this containerd's shim daemons and waits up to 20 s for each to exit; a daemon that exits
+     * removes its socket, lock and log.
+     */
+    void stopShimDaemons() {
+        for (long pid : shimDaemons()) {
+            ProcessHandle.of(pid).ifPresent(p -> {
+                p.destroy();
+                try {
+                    p.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    p.destroyForcibly();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+    }
+
+    /** The socket of this containerd's node shim daemon for {@code namespace}. */
+    Path nodeSocket(String namespace) {
+        return ShimCtrTest.shimSocket(containerd.address().toString(), namespace, "jurunc-node");
+    }
+
+    /** The pids of this containerd's shim daemons (command line: the shim's main class, -socket, its address). */
     List<Long> shimDaemons() {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().arguments().map(a -> List.of(a).contains("io.jurunc.shim.ShimMain")

@@ -10,6 +10,7 @@ import io.jurunc.shim.events.TtrpcEventForwarder;
 import io.jurunc.shim.os.LinuxShimOs;
 import io.jurunc.shim.os.OsException;
 import io.jurunc.shim.os.ShimOs;
+import io.jurunc.shim.start.GroupingId;
 import io.jurunc.shim.task.TaskService;
 import io.jurunc.ttrpc.Listener;
 import io.jurunc.ttrpc.TtrpcServer;
@@ -23,8 +24,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The resident shim: binds the socket {@code start} derived, serves the task API for every container of
- * its group, and exits on {@code Shutdown} once it holds no containers (or on SIGTERM).
+ * The resident shim: binds the socket {@code start} derived and serves the task API for every container of
+ * its group. The node daemon (default scope) stays when its last container goes and exits on SIGTERM; a
+ * pod-scope daemon exits on {@code Shutdown} once it holds no containers.
  */
 public final class ShimDaemon {
     private ShimDaemon() {
@@ -37,15 +39,30 @@ public final class ShimDaemon {
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
              java.nio.channels.FileLock ignored = ch.lock()) {
             Files.deleteIfExists(socket);
+            Files.deleteIfExists(logFile(socket));
             Files.deleteIfExists(lock);
         } catch (IOException e) {
             log.warn("cannot remove " + socket + " and its lock: " + e.getMessage());
         }
     }
 
+    /** The node daemon's log file, next to its socket. */
+    public static Path logFile(Path socket) {
+        return socket.resolveSibling(socket.getFileName() + ".log");
+    }
+
     public static int run(ShimFlags flags, Map<String, String> env) {
         Path socket = Path.of(flags.socket().orElseThrow());
-        ShimLog log = ShimLog.open(Path.of("").toAbsolutePath(), flags.debug(), flags.id());
+        GroupingId.Scope scope;
+        try {
+            scope = GroupingId.Scope.fromEnv(env);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        boolean resident = scope == GroupingId.Scope.NODE;
+        ShimLog log = resident ? ShimLog.file(logFile(socket), flags.debug(), flags.id())
+                : ShimLog.open(Path.of("").toAbsolutePath(), flags.debug(), flags.id());
         ShimOs os = new LinuxShimOs();
         try {
             os.becomeSubreaper();
@@ -63,7 +80,8 @@ public final class ShimDaemon {
         String ns = flags.namespace();
         BackendSelector selector = Backends.standard(ns, env, os, log::warn);
         CountDownLatch exit = new CountDownLatch(1);
-        TaskService service = new TaskService(os, selector, publisher, exit::countDown, log::info);
+        Runnable lastContainerGone = resident ? () -> log.info("node daemon stays resident") : exit::countDown;
+        TaskService service = new TaskService(os, selector, publisher, lastContainerGone, log::info);
         TtrpcServer.Builder builder = TtrpcServer.builder();
         for (String name : TaskService.SERVICE_NAMES) {
             builder.register(name, service.handlers());

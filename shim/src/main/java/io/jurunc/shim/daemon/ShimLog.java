@@ -49,6 +49,22 @@ public final class ShimLog {
         return new ShimLog(System.err, debug, id);
     }
 
+    /**
+     * The resident node daemon's log: {@code file} (mode 0600), truncated when the daemon starts; the FIFO of
+     * the bundle that started it goes away with that container.
+     */
+    public static ShimLog file(Path file, boolean debug, String id) {
+        try {
+            Files.deleteIfExists(file);
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            return new ShimLog(new PrintStream(new FileOutputStream(file.toFile(), true), true,
+                    StandardCharsets.UTF_8), debug, id);
+        } catch (IOException e) {
+            return new ShimLog(System.err, debug, id);
+        }
+    }
+
     public static ShimLog stderr(boolean debug, String id) {
         return new ShimLog(System.err, debug, id);
     }

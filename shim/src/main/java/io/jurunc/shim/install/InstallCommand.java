@@ -2,6 +2,7 @@ package io.jurunc.shim.install;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +47,17 @@ public final class InstallCommand implements Callable<Integer> {
     @Option(names = "--uninstall", description = "remove the shim link and the runtime config again")
     boolean uninstall;
 
+    @Option(names = "--containerd-address", description = "containerd's socket; when it is there, the node's shim"
+            + " daemon is started ahead of the first container (default: ${DEFAULT-VALUE})")
+    Path containerdAddress = Path.of("/run/containerd/containerd.sock");
+
+    @Option(names = "--namespace", description = "containerd namespace of the pre-started daemon (default: ${DEFAULT-VALUE},"
+            + " the CRI's)")
+    String namespace = "k8s.io";
+
+    @Option(names = "--no-start-daemon", description = "do not start the node's shim daemon now")
+    boolean noStartDaemon;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -65,7 +77,7 @@ public final class InstallCommand implements Callable<Integer> {
         if (actions.isEmpty()) {
             out.println(uninstall ? "nothing to remove: jurunc is not installed in containerd"
                     : "already installed: nothing to change");
-            return 0;
+            return uninstall ? 0 : startDaemon(source, out, err);
         }
         for (InstallAction a : actions) {
             out.println((dryRun ? "would " : "") + a.describe());
@@ -83,6 +95,71 @@ public final class InstallCommand implements Callable<Integer> {
             out.println("restart containerd to apply (e.g. systemctl restart containerd)");
         }
         out.flush();
-        return 0;
+        return uninstall ? 0 : startDaemon(source, out, err);
+    }
+
+    /**
+     * Starts the node's shim daemon now, as containerd would for the first container ({@code shim start} in a
+     * scratch directory), so that no container pays its JVM start. Skipped where containerd is not running.
+     */
+    private int startDaemon(Optional<Path> source, PrintWriter out, PrintWriter err) {
+        if (noStartDaemon || source.isEmpty()) {
+            return 0;
+        }
+        if (!Files.exists(containerdAddress)) {
+            out.println("shim daemon not started: no containerd socket at " + containerdAddress
+                    + " (the first container starts it)");
+            return 0;
+        }
+        if (dryRun) {
+            out.println("would start the node's shim daemon for namespace " + namespace);
+            return 0;
+        }
+        Path scratch = null;
+        try {
+            scratch = Files.createTempDirectory("jurunc-shim-start");
+            List<String> cmd = List.of(source.get().toString(), "-namespace", namespace, "-address",
+                    containerdAddress.toString(), "-publish-binary", containerdBinary(), "-id", "jurunc-node", "start");
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(scratch.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().put("TTRPC_ADDRESS", containerdAddress + ".ttrpc");
+            Process p = pb.start();
+            String address = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String why = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                err.println("jurunc install containerd: the shim daemon did not start: " + why.strip());
+                return 1;
+            }
+            out.println("node shim daemon serving at " + address.strip());
+            return 0;
+        } catch (IOException e) {
+            err.println("jurunc install containerd: cannot start the shim daemon: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } finally {
+            if (scratch != null) {
+                try (java.util.stream.Stream<Path> files = Files.list(scratch)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                    Files.deleteIfExists(scratch);
+                } catch (IOException ignored) {
+                    // a temp directory: the OS reclaims it
+                }
+            }
+        }
+    }
+
+    /** containerd's binary for the event fallback: from PATH, else the name. */
+    private static String containerdBinary() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            Path c = Path.of(dir.isEmpty() ? "." : dir, "containerd");
+            if (Files.isExecutable(c)) {
+                return c.toString();
+            }
+        }
+        return "containerd";
     }
 }

@@ -22,6 +22,8 @@ import java.util.Map;
 public final class StartCommand {
     static final Duration DAEMON_READY_TIMEOUT = Duration.ofSeconds(15);
     static final String ADDRESS_FILE = "address";
+    /** Overrides the socket directory for containerd &le; 2.2 (tests, or a node with another layout). */
+    public static final String SOCKET_ROOT_ENV = "JURUNC_SHIM_SOCKET_ROOT";
 
     private final DaemonLauncher launcher;
 
@@ -40,18 +42,43 @@ public final class StartCommand {
         } catch (SpecException e) {
             annotations = Map.of();
         }
-        String group = GroupingId.of(flags.id(), annotations, env.getOrDefault(GroupingId.SCOPE_ENV, "pod"));
+        GroupingId.Scope scope;
+        try {
+            scope = GroupingId.Scope.fromEnv(env);
+        } catch (IllegalArgumentException e) {
+            throw new StartException(e.getMessage());
+        }
+        String group = GroupingId.of(flags.id(), annotations, scope);
         String grpc = bootstrap instanceof Bootstrap.Params(var p) && !p.getContainerdGrpcAddress().isEmpty()
                 ? p.getContainerdGrpcAddress() : flags.address();
         SocketAddress address;
         try {
-            address = SocketAddress.derive(bootstrap.socketRoot(), grpc, flags.namespace(), group);
+            address = SocketAddress.derive(socketRoot(bootstrap, env), grpc, flags.namespace(), group);
         } catch (IllegalArgumentException e) {
             throw new StartException(e.getMessage());
         }
-        ensureDaemon(flags, address, bundle);
+        ensureDaemon(flags, address, group, scope == GroupingId.Scope.NODE ? address.path().getParent() : bundle);
         writeAddress(bundle, address);
         return StartResult.answering(bootstrap, address).encode();
+    }
+
+    /**
+     * The socket directory: containerd &ge; 2.3's {@code socket_dir}, else {@value #SOCKET_ROOT_ENV} (an absolute
+     * path; the native launcher honours it too), else containerd's {@code /run/containerd/s}.
+     */
+    static Path socketRoot(Bootstrap bootstrap, Map<String, String> env) throws StartException {
+        if (bootstrap instanceof Bootstrap.Params) {
+            return bootstrap.socketRoot();
+        }
+        String override = env.getOrDefault(SOCKET_ROOT_ENV, "");
+        if (override.isEmpty()) {
+            return SocketAddress.DEFAULT_ROOT;
+        }
+        Path root = Path.of(override);
+        if (!root.isAbsolute()) {
+            throw new StartException(SOCKET_ROOT_ENV + "=" + override + " is not an absolute path");
+        }
+        return root;
     }
 
     /**
@@ -70,7 +97,8 @@ public final class StartCommand {
         }
     }
 
-    private void ensureDaemon(ShimFlags flags, SocketAddress address, Path bundle) throws StartException {
+    /** Starts the daemon of {@code group} unless one serves; a node daemon runs in the socket directory. */
+    private void ensureDaemon(ShimFlags flags, SocketAddress address, String group, Path cwd) throws StartException {
         Path socket = address.path();
         Path lockFile = lockFile(socket);
         try {
@@ -84,7 +112,7 @@ public final class StartCommand {
                         if (before == null || !before.equals(fileKey(lockFile))) {
                             continue;
                         }
-                        spawnUnlessServing(flags, socket, bundle);
+                        spawnUnlessServing(flags, socket, group, cwd);
                         return;
                     }
                 }
@@ -107,12 +135,13 @@ public final class StartCommand {
         }
     }
 
-    private void spawnUnlessServing(ShimFlags flags, Path socket, Path bundle) throws StartException, IOException {
+    private void spawnUnlessServing(ShimFlags flags, Path socket, String group, Path cwd)
+            throws StartException, IOException {
         if (canConnect(socket)) {
             return;
         }
         Files.deleteIfExists(socket);
-        Process daemon = launcher.launch(flags.daemonArgs(socket.toString()), bundle);
+        Process daemon = launcher.launch(flags.daemonArgs(socket.toString(), group), cwd);
         adjustOomScore(daemon.pid());
         long deadline = System.nanoTime() + DAEMON_READY_TIMEOUT.toNanos();
         while (!canConnect(socket)) {

@@ -311,10 +311,13 @@ public final class TaskService {
                 .setVersion(VERSION).build();
     }
 
-    /** A no-op while containers remain; otherwise the daemon exits once the answer is on its way. */
+    /**
+     * A no-op while containers remain; otherwise the daemon's exit hook runs once the answer is on its way (a
+     * pod-scope daemon exits, the resident node daemon stays).
+     */
     public Empty shutdown(ShutdownRequest req) {
         if (containers.isEmpty()) {
-            log.accept("shutdown: no containers left, exiting");
+            log.accept("shutdown: no containers left");
             exitDaemon.run();
         }
         return Empty.getDefaultInstance();

@@ -36,7 +36,8 @@ class InstallCommandTest {
         CommandLine cl = new CommandLine(new InstallCommand());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        String[] base = {"--config", config.toString(), "--shim", shim.toString(), "--bin-dir", bin.toString()};
+        String[] base = {"--config", config.toString(), "--shim", shim.toString(), "--bin-dir", bin.toString(),
+            "--containerd-address", tmp.resolve("no-containerd.sock").toString()};
         String[] all = new String[base.length + extra.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);
@@ -134,5 +135,38 @@ class InstallCommandTest {
         Files.writeString(config, "version = 1\n");
         assertThat(run()).isEqualTo(1);
         assertThat(err.toString()).contains("containerd config migrate");
+    }
+
+    @Test
+    void withoutContainerdRunningTheDaemonIsLeftToTheFirstContainer() throws Exception {
+        Files.writeString(config, "version = 2\n");
+        assertThat(run()).isZero();
+        assertThat(out.toString()).contains("shim daemon not started: no containerd socket at");
+    }
+
+    @Test
+    void withContainerdRunningTheNodeDaemonIsStartedAhead() throws Exception {
+        Files.writeString(config, "version = 2\n");
+        Path sock = tmp.resolve("no-containerd.sock");
+        Files.writeString(sock, "");
+        Path record = tmp.resolve("start.args");
+        Files.writeString(shim, "#!/bin/sh\necho \"$@ TTRPC=$TTRPC_ADDRESS\" > " + record
+                + "\nprintf unix:///run/containerd/s/abc\n");
+        assertThat(run()).isZero();
+        assertThat(out.toString()).contains("node shim daemon serving at unix:///run/containerd/s/abc");
+        assertThat(Files.readString(record)).contains("-namespace k8s.io -address " + sock)
+                .contains("-id jurunc-node start").contains("TTRPC=" + sock + ".ttrpc");
+        out.getBuffer().setLength(0);
+        assertThat(run("--no-start-daemon")).isZero();
+        assertThat(out.toString()).doesNotContain("daemon");
+    }
+
+    @Test
+    void aDaemonThatCannotStartFailsTheInstall() throws Exception {
+        Files.writeString(config, "version = 2\n");
+        Files.writeString(tmp.resolve("no-containerd.sock"), "");
+        Files.writeString(shim, "#!/bin/sh\necho 'no java here' >&2\nexit 1\n");
+        assertThat(run()).isEqualTo(1);
+        assertThat(err.toString()).contains("did not start: no java here");
     }
 }

@@ -26,11 +26,20 @@ class SocketAddressTest {
 
     @Test
     void groupsBySandboxAnnotationsInOrder() {
-        assertThat(GroupingId.of("c1", Map.of(), "pod")).isEqualTo("c1");
-        assertThat(GroupingId.of("c1", Map.of("io.kubernetes.cri.sandbox-id", "sb"), "pod")).isEqualTo("sb");
+        assertThat(GroupingId.of("c1", Map.of(), GroupingId.Scope.POD)).isEqualTo("c1");
+        assertThat(GroupingId.of("c1", Map.of("io.kubernetes.cri.sandbox-id", "sb"), GroupingId.Scope.POD)).isEqualTo("sb");
         assertThat(GroupingId.of("c1", Map.of("io.kubernetes.cri.sandbox-id", "sb",
-                "io.containerd.runc.v2.group", "grp"), "pod")).isEqualTo("grp");
-        assertThat(GroupingId.of("c1", Map.of("io.kubernetes.cri.sandbox-id", "sb"), "node"))
+                "io.containerd.runc.v2.group", "grp"), GroupingId.Scope.POD)).isEqualTo("grp");
+        assertThat(GroupingId.of("c1", Map.of("io.kubernetes.cri.sandbox-id", "sb"), GroupingId.Scope.NODE))
                 .isEqualTo(GroupingId.NODE_GROUP);
+    }
+
+    @Test
+    void theScopeIsNodeUnlessPodIsAsked() {
+        assertThat(GroupingId.Scope.fromEnv(Map.of())).isEqualTo(GroupingId.Scope.NODE);
+        assertThat(GroupingId.Scope.fromEnv(Map.of(GroupingId.SCOPE_ENV, ""))).isEqualTo(GroupingId.Scope.NODE);
+        assertThat(GroupingId.Scope.fromEnv(Map.of(GroupingId.SCOPE_ENV, "pod"))).isEqualTo(GroupingId.Scope.POD);
+        assertThatThrownBy(() -> GroupingId.Scope.fromEnv(Map.of(GroupingId.SCOPE_ENV, "Pod")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node or pod");
     }
 }

@@ -53,6 +53,8 @@ class StartCommandTest {
                 .setSocketDir(tmp.resolve("s").toString()).build().toByteArray();
     }
 
+    private static final Map<String, String> POD = Map.of(GroupingId.SCOPE_ENV, "pod");
+
     private static ShimFlags flags(String id) throws Exception {
         return ShimFlags.parse(List.of("-namespace", "k8s.io", "-address", "/run/c.sock", "-id", id, "start"));
     }
@@ -61,12 +63,12 @@ class StartCommandTest {
     void startsOneDaemonPerSandboxAndReusesIt() throws Exception {
         Path b = bundle("{\"io.kubernetes.cri.sandbox-id\":\"sb1\"}");
         StartCommand start = new StartCommand(binding);
-        BootstrapResult first = BootstrapResult.parseFrom(start.run(flags("c1"), params("c1"), b, Map.of()));
-        BootstrapResult second = BootstrapResult.parseFrom(start.run(flags("c2"), params("c2"), b, Map.of()));
+        BootstrapResult first = BootstrapResult.parseFrom(start.run(flags("c1"), params("c1"), b, POD));
+        BootstrapResult second = BootstrapResult.parseFrom(start.run(flags("c2"), params("c2"), b, POD));
         assertThat(second.getAddress()).isEqualTo(first.getAddress());
         assertThat(first.getAddress()).isEqualTo(SocketAddress.derive(tmp.resolve("s"), "/run/c.sock", "k8s.io", "sb1").uri());
         assertThat(launches).hasSize(1);
-        assertThat(launches.getFirst()).containsSubsequence("-namespace", "k8s.io", "-id", "c1");
+        assertThat(launches.getFirst()).containsSubsequence("-namespace", "k8s.io", "-id", "sb1");
         assertThat(Files.readString(b.resolve("address"))).isEqualTo(first.getAddress());
     }
 
@@ -74,8 +76,8 @@ class StartCommandTest {
     void containersWithoutGroupGetTheirOwnDaemon() throws Exception {
         Path b = bundle("{}");
         StartCommand start = new StartCommand(binding);
-        start.run(flags("c1"), params("c1"), b, Map.of());
-        start.run(flags("c2"), params("c2"), b, Map.of());
+        start.run(flags("c1"), params("c1"), b, POD);
+        start.run(flags("c2"), params("c2"), b, POD);
         assertThat(launches).hasSize(2);
     }
 
@@ -83,7 +85,7 @@ class StartCommandTest {
     void aDaemonThatDiesIsReported() throws Exception {
         Path b = bundle("{}");
         StartCommand start = new StartCommand((args, cwd) -> new ProcessBuilder("false").start());
-        assertThatThrownBy(() -> start.run(flags("c1"), params("c1"), b, Map.of()))
+        assertThatThrownBy(() -> start.run(flags("c1"), params("c1"), b, POD))
                 .isInstanceOf(StartException.class).hasMessageContaining("exited with status 1");
     }
 
@@ -91,7 +93,7 @@ class StartCommandTest {
     void aLockFileRemovedByAnExitingDaemonIsRetaken() throws Exception {
         Path b = bundle("{}");
         StartCommand start = new StartCommand(binding);
-        start.run(flags("c1"), params("c1"), b, Map.of());
+        start.run(flags("c1"), params("c1"), b, POD);
         Path socket = SocketAddress.derive(tmp.resolve("s"), "/run/c.sock", "k8s.io", "c1").path();
         io.jurunc.shim.daemon.ShimDaemonAccess.removeSocketAndLock(socket);
         assertThat(StartCommand.lockFile(socket)).doesNotExist();
@@ -103,7 +105,7 @@ class StartCommandTest {
                 // test cleanup
             }
         });
-        start.run(flags("c1"), params("c1"), b, Map.of());
+        start.run(flags("c1"), params("c1"), b, POD);
         assertThat(launches).hasSize(2);
     }
 
@@ -113,7 +115,40 @@ class StartCommandTest {
         Path socket = SocketAddress.derive(tmp.resolve("s"), "/run/c.sock", "k8s.io", "c1").path();
         Files.createDirectories(socket.getParent());
         Files.writeString(socket, "stale");
-        new StartCommand(binding).run(flags("c1"), params("c1"), b, Map.of());
+        new StartCommand(binding).run(flags("c1"), params("c1"), b, POD);
         assertThat(launches).hasSize(1);
+    }
+
+    @Test
+    void byDefaultOneNodeDaemonServesEveryContainerWhateverItsGroup() throws Exception {
+        Path b = bundle("{\"io.kubernetes.cri.sandbox-id\":\"sb1\"}");
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        Files.writeString(other.resolve("config.json"), "{\"ociVersion\":\"1.0.2\",\"annotations\":{}}");
+        StartCommand start = new StartCommand(binding);
+        Map<String, String> env = Map.of(StartCommand.SOCKET_ROOT_ENV, tmp.resolve("s").toString());
+        String first = new String(start.run(flags("c1"), new byte[0], b, env));
+        String second = new String(start.run(flags("c2"), new byte[0], other, env));
+        assertThat(second).isEqualTo(first)
+                .isEqualTo(SocketAddress.derive(tmp.resolve("s"), "/run/c.sock", "k8s.io", "jurunc-node").uri());
+        assertThat(launches).hasSize(1);
+        assertThat(launches.getFirst()).containsSubsequence("-id", "jurunc-node");
+        assertThat(Files.readString(other.resolve("address"))).isEqualTo(first);
+    }
+
+    @Test
+    void anInvalidScopeIsAClearError() throws Exception {
+        Path b = bundle("{}");
+        assertThatThrownBy(() -> new StartCommand(binding).run(flags("c1"), params("c1"), b,
+                Map.of(GroupingId.SCOPE_ENV, "cluster")))
+                .isInstanceOf(StartException.class).hasMessageContaining("node or pod");
+        assertThat(launches).isEmpty();
+    }
+
+    @Test
+    void aRelativeSocketRootIsRefused() throws Exception {
+        Path b = bundle("{}");
+        assertThatThrownBy(() -> new StartCommand(binding).run(flags("c1"), new byte[0], b,
+                Map.of(StartCommand.SOCKET_ROOT_ENV, "run/s")))
+                .isInstanceOf(StartException.class).hasMessageContaining("absolute");
     }
 }
