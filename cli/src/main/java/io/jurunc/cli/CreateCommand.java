@@ -19,6 +19,7 @@ final class CreateCommand extends ContainerCommand {
 
   @Override
   int execute() throws JuruncException {
+    if (WasmHook.selects(opts.bundle)) return WasmHook.create(top, id, opts);
     if (Bundle.certainlyNotUnikernel(opts.bundle)) return top.handOverToRunc();
     Bundle b = Bundle.load(opts.bundle);
     if (!b.isUnikernel()) return top.handOverToRunc();

@@ -16,6 +16,7 @@ final class DeleteCommand extends ContainerCommand {
 
   @Override
   int execute() throws JuruncException {
+    if (WasmHook.owns(top, id)) return WasmHook.delete(top, id, force);
     if (!isOurs(id)) {
       if (isRuncs(id)) return top.handOverToRunc();
       if (force) return 0; // runc: delete --force of a missing container succeeds

@@ -26,6 +26,8 @@ final class FeaturesCommand implements Callable<Integer> {
             "io.jurunc.version": "%s",
             "io.jurunc.guests": "linux,unikraft,rumprun,mirage,mewz,hermit",
             "io.jurunc.monitors": "qemu,firecracker,cloud-hypervisor,hvt,spt",
+            "io.jurunc.handlers": "wasm",
+            "io.jurunc.wasm": "wasi_snapshot_preview1 with Chicory (interpreter, compiler); selected by module.wasm.image/variant=compat|compat-smart, run.oci.handler=wasm or com.urunc.unikernel.unikernelType=wasm",
             "io.jurunc.delegate": "runc"
           }
         }""".formatted(Version.SPEC_VERSION, Version.VERSION));

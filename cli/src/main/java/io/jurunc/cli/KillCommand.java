@@ -18,6 +18,7 @@ final class KillCommand extends ContainerCommand {
 
   @Override
   int execute() throws JuruncException {
+    if (WasmHook.owns(top, id)) return WasmHook.kill(top, id, Signals.parse(signal));
     if (!isOurs(id)) return top.handOverToRunc();
     new KillOperation(top.context()).run(id, Signals.parse(signal), all);
     return 0;

@@ -21,6 +21,7 @@ final class PsCommand extends ContainerCommand {
 
   @Override
   int execute() throws JuruncException {
+    if (WasmHook.owns(top, id)) return WasmHook.ps(top, id, format);
     if (!isOurs(id)) return top.handOverToRunc();
     List<Long> pids = new StateQuery(top.context()).pids(id);
     if (format.equals("json")) {

@@ -12,6 +12,7 @@ final class StartCommand extends ContainerCommand {
 
   @Override
   int execute() throws JuruncException {
+    if (WasmHook.owns(top, id)) return WasmHook.start(top, id);
     if (!isOurs(id)) return top.handOverToRunc();
     new StartOperation(top.context()).run(id);
     return 0;

@@ -14,6 +14,7 @@ final class StateCommand extends ContainerCommand {
 
   @Override
   int execute() throws JuruncException {
+    if (WasmHook.owns(top, id)) return WasmHook.state(top, id);
     if (!isOurs(id)) return top.handOverToRunc();
     try {
       System.out.println(Json.mapper().writerWithDefaultPrettyPrinter()

@@ -1,0 +1,119 @@
+package io.jurunc.cli;
+
+import io.jurunc.oci.Json;
+import io.jurunc.oci.Spec;
+import io.jurunc.oci.SpecException;
+import io.jurunc.runtime.JuruncException;
+import io.jurunc.wasm.WasmException;
+import io.jurunc.wasm.WasmSelection;
+import io.jurunc.wasm.cli.WasmContainers;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * WASM containers in the CLI (docs/wasm.md): a bundle selected as WASM gets a process of its own that runs
+ * the module with Chicory; the container commands find it by its state file and act on it before the
+ * unikernel and runc paths are considered.
+ */
+final class WasmHook {
+  private WasmHook() {}
+
+  /** A WASM bundle: annotations or the rootfs' urunc.json select it (a cheap text test comes first). */
+  static boolean selects(Path bundle) throws JuruncException {
+    if (!WasmSelection.mightSelect(bundle)) return false;
+    Spec spec;
+    try {
+      spec = Json.loadSpec(bundle.toAbsolutePath().normalize());
+    } catch (SpecException e) {
+      return false; // the other paths report a broken config.json
+    }
+    if (spec.root() == null || spec.root().path() == null) return false;
+    try {
+      return WasmSelection.selects(spec.annotations(),
+          bundle.toAbsolutePath().normalize().resolve(spec.root().path()));
+    } catch (WasmException e) {
+      throw new Failed(e);
+    }
+  }
+
+  static boolean owns(JuruncCommand top, String id) {
+    return containers(top).owns(id);
+  }
+
+  private static WasmContainers containers(JuruncCommand top) {
+    return new WasmContainers(top.root, top.log()::warn);
+  }
+
+  static int create(JuruncCommand top, String id, CreateOptions opts) throws JuruncException {
+    top.checkGlobals();
+    try {
+      containers(top).create(id, opts.bundle, Optional.ofNullable(opts.pidFile), WasmContainers.thisJava());
+    } catch (WasmException e) {
+      throw new Failed(e);
+    }
+    return 0;
+  }
+
+  static int start(JuruncCommand top, String id) throws JuruncException {
+    try {
+      containers(top).start(id);
+    } catch (WasmException e) {
+      throw new Failed(e);
+    }
+    return 0;
+  }
+
+  static int state(JuruncCommand top, String id) throws JuruncException {
+    try {
+      System.out.println(containers(top).stateJson(id));
+    } catch (WasmException e) {
+      throw new Failed(e);
+    }
+    return 0;
+  }
+
+  static int kill(JuruncCommand top, String id, int signal) throws JuruncException {
+    try {
+      containers(top).kill(id, signal);
+    } catch (WasmException e) {
+      throw new Failed(e);
+    }
+    return 0;
+  }
+
+  static int delete(JuruncCommand top, String id, boolean force) throws JuruncException {
+    try {
+      containers(top).delete(id, force);
+    } catch (WasmException e) {
+      throw new Failed(e);
+    }
+    return 0;
+  }
+
+  static int ps(JuruncCommand top, String id, String format) throws JuruncException {
+    List<Long> pids;
+    try {
+      pids = containers(top).pids(id);
+    } catch (WasmException e) {
+      throw new Failed(e);
+    }
+    if (format.equals("json")) {
+      System.out.println(pids.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]")));
+    } else if (format.equals("table")) {
+      System.out.println("PID");
+      pids.forEach(System.out::println);
+    } else {
+      throw new JuruncCommand.UsageException("invalid --format '" + format + "': use table or json");
+    }
+    return 0;
+  }
+
+  /** A WASM error, as the CLI reports every error: its message, exit code 1. */
+  static final class Failed extends JuruncException {
+    Failed(WasmException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+}
