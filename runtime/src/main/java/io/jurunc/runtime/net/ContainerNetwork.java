@@ -20,10 +20,10 @@ public final class ContainerNetwork {
     this.tunTap = Objects.requireNonNull(tunTap, "tunTap");
   }
 
-  /** The real one: taps through FFM ioctls, everything else through ip/tc. */
+  /** The real one: taps through FFM ioctls, everything else through rtnetlink (no ip/tc process). */
   public static ContainerNetwork system() {
     Syscalls sys = Syscalls.linux();
-    return new ContainerNetwork(new IpRoute2NetTool(sys), new FfmTunTap(sys));
+    return new ContainerNetwork(new NetlinkNetTool(new NetlinkSessions(sys)), new FfmTunTap(sys));
   }
 
   /** {@link #setup(NetnsRef, String, Optional)} with a root-owned tap. */

@@ -93,6 +93,18 @@ final class LinuxSyscalls implements Syscalls {
         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
   }
 
+  private static final class Socket {
+    static final MethodHandle H = Native.bind("socket",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT));
+  }
+
+  private static final class Setsockopt {
+    static final MethodHandle H = Native.bind("setsockopt",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+  }
+
   private static final class Kill {
     static final MethodHandle H = Native.bind("kill",
         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
@@ -230,6 +242,39 @@ final class LinuxSyscalls implements Syscalls {
       throw e;
     } catch (Throwable t) {
       throw new IllegalStateException("native write failed", t);
+    }
+  }
+
+  @Override
+  public int socket(int domain, int type, int protocol) throws ErrnoException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Native.STATE);
+      int fd = (int) Socket.H.invokeExact(state, domain, type, protocol);
+      if (fd < 0) {
+        throw new ErrnoException("socket", Native.errno(state), domain + ", " + type + ", " + protocol);
+      }
+      return fd;
+    } catch (ErrnoException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException("native socket failed", t);
+    }
+  }
+
+  @Override
+  public void setsockopt(int fd, int level, int name, int value) throws ErrnoException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Native.STATE);
+      MemorySegment v = arena.allocate(ValueLayout.JAVA_INT);
+      v.set(ValueLayout.JAVA_INT, 0, value);
+      int rc = (int) Setsockopt.H.invokeExact(state, fd, level, name, v, 4);
+      if (rc < 0) {
+        throw new ErrnoException("setsockopt", Native.errno(state), fd + ", " + level + ", " + name);
+      }
+    } catch (ErrnoException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException("native setsockopt failed", t);
     }
   }
 

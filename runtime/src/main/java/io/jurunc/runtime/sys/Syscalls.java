@@ -15,6 +15,13 @@ public interface Syscalls {
   /** {@code CLONE_NEWNET}, the namespace type for {@link #setns}. */
   int CLONE_NEWNET = 0x40000000;
 
+  /** {@code socket(2)} arguments for rtnetlink. */
+  int AF_NETLINK = 16;
+  int SOCK_RAW = 3;
+  int SOCK_CLOEXEC = 0x80000;
+  int NETLINK_ROUTE = 0;
+  int SOL_NETLINK = 270;
+
   int SIGKILL = 9;
   int SIGTERM = 15;
 
@@ -54,6 +61,15 @@ public interface Syscalls {
 
   /** {@code mkfifo(path, mode)}; {@link Errno#EEXIST} when the path exists. */
   void mkfifo(String path, int mode) throws ErrnoException;
+
+  /**
+   * {@code socket(domain, type, protocol)}; returns the file descriptor. A netlink socket belongs
+   * to the network namespace of the thread that creates it.
+   */
+  int socket(int domain, int type, int protocol) throws ErrnoException;
+
+  /** {@code setsockopt(fd, level, name, &value, sizeof(int))}. */
+  void setsockopt(int fd, int level, int name, int value) throws ErrnoException;
 
   /** {@code kill(pid, signal)}; {@link Errno#ESRCH} when no such process exists. */
   void kill(int pid, int signal) throws ErrnoException;

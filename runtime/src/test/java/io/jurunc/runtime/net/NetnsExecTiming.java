@@ -68,9 +68,29 @@ public final class NetnsExecTiming {
         }
       }
       stepTimes(ns);
-      System.out.printf("full setup, %d rounds: median %.2f ms p90 %.2f ms; teardown median %.2f ms"
-          + " p90 %.2f ms%n", setup.size(), ms(setup, 50), ms(setup, 90), ms(teardown, 50),
+      System.out.printf("full setup (rtnetlink), %d rounds: median %.2f ms p90 %.2f ms; teardown median"
+          + " %.2f ms p90 %.2f ms%n", setup.size(), ms(setup, 50), ms(setup, 90), ms(teardown, 50),
           ms(teardown, 90));
+      // the same operations through ip/tc processes, interleaved with rtnetlink rounds (same load)
+      ContainerNetwork iproute2 = new ContainerNetwork(new IpRoute2NetTool(Syscalls.linux()),
+          new FfmTunTap(Syscalls.linux()));
+      List<Long> nl = new ArrayList<>();
+      List<Long> ip = new ArrayList<>();
+      for (int i = 0; i < rounds / 4 + 3; i++) {
+        long t0 = System.nanoTime();
+        net.setup(ns, "ab").orElseThrow();
+        net.teardown(ns, "ab");
+        long t1 = System.nanoTime();
+        iproute2.setup(ns, "ab").orElseThrow();
+        iproute2.teardown(ns, "ab");
+        long t2 = System.nanoTime();
+        if (i >= 3) {
+          nl.add(t1 - t0);
+          ip.add(t2 - t1);
+        }
+      }
+      System.out.printf("setup+teardown, %d interleaved rounds: rtnetlink median %.2f ms, ip/tc processes"
+          + " median %.2f ms (ratio %.2f)%n", nl.size(), ms(nl, 50), ms(ip, 50), ms(nl, 50) / ms(ip, 50));
     } finally {
       sh("ip", "netns", "del", name);
     }
@@ -78,7 +98,7 @@ public final class NetnsExecTiming {
 
   /** One setup and teardown with each NetTool call and the tap creation timed. */
   private static void stepTimes(NetnsRef ns) throws Exception {
-    NetTool real = new IpRoute2NetTool(Syscalls.linux());
+    NetTool real = new NetlinkNetTool(new NetlinkSessions(Syscalls.linux()));
     TunTap tun = new FfmTunTap(Syscalls.linux());
     StringBuilder log = new StringBuilder();
     NetTool timed = (NetTool) java.lang.reflect.Proxy.newProxyInstance(

@@ -91,6 +91,17 @@ public final class RecordingSyscalls implements Syscalls {
   }
 
   @Override
+  public synchronized int socket(int domain, int type, int protocol) throws ErrnoException {
+    record("socket", "socket " + domain + " 0x" + Integer.toHexString(type) + " " + protocol);
+    return nextFd++;
+  }
+
+  @Override
+  public void setsockopt(int fd, int level, int name, int value) throws ErrnoException {
+    record("setsockopt", "setsockopt " + fd + " " + level + " " + name + " " + value);
+  }
+
+  @Override
   public void kill(int pid, int signal) throws ErrnoException {
     record("kill", "kill " + pid + " " + signal);
   }
