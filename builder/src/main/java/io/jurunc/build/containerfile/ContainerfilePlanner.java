@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -194,6 +195,10 @@ public final class ContainerfilePlanner {
         if (platform == null && base instanceof BaseImage.Remote r) {
             baseView = baseView != null ? baseView : resolver.resolve(r.reference(), null);
             platform = baseView.platform();
+        }
+        if (platform == null && (urunc.map(m -> "wasm".equals(m.values().get(UruncKeys.TYPE))).orElse(false)
+                || Set.of("compat", "compat-smart").contains(labels.get("module.wasm.image/variant")))) {
+            platform = new Platform("wasi", "wasm", null); // the WASM OCI convention (docs/wasm.md)
         }
         if (platform == null) {
             platform = Platform.host();

@@ -43,6 +43,9 @@ public record UruncMetadata(Map<String, String> values) {
         if (v.keySet().stream().noneMatch(k -> k.startsWith(UruncKeys.PREFIX))) {
             return Optional.empty();
         }
+        if ("wasm".equals(v.get(UruncKeys.TYPE))) {
+            return Optional.of(new UruncMetadata(v)); // a WASI module: no monitor, no kernel (docs/wasm.md)
+        }
         require(v, UruncKeys.TYPE, fallback, "e.g. LABEL " + UruncKeys.TYPE + "=linux (or unikraft, rumprun, mirage, mewz)");
         require(v, UruncKeys.HYPERVISOR, fallback, "e.g. LABEL " + UruncKeys.HYPERVISOR + "=qemu (or firecracker, hvt, spt, cloud-hypervisor)");
         if (!"linux".equals(v.get(UruncKeys.TYPE))) {
