@@ -34,6 +34,9 @@ final class GenopUnpacker {
             }
             case IMAGE_CLASSIFY, IMAGE_DETECT, IMAGE_SEGMENT, IMAGE_POSE, IMAGE_DEPTH -> image(session, op, r, write);
             case BLAS_SGEMM -> sgemm(session, r, write);
+            case MINMAX -> minmax(session, r, write);
+            case FPGA_ARRAYCOPY, FPGA_MMULT, FPGA_PARALLEL, FPGA_VECTORADD -> session.fpga(op, r.rest(), write);
+            case OPENCV -> session.opencv(r.rest(), write);
             default -> throw new VaccelException.UnsupportedOpException("op " + op.label() + " cannot be called through genop");
         }
     }
@@ -59,6 +62,29 @@ final class GenopUnpacker {
         if (n < buf.length) {
             buf[n] = 0;
         }
+    }
+
+    /** read: FLOAT64_ARRAY indata, INT32 ndata, INT32 low, INT32 high; write: FLOAT64_ARRAY outdata, FLOAT64 min, FLOAT64 max. */
+    private static void minmax(Session session, ArgReader r, List<Arg> write) {
+        double[] in = r.next(ArgType.FLOAT64_ARRAY).asFloat64Array();
+        int ndata = r.next(ArgType.INT32).asInt32();
+        int low = r.next(ArgType.INT32).asInt32();
+        int high = r.next(ArgType.INT32).asInt32();
+        if (r.remaining() > 0) {
+            throw new VaccelException.InvalidArgumentException("Wrong number of read arguments in minmax: more than 4");
+        }
+        if (write.size() != 3 || write.get(0).type() != ArgType.FLOAT64_ARRAY || write.get(1).type() != ArgType.FLOAT64
+            || write.get(2).type() != ArgType.FLOAT64) {
+            throw new VaccelException.InvalidArgumentException("minmax genop needs write args FLOAT64_ARRAY outdata, FLOAT64 min, FLOAT64 max");
+        }
+        if (ndata < 0 || ndata > in.length || write.get(0).size() < ndata * 8L) {
+            throw new VaccelException.InvalidArgumentException("minmax ndata " + ndata + " does not fit its buffers");
+        }
+        double[] out = new double[ndata];
+        MinMax.Result res = session.minmax(new MinMax(java.util.Arrays.copyOf(in, ndata), low, high, out));
+        java.nio.ByteBuffer.wrap(write.get(0).buffer()).order(java.nio.ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().put(out);
+        java.nio.ByteBuffer.wrap(write.get(1).buffer()).order(java.nio.ByteOrder.LITTLE_ENDIAN).putDouble(0, res.min());
+        java.nio.ByteBuffer.wrap(write.get(2).buffer()).order(java.nio.ByteOrder.LITTLE_ENDIAN).putDouble(0, res.max());
     }
 
     private static void sgemm(Session session, ArgReader r, List<Arg> write) {

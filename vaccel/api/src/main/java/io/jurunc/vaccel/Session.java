@@ -201,6 +201,100 @@ public final class Session implements AutoCloseable {
         return run(OpType.TF_MODEL_RUN, "vaccel_tf_model_run_op", () -> plugin.modelRun(this, run));
     }
 
+    public void tfliteModelLoad(Resource model) {
+        requireRegistered(model, ResourceType.MODEL);
+        run(OpType.TFLITE_MODEL_LOAD, "vaccel_tflite_model_load_op", () -> {
+            plugin.tfliteModelLoad(this, model);
+            return null;
+        });
+    }
+
+    public void tfliteModelUnload(Resource model) {
+        requireRegistered(model, ResourceType.MODEL);
+        run(OpType.TFLITE_MODEL_UNLOAD, "vaccel_tflite_model_unload_op", () -> {
+            plugin.tfliteModelUnload(this, model);
+            return null;
+        });
+    }
+
+    public List<Tensor> tfliteModelRun(TfliteRun run) {
+        requireRegistered(run.model(), ResourceType.MODEL);
+        return run(OpType.TFLITE_MODEL_RUN, "vaccel_tflite_model_run_op", () -> plugin.tfliteModelRun(this, run));
+    }
+
+    public void torchModelLoad(Resource model) {
+        requireRegistered(model, ResourceType.MODEL);
+        run(OpType.TORCH_MODEL_LOAD, "vaccel_torch_model_load_op", () -> {
+            plugin.torchModelLoad(this, model);
+            return null;
+        });
+    }
+
+    public List<Tensor> torchModelRun(TorchRun run) {
+        requireRegistered(run.model(), ResourceType.MODEL);
+        return run(OpType.TORCH_MODEL_RUN, "vaccel_torch_model_run_op", () -> plugin.torchModelRun(this, run));
+    }
+
+    /** {@code out = A·B + C} (M×N). */
+    public Tensor torchSgemm(TorchSgemm call) {
+        return run(OpType.TORCH_SGEMM, "vaccel_torch_sgemm_op", () -> plugin.torchSgemm(this, call));
+    }
+
+    /** Writes {@code call.out()}; returns min and max. */
+    public MinMax.Result minmax(MinMax call) {
+        return run(OpType.MINMAX, "vaccel_minmax_op", () -> plugin.minmax(this, call));
+    }
+
+    /** Copies {@code a} through the FPGA op; returns the copy. */
+    public int[] fpgaArraycopy(int[] a) {
+        Arg out = Arg.output(ArgType.INT32_ARRAY, a.length * 4);
+        fpga(OpType.FPGA_ARRAYCOPY, List.of(Arg.int32Array(a)), List.of(out));
+        return out.asInt32Array();
+    }
+
+    /** Matrix multiply on the FPGA; {@code c} is written. */
+    public void fpgaMmult(float[] a, float[] b, float[] c) {
+        Arg out = Arg.output(ArgType.FLOAT32_ARRAY, c.length * 4);
+        fpga(OpType.FPGA_MMULT, List.of(Arg.float32Array(a), Arg.float32Array(b)), List.of(out));
+        System.arraycopy(out.asFloat32Array(), 0, c, 0, c.length);
+    }
+
+    /** Element-wise add and multiply on the FPGA; {@code add} and {@code mult} are written. */
+    public void fpgaParallel(float[] a, float[] b, float[] add, float[] mult) {
+        Arg outAdd = Arg.output(ArgType.FLOAT32_ARRAY, add.length * 4);
+        Arg outMult = Arg.output(ArgType.FLOAT32_ARRAY, mult.length * 4);
+        fpga(OpType.FPGA_PARALLEL, List.of(Arg.float32Array(a), Arg.float32Array(b)), List.of(outAdd, outMult));
+        System.arraycopy(outAdd.asFloat32Array(), 0, add, 0, add.length);
+        System.arraycopy(outMult.asFloat32Array(), 0, mult, 0, mult.length);
+    }
+
+    /** Vector add on the FPGA; {@code c} is written. */
+    public void fpgaVadd(float[] a, float[] b, float[] c) {
+        Arg out = Arg.output(ArgType.FLOAT32_ARRAY, c.length * 4);
+        fpga(OpType.FPGA_VECTORADD, List.of(Arg.float32Array(a), Arg.float32Array(b)), List.of(out));
+        System.arraycopy(out.asFloat32Array(), 0, c, 0, c.length);
+    }
+
+    /** An FPGA op on its genop arg layout (see {@link Plugin#fpga}). */
+    public void fpga(OpType op, List<Arg> read, List<Arg> write) {
+        if (op != OpType.FPGA_ARRAYCOPY && op != OpType.FPGA_MMULT && op != OpType.FPGA_PARALLEL && op != OpType.FPGA_VECTORADD) {
+            throw new VaccelException.InvalidArgumentException(op + " is not an FPGA op");
+        }
+        FpgaLayout.check(op, read, write);
+        run(op, "vaccel_fpga_op", () -> {
+            plugin.fpga(this, op, read, write);
+            return null;
+        });
+    }
+
+    /** vAccel's opencv op: args as given. */
+    public void opencv(List<Arg> read, List<Arg> write) {
+        run(OpType.OPENCV, "vaccel_opencv_op", () -> {
+            plugin.opencv(this, read, write);
+            return null;
+        });
+    }
+
     /**
      * vAccel's generic op: {@code read[0]} is the UINT8 op type, the rest is the op's layout. Local sessions
      * unpack it into the typed op (so checks and profiling apply); remote sessions forward it as it is.

@@ -24,8 +24,14 @@ import java.util.stream.Stream;
  * and prints the {@code [prof]} lines at INFO level when profiling is on.
  */
 public final class Vaccel implements AutoCloseable {
-    /** The vAccel API version this implementation follows (plugins are checked against its major). */
-    public static final String VERSION = "0.7.1";
+    /**
+     * What this implementation is: vAccel's API and op numbering as of nubificus/vaccel v0.7.1-93
+     * (ebc23b1; the op numbers differ from the v0.7.1 release), implemented by jurunc 0.1.0. Plugins are
+     * checked against its major version, like vAccel's {@code X.Y.Z[extra]} check.
+     */
+    public static final String VERSION = "0.7.1-93+jurunc.0.1.0";
+    /** The upstream releases the RPC agent and plugin speak to (see docs/vaccel.md). */
+    public static final String UPSTREAM = "nubificus/vaccel v0.7.1-93 (ebc23b1), vaccel-rust v0.5.0+vaccel.0.8.0 (RPC)";
     public static final int SESSIONS_MAX = 1024;
     public static final int RESOURCES_MAX = 2048;
 

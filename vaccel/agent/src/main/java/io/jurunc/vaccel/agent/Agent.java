@@ -2,6 +2,7 @@ package io.jurunc.vaccel.agent;
 
 import io.jurunc.ttrpc.Listener;
 import io.jurunc.ttrpc.TtrpcAddress;
+import io.jurunc.ttrpc.TtrpcDialect;
 import io.jurunc.ttrpc.TtrpcServer;
 import io.jurunc.vaccel.Vaccel;
 import io.jurunc.vaccel.rpc.common.AgentProtocol;
@@ -13,8 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A running vAccel RPC agent: one ttrpc server with {@code vaccel.sync.agent.AgentService}, listening on
- * one or more addresses. {@link #close()} stops listening, closes the connections (which releases every
+ * A running vAccel RPC agent: one ttrpc server answering like vAccel's (ttrpc-rust statuses) with the
+ * agent's methods under both {@code vaccel.sync.agent.AgentService} and
+ * {@code vaccel.asynchronous.agent.AgentService}, listening on one or more addresses. {@link #close()} stops listening, closes the connections (which releases every
  * client's sessions and resources) and then closes the host vAccel instance if the agent owns it.
  */
 public final class Agent implements AutoCloseable {
@@ -43,10 +45,9 @@ public final class Agent implements AutoCloseable {
             throw new IllegalArgumentException("the agent needs at least one address");
         }
         AgentService service = new AgentService(vaccel);
-        TtrpcServer server = TtrpcServer.builder()
-            .register(AgentProtocol.SERVICE, service.methods())
-            .maxMessageLength(maxMessageLength)
-            .build();
+        TtrpcServer.Builder builder = TtrpcServer.builder().dialect(TtrpcDialect.RUST).maxMessageLength(maxMessageLength);
+        service.registerWith(builder);
+        TtrpcServer server = builder.build();
         List<Listener> listeners = new ArrayList<>();
         try {
             for (TtrpcAddress a : addresses) {

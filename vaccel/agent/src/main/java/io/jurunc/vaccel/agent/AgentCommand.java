@@ -19,12 +19,13 @@ import picocli.CommandLine.Spec;
  * {@code jurunc vaccel agent}: serves vAccel's RPC agent protocol until SIGINT/SIGTERM/SIGHUP. The host
  * plugins come from {@code VACCEL_PLUGINS} (and the other {@code VACCEL_*} variables) or {@code --vaccel-config}.
  */
-@Command(name = "agent", mixinStandardHelpOptions = true,
-    description = "Serve vaccel.sync.agent.AgentService over ttrpc (vAccel RPC agent).")
+@Command(name = "agent", mixinStandardHelpOptions = true, versionProvider = AgentCommand.Version.class,
+    description = "Serve vAccel's RPC agent service (vaccel.sync.agent.AgentService and "
+        + "vaccel.asynchronous.agent.AgentService) over ttrpc.")
 public final class AgentCommand implements Callable<Integer> {
-    @Option(names = {"-a", "--address"}, paramLabel = "URI",
-        description = "tcp://HOST:PORT, unix:///PATH or vsock://CID:PORT; repeat to listen on several (default: "
-            + AgentProtocol.DEFAULT_ADDRESS + ")")
+    @Option(names = {"-a", "--server-address", "--address"}, paramLabel = "URI",
+        description = "tcp://HOST:PORT, unix:///PATH, unix://@NAME (abstract) or vsock://CID:PORT; repeat to listen "
+            + "on several (default: " + AgentProtocol.DEFAULT_ADDRESS + "). --server-address is vaccel-rpc-agent's name")
     List<String> addresses = new ArrayList<>();
 
     @Option(names = "--vaccel-config", paramLabel = "CONFIG",
@@ -33,6 +34,14 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** {@code --version}: what this agent implements and which upstream it answers like. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"jurunc vaccel agent " + Vaccel.VERSION, "compatible with " + Vaccel.UPSTREAM};
+        }
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -1,5 +1,6 @@
 package io.jurunc.vaccel.agent;
 
+import io.jurunc.ttrpc.TtrpcServer;
 import io.jurunc.ttrpc.UnaryHandler;
 import io.jurunc.vaccel.Vaccel;
 import io.jurunc.vaccel.rpc.common.AgentProtocol;
@@ -9,13 +10,15 @@ import io.jurunc.vaccel.rpc.proto.ProfilingProto;
 import io.jurunc.vaccel.rpc.proto.ResourceProto;
 import io.jurunc.vaccel.rpc.proto.SessionProto;
 import io.jurunc.vaccel.rpc.proto.TfProto;
+import io.jurunc.vaccel.rpc.proto.TfliteProto;
+import io.jurunc.vaccel.rpc.proto.TorchProto;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The methods of {@code vaccel.sync.agent.AgentService} over a host {@link Vaccel}. TensorFlow Lite and
- * Torch methods are not served (UNIMPLEMENTED): the Java API has the generic model ops only, which
- * travel as the Tensorflow* methods.
+ * The methods of vAccel's agent service over a host {@link Vaccel}: sessions, resources, classify, genop
+ * (unary and client-streaming), the TensorFlow, TensorFlow Lite and Torch model methods, and GetProfiler.
+ * {@link #registerWith} serves the same table under the sync and the async service names.
  */
 public final class AgentService {
     private final AgentState state;
@@ -24,11 +27,24 @@ public final class AgentService {
         this.state = new AgentState(vaccel);
     }
 
-    /** Method name → handler, for {@code TtrpcServer.Builder.register(AgentProtocol.SERVICE, ...)}. */
+    /** Registers every method under {@link AgentProtocol#SERVICES}, and GenopStream under each. */
+    public void registerWith(TtrpcServer.Builder builder) {
+        OpMethods ops = new OpMethods(state);
+        for (String service : AgentProtocol.SERVICES) {
+            builder.register(service, methods(ops));
+            builder.registerClientStream(service, AgentProtocol.GENOP_STREAM, ops::genopStream);
+        }
+    }
+
+    /** Unary method name → handler. */
     public Map<String, UnaryHandler> methods() {
+        return methods(new OpMethods(state));
+    }
+
+    private Map<String, UnaryHandler> methods(OpMethods ops) {
         SessionMethods sessions = new SessionMethods(state);
         ResourceMethods resources = new ResourceMethods(state);
-        OpMethods ops = new OpMethods(state);
+        ModelMethods models = new ModelMethods(state);
         ProfilerMethods prof = new ProfilerMethods(state);
         Map<String, UnaryHandler> m = new LinkedHashMap<>();
         m.put(AgentProtocol.CREATE_SESSION, Handlers.of(SessionProto.CreateRequest.parser(), sessions::create));
@@ -39,9 +55,14 @@ public final class AgentService {
         m.put(AgentProtocol.SYNC_RESOURCE, Handlers.of(ResourceProto.SyncRequest.parser(), resources::sync));
         m.put(AgentProtocol.IMAGE_CLASSIFICATION, Handlers.of(ImageProto.Request.parser(), ops::classify));
         m.put(AgentProtocol.GENOP, Handlers.of(GenopProto.Request.parser(), ops::genop));
-        m.put(AgentProtocol.TF_MODEL_LOAD, Handlers.of(TfProto.ModelLoadRequest.parser(), ops::modelLoad));
-        m.put(AgentProtocol.TF_MODEL_UNLOAD, Handlers.of(TfProto.ModelUnloadRequest.parser(), ops::modelUnload));
-        m.put(AgentProtocol.TF_MODEL_RUN, Handlers.of(TfProto.ModelRunRequest.parser(), ops::modelRun));
+        m.put(AgentProtocol.TF_MODEL_LOAD, Handlers.of(TfProto.ModelLoadRequest.parser(), models::tfLoad));
+        m.put(AgentProtocol.TF_MODEL_UNLOAD, Handlers.of(TfProto.ModelUnloadRequest.parser(), models::tfUnload));
+        m.put(AgentProtocol.TF_MODEL_RUN, Handlers.of(TfProto.ModelRunRequest.parser(), models::tfRun));
+        m.put(AgentProtocol.TFLITE_MODEL_LOAD, Handlers.of(TfliteProto.ModelLoadRequest.parser(), models::tfliteLoad));
+        m.put(AgentProtocol.TFLITE_MODEL_UNLOAD, Handlers.of(TfliteProto.ModelUnloadRequest.parser(), models::tfliteUnload));
+        m.put(AgentProtocol.TFLITE_MODEL_RUN, Handlers.of(TfliteProto.ModelRunRequest.parser(), models::tfliteRun));
+        m.put(AgentProtocol.TORCH_MODEL_LOAD, Handlers.of(TorchProto.ModelLoadRequest.parser(), models::torchLoad));
+        m.put(AgentProtocol.TORCH_MODEL_RUN, Handlers.of(TorchProto.ModelRunRequest.parser(), models::torchRun));
         m.put(AgentProtocol.GET_PROFILER, Handlers.of(ProfilingProto.Request.parser(), prof::get));
         return m;
     }

@@ -61,8 +61,6 @@ final class AgentState {
         s.close();
         profilers.remove(s.id());
         owner.sessions.remove(s.id());
-        owner.incoming.remove(s.id());
-        owner.outgoing.remove(s.id());
         for (Long rid : owner.resources) {
             vaccel.resource(rid).ifPresent(r -> releaseIfUnused(owner, r));
         }

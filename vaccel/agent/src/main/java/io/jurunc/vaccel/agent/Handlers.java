@@ -11,7 +11,10 @@ import io.jurunc.ttrpc.UnaryHandler;
 import io.jurunc.vaccel.VaccelException;
 import io.jurunc.vaccel.rpc.common.ErrorCodec;
 
-/** Adapts a typed agent method: vAccel errors become the agent's INTERNAL + vaccel.ProtoError status. */
+/**
+ * Adapts a typed agent method as vAccel's agent answers: a payload that does not parse is INVALID_ARGUMENT
+ * (ttrpc-rust's generated handlers), a vAccel error is INTERNAL + vaccel.ProtoError.
+ */
 final class Handlers {
     private Handlers() {
     }
@@ -33,15 +36,26 @@ final class Handlers {
                 in.enableAliasing(true);
                 req = parser.parseFrom(in);
             } catch (InvalidProtocolBufferException e) {
-                throw new TtrpcException(StatusCode.INTERNAL, "ttrpc: error unmarshalling payload: " + e.getMessage(), e);
+                throw new TtrpcException(StatusCode.INVALID_ARGUMENT, e.getMessage(), e);
             }
-            try {
-                return method.handle(req, ctx).toByteArray();
-            } catch (VaccelException e) {
-                throw ErrorCodec.toStatus(e);
-            } catch (IllegalArgumentException e) {
-                throw ErrorCodec.invalid(e.getMessage());
-            }
+            return call(() -> method.handle(req, ctx).toByteArray());
         };
+    }
+
+    /** A body that may fail with vAccel errors. */
+    @FunctionalInterface
+    interface Body<T> {
+        T run() throws TtrpcException;
+    }
+
+    /** Runs a method body, mapping vAccel errors to the agent's statuses. */
+    static <T> T call(Body<T> body) throws TtrpcException {
+        try {
+            return body.run();
+        } catch (VaccelException e) {
+            throw ErrorCodec.toStatus(e);
+        } catch (IllegalArgumentException e) {
+            throw ErrorCodec.invalid(e.getMessage());
+        }
     }
 }

@@ -1,88 +1,115 @@
 package io.jurunc.vaccel.agent;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import io.jurunc.ttrpc.CallContext;
+import io.jurunc.ttrpc.InboundStream;
+import io.jurunc.ttrpc.StatusCode;
 import io.jurunc.ttrpc.TtrpcException;
 import io.jurunc.vaccel.Arg;
-import io.jurunc.vaccel.DataType;
 import io.jurunc.vaccel.ImageResult;
-import io.jurunc.vaccel.ModelRun;
-import io.jurunc.vaccel.Node;
-import io.jurunc.vaccel.Resource;
 import io.jurunc.vaccel.Session;
-import io.jurunc.vaccel.Tensor;
 import io.jurunc.vaccel.prof.Profiler;
 import io.jurunc.vaccel.rpc.common.AgentProtocol;
 import io.jurunc.vaccel.rpc.common.ArgCodec;
-import io.jurunc.vaccel.rpc.common.Chunker;
-import io.jurunc.vaccel.rpc.common.ErrorCodec;
+import io.jurunc.vaccel.rpc.common.Assembler;
 import io.jurunc.vaccel.rpc.proto.GenopProto;
 import io.jurunc.vaccel.rpc.proto.ImageProto;
-import io.jurunc.vaccel.rpc.proto.TfProto;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 
-/** ImageClassification, Genop (plain and chunked) and the generic model (Tensorflow*) methods. */
+/** ImageClassification, Genop and GenopStream. */
 final class OpMethods {
-    /** Largest arg the agent assembles from chunks. */
-    static final long MAX_ARG_BYTES = AgentProtocol.MAX_MESSAGE_LENGTH;
+    /** Largest arg the agent assembles from GenopStream chunks (a Java array; vAccel's Arg.size is uint32). */
+    static final long MAX_ARG_BYTES = Integer.MAX_VALUE - 8;
+    /** Largest total of args one GenopStream may carry. */
+    static final long MAX_STREAM_BYTES = 4L << 30;
     private final AgentState state;
 
     OpMethods(AgentState state) {
         this.state = state;
     }
 
+    /**
+     * As vAccel's agent: the tags go into a 1024-byte zero-padded buffer (longer tags are cut), which is
+     * what the client copies its own buffer's length from.
+     */
     ImageProto.Response classify(ImageProto.Request req, CallContext ctx) throws TtrpcException {
         Session s = state.session(req.getSessionId());
         ImageResult r;
         try (Profiler.Timer t = state.profiler(s.id()).start("image_classify > sess.classify")) {
             r = s.classify(req.getImage().toByteArray());
         }
-        return ImageProto.Response.newBuilder().setTags(ByteString.copyFromUtf8(r.tags())).build();
+        byte[] tags = new byte[AgentProtocol.CLASSIFY_TAGS_LEN];
+        byte[] text = r.tags().getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(text, 0, tags, 0, Math.min(text.length, tags.length - 1));
+        return ImageProto.Response.newBuilder().setTags(UnsafeByteOperations.unsafeWrap(tags)).build();
     }
 
     GenopProto.Response genop(GenopProto.Request req, CallContext ctx) throws TtrpcException {
         Session s = state.session(req.getSessionId());
-        ClientState c = state.client(ctx);
-        String mode = ctx.metadata().first(AgentProtocol.CHUNKING_KEY).orElse("");
         Profiler prof = state.profiler(s.id());
-        switch (mode) {
-            case "" -> {
-                return runGenop(s, prof, decode(req.getReadArgsList()), decode(req.getWriteArgsList()), false, c);
+        List<Arg> read;
+        List<Arg> write;
+        try (Profiler.Timer t = prof.start("genop > read_args")) {
+            read = decode(req.getReadArgsList());
+            write = decode(req.getWriteArgsList());
+        }
+        return runGenop(s, prof, read, write);
+    }
+
+    /**
+     * vAccel's client-streaming genop: each message is a {@code genop.Request} with some of the args (read
+     * args first, then write args); an arg larger than a message comes as numbered chunks, reassembled here.
+     * The op runs once the client closes the stream.
+     */
+    byte[] genopStream(InboundStream messages, CallContext ctx) throws TtrpcException {
+        return Handlers.call(() -> {
+            Session s = null;
+            Assembler read = new Assembler(MAX_ARG_BYTES);
+            Assembler write = new Assembler(MAX_ARG_BYTES);
+            long total = 0;
+            for (Optional<byte[]> m = messages.next(); m.isPresent(); m = messages.next()) {
+                GenopProto.Request req = parse(m.get());
+                if (s == null) {
+                    s = state.session(req.getSessionId());
+                }
+                for (GenopProto.Arg a : req.getReadArgsList()) {
+                    total = count(total, a);
+                    read.add(a);
+                }
+                for (GenopProto.Arg a : req.getWriteArgsList()) {
+                    total = count(total, a);
+                    write.add(a);
+                }
             }
-            case "continue" -> {
-                Deque<Chunker.Piece> q = c.outgoing.get(s.id());
-                if (q == null || q.isEmpty()) {
-                    throw ErrorCodec.invalid("no chunked genop response pending for session " + s.id());
-                }
-                Chunker.Piece p = q.poll();
-                if (q.isEmpty()) {
-                    c.outgoing.remove(s.id());
-                }
-                return GenopProto.Response.newBuilder().addAllWriteArgs(p.write()).build();
+            if (s == null) {
+                s = state.session(0);
             }
-            case "more", "last" -> {
-                ClientState.Incoming in = c.incoming.computeIfAbsent(s.id(), id -> new ClientState.Incoming(MAX_ARG_BYTES));
-                try (Profiler.Timer t = prof.start("genop > read_args")) {
-                    for (GenopProto.Arg a : req.getReadArgsList()) {
-                        in.read.add(a);
-                    }
-                    for (GenopProto.Arg a : req.getWriteArgsList()) {
-                        in.write.add(a);
-                    }
-                } catch (RuntimeException e) {
-                    c.incoming.remove(s.id());
-                    throw e;
-                }
-                if (mode.equals("more")) {
-                    return GenopProto.Response.getDefaultInstance();
-                }
-                c.incoming.remove(s.id());
-                return runGenop(s, prof, in.read.args(), in.write.args(), true, c);
-            }
-            default -> throw ErrorCodec.invalid("unknown " + AgentProtocol.CHUNKING_KEY + " value '" + mode + "'");
+            return runGenop(s, state.profiler(s.id()), read.args(), write.args()).toByteArray();
+        });
+    }
+
+    private static long count(long total, GenopProto.Arg a) throws TtrpcException {
+        long t = total + a.getBuf().size();
+        if (t > MAX_STREAM_BYTES) {
+            throw new TtrpcException(StatusCode.INVALID_ARGUMENT, "GenopStream carries more than " + MAX_STREAM_BYTES + " bytes of args");
+        }
+        return t;
+    }
+
+    private static GenopProto.Request parse(byte[] payload) throws TtrpcException {
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(payload);
+            in.enableAliasing(true);
+            return GenopProto.Request.parseFrom(in);
+        } catch (InvalidProtocolBufferException e) {
+            throw new TtrpcException(StatusCode.INVALID_ARGUMENT, e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new TtrpcException(StatusCode.INVALID_ARGUMENT, e.getMessage(), e);
         }
     }
 
@@ -94,81 +121,16 @@ final class OpMethods {
         return out;
     }
 
-    private GenopProto.Response runGenop(Session s, Profiler prof, List<Arg> read, List<Arg> write, boolean chunked, ClientState c) {
+    private static GenopProto.Response runGenop(Session s, Profiler prof, List<Arg> read, List<Arg> write) {
         try (Profiler.Timer t = prof.start("genop > sess.genop")) {
             s.genop(read, write);
         }
-        List<GenopProto.Arg> out = new ArrayList<>(write.size());
-        long total = 0;
+        GenopProto.Response.Builder out = GenopProto.Response.newBuilder();
         try (Profiler.Timer t = prof.start("genop > resp_write_args")) {
             for (Arg a : write) {
-                out.add(ArgCodec.toProto(a));
-                total += a.size();
+                out.addWriteArgs(ArgCodec.toProto(a));
             }
         }
-        if (chunked && total > AgentProtocol.CHUNK_REQUEST_LIMIT - 4096) {
-            Deque<Chunker.Piece> pieces = ClientState.queue(Chunker.splitProto(out, AgentProtocol.CHUNK_REQUEST_LIMIT));
-            Chunker.Piece first = pieces.poll();
-            if (!pieces.isEmpty()) {
-                c.outgoing.put(s.id(), pieces);
-            }
-            return GenopProto.Response.newBuilder().addAllWriteArgs(first.write()).build();
-        }
-        return GenopProto.Response.newBuilder().addAllWriteArgs(out).build();
-    }
-
-    TfProto.ModelLoadResponse modelLoad(TfProto.ModelLoadRequest req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(req.getSessionId());
-        s.modelLoad(state.resource(req.getModelId()));
-        return TfProto.ModelLoadResponse.getDefaultInstance();
-    }
-
-    TfProto.ModelUnloadResponse modelUnload(TfProto.ModelUnloadRequest req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(req.getSessionId());
-        s.modelUnload(state.resource(req.getModelId()));
-        return TfProto.ModelUnloadResponse.getDefaultInstance();
-    }
-
-    TfProto.ModelRunResponse modelRun(TfProto.ModelRunRequest req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(req.getSessionId());
-        Resource model = state.resource(req.getModelId());
-        List<Tensor> in = new ArrayList<>();
-        for (TfProto.Tensor t : req.getInTensorsList()) {
-            in.add(TensorCodec.fromProto(t));
-        }
-        ModelRun run = new ModelRun(model, req.hasRunOptions() ? req.getRunOptions().toByteArray() : null,
-            nodes(req.getInNodesList()), in, nodes(req.getOutNodesList()));
-        List<Tensor> out;
-        try (Profiler.Timer t = state.profiler(s.id()).start("model_run > sess.model_run")) {
-            out = s.modelRun(run);
-        }
-        TfProto.ModelRunResponse.Builder b = TfProto.ModelRunResponse.newBuilder();
-        for (Tensor t : out) {
-            b.addOutTensors(TensorCodec.toProto(t));
-        }
-        return b.build();
-    }
-
-    private static List<Node> nodes(List<TfProto.Node> ns) {
-        return ns.stream().map(n -> new Node(n.getName(), n.getId())).toList();
-    }
-
-    /** Tensors to and from {@code tf.Tensor} (TF_DataType numbering on both sides). */
-    static final class TensorCodec {
-        private TensorCodec() {
-        }
-
-        static TfProto.Tensor toProto(Tensor t) {
-            TfProto.Tensor.Builder b = TfProto.Tensor.newBuilder().setData(UnsafeByteOperations.unsafeWrap(t.data())).setTypeValue(t.type().code());
-            for (long d : t.dims()) {
-                b.addDims(d);
-            }
-            return b.build();
-        }
-
-        static Tensor fromProto(TfProto.Tensor p) {
-            long[] dims = p.getDimsList().stream().mapToLong(Long::longValue).toArray();
-            return new Tensor(DataType.of(p.getTypeValue()), dims, p.getData().toByteArray());
-        }
+        return out.build();
     }
 }

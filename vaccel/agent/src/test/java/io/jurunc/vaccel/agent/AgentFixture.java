@@ -48,7 +48,12 @@ final class AgentFixture implements AutoCloseable {
     }
 
     Vaccel client(boolean profiling) {
-        Map<String, String> env = new HashMap<>();
+        return client(profiling, Map.of());
+    }
+
+    /** A client with extra plugin settings (e.g. VACCEL_RPC_MESSAGE_MAX). */
+    Vaccel client(boolean profiling, Map<String, String> extraEnv) {
+        Map<String, String> env = new HashMap<>(extraEnv);
         env.put("VACCEL_RPC_ADDRESS", address);
         return Vaccel.bootstrap(VaccelConfig.of("rpc").withEnv(env).withProfiling(profiling), List.of(new RpcPlugin()));
     }

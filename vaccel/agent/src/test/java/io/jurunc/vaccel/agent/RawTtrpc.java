@@ -24,10 +24,14 @@ final class RawTtrpc implements AutoCloseable {
     }
 
     void frame(int length, int stream, int type, byte[] payload) throws IOException {
+        frame(length, stream, type, 0, payload);
+    }
+
+    void frame(int length, int stream, int type, int flags, byte[] payload) throws IOException {
         out.writeInt(length);
         out.writeInt(stream);
         out.writeByte(type);
-        out.writeByte(0);
+        out.writeByte(flags);
         out.write(payload);
         out.flush();
     }

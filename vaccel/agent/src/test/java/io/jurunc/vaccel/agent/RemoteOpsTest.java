@@ -114,14 +114,19 @@ class RemoteOpsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"unix", "tcp"})
-    void argsOver4MiBAreChunkedBothWays(String transport) throws Exception {
-        try (AgentFixture f = AgentFixture.start(transport, tmp); Vaccel v = f.client(); Session s = v.createSession(0)) {
-            byte[] big = new byte[10 * 1024 * 1024 + 12];
-            new Random(7).nextBytes(big);
-            Arg in = Arg.of(ArgType.UINT8_ARRAY, big);
-            Arg out = Arg.output(ArgType.UINT8_ARRAY, big.length);
-            s.exec("/host/lib.so", "fn", List.of(in, Arg.string("small")), List.of(out));
-            assertThat(out.buffer()).isEqualTo(big);
+    void bigGenopsGoWholeAndGenopStreamCarriesThemAboveTheMessageLimit(String transport) throws Exception {
+        byte[] big = new byte[10 * 1024 * 1024 + 12];
+        new Random(7).nextBytes(big);
+        try (AgentFixture f = AgentFixture.start(transport, tmp); Vaccel whole = f.client();
+             Vaccel streamed = f.client(false, Map.of("VACCEL_RPC_MESSAGE_MAX", String.valueOf(1 << 20)))) {
+            for (Vaccel v : List.of(whole, streamed)) {
+                try (Session s = v.createSession(0)) {
+                    Arg in = Arg.of(ArgType.UINT8_ARRAY, big);
+                    Arg out = Arg.output(ArgType.UINT8_ARRAY, big.length);
+                    s.exec("/host/lib.so", "fn", List.of(in, Arg.string("small")), List.of(out));
+                    assertThat(out.buffer()).isEqualTo(big);
+                }
+            }
         }
     }
 
@@ -188,13 +193,16 @@ class RemoteOpsTest {
         try (AgentFixture f = AgentFixture.start(transport, tmp, VaccelConfig.of("noop").withProfiling(true), List.of(), 1 << 30);
              Vaccel v = f.client(true); Session s = v.createSession(0)) {
             for (int i = 0; i < 3; i++) {
-                s.noop();
+                s.exec("/host/lib.so", "fn", List.of(Arg.int32(i)), List.of(Arg.output(ArgType.INT32, 4)));
             }
+            s.noop();
             Map<String, List<Sample>> prof = s.profile();
-            assertThat(prof.get("vaccel_noop")).hasSize(3);
+            assertThat(prof.get("vaccel_noop")).as("noop completes locally").hasSize(1);
+            assertThat(prof.get("vaccel_exec_op")).hasSize(3);
             assertThat(prof.get("[vaccel-rpc-client] genop > client.genop")).hasSize(3);
             assertThat(prof.get("[vaccel-rpc-agent] genop > sess.genop")).hasSize(3);
-            assertThat(prof.get("[vaccel-rpc-agent] vaccel_noop")).hasSize(3);
+            assertThat(prof.get("[vaccel-rpc-agent] vaccel_exec_op")).hasSize(3);
+            assertThat(prof).doesNotContainKey("[vaccel-rpc-agent] vaccel_noop");
         }
     }
 }

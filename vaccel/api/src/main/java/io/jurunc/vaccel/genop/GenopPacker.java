@@ -69,4 +69,26 @@ public final class GenopPacker {
         float[] r = out.asFloat32Array();
         System.arraycopy(r, 0, c, 0, Math.min(r.length, c.length));
     }
+
+    /** read: op, FLOAT64_ARRAY indata, INT32 ndata, INT32 low, INT32 high; write: FLOAT64_ARRAY outdata, FLOAT64 min, FLOAT64 max. */
+    public static Packed minmax(io.jurunc.vaccel.MinMax m) {
+        List<Arg> read = List.of(Arg.uint8(OpType.MINMAX.wire()), Arg.float64Array(m.in()), Arg.int32(m.in().length),
+            Arg.int32(m.lowThreshold()), Arg.int32(m.highThreshold()));
+        return new Packed(read, List.of(Arg.output(ArgType.FLOAT64_ARRAY, m.in().length * 8), Arg.float64(0), Arg.float64(0)));
+    }
+
+    /** Copies a genop minmax result into {@code m.out()} and returns min and max. */
+    public static io.jurunc.vaccel.MinMax.Result minmaxResult(Packed p, io.jurunc.vaccel.MinMax m) {
+        double[] out = p.write().get(0).asFloat64Array();
+        System.arraycopy(out, 0, m.out(), 0, Math.min(out.length, m.out().length));
+        return new io.jurunc.vaccel.MinMax.Result(p.write().get(1).asFloat64(), p.write().get(2).asFloat64());
+    }
+
+    /** An FPGA op or opencv: the op type, then the caller's args as they are. */
+    public static Packed generic(OpType op, List<Arg> read, List<Arg> write) {
+        List<Arg> all = new ArrayList<>();
+        all.add(Arg.uint8(op.wire()));
+        all.addAll(read);
+        return new Packed(all, write);
+    }
 }

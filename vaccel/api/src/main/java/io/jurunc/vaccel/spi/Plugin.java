@@ -3,12 +3,16 @@ package io.jurunc.vaccel.spi;
 import io.jurunc.vaccel.Arg;
 import io.jurunc.vaccel.ExecCall;
 import io.jurunc.vaccel.ImageResult;
+import io.jurunc.vaccel.MinMax;
 import io.jurunc.vaccel.ModelRun;
 import io.jurunc.vaccel.OpType;
 import io.jurunc.vaccel.Resource;
 import io.jurunc.vaccel.Session;
 import io.jurunc.vaccel.Sgemm;
 import io.jurunc.vaccel.Tensor;
+import io.jurunc.vaccel.TfliteRun;
+import io.jurunc.vaccel.TorchRun;
+import io.jurunc.vaccel.TorchSgemm;
 import io.jurunc.vaccel.VaccelException;
 import io.jurunc.vaccel.prof.Sample;
 import java.util.List;
@@ -91,6 +95,50 @@ public interface Plugin {
 
     default List<Tensor> modelRun(Session session, ModelRun run) {
         throw unsupported(OpType.TF_MODEL_RUN.label());
+    }
+
+    default void tfliteModelLoad(Session session, Resource model) {
+        throw unsupported(OpType.TFLITE_MODEL_LOAD.label());
+    }
+
+    default void tfliteModelUnload(Session session, Resource model) {
+        throw unsupported(OpType.TFLITE_MODEL_UNLOAD.label());
+    }
+
+    default List<Tensor> tfliteModelRun(Session session, TfliteRun run) {
+        throw unsupported(OpType.TFLITE_MODEL_RUN.label());
+    }
+
+    default void torchModelLoad(Session session, Resource model) {
+        throw unsupported(OpType.TORCH_MODEL_LOAD.label());
+    }
+
+    default List<Tensor> torchModelRun(Session session, TorchRun run) {
+        throw unsupported(OpType.TORCH_MODEL_RUN.label());
+    }
+
+    /** Returns {@code out = A·B + C}. */
+    default Tensor torchSgemm(Session session, TorchSgemm call) {
+        throw unsupported(OpType.TORCH_SGEMM.label());
+    }
+
+    /** Writes {@code call.out()} and returns min and max. */
+    default MinMax.Result minmax(Session session, MinMax call) {
+        throw unsupported(OpType.MINMAX.label());
+    }
+
+    /**
+     * One of the four FPGA ops with vAccel's genop arg layout (without the leading op type): arraycopy
+     * INT32_ARRAY → INT32_ARRAY; mmult a, b → c; parallel a, b → add, mult; vadd a, b → c (FLOAT32_ARRAY).
+     * The plugin fills the write args.
+     */
+    default void fpga(Session session, OpType op, List<Arg> read, List<Arg> write) {
+        throw unsupported(op.label());
+    }
+
+    /** vAccel's opencv op: the arg lists as the caller gave them (vAccel defines no layout). */
+    default void opencv(Session session, List<Arg> read, List<Arg> write) {
+        throw unsupported(OpType.OPENCV.label());
     }
 
     /**

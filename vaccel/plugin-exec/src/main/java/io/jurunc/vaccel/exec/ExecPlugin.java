@@ -25,15 +25,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * library by path; {@code exec_with_resource} opens the resource's blobs (dependencies first, RTLD_GLOBAL,
  * then the main library, the last blob), caches the handles per resource and closes them in reverse
  * order when the resource leaves its last session. A non-zero return of the function is {@code EBACKEND}.
+ *
+ * <p>FPGA ops (which vAccel carries as genops) run {@code vaccel_fpga_arraycopy}, {@code vaccel_fpga_mmult},
+ * {@code vaccel_fpga_parallel} or {@code vaccel_fpga_vadd} from the library named by
+ * {@code VACCEL_EXEC_FPGA_LIBRARY}, with the exec ABI and the op's genop args; without that library they are
+ * {@code ENOTSUP}.
  */
 public final class ExecPlugin implements Plugin {
     private static final PluginInfo INFO = new PluginInfo("exec", "0.1.0", Vaccel.VERSION,
         PluginType.SOFTWARE | PluginType.GENERIC | PluginType.CPU, false);
-    private static final Set<OpType> OPS = EnumSet.of(OpType.NOOP, OpType.EXEC, OpType.EXEC_WITH_RESOURCE);
+    private static final Set<OpType> OPS = EnumSet.of(OpType.NOOP, OpType.EXEC, OpType.EXEC_WITH_RESOURCE,
+        OpType.FPGA_ARRAYCOPY, OpType.FPGA_MMULT, OpType.FPGA_PARALLEL, OpType.FPGA_VECTORADD);
 
     private final DynamicLoader loader;
     private final Map<Long, List<DynamicLoader.Handle>> resourceHandles = new ConcurrentHashMap<>();
-    private volatile ExecSettings settings = new ExecSettings(DynamicLoader.Mode.NOW, false);
+    private volatile ExecSettings settings = new ExecSettings(DynamicLoader.Mode.NOW, false, java.util.Optional.empty());
+    private volatile DynamicLoader.Handle fpgaHandle;
     private volatile VaccelLog log;
 
     /** The ServiceLoader constructor: native dlopen through FFM. */
@@ -56,6 +63,12 @@ public final class ExecPlugin implements Plugin {
 
     @Override
     public void fini() {
+        synchronized (this) {
+            if (fpgaHandle != null) {
+                closeAll(List.of(fpgaHandle));
+                fpgaHandle = null;
+            }
+        }
         for (Long id : List.copyOf(resourceHandles.keySet())) {
             closeAll(resourceHandles.remove(id));
         }
@@ -114,6 +127,32 @@ public final class ExecPlugin implements Plugin {
                 throw first;
             }
         }
+    }
+
+    @Override
+    public void fpga(Session session, OpType op, List<io.jurunc.vaccel.Arg> read, List<io.jurunc.vaccel.Arg> write) {
+        Path lib = settings.fpgaLibrary().orElseThrow(() -> new VaccelException.UnsupportedOpException(
+            "exec plugin: " + op.label() + " needs VACCEL_EXEC_FPGA_LIBRARY (a library exporting " + fpgaSymbol(op) + ")"));
+        DynamicLoader.Handle h;
+        synchronized (this) {
+            if (fpgaHandle == null) {
+                fpgaHandle = loader.open(lib, settings.mode(), false);
+            }
+            h = fpgaHandle;
+        }
+        ExecCall call = new ExecCall(lib.toString(), fpgaSymbol(op), read, write);
+        debug("[exec] Calling " + op.label() + " for session " + session.id() + " through " + lib + ":" + call.symbol());
+        run(loader.symbol(h, call.symbol()), call);
+    }
+
+    static String fpgaSymbol(OpType op) {
+        return switch (op) {
+            case FPGA_ARRAYCOPY -> "vaccel_fpga_arraycopy";
+            case FPGA_MMULT -> "vaccel_fpga_mmult";
+            case FPGA_PARALLEL -> "vaccel_fpga_parallel";
+            case FPGA_VECTORADD -> "vaccel_fpga_vadd";
+            default -> throw new VaccelException.InvalidArgumentException(op + " is not an FPGA op");
+        };
     }
 
     @Override

@@ -9,7 +9,11 @@ import io.jurunc.vaccel.PluginType;
 import io.jurunc.vaccel.Resource;
 import io.jurunc.vaccel.Session;
 import io.jurunc.vaccel.Sgemm;
+import io.jurunc.vaccel.MinMax;
 import io.jurunc.vaccel.Tensor;
+import io.jurunc.vaccel.TfliteRun;
+import io.jurunc.vaccel.TorchRun;
+import io.jurunc.vaccel.TorchSgemm;
 import io.jurunc.vaccel.Vaccel;
 import io.jurunc.vaccel.VaccelLog;
 import io.jurunc.vaccel.spi.Plugin;
@@ -29,9 +33,8 @@ public final class NoopPlugin implements Plugin {
     public static final String DUMMY_TAGS = "This is a dummy classification tag!";
     public static final String DUMMY_IMGNAME = "This is a dummy imgname!";
     private static final PluginInfo INFO = new PluginInfo("noop", "0.1.0", Vaccel.VERSION, PluginType.DEBUG, false);
-    private static final Set<OpType> OPS = EnumSet.of(OpType.NOOP, OpType.EXEC, OpType.EXEC_WITH_RESOURCE,
-        OpType.IMAGE_CLASSIFY, OpType.IMAGE_DETECT, OpType.IMAGE_SEGMENT, OpType.IMAGE_POSE, OpType.IMAGE_DEPTH,
-        OpType.BLAS_SGEMM, OpType.TF_MODEL_LOAD, OpType.TF_MODEL_UNLOAD, OpType.TF_MODEL_RUN);
+    /** Like vAccel's noop plugin: every op. */
+    private static final Set<OpType> OPS = EnumSet.allOf(OpType.class);
 
     private volatile VaccelLog log;
 
@@ -118,5 +121,64 @@ public final class NoopPlugin implements Plugin {
             out.add(run.inTensors().get(Math.min(i, run.inTensors().size() - 1)));
         }
         return out;
+    }
+
+    @Override
+    public void tfliteModelLoad(Session session, Resource model) {
+        debug("Calling tflite model load for session " + session.id() + ": " + model);
+    }
+
+    @Override
+    public void tfliteModelUnload(Session session, Resource model) {
+        debug("Calling tflite model unload for session " + session.id() + ": " + model);
+    }
+
+    @Override
+    public List<Tensor> tfliteModelRun(Session session, TfliteRun run) {
+        debug("Calling tflite model run for session " + session.id() + ": " + run.inTensors().size() + " inputs");
+        return echo(run.inTensors(), run.nrOutTensors());
+    }
+
+    @Override
+    public void torchModelLoad(Session session, Resource model) {
+        debug("Calling torch model load for session " + session.id() + ": " + model);
+    }
+
+    @Override
+    public List<Tensor> torchModelRun(Session session, TorchRun run) {
+        debug("Calling torch model run for session " + session.id() + ": " + run.inTensors().size() + " inputs");
+        return echo(run.inTensors(), run.nrOutTensors());
+    }
+
+    /** Echoes input tensors as the outputs asked for (the last input repeats). */
+    private static List<Tensor> echo(List<Tensor> in, int outs) {
+        List<Tensor> out = new ArrayList<>();
+        for (int i = 0; i < outs; i++) {
+            out.add(in.get(Math.min(i, in.size() - 1)));
+        }
+        return out;
+    }
+
+    @Override
+    public Tensor torchSgemm(Session session, TorchSgemm call) {
+        debug("Calling torch sgemm for session " + session.id() + ": M " + call.m() + " N " + call.n() + " K " + call.k());
+        return call.c();
+    }
+
+    @Override
+    public MinMax.Result minmax(Session session, MinMax call) {
+        debug("Calling minmax for session " + session.id() + ": ndata " + call.in().length + " low " + call.lowThreshold()
+            + " high " + call.highThreshold());
+        return new MinMax.Result(0, 0);
+    }
+
+    @Override
+    public void fpga(Session session, OpType op, List<Arg> read, List<Arg> write) {
+        debug("Calling " + op.label() + " for session " + session.id() + ": nr_read " + read.size() + " nr_write " + write.size());
+    }
+
+    @Override
+    public void opencv(Session session, List<Arg> read, List<Arg> write) {
+        debug("Calling opencv for session " + session.id() + ": nr_read " + read.size() + " nr_write " + write.size());
     }
 }

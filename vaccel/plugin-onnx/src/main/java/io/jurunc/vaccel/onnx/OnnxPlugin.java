@@ -15,6 +15,8 @@ import io.jurunc.vaccel.PluginType;
 import io.jurunc.vaccel.Resource;
 import io.jurunc.vaccel.Session;
 import io.jurunc.vaccel.Tensor;
+import io.jurunc.vaccel.TfliteRun;
+import io.jurunc.vaccel.TorchRun;
 import io.jurunc.vaccel.Vaccel;
 import io.jurunc.vaccel.VaccelException;
 import io.jurunc.vaccel.VaccelLog;
@@ -51,7 +53,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class OnnxPlugin implements Plugin {
     private static final PluginInfo INFO = new PluginInfo("onnx", "0.1.0", Vaccel.VERSION, PluginType.CPU | PluginType.GPU | PluginType.GENERIC, false);
     private static final Set<OpType> OPS = EnumSet.of(OpType.NOOP, OpType.IMAGE_CLASSIFY, OpType.IMAGE_DETECT,
-        OpType.TF_MODEL_LOAD, OpType.TF_MODEL_UNLOAD, OpType.TF_MODEL_RUN);
+        OpType.TF_MODEL_LOAD, OpType.TF_MODEL_UNLOAD, OpType.TF_MODEL_RUN,
+        OpType.TFLITE_MODEL_LOAD, OpType.TFLITE_MODEL_UNLOAD, OpType.TFLITE_MODEL_RUN, OpType.TORCH_MODEL_LOAD, OpType.TORCH_MODEL_RUN);
 
     private final Map<Long, LoadedModel> models = new ConcurrentHashMap<>();
     private final AtomicLong overlays = new AtomicLong();
@@ -269,6 +272,61 @@ public final class OnnxPlugin implements Plugin {
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }
+    }
+
+    // TensorFlow Lite and Torch model ops: served on the generic path when the model resource is an ONNX
+    // export; a .tflite or TorchScript file is refused, since ONNX Runtime cannot load it.
+
+    @Override
+    public void tfliteModelLoad(Session session, Resource model) {
+        modelLoad(session, requireOnnx(model, "TensorFlow Lite"));
+    }
+
+    @Override
+    public void tfliteModelUnload(Session session, Resource model) {
+        modelUnload(session, requireOnnx(model, "TensorFlow Lite"));
+    }
+
+    @Override
+    public List<Tensor> tfliteModelRun(Session session, TfliteRun run) {
+        return modelRun(session, byPosition(requireOnnx(run.model(), "TensorFlow Lite"), null, run.inTensors(), run.nrOutTensors()));
+    }
+
+    @Override
+    public void torchModelLoad(Session session, Resource model) {
+        modelLoad(session, requireOnnx(model, "Torch"));
+    }
+
+    @Override
+    public List<Tensor> torchModelRun(Session session, TorchRun run) {
+        return modelRun(session, byPosition(requireOnnx(run.model(), "Torch"), run.runOptions(), run.inTensors(), run.nrOutTensors()));
+    }
+
+    private static Resource requireOnnx(Resource model, String framework) {
+        boolean onnx = model.blobs().stream().anyMatch(b -> b.name().toLowerCase(Locale.ROOT).endsWith(".onnx"));
+        if (!onnx) {
+            String names = model.blobs().stream().map(b -> b.name()).toList().toString();
+            throw new VaccelException.UnsupportedOpException("onnx plugin: " + framework + " model " + names
+                + " is unsupported by this plugin: it runs ONNX models only (export the model to .onnx)");
+        }
+        return model;
+    }
+
+    /** Inputs and outputs by position, as TFLite and Torch address them (an output count of 0 means all). */
+    private ModelRun byPosition(Resource model, byte[] runOptions, List<Tensor> in, int nrOut) {
+        List<Node> inNodes = new ArrayList<>();
+        for (int i = 0; i < in.size(); i++) {
+            inNodes.add(new Node("", i));
+        }
+        List<Node> outNodes = new ArrayList<>();
+        int available = model(model).outputNames.size();
+        if (nrOut > available) {
+            throw new VaccelException.InvalidArgumentException("model has " + available + " outputs, " + nrOut + " requested");
+        }
+        for (int i = 0; i < nrOut; i++) {
+            outNodes.add(new Node("", i));
+        }
+        return new ModelRun(model, runOptions, inNodes, in, outNodes);
     }
 
     /** One detection: label, score and normalised box corners. */

@@ -8,6 +8,7 @@ import io.jurunc.vaccel.Blob;
 import io.jurunc.vaccel.DataType;
 import io.jurunc.vaccel.ExecCall;
 import io.jurunc.vaccel.ImageResult;
+import io.jurunc.vaccel.MinMax;
 import io.jurunc.vaccel.ModelRun;
 import io.jurunc.vaccel.Node;
 import io.jurunc.vaccel.OpType;
@@ -16,6 +17,9 @@ import io.jurunc.vaccel.Resource;
 import io.jurunc.vaccel.Session;
 import io.jurunc.vaccel.Sgemm;
 import io.jurunc.vaccel.Tensor;
+import io.jurunc.vaccel.TensorTypes;
+import io.jurunc.vaccel.TfliteRun;
+import io.jurunc.vaccel.TorchRun;
 import io.jurunc.vaccel.Vaccel;
 import io.jurunc.vaccel.genop.GenopPacker;
 import io.jurunc.vaccel.genop.Packed;
@@ -27,6 +31,8 @@ import io.jurunc.vaccel.rpc.proto.ProfilingProto;
 import io.jurunc.vaccel.rpc.proto.ResourceProto;
 import io.jurunc.vaccel.rpc.proto.SessionProto;
 import io.jurunc.vaccel.rpc.proto.TfProto;
+import io.jurunc.vaccel.rpc.proto.TfliteProto;
+import io.jurunc.vaccel.rpc.proto.TorchProto;
 import io.jurunc.vaccel.spi.Plugin;
 import io.jurunc.vaccel.spi.PluginContext;
 import io.jurunc.vaccel.spi.PluginInfo;
@@ -41,15 +47,15 @@ import java.util.function.Supplier;
 
 /**
  * vAccel's rpc transport plugin: every session is a session on the agent ({@code VACCEL_RPC_ADDRESS}).
- * Classify uses ImageClassification; the generic model ops use the Tensorflow* methods; every other op
- * (noop, exec, exec_with_resource, detect/segment/pose/depth, sgemm, raw genop) is packed as a genop.
- * Local files of a resource are sent as blobs; a resource already on the agent is re-registered by id.
+ * Classify uses ImageClassification; the model ops use the Tensorflow*, TensorflowLite* and Torch*
+ * methods; exec, exec_with_resource, detect/segment/pose/depth, sgemm, minmax, the FPGA ops, opencv and
+ * raw genops are packed as genops. noop completes here, as vAccel's rpc plugin does (vAccel's agent
+ * refuses a genop of op 0). torch sgemm has no RPC and is {@code ENOTSUP}. Local files of a resource are
+ * sent as blobs; a resource already on the agent is re-registered by id.
  */
 public final class RpcPlugin implements Plugin {
     private static final PluginInfo INFO = new PluginInfo("rpc", "0.1.0", Vaccel.VERSION, PluginType.REMOTE, true);
-    private static final Set<OpType> OPS = EnumSet.of(OpType.NOOP, OpType.EXEC, OpType.EXEC_WITH_RESOURCE,
-        OpType.IMAGE_CLASSIFY, OpType.IMAGE_DETECT, OpType.IMAGE_SEGMENT, OpType.IMAGE_POSE, OpType.IMAGE_DEPTH,
-        OpType.BLAS_SGEMM, OpType.TF_MODEL_LOAD, OpType.TF_MODEL_UNLOAD, OpType.TF_MODEL_RUN);
+    private static final Set<OpType> OPS = EnumSet.complementOf(EnumSet.of(OpType.TORCH_SGEMM));
 
     private final Map<Long, Object> sessionLocks = new ConcurrentHashMap<>();
     private volatile AgentClient client;
@@ -61,7 +67,7 @@ public final class RpcPlugin implements Plugin {
     public void init(PluginContext context) {
         RpcSettings s = RpcSettings.from(context.config());
         s.warnings().forEach(context.log()::warn);
-        client = new AgentClient(s.address());
+        client = new AgentClient(s.address(), s.messageLimit());
         context.log().debug(() -> "[rpc] agent address " + s.address());
     }
 
@@ -145,7 +151,7 @@ public final class RpcPlugin implements Plugin {
 
     @Override
     public void noop(Session session) {
-        genop(session, GenopPacker.noop());
+        // completed locally: vAccel's agent answers a genop of op 0 with EINVAL
     }
 
     @Override
@@ -164,7 +170,7 @@ public final class RpcPlugin implements Plugin {
             ImageProto.Response r = timed(session, "image_classify > client.classify", () -> client.call(AgentProtocol.IMAGE_CLASSIFICATION,
                 ImageProto.Request.newBuilder().setSessionId(session.remoteId()).setImage(UnsafeByteOperations.unsafeWrap(image)).build(),
                 ImageProto.Response.parser()));
-            return new ImageResult(r.getTags().toStringUtf8(), "");
+            return new ImageResult(untilNul(r.getTags()), "");
         }
         Packed p = GenopPacker.image(op, image);
         genop(session, p);
@@ -217,6 +223,97 @@ public final class RpcPlugin implements Plugin {
             out.add(new Tensor(DataType.of(t.getTypeValue()), t.getDimsList().stream().mapToLong(Long::longValue).toArray(), t.getData().toByteArray()));
         }
         return out;
+    }
+
+    /** The text of a zero-padded buffer (vAccel's agent answers 1024 bytes). */
+    private static String untilNul(ByteString b) {
+        int n = 0;
+        while (n < b.size() && b.byteAt(n) != 0) {
+            n++;
+        }
+        return b.substring(0, n).toStringUtf8();
+    }
+
+    @Override
+    public void tfliteModelLoad(Session session, Resource model) {
+        client.call(AgentProtocol.TFLITE_MODEL_LOAD, TfliteProto.ModelLoadRequest.newBuilder().setSessionId(session.remoteId())
+            .setModelId(model.remoteId()).build(), Empty.parser());
+    }
+
+    @Override
+    public void tfliteModelUnload(Session session, Resource model) {
+        client.call(AgentProtocol.TFLITE_MODEL_UNLOAD, TfliteProto.ModelUnloadRequest.newBuilder().setSessionId(session.remoteId())
+            .setModelId(model.remoteId()).build(), Empty.parser());
+    }
+
+    @Override
+    public List<Tensor> tfliteModelRun(Session session, TfliteRun run) {
+        TfliteProto.ModelRunRequest.Builder req = TfliteProto.ModelRunRequest.newBuilder().setSessionId(session.remoteId())
+            .setModelId(run.model().remoteId()).setNrOutTensors(run.nrOutTensors());
+        for (Tensor t : run.inTensors()) {
+            TfliteProto.Tensor.Builder tb = TfliteProto.Tensor.newBuilder().setData(UnsafeByteOperations.unsafeWrap(t.data()))
+                .setTypeValue(TensorTypes.toTflite(t.type()) + 1);
+            for (long d : t.dims()) {
+                tb.addDims(Math.toIntExact(d));
+            }
+            req.addInTensors(tb);
+        }
+        TfliteProto.ModelRunResponse r = timed(session, "tflite_model_run > client.model_run",
+            () -> client.call(AgentProtocol.TFLITE_MODEL_RUN, req.build(), TfliteProto.ModelRunResponse.parser()));
+        List<Tensor> out = new ArrayList<>();
+        for (TfliteProto.Tensor t : r.getOutTensorsList()) {
+            out.add(new Tensor(TensorTypes.fromTflite(t.getTypeValue() - 1), t.getDimsList().stream().mapToLong(Integer::longValue).toArray(),
+                t.getData().toByteArray()));
+        }
+        return out;
+    }
+
+    @Override
+    public void torchModelLoad(Session session, Resource model) {
+        client.call(AgentProtocol.TORCH_MODEL_LOAD, TorchProto.ModelLoadRequest.newBuilder().setSessionId(session.remoteId())
+            .setModelId(model.remoteId()).build(), Empty.parser());
+    }
+
+    @Override
+    public List<Tensor> torchModelRun(Session session, TorchRun run) {
+        TorchProto.ModelRunRequest.Builder req = TorchProto.ModelRunRequest.newBuilder().setSessionId(session.remoteId())
+            .setModelId(run.model().remoteId()).setNrOutTensors(run.nrOutTensors());
+        if (run.runOptions() != null) {
+            req.setRunOptions(ByteString.copyFrom(run.runOptions()));
+        }
+        for (Tensor t : run.inTensors()) {
+            TorchProto.Tensor.Builder tb = TorchProto.Tensor.newBuilder().setData(UnsafeByteOperations.unsafeWrap(t.data()))
+                .setTypeValue(TensorTypes.toTorch(t.type()));
+            for (long d : t.dims()) {
+                tb.addDims(d);
+            }
+            req.addInTensors(tb);
+        }
+        TorchProto.ModelRunResponse r = timed(session, "torch_model_run > client.model_run",
+            () -> client.call(AgentProtocol.TORCH_MODEL_RUN, req.build(), TorchProto.ModelRunResponse.parser()));
+        List<Tensor> out = new ArrayList<>();
+        for (TorchProto.Tensor t : r.getOutTensorsList()) {
+            out.add(new Tensor(TensorTypes.fromTorch(t.getTypeValue()), t.getDimsList().stream().mapToLong(Long::longValue).toArray(),
+                t.getData().toByteArray()));
+        }
+        return out;
+    }
+
+    @Override
+    public MinMax.Result minmax(Session session, MinMax call) {
+        Packed p = GenopPacker.minmax(call);
+        genop(session, p);
+        return GenopPacker.minmaxResult(p, call);
+    }
+
+    @Override
+    public void fpga(Session session, OpType op, List<Arg> read, List<Arg> write) {
+        genop(session, GenopPacker.generic(op, read, write));
+    }
+
+    @Override
+    public void opencv(Session session, List<Arg> read, List<Arg> write) {
+        genop(session, GenopPacker.generic(OpType.OPENCV, read, write));
     }
 
     @Override

@@ -7,8 +7,9 @@ import java.io.IOException;
 import java.util.Locale;
 
 /**
- * Agent addresses ({@code tcp://host:port}, {@code unix:///path}, {@code vsock://cid:port}; scheme
- * case-insensitive) to listeners and clients. TCP and unix use the JDK; vsock uses {@link Vsock}.
+ * Agent addresses ({@code tcp://host:port}, {@code unix:///path}, {@code unix://@name} (Linux abstract
+ * namespace), {@code vsock://cid:port}; scheme case-insensitive) to listeners and clients. TCP and unix
+ * paths use the JDK; vsock and abstract unix names use FFM ({@link Vsock}, {@link AbstractUnixListener}).
  */
 public final class Transports {
     private Transports() {
@@ -43,9 +44,21 @@ public final class Transports {
         }
     }
 
+    /** The abstract socket name of {@code unix://@name}, if the address is one. */
+    public static java.util.Optional<String> abstractName(TtrpcAddress address) {
+        if (address instanceof TtrpcAddress.Unix u && u.path().toString().startsWith("@")) {
+            return java.util.Optional.of(u.path().toString().substring(1));
+        }
+        return java.util.Optional.empty();
+    }
+
     public static Listener listen(TtrpcAddress address) throws IOException {
         if (address instanceof TtrpcAddress.Vsock v) {
             return VsockListener.bind((int) v.cid(), (int) v.port());
+        }
+        var name = abstractName(address);
+        if (name.isPresent()) {
+            return AbstractUnixListener.bind(name.get());
         }
         return Listener.bind(address);
     }
@@ -53,6 +66,10 @@ public final class Transports {
     public static TtrpcClient connect(TtrpcAddress address, int maxMessageLength) throws IOException {
         if (address instanceof TtrpcAddress.Vsock v) {
             return TtrpcClient.over(VsockConnection.connect((int) v.cid(), (int) v.port(), 5000), maxMessageLength);
+        }
+        var name = abstractName(address);
+        if (name.isPresent()) {
+            return TtrpcClient.over(AbstractUnixListener.connect(name.get()), maxMessageLength);
         }
         return TtrpcClient.connect(address, maxMessageLength);
     }

@@ -96,6 +96,91 @@ public final class Vsock {
         return sa;
     }
 
+    private static final int AF_UNIX = 1;
+    /** {@code sizeof(struct sockaddr_un)}: family + 108 bytes of path. */
+    private static final int SOCKADDR_UN_SIZE = 110;
+
+    /** {@code struct sockaddr_un} for an abstract name: a NUL, then the name (no terminator); returns it and its length. */
+    private static MemorySegment abstractSockaddr(Arena a, String name) {
+        byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (n.length == 0 || n.length > SOCKADDR_UN_SIZE - 3) {
+            throw new IllegalArgumentException("abstract unix socket name must be 1.." + (SOCKADDR_UN_SIZE - 3) + " bytes: '" + name + "'");
+        }
+        MemorySegment sa = a.allocate(SOCKADDR_UN_SIZE, 2);
+        sa.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
+        MemorySegment.copy(n, 0, sa, ValueLayout.JAVA_BYTE, 3, n.length);
+        return sa.asSlice(0, 3 + n.length);
+    }
+
+    /** A listening socket bound to the abstract unix name {@code @name} (Linux); returns its fd. */
+    static int listenAbstract(String name, int backlog) throws IOException {
+        Calls c = calls();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment sa = abstractSockaddr(a, name);
+            int fd = (int) c.socket().invokeExact(st, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                throw error("unix socket", (int) ERRNO.get(st, 0L));
+            }
+            if ((int) c.bind().invokeExact(st, fd, sa, (int) sa.byteSize()) < 0
+                || (int) c.listen().invokeExact(st, fd, backlog) < 0) {
+                int e = (int) ERRNO.get(st, 0L);
+                close(fd);
+                throw error("cannot listen on unix://@" + name, e);
+            }
+            return fd;
+        } catch (IOException | IllegalArgumentException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("abstract unix listen failed: " + t, t);
+        }
+    }
+
+    /** Connects to the abstract unix name {@code @name}; returns the fd. */
+    static int connectAbstract(String name) throws IOException {
+        Calls c = calls();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment sa = abstractSockaddr(a, name);
+            int fd = (int) c.socket().invokeExact(st, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                throw error("unix socket", (int) ERRNO.get(st, 0L));
+            }
+            if ((int) c.connect().invokeExact(st, fd, sa, (int) sa.byteSize()) < 0) {
+                int e = (int) ERRNO.get(st, 0L);
+                close(fd);
+                throw error("cannot connect to unix://@" + name, e);
+            }
+            return fd;
+        } catch (IOException | IllegalArgumentException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("abstract unix connect failed: " + t, t);
+        }
+    }
+
+    /** Accepts a connection on any stream socket; returns its fd. */
+    static int acceptAny(int fd) throws IOException {
+        Calls c = calls();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            while (true) {
+                int cfd = (int) c.accept().invokeExact(st, fd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
+                if (cfd >= 0) {
+                    return cfd;
+                }
+                int e = (int) ERRNO.get(st, 0L);
+                if (e != EINTR) {
+                    throw error("accept", e);
+                }
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("accept failed: " + t, t);
+        }
+    }
+
     /** A listening vsock socket bound to {@code cid:port}; returns its fd. */
     static int listen(int cid, int port, int backlog) throws IOException {
         Calls c = calls();
