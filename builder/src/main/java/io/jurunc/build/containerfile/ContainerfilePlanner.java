@@ -197,7 +197,7 @@ public final class ContainerfilePlanner {
             platform = baseView.platform();
         }
         if (platform == null && (urunc.map(m -> "wasm".equals(m.values().get(UruncKeys.TYPE))).orElse(false)
-                || Set.of("compat", "compat-smart").contains(labels.get("module.wasm.image/variant")))) {
+                || isWasmVariant(labels.get("module.wasm.image/variant")))) {
             platform = new Platform("wasi", "wasm", null); // the WASM OCI convention (docs/wasm.md)
         }
         if (platform == null) {
@@ -419,5 +419,10 @@ public final class ContainerfilePlanner {
             throw new BuildFileException(loc, "bad ENV name \"" + k + "\"", "use a name without spaces or '='");
         }
         return k;
+    }
+
+    /** Set.of(...).contains(null) throws, and most images have no such label. */
+    private static boolean isWasmVariant(String variant) {
+        return "compat".equals(variant) || "compat-smart".equals(variant);
     }
 }
