@@ -83,6 +83,84 @@ public final class InitramfsWriter {
     }
   }
 
+  /** A rootfs packed alone (a complete newc archive), and whether it brought /dev and /dev/console. */
+  public record RootfsArchive(Path file, boolean hasDev, boolean hasConsole) {
+    public RootfsArchive {
+      Objects.requireNonNull(file, "file");
+    }
+  }
+
+  /**
+   * Packs only the rootfs into {@code out}, a complete newc archive (for {@link InitramfsCache}): the
+   * same entries {@link #write} would store for it.
+   */
+  public RootfsArchive writeRootfs(Path rootfs, Path out) throws InitramfsException {
+    if (!Files.isDirectory(rootfs, LinkOption.NOFOLLOW_LINKS)) {
+      throw new InitramfsException("rootfs " + rootfs + " is not a directory");
+    }
+    boolean ok = false;
+    try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      RootfsVisitor visitor = new RootfsVisitor(rootfs, new NewcWriter(ch));
+      try (NewcWriter w = visitor.w) {
+        Files.walkFileTree(rootfs, visitor);
+        w.finish();
+      }
+      ok = true;
+      return new RootfsArchive(out, visitor.hasDev, visitor.hasConsole);
+    } catch (UncheckedInitramfsException e) {
+      throw e.getCause();
+    } catch (IOException e) {
+      throw new InitramfsException("cannot write rootfs archive " + out + ": " + e.getMessage(), e);
+    } finally {
+      if (!ok) {
+        try {
+          Files.deleteIfExists(out);
+        } catch (IOException ignored) {
+          // the primary failure is reported
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes {@code out} as {@link #write} does, from a rootfs packed earlier by {@link #writeRootfs}:
+   * [base initrd] + that archive (copied by the kernel) + an archive of the guest's own files. The
+   * kernel unpacks concatenated archives in order.
+   */
+  public void write(RootfsArchive rootfs, GuestProcess process, GuestKit kit,
+      Optional<Path> baseInitrd, Path out) throws InitramfsException {
+    Objects.requireNonNull(rootfs, "rootfs");
+    Objects.requireNonNull(process, "process");
+    Objects.requireNonNull(kit, "kit");
+    if (baseInitrd.isPresent() && !Files.isRegularFile(baseInitrd.get())) {
+      throw new InitramfsException("initrd " + baseInitrd.get() + " is not a regular file");
+    }
+    boolean ok = false;
+    try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      if (baseInitrd.isPresent()) {
+        appendBase(ch, baseInitrd.get());
+      }
+      appendBase(ch, rootfs.file()); // a newc archive is 4-byte aligned already
+      try (NewcWriter w = new NewcWriter(ch)) {
+        addGuestFiles(w, process, kit, rootfs.hasDev(), rootfs.hasConsole());
+        w.finish();
+      }
+      ok = true;
+    } catch (IOException e) {
+      throw new InitramfsException("cannot write initramfs " + out + ": " + e.getMessage(), e);
+    } finally {
+      if (!ok) {
+        try {
+          Files.deleteIfExists(out);
+        } catch (IOException ignored) {
+          // the primary failure is reported
+        }
+      }
+    }
+  }
+
   private static void appendBase(FileChannel ch, Path base) throws IOException {
     try (FileChannel in = FileChannel.open(base, StandardOpenOption.READ)) {
       long size = in.size();
@@ -100,11 +178,16 @@ public final class InitramfsWriter {
 
   private static void addGuestFiles(
       NewcWriter w, GuestProcess process, GuestKit kit, RootfsVisitor seen) throws IOException {
+    addGuestFiles(w, process, kit, seen.hasDev, seen.hasConsole);
+  }
+
+  private static void addGuestFiles(NewcWriter w, GuestProcess process, GuestKit kit,
+      boolean hasDev, boolean hasConsole) throws IOException {
     long now = System.currentTimeMillis() / 1000;
-    if (!seen.hasDev) {
+    if (!hasDev) {
       w.directory("dev", 0755, 0, 0, now);
     }
-    if (!seen.hasConsole) {
+    if (!hasConsole) {
       w.node("dev/console", NewcWriter.S_IFCHR | 0600, 0, 0, now, CONSOLE_MAJOR, CONSOLE_MINOR);
     }
     w.directory(JURUNC_DIR, 0755, 0, 0, now);

@@ -3,6 +3,7 @@ package io.jurunc.runtime.wiring;
 import io.jurunc.guest.GuestKit;
 import io.jurunc.guest.GuestKitException;
 import io.jurunc.guest.GuestProcess;
+import io.jurunc.guest.InitramfsCache;
 import io.jurunc.guest.InitramfsException;
 import io.jurunc.guest.InitramfsWriter;
 import io.jurunc.guest.KernelFlavor;
@@ -33,6 +34,35 @@ final class KitGuestPacker implements GuestPacker {
     return kit;
   }
 
+  /**
+   * Packs with the rootfs archive from the {@link InitramfsCache} when the rootfs is an unchanged
+   * overlay of image layers; false when it is not cacheable or the cache cannot be used (then the
+   * caller packs it whole). {@code JURUNC_INITRAMFS_CACHE}: the cache directory, or {@code off};
+   * {@code JURUNC_INITRAMFS_CACHE_MB}: its bound (default 1024).
+   */
+  private static boolean packFromCache(InitramfsWriter writer, Path rootfs, GuestProcess gp, GuestKit kit,
+      Optional<Path> baseInitrd, Path out) {
+    String setting = System.getenv().getOrDefault("JURUNC_INITRAMFS_CACHE", "");
+    if (setting.equals("off")) {
+      return false;
+    }
+    try {
+      Optional<String> key = InitramfsCache.overlayKey(rootfs,
+          java.nio.file.Files.readString(Path.of("/proc/self/mountinfo")));
+      if (key.isEmpty()) {
+        return false;
+      }
+      long mb = Long.parseLong(System.getenv().getOrDefault("JURUNC_INITRAMFS_CACHE_MB", "1024"));
+      InitramfsCache cache = new InitramfsCache(setting.isEmpty() ? InitramfsCache.DEFAULT_DIR
+          : Path.of(setting), mb << 20);
+      writer.write(cache.rootfs(rootfs, key.get(), writer), gp, kit, baseInitrd, out);
+      return true;
+    } catch (java.io.IOException | InitramfsException | RuntimeException e) {
+      // an optimisation only: an unreadable cache, an entry evicted meanwhile, a bad setting
+      return false;
+    }
+  }
+
   @Override
   public PackedGuest pack(Path rootfs, Process process, Optional<Path> ownKernel, Optional<Path> baseInitrd,
       Path out) throws SandboxException {
@@ -48,8 +78,11 @@ final class KitGuestPacker implements GuestPacker {
     } catch (IllegalArgumentException e) {
       throw new SandboxException("invalid process for the guest: " + e.getMessage(), e);
     }
+    InitramfsWriter writer = new InitramfsWriter();
     try {
-      new InitramfsWriter().write(rootfs, gp, used, baseInitrd, out);
+      if (!packFromCache(writer, rootfs, gp, used, baseInitrd, out)) {
+        writer.write(rootfs, gp, used, baseInitrd, out);
+      }
     } catch (InitramfsException e) {
       throw new SandboxException("cannot pack the guest initramfs: " + e.getMessage(), e);
     }
