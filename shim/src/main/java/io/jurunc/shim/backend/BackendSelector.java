@@ -30,9 +30,27 @@ public final class BackendSelector {
     private final Classifier classifier;
 
     public BackendSelector(ContainerBackend unikernel, ContainerBackend runc, Classifier classifier) {
+        this(unikernel, runc, classifier, null, bundle -> false);
+    }
+
+    /** With a WASM backend, asked first: its classifier selects WASM bundles (docs/wasm.md). */
+    public BackendSelector(ContainerBackend unikernel, ContainerBackend runc, Classifier classifier,
+                           ContainerBackend wasm, Classifier wasmClassifier) {
         this.unikernel = unikernel;
         this.runc = runc;
         this.classifier = classifier;
+        this.wasm = wasm;
+        this.wasmClassifier = wasmClassifier;
+    }
+
+    private final ContainerBackend wasm;
+    private final Classifier wasmClassifier;
+
+    private ContainerBackend classify(Path bundle) throws BackendException {
+        if (wasm != null && wasmClassifier.isUnikernel(bundle)) {
+            return wasm;
+        }
+        return classifier.isUnikernel(bundle) ? unikernel : runc;
     }
 
     /** The classifier of the jurunc runtime: its metadata reader, on the bundle's config.json and rootfs. */
@@ -54,7 +72,7 @@ public final class BackendSelector {
 
     /** Classifies a new container and records the choice in its bundle. */
     public ContainerBackend select(Path bundle) throws BackendException {
-        ContainerBackend chosen = classifier.isUnikernel(bundle) ? unikernel : runc;
+        ContainerBackend chosen = classify(bundle);
         try {
             Files.writeString(bundle.resolve(MARKER), chosen.name());
         } catch (IOException e) {
@@ -74,11 +92,14 @@ public final class BackendSelector {
             if (name.equals(runc.name())) {
                 return runc;
             }
+            if (wasm != null && name.equals(wasm.name())) {
+                return wasm;
+            }
         } catch (NoSuchFileException e) {
             // created by another shim version: classify again
         } catch (IOException e) {
             throw new BackendException(BackendException.Kind.FAILED, "cannot read " + bundle.resolve(MARKER), e);
         }
-        return classifier.isUnikernel(bundle) ? unikernel : runc;
+        return classify(bundle);
     }
 }

@@ -28,6 +28,8 @@ public final class Backends {
         ContainerBackend jurunc = "cli".equals(env.get(UNIKERNEL_MODE_ENV))
                 ? new RuncStyleBackend("jurunc", env.getOrDefault("JURUNC_SHIM_JURUNC", "jurunc"), juruncRoot, os)
                 : new InProcessJuruncBackend(juruncRoot, log);
-        return new BackendSelector(jurunc, runc, BackendSelector.metadataClassifier());
+        // WASM runs in this JVM (docs/wasm.md); in CLI mode the jurunc CLI runs it like any of its containers.
+        ContainerBackend wasm = jurunc instanceof RuncStyleBackend ? jurunc : new WasmBackend(log);
+        return new BackendSelector(jurunc, runc, BackendSelector.metadataClassifier(), wasm, WasmBackend.classifier());
     }
 }
