@@ -11,7 +11,11 @@
 #                --network=host "$@">  (gVisor; it refuses ctr --cni here, so it gets a netns made
 #                beforehand, wired to the host by a veth pair, and uses that netns' network directly)
 #   jurunc-runc  ctr run --cni --runc-binary <copy of cli/target/dist>/bin/jurunc  (containerd's runc shim)
-#   jurunc-shim  ctr run --cni --runtime io.containerd.jurunc.v2          (jurunc's own shim)
+#   jurunc-shim  ctr run --cni --runtime io.containerd.jurunc.v2          (jurunc's own shim, node daemon
+#                already serving: started before the run, outside the timed window, as `jurunc install
+#                containerd` does)
+#   jurunc-shim-cold  the same with no shim daemon yet (the node's first container: it is stopped
+#                before each run, outside the timed window)
 #   qemu         the monitor argv jurunc recorded for its first jurunc-runc run (same kernel, initramfs,
 #                QEMU options), run directly in a private netns on a tap that holds the gateway address
 #                and a permanent neighbour entry for the guest's MAC (as jurunc's path has in effect)
@@ -43,7 +47,7 @@ export PATH="$JAVA_HOME/bin:$PATH"
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 
 N=5
-SUBJECTS=runc,runsc,jurunc-runc,jurunc-shim,qemu
+SUBJECTS=runc,runsc,jurunc-runc,jurunc-shim-cold,jurunc-shim,qemu
 while getopts "n:s:h" opt; do
   case $opt in
     n) N=$OPTARG ;;
@@ -54,8 +58,8 @@ done
 [[ $N =~ ^[1-9][0-9]*$ ]] || { echo "bench-spawn: -n needs a positive number, got '$N'" >&2; exit 2; }
 IFS=, read -r -a subjects <<<"$SUBJECTS"
 for s in "${subjects[@]}"; do
-  case $s in runc|runsc|jurunc-runc|jurunc-shim|qemu) ;; *)
-    echo "bench-spawn: unknown subject '$s' (known: runc,runsc,jurunc-runc,jurunc-shim,qemu)" >&2; exit 2 ;;
+  case $s in runc|runsc|jurunc-runc|jurunc-shim|jurunc-shim-cold|qemu) ;; *)
+    echo "bench-spawn: unknown subject '$s' (known: runc,runsc,jurunc-runc,jurunc-shim,jurunc-shim-cold,qemu)" >&2; exit 2 ;;
   esac
 done
 
@@ -142,7 +146,7 @@ cleanup() {
     st=${st##*/}; runsc --root /run/containerd/runc/jrbench-runsc delete --force "${st%%_sandbox:*}" >/dev/null 2>&1
   done
   ip netns list 2>/dev/null | grep -qw "$rnetns" && ip netns delete "$rnetns"
-  for ns in runc runsc jurunc-runc jurunc-shim; do rmdir "/run/containerd/runc/jrbench-$ns" 2>/dev/null; done
+  for ns in runc runsc jurunc-runc jurunc-shim jurunc-shim-cold; do rmdir "/run/containerd/runc/jrbench-$ns" 2>/dev/null; done
   if awk -v w="$work" 'index($5, w) == 1 {f=1} END {exit !f}' /proc/self/mountinfo; then
     say "WARNING: $work still has mounts; not deleting it"
   else
@@ -200,9 +204,16 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.a
   [plugins."io.containerd.internal.v1.opt"]
     path = "$work/opt"
 EOF
+# Every JVM the launchers start goes through this wrapper (JURUNC_JAVA), which logs one line per start:
+# the benchmark counts JVM starts per container from it. The shim daemon is started by the JVM of
+# `shim start` with the real java binary, so it is counted from its pid instead (new_daemon).
+printf '#!/bin/sh\necho "$(date +%%s%%N) $*" | cut -c1-200 >>"%s"\nexec "%s" "$@"\n' \
+  "$work/jvm-starts.log" "$JAVA_HOME/bin/java" >"$work/java-counter"
+chmod +x "$work/java-counter"
+: >"$work/jvm-starts.log"
 # The shims inherit containerd's environment: jurunc reads JURUNC_CONFIG, and containerd finds
 # containerd-shim-jurunc-v2 on PATH.
-JURUNC_CONFIG=$work/jurunc.toml PATH="$work/dist/bin:$PATH" \
+JURUNC_JAVA=$work/java-counter JURUNC_CONFIG=$work/jurunc.toml PATH="$work/dist/bin:$PATH" \
   containerd --config "$work/config.toml" >"$work/containerd.log" 2>&1 &
 ctrd_pid=$!
 for _ in $(seq 200); do ctr_ns default version >/dev/null 2>&1 && break; sleep 0.1; done
@@ -302,8 +313,27 @@ qemu_rss() {
                 if (anon && perm ~ /x/ && sz > tsz) {tsz = sz; x = $2}}
        END {print t + 0, g + 0, x + 0}' "/proc/$1/smaps" 2>/dev/null || echo "0 0 0"
 }
-shim_of() { # the shim serving container $1 (containerd 1.6: "-namespace NS -id ID -address SOCK")
-  pgrep -f -- "-namespace $1 -id $2 -address $sock" | head -1
+shim_of() { # the shim serving container $2 of namespace $1 (containerd 1.6: "-namespace NS -id ID -address
+  # SOCK"); jurunc's node daemon carries the group "jurunc-node" as its id
+  { pgrep -f -- "-namespace $1 -id $2 -address $sock"; pgrep -f -- "-namespace $1 -id jurunc-node -address $sock"; } |
+    head -1
+}
+node_daemon() { pgrep -f -- "-namespace $1 -id jurunc-node -address $sock" | head -1; }
+stop_node_daemon() { # $1: namespace; SIGTERM, a clean stop (the daemon removes its socket and lock)
+  local p
+  p=$(node_daemon "$1")
+  [ -n "$p" ] || return 0
+  kill -TERM "$p"
+  for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$p" 2>/dev/null || true
+}
+start_node_daemon() { # $1: namespace; as `jurunc install containerd` does, with containerd's environment
+  [ -n "$(node_daemon "$1")" ] && return 0
+  mkdir -p "$work/prestart"
+  (cd "$work/prestart" && JURUNC_JAVA=$work/java-counter JURUNC_CONFIG=$work/jurunc.toml TTRPC_ADDRESS="$sock.ttrpc" \
+    PATH="$work/dist/bin:$PATH" "$work/dist/bin/containerd-shim-jurunc-v2" -namespace "$1" -address "$sock" \
+    -publish-binary "$(command -v containerd)" -id jurunc-node start </dev/null >/dev/null) ||
+    fail "could not pre-start the shim daemon for $1"
 }
 
 # Memory of the processes in $@ (the sandbox): "pss_kb qemu_rss_kb qemu_guest_ram_rss_kb qemu_tcg_rss_kb"
@@ -354,8 +384,12 @@ run_ctr_subject() { # subject run
     runsc) runtime=(--runc-binary "$work/runsc-wrapper" --with-ns "network:/run/netns/$rnetns")
            cni=(); where=veth; ip=${rsubnet}2 ;;
     jurunc-runc) runtime=(--runc-binary "$J") ;;
-    jurunc-shim) runtime=(--runtime io.containerd.jurunc.v2) ;;
+    jurunc-shim) runtime=(--runtime io.containerd.jurunc.v2); start_node_daemon "$ns" ;;
+    jurunc-shim-cold) runtime=(--runtime io.containerd.jurunc.v2); stop_node_daemon "$ns" ;;
   esac
+  local jvm_before daemon_before
+  jvm_before=$(wc -l <"$work/jvm-starts.log")
+  daemon_before=$(node_daemon "$ns")
   t0=$(now_ns)
   unshare --mount --propagation private -- sh -c \
     'mkdir -p /etc/cni/net.d && mount --bind "$1" /etc/cni/net.d && shift && exec "$@"' sh "$work/net.d" \
@@ -385,6 +419,9 @@ run_ctr_subject() { # subject run
   record "$s" "$i" "$id" "$t0" "${t1:-0}" "${mem[0]}" "$spss" "${mem[1]}" "${mem[2]}" "${mem[3]}" "$status"
   say "$(printf '%-12s run %d: %s %s ms, sandbox PSS %s MiB' "$s" "$i" "$status" \
     "$(( ${t1:-$t0} / 1000000 - t0 / 1000000 ))" "$(( mem[0] / 1024 ))")"
+  local jvm_to_answer daemon_after
+  jvm_to_answer=$(( $(wc -l <"$work/jvm-starts.log") - jvm_before ))
+  daemon_after=$(node_daemon "$ns")
   ctr_ns "$ns" tasks kill -s SIGKILL "$id" >/dev/null 2>&1 || true
   for _ in $(seq 150); do kill -0 "$run_pid" 2>/dev/null || break; sleep 0.1; done
   kill -KILL "$run_pid" 2>/dev/null || true
@@ -392,6 +429,12 @@ run_ctr_subject() { # subject run
   run_pid=
   ctr_ns "$ns" tasks delete --force "$id" >/dev/null 2>&1 || true
   ctr_ns "$ns" containers delete "$id" >/dev/null 2>&1 || true
+  # JVM starts of this container: launcher JVMs to the first answer and over its whole life (kill and
+  # delete included), plus a shim daemon started for it
+  local new_daemon=0
+  [ -n "$daemon_after" ] && [ "$daemon_after" != "$daemon_before" ] && new_daemon=1
+  printf '%s\t%s\t%s\t%s\t%s\n' "$s" "$i" "$((jvm_to_answer + new_daemon))" \
+    "$(( $(wc -l <"$work/jvm-starts.log") - jvm_before + new_daemon ))" "$status" >>"$out/jvm-starts.tsv"
 }
 
 # gVisor refuses ctr --cni here ("cannot run with network enabled in root network namespace": ctr
@@ -472,10 +515,115 @@ for ((i = 1; i <= N; i++)); do
     fi
   done
 done
+
+# ---------------------------------------------------------------- shim density and CLI verbs (issue 10)
+# Density: 1..20 echo microVMs at once through jurunc's shim (one node daemon); at 1, 10 and 20, once
+# all answer, the daemon's RSS and PSS and the sandboxes' PSS. Untimed, after the spawn runs.
+density() {
+  local ns=jrbench-jurunc-shim k id ip d p qpss ok ids=()
+  start_node_daemon "$ns"
+  printf 'sandboxes\tdaemon_rss_kb\tdaemon_pss_kb\tsandboxes_pss_kb\tanswered\n' >"$out/density.tsv"
+  for k in $(seq 1 20); do
+    id="d$$-$k"
+    ids+=("$id")
+    unshare --mount --propagation private -- sh -c \
+      'mkdir -p /etc/cni/net.d && mount --bind "$1" /etc/cni/net.d && shift && exec "$@"' sh "$work/net.d" \
+      ctr --address "$sock" --namespace "$ns" run -d --cni --runtime io.containerd.jurunc.v2 --fifo-dir "$work/fifo" \
+      "$image" "$id" >"$out/consoles/$id.out" 2>&1 || say "density: $id did not start"
+    case $k in 1|10|20) ;; *) continue ;; esac
+    ok=0
+    for _ in $(seq $((LIMIT_S * 2))); do
+      ok=0
+      for id in "${ids[@]}"; do
+        ip=$(lease_ip "$ns-$id")
+        [ -n "$ip" ] && probe bridge "$ip" && ok=$((ok + 1))
+      done
+      [ "$ok" = "$k" ] && break
+      sleep 0.5
+    done
+    sleep 1
+    d=$(node_daemon "$ns")
+    qpss=0
+    for p in $(descendants "$d"); do qpss=$((qpss + $(pss_kb "$p"))); done
+    printf '%s\t%s\t%s\t%s\t%s\n' "$k" "$(awk '/^VmRSS:/ {print $2}' "/proc/$d/status" 2>/dev/null || echo 0)" \
+      "$(pss_kb "$d")" "$qpss" "$ok" >>"$out/density.tsv"
+    say "density: $k sandboxes, $ok answered, daemon $(awk '/^VmRSS:/ {print $2}' "/proc/$d/status" 2>/dev/null) kB RSS"
+  done
+  for id in "${ids[@]}"; do ctr_ns "$ns" tasks kill -s SIGKILL "$id" >/dev/null 2>&1 || true; done
+  sleep 2
+  for id in "${ids[@]}"; do
+    ctr_ns "$ns" tasks delete --force "$id" >/dev/null 2>&1 || true
+    ctr_ns "$ns" containers delete "$id" >/dev/null 2>&1 || true
+  done
+}
+if [[ " ${subjects[*]} " == *" jurunc-shim "* ]] && [ "${JURUNC_BENCH_DENSITY:-1}" = 1 ]; then density; fi
+
+# CLI verbs, wall and CPU (user+sys), median of 7, on the error path (no such container): the JVM
+# start, argument binding, config and state lookup that each of containerd's calls pays.
+printf 'verb\twall_ms\tcpu_ms\n' >"$out/cli-verbs.tsv"
+for verb in create state start kill delete; do
+  for _ in $(seq 7); do
+    case $verb in
+      create) args=(--root "$work/cli-root" create --bundle "$work/no-bundle" --pid-file "$work/cli.pid" nope) ;;
+      kill) args=(--root "$work/cli-root" kill nope KILL) ;;
+      *) args=(--root "$work/cli-root" "$verb" nope) ;;
+    esac
+    t0=$(now_ns)
+    cpu=$( { /usr/bin/time -f "%U %S" env JURUNC_CONFIG="$work/jurunc.toml" "$J" "${args[@]}" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    t1=$(now_ns)
+    printf '%s\t%s\t%s\n' "$verb" "$(( (t1 - t0) / 1000000 ))" "$(awk -v r="$cpu" 'BEGIN {split(r, a, " "); printf "%d", (a[1] + a[2]) * 1000}')" >>"$out/cli-verbs.tsv"
+  done
+done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/env.txt"
 [ -f "$work/bare/argv" ] && cp "$work/bare/argv" "$out/bare-qemu-argv.txt"
 
 # ---------------------------------------------------------------- report
 java -Djava.awt.headless=true -cp "$work/bench.jar:$(bench_cp)" io.jurunc.bench.spawn.SpawnReport --results "$out" ||
   fail "the report failed"
+
+# ---------------------------------------------------------------- issue 10's targets, met or not
+median() { sort -n | awk '{a[NR] = $1} END {if (NR == 0) {print ""; exit} if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+spawn_ms() { awk -F'\t' -v s="$1" 'NR > 1 && $1 == s && $11 == "ok" {print ($5 - $4) / 1000000}' "$out/samples.tsv" | median; }
+verdict() { # value limit -> "met"/"NOT met"/"not measured"
+  [ -n "$1" ] && [ -n "$2" ] || { echo "not measured"; return; }
+  awk -v v="$1" -v l="$2" 'BEGIN {print (v <= l ? "met" : "NOT met")}'
+}
+{
+  q=$(spawn_ms qemu); w=$(spawn_ms jurunc-shim); c=$(spawn_ms jurunc-shim-cold); r=$(spawn_ms jurunc-runc)
+  lim() { [ -n "$q" ] && awk -v q="$q" -v f="$1" -v a="$2" 'BEGIN {printf "%.0f", q * f + a}'; }
+  echo
+  echo "### Issue 10: targets (medians of this run; load average in env.txt)"
+  echo
+  echo "| target | measured | limit | verdict |"
+  echo "|---|---|---|---|"
+  echo "| own shim, daemon serving: first answer ≤ 1.10 × bare QEMU | ${w:-–} ms | $(lim 1.10 0) ms | $(verdict "$w" "$(lim 1.10 0)") |"
+  echo "| own shim, no daemon yet: first answer ≤ bare QEMU + 0.5 s | ${c:-–} ms | $(lim 1 500) ms | $(verdict "$c" "$(lim 1 500)") |"
+  echo "| runc shim + jurunc CLI: first answer ≤ 1.5 × bare QEMU | ${r:-–} ms | $(lim 1.5 0) ms | $(verdict "$r" "$(lim 1.5 0)") |"
+  for verb in create state start kill delete; do
+    v=$(awk -F'\t' -v b="$verb" 'NR > 1 && $1 == b {print $2}' "$out/cli-verbs.tsv" 2>/dev/null | median)
+    cpu=$(awk -F'\t' -v b="$verb" 'NR > 1 && $1 == b {print $3}' "$out/cli-verbs.tsv" 2>/dev/null | median)
+    echo "| \`jurunc $verb\` ≤ 60 ms wall (error path; CPU ${cpu:-–} ms) | ${v:-–} ms | 60 ms | $(verdict "$v" 60) |"
+  done
+  if [ -s "$out/density.tsv" ]; then
+    d20=$(awk -F'\t' '$1 == 20 {print int($2 / 1024)}' "$out/density.tsv")
+    p20=$(awk -F'\t' '$1 == 20 {printf "%.1f", $3 / 1024 / 20}' "$out/density.tsv")
+    echo "| shim daemon RSS ≤ 96 MiB with 20 sandboxes | ${d20:-–} MiB | 96 MiB | $(verdict "$d20" 96) |"
+    echo "| shim PSS per sandbox ≤ 5 MiB at 20 sandboxes | ${p20:-–} MiB | 5 MiB | $(verdict "$p20" 5) |"
+    echo
+    echo "| sandboxes at once (own shim, one daemon) | answered | daemon RSS (MiB) | daemon PSS (MiB) | daemon PSS per sandbox (MiB) | sandbox PSS each (MiB) |"
+    echo "|---|---|---|---|---|---|"
+    awk -F'\t' 'NR > 1 {printf "| %d | %d | %.1f | %.1f | %.1f | %.1f |\n", $1, $5, $2 / 1024, $3 / 1024, $3 / 1024 / $1, $4 / 1024 / $1}' "$out/density.tsv"
+  fi
+  if [ -s "$out/jvm-starts.tsv" ]; then
+    echo
+    echo "| subject | JVM starts per container to the first answer (median) | over its life, kill and delete included (median) |"
+    echo "|---|---|---|"
+    for s in "${subjects[@]}"; do
+      [ "$s" = qemu ] && continue
+      a=$(awk -F'\t' -v s="$s" '$1 == s && $5 == "ok" {print $3}' "$out/jvm-starts.tsv" | median)
+      l=$(awk -F'\t' -v s="$s" '$1 == s && $5 == "ok" {print $4}' "$out/jvm-starts.tsv" | median)
+      echo "| $s | ${a:-–} | ${l:-–} |"
+    done
+  fi
+} >>"$out/report.md"
 say "results in $out"
