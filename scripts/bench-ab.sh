@@ -79,7 +79,8 @@ start_daemon B
 timed() {
   local t0 t1 r
   t0=$(date +%s%N)
-  r=$( { /usr/bin/time -f "%U %S" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  /usr/bin/time -o "$work/time.out" -f "%U %S" "$@" >/dev/null 2>/dev/null || true
+  r=$(tail -1 "$work/time.out")
   t1=$(date +%s%N)
   awk -v w=$(( (t1 - t0) / 1000000 )) -v r="$r" 'BEGIN {split(r, a, " "); printf "%d %d\n", w, (a[1] + a[2]) * 1000}'
 }

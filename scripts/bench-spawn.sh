@@ -569,7 +569,9 @@ for verb in create state start kill delete; do
       *) args=(--root "$work/cli-root" "$verb" nope) ;;
     esac
     t0=$(now_ns)
-    cpu=$( { /usr/bin/time -f "%U %S" env JURUNC_CONFIG="$work/jurunc.toml" "$J" "${args[@]}" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o "$work/time.out" -f "%U %S" env JURUNC_CONFIG="$work/jurunc.toml" "$J" "${args[@]}" \
+      >/dev/null 2>/dev/null || true
+    cpu=$(tail -1 "$work/time.out")
     t1=$(now_ns)
     printf '%s\t%s\t%s\n' "$verb" "$(( (t1 - t0) / 1000000 ))" "$(awk -v r="$cpu" 'BEGIN {split(r, a, " "); printf "%d", (a[1] + a[2]) * 1000}')" >>"$out/cli-verbs.tsv"
   done
