@@ -1,29 +1,39 @@
 #!/usr/bin/env bash
 # Build time and peak memory of `jurunc build` against umoci for the same 200 MB context, in one run.
 #
-#   scripts/bench-build.sh [SIZE_MB]          (default 200)
+#   scripts/bench-build.sh [SIZE_MB] [ROUNDS]          (defaults 200 and 3)
 #
 # The context holds SIZE_MB of files: half random bytes (incompressible), half base64 text
 # (compressible), in 1 MiB files under data/, as a unikernel rootfs with assets might. Both tools
-# put it into one gzipped layer of a fresh OCI layout:
-#   jurunc: java ... BuildCommand -t bench:1 -o oci:DIR CTX      (Containerfile: FROM scratch / COPY data /data)
+# put it into one layer of a fresh OCI layout:
+#   jurunc: java FLAGS -XX:AOTCache=build.aot -cp JARS BuildCommand -t bench:1 -o oci:DIR CTX
+#           (Containerfile: FROM scratch / COPY data /data); level 0 writes a plain tar layer, level 1
+#           (the default) a gzip layer. FLAGS are the dist launcher's plus the build heap limit, and
+#           the AOT cache is trained on builds (BuildTraining) before timing, as a distribution's is.
 #   umoci : umoci init + umoci new + umoci insert CTX/data /data (umoci 0.4.7 writes a tar+gzip layer
-#           that is about the size of the input, i.e. it hardly compresses; compare with jurunc level 0)
+#           that is about the size of the input, i.e. it hardly compresses)
 # Time and peak RSS come from GNU time (wall seconds, max resident set size). The page cache is
-# warm for both (the context is read once before timing). Runs each tool 3 times, prints each run
-# and the median.
+# warm for both (the context is read once before timing). Runs each tool ROUNDS times, prints each
+# run, the medians, and whether each target of issue 15 is met, with the load average.
 set -euo pipefail
 SIZE_MB=${1:-200}
+ROUNDS=${2:-3}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA=$JAVA_HOME/bin/java
 WORK=$(mktemp -d /tmp/jurunc-bench-build.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-# classpath of the builder (compiled module + its dependencies)
-( cd "$ROOT/build" && MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow" mvn -q -o compile dependency:build-classpath \
+# class path of the builder: its jar (an AOT cache needs jars, not class directories) + dependencies
+( cd "$ROOT/builder" && MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow" mvn -q -o -DskipTests package dependency:build-classpath \
     -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp.txt" >/dev/null )
-CP="$ROOT/builder/target/classes:$(cat "$WORK/cp.txt")"
+CP="$(ls "$ROOT"/builder/target/jurunc-builder-*.jar | head -1):$(cat "$WORK/cp.txt")"
+# the dist launcher's flags (cli/src/main/dist/make-dist.sh) and the heap limit for build
+FLAGS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+HEAP="-Xmx32m"
+"$JAVA" $FLAGS $HEAP -XX:AOTCacheOutput="$WORK/build.aot" -Xlog:aot=off -Xlog:cds=off -cp "$CP" \
+    io.jurunc.build.cli.BuildTraining > "$WORK/train.log" 2>&1 || { cat "$WORK/train.log"; exit 1; }
+AOT="-XX:AOTCache=$WORK/build.aot -Xlog:aot=off -Xlog:cds=off"
 
 CTX=$WORK/ctx
 mkdir -p "$CTX/data/random" "$CTX/data/text"
@@ -47,7 +57,7 @@ blobs_mb() { du -sm "$1/blobs" | cut -f1; }
 
 run_jurunc() { # level
   rm -rf "$WORK/j"
-  echo "$(measure "jurunc(gzip-$1)" "$JAVA" -XX:+UseSerialGC -cp "$CP" io.jurunc.build.cli.BuildCommand \
+  echo "$(measure "jurunc(level-$1)" "$JAVA" $FLAGS $HEAP $AOT -cp "$CP" io.jurunc.build.cli.BuildCommand \
       -t bench:1 --compression-level "$1" -o "oci:$WORK/j" "$CTX") $(blobs_mb "$WORK/j")"
 }
 
@@ -62,20 +72,36 @@ run_umoci() {
 }
 
 RESULTS=$WORK/results
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "label wall_s cpu_s peak_rss_mb blobs_mb"
-for round in 1 2 3; do
-  for level in 0 1 6; do run_jurunc "$level" | tee -a "$RESULTS"; done
+for round in $(seq 1 "$ROUNDS"); do
+  for level in 0 1; do run_jurunc "$level" | tee -a "$RESULTS"; done
   run_umoci | tee -a "$RESULTS"
 done
 echo
-echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine may be shared; CPU seconds are steadier than wall time)"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs (the machine may be shared; CPU seconds are steadier than wall time)"
 echo
+median() { # tool column
+  grep -F "$1 " "$RESULTS" | awk -v c="$2" '{print $c}' | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'
+}
 echo "| tool | median wall s | median CPU s (user+sys) | median peak RSS MB | blobs MB |"
 echo "|---|---|---|---|---|"
-for tool in "jurunc(gzip-0)" "jurunc(gzip-1)" "jurunc(gzip-6)" umoci; do
-  w=$(grep -F "$tool " "$RESULTS" | awk '{print $2}' | sort -n | sed -n 2p)
-  c=$(grep -F "$tool " "$RESULTS" | awk '{print $3}' | sort -n | sed -n 2p)
-  m=$(grep -F "$tool " "$RESULTS" | awk '{print $4}' | sort -n | sed -n 2p)
-  b=$(grep -F "$tool " "$RESULTS" | awk '{print $5}' | sort -n | sed -n 2p)
-  echo "| $tool | $w | $c | $m | $b |"
+for tool in "jurunc(level-0)" "jurunc(level-1)" umoci; do
+  echo "| $tool | $(median "$tool" 2) | $(median "$tool" 3) | $(median "$tool" 4) | $(median "$tool" 5) |"
 done
+echo
+u=$(median umoci 2)
+j0=$(median "jurunc(level-0)" 2)
+j1=$(median "jurunc(level-1)" 2)
+r0=$(median "jurunc(level-0)" 4)
+r1=$(median "jurunc(level-1)" 4)
+target() { # text ok(0/1)
+  if [ "$2" = 1 ]; then echo "target met:     $1"; else echo "target NOT met: $1"; fi
+}
+target "uncompressed (level 0) wall <= 1.0 x umoci: $(awk -v a="$j0" -v b="$u" 'BEGIN{printf "%.2f x", a/b}')" \
+  "$(awk -v a="$j0" -v b="$u" 'BEGIN{print (a <= 1.0*b) ? 1 : 0}')"
+target "default compressed (level 1) wall <= 2.0 x umoci: $(awk -v a="$j1" -v b="$u" 'BEGIN{printf "%.2f x", a/b}')" \
+  "$(awk -v a="$j1" -v b="$u" 'BEGIN{print (a <= 2.0*b) ? 1 : 0}')"
+target "peak RSS <= 64 MiB: level 0 $r0 MB, level 1 $r1 MB" \
+  "$(awk -v a="$r0" -v b="$r1" 'BEGIN{print (a <= 64 && b <= 64) ? 1 : 0}')"
+echo "(load average $(cut -d' ' -f1-3 /proc/loadavg))"

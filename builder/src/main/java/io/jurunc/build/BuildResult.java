@@ -3,10 +3,18 @@ package io.jurunc.build;
 import io.jurunc.build.image.Descriptor;
 import java.util.List;
 
-/** What a build made: the top descriptor (manifest or index), the per-platform manifests, and what was written where. */
-public record BuildResult(Descriptor image, List<Descriptor> manifests, List<String> written) {
+/**
+ * What a build made: the top descriptor (manifest or index), the per-platform manifests, what was
+ * written where, and the wall time of each phase.
+ */
+public record BuildResult(Descriptor image, List<Descriptor> manifests, List<String> written, List<Timings.Phase> timings) {
     public BuildResult {
         manifests = List.copyOf(manifests);
         written = List.copyOf(written);
+        timings = List.copyOf(timings);
+    }
+
+    public BuildResult(Descriptor image, List<Descriptor> manifests, List<String> written) {
+        this(image, manifests, written, List.of());
     }
 }

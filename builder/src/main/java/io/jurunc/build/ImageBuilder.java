@@ -48,12 +48,23 @@ public final class ImageBuilder {
     private final BlobCache cache;
     private final Ctr ctr;
     private final ProcessRunner processes;
+    private final Path workParent;
 
     public ImageBuilder(RegistryClient registry, BlobCache cache, Ctr ctr, ProcessRunner processes) {
+        this(registry, cache, ctr, processes, null);
+    }
+
+    private ImageBuilder(RegistryClient registry, BlobCache cache, Ctr ctr, ProcessRunner processes, Path workParent) {
         this.registry = registry;
         this.cache = cache;
         this.ctr = ctr;
         this.processes = processes;
+        this.workParent = workParent;
+    }
+
+    /** The same builder with its private work directories made under {@code parent} (default: java.io.tmpdir). */
+    public ImageBuilder withWorkParent(Path parent) {
+        return new ImageBuilder(registry, cache, ctr, processes, parent);
     }
 
     /** Real registry client (given credentials), the default blob cache, and {@code ctr} from PATH. */
@@ -70,6 +81,8 @@ public final class ImageBuilder {
         if (r.outputs().isEmpty()) {
             throw new InputException("no output given", "add --output (oci-dir:DIR, oci:FILE, docker-archive:FILE, registry, ctr)");
         }
+        Timings timings = new Timings();
+        long t0 = System.nanoTime();
         Path file = BuildFiles.locate(r.context(), r.buildFile());
         String text;
         try {
@@ -78,16 +91,18 @@ public final class ImageBuilder {
             throw new InputException("cannot read " + file + ": " + e.getMessage(), "check the file's permissions", e);
         }
         BuildFiles.Kind kind = BuildFiles.detect(text);
-        BlobStore store = BlobStore.temporary();
+        BlobStore store = BlobStore.temporary(workParent);
         try {
             Path scratch = Files.createDirectories(store.directory().resolve("scratch"));
             BaseImages bases = new BaseImages(registry, cache, store);
-            ImageAssembler assembler = new ImageAssembler(store, r.created(), r.compressionLevel());
+            ImageAssembler assembler = new ImageAssembler(store, r.created(), r.compressionLevel(), timings);
             List<Platform> wanted = r.platforms().isEmpty() ? java.util.Collections.singletonList(null) : r.platforms();
             List<Descriptor> manifests = new ArrayList<>();
             Set<String> seen = new HashSet<>();
             Containerfile cf = kind == BuildFiles.Kind.CONTAINERFILE ? ContainerfileParser.parse(file, text) : null;
+            timings.add("read and parse the build file", System.nanoTime() - t0);
             for (Platform p : wanted) {
+                long tPlan = System.nanoTime();
                 ImagePlan plan = switch (kind) {
                     case CONTAINERFILE -> ContainerfilePlanner.plan(cf,
                             new ContainerfilePlanner.Options(r.context(), scratch, p, r.buildArgs(), r.kernel()), bases);
@@ -101,19 +116,22 @@ public final class ImageBuilder {
                 }
                 BaseLayers base = plan.base() instanceof BaseImage.Remote remote
                         ? bases.resolve(remote.reference(), plan.platform()).layers() : null;
+                timings.add("plan (context walk, base image pull)", System.nanoTime() - tPlan);
                 manifests.add(assembler.assemble(plan, base));
             }
             Descriptor top = manifests.size() == 1 ? manifests.getFirst() : assembler.index(manifests, Map.of());
             BuiltImage image = new BuiltImage(store, top, manifests, r.name());
             List<String> written = new ArrayList<>();
             for (Output o : r.outputs()) {
-                written.add(write(image, o, r, scratch));
+                written.add(timings.time("output " + o.getClass().getSimpleName(), () -> write(image, o, r, scratch)));
             }
-            return new BuildResult(top, manifests, written);
+            return new BuildResult(top, manifests, written, timings.phases());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
+            long tClean = System.nanoTime();
             store.close();
+            timings.add("remove the work directory", System.nanoTime() - tClean);
         }
     }
 

@@ -63,6 +63,9 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--compression-level", paramLabel = "0-9", defaultValue = "1", description = "gzip level for layers (default 1)")
     int compressionLevel;
 
+    @Option(names = "--timings", description = "print the wall time of each build phase to stderr")
+    boolean timings;
+
     @Option(names = "--timestamp", paramLabel = "EPOCH", description = "image and file time in seconds (default SOURCE_DATE_EPOCH, else 0)")
     Long timestamp;
 
@@ -91,10 +94,14 @@ public final class BuildCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
+        long started = System.nanoTime();
         try {
             BuildResult result = builders.apply(credentials()).build(request());
             for (String w : result.written()) {
                 err.println(w);
+            }
+            if (timings) {
+                TimingsReport.print(result.timings(), System.nanoTime() - started, err);
             }
             err.flush();
             out.println(result.image().digest());

@@ -28,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -234,7 +233,7 @@ public final class ContainerfilePlanner {
     }
 
     private Optional<String> detect(FileEntry e, Location at, String binary) {
-        if (e.kind() != FileEntry.Kind.FILE) {
+        if (!e.isRegular()) {
             throw new BuildFileException(at, "kernel " + binary + " is not a regular file in the image", "point the label at the kernel file");
         }
         try {

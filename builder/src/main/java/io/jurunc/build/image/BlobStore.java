@@ -23,8 +23,14 @@ public final class BlobStore implements AutoCloseable {
     }
 
     public static BlobStore temporary() {
+        return temporary(null);
+    }
+
+    /** A private directory under {@code parent}, or under java.io.tmpdir when it is null. */
+    public static BlobStore temporary(Path parent) {
         try {
-            return new BlobStore(Files.createTempDirectory("jurunc-build-"));
+            return new BlobStore(parent == null ? Files.createTempDirectory("jurunc-build-")
+                    : Files.createTempDirectory(parent, "jurunc-build-"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -108,6 +114,7 @@ public final class BlobStore implements AutoCloseable {
         @Override
         public void close() throws IOException {
             if (!committed) {
+                hashed.abandon();
                 raw.close();
                 Files.deleteIfExists(tmp);
             }

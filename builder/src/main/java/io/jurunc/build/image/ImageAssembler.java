@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jurunc.build.Timings;
 import io.jurunc.build.layer.TarLayerWriter;
 import io.jurunc.build.plan.ConfigChanges;
 import io.jurunc.build.plan.ImagePlan;
@@ -24,16 +25,22 @@ public final class ImageAssembler {
     private final BlobStore store;
     private final Instant created;
     private final TarLayerWriter layers;
+    private final Timings timings;
 
     /**
      * @param created the image's {@code created} time; file mtimes are this time, or epoch+1s when it
      *                is the epoch (some tools treat a zero mtime as "unset")
      */
     public ImageAssembler(BlobStore store, Instant created, int compressionLevel) {
+        this(store, created, compressionLevel, new Timings());
+    }
+
+    public ImageAssembler(BlobStore store, Instant created, int compressionLevel, Timings timings) {
         this.store = store;
         this.created = created;
+        this.timings = timings;
         Instant mtime = created.equals(Instant.EPOCH) ? Instant.ofEpochSecond(1) : created;
-        this.layers = new TarLayerWriter(store, mtime, compressionLevel);
+        this.layers = new TarLayerWriter(store, mtime, compressionLevel, timings);
     }
 
     /** Returns the manifest descriptor, carrying the platform. */
@@ -51,6 +58,7 @@ public final class ImageAssembler {
             diffIds.add(l.diffId());
             history.add(l.createdBy());
         }
+        long t0 = System.nanoTime();
         ObjectNode config = config(plan, base, diffIds, history);
         Descriptor cfg = store.put(Json.bytes(config), MediaTypes.OCI_CONFIG);
         ObjectNode m = F.objectNode();
@@ -63,7 +71,9 @@ public final class ImageAssembler {
             ObjectNode a = m.putObject("annotations");
             plan.annotations().forEach(a::put);
         }
-        return store.put(Json.bytes(m), MediaTypes.OCI_MANIFEST).withPlatform(plan.platform());
+        Descriptor manifest = store.put(Json.bytes(m), MediaTypes.OCI_MANIFEST).withPlatform(plan.platform());
+        timings.add("config and manifest", System.nanoTime() - t0);
+        return manifest;
     }
 
     public Descriptor index(List<Descriptor> manifests, Map<String, String> annotations) {

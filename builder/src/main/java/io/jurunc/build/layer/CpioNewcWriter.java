@@ -22,17 +22,18 @@ public final class CpioNewcWriter {
     public void write(List<FileEntry> entries, OutputStream out) throws IOException {
         long[] offset = {0};
         int ino = 1;
-        for (FileEntry e : EntryTree.normalise(entries)) {
+        for (FileEntry entry : EntryTree.normalise(entries)) {
+            FileEntry e = entry.asFile(); // hard links become copies: newc would need shared inode numbers
             byte[] data = switch (e.kind()) {
                 case SYMLINK -> e.linkTarget().getBytes(StandardCharsets.UTF_8);
                 case DIRECTORY -> new byte[0];
-                case FILE -> null;
+                case FILE, HARDLINK -> null;
             };
             long size = data != null ? data.length : TarLayerWriter.sizeOf(e.content());
             int type = switch (e.kind()) {
                 case DIRECTORY -> 040000;
                 case SYMLINK -> 0120000;
-                case FILE -> 0100000;
+                case FILE, HARDLINK -> 0100000;
             };
             header(out, offset, ino++, type | e.mode(), e.uid(), e.gid(),
                     e.kind() == FileEntry.Kind.DIRECTORY ? 2 : 1, size, e.path());

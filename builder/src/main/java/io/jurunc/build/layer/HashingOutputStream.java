@@ -1,15 +1,16 @@
 package io.jurunc.build.layer;
 
 import io.jurunc.build.image.Digest;
+import io.jurunc.build.image.Sha256;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.security.MessageDigest;
 
-/** Passes bytes through while computing their sha256 and count. */
+/** Passes bytes through while computing their sha256 (libcrypto's when available) and count. */
 public final class HashingOutputStream extends FilterOutputStream {
-    private final MessageDigest sha = Digest.sha256();
+    private final Sha256 sha = Sha256.create();
     private long count;
+    private Digest digest;
 
     public HashingOutputStream(OutputStream out) {
         super(out);
@@ -17,9 +18,7 @@ public final class HashingOutputStream extends FilterOutputStream {
 
     @Override
     public void write(int b) throws IOException {
-        sha.update((byte) b);
-        count++;
-        out.write(b);
+        write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
@@ -29,11 +28,22 @@ public final class HashingOutputStream extends FilterOutputStream {
         out.write(b, off, len);
     }
 
+    /** The digest of everything written; ends the hash, so write nothing after asking. */
     public Digest digest() {
-        return Digest.fromHash(sha.digest());
+        if (digest == null) {
+            digest = Digest.fromHash(sha.finish());
+        }
+        return digest;
     }
 
     public long count() {
         return count;
+    }
+
+    /** Frees the hash without a digest (a stream given up on); {@link #digest} cannot be asked afterwards. */
+    public void abandon() {
+        if (digest == null) {
+            sha.close();
+        }
     }
 }

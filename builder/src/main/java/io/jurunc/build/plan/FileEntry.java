@@ -5,10 +5,12 @@ import java.util.Objects;
 
 /**
  * One node of an image file tree. {@code path} is relative to the image root, normalised, with no
- * leading or trailing slash (e.g. {@code bin/busybox}).
+ * leading or trailing slash (e.g. {@code bin/busybox}). A hard link names the image path of the file
+ * it shares its inode with in {@code linkTarget} and carries that file's content and mode, so a
+ * writer that cannot link can still copy.
  */
 public record FileEntry(String path, Kind kind, Content content, int mode, int uid, int gid, String linkTarget) {
-    public enum Kind { FILE, DIRECTORY, SYMLINK }
+    public enum Kind { FILE, DIRECTORY, SYMLINK, HARDLINK }
 
     /** Where a regular file's bytes come from. */
     public sealed interface Content {
@@ -43,6 +45,24 @@ public record FileEntry(String path, Kind kind, Content content, int mode, int u
 
     public static FileEntry symlink(String path, String target) {
         return new FileEntry(path, Kind.SYMLINK, null, 0777, 0, 0, target);
+    }
+
+    /** A hard link at {@code path} to the regular file {@code first}. */
+    public static FileEntry hardLink(String path, FileEntry first) {
+        if (first.kind() != Kind.FILE) {
+            throw new IllegalArgumentException("a hard link must name a regular file: " + first.path());
+        }
+        return new FileEntry(path, Kind.HARDLINK, first.content(), first.mode(), first.uid(), first.gid(), first.path());
+    }
+
+    /** A regular file: its own, or a hard link to one. */
+    public boolean isRegular() {
+        return kind == Kind.FILE || kind == Kind.HARDLINK;
+    }
+
+    /** The same content as a plain file (for writers that cannot express the link). */
+    public FileEntry asFile() {
+        return kind == Kind.HARDLINK ? new FileEntry(path, Kind.FILE, content, mode, uid, gid, null) : this;
     }
 
     public FileEntry withOwner(int newUid, int newGid) {

@@ -33,14 +33,21 @@ public final class RegistryClient {
     private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final String ACCEPT = String.join(", ", MediaTypes.OCI_INDEX, MediaTypes.OCI_MANIFEST,
             MediaTypes.DOCKER_LIST, MediaTypes.DOCKER_MANIFEST);
-    private final HttpClient http;
+    private HttpClient http;
     private final Credentials credentials;
     private final Map<String, String> authorization = new ConcurrentHashMap<>();
 
     public RegistryClient(Credentials credentials) {
         this.credentials = credentials;
-        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(Duration.ofSeconds(20)).build();
+    }
+
+    /** Made on first use: most builds (FROM scratch, no push) never talk to a registry, and it costs a thread and ~0.1 s. */
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                    .connectTimeout(Duration.ofSeconds(20)).build();
+        }
+        return http;
     }
 
     public record Fetched(String mediaType, byte[] bytes, Digest digest) { }
@@ -154,7 +161,7 @@ public final class RegistryClient {
             if (auth != null) {
                 first.header("Authorization", auth);
             }
-            HttpResponse<T> r = http.send(first.build(), handler);
+            HttpResponse<T> r = http().send(first.build(), handler);
             if (r.statusCode() != 401) {
                 return r;
             }
@@ -164,7 +171,7 @@ public final class RegistryClient {
             String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
             auth = authorize(repo, actions, challenge);
             authorization.put(key, auth);
-            return http.send(b.copy().header("Authorization", auth).build(), handler);
+            return http().send(b.copy().header("Authorization", auth).build(), handler);
         } catch (IOException e) {
             throw new RegistryException("cannot reach registry " + repo.registry() + ": " + e.getMessage(),
                     "check that it is running and reachable", e);
@@ -201,7 +208,7 @@ public final class RegistryClient {
         q.append("scope=").append(URLEncoder.encode("repository:" + repo.repository() + ":" + actions, StandardCharsets.UTF_8));
         HttpRequest.Builder tb = HttpRequest.newBuilder(URI.create(q.toString())).GET();
         creds.ifPresent(c -> tb.header("Authorization", c.basicHeader()));
-        HttpResponse<byte[]> tr = http.send(tb.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> tr = http().send(tb.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (tr.statusCode() != 200) {
             throw new RegistryException("token server " + realm + " refused: HTTP " + tr.statusCode(),
                     creds.isPresent() ? "check the user and password" : "give --creds USER:PASSWORD or JURUNC_REGISTRY_AUTH");

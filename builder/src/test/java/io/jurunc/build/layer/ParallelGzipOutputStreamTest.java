@@ -69,4 +69,31 @@ class ParallelGzipOutputStreamTest {
             assertThat(in.readAllBytes()).isEqualTo(data);
         }
     }
+
+    @Test
+    void probeStoresRandomHuffmanCodesBase64AndMatchesRepetitiveText() throws Exception {
+        Random r = new Random(3);
+        byte[] random = new byte[ParallelGzipOutputStream.PROBE];
+        r.nextBytes(random);
+        assertThat(ParallelGzipOutputStream.probe(random)).isEqualTo(ParallelGzipOutputStream.Choice.STORE);
+        byte[] base64 = java.util.Base64.getMimeEncoder().encode(java.util.Arrays.copyOf(random, random.length * 3 / 4));
+        assertThat(ParallelGzipOutputStream.probe(base64)).isEqualTo(ParallelGzipOutputStream.Choice.HUFFMAN);
+        byte[] text = input();
+        byte[] textBlock = java.util.Arrays.copyOfRange(text, ParallelGzipOutputStream.BLOCK + 1234, text.length);
+        assertThat(ParallelGzipOutputStream.probe(textBlock)).isEqualTo(ParallelGzipOutputStream.Choice.MATCH);
+        // a stream of base64 blocks round-trips, is smaller than its input, and is thread-independent
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        while (b.size() < 3 * ParallelGzipOutputStream.BLOCK) {
+            byte[] chunk = new byte[300_000];
+            r.nextBytes(chunk);
+            b.writeBytes(java.util.Base64.getMimeEncoder().encode(chunk));
+        }
+        byte[] data = b.toByteArray();
+        byte[] one = gzip(data, 1, 1, 8192);
+        assertThat(gzip(data, 1, 3, 1 << 20)).isEqualTo(one);
+        assertThat(one.length).isLessThan(data.length * 80 / 100);
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(one))) {
+            assertThat(in.readAllBytes()).isEqualTo(data);
+        }
+    }
 }
