@@ -3,7 +3,7 @@
 set -euo pipefail
 PKGS=(containerd runc qemu-system-x86 busybox-static containernetworking-plugins iproute2
       linux-image-cloud-amd64 docker-registry skopeo umoci runsc maven gcc cpio
-      e2fsprogs erofs-utils curl jq
+      e2fsprogs erofs-utils curl jq iputils-ping libseccomp2
       linux-source-6.1 make flex bison bc libelf-dev libssl-dev xz-utils
       clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 nodejs podman)
 missing=()
@@ -20,4 +20,16 @@ fi
 if [ ! -e /opt/cni/bin ]; then mkdir -p /opt/cni; ln -s /usr/lib/cni /opt/cni/bin; fi
 # docker-registry's package starts a system service; our tests run their own on loopback.
 systemctl disable --now docker-registry >/dev/null 2>&1 || true
+# The Solo5 tenders (solo5-spt needs libseccomp2) come as prebuilt binaries with the shared unikernels
+# (../shared/unikernels/bin, built from the pinned sources there); jurunc finds them on PATH, as a user's.
+uk_bin=${JURUNC_UNIKERNELS:-$(cd "$(dirname "$0")/../.." && pwd)/shared/unikernels}/bin
+if [ -d "$uk_bin" ]; then
+  for t in solo5-spt solo5-hvt solo5-elftool; do
+    if [ -f "$uk_bin/$t" ] && ! cmp -s "$uk_bin/$t" "/usr/local/bin/$t"; then
+      install -m 0755 "$uk_bin/$t" "/usr/local/bin/$t"
+    fi
+  done
+else
+  echo "install-deps: no $uk_bin: the Solo5 tenders are not installed (the Unikernel* tests will say so)"
+fi
 echo "install-deps: ok"

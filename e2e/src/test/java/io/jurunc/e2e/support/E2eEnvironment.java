@@ -37,6 +37,15 @@ public final class E2eEnvironment implements AutoCloseable {
 
     /** Checks the machine, builds and imports {@code imageNames} (directories under {@code e2e/images}). */
     public static E2eEnvironment start(String... imageNames) {
+        return start(List.of(imageNames), List.of());
+    }
+
+    /** Like {@link #start(String...)}, for unikernel images whose contexts the test describes. */
+    public static E2eEnvironment start(List<UnikernelImage> unikernelImages) {
+        return start(List.of(), unikernelImages);
+    }
+
+    private static E2eEnvironment start(List<String> imageNames, List<UnikernelImage> unikernelImages) {
         Host host = new RealHost();
         preflight(host);
         Cleanup cleanup = new Cleanup();
@@ -50,6 +59,12 @@ public final class E2eEnvironment implements AutoCloseable {
                 builder.build(TestImages.context(name, work.resolve("contexts")), reference(name),
                         ImageBuilder.Format.OCI_ARCHIVE, archive);
                 archives.put(name, archive);
+            }
+            for (UnikernelImage image : unikernelImages) {
+                Path archive = work.resolve(image.name() + ".tar");
+                builder.build(image.context(work.resolve("contexts")), reference(image.name()),
+                        ImageBuilder.Format.OCI_ARCHIVE, archive);
+                archives.put(image.name(), archive);
             }
             PrivateContainerd containerd = cleanup.register(PrivateContainerd.start());
             Map<String, String> refs = new LinkedHashMap<>();

@@ -24,7 +24,9 @@ public final class JuruncImageBuilder implements ImageBuilder {
             case OCI_ARCHIVE -> "oci-archive:" + out;
             case DOCKER_ARCHIVE -> "docker-archive:" + out;
         };
-        host.run(Command.of(jurunc.toString(), "build", "-f", context.resolve("Containerfile").toString(),
+        Path file = java.nio.file.Files.exists(context.resolve("bunnyfile")) ? context.resolve("bunnyfile")
+                : context.resolve("Containerfile");
+        host.run(Command.of(jurunc.toString(), "build", "-f", file.toString(),
                 "-t", reference, "--output", output, context.toString())
                 .withTimeout(Duration.ofMinutes(2))).requireSuccess();
     }

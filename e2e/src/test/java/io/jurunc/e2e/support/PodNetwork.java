@@ -25,8 +25,19 @@ public final class PodNetwork implements AutoCloseable, RoutedNetwork {
     }
 
     public static PodNetwork create(Host host) {
+        return create(host, Subnets.freePrefix(host));
+    }
+
+    /**
+     * With a fixed {@code "a.b.c."} /24 (a guest with a built-in address, such as Solo5's {@code test_net} at
+     * 10.0.0.2, needs its own); refused when the host already has an address or route in it.
+     */
+    public static PodNetwork create(Host host, String prefix) {
+        if (!Subnets.isFree(host, prefix)) {
+            throw new HarnessException("the test subnet " + prefix + "0/24 is in use on this host; a test network"
+                    + " must not overlap a real one");
+        }
         String hex = HexFormat.of().formatHex(CniNetwork.randomBytes(3));
-        String prefix = Subnets.freePrefix(host);
         PodNetwork pod = new PodNetwork(host, "jurunc-e2e-pod-" + hex, "jre2p" + hex, prefix);
         String veth = "jre2v" + hex;
         try {

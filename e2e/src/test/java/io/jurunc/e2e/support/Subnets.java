@@ -8,10 +8,19 @@ final class Subnets {
     private Subnets() {
     }
 
+    /** Whether no host address or route mentions the /24 {@code "a.b.c."}. */
+    static boolean isFree(Host host, String prefix) {
+        return !used(host).contains(prefix);
+    }
+
+    private static String used(Host host) {
+        return host.run(Command.of("ip", "-4", "-o", "addr", "show")).requireSuccess().stdout()
+                + host.run(Command.of("ip", "-4", "route", "show", "table", "all")).requireSuccess().stdout();
+    }
+
     /** {@code "10.a.b."} for a /24 that no host address or route mentions. */
     static String freePrefix(Host host) {
-        String used = host.run(Command.of("ip", "-4", "-o", "addr", "show")).requireSuccess().stdout()
-                + host.run(Command.of("ip", "-4", "route", "show", "table", "all")).requireSuccess().stdout();
+        String used = used(host);
         for (int attempt = 0; attempt < 64; attempt++) {
             byte[] r = CniNetwork.randomBytes(2);
             String candidate = "10." + (200 + Math.floorMod(r[0], 50)) + "." + Math.floorMod(r[1], 256) + ".";
