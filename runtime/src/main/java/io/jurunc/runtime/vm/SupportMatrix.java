@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The guest × monitor allow-list (urunc's supportedGuestMonitorPairs, minus hyperlight). */
+/**
+ * The guest × monitor allow-list: urunc's supportedGuestMonitorPairs (minus hyperlight), plus Rumprun on
+ * QEMU (Rumprun's Solo5 virtio target boots on QEMU as Solo5's virtio binaries do; its command line is the
+ * same JSON as on hvt/spt).
+ */
 public final class SupportMatrix {
   private static final Map<MonitorType, Set<GuestType>> PAIRS = new EnumMap<>(MonitorType.class);
 
@@ -17,7 +21,12 @@ public final class SupportMatrix {
     PAIRS.put(
         MonitorType.QEMU,
         EnumSet.of(
-            GuestType.MEWZ, GuestType.MIRAGE, GuestType.UNIKRAFT, GuestType.LINUX, GuestType.HERMIT));
+            GuestType.MEWZ,
+            GuestType.MIRAGE,
+            GuestType.RUMPRUN,
+            GuestType.UNIKRAFT,
+            GuestType.LINUX,
+            GuestType.HERMIT));
     PAIRS.put(MonitorType.FIRECRACKER, EnumSet.of(GuestType.LINUX, GuestType.UNIKRAFT));
     PAIRS.put(MonitorType.CLOUD_HYPERVISOR, EnumSet.of(GuestType.LINUX));
   }

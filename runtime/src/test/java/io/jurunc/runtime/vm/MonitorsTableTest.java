@@ -81,7 +81,7 @@ class MonitorsTableTest {
     String ukLegacy =
         "Unikraft netdev.ipv4_addr=10.4.0.2 netdev.ipv4_gw_addr=10.4.0.1 "
             + "netdev.ipv4_subnet_mask=255.255.255.0 vfs.rootfs=initrd -- hello";
-    String mirage = "--ipv4=10.4.0.2/24 --ipv4-gateway=10.4.0.1 --hello=world";
+    String mirage = "--hello=world --ipv4=10.4.0.2/24 --ipv4-gateway=10.4.0.1";
     String mewz = "ip=10.4.0.2/24 gateway=10.4.0.1";
     String hermit = "ip=10.4.0.2/24 gateway=10.4.0.1 -- hello world";
     String fcLinux =
@@ -189,6 +189,21 @@ class MonitorsTableTest {
                 l("-kernel", K, "-initrd", I),
                 TAP_PCI,
                 l("-append", ukLegacy)),
+            Map.of()),
+        new Case(
+            "qemu/rumprun (Solo5 virtio) net block tcg seccomp",
+            TestSpecs.of(GuestType.RUMPRUN, MonitorType.QEMU)
+                .net().block(DATA_DEV).seccomp().args("hello", "world").env("A=1", "B=2").build(),
+            rump,
+            argv(
+                l(QEMU, "-m", "256M", "-smp", "1", "-accel", "tcg,tb-size=32"),
+                DISPLAY,
+                SANDBOX,
+                l("-kernel", K),
+                TAP_PCI,
+                l("-device", "virtio-blk-pci,serial=data,drive=data,scsi=off",
+                    "-drive", "format=raw,if=none,id=data,file=" + DATA),
+                l("-append", rump)),
             Map.of()),
         new Case(
             "qemu/mirage net block tcg seccomp",
@@ -343,7 +358,7 @@ class MonitorsTableTest {
             mirage,
             l("/usr/bin/solo5-hvt", "--mem=256", "--net:service=tap0_c1",
                 "--net-mac:service=" + MAC, "--block:storage=" + DATA, K,
-                "--ipv4=10.4.0.2/24", "--ipv4-gateway=10.4.0.1", "--hello=world"),
+                "--hello=world", "--ipv4=10.4.0.2/24", "--ipv4-gateway=10.4.0.1"),
             Map.of()),
         new Case(
             "spt/rumprun no net no block",

@@ -10,8 +10,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * MirageOS: {@code --ipv4=<IP>/<prefix> --ipv4-gateway=<GW> <args>} (the net part only with a
- * network; the gateway only when there is one). On Solo5 its devices are {@code service} and
+ * MirageOS: {@code <args> --ipv4=<IP>/<prefix> --ipv4-gateway=<GW>} (the net part only with a
+ * network; the gateway only when there is one). urunc writes the net options first; a Mirage
+ * unikernel parses its command line with cmdliner, for which the order of options does not matter,
+ * but Solo5 programs that read their first word (Solo5's {@code test_net}: {@code verbose}/{@code
+ * limit}) only work with the image's arguments first, so they come first here. On Solo5 its devices are {@code service} and
  * {@code storage}; on QEMU the monitor's virtio defaults apply.
  */
 public final class MirageGuest implements GuestKernel {
@@ -27,7 +30,7 @@ public final class MirageGuest implements GuestKernel {
 
   @Override
   public String cmdline(VmSpec spec) {
-    List<String> words = new ArrayList<>();
+    List<String> words = new ArrayList<>(spec.args());
     spec.net()
         .ifPresent(
             net -> {
@@ -36,7 +39,6 @@ public final class MirageGuest implements GuestKernel {
                 words.add("--ipv4-gateway=" + net.gatewayText());
               }
             });
-    words.addAll(spec.args());
     return String.join(" ", words);
   }
 
