@@ -12,7 +12,9 @@ import java.util.Optional;
  * {@code HdrS} signature of a bzImage.
  */
 public final class KernelArch {
-    static final int HEAD = 4096;
+    /** The multiboot specification puts its header in the first 8 KiB, 4-byte aligned. */
+    static final int HEAD = 8192;
+    private static final int MULTIBOOT_MAGIC = 0x1BADB002;
 
     private KernelArch() {
     }
@@ -27,7 +29,9 @@ public final class KernelArch {
             int machine = ByteBuffer.wrap(h, 18, 2).order(order).getShort() & 0xffff;
             return switch (machine) {
                 case 62 -> Optional.of("amd64");
-                case 3 -> Optional.of("386");
+                // A 32-bit x86 ELF with a multiboot header is how x86_64 unikernels (Unikraft's KVM
+                // platform) ship: QEMU's -kernel multiboot loader boots it on the amd64 machine.
+                case 3 -> Optional.of(multiboot(h) ? "amd64" : "386");
                 case 183 -> Optional.of("arm64");
                 case 40 -> Optional.of("arm");
                 case 243 -> Optional.of("riscv64");
@@ -56,5 +60,16 @@ public final class KernelArch {
             return Optional.of("amd64");
         }
         return Optional.empty();
+    }
+
+    /** Whether {@code h} holds a valid multiboot (v1) header: magic, flags and a checksum summing to 0. */
+    static boolean multiboot(byte[] h) {
+        ByteBuffer b = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
+        for (int off = 0; off + 12 <= Math.min(h.length, HEAD); off += 4) {
+            if (b.getInt(off) == MULTIBOOT_MAGIC && b.getInt(off) + b.getInt(off + 4) + b.getInt(off + 8) == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -20,6 +20,26 @@ class KernelArchTest {
     }
 
     @Test
+    void a32BitX86ElfWithAMultibootHeaderIsAnAmd64Unikernel() {
+        byte[] elf = java.util.Arrays.copyOf(TestFiles.elf(3), 8192);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(elf).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(4096, 0x1BADB002).putInt(4100, 0x00010003).putInt(4104, -(0x1BADB002 + 0x00010003));
+        assertThat(KernelArch.detect(elf)).contains("amd64");
+        b.putInt(4104, 0); // a bad checksum is no multiboot header
+        assertThat(KernelArch.detect(elf)).contains("386");
+    }
+
+    @Test
+    void theSharedUnikraftBinaryIsAmd64() throws Exception {
+        Path uk = Path.of(System.getProperty("user.dir")).getParent().getParent()
+                .resolve("shared/unikernels/bin/helloworld_qemu-x86_64.uk0.16.0");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(uk), "no shared unikernels beside the checkout");
+        try (InputStream in = Files.newInputStream(uk)) {
+            assertThat(KernelArch.detect(in)).contains("amd64");
+        }
+    }
+
+    @Test
     void peMachinesAndArm64ImageMagic() {
         byte[] pe = new byte[512];
         pe[0] = 'M';
