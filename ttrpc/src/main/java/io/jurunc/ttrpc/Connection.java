@@ -15,6 +15,15 @@ public interface Connection extends ByteChannel {
     /** A human-readable description of the peer, for logs and error messages. */
     String description();
 
+    /**
+     * True when {@link #read} blocks in native code the JDK cannot unmount (e.g. an FFM socket call): the
+     * connection's reader then runs on a platform thread, so that blocked readers never occupy every
+     * carrier thread of the virtual-thread scheduler.
+     */
+    default boolean blocksCarrier() {
+        return false;
+    }
+
     /** Wraps a connected socket channel (unix or TCP), which must be in blocking mode. */
     static Connection of(SocketChannel channel) {
         Objects.requireNonNull(channel, "channel");

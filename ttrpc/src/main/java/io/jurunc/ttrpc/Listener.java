@@ -21,6 +21,15 @@ public interface Listener extends Closeable {
     SocketAddress localAddress();
 
     /**
+     * True when {@link #accept()} blocks in native code the JDK cannot unmount (e.g. an FFM socket call):
+     * the server then accepts on a platform thread instead of a virtual one, so a carrier thread is not
+     * pinned.
+     */
+    default boolean blocksCarrier() {
+        return false;
+    }
+
+    /**
      * Binds a unix socket at {@code path}. The socket file is removed when the listener closes. Fails if
      * the path exists (remove a stale socket first, or check whether another server still owns it).
      */

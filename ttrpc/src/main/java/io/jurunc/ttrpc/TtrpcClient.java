@@ -52,7 +52,8 @@ public final class TtrpcClient implements AutoCloseable {
         this.connection = connection;
         this.reader = new FrameReader(connection, maxMessageLength);
         this.writer = new FrameWriter(connection, maxMessageLength);
-        Thread.ofVirtual().name("ttrpc-client-" + connection.description()).start(this::readLoop);
+        (connection.blocksCarrier() ? Thread.ofPlatform().daemon() : Thread.ofVirtual())
+                .name("ttrpc-client-" + connection.description()).start(this::readLoop);
     }
 
     /** Connects to {@code unix:///path}, a bare socket path, or {@code tcp://host:port}. */

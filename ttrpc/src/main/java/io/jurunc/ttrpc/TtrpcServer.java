@@ -126,7 +126,8 @@ public final class TtrpcServer implements AutoCloseable {
             closeQuietly(listener);
             throw new IllegalStateException("ttrpc server is shut down");
         }
-        Thread.ofVirtual().name("ttrpc-accept-" + listener.localAddress()).start(() -> acceptLoop(listener));
+        (listener.blocksCarrier() ? Thread.ofPlatform().daemon() : Thread.ofVirtual())
+                .name("ttrpc-accept-" + listener.localAddress()).start(() -> acceptLoop(listener));
     }
 
     private void acceptLoop(Listener listener) {
@@ -174,7 +175,7 @@ public final class TtrpcServer implements AutoCloseable {
             session.close();
             throw new IllegalStateException("ttrpc server is shut down");
         }
-        Thread.ofVirtual().name("ttrpc-conn-" + id).start(session);
+        (connection.blocksCarrier() ? Thread.ofPlatform().daemon() : Thread.ofVirtual()).name("ttrpc-conn-" + id).start(session);
         return info;
     }
 
