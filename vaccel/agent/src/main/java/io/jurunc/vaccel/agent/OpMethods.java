@@ -9,6 +9,8 @@ import io.jurunc.ttrpc.StatusCode;
 import io.jurunc.ttrpc.TtrpcException;
 import io.jurunc.vaccel.Arg;
 import io.jurunc.vaccel.ImageResult;
+import io.jurunc.vaccel.OpType;
+import io.jurunc.vaccel.VaccelException;
 import io.jurunc.vaccel.Session;
 import io.jurunc.vaccel.prof.Profiler;
 import io.jurunc.vaccel.rpc.common.AgentProtocol;
@@ -122,6 +124,10 @@ final class OpMethods {
     }
 
     private static GenopProto.Response runGenop(Session s, Profiler prof, List<Arg> read, List<Arg> write) {
+        if (!read.isEmpty() && read.getFirst().size() == 1 && read.getFirst().buffer()[0] == OpType.NOOP.wire()) {
+            // vAccel's agent refuses op 0 with EINVAL; its rpc plugin completes noop locally instead
+            throw new VaccelException.InvalidArgumentException("genop: op type 0 (noop) is not served through genop");
+        }
         try (Profiler.Timer t = prof.start("genop > sess.genop")) {
             s.genop(read, write);
         }

@@ -36,6 +36,15 @@ class AgentCommandTest {
     }
 
     @Test
+    void versionSaysWhatIsImplementedAndWhichUpstream() {
+        CommandLine cl = new CommandLine(new AgentCommand());
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        assertThat(cl.execute("--version")).isZero();
+        assertThat(out.toString()).contains("jurunc vaccel agent 0.7.1-93+jurunc.").contains("vaccel-rust v0.5.0+vaccel.0.8.0");
+    }
+
+    @Test
     void badVaccelConfigIsReported() {
         StringWriter err = new StringWriter();
         assertThat(run(err, "-a", "unix://" + tmp.resolve("s"), "--vaccel-config", "plugins=noop,colour=red")).isNotZero();
@@ -50,7 +59,7 @@ class AgentCommandTest {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
             "-cp", System.getProperty("java.class.path"), AgentCommand.class.getName(),
-            "-a", "unix://" + sock, "--address", "unix://" + sock2, "--vaccel-config", "plugins=noop");
+            "-a", "unix://" + sock, "--server-address", "unix://" + sock2, "--vaccel-config", "plugins=noop");
         pb.environment().remove("VACCEL_PLUGINS");
         pb.redirectErrorStream(true).redirectOutput(tmp.resolve("agent.log").toFile());
         Process p = pb.start();

@@ -38,22 +38,23 @@ class AgentRobustnessTest {
     private int port;
     private final SlowPlugin slow = new SlowPlugin();
 
-    /** A host plugin whose noop blocks until released, to kill a client mid-call. */
+    /** A host plugin whose minmax blocks until released, to kill a client mid-call. */
     static final class SlowPlugin implements Plugin {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
 
         @Override public PluginInfo info() { return new PluginInfo("slow", "1.0", Vaccel.VERSION, PluginType.FPGA, false); }
-        @Override public Set<OpType> ops() { return EnumSet.of(OpType.NOOP); }
+        @Override public Set<OpType> ops() { return EnumSet.of(OpType.MINMAX); }
 
         @Override
-        public void noop(Session session) {
+        public io.jurunc.vaccel.MinMax.Result minmax(Session session, io.jurunc.vaccel.MinMax call) {
             entered.countDown();
             try {
                 release.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            return new io.jurunc.vaccel.MinMax.Result(0, 0);
         }
     }
 
@@ -180,8 +181,11 @@ class AgentRobustnessTest {
             assertThat(reg.getStatus().getCode()).isZero();
             assertThat(f.host.sessionCount()).isEqualTo(1);
             assertThat(f.host.resourceCount()).isEqualTo(1);
-            c.request(AgentProtocol.SERVICE, AgentProtocol.GENOP, GenopProto.Request.newBuilder().setSessionId(sid)
-                .addReadArgs(ArgCodec.toProto(Arg.uint8(OpType.NOOP.wire()))).build());
+            var mm = io.jurunc.vaccel.genop.GenopPacker.minmax(new io.jurunc.vaccel.MinMax(new double[] {1}, 0, 1, new double[1]));
+            GenopProto.Request.Builder req = GenopProto.Request.newBuilder().setSessionId(sid);
+            mm.read().forEach(a -> req.addReadArgs(ArgCodec.toProto(a)));
+            mm.write().forEach(a -> req.addWriteArgs(ArgCodec.toProto(a)));
+            c.request(AgentProtocol.SERVICE, AgentProtocol.GENOP, req.build());
             assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
             c.socket.setSoLinger(true, 0);
         }

@@ -51,6 +51,19 @@ final class RawTtrpc implements AutoCloseable {
         return id;
     }
 
+    /** Reads the next response frame; returns {stream id, raw ttrpc.Response bytes}. */
+    Object[] rawResponse() throws IOException {
+        int len = in.readInt();
+        int stream = in.readInt();
+        int type = in.readUnsignedByte();
+        in.readUnsignedByte();
+        byte[] p = in.readNBytes(len);
+        if (type != 2) {
+            throw new IOException("expected a RESPONSE frame, got type " + type);
+        }
+        return new Object[] {stream, p};
+    }
+
     /** Reads the next response frame; returns {stream id, Response}. */
     Object[] response() throws IOException {
         int len = in.readInt();

@@ -32,6 +32,7 @@ class ExecPluginTest {
     static Path dep;
     static Path main;
     static Path lazy;
+    static Path fpga;
 
     @BeforeAll
     static void compile() throws Exception {
@@ -39,12 +40,41 @@ class ExecPluginTest {
         dep = TestLibs.build(libs, "libdep");
         main = TestLibs.build(libs, "libmain");
         lazy = TestLibs.build(libs, "liblazy");
+        fpga = TestLibs.build(libs, "libfpga");
     }
 
     private static Vaccel vaccel(Map<String, String> extra) {
         Map<String, String> env = new java.util.HashMap<>(extra);
         env.put("VACCEL_PLUGINS", "libvaccel-exec.so");
         return Vaccel.bootstrap(VaccelConfig.fromEnvironment(env));
+    }
+
+    @Test
+    void fpgaOpsRunFromTheConfiguredLibraryTypedAndThroughGenop() {
+        try (Vaccel v = vaccel(Map.of("VACCEL_EXEC_FPGA_LIBRARY", fpga.toString())); Session s = v.createSession(0)) {
+            assertThat(s.fpgaArraycopy(new int[] {4, 5, 6})).containsExactly(4, 5, 6);
+            float[] c = new float[2];
+            s.fpgaVadd(new float[] {1, 2}, new float[] {10, 20}, c);
+            assertThat(c).containsExactly(11f, 22f);
+            float[] add = new float[2];
+            float[] mul = new float[2];
+            s.fpgaParallel(new float[] {2, 3}, new float[] {4, 5}, add, mul);
+            assertThat(add).containsExactly(6f, 8f);
+            assertThat(mul).containsExactly(8f, 15f);
+            // the genop form (leading UINT8 op type), as it arrives from the RPC agent
+            Arg out = Arg.output(ArgType.FLOAT32_ARRAY, 8);
+            s.genop(List.of(Arg.uint8(io.jurunc.vaccel.OpType.FPGA_VECTORADD.wire()), Arg.float32Array(1, 1), Arg.float32Array(2, 3)),
+                List.of(out));
+            assertThat(out.asFloat32Array()).containsExactly(3f, 4f);
+            assertThatThrownBy(() -> s.fpgaMmult(new float[] {1}, new float[] {1}, new float[1]))
+                .as("the library has no vaccel_fpga_mmult")
+                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOSYS));
+        }
+        try (Vaccel v = vaccel(Map.of()); Session s = v.createSession(0)) {
+            assertThatThrownBy(() -> s.fpgaArraycopy(new int[] {1}))
+                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOTSUP))
+                .hasMessageContaining("VACCEL_EXEC_FPGA_LIBRARY");
+        }
     }
 
     @Test

@@ -127,6 +127,37 @@ class OnnxPluginTest {
     }
 
     @Test
+    void tfliteAndTorchOpsRunOnnxExportsByPositionAndRefuseOtherFormats() throws Exception {
+        try (Vaccel v = vaccel(); Session s = v.createSession(0)) {
+            Resource m = classifier(v);
+            s.register(m);
+            float[] px = new float[3 * 32 * 32];
+            for (int i = 0; i < 32 * 32; i++) {
+                px[1024 + i] = 1f;
+            }
+            Tensor in = Tensor.ofFloats(new long[] {1, 3, 32, 32}, px);
+            s.torchModelLoad(m);
+            List<Tensor> torch = s.torchModelRun(new io.jurunc.vaccel.TorchRun(m, null, List.of(in), 1));
+            s.tfliteModelLoad(m);
+            List<Tensor> tflite = s.tfliteModelRun(new io.jurunc.vaccel.TfliteRun(m, List.of(in), 1));
+            List<Tensor> generic = s.modelRun(new ModelRun(m, null, List.of(new Node("", 0)), List.of(in), List.of(new Node("", 0))));
+            assertThat(torch).isEqualTo(generic);
+            assertThat(tflite).isEqualTo(generic);
+            assertThat(generic.getFirst().asFloats()[1]).isGreaterThan(0.5f);
+            s.tfliteModelUnload(m);
+
+            Resource pt = v.createResource(ResourceSpec.ofBuffer(new byte[] {1, 2, 3}, ResourceType.MODEL, "resnet18.pt"));
+            s.register(pt);
+            assertThatThrownBy(() -> s.torchModelLoad(pt)).isInstanceOf(VaccelException.UnsupportedOpException.class)
+                .hasMessageContaining("unsupported by this plugin").hasMessageContaining("resnet18.pt");
+            Resource lite = v.createResource(ResourceSpec.ofBuffer(new byte[] {1, 2, 3}, ResourceType.MODEL, "m.tflite"));
+            s.register(lite);
+            assertThatThrownBy(() -> s.tfliteModelRun(new io.jurunc.vaccel.TfliteRun(lite, List.of(in), 1)))
+                .isInstanceOf(VaccelException.UnsupportedOpException.class).hasMessageContaining("m.tflite");
+        }
+    }
+
+    @Test
     void detectsARedRegionAndWritesAnOverlay() throws Exception {
         Path model = Files.write(tmp.resolve("detector.onnx"), OnnxModels.redQuadrantDetector());
         Path labels = Files.writeString(tmp.resolve("labels.txt"), "red-thing\n");

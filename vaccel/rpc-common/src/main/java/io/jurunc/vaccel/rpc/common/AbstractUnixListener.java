@@ -41,6 +41,12 @@ public final class AbstractUnixListener implements Listener {
         return new VsockConnection(Vsock.acceptAny(fd), "unix://@" + name + " peer");
     }
 
+    /** FFM socket calls pin the carrier thread while they block. */
+    @Override
+    public boolean blocksCarrier() {
+        return true;
+    }
+
     @Override
     public SocketAddress localAddress() {
         return new SocketAddress() {

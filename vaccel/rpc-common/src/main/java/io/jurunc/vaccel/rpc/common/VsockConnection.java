@@ -75,6 +75,12 @@ public final class VsockConnection implements Connection {
         }
     }
 
+    /** FFM socket calls pin the carrier thread while they block. */
+    @Override
+    public boolean blocksCarrier() {
+        return true;
+    }
+
     @Override
     public boolean isOpen() {
         return !closed.get();

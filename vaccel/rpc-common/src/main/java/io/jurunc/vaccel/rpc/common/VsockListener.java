@@ -41,6 +41,12 @@ public final class VsockListener implements Listener {
         return new VsockConnection(r[0], "vsock://" + Integer.toUnsignedString(r[1]) + ":" + Integer.toUnsignedString(r[2]));
     }
 
+    /** FFM socket calls pin the carrier thread while they block. */
+    @Override
+    public boolean blocksCarrier() {
+        return true;
+    }
+
     @Override
     public SocketAddress localAddress() {
         return new VsockSocketAddress(cid, port);
