@@ -61,7 +61,7 @@ class CriPodTest {
             // the node's shim daemon is resident: stop it before containerd goes
             cleanup.defer("stop the node shim daemon", () -> stopShimDaemons(containerd));
             if (!hasCapSysResource()) {
-                restartWithRestrictedOomScoreAdj(cleanup, containerd);
+                restartWithRestrictedOomScoreAdj(host, cleanup, containerd);
             }
             containerd.ctr("k8s.io").importImage(pause, "jurunc.test/pause").requireSuccess();
             containerd.ctr("k8s.io").importImage(plain, "jurunc.test/plain").requireSuccess();
@@ -127,7 +127,8 @@ class CriPodTest {
         return true;
     }
 
-    private void restartWithRestrictedOomScoreAdj(Cleanup cleanup, PrivateContainerd containerd) throws Exception {
+    static void restartWithRestrictedOomScoreAdj(RealHost host, Cleanup cleanup, PrivateContainerd containerd)
+            throws Exception {
         ProcessHandle.of(containerd.pid()).ifPresent(p -> {
             p.destroy();
             p.onExit().orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join();
@@ -149,7 +150,7 @@ class CriPodTest {
         }
     }
 
-    private static String tail(Path log) {
+    static String tail(Path log) {
         try {
             List<String> lines = Files.readAllLines(log).stream()
                     .filter(l -> l.contains("level=error") || l.contains("level=warn") || l.contains("jurunc")).toList();
@@ -160,7 +161,7 @@ class CriPodTest {
     }
 
     /** A pause image built by the project: busybox sleeping for ever (SIGKILLed on StopPodSandbox). */
-    private static Path pauseContext(Path dir) throws Exception {
+    static Path pauseContext(Path dir) throws Exception {
         Files.createDirectories(dir);
         Files.copy(TestImages.BUSYBOX, dir.resolve("busybox"), StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(dir.resolve("Containerfile"), """

@@ -37,15 +37,27 @@ public final class E2eEnvironment implements AutoCloseable {
 
     /** Checks the machine, builds and imports {@code imageNames} (directories under {@code e2e/images}). */
     public static E2eEnvironment start(String... imageNames) {
-        return start(List.of(imageNames), List.of());
+        return start(List.of(imageNames), List.of(), false);
     }
 
     /** Like {@link #start(String...)}, for unikernel images whose contexts the test describes. */
     public static E2eEnvironment start(List<UnikernelImage> unikernelImages) {
-        return start(List.of(), unikernelImages);
+        return start(List.of(), unikernelImages, false);
     }
 
-    private static E2eEnvironment start(List<String> imageNames, List<UnikernelImage> unikernelImages) {
+    /**
+     * Like {@link #start(List)}, with {@code containerd-shim-jurunc-v2} on containerd's PATH, for
+     * {@code ctr run --runtime io.containerd.jurunc.v2}.
+     */
+    public static E2eEnvironment startWithShim(List<UnikernelImage> unikernelImages) {
+        if (!Files.isExecutable(Jurunc.shim())) {
+            throw new HarnessException("no shim launcher at " + Jurunc.shim() + ": run `mvn -q install -DskipTests`");
+        }
+        return start(List.of(), unikernelImages, true);
+    }
+
+    private static E2eEnvironment start(List<String> imageNames, List<UnikernelImage> unikernelImages,
+            boolean shimOnPath) {
         Host host = new RealHost();
         preflight(host);
         Cleanup cleanup = new Cleanup();
@@ -66,7 +78,9 @@ public final class E2eEnvironment implements AutoCloseable {
                         ImageBuilder.Format.OCI_ARCHIVE, archive);
                 archives.put(image.name(), archive);
             }
-            PrivateContainerd containerd = cleanup.register(PrivateContainerd.start());
+            PrivateContainerd containerd = cleanup.register(shimOnPath
+                    ? PrivateContainerd.start(java.util.function.UnaryOperator.identity(), List.of(Jurunc.binDir()))
+                    : PrivateContainerd.start());
             Map<String, String> refs = new LinkedHashMap<>();
             for (var e : archives.entrySet()) {
                 containerd.ctr().importImage(e.getValue(), "jurunc.test/" + e.getKey()).requireSuccess();

@@ -6,11 +6,11 @@ import io.jurunc.e2e.support.UnikernelImage;
  * The unikernel test images, each around a real binary from {@code ../shared/unikernels/bin}, written as a
  * user would write them for bima (Containerfile with urunc labels) or bunny (bunnyfile).
  */
-final class UnikernelImages {
+public final class UnikernelImages {
     /** Solo5's test_net answers ICMP echo only at this built-in address. */
-    static final String SOLO5_NET_PREFIX = "10.0.0.";
-    static final String SOLO5_NET_IP = SOLO5_NET_PREFIX + "2";
-    static final int HTTPREPLY_PORT = 8123;
+    public static final String SOLO5_NET_PREFIX = "10.0.0.";
+    public static final String SOLO5_NET_IP = SOLO5_NET_PREFIX + "2";
+    public static final int HTTPREPLY_PORT = 8123;
 
     private UnikernelImages() {
     }
@@ -21,7 +21,7 @@ final class UnikernelImages {
      * @param binaryVersion 0.16.0 or 0.16.3 (which shared binary)
      * @param versionLabel  the {@code unikernelVersion} label, or null for none
      */
-    static UnikernelImage httpreply(String name, String binaryVersion, String versionLabel) {
+    public static UnikernelImage httpreply(String name, String binaryVersion, String versionLabel) {
         return UnikernelImage.containerfile(name, """
                 # Unikraft httpreply %s (urunc's demo HTTP service): port 8123
                 FROM scratch
@@ -37,7 +37,7 @@ final class UnikernelImages {
     }
 
     /** Unikraft 0.17 helloworld, built from a bunnyfile: prints "Hello world!" and its arguments. */
-    static UnikernelImage helloworldBunny(String name) {
+    public static UnikernelImage helloworldBunny(String name) {
         return UnikernelImage.bunnyfile(name, """
                 #syntax=harbor.nbfc.io/nubificus/bunny:latest
                 version: v0.1
@@ -61,7 +61,7 @@ final class UnikernelImages {
      * @param guest   mirage or rumprun
      * @param cmd     the image's CMD words
      */
-    static UnikernelImage solo5(String name, String test, String target, String guest, String... cmd) {
+    public static UnikernelImage solo5(String name, String test, String target, String guest, String... cmd) {
         String monitor = target.equals("virtio") ? "qemu" : target;
         StringBuilder labels = new StringBuilder();
         if (test.equals("test_net")) {

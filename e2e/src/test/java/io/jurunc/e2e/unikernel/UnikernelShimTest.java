@@ -1,0 +1,85 @@
+package io.jurunc.e2e.unikernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jurunc.e2e.support.CommandResult;
+import io.jurunc.e2e.support.E2E;
+import io.jurunc.e2e.support.E2eEnvironment;
+import io.jurunc.e2e.support.HttpProbe;
+import io.jurunc.e2e.support.PodNetwork;
+import io.jurunc.e2e.support.RunSpec;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Unikernels through jurunc's own shim ({@code ctr run --runtime io.containerd.jurunc.v2}): Unikraft's
+ * httpreply answers HTTP from the host in a prepared netns, and a Solo5 spt unikernel's exit status
+ * reaches {@code ctr run}.
+ */
+@E2E
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class UnikernelShimTest {
+    static final String RUNTIME = "io.containerd.jurunc.v2";
+
+    private E2eEnvironment env;
+
+    @BeforeAll
+    void setUp() {
+        env = E2eEnvironment.startWithShim(List.of(
+                UnikernelImages.httpreply("uk-http-0163", "0.16.3", "0.16.3"),
+                UnikernelImages.solo5("spt-hello", "test_hello", "spt", "mirage", "through", "the", "shim"),
+                UnikernelImages.solo5("spt-net", "test_net", "spt", "mirage", "verbose")));
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (env != null) {
+            env.close();
+        }
+    }
+
+    @Test
+    void unikraftAnswersHttpThroughTheShim() {
+        try (PodNetwork pod = PodNetwork.create(env.host())) {
+            String id = E2eEnvironment.newId("shim-uk");
+            RunSpec spec = RunSpec.of(env.image("uk-http-0163"), id).withRuntime(RUNTIME).withRm()
+                    .withFlag("--with-ns", "network:" + pod.netnsPath()).withTimeout(Duration.ofMinutes(2));
+            UnikernelUnikraftHttpTest.UnikraftRun run = UnikernelUnikraftHttpTest.UnikraftRun.start(env, spec, pod,
+                    pod.ip());
+            try {
+                HttpProbe.Answer a = run.get(Duration.ofSeconds(60));
+                assertThat(a.status()).isEqualTo(200);
+                assertThat(a.body()).contains("It works!");
+                System.out.printf("measure: unikraft httpreply through jurunc's shim: first HTTP answer %d ms%n",
+                        a.waited().toMillis());
+                assertThat(run.monitorArgs()).contains("qemu-system-x86_64", "netdev.ip=" + pod.ip());
+                env.ctr().kill(id, "SIGTERM").requireSuccess();
+                assertThat(run.ctrRun().waitFor(Duration.ofSeconds(60))).isNotEqualTo(-1);
+                assertThat(pod.taps()).as("the tap is removed from the surviving netns").isEmpty();
+                assertThat(env.task(id)).isEmpty();
+            } finally {
+                run.stop();
+            }
+        }
+    }
+
+    @Test
+    void solo5ExitStatusesReachCtrThroughTheShim() {
+        CommandResult ok = env.ctr().run(RunSpec.of(env.image("spt-hello"), E2eEnvironment.newId("shim-spt"))
+                .withRuntime(RUNTIME).withRm().withTimeout(Duration.ofSeconds(60)));
+        assertThat(ok.stdout()).as(ok.describe()).contains("Command line is: 'through the shim'");
+        assertThat(ok.exitCode()).as(ok.describe()).isZero();
+
+        try (PodNetwork pod = PodNetwork.create(env.host(), UnikernelImages.SOLO5_NET_PREFIX)) {
+            CommandResult bad = env.ctr().run(RunSpec.of(env.image("spt-net"), E2eEnvironment.newId("shim-spt"),
+                    "bogus").withRuntime(RUNTIME).withRm().withFlag("--with-ns", "network:" + pod.netnsPath())
+                    .withTimeout(Duration.ofSeconds(60)));
+            assertThat(bad.stdout()).as(bad.describe()).contains("Error in command line");
+            assertThat(bad.exitCode()).as(bad.describe()).isEqualTo(1);
+        }
+    }
+}
