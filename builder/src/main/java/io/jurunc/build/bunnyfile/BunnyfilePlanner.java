@@ -216,16 +216,32 @@ public final class BunnyfilePlanner {
         tree.add(entries);
     }
 
+    /**
+     * A local file named by the bunnyfile: inside the context (a relative context such as "." is
+     * made absolute first), a regular file, and its real path (links followed) still inside the
+     * context's real path.
+     */
     private Path local(String path, Location at, String what) {
-        Path p = o.context().resolve(path.replaceFirst("^/+", "")).normalize();
-        if (!p.startsWith(o.context().toAbsolutePath().normalize()) && !p.startsWith(o.context().normalize())) {
+        Path ctx = o.context().toAbsolutePath().normalize();
+        Path p = ctx.resolve(path.replaceFirst("^/+", "")).normalize();
+        if (!p.startsWith(ctx)) {
             throw new BuildFileException(at, what + " " + path + " is outside the build context", "move it into the context");
         }
         if (!Files.isRegularFile(p)) {
             throw new BuildFileException(at, what + " " + path + " does not exist in the build context " + o.context(),
                     "check the path (it is relative to the context) or add the file");
         }
-        return p;
+        try {
+            Path real = p.toRealPath();
+            if (!real.startsWith(ctx.toRealPath())) {
+                throw new BuildFileException(at, what + " " + path + " leads out of the build context through a symlink",
+                        "copy the file into the context instead of linking to it");
+            }
+            return real;
+        } catch (IOException e) {
+            throw new BuildFileException(at, "cannot resolve " + what + " " + path + " (" + e.getClass().getSimpleName() + ")",
+                    "check the path and any symlinks on it");
+        }
     }
 
     private void detectArch(Path kernel, Location at) {

@@ -57,8 +57,11 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--kernel", paramLabel = "FILE", description = "add this host kernel at /.boot/kernel (sets the binary key if missing)")
     Path kernel;
 
-    @Option(names = "--creds", paramLabel = "USER:PASSWORD", description = "registry credentials (else JURUNC_REGISTRY_AUTH or docker's config.json)")
+    @Option(names = "--creds", paramLabel = "USER:PASSWORD", description = "credentials for the push target registry only (visible in ps: prefer --creds-file; else JURUNC_REGISTRY_AUTH or docker's config.json)")
     String creds;
+
+    @Option(names = "--creds-file", paramLabel = "FILE", description = "read USER:PASSWORD for the push target registry from FILE, or from stdin with -")
+    String credsFile;
 
     @Option(names = "--compression-level", paramLabel = "0-9", defaultValue = "1", description = "gzip level for layers (default 1)")
     int compressionLevel;
@@ -76,9 +79,16 @@ public final class BuildCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     private final Function<Credentials, ImageBuilder> builders;
+    private java.io.InputStream stdin = System.in;
 
     public BuildCommand() {
         this(ImageBuilder::standard);
+    }
+
+    /** For tests: where {@code --creds-file -} reads from. */
+    BuildCommand withStdin(java.io.InputStream in) {
+        this.stdin = in;
+        return this;
     }
 
     /** For tests and embedding: choose how the builder is made. */
@@ -153,14 +163,49 @@ public final class BuildCommand implements Callable<Integer> {
                 timestamp != null ? Instant.ofEpochSecond(timestamp) : BuildRequest.defaultTimestamp(), compressionLevel);
     }
 
-    private Credentials credentials() {
-        if (creds != null) {
-            try {
-                return Credentials.fixed(Credentials.UserPassword.parse(creds));
-            } catch (IllegalArgumentException e) {
-                throw new InputException("invalid --creds: " + e.getMessage(), "write --creds USER:PASSWORD");
+    /**
+     * Credentials from {@code --creds}, {@code --creds-file} or {@code JURUNC_REGISTRY_AUTH} go only
+     * to the registries this build pushes to, never to the registries of base images; Docker's
+     * config.json is per registry already.
+     */
+    Credentials credentials() {
+        java.util.Set<String> pushHosts = new java.util.HashSet<>();
+        BuildRequest req = request();
+        ImageReference name = req.name();
+        for (Output o : req.outputs()) {
+            if (o instanceof Output.Registry r) {
+                pushHosts.add((r.reference() != null ? r.reference() : name).registry());
             }
         }
-        return Credentials.fromEnvironment();
+        if (creds != null && credsFile != null) {
+            throw new InputException("--creds and --creds-file both given", "give one of them");
+        }
+        String text = creds;
+        if (credsFile != null) {
+            text = readCredsFile(credsFile);
+        }
+        if (text != null) {
+            try {
+                return Credentials.forHosts(pushHosts, Credentials.UserPassword.parse(text)).or(Credentials.dockerConfig());
+            } catch (IllegalArgumentException e) {
+                throw new InputException("invalid " + (creds != null ? "--creds" : "--creds-file content") + ": " + e.getMessage(),
+                        "write USER:PASSWORD");
+            }
+        }
+        return Credentials.fromEnvironment(pushHosts);
+    }
+
+    /** The first line of FILE (or of stdin for {@code -}), at most 64 KiB, without its line end. */
+    private String readCredsFile(String f) {
+        try (java.io.InputStream in = f.equals("-") ? stdin : java.nio.file.Files.newInputStream(Path.of(f))) {
+            byte[] b = in.readNBytes(64 * 1024);
+            String line = new String(b, java.nio.charset.StandardCharsets.UTF_8).lines().findFirst().orElse("");
+            if (line.isEmpty()) {
+                throw new InputException("--creds-file " + f + " is empty", "write USER:PASSWORD on its first line");
+            }
+            return line;
+        } catch (java.io.IOException e) {
+            throw new InputException("cannot read --creds-file " + f + ": " + e.getClass().getSimpleName(), "check the file and its permissions");
+        }
     }
 }

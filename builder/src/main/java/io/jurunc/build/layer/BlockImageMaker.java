@@ -1,12 +1,15 @@
 package io.jurunc.build.layer;
 
+import io.jurunc.build.InputException;
 import io.jurunc.build.ToolException;
 import io.jurunc.build.os.ProcessRunner;
 import io.jurunc.build.plan.FileEntry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -33,17 +36,21 @@ public final class BlockImageMaker {
     public void make(List<FileEntry> entries, String fs, Path staging, Path output) throws IOException {
         long bytes = 0;
         List<FileEntry> all = EntryTree.normalise(entries);
+        Path root = staging.toRealPath();
         for (FileEntry e : all) {
-            Path p = staging.resolve(e.path());
+            Path p = stagingPath(root, e);
             switch (e.kind()) {
-                case DIRECTORY -> Files.createDirectories(p);
+                case DIRECTORY -> Files.createDirectory(p);
                 case SYMLINK -> Files.createSymbolicLink(p, Path.of(e.linkTarget()));
-                case FILE -> {
-                    try (OutputStream out = Files.newOutputStream(p)) {
-                        TarLayerWriter.copyContent(e.content(), out);
+                case HARDLINK -> {
+                    Path first = root.resolve(e.linkTarget());
+                    if (Files.isRegularFile(first, LinkOption.NOFOLLOW_LINKS) && first.toRealPath().startsWith(root)) {
+                        Files.createLink(p, first);
+                    } else {
+                        bytes += writeFile(e, p);
                     }
-                    bytes += Files.size(p);
                 }
+                case FILE -> bytes += writeFile(e, p);
             }
             if (e.kind() != FileEntry.Kind.SYMLINK) {
                 Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(rwx(e.mode())));
@@ -53,10 +60,10 @@ public final class BlockImageMaker {
         List<Path> paths = new ArrayList<>();
         for (FileEntry e : all) {
             if (e.kind() != FileEntry.Kind.SYMLINK) {
-                paths.add(staging.resolve(e.path()));
+                paths.add(root.resolve(e.path()));
             }
         }
-        paths.add(staging);
+        paths.add(root);
         for (int i = paths.size() - 1; i >= 0; i--) {
             Files.setLastModifiedTime(paths.get(i), FileTime.from(mtime));
         }
@@ -89,6 +96,31 @@ public final class BlockImageMaker {
             Files.writeString(script, cmds);
             run(List.of("debugfs", "-w", "-f", script.toString(), output.toString()), env, fs);
         }
+    }
+
+    /**
+     * Where an entry goes in the staging directory. Its parent must be a real directory inside the
+     * staging directory: an entry under a symlink (one the rootfs itself holds, pointing anywhere)
+     * would otherwise be written wherever that link points, on the host.
+     */
+    private static Path stagingPath(Path root, FileEntry e) throws IOException {
+        Path p = root.resolve(e.path()).normalize();
+        Path parent = p.getParent();
+        if (!p.startsWith(root) || parent == null || !Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)
+                || !parent.toRealPath().equals(parent)) {
+            throw new InputException("rootfs entry /" + e.path() + " lies under a symlink or outside the image",
+                    "do not include files under a directory that is a symlink in the rootfs");
+        }
+        return p;
+    }
+
+    /** Creates the file (never through an existing link) and copies its content; returns the byte count. */
+    private static long writeFile(FileEntry e, Path p) throws IOException {
+        try (OutputStream out = Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            TarLayerWriter.copyContent(e.content(), out);
+        }
+        return Files.size(p);
     }
 
     private void run(List<String> argv, Map<String, String> env, String fs) throws IOException {

@@ -29,22 +29,58 @@ import org.apache.commons.compress.compressors.CompressorStreamFactory;
  * Modes are normalised for reproducibility: 0755 for directories and owner-executable files, else 0644.
  */
 public final class ContextCopier {
+    /** Unpacked ADD archives may hold at most this many bytes and entries each (a decompression bomb stops here). */
+    public static final long MAX_ARCHIVE_BYTES = 8L << 30;
+    public static final int MAX_ARCHIVE_ENTRIES = 1_000_000;
     private final Path context;
+    private final Path realContext;
     private final Path scratch;
     private final ContextIgnore ignore;
+    private final long archiveByteLimit;
 
     /**
      * {@code scratch} is a private directory for files unpacked from ADD archives. The context's
      * {@code .containerignore} or {@code .dockerignore} applies.
      */
     public ContextCopier(Path context, Path scratch) {
+        this(context, scratch, MAX_ARCHIVE_BYTES);
+    }
+
+    /** With an explicit cap on the bytes unpacked from each ADD archive (tests use a small one). */
+    public ContextCopier(Path context, Path scratch, long archiveByteLimit) {
         this.context = context.toAbsolutePath().normalize();
+        try {
+            this.realContext = this.context.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         this.scratch = scratch;
         this.ignore = ContextIgnore.load(this.context);
+        this.archiveByteLimit = archiveByteLimit;
+    }
+
+    /**
+     * The real path of a context file (all links followed), which must lie inside the context's own
+     * real path: a source that is, or passes through, a symlink leading out of the context is refused.
+     */
+    private Path confined(Path p, String shown, Request r) {
+        Path real;
+        try {
+            real = p.toRealPath();
+        } catch (IOException e) {
+            throw new BuildFileException(r.location(), r.keyword() + " source \"" + shown + "\" cannot be resolved in the build context ("
+                    + e.getClass().getSimpleName() + ")", "check the path and any symlinks on it");
+        }
+        if (!real.startsWith(realContext)) {
+            throw new BuildFileException(r.location(), r.keyword() + " source \"" + shown + "\" leads out of the build context through a symlink",
+                    "copy the file into the context instead of linking to it");
+        }
+        return real;
     }
 
     private boolean ignored(Path p) {
-        return ignore.ignored(context.relativize(p).toString().replace('\\', '/'));
+        Path base = p.startsWith(context) ? context : realContext;
+        return ignore.ignored(base.relativize(p).toString().replace('\\', '/'));
     }
 
     public record Request(Location location, String keyword, List<String> sources, String destination,
@@ -55,7 +91,7 @@ public final class ContextCopier {
      * @param tree        what earlier layers created, for Docker's "existing directory" rule
      */
     public List<FileEntry> copy(Request r, ImageTree tree) {
-        List<Path> sources = new ArrayList<>();
+        List<Source> sources = new ArrayList<>();
         boolean wildcard = false;
         for (String s : r.sources()) {
             if (s.matches("(?i)(https?|git|ssh)://.*") || s.startsWith("git@")) {
@@ -69,9 +105,12 @@ public final class ContextCopier {
                     throw new BuildFileException(r.location(), r.keyword() + " pattern \"" + s + "\" matches no file in the build context " + context,
                             "check the pattern (it is relative to the context)");
                 }
-                sources.addAll(matched);
+                for (Path m : matched) {
+                    sources.add(new Source(m, confined(m, context.relativize(m).toString(), r)));
+                }
             } else {
-                sources.add(inContext(s, r));
+                Path p = inContext(s, r);
+                sources.add(new Source(p, confined(p, s, r)));
             }
         }
         String dest = r.destination();
@@ -85,18 +124,22 @@ public final class ContextCopier {
             intoDir = true;
         }
         List<FileEntry> out = new ArrayList<>();
-        for (Path src : sources) {
+        for (Source source : sources) {
+            Path src = source.real();
             try {
-                if (Files.isDirectory(src)) {
+                if (Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
                     if (!destPath.isEmpty()) {
                         out.add(owned(FileEntry.directory(destPath, dirMode(r)), r));
                     }
                     walk(src, destPath, r, out);
+                } else if (!Files.isRegularFile(src, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new BuildFileException(r.location(), r.keyword() + " source " + context.relativize(source.named())
+                            + " is not a regular file or directory", "copy only files, directories and links");
                 } else if (r.unpackArchives() && isArchive(src)) {
                     unpack(src, destPath, r, out);
                 } else {
                     String target = intoDir || destPath.isEmpty()
-                            ? ImagePaths.join(destPath, src.getFileName().toString()) : destPath;
+                            ? ImagePaths.join(destPath, source.named().getFileName().toString()) : destPath;
                     out.add(owned(FileEntry.file(target, src, fileMode(src, r)), r));
                 }
             } catch (IOException e) {
@@ -123,6 +166,9 @@ public final class ContextCopier {
         }
         return p;
     }
+
+    /** A source as named (its last component names the copy) and the real file it is read from. */
+    private record Source(Path named, Path real) { }
 
     private List<Path> glob(String pattern, Request r) {
         String rel = ImagePaths.relative(pattern);
@@ -196,7 +242,7 @@ public final class ContextCopier {
 
     private void unpack(Path archive, String destPath, Request r, List<FileEntry> out) throws IOException {
         Path dir = Files.createTempDirectory(scratch, "add-");
-        InputStream raw = new BufferedInputStream(Files.newInputStream(archive));
+        InputStream raw = new BufferedInputStream(Files.newInputStream(archive, LinkOption.NOFOLLOW_LINKS));
         InputStream in;
         try {
             in = new CompressorStreamFactory().createCompressorInputStream(raw);
@@ -204,24 +250,48 @@ public final class ContextCopier {
             in = raw;
         }
         int n = 0;
+        int entries = 0;
+        long bytes = 0;
+        java.util.Map<String, FileEntry> files = new java.util.HashMap<>();
         try (TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
+                if (++entries > MAX_ARCHIVE_ENTRIES) {
+                    throw new BuildFileException(r.location(), "archive " + context.relativize(archive) + " has more than "
+                            + MAX_ARCHIVE_ENTRIES + " entries", "unpack it into the context and COPY the files");
+                }
                 String name = ImagePaths.relative(e.getName());
                 if (name.isEmpty()) {
                     continue;
                 }
                 String target = ImagePaths.join(destPath, name);
                 int mode = r.chmod() != null ? r.chmod() : e.getMode() & 07777;
+                int uid = e.getLongUserId() > 0 ? (int) e.getLongUserId() : r.uid();
+                int gid = e.getLongGroupId() > 0 ? (int) e.getLongGroupId() : r.gid();
                 if (e.isDirectory()) {
-                    out.add(new FileEntry(target, FileEntry.Kind.DIRECTORY, null, mode, e.getLongUserId() > 0 ? (int) e.getLongUserId() : r.uid(), e.getLongGroupId() > 0 ? (int) e.getLongGroupId() : r.gid(), null));
+                    out.add(new FileEntry(target, FileEntry.Kind.DIRECTORY, null, mode, uid, gid, null));
                 } else if (e.isSymbolicLink()) {
                     out.add(owned(FileEntry.symlink(target, e.getLinkName()), r));
+                } else if (e.isLink()) {
+                    // a hard link: the same content and mode as the file it names (earlier in the archive)
+                    FileEntry first = files.get(ImagePaths.join(destPath, ImagePaths.relative(e.getLinkName())));
+                    if (first == null) {
+                        throw new BuildFileException(r.location(), "archive " + context.relativize(archive) + ": hard link " + name
+                                + " names " + e.getLinkName() + ", which is not a file earlier in the archive", "fix the archive");
+                    }
+                    FileEntry link = FileEntry.hardLink(target, first);
+                    files.put(target, first);
+                    out.add(link);
                 } else if (e.isFile()) {
+                    if (e.getSize() > archiveByteLimit - bytes) {
+                        throw new BuildFileException(r.location(), "archive " + context.relativize(archive) + " unpacks to more than "
+                                + archiveByteLimit + " bytes", "unpack it into the context and COPY the files");
+                    }
                     Path f = dir.resolve("f" + n++);
-                    Files.copy(tar, f);
-                    out.add(new FileEntry(target, FileEntry.Kind.FILE, new FileEntry.Content.OnDisk(f), mode,
-                            e.getLongUserId() > 0 ? (int) e.getLongUserId() : r.uid(), e.getLongGroupId() > 0 ? (int) e.getLongGroupId() : r.gid(), null));
+                    bytes += Files.copy(tar, f);
+                    FileEntry file = new FileEntry(target, FileEntry.Kind.FILE, new FileEntry.Content.OnDisk(f), mode, uid, gid, null);
+                    files.put(target, file);
+                    out.add(file);
                 }
             }
         }

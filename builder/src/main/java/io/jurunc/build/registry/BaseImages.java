@@ -11,22 +11,16 @@ import io.jurunc.build.image.Json;
 import io.jurunc.build.image.MediaTypes;
 import io.jurunc.build.image.Platform;
 import io.jurunc.build.plan.BaseImageResolver;
-import io.jurunc.build.plan.ImagePaths;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Pulls base images (manifest, config, layers) through the blob cache and registers their blobs in
@@ -37,6 +31,9 @@ public final class BaseImages implements BaseImageResolver {
     private final BlobCache cache;
     private final BlobStore store;
     private final Map<String, Pulled> pulled = new HashMap<>();
+    /** A compressed base layer larger than this is refused before it is downloaded. */
+    static final long MAX_LAYER_BLOB = 16L << 30;
+    static final long MAX_CONFIG = 4L << 20;
 
     public BaseImages(RegistryClient client, BlobCache cache, BlobStore store) {
         this.client = client;
@@ -63,28 +60,12 @@ public final class BaseImages implements BaseImageResolver {
 
         @Override
         public Optional<InputStream> open(String absolutePath) throws IOException {
-            String want = ImagePaths.relative(absolutePath);
-            String dir = want.contains("/") ? want.substring(0, want.lastIndexOf('/')) : "";
-            String whiteout = ImagePaths.join(dir, ".wh." + want.substring(want.lastIndexOf('/') + 1));
-            Path found = null;
+            List<LayerFiles.Layer> blobs = new ArrayList<>();
             for (Descriptor l : layers.layers()) {
-                try (InputStream raw = new BufferedInputStream(Files.newInputStream(store.path(l.digest())));
-                     TarArchiveInputStream tar = new TarArchiveInputStream(
-                             l.mediaType().endsWith("gzip") ? new GZIPInputStream(raw) : raw)) {
-                    TarArchiveEntry e;
-                    while ((e = tar.getNextEntry()) != null) {
-                        String name = ImagePaths.relative(e.getName());
-                        if (name.equals(whiteout) || name.equals(ImagePaths.join(dir, ".wh..wh..opq"))) {
-                            found = null;
-                        } else if (name.equals(want) && e.isFile()) {
-                            Path tmp = Files.createTempFile(store.directory(), "base-file-", ".tmp");
-                            Files.copy(tar, tmp, StandardCopyOption.REPLACE_EXISTING);
-                            found = tmp;
-                        }
-                    }
-                }
+                blobs.add(new LayerFiles.Layer(store.path(l.digest()), l.mediaType().endsWith("gzip")));
             }
-            return found == null ? Optional.empty() : Optional.of(Files.newInputStream(found));
+            Optional<Path> found = LayerFiles.extract(blobs, absolutePath, store.directory(), LayerFiles.Limits.DEFAULT);
+            return found.isEmpty() ? Optional.empty() : Optional.of(Files.newInputStream(found.get()));
         }
     }
 
@@ -121,7 +102,10 @@ public final class BaseImages implements BaseImageResolver {
         }
         JsonNode m = parse(manifest.bytes());
         Descriptor cfgDesc = Descriptor.fromJson(m.path("config"));
-        Path cfgPath = fetch(ref, cfgDesc.digest());
+        if (cfgDesc.size() < 0 || cfgDesc.size() > MAX_CONFIG) {
+            throw new RegistryException("config of " + ref + " is " + cfgDesc.size() + " bytes (limit " + MAX_CONFIG + ")", "use another base image");
+        }
+        Path cfgPath = fetch(ref, cfgDesc.digest(), cfgDesc.size());
         ObjectNode config;
         try {
             config = (ObjectNode) Json.parse(Files.readAllBytes(cfgPath));
@@ -138,7 +122,11 @@ public final class BaseImages implements BaseImageResolver {
                 throw new RegistryException("base image " + ref + " has a layer of type " + d.mediaType(),
                         "use a base image with gzip or plain tar layers");
             }
-            fetch(ref, d.digest());
+            if (d.size() < 0 || d.size() > MAX_LAYER_BLOB) {
+                throw new RegistryException("base image " + ref + " has a layer of " + d.size() + " bytes (limit " + MAX_LAYER_BLOB + ")",
+                        "use a smaller base image");
+            }
+            fetch(ref, d.digest(), d.size());
             layers.add(new Descriptor(type, d.digest(), d.size()));
         }
         List<Digest> diffIds = new ArrayList<>();
@@ -154,8 +142,8 @@ public final class BaseImages implements BaseImageResolver {
         }
     }
 
-    private Path fetch(ImageReference ref, Digest d) {
-        Path p = cache.get(d, target -> client.getBlob(ref, d, target));
+    private Path fetch(ImageReference ref, Digest d, long size) {
+        Path p = cache.get(d, target -> client.getBlob(ref, d, size, target));
         store.reference(d, p);
         return p;
     }

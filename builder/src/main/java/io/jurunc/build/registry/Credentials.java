@@ -30,12 +30,28 @@ public interface Credentials {
 
     Credentials NONE = r -> Optional.empty();
 
+    /** The same credentials for every registry (tests against one registry; prefer {@link #forHosts}). */
     static Credentials fixed(UserPassword up) {
         return r -> Optional.of(up);
     }
 
+    /** {@code up} for the given registry hosts ({@code host[:port]}) only, e.g. the push targets; none for any other. */
+    static Credentials forHosts(java.util.Set<String> hosts, UserPassword up) {
+        java.util.Set<String> only = java.util.Set.copyOf(hosts);
+        return r -> only.contains(r) ? Optional.of(up) : Optional.empty();
+    }
+
+    /** These credentials where they answer, else {@code other}'s. */
+    default Credentials or(Credentials other) {
+        return r -> {
+            Optional<UserPassword> mine = lookup(r);
+            return mine.isPresent() ? mine : other.lookup(r);
+        };
+    }
+
     /**
-     * {@code JURUNC_REGISTRY_AUTH=user:password} if set, else the {@code auths} of Docker's
+     * {@code JURUNC_REGISTRY_AUTH=user:password} if set (for every registry: prefer
+     * {@link #fromEnvironment(java.util.Set)}), else the per-registry {@code auths} of Docker's
      * {@code config.json} ({@code $DOCKER_CONFIG} or {@code ~/.docker}), else none.
      */
     static Credentials fromEnvironment() {
@@ -43,6 +59,23 @@ public interface Credentials {
         if (env != null && !env.isBlank()) {
             return fixed(UserPassword.parse(env));
         }
+        return dockerConfig();
+    }
+
+    /**
+     * {@code JURUNC_REGISTRY_AUTH=user:password} for the push targets {@code pushHosts} only, then
+     * the per-registry {@code auths} of Docker's {@code config.json}.
+     */
+    static Credentials fromEnvironment(java.util.Set<String> pushHosts) {
+        String env = System.getenv("JURUNC_REGISTRY_AUTH");
+        if (env != null && !env.isBlank()) {
+            return forHosts(pushHosts, UserPassword.parse(env)).or(dockerConfig());
+        }
+        return dockerConfig();
+    }
+
+    /** Docker's {@code config.json} {@code auths}, looked up by registry host. */
+    static Credentials dockerConfig() {
         return registry -> {
             String dir = System.getenv("DOCKER_CONFIG");
             Path cfg = dir != null ? Path.of(dir, "config.json") : Path.of(System.getProperty("user.home"), ".docker", "config.json");

@@ -44,7 +44,7 @@ public final class RegistryClient {
     /** Made on first use: most builds (FROM scratch, no push) never talk to a registry, and it costs a thread and ~0.1 s. */
     private synchronized HttpClient http() {
         if (http == null) {
-            http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+            http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                     .connectTimeout(Duration.ofSeconds(20)).build();
         }
         return http;
@@ -78,6 +78,11 @@ public final class RegistryClient {
 
     /** Downloads a blob into {@code target} and checks its digest. */
     public void getBlob(ImageReference repo, Digest digest, Path target) {
+        getBlob(repo, digest, Long.MAX_VALUE, target);
+    }
+
+    /** Downloads a blob of at most {@code maxBytes} (its descriptor's size) into {@code target} and checks its digest. */
+    public void getBlob(ImageReference repo, Digest digest, long maxBytes, Path target) {
         HttpResponse<InputStream> r = send(repo, "pull", HttpRequest.newBuilder(uri(repo, "/blobs/" + digest)).GET(),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = r.body()) {
@@ -88,7 +93,17 @@ public final class RegistryClient {
             HashingOutputStream h;
             try (OutputStream out = Files.newOutputStream(target)) {
                 h = new HashingOutputStream(out);
-                in.transferTo(h);
+                byte[] buf = new byte[64 * 1024];
+                long total = 0;
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    total += n;
+                    if (total > maxBytes) {
+                        throw new RegistryException("blob " + digest + " of " + repo + " is larger than its descriptor says ("
+                                + maxBytes + " bytes)", "the registry returned wrong content");
+                    }
+                    h.write(buf, 0, n);
+                }
             }
             if (!h.digest().equals(digest)) {
                 throw new RegistryException("blob " + digest + " of " + repo + " arrived with digest " + h.digest(),
@@ -161,7 +176,7 @@ public final class RegistryClient {
             if (auth != null) {
                 first.header("Authorization", auth);
             }
-            HttpResponse<T> r = http().send(first.build(), handler);
+            HttpResponse<T> r = follow(first.build(), b, auth, handler);
             if (r.statusCode() != 401) {
                 return r;
             }
@@ -171,7 +186,7 @@ public final class RegistryClient {
             String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
             auth = authorize(repo, actions, challenge);
             authorization.put(key, auth);
-            return http().send(b.copy().header("Authorization", auth).build(), handler);
+            return follow(b.copy().header("Authorization", auth).build(), b, auth, handler);
         } catch (IOException e) {
             throw new RegistryException("cannot reach registry " + repo.registry() + ": " + e.getMessage(),
                     "check that it is running and reachable", e);
@@ -179,6 +194,78 @@ public final class RegistryClient {
             Thread.currentThread().interrupt();
             throw new RegistryException("interrupted talking to " + repo.registry(), "retry", e);
         }
+    }
+
+    /**
+     * Sends a request and follows up to five redirects (blob downloads go to storage hosts). The
+     * Authorization header goes only to the request's own origin (scheme, host and port), never to
+     * a redirect target elsewhere, and an https request is never redirected to http.
+     */
+    private <T> HttpResponse<T> follow(HttpRequest request, HttpRequest.Builder plain, String auth,
+                                       HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
+        URI origin = request.uri();
+        HttpResponse<T> r = http().send(request, handler);
+        for (int hops = 0; hops < 5 && isRedirect(r.statusCode()); hops++) {
+            Optional<String> location = r.headers().firstValue("Location");
+            if (location.isEmpty()) {
+                return r;
+            }
+            if (r.body() instanceof InputStream in) {
+                in.close();
+            }
+            URI next = r.uri().resolve(location.get());
+            if (!"https".equalsIgnoreCase(next.getScheme()) && !("http".equalsIgnoreCase(next.getScheme())
+                    && ("http".equalsIgnoreCase(r.uri().getScheme()) || isLoopbackHost(next.getHost())))) {
+                throw new RegistryException("registry redirected " + r.uri().getHost() + " to " + next.getScheme() + "://"
+                        + next.getHost() + ", which is not https", "use a registry that redirects to https");
+            }
+            HttpRequest.Builder nb = plain.copy().uri(next);
+            if (auth != null && sameOrigin(origin, next)) {
+                nb.header("Authorization", auth);
+            }
+            if (r.statusCode() == 303) {
+                nb.GET();
+            }
+            r = http().send(nb.build(), handler);
+        }
+        return r;
+    }
+
+    private static boolean isRedirect(int code) {
+        return code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
+    }
+
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
+    }
+
+    private static int port(URI u) {
+        return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
+    static boolean isLoopbackHost(String host) {
+        return host != null && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]") || host.equals("::1"));
+    }
+
+    /**
+     * A Bearer realm gets the user's credentials, so it must be https; plain http only for a
+     * loopback realm (a local test registry).
+     */
+    static URI checkRealm(String realm, String registry) {
+        URI u;
+        try {
+            u = URI.create(realm);
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException("registry " + registry + " sent a malformed token realm", "check the registry's auth config");
+        }
+        boolean https = "https".equalsIgnoreCase(u.getScheme());
+        boolean loopbackHttp = "http".equalsIgnoreCase(u.getScheme()) && isLoopbackHost(u.getHost());
+        if (u.getHost() == null || !(https || loopbackHttp)) {
+            throw new RegistryException("registry " + registry + " sent a token realm that is not https (" + u.getScheme() + "://"
+                    + u.getHost() + ")", "use a registry whose token server is on https");
+        }
+        return u;
     }
 
     private String authorize(ImageReference repo, String actions, String challenge) throws IOException, InterruptedException {
@@ -201,6 +288,7 @@ public final class RegistryClient {
         if (realm == null) {
             throw new RegistryException("registry " + repo.registry() + " sent a Bearer challenge without a realm", "check the registry's auth config");
         }
+        checkRealm(realm, repo.registry());
         StringBuilder q = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
         if (params.containsKey("service")) {
             q.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
