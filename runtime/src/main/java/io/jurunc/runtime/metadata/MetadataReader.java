@@ -1,13 +1,14 @@
 package io.jurunc.runtime.metadata;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jurunc.oci.Json;
+import io.jurunc.runtime.sys.Syscalls;
 import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.MonitorType;
 import io.jurunc.runtime.vm.Solo5DeviceNames;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -141,23 +142,26 @@ public final class MetadataReader {
     };
   }
 
-  /** Reads and base64-decodes {@code <rootfs>/urunc.json}; empty if the file does not exist. */
+  /**
+   * Reads and base64-decodes {@code <rootfs>/urunc.json}; empty if the file does not exist. The file
+   * is opened without following links, must be a regular file of at most {@link RootfsFile#MAX_BYTES},
+   * and no error repeats its content.
+   */
   static Optional<Map<String, String>> readUruncJson(Path rootfs) throws MetadataException {
     if (rootfs == null) return Optional.empty();
-    Path file = rootfs.resolve(MetadataKeys.URUNC_JSON);
     String key = "/" + MetadataKeys.URUNC_JSON;
-    if (!Files.exists(file)) return Optional.empty();
-    if (Files.isDirectory(file)) {
-      throw new MetadataException(key, "is a directory", "it must be a JSON object file");
-    }
+    Optional<byte[]> bytes = RootfsFile.read(Syscalls.linux(), rootfs, MetadataKeys.URUNC_JSON, key);
+    if (bytes.isEmpty()) return Optional.empty();
     JsonNode node;
     try {
-      node = Json.mapper().readTree(Files.readAllBytes(file));
+      node = Json.mapper().readTree(bytes.get());
     } catch (JsonProcessingException e) {
-      throw new MetadataException(key, "is not valid JSON: " + e.getOriginalMessage(),
+      JsonLocation at = e.getLocation();
+      throw new MetadataException(key, "is not valid JSON"
+          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"),
           "rebuild the image or fix the file");
     } catch (IOException e) {
-      throw new MetadataException(key, "cannot be read: " + e.getMessage(), null);
+      throw new MetadataException(key, "cannot be parsed: " + e.getClass().getSimpleName(), null);
     }
     if (node == null || !node.isObject()) {
       throw new MetadataException(key, "is not a JSON object", "it must map annotation names to base64 values");

@@ -22,6 +22,7 @@ public final class Errno {
   public static final int EINVAL = 22;
   public static final int ENOTTY = 25;
   public static final int ENOSYS = 38;
+  public static final int ELOOP = 40;
 
   /** e.g. {@code "ENOENT (No such file or directory)"}, or {@code "errno 99"} for others. */
   public static String describe(int errno) {
@@ -43,6 +44,7 @@ public final class Errno {
       case EINVAL -> "EINVAL (Invalid argument)";
       case ENOTTY -> "ENOTTY (Inappropriate ioctl for device)";
       case ENOSYS -> "ENOSYS (Function not implemented)";
+      case ELOOP -> "ELOOP (Too many levels of symbolic links)";
       default -> "errno " + errno;
     };
   }

@@ -10,6 +10,7 @@ public interface Syscalls {
   int O_WRONLY = 1;
   int O_RDWR = 2;
   int O_NONBLOCK = 0x800;
+  int O_NOFOLLOW = 0x20000;
   int O_CLOEXEC = 0x80000;
 
   /** {@code CLONE_NEWNET}, the namespace type for {@link #setns}. */
