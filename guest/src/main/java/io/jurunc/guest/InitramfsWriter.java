@@ -11,9 +11,11 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Packs a container rootfs, the guest init and the process description into one uncompressed newc
@@ -31,9 +33,26 @@ import java.util.Optional;
  * (copy_file_range) and never buffered whole.
  */
 public final class InitramfsWriter {
+  /**
+   * The most file data a rootfs may bring by default (1 GiB). The archive is written to the state
+   * directory and unpacked into guest RAM; cpio has no holes, so a sparse file counts at its full
+   * size. A hostile image with a huge (sparse) file is refused before anything is copied.
+   */
+  public static final long DEFAULT_MAX_ROOTFS_BYTES = 1L << 30;
   static final String JURUNC_DIR = "jurunc";
   private static final int CONSOLE_MAJOR = 5;
   private static final int CONSOLE_MINOR = 1;
+  private final long maxRootfsBytes;
+
+  public InitramfsWriter() {
+    this(DEFAULT_MAX_ROOTFS_BYTES);
+  }
+
+  /** @param maxRootfsBytes the most file data (apparent sizes) the rootfs may bring */
+  public InitramfsWriter(long maxRootfsBytes) {
+    if (maxRootfsBytes <= 0) throw new IllegalArgumentException("maxRootfsBytes must be positive");
+    this.maxRootfsBytes = maxRootfsBytes;
+  }
 
   /**
    * Writes {@code out} (replacing it). With {@code baseInitrd} (an image that brings its own
@@ -56,13 +75,12 @@ public final class InitramfsWriter {
       throw new InitramfsException("initrd " + baseInitrd.get() + " is not a regular file");
     }
     boolean ok = false;
-    try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = createPrivate(out)) {
       if (baseInitrd.isPresent()) {
         appendBase(ch, baseInitrd.get());
       }
       try (NewcWriter w = new NewcWriter(ch)) {
-        RootfsVisitor visitor = new RootfsVisitor(rootfs, w);
+        RootfsVisitor visitor = new RootfsVisitor(rootfs, w, maxRootfsBytes);
         Files.walkFileTree(rootfs, visitor);
         addGuestFiles(w, process, kit, visitor);
         w.finish();
@@ -99,9 +117,8 @@ public final class InitramfsWriter {
       throw new InitramfsException("rootfs " + rootfs + " is not a directory");
     }
     boolean ok = false;
-    try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      RootfsVisitor visitor = new RootfsVisitor(rootfs, new NewcWriter(ch));
+    try (FileChannel ch = createPrivate(out)) {
+      RootfsVisitor visitor = new RootfsVisitor(rootfs, new NewcWriter(ch), maxRootfsBytes);
       try (NewcWriter w = visitor.w) {
         Files.walkFileTree(rootfs, visitor);
         w.finish();
@@ -137,8 +154,7 @@ public final class InitramfsWriter {
       throw new InitramfsException("initrd " + baseInitrd.get() + " is not a regular file");
     }
     boolean ok = false;
-    try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = createPrivate(out)) {
       if (baseInitrd.isPresent()) {
         appendBase(ch, baseInitrd.get());
       }
@@ -159,6 +175,16 @@ public final class InitramfsWriter {
         }
       }
     }
+  }
+
+  /**
+   * Creates {@code out} for writing, readable by root only (0600: it holds the container's
+   * environment), never through a symlink planted at its name; an existing file is replaced.
+   */
+  private static FileChannel createPrivate(Path out) throws IOException {
+    Files.deleteIfExists(out); // removes a link itself, never its target
+    return FileChannel.open(out, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
   }
 
   private static void appendBase(FileChannel ch, Path base) throws IOException {
@@ -219,12 +245,15 @@ public final class InitramfsWriter {
     private static final String UNIX_ATTRS = "unix:mode,uid,gid,rdev,size,lastModifiedTime";
     private final Path root;
     private final NewcWriter w;
+    private final long maxBytes;
+    private long dataBytes;
     boolean hasDev;
     boolean hasConsole;
 
-    RootfsVisitor(Path root, NewcWriter w) {
+    RootfsVisitor(Path root, NewcWriter w, long maxBytes) {
       this.root = root;
       this.w = w;
+      this.maxBytes = maxBytes;
     }
 
     private String name(Path p) {
@@ -262,7 +291,15 @@ public final class InitramfsWriter {
         case NewcWriter.S_IFREG -> {
           try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ,
               LinkOption.NOFOLLOW_LINKS)) {
-            w.file(name, mode, uid, gid, mtime, in, in.size());
+            long size = in.size();
+            dataBytes += size;
+            if (dataBytes > maxBytes) {
+              throw new UncheckedInitramfsException(new InitramfsException("the rootfs holds more than "
+                  + (maxBytes >> 20) + " MiB of file data (at " + name + ", " + (size >> 20) + " MiB; sparse files "
+                  + "count at their full size): an initramfs lives in guest RAM; use a block rootfs "
+                  + "(com.urunc.unikernel.block) or a smaller image"));
+            }
+            w.file(name, mode, uid, gid, mtime, in, size);
           }
         }
         case NewcWriter.S_IFLNK -> {

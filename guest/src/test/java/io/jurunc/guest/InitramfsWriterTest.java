@@ -136,6 +136,36 @@ class InitramfsWriterTest {
   }
 
   @Test
+  void aHugeSparseFileIsRefusedBeforeAnythingIsCopied() throws Exception {
+    // before: a 2 GiB sparse file (a few KB on disk in the image) became 2 GiB in the state
+    // directory (a tmpfs under /run: host RAM) and in guest RAM
+    Path root = rootfs();
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(root.resolve("holes").toFile(), "rw")) {
+      f.setLength(2L << 30);
+    }
+    Path out = tmp.resolve("initrd.cpio");
+    assertThatThrownBy(() -> new InitramfsWriter().write(root, GuestProcess.of("/bin/sh"), kit(TestKits.MICROVM),
+        Optional.empty(), out)).isInstanceOf(InitramfsException.class).hasMessageContaining("more than 1024 MiB")
+        .hasMessageContaining("holes");
+    assertThat(out).doesNotExist();
+    assertThatThrownBy(() -> new InitramfsWriter(4).writeRootfs(root, tmp.resolve("a.cpio")))
+        .isInstanceOf(InitramfsException.class);
+  }
+
+  @Test
+  void theInitramfsIsRootOnlyAndALinkAtItsNameIsReplacedNotFollowed() throws Exception {
+    // before: created 0644 (it holds the container's environment) through whatever was at its name
+    Path victim = Files.writeString(tmp.resolve("victim"), "host file");
+    Path out = tmp.resolve("initrd.cpio");
+    Files.createSymbolicLink(out, victim);
+    new InitramfsWriter().write(rootfs(), GuestProcess.of("/bin/sh"), kit(TestKits.MICROVM), Optional.empty(), out);
+    assertThat(Files.readString(victim)).isEqualTo("host file");
+    assertThat(Files.isSymbolicLink(out)).isFalse();
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(out)))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
   void appendsToABaseInitrdOnA4ByteBoundary() throws Exception {
     Path base = tmp.resolve("base.img");
     Files.write(base, "abcde".getBytes(StandardCharsets.US_ASCII));

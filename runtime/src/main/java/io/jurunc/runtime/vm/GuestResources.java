@@ -7,7 +7,8 @@ import java.util.BitSet;
  * from the container's {@link ResourceLimits}.
  *
  * <p>Memory: {@code memory.limit} when set; otherwise {@code default_memory_mb} × 1,000,000 bytes
- * (so the default reaches QEMU as {@code -m 256M}, as in urunc), raised to the guest's minimum. An
+ * (so the default reaches QEMU as {@code -m 256M}, as in urunc), raised to the guest's minimum, but
+ * never automatically past {@link #AUTO_MAX_BYTES} (a large image must ask for its RAM). An
  * explicit limit below the guest's minimum ({@link #minimumBytes}) or above the cap (configured
  * {@code max_memory_mb}, else the host's MemTotal) is an error.
  *
@@ -24,6 +25,9 @@ public record GuestResources(long memoryBytes, int vcpus) {
 
   /** Mewz's documentation asks for at least 512M. */
   public static final long MEWZ_MIN_BYTES = 512 * MemoryUnits.MIB;
+
+  /** The most RAM a guest gets without an explicit memory limit, whatever its initramfs needs. */
+  public static final long AUTO_MAX_BYTES = 1024 * MemoryUnits.MIB;
 
   static final long DEFAULT_CPU_PERIOD = 100_000L;
 
@@ -77,7 +81,17 @@ public record GuestResources(long memoryBytes, int vcpus) {
       maxSource = "the host's MemTotal";
     }
     if (limit == null || limit <= 0) {
-      long bytes = Math.max(defaults.defaultMemoryMb() * MemoryUnits.MB, min);
+      long configured = defaults.defaultMemoryMb() * MemoryUnits.MB;
+      if (min > configured && min > AUTO_MAX_BYTES) {
+        throw new GuestResourcesException(
+            "a " + guest.key() + " guest"
+                + (initrdBytes > 0 ? " with a " + MemoryUnits.describe(initrdBytes) + " initramfs" : "")
+                + " needs " + MemoryUnits.describe(min) + " of RAM, more than the "
+                + MemoryUnits.describe(AUTO_MAX_BYTES) + " given without a memory limit; set "
+                + "linux.resources.memory.limit (e.g. --memory " + ((min + MemoryUnits.MIB - 1) / MemoryUnits.MIB)
+                + "m) or use a block rootfs");
+      }
+      long bytes = Math.max(configured, min);
       if (bytes > max) {
         throw new GuestResourcesException(
             "default guest memory "

@@ -75,6 +75,17 @@ class GuestResourcesTest {
   }
 
   @Test
+  void memory_withoutALimit_isNeverAutoGrownPastOneGibibyte() throws Exception {
+    // before: a 2 GiB initramfs silently gave the guest 64 MiB + 4 GiB, up to the host's memory
+    assertThatThrownBy(() -> compute(GuestType.LINUX, 2048 * MIB, ResourceLimits.none()))
+        .isInstanceOf(GuestResourcesException.class)
+        .hasMessageContaining("more than the 1024 MiB (1073741824 bytes) given without a memory limit")
+        .hasMessageContaining("linux.resources.memory.limit");
+    assertThat(compute(GuestType.LINUX, 400 * MIB, ResourceLimits.none()).memoryBytes()).isEqualTo(864 * MIB);
+    assertThat(compute(GuestType.LINUX, 2048 * MIB, mem(4200 * MIB)).memoryBytes()).isEqualTo(4200 * MIB);
+  }
+
+  @Test
   void memory_aboveHostOrConfiguredMaximum_isATypedError() {
     assertThatThrownBy(() -> compute(GuestType.LINUX, 0, mem(9000 * MIB)))
         .isInstanceOf(GuestResourcesException.class)
