@@ -19,6 +19,17 @@
 #   qemu         the monitor argv jurunc recorded for its first jurunc-runc run (same kernel, initramfs,
 #                QEMU options), run directly in a private netns on a tap that holds the gateway address
 #                and a permanent neighbour entry for the guest's MAC (as jurunc's path has in effect)
+# Unikernel subjects (real binaries from ../shared/unikernels; the service is Unikraft 0.16.3 httpreply,
+# GET / on port 8123 answering "It works!"):
+#   uk-jurunc-runc   ctr run --cni --runc-binary jurunc, the Unikraft image built by jurunc build
+#   uk-jurunc-shim   the same through jurunc's shim, node daemon already serving
+#   uk-qemu          the QEMU argv jurunc recorded for its first uk-jurunc-runc run (same binary, options;
+#                    netdev.ip= pointed at the private netns), run directly, as for qemu
+#   spt-hello        time from `ctr run --rm` (runc shim + jurunc CLI) to exit of Solo5's test_hello on
+#                    solo5-spt (guest type mirage): a unikernel that starts, prints and ends
+#   runc-true        time from `ctr run --rm --runc-binary runc` to exit of busybox `true`: its peer
+# The default set is all of them; the report gives the unikernel rows in the same table and, below it,
+# each unikernel subject as a ratio of its peer from the same run (uk-qemu, runc-true).
 #
 # Each run: t0 just before `ctr run` (or QEMU) starts; then a curl GET /cgi-bin/echo starts every
 # 100 ms (overlapping; 0.5 s connect timeout), each only once the host routes the container's address
@@ -47,7 +58,7 @@ export PATH="$JAVA_HOME/bin:$PATH"
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 
 N=5
-SUBJECTS=runc,runsc,jurunc-runc,jurunc-shim-cold,jurunc-shim,qemu
+SUBJECTS=runc,runsc,jurunc-runc,jurunc-shim-cold,jurunc-shim,qemu,uk-jurunc-runc,uk-jurunc-shim,uk-qemu,runc-true,spt-hello
 while getopts "n:s:h" opt; do
   case $opt in
     n) N=$OPTARG ;;
@@ -58,8 +69,8 @@ done
 [[ $N =~ ^[1-9][0-9]*$ ]] || { echo "bench-spawn: -n needs a positive number, got '$N'" >&2; exit 2; }
 IFS=, read -r -a subjects <<<"$SUBJECTS"
 for s in "${subjects[@]}"; do
-  case $s in runc|runsc|jurunc-runc|jurunc-shim|jurunc-shim-cold|qemu) ;; *)
-    echo "bench-spawn: unknown subject '$s' (known: runc,runsc,jurunc-runc,jurunc-shim,jurunc-shim-cold,qemu)" >&2; exit 2 ;;
+  case $s in runc|runsc|jurunc-runc|jurunc-shim|jurunc-shim-cold|qemu|uk-jurunc-runc|uk-jurunc-shim|uk-qemu|runc-true|spt-hello) ;; *)
+    echo "bench-spawn: unknown subject '$s' (known: runc,runsc,jurunc-runc,jurunc-shim,jurunc-shim-cold,qemu,uk-jurunc-runc,uk-jurunc-shim,uk-qemu,runc-true,spt-hello)" >&2; exit 2 ;;
   esac
 done
 
@@ -146,7 +157,9 @@ cleanup() {
     st=${st##*/}; runsc --root /run/containerd/runc/jrbench-runsc delete --force "${st%%_sandbox:*}" >/dev/null 2>&1
   done
   ip netns list 2>/dev/null | grep -qw "$rnetns" && ip netns delete "$rnetns"
-  for ns in runc runsc jurunc-runc jurunc-shim jurunc-shim-cold; do rmdir "/run/containerd/runc/jrbench-$ns" 2>/dev/null; done
+  for ns in runc runsc jurunc-runc jurunc-shim jurunc-shim-cold uk-jurunc-runc uk-jurunc-shim runc-true spt-hello; do
+    rmdir "/run/containerd/runc/jrbench-$ns" 2>/dev/null
+  done
   if awk -v w="$work" 'index($5, w) == 1 {f=1} END {exit !f}' /proc/self/mountinfo; then
     say "WARNING: $work still has mounts; not deleting it"
   else
@@ -168,6 +181,32 @@ cp /bin/busybox "$work/ctx/busybox"
 "$J" build -f "$work/ctx/Containerfile" -t jurunc.bench/echo:latest --output "oci-archive:$work/echo.tar" \
   "$work/ctx" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; fail "jurunc build failed"; }
 image=jurunc.bench/echo:latest
+
+# ---------------------------------------------------------------- the unikernel images
+ukdir=${JURUNC_UNIKERNELS:-$repo/../shared/unikernels}
+ukimage=jurunc.bench/uk-http:latest
+sptimage=jurunc.bench/spt-hello:latest
+if [[ " ${subjects[*]} " == *" uk-"* || " ${subjects[*]} " == *" spt-hello "* ]]; then
+  [ -f "$ukdir/bin/httpreply_qemu-x86_64.uk0.16.3" ] ||
+    fail "no $ukdir/bin: the unikernel subjects need ../shared/unikernels (or JURUNC_UNIKERNELS=DIR)"
+  command -v solo5-spt >/dev/null || fail "no solo5-spt on PATH: run scripts/install-deps.sh"
+  say "building the Unikraft httpreply and Solo5 spt images with jurunc build"
+  mkdir -p "$work/ukctx" "$work/sptctx"
+  cp "$ukdir/bin/httpreply_qemu-x86_64.uk0.16.3" "$work/ukctx/httpreply"
+  printf '%s\n' 'FROM scratch' 'COPY httpreply /unikernel/httpreply' \
+    'LABEL com.urunc.unikernel.binary=/unikernel/httpreply' 'LABEL com.urunc.unikernel.unikernelType=unikraft' \
+    'LABEL com.urunc.unikernel.hypervisor=qemu' 'LABEL com.urunc.unikernel.unikernelVersion=0.16.3' \
+    'CMD ["httpreply"]' >"$work/ukctx/Containerfile"
+  cp "$ukdir/bin/test_hello.spt" "$work/sptctx/test_hello"
+  printf '%s\n' 'FROM scratch' 'COPY test_hello /unikernel/test_hello' \
+    'LABEL com.urunc.unikernel.binary=/unikernel/test_hello' 'LABEL com.urunc.unikernel.unikernelType=mirage' \
+    'LABEL com.urunc.unikernel.hypervisor=spt' 'CMD ["hello"]' >"$work/sptctx/Containerfile"
+  for k in uk spt; do
+    "$J" build -f "$work/${k}ctx/Containerfile" -t "jurunc.bench/$( [ $k = uk ] && echo uk-http || echo spt-hello):latest" \
+      --output "oci-archive:$work/$k.tar" "$work/${k}ctx" >"$work/build-$k.log" 2>&1 ||
+      { cat "$work/build-$k.log" >&2; fail "jurunc build of the $k image failed"; }
+  done
+fi
 
 # ---------------------------------------------------------------- jurunc config, runsc wrapper
 cat >"$work/jurunc.toml" <<EOF
@@ -219,9 +258,15 @@ ctrd_pid=$!
 for _ in $(seq 200); do ctr_ns default version >/dev/null 2>&1 && break; sleep 0.1; done
 ctr_ns default version >/dev/null 2>&1 || { tail -20 "$work/containerd.log" >&2; fail "containerd did not start"; }
 for s in "${subjects[@]}"; do
-  [ "$s" = qemu ] && continue
+  case $s in qemu|uk-qemu) continue ;; esac
   ctr_ns "jrbench-$s" images import --base-name jurunc.bench/echo "$work/echo.tar" >/dev/null ||
     fail "ctr images import failed"
+  case $s in
+    uk-*) ctr_ns "jrbench-$s" images import --base-name jurunc.bench/uk-http "$work/uk.tar" >/dev/null ||
+            fail "ctr images import (uk) failed" ;;
+    spt-hello) ctr_ns "jrbench-$s" images import --base-name jurunc.bench/spt-hello "$work/spt.tar" >/dev/null ||
+            fail "ctr images import (spt) failed" ;;
+  esac
 done
 
 # ---------------------------------------------------------------- CNI network (private conflist)
@@ -272,10 +317,12 @@ lease_ip() {
 
 # One GET; succeeds only with an answer that echoes our header. $1: "bridge" (only once the host
 # routes the address through our bridge, and bound to it), "veth" (runsc's netns) or "netns" (qemu).
+probe_kind=echo   # echo: the echo image (GET /cgi-bin/echo); uk: Unikraft httpreply (GET / on 8123)
 probe() {
   local where=$1 ip=$2 answer
   local curl=(curl -sf --noproxy '*' --connect-timeout 0.5 --max-time 2 -H 'X-Jurunc-Bench: 1'
               "http://$ip:8080/cgi-bin/echo")
+  [ "$probe_kind" = uk ] && curl=(curl -sf --noproxy '*' --connect-timeout 0.5 --max-time 2 "http://$ip:8123/")
   case $where in
     bridge)
       ip -o -4 route get "$ip" 2>/dev/null | grep -q " dev $bridge " || return 1
@@ -283,7 +330,7 @@ probe() {
     veth) answer=$("${curl[@]}" --interface "$rveth" 2>/dev/null) || return 1 ;;
     netns) answer=$(ip netns exec "$qnetns" "${curl[@]}" 2>/dev/null) || return 1 ;;
   esac
-  [[ $answer == *HTTP_X_JURUNC_BENCH* ]]
+  if [ "$probe_kind" = uk ]; then [[ $answer == *"It works!"* ]]; else [[ $answer == *HTTP_X_JURUNC_BENCH* ]]; fi
 }
 
 # A probe in the background that, on success, appends its end time to file $3. Starting one every
@@ -316,9 +363,9 @@ qemu_rss() {
 shim_of() { # the shim serving container $2 of namespace $1 (containerd 1.6: "-namespace NS -id ID -address
   # SOCK"); jurunc's node daemon carries the group "jurunc-node" as its id
   { pgrep -f -- "-namespace $1 -id $2 -address $sock"; pgrep -f -- "-namespace $1 -id jurunc-node -address $sock"; } |
-    head -1
+    head -1 || true
 }
-node_daemon() { pgrep -f -- "-namespace $1 -id jurunc-node -address $sock" | head -1; }
+node_daemon() { pgrep -f -- "-namespace $1 -id jurunc-node -address $sock" | head -1 || true; }  # none: empty
 stop_node_daemon() { # $1: namespace; SIGTERM, a clean stop (the daemon removes its socket and lock)
   local p
   p=$(node_daemon "$1")
@@ -376,9 +423,55 @@ capture_bare_qemu() {
 }
 bench_cp() { echo "$work/dist/lib/*"; }  # jackson comes with the launcher's libraries
 
+# The bare-QEMU argv of the Unikraft subject, from jurunc's recorded monitor argv: the binary copied
+# (it lives in the container's rootfs), the benchmark's tap, netdev.ip= pointed at the private netns.
+uk_bare_ready=0
+capture_uk_qemu() {
+  local ns=$1 id=$2 state a prev=
+  state=$(find "/run/containerd/runc/$ns/$id" -maxdepth 1 -name 'jurunc.json' 2>/dev/null | head -1)
+  [ -n "$state" ] || { say "no jurunc state for $id; no uk-qemu subject"; return; }
+  mkdir -p "$work/ukbare"
+  : >"$work/ukbare/argv"
+  while IFS= read -r a; do
+    case $prev in
+      -kernel) cp "$a" "$work/ukbare/kernel"; a=$work/ukbare/kernel ;;
+      -netdev) a=$(sed "s/ifname=[^,]*/ifname=tap0/" <<<"$a") ;;
+      -append) a=$(sed -E "s#netdev\.ip=[^ ]*#netdev.ip=${qsubnet}2/24:${qsubnet}1:8.8.8.8#" <<<"$a") ;;
+    esac
+    printf '%s\n' "$a" >>"$work/ukbare/argv"
+    prev=$a
+  done < <(jq -r '.monitorArgv[]' "$state")
+  grep -q 'netdev.ip=' "$work/ukbare/argv" || { say "the recorded Unikraft argv has no netdev.ip=; no uk-qemu"; return; }
+  uk_bare_ready=1
+}
+
+# Time to exit (no HTTP): `ctr run --rm` in the foreground; t1 when it returns with status 0.
+run_exit_subject() { # subject run
+  local s=$1 i=$2 ns=jrbench-$1 id="b$$-$1-$2" t0 t1 status=ok rc=0
+  local -a what
+  case $s in
+    spt-hello) what=(--runc-binary "$J" "$sptimage" "$id") ;;
+    runc-true) what=(--runc-binary "$(command -v runc)" "$image" "$id" /bin/busybox true) ;;
+  esac
+  local jvm_before
+  jvm_before=$(wc -l <"$work/jvm-starts.log")
+  t0=$(now_ns)
+  timeout "$LIMIT_S" ctr --address "$sock" --namespace "$ns" run --rm --fifo-dir "$work/fifo" "${what[@]}" \
+    >"$out/consoles/$id.out" 2>&1 || rc=$?
+  t1=$(now_ns)
+  local jvms=$(( $(wc -l <"$work/jvm-starts.log") - jvm_before ))
+  printf '%s\t%s\t%s\t%s\t%s\n' "$s" "$i" "$jvms" "$jvms" "$([ "$rc" = 0 ] && echo ok || echo "exit$rc")" \
+    >>"$out/jvm-starts.tsv"
+  [ "$rc" = 0 ] || status="exit$rc"
+  record "$s" "$i" "$id" "$t0" "$([ "$status" = ok ] && echo "$t1" || echo 0)" 0 0 0 0 0 "$status"
+  say "$(printf '%-12s run %d: %s %s ms to exit' "$s" "$i" "$status" "$(( t1 / 1000000 - t0 / 1000000 ))")"
+  ctr_ns "$ns" containers delete "$id" >/dev/null 2>&1 || true
+}
+
 run_ctr_subject() { # subject run
   local s=$1 i=$2 ns=jrbench-$1 id="b$$-$1-$2" t0 t1= ip= shim pids status=ok mem=(0 0 0 0) spss=0
-  local runtime=() cni=(--cni) where=bridge
+  local runtime=() cni=(--cni) where=bridge img=$image
+  probe_kind=echo
   case $s in
     runc) runtime=(--runc-binary "$(command -v runc)") ;;
     runsc) runtime=(--runc-binary "$work/runsc-wrapper" --with-ns "network:/run/netns/$rnetns")
@@ -386,6 +479,8 @@ run_ctr_subject() { # subject run
     jurunc-runc) runtime=(--runc-binary "$J") ;;
     jurunc-shim) runtime=(--runtime io.containerd.jurunc.v2); start_node_daemon "$ns" ;;
     jurunc-shim-cold) runtime=(--runtime io.containerd.jurunc.v2); stop_node_daemon "$ns" ;;
+    uk-jurunc-runc) runtime=(--runc-binary "$J"); img=$ukimage; probe_kind=uk ;;
+    uk-jurunc-shim) runtime=(--runtime io.containerd.jurunc.v2); img=$ukimage; probe_kind=uk; start_node_daemon "$ns" ;;
   esac
   local jvm_before daemon_before
   jvm_before=$(wc -l <"$work/jvm-starts.log")
@@ -394,7 +489,7 @@ run_ctr_subject() { # subject run
   unshare --mount --propagation private -- sh -c \
     'mkdir -p /etc/cni/net.d && mount --bind "$1" /etc/cni/net.d && shift && exec "$@"' sh "$work/net.d" \
     ctr --address "$sock" --namespace "$ns" run --rm "${cni[@]}" "${runtime[@]}" --fifo-dir "$work/fifo" \
-    "$image" "$id" >"$out/consoles/$id.out" 2>&1 &
+    "$img" "$id" >"$out/consoles/$id.out" 2>&1 &
   run_pid=$!
   local answers=$work/answers.$id
   : >"$answers"
@@ -415,6 +510,7 @@ run_ctr_subject() { # subject run
       spss=$(pss_kb "$shim")
     fi
     [ "$s" = jurunc-runc ] && [ "$bare_ready" = 0 ] && [[ " ${subjects[*]} " == *" qemu "* ]] && capture_bare_qemu "$ns" "$id"
+    [ "$s" = uk-jurunc-runc ] && [ "$uk_bare_ready" = 0 ] && [[ " ${subjects[*]} " == *" uk-qemu "* ]] && capture_uk_qemu "$ns" "$id"
   fi
   record "$s" "$i" "$id" "$t0" "${t1:-0}" "${mem[0]}" "$spss" "${mem[1]}" "${mem[2]}" "${mem[3]}" "$status"
   say "$(printf '%-12s run %d: %s %s ms, sandbox PSS %s MiB' "$s" "$i" "$status" \
@@ -461,10 +557,15 @@ setup_qemu_netns() {
   ip -n "$qnetns" link set tap0 up
 }
 
-run_bare_qemu() { # run
-  local i=$1 id="b$$-qemu-$1" t0 t1= status=ok mem=(0 0 0 0)
+run_bare_qemu() { # run [subject argv-file probe-kind]
+  local i=$1 subj=${2:-qemu} argvfile=${3:-$work/bare/argv}
+  local id="b$$-$subj-$1" t0 t1= status=ok mem=(0 0 0 0)
   local -a argv
-  mapfile -t argv <"$work/bare/argv"
+  probe_kind=${4:-echo}
+  mapfile -t argv <"$argvfile"
+  local mac   # each guest's MAC as a permanent neighbour, as capture_bare_qemu explains
+  mac=$(grep -o 'mac=[0-9a-fA-F:]*' "$argvfile" | head -1 | cut -d= -f2)
+  [ -n "$mac" ] && ip -n "$qnetns" neigh replace "${qsubnet}2" lladdr "$mac" dev tap0 nud permanent
   t0=$(now_ns)
   ip netns exec "$qnetns" "${argv[@]}" </dev/null >"$out/consoles/$id.out" 2>&1 &
   qemu_pid=$!
@@ -481,8 +582,8 @@ run_bare_qemu() { # run
     sleep 1
     read -r -a mem < <(sandbox_mem "$qemu_pid")
   fi
-  record qemu "$i" "$id" "$t0" "${t1:-0}" "${mem[0]}" 0 "${mem[1]}" "${mem[2]}" "${mem[3]}" "$status"
-  say "$(printf '%-12s run %d: %s %s ms, sandbox PSS %s MiB' qemu "$i" "$status" \
+  record "$subj" "$i" "$id" "$t0" "${t1:-0}" "${mem[0]}" 0 "${mem[1]}" "${mem[2]}" "${mem[3]}" "$status"
+  say "$(printf '%-12s run %d: %s %s ms, sandbox PSS %s MiB' "$subj" "$i" "$status" \
     "$(( ${t1:-$t0} / 1000000 - t0 / 1000000 ))" "$(( mem[0] / 1024 ))")"
   kill -KILL "$qemu_pid" 2>/dev/null || true
   wait "$qemu_pid" 2>/dev/null || true
@@ -490,7 +591,7 @@ run_bare_qemu() { # run
 }
 
 # ---------------------------------------------------------------- the runs
-if [[ " ${subjects[*]} " == *" qemu "* ]]; then setup_qemu_netns; fi
+if [[ " ${subjects[*]} " == *" qemu "* || " ${subjects[*]} " == *" uk-qemu "* ]]; then setup_qemu_netns; fi
 if [[ " ${subjects[*]} " == *" runsc "* ]]; then setup_runsc_netns; fi
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -510,6 +611,11 @@ for ((i = 1; i <= N; i++)); do
   for s in "${subjects[@]}"; do
     if [ "$s" = qemu ]; then
       if [ "$bare_ready" = 1 ]; then run_bare_qemu "$i"; else say "qemu run $i skipped (no jurunc argv captured yet)"; fi
+    elif [ "$s" = uk-qemu ]; then
+      if [ "$uk_bare_ready" = 1 ]; then run_bare_qemu "$i" uk-qemu "$work/ukbare/argv" uk
+      else say "uk-qemu run $i skipped (no jurunc Unikraft argv captured yet)"; fi
+    elif [ "$s" = spt-hello ] || [ "$s" = runc-true ]; then
+      run_exit_subject "$s" "$i"
     else
       run_ctr_subject "$s" "$i"
     fi
@@ -621,11 +727,24 @@ verdict() { # value limit -> "met"/"NOT met"/"not measured"
     echo "| subject | JVM starts per container to the first answer (median) | over its life, kill and delete included (median) |"
     echo "|---|---|---|"
     for s in "${subjects[@]}"; do
-      [ "$s" = qemu ] && continue
+      case $s in qemu|uk-qemu) continue ;; esac
       a=$(awk -F'\t' -v s="$s" '$1 == s && $5 == "ok" {print $3}' "$out/jvm-starts.tsv" | median)
       l=$(awk -F'\t' -v s="$s" '$1 == s && $5 == "ok" {print $4}' "$out/jvm-starts.tsv" | median)
       echo "| $s | ${a:-–} | ${l:-–} |"
     done
+  fi
+  if awk -F'\t' 'NR > 1 && ($1 ~ /^uk-/ || $1 == "spt-hello") {f=1} END {exit !f}' "$out/samples.tsv"; then
+    uq=$(spawn_ms uk-qemu); ur=$(spawn_ms uk-jurunc-runc); us=$(spawn_ms uk-jurunc-shim)
+    sh=$(spawn_ms spt-hello); rt=$(spawn_ms runc-true)
+    ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f×", a / b}' || echo "–"; }
+    echo
+    echo "### Unikernels (medians of this run, ms; each against its peer from the same run)"
+    echo
+    echo "| subject | what | median | peer | peer median | ratio |"
+    echo "|---|---|---|---|---|---|"
+    echo "| uk-jurunc-runc | Unikraft httpreply, first HTTP answer after ctr run | ${ur:-–} | uk-qemu | ${uq:-–} | $(ratio "$ur" "$uq") |"
+    echo "| uk-jurunc-shim | the same through jurunc's shim (daemon serving) | ${us:-–} | uk-qemu | ${uq:-–} | $(ratio "$us" "$uq") |"
+    echo "| spt-hello | Solo5 test_hello on solo5-spt, ctr run to exit | ${sh:-–} | runc-true | ${rt:-–} | $(ratio "$sh" "$rt") |"
   fi
 } >>"$out/report.md"
 say "results in $out"
