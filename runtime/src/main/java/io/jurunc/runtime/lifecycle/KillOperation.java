@@ -15,6 +15,13 @@ public final class KillOperation {
     this.ctx = ctx;
   }
 
+  /**
+   * runc's text for killing a stopped container: containerd's runc shim, Docker and Podman look for it
+   * in the runtime's error to treat the kill as "process already finished" (else `ctr task rm -f` of an
+   * exited microVM fails with "unknown error after kill").
+   */
+  public static final String NOT_RUNNING = "container not running";
+
   public void run(String id, int signal, boolean all) throws JuruncException {
     if (signal <= 0 || signal > 64) {
       throw new ContainerStateException("invalid signal " + signal);
@@ -22,10 +29,10 @@ public final class KillOperation {
     ContainerRecord r = Containers.load(ctx, id);
     ContainerStatus status = StatusResolver.resolve(r, ctx.host());
     if (!status.canKill()) {
-      throw new ContainerStateException("container '" + id + "' is not running (" + status.ociName() + ")");
+      throw new ContainerStateException(NOT_RUNNING + ": '" + id + "' is " + status.ociName());
     }
     if (!ctx.host().signal(r.pid(), signal)) {
-      throw new ContainerStateException("container '" + id + "' is not running (process " + r.pid() + " is gone)");
+      throw new ContainerStateException(NOT_RUNNING + ": '" + id + "' (process " + r.pid() + " is gone)");
     }
   }
 }
