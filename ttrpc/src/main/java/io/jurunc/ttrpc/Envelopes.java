@@ -1,6 +1,8 @@
 package io.jurunc.ttrpc;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import io.jurunc.ttrpc.proto.Request;
@@ -27,6 +29,71 @@ final class Envelopes {
                 .addAllMetadata(options.metadata().toKeyValues());
         options.timeout().ifPresent(t -> b.setTimeoutNano(saturatedNanos(t)));
         return b.build();
+    }
+
+    /** {@code Response{status={}, payload}} (the payload field omitted when empty, as protobuf does). */
+    static Payload okEnvelope(Payload payload) {
+        int n = payload.size();
+        int size = 2 + (n == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(n) + n);
+        return new Payload() {
+            @Override
+            public int size() {
+                return size;
+            }
+
+            @Override
+            public void writeTo(CodedOutputStream out) throws java.io.IOException {
+                out.writeTag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                out.writeUInt32NoTag(0);
+                if (n > 0) {
+                    out.writeTag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                    out.writeUInt32NoTag(n);
+                    payload.writeTo(out);
+                }
+            }
+        };
+    }
+
+    /** {@code Request{service, method, payload, timeout_nano, metadata}} around a payload that is not copied first. */
+    static Payload requestEnvelope(String service, String method, Payload payload, CallOptions options) {
+        int n = payload.size();
+        long timeout = options.timeout().map(Envelopes::saturatedNanos).orElse(0L);
+        java.util.List<io.jurunc.ttrpc.proto.KeyValue> metadata = options.metadata().toKeyValues();
+        int size = (service.isEmpty() ? 0 : CodedOutputStream.computeStringSize(1, service))
+            + (method.isEmpty() ? 0 : CodedOutputStream.computeStringSize(2, method))
+            + (n == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(n) + n)
+            + (timeout == 0 ? 0 : CodedOutputStream.computeInt64Size(4, timeout));
+        for (var kv : metadata) {
+            size += CodedOutputStream.computeMessageSize(5, kv);
+        }
+        int total = size;
+        return new Payload() {
+            @Override
+            public int size() {
+                return total;
+            }
+
+            @Override
+            public void writeTo(CodedOutputStream out) throws java.io.IOException {
+                if (!service.isEmpty()) {
+                    out.writeString(1, service);
+                }
+                if (!method.isEmpty()) {
+                    out.writeString(2, method);
+                }
+                if (n > 0) {
+                    out.writeTag(3, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                    out.writeUInt32NoTag(n);
+                    payload.writeTo(out);
+                }
+                if (timeout != 0) {
+                    out.writeInt64(4, timeout);
+                }
+                for (var kv : metadata) {
+                    out.writeMessage(5, kv);
+                }
+            }
+        };
     }
 
     static Response ok(byte[] payload) {

@@ -12,15 +12,15 @@ import java.util.Arrays;
  * <p>A header announcing more than {@code maxMessageLength} bytes does not break the connection: the
  * payload is read and discarded and an {@link OversizedFrame} is returned, as containerd/ttrpc does.
  *
- * <p>The payload array grows with the bytes that actually arrive (from {@value #FIRST_ALLOCATION} bytes,
- * doubling), never to the announced length up front: a peer that announces a large frame and sends
+ * <p>The payload array grows with the bytes that actually arrive (up to {@value #FIRST_ALLOCATION} bytes at
+ * first, then doubling), never to the announced length up front: a peer that announces a large frame and sends
  * nothing costs little memory. Reads go through one direct buffer per connection, so the JDK needs no
  * temporary native buffer the size of a large frame.
  */
 public final class FrameReader {
     private static final int BUFFER_SIZE = 128 * 1024;
     /** Largest payload array allocated before any of its bytes arrived. */
-    static final int FIRST_ALLOCATION = 64 * 1024;
+    static final int FIRST_ALLOCATION = 4 * 1024 * 1024;
 
     private final ReadableByteChannel channel;
     private final int maxMessageLength;

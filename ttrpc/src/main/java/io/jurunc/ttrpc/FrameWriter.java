@@ -57,13 +57,18 @@ public final class FrameWriter {
 
     /** Like {@link #write(int, MessageType, MessageLite)} with header flags (e.g. {@link Frame#FLAG_REMOTE_OPEN}). */
     public void write(int streamId, MessageType type, byte flags, MessageLite message) throws IOException, MessageTooLargeException {
-        int size = message.getSerializedSize();
+        write(streamId, type, flags, Payload.of(message));
+    }
+
+    /** Writes one frame whose payload is serialised straight from {@code payload} into the connection's buffer. */
+    public void write(int streamId, MessageType type, byte flags, Payload payload) throws IOException, MessageTooLargeException {
+        int size = payload.size();
         checkLength(size);
         synchronized (lock) {
             ChannelOutput o = output();
             o.header(new FrameHeader(size, streamId, type.code(), flags));
-            CodedOutputStream coded = CodedOutputStream.newInstance(o, Math.min(Math.max(size, 64), 4096));
-            message.writeTo(coded);
+            CodedOutputStream coded = CodedOutputStream.newInstance(o, Math.min(Math.max(size, 64), 8192));
+            payload.writeTo(coded);
             coded.flush();
             o.flush();
         }

@@ -198,7 +198,7 @@ final class ServerSession implements Runnable {
         }
     }
 
-    private static Response invokeStream(ClientStreamHandler handler, InboundStream stream, CallContext context) {
+    private static Object invokeStream(ClientStreamHandler handler, InboundStream stream, CallContext context) {
         return invoke((payload, ctx) -> handler.handle(stream, ctx), null, context);
     }
 
@@ -210,13 +210,13 @@ final class ServerSession implements Runnable {
         return e;
     }
 
-    private static Response invoke(UnaryHandler handler, Request request, CallContext context) {
+    private static Object invoke(UnaryHandler handler, Request request, CallContext context) {
         try {
-            byte[] result = handler.handle(request == null ? null : request.getPayload().toByteArray(), context);
+            Payload result = handler.respond(request == null ? com.google.protobuf.ByteString.EMPTY : request.getPayload(), context);
             if (result == null) {
                 return Envelopes.error(StatusCode.INTERNAL, "ttrpc: marshal called with nil");
             }
-            return Envelopes.ok(result);
+            return result;
         } catch (TtrpcException e) {
             return Envelopes.error(e.code(), e.statusMessage(), e.details());
         } catch (RuntimeException e) {
@@ -229,10 +229,14 @@ final class ServerSession implements Runnable {
         }
     }
 
-    /** Answers a handled call; failures to write only mean the client is gone. */
-    private void respond(int streamId, Response response) {
+    /** Answers a handled call (a {@link Payload} or an error {@link Response}); failures to write only mean the client is gone. */
+    private void respond(int streamId, Object answer) {
         try {
-            writeResponse(streamId, response);
+            if (answer instanceof Payload p) {
+                writeOk(streamId, p);
+            } else {
+                writeResponse(streamId, (Response) answer);
+            }
         } catch (IOException e) {
             if (!closing) {
                 LOG.log(Level.DEBUG, "ttrpc: cannot answer stream " + Integer.toUnsignedString(streamId)
@@ -243,6 +247,16 @@ final class ServerSession implements Runnable {
 
     private void sendStatus(int streamId, TtrpcException status) throws IOException {
         writeResponse(streamId, Envelopes.error(status.code(), status.statusMessage()));
+    }
+
+    /** Writes {@code Response{status={}, payload}} around the payload without copying it first. */
+    private void writeOk(int streamId, Payload payload) throws IOException {
+        try {
+            writer.write(streamId, MessageType.RESPONSE, (byte) 0, Envelopes.okEnvelope(payload));
+        } catch (MessageTooLargeException e) {
+            TtrpcException status = dialected(e);
+            writeResponse(streamId, Envelopes.error(status.code(), status.statusMessage()));
+        }
     }
 
     /**

@@ -68,6 +68,10 @@ final class SocketListener implements Listener {
             SocketChannel accepted = channel.accept();
             Optional<String> refusal = peerCheck.apply(accepted);
             if (refusal.isEmpty()) {
+                if (accepted.getRemoteAddress() instanceof java.net.InetSocketAddress) {
+                    // TCP: frames go out as soon as written (a large frame's last segment must not wait for an ACK)
+                    accepted.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+                }
                 return Connection.of(accepted);
             }
             LOG.log(Level.WARNING, "ttrpc: refusing connection on {0}: {1}", localAddress, refusal.get());

@@ -52,8 +52,9 @@ public final class TtrpcClient implements AutoCloseable {
         this.connection = connection;
         this.reader = new FrameReader(connection, maxMessageLength);
         this.writer = new FrameWriter(connection, maxMessageLength);
-        (connection.blocksCarrier() ? Thread.ofPlatform().daemon() : Thread.ofVirtual())
-                .name("ttrpc-client-" + connection.description()).start(this::readLoop);
+        // A platform reader: a frame wakes this thread directly, where a virtual reader needs the poller
+        // thread and then a carrier thread to wake (two hand-offs per answer; measured in docs/ttrpc.md).
+        Thread.ofPlatform().daemon().name("ttrpc-client-" + connection.description()).start(this::readLoop);
     }
 
     /** Connects to {@code unix:///path}, a bare socket path, or {@code tcp://host:port}. */
@@ -104,9 +105,12 @@ public final class TtrpcClient implements AutoCloseable {
 
     public <R> R call(String service, String method, MessageLite request, Parser<R> responseParser,
                       CallOptions options) throws TtrpcException {
-        byte[] payload = call(service, method, request.toByteArray(), options);
+        // the request is serialised straight into the frame, and the answer parsed aliasing the frame
+        com.google.protobuf.ByteString payload = send(service, method, Payload.of(request), options);
         try {
-            return responseParser.parseFrom(payload);
+            com.google.protobuf.CodedInputStream in = payload.newCodedInput();
+            in.enableAliasing(true);
+            return responseParser.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {
             throw new TtrpcException(StatusCode.INTERNAL,
                     "cannot parse the response of " + service + "/" + method + ": " + e.getMessage(), e);
@@ -126,11 +130,16 @@ public final class TtrpcClient implements AutoCloseable {
      * @throws MessageTooLargeException the request or response exceeds the maximum message length
      */
     public byte[] call(String service, String method, byte[] payload, CallOptions options) throws TtrpcException {
+        return send(service, method, Payload.of(payload), options).toByteArray();
+    }
+
+    private com.google.protobuf.ByteString send(String service, String method, Payload payload, CallOptions options)
+            throws TtrpcException {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(options, "options");
-        Request request = Envelopes.request(service, method, payload, options);
-        writer.checkLength(request.getSerializedSize());
+        Payload request = Envelopes.requestEnvelope(service, method, payload, options);
+        writer.checkLength(request.size());
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
         int streamId;
         synchronized (sendLock) {
@@ -143,7 +152,7 @@ public final class TtrpcClient implements AutoCloseable {
             nextStreamId += 2;
             pending.put(streamId, answer);
             try {
-                writer.write(streamId, MessageType.REQUEST, request);
+                writer.write(streamId, MessageType.REQUEST, (byte) 0, request);
             } catch (IOException e) {
                 pending.remove(streamId);
                 TtrpcConnectionException failure = new TtrpcConnectionException(
@@ -153,7 +162,7 @@ public final class TtrpcClient implements AutoCloseable {
             }
         }
         byte[] responseBytes = await(answer, streamId, service, method, options);
-        return unwrap(responseBytes, service, method);
+        return unwrapPayload(responseBytes, service, method);
     }
 
     /**
@@ -288,6 +297,12 @@ public final class TtrpcClient implements AutoCloseable {
     }
 
     private static byte[] unwrap(byte[] responseBytes, String service, String method) throws TtrpcException {
+        return unwrapPayload(responseBytes, service, method).toByteArray();
+    }
+
+    /** The response payload, aliasing the frame's array (no copy). */
+    private static com.google.protobuf.ByteString unwrapPayload(byte[] responseBytes, String service, String method)
+            throws TtrpcException {
         Response response;
         try {
             response = Envelopes.parseResponse(responseBytes);
@@ -300,7 +315,7 @@ public final class TtrpcClient implements AutoCloseable {
             List<Any> details = status.getDetailsList();
             throw new TtrpcStatusException(StatusCode.fromValue(status.getCode()), status.getMessage(), details);
         }
-        return response.getPayload().toByteArray();
+        return response.getPayload();
     }
 
     private void readLoop() {

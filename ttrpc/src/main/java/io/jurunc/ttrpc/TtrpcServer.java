@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * server.awaitTermination();
  * }</pre>
  *
- * <p>Each connection is read by its own virtual thread; each request runs on its own virtual thread, so
+ * <p>Each connection is read by its own platform thread; each request runs on its own virtual thread, so
  * calls on one connection run concurrently and a blocking handler (e.g. a task {@code Wait}) holds up
  * nothing else.
  */
@@ -175,7 +175,9 @@ public final class TtrpcServer implements AutoCloseable {
             session.close();
             throw new IllegalStateException("ttrpc server is shut down");
         }
-        (connection.blocksCarrier() ? Thread.ofPlatform().daemon() : Thread.ofVirtual()).name("ttrpc-conn-" + id).start(session);
+        // Each connection's reader is a platform thread (one wake-up per frame instead of the poller's and a
+        // carrier's); handlers still run on virtual threads.
+        Thread.ofPlatform().daemon().name("ttrpc-conn-" + id).start(session);
         return info;
     }
 

@@ -1,5 +1,6 @@
 package io.jurunc.ttrpc;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
@@ -13,6 +14,17 @@ import com.google.protobuf.Parser;
 @FunctionalInterface
 public interface UnaryHandler {
     byte[] handle(byte[] payload, CallContext context) throws TtrpcException;
+
+    /**
+     * What the server calls: the request payload as it arrived (aliasing the frame, not copied) and the
+     * answer as a {@link Payload} written straight into the response frame. The default copies the request
+     * into an array for {@link #handle(byte[], CallContext)}; handlers that parse protobuf can override it
+     * to avoid both copies (null still means "marshal called with nil").
+     */
+    default Payload respond(ByteString payload, CallContext context) throws TtrpcException {
+        byte[] result = handle(payload.toByteArray(), context);
+        return result == null ? null : Payload.of(result);
+    }
 
     /** A typed handler body for {@link #proto}. */
     @FunctionalInterface
