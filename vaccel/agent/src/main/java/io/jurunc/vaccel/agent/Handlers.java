@@ -1,10 +1,12 @@
 package io.jurunc.vaccel.agent;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import io.jurunc.ttrpc.CallContext;
+import io.jurunc.ttrpc.Payload;
 import io.jurunc.ttrpc.StatusCode;
 import io.jurunc.ttrpc.TtrpcException;
 import io.jurunc.ttrpc.UnaryHandler;
@@ -29,16 +31,26 @@ final class Handlers {
      * large genop arg is not copied once more; answers like {@link UnaryHandler#proto}.
      */
     static <Q, R extends MessageLite> UnaryHandler of(Parser<Q> parser, Method<Q, R> method) {
-        return (payload, ctx) -> {
-            Q req;
-            try {
-                CodedInputStream in = CodedInputStream.newInstance(payload);
-                in.enableAliasing(true);
-                req = parser.parseFrom(in);
-            } catch (InvalidProtocolBufferException e) {
-                throw new TtrpcException(StatusCode.INVALID_ARGUMENT, e.getMessage(), e);
+        return new UnaryHandler() {
+            @Override
+            public byte[] handle(byte[] payload, CallContext ctx) throws TtrpcException {
+                return ((MessageLite) ((Payload.Message) respond(com.google.protobuf.UnsafeByteOperations.unsafeWrap(payload), ctx))
+                    .message()).toByteArray();
             }
-            return call(() -> method.handle(req, ctx).toByteArray());
+
+            /** Parses aliasing the frame and answers with the message itself, serialised into the response frame. */
+            @Override
+            public Payload respond(ByteString payload, CallContext ctx) throws TtrpcException {
+                Q req;
+                try {
+                    CodedInputStream in = payload.newCodedInput();
+                    in.enableAliasing(true);
+                    req = parser.parseFrom(in);
+                } catch (InvalidProtocolBufferException e) {
+                    throw new TtrpcException(StatusCode.INVALID_ARGUMENT, e.getMessage(), e);
+                }
+                return Payload.of(call(() -> method.handle(req, ctx)));
+            }
         };
     }
 

@@ -65,12 +65,16 @@ public final class VaccelBench {
              Agent agent = Agent.start(host, List.of(new TtrpcAddress.Unix(dir.resolve("agent.sock")), new TtrpcAddress.Tcp("127.0.0.1", 0)), false)) {
             int tcpPort = ((InetSocketAddress) agent.localAddresses().get(1)).getPort();
             Map<String, Vaccel> modes = new java.util.LinkedHashMap<>();
+            Map<String, Double> results = new java.util.HashMap<>();
             modes.put("local", local);
             modes.put("unix", client("unix://" + dir.resolve("agent.sock")));
             modes.put("tcp", client("tcp://127.0.0.1:" + tcpPort));
             try {
-                System.out.printf(Locale.ROOT, "# per-op latency (µs), %s, %d CPUs, Java %s%n", quick ? "quick" : "full",
-                    Runtime.getRuntime().availableProcessors(), Runtime.version());
+                String loadBefore = loadAverage();
+                System.out.printf(Locale.ROOT, "# per-op latency (µs), %s, %d CPUs, Java %s, load average %s%n", quick ? "quick" : "full",
+                    Runtime.getRuntime().availableProcessors(), Runtime.version(), loadBefore);
+                System.out.println("# noop: local = vaccel_noop; unix/tcp = one RPC round trip (a genop exec through the agent's noop");
+                System.out.println("#   plugin, no args), since the rpc plugin completes noop itself as vAccel's does");
                 System.out.printf(Locale.ROOT, "%-9s %-6s %10s %10s %10s %8s%n", "op", "mode", "mean", "p50", "p99", "iters");
                 for (var e : modes.entrySet()) {
                     Vaccel v = e.getValue();
@@ -79,7 +83,10 @@ public final class VaccelBench {
                          Session onnx = v.createSession(PluginType.GPU)) {
                         onnx.register(v.createResource(ResourceSpec.ofPaths(List.of(model.toString(), labels.toString()), ResourceType.MODEL)));
                         int n = quick ? 2000 : 20000;
-                        latency("noop", e.getKey(), n, noop::noop);
+                        boolean remote = !e.getKey().equals("local");
+                        results.put("noop " + e.getKey(), latency("noop", e.getKey(), n, remote
+                            ? () -> noop.exec("/bench/none.so", "none", List.of(), List.of())
+                            : noop::noop));
                         latency("exec", e.getKey(), n, () -> {
                             Arg out = Arg.output(ArgType.INT32, 4);
                             exec.exec(lib.toString(), "mytestfunc", List.of(Arg.int32(21)), List.of(out));
@@ -87,21 +94,22 @@ public final class VaccelBench {
                                 throw new IllegalStateException("exec returned " + out.asInt32());
                             }
                         });
-                        latency("classify", e.getKey(), quick ? 200 : 2000, () -> {
+                        results.put("classify " + e.getKey(), latency("classify", e.getKey(), quick ? 200 : 2000, () -> {
                             if (!onnx.classify(png).tags().endsWith(" red")) {
                                 throw new IllegalStateException("classify did not answer red");
                             }
-                        });
+                        }));
                     }
                 }
                 System.out.println();
-                System.out.println("# payload throughput: exec through noop, N bytes in and N bytes back (>4 MiB chunked over RPC)");
-                System.out.printf(Locale.ROOT, "%-9s %-6s %12s %12s %12s %8s%n", "size", "mode", "p50 ms/op", "mean ms/op", "MiB/s@p50", "iters");
+                System.out.println("# payload throughput: exec through noop, N bytes in and N bytes back (one whole genop each way)");
+                System.out.printf(Locale.ROOT, "%-9s %-6s %12s %12s %12s %8s%n", "size", "mode", "p50 ms/op", "p99 ms/op", "MiB/s@p50", "iters");
                 for (int size = 1024; size <= 64 << 20; size *= 4) {
                     for (var e : modes.entrySet()) {
-                        throughput(e.getValue(), e.getKey(), size, quick);
+                        results.put(size + " " + e.getKey(), throughput(e.getValue(), e.getKey(), size, quick));
                     }
                 }
+                targets(results, loadBefore);
             } finally {
                 modes.get("unix").close();
                 modes.get("tcp").close();
@@ -113,7 +121,43 @@ public final class VaccelBench {
         return Vaccel.bootstrap(VaccelConfig.of("rpc").withEnv(Map.of("VACCEL_RPC_ADDRESS", address)), List.of(new RpcPlugin()));
     }
 
-    private static void latency(String op, String mode, int n, Runnable body) {
+    /** Issue 15's targets, each met or not, from this run's p50s. */
+    private static void targets(Map<String, Double> r, String loadBefore) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "# targets (load average before %s, after %s; the machine is shared with other builds)%n",
+            loadBefore, loadAverage());
+        target("noop round trip over unix p50 <= 30 us", r.get("noop unix"), r.get("noop unix") <= 30);
+        for (String mode : List.of("unix", "tcp")) {
+            double ratio = r.get("classify " + mode) / r.get("classify local");
+            target(String.format(Locale.ROOT, "classify %s p50 <= 1.10x local (%.3fx)", mode, ratio), r.get("classify " + mode), ratio <= 1.10);
+        }
+        for (String mode : List.of("unix", "tcp")) {
+            for (int size = 256 << 10; size <= 64 << 20; size *= 4) {
+                double mib = r.get(size + " " + mode);
+                target(String.format(Locale.ROOT, "%s %s >= 500 MiB/s", mode, human(size)), mib, mib >= 500);
+                if (size < 64 << 20) {
+                    double larger = r.get(size * 4 + " " + mode);
+                    target(String.format(Locale.ROOT, "%s %s per byte no slower than %s (%.0f vs %.0f MiB/s)", mode, human(size),
+                        human(size * 4), mib, larger), mib, mib >= larger);
+                }
+            }
+        }
+    }
+
+    private static void target(String what, double value, boolean met) {
+        System.out.printf(Locale.ROOT, "%-4s %s%n", met ? "MET" : "NOT", what);
+    }
+
+    private static String loadAverage() {
+        try {
+            return String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** Returns the p50 in µs. */
+    private static double latency(String op, String mode, int n, Runnable body) {
         for (int i = 0; i < n / 2; i++) {
             body.run();
         }
@@ -126,9 +170,11 @@ public final class VaccelBench {
         Arrays.sort(t);
         double mean = Arrays.stream(t).average().orElse(0) / 1000.0;
         System.out.printf(Locale.ROOT, "%-9s %-6s %10.1f %10.1f %10.1f %8d%n", op, mode, mean, t[n / 2] / 1000.0, t[(int) (n * 0.99)] / 1000.0, n);
+        return t[n / 2] / 1000.0;
     }
 
-    private static void throughput(Vaccel v, String mode, int size, boolean quick) {
+    /** Returns MiB/s at the p50. */
+    private static double throughput(Vaccel v, String mode, int size, boolean quick) {
         try (Session s = v.createSession(PluginType.DEBUG)) {
             byte[] data = new byte[size];
             new java.util.Random(size).nextBytes(data);
@@ -151,9 +197,10 @@ public final class VaccelBench {
             }
             java.util.Collections.sort(times);
             double p50 = times.get(times.size() / 2) / 1e6;
-            double mean = times.stream().mapToLong(Long::longValue).average().orElse(0) / 1e6;
+            double p99 = times.get(Math.min(times.size() - 1, (int) (times.size() * 0.99))) / 1e6;
             double mib = 2.0 * size / (1 << 20) / (p50 / 1000);
-            System.out.printf(Locale.ROOT, "%-9s %-6s %12.3f %12.3f %12.1f %8d%n", human(size), mode, p50, mean, mib, times.size());
+            System.out.printf(Locale.ROOT, "%-9s %-6s %12.3f %12.3f %12.1f %8d%n", human(size), mode, p50, p99, mib, times.size());
+            return mib;
         }
     }
 
