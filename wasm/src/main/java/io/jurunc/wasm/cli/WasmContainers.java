@@ -273,11 +273,21 @@ public final class WasmContainers {
         }
     }
 
-    /** The command that starts a JVM like this one, with this one's class path (for the container process). */
+    /**
+     * The command that starts a JVM like this one, with this one's class path (for the container process), and
+     * the launcher's AOT cache when it has one: the class path is the same, so the cache is valid for it.
+     */
     public static List<String> thisJava() {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return List.of(java, "-Xrs", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xrs", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED"));
+        for (String a : ProcessHandle.current().info().arguments().orElse(new String[0])) {
+            if (a.startsWith("-XX:AOTCache=") || a.equals("-Xlog:aot=off") || a.equals("-Xlog:cds=off")) {
+                cmd.add(a);
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        return cmd;
     }
 }
