@@ -5,7 +5,11 @@ set -euo pipefail
 DIST=$1
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 LIB="$DIST/lib"
-mkdir -p "$DIST/bin"
+mkdir -p "$DIST/bin" "$DIST/libexec"
+# The sandbox helper: the waiter create leaves behind, which confines itself and execs the monitor
+# (runtime/src/main/c/sandbox.c; static, so it needs nothing from the host at exec time).
+REPO=$(cd "$(dirname "$0")/../../../.." && pwd)
+gcc -static -Os -s -Wall -Wextra -Werror -o "$DIST/libexec/jurunc-sandbox" "$REPO/runtime/src/main/c/sandbox.c"
 # Class path in a fixed order; the AOT cache is only valid for this exact class path.
 CP=$(cd "$LIB" && ls *.jar | sort | sed "s|^|@LIB@/|" | paste -sd: -)
 FLAGS='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow'

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real spawn path, through the jurunc CLI in a separate JVM, for every monitor, with a
  * recording fake monitor: create leaves a waiter whose pid is in --pid-file; start makes that same
- * pid exec the monitor inside the container's netns, with the planned argv (tap included) and the
- * runtime's (not the container's) environment; kill stops it; delete leaves no tap or state.
+ * pid exec the monitor inside the container's netns, with the planned argv (tap included), not the
+ * container's environment, confined by the sandbox helper (its own uid, no capabilities, a minimal
+ * root); kill stops it; delete leaves no tap or state.
  */
 class SpawnPathTest {
   @TempDir Path tmp;
@@ -49,14 +50,19 @@ class SpawnPathTest {
     "linux,qemu", "linux,firecracker", "linux,cloud-hypervisor", "rumprun,hvt", "mirage,spt", "unikraft,qemu"
   })
   void everyMonitorBecomesTheContainerProcess(String guest, String monitor) throws Exception {
+    boolean kvm = !monitor.equals("qemu") && !monitor.equals("spt"); // hvt, firecracker, cloud-hypervisor
+    assumeTrue(!kvm || Files.exists(Path.of("/dev/kvm")), monitor + " needs /dev/kvm in the monitor's root");
+    Path helper = SandboxHelperBuild.helper(tmp);
+    // The monitor runs as its own unprivileged user in a root that holds only its files and this directory.
     Path out = Files.createDirectories(tmp.resolve("out"));
+    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
     Path fake = tmp.resolve("fake-" + monitor);
     Files.writeString(fake, """
         #!/bin/sh
         echo $$ > %1$s/pid
         printf '%%s\\n' "$@" > %1$s/argv
         env > %1$s/env
-        stat -L -c %%i /proc/self/ns/net > %1$s/netns
+        id -u > %1$s/uid
         exec sleep 60
         """.formatted(out));
     Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -65,11 +71,15 @@ class SpawnPathTest {
     String key = monitor.equals("hvt") || monitor.equals("spt") ? "solo5-" + monitor : monitor;
     Files.writeString(config, """
         [runtime]
-        accel = "kvm"
+        accel = "%s"
         kit = "%s"
         [monitors.%s]
         path = "%s"
-        """.formatted(kit, monitor, fake));
+        [sandbox]
+        helper = "%s"
+        ids_dir = "%s"
+        read_write = ["%s"]
+        """.formatted(kvm ? "kvm" : "tcg", kit, monitor, fake, helper, tmp.resolve("ids"), out));
     Path bundle = tmp.resolve("bundle");
     Files.createDirectories(bundle.resolve("rootfs/boot"));
     Files.writeString(bundle.resolve("rootfs/boot/kernel"), "not really a kernel");
@@ -95,14 +105,17 @@ class SpawnPathTest {
 
     Result start = jurunc(config, "--root", root.toString(), "start", id);
     assertThat(start.rc).as(start.err).isZero();
-    awaitFile(out.resolve("netns"));
+    awaitFile(out.resolve("uid"));
     assertThat(sh("ip -n " + netns + " -o link show")).contains("jrtap");
     assertThat(Long.parseLong(Files.readString(out.resolve("pid")).trim())).isEqualTo(pid);
     String argv = Files.readString(out.resolve("argv"));
     assertThat(argv).doesNotContain("jurunc-waiter");
     if (!monitor.equals("firecracker")) assertThat(argv).contains("jrtap"); // firecracker: in fc.json
     String expectedNetns = sh("stat -L -c %i /var/run/netns/" + netns).trim();
-    assertThat(Files.readString(out.resolve("netns")).trim()).isEqualTo(expectedNetns);
+    assertThat(sh("stat -L -c %i /proc/" + pid + "/ns/net").trim()).isEqualTo(expectedNetns);
+    assertThat(Long.parseLong(Files.readString(out.resolve("uid")).trim())).isGreaterThanOrEqualTo(1_000_000_000L);
+    assertThat(Files.readString(Path.of("/proc/" + pid + "/status"))).contains("CapEff:\t0000000000000000")
+        .containsPattern("NoNewPrivs:\\s+1");
     assertThat(Files.readString(out.resolve("env"))).doesNotContain("FOO=container-only");
     assertThat(jurunc(config, "--root", root.toString(), "state", id).out).contains("\"running\"");
     assertThat(jurunc(config, "--root", root.toString(), "ps", "--format", "json", id).out.trim())

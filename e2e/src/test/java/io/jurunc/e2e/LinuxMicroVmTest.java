@@ -8,7 +8,9 @@ import io.jurunc.e2e.support.E2eEnvironment;
 import io.jurunc.e2e.support.Leftovers;
 import io.jurunc.e2e.support.ProcFs;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,6 +87,91 @@ class LinuxMicroVmTest {
         } finally {
             env.ctr().forceRemove(id);
         }
+    }
+
+    /**
+     * The monitor of a real QEMU microVM is confined (issue 11): its own unprivileged uid, no
+     * capabilities (bounding set included), no_new_privs, QEMU's seccomp filter, a read-only tmpfs
+     * root holding only /usr, the loader cache, a few devices and the guest's files, and the
+     * memory limit of the spec on its cgroup. Before: Uid 0, CapEff 000001fffeffffff, Seccomp 0, the
+     * host's mounts, the shim's cgroup.
+     */
+    @Test
+    void theMonitorRunsUnprivilegedInAMinimalRootWithSeccompAndItsCgroup() throws Exception {
+        String id = E2eEnvironment.newId("confined");
+        long limit = 256L * 1024 * 1024;
+        CommandResult started = env.ctr().run(env.juruncRun("hello", id, "/bin/busybox", "sleep", "600")
+                .withFlag("--detach", "--memory-limit", Long.toString(limit)));
+        assertThat(started.succeeded()).as(started.describe()).isTrue();
+        try {
+            E2eEnvironment.TaskRow task = env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))
+                    .orElseThrow(() -> new AssertionError("task " + id + " not RUNNING: " + env.task(id)));
+            Path proc = Path.of("/proc", Long.toString(task.pid()));
+            String status = Files.readString(proc.resolve("status"));
+            String uids = field(status, "Uid");
+            long uid = Long.parseLong(uids.split("\\s+")[0]);
+            assertThat(uid).as(status).isGreaterThanOrEqualTo(1_000_000_000L);
+            assertThat(uids).as("real, effective, saved and fs uid").isEqualTo((uid + "\t").repeat(3) + uid);
+            assertThat(field(status, "CapEff")).isEqualTo("0000000000000000");
+            assertThat(field(status, "CapPrm")).isEqualTo("0000000000000000");
+            assertThat(field(status, "CapBnd")).isEqualTo("0000000000000000");
+            assertThat(field(status, "NoNewPrivs")).isEqualTo("1");
+            assertThat(field(status, "Seccomp")).as("QEMU's -sandbox on: a seccomp filter").isEqualTo("2");
+
+            List<String[]> mounts = Files.readAllLines(proc.resolve("mountinfo")).stream()
+                    .map(l -> l.split(" ")).toList();
+            String[] root = mounts.stream().filter(m -> m[4].equals("/")).findFirst().orElseThrow();
+            assertThat(String.join(" ", root)).as("the root is a private read-only tmpfs")
+                    .contains(" tmpfs ").containsPattern(" ro,");
+            for (String[] m : mounts) {
+                String point = m[4];
+                assertThat(point.equals("/") || point.equals("/usr") || point.equals("/etc/ld.so.cache")
+                        || point.startsWith("/dev/") || point.endsWith("/initramfs.cpio") || point.contains("vmlinu"))
+                        .as("only the monitor's files are mounted, not " + point).isTrue();
+                if (!point.startsWith("/dev/")) {
+                    assertThat(m[5]).as(point + " is read-only").startsWith("ro");
+                }
+            }
+            assertThat(mounts.stream().map(m -> m[4]).toList()).as("no host /proc, /sys, /home, /tmp, /etc")
+                    .noneMatch(p -> p.equals("/proc") || p.equals("/sys") || p.equals("/home") || p.equals("/tmp")
+                            || p.equals("/etc"));
+
+            // The spec's memory limit (guest RAM) plus the monitor's allowance lands on its cgroup.
+            String cgroups = Files.readString(proc.resolve("cgroup"));
+            assertThat(cgroups).as("the monitor is in the container's cgroup").contains(id);
+            assertThat(memoryLimit(cgroups)).isGreaterThanOrEqualTo(limit).isLessThan(Long.MAX_VALUE / 2);
+
+            env.ctr().kill(id, "SIGKILL").requireSuccess();
+            assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30))).isPresent();
+            env.ctr().deleteTask(id, false).requireSuccess();
+            env.ctr().deleteContainer(id).requireSuccess();
+            assertThat(leftovers.find(env.scope(id))).isEmpty();
+            assertThat(cgroupDir(cgroups)).as("delete removes the monitor's cgroup").doesNotExist();
+        } finally {
+            env.ctr().forceRemove(id);
+        }
+    }
+
+    private static String field(String status, String name) {
+        return status.lines().filter(l -> l.startsWith(name + ":")).findFirst()
+                .map(l -> l.substring(name.length() + 1).trim())
+                .orElseThrow(() -> new AssertionError("no " + name + " in " + status));
+    }
+
+    /** The memory cgroup's directory: v1 ("N:memory:/path") or v2 ("0::/path"). */
+    private static Path cgroupDir(String procCgroup) {
+        for (String l : procCgroup.lines().toList()) {
+            String[] f = l.split(":", 3);
+            if (f[1].equals("memory")) return Path.of("/sys/fs/cgroup/memory" + f[2]);
+        }
+        String v2 = procCgroup.lines().filter(l -> l.startsWith("0::")).findFirst().orElseThrow().substring(3);
+        return Path.of("/sys/fs/cgroup" + v2);
+    }
+
+    private static long memoryLimit(String procCgroup) throws java.io.IOException {
+        Path dir = cgroupDir(procCgroup);
+        Path v1 = dir.resolve("memory.limit_in_bytes");
+        return Long.parseLong(Files.readString(Files.exists(v1) ? v1 : dir.resolve("memory.max")).trim());
     }
 
     @Test

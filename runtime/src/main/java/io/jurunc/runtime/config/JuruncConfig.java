@@ -5,10 +5,13 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.jurunc.runtime.sandbox.SandboxSettings;
 import io.jurunc.runtime.vm.MonitorType;
 
 /**
@@ -23,6 +26,9 @@ import io.jurunc.runtime.vm.MonitorType;
  *              max_memory_mb = 0 (0: host memory), debug_guest = false
  * [monitors.qemu]  path = "", default_memory_mb = 256, default_vcpus = 1, data_path = "", vhost = false
  * [vaccel]     agent_address = "" (e.g. tcp://10.0.0.1:8192 or vsock://2:2048)
+ * [sandbox]    helper = "" (else &lt;jurunc.home&gt;/libexec/jurunc-sandbox), uid_base = 1000000000,
+ *              uid_count = 65536, ids_dir = "/run/jurunc/ids", monitor_overhead_mb = 256, read_only = [],
+ *              read_write = []
  * </pre>
  */
 public record JuruncConfig(
@@ -35,12 +41,14 @@ public record JuruncConfig(
     long maxMemoryMb,
     boolean debugGuest,
     Map<MonitorType, MonitorSettings> monitors,
-    Optional<String> vaccelAgentAddress) {
+    Optional<String> vaccelAgentAddress,
+    SandboxSettings sandbox) {
 
   public static final Path DEFAULT_PATH = Path.of("/etc/jurunc/config.toml");
 
   public JuruncConfig {
     monitors = Map.copyOf(monitors);
+    sandbox = sandbox == null ? SandboxSettings.defaults() : sandbox;
   }
 
   /** Per-monitor settings. */
@@ -55,7 +63,7 @@ public record JuruncConfig(
 
   public static JuruncConfig defaults() {
     return new JuruncConfig("info", false, Path.of("/var/log/jurunc/timestamps.log"), "runc", "auto",
-        Path.of("/var/lib/jurunc/kit"), 0, false, Map.of(), Optional.empty());
+        Path.of("/var/lib/jurunc/kit"), 0, false, Map.of(), Optional.empty(), SandboxSettings.defaults());
   }
 
   /** Loads from $JURUNC_CONFIG or the default path. */
@@ -110,7 +118,23 @@ public record JuruncConfig(
         rt.path("max_memory_mb").asLong(0),
         rt.path("debug_guest").asBoolean(false),
         monitors,
-        agent.isEmpty() ? Optional.empty() : Optional.of(agent));
+        agent.isEmpty() ? Optional.empty() : Optional.of(agent),
+        sandbox(file, root.path("sandbox")));
+  }
+
+  private static SandboxSettings sandbox(Path file, JsonNode n) throws ConfigException {
+    SandboxSettings d = SandboxSettings.defaults();
+    List<Path> readOnly = new ArrayList<>();
+    for (JsonNode p : n.path("read_only")) readOnly.add(Path.of(p.asText()));
+    List<Path> readWrite = new ArrayList<>();
+    for (JsonNode p : n.path("read_write")) readWrite.add(Path.of(p.asText()));
+    try {
+      return new SandboxSettings(optPath(n, "helper"), n.path("uid_base").asInt(d.uidBase()),
+          n.path("uid_count").asInt(d.uidCount()), Path.of(text(n, "ids_dir", d.idsDir().toString())),
+          n.path("monitor_overhead_mb").asLong(d.monitorOverheadMb()), readOnly, readWrite);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(file + ": " + e.getMessage());
+    }
   }
 
   private static String text(JsonNode n, String field, String dflt) {

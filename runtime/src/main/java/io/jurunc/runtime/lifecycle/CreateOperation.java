@@ -10,8 +10,12 @@ import io.jurunc.runtime.metadata.UnikernelMetadata;
 import io.jurunc.runtime.ports.GuestPacker;
 import io.jurunc.runtime.ports.VmPlanner.GuestResources;
 import io.jurunc.runtime.state.ContainerId;
+import io.jurunc.runtime.sandbox.Cgroup;
+import io.jurunc.runtime.sandbox.IdAllocator;
 import io.jurunc.runtime.state.ContainerRecord;
 import io.jurunc.runtime.state.ContainerStatus;
+import io.jurunc.runtime.state.PrivateFiles;
+import io.jurunc.runtime.state.SandboxRecord;
 import io.jurunc.runtime.state.StateException;
 import io.jurunc.runtime.state.VmPlan;
 import io.jurunc.runtime.timestamps.FileTimestamps;
@@ -21,9 +25,10 @@ import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.KernelProfile;
 import io.jurunc.runtime.vm.VmSpec;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,20 +68,33 @@ public final class CreateOperation {
       throw new InvalidBundleException("linux.namespaces: the network namespace " + netns.get()
           + " does not exist; create it first (CNI/CRI does) or leave its path out for a fresh one");
     }
+    Path helper = MonitorConfinement.helper(ctx.config());
     Path dir = ctx.store().createDir(id);
     ContainerRecord record = new ContainerRecord(spec.ociVersion(), id.value(), bundle.dir().toString(), 0, 0,
         ContainerStatus.CREATING, Instant.now().toString(), annotations(bundle, md),
-        netns.map(Path::toString).orElse(null), null, null, List.of(), List.of(), null);
-    ctx.store().save(record);
+        netns.map(Path::toString).orElse(null), null, null, List.of(), List.of(), null, null);
     Optional<Process> spawnedProcess = Optional.empty();
     try {
+      ctx.store().save(record);
+      SandboxRecord sandbox = MonitorConfinement.chooseUser(spec, ctx.config().sandbox(), id.value());
+      record = record.withSandbox(sandbox);
+      ctx.store().save(record);
       Path monitorBinary = ctx.planner().monitorBinary(md.monitor());
       Accel accel = ctx.planner().accel(md.monitor());
       List<String> args = guestArgs(spec, md);
       List<String> env = new ArrayList<>(spec.process() == null ? List.of() : spec.process().env());
-      VaccelLink vaccel = VaccelLink.of(md, ctx.config().vaccelAgentAddress(), id.value(), dir, env);
+      VaccelLink vaccel = VaccelLink.of(md, ctx.config().vaccelAgentAddress(), id.value(), dir, env,
+          new IdAllocator(ctx.config().sandbox().idsDir()));
       env.addAll(vaccel.env());
       ctx.timestamps().mark(id.value(), "create.validated");
+      if (md.guest() == GuestType.UNIKRAFT && !env.isEmpty()) {
+        // Unikraft (0.16/0.17) reads env.vars only from its kernel command line, which is the monitor's argv.
+        ctx.log().accept("warning: container " + id.value() + ": Unikraft takes its environment only on the kernel "
+            + "command line, so " + env.size() + " variable(s) (" + String.join(", ", env.stream()
+            .map(e -> e.contains("=") ? e.substring(0, e.indexOf('=')) : e).toList()) + ") are visible in the "
+            + "monitor's command line (/proc/<pid>/cmdline) to local users; do not give a Unikraft image secrets "
+            + "through its environment");
+      }
 
       Optional<Path> ownKernel = resolve(md.binary(), bundle.rootfs());
       Optional<Path> ownInitrd = resolve(md.initrd(), bundle.rootfs());
@@ -104,12 +122,21 @@ public final class CreateOperation {
           md.blockMountPoint().orElse(null), null))).orElse(List.of());
       VmSpec vm = new VmSpec(id.value(), md.guest(), md.monitor(), monitorBinary, kernel, initrd, blocks,
           res.memoryBytes(), res.vcpus(), args, env, Optional.empty(),
-          md.version(), dir, seccomp(spec), accel, profile, vaccel.vsock(), hostname,
+          md.version(), dir, true, accel, profile, vaccel.vsock(), hostname,
           ctx.config().debugGuest(), md.solo5Devices());
       // Plan once now, without network, so that a VM the monitor cannot run fails create; start plans
       // again with the network the container has by then.
       ctx.planner().plan(vm);
       ctx.timestamps().mark(id.value(), "create.monitor_planned");
+      // The record names the CID before anything else can fail, so that a rollback frees it.
+      record = record.withPlan(VmPlan.of(vm));
+      Optional<Cgroup> cgroup = MonitorConfinement.cgroup(spec, vm, ctx.config().sandbox());
+      if (cgroup.isPresent()) {
+        sandbox = new SandboxRecord(sandbox.monitorUid(), sandbox.monitorGid(), sandbox.groups(),
+            sandbox.uidAllocated(), cgroup.get().dirs().stream().map(Path::toString).toList());
+        record = record.withSandbox(sandbox);
+      }
+      ctx.store().save(record);
 
       Stdio stdio = req.stdio();
       boolean terminal = spec.process() != null && spec.process().isTerminal();
@@ -122,14 +149,15 @@ public final class CreateOperation {
       }
       Path fifo = dir.resolve(WaiterCommand.FIFO);
       ctx.host().mkfifo(fifo);
+      Files.createDirectory(dir.resolve(WaiterCommand.ROOT));
       Optional<Path> tsFile = ctx.timestamps() instanceof FileTimestamps ft ? Optional.of(ft.file()) : Optional.empty();
-      List<String> waiter = WaiterCommand.build(fifo, dir.resolve(WaiterCommand.SCRIPT), netns, id.value(), tsFile,
-          terminal);
+      List<String> waiter = WaiterCommand.build(helper, dir, netns, id.value(), tsFile, terminal);
       Spawned spawned = ctx.host().spawn(waiter, stdio);
       spawnedProcess = spawned.process();
+      if (cgroup.isPresent()) cgroup.get().enter(spawned.pid());
       record = new ContainerRecord(record.ociVersion(), id.value(), record.bundle(), spawned.pid(),
           spawned.startTime(), ContainerStatus.CREATED, record.created(), record.annotations(), record.netnsPath(),
-          null, fifo.toString(), List.of(), List.of(), VmPlan.of(vm));
+          null, fifo.toString(), List.of(), List.of(), VmPlan.of(vm), sandbox);
       ctx.store().save(record);
       if (req.pidFile().isPresent()) {
         writePidFile(req.pidFile().get(), spawned.pid());
@@ -138,15 +166,15 @@ public final class CreateOperation {
       return new Created(record, spawnedProcess);
     } catch (IOException e) {
       SandboxException se = new SandboxException("create failed: " + e.getMessage(), e);
-      rollback(id, spawnedProcess, se);
+      rollback(id, record, spawnedProcess, se);
       throw se;
     } catch (JuruncException | RuntimeException e) {
-      rollback(id, spawnedProcess, e);
+      rollback(id, record, spawnedProcess, e);
       throw e;
     }
   }
 
-  private void rollback(ContainerId id, Optional<Process> process, Exception failure) {
+  private void rollback(ContainerId id, ContainerRecord record, Optional<Process> process, Exception failure) {
     process.ifPresent(p -> {
       p.destroyForcibly();
       try {
@@ -155,6 +183,9 @@ public final class CreateOperation {
         Thread.currentThread().interrupt();
       }
     });
+    List<Exception> failures = new ArrayList<>();
+    MonitorConfinement.release(record, ctx.config(), failures);
+    failures.forEach(failure::addSuppressed);
     try {
       ctx.store().remove(id);
     } catch (StateException e) {
@@ -214,10 +245,6 @@ public final class CreateOperation {
         u == null ? List.of() : u.additionalGids(), hostname);
   }
 
-  private static boolean seccomp(Spec spec) {
-    return spec.linux() != null && spec.linux().seccomp() != null && !spec.linux().seccomp().isNull();
-  }
-
   private static Optional<Path> resolve(Optional<GuestPath> p, Path rootfs) throws InvalidBundleException {
     if (p.isEmpty()) return Optional.empty();
     try {
@@ -227,13 +254,15 @@ public final class CreateOperation {
     }
   }
 
-  /** Writes the pid atomically, as runc does (temp file in the same directory, then rename). */
+  /**
+   * Writes the pid atomically, as runc does (temp file in the same directory, then rename); the temp
+   * file is created exclusively, so a link planted at its name is never followed.
+   */
   static void writePidFile(Path pidFile, long pid) throws SandboxException {
     Path abs = pidFile.toAbsolutePath();
-    Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
     try {
-      Files.writeString(tmp, Long.toString(pid));
-      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      PrivateFiles.writeAtomically(abs, Long.toString(pid).getBytes(StandardCharsets.US_ASCII),
+          PosixFilePermissions.fromString("rw-r--r--"));
     } catch (IOException e) {
       throw new SandboxException("cannot write pid file " + abs + ": " + e.getMessage(), e);
     }

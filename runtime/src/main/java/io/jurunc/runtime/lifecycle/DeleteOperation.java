@@ -7,9 +7,12 @@ import io.jurunc.runtime.state.ContainerStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * {@code delete}: removes the tap and tc rules, generated files and the state directory. A running
+ * {@code delete}: removes the tap and tc rules, generated files, the monitor's cgroup, its uid and
+ * vsock CID, and the state directory. A running
  * container is refused unless {@code --force}, which kills it first (as runc). A created one is
  * deleted like runc does: its waiting process is killed.
  */
@@ -51,6 +54,9 @@ public final class DeleteOperation {
         ctx.log().accept("cannot remove " + f + ": " + e.getMessage());
       }
     }
+    List<Exception> leftovers = new ArrayList<>();
+    MonitorConfinement.release(r, ctx.config(), leftovers); // the monitor's cgroup, uid and vsock CID
+    for (Exception e : leftovers) ctx.log().accept("delete " + id + ": " + e.getMessage());
     ctx.store().remove(cid);
     if (failure != null) throw failure;
   }

@@ -4,9 +4,14 @@ import io.jurunc.runtime.JuruncException;
 import io.jurunc.runtime.host.ProcessInfo;
 import io.jurunc.runtime.state.ContainerRecord;
 import io.jurunc.runtime.state.ContainerStatus;
+import io.jurunc.runtime.state.PrivateFiles;
 import io.jurunc.runtime.vm.GuestNet;
 import io.jurunc.runtime.vm.MonitorInvocation;
+import io.jurunc.runtime.sandbox.LaunchFile;
+import io.jurunc.runtime.sandbox.MonitorUser;
+import io.jurunc.runtime.vm.VmSpec;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,8 +21,9 @@ import java.util.Optional;
 
 /**
  * {@code start}: sets up the network in the container's netns (which {@code ctr run --cni} has
- * configured by now), builds the monitor's command line, releases the waiter — which execs the
- * monitor under the same pid — and waits until the exec has happened, so that a monitor that
+ * configured by now) with a tap the monitor's user may open, builds the monitor's command line and
+ * launch file (its minimal root, user and argv), releases the waiter — which confines itself and
+ * execs the monitor under the same pid — and waits until the exec has happened, so that a monitor that
  * cannot start is reported here. A failed start removes the tap it made.
  */
 public final class StartOperation {
@@ -42,18 +48,25 @@ public final class StartOperation {
     Path dir = ctx.store().dir(CreateOperation.parseId(id));
     Path readyFile = dir.resolve(WaiterCommand.READY); // the waiter makes it once inside its namespaces
     awaitWaiter(r, () -> Files.exists(readyFile), "did not enter its namespaces");
+    if (r.sandbox() == null) {
+      throw new ContainerStateException("container '" + id + "' has no monitor user (created by another jurunc "
+          + "version?); delete it and create it again");
+    }
+    MonitorUser user = MonitorConfinement.user(r.sandbox());
     Path netns = networkNamespace(r);
-    Optional<GuestNet> net = ctx.network().setup(netns, id);
+    Optional<GuestNet> net = ctx.network().setup(netns, id, user);
     ctx.store().save(r.withTap(net.map(GuestNet::tapName).orElse(null)));
     ctx.timestamps().mark(id, "start.network");
     try {
-      MonitorInvocation inv = ctx.planner().plan(r.vm().toVmSpec(net));
+      VmSpec vm = r.vm().toVmSpec(net);
+      MonitorInvocation inv = ctx.planner().plan(vm);
       List<String> outside = new ArrayList<>();
       for (MonitorInvocation.GeneratedFile f : inv.files()) {
-        write(f.path(), f.content());
+        write(f.path(), f.content().getBytes(StandardCharsets.UTF_8));
         if (!f.path().startsWith(dir)) outside.add(f.path().toString());
       }
-      write(dir.resolve(WaiterCommand.SCRIPT), WaiterCommand.execScript(inv.argv()));
+      LaunchFile launch = MonitorConfinement.launch(vm, inv, dir, ctx.config(), r.sandbox());
+      write(dir.resolve(LaunchFile.NAME), launch.encode());
       ContainerRecord planned = r.planned(net.map(GuestNet::tapName).orElse(null), inv.argv(), outside);
       ctx.store().save(planned);
       ctx.timestamps().mark(id, "start.monitor_planned");
@@ -110,12 +123,11 @@ public final class StartOperation {
     return r.netnsPath() != null ? Path.of(r.netnsPath()) : Path.of("/proc", Long.toString(r.pid()), "ns", "net");
   }
 
-  private static void write(Path path, String content) throws SandboxException {
+  /** Writes a root-only file (0600) atomically. */
+  private static void write(Path path, byte[] content) throws SandboxException {
     try {
       Files.createDirectories(path.getParent());
-      Path tmp = path.resolveSibling("." + path.getFileName() + ".tmp");
-      Files.writeString(tmp, content);
-      Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      PrivateFiles.writeAtomically(path, content, PrivateFiles.FILE);
     } catch (IOException e) {
       throw new SandboxException("cannot write " + path + ": " + e.getMessage(), e);
     }

@@ -1,7 +1,9 @@
 package io.jurunc.runtime.lifecycle;
 
+import io.jurunc.runtime.JuruncException;
 import io.jurunc.runtime.metadata.MetadataKeys;
 import io.jurunc.runtime.metadata.UnikernelMetadata;
+import io.jurunc.runtime.sandbox.IdAllocator;
 import io.jurunc.runtime.vm.Vsock;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +14,8 @@ import java.util.Optional;
  * Gives a guest the vAccel agent's address when its image asks for it
  * ({@code com.urunc.unikernel.vAccel}, as in urunc PR #352): {@code vsock} adds a vsock device
  * (Firecracker/Cloud Hypervisor proxy it over {@code <state>/vaccel.sock}, so the host agent listens
- * on {@code unix://<state>/vaccel.sock_<port>}) and the address defaults to {@code vsock://2:2048};
+ * on {@code unix://<state>/vaccel.sock_<port>}; the guest CID is allocated host-wide, unique per
+ * container) and the address defaults to {@code vsock://2:2048};
  * {@code tcp}/{@code unix} only pass the address. The address is
  * {@code com.urunc.unikernel.RPCAddress}, else {@code [vaccel] agent_address} in config.toml. The
  * guest receives it as {@code VACCEL_RPC_ADDRESS}, with {@code VACCEL_PLUGINS} defaulting to the
@@ -20,13 +23,16 @@ import java.util.Optional;
  */
 record VaccelLink(Optional<Vsock> vsock, List<String> env) {
   static final String DEFAULT_VSOCK_ADDRESS = "vsock://2:2048";
+  /** Guest CIDs: 0-2 are reserved (hypervisor, local, host); each container gets its own, host-wide. */
+  static final long FIRST_CID = 3;
+  static final long CID_COUNT = (1L << 31) - FIRST_CID;
 
   static VaccelLink none() {
     return new VaccelLink(Optional.empty(), List.of());
   }
 
   static VaccelLink of(UnikernelMetadata md, Optional<String> configured, String containerId, Path stateDir,
-      List<String> processEnv) throws InvalidBundleException {
+      List<String> processEnv, IdAllocator cids) throws JuruncException {
     if (md.vaccel().isEmpty()) return none();
     String transport = md.vaccel().get();
     String address = md.rpcAddress().or(() -> configured).orElse(transport.equals("vsock") ? DEFAULT_VSOCK_ADDRESS : "");
@@ -44,13 +50,10 @@ record VaccelLink(Optional<Vsock> vsock, List<String> env) {
       env.add("VACCEL_PLUGINS=libvaccel-rpc.so");
     }
     Optional<Vsock> vsock = transport.equals("vsock")
-        ? Optional.of(new Vsock(guestCid(containerId), stateDir.resolve("vaccel.sock")))
+        ? Optional.of(new Vsock(cids.allocate(MonitorConfinement.CID_KIND, FIRST_CID, CID_COUNT, containerId),
+            stateDir.resolve("vaccel.sock")))
         : Optional.empty();
     return new VaccelLink(vsock, env);
   }
 
-  /** A stable guest CID per container, in [3, 2^31). */
-  static long guestCid(String containerId) {
-    return 3 + Math.floorMod(containerId.hashCode(), Integer.MAX_VALUE - 3);
-  }
 }

@@ -1,70 +1,50 @@
 package io.jurunc.runtime.lifecycle;
 
-import io.jurunc.runtime.timestamps.FileTimestamps;
+import io.jurunc.runtime.sandbox.LaunchFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The process {@code create} leaves behind. It enters (or creates) the container's namespaces,
- * blocks on a FIFO until {@code start}, then execs the monitor, so that the pid containerd
- * waits on is the monitor's. Every step is an exec without fork: setsid (not a group leader),
- * unshare/nsenter (no pid namespace), sh's exec.
+ * The process {@code create} leaves behind: the sandbox helper ({@code runtime/src/main/c/sandbox.c}).
+ * It starts a session, enters (or creates) the container's namespaces, creates {@link #READY}, blocks
+ * on {@link #FIFO} until {@code start}, then reads {@link LaunchFile#NAME}, pivots into the monitor's
+ * minimal root, drops to the monitor's user with no capabilities and execs the monitor: one process,
+ * no shell, no JVM, so the pid containerd waits on is the monitor's.
  */
 final class WaiterCommand {
   /** Appears in the waiter's cmdline and never in the monitor's: tells created from running. */
   static final String MARKER = "jurunc-waiter";
   static final String FIFO = "start.fifo";
-  static final String SCRIPT = "monitor.sh";
-  /** Created by the waiter (a shell builtin, no fork) once it runs inside its namespaces. */
+  /** Created by the waiter once it runs inside its namespaces. */
   static final String READY = "waiter.ready";
+  /** The empty directory the helper mounts the monitor's root on (in its own mount namespace). */
+  static final String ROOT = "root";
 
   private WaiterCommand() {}
 
-  /**
-   * @param monitorScript written by start: {@code exec '<monitor>' '<arg>'…}, sourced by the waiter once
-   *     the FIFO releases it (the argv depends on the network, which exists only by start)
-   */
-  static List<String> build(Path fifo, Path monitorScript, Optional<Path> netns, String containerId,
+  static List<String> build(Path helper, Path stateDir, Optional<Path> netns, String containerId,
       Optional<Path> timestampsFile, boolean terminal) {
     List<String> argv = new ArrayList<>();
-    argv.add("setsid");
+    argv.add(helper.toString());
+    argv.add(MARKER);
+    argv.add(stateDir.toAbsolutePath().toString());
     if (terminal) {
       argv.add("--ctty"); // the pty on stdin becomes the controlling terminal
     }
-    argv.add("unshare");
-    argv.add("--ipc");
-    argv.add("--uts");
-    if (netns.isEmpty()) {
-      argv.add("--net");
-    }
     if (netns.isPresent()) {
-      argv.add("nsenter");
-      argv.add("--net=" + netns.get());
-      argv.add("--");
+      argv.add("--netns");
+      argv.add(netns.get().toString());
+    } else {
+      argv.add("--new-net");
     }
-    String scriptFile = monitorScript.toString();
-    String readyFile = fifo.resolveSibling(READY).toString();
-    StringBuilder script = new StringBuilder(": " + MARKER + "; : > \"$2\"; read _ < \"$0\" || exit 1; ");
-    timestampsFile.ifPresent(f ->
-        script.append(FileTimestamps.shellRecord(containerId, "monitor.exec", f)).append("; "));
-    script.append(". \"$1\"");
-    argv.add("/bin/sh");
-    argv.add("-c");
-    argv.add(script.toString());
-    argv.add(fifo.toString());
-    argv.add(scriptFile);
-    argv.add(readyFile);
+    timestampsFile.ifPresent(f -> {
+      argv.add("--timestamps");
+      argv.add(f.toString());
+      argv.add("--id");
+      argv.add(containerId);
+    });
     return argv;
-  }
-
-  /** The script start writes: one exec of the monitor, every word single-quoted. */
-  static String execScript(List<String> argv) {
-    StringBuilder b = new StringBuilder("exec");
-    for (String a : argv) {
-      b.append(" '").append(a.replace("'", "'\\''")).append('\'');
-    }
-    return b.append('\n').toString();
   }
 }

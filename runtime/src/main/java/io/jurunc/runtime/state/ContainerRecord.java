@@ -15,6 +15,7 @@ import java.util.Map;
  * @param monitorArgv the command line the waiter execs
  * @param generatedFiles files created for this container outside the state dir (none by default)
  * @param vm what create decided about the VM; start adds the network and builds the argv
+ * @param sandbox the monitor's user and cgroup (null in records of older versions)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ContainerRecord(
@@ -31,7 +32,8 @@ public record ContainerRecord(
     String startFifo,
     List<String> monitorArgv,
     List<String> generatedFiles,
-    VmPlan vm) {
+    VmPlan vm,
+    SandboxRecord sandbox) {
   public ContainerRecord {
     annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
     monitorArgv = monitorArgv == null ? List.of() : List.copyOf(monitorArgv);
@@ -40,17 +42,27 @@ public record ContainerRecord(
 
   public ContainerRecord withStatus(ContainerStatus s) {
     return new ContainerRecord(ociVersion, id, bundle, pid, pidStartTime, s, created, annotations,
-        netnsPath, tapName, startFifo, monitorArgv, generatedFiles, vm);
+        netnsPath, tapName, startFifo, monitorArgv, generatedFiles, vm, sandbox);
   }
 
   /** The record once start has set up the network and planned the monitor (status unchanged). */
   public ContainerRecord planned(String tap, List<String> argv, List<String> generated) {
     return new ContainerRecord(ociVersion, id, bundle, pid, pidStartTime, status, created,
-        annotations, netnsPath, tap, startFifo, argv, generated, vm);
+        annotations, netnsPath, tap, startFifo, argv, generated, vm, sandbox);
   }
 
   public ContainerRecord withTap(String tap) {
     return new ContainerRecord(ociVersion, id, bundle, pid, pidStartTime, status, created, annotations,
-        netnsPath, tap, startFifo, monitorArgv, generatedFiles, vm);
+        netnsPath, tap, startFifo, monitorArgv, generatedFiles, vm, sandbox);
+  }
+
+  public ContainerRecord withSandbox(SandboxRecord s) {
+    return new ContainerRecord(ociVersion, id, bundle, pid, pidStartTime, status, created, annotations,
+        netnsPath, tapName, startFifo, monitorArgv, generatedFiles, vm, s);
+  }
+
+  public ContainerRecord withPlan(VmPlan plan) {
+    return new ContainerRecord(ociVersion, id, bundle, pid, pidStartTime, status, created, annotations,
+        netnsPath, tapName, startFifo, monitorArgv, generatedFiles, plan, sandbox);
   }
 }

@@ -3,13 +3,11 @@ package io.jurunc.runtime.state;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.jurunc.oci.Json;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,7 +16,8 @@ import java.util.stream.Stream;
 /**
  * The per-container state directories under {@code --root}. jurunc's record is {@code jurunc.json};
  * runc keeps {@code state.json} in the same layout, so the presence of our file is what tells a
- * jurunc container from a runc one.
+ * jurunc container from a runc one. Container directories are 0700 and files 0600: they hold the
+ * container's environment. {@code --root} itself is created 0700 when missing (runc's default).
  */
 public final class StateStore {
   public static final String RECORD = "jurunc.json";
@@ -44,8 +43,9 @@ public final class StateStore {
   public Path createDir(ContainerId id) throws StateException {
     Path d = dir(id);
     try {
-      Files.createDirectories(root);
-      Files.createDirectory(d);
+      if (!Files.isDirectory(root)) Files.createDirectories(root, PrivateFiles.dirMode());
+      Files.createDirectory(d, PrivateFiles.dirMode());
+      Files.setPosixFilePermissions(d, PrivateFiles.DIR); // the umask may have narrowed it; never widened
       return d;
     } catch (FileAlreadyExistsException e) {
       throw new StateException("container '" + id + "' already exists (" + d + ")");
@@ -56,14 +56,8 @@ public final class StateStore {
 
   public void save(ContainerRecord record) throws StateException {
     Path d = root.resolve(record.id());
-    Path tmp = d.resolve(RECORD + ".tmp");
     try {
-      Files.write(tmp, Json.mapper().writeValueAsBytes(record));
-      try {
-        Files.move(tmp, d.resolve(RECORD), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, d.resolve(RECORD), StandardCopyOption.REPLACE_EXISTING);
-      }
+      PrivateFiles.writeAtomically(d.resolve(RECORD), Json.mapper().writeValueAsBytes(record), PrivateFiles.FILE);
     } catch (IOException e) {
       throw new StateException("cannot write state of " + record.id() + ": " + e.getMessage(), e);
     }

@@ -5,7 +5,9 @@ import io.jurunc.runtime.net.ContainerNetwork;
 import io.jurunc.runtime.net.NetnsRef;
 import io.jurunc.runtime.net.NetworkSetupException;
 import io.jurunc.runtime.net.NetworkTeardownException;
+import io.jurunc.runtime.net.TapOwner;
 import io.jurunc.runtime.ports.SandboxNetwork;
+import io.jurunc.runtime.sandbox.MonitorUser;
 import io.jurunc.runtime.vm.GuestNet;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,10 +25,11 @@ final class TapSandboxNetwork implements SandboxNetwork {
   }
 
   @Override
-  public Optional<GuestNet> setup(Path netns, String containerId) throws SandboxException {
+  public Optional<GuestNet> setup(Path netns, String containerId, MonitorUser owner) throws SandboxException {
     refuseHostNamespace(netns);
     try {
-      return network().setup(NetnsRef.of(netns.toString()), containerId);
+      return network().setup(NetnsRef.of(netns.toString()), containerId,
+          Optional.of(new TapOwner(owner.uid(), owner.gid())));
     } catch (NetworkSetupException e) {
       throw new SandboxException("network setup failed: " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {

@@ -9,6 +9,8 @@ import io.jurunc.runtime.host.Stdio;
 import io.jurunc.runtime.ports.GuestPacker;
 import io.jurunc.runtime.ports.SandboxNetwork;
 import io.jurunc.runtime.ports.VmPlanner;
+import io.jurunc.runtime.sandbox.MonitorUser;
+import io.jurunc.runtime.sandbox.SandboxSettings;
 import io.jurunc.runtime.state.StateStore;
 import io.jurunc.runtime.timestamps.Timestamps;
 import io.jurunc.runtime.vm.Accel;
@@ -48,7 +50,7 @@ final class Fakes {
       spawned.add(argv);
       if (!waiterNeverReady) {
         try {
-          Files.createFile(Path.of(argv.getLast())); // the waiter's ready file, as its shell would
+          Files.createFile(Path.of(argv.get(2), WaiterCommand.READY)); // as the helper would
         } catch (java.io.IOException e) {
           throw new HostException(e.getMessage());
         }
@@ -142,8 +144,8 @@ final class Fakes {
     boolean withDefaultRoute = true;
 
     @Override
-    public Optional<GuestNet> setup(Path netns, String containerId) {
-      calls.add("setup " + netns + " " + containerId);
+    public Optional<GuestNet> setup(Path netns, String containerId, MonitorUser owner) {
+      calls.add("setup " + netns + " " + containerId + " owner " + owner.uid() + ":" + owner.gid());
       if (!withDefaultRoute) return Optional.empty();
       try {
         return Optional.of(new GuestNet("tap0_jurunc", "eth0", (Inet4Address) InetAddress.getByName("10.9.0.5"), 24,
@@ -166,12 +168,14 @@ final class Fakes {
     public PackedGuest pack(Path rootfs, Process process, Optional<Path> ownKernel, Optional<Path> baseInitrd, Path out)
         throws SandboxException {
       packed.add(process);
+      Path kitKernel = out.resolveSibling("kit-vmlinuz");
       try {
         Files.writeString(out, "cpio");
+        Files.writeString(kitKernel, "kernel");
       } catch (java.io.IOException e) {
         throw new SandboxException(e.getMessage());
       }
-      return new PackedGuest(ownKernel.orElse(Path.of("/kit/vmlinuz")), out, KernelProfile.MICROVM);
+      return new PackedGuest(ownKernel.orElse(kitKernel), out, KernelProfile.MICROVM);
     }
   }
 
@@ -184,7 +188,19 @@ final class Fakes {
     FakeNetwork net = new FakeNetwork();
     FakePacker packer = new FakePacker();
     List<String> log = new ArrayList<>();
-    RuntimeContext ctx = new RuntimeContext(new StateStore(root), JuruncConfig.defaults(), host, Timestamps.DISABLED,
+    JuruncConfig d = JuruncConfig.defaults();
+    Path helper = root.resolveSibling("jurunc-sandbox");
+    try {
+      Files.writeString(helper, "#!/bin/sh\nexit 1\n");
+      helper.toFile().setExecutable(true);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    SandboxSettings sandbox = new SandboxSettings(Optional.of(helper), 2_000_000, 16, root.resolveSibling("ids"), 64,
+        List.of(), List.of());
+    JuruncConfig config = new JuruncConfig(d.logLevel(), d.timestamps(), d.timestampsDestination(), d.runc(), d.accel(),
+        d.kitDir(), d.maxMemoryMb(), d.debugGuest(), d.monitors(), d.vaccelAgentAddress(), sandbox);
+    RuntimeContext ctx = new RuntimeContext(new StateStore(root), config, host, Timestamps.DISABLED,
         planner, net, packer, log::add);
     return new World(ctx, host, planner, net, packer, log);
   }

@@ -14,7 +14,8 @@ class TapSandboxNetworkTest {
 
   @Test
   void neverTouchesTheRuntimesOwnNetworkNamespace() {
-    assertThatThrownBy(() -> new TapSandboxNetwork().setup(Path.of("/proc/self/ns/net"), "c1"))
+    assertThatThrownBy(() -> new TapSandboxNetwork().setup(Path.of("/proc/self/ns/net"), "c1",
+        new io.jurunc.runtime.sandbox.MonitorUser(1000, 1000, java.util.List.of())))
         .isInstanceOf(SandboxException.class).hasMessageContaining("host's network namespace");
   }
 

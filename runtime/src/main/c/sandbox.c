@@ -1,0 +1,304 @@
+/*
+ * jurunc-sandbox: the process `jurunc create` leaves behind, and later the monitor itself.
+ *
+ *   jurunc-sandbox jurunc-waiter STATE_DIR [--ctty] [--netns PATH | --new-net]
+ *                  [--timestamps FILE --id ID]
+ *
+ * Wait phase (create): a new session (and the pty on stdin as controlling tty with --ctty), fresh
+ * IPC and UTS namespaces, the container's network namespace joined by path (or a fresh one), then
+ * STATE_DIR/waiter.ready is created and the process blocks on STATE_DIR/start.fifo.
+ *
+ * Launch phase (start wrote STATE_DIR/monitor.launch, then a line into the FIFO): a private mount
+ * namespace whose root is a fresh read-only tmpfs holding only the bind mounts the launch file
+ * names; the old root is detached; then supplementary groups, gid and uid are switched to the
+ * unprivileged monitor user, the capability bounding, ambient and effective sets are emptied,
+ * no_new_privs is set, and the monitor is exec'd. Every step is in this one process: the pid that
+ * create reported is the monitor's pid. No shell and no JVM are in the chain.
+ *
+ * monitor.launch is a sequence of NUL-terminated "key=value" records:
+ *   root=DIR        empty directory to mount the new root on (required, first)
+ *   rox=PATH        bind PATH read-only, exec allowed (the monitor and its libraries)
+ *   ro=PATH         bind PATH read-only, noexec
+ *   rw=PATH         bind PATH read-write, noexec
+ *   dev=PATH        bind a device node (nosuid, noexec)
+ *   hostlink=PATH   recreate the host's symlink PATH (e.g. /lib -> usr/lib)
+ *   uid=N gid=N     the monitor's user and group (never 0)
+ *   group=N         a supplementary group (repeatable)
+ *   env=K=V         the monitor's environment (repeatable; nothing else is inherited)
+ *   arg=A           argv, arg[0] is the monitor binary's absolute path (repeatable)
+ *
+ * Exit codes: 1 waiter errors and a closed FIFO, 126 launch errors, 127 exec failure.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_LAUNCH (1 << 20)
+#define MAX_ITEMS 4096
+
+static const char *state_dir;
+
+static void die(int code, const char *fmt, ...) {
+  va_list ap;
+  char msg[1024];
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  dprintf(2, "jurunc-sandbox: %s\n", msg);
+  _exit(code);
+}
+
+static char *join(const char *a, const char *b) {
+  size_t n = strlen(a) + strlen(b) + 2;
+  char *s = malloc(n);
+  if (!s) die(126, "out of memory");
+  snprintf(s, n, "%s/%s", a, b);
+  return s;
+}
+
+static long parse_num(const char *s, const char *what, int code) {
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || *s == '\0' || *end != '\0' || v < 0 || v > 0x7fffffffL) die(code, "bad %s '%s'", what, s);
+  return v;
+}
+
+static void timestamp(const char *file, const char *id, const char *phase) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  int fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0) return; /* diagnostics only */
+  dprintf(fd, "{\"containerID\":\"%s\",\"phase\":\"%s\",\"time\":%lld}\n", id, phase,
+          (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+  close(fd);
+}
+
+/* ---- wait phase ---------------------------------------------------------------------------- */
+
+static void wait_phase(int argc, char **argv) {
+  const char *netns = NULL, *ts_file = NULL, *id = "";
+  int new_net = 0, ctty = 0;
+  for (int i = 3; i < argc; i++) {
+    if (!strcmp(argv[i], "--ctty")) ctty = 1;
+    else if (!strcmp(argv[i], "--new-net")) new_net = 1;
+    else if (!strcmp(argv[i], "--netns") && i + 1 < argc) netns = argv[++i];
+    else if (!strcmp(argv[i], "--timestamps") && i + 1 < argc) ts_file = argv[++i];
+    else if (!strcmp(argv[i], "--id") && i + 1 < argc) id = argv[++i];
+    else die(1, "unknown argument '%s'", argv[i]);
+  }
+  if (setsid() < 0) die(1, "setsid: %s", strerror(errno));
+  if (ctty && ioctl(0, TIOCSCTTY, 0) < 0) die(1, "TIOCSCTTY: %s", strerror(errno));
+  if (unshare(CLONE_NEWIPC | CLONE_NEWUTS | (new_net ? CLONE_NEWNET : 0)) < 0)
+    die(1, "unshare: %s", strerror(errno));
+  if (netns) {
+    int fd = open(netns, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) die(1, "open %s: %s", netns, strerror(errno));
+    if (setns(fd, CLONE_NEWNET) < 0) die(1, "setns %s: %s", netns, strerror(errno));
+    close(fd);
+  }
+  char *ready = join(state_dir, "waiter.ready");
+  int rfd = open(ready, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (rfd < 0) die(1, "create %s: %s", ready, strerror(errno));
+  close(rfd);
+  char *fifo = join(state_dir, "start.fifo");
+  int ffd = open(fifo, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (ffd < 0) die(1, "open %s: %s", fifo, strerror(errno));
+  char line[64];
+  ssize_t n;
+  do n = read(ffd, line, sizeof line); while (n < 0 && errno == EINTR);
+  if (n <= 0) _exit(1); /* the FIFO was closed without a start: delete or a dead start */
+  close(ffd);
+  if (ts_file) timestamp(ts_file, id, "monitor.exec");
+}
+
+/* ---- launch phase -------------------------------------------------------------------------- */
+
+struct launch {
+  const char *root;
+  long uid, gid;
+  gid_t groups[64];
+  int ngroups;
+  char *args[MAX_ITEMS];
+  int nargs;
+  char *envs[MAX_ITEMS];
+  int nenvs;
+};
+
+static char *read_launch(size_t *len) {
+  char *path = join(state_dir, "monitor.launch");
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) die(126, "open %s: %s", path, strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
+    die(126, "%s is not a regular root-owned file writable only by root", path);
+  if (st.st_size > MAX_LAUNCH) die(126, "%s is larger than %d bytes", path, MAX_LAUNCH);
+  char *buf = malloc((size_t)st.st_size + 1);
+  if (!buf) die(126, "out of memory");
+  size_t got = 0;
+  while (got < (size_t)st.st_size) {
+    ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) die(126, "read %s: %s", path, n < 0 ? strerror(errno) : "short read");
+    got += (size_t)n;
+  }
+  close(fd);
+  buf[got] = '\0';
+  *len = got;
+  return buf;
+}
+
+/* mkdir -p for the parents of path inside the new root (path is absolute). */
+static void make_parents(const char *root, const char *path) {
+  char *full = join(root, path + 1);
+  for (char *p = full + strlen(root) + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = '\0';
+    if (mkdir(full, 0755) < 0 && errno != EEXIST) die(126, "mkdir %s: %s", full, strerror(errno));
+    *p = '/';
+  }
+  free(full);
+}
+
+static void bind(const char *root, const char *src, unsigned long flags) {
+  if (src[0] != '/') die(126, "bind source '%s' is not absolute", src);
+  struct stat st;
+  if (stat(src, &st) < 0) die(126, "stat %s: %s", src, strerror(errno));
+  make_parents(root, src);
+  char *dst = join(root, src + 1);
+  if (S_ISDIR(st.st_mode)) {
+    if (mkdir(dst, 0755) < 0 && errno != EEXIST) die(126, "mkdir %s: %s", dst, strerror(errno));
+  } else {
+    int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) die(126, "create %s: %s", dst, strerror(errno));
+    close(fd);
+  }
+  if (mount(src, dst, NULL, MS_BIND, NULL) < 0) die(126, "bind %s: %s", src, strerror(errno));
+  if (mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0)
+    die(126, "remount %s: %s", dst, strerror(errno));
+  free(dst);
+}
+
+static void host_link(const char *root, const char *path) {
+  char target[4096];
+  ssize_t n = readlink(path, target, sizeof target - 1);
+  if (n < 0) die(126, "readlink %s: %s", path, strerror(errno));
+  target[n] = '\0';
+  make_parents(root, path);
+  char *dst = join(root, path + 1);
+  if (symlink(target, dst) < 0 && errno != EEXIST) die(126, "symlink %s: %s", dst, strerror(errno));
+  free(dst);
+}
+
+static void drop_privileges(const struct launch *l) {
+  if (l->uid <= 0 || l->gid <= 0) die(126, "the monitor's uid and gid must be set and not 0");
+  for (int cap = 0; cap <= 63; cap++) {
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+      die(126, "PR_CAPBSET_DROP %d: %s", cap, strerror(errno));
+  }
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+    die(126, "clear ambient capabilities: %s", strerror(errno));
+  if (setgroups((size_t)l->ngroups, l->groups) < 0) die(126, "setgroups: %s", strerror(errno));
+  if (setresgid((gid_t)l->gid, (gid_t)l->gid, (gid_t)l->gid) < 0) die(126, "setresgid: %s", strerror(errno));
+  if (setresuid((uid_t)l->uid, (uid_t)l->uid, (uid_t)l->uid) < 0) die(126, "setresuid: %s", strerror(errno));
+  /* setresuid from 0 to non-zero has cleared the permitted and effective sets; make sure. */
+  struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct data[2];
+  memset(data, 0, sizeof data);
+  if (syscall(SYS_capset, &hdr, data) < 0) die(126, "capset: %s", strerror(errno));
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die(126, "no_new_privs: %s", strerror(errno));
+  if (getuid() == 0 || geteuid() == 0) die(126, "still root after setresuid");
+}
+
+static void launch_phase(void) {
+  size_t len;
+  char *buf = read_launch(&len);
+  struct launch l = {0};
+  l.uid = l.gid = -1;
+  /* First pass: identity, argv, env, and the root (must come before any bind). */
+  for (size_t off = 0; off < len;) {
+    char *rec = buf + off;
+    size_t n = strnlen(rec, len - off);
+    if (off + n >= len) die(126, "monitor.launch: unterminated record");
+    off += n + 1;
+    char *eq = strchr(rec, '=');
+    if (!eq) die(126, "monitor.launch: record without '='");
+    *eq = '\0';
+    char *v = eq + 1;
+    if (!strcmp(rec, "root")) l.root = v;
+    else if (!strcmp(rec, "uid")) l.uid = parse_num(v, "uid", 126);
+    else if (!strcmp(rec, "gid")) l.gid = parse_num(v, "gid", 126);
+    else if (!strcmp(rec, "group")) {
+      if (l.ngroups == 64) die(126, "too many groups");
+      l.groups[l.ngroups++] = (gid_t)parse_num(v, "group", 126);
+    } else if (!strcmp(rec, "arg")) {
+      if (l.nargs == MAX_ITEMS - 1) die(126, "too many arguments");
+      l.args[l.nargs++] = v;
+    } else if (!strcmp(rec, "env")) {
+      if (l.nenvs == MAX_ITEMS - 1) die(126, "too many environment entries");
+      l.envs[l.nenvs++] = v;
+    } else if (strcmp(rec, "rox") && strcmp(rec, "ro") && strcmp(rec, "rw") && strcmp(rec, "dev")
+               && strcmp(rec, "hostlink")) {
+      die(126, "monitor.launch: unknown key '%s'", rec);
+    }
+    *eq = '=';
+  }
+  if (!l.root || l.root[0] != '/') die(126, "monitor.launch: no absolute root");
+  if (l.nargs == 0 || l.args[0][0] != '/') die(126, "monitor.launch: no absolute monitor path");
+
+  if (unshare(CLONE_NEWNS) < 0) die(126, "unshare(CLONE_NEWNS): %s", strerror(errno));
+  if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) die(126, "make / private: %s", strerror(errno));
+  if (mount("tmpfs", l.root, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=256k,nr_inodes=1024") < 0)
+    die(126, "mount tmpfs on %s: %s", l.root, strerror(errno));
+  const unsigned long base = MS_RDONLY | MS_NOSUID;
+  for (size_t off = 0; off < len;) {
+    char *rec = buf + off;
+    off += strlen(rec) + 1;
+    char *v = strchr(rec, '=') + 1;
+    if (!strncmp(rec, "rox=", 4)) bind(l.root, v, base | MS_NODEV);
+    else if (!strncmp(rec, "ro=", 3)) bind(l.root, v, base | MS_NODEV | MS_NOEXEC);
+    else if (!strncmp(rec, "rw=", 3)) bind(l.root, v, MS_NOSUID | MS_NODEV | MS_NOEXEC);
+    else if (!strncmp(rec, "dev=", 4)) bind(l.root, v, MS_NOSUID | MS_NOEXEC);
+    else if (!strncmp(rec, "hostlink=", 9)) host_link(l.root, v);
+  }
+  if (mount(NULL, l.root, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+    die(126, "remount the new root read-only: %s", strerror(errno));
+  if (chdir(l.root) < 0) die(126, "chdir %s: %s", l.root, strerror(errno));
+  if (syscall(SYS_pivot_root, ".", ".") < 0) die(126, "pivot_root: %s", strerror(errno));
+  if (umount2(".", MNT_DETACH) < 0) die(126, "detach the old root: %s", strerror(errno));
+  if (chdir("/") < 0) die(126, "chdir /: %s", strerror(errno));
+
+  drop_privileges(&l);
+  l.args[l.nargs] = NULL;
+  l.envs[l.nenvs] = NULL;
+  execve(l.args[0], l.args, l.envs);
+  die(127, "exec %s: %s", l.args[0], strerror(errno));
+}
+
+int main(int argc, char **argv) {
+  if (argc < 3 || strcmp(argv[1], "jurunc-waiter") != 0) {
+    dprintf(2, "usage: jurunc-sandbox jurunc-waiter STATE_DIR [--ctty] [--netns PATH | --new-net] "
+               "[--timestamps FILE --id ID]\n");
+    return 2;
+  }
+  state_dir = argv[2];
+  if (state_dir[0] != '/') die(1, "STATE_DIR must be absolute");
+  wait_phase(argc, argv);
+  launch_phase();
+  return 126;
+}

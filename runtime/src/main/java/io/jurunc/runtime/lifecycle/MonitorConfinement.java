@@ -1,0 +1,165 @@
+package io.jurunc.runtime.lifecycle;
+
+import io.jurunc.oci.Spec;
+import io.jurunc.runtime.config.JuruncConfig;
+import io.jurunc.runtime.sandbox.Cgroup;
+import io.jurunc.runtime.sandbox.CgroupLimits;
+import io.jurunc.runtime.sandbox.FileGrant;
+import io.jurunc.runtime.sandbox.IdAllocator;
+import io.jurunc.runtime.sandbox.LaunchFile;
+import io.jurunc.runtime.sandbox.MonitorRoot;
+import io.jurunc.runtime.sandbox.MonitorUser;
+import io.jurunc.runtime.sandbox.SandboxSettings;
+import io.jurunc.runtime.sandbox.SandboxSetupException;
+import io.jurunc.runtime.state.ContainerRecord;
+import io.jurunc.runtime.state.SandboxRecord;
+import io.jurunc.runtime.vm.Accel;
+import io.jurunc.runtime.vm.BlockDevice;
+import io.jurunc.runtime.vm.MonitorInvocation;
+import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.VmSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The monitor's confinement over the lifecycle. Create picks its user (the container's
+ * {@code process.user} when it is not root, else a uid of its own from the [sandbox] range) and
+ * its cgroup ({@code linux.cgroupsPath} with the spec's memory and CPU limits); start gives it the
+ * files it needs and writes the launch file the helper reads; delete frees both. See
+ * docs/security.md.
+ */
+final class MonitorConfinement {
+  static final String UID_KIND = "uid";
+  static final String CID_KIND = "vsock-cid";
+  private static final Path CGROUP_MOUNT = Path.of("/sys/fs/cgroup");
+
+  private MonitorConfinement() {}
+
+  /** The monitor's user for this spec: process.user when not root, else an allocated uid. */
+  static SandboxRecord chooseUser(Spec spec, SandboxSettings s, String containerId) throws SandboxSetupException {
+    Spec.User u = spec.process() == null ? null : spec.process().user();
+    int uid = u == null ? 0 : u.uidOrRoot();
+    if (uid < 0) throw new SandboxSetupException("process.user.uid " + uid + " is negative");
+    if (uid != 0) {
+      int gid = u.gidOrRoot() > 0 ? u.gidOrRoot() : uid;
+      List<Integer> groups = u.additionalGids().stream().filter(g -> g > 0 && g != gid).distinct().toList();
+      return new SandboxRecord(uid, gid, groups, false, List.of());
+    }
+    int allocated = (int) new IdAllocator(s.idsDir()).allocate(UID_KIND, s.uidBase(), s.uidCount(), containerId);
+    return new SandboxRecord(allocated, allocated, List.of(), true, List.of());
+  }
+
+  /** Creates the cgroup of {@code linux.cgroupsPath}, if the spec names one. */
+  static Optional<Cgroup> cgroup(Spec spec, VmSpec vm, SandboxSettings s) throws SandboxSetupException {
+    Spec.Linux linux = spec.linux();
+    if (linux == null || linux.cgroupsPath() == null || linux.cgroupsPath().isBlank()) return Optional.empty();
+    Spec.Resources r = linux.resources();
+    OptionalLong memory = OptionalLong.empty();
+    if (r != null && r.memory() != null && r.memory().limit() != null && r.memory().limit() > 0) {
+      // Guest RAM comes from this limit; the monitor's own memory rides on top of it.
+      memory = OptionalLong.of(vm.memoryBytes() + s.monitorOverheadMb() * 1024 * 1024);
+    }
+    OptionalLong quota = OptionalLong.empty();
+    OptionalLong period = OptionalLong.empty();
+    if (r != null && r.cpu() != null && r.cpu().quota() != null && r.cpu().quota() > 0) {
+      quota = OptionalLong.of(r.cpu().quota());
+      period = OptionalLong.of(r.cpu().period() == null || r.cpu().period() <= 0 ? 100_000 : r.cpu().period());
+    }
+    try {
+      return Optional.of(Cgroup.create(CGROUP_MOUNT, linux.cgroupsPath(), new CgroupLimits(memory, quota, period)));
+    } catch (IllegalArgumentException e) {
+      throw new SandboxSetupException("linux.resources: " + e.getMessage(), e);
+    }
+  }
+
+  /** Frees the uid and removes the cgroup; failures are collected, not thrown one by one. */
+  static void release(ContainerRecord r, JuruncConfig config, List<Exception> failures) {
+    SandboxRecord sb = r.sandbox();
+    IdAllocator ids = new IdAllocator(config.sandbox().idsDir());
+    if (sb != null) {
+      for (String d : sb.cgroupDirs()) removeCgroupDir(Path.of(d), failures);
+      if (sb.uidAllocated()) {
+        try {
+          ids.release(UID_KIND, sb.monitorUid(), r.id());
+        } catch (SandboxSetupException e) {
+          failures.add(e);
+        }
+      }
+    }
+    if (r.vm() != null && r.vm().vsockCid() != null) {
+      try {
+        ids.release(CID_KIND, r.vm().vsockCid(), r.id());
+      } catch (SandboxSetupException e) {
+        failures.add(e);
+      }
+    }
+  }
+
+  /** A cgroup can only be removed once its last process has left; the monitor may still be exiting. */
+  private static void removeCgroupDir(Path d, List<Exception> failures) {
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (true) {
+      try {
+        new Cgroup(List.of(d)).remove();
+        return;
+      } catch (SandboxSetupException e) {
+        if (System.nanoTime() > deadline) {
+          failures.add(e);
+          return;
+        }
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  static MonitorUser user(SandboxRecord sb) {
+    return new MonitorUser(sb.monitorUid(), sb.monitorGid(), sb.groups());
+  }
+
+  /** Grants the monitor's user its files and returns the launch file for this invocation. */
+  static LaunchFile launch(VmSpec vm, MonitorInvocation inv, Path stateDir, JuruncConfig config, SandboxRecord sb)
+      throws SandboxSetupException {
+    MonitorUser user = user(sb);
+    List<Path> reads = new ArrayList<>();
+    reads.add(vm.kernel());
+    vm.initrd().ifPresent(reads::add);
+    for (MonitorInvocation.GeneratedFile f : inv.files()) reads.add(f.path());
+    List<Path> writes = vm.blocks().stream().map(BlockDevice::hostPath).toList();
+    for (Path p : reads) {
+      if (!writes.contains(p)) FileGrant.grant(p, false, user);
+    }
+    for (Path p : writes) FileGrant.grant(p, true, user);
+    SandboxSettings s = config.sandbox();
+    Optional<Path> dataPath = config.monitor(vm.monitor()).dataPath();
+    if (dataPath.isPresent()) {
+      List<Path> ro = new ArrayList<>(s.readOnly());
+      ro.add(dataPath.get());
+      s = new SandboxSettings(s.helper(), s.uidBase(), s.uidCount(), s.idsDir(), s.monitorOverheadMb(), ro,
+          s.readWrite());
+    }
+    boolean qemu = vm.monitor() == MonitorType.QEMU;
+    MonitorRoot.Needs needs = new MonitorRoot.Needs(vm.accel() == Accel.KVM, vm.net().isPresent(),
+        qemu && vm.net().isPresent() && config.monitor(MonitorType.QEMU).vhost(), qemu && vm.vsock().isPresent());
+    return MonitorRoot.plan(stateDir.resolve(WaiterCommand.ROOT), vm.monitorBinary(), reads, writes, needs, s, user,
+        inv.argv());
+  }
+
+  /** The helper binary, checked before anything is spawned. */
+  static Path helper(JuruncConfig config) throws SandboxSetupException {
+    Path h = config.sandbox().helperPath();
+    if (!Files.isExecutable(h)) {
+      throw new SandboxSetupException("the sandbox helper " + h + " is missing or not executable; install jurunc "
+          + "with its libexec/ directory (cli/target/dist) or set [sandbox] helper in /etc/jurunc/config.toml");
+    }
+    return h;
+  }
+}

@@ -1,0 +1,85 @@
+package io.jurunc.runtime.sandbox;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * What the sandbox helper ({@code runtime/src/main/c/sandbox.c}) reads from {@code monitor.launch}
+ * once start releases it: the minimal root to build, the monitor's user, environment and argv.
+ * Encoded as NUL-terminated {@code key=value} records, so any byte but NUL may appear in an argument.
+ */
+public record LaunchFile(Path root, List<Mount> mounts, List<Path> hostLinks, MonitorUser user,
+    List<String> env, List<String> argv) {
+
+  public static final String NAME = "monitor.launch";
+
+  /** How a host path appears, at the same path, in the monitor's root. */
+  public enum Kind {
+    /** read-only, executable (the monitor, its libraries) */
+    ROX("rox"),
+    /** read-only, noexec (kernel, initrd, configs) */
+    RO("ro"),
+    /** read-write, noexec (block images) */
+    RW("rw"),
+    /** a device node */
+    DEV("dev");
+
+    final String key;
+
+    Kind(String key) {
+      this.key = key;
+    }
+  }
+
+  public record Mount(Kind kind, Path path) {
+    public Mount {
+      Objects.requireNonNull(kind, "kind");
+      requireAbsolute(path);
+    }
+  }
+
+  public LaunchFile {
+    requireAbsolute(root);
+    mounts = List.copyOf(mounts);
+    hostLinks = List.copyOf(hostLinks);
+    hostLinks.forEach(LaunchFile::requireAbsolute);
+    Objects.requireNonNull(user, "user");
+    env = List.copyOf(env);
+    argv = List.copyOf(argv);
+    if (argv.isEmpty() || !argv.getFirst().startsWith("/")) {
+      throw new IllegalArgumentException("argv[0] must be the monitor's absolute path, got " + argv);
+    }
+    if (Stream.concat(env.stream(), argv.stream()).anyMatch(s -> s.indexOf('\0') >= 0)) {
+      throw new IllegalArgumentException("NUL byte in a monitor argument or variable");
+    }
+  }
+
+  private static void requireAbsolute(Path p) {
+    Objects.requireNonNull(p, "path");
+    if (!p.isAbsolute() || p.toString().indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("not an absolute path: " + p);
+    }
+  }
+
+  public byte[] encode() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    record(out, "root", root.toString());
+    for (Mount m : mounts) record(out, m.kind().key, m.path().toString());
+    for (Path l : hostLinks) record(out, "hostlink", l.toString());
+    record(out, "uid", Integer.toString(user.uid()));
+    record(out, "gid", Integer.toString(user.gid()));
+    for (int g : user.groups()) record(out, "group", Integer.toString(g));
+    for (String e : env) record(out, "env", e);
+    for (String a : argv) record(out, "arg", a);
+    return out.toByteArray();
+  }
+
+  private static void record(ByteArrayOutputStream out, String key, String value) {
+    out.writeBytes((key + "=" + value).getBytes(StandardCharsets.UTF_8));
+    out.write(0);
+  }
+}
