@@ -32,6 +32,16 @@ public final class ShimDaemon {
     private ShimDaemon() {
     }
 
+    /**
+     * The task API socket: 0600, and peers are checked with SO_PEERCRED (same uid and gid as this
+     * daemon, as containerd's own shims do), so a socket whose mode is widened still serves no one else.
+     */
+    static Listener listen(Path socket) throws IOException {
+        Listener listener = Listener.unixSameUser(socket);
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        return listener;
+    }
+
     /** Under the start lock (so no {@code start} is deciding meanwhile): the socket, then the lock file. */
     static void removeSocketAndLock(Path socket, ShimLog log) {
         Path lock = io.jurunc.shim.start.StartCommand.lockFile(socket);
@@ -89,9 +99,7 @@ public final class ShimDaemon {
         TtrpcServer server = builder.build();
         try {
             Files.createDirectories(socket.getParent());
-            Listener listener = Listener.unix(socket);
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-            server.serve(listener);
+            server.serve(listen(socket));
         } catch (IOException e) {
             log.error("cannot listen on " + socket + ": " + e.getMessage());
             publisher.close();
