@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -151,25 +150,52 @@ public final class Vaccel implements AutoCloseable {
         }
     }
 
-    /** {@code $XDG_RUNTIME_DIR/vaccel/<random>} (else {@code java.io.tmpdir}), created on first use. */
+    /**
+     * {@code $XDG_RUNTIME_DIR/vaccel/<random>}, else a fresh {@code vaccel-<random>} under
+     * {@code java.io.tmpdir}; created on first use, mode 0700, with an exclusive create (never a predictable
+     * shared path such as {@code /tmp/vaccel}). An existing {@code $XDG_RUNTIME_DIR/vaccel} must be a real
+     * directory owned by this user.
+     */
     public Path rundir() {
         Path p = rundir;
         if (p == null) {
             synchronized (this) {
                 if (rundir == null) {
-                    String base = config.env().getOrDefault("XDG_RUNTIME_DIR", System.getProperty("java.io.tmpdir"));
-                    Path dir = Path.of(base, "vaccel", UUID.randomUUID().toString().substring(0, 8));
-                    try {
-                        Files.createDirectories(dir);
-                    } catch (IOException e) {
-                        throw new VaccelException(Errno.EIO, "cannot create vAccel rundir " + dir + ": " + e.getMessage(), e);
-                    }
-                    rundir = dir;
+                    rundir = createRundir(config.env().get("XDG_RUNTIME_DIR"));
                 }
                 p = rundir;
             }
         }
         return p;
+    }
+
+    private static Path createRundir(String xdg) {
+        var owner = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Path parent = null;
+        try {
+            if (xdg == null || xdg.isBlank()) {
+                return Files.createTempDirectory("vaccel-", owner);
+            }
+            parent = Path.of(xdg, "vaccel");
+            try {
+                Files.createDirectory(parent, owner);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // checked below
+            }
+            var attrs = Files.readAttributes(parent, java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (!attrs.isDirectory()) {
+                throw new VaccelException(Errno.EACCES, "vAccel rundir parent " + parent + " is not a directory (a symlink or file is there)");
+            }
+            var me = Files.getOwner(Path.of("/proc/self"));
+            if (!attrs.owner().equals(me)) {
+                throw new VaccelException(Errno.EACCES, "vAccel rundir parent " + parent + " belongs to " + attrs.owner().getName()
+                    + ", not " + me.getName());
+            }
+            return Files.createTempDirectory(parent, "", owner);
+        } catch (IOException e) {
+            throw new VaccelException(Errno.EIO, "cannot create vAccel rundir under " + (parent == null ? "the temp dir" : parent) + ": " + e.getMessage(), e);
+        }
     }
 
     private void ensureOpen() {
