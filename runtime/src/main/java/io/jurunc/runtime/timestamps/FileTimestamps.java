@@ -24,12 +24,6 @@ public final class FileTimestamps implements Timestamps {
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
-  /** The shell snippet a waiter uses to append the same record format. */
-  public static String shellRecord(String containerId, String phase, Path file) {
-    return "printf '{\"containerID\":\"%s\",\"phase\":\"%s\",\"time\":%s}\\n' '" + containerId + "' '"
-        + phase + "' \"$(date +%s%N)\" >> '" + file + "'";
-  }
-
   @Override
   public void mark(String containerId, String phase) {
     String line = "{\"containerID\":\"" + containerId + "\",\"phase\":\"" + phase + "\",\"time\":"
