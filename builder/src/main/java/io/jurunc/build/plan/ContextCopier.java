@@ -151,7 +151,13 @@ public final class ContextCopier {
     }
 
     private Path inContext(String s, Request r) {
-        Path p = context.resolve(s.replaceFirst("^/+", "")).normalize();
+        Path p;
+        try {
+            p = context.resolve(s.replaceFirst("^/+", "")).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new BuildFileException(r.location(), r.keyword() + " source is not a valid path (" + e.getReason() + ")",
+                    "name a file of the build context");
+        }
         if (!p.startsWith(context)) {
             throw new BuildFileException(r.location(), r.keyword() + " source \"" + s + "\" is outside the build context " + context,
                     "move the file into the context");
@@ -172,7 +178,13 @@ public final class ContextCopier {
 
     private List<Path> glob(String pattern, Request r) {
         String rel = ImagePaths.relative(pattern);
-        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + rel);
+        PathMatcher m;
+        try {
+            m = FileSystems.getDefault().getPathMatcher("glob:" + rel);
+        } catch (IllegalArgumentException e) {
+            throw new BuildFileException(r.location(), r.keyword() + " pattern \"" + pattern + "\" is not a valid pattern",
+                    "use *, ? and [...] within path components");
+        }
         try (Stream<Path> s = Files.walk(context)) {
             return s.filter(p -> !p.equals(context))
                     .filter(p -> m.matches(context.relativize(p)))
