@@ -181,7 +181,11 @@ static void bind(const char *root, const char *src, unsigned long flags) {
   if (stat(src, &st) < 0) die(126, "stat %s: %s", src, strerror(errno));
   make_parents(root, src);
   char *dst = join(root, src + 1);
-  if (S_ISDIR(st.st_mode)) {
+  struct stat have;
+  if (lstat(dst, &have) == 0) {
+    /* already there: a file under a directory bound earlier (e.g. firmware under /usr) */
+    if (!S_ISDIR(have.st_mode) != !S_ISDIR(st.st_mode)) die(126, "bind %s: type clash in the new root", src);
+  } else if (S_ISDIR(st.st_mode)) {
     if (mkdir(dst, 0755) < 0 && errno != EEXIST) die(126, "mkdir %s: %s", dst, strerror(errno));
   } else {
     int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
