@@ -41,10 +41,16 @@ public final class Agent implements AutoCloseable {
 
     /** As {@link #start(Vaccel, List, boolean)} with a smaller ttrpc message limit (tests, constrained hosts). */
     public static Agent start(Vaccel vaccel, List<TtrpcAddress> addresses, boolean ownsVaccel, int maxMessageLength) throws IOException {
+        return start(vaccel, addresses, ownsVaccel, maxMessageLength, AgentPolicy.DEFAULT);
+    }
+
+    /** As above, with what remote clients may reach on this host ({@link AgentPolicy}). */
+    public static Agent start(Vaccel vaccel, List<TtrpcAddress> addresses, boolean ownsVaccel, int maxMessageLength,
+                              AgentPolicy policy) throws IOException {
         if (addresses.isEmpty()) {
             throw new IllegalArgumentException("the agent needs at least one address");
         }
-        AgentService service = new AgentService(vaccel);
+        AgentService service = new AgentService(vaccel, policy);
         TtrpcServer.Builder builder = TtrpcServer.builder().dialect(TtrpcDialect.RUST).maxMessageLength(maxMessageLength);
         service.registerWith(builder);
         TtrpcServer server = builder.build();

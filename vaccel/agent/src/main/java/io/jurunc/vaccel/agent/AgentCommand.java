@@ -6,6 +6,7 @@ import io.jurunc.vaccel.VaccelConfig;
 import io.jurunc.vaccel.rpc.common.AgentProtocol;
 import io.jurunc.vaccel.rpc.common.Transports;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,12 +29,32 @@ public final class AgentCommand implements Callable<Integer> {
             + "on several (default: " + AgentProtocol.DEFAULT_ADDRESS + "). --server-address is vaccel-rpc-agent's name")
     List<String> addresses = new ArrayList<>();
 
+    @Option(names = "--resource-dir", paramLabel = "DIR",
+        description = "a host directory whose files clients may register by path (repeatable); by default host paths "
+            + "are refused and resources must be sent as data")
+    List<Path> resourceDirs = new ArrayList<>();
+
+    @Option(names = "--allow-non-loopback-tcp",
+        description = "allow tcp:// addresses other than loopback (the protocol has no authentication; anyone who "
+            + "can reach the port can run ops on this host)")
+    boolean allowNonLoopbackTcp;
+
     @Option(names = "--vaccel-config", paramLabel = "CONFIG",
         description = "plugins=noop:exec,log_level=4,log_file=F,profiling_enabled=true,version_ignore=false (overrides VACCEL_*)")
     String vaccelConfig;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** True when every address {@code host} names is a loopback address. */
+    static boolean isLoopback(String host) {
+        try {
+            java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host);
+            return all.length > 0 && java.util.Arrays.stream(all).allMatch(java.net.InetAddress::isLoopbackAddress);
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
 
     /** {@code --version}: what this agent implements and which upstream it answers like. */
     static final class Version implements CommandLine.IVersionProvider {
@@ -48,11 +69,17 @@ public final class AgentCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<TtrpcAddress> parsed = new ArrayList<>();
         for (String a : addresses.isEmpty() ? List.of(AgentProtocol.DEFAULT_ADDRESS) : addresses) {
+            TtrpcAddress address;
             try {
-                parsed.add(Transports.parse(a));
+                address = Transports.parse(a);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
+            if (address instanceof TtrpcAddress.Tcp t && !allowNonLoopbackTcp && !isLoopback(t.host())) {
+                throw new CommandLine.ParameterException(spec.commandLine(), a + " listens beyond this host and the agent "
+                    + "has no authentication: use tcp://127.0.0.1:PORT, or pass --allow-non-loopback-tcp");
+            }
+            parsed.add(address);
         }
         VaccelConfig config = VaccelConfig.fromEnvironment(System.getenv());
         if (vaccelConfig != null) {
@@ -63,7 +90,14 @@ public final class AgentCommand implements Callable<Integer> {
                 "no vAccel plugin configured: set VACCEL_PLUGINS or --vaccel-config plugins=...");
         }
         Vaccel vaccel = Vaccel.bootstrap(config);
-        Agent agent = Agent.start(vaccel, parsed, true);
+        AgentPolicy policy;
+        try {
+            policy = new AgentPolicy(resourceDirs.stream().map(Path::toAbsolutePath).toList());
+        } catch (RuntimeException e) {
+            vaccel.close();
+            throw new CommandLine.ParameterException(spec.commandLine(), "--resource-dir: " + e.getMessage());
+        }
+        Agent agent = Agent.start(vaccel, parsed, true, AgentProtocol.MAX_MESSAGE_LENGTH, policy);
         for (var a : agent.localAddresses()) {
             err.println("vaccel agent listening on " + a);
         }

@@ -24,7 +24,11 @@ public final class AgentService {
     private final AgentState state;
 
     public AgentService(Vaccel vaccel) {
-        this.state = new AgentState(vaccel);
+        this(vaccel, AgentPolicy.DEFAULT);
+    }
+
+    public AgentService(Vaccel vaccel, AgentPolicy policy) {
+        this.state = new AgentState(vaccel, policy);
     }
 
     /** Registers every method under {@link AgentProtocol#SERVICES}, and GenopStream under each. */

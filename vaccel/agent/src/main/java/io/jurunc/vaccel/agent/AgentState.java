@@ -20,8 +20,15 @@ final class AgentState {
     private final Map<Long, ClientState> clients = new ConcurrentHashMap<>();
     private final Map<Long, Profiler> profilers = new ConcurrentHashMap<>();
 
-    AgentState(Vaccel vaccel) {
+    private final AgentPolicy policy;
+
+    AgentState(Vaccel vaccel, AgentPolicy policy) {
         this.vaccel = vaccel;
+        this.policy = policy;
+    }
+
+    AgentPolicy policy() {
+        return policy;
     }
 
     Vaccel vaccel() {
@@ -44,11 +51,22 @@ final class AgentState {
         return fresh;
     }
 
-    Session session(long id) throws TtrpcException {
+    /**
+     * The session, if the calling connection created it: another client's session is answered exactly like
+     * one that does not exist, so ids can neither be used nor probed across connections.
+     */
+    Session session(CallContext ctx, long id) throws TtrpcException {
+        if (!client(ctx).sessions.contains(id)) {
+            throw ErrorCodec.notFound("Unknown session " + id);
+        }
         return vaccel.session(id).orElseThrow(() -> ErrorCodec.notFound("Unknown session " + id));
     }
 
-    Resource resource(long id) throws TtrpcException {
+    /** The resource, if the calling connection created it (see {@link #session}). */
+    Resource resource(CallContext ctx, long id) throws TtrpcException {
+        if (!client(ctx).resources.contains(id)) {
+            throw ErrorCodec.notFound("Unknown resource " + id);
+        }
         return vaccel.resource(id).orElseThrow(() -> ErrorCodec.notFound("Unknown resource " + id));
     }
 

@@ -33,20 +33,20 @@ final class ModelMethods {
     }
 
     TfProto.ModelLoadResponse tfLoad(TfProto.ModelLoadRequest req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(req.getSessionId());
-        s.modelLoad(state.resource(req.getModelId()));
+        Session s = state.session(ctx, req.getSessionId());
+        s.modelLoad(state.resource(ctx, req.getModelId()));
         return TfProto.ModelLoadResponse.getDefaultInstance();
     }
 
     TfProto.ModelUnloadResponse tfUnload(TfProto.ModelUnloadRequest req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(req.getSessionId());
-        s.modelUnload(state.resource(req.getModelId()));
+        Session s = state.session(ctx, req.getSessionId());
+        s.modelUnload(state.resource(ctx, req.getModelId()));
         return TfProto.ModelUnloadResponse.getDefaultInstance();
     }
 
     TfProto.ModelRunResponse tfRun(TfProto.ModelRunRequest req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(req.getSessionId());
-        Resource model = state.resource(req.getModelId());
+        Session s = state.session(ctx, req.getSessionId());
+        Resource model = state.resource(ctx, req.getModelId());
         List<Tensor> in = new ArrayList<>();
         for (TfProto.Tensor t : req.getInTensorsList()) {
             in.add(new Tensor(DataType.of(t.getTypeValue()), dims(t.getDimsList()), t.getData().toByteArray()));
@@ -69,20 +69,20 @@ final class ModelMethods {
     }
 
     Empty tfliteLoad(TfliteProto.ModelLoadRequest req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(req.getSessionId());
-        s.tfliteModelLoad(state.resource(req.getModelId()));
+        Session s = state.session(ctx, req.getSessionId());
+        s.tfliteModelLoad(state.resource(ctx, req.getModelId()));
         return Empty.getDefaultInstance();
     }
 
     Empty tfliteUnload(TfliteProto.ModelUnloadRequest req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(req.getSessionId());
-        s.tfliteModelUnload(state.resource(req.getModelId()));
+        Session s = state.session(ctx, req.getSessionId());
+        s.tfliteModelUnload(state.resource(ctx, req.getModelId()));
         return Empty.getDefaultInstance();
     }
 
     TfliteProto.ModelRunResponse tfliteRun(TfliteProto.ModelRunRequest req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(req.getSessionId());
-        Resource model = state.resource(req.getModelId());
+        Session s = state.session(ctx, req.getSessionId());
+        Resource model = state.resource(ctx, req.getModelId());
         List<Tensor> in = new ArrayList<>();
         for (TfliteProto.Tensor t : req.getInTensorsList()) {
             long[] dims = t.getDimsList().stream().mapToLong(Integer::longValue).toArray();
@@ -102,14 +102,14 @@ final class ModelMethods {
     }
 
     Empty torchLoad(TorchProto.ModelLoadRequest req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(req.getSessionId());
-        s.torchModelLoad(state.resource(req.getModelId()));
+        Session s = state.session(ctx, req.getSessionId());
+        s.torchModelLoad(state.resource(ctx, req.getModelId()));
         return Empty.getDefaultInstance();
     }
 
     TorchProto.ModelRunResponse torchRun(TorchProto.ModelRunRequest req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(req.getSessionId());
-        Resource model = state.resource(req.getModelId());
+        Session s = state.session(ctx, req.getSessionId());
+        Resource model = state.resource(ctx, req.getModelId());
         List<Tensor> in = new ArrayList<>();
         for (TorchProto.Tensor t : req.getInTensorsList()) {
             in.add(new Tensor(TensorTypes.fromTorch(t.getTypeValue()), dims(t.getDimsList()), t.getData().toByteArray()));

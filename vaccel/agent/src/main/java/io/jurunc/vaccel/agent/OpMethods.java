@@ -40,7 +40,7 @@ final class OpMethods {
      * what the client copies its own buffer's length from.
      */
     ImageProto.Response classify(ImageProto.Request req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(req.getSessionId());
+        Session s = state.session(ctx, req.getSessionId());
         ImageResult r;
         try (Profiler.Timer t = state.profiler(s.id()).start("image_classify > sess.classify")) {
             r = s.classify(req.getImage().toByteArray());
@@ -52,7 +52,7 @@ final class OpMethods {
     }
 
     GenopProto.Response genop(GenopProto.Request req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(req.getSessionId());
+        Session s = state.session(ctx, req.getSessionId());
         Profiler prof = state.profiler(s.id());
         List<Arg> read;
         List<Arg> write;
@@ -77,7 +77,7 @@ final class OpMethods {
             for (Optional<byte[]> m = messages.next(); m.isPresent(); m = messages.next()) {
                 GenopProto.Request req = parse(m.get());
                 if (s == null) {
-                    s = state.session(req.getSessionId());
+                    s = state.session(ctx, req.getSessionId());
                 }
                 for (GenopProto.Arg a : req.getReadArgsList()) {
                     total = count(total, a);
@@ -89,7 +89,7 @@ final class OpMethods {
                 }
             }
             if (s == null) {
-                s = state.session(0);
+                s = state.session(ctx, 0);
             }
             return runGenop(s, state.profiler(s.id()), read.args(), write.args()).toByteArray();
         });

@@ -19,7 +19,7 @@ final class ProfilerMethods {
     }
 
     ProfilingProto.Response get(ProfilingProto.Request req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(req.getSessionId());
+        Session s = state.session(ctx, req.getSessionId());
         Map<String, List<Sample>> all = new LinkedHashMap<>(state.profiler(s.id()).snapshot());
         all.putAll(s.profiler().snapshot());
         ProfilingProto.Profiler.Builder p = ProfilingProto.Profiler.newBuilder().setComponentName(AgentProtocol.AGENT_COMPONENT);

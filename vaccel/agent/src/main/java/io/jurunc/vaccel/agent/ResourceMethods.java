@@ -18,7 +18,8 @@ import java.util.List;
 
 /**
  * RegisterResource, UnregisterResource, SyncResource. A new resource comes from blobs (data sent by the
- * client; written under the host rundir when a plugin needs files) or from host paths; an existing one
+ * client; written under the host rundir when a plugin needs files) or from host paths inside the agent's
+ * resource directories ({@link AgentPolicy}; none by default); an existing one
  * ({@code resource_id > 0}) is registered with another session without resending data. A resource whose
  * last session unregisters it is destroyed.
  */
@@ -31,9 +32,9 @@ final class ResourceMethods {
 
     ResourceProto.RegisterResponse register(ResourceProto.RegisterRequest req, CallContext ctx) throws TtrpcException {
         ClientState c = state.client(ctx);
-        Session s = state.session(req.getSessionId());
+        Session s = state.session(ctx, req.getSessionId());
         if (req.getResourceId() > 0) {
-            Resource r = state.resource(req.getResourceId());
+            Resource r = state.resource(ctx, req.getResourceId());
             s.register(r);
             return ResourceProto.RegisterResponse.newBuilder().setResourceId(r.id()).build();
         }
@@ -49,7 +50,12 @@ final class ResourceMethods {
             }
             spec = ResourceSpec.ofBlobs(blobs, type);
         } else if (req.getPathsCount() > 0) {
-            spec = ResourceSpec.ofPaths(req.getPathsList(), type);
+            List<String> real = new ArrayList<>();
+            for (String p : req.getPathsList()) {
+                real.add(state.policy().allowedPath(p).orElseThrow(() -> new TtrpcException(StatusCode.PERMISSION_DENIED,
+                    "host path " + p + " is not inside a resource directory of this agent (send the data as blobs)")).toString());
+            }
+            spec = ResourceSpec.ofPaths(real, type);
         } else {
             throw ErrorCodec.invalid("RegisterRequest needs blobs or paths");
         }
@@ -69,15 +75,15 @@ final class ResourceMethods {
     }
 
     Empty unregister(ResourceProto.UnregisterRequest req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(req.getSessionId());
-        Resource r = state.resource(req.getResourceId());
+        Session s = state.session(ctx, req.getSessionId());
+        Resource r = state.resource(ctx, req.getResourceId());
         s.unregister(r);
         state.releaseIfUnused(state.client(ctx), r);
         return Empty.getDefaultInstance();
     }
 
     ResourceProto.SyncResponse sync(ResourceProto.SyncRequest req, CallContext ctx) throws TtrpcException {
-        Resource r = state.resource(req.getResourceId());
+        Resource r = state.resource(ctx, req.getResourceId());
         ResourceProto.SyncResponse.Builder out = ResourceProto.SyncResponse.newBuilder();
         for (Blob b : r.blobs()) {
             Blob loaded = b.withData();

@@ -27,12 +27,12 @@ final class SessionMethods {
     }
 
     Empty update(SessionProto.UpdateRequest req, CallContext ctx) throws TtrpcException {
-        state.session(req.getSessionId()).update(req.getFlags() & ~PluginType.REMOTE);
+        state.session(ctx, req.getSessionId()).update(req.getFlags() & ~PluginType.REMOTE);
         return Empty.getDefaultInstance();
     }
 
     Empty destroy(SessionProto.DestroyRequest req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(req.getSessionId());
+        Session s = state.session(ctx, req.getSessionId());
         state.destroySession(state.client(ctx), s);
         return Empty.getDefaultInstance();
     }

@@ -45,6 +45,16 @@ class AgentCommandTest {
     }
 
     @Test
+    void tcpBeyondLoopbackNeedsAnExplicitFlag() {
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "-a", "tcp://0.0.0.0:65511", "--vaccel-config", "plugins=noop")).isEqualTo(2);
+        assertThat(err.toString()).contains("--allow-non-loopback-tcp");
+        assertThat(AgentCommand.isLoopback("127.0.0.1")).isTrue();
+        assertThat(AgentCommand.isLoopback("::1")).isTrue();
+        assertThat(AgentCommand.isLoopback("0.0.0.0")).isFalse();
+    }
+
+    @Test
     void badVaccelConfigIsReported() {
         StringWriter err = new StringWriter();
         assertThat(run(err, "-a", "unix://" + tmp.resolve("s"), "--vaccel-config", "plugins=noop,colour=red")).isNotZero();

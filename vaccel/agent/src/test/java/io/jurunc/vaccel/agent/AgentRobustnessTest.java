@@ -205,7 +205,11 @@ class AgentRobustnessTest {
                 c.socket.setSoLinger(true, 0);
             }
         }
-        waitFor(() -> f.host.sessionCount() == 0 && f.agent.clientCount() == 0, Duration.ofSeconds(10));
+        // calls of a closed connection may still be finishing (each undoes itself): wait until it stays clean
+        for (int settled = 0; settled < 5; settled++) {
+            waitFor(() -> f.host.sessionCount() == 0 && f.agent.clientCount() == 0, Duration.ofSeconds(10));
+            Thread.sleep(50);
+        }
         assertThat(f.host.sessionCount()).isZero();
         assertThat(f.agent.clientCount()).isZero();
         assertStillServes();
@@ -237,6 +241,62 @@ class AgentRobustnessTest {
         waitFor(() -> f.host.sessionCount() == 0, Duration.ofSeconds(10));
         assertThat(f.host.sessionCount()).isZero();
         assertStillServes();
+    }
+
+    @Test
+    void sessionsAndResourcesOfAnotherConnectionAreUnknownToIt() throws Exception {
+        try (RawTtrpc a = new RawTtrpc(port); RawTtrpc b = new RawTtrpc(port)) {
+            long sa = createSession(a, 0);
+            Response reg = a.call(AgentProtocol.SERVICE, AgentProtocol.REGISTER_RESOURCE, ResourceProto.RegisterRequest.newBuilder()
+                .setSessionId(sa).setResourceTypeValue(1)
+                .addBlobs(ResourceProto.Blob.newBuilder().setName("secret").setData(RawTtrpc.bytes(new byte[] {4, 2})).setSize(2)).build());
+            long ra = ResourceProto.RegisterResponse.parseFrom(reg.getPayload()).getResourceId();
+            long sb = createSession(b, 0);
+            Response r = b.call(AgentProtocol.SERVICE, AgentProtocol.SYNC_RESOURCE, ResourceProto.SyncRequest.newBuilder().setResourceId(ra).build());
+            assertThat(r.getStatus().getCode()).isEqualTo(5);
+            assertThat(r.getStatus().getMessage()).isEqualTo("Unknown resource " + ra);
+            r = b.call(AgentProtocol.SERVICE, AgentProtocol.REGISTER_RESOURCE, ResourceProto.RegisterRequest.newBuilder()
+                .setSessionId(sb).setResourceId(ra).build());
+            assertThat(r.getStatus().getCode()).isEqualTo(5);
+            r = b.call(AgentProtocol.SERVICE, AgentProtocol.DESTROY_SESSION, SessionProto.DestroyRequest.newBuilder().setSessionId(sa).build());
+            assertThat(r.getStatus().getCode()).isEqualTo(5);
+            assertThat(r.getStatus().getMessage()).isEqualTo("Unknown session " + sa);
+            r = b.call(AgentProtocol.SERVICE, AgentProtocol.GENOP, GenopProto.Request.newBuilder().setSessionId(sa).build());
+            assertThat(r.getStatus().getCode()).isEqualTo(5);
+            assertThat(f.host.session(sa)).as("a's session survives b's attempts").isPresent();
+            r = a.call(AgentProtocol.SERVICE, AgentProtocol.SYNC_RESOURCE, ResourceProto.SyncRequest.newBuilder().setResourceId(ra).build());
+            assertThat(r.getStatus().getCode()).isZero();
+        }
+    }
+
+    @Test
+    void hostPathsAreRefusedUnlessInsideAResourceDirectory() throws Exception {
+        try (RawTtrpc c = new RawTtrpc(port)) {
+            long sid = createSession(c, 0);
+            Response r = c.call(AgentProtocol.SERVICE, AgentProtocol.REGISTER_RESOURCE, ResourceProto.RegisterRequest.newBuilder()
+                .setSessionId(sid).setResourceTypeValue(1).addPaths("/etc/passwd").build());
+            assertThat(r.getStatus().getCode()).isEqualTo(7);
+            assertThat(f.host.resourceCount()).isZero();
+        }
+        java.nio.file.Path dir = java.nio.file.Files.createDirectories(tmp.resolve("resources"));
+        java.nio.file.Files.write(dir.resolve("model.bin"), new byte[] {7, 7});
+        java.nio.file.Files.createSymbolicLink(dir.resolve("escape"), java.nio.file.Path.of("/etc/passwd"));
+        try (Vaccel host = Vaccel.bootstrap(VaccelConfig.of("noop").withEnv(java.util.Map.of("XDG_RUNTIME_DIR", tmp.toString())),
+                 List.of(new io.jurunc.vaccel.noop.NoopPlugin()));
+             Agent agent = Agent.start(host, List.of(new io.jurunc.ttrpc.TtrpcAddress.Tcp("127.0.0.1", 0)), false, MAX,
+                 new AgentPolicy(List.of(dir)));
+             RawTtrpc c = new RawTtrpc(((InetSocketAddress) agent.localAddresses().getFirst()).getPort())) {
+            long sid = createSession(c, 0);
+            Response ok = c.call(AgentProtocol.SERVICE, AgentProtocol.REGISTER_RESOURCE, ResourceProto.RegisterRequest.newBuilder()
+                .setSessionId(sid).setResourceTypeValue(1).addPaths("file://" + dir.resolve("model.bin")).build());
+            assertThat(ok.getStatus().getCode()).isZero();
+            Response escape = c.call(AgentProtocol.SERVICE, AgentProtocol.REGISTER_RESOURCE, ResourceProto.RegisterRequest.newBuilder()
+                .setSessionId(sid).setResourceTypeValue(1).addPaths(dir.resolve("escape").toString()).build());
+            assertThat(escape.getStatus().getCode()).as("a link out of the directory").isEqualTo(7);
+            Response dotdot = c.call(AgentProtocol.SERVICE, AgentProtocol.REGISTER_RESOURCE, ResourceProto.RegisterRequest.newBuilder()
+                .setSessionId(sid).setResourceTypeValue(1).addPaths(dir + "/../resources/../../../etc/passwd").build());
+            assertThat(dotdot.getStatus().getCode()).isEqualTo(7);
+        }
     }
 
     private static void waitFor(java.util.function.BooleanSupplier cond, Duration max) throws InterruptedException {

@@ -1,0 +1,59 @@
+package io.jurunc.vaccel.agent;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What remote clients may reach on the agent's host beyond the data they send. {@code resourceDirs}: the
+ * only directories RegisterResource may name host paths in (by real path, so links cannot lead out);
+ * empty (the default) refuses host paths altogether, and resources must come as blobs.
+ */
+public record AgentPolicy(List<Path> resourceDirs) {
+    public static final AgentPolicy DEFAULT = new AgentPolicy(List.of());
+
+    public AgentPolicy {
+        List<Path> real = new ArrayList<>();
+        for (Path d : resourceDirs) {
+            if (!d.isAbsolute()) {
+                throw new IllegalArgumentException("resource directory must be absolute: " + d);
+            }
+            try {
+                Path r = d.toRealPath();
+                if (!Files.isDirectory(r)) {
+                    throw new IllegalArgumentException("resource directory is not a directory: " + d);
+                }
+                real.add(r);
+            } catch (IOException e) {
+                throw new UncheckedIOException("resource directory " + d + ": " + e.getMessage(), e);
+            }
+        }
+        resourceDirs = List.copyOf(real);
+    }
+
+    /**
+     * The real path of a client-named host path if it lies inside an allowed directory, else empty.
+     * {@code file://} is accepted as vAccel does; relative paths never are.
+     */
+    Optional<Path> allowedPath(String clientPath) {
+        String p = clientPath.startsWith("file://") ? clientPath.substring("file://".length()) : clientPath;
+        if (!p.startsWith("/") || resourceDirs.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Path real = Path.of(p).toRealPath();
+            for (Path d : resourceDirs) {
+                if (real.startsWith(d) && !real.equals(d)) {
+                    return Optional.of(real);
+                }
+            }
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+}
