@@ -71,6 +71,8 @@ final class SocketListener implements Listener {
                 if (accepted.getRemoteAddress() instanceof java.net.InetSocketAddress) {
                     // TCP: frames go out as soon as written (a large frame's last segment must not wait for an ACK)
                     accepted.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+                } else {
+                    MessageLimits.widenUnixBuffers(accepted);
                 }
                 return Connection.of(accepted);
             }

@@ -70,7 +70,11 @@ public final class TtrpcClient implements AutoCloseable {
         SocketChannel channel;
         try {
             channel = switch (address) {
-                case TtrpcAddress.Unix u -> SocketChannel.open(UnixDomainSocketAddress.of(u.path()));
+                case TtrpcAddress.Unix u -> {
+                    SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(u.path()));
+                    MessageLimits.widenUnixBuffers(ch);
+                    yield ch;
+                }
                 case TtrpcAddress.Tcp t -> {
                     SocketChannel ch = SocketChannel.open(new InetSocketAddress(t.host(), t.port()));
                     ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
