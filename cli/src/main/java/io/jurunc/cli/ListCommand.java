@@ -27,7 +27,8 @@ final class ListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws JuruncException, JsonProcessingException {
-    List<State> states = new StateQuery(top.context()).all();
+    List<State> states = new ArrayList<>(new StateQuery(top.context()).all());
+    states.addAll(WasmHook.all(top));
     if (quiet) {
       states.forEach(s -> System.out.println(s.id()));
     } else if (format.equals("json")) {

@@ -38,6 +38,20 @@ final class WasmHook {
     }
   }
 
+  private static boolean terminal(Path bundle) {
+    try {
+      Spec spec = Json.loadSpec(bundle.toAbsolutePath().normalize());
+      return spec.process() != null && spec.process().isTerminal();
+    } catch (SpecException e) {
+      return false; // create reports it
+    }
+  }
+
+  /** The WASM containers of --root, for {@code list}. */
+  static List<io.jurunc.oci.State> all(JuruncCommand top) {
+    return containers(top).all();
+  }
+
   static boolean owns(JuruncCommand top, String id) {
     return containers(top).owns(id);
   }
@@ -48,8 +62,12 @@ final class WasmHook {
 
   static int create(JuruncCommand top, String id, CreateOptions opts) throws JuruncException {
     top.checkGlobals();
+    Optional<Path> tty = Optional.empty();
+    if (terminal(opts.bundle) && opts.consoleSocket != null) {
+      tty = Optional.of(top.context().host().sendConsole(opts.consoleSocket)); // runc's console-socket protocol
+    }
     try {
-      containers(top).create(id, opts.bundle, Optional.ofNullable(opts.pidFile), WasmContainers.thisJava());
+      containers(top).create(id, opts.bundle, Optional.ofNullable(opts.pidFile), tty, WasmContainers.thisJava());
     } catch (WasmException e) {
       throw new Failed(e);
     }

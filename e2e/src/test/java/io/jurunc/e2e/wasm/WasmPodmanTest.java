@@ -102,6 +102,15 @@ class WasmPodmanTest {
     }
 
     @Test
+    void aTerminalComesThroughTheConsoleSocket() {
+        CommandResult tty = podman(List.of("run", "--rm", "-t", "--network", "none",
+                "--annotation", "module.wasm.image/variant=compat", IMAGE, "args", "x"));
+        assertThat(tty.exitCode()).as(tty.describe()).isZero();
+        // a pty turns the module's \n into \r\n: the output went through the terminal
+        assertThat(tty.stdout()).as(tty.describe()).isEqualTo("arg[0]=/app.wasm\r\narg[1]=args\r\narg[2]=x\r\n");
+    }
+
+    @Test
     void withoutTheAnnotationTheImageGoesToRuncWhichCannotExecAModule() {
         CommandResult r = podman(List.of("run", "--rm", "--network", "none", IMAGE));
         assertThat(r.exitCode()).as(r.describe()).isNotZero();

@@ -53,12 +53,23 @@ public final class WasmContainers {
         return root.resolve(id);
     }
 
-    /** Creates the container; returns the pid of the process that will run the module. */
+    /** Creates a container without a terminal; returns the pid of the process that will run the module. */
     public long create(String id, Path bundle, Optional<Path> pidFile, List<String> javaCommand) throws WasmException {
+        return create(id, bundle, pidFile, Optional.empty(), javaCommand);
+    }
+
+    /**
+     * Creates the container; returns the pid of the process that will run the module.
+     *
+     * @param terminal the pty slave the caller sent the master of to the console socket (runc's protocol), for a
+     *     spec with {@code process.terminal}: it becomes the process's stdio and controlling terminal
+     */
+    public long create(String id, Path bundle, Optional<Path> pidFile, Optional<Path> terminal,
+                       List<String> javaCommand) throws WasmException {
         Path dir = dir(id);
         WasmConfig cfg = WasmConfig.load(id, bundle);
-        if (cfg.terminal()) {
-            throw new WasmException("process.terminal is set, but WASM containers have no TTY yet: run without -t");
+        if (cfg.terminal() && terminal.isEmpty()) {
+            throw new WasmException("process.terminal is true but no --console-socket was given");
         }
         ModuleBytes.read(cfg.rootfs(), cfg.modulePath()); // a clear error before any process exists
         try {
@@ -74,12 +85,21 @@ public final class WasmContainers {
             WasmOs.mkfifo(dir.resolve(WasmContainerMain.FIFO));
             List<String> cmd = new ArrayList<>();
             cmd.add("setsid");
+            if (terminal.isPresent()) {
+                cmd.add("--ctty"); // the pty on stdin becomes the controlling terminal
+            }
             cmd.addAll(javaCommand);
             cmd.add(WasmContainerMain.class.getName());
             cmd.add(dir.toString());
             cmd.add(id);
             cmd.add(cfg.bundle().toString());
-            p = new ProcessBuilder(cmd).inheritIO().start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+            if (terminal.isPresent()) {
+                java.io.File tty = terminal.get().toFile();
+                pb.redirectInput(tty).redirectOutput(ProcessBuilder.Redirect.appendTo(tty))
+                        .redirectError(ProcessBuilder.Redirect.appendTo(tty));
+            }
+            p = pb.start();
             awaitReady(dir, p);
             long pid = p.pid();
             long startTime = WasmOs.liveStartTime(pid).orElseThrow(() -> new WasmException(
@@ -170,6 +190,26 @@ public final class WasmContainers {
         boolean alive = alive(s);
         return new State(s.ociVersion(), s.id(), alive ? s.status() : "stopped", alive ? (int) s.pid() : 0,
                 s.bundle(), s.annotations());
+    }
+
+    /** The states of every WASM container of this root, by id. */
+    public List<State> all() {
+        List<State> states = new ArrayList<>();
+        try (var dirs = Files.list(root)) {
+            for (Path d : dirs.sorted().toList()) {
+                String id = d.getFileName().toString();
+                if (owns(id)) {
+                    try {
+                        states.add(state(id));
+                    } catch (WasmException e) {
+                        log.accept("skipping " + id + ": " + e.getMessage());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // no root yet: no containers
+        }
+        return states;
     }
 
     public String stateJson(String id) throws WasmException {
