@@ -426,7 +426,7 @@ class MonitorsTableTest {
         }
       }
     }
-    assertThat(covered).hasSize(12);
+    assertThat(covered).hasSize(13);
   }
 
   @Test

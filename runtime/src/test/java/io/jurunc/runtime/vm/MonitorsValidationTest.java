@@ -33,16 +33,16 @@ class MonitorsValidationTest {
         seen.add(g + "/" + m);
       }
     }
-    assertThat(seen).hasSize(GuestType.values().length * MonitorType.values().length - 12);
+    assertThat(seen).hasSize(GuestType.values().length * MonitorType.values().length - 13);
   }
 
   @Test
   void checkPair_message_listsAllowedMonitors() {
-    assertThatThrownBy(() -> Monitors.checkPair(GuestType.RUMPRUN, MonitorType.QEMU))
+    assertThatThrownBy(() -> Monitors.checkPair(GuestType.RUMPRUN, MonitorType.FIRECRACKER))
         .isInstanceOf(UnsupportedPairException.class)
         .hasMessage(
-            "unikernel type 'rumprun' cannot run on hypervisor 'qemu'; set "
-                + "com.urunc.unikernel.hypervisor to one of: hvt, spt");
+            "unikernel type 'rumprun' cannot run on hypervisor 'firecracker'; set "
+                + "com.urunc.unikernel.hypervisor to one of: qemu, hvt, spt");
     assertThatThrownBy(() -> Monitors.checkPair(GuestType.LINUX, MonitorType.HVT))
         .hasMessageEndingWith("one of: qemu, firecracker, cloud-hypervisor");
     assertThatCode(() -> Monitors.checkPair(GuestType.HERMIT, MonitorType.QEMU))
@@ -50,13 +50,13 @@ class MonitorsValidationTest {
   }
 
   @Test
-  void matrix_isUruncsAllowList() {
+  void matrix_isUruncsAllowListPlusRumprunOnQemu() {
     assertThat(SupportMatrix.monitorsFor(GuestType.LINUX))
         .containsExactly(MonitorType.QEMU, MonitorType.FIRECRACKER, MonitorType.CLOUD_HYPERVISOR);
     assertThat(SupportMatrix.monitorsFor(GuestType.UNIKRAFT))
         .containsExactly(MonitorType.QEMU, MonitorType.FIRECRACKER);
     assertThat(SupportMatrix.monitorsFor(GuestType.RUMPRUN))
-        .containsExactly(MonitorType.HVT, MonitorType.SPT);
+        .containsExactly(MonitorType.QEMU, MonitorType.HVT, MonitorType.SPT);
     assertThat(SupportMatrix.monitorsFor(GuestType.MIRAGE))
         .containsExactly(MonitorType.QEMU, MonitorType.HVT, MonitorType.SPT);
     assertThat(SupportMatrix.monitorsFor(GuestType.MEWZ)).containsExactly(MonitorType.QEMU);
