@@ -30,7 +30,7 @@ trap 'rm -rf "$WORK"' EXIT
 CP="$(ls "$ROOT"/builder/target/jurunc-builder-*.jar | head -1):$(cat "$WORK/cp.txt")"
 # the dist launcher's flags (cli/src/main/dist/make-dist.sh) and the heap limit for build
 FLAGS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
-HEAP="-Xmx32m"
+HEAP="-Xmx32m -Xmn2m"   # a 2 MiB young generation: the build keeps little alive, and eden pages count in RSS
 "$JAVA" $FLAGS $HEAP -XX:AOTCacheOutput="$WORK/build.aot" -Xlog:aot=off -Xlog:cds=off -cp "$CP" \
     io.jurunc.build.cli.BuildTraining > "$WORK/train.log" 2>&1 || { cat "$WORK/train.log"; exit 1; }
 AOT="-XX:AOTCache=$WORK/build.aot -Xlog:aot=off -Xlog:cds=off"
