@@ -121,6 +121,31 @@ class WasmCtrTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"cli", "shim"})
+    void theMemoryLimitAndTheCpuBudgetComeFromTheContainer(String path) {
+        String id = E2eEnvironment.newId("wasm-mem");
+        CommandResult limited;
+        try {
+            limited = env.ctr().run(spec(path, id, "alloc", "48").withFlag("--memory-limit", "16777216"));
+        } finally {
+            env.removeQuietly(id);
+        }
+        assertThat(limited.exitCode()).as(limited.describe()).isEqualTo(4);
+        assertThat(limited.stdout()).startsWith("allocated 1");
+        CommandResult unlimited = run(path, "mem", "alloc", "48");
+        assertThat(unlimited.stdout()).as(unlimited.describe()).isEqualTo("allocated 48 of 48 MiB\n");
+        String id2 = E2eEnvironment.newId("wasm-cpu");
+        CommandResult budget;
+        try {
+            budget = env.ctr().run(spec(path, id2, "loop").withFlag("--annotation", "io.jurunc.wasm.cpu-budget-ms=500"));
+        } finally {
+            env.removeQuietly(id2);
+        }
+        assertThat(budget.exitCode()).as(budget.describe()).isEqualTo(128 + 24);
+        assertThat(budget.stderr()).contains("CPU budget of 500 ms exhausted");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cli", "shim"})
     void killStopsAnEndlessLoopAndNothingIsLeft(String path) throws Exception {
         String id = E2eEnvironment.newId("wasm-loop");
         try (Spawned ctrRun = env.ctr().startRun(spec(path, id, "loop"))) {
