@@ -34,6 +34,8 @@ public final class RegistryClient {
     private static final String ACCEPT = String.join(", ", MediaTypes.OCI_INDEX, MediaTypes.OCI_MANIFEST,
             MediaTypes.DOCKER_LIST, MediaTypes.DOCKER_MANIFEST);
     private HttpClient http;
+    /** Manifests and indexes are small JSON documents; a larger answer is refused (OCI suggests 4 MiB). */
+    static final int MAX_MANIFEST = 4 << 20;
     private final Credentials credentials;
     private final Map<String, String> authorization = new ConcurrentHashMap<>();
 
@@ -53,13 +55,24 @@ public final class RegistryClient {
     public record Fetched(String mediaType, byte[] bytes, Digest digest) { }
 
     public Fetched getManifest(ImageReference ref) {
-        HttpResponse<byte[]> r = send(ref, "pull", HttpRequest.newBuilder(uri(ref, "/manifests/" + ref.manifestReference()))
-                .header("Accept", ACCEPT).GET(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<InputStream> r = send(ref, "pull", HttpRequest.newBuilder(uri(ref, "/manifests/" + ref.manifestReference()))
+                .header("Accept", ACCEPT).GET(), HttpResponse.BodyHandlers.ofInputStream());
+        byte[] body;
+        try (InputStream in = r.body()) {
+            body = in.readNBytes(MAX_MANIFEST + 1);
+        } catch (IOException e) {
+            throw new RegistryException("reading the manifest of " + ref + " failed: " + e.getMessage(), "retry", e);
+        }
         if (r.statusCode() == 404) {
             throw new RegistryException("image " + ref + " not found in the registry", "check the name and tag");
         }
-        expect(r, 200, "GET manifest of " + ref);
-        byte[] body = r.body();
+        if (r.statusCode() != 200) {
+            expect(new Answer(r.statusCode(), body), 200, "GET manifest of " + ref);
+        }
+        if (body.length > MAX_MANIFEST) {
+            throw new RegistryException("manifest of " + ref + " is larger than " + MAX_MANIFEST + " bytes",
+                    "the registry returned wrong content");
+        }
         Digest d = Digest.of(body);
         if (ref.digest() != null && !ref.digest().equals(d.toString())) {
             throw new RegistryException("manifest of " + ref + " has digest " + d, "the registry returned wrong content");
@@ -153,7 +166,14 @@ public final class RegistryClient {
         return URI.create(repo.apiBase() + "/v2/" + repo.repository() + tail);
     }
 
+    /** A status and the start of a body, for error messages. */
+    private record Answer(int statusCode, Object body) { }
+
     private static void expect(HttpResponse<?> r, int code, String what) {
+        expect(new Answer(r.statusCode(), r.body()), code, what);
+    }
+
+    private static void expect(Answer r, int code, String what) {
         if (r.statusCode() != code) {
             Object body = r.body();
             String detail = body instanceof String s ? s : body instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : "";

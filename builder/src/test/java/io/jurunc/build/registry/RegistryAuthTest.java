@@ -83,6 +83,32 @@ class RegistryAuthTest {
     }
 
     @Test
+    void anOversizedManifestIsRefused() throws Exception {
+        HttpServer registry = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        registry.createContext("/", ex -> {
+            ex.getResponseHeaders().add("Content-Type", "application/vnd.oci.image.manifest.v1+json");
+            ex.sendResponseHeaders(200, 0);
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) ' ');
+            try (var body = ex.getResponseBody()) {
+                for (int i = 0; i < 100; i++) {
+                    body.write(chunk);
+                }
+            } catch (java.io.IOException closedByClient) {
+                // the client stops reading at the limit
+            }
+        });
+        registry.start();
+        try {
+            RegistryClient client = new RegistryClient(Credentials.NONE);
+            assertThatThrownBy(() -> client.getManifest(ImageReference.parse("127.0.0.1:" + registry.getAddress().getPort() + "/a/b:1")))
+                    .isInstanceOf(RegistryException.class).hasMessageContaining("larger than " + RegistryClient.MAX_MANIFEST);
+        } finally {
+            registry.stop(0);
+        }
+    }
+
+    @Test
     void sameOriginComparesSchemeHostAndPort() {
         assertThat(RegistryClient.sameOrigin(URI.create("https://a.example/x"), URI.create("https://a.example:443/y"))).isTrue();
         assertThat(RegistryClient.sameOrigin(URI.create("https://a.example/x"), URI.create("https://b.example/x"))).isFalse();
