@@ -14,6 +14,14 @@ import java.util.List;
  */
 public final class JvmDaemonLauncher implements DaemonLauncher {
     static final String NAME_PROPERTY = "-Djurunc.shim=" + io.jurunc.shim.ShimVersion.BINARY_NAME;
+    /**
+     * The resident daemon's memory settings, before the launcher's own options (so that JURUNC_JAVA_OPTS
+     * still wins): a small initial heap that the serial collector gives back when it shrinks, a bounded
+     * heap and a small code cache. Idle daemon on this machine: 73.5 MiB RSS / 56.0 MiB PSS without them,
+     * 65.6 / 48.2 with them (2026-12-02, load ~19).
+     */
+    static final List<String> DAEMON_FLAGS = List.of("-Xms4m", "-Xmx256m", "-XX:MinHeapFreeRatio=5",
+            "-XX:MaxHeapFreeRatio=20", "-XX:ReservedCodeCacheSize=16m");
 
     private final List<String> jvmCommand;
 
@@ -30,14 +38,20 @@ public final class JvmDaemonLauncher implements DaemonLauncher {
         cmd.add(java);
         // Lets `ps | grep containerd-shim` (and test harnesses) find the daemon, as with Go shims.
         cmd.add(NAME_PROPERTY);
+        cmd.addAll(DAEMON_FLAGS);
         if (all.size() >= shimArgs.size() && all.subList(all.size() - shimArgs.size(), all.size()).equals(shimArgs)) {
-            all.subList(0, all.size() - shimArgs.size()).stream().filter(a -> !a.equals(NAME_PROPERTY))
-                    .forEach(cmd::add);
+            all.subList(0, all.size() - shimArgs.size()).stream()
+                    .filter(a -> !a.equals(NAME_PROPERTY) && !DAEMON_FLAGS.contains(a)).forEach(cmd::add);
         } else {
             cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                     "io.jurunc.shim.ShimMain"));
         }
         return new JvmDaemonLauncher(cmd);
+    }
+
+    /** The JVM command line the daemon is started with (before its shim arguments). */
+    List<String> command() {
+        return jvmCommand;
     }
 
     @Override
