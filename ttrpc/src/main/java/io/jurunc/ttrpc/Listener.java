@@ -47,6 +47,16 @@ public interface Listener extends Closeable {
         return new SocketListener(SocketListener.bindUnix(path), path, peer -> PeerCredentials.check(peer, self));
     }
 
+    /**
+     * Like {@link #unixSameUser(Path)}, also accepting peers running as one of {@code alsoAllowed} (user
+     * names as {@code SO_PEERCRED} reports them, i.e. the passwd name, or the numeric uid without one).
+     */
+    static Listener unixSameUserOr(Path path, java.util.Set<String> alsoAllowed) throws IOException {
+        PeerCredentials.Identity self = PeerCredentials.self();
+        java.util.Set<String> allowed = java.util.Set.copyOf(alsoAllowed);
+        return new SocketListener(SocketListener.bindUnix(path), path, peer -> PeerCredentials.check(peer, self, allowed));
+    }
+
     /** Binds a TCP socket; use port 0 for an ephemeral port. */
     static Listener tcp(InetSocketAddress address) throws IOException {
         ServerSocketChannel ch = ServerSocketChannel.open();

@@ -27,6 +27,11 @@ final class PeerCredentials {
 
     /** Empty when the peer matches {@code expected}, else the reason it is refused. */
     static Optional<String> check(SocketChannel peer, Identity expected) {
+        return check(peer, expected, java.util.Set.of());
+    }
+
+    /** Like {@link #check(SocketChannel, Identity)}, also accepting peers whose user name is in {@code alsoAllowed}. */
+    static Optional<String> check(SocketChannel peer, Identity expected, java.util.Set<String> alsoAllowed) {
         UnixDomainPrincipal creds;
         try {
             creds = peer.getOption(ExtendedSocketOptions.SO_PEERCRED);
@@ -34,6 +39,9 @@ final class PeerCredentials {
             return Optional.of("cannot read peer credentials: " + e);
         }
         if (creds.user().equals(expected.user()) && creds.group().equals(expected.group())) {
+            return Optional.empty();
+        }
+        if (alsoAllowed.contains(creds.user().getName())) {
             return Optional.empty();
         }
         return Optional.of("peer runs as " + creds.user().getName() + ":" + creds.group().getName()

@@ -23,6 +23,7 @@ final class SocketListener implements Listener {
 
     private final ServerSocketChannel channel;
     private final Path socketFile;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final SocketAddress localAddress;
     /** Returns the reason to refuse a peer, or empty to accept it. */
     private final Function<SocketChannel, Optional<String>> peerCheck;
@@ -86,8 +87,15 @@ final class SocketListener implements Listener {
         return localAddress;
     }
 
+    /**
+     * Closes the socket and removes its file, once: the server closes a listener again when its accept
+     * loop ends, and by then a new server may have bound the same path.
+     */
     @Override
     public void close() throws IOException {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             channel.close();
         } finally {
