@@ -57,7 +57,7 @@ public final class Agent implements AutoCloseable {
         List<Listener> listeners = new ArrayList<>();
         try {
             for (TtrpcAddress a : addresses) {
-                Listener l = Transports.listen(a);
+                Listener l = Transports.listenSameUser(a, policy.peerUsers());
                 listeners.add(l);
                 server.serve(l);
                 vaccel.log().info("vaccel agent listening on " + a);

@@ -34,6 +34,11 @@ public final class AgentCommand implements Callable<Integer> {
             + "are refused and resources must be sent as data")
     List<Path> resourceDirs = new ArrayList<>();
 
+    @Option(names = "--allow-peer-user", paramLabel = "USER",
+        description = "also accept unix-socket clients running as USER (repeatable); by default only the agent's own "
+            + "user may connect (SO_PEERCRED)")
+    java.util.Set<String> peerUsers = new java.util.LinkedHashSet<>();
+
     @Option(names = "--allow-non-loopback-tcp",
         description = "allow tcp:// addresses other than loopback (the protocol has no authentication; anyone who "
             + "can reach the port can run ops on this host)")
@@ -92,7 +97,7 @@ public final class AgentCommand implements Callable<Integer> {
         Vaccel vaccel = Vaccel.bootstrap(config);
         AgentPolicy policy;
         try {
-            policy = new AgentPolicy(resourceDirs.stream().map(Path::toAbsolutePath).toList());
+            policy = new AgentPolicy(resourceDirs.stream().map(Path::toAbsolutePath).toList(), peerUsers);
         } catch (RuntimeException e) {
             vaccel.close();
             throw new CommandLine.ParameterException(spec.commandLine(), "--resource-dir: " + e.getMessage());

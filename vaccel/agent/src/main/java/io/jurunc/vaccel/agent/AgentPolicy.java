@@ -12,9 +12,15 @@ import java.util.Optional;
  * What remote clients may reach on the agent's host beyond the data they send. {@code resourceDirs}: the
  * only directories RegisterResource may name host paths in (by real path, so links cannot lead out);
  * empty (the default) refuses host paths altogether, and resources must come as blobs.
+ * {@code peerUsers}: users besides the agent's own whose processes may connect to its unix sockets
+ * (SO_PEERCRED; by default only the agent's user).
  */
-public record AgentPolicy(List<Path> resourceDirs) {
+public record AgentPolicy(List<Path> resourceDirs, java.util.Set<String> peerUsers) {
     public static final AgentPolicy DEFAULT = new AgentPolicy(List.of());
+
+    public AgentPolicy(List<Path> resourceDirs) {
+        this(resourceDirs, java.util.Set.of());
+    }
 
     public AgentPolicy {
         List<Path> real = new ArrayList<>();
@@ -33,6 +39,7 @@ public record AgentPolicy(List<Path> resourceDirs) {
             }
         }
         resourceDirs = List.copyOf(real);
+        peerUsers = java.util.Set.copyOf(peerUsers);
     }
 
     /**

@@ -103,7 +103,8 @@ public final class VaccelBench {
                 }
                 System.out.println();
                 System.out.println("# payload throughput: exec through noop, N bytes in and N bytes back (one whole genop each way)");
-                System.out.printf(Locale.ROOT, "%-9s %-6s %12s %12s %12s %8s%n", "size", "mode", "p50 ms/op", "p99 ms/op", "MiB/s@p50", "iters");
+                System.out.println("# cs/op: voluntary context switches of this JVM per op (thread hand-offs; independent of the load)");
+                System.out.printf(Locale.ROOT, "%-9s %-6s %12s %12s %12s %8s %8s%n", "size", "mode", "p50 ms/op", "p99 ms/op", "MiB/s@p50", "cs/op", "iters");
                 for (int size = 1024; size <= 64 << 20; size *= 4) {
                     for (var e : modes.entrySet()) {
                         results.put(size + " " + e.getKey(), throughput(e.getValue(), e.getKey(), size, quick));
@@ -148,6 +149,27 @@ public final class VaccelBench {
         System.out.printf(Locale.ROOT, "%-4s %s%n", met ? "MET" : "NOT", what);
     }
 
+    /** Sum of voluntary_ctxt_switches over this process's threads (/proc/self/task/N/status). */
+    private static long voluntarySwitches() {
+        long sum = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    for (String line : Files.readAllLines(t.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) {
+                            sum += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+        return sum;
+    }
+
     private static String loadAverage() {
         try {
             return String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
@@ -190,6 +212,7 @@ public final class VaccelBench {
             long budget = TimeUnit.MILLISECONDS.toNanos(quick ? 300 : 1500);
             List<Long> times = new java.util.ArrayList<>();
             long start = System.nanoTime();
+            long switches = voluntarySwitches();
             while (times.size() < 5 || System.nanoTime() - start < budget) {
                 long t0 = System.nanoTime();
                 op.run();
@@ -199,7 +222,8 @@ public final class VaccelBench {
             double p50 = times.get(times.size() / 2) / 1e6;
             double p99 = times.get(Math.min(times.size() - 1, (int) (times.size() * 0.99))) / 1e6;
             double mib = 2.0 * size / (1 << 20) / (p50 / 1000);
-            System.out.printf(Locale.ROOT, "%-9s %-6s %12.3f %12.3f %12.1f %8d%n", human(size), mode, p50, p99, mib, times.size());
+            double cs = (double) (voluntarySwitches() - switches) / times.size();
+            System.out.printf(Locale.ROOT, "%-9s %-6s %12.3f %12.3f %12.1f %8.1f %8d%n", human(size), mode, p50, p99, mib, cs, times.size());
             return mib;
         }
     }

@@ -52,6 +52,17 @@ public final class Transports {
         return java.util.Optional.empty();
     }
 
+    /**
+     * A listener whose unix path sockets accept only peers of this process's user (SO_PEERCRED), plus the
+     * users named in {@code alsoAllowedUsers}.
+     */
+    public static Listener listenSameUser(TtrpcAddress address, java.util.Set<String> alsoAllowedUsers) throws IOException {
+        if (address instanceof TtrpcAddress.Unix u && abstractName(address).isEmpty()) {
+            return Listener.unixSameUserOr(u.path(), alsoAllowedUsers);
+        }
+        return listen(address);
+    }
+
     public static Listener listen(TtrpcAddress address) throws IOException {
         if (address instanceof TtrpcAddress.Vsock v) {
             return VsockListener.bind((int) v.cid(), (int) v.port());
