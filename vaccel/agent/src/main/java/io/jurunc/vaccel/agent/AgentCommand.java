@@ -34,6 +34,12 @@ public final class AgentCommand implements Callable<Integer> {
             + "are refused and resources must be sent as data")
     List<Path> resourceDirs = new ArrayList<>();
 
+    @Option(names = "--exec-library-dir", paramLabel = "DIR",
+        description = "a host directory the exec plugin may load libraries from (repeatable); by default it loads "
+            + "none, neither host paths clients name nor libraries they upload (sets VACCEL_EXEC_LIBRARY_DIRS unless "
+            + "that is set already)")
+    List<Path> execLibraryDirs = new ArrayList<>();
+
     @Option(names = "--allow-peer-user", paramLabel = "USER",
         description = "also accept unix-socket clients running as USER (repeatable); by default only the agent's own "
             + "user may connect (SO_PEERCRED)")
@@ -50,6 +56,16 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The config with {@code VACCEL_EXEC_LIBRARY_DIRS} set to {@code dirs} (none: nothing loads), unless already set. */
+    static VaccelConfig confineExec(VaccelConfig config, List<Path> dirs) {
+        if (config.env().containsKey("VACCEL_EXEC_LIBRARY_DIRS")) {
+            return config;
+        }
+        java.util.Map<String, String> env = new java.util.HashMap<>(config.env());
+        env.put("VACCEL_EXEC_LIBRARY_DIRS", String.join(":", dirs.stream().map(d -> d.toAbsolutePath().toString()).toList()));
+        return config.withEnv(env);
+    }
 
     /** True when every address {@code host} names is a loopback address. */
     static boolean isLoopback(String host) {
@@ -90,6 +106,7 @@ public final class AgentCommand implements Callable<Integer> {
         if (vaccelConfig != null) {
             config = VaccelConfig.parse(vaccelConfig, config);
         }
+        config = confineExec(config, execLibraryDirs);
         if (config.plugins().isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                 "no vAccel plugin configured: set VACCEL_PLUGINS or --vaccel-config plugins=...");

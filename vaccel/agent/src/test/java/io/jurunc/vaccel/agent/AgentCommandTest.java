@@ -45,6 +45,16 @@ class AgentCommandTest {
     }
 
     @Test
+    void theAgentConfinesTheExecPluginByDefault() {
+        var none = AgentCommand.confineExec(io.jurunc.vaccel.VaccelConfig.of("exec"), java.util.List.of());
+        assertThat(none.env()).containsEntry("VACCEL_EXEC_LIBRARY_DIRS", "");
+        var some = AgentCommand.confineExec(io.jurunc.vaccel.VaccelConfig.of("exec"), java.util.List.of(Path.of("/opt/a"), Path.of("/opt/b")));
+        assertThat(some.env()).containsEntry("VACCEL_EXEC_LIBRARY_DIRS", "/opt/a:/opt/b");
+        var operator = io.jurunc.vaccel.VaccelConfig.of("exec").withEnv(java.util.Map.of("VACCEL_EXEC_LIBRARY_DIRS", "/usr/lib"));
+        assertThat(AgentCommand.confineExec(operator, java.util.List.of()).env()).containsEntry("VACCEL_EXEC_LIBRARY_DIRS", "/usr/lib");
+    }
+
+    @Test
     void tcpBeyondLoopbackNeedsAnExplicitFlag() {
         StringWriter err = new StringWriter();
         assertThat(run(err, "-a", "tcp://0.0.0.0:65511", "--vaccel-config", "plugins=noop")).isEqualTo(2);

@@ -39,7 +39,7 @@ public final class ExecPlugin implements Plugin {
 
     private final DynamicLoader loader;
     private final Map<Long, List<DynamicLoader.Handle>> resourceHandles = new ConcurrentHashMap<>();
-    private volatile ExecSettings settings = new ExecSettings(DynamicLoader.Mode.NOW, false, java.util.Optional.empty());
+    private volatile ExecSettings settings = new ExecSettings(DynamicLoader.Mode.NOW, false, java.util.Optional.empty(), java.util.Optional.empty());
     private volatile DynamicLoader.Handle fpgaHandle;
     private volatile VaccelLog log;
 
@@ -82,7 +82,7 @@ public final class ExecPlugin implements Plugin {
     @Override
     public void exec(Session session, ExecCall call) {
         debug("[exec] Calling exec for session " + session.id() + ": " + call.library() + ":" + call.symbol());
-        DynamicLoader.Handle h = loader.open(Path.of(call.library()), settings.mode(), false);
+        DynamicLoader.Handle h = open(Path.of(call.library()), settings.mode(), false);
         try {
             run(loader.symbol(h, call.symbol()), call);
         } finally {
@@ -106,7 +106,7 @@ public final class ExecPlugin implements Plugin {
             for (int i = 0; i < paths.size() - 1; i++) {
                 opened.add(openDependency(paths.get(i)));
             }
-            opened.add(loader.open(paths.getLast(), settings.mode(), false));
+            opened.add(open(paths.getLast(), settings.mode(), false));
             return List.copyOf(opened);
         } catch (RuntimeException e) {
             closeAll(opened);
@@ -117,11 +117,11 @@ public final class ExecPlugin implements Plugin {
     /** Dependencies go in with RTLD_GLOBAL; if the configured mode fails, the other mode is tried. */
     private DynamicLoader.Handle openDependency(Path p) {
         try {
-            return loader.open(p, settings.mode(), true);
+            return open(p, settings.mode(), true);
         } catch (VaccelException first) {
             DynamicLoader.Mode other = settings.mode() == DynamicLoader.Mode.NOW ? DynamicLoader.Mode.LAZY : DynamicLoader.Mode.NOW;
             try {
-                return loader.open(p, other, true);
+                return open(p, other, true);
             } catch (VaccelException second) {
                 first.addSuppressed(second);
                 throw first;
@@ -136,13 +136,21 @@ public final class ExecPlugin implements Plugin {
         DynamicLoader.Handle h;
         synchronized (this) {
             if (fpgaHandle == null) {
-                fpgaHandle = loader.open(lib, settings.mode(), false);
+                fpgaHandle = open(lib, settings.mode(), false);
             }
             h = fpgaHandle;
         }
         ExecCall call = new ExecCall(lib.toString(), fpgaSymbol(op), read, write);
         debug("[exec] Calling " + op.label() + " for session " + session.id() + " through " + lib + ":" + call.symbol());
         run(loader.symbol(h, call.symbol()), call);
+    }
+
+    /** dlopen, after checking {@code VACCEL_EXEC_LIBRARY_DIRS}. */
+    private DynamicLoader.Handle open(Path library, DynamicLoader.Mode mode, boolean global) {
+        if (!settings.allows(library)) {
+            throw new VaccelException(Errno.EPERM, "exec plugin: " + library + " is not inside VACCEL_EXEC_LIBRARY_DIRS");
+        }
+        return loader.open(library, mode, global);
     }
 
     static String fpgaSymbol(OpType op) {

@@ -78,6 +78,33 @@ class ExecPluginTest {
     }
 
     @Test
+    void libraryDirsConfineWhatMayBeLoaded() throws Exception {
+        Path other = Files.createTempDirectory("exec-other");
+        Path copy = Files.copy(mytest, other.resolve("libcopy.so"));
+        try (Vaccel v = vaccel(Map.of("VACCEL_EXEC_LIBRARY_DIRS", libs.toString())); Session s = v.createSession(0)) {
+            Arg out = Arg.output(ArgType.INT32, 4);
+            s.exec(mytest.toString(), "mytestfunc", List.of(Arg.int32(4)), List.of(out));
+            assertThat(out.asInt32()).isEqualTo(8);
+            assertThatThrownBy(() -> s.exec(copy.toString(), "mytestfunc", List.of(Arg.int32(4)), List.of(Arg.output(ArgType.INT32, 4))))
+                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM));
+            assertThatThrownBy(() -> s.exec(libs + "/../" + other.getFileName() + "/libcopy.so", "mytestfunc", List.of(), List.of()))
+                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM));
+            // a library sent as data (as a remote client uploads it) lands in the rundir: refused
+            Resource r = v.createResource(ResourceSpec.ofBuffer(Files.readAllBytes(mytest), ResourceType.LIB, "libup.so"));
+            s.register(r);
+            assertThatThrownBy(() -> s.execWithResource(r, "mytestfunc", List.of(Arg.int32(1)), List.of(Arg.output(ArgType.INT32, 4))))
+                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM));
+        } finally {
+            Files.deleteIfExists(copy);
+            Files.deleteIfExists(other);
+        }
+        try (Vaccel v = vaccel(Map.of("VACCEL_EXEC_LIBRARY_DIRS", "")); Session s = v.createSession(0)) {
+            assertThatThrownBy(() -> s.exec(mytest.toString(), "mytestfunc", List.of(), List.of()))
+                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM));
+        }
+    }
+
+    @Test
     void execCallsTheFunctionWithVaccelsAbi() {
         try (Vaccel v = vaccel(Map.of()); Session s = v.createSession(0)) {
             assertThat(s.pluginName()).isEqualTo("exec");
