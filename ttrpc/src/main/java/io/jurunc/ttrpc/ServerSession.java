@@ -35,8 +35,14 @@ final class ServerSession implements Runnable {
     /** Last request stream id seen (unsigned); only touched by the reader thread. */
     private long lastStreamId;
 
+    private final int maxCalls;
+    private final long maxBytes;
+    private final java.util.concurrent.atomic.AtomicLong bytesInFlight = new java.util.concurrent.atomic.AtomicLong();
+
     ServerSession(ServiceTable services, int maxMessageLength, Connection connection, ServerConnection info,
-                  Consumer<ServerSession> onEnd) {
+                  Consumer<ServerSession> onEnd, int maxCalls, long maxBytes) {
+        this.maxCalls = maxCalls;
+        this.maxBytes = maxBytes;
         this.services = services;
         this.connection = connection;
         this.info = info;
@@ -122,10 +128,18 @@ final class ServerSession implements Runnable {
             sendStatus(streamId, e);
             return;
         }
+        long bytes = frame.payload().length;
+        if (inFlight.get() >= maxCalls || bytesInFlight.get() + bytes > maxBytes) {
+            sendStatus(streamId, new TtrpcException(StatusCode.RESOURCE_EXHAUSTED, "connection limit reached: "
+                    + inFlight.get() + " calls holding " + bytesInFlight.get() + " request bytes (at most " + maxCalls
+                    + " calls, " + maxBytes + " bytes)"));
+            return;
+        }
         CallContext context = new CallContext(request.getService(), request.getMethod(),
                 Metadata.fromKeyValues(request.getMetadataList()), Envelopes.timeout(request),
                 System.nanoTime(), info);
         inFlight.incrementAndGet();
+        bytesInFlight.addAndGet(bytes);
         activeStreams.add(streamId);
         switch (method) {
             case ServiceTable.Unary u -> Thread.ofVirtual().name("ttrpc-call-" + info.id() + "-" + unsignedId).start(() -> {
@@ -133,10 +147,14 @@ final class ServerSession implements Runnable {
                     respond(streamId, invoke(u.handler(), request, context));
                 } finally {
                     activeStreams.remove(streamId);
+                    bytesInFlight.addAndGet(-bytes);
                     inFlight.decrementAndGet();
                 }
             });
-            case ServiceTable.ClientStream c -> openStream(streamId, frame.flags(), request, c.handler(), context);
+            case ServiceTable.ClientStream c -> {
+                bytesInFlight.addAndGet(-bytes);
+                openStream(streamId, frame.flags(), request, c.handler(), context);
+            }
         }
     }
 

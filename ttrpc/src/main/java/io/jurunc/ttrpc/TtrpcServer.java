@@ -34,6 +34,8 @@ public final class TtrpcServer implements AutoCloseable {
 
     private final ServiceTable services;
     private final int maxMessageLength;
+    private final int maxCallsPerConnection;
+    private final long maxBytesPerConnection;
     private final AtomicLong connectionIds = new AtomicLong();
     private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
     private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
@@ -43,6 +45,8 @@ public final class TtrpcServer implements AutoCloseable {
     private TtrpcServer(Builder builder) {
         this.services = new ServiceTable(builder.services, builder.dialect);
         this.maxMessageLength = builder.maxMessageLength;
+        this.maxCallsPerConnection = builder.maxCallsPerConnection;
+        this.maxBytesPerConnection = builder.maxBytesPerConnection;
     }
 
     public static Builder builder() {
@@ -54,6 +58,8 @@ public final class TtrpcServer implements AutoCloseable {
         private final Map<String, Map<String, ServiceTable.Method>> services = new LinkedHashMap<>();
         private int maxMessageLength = MessageLimits.DEFAULT_MAX_MESSAGE_LENGTH;
         private TtrpcDialect dialect = TtrpcDialect.GO;
+        private int maxCallsPerConnection = Integer.MAX_VALUE;
+        private long maxBytesPerConnection = Long.MAX_VALUE;
 
         private Builder() {
         }
@@ -88,6 +94,19 @@ public final class TtrpcServer implements AutoCloseable {
             if (previous != null) {
                 throw new IllegalArgumentException("duplicate handler for " + service + "/" + method);
             }
+            return this;
+        }
+
+        /**
+         * Per-connection limits on calls in flight and on the request bytes they hold (default: none). A call
+         * beyond either is answered {@code RESOURCE_EXHAUSTED} at once and the connection keeps serving.
+         */
+        public Builder connectionLimits(int maxCalls, long maxBytes) {
+            if (maxCalls <= 0 || maxBytes <= 0) {
+                throw new IllegalArgumentException("connection limits must be positive");
+            }
+            this.maxCallsPerConnection = maxCalls;
+            this.maxBytesPerConnection = maxBytes;
             return this;
         }
 
@@ -169,7 +188,8 @@ public final class TtrpcServer implements AutoCloseable {
         Objects.requireNonNull(connection, "connection");
         long id = connectionIds.incrementAndGet();
         ServerConnection info = new ServerConnection(id, connection.description());
-        ServerSession session = new ServerSession(services, maxMessageLength, connection, info, sessions::remove);
+        ServerSession session = new ServerSession(services, maxMessageLength, connection, info, sessions::remove,
+                maxCallsPerConnection, maxBytesPerConnection);
         sessions.add(session);
         if (closed) {
             session.close();

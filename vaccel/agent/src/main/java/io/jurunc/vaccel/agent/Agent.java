@@ -20,6 +20,9 @@ import java.util.List;
  * client's sessions and resources) and then closes the host vAccel instance if the agent owns it.
  */
 public final class Agent implements AutoCloseable {
+    /** Calls one client connection may have in flight; more are answered RESOURCE_EXHAUSTED. */
+    public static final int MAX_CALLS_PER_CONNECTION = 64;
+
     private final TtrpcServer server;
     private final AgentService service;
     private final List<Listener> listeners;
@@ -51,7 +54,8 @@ public final class Agent implements AutoCloseable {
             throw new IllegalArgumentException("the agent needs at least one address");
         }
         AgentService service = new AgentService(vaccel, policy);
-        TtrpcServer.Builder builder = TtrpcServer.builder().dialect(TtrpcDialect.RUST).maxMessageLength(maxMessageLength);
+        TtrpcServer.Builder builder = TtrpcServer.builder().dialect(TtrpcDialect.RUST).maxMessageLength(maxMessageLength)
+            .connectionLimits(MAX_CALLS_PER_CONNECTION, 2L * maxMessageLength);
         service.registerWith(builder);
         TtrpcServer server = builder.build();
         List<Listener> listeners = new ArrayList<>();

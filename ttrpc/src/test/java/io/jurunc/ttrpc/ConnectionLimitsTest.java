@@ -1,0 +1,68 @@
+package io.jurunc.ttrpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.StringValue;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Per-connection limits on calls in flight and the request bytes they hold. */
+class ConnectionLimitsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void callsBeyondTheLimitAreRefusedAndTheConnectionKeepsServing() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (TtrpcServer server = TestServers.echo(release).connectionLimits(2, 1 << 20).build();
+             TtrpcClient client = connect(server)) {
+            CompletableFuture<byte[]> a = CompletableFuture.supplyAsync(() -> call(client, "Block", new byte[10]));
+            CompletableFuture<byte[]> b = CompletableFuture.supplyAsync(() -> call(client, "Block", new byte[10]));
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.connections().isEmpty() && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(300);
+            assertThatThrownBy(() -> client.call(TestServers.SERVICE, "Echo", StringValue.of("x").toByteArray()))
+                .isInstanceOfSatisfying(TtrpcStatusException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
+            release.countDown();
+            a.get(10, TimeUnit.SECONDS);
+            b.get(10, TimeUnit.SECONDS);
+            assertThat(StringValue.parseFrom(client.call(TestServers.SERVICE, "Echo", StringValue.of("y").toByteArray())).getValue())
+                .isEqualTo("y");
+        }
+    }
+
+    @Test
+    void requestBytesBeyondTheLimitAreRefused() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (TtrpcServer server = TestServers.echo(release).connectionLimits(100, 1000).build();
+             TtrpcClient client = connect(server)) {
+            CompletableFuture<byte[]> a = CompletableFuture.supplyAsync(() -> call(client, "Block", new byte[900]));
+            Thread.sleep(300);
+            assertThatThrownBy(() -> client.call(TestServers.SERVICE, "Block", new byte[200]))
+                .isInstanceOfSatisfying(TtrpcStatusException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
+            release.countDown();
+            a.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private TtrpcClient connect(TtrpcServer server) throws Exception {
+        Path socket = dir.resolve("l" + System.nanoTime() + ".sock");
+        server.serve(Listener.unix(socket));
+        return TtrpcClient.connect(new TtrpcAddress.Unix(socket));
+    }
+
+    private static byte[] call(TtrpcClient client, String method, byte[] payload) {
+        try {
+            return client.call(TestServers.SERVICE, method, payload);
+        } catch (TtrpcException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
