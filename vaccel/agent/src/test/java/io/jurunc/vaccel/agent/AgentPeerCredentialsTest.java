@@ -25,7 +25,7 @@ class AgentPeerCredentialsTest {
     private static final String CLIENT = """
             import socket, sys
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            s.connect(sys.argv[1])
+            s.connect(sys.argv[1].replace("@", chr(0), 1) if sys.argv[1].startswith("@") else sys.argv[1])
             s.settimeout(5)
             try:
                 s.sendall(bytes.fromhex(sys.argv[2]))
@@ -41,8 +41,11 @@ class AgentPeerCredentialsTest {
         Path dir = Files.createTempDirectory("vaccel-peercred");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         try {
-            assertThat(callAsNobody(dir, Set.of())).isEqualTo("EOF");
-            assertThat(callAsNobody(dir, Set.of("nobody"))).isEqualTo("RESPONSE");
+            assertThat(callAsNobody(dir, Set.of(), false)).isEqualTo("EOF");
+            assertThat(callAsNobody(dir, Set.of("nobody"), false)).isEqualTo("RESPONSE");
+            // the abstract namespace has no file permissions at all: the uid check is all there is
+            assertThat(callAsNobody(dir, Set.of(), true)).isEqualTo("EOF");
+            assertThat(callAsNobody(dir, Set.of("nobody"), true)).isEqualTo("RESPONSE");
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path p : files.toList()) {
@@ -53,19 +56,22 @@ class AgentPeerCredentialsTest {
         }
     }
 
-    private static String callAsNobody(Path dir, Set<String> allowed) throws Exception {
+    private static String callAsNobody(Path dir, Set<String> allowed, boolean abstractName) throws Exception {
         Path socket = dir.resolve("agent.sock");
+        String name = "jurunc-peercred-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        TtrpcAddress address = abstractName ? io.jurunc.vaccel.rpc.common.Transports.parse("unix://@" + name) : new TtrpcAddress.Unix(socket);
         try (Vaccel host = Vaccel.bootstrap(VaccelConfig.of("noop").withEnv(Map.of("XDG_RUNTIME_DIR", dir.toString())),
                  List.of(new NoopPlugin()));
-             Agent agent = Agent.start(host, List.of(new TtrpcAddress.Unix(socket)), false, 1 << 20,
-                 new AgentPolicy(List.of(), allowed))) {
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+             Agent agent = Agent.start(host, List.of(address), false, 1 << 20, new AgentPolicy(List.of(), allowed))) {
+            if (!abstractName) {
+                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+            }
             // ttrpc frame: CreateSession on the sync service, hand-encoded
             byte[] req = new Pb().string(1, "vaccel.sync.agent.AgentService").string(2, "CreateSession").build();
             byte[] frame = new byte[10 + req.length];
             java.nio.ByteBuffer.wrap(frame).putInt(req.length).putInt(1).put((byte) 1).put((byte) 0).put(req);
             Process p = new ProcessBuilder(SETPRIV.toString(), "--reuid=65534", "--regid=65534", "--clear-groups",
-                PYTHON.toString(), "-c", CLIENT, socket.toString(), HexFormat.of().formatHex(frame)).redirectErrorStream(true).start();
+                PYTHON.toString(), "-c", CLIENT, abstractName ? "@" + name : socket.toString(), HexFormat.of().formatHex(frame)).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
             return out;

@@ -14,15 +14,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class AbstractUnixListener implements Listener {
     private final int fd;
     private final String name;
+    /** uids allowed besides this process's own; null accepts every peer. */
+    private final java.util.Set<Integer> alsoAllowed;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private AbstractUnixListener(int fd, String name) {
+    private AbstractUnixListener(int fd, String name, java.util.Set<Integer> alsoAllowed) {
         this.fd = fd;
         this.name = name;
+        this.alsoAllowed = alsoAllowed;
     }
 
+    /** Accepts every local peer (an abstract name has no file permissions to restrict it). */
     public static AbstractUnixListener bind(String name) throws IOException {
-        return new AbstractUnixListener(Vsock.listenAbstract(name, 128), name);
+        return new AbstractUnixListener(Vsock.listenAbstract(name, 128), name, null);
+    }
+
+    /** Accepts only peers running as this process's uid or one of {@code alsoAllowedUids} (SO_PEERCRED). */
+    public static AbstractUnixListener bindSameUser(String name, java.util.Set<Integer> alsoAllowedUids) throws IOException {
+        return new AbstractUnixListener(Vsock.listenAbstract(name, 128), name, java.util.Set.copyOf(alsoAllowedUids));
     }
 
     /** A client connection to {@code @name}. */
@@ -38,7 +47,28 @@ public final class AbstractUnixListener implements Listener {
         if (closed.get()) {
             throw new java.nio.channels.ClosedChannelException();
         }
-        return new VsockConnection(Vsock.acceptAny(fd), "unix://@" + name + " peer");
+        while (true) {
+            int cfd = Vsock.acceptAny(fd);
+            if (alsoAllowed != null) {
+                int uid;
+                try {
+                    uid = Vsock.peerUid(cfd);
+                } catch (IOException e) {
+                    uid = -1;
+                }
+                if (uid != Vsock.euid() && !alsoAllowed.contains(uid)) {
+                    System.getLogger(AbstractUnixListener.class.getName()).log(System.Logger.Level.WARNING,
+                        "refusing a connection on unix://@{0} from uid {1}", name, uid);
+                    Vsock.shutdown(cfd);
+                    Vsock.close(cfd);
+                    if (closed.get()) {
+                        throw new java.nio.channels.ClosedChannelException();
+                    }
+                    continue;
+                }
+            }
+            return new VsockConnection(cfd, "unix://@" + name + " peer");
+        }
     }
 
     /** FFM socket calls pin the carrier thread while they block. */

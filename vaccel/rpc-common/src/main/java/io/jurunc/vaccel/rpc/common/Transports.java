@@ -60,7 +60,31 @@ public final class Transports {
         if (address instanceof TtrpcAddress.Unix u && abstractName(address).isEmpty()) {
             return Listener.unixSameUserOr(u.path(), alsoAllowedUsers);
         }
+        var name = abstractName(address);
+        if (name.isPresent()) {
+            return AbstractUnixListener.bindSameUser(name.get(), uids(alsoAllowedUsers));
+        }
         return listen(address);
+    }
+
+    /** The uids of user names (from /etc/passwd) or numeric uids; unknown names are skipped. */
+    static java.util.Set<Integer> uids(java.util.Set<String> users) throws IOException {
+        java.util.Set<Integer> out = new java.util.HashSet<>();
+        java.util.List<String> passwd = java.nio.file.Files.exists(java.nio.file.Path.of("/etc/passwd"))
+            ? java.nio.file.Files.readAllLines(java.nio.file.Path.of("/etc/passwd")) : java.util.List.of();
+        for (String u : users) {
+            if (u.matches("\\d+")) {
+                out.add(Integer.parseInt(u));
+                continue;
+            }
+            for (String line : passwd) {
+                String[] f = line.split(":");
+                if (f.length > 2 && f[0].equals(u)) {
+                    out.add(Integer.parseInt(f[2]));
+                }
+            }
+        }
+        return out;
     }
 
     public static Listener listen(TtrpcAddress address) throws IOException {

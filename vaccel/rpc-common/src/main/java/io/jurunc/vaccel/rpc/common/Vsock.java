@@ -38,7 +38,7 @@ public final class Vsock {
 
     private record Calls(MethodHandle socket, MethodHandle bind, MethodHandle listen, MethodHandle accept, MethodHandle connect,
                          MethodHandle read, MethodHandle write, MethodHandle shutdown, MethodHandle close, MethodHandle setsockopt,
-                         MethodHandle strerror, MethodHandle poll) {
+                         MethodHandle strerror, MethodHandle poll, MethodHandle getsockopt, MethodHandle geteuid) {
     }
 
     private static volatile Calls calls;
@@ -67,7 +67,9 @@ public final class Vsock {
                 h(l, "setsockopt", FunctionDescriptor.of(i, i, i, i, p, i), errno),
                 l.downcallHandle(l.defaultLookup().find("strerror").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(1024, ValueLayout.JAVA_BYTE)), i)),
-                h(l, "poll", FunctionDescriptor.of(i, p, j, i), errno));
+                h(l, "poll", FunctionDescriptor.of(i, p, j, i), errno),
+                h(l, "getsockopt", FunctionDescriptor.of(i, i, i, i, p, p), errno),
+                l.downcallHandle(l.defaultLookup().find("geteuid").orElseThrow(), FunctionDescriptor.of(i)));
             calls = c;
         }
         return c;
@@ -156,6 +158,34 @@ public final class Vsock {
             throw e;
         } catch (Throwable t) {
             throw new IOException("abstract unix connect failed: " + t, t);
+        }
+    }
+
+    /** The peer's uid of a connected unix socket ({@code SO_PEERCRED}'s {@code struct ucred}). */
+    static int peerUid(int fd) throws IOException {
+        Calls c = calls();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment cred = a.allocate(12, 4);
+            MemorySegment len = a.allocate(ValueLayout.JAVA_INT);
+            len.set(ValueLayout.JAVA_INT, 0, 12);
+            if ((int) c.getsockopt().invokeExact(st, fd, 1 /* SOL_SOCKET */, 17 /* SO_PEERCRED */, cred, len) < 0) {
+                throw error("getsockopt SO_PEERCRED", (int) ERRNO.get(st, 0L));
+            }
+            return cred.get(ValueLayout.JAVA_INT, 4);
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("SO_PEERCRED failed: " + t, t);
+        }
+    }
+
+    /** This process's effective uid. */
+    static int euid() {
+        try {
+            return (int) calls().geteuid().invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("geteuid failed", t);
         }
     }
 
