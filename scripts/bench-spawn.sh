@@ -637,16 +637,25 @@ density() {
       ctr --address "$sock" --namespace "$ns" run -d --cni --runtime io.containerd.jurunc.v2 --fifo-dir "$work/fifo" \
       "$image" "$id" >"$out/consoles/$id.out" 2>&1 || say "density: $id did not start"
     case $k in 1|10|20) ;; *) continue ;; esac
-    ok=0
-    for _ in $(seq $((LIMIT_S * 2))); do
-      ok=0
+    # wait (at most LIMIT_S) until every sandbox still running has answered once; a guest that exited
+    # on its own is not waited for (it shows as answered < sandboxes in the table)
+    local deadline=$(( $(now_ns) + LIMIT_S * 1000000000 )) running
+    declare -A answered=()
+    while :; do
+      running=$(ctr_ns "$ns" tasks ls 2>/dev/null | awk '$3 == "RUNNING" {print $1}')
+      local pending=0
       for id in "${ids[@]}"; do
+        [ -n "${answered[$id]:-}" ] && continue
+        grep -qx "$id" <<<"$running" || continue
         ip=$(lease_ip "$ns-$id")
-        [ -n "$ip" ] && probe bridge "$ip" && ok=$((ok + 1))
+        if [ -n "$ip" ] && probe bridge "$ip"; then answered[$id]=1; else pending=$((pending + 1)); fi
       done
-      [ "$ok" = "$k" ] && break
+      [ "$pending" = 0 ] && break
+      (( $(now_ns) > deadline )) && { say "density: $pending of $k sandboxes did not answer within ${LIMIT_S} s"; break; }
       sleep 0.5
     done
+    ok=${#answered[@]}
+    unset answered
     sleep 1
     d=$(node_daemon "$ns")
     qpss=0
