@@ -23,7 +23,10 @@ LIB=\${SELF%/bin/*}/lib
 CP=\$(echo '$CP' | sed "s|@LIB@|\$LIB|g")
 AOT=
 [ -f "\$LIB/jurunc.aot" ] && AOT="-XX:AOTCache=\$LIB/jurunc.aot -Xlog:aot=off -Xlog:cds=off"
-exec "\$JAVA" $FLAGS \$AOT \$JURUNC_JAVA_OPTS -Djurunc.home="\${SELF%/bin/*}" -cp "\$CP" $2 "\$@"
+# jurunc build keeps little alive: a small heap and a 2 MiB young generation keep its RSS down
+MEM=
+[ "\$1" = build ] && MEM="-Xmx32m -Xmn2m"
+exec "\$JAVA" $FLAGS \$AOT \$MEM \$JURUNC_JAVA_OPTS -Djurunc.home="\${SELF%/bin/*}" -cp "\$CP" $2 "\$@"
 SH
   chmod +x "$DIST/bin/$1"
 }
