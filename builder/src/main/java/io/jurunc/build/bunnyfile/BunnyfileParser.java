@@ -71,9 +71,9 @@ public final class BunnyfileParser {
         if (!vm.matches()) {
             throw error(vline, "Could not parse version in user bunnyfile: \"" + version + "\"", "write version: v0.1");
         }
-        int major = Integer.parseInt(vm.group(1));
-        int minor = vm.group(2) == null ? 0 : Integer.parseInt(vm.group(2));
-        int patch = vm.group(3) == null ? 0 : Integer.parseInt(vm.group(3));
+        int major = versionPart(vm.group(1));
+        int minor = versionPart(vm.group(2));
+        int patch = versionPart(vm.group(3));
         if (major > 0 || minor > 1 || (minor == 1 && patch > 0)) {
             throw error(vline, "Unsupported version " + version + ". Please use v0.1 or earlier", "write version: v0.1");
         }
@@ -222,4 +222,13 @@ public final class BunnyfileParser {
         return out;
     }
 
+
+    /** A version component; one too long for an int is simply a (too) large version. */
+    private static int versionPart(String digits) {
+        if (digits == null) {
+            return 0;
+        }
+        String d = digits.replaceFirst("^0+(?=.)", "");
+        return d.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(d);
+    }
 }

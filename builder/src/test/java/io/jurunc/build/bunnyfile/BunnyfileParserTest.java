@@ -70,6 +70,11 @@ class BunnyfileParserTest {
         assertThatThrownBy(() -> parse("\nversion: banana\n")).hasMessageStartingWith("bunnyfile:2: Could not parse version in user bunnyfile");
         assertThatThrownBy(() -> parse("version: v0.2\n")).hasMessageStartingWith("bunnyfile:1: Unsupported version v0.2. Please use v0.1 or earlier");
         assertThatThrownBy(() -> parse("version: 1.0\n")).hasMessageStartingWith("bunnyfile:1: Unsupported version 1.0");
+        // a component too long for an int is a large version, not a NumberFormatException (found by the fuzzer)
+        assertThatThrownBy(() -> parse("version: v0" + "7".repeat(80) + ".1\n"))
+                .isInstanceOf(io.jurunc.build.BuildFileException.class).hasMessageContaining("Unsupported version");
+        assertThatThrownBy(() -> parse("version: v0.1." + "9".repeat(30) + "\n"))
+                .isInstanceOf(io.jurunc.build.BuildFileException.class).hasMessageContaining("Unsupported version");
         assertThatThrownBy(() -> parse("version: v0.1\n  bad: [\n")).hasMessageStartingWith("bunnyfile:").hasMessageContaining("invalid format of input file");
         assertThatThrownBy(() -> parse("#syntax=\nversion: v0.1\n")).hasMessageStartingWith("bunnyfile:1: the #syntax= line names no frontend");
     }
