@@ -54,15 +54,7 @@ class CriPodTest {
                     ImageBuilder.Format.OCI_ARCHIVE, plain);
 
             CniNetwork net = cleanup.register(CniNetwork.create(host));
-            PrivateContainerd containerd = cleanup.register(PrivateContainerd.start(c -> c
-                    .withSandboxImage("jurunc.test/pause:latest")
-                    .withCni(net.confDir(), Path.of("/opt/cni/bin"))
-                    .withExtraToml(RUNTIME_TOML), List.of(Jurunc.binDir())));
-            // the node's shim daemon is resident: stop it before containerd goes
-            cleanup.defer("stop the node shim daemon", () -> stopShimDaemons(containerd));
-            if (!hasCapSysResource()) {
-                restartWithRestrictedOomScoreAdj(host, cleanup, containerd);
-            }
+            PrivateContainerd containerd = startCriContainerd(host, cleanup, net);
             containerd.ctr("k8s.io").importImage(pause, "jurunc.test/pause").requireSuccess();
             containerd.ctr("k8s.io").importImage(plain, "jurunc.test/plain").requireSuccess();
 
@@ -114,6 +106,24 @@ class CriPodTest {
     }
 
     /**
+     * A private containerd whose CRI plugin has the {@code jurunc} handler, the project's pause image as
+     * sandbox image and {@code net} as its CNI network; the node's resident shim daemon is stopped before
+     * containerd goes, and containerd is restarted with {@code restrict_oom_score_adj} where root lacks
+     * CAP_SYS_RESOURCE. The caller imports its images (namespace {@code k8s.io}).
+     */
+    static PrivateContainerd startCriContainerd(RealHost host, Cleanup cleanup, CniNetwork net) throws Exception {
+        PrivateContainerd containerd = cleanup.register(PrivateContainerd.start(c -> c
+                .withSandboxImage("jurunc.test/pause:latest")
+                .withCni(net.confDir(), Path.of("/opt/cni/bin"))
+                .withExtraToml(RUNTIME_TOML), List.of(Jurunc.binDir())));
+        cleanup.defer("stop the node shim daemon", () -> stopShimDaemons(containerd));
+        if (!hasCapSysResource()) {
+            restartWithRestrictedOomScoreAdj(host, cleanup, containerd);
+        }
+        return containerd;
+    }
+
+    /**
      * CRI gives the sandbox oom_score_adj -998, which needs CAP_SYS_RESOURCE; where root lacks it (as in
      * some CI sandboxes) every runtime, runc included, fails with "failed to update /proc/self/oom_score_adj".
      * containerd's {@code restrict_oom_score_adj} exists for exactly this.
@@ -127,8 +137,8 @@ class CriPodTest {
         return true;
     }
 
-    static void restartWithRestrictedOomScoreAdj(RealHost host, Cleanup cleanup, PrivateContainerd containerd)
-            throws Exception {
+    private static void restartWithRestrictedOomScoreAdj(RealHost host, Cleanup cleanup,
+            PrivateContainerd containerd) throws Exception {
         ProcessHandle.of(containerd.pid()).ifPresent(p -> {
             p.destroy();
             p.onExit().orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join();

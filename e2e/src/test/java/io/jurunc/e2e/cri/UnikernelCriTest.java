@@ -9,7 +9,6 @@ import io.jurunc.e2e.support.FileTrees;
 import io.jurunc.e2e.support.HttpProbe;
 import io.jurunc.e2e.support.ImageBuilder;
 import io.jurunc.e2e.support.ImageBuilders;
-import io.jurunc.e2e.support.Jurunc;
 import io.jurunc.e2e.support.PrivateContainerd;
 import io.jurunc.e2e.support.RealHost;
 import io.jurunc.e2e.unikernel.UnikernelImages;
@@ -46,13 +45,7 @@ class UnikernelCriTest {
                     "jurunc.test/uk-http:latest", ImageBuilder.Format.OCI_ARCHIVE, app);
 
             CniNetwork net = cleanup.register(CniNetwork.create(host));
-            PrivateContainerd containerd = cleanup.register(PrivateContainerd.start(c -> c
-                    .withSandboxImage("jurunc.test/pause:latest")
-                    .withCni(net.confDir(), Path.of("/opt/cni/bin"))
-                    .withExtraToml(CriPodTest.RUNTIME_TOML), List.of(Jurunc.binDir())));
-            if (!CriPodTest.hasCapSysResource()) {
-                CriPodTest.restartWithRestrictedOomScoreAdj(host, cleanup, containerd);
-            }
+            PrivateContainerd containerd = CriPodTest.startCriContainerd(host, cleanup, net);
             containerd.ctr("k8s.io").importImage(pause, "jurunc.test/pause").requireSuccess();
             containerd.ctr("k8s.io").importImage(app, "jurunc.test/uk-http").requireSuccess();
             try {

@@ -12,10 +12,8 @@ import io.jurunc.e2e.support.ImageBuilders;
 import io.jurunc.e2e.support.Jurunc;
 import io.jurunc.e2e.support.PrivateContainerd;
 import io.jurunc.e2e.support.RealHost;
-import io.jurunc.e2e.support.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,14 +36,7 @@ class WasmCriTest {
             Path work = Files.createTempDirectory("jurunc-e2e-wasm-cri-");
             cleanup.defer("delete " + work, () -> FileTrees.deleteRecursively(work));
             Path pause = work.resolve("pause.tar");
-            Path pauseCtx = Files.createDirectories(work.resolve("pause-ctx"));
-            Files.copy(TestImages.BUSYBOX, pauseCtx.resolve("busybox"), StandardCopyOption.REPLACE_EXISTING);
-            Files.writeString(pauseCtx.resolve("Containerfile"), """
-                    FROM scratch
-                    COPY busybox /bin/busybox
-                    CMD ["/bin/busybox", "sleep", "2147483647"]
-                    """);
-            ImageBuilders.configured(host).build(pauseCtx, "jurunc.test/pause:latest", ImageBuilder.Format.OCI_ARCHIVE,
+            ImageBuilders.configured(host).build(CriPodTest.pauseContext(work.resolve("pause-ctx")), "jurunc.test/pause:latest", ImageBuilder.Format.OCI_ARCHIVE,
                     pause);
             Path wasmCtx = Files.createDirectories(work.resolve("wasm-ctx"));
             host.run(Command.of("clang-14", "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-Wl,--strip-all", "-o",
@@ -66,14 +57,7 @@ class WasmCriTest {
                     .withTimeout(Duration.ofMinutes(2))).requireSuccess();
 
             CniNetwork net = cleanup.register(CniNetwork.create(host));
-            PrivateContainerd containerd = cleanup.register(PrivateContainerd.start(c -> c
-                    .withSandboxImage("jurunc.test/pause:latest")
-                    .withCni(net.confDir(), Path.of("/opt/cni/bin"))
-                    .withExtraToml(CriPodTest.RUNTIME_TOML), List.of(Jurunc.binDir())));
-            cleanup.defer("stop the node shim daemon", () -> stopShimDaemons(containerd));
-            if (!CriPodTest.hasCapSysResource()) {
-                restrictOomScoreAdj(cleanup, containerd);
-            }
+            PrivateContainerd containerd = CriPodTest.startCriContainerd(host, cleanup, net);
             containerd.ctr("k8s.io").importImage(pause, "jurunc.test/pause").requireSuccess();
             containerd.ctr("k8s.io").importImage(wasm, "jurunc.test/wasm").requireSuccess();
 
@@ -130,42 +114,6 @@ class WasmCriTest {
                 throw new AssertionError("container " + id + " did not exit within 60 s");
             }
             Thread.sleep(100);
-        }
-    }
-
-    private void restrictOomScoreAdj(Cleanup cleanup, PrivateContainerd containerd) throws Exception {
-        ProcessHandle.of(containerd.pid()).ifPresent(p -> {
-            p.destroy();
-            p.onExit().orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join();
-        });
-        Path config = containerd.config().configFile();
-        String header = "[plugins.\"io.containerd.grpc.v1.cri\"]\n";
-        Files.writeString(config, Files.readString(config).replace(header, header + "    restrict_oom_score_adj = true\n"));
-        String path = Jurunc.binDir() + ":" + System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        io.jurunc.e2e.support.Spawned again = host.start(Command.of("containerd", "--config", config.toString())
-                .withEnv("PATH", path), containerd.dir().resolve("containerd2.out"), containerd.log());
-        cleanup.defer("stop the restarted containerd", () -> again.stop(Duration.ofSeconds(10)));
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!containerd.ctr().version().succeeded()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("containerd did not come back with restrict_oom_score_adj");
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static void stopShimDaemons(PrivateContainerd containerd) {
-        for (long pid : shimDaemons(containerd)) {
-            ProcessHandle.of(pid).ifPresent(p -> {
-                p.destroy();
-                try {
-                    p.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    p.destroyForcibly();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
         }
     }
 

@@ -1,10 +1,13 @@
 package io.jurunc.e2e.unikernel;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.jurunc.e2e.support.Command;
 import io.jurunc.e2e.support.CommandResult;
 import io.jurunc.e2e.support.E2eEnvironment;
 import io.jurunc.e2e.support.HarnessException;
 import io.jurunc.e2e.support.Host;
+import io.jurunc.e2e.support.Leftovers;
 import io.jurunc.e2e.support.PodNetwork;
 import io.jurunc.e2e.support.Spawned;
 import java.nio.file.Files;
@@ -52,6 +55,28 @@ final class Solo5Probe {
                     + out + "\n--- stderr ---\n" + read(run.stderrFile()));
         }
         return out;
+    }
+
+    /**
+     * Runs Solo5's test_net image in a netns prepared with its built-in 10.0.0.0/24, waits until the
+     * unikernel itself answers ping through the tap, then stops it: nothing may be left (tap, state, process).
+     */
+    static void netAnswersPingThroughTheTap(E2eEnvironment env, String image, Duration answerLimit) {
+        Leftovers leftovers = Leftovers.system();
+        try (PodNetwork pod = PodNetwork.create(env.host(), UnikernelImages.SOLO5_NET_PREFIX)) {
+            String id = E2eEnvironment.newId(image);
+            Spawned run = env.ctr().startRun(env.juruncRun(image, id).withRm()
+                    .withFlag("--with-ns", "network:" + pod.netnsPath()).withTimeout(Duration.ofMinutes(2)));
+            try {
+                awaitPing(env.host(), pod, UnikernelImages.SOLO5_NET_IP, run, answerLimit);
+                env.ctr().kill(id, "SIGTERM").requireSuccess();
+                assertThat(run.waitFor(Duration.ofSeconds(30))).isNotEqualTo(-1);
+                assertThat(pod.taps()).isEmpty();
+                assertThat(leftovers.find(env.scope(id))).isEmpty();
+            } finally {
+                stop(env, id, run);
+            }
+        }
     }
 
     static void stop(E2eEnvironment env, String id, Spawned run) {

@@ -2,14 +2,12 @@ package io.jurunc.e2e.unikernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jurunc.e2e.support.Command;
 import io.jurunc.e2e.support.CommandResult;
 import io.jurunc.e2e.support.E2E;
 import io.jurunc.e2e.support.E2eEnvironment;
 import io.jurunc.e2e.support.Leftovers;
 import io.jurunc.e2e.support.PodNetwork;
 import io.jurunc.e2e.support.RunSpec;
-import io.jurunc.e2e.support.Spawned;
 import io.jurunc.e2e.support.Unikernels;
 import java.time.Duration;
 import java.util.List;
@@ -73,20 +71,7 @@ class UnikernelSolo5SptTest {
 
     @Test
     void netAnswersPingThroughTheTap() {
-        try (PodNetwork pod = PodNetwork.create(env.host(), UnikernelImages.SOLO5_NET_PREFIX)) {
-            String id = E2eEnvironment.newId("spt-net");
-            Spawned run = env.ctr().startRun(env.juruncRun("spt-net", id).withRm()
-                    .withFlag("--with-ns", "network:" + pod.netnsPath()).withTimeout(Duration.ofMinutes(2)));
-            try {
-                Solo5Probe.awaitPing(env.host(), pod, UnikernelImages.SOLO5_NET_IP, run, Duration.ofSeconds(30));
-                env.ctr().kill(id, "SIGTERM").requireSuccess();
-                assertThat(run.waitFor(Duration.ofSeconds(30))).isNotEqualTo(-1);
-                assertThat(pod.taps()).isEmpty();
-                assertThat(leftovers.find(env.scope(id))).isEmpty();
-            } finally {
-                Solo5Probe.stop(env, id, run);
-            }
-        }
+        Solo5Probe.netAnswersPingThroughTheTap(env, "spt-net", Duration.ofSeconds(30));
     }
 
     @Test

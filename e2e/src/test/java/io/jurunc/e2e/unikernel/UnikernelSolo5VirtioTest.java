@@ -6,8 +6,6 @@ import io.jurunc.e2e.support.CommandResult;
 import io.jurunc.e2e.support.E2E;
 import io.jurunc.e2e.support.E2eEnvironment;
 import io.jurunc.e2e.support.Leftovers;
-import io.jurunc.e2e.support.PodNetwork;
-import io.jurunc.e2e.support.Spawned;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -68,20 +66,7 @@ class UnikernelSolo5VirtioTest {
 
     @Test
     void netAnswersPingThroughTheTap() {
-        try (PodNetwork pod = PodNetwork.create(env.host(), UnikernelImages.SOLO5_NET_PREFIX)) {
-            String id = E2eEnvironment.newId("virtio-net");
-            Spawned run = env.ctr().startRun(env.juruncRun("virtio-net-mirage", id).withRm()
-                    .withFlag("--with-ns", "network:" + pod.netnsPath()).withTimeout(Duration.ofMinutes(2)));
-            try {
-                Solo5Probe.awaitPing(env.host(), pod, UnikernelImages.SOLO5_NET_IP, run, Duration.ofSeconds(60));
-                env.ctr().kill(id, "SIGTERM").requireSuccess();
-                assertThat(run.waitFor(Duration.ofSeconds(30))).isNotEqualTo(-1);
-                assertThat(pod.taps()).isEmpty();
-                assertThat(leftovers.find(env.scope(id))).isEmpty();
-            } finally {
-                Solo5Probe.stop(env, id, run);
-            }
-        }
+        Solo5Probe.netAnswersPingThroughTheTap(env, "virtio-net-mirage", Duration.ofSeconds(60));
     }
 
     private CommandResult run(String image) {
