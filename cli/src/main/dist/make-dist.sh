@@ -51,8 +51,20 @@ fi
 # Train the AOT cache on the start-up paths containerd exercises.
 rm -f "$LIB/jurunc.aot"
 FULLCP=$(echo "$CP" | sed "s|@LIB@|$LIB|g")
+# `start`'s network set-up (rtnetlink over FFM) is trained in a private namespace holding a veth with
+# an address and a default route, made here as root and removed after; elsewhere it is left untrained.
+TRAIN_NS=jurunc-train-$$
+TRAIN_NETNS=
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null && ip netns add "$TRAIN_NS" 2>/dev/null; then
+  if ip -n "$TRAIN_NS" link add jt0 type veth peer name jt1 \
+      && ip -n "$TRAIN_NS" addr add 10.254.254.2/24 dev jt0 && ip -n "$TRAIN_NS" link set jt0 up \
+      && ip -n "$TRAIN_NS" link set jt1 up && ip -n "$TRAIN_NS" route add default via 10.254.254.1; then
+    TRAIN_NETNS=/var/run/netns/$TRAIN_NS
+  fi
+fi
+trap '[ -n "$TRAIN_NS" ] && ip netns del "$TRAIN_NS" 2>/dev/null || true' EXIT
 if "$JAVA_HOME/bin/java" $FLAGS -XX:AOTCacheOutput="$LIB/jurunc.aot" -Xlog:aot=off -Xlog:cds=off \
-    -cp "$FULLCP" io.jurunc.cli.Train >/dev/null 2>"$DIST/aot-training.log"; then
+    -Djurunc.train.netns="$TRAIN_NETNS" -cp "$FULLCP" io.jurunc.cli.Train >/dev/null 2>"$DIST/aot-training.log"; then
   echo "make-dist: AOT cache $(du -h "$LIB/jurunc.aot" | cut -f1)"
 else
   echo "make-dist: AOT training failed (see $DIST/aot-training.log); launching without a cache" >&2

@@ -49,6 +49,11 @@ public final class Train {
       io.jurunc.runtime.sys.Syscalls sys = io.jurunc.runtime.sys.Syscalls.linux();
       int fd = sys.open("/dev/null", 0);
       sys.close(fd);
+      // `start` sets the network up over rtnetlink (FFM): train it where make-dist.sh made a namespace.
+      String trainNetns = System.getProperty("jurunc.train.netns", "");
+      if (!trainNetns.isEmpty()) {
+        TrainNetwork.run(io.jurunc.runtime.net.NetnsRef.of(trainNetns), 3);
+      }
       String root = tmp.resolve("root").toString();
       String[][] runs = {
           {"--version"}, {"features"}, {"--root", root, "state", "nope"}, {"--root", root, "list"},
