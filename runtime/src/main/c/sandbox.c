@@ -22,6 +22,9 @@
  *   rw=PATH         bind PATH read-write, noexec
  *   dev=PATH        bind a device node (nosuid, noexec)
  *   hostlink=PATH   recreate the host's symlink PATH (e.g. /lib -> usr/lib)
+ *   shro=AT=SRC     bind SRC read-only, noexec, recursively, at AT in the new root (AT is a path the
+ *   shrw=AT=SRC       runtime generates, under /jurunc/shares/, without '='): a directory or file that
+ *                     the monitor shares with the guest (virtio-9p); AT need not exist on the host
  *   uid=N gid=N     the monitor's user and group (never 0)
  *   group=N         a supplementary group (repeatable)
  *   env=K=V         the monitor's environment (repeatable; nothing else is inherited)
@@ -198,6 +201,35 @@ static void bind(const char *root, const char *src, unsigned long flags) {
   free(dst);
 }
 
+/*
+ * A shared path (shro=/shrw=): SRC, resolved by root before the privileges are dropped (so only SRC's
+ * own mode matters to the monitor, not its host parents'), bound with its submounts at AT in the new
+ * root; AT's parents are created in the root's tmpfs, AT itself as a directory or an empty file.
+ */
+static void bind_share(const char *root, char *value, unsigned long flags) {
+  char *eq = strchr(value, '=');
+  if (!eq || value[0] != '/' || eq[1] != '/') die(126, "monitor.launch: bad share '%s'", value);
+  *eq = '\0';
+  const char *at = value, *src = eq + 1;
+  struct stat st;
+  if (stat(src, &st) < 0) die(126, "stat %s: %s", src, strerror(errno));
+  if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) die(126, "share %s: not a directory or regular file", src);
+  make_parents(root, at);
+  char *dst = join(root, at + 1);
+  if (S_ISDIR(st.st_mode)) {
+    if (mkdir(dst, 0755) < 0 && errno != EEXIST) die(126, "mkdir %s: %s", dst, strerror(errno));
+  } else {
+    int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) die(126, "create %s: %s", dst, strerror(errno));
+    close(fd);
+  }
+  if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0) die(126, "bind %s: %s", src, strerror(errno));
+  if (mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0)
+    die(126, "remount %s: %s", dst, strerror(errno));
+  free(dst);
+  *eq = '=';
+}
+
 static void host_link(const char *root, const char *path) {
   char target[4096];
   ssize_t n = readlink(path, target, sizeof target - 1);
@@ -257,7 +289,7 @@ static void launch_phase(void) {
       if (l.nenvs == MAX_ITEMS - 1) die(126, "too many environment entries");
       l.envs[l.nenvs++] = v;
     } else if (strcmp(rec, "rox") && strcmp(rec, "ro") && strcmp(rec, "rw") && strcmp(rec, "dev")
-               && strcmp(rec, "hostlink")) {
+               && strcmp(rec, "hostlink") && strcmp(rec, "shro") && strcmp(rec, "shrw")) {
       die(126, "monitor.launch: unknown key '%s'", rec);
     }
     *eq = '=';
@@ -279,6 +311,8 @@ static void launch_phase(void) {
     else if (!strncmp(rec, "rw=", 3)) bind(l.root, v, MS_NOSUID | MS_NODEV | MS_NOEXEC);
     else if (!strncmp(rec, "dev=", 4)) bind(l.root, v, MS_NOSUID | MS_NOEXEC);
     else if (!strncmp(rec, "hostlink=", 9)) host_link(l.root, v);
+    else if (!strncmp(rec, "shro=", 5)) bind_share(l.root, v, base | MS_NODEV | MS_NOEXEC);
+    else if (!strncmp(rec, "shrw=", 5)) bind_share(l.root, v, MS_NOSUID | MS_NODEV | MS_NOEXEC);
   }
   if (mount(NULL, l.root, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
     die(126, "remount the new root read-only: %s", strerror(errno));
