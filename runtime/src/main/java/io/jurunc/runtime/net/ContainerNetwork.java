@@ -1,5 +1,6 @@
 package io.jurunc.runtime.net;
 
+import io.jurunc.runtime.sys.NamespaceThread;
 import io.jurunc.runtime.sys.Syscalls;
 import io.jurunc.runtime.vm.GuestNet;
 import java.util.Objects;
@@ -14,16 +15,45 @@ import java.util.Optional;
 public final class ContainerNetwork {
   private final NetTool netTool;
   private final TunTap tunTap;
+  /** When present, a whole set-up or teardown runs on one thread joined to the namespace. */
+  private final Optional<Syscalls> joinOnce;
 
   public ContainerNetwork(NetTool netTool, TunTap tunTap) {
-    this.netTool = Objects.requireNonNull(netTool, "netTool");
-    this.tunTap = Objects.requireNonNull(tunTap, "tunTap");
+    this(netTool, tunTap, Optional.empty());
   }
 
-  /** The real one: taps through FFM ioctls, everything else through rtnetlink (no ip/tc process). */
+  ContainerNetwork(NetTool netTool, TunTap tunTap, Optional<Syscalls> joinOnce) {
+    this.netTool = Objects.requireNonNull(netTool, "netTool");
+    this.tunTap = Objects.requireNonNull(tunTap, "tunTap");
+    this.joinOnce = Objects.requireNonNull(joinOnce, "joinOnce");
+  }
+
+  /**
+   * The real one: taps through FFM ioctls, everything else through rtnetlink (no ip/tc process),
+   * all steps of one set-up or teardown on a single thread inside the namespace (each step would
+   * otherwise start and join a thread of its own).
+   */
   public static ContainerNetwork system() {
     Syscalls sys = Syscalls.linux();
-    return new ContainerNetwork(new NetlinkNetTool(new NetlinkSessions(sys)), new FfmTunTap(sys));
+    return new ContainerNetwork(new NetlinkNetTool(new NetlinkSessions(sys)), new FfmTunTap(sys),
+        Optional.of(sys));
+  }
+
+  /**
+   * Runs {@code work} on one thread joined to {@code netns} when this network joins once; the
+   * steps inside then run inline (see {@link NamespaceThread}). When the namespace cannot be
+   * entered, the work runs as is and its first step reports why, exactly as without joining.
+   */
+  private <T, E extends Exception> T joined(NetnsRef netns, NamespaceThread.Task<T, E> work)
+      throws E {
+    if (joinOnce.isEmpty()) {
+      return work.run();
+    }
+    try {
+      return NamespaceThread.callInNetns(joinOnce.get(), netns.path(), work);
+    } catch (NamespaceThread.EnterException e) {
+      return work.run();
+    }
   }
 
   /** {@link #setup(NetnsRef, String, Optional)} with a root-owned tap. */
@@ -45,7 +75,8 @@ public final class ContainerNetwork {
       throws NetworkSetupException {
     Objects.requireNonNull(netns, "netns");
     Objects.requireNonNull(owner, "owner");
-    return new NetworkSetup(netTool, tunTap).run(netns, containerId, owner);
+    NetworkSetup setup = new NetworkSetup(netTool, tunTap);
+    return joined(netns, () -> setup.run(netns, containerId, owner));
   }
 
   /**
@@ -54,6 +85,10 @@ public final class ContainerNetwork {
    */
   public void teardown(NetnsRef netns, String containerId) throws NetworkTeardownException {
     Objects.requireNonNull(netns, "netns");
-    new NetworkTeardown(netTool).run(netns, containerId);
+    NetworkTeardown teardown = new NetworkTeardown(netTool);
+    joined(netns, () -> {
+      teardown.run(netns, containerId);
+      return null;
+    });
   }
 }

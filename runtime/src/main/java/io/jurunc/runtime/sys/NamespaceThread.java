@@ -6,9 +6,14 @@ import java.nio.file.Path;
  * Runs a task inside another network namespace. {@code setns} changes only the calling thread, so
  * each call starts a fresh platform thread, moves it into the namespace, runs the task there and
  * lets the thread end: a thread in a foreign namespace is never handed back to a pool. Processes
- * started by the task inherit the namespace.
+ * started by the task inherit the namespace. A call made by a task that already runs inside the
+ * same namespace (same path) runs inline on that thread, so a sequence of steps wrapped in one
+ * outer call costs one thread, not one per step.
  */
 public final class NamespaceThread {
+  /** The namespace path the current thread joined through this class, if any. */
+  private static final ThreadLocal<Path> JOINED = new ThreadLocal<>();
+
   private NamespaceThread() {}
 
   /** Work to do inside the namespace. */
@@ -26,6 +31,9 @@ public final class NamespaceThread {
    */
   public static <T, E extends Exception> T callInNetns(Syscalls sys, Path netns, Task<T, E> task)
       throws EnterException, E {
+    if (netns.equals(JOINED.get())) {
+      return task.run();
+    }
     Runner<T, E> runner = new Runner<>(sys, netns, task);
     Thread thread = Thread.ofPlatform().name("jurunc-netns").daemon(true).unstarted(runner);
     thread.start();
@@ -110,10 +118,13 @@ public final class NamespaceThread {
         enterFailure = failure;
         return;
       }
+      JOINED.set(netns);
       try {
         result = task.run();
       } catch (Throwable t) {
         taskFailure = t;
+      } finally {
+        JOINED.remove();
       }
     }
 

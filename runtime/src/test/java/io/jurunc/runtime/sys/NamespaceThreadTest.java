@@ -32,6 +32,44 @@ class NamespaceThreadTest {
   }
 
   @Test
+  void aNestedCallForTheSameNamespaceRunsInlineOnTheJoinedThread() throws Exception {
+    RecordingSyscalls sys = new RecordingSyscalls();
+    AtomicReference<Thread> inner = new AtomicReference<>();
+    AtomicReference<Thread> outer = new AtomicReference<>();
+
+    String result = NamespaceThread.callInNetns(sys, NS, () -> {
+      outer.set(Thread.currentThread());
+      return NamespaceThread.callInNetns(sys, NS, () -> {
+        inner.set(Thread.currentThread());
+        return "nested";
+      });
+    });
+
+    assertThat(result).isEqualTo("nested");
+    assertThat(inner.get()).isSameAs(outer.get());
+    assertThat(sys.texts()).containsExactly(
+        "open /var/run/netns/x 0x80000", "setns 3 0x40000000", "close 3");
+  }
+
+  @Test
+  void aNestedCallForAnotherNamespaceStillJoinsItOnItsOwnThread() throws Exception {
+    RecordingSyscalls sys = new RecordingSyscalls();
+    AtomicReference<Thread> inner = new AtomicReference<>();
+    AtomicReference<Thread> outer = new AtomicReference<>();
+
+    NamespaceThread.callInNetns(sys, NS, () -> {
+      outer.set(Thread.currentThread());
+      return NamespaceThread.callInNetns(sys, Path.of("/var/run/netns/y"), () -> {
+        inner.set(Thread.currentThread());
+        return null;
+      });
+    });
+
+    assertThat(inner.get()).isNotSameAs(outer.get());
+    assertThat(sys.texts()).filteredOn(t -> t.startsWith("setns")).hasSize(2);
+  }
+
+  @Test
   void aMissingNamespaceIsReportedAsGoneAndTheTaskDoesNotRun() {
     RecordingSyscalls sys = new RecordingSyscalls().failOn("open", Errno.ENOENT);
 
