@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jurunc.build.image.FileTrees;
 import io.jurunc.build.image.Json;
+import io.jurunc.build.image.BlobStore;
+import io.jurunc.build.layer.TarLayerWriter;
+import io.jurunc.build.os.NoFollowFiles;
 import io.jurunc.build.os.SystemProcessRunner;
+import io.jurunc.build.plan.LayerSpec;
 import io.jurunc.build.output.Output;
 import io.jurunc.build.plan.ContextCopier;
 import io.jurunc.build.plan.FileEntry;
@@ -196,5 +200,80 @@ class BuildInputEscapeTest {
         assertThat(link.asFile().kind()).isEqualTo(FileEntry.Kind.FILE);
         assertThat(link.mode()).isEqualTo(0640);
         assertThatThrownBy(() -> FileEntry.hardLink("c", FileEntry.directory("d", 0755))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * The TOCTOU of issue 11: a COPY source is checked by its real path when the build is planned and
+     * read when the layer is written. Between the two (the plan/write boundary is the seam: no timing
+     * involved) a directory on its path is swapped for a link to a host directory; the layer writer
+     * must refuse to open the file rather than read the host's. Before the fix it followed the link.
+     */
+    @Test
+    void aDirectorySwappedForALinkAfterTheCheckIsNotFollowed() throws Exception {
+        TestFiles.write(ctx, "data/sub/f.txt", "context file\n", "rw-r--r--");
+        TestFiles.write(host, "sub/f.txt", "host secret\n", "rw-r--r--");
+        List<FileEntry> entries = checked("data");
+        Files.move(ctx.resolve("data/sub"), ctx.resolve("data/sub.old"));
+        Files.createSymbolicLink(ctx.resolve("data/sub"), host.resolve("sub"));
+        java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+        assertThatThrownBy(() -> layerWriter().writeTar(new LayerSpec(entries, "COPY data /data/"), tar))
+                .isInstanceOf(NoFollowFiles.ChangedException.class).hasMessageContaining("f.txt");
+        assertThat(tar.toString(StandardCharsets.UTF_8)).doesNotContain("host secret");
+    }
+
+    /** The same with the file itself swapped for a link to a host file. */
+    @Test
+    void aFileSwappedForALinkAfterTheCheckIsNotFollowed() throws Exception {
+        TestFiles.write(ctx, "data/f.txt", "context file\n", "rw-r--r--");
+        List<FileEntry> entries = checked("data/f.txt");
+        Files.delete(ctx.resolve("data/f.txt"));
+        Files.createSymbolicLink(ctx.resolve("data/f.txt"), host.resolve("secret.txt"));
+        java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+        assertThatThrownBy(() -> layerWriter().writeTar(new LayerSpec(entries, "COPY data/f.txt /data/"), tar))
+                .isInstanceOf(NoFollowFiles.ChangedException.class);
+        assertThat(tar.toString(StandardCharsets.UTF_8)).doesNotContain("host secret");
+    }
+
+    /** Unchanged, the same entries are read, and a link inside the context to a context file still works. */
+    @Test
+    void anUnchangedContextIsReadThroughTheSameWalk() throws Exception {
+        TestFiles.write(ctx, "data/sub/f.txt", "context file\n", "rw-r--r--");
+        Files.createSymbolicLink(ctx.resolve("alias.txt"), ctx.resolve("data/sub/f.txt"));
+        List<FileEntry> entries = new ArrayList<>(checked("data"));
+        entries.addAll(checked("alias.txt"));
+        java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+        layerWriter().writeTar(new LayerSpec(entries, "COPY"), tar);
+        List<String> seen = new ArrayList<>();
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new java.io.ByteArrayInputStream(tar.toByteArray()))) {
+            TarArchiveEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                seen.add(e.getName() + (e.isFile() ? "=" + new String(in.readAllBytes(), StandardCharsets.UTF_8).strip() : ""));
+            }
+        }
+        assertThat(seen).contains("data/sub/f.txt=context file", "data/alias.txt=context file");
+    }
+
+    @Test
+    void theOpenerRefusesLinksOnTheWayAndNonFiles() throws Exception {
+        TestFiles.write(ctx, "d/f", "x", "rw-r--r--");
+        Files.createSymbolicLink(ctx.resolve("l"), ctx.resolve("d"));
+        try (var ch = NoFollowFiles.open(ctx, ctx.resolve("d/f"))) {
+            assertThat(ch.size()).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> NoFollowFiles.open(ctx, ctx.resolve("l/f"))).isInstanceOf(NoFollowFiles.ChangedException.class);
+        assertThatThrownBy(() -> NoFollowFiles.open(ctx, ctx.resolve("d"))).isInstanceOf(NoFollowFiles.ChangedException.class);
+        Tools.run("mkfifo", ctx.resolve("d/fifo").toString());
+        assertThatThrownBy(() -> NoFollowFiles.open(ctx, ctx.resolve("d/fifo"))).isInstanceOf(NoFollowFiles.ChangedException.class);
+        assertThatThrownBy(() -> NoFollowFiles.open(ctx, host.resolve("secret.txt"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private List<FileEntry> checked(String source) throws Exception {
+        ContextCopier copier = new ContextCopier(ctx, Files.createDirectories(out.resolve("scratch")));
+        return copier.copy(new ContextCopier.Request(new Location(ctx.resolve("Containerfile"), 2), "COPY",
+                List.of(source), "/data/", null, 0, 0, false), new ImageTree());
+    }
+
+    private TarLayerWriter layerWriter() {
+        return new TarLayerWriter(new BlobStore(out), java.time.Instant.EPOCH, 0);
     }
 }

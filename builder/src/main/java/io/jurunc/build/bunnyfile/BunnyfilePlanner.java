@@ -96,8 +96,8 @@ public final class BunnyfilePlanner {
         }
         if (Bunnyfile.isLocal(k.from())) {
             Path src = local(k.path(), k.location(), "kernel");
-            detectArch(src, k.location());
-            add(List.of(FileEntry.file(rel(KERNEL_PATH), src, 0755)), "bunnyfile: kernel " + k.path() + " -> " + KERNEL_PATH);
+            detectArch(new FileEntry.Content.OnDisk(src, realContext()), k.location());
+            add(List.of(FileEntry.file(rel(KERNEL_PATH), src, realContext(), 0755)), "bunnyfile: kernel " + k.path() + " -> " + KERNEL_PATH);
             binary = KERNEL_PATH;
         } else {
             ImageReference kref = ref(k.from(), k.location());
@@ -159,7 +159,7 @@ public final class BunnyfilePlanner {
         if (r.path() != null) {
             if (Bunnyfile.isLocal(r.from())) {
                 Path src = local(r.path(), r.location(), "rootfs");
-                add(List.of(FileEntry.file(rel(ROOTFS_PATH), src, 0644)), "bunnyfile: rootfs " + r.path() + " -> " + ROOTFS_PATH);
+                add(List.of(FileEntry.file(rel(ROOTFS_PATH), src, realContext(), 0644)), "bunnyfile: rootfs " + r.path() + " -> " + ROOTFS_PATH);
                 return ROOTFS_PATH;
             }
             checkBaseFile(ref(r.from(), r.location()), ImagePaths.absolute("/", r.path()), r.location(), false);
@@ -233,7 +233,7 @@ public final class BunnyfilePlanner {
         }
         try {
             Path real = p.toRealPath();
-            if (!real.startsWith(ctx.toRealPath())) {
+            if (!real.startsWith(realContext())) {
                 throw new BuildFileException(at, what + " " + path + " leads out of the build context through a symlink",
                         "copy the file into the context instead of linking to it");
             }
@@ -244,9 +244,18 @@ public final class BunnyfilePlanner {
         }
     }
 
-    private void detectArch(Path kernel, Location at) {
+    /** The context's real path: local files are checked against it, and opened below it without following links. */
+    private Path realContext() {
+        try {
+            return o.context().toAbsolutePath().normalize().toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void detectArch(FileEntry.Content.OnDisk kernel, Location at) {
         Optional<String> arch;
-        try (InputStream in = Files.newInputStream(kernel)) {
+        try (InputStream in = java.nio.channels.Channels.newInputStream(kernel.open())) {
             arch = KernelArch.detect(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -283,7 +292,7 @@ public final class BunnyfilePlanner {
             Path tmp = Files.createTempFile(o.scratch(), "from-image-", ".bin");
             Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             if (kernel) {
-                detectArch(tmp, at);
+                detectArch(new FileEntry.Content.OnDisk(tmp), at);
             }
             return tmp;
         } catch (IOException e) {

@@ -239,7 +239,7 @@ public final class ContainerfilePlanner {
         try {
             return switch (e.content()) {
                 case FileEntry.Content.OnDisk d -> {
-                    try (InputStream in = Files.newInputStream(d.file())) {
+                    try (InputStream in = java.nio.channels.Channels.newInputStream(d.open())) {
                         yield KernelArch.detect(in);
                     }
                 }

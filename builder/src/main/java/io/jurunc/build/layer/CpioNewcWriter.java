@@ -29,20 +29,22 @@ public final class CpioNewcWriter {
                 case DIRECTORY -> new byte[0];
                 case FILE, HARDLINK -> null;
             };
-            long size = data != null ? data.length : TarLayerWriter.sizeOf(e.content());
-            int type = switch (e.kind()) {
-                case DIRECTORY -> 040000;
-                case SYMLINK -> 0120000;
-                case FILE, HARDLINK -> 0100000;
-            };
-            header(out, offset, ino++, type | e.mode(), e.uid(), e.gid(),
-                    e.kind() == FileEntry.Kind.DIRECTORY ? 2 : 1, size, e.path());
-            if (data != null) {
-                out.write(data);
-            } else {
-                TarLayerWriter.copyContent(e.content(), out);
+            try (TarLayerWriter.Opened content = data != null ? null : TarLayerWriter.Opened.of(e.content())) {
+                long size = data != null ? data.length : content.size();
+                int type = switch (e.kind()) {
+                    case DIRECTORY -> 040000;
+                    case SYMLINK -> 0120000;
+                    case FILE, HARDLINK -> 0100000;
+                };
+                header(out, offset, ino++, type | e.mode(), e.uid(), e.gid(),
+                        e.kind() == FileEntry.Kind.DIRECTORY ? 2 : 1, size, e.path());
+                if (data != null) {
+                    out.write(data);
+                } else {
+                    content.copyTo(out);
+                }
+                offset[0] += size;
             }
-            offset[0] += size;
             pad(out, offset);
         }
         header(out, offset, 0, 0, 0, 0, 1, 0, "TRAILER!!!");

@@ -9,11 +9,10 @@ import io.jurunc.build.plan.FileEntry;
 import io.jurunc.build.plan.LayerSpec;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -118,16 +117,14 @@ public final class TarLayerWriter {
             t.setGroupName("");
             t.setModTime(time);
             if (e.kind() == FileEntry.Kind.FILE) {
-                t.setSize(sizeOf(e.content()));
-                writtenFiles.add(e.path());
-            }
-            tar.putArchiveEntry(t);
-            if (e.kind() == FileEntry.Kind.FILE) {
-                if (e.content() instanceof FileEntry.Content.OnDisk d) {
-                    copyFile(d.file(), t.getSize(), tar);
-                } else {
-                    copyContent(e.content(), tar);
+                try (Opened content = Opened.of(e.content())) {
+                    t.setSize(content.size());
+                    writtenFiles.add(e.path());
+                    tar.putArchiveEntry(t);
+                    content.copyTo(tar);
                 }
+            } else {
+                tar.putArchiveEntry(t);
             }
             tar.closeArchiveEntry();
         }
@@ -135,43 +132,83 @@ public final class TarLayerWriter {
         out.flush();
     }
 
-    static long sizeOf(FileEntry.Content c) throws IOException {
-        return switch (c) {
-            case FileEntry.Content.OnDisk d -> Files.readAttributes(d.file(), java.nio.file.attribute.BasicFileAttributes.class,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS).size();
-            case FileEntry.Content.InMemory m -> m.bytes().length;
-            case FileEntry.Content.Empty x -> 0;
-        };
-    }
-
+    /** Copies an entry's bytes (a file is opened as {@link Opened#of} does). */
     static void copyContent(FileEntry.Content c, OutputStream out) throws IOException {
-        switch (c) {
-            case FileEntry.Content.OnDisk d -> copyFile(d.file(), sizeOf(c), out);
-            case FileEntry.Content.InMemory m -> out.write(m.bytes());
-            case FileEntry.Content.Empty x -> { }
+        try (Opened o = Opened.of(c)) {
+            o.copyTo(out);
         }
     }
 
     private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[CHUNK]);
 
     /**
-     * Copies exactly {@code size} bytes of a file (the size announced in the entry header), with one
-     * reused buffer; a file that shrinks or grows meanwhile is an error, not a corrupt archive.
+     * An entry's bytes, opened once: a file through {@link FileEntry.Content.OnDisk#open} (no link
+     * followed below its root), so the size a header announces is the size of the file that is read.
      */
-    static void copyFile(Path file, long size, OutputStream out) throws IOException {
-        byte[] buf = BUFFER.get();
-        long left = size;
-        try (InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    static final class Opened implements java.io.Closeable {
+        private final FileChannel channel;
+        private final Object file;
+        private final byte[] bytes;
+        private final long size;
+
+        private Opened(FileChannel channel, Object file, byte[] bytes, long size) {
+            this.channel = channel;
+            this.file = file;
+            this.bytes = bytes;
+            this.size = size;
+        }
+
+        static Opened of(FileEntry.Content c) throws IOException {
+            return switch (c) {
+                case FileEntry.Content.OnDisk d -> {
+                    FileChannel ch = d.open();
+                    try {
+                        yield new Opened(ch, d.file(), null, ch.size());
+                    } catch (IOException | RuntimeException e) {
+                        ch.close();
+                        throw e;
+                    }
+                }
+                case FileEntry.Content.InMemory m -> new Opened(null, null, m.bytes(), m.bytes().length);
+                case FileEntry.Content.Empty x -> new Opened(null, null, new byte[0], 0);
+            };
+        }
+
+        long size() {
+            return size;
+        }
+
+        /**
+         * Copies exactly {@link #size} bytes with one reused buffer; a file that shrinks or grows
+         * meanwhile is an error, not a corrupt archive.
+         */
+        void copyTo(OutputStream out) throws IOException {
+            if (channel == null) {
+                out.write(bytes);
+                return;
+            }
+            byte[] buf = BUFFER.get();
+            ByteBuffer bb = ByteBuffer.wrap(buf);
+            long left = size;
             while (left > 0) {
-                int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                bb.clear().limit((int) Math.min(buf.length, left));
+                int n = channel.read(bb);
                 if (n < 0) {
                     throw new IOException(file + " shrank while it was being read (expected " + size + " bytes)");
                 }
                 out.write(buf, 0, n);
                 left -= n;
             }
-            if (in.read() >= 0) {
+            bb.clear().limit(1);
+            if (channel.read(bb) > 0) {
                 throw new IOException(file + " grew while it was being read (expected " + size + " bytes)");
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (channel != null) {
+                channel.close();
             }
         }
     }

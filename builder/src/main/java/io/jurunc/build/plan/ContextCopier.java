@@ -2,10 +2,12 @@ package io.jurunc.build.plan;
 
 import io.jurunc.build.BuildFileException;
 import io.jurunc.build.Location;
+import io.jurunc.build.os.NoFollowFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -140,7 +142,7 @@ public final class ContextCopier {
                 } else {
                     String target = intoDir || destPath.isEmpty()
                             ? ImagePaths.join(destPath, source.named().getFileName().toString()) : destPath;
-                    out.add(owned(FileEntry.file(target, src, fileMode(src, r)), r));
+                    out.add(owned(FileEntry.file(target, src, realContext, fileMode(src, r)), r));
                 }
             } catch (IOException e) {
                 throw new BuildFileException(r.location(), "cannot read " + src + ": " + e.getMessage(),
@@ -208,7 +210,7 @@ public final class ContextCopier {
                 } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     out.add(owned(FileEntry.directory(target, dirMode(r)), r));
                 } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    out.add(owned(FileEntry.file(target, p, fileMode(p, r)), r));
+                    out.add(owned(FileEntry.file(target, p, realContext, fileMode(p, r)), r));
                 }
                 // sockets, fifos and devices in a context are skipped, as they cannot be copied
             }
@@ -228,16 +230,16 @@ public final class ContextCopier {
             return r.chmod();
         }
         try {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
             return perms.contains(PosixFilePermission.OWNER_EXECUTE) ? 0755 : 0644;
         } catch (UnsupportedOperationException e) {
             return 0644;
         }
     }
 
-    static boolean isArchive(Path p) throws IOException {
+    private boolean isArchive(Path p) throws IOException {
         byte[] h;
-        try (InputStream in = Files.newInputStream(p)) {
+        try (InputStream in = Channels.newInputStream(NoFollowFiles.open(realContext, p))) {
             h = in.readNBytes(512);
         }
         if (h.length >= 2 && (h[0] & 0xff) == 0x1f && (h[1] & 0xff) == 0x8b) {
@@ -254,7 +256,7 @@ public final class ContextCopier {
 
     private void unpack(Path archive, String destPath, Request r, List<FileEntry> out) throws IOException {
         Path dir = Files.createTempDirectory(scratch, "add-");
-        InputStream raw = new BufferedInputStream(Files.newInputStream(archive, LinkOption.NOFOLLOW_LINKS));
+        InputStream raw = new BufferedInputStream(Channels.newInputStream(NoFollowFiles.open(realContext, archive)));
         InputStream in;
         try {
             in = new CompressorStreamFactory().createCompressorInputStream(raw);

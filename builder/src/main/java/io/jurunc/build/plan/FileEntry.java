@@ -1,5 +1,8 @@
 package io.jurunc.build.plan;
 
+import io.jurunc.build.os.NoFollowFiles;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -14,7 +17,30 @@ public record FileEntry(String path, Kind kind, Content content, int mode, int u
 
     /** Where a regular file's bytes come from. */
     public sealed interface Content {
-        record OnDisk(Path file) implements Content { }
+        /**
+         * A file read from the host: every component from {@code root} (a trusted, resolved directory
+         * such as the context's real path) to {@code file} is opened without following links, so a
+         * file checked at planning time that is swapped for a link before it is read is refused.
+         */
+        record OnDisk(Path file, Path root) implements Content {
+            public OnDisk {
+                Objects.requireNonNull(file);
+                Objects.requireNonNull(root);
+                if (!file.startsWith(root) || file.equals(root)) {
+                    throw new IllegalArgumentException(file + " is not below " + root);
+                }
+            }
+
+            /** A private or trusted file (work directory, --kernel): only its last component is not followed. */
+            public OnDisk(Path file) {
+                this(file.toAbsolutePath(), file.toAbsolutePath().getParent());
+            }
+
+            /** Opens the file for reading ({@link NoFollowFiles#open}). */
+            public FileChannel open() throws IOException {
+                return NoFollowFiles.open(root, file);
+            }
+        }
 
         record InMemory(byte[] bytes) implements Content { }
 
@@ -33,6 +59,11 @@ public record FileEntry(String path, Kind kind, Content content, int mode, int u
 
     public static FileEntry file(String path, Path source, int mode) {
         return new FileEntry(path, Kind.FILE, new Content.OnDisk(source), mode, 0, 0, null);
+    }
+
+    /** A file of the build context: opened below {@code root} (the context's real path) without following links. */
+    public static FileEntry file(String path, Path source, Path root, int mode) {
+        return new FileEntry(path, Kind.FILE, new Content.OnDisk(source, root), mode, 0, 0, null);
     }
 
     public static FileEntry bytes(String path, byte[] bytes, int mode) {
