@@ -44,6 +44,14 @@ if ls "$LIB" | grep -q '^jurunc-shim'; then
     mv "$DIST/bin/containerd-shim-jurunc-v2" "$DIST/bin/containerd-shim-jurunc-v2.jvm"
     mv "$DIST/bin/.shim-native" "$DIST/bin/containerd-shim-jurunc-v2"
     echo "make-dist: native shim launcher built"
+    # the holder keeps containerd's connections to the node daemon across a crash of its JVM (docs/shim.md)
+    HOLDER_SRC="${SRC%/*}/shim-holder.c"
+    if "$CC" -O2 -static -o "$DIST/libexec/jurunc-shim-holder" "$HOLDER_SRC" 2>>"$DIST/shim-launcher.log" \
+        || "$CC" -O2 -o "$DIST/libexec/jurunc-shim-holder" "$HOLDER_SRC" 2>>"$DIST/shim-launcher.log"; then
+      echo "make-dist: shim holder built"
+    else
+      echo "make-dist: shim holder not built (see $DIST/shim-launcher.log): no crash safety for the daemon" >&2
+    fi
   else
     echo "make-dist: no C compiler or build failed (see $DIST/shim-launcher.log): shim start runs a JVM" >&2
   fi

@@ -3,6 +3,7 @@ package io.jurunc.shim;
 import io.jurunc.shim.backend.Backends;
 import io.jurunc.shim.daemon.ShimDaemon;
 import io.jurunc.shim.os.LinuxShimOs;
+import io.jurunc.shim.start.HolderDaemonLauncher;
 import io.jurunc.shim.start.JvmDaemonLauncher;
 import io.jurunc.shim.start.StartCommand;
 import io.jurunc.shim.start.StartException;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code containerd-shim-jurunc-v2}: the shim v2 binary protocol ({@code start}, {@code delete},
@@ -50,7 +52,8 @@ public final class ShimMain {
             }
             switch (flags.action().get()) {
                 case "start" -> {
-                    byte[] out = new StartCommand(JvmDaemonLauncher.fromCurrentProcess(args))
+                    byte[] out = new StartCommand(HolderDaemonLauncher.choose(JvmDaemonLauncher.fromCurrentProcess(args),
+                            System.getenv(), Optional.ofNullable(System.getProperty("jurunc.home"))))
                             .run(flags, System.in.readAllBytes(), cwd, System.getenv());
                     System.out.write(out);
                     System.out.flush();

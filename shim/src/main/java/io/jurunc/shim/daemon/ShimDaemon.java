@@ -10,6 +10,10 @@ import io.jurunc.shim.events.TtrpcEventForwarder;
 import io.jurunc.shim.os.LinuxShimOs;
 import io.jurunc.shim.os.OsException;
 import io.jurunc.shim.os.ShimOs;
+import io.jurunc.shim.recovery.Adoption;
+import io.jurunc.shim.recovery.DiskTaskJournal;
+import io.jurunc.shim.recovery.HolderDir;
+import io.jurunc.shim.recovery.TaskJournal;
 import io.jurunc.shim.start.GroupingId;
 import io.jurunc.shim.task.TaskService;
 import io.jurunc.ttrpc.Listener;
@@ -21,6 +25,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -42,7 +47,10 @@ public final class ShimDaemon {
         return listener;
     }
 
-    /** Under the start lock (so no {@code start} is deciding meanwhile): the socket, then the lock file. */
+    /**
+     * Under the start lock (so no {@code start} is deciding meanwhile): the socket, the log, the holder's
+     * state directory (a clean stop: nothing is left to adopt), then the lock file.
+     */
     static void removeSocketAndLock(Path socket, ShimLog log) {
         Path lock = io.jurunc.shim.start.StartCommand.lockFile(socket);
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lock,
@@ -50,9 +58,21 @@ public final class ShimDaemon {
              java.nio.channels.FileLock ignored = ch.lock()) {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(logFile(socket));
+            deleteTree(HolderDir.forSocket(socket).dir());
             Files.deleteIfExists(lock);
         } catch (IOException e) {
             log.warn("cannot remove " + socket + " and its lock: " + e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
@@ -71,7 +91,8 @@ public final class ShimDaemon {
             return 2;
         }
         boolean resident = scope == GroupingId.Scope.NODE;
-        ShimLog log = resident ? ShimLog.file(logFile(socket), flags.debug(), flags.id())
+        Optional<HolderDir> holder = HolderDir.fromEnv(env);
+        ShimLog log = resident ? ShimLog.file(logFile(socket), flags.debug(), flags.id(), HolderDir.restarted(env))
                 : ShimLog.open(Path.of("").toAbsolutePath(), flags.debug(), flags.id());
         ShimOs os = new LinuxShimOs();
         try {
@@ -91,15 +112,29 @@ public final class ShimDaemon {
         BackendSelector selector = Backends.standard(ns, env, os, log::warn);
         CountDownLatch exit = new CountDownLatch(1);
         Runnable lastContainerGone = resident ? () -> log.info("node daemon stays resident") : exit::countDown;
-        TaskService service = new TaskService(os, selector, publisher, lastContainerGone, log::info);
+        TaskJournal journal = holder.<TaskJournal>map(h -> new DiskTaskJournal(h, log::warn)).orElse(TaskJournal.NONE);
+        TaskService service = new TaskService(os, selector, publisher, lastContainerGone, log::info, journal);
+        if (holder.isPresent()) {
+            // before serving: the requests the holder sends again must find the adopted tasks
+            int adopted = new Adoption(journal, selector, os, log::info).run(service);
+            if (HolderDir.restarted(env)) {
+                log.info("restarted after a crash of the daemon JVM: " + adopted + " task(s) adopted");
+            }
+        }
+        // Behind the holder (shim-holder.c), which owns the public socket and containerd's connections, the
+        // task API is served on the holder's private socket.
+        Path listenOn = holder.map(HolderDir::privateSocket).orElse(socket);
         TtrpcServer.Builder builder = TtrpcServer.builder();
         for (String name : TaskService.SERVICE_NAMES) {
             builder.register(name, service.handlers());
         }
         TtrpcServer server = builder.build();
         try {
-            Files.createDirectories(socket.getParent());
-            server.serve(listen(socket));
+            Files.createDirectories(listenOn.getParent());
+            if (holder.isPresent()) {
+                Files.deleteIfExists(listenOn); // the crashed JVM's
+            }
+            server.serve(listen(listenOn));
         } catch (IOException e) {
             log.error("cannot listen on " + socket + ": " + e.getMessage());
             publisher.close();
@@ -110,7 +145,8 @@ public final class ShimDaemon {
             exit.countDown();
             removeSocketAndLock(socket, log);
         }));
-        log.info("serving task API v2/v3 on " + socket + " (namespace " + ns + ")");
+        log.info("serving task API v2/v3 on " + socket + (holder.isPresent() ? " through its holder" : "")
+                + " (namespace " + ns + ")");
         try {
             exit.await();
             server.shutdown(Duration.ofSeconds(2));

@@ -54,10 +54,19 @@ public final class ShimLog {
      * the bundle that started it goes away with that container.
      */
     public static ShimLog file(Path file, boolean debug, String id) {
+        return file(file, debug, id, false);
+    }
+
+    /** With {@code append}, the log of the crashed daemon JVM before this one is kept. */
+    public static ShimLog file(Path file, boolean debug, String id, boolean append) {
         try {
-            Files.deleteIfExists(file);
-            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            if (!append) {
+                Files.deleteIfExists(file);
+            }
+            if (!Files.exists(file)) {
+                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            }
             return new ShimLog(new PrintStream(new FileOutputStream(file.toFile(), true), true,
                     StandardCharsets.UTF_8), debug, id);
         } catch (IOException e) {

@@ -39,6 +39,8 @@ import io.jurunc.shim.proto.task.WaitResponse;
 import io.jurunc.shim.proto.types.Mount;
 import io.jurunc.shim.proto.types.ProcessInfo;
 import io.jurunc.shim.proto.types.Status;
+import io.jurunc.shim.recovery.TaskJournal;
+import io.jurunc.shim.recovery.TaskRecord;
 import io.jurunc.ttrpc.StatusCode;
 import io.jurunc.ttrpc.TtrpcException;
 import io.jurunc.ttrpc.UnaryHandler;
@@ -69,11 +71,19 @@ public final class TaskService {
     private final EventSink events;
     private final Runnable exitDaemon;
     private final Consumer<String> log;
+    private final TaskJournal journal;
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
     /** Ids being created now: creates of different containers run concurrently (a microVM create is slow). */
     private final java.util.Set<String> creating = ConcurrentHashMap.newKeySet();
 
     public TaskService(ShimOs os, BackendSelector selector, EventSink events, Runnable exitDaemon, Consumer<String> log) {
+        this(os, selector, events, exitDaemon, log, TaskJournal.NONE);
+    }
+
+    /** With a journal of the tasks, which the next daemon JVM adopts after a crash of this one. */
+    public TaskService(ShimOs os, BackendSelector selector, EventSink events, Runnable exitDaemon, Consumer<String> log,
+                       TaskJournal journal) {
+        this.journal = journal;
         this.os = os;
         this.selector = selector;
         this.events = events;
@@ -117,7 +127,15 @@ public final class TaskService {
             if (containers.containsKey(req.getId())) {
                 throw new TtrpcException(StatusCode.ALREADY_EXISTS, "container " + req.getId() + " already exists");
             }
-            boolean mounted = mountRootfs(bundle, req.getRootfsList());
+            // before anything is mounted or created: the next daemon cleans up after a crash from here on
+            journal.write(TaskRecord.creating(req.getId(), bundle, !req.getRootfsList().isEmpty()));
+            boolean mounted;
+            try {
+                mounted = mountRootfs(bundle, req.getRootfsList());
+            } catch (TtrpcException e) {
+                journal.remove(req.getId());
+                throw e;
+            }
             Optional<StdinRelay> relay = Optional.empty();
             Container c;
             try {
@@ -131,7 +149,8 @@ public final class TaskService {
                         path(req.getStdout()), path(req.getStderr()), req.getTerminal()));
                 relay.ifPresent(StdinRelay::start);
                 c = new Container(req.getId(), bundle, backend, created.pid(), req.getStdin(), req.getStdout(),
-                        req.getStderr(), req.getTerminal(), mounted, relay);
+                        req.getStderr(), req.getTerminal(), mounted, relay, false, journal.startTime(created.pid()));
+                journal.write(record(c, TaskRecord.Phase.CREATED));
                 containers.put(c.id, c);
                 c.lock.lock();
                 try {
@@ -145,6 +164,7 @@ public final class TaskService {
                 }
                 watch(c, created);
             } catch (BackendException | OsException e) {
+                journal.remove(req.getId());
                 relay.ifPresent(StdinRelay::close);
                 if (mounted) {
                     unmountQuietly(bundle);
@@ -160,17 +180,30 @@ public final class TaskService {
     }
 
     private void watch(Container c, Created created) {
+        watch(c, () -> created.process().isPresent() ? exitOf(created.process().get()) : os.awaitExit(c.pid));
+    }
+
+    /** How the exit of a watched container is learnt. */
+    @FunctionalInterface
+    private interface ExitSource {
+        ExitStatus await() throws InterruptedException;
+    }
+
+    private void watch(Container c, ExitSource source) {
         Runnable onExit = () -> {
             ExitStatus status;
             try {
-                status = created.process().isPresent()
-                        ? exitOf(created.process().get())
-                        : os.awaitExit(c.pid);
+                status = source.await();
             } catch (InterruptedException e) {
                 return;
             }
             c.lock.lock();
             try {
+                TaskRecord.Phase phase = c.status() == Status.RUNNING ? TaskRecord.Phase.RUNNING
+                        : TaskRecord.Phase.CREATED;
+                if (containers.get(c.id) == c) {
+                    journal.write(record(c, phase).exited(status));
+                }
                 c.exit.complete(status);
                 events.publish(Topics.TASK_EXIT, TaskExit.newBuilder().setContainerId(c.id).setId(c.id).setPid(c.pid)
                         .setExitStatus(status.status()).setExitedAt(OrderedPublisher.timestamp(status.exitedAt()))
@@ -193,12 +226,26 @@ public final class TaskService {
         Container c = find(req.getId(), req.getExecId());
         c.lock.lock();
         try {
+            if (c.adopted && c.status() == Status.RUNNING) {
+                // a Start the crashed daemon had carried out, sent again by the holder
+                return StartResponse.newBuilder().setPid(c.pid).build();
+            }
             if (c.status() != Status.CREATED) {
                 throw new TtrpcException(StatusCode.FAILED_PRECONDITION,
                         "container " + c.id + " is " + c.status().name().toLowerCase() + ", not created");
             }
-            c.backend.start(c.id);
+            try {
+                c.backend.start(c.id);
+            } catch (BackendException e) {
+                // Start replayed after a crash that came between the runtime's start and the journal: the
+                // process the runtime started lives on, and the runtime refuses a second start.
+                if (!(c.adopted && e.kind() == BackendException.Kind.FAILED_PRECONDITION && !c.exit.isDone())) {
+                    throw e;
+                }
+                log.accept("start of adopted " + c.id + ": already started before the crash (" + e.getMessage() + ")");
+            }
             c.markRunning();
+            journal.write(record(c, TaskRecord.Phase.RUNNING));
             events.publish(Topics.TASK_START, TaskStart.newBuilder().setContainerId(c.id).setPid(c.pid).build());
         } catch (BackendException e) {
             throw status(e);
@@ -279,6 +326,8 @@ public final class TaskService {
         c.lock.lock();
         try {
             containers.remove(c.id);
+            journal.remove(c.id);
+            journal.forgetExit(c.pid);
             events.publish(Topics.TASK_DELETE, TaskDelete.newBuilder().setContainerId(c.id).setPid(c.pid)
                     .setExitStatus(exit.status()).setExitedAt(OrderedPublisher.timestamp(exit.exitedAt())).build());
         } finally {
@@ -344,6 +393,33 @@ public final class TaskService {
             throw status(e);
         }
         return Empty.getDefaultInstance();
+    }
+
+    private static TaskRecord record(Container c, TaskRecord.Phase phase) {
+        return new TaskRecord(c.id, c.bundle, phase, c.pid, c.pidStartTime, c.stdin, c.stdout, c.stderr, c.terminal,
+                c.rootfsMounted, java.util.Optional.empty());
+    }
+
+    /**
+     * Takes over a task of a crashed daemon JVM (see {@code io.jurunc.shim.recovery.Adoption}): its process is
+     * no longer this JVM's child, so its exit comes from the journal (the holder's record), or is already known
+     * (then it is not published again). An exit learnt now is published as TaskExit. stdin is not relayed any
+     * more (the relay died with the old JVM).
+     */
+    public void adopt(TaskRecord r, ContainerBackend backend) {
+        Container c = new Container(r.id(), r.bundle(), backend, r.pid(), r.stdin(), r.stdout(), r.stderr(),
+                r.terminal(), r.rootfsMounted(), Optional.empty(), true, r.pidStartTime());
+        if (r.phase() == TaskRecord.Phase.RUNNING) {
+            c.markRunning();
+        }
+        containers.put(c.id, c);
+        if (r.exit().isPresent()) {
+            c.exit.complete(r.exit().get());
+            log.accept("adopted " + c.id + " (" + backend.name() + "), exited before with status " + r.exit().get().status());
+            return;
+        }
+        log.accept("adopted " + c.id + " (" + backend.name() + ") pid " + c.pid + ", " + c.status().name().toLowerCase());
+        watch(c, () -> journal.awaitExit(c.pid, c.pidStartTime));
     }
 
     private Container find(String id, String execId) throws TtrpcException {
