@@ -22,4 +22,30 @@ public interface Host {
 
   /** Opens a FIFO for writing without blocking, writes one line, closes; false if no reader. */
   boolean pokeFifo(Path path) throws HostException;
+
+  /**
+   * A cgroup control file's content (e.g. {@code freezer.state}, {@code cpu.stat}), or empty when the
+   * file does not exist (the controller is not there). Hosts that only create and start containers (the
+   * e2e module's) need not implement the cgroup and QMP methods.
+   */
+  default Optional<String> readControl(Path file) throws HostException {
+    throw new HostException("this host does not read cgroup files (" + file + ")");
+  }
+
+  /** Writes {@code value} to a cgroup control file in one write(2), as the kernel expects. */
+  default void writeControl(Path file, String value) throws HostException {
+    throw new HostException("this host does not write cgroup files (" + file + ")");
+  }
+
+  /**
+   * One QEMU machine protocol command over the monitor's QMP socket, after the capabilities handshake
+   * (events in between are skipped).
+   *
+   * @param command the command name, e.g. {@code stop} or {@code cont}
+   * @return the {@code return} value as JSON text
+   * @throws HostException when the socket does not answer or QEMU answers with an error
+   */
+  default String qmp(Path socket, String command) throws HostException {
+    throw new HostException("this host does not speak QMP (" + socket + ")");
+  }
 }

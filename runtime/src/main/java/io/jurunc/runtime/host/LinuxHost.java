@@ -121,4 +121,32 @@ public final class LinuxHost implements Host {
       }
     }
   }
+
+  @Override
+  public Optional<String> readControl(Path file) throws HostException {
+    try {
+      return Optional.of(Files.readString(file));
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new HostException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void writeControl(Path file, String value) throws HostException {
+    try {
+      Files.writeString(file, value, java.nio.file.StandardOpenOption.WRITE,
+          java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+    } catch (IOException e) {
+      throw new HostException("cannot write '" + value + "' to " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String qmp(Path socket, String command) throws HostException {
+    return QmpClient.execute(socket, command, QMP_TIMEOUT_MS);
+  }
+
+  private static final long QMP_TIMEOUT_MS = 5_000;
 }

@@ -29,10 +29,10 @@ public final class DeleteOperation {
     ContainerRecord r = ctx.store().load(cid);
     ContainerStatus status = StatusResolver.resolve(r, ctx.host());
     if (!force && !status.canDeleteWithoutForce()) {
-      throw new ContainerStateException("cannot delete container '" + id + "': it is running; "
+      throw new ContainerStateException("cannot delete container '" + id + "': it is " + status.ociName() + "; "
           + "stop it with 'kill' first or use 'delete --force'");
     }
-    boolean alive = status == ContainerStatus.CREATED || status == ContainerStatus.RUNNING;
+    boolean alive = status.isAlive();
     JuruncException failure = null;
     // Tear the network down while the netns still exists: a netns that is only the process's own
     // (/proc/<pid>/ns/net) goes away with the process, and its tap with it.
@@ -44,6 +44,7 @@ public final class DeleteOperation {
       }
     }
     if (alive) {
+      if (status == ContainerStatus.PAUSED) thawQuietly(r); // a frozen v1 task dies only once thawed
       ctx.host().signal(r.pid(), SIGKILL);
       awaitExit(r);
     }
@@ -59,6 +60,14 @@ public final class DeleteOperation {
     for (Exception e : leftovers) ctx.log().accept("delete " + id + ": " + e.getMessage());
     ctx.store().remove(cid);
     if (failure != null) throw failure;
+  }
+
+  private void thawQuietly(ContainerRecord r) {
+    try {
+      ResumeOperation.unfreeze(ctx, r);
+    } catch (JuruncException e) {
+      ctx.log().accept("delete " + r.id() + ": thawing before the kill: " + e.getMessage());
+    }
   }
 
   /** Waits until the process is gone or a zombie (its reaper is the shim), at most 2 s. */

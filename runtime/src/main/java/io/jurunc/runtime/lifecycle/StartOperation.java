@@ -59,13 +59,14 @@ public final class StartOperation {
     ctx.timestamps().mark(id, "start.network");
     try {
       VmSpec vm = r.vm().toVmSpec(net);
-      MonitorInvocation inv = ctx.planner().plan(vm);
+      QmpSocket.Attached qmp = QmpSocket.attach(ctx.planner().plan(vm), dir, r.sandbox());
+      MonitorInvocation inv = qmp.invocation();
       List<String> outside = new ArrayList<>();
       for (MonitorInvocation.GeneratedFile f : inv.files()) {
         write(f.path(), f.content().getBytes(StandardCharsets.UTF_8));
         if (!f.path().startsWith(dir)) outside.add(f.path().toString());
       }
-      LaunchFile launch = MonitorConfinement.launch(vm, inv, dir, ctx.config(), r.sandbox());
+      LaunchFile launch = qmp.bind(MonitorConfinement.launch(vm, inv, dir, ctx.config(), r.sandbox()));
       write(dir.resolve(LaunchFile.NAME), launch.encode());
       ContainerRecord planned = r.planned(net.map(GuestNet::tapName).orElse(null), inv.argv(), outside);
       ctx.store().save(planned);

@@ -11,13 +11,18 @@ import java.util.regex.Pattern;
  * The monitor's cgroup, from the spec's {@code linux.cgroupsPath}. On a cgroup v2 host
  * ({@code <mount>/cgroup.controllers} exists) one directory gets memory.max and cpu.max; on a v1
  * host the same path is made in the memory and cpu hierarchies (memory.limit_in_bytes,
- * cpu.cfs_quota_us/cpu.cfs_period_us). The systemd form {@code slice:prefix:name} maps to
+ * cpu.cfs_quota_us/cpu.cfs_period_us), and in the cpuacct, freezer, pids and blkio hierarchies where
+ * they are mounted (pause, stats, update); v2 also enables pids and io where offered. The systemd form {@code slice:prefix:name} maps to
  * {@code /slice/prefix-name.scope}, as runc does without systemd.
  *
  * @param dirs the leaf directories this container owns (removed on delete)
  */
 public record Cgroup(List<Path> dirs) {
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_.:@+-]+");
+  /** v1 hierarchies used when mounted, besides the required memory and cpu ones. */
+  private static final List<String> V1_OPTIONAL = List.of("cpuacct", "freezer", "pids", "blkio");
+  /** v2 controllers enabled where the parent offers them, besides the required memory and cpu. */
+  private static final List<String> V2_OPTIONAL = List.of("pids", "io");
 
   public Cgroup {
     dirs = List.copyOf(dirs);
@@ -65,6 +70,11 @@ public record Cgroup(List<Path> dirs) {
         }
         mkdir(mem.resolve(rel), made);
         mkdir(cpu.resolve(rel), made);
+        // pause (freezer), stats (cpuacct, pids, blkio) and update (pids) use these where mounted.
+        for (String h : V1_OPTIONAL) {
+          Path hierarchy = mount.resolve(h);
+          if (Files.isDirectory(hierarchy) && !made.contains(hierarchy.resolve(rel))) mkdir(hierarchy.resolve(rel), made);
+        }
         if (limits.memoryBytes().isPresent()) {
           write(mem.resolve(rel).resolve("memory.limit_in_bytes"), limits.memoryBytes().getAsLong() + "");
         }
@@ -111,6 +121,13 @@ public record Cgroup(List<Path> dirs) {
       String have = read(d.resolve("cgroup.subtree_control"));
       for (String c : List.of("memory", "cpu")) {
         if (!List.of(have.trim().split("\\s+")).contains(c)) write(d.resolve("cgroup.subtree_control"), "+" + c);
+      }
+      List<String> offered = Files.exists(d.resolve("cgroup.controllers"))
+          ? List.of(read(d.resolve("cgroup.controllers")).trim().split("\\s+")) : List.of();
+      for (String c : V2_OPTIONAL) {
+        if (offered.contains(c) && !List.of(have.trim().split("\\s+")).contains(c)) {
+          write(d.resolve("cgroup.subtree_control"), "+" + c);
+        }
       }
       d = d.resolve(rel.getName(i));
       if (i < rel.getNameCount() - 1 && !Files.isDirectory(d)) {

@@ -7,6 +7,8 @@ public enum ContainerStatus {
   CREATING,
   CREATED,
   RUNNING,
+  /** Frozen by {@code pause} (cgroup freezer and/or QEMU stopped over QMP) until {@code resume}. */
+  PAUSED,
   STOPPED;
 
   public String ociName() {
@@ -18,11 +20,16 @@ public enum ContainerStatus {
   }
 
   public boolean canKill() {
-    return this == CREATED || this == RUNNING;
+    return this == CREATED || this == RUNNING || this == PAUSED;
   }
 
-  /** Without --force, only containers that are not running may be deleted (as runc). */
+  /** The monitor process exists (waiting, running or frozen). */
+  public boolean isAlive() {
+    return this == CREATED || this == RUNNING || this == PAUSED;
+  }
+
+  /** Without --force, only containers that are not running (nor paused) may be deleted (as runc). */
   public boolean canDeleteWithoutForce() {
-    return this != RUNNING;
+    return this != RUNNING && this != PAUSED;
   }
 }
