@@ -5,8 +5,11 @@
  * 1. mounts /proc, /sys, /dev (devtmpfs), /dev/pts, /dev/shm where they are not mounted yet;
  * 2. loads the kernel modules listed in /jurunc/modules (one path per line, in order);
  * 3. configures lo and, from ip=<IP>::<GW>:<MASK>:<host>:<dev>:off on the kernel cmdline, the NIC;
- * 4. reads /jurunc/process (see docs/guest.md for the format), sets the hostname, forks and
- *    execs the application with its args, env, cwd, uid, gid and additional gids;
+ * 4. reads /jurunc/process (see docs/guest.md for the format); when it names a root (a block
+ *    device or a virtio-9p share), mounts it and switches to it (the initramfs then carries only
+ *    this init and its files); makes the mounts it lists (9p shares, single files out of a 9p
+ *    share, tmpfs); sets the hostname, forks and execs the application with its args, env, cwd,
+ *    uid, gid and additional gids;
  * 5. reaps zombies and forwards SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 to the app;
  * 6. when the app exits: prints "jurunc-init: exit status N" (only when N != 0, or always with
  *    jurunc.debug=1), syncs and reboots, which makes QEMU (-no-reboot, reboot=t) exit.
@@ -286,7 +289,16 @@ out:
 
 /* ---------- process description ---------- */
 
+/* A mount from /jurunc/process: "TYPE\nSOURCE\nDEST\nFLAGS\nDATA" (see GuestMount.java). */
+struct gmount {
+    const char *type, *source, *dest, *data;
+    unsigned long flags;
+};
+
 struct process {
+    struct gmount *root;
+    struct gmount *mounts;
+    int nmounts;
     char **args;
     int nargs;
     char **env;
@@ -308,10 +320,40 @@ static int parse_id(const char *text, unsigned long *out) {
     return 0;
 }
 
+/* Splits a mount value in place; returns -1 when it is malformed. */
+static int parse_mount(char *val, struct gmount *m) {
+    char *field[5];
+    char *p = val;
+    for (int i = 0; i < 5; i++) {
+        field[i] = p;
+        if (i == 4) break;
+        p = strchr(p, '\n');
+        if (!p) return -1;
+        *p++ = 0;
+    }
+    if (strchr(field[4], '\n')) return -1;
+    m->type = field[0];
+    m->source = field[1];
+    m->dest = field[2];
+    m->data = field[4];
+    m->flags = 0;
+    if (m->dest[0] != '/') return -1;
+    char *save = NULL;
+    for (char *f = strtok_r(field[3], ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+        if (strcmp(f, "ro") == 0) m->flags |= MS_RDONLY;
+        else if (strcmp(f, "nosuid") == 0) m->flags |= MS_NOSUID;
+        else if (strcmp(f, "nodev") == 0) m->flags |= MS_NODEV;
+        else if (strcmp(f, "noexec") == 0) m->flags |= MS_NOEXEC;
+        else return -1;
+    }
+    return 0;
+}
+
 /*
  * The file is a sequence of NUL-terminated strings: the magic "JURUNC-PROCESS-1", then
  * (tag, value) pairs. Tags: arg (repeated, in order), env (repeated, K=V), cwd, uid, gid,
- * group (repeated: additional gids), hostname. Values may hold any byte except NUL.
+ * group (repeated: additional gids), hostname, root (at most one) and mount (repeated), the last
+ * two as parse_mount reads them. Values may hold any byte except NUL.
  */
 static int read_process(struct process *p) {
     size_t len;
@@ -327,6 +369,7 @@ static int read_process(struct process *p) {
     p->args = calloc(cap + 1, sizeof *p->args);
     p->env = calloc(cap + 1, sizeof *p->env);
     p->gids = calloc(cap + 1, sizeof *p->gids);
+    p->mounts = calloc(cap + 1, sizeof *p->mounts);
     char *pos = buf, *end = buf + len;
     if (len == 0 || buf[len - 1] != 0 || strcmp(pos, PROCESS_MAGIC) != 0) {
         say("%s: not a jurunc process description", PROCESS_FILE);
@@ -350,6 +393,9 @@ static int read_process(struct process *p) {
         else if (strcmp(tag, "uid") == 0 && parse_id(val, &id) == 0) p->uid = id;
         else if (strcmp(tag, "gid") == 0 && parse_id(val, &id) == 0) p->gid = id;
         else if (strcmp(tag, "group") == 0 && parse_id(val, &id) == 0) p->gids[p->ngids++] = id;
+        else if (strcmp(tag, "mount") == 0 && parse_mount(val, &p->mounts[p->nmounts]) == 0) p->nmounts++;
+        else if (strcmp(tag, "root") == 0 && !p->root && (p->root = calloc(1, sizeof *p->root)) &&
+                 parse_mount(val, p->root) == 0) { /* the root to switch to */ }
         else {
             say("%s: bad entry %s=%s", PROCESS_FILE, tag, val);
             return -1;
@@ -378,6 +424,129 @@ static void mkdir_p(const char *path) {
         *s = '/';
     }
     mkdir(buf, 0755);
+}
+
+/* ---------- root and mounts from the process description ---------- */
+
+#define NINEP_OPTS "trans=virtio,version=9p2000.L,msize=262144"
+#define STAGE_DIR "/dev/.jurunc"
+
+static void fatal(int code) {
+    say("exit status %d", code);
+    die_reboot(code);
+}
+
+static int mount_9p(const char *tag, const char *dir, unsigned long flags, const char *cache) {
+    char opts[128];
+    snprintf(opts, sizeof opts, NINEP_OPTS ",cache=%s", cache);
+    return mount(tag, dir, "9p", flags, opts);
+}
+
+/* A mount point: a directory, or (file) an empty file, with its parents; an existing one is kept. */
+static int make_mount_point(const char *dest, int file) {
+    struct stat st;
+    if (stat(dest, &st) == 0) return 0;
+    if (!file) {
+        mkdir_p(dest);
+        return stat(dest, &st);
+    }
+    char parent[PATH_MAX];
+    snprintf(parent, sizeof parent, "%s", dest);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent) {
+        *slash = 0;
+        mkdir_p(parent);
+    }
+    int fd = open(dest, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+    if (fd < 0) return -1;
+    close(fd);
+    return 0;
+}
+
+/* Mounts the root named by the process description on /newroot and makes it the root. */
+static void switch_root(const struct gmount *r) {
+    mount_if_missing("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755", 0755);
+    if (mkdir("/newroot", 0755) != 0 && errno != EEXIST) say("mkdir /newroot: %s", strerror(errno));
+    int rc;
+    if (strcmp(r->type, "9p") == 0) {
+        /* the host does not change a container's rootfs under it: cache it in the guest */
+        rc = mount_9p(r->source, "/newroot", r->flags, "loose");
+    } else if (strcmp(r->type, "block") == 0) {
+        /* the driver may still be probing the disk */
+        for (int i = 0; i < 400 && access(r->source, F_OK) != 0; i++) usleep(5000);
+        if (*r->data) {
+            rc = mount(r->source, "/newroot", r->data, r->flags, NULL);
+        } else {
+            rc = mount(r->source, "/newroot", "ext4", r->flags, NULL);
+            if (rc != 0) rc = mount(r->source, "/newroot", "erofs", r->flags | MS_RDONLY, NULL);
+        }
+    } else {
+        errno = EINVAL;
+        rc = -1;
+    }
+    if (rc != 0) {
+        say("mount root %s (%s): %s", r->source, r->type, strerror(errno));
+        fatal(126);
+    }
+    umount2("/dev", MNT_DETACH);
+    umount2("/proc", MNT_DETACH);
+    if (chdir("/newroot") != 0 || mount(".", "/", NULL, MS_MOVE, NULL) != 0 || chroot(".") != 0 ||
+        chdir("/") != 0) {
+        say("switch root: %s", strerror(errno));
+        fatal(126);
+    }
+}
+
+/* The spec's mounts, in order; a mount that fails stops the container, as runc does. */
+static void user_mounts(const struct process *p) {
+    for (int i = 0; i < p->nmounts; i++) {
+        const struct gmount *m = &p->mounts[i];
+        int file = strcmp(m->type, "file") == 0;
+        if (make_mount_point(m->dest, file) != 0) {
+            say("mount point %s: %s", m->dest, strerror(errno));
+            fatal(126);
+        }
+        int rc;
+        if (strcmp(m->type, "9p") == 0) {
+            rc = mount_9p(m->source, m->dest, m->flags, "mmap");
+        } else if (strcmp(m->type, "tmpfs") == 0) {
+            rc = mount("tmpfs", m->dest, "tmpfs", m->flags, *m->data ? m->data : NULL);
+        } else if (file) {
+            /* TAG/NAME: the share TAG is mounted once under STAGE_DIR, NAME bound on dest */
+            const char *slash = strchr(m->source, '/');
+            char stage[256], src[PATH_MAX];
+            snprintf(stage, sizeof stage, STAGE_DIR "/%.*s", (int)(slash - m->source), m->source);
+            snprintf(src, sizeof src, "%s/%s", stage, slash + 1);
+            if (!is_mountpoint(stage)) {
+                mkdir_p(stage);
+                if (mount_9p(stage + sizeof STAGE_DIR, stage, MS_NOSUID | MS_NODEV, "none") != 0) {
+                    say("mount 9p %s: %s", stage + sizeof STAGE_DIR, strerror(errno));
+                    fatal(126);
+                }
+            }
+            rc = mount(src, m->dest, NULL, MS_BIND, NULL);
+            if (rc == 0 && m->flags)
+                rc = mount(NULL, m->dest, NULL, MS_BIND | MS_REMOUNT | m->flags, NULL);
+        } else {
+            errno = EINVAL;
+            rc = -1;
+        }
+        if (rc != 0) {
+            say("mount %s %s on %s: %s", m->type, m->source, m->dest, strerror(errno));
+            fatal(126);
+        }
+    }
+    /* The staged shares are no longer needed once their files are bound. */
+    for (int i = 0; i < p->nmounts; i++) {
+        const struct gmount *m = &p->mounts[i];
+        if (strcmp(m->type, "file") != 0) continue;
+        char stage[256];
+        snprintf(stage, sizeof stage, STAGE_DIR "/%.*s", (int)(strchr(m->source, '/') - m->source),
+                 m->source);
+        if (is_mountpoint(stage)) umount2(stage, MNT_DETACH);
+        rmdir(stage);
+    }
+    rmdir(STAGE_DIR);
 }
 
 /* In the child: becomes the application. Never returns. */
@@ -442,15 +611,17 @@ int main(void) {
     timestamps = debug || cmdline_flag("jurunc.timestamps");
     if (timestamps) print_uptime("started");
 
-    setup_mounts();
     load_modules();
-    setup_network();
-
     struct process proc;
     if (read_process(&proc) != 0) {
+        setup_mounts();
         say("exit status 127");
         die_reboot(127);
     }
+    if (proc.root) switch_root(proc.root);
+    setup_mounts();
+    user_mounts(&proc);
+    setup_network();
     const char *host = proc.hostname && *proc.hostname ? proc.hostname : ip_hostname;
     if (host && *host && sethostname(host, strlen(host)) != 0)
         say("sethostname %s: %s", host, strerror(errno));

@@ -65,6 +65,16 @@ public final class InitramfsWriter {
   public void write(
       Path rootfs, GuestProcess process, GuestKit kit, Optional<Path> baseInitrd, Path out)
       throws InitramfsException {
+    write(rootfs, process, GuestLayout.NONE, kit, baseInitrd, out);
+  }
+
+  /** As {@link #write(Path, GuestProcess, GuestKit, Optional, Path)}, with the mounts the init makes. */
+  public void write(Path rootfs, GuestProcess process, GuestLayout layout, GuestKit kit,
+      Optional<Path> baseInitrd, Path out) throws InitramfsException {
+    Objects.requireNonNull(layout, "layout");
+    if (layout.root().isPresent()) {
+      throw new IllegalArgumentException("a packed rootfs is the root: use writeBoot for another root");
+    }
     Objects.requireNonNull(process, "process");
     Objects.requireNonNull(kit, "kit");
     Objects.requireNonNull(baseInitrd, "baseInitrd");
@@ -82,7 +92,7 @@ public final class InitramfsWriter {
       try (NewcWriter w = new NewcWriter(ch)) {
         RootfsVisitor visitor = new RootfsVisitor(rootfs, w, maxRootfsBytes);
         Files.walkFileTree(rootfs, visitor);
-        addGuestFiles(w, process, kit, visitor);
+        addGuestFiles(w, process, layout, kit, visitor.hasDev, visitor.hasConsole);
         w.finish();
       }
       ok = true;
@@ -147,6 +157,16 @@ public final class InitramfsWriter {
    */
   public void write(RootfsArchive rootfs, GuestProcess process, GuestKit kit,
       Optional<Path> baseInitrd, Path out) throws InitramfsException {
+    write(rootfs, process, GuestLayout.NONE, kit, baseInitrd, out);
+  }
+
+  /** As {@link #write(RootfsArchive, GuestProcess, GuestKit, Optional, Path)}, with the init's mounts. */
+  public void write(RootfsArchive rootfs, GuestProcess process, GuestLayout layout, GuestKit kit,
+      Optional<Path> baseInitrd, Path out) throws InitramfsException {
+    Objects.requireNonNull(layout, "layout");
+    if (layout.root().isPresent()) {
+      throw new IllegalArgumentException("a packed rootfs is the root: use writeBoot for another root");
+    }
     Objects.requireNonNull(rootfs, "rootfs");
     Objects.requireNonNull(process, "process");
     Objects.requireNonNull(kit, "kit");
@@ -160,7 +180,7 @@ public final class InitramfsWriter {
       }
       appendBase(ch, rootfs.file()); // a newc archive is 4-byte aligned already
       try (NewcWriter w = new NewcWriter(ch)) {
-        addGuestFiles(w, process, kit, rootfs.hasDev(), rootfs.hasConsole());
+        addGuestFiles(w, process, layout, kit, rootfs.hasDev(), rootfs.hasConsole());
         w.finish();
       }
       ok = true;
@@ -202,12 +222,38 @@ public final class InitramfsWriter {
     }
   }
 
-  private static void addGuestFiles(
-      NewcWriter w, GuestProcess process, GuestKit kit, RootfsVisitor seen) throws IOException {
-    addGuestFiles(w, process, kit, seen.hasDev, seen.hasConsole);
+  /**
+   * Writes {@code out} as a boot-only initramfs: {@code /dev/console}, our init, the process
+   * description with the layout and, for the standard flavour, the modules; no rootfs. The init
+   * mounts {@code layout.root()} (a block device or a 9p share) and switches to it. A few hundred KB,
+   * whatever the image's size.
+   */
+  public void writeBoot(GuestProcess process, GuestLayout layout, GuestKit kit, Path out)
+      throws InitramfsException {
+    Objects.requireNonNull(process, "process");
+    Objects.requireNonNull(kit, "kit");
+    if (layout.root().isEmpty()) {
+      throw new IllegalArgumentException("a boot-only initramfs needs a root to switch to");
+    }
+    boolean ok = false;
+    try (FileChannel ch = createPrivate(out); NewcWriter w = new NewcWriter(ch)) {
+      addGuestFiles(w, process, layout, kit, false, false);
+      w.finish();
+      ok = true;
+    } catch (IOException e) {
+      throw new InitramfsException("cannot write initramfs " + out + ": " + e.getMessage(), e);
+    } finally {
+      if (!ok) {
+        try {
+          Files.deleteIfExists(out);
+        } catch (IOException ignored) {
+          // the primary failure is reported
+        }
+      }
+    }
   }
 
-  private static void addGuestFiles(NewcWriter w, GuestProcess process, GuestKit kit,
+  private static void addGuestFiles(NewcWriter w, GuestProcess process, GuestLayout layout, GuestKit kit,
       boolean hasDev, boolean hasConsole) throws IOException {
     long now = System.currentTimeMillis() / 1000;
     if (!hasDev) {
@@ -219,7 +265,7 @@ public final class InitramfsWriter {
     w.directory(JURUNC_DIR, 0755, 0, 0, now);
     copy(w, JURUNC_DIR + "/init", 0755, kit.init(), now);
     w.bytes(JURUNC_DIR + "/process", NewcWriter.S_IFREG | 0400, 0, 0, now,
-        ProcessFile.encode(process));
+        ProcessFile.encode(process, layout));
     if (kit.flavor() == KernelFlavor.STANDARD && !kit.modules().isEmpty()) {
       w.directory(JURUNC_DIR + "/ko", 0755, 0, 0, now);
       StringBuilder list = new StringBuilder();

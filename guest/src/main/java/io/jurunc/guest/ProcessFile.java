@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
  * The on-disk form of a {@link GuestProcess} that the guest init reads from {@code
  * /jurunc/process}: NUL-terminated UTF-8 strings, the magic {@value #MAGIC} followed by (tag,
  * value) pairs. Tags: {@code arg} (repeated, in order), {@code env} (repeated), {@code cwd}, {@code
- * uid}, {@code gid}, {@code group} (repeated), {@code hostname}. guest/src/main/c/init.c parses it.
+ * uid}, {@code gid}, {@code group} (repeated), {@code hostname}, then the {@link GuestLayout}: {@code
+ * root} (at most one) and {@code mount} (repeated, in order), each a {@link GuestMount} as five
+ * newline-separated fields (type, source, destination, flags, data). guest/src/main/c/init.c
+ * parses it.
  */
 public final class ProcessFile {
   /** The first string of every process file. */
@@ -17,6 +20,11 @@ public final class ProcessFile {
 
   /** Encodes a process description. */
   public static byte[] encode(GuestProcess p) {
+    return encode(p, GuestLayout.NONE);
+  }
+
+  /** Encodes a process description and the guest's root and mounts. */
+  public static byte[] encode(GuestProcess p, GuestLayout layout) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     put(out, MAGIC);
     for (String a : p.args()) {
@@ -33,6 +41,10 @@ public final class ProcessFile {
     }
     if (!p.hostname().isEmpty()) {
       pair(out, "hostname", p.hostname());
+    }
+    layout.root().ifPresent(r -> pair(out, "root", r.encode()));
+    for (GuestMount m : layout.mounts()) {
+      pair(out, "mount", m.encode());
     }
     return out.toByteArray();
   }

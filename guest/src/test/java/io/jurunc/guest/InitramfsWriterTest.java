@@ -103,6 +103,33 @@ class InitramfsWriterTest {
   }
 
   @Test
+  void aBootOnlyInitramfsCarriesOurFilesAndTheLayoutButNoRootfs() throws Exception {
+    Path out = tmp.resolve("boot.cpio");
+    GuestProcess p = GuestProcess.of("/bin/true");
+    GuestLayout layout = new GuestLayout(
+        Optional.of(new GuestMount(GuestMount.Type.BLOCK, "/dev/vda", "/", List.of(), "")),
+        List.of(new GuestMount(GuestMount.Type.NINEP, "m0", "/data", List.of("ro"), "")));
+    new InitramfsWriter().writeBoot(p, layout, kit(TestKits.STANDARD), out);
+    Map<String, Entry> e = read(Files.readAllBytes(out));
+    assertThat(e.keySet()).containsExactly("dev", "dev/console", "jurunc", "jurunc/init", "jurunc/process",
+        "jurunc/ko", "jurunc/ko/virtio.ko", "jurunc/ko/virtio_net.ko", "jurunc/modules");
+    assertThat(e.get("jurunc/process").data()).isEqualTo(ProcessFile.encode(p, layout));
+    assertThatThrownBy(() -> new InitramfsWriter().writeBoot(p, GuestLayout.NONE, kit(TestKits.STANDARD), out))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void thePackedInitramfsCarriesTheMountsInItsProcessFile() throws Exception {
+    Path out = tmp.resolve("initrd.cpio");
+    GuestProcess p = GuestProcess.of("/bin/true");
+    GuestLayout layout = new GuestLayout(Optional.empty(),
+        List.of(new GuestMount(GuestMount.Type.TMPFS, "tmpfs", "/run", List.of("nosuid"), "size=1m")));
+    new InitramfsWriter().write(rootfs(), p, layout, kit(TestKits.MICROVM), Optional.empty(), out);
+    assertThat(read(Files.readAllBytes(out)).get("jurunc/process").data())
+        .isEqualTo(ProcessFile.encode(p, layout));
+  }
+
+  @Test
   void standardFlavourCarriesModulesAndTheirOrder() throws Exception {
     Path out = tmp.resolve("initrd.cpio");
     new InitramfsWriter().write(rootfs(), GuestProcess.of("/bin/sh"), kit(TestKits.STANDARD),

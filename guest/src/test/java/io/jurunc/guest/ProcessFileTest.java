@@ -35,6 +35,33 @@ class ProcessFileTest {
   }
 
   @Test
+  void encodesTheRootAndMountsAfterTheProcess() {
+    GuestLayout layout = new GuestLayout(
+        java.util.Optional.of(new GuestMount(GuestMount.Type.NINEP, "rootfs", "/", List.of("ro"), "")),
+        List.of(new GuestMount(GuestMount.Type.FILE, "files/0", "/etc/hosts", List.of("ro", "nosuid"), ""),
+            new GuestMount(GuestMount.Type.TMPFS, "tmpfs", "/run", List.of(), "size=1m,mode=755")));
+    assertThat(strings(ProcessFile.encode(GuestProcess.of("/bin/true"), layout))).containsExactly(
+        "JURUNC-PROCESS-1", "arg", "/bin/true", "cwd", "/", "uid", "0", "gid", "0",
+        "root", "9p\nrootfs\n/\nro\n",
+        "mount", "file\nfiles/0\n/etc/hosts\nro,nosuid\n",
+        "mount", "tmpfs\ntmpfs\n/run\n\nsize=1m,mode=755");
+  }
+
+  @Test
+  void aMountCannotCarryANewlineOrAnUnknownFlag() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> new GuestMount(GuestMount.Type.NINEP, "m0", "/a\nb", List.of(), ""))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> new GuestMount(GuestMount.Type.NINEP, "m0", "/a", List.of("rw"), ""))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> new GuestLayout(java.util.Optional.of(new GuestMount(GuestMount.Type.TMPFS, "t", "/", List.of(), "")),
+            List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void omitsAnEmptyHostname() {
     assertThat(strings(ProcessFile.encode(GuestProcess.of("/bin/true"))))
         .containsExactly("JURUNC-PROCESS-1", "arg", "/bin/true", "cwd", "/", "uid", "0", "gid",

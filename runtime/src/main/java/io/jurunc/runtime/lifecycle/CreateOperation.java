@@ -1,6 +1,8 @@
 package io.jurunc.runtime.lifecycle;
 
 import io.jurunc.oci.Spec;
+import io.jurunc.guest.GuestLayout;
+import io.jurunc.guest.GuestMount;
 import io.jurunc.runtime.JuruncException;
 import io.jurunc.runtime.host.Spawned;
 import io.jurunc.runtime.host.Stdio;
@@ -23,6 +25,10 @@ import io.jurunc.runtime.vm.Accel;
 import io.jurunc.runtime.vm.BlockDevice;
 import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.KernelProfile;
+import io.jurunc.runtime.vm.MountException;
+import io.jurunc.runtime.vm.SharedDir;
+import io.jurunc.runtime.vm.mount.MountPlan;
+import io.jurunc.runtime.vm.mount.MountPlanner;
 import io.jurunc.runtime.vm.VmSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -103,9 +109,29 @@ public final class CreateOperation {
       Optional<Path> initrd;
       KernelProfile profile;
       String hostname = spec.hostname() == null || spec.hostname().isBlank() ? id.value() : spec.hostname();
-      if (md.guest() == GuestType.LINUX && block.isEmpty()) {
-        GuestPacker.PackedGuest packed = ctx.packer().pack(bundle.rootfs(), guestProcess(spec, args, env, hostname),
-            ownKernel, ownInitrd, dir.resolve("initramfs.cpio"));
+      MountPlan mounts = planMounts(spec, md);
+      mounts.notes().forEach(n -> ctx.log().accept("container " + id.value() + ": mount " + n));
+      List<SharedDir> shares = new ArrayList<>(mounts.shares());
+      if (md.guest() == GuestType.LINUX) {
+        GuestPacker.Process process = guestProcess(spec, args, env, hostname);
+        Path out = dir.resolve("initramfs.cpio");
+        List<String> rootFlags = spec.root() != null && Boolean.TRUE.equals(spec.root().readonly())
+            ? List.of("ro") : List.of();
+        GuestPacker.PackedGuest packed;
+        if (block.isPresent()) {
+          // our init in a boot-only initramfs mounts the disk and switches to it
+          GuestMount root = new GuestMount(GuestMount.Type.BLOCK, "/dev/vda", "/", rootFlags, "");
+          packed = ctx.packer().packBoot(process, new GuestLayout(Optional.of(root), mounts.guestMounts()),
+              ownKernel, out);
+        } else if (md.mountRootfs()) {
+          shares.addFirst(rootfsShare(bundle.rootfs(), !rootFlags.isEmpty()));
+          GuestMount root = new GuestMount(GuestMount.Type.NINEP, "rootfs", "/", rootFlags, "");
+          packed = ctx.packer().packBoot(process, new GuestLayout(Optional.of(root), mounts.guestMounts()),
+              ownKernel, out);
+        } else {
+          packed = ctx.packer().pack(bundle.rootfs(), process, new GuestLayout(Optional.empty(),
+              mounts.guestMounts()), ownKernel, ownInitrd, out);
+        }
         kernel = packed.kernel();
         initrd = Optional.of(packed.initrd());
         profile = packed.profile();
@@ -123,7 +149,7 @@ public final class CreateOperation {
       VmSpec vm = new VmSpec(id.value(), md.guest(), md.monitor(), monitorBinary, kernel, initrd, blocks,
           res.memoryBytes(), res.vcpus(), args, env, Optional.empty(),
           md.version(), dir, true, accel, profile, vaccel.vsock(), hostname,
-          ctx.config().debugGuest(), md.solo5Devices());
+          ctx.config().debugGuest(), md.solo5Devices(), shares);
       // Plan once now, without network, so that a VM the monitor cannot run fails create; start plans
       // again with the network the container has by then.
       ctx.planner().plan(vm);
@@ -243,6 +269,23 @@ public final class CreateOperation {
         p == null || p.cwd() == null || p.cwd().isEmpty() ? "/" : p.cwd(),
         u == null ? 0 : u.uidOrRoot(), u == null ? 0 : u.gidOrRoot(),
         u == null ? List.of() : u.additionalGids(), hostname);
+  }
+
+  /** spec.mounts for this guest and monitor (docs/runtime.md, "Mounts"); a refused mount fails create. */
+  private static MountPlan planMounts(Spec spec, UnikernelMetadata md) throws InvalidBundleException {
+    try {
+      return MountPlanner.plan(spec.mounts() == null ? List.of() : spec.mounts(), md.guest(), md.monitor());
+    } catch (MountException e) {
+      throw new InvalidBundleException(e.getMessage(), e);
+    }
+  }
+
+  private static SharedDir rootfsShare(Path rootfs, boolean readOnly) throws InvalidBundleException {
+    try {
+      return MountPlanner.rootfs(rootfs, readOnly);
+    } catch (MountException e) {
+      throw new InvalidBundleException(e.getMessage(), e);
+    }
   }
 
   private static Optional<Path> resolve(Optional<GuestPath> p, Path rootfs) throws InvalidBundleException {

@@ -17,6 +17,7 @@ import io.jurunc.runtime.vm.Accel;
 import io.jurunc.runtime.vm.BlockDevice;
 import io.jurunc.runtime.vm.MonitorInvocation;
 import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.SharedDir;
 import io.jurunc.runtime.vm.VmSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,8 +150,26 @@ final class MonitorConfinement {
     boolean qemu = vm.monitor() == MonitorType.QEMU;
     MonitorRoot.Needs needs = new MonitorRoot.Needs(vm.accel() == Accel.KVM, vm.net().isPresent(),
         qemu && vm.net().isPresent() && config.monitor(MonitorType.QEMU).vhost(), qemu && vm.vsock().isPresent());
-    return MonitorRoot.plan(stateDir.resolve(WaiterCommand.ROOT), vm.monitorBinary(), reads, writes, needs, s, user,
-        inv.argv());
+    LaunchFile planned = MonitorRoot.plan(stateDir.resolve(WaiterCommand.ROOT), vm.monitorBinary(), reads, writes,
+        needs, s, user, inv.argv());
+    return withShares(planned, vm);
+  }
+
+  /**
+   * The directories and files shared with the guest, bound at their generated paths in the monitor's
+   * root (read-only where asked). They are not given to the monitor's uid: it reads (and writes) them
+   * with the host's permissions (docs/security.md, "Shared directories").
+   */
+  static LaunchFile withShares(LaunchFile planned, VmSpec vm) {
+    if (vm.shares().isEmpty()) return planned;
+    List<LaunchFile.Mount> mounts = new ArrayList<>(planned.mounts());
+    for (SharedDir d : vm.shares()) {
+      for (SharedDir.Bind b : d.binds()) {
+        boolean ro = b.readOnly() || d.readOnly();
+        mounts.add(new LaunchFile.Mount(ro ? LaunchFile.Kind.SHARE_RO : LaunchFile.Kind.SHARE_RW, b.source(), b.at()));
+      }
+    }
+    return new LaunchFile(planned.root(), mounts, planned.hostLinks(), planned.user(), planned.env(), planned.argv());
   }
 
   /** The helper binary, checked before anything is spawned. */

@@ -26,7 +26,11 @@ public record LaunchFile(Path root, List<Mount> mounts, List<Path> hostLinks, Mo
     /** read-write, noexec (block images) */
     RW("rw"),
     /** a device node */
-    DEV("dev");
+    DEV("dev"),
+    /** a path shared with the guest, bound read-only at a generated path ({@code shro=AT=SRC}) */
+    SHARE_RO("shro"),
+    /** a path shared with the guest, bound read-write at a generated path ({@code shrw=AT=SRC}) */
+    SHARE_RW("shrw");
 
     final String key;
 
@@ -35,10 +39,21 @@ public record LaunchFile(Path root, List<Mount> mounts, List<Path> hostLinks, Mo
     }
   }
 
-  public record Mount(Kind kind, Path path) {
+  /** {@code path} at its own path in the root, or (shares) at {@code at}. */
+  public record Mount(Kind kind, Path path, Path at) {
     public Mount {
       Objects.requireNonNull(kind, "kind");
       requireAbsolute(path);
+      boolean share = kind == Kind.SHARE_RO || kind == Kind.SHARE_RW;
+      if (share != (at != null)) throw new IllegalArgumentException("only shares, and all of them, name where they go");
+      if (share) {
+        requireAbsolute(at);
+        if (at.toString().contains("=")) throw new IllegalArgumentException("a share's target holds '=': " + at);
+      }
+    }
+
+    public Mount(Kind kind, Path path) {
+      this(kind, path, null);
     }
   }
 
@@ -68,7 +83,9 @@ public record LaunchFile(Path root, List<Mount> mounts, List<Path> hostLinks, Mo
   public byte[] encode() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     record(out, "root", root.toString());
-    for (Mount m : mounts) record(out, m.kind().key, m.path().toString());
+    for (Mount m : mounts) {
+      record(out, m.kind().key, (m.at() == null ? "" : m.at() + "=") + m.path());
+    }
     for (Path l : hostLinks) record(out, "hostlink", l.toString());
     record(out, "uid", Integer.toString(user.uid()));
     record(out, "gid", Integer.toString(user.gid()));

@@ -7,6 +7,7 @@ import io.jurunc.runtime.vm.GuestNet;
 import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.KernelProfile;
 import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.SharedDir;
 import io.jurunc.runtime.vm.Solo5DeviceNames;
 import io.jurunc.runtime.vm.VmSpec;
 import io.jurunc.runtime.vm.Vsock;
@@ -43,9 +44,11 @@ public record VmPlan(
     String hostname,
     boolean debug,
     String solo5NetDev,
-    String solo5BlkDev) {
+    String solo5BlkDev,
+    List<Share> shares) {
 
   public VmPlan {
+    shares = shares == null ? List.of() : List.copyOf(shares);
     blocks = blocks == null ? List.of() : List.copyOf(blocks);
     args = args == null ? List.of() : List.copyOf(args);
     env = env == null ? List.of() : List.copyOf(env);
@@ -53,6 +56,12 @@ public record VmPlan(
 
   /** A block device, as plain values. */
   public record Block(String id, String hostPath, String guestMountPoint, String fsType) {}
+
+  /** A directory shared with the guest, as plain values. */
+  public record Share(String tag, String at, boolean readOnly, List<ShareBind> binds) {}
+
+  /** A host path bound into a share. */
+  public record ShareBind(String source, String at, boolean readOnly) {}
 
   /** The plan of a validated spec (its network, if any, is not kept: start decides it). */
   public static VmPlan of(VmSpec s) {
@@ -62,7 +71,9 @@ public record VmPlan(
         s.memoryBytes(), s.vcpus(), s.args(), s.env(), s.unikernelVersion().orElse(null), s.workDir().toString(),
         s.seccomp(), s.accel(), s.kernelProfile(), s.vsock().map(Vsock::guestCid).orElse(null),
         s.vsock().map(v -> v.udsPath() == null ? null : v.udsPath().toString()).orElse(null), s.hostname(), s.debug(),
-        s.solo5Devices().net().orElse(null), s.solo5Devices().block().orElse(null));
+        s.solo5Devices().net().orElse(null), s.solo5Devices().block().orElse(null),
+        s.shares().stream().map(d -> new Share(d.tag(), d.at().toString(), d.readOnly(), d.binds().stream()
+            .map(b -> new ShareBind(b.source().toString(), b.at().toString(), b.readOnly())).toList())).toList());
   }
 
   public VmSpec toVmSpec(Optional<GuestNet> net) {
@@ -72,6 +83,8 @@ public record VmPlan(
         memoryBytes, vcpus, args, env, net, Optional.ofNullable(unikernelVersion), Path.of(workDir), seccomp, accel,
         kernelProfile, vsockCid == null ? Optional.empty() : Optional.of(new Vsock(vsockCid, vsockUds == null ? null : Path.of(vsockUds))),
         hostname, debug,
-        new Solo5DeviceNames(Optional.ofNullable(solo5NetDev), Optional.ofNullable(solo5BlkDev)));
+        new Solo5DeviceNames(Optional.ofNullable(solo5NetDev), Optional.ofNullable(solo5BlkDev)),
+        shares.stream().map(d -> new SharedDir(d.tag(), Path.of(d.at()), d.readOnly(), d.binds().stream()
+            .map(b -> new SharedDir.Bind(Path.of(b.source()), Path.of(b.at()), b.readOnly())).toList())).toList());
   }
 }

@@ -67,6 +67,17 @@ public final class Monitors {
               + "' does not support block devices; remove com.urunc.unikernel.block and "
               + "com.urunc.unikernel.mountRootfs");
     }
+    if (!spec.shares().isEmpty()
+        && (spec.guest() != GuestType.LINUX || spec.monitor() != MonitorType.QEMU)) {
+      throw new MountException(
+          MountException.Reason.UNSUPPORTED,
+          spec.shares().getFirst().tag(),
+          "shared directories (bind mounts, com.urunc.unikernel.mountRootfs) need a linux guest on "
+              + "qemu (virtio-9p); this is a "
+              + spec.guest().key()
+              + " guest on "
+              + spec.monitor().key());
+    }
     boolean solo5 = spec.monitor() == MonitorType.HVT || spec.monitor() == MonitorType.SPT;
     if (solo5 && spec.initrd().isPresent()) {
       throw new GuestSetupException(

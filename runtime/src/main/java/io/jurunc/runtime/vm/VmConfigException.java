@@ -8,7 +8,8 @@ public abstract sealed class VmConfigException extends Exception
     permits UnsupportedPairException,
         GuestResourcesException,
         MonitorNotFoundException,
-        GuestSetupException {
+        GuestSetupException,
+        MountException {
   protected VmConfigException(String message) {
     super(message);
   }

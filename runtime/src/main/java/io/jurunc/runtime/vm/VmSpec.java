@@ -31,6 +31,7 @@ import java.util.Optional;
  * @param hostname the guest hostname
  * @param debug extra guest diagnostics (e.g. no "quiet", init timestamps)
  * @param solo5Devices the Solo5 manifest device names the image asked for (Solo5 tenders only)
+ * @param shares directories shared with the guest over virtio-9p (bind mounts, a shared rootfs)
  */
 public record VmSpec(
     String containerId,
@@ -53,7 +54,8 @@ public record VmSpec(
     Optional<Vsock> vsock,
     String hostname,
     boolean debug,
-    Solo5DeviceNames solo5Devices) {
+    Solo5DeviceNames solo5Devices,
+    List<SharedDir> shares) {
   public VmSpec {
     Objects.requireNonNull(containerId, "containerId");
     Objects.requireNonNull(guest, "guest");
@@ -71,6 +73,7 @@ public record VmSpec(
     unikernelVersion = unikernelVersion == null ? Optional.empty() : unikernelVersion;
     vsock = vsock == null ? Optional.empty() : vsock;
     solo5Devices = solo5Devices == null ? Solo5DeviceNames.DEFAULTS : solo5Devices;
+    shares = shares == null ? List.of() : List.copyOf(shares);
     hostname = hostname == null || hostname.isBlank() ? containerId : hostname;
     if (memoryBytes <= 0) throw new IllegalArgumentException("memoryBytes must be positive");
     if (vcpus <= 0) throw new IllegalArgumentException("vcpus must be positive");

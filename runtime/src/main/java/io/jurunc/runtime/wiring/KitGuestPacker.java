@@ -2,6 +2,7 @@ package io.jurunc.runtime.wiring;
 
 import io.jurunc.guest.GuestKit;
 import io.jurunc.guest.GuestKitException;
+import io.jurunc.guest.GuestLayout;
 import io.jurunc.guest.GuestProcess;
 import io.jurunc.guest.InitramfsCache;
 import io.jurunc.guest.InitramfsException;
@@ -40,8 +41,8 @@ final class KitGuestPacker implements GuestPacker {
    * caller packs it whole). {@code JURUNC_INITRAMFS_CACHE}: the cache directory, or {@code off};
    * {@code JURUNC_INITRAMFS_CACHE_MB}: its bound (default 1024).
    */
-  private static boolean packFromCache(InitramfsWriter writer, Path rootfs, GuestProcess gp, GuestKit kit,
-      Optional<Path> baseInitrd, Path out) {
+  private static boolean packFromCache(InitramfsWriter writer, Path rootfs, GuestProcess gp, GuestLayout layout,
+      GuestKit kit, Optional<Path> baseInitrd, Path out) {
     String setting = System.getenv().getOrDefault("JURUNC_INITRAMFS_CACHE", "");
     if (setting.equals("off")) {
       return false;
@@ -55,7 +56,7 @@ final class KitGuestPacker implements GuestPacker {
       long mb = Long.parseLong(System.getenv().getOrDefault("JURUNC_INITRAMFS_CACHE_MB", "1024"));
       InitramfsCache cache = new InitramfsCache(setting.isEmpty() ? InitramfsCache.DEFAULT_DIR
           : Path.of(setting), mb << 20);
-      writer.write(cache.rootfs(rootfs, key.get(), writer), gp, kit, baseInitrd, out);
+      writer.write(cache.rootfs(rootfs, key.get(), writer), gp, layout, kit, baseInitrd, out);
       return true;
     } catch (java.io.IOException | InitramfsException | RuntimeException e) {
       // an optimisation only: an unreadable cache, an entry evicted meanwhile, a bad setting
@@ -64,28 +65,51 @@ final class KitGuestPacker implements GuestPacker {
   }
 
   @Override
-  public PackedGuest pack(Path rootfs, Process process, Optional<Path> ownKernel, Optional<Path> baseInitrd,
-      Path out) throws SandboxException {
-    GuestKit base = kit();
-    // An image's own kernel gets our init but not the kit's modules, which belong to the kit's kernel.
-    GuestKit used = ownKernel
-        .map(k -> new GuestKit(base.dir(), k, KernelFlavor.STANDARD, base.init(), List.of()))
-        .orElse(base);
-    GuestProcess gp;
-    try {
-      gp = new GuestProcess(process.args(), process.env(), process.cwd(), process.uid(), process.gid(),
-          process.additionalGids(), process.hostname());
-    } catch (IllegalArgumentException e) {
-      throw new SandboxException("invalid process for the guest: " + e.getMessage(), e);
-    }
+  public PackedGuest pack(Path rootfs, Process process, GuestLayout layout, Optional<Path> ownKernel,
+      Optional<Path> baseInitrd, Path out) throws SandboxException {
+    GuestKit used = kitFor(ownKernel);
+    GuestProcess gp = guestProcess(process);
     InitramfsWriter writer = new InitramfsWriter();
     try {
-      if (!packFromCache(writer, rootfs, gp, used, baseInitrd, out)) {
-        writer.write(rootfs, gp, used, baseInitrd, out);
+      if (!packFromCache(writer, rootfs, gp, layout, used, baseInitrd, out)) {
+        writer.write(rootfs, gp, layout, used, baseInitrd, out);
       }
     } catch (InitramfsException e) {
       throw new SandboxException("cannot pack the guest initramfs: " + e.getMessage(), e);
     }
+    return packed(used, out);
+  }
+
+  @Override
+  public PackedGuest packBoot(Process process, GuestLayout layout, Optional<Path> ownKernel, Path out)
+      throws SandboxException {
+    GuestKit used = kitFor(ownKernel);
+    try {
+      new InitramfsWriter().writeBoot(guestProcess(process), layout, used, out);
+    } catch (InitramfsException e) {
+      throw new SandboxException("cannot write the guest's boot initramfs: " + e.getMessage(), e);
+    }
+    return packed(used, out);
+  }
+
+  /** An image's own kernel gets our init but not the kit's modules, which belong to the kit's kernel. */
+  private GuestKit kitFor(Optional<Path> ownKernel) throws SandboxException {
+    GuestKit base = kit();
+    return ownKernel
+        .map(k -> new GuestKit(base.dir(), k, KernelFlavor.STANDARD, base.init(), List.of()))
+        .orElse(base);
+  }
+
+  private static GuestProcess guestProcess(Process process) throws SandboxException {
+    try {
+      return new GuestProcess(process.args(), process.env(), process.cwd(), process.uid(), process.gid(),
+          process.additionalGids(), process.hostname());
+    } catch (IllegalArgumentException e) {
+      throw new SandboxException("invalid process for the guest: " + e.getMessage(), e);
+    }
+  }
+
+  private static PackedGuest packed(GuestKit used, Path out) {
     KernelProfile profile = used.flavor() == KernelFlavor.MICROVM ? KernelProfile.MICROVM : KernelProfile.STANDARD;
     return new PackedGuest(used.kernel(), out, profile);
   }

@@ -163,11 +163,19 @@ final class Fakes {
 
   static final class FakePacker implements GuestPacker {
     final List<Process> packed = new ArrayList<>();
+    final List<io.jurunc.guest.GuestLayout> layouts = new ArrayList<>();
 
     @Override
-    public PackedGuest pack(Path rootfs, Process process, Optional<Path> ownKernel, Optional<Path> baseInitrd, Path out)
-        throws SandboxException {
+    public PackedGuest packBoot(Process process, io.jurunc.guest.GuestLayout layout, Optional<Path> ownKernel,
+        Path out) throws SandboxException {
+      return pack(null, process, layout, ownKernel, Optional.empty(), out);
+    }
+
+    @Override
+    public PackedGuest pack(Path rootfs, Process process, io.jurunc.guest.GuestLayout layout, Optional<Path> ownKernel,
+        Optional<Path> baseInitrd, Path out) throws SandboxException {
       packed.add(process);
+      layouts.add(layout);
       Path kitKernel = out.resolveSibling("kit-vmlinuz");
       try {
         Files.writeString(out, "cpio");

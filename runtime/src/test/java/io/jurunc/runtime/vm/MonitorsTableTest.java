@@ -112,6 +112,46 @@ class MonitorsTableTest {
                 l("-append", linuxNoPciNet)),
             Map.of()),
         new Case(
+            "qemu/linux microvm initrd + 9p shares (ro dir, files, rootfs) + net, block boot disk",
+            TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
+                .microvm().initrd().net().block().kvm()
+                .share(SharedDir.directory("rootfs", Path.of("/run/c1/rootfs"), false))
+                .share(SharedDir.directory("m0", Path.of("/srv/data,1"), true))
+                .share(new SharedDir("files", Path.of("/jurunc/shares/files"), false, List.of(
+                    new SharedDir.Bind(Path.of("/var/lib/c/hosts"), Path.of("/jurunc/shares/files/0"), false))))
+                .build(),
+            linuxNoPciNet,
+            argv(
+                l(QEMU, "-m", "256M", "-smp", "1", "-accel", "kvm", "-cpu", "host",
+                    "-M", "microvm,x-option-roms=off,acpi=off"),
+                DISPLAY,
+                l("-kernel", K, "-initrd", I),
+                l("-netdev", "tap,id=net0,ifname=tap0_c1,script=no,downscript=no",
+                    "-device", "virtio-net-device,netdev=net0,mac=" + MAC),
+                l("-device", "virtio-blk-device,serial=rootfs,drive=rootfs,scsi=off",
+                    "-drive", "format=raw,if=none,id=rootfs,file=" + D),
+                l("-fsdev", "local,id=fs0,path=/jurunc/shares/rootfs,security_model=none,multidevs=remap",
+                    "-device", "virtio-9p-device,fsdev=fs0,mount_tag=rootfs",
+                    "-fsdev", "local,id=fs1,path=/jurunc/shares/m0,security_model=none,multidevs=remap,readonly=on",
+                    "-device", "virtio-9p-device,fsdev=fs1,mount_tag=m0",
+                    "-fsdev", "local,id=fs2,path=/jurunc/shares/files,security_model=none,multidevs=remap",
+                    "-device", "virtio-9p-device,fsdev=fs2,mount_tag=files"),
+                l("-append", linuxNoPciNet)),
+            Map.of()),
+        new Case(
+            "qemu/linux pc initrd + a read-only 9p share: virtio-9p-pci",
+            TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
+                .initrd().kvm().share(SharedDir.directory("m0", Path.of("/srv/data"), true)).build(),
+            "console=ttyS0 panic=-1 reboot=t quiet rdinit=/jurunc/init",
+            argv(
+                l(QEMU, "-m", "256M", "-smp", "1", "-accel", "kvm", "-cpu", "host", "-M", "pc"),
+                DISPLAY,
+                l("-kernel", K, "-initrd", I, "-nic", "none"),
+                l("-fsdev", "local,id=fs0,path=/jurunc/shares/m0,security_model=none,multidevs=remap,readonly=on",
+                    "-device", "virtio-9p-pci,fsdev=fs0,mount_tag=m0"),
+                l("-append", "console=ttyS0 panic=-1 reboot=t quiet rdinit=/jurunc/init")),
+            Map.of()),
+        new Case(
             "qemu/linux microvm initrd tcg 1 vcpu: TCG-only kernel params appended",
             TestSpecs.of(GuestType.LINUX, MonitorType.QEMU).microvm().initrd().build(),
             linuxNoPci,

@@ -172,12 +172,19 @@ public final class TestSpecs {
     return this;
   }
 
+  private final List<SharedDir> shares = new ArrayList<>();
+
+  public TestSpecs share(SharedDir d) {
+    shares.add(d);
+    return this;
+  }
+
   private Path kernelPath = KERNEL;
   private Path workDir = WORK;
 
   public VmSpec build() {
     return new VmSpec(
         "c1", guest, monitor, binary, kernelPath, initrd, blocks, memory, vcpus, args, env, net,
-        version, workDir, seccomp, accel, profile, vsock, hostname, debug, solo5Devices);
+        version, workDir, seccomp, accel, profile, vsock, hostname, debug, solo5Devices, shares);
   }
 }

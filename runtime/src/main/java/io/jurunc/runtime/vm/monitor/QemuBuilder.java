@@ -6,6 +6,7 @@ import io.jurunc.runtime.vm.GuestNet;
 import io.jurunc.runtime.vm.MemoryUnits;
 import io.jurunc.runtime.vm.MonitorInvocation;
 import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.SharedDir;
 import io.jurunc.runtime.vm.VmSpec;
 import io.jurunc.runtime.vm.Vsock;
 import io.jurunc.runtime.vm.guest.GuestKernel;
@@ -26,6 +27,8 @@ import java.util.List;
  *                -device virtio-net-(pci[,romfile=]|device),netdev=net0,mac=&lt;mac&gt; | guest net fragment)
  *   [-device virtio-blk-(pci|device),serial=&lt;id&gt;,drive=&lt;id&gt;,scsi=off
  *    -drive format=raw,if=none,id=&lt;id&gt;,file=&lt;path&gt;]...
+ *   [-fsdev local,id=fs&lt;i&gt;,path=&lt;share&gt;,security_model=none,multidevs=remap[,readonly=on]
+ *    -device virtio-9p-(pci|device),fsdev=fs&lt;i&gt;,mount_tag=&lt;tag&gt;]...
  *   [-device vhost-vsock-(pci|device),id=vhost-vsock-(pci|device)0,guest-cid=&lt;cid&gt;]
  *   [guest extra] [-append &lt;cmdline&gt;[ &lt;guest's TCG-only kernel params&gt;]]
  * </pre>
@@ -98,6 +101,9 @@ public final class QemuBuilder extends GuestMonitorBuilder {
       a.addAll(
           guest.blockArgs(MonitorType.QEMU, spec, d, i).orElseGet(() -> defaultBlock(machine, d)));
     }
+    for (int i = 0; i < spec.shares().size(); i++) {
+      a.addAll(share(machine, spec.shares().get(i), i));
+    }
     spec.vsock().ifPresent(v -> a.addAll(vsock(machine, v)));
     a.addAll(guest.extraArgs(MonitorType.QEMU, spec));
     String append = cmdline;
@@ -131,6 +137,21 @@ public final class QemuBuilder extends GuestMonitorBuilder {
         machine.virtio("blk") + ",serial=" + id + ",drive=" + id + ",scsi=off",
         "-drive",
         "format=raw,if=none,id=" + id + ",file=" + escape(d.hostPath().toString()));
+  }
+
+  /**
+   * A virtio-9p share served by QEMU itself from its (confined) root. {@code security_model=none}:
+   * files keep the host's owners and modes and are accessed with the monitor's uid; {@code
+   * multidevs=remap}: a share that spans several host filesystems (a bind mount inside it, the
+   * files share) gets distinct inode numbers instead of a warning on the console.
+   */
+  static List<String> share(QemuMachine machine, SharedDir d, int index) {
+    return List.of(
+        "-fsdev",
+        "local,id=fs" + index + ",path=" + escape(d.at().toString())
+            + ",security_model=none,multidevs=remap" + (d.readOnly() ? ",readonly=on" : ""),
+        "-device",
+        machine.virtio("9p") + ",fsdev=fs" + index + ",mount_tag=" + d.tag());
   }
 
   static List<String> vsock(QemuMachine machine, Vsock v) {

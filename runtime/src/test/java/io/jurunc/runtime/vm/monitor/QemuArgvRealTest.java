@@ -125,6 +125,6 @@ class QemuArgvRealTest {
         v.containerId(), v.guest(), v.monitor(), v.monitorBinary(), v.kernel(),
         java.util.Optional.ofNullable(initrd), blocks, v.memoryBytes(), v.vcpus(), v.args(),
         v.env(), v.net(), v.unikernelVersion(), v.workDir(), v.seccomp(), v.accel(),
-        v.kernelProfile(), v.vsock(), v.hostname(), v.debug(), v.solo5Devices());
+        v.kernelProfile(), v.vsock(), v.hostname(), v.debug(), v.solo5Devices(), v.shares());
   }
 }
