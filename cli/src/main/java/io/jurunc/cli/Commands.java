@@ -32,6 +32,13 @@ final class Commands {
     m.put("list", () -> new CommandLine(new ListCommand()));
     m.put("ps", () -> new CommandLine(new PsCommand()));
     m.put("features", () -> new CommandLine(new FeaturesCommand()));
+    m.put("pause", () -> new CommandLine(new PauseCommand()));
+    m.put("resume", () -> new CommandLine(new ResumeCommand()));
+    m.put("update", () -> new CommandLine(new UpdateCommand()));
+    m.put("events", () -> new CommandLine(new EventsCommand()));
+    m.put("exec", () -> new CommandLine(new ExecCommand()).setStopAtPositional(true));
+    m.put("checkpoint", () -> new CommandLine(new CheckpointCommand()));
+    m.put("restore", () -> new CommandLine(new RestoreCommand()));
     m.put("build", () -> new CommandLine(new BuildCommand()));
     m.put("vaccel", () -> {
       CommandLine vaccel = new CommandLine(new VaccelCommand());
