@@ -2,7 +2,16 @@
  * jurunc-sandbox: the process `jurunc create` leaves behind, and later the monitor itself.
  *
  *   jurunc-sandbox jurunc-waiter STATE_DIR [--ctty] [--netns PATH | --new-net]
- *                  [--timestamps FILE --id ID]
+ *                  [--new-pid | --pidns PATH] [--timestamps FILE --id ID]
+ *
+ * Pid namespace (first, and only with --new-pid or --pidns): a fresh pid namespace is unshared (or
+ * the one at PATH joined with setns) and the process forks, as runc does; the child -- pid 1 of the
+ * new namespace, or a member of the joined one -- goes on below and later becomes the monitor. The
+ * parent writes the child's pid, as the caller's namespace numbers it, to STATE_DIR/waiter.pid
+ * (created exclusively, never through a link) and exits 0, so the child is re-parented to the
+ * nearest subreaper (containerd's shim). As pid 1 the waiter catches the terminating signals (a pid
+ * namespace's init ignores signals it has no handler for) and exits 128+signal on them; exec resets
+ * the handlers, so the monitor's own handling applies afterwards.
  *
  * Wait phase (create): a new session (and the pty on stdin as controlling tty with --ctty), fresh
  * IPC and UTS namespaces, the container's network namespace joined by path (or a fresh one), then
@@ -12,8 +21,9 @@
  * namespace whose root is a fresh read-only tmpfs holding only the bind mounts the launch file
  * names; the old root is detached; then supplementary groups, gid and uid are switched to the
  * unprivileged monitor user, the capability bounding, ambient and effective sets are emptied,
- * no_new_privs is set, and the monitor is exec'd. Every step is in this one process: the pid that
- * create reported is the monitor's pid. No shell and no JVM are in the chain.
+ * no_new_privs is set, and the monitor is exec'd. Every step is in this one process (the child, with a
+ * pid namespace): the pid that create reported is the monitor's pid. No shell and no JVM are in the
+ * chain.
  *
  * monitor.launch is a sequence of NUL-terminated "key=value" records:
  *   root=DIR        empty directory to mount the new root on (required, first)
@@ -30,7 +40,8 @@
  *   env=K=V         the monitor's environment (repeatable; nothing else is inherited)
  *   arg=A           argv, arg[0] is the monitor binary's absolute path (repeatable)
  *
- * Exit codes: 1 waiter errors and a closed FIFO, 126 launch errors, 127 exec failure.
+ * Exit codes: 1 waiter errors and a closed FIFO, 126 launch errors, 127 exec failure; 128+N for a
+ * terminating signal N caught by the waiter as a pid namespace's init.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,6 +49,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,19 +104,70 @@ static void timestamp(const char *file, const char *id, const char *phase) {
   close(fd);
 }
 
+/* ---- pid namespace ------------------------------------------------------------------------- */
+
+static void on_terminating_signal(int sig) {
+  _exit(128 + sig);
+}
+
+/* Signals whose default action ends a process; as a namespace's init the waiter must catch them. */
+static const int terminating[] = {SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM};
+
+/*
+ * Enters a fresh pid namespace (new_pid) or the one at pidns, and forks: returns in the child only.
+ * The parent reports the child's pid in STATE_DIR/waiter.pid and exits.
+ */
+static void enter_pid_namespace(int new_pid, const char *pidns) {
+  if (pidns) {
+    int fd = open(pidns, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) die(1, "open %s: %s", pidns, strerror(errno));
+    if (setns(fd, CLONE_NEWPID) < 0) die(1, "setns %s (a pid namespace?): %s", pidns, strerror(errno));
+    close(fd);
+  } else if (new_pid) {
+    if (unshare(CLONE_NEWPID) < 0) die(1, "unshare(CLONE_NEWPID): %s", strerror(errno));
+  } else {
+    return;
+  }
+  pid_t child = fork();
+  if (child < 0) die(1, "fork into the pid namespace: %s", strerror(errno));
+  if (child == 0) {
+    if (getpid() == 1) {
+      struct sigaction sa;
+      memset(&sa, 0, sizeof sa);
+      sa.sa_handler = on_terminating_signal;
+      sigfillset(&sa.sa_mask);
+      for (size_t i = 0; i < sizeof terminating / sizeof terminating[0]; i++)
+        if (sigaction(terminating[i], &sa, NULL) < 0) die(1, "sigaction: %s", strerror(errno));
+    }
+    return;
+  }
+  char *path = join(state_dir, "waiter.pid");
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0 || dprintf(fd, "%d\n", (int)child) < 0 || close(fd) < 0) {
+    int saved = errno;
+    kill(child, SIGKILL);
+    die(1, "write %s: %s", path, strerror(saved));
+  }
+  _exit(0);
+}
+
 /* ---- wait phase ---------------------------------------------------------------------------- */
 
 static void wait_phase(int argc, char **argv) {
-  const char *netns = NULL, *ts_file = NULL, *id = "";
-  int new_net = 0, ctty = 0;
+  const char *netns = NULL, *pidns = NULL, *ts_file = NULL, *id = "";
+  int new_net = 0, new_pid = 0, ctty = 0;
   for (int i = 3; i < argc; i++) {
     if (!strcmp(argv[i], "--ctty")) ctty = 1;
     else if (!strcmp(argv[i], "--new-net")) new_net = 1;
     else if (!strcmp(argv[i], "--netns") && i + 1 < argc) netns = argv[++i];
+    else if (!strcmp(argv[i], "--new-pid")) new_pid = 1;
+    else if (!strcmp(argv[i], "--pidns") && i + 1 < argc) pidns = argv[++i];
     else if (!strcmp(argv[i], "--timestamps") && i + 1 < argc) ts_file = argv[++i];
     else if (!strcmp(argv[i], "--id") && i + 1 < argc) id = argv[++i];
     else die(1, "unknown argument '%s'", argv[i]);
   }
+  if (new_pid && pidns) die(1, "--new-pid and --pidns exclude each other");
+  enter_pid_namespace(new_pid, pidns);
   if (setsid() < 0) die(1, "setsid: %s", strerror(errno));
   if (ctty && ioctl(0, TIOCSCTTY, 0) < 0) die(1, "TIOCSCTTY: %s", strerror(errno));
   if (unshare(CLONE_NEWIPC | CLONE_NEWUTS | (new_net ? CLONE_NEWNET : 0)) < 0)
@@ -331,7 +394,7 @@ static void launch_phase(void) {
 int main(int argc, char **argv) {
   if (argc < 3 || strcmp(argv[1], "jurunc-waiter") != 0) {
     dprintf(2, "usage: jurunc-sandbox jurunc-waiter STATE_DIR [--ctty] [--netns PATH | --new-net] "
-               "[--timestamps FILE --id ID]\n");
+               "[--new-pid | --pidns PATH] [--timestamps FILE --id ID]\n");
     return 2;
   }
   state_dir = argv[2];

@@ -29,6 +29,7 @@ import io.jurunc.runtime.vm.MountException;
 import io.jurunc.runtime.vm.SharedDir;
 import io.jurunc.runtime.vm.mount.MountPlan;
 import io.jurunc.runtime.vm.mount.MountPlanner;
+import io.jurunc.runtime.vm.mount.RootfsMountPoints;
 import io.jurunc.runtime.vm.VmSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -74,12 +75,14 @@ public final class CreateOperation {
       throw new InvalidBundleException("linux.namespaces: the network namespace " + netns.get()
           + " does not exist; create it first (CNI/CRI does) or leave its path out for a fresh one");
     }
+    PidNamespace pidns = PidNamespace.of(spec);
     Path helper = MonitorConfinement.helper(ctx.config());
     Path dir = ctx.store().createDir(id);
     ContainerRecord record = new ContainerRecord(spec.ociVersion(), id.value(), bundle.dir().toString(), 0, 0,
         ContainerStatus.CREATING, Instant.now().toString(), annotations(bundle, md),
         netns.map(Path::toString).orElse(null), null, null, List.of(), List.of(), null, null);
     Optional<Process> spawnedProcess = Optional.empty();
+    long forkedPid = 0; // the waiter forked into a pid namespace: no JVM handle, killed by pid on rollback
     try {
       ctx.store().save(record);
       SandboxRecord sandbox = MonitorConfinement.chooseUser(spec, ctx.config().sandbox(), id.value());
@@ -125,6 +128,7 @@ public final class CreateOperation {
               ownKernel, out);
         } else if (md.mountRootfs()) {
           shares.addFirst(rootfsShare(bundle.rootfs(), !rootFlags.isEmpty()));
+          prepareMountPoints(bundle.rootfs(), mounts);
           GuestMount root = new GuestMount(GuestMount.Type.NINEP, "rootfs", "/", rootFlags, "");
           packed = ctx.packer().packBoot(process, new GuestLayout(Optional.of(root), mounts.guestMounts()),
               ownKernel, out);
@@ -177,9 +181,14 @@ public final class CreateOperation {
       ctx.host().mkfifo(fifo);
       Files.createDirectory(dir.resolve(WaiterCommand.ROOT));
       Optional<Path> tsFile = ctx.timestamps() instanceof FileTimestamps ft ? Optional.of(ft.file()) : Optional.empty();
-      List<String> waiter = WaiterCommand.build(helper, dir, netns, id.value(), tsFile, terminal);
+      List<String> waiter = WaiterCommand.build(helper, dir, netns, pidns, id.value(), tsFile, terminal);
       Spawned spawned = ctx.host().spawn(waiter, stdio);
       spawnedProcess = spawned.process();
+      if (pidns.forks()) {
+        spawned = MonitorConfinement.forkedWaiter(ctx.host(), spawned, dir);
+        spawnedProcess = Optional.empty();
+        forkedPid = spawned.pid();
+      }
       if (cgroup.isPresent()) cgroup.get().enter(spawned.pid());
       record = new ContainerRecord(record.ociVersion(), id.value(), record.bundle(), spawned.pid(),
           spawned.startTime(), ContainerStatus.CREATED, record.created(), record.annotations(), record.netnsPath(),
@@ -192,15 +201,23 @@ public final class CreateOperation {
       return new Created(record, spawnedProcess);
     } catch (IOException e) {
       SandboxException se = new SandboxException("create failed: " + e.getMessage(), e);
-      rollback(id, record, spawnedProcess, se);
+      rollback(id, record, spawnedProcess, forkedPid, se);
       throw se;
     } catch (JuruncException | RuntimeException e) {
-      rollback(id, record, spawnedProcess, e);
+      rollback(id, record, spawnedProcess, forkedPid, e);
       throw e;
     }
   }
 
-  private void rollback(ContainerId id, ContainerRecord record, Optional<Process> process, Exception failure) {
+  private void rollback(ContainerId id, ContainerRecord record, Optional<Process> process, long forkedPid,
+      Exception failure) {
+    if (forkedPid > 0) {
+      try {
+        ctx.host().signal(forkedPid, 9); // SIGKILL: forced even on a pid namespace's init
+      } catch (JuruncException e) {
+        failure.addSuppressed(e);
+      }
+    }
     process.ifPresent(p -> {
       p.destroyForcibly();
       try {
@@ -275,6 +292,15 @@ public final class CreateOperation {
   private static MountPlan planMounts(Spec spec, UnikernelMetadata md) throws InvalidBundleException {
     try {
       return MountPlanner.plan(spec.mounts() == null ? List.of() : spec.mounts(), md.guest(), md.monitor());
+    } catch (MountException e) {
+      throw new InvalidBundleException(e.getMessage(), e);
+    }
+  }
+
+  /** A shared rootfs gets its mount points from the host, as runc makes them (the guest cannot). */
+  private static void prepareMountPoints(Path rootfs, MountPlan mounts) throws InvalidBundleException {
+    try {
+      RootfsMountPoints.prepare(rootfs, mounts.guestMounts());
     } catch (MountException e) {
       throw new InvalidBundleException(e.getMessage(), e);
     }

@@ -6,13 +6,21 @@ import io.jurunc.runtime.state.ContainerStatus;
 
 /**
  * {@code kill}: SIGTERM and SIGKILL stop the VM (the monitor exits on both); any other signal is
- * forwarded to the monitor process, as urunc does since PR #612.
+ * forwarded to the monitor process, as urunc does since PR #612. A terminating signal that a monitor
+ * running as its pid namespace's init would drop is sent as SIGKILL ({@link MonitorSignals}).
  */
 public final class KillOperation {
   private final RuntimeContext ctx;
+  private final java.nio.file.Path proc;
 
   public KillOperation(RuntimeContext ctx) {
+    this(ctx, java.nio.file.Path.of("/proc"));
+  }
+
+  /** With {@code proc} standing for /proc (tests). */
+  KillOperation(RuntimeContext ctx, java.nio.file.Path proc) {
     this.ctx = ctx;
+    this.proc = proc;
   }
 
   /**
@@ -31,7 +39,8 @@ public final class KillOperation {
     if (!status.canKill()) {
       throw new ContainerStateException(NOT_RUNNING + ": '" + id + "' is " + status.ociName());
     }
-    if (!ctx.host().signal(r.pid(), signal)) {
+    // A monitor that is its pid namespace's init would drop a terminating signal it does not catch.
+    if (!ctx.host().signal(r.pid(), MonitorSignals.delivered(r.pid(), signal, proc))) {
       throw new ContainerStateException(NOT_RUNNING + ": '" + id + "' (process " + r.pid() + " is gone)");
     }
   }

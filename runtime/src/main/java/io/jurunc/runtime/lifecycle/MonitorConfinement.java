@@ -2,6 +2,9 @@ package io.jurunc.runtime.lifecycle;
 
 import io.jurunc.oci.Spec;
 import io.jurunc.runtime.config.JuruncConfig;
+import io.jurunc.runtime.host.Host;
+import io.jurunc.runtime.host.ProcessInfo;
+import io.jurunc.runtime.host.Spawned;
 import io.jurunc.runtime.sandbox.Cgroup;
 import io.jurunc.runtime.sandbox.CgroupLimits;
 import io.jurunc.runtime.sandbox.FileGrant;
@@ -19,24 +22,31 @@ import io.jurunc.runtime.vm.MonitorInvocation;
 import io.jurunc.runtime.vm.MonitorType;
 import io.jurunc.runtime.vm.SharedDir;
 import io.jurunc.runtime.vm.VmSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The monitor's confinement over the lifecycle. Create picks its user (the container's
  * {@code process.user} when it is not root, else a uid of its own from the [sandbox] range) and
- * its cgroup ({@code linux.cgroupsPath} with the spec's memory and CPU limits); start gives it the
- * files it needs and writes the launch file the helper reads; delete frees both. See
- * docs/security.md.
+ * its cgroup ({@code linux.cgroupsPath} with the spec's memory and CPU limits) and its pid namespace
+ * ({@link PidNamespace}); start gives it the files it needs and writes the launch file the helper
+ * reads; delete frees the uid and the cgroup. See docs/security.md.
  */
 final class MonitorConfinement {
   static final String UID_KIND = "uid";
   static final String CID_KIND = "vsock-cid";
   private static final Path CGROUP_MOUNT = Path.of("/sys/fs/cgroup");
+  /** The helper's first pid only forks and writes a pid; anything slower than this is a hang. */
+  private static final long FORK_TIMEOUT_MILLIS = 5_000;
 
   private MonitorConfinement() {}
 
@@ -170,6 +180,66 @@ final class MonitorConfinement {
       }
     }
     return new LaunchFile(planned.root(), mounts, planned.hostLinks(), planned.user(), planned.env(), planned.argv());
+  }
+
+  /**
+   * With a pid namespace the helper forks (see {@link PidNamespace}): waits until its first pid has
+   * written {@link WaiterCommand#PID_FILE} and exited — from then on the child is re-parented to the
+   * nearest subreaper (containerd's shim, or jurunc's own shim daemon) — and returns the child: its
+   * host pid and start time, and no JVM handle (this JVM is not its parent, so its exit is observed
+   * by pid). A helper that failed leaves no child behind: it kills the child before it exits.
+   */
+  static Spawned forkedWaiter(Host host, Spawned helper, Path stateDir) throws SandboxException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FORK_TIMEOUT_MILLIS);
+    try {
+      if (helper.process().isPresent()) {
+        Process p = helper.process().get();
+        if (!p.waitFor(FORK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+          throw new SandboxException("the sandbox helper (pid " + helper.pid() + ") did not fork into the pid "
+              + "namespace within " + FORK_TIMEOUT_MILLIS + " ms");
+        }
+        if (p.exitValue() != 0) {
+          throw new SandboxException("the sandbox helper could not enter the container's pid namespace (exit "
+              + p.exitValue() + "); its error went to the container's stderr");
+        }
+      } else {
+        // No JVM handle: watch the first pid go.
+        while (host.inspect(helper.pid()).filter(i -> !i.isZombie()).isPresent()) {
+          if (System.nanoTime() > deadline) {
+            throw new SandboxException("the sandbox helper (pid " + helper.pid() + ") did not fork into the pid "
+                + "namespace within " + FORK_TIMEOUT_MILLIS + " ms");
+          }
+          Thread.sleep(1);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SandboxException("interrupted while the sandbox helper forked into the pid namespace", e);
+    }
+    long pid = readPid(stateDir.resolve(WaiterCommand.PID_FILE));
+    Optional<ProcessInfo> child = host.inspect(pid);
+    if (child.isEmpty() || child.get().isZombie()) {
+      throw new SandboxException("the waiter (pid " + pid + ") in the container's pid namespace exited at once; "
+          + "its error went to the container's stderr");
+    }
+    return new Spawned(pid, child.get().startTime(), Optional.empty());
+  }
+
+  /** A root-only regular file holding one positive decimal pid (and a newline). */
+  private static long readPid(Path file) throws SandboxException {
+    try {
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!a.isRegularFile() || a.size() > 16) {
+        throw new SandboxException(file + " is not the sandbox helper's pid file");
+      }
+      String text = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).strip();
+      if (!text.matches("[1-9][0-9]{0,9}")) {
+        throw new SandboxException(file + " does not hold a pid");
+      }
+      return Long.parseLong(text);
+    } catch (IOException e) {
+      throw new SandboxException("the sandbox helper left no pid in " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /** The helper binary, checked before anything is spawned. */

@@ -11,7 +11,9 @@ import java.util.Optional;
  * It starts a session, enters (or creates) the container's namespaces, creates {@link #READY}, blocks
  * on {@link #FIFO} until {@code start}, then reads {@link LaunchFile#NAME}, pivots into the monitor's
  * minimal root, drops to the monitor's user with no capabilities and execs the monitor: one process,
- * no shell, no JVM, so the pid containerd waits on is the monitor's.
+ * no shell, no JVM, so the pid containerd waits on is the monitor's. With a pid namespace in the spec
+ * the helper first forks into it ({@link PidNamespace}); the child is that process, and the helper's
+ * first pid only writes the child's pid to {@link #PID_FILE} and exits.
  */
 final class WaiterCommand {
   /** Appears in the waiter's cmdline and never in the monitor's: tells created from running. */
@@ -21,11 +23,13 @@ final class WaiterCommand {
   static final String READY = "waiter.ready";
   /** The empty directory the helper mounts the monitor's root on (in its own mount namespace). */
   static final String ROOT = "root";
+  /** The forked waiter's pid (in the caller's pid namespace), written by the helper's parent half. */
+  static final String PID_FILE = "waiter.pid";
 
   private WaiterCommand() {}
 
-  static List<String> build(Path helper, Path stateDir, Optional<Path> netns, String containerId,
-      Optional<Path> timestampsFile, boolean terminal) {
+  static List<String> build(Path helper, Path stateDir, Optional<Path> netns, PidNamespace pidns,
+      String containerId, Optional<Path> timestampsFile, boolean terminal) {
     List<String> argv = new ArrayList<>();
     argv.add(helper.toString());
     argv.add(MARKER);
@@ -39,6 +43,7 @@ final class WaiterCommand {
     } else {
       argv.add("--new-net");
     }
+    argv.addAll(pidns.helperArgs());
     timestampsFile.ifPresent(f -> {
       argv.add("--timestamps");
       argv.add(f.toString());

@@ -56,9 +56,27 @@ final class Fakes {
         }
       }
       long pid = nextPid++;
+      if (argv.contains("--new-pid") || argv.contains("--pidns")) {
+        // As the helper does: its first pid forks into the namespace, writes the child's pid, exits.
+        if (forkFails) return new Spawned(pid, 77, Optional.empty());
+        long child = nextPid++;
+        procs.put(child, new ProcessInfo(child, 'S', 78, "/usr/bin/dash"));
+        try {
+          Files.writeString(Path.of(argv.get(2), WaiterCommand.PID_FILE), child + "\n");
+        } catch (java.io.IOException e) {
+          throw new HostException(e.getMessage());
+        }
+        onSpawn.run();
+        return new Spawned(pid, 77, Optional.empty());
+      }
       procs.put(pid, new ProcessInfo(pid, 'S', 77, "/usr/bin/dash"));
       return new Spawned(pid, 77, Optional.empty());
     }
+
+    /** The helper's first pid exits without reporting a child (it could not enter the namespace). */
+    boolean forkFails;
+    /** Runs once a forked waiter exists (e.g. to let it die at once). */
+    Runnable onSpawn = () -> {};
 
     @Override
     public boolean signal(long pid, int signal) {
