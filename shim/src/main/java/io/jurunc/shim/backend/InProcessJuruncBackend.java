@@ -22,9 +22,11 @@ import java.util.function.Consumer;
 
 /**
  * Runs unikernel containers with the jurunc runtime library inside the shim's JVM: create, start, kill and
- * delete are method calls, not CLI processes, so a new microVM costs no JVM start. The monitor is spawned
- * by this JVM, which therefore observes its exit through the {@link Process} handle. State lives in the
- * same root the jurunc CLI would use, so either can clean up after the other.
+ * delete are method calls, not CLI processes, so a new microVM costs no JVM start. Without a pid namespace in
+ * the spec the monitor is spawned by this JVM, which observes its exit through the {@link Process} handle;
+ * with one (ctr's and the CRI's default) the sandbox helper forks the monitor into it and exits, the monitor
+ * is re-parented to this daemon (a subreaper), {@link Created#process()} is empty and the task service reaps
+ * it by pid. State lives in the same root the jurunc CLI would use, so either can clean up after the other.
  */
 public final class InProcessJuruncBackend implements ContainerBackend {
     private final Path root;
