@@ -1,5 +1,6 @@
 package io.jurunc.shim.backend;
 
+import io.jurunc.runtime.lifecycle.ContainerStats;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,6 +26,24 @@ public interface ContainerBackend {
 
     /** Applies OCI {@code LinuxResources} given as JSON (containerd's typeurl encoding of them). */
     void update(String id, byte[] resourcesJson) throws BackendException;
+
+    /** Suspends the container (runc pause; a microVM: QEMU stop and/or the cgroup freezer). */
+    default void pause(String id) throws BackendException {
+        throw new BackendException(BackendException.Kind.UNSUPPORTED, "pause is not supported for " + name()
+                + " containers (" + id + ")");
+    }
+
+    /** Resumes a paused container. */
+    default void resume(String id) throws BackendException {
+        throw new BackendException(BackendException.Kind.UNSUPPORTED, "resume is not supported for " + name()
+                + " containers (" + id + ")");
+    }
+
+    /** The container's cgroup usage, in runc's {@code events --stats} shape. */
+    default ContainerStats stats(String id) throws BackendException {
+        throw new BackendException(BackendException.Kind.UNSUPPORTED, "stats are not supported for " + name()
+                + " containers (" + id + ")");
+    }
 
     /** Where a runtime keeps its log in the bundle (runc's {@code --log}); used for error messages. */
     static Path logFile(Path bundle) {

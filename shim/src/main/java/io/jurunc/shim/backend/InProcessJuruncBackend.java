@@ -9,7 +9,15 @@ import io.jurunc.runtime.lifecycle.ContainerStateException;
 import io.jurunc.runtime.lifecycle.CreateOperation;
 import io.jurunc.runtime.lifecycle.CreateRequest;
 import io.jurunc.runtime.lifecycle.DeleteOperation;
+import io.jurunc.runtime.lifecycle.ContainerStats;
+import io.jurunc.runtime.lifecycle.InvalidResourcesException;
 import io.jurunc.runtime.lifecycle.KillOperation;
+import io.jurunc.runtime.lifecycle.PauseOperation;
+import io.jurunc.runtime.lifecycle.ResourceUpdate;
+import io.jurunc.runtime.lifecycle.ResumeOperation;
+import io.jurunc.runtime.lifecycle.StatsQuery;
+import io.jurunc.runtime.lifecycle.UpdateOperation;
+import io.jurunc.runtime.lifecycle.VmUnsupportedException;
 import io.jurunc.runtime.lifecycle.RuntimeContext;
 import io.jurunc.runtime.lifecycle.StartOperation;
 import io.jurunc.runtime.lifecycle.StateQuery;
@@ -147,19 +155,51 @@ public final class InProcessJuruncBackend implements ContainerBackend {
         }
     }
 
-    /** A microVM's memory and vCPUs are fixed at boot; only an empty update succeeds. */
+    /**
+     * What a booted VM can change goes to the monitor's cgroup (CPU quota/period/shares, memory limit, pids);
+     * guest RAM and vCPUs are fixed at boot and refused ({@link UpdateOperation}).
+     */
     @Override
     public void update(String id, byte[] resourcesJson) throws BackendException {
-        String json = new String(resourcesJson, java.nio.charset.StandardCharsets.UTF_8).strip();
-        if (!json.isEmpty() && !json.equals("{}")) {
-            throw new BackendException(BackendException.Kind.UNSUPPORTED,
-                    "the resources of a running microVM cannot be changed (" + id + ")");
+        try {
+            new UpdateOperation(ctx()).run(id, ResourceUpdate.fromJson(resourcesJson));
+        } catch (JuruncException e) {
+            throw translate("update", id, e);
+        }
+    }
+
+    @Override
+    public void pause(String id) throws BackendException {
+        try {
+            new PauseOperation(ctx()).run(id);
+        } catch (JuruncException e) {
+            throw translate("pause", id, e);
+        }
+    }
+
+    @Override
+    public void resume(String id) throws BackendException {
+        try {
+            new ResumeOperation(ctx()).run(id);
+        } catch (JuruncException e) {
+            throw translate("resume", id, e);
+        }
+    }
+
+    @Override
+    public ContainerStats stats(String id) throws BackendException {
+        try {
+            return new StatsQuery(ctx()).run(id);
+        } catch (JuruncException e) {
+            throw translate("stats", id, e);
         }
     }
 
     private static BackendException translate(String op, String id, JuruncException e) {
         BackendException.Kind kind = e instanceof ContainerNotFoundException ? BackendException.Kind.NOT_FOUND
                 : e instanceof ContainerStateException ? BackendException.Kind.FAILED_PRECONDITION
+                : e instanceof VmUnsupportedException ? BackendException.Kind.UNSUPPORTED
+                : e instanceof InvalidResourcesException ? BackendException.Kind.FAILED_PRECONDITION
                 : BackendException.Kind.FAILED;
         return new BackendException(kind, "jurunc " + op + " " + id + ": " + e.getMessage(), e);
     }

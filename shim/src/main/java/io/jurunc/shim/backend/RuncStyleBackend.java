@@ -8,6 +8,7 @@ import io.jurunc.shim.os.OsException;
 import io.jurunc.shim.os.ShimOs;
 import java.io.IOException;
 import java.nio.file.Files;
+import io.jurunc.runtime.lifecycle.ContainerStats;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,6 +144,36 @@ public final class RuncStyleBackend implements ContainerBackend {
         CommandResult r = run(cmd, "update", id);
         if (!r.ok()) {
             throw failure("update", id, r);
+        }
+    }
+
+    @Override
+    public void pause(String id) throws BackendException {
+        simple(id, List.of("pause", id), "pause");
+    }
+
+    @Override
+    public void resume(String id) throws BackendException {
+        simple(id, List.of("resume", id), "resume");
+    }
+
+    /** {@code events --stats ID}: one runc event, {@code {"type":"stats","id":…,"data":{…}}}. */
+    @Override
+    public ContainerStats stats(String id) throws BackendException {
+        CommandResult r = run(CommandSpec.of(concat(global(bundles.get(id)), List.of("events", "--stats", id))),
+                "events", id);
+        if (!r.ok()) {
+            throw failure("events", id, r);
+        }
+        try {
+            JsonNode event = Json.mapper().readTree(r.stdout().strip().lines().findFirst().orElse("{}"));
+            if (!"stats".equals(event.path("type").asText()) || !event.has("data")) {
+                throw new IOException("not a stats event");
+            }
+            return Json.mapper().treeToValue(event.get("data"), ContainerStats.class);
+        } catch (IOException e) {
+            throw new BackendException(BackendException.Kind.FAILED,
+                    binary + " events --stats " + id + " printed no stats event: " + r.stdout().strip(), e);
         }
     }
 

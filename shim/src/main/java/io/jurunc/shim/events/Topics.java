@@ -7,6 +7,8 @@ public final class Topics {
     public static final String TASK_EXIT = "/tasks/exit";
     public static final String TASK_DELETE = "/tasks/delete";
     public static final String TASK_OOM = "/tasks/oom";
+    public static final String TASK_PAUSED = "/tasks/paused";
+    public static final String TASK_RESUMED = "/tasks/resumed";
 
     private Topics() {
     }

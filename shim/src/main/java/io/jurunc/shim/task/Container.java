@@ -60,6 +60,10 @@ final class Container {
         status = Status.RUNNING;
     }
 
+    void markPaused() {
+        status = Status.PAUSED;
+    }
+
     Optional<ExitStatus> exitStatus() {
         return exit.isDone() ? Optional.of(exit.join()) : Optional.empty();
     }

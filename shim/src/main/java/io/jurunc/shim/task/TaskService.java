@@ -17,6 +17,8 @@ import io.jurunc.shim.proto.events.TaskCreate;
 import io.jurunc.shim.proto.events.TaskDelete;
 import io.jurunc.shim.proto.events.TaskExit;
 import io.jurunc.shim.proto.events.TaskIO;
+import io.jurunc.shim.proto.events.TaskPaused;
+import io.jurunc.shim.proto.events.TaskResumed;
 import io.jurunc.shim.proto.events.TaskStart;
 import io.jurunc.shim.proto.task.CloseIORequest;
 import io.jurunc.shim.proto.task.ConnectRequest;
@@ -26,13 +28,17 @@ import io.jurunc.shim.proto.task.CreateTaskResponse;
 import io.jurunc.shim.proto.task.DeleteRequest;
 import io.jurunc.shim.proto.task.DeleteResponse;
 import io.jurunc.shim.proto.task.KillRequest;
+import io.jurunc.shim.proto.task.PauseRequest;
 import io.jurunc.shim.proto.task.PidsRequest;
 import io.jurunc.shim.proto.task.PidsResponse;
+import io.jurunc.shim.proto.task.ResumeRequest;
 import io.jurunc.shim.proto.task.ShutdownRequest;
 import io.jurunc.shim.proto.task.StartRequest;
 import io.jurunc.shim.proto.task.StartResponse;
 import io.jurunc.shim.proto.task.StateRequest;
 import io.jurunc.shim.proto.task.StateResponse;
+import io.jurunc.shim.proto.task.StatsRequest;
+import io.jurunc.shim.proto.task.StatsResponse;
 import io.jurunc.shim.proto.task.UpdateTaskRequest;
 import io.jurunc.shim.proto.task.WaitRequest;
 import io.jurunc.shim.proto.task.WaitResponse;
@@ -59,8 +65,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * {@code containerd.task.v2.Task} (and v3, the same messages): the containers of one daemon. Pause, Resume,
- * Checkpoint, Exec, ResizePty and Stats are not registered, so the ttrpc server answers UNIMPLEMENTED.
+ * {@code containerd.task.v2.Task} (and v3, the same messages): the containers of one daemon. Checkpoint, Exec
+ * and ResizePty are not registered, so the ttrpc server answers UNIMPLEMENTED.
  */
 public final class TaskService {
     public static final List<String> SERVICE_NAMES = List.of("containerd.task.v2.Task", "containerd.task.v3.Task");
@@ -105,6 +111,9 @@ public final class TaskService {
         m.put("Shutdown", UnaryHandler.proto(ShutdownRequest.parser(), (r, c) -> shutdown(r)));
         m.put("CloseIO", UnaryHandler.proto(CloseIORequest.parser(), (r, c) -> closeIO(r)));
         m.put("Update", UnaryHandler.proto(UpdateTaskRequest.parser(), (r, c) -> update(r)));
+        m.put("Pause", UnaryHandler.proto(PauseRequest.parser(), (r, c) -> pause(r)));
+        m.put("Resume", UnaryHandler.proto(ResumeRequest.parser(), (r, c) -> resume(r)));
+        m.put("Stats", UnaryHandler.proto(StatsRequest.parser(), (r, c) -> stats(r)));
         return m;
     }
 
@@ -420,6 +429,59 @@ public final class TaskService {
         }
         log.accept("adopted " + c.id + " (" + backend.name() + ") pid " + c.pid + ", " + c.status().name().toLowerCase());
         watch(c, () -> journal.awaitExit(c.pid, c.pidStartTime));
+    }
+
+    /** Pauses a running task (runc pause; a microVM: QEMU stop and/or the cgroup freezer), then TaskPaused. */
+    public Empty pause(PauseRequest req) throws TtrpcException {
+        Container c = find(req.getId(), "");
+        c.lock.lock();
+        try {
+            if (c.status() != Status.RUNNING) {
+                throw new TtrpcException(StatusCode.FAILED_PRECONDITION,
+                        "container " + c.id + " is " + c.status().name().toLowerCase() + ", not running");
+            }
+            c.backend.pause(c.id);
+            c.markPaused();
+            events.publish(Topics.TASK_PAUSED, TaskPaused.newBuilder().setContainerId(c.id).build());
+        } catch (BackendException e) {
+            throw status(e);
+        } finally {
+            c.lock.unlock();
+        }
+        return Empty.getDefaultInstance();
+    }
+
+    /** Resumes a paused task, then TaskResumed. */
+    public Empty resume(ResumeRequest req) throws TtrpcException {
+        Container c = find(req.getId(), "");
+        c.lock.lock();
+        try {
+            if (c.status() != Status.PAUSED) {
+                throw new TtrpcException(StatusCode.FAILED_PRECONDITION,
+                        "container " + c.id + " is " + c.status().name().toLowerCase() + ", not paused");
+            }
+            c.backend.resume(c.id);
+            c.markRunning();
+            events.publish(Topics.TASK_RESUMED, TaskResumed.newBuilder().setContainerId(c.id).build());
+        } catch (BackendException e) {
+            throw status(e);
+        } finally {
+            c.lock.unlock();
+        }
+        return Empty.getDefaultInstance();
+    }
+
+    /** The task's cgroup usage as containerd's {@code io.containerd.cgroups.v2.Metrics}. */
+    public StatsResponse stats(StatsRequest req) throws TtrpcException {
+        Container c = find(req.getId(), "");
+        if (c.exit.isDone()) {
+            throw new TtrpcException(StatusCode.NOT_FOUND, "container " + c.id + " is not running");
+        }
+        try {
+            return StatsResponse.newBuilder().setStats(CgroupMetrics.pack(c.backend.stats(c.id))).build();
+        } catch (BackendException e) {
+            throw status(e);
+        }
     }
 
     private Container find(String id, String execId) throws TtrpcException {

@@ -57,4 +57,26 @@ public final class FakeBackend implements ContainerBackend {
     public void update(String id, byte[] resourcesJson) {
         calls.add("update " + id + " " + new String(resourcesJson));
     }
+
+    @Override
+    public void pause(String id) {
+        calls.add("pause " + id);
+    }
+
+    @Override
+    public void resume(String id) {
+        calls.add("resume " + id);
+    }
+
+    /** What {@link #stats} returns. */
+    public volatile io.jurunc.runtime.lifecycle.ContainerStats stats;
+
+    @Override
+    public io.jurunc.runtime.lifecycle.ContainerStats stats(String id) throws BackendException {
+        calls.add("stats " + id);
+        if (stats == null) {
+            throw new BackendException(BackendException.Kind.UNSUPPORTED, "no stats for " + id);
+        }
+        return stats;
+    }
 }

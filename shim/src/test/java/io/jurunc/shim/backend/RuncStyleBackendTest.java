@@ -73,4 +73,30 @@ class RuncStyleBackendTest {
         assertThatThrownBy(() -> runc.create(new CreateSpec("c1", bundle, Optional.empty(), Optional.empty(),
                 Optional.empty(), true))).hasMessageContaining("without -t");
     }
+
+    @Test
+    void pauseResumeAndStatsUseRuncsVerbsAndReadItsStatsEvent() throws Exception {
+        RecordingShimOs os = new RecordingShimOs().script(c -> c.argv().contains("events")
+                ? new CommandResult(0, "{\"type\":\"stats\",\"id\":\"c1\",\"data\":{\"cpu\":{\"usage\":{\"total\":42,"
+                        + "\"kernel\":2,\"user\":40},\"throttling\":{}},\"memory\":{\"usage\":{\"limit\":"
+                        + "18446744073709551615,\"usage\":1000,\"failcnt\":0}},\"pids\":{\"current\":2}}}\n", "")
+                : new CommandResult(0, "", ""));
+        RuncStyleBackend runc = new RuncStyleBackend("runc", "runc", Path.of("/r"), os);
+        runc.knowing("c1", bundle);
+        runc.pause("c1");
+        runc.resume("c1");
+        var stats = runc.stats("c1");
+        String log = bundle.resolve("log.json").toString();
+        assertThat(os.calls).containsExactly(
+                "run runc --root /r --log " + log + " --log-format json pause c1",
+                "run runc --root /r --log " + log + " --log-format json resume c1",
+                "run runc --root /r --log " + log + " --log-format json events --stats c1");
+        assertThat(stats.cpu().usage().total()).isEqualTo(42);
+        assertThat(stats.memory().usage().limit()).isEqualTo(io.jurunc.runtime.lifecycle.ContainerStats.UNLIMITED);
+        assertThat(stats.pids().current()).isEqualTo(2);
+        RuncStyleBackend broken = new RuncStyleBackend("runc", "runc", Path.of("/r"),
+                new RecordingShimOs().script(c -> new CommandResult(0, "garbage", "")));
+        assertThatThrownBy(() -> broken.stats("c2")).isInstanceOf(BackendException.class)
+                .hasMessageContaining("printed no stats event");
+    }
 }

@@ -216,7 +216,7 @@ class TaskServiceTest {
     @Test
     void onlyTheImplementedMethodsAreRegistered() {
         assertThat(service.handlers().keySet()).containsExactlyInAnyOrder("Create", "Start", "State", "Kill", "Wait",
-                "Delete", "Pids", "Connect", "Shutdown", "CloseIO", "Update");
+                "Delete", "Pids", "Connect", "Shutdown", "CloseIO", "Update", "Pause", "Resume", "Stats");
         assertThat(TaskService.SERVICE_NAMES).containsExactly("containerd.task.v2.Task", "containerd.task.v3.Task");
     }
 
