@@ -133,8 +133,13 @@ final class Envelopes {
         }
     }
 
+    /**
+     * A reader whose bytes fields share {@code frame}. The input must be marked immutable for protobuf to
+     * alias ({@code CodedInputStream.newInstance(byte[])} is not, and copied every payload once more); a
+     * wrapped {@code ByteString}'s input is.
+     */
     private static CodedInputStream aliasing(byte[] frame) {
-        CodedInputStream in = CodedInputStream.newInstance(frame);
+        CodedInputStream in = UnsafeByteOperations.unsafeWrap(frame).newCodedInput();
         in.enableAliasing(true);
         return in;
     }

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 
 /**
  * Serves one connection: reads frames in its own thread, runs each request's handler on a virtual thread
- * and writes responses through the connection's {@link FrameWriter}. Protocol errors are answered with a
+ * (or, with an {@link InlineWatchdog}, on the reader thread itself until the watchdog hands the reading to a
+ * new thread) and writes responses through the connection's {@link FrameWriter}. Protocol errors are answered with a
  * status on the offending stream and the connection is kept, as containerd/ttrpc does; only I/O errors and
  * end of stream end the session.
  */
@@ -38,9 +39,20 @@ final class ServerSession implements Runnable {
     private final int maxCalls;
     private final long maxBytes;
     private final java.util.concurrent.atomic.AtomicLong bytesInFlight = new java.util.concurrent.atomic.AtomicLong();
+    /** Runs unary handlers on the reader thread when set; null: each on a virtual thread. */
+    private final InlineWatchdog watchdog;
+    /** The call the reader thread is running in place, or null while it reads. */
+    private final java.util.concurrent.atomic.AtomicReference<CallContext> inlineCall = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicInteger readers = new java.util.concurrent.atomic.AtomicInteger();
 
     ServerSession(ServiceTable services, int maxMessageLength, Connection connection, ServerConnection info,
                   Consumer<ServerSession> onEnd, int maxCalls, long maxBytes) {
+        this(services, maxMessageLength, connection, info, onEnd, maxCalls, maxBytes, null);
+    }
+
+    ServerSession(ServiceTable services, int maxMessageLength, Connection connection, ServerConnection info,
+                  Consumer<ServerSession> onEnd, int maxCalls, long maxBytes, InlineWatchdog watchdog) {
+        this.watchdog = watchdog;
         this.maxCalls = maxCalls;
         this.maxBytes = maxBytes;
         this.services = services;
@@ -59,17 +71,28 @@ final class ServerSession implements Runnable {
         return inFlight.get() == 0;
     }
 
+    /** Starts a (new) reader thread for this connection. */
+    void startReader() {
+        Thread.ofPlatform().daemon().name("ttrpc-conn-" + info.id() + (readers.getAndIncrement() == 0 ? "" : "-" + readers.get()))
+                .start(this);
+    }
+
+    /**
+     * Reads and dispatches frames until the connection ends, or until this thread, having run a call in place,
+     * finds that the watchdog gave the reading to another thread.
+     */
     @Override
     public void run() {
+        boolean handedOff = false;
         try {
-            while (true) {
+            while (!handedOff) {
                 Inbound in = reader.next();
                 switch (in) {
                     case EndOfStream e -> {
                         return;
                     }
                     case OversizedFrame o -> sendStatus(o.header().streamId(), dialected(o.toException()));
-                    case Frame f -> dispatch(f);
+                    case Frame f -> handedOff = !dispatch(f);
                 }
             }
         } catch (ClosedChannelException e) {
@@ -79,38 +102,67 @@ final class ServerSession implements Runnable {
                 LOG.log(Level.DEBUG, "ttrpc: connection " + info.id() + " (" + info.peer() + ") failed", e);
             }
         } finally {
-            close();
+            if (!handedOff) {
+                close();
+            }
         }
     }
 
-    private void dispatch(Frame frame) throws IOException {
+    /**
+     * The watchdog's check: if the call running in place began before {@code startedBefore}, gives the reading
+     * to a new thread (the call's thread answers it and then ends).
+     *
+     * @return true if a call still runs in place on this connection's reader
+     */
+    boolean handOffIfRunningSince(long startedBefore) {
+        CallContext c = inlineCall.get();
+        if (c == null) {
+            return false;
+        }
+        if (c.startNanos() - startedBefore > 0 || closing) {
+            return true;
+        }
+        if (inlineCall.compareAndSet(c, null)) {
+            LOG.log(Level.DEBUG, "ttrpc: {0}/{1} on connection {2} runs long: reading goes on in a new thread",
+                    c.service(), c.method(), info.id());
+            startReader();
+        }
+        return false;
+    }
+
+    /** Dispatches one frame; false if this thread ran a call in place and lost the reading meanwhile. */
+    private boolean dispatch(Frame frame) throws IOException {
         int streamId = frame.streamId();
         if ((streamId & 1) != 1) {
             sendStatus(streamId, new TtrpcException(StatusCode.INVALID_ARGUMENT,
                     "StreamID must be odd for client initiated streams"));
-            return;
+            return true;
         }
         var type = MessageType.fromCode(frame.type());
         if (type.isEmpty()) {
             // containerd/ttrpc ignores unknown message types for forward compatibility.
             LOG.log(Level.DEBUG, "ttrpc: ignoring frame of unknown type {0} on stream {1}", frame.type(), streamId);
-            return;
+            return true;
         }
         switch (type.get()) {
-            case REQUEST -> request(frame);
+            case REQUEST -> {
+                return request(frame);
+            }
             case DATA -> data(frame);
             case RESPONSE -> LOG.log(Level.DEBUG, "ttrpc: ignoring response frame from client on stream {0}",
                     streamId);
         }
+        return true;
     }
 
-    private void request(Frame frame) throws IOException {
+    /** Handles a REQUEST frame; false if this thread ran it in place and lost the reading meanwhile. */
+    private boolean request(Frame frame) throws IOException {
         int streamId = frame.streamId();
         long unsignedId = Integer.toUnsignedLong(streamId);
         if (unsignedId <= lastStreamId) {
             sendStatus(streamId, new TtrpcException(StatusCode.INVALID_ARGUMENT,
                     "StreamID cannot be re-used and must increment"));
-            return;
+            return true;
         }
         lastStreamId = unsignedId;
         Request request;
@@ -119,21 +171,21 @@ final class ServerSession implements Runnable {
         } catch (InvalidProtocolBufferException e) {
             sendStatus(streamId, new TtrpcException(StatusCode.INVALID_ARGUMENT,
                     "unmarshal request error: " + e.getMessage()));
-            return;
+            return true;
         }
         ServiceTable.Method method;
         try {
             method = services.resolve(request.getService(), request.getMethod());
         } catch (TtrpcException e) {
             sendStatus(streamId, e);
-            return;
+            return true;
         }
         long bytes = frame.payload().length;
         if (inFlight.get() >= maxCalls || bytesInFlight.get() + bytes > maxBytes) {
             sendStatus(streamId, new TtrpcException(StatusCode.RESOURCE_EXHAUSTED, "connection limit reached: "
                     + inFlight.get() + " calls holding " + bytesInFlight.get() + " request bytes (at most " + maxCalls
                     + " calls, " + maxBytes + " bytes)"));
-            return;
+            return true;
         }
         CallContext context = new CallContext(request.getService(), request.getMethod(),
                 Metadata.fromKeyValues(request.getMetadataList()), Envelopes.timeout(request),
@@ -142,6 +194,19 @@ final class ServerSession implements Runnable {
         bytesInFlight.addAndGet(bytes);
         activeStreams.add(streamId);
         switch (method) {
+            case ServiceTable.Unary u when watchdog != null -> {
+                // read, run and answer on this thread: no hand-off for a cheap call
+                inlineCall.set(context);
+                watchdog.callStarted();
+                try {
+                    respond(streamId, invoke(u.handler(), request, context));
+                } finally {
+                    activeStreams.remove(streamId);
+                    bytesInFlight.addAndGet(-bytes);
+                    inFlight.decrementAndGet();
+                }
+                return inlineCall.compareAndSet(context, null);
+            }
             case ServiceTable.Unary u -> Thread.ofVirtual().name("ttrpc-call-" + info.id() + "-" + unsignedId).start(() -> {
                 try {
                     respond(streamId, invoke(u.handler(), request, context));
@@ -156,6 +221,7 @@ final class ServerSession implements Runnable {
                 openStream(streamId, frame.flags(), request, c.handler(), context);
             }
         }
+        return true;
     }
 
     /**
@@ -309,7 +375,8 @@ final class ServerSession implements Runnable {
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "ttrpc: closing connection " + info.id(), e);
         }
-        info.fireClosed();
+        // deregistered first: a service that sees the connection go (close listeners) finds its slot free
         onEnd.accept(this);
+        info.fireClosed();
     }
 }

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Each connection is read by its own platform thread; each request runs on its own virtual thread, so
  * calls on one connection run concurrently and a blocking handler (e.g. a task {@code Wait}) holds up
- * nothing else.
+ * nothing else. With {@link Builder#runHandlersOnReader} unary handlers run on the reader thread instead
+ * (no hand-off for a cheap call), and a long one has the reading of its connection handed to a new thread.
  */
 public final class TtrpcServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TtrpcServer.class.getName());
@@ -41,9 +42,16 @@ public final class TtrpcServer implements AutoCloseable {
     private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean closed;
+    /** Null unless handlers run on the reader threads. */
+    private final InlineWatchdog watchdog;
+    private final int maxConnections;
+    private final ConnectionRefusals refusals;
 
     private TtrpcServer(Builder builder) {
         this.services = new ServiceTable(builder.services, builder.dialect);
+        this.watchdog = builder.handOffAfter == null ? null : new InlineWatchdog(sessions, builder.handOffAfter.toNanos());
+        this.maxConnections = builder.maxConnections;
+        this.refusals = new ConnectionRefusals(builder.maxConnections);
         this.maxMessageLength = builder.maxMessageLength;
         this.maxCallsPerConnection = builder.maxCallsPerConnection;
         this.maxBytesPerConnection = builder.maxBytesPerConnection;
@@ -60,8 +68,39 @@ public final class TtrpcServer implements AutoCloseable {
         private TtrpcDialect dialect = TtrpcDialect.GO;
         private int maxCallsPerConnection = Integer.MAX_VALUE;
         private long maxBytesPerConnection = Long.MAX_VALUE;
+        private Duration handOffAfter;
+        private int maxConnections = Integer.MAX_VALUE;
 
         private Builder() {
+        }
+
+        /**
+         * Runs unary handlers on the connection's reader thread: the request is read, handled and answered by
+         * one thread, with no wake-up of another (a round trip costs the server one wake-up instead of two). A
+         * handler still running after {@code handOffAfter} has the connection's reading handed to a new
+         * thread, so other calls on that connection wait at most about that long behind it. Client-streaming
+         * handlers still run on their own threads. Default: off (every call on its own virtual thread).
+         */
+        public Builder runHandlersOnReader(Duration handOffAfter) {
+            Objects.requireNonNull(handOffAfter, "handOffAfter");
+            if (handOffAfter.isNegative() || handOffAfter.isZero()) {
+                throw new IllegalArgumentException("handOffAfter must be positive");
+            }
+            this.handOffAfter = handOffAfter;
+            return this;
+        }
+
+        /**
+         * Most connections served at once (default: no limit). A connection beyond it gets its first request
+         * answered {@code RESOURCE_EXHAUSTED "too many connections: ..."} and is closed (at once if it sends
+         * nothing within a second, or if many such refusals are already pending).
+         */
+        public Builder maxConnections(int max) {
+            if (max <= 0) {
+                throw new IllegalArgumentException("maxConnections must be positive");
+            }
+            this.maxConnections = max;
+            return this;
         }
 
         /**
@@ -189,15 +228,22 @@ public final class TtrpcServer implements AutoCloseable {
         long id = connectionIds.incrementAndGet();
         ServerConnection info = new ServerConnection(id, connection.description());
         ServerSession session = new ServerSession(services, maxMessageLength, connection, info, sessions::remove,
-                maxCallsPerConnection, maxBytesPerConnection);
-        sessions.add(session);
+                maxCallsPerConnection, maxBytesPerConnection, watchdog);
+        synchronized (sessions) {
+            if (!closed && sessions.size() >= maxConnections) {
+                refusals.refuse(connection, sessions.size());
+                info.fireClosed();
+                return info;
+            }
+            sessions.add(session);
+        }
         if (closed) {
             session.close();
             throw new IllegalStateException("ttrpc server is shut down");
         }
         // Each connection's reader is a platform thread (one wake-up per frame instead of the poller's and a
-        // carrier's); handlers still run on virtual threads.
-        Thread.ofPlatform().daemon().name("ttrpc-conn-" + id).start(session);
+        // carrier's); handlers run on virtual threads, or on the reader itself (runHandlersOnReader).
+        session.startReader();
         return info;
     }
 
@@ -240,6 +286,9 @@ public final class TtrpcServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (watchdog != null) {
+            watchdog.stop();
+        }
         listeners.forEach(TtrpcServer::closeQuietly);
         List.copyOf(sessions).forEach(ServerSession::close);
         terminated.countDown();

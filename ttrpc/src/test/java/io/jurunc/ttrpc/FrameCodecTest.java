@@ -36,6 +36,19 @@ class FrameCodecTest {
     }
 
     @Test
+    void parsedEnvelopesShareTheFrameArrayInsteadOfCopyingThePayload() throws Exception {
+        byte[] request = Envelopes.request("s", "m", new byte[] {1, 2, 3}, CallOptions.none()).toByteArray();
+        var parsed = Envelopes.parseRequest(request);
+        request[request.length - 1] = 9;
+        assertThat(parsed.getPayload().toByteArray()).containsExactly(1, 2, 9);
+
+        byte[] response = Envelopes.ok(new byte[] {4, 5}).toByteArray();
+        var answer = Envelopes.parseResponse(response);
+        response[response.length - 1] = 7;
+        assertThat(answer.getPayload().toByteArray()).containsExactly(4, 7);
+    }
+
+    @Test
     void metadataIsEncodedAsRepeatedKeyValues() {
         byte[] request = Envelopes.request("s", "m", new byte[0],
                 CallOptions.none().withMetadata("containerd-namespace-ttrpc", "k8s.io")).toByteArray();
