@@ -96,14 +96,36 @@ public final class BuildCommand implements Callable<Integer> {
         this.builders = builders;
     }
 
+    /**
+     * {@code jurunc build ARGS} (the dist launcher runs this main for the build verb): the common
+     * command lines are parsed by {@link BuildArgs}, without picocli; help, version and errors go
+     * through picocli.
+     */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BuildCommand()).execute(args));
+        System.exit(execute(new BuildCommand(), args, System.getenv(),
+                new PrintWriter(System.out, false), new PrintWriter(System.err, false)));
+    }
+
+    /** Runs {@code cmd} with {@code args}: the fast parse when it takes them, else picocli. */
+    static int execute(BuildCommand cmd, String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        if (BuildArgs.bind(cmd, args, env).isPresent()) {
+            return cmd.run(out, err);
+        }
+        CommandLine cl = new CommandLine(new BuildCommand(cmd.builders).withStdin(cmd.stdin)).setCommandName("jurunc build");
+        cl.setOut(out);
+        cl.setErr(err);
+        int rc = cl.execute(args);
+        out.flush();
+        err.flush();
+        return rc;
     }
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
-        PrintWriter out = spec.commandLine().getOut();
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    private int run(PrintWriter out, PrintWriter err) {
         long started = System.nanoTime();
         try {
             BuildResult result = builders.apply(credentials()).build(request());

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Random;
-import picocli.CommandLine;
 
 /**
  * The AOT-cache training run for {@code jurunc build}: builds small images the way users do
@@ -98,10 +97,7 @@ public final class BuildTraining {
         args[flags.length] = "-t";
         args[flags.length + 1] = "train/build:1";
         args[flags.length + 2] = ctx.toString();
-        CommandLine cl = new CommandLine(new BuildCommand());
         PrintWriter sink = new PrintWriter(Writer.nullWriter());
-        cl.setOut(sink);
-        cl.setErr(sink);
-        cl.execute(args);
+        BuildCommand.execute(new BuildCommand(), args, System.getenv(), sink, sink);
     }
 }
