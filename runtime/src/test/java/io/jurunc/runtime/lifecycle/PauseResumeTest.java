@@ -106,4 +106,18 @@ class PauseResumeTest {
     assertThat(vm.host.writes).containsExactly(state + "=FROZEN", state + "=THAWED");
     assertThat(vm.world.host().signals).containsExactly(vm.pid + ":9");
   }
+
+  @Test
+  void aKillOfAPausedVmThawsItFirstAndOtherSignalsDoNot() throws Exception {
+    RunningVm vm = RunningVm.start(tmp, "c9", "v1");
+    vm.withQmpSocket();
+    new PauseOperation(vm.ctx).run("c9");
+    new KillOperation(vm.ctx).run("c9", 10, false); // SIGUSR1 reaches the frozen monitor later
+    Path state = RunningVm.v1("freezer", "c9").resolve("freezer.state");
+    assertThat(vm.host.writes).containsExactly(state + "=FROZEN");
+    new KillOperation(vm.ctx).run("c9", 9, false);
+    assertThat(vm.host.writes).containsExactly(state + "=FROZEN", state + "=THAWED");
+    assertThat(vm.host.qmp).containsExactly("sock:stop", "sock:cont");
+    assertThat(vm.world.host().signals).containsExactly(vm.pid + ":10", vm.pid + ":9");
+  }
 }
