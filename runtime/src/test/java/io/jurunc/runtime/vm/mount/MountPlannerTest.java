@@ -176,4 +176,23 @@ class MountPlannerTest {
     assertThat(MountPlanner.rootfs(tmp, true)).isEqualTo(SharedDir.directory("rootfs", tmp, true));
     assertThatThrownBy(() -> MountPlanner.rootfs(tmp.resolve("none"), false)).isInstanceOf(MountException.class);
   }
+
+  @Test
+  void aSharedRootfsGetsItsMountPointsOnTheHostButNeverThroughASymlink() throws Exception {
+    Path rootfs = Files.createDirectory(tmp.resolve("rootfs"));
+    Path outside = Files.createDirectory(tmp.resolve("outside"));
+    Files.createDirectory(rootfs.resolve("etc"));
+    Files.createSymbolicLink(rootfs.resolve("var"), outside);
+    Files.createSymbolicLink(rootfs.resolve("etc/resolv.conf"), Path.of("/run/resolv.conf"));
+    List<String> created = RootfsMountPoints.prepare(rootfs, List.of(
+        new GuestMount(GuestMount.Type.FILE, "files/0", "/etc/hosts", List.of(), ""),
+        new GuestMount(GuestMount.Type.FILE, "files/1", "/etc/resolv.conf", List.of(), ""),
+        new GuestMount(GuestMount.Type.NINEP, "m0", "/data/in", List.of("ro"), ""),
+        new GuestMount(GuestMount.Type.NINEP, "m1", "/var/log", List.of(), "")));
+    assertThat(created).containsExactly("proc", "sys", "dev", "etc/hosts", "data", "data/in");
+    assertThat(rootfs.resolve("etc/hosts")).isRegularFile();
+    assertThat(rootfs.resolve("data/in")).isDirectory();
+    assertThat(outside.resolve("log")).doesNotExist();
+    assertThat(Files.isSymbolicLink(rootfs.resolve("etc/resolv.conf"))).isTrue();
+  }
 }
