@@ -22,6 +22,12 @@ import java.util.List;
 public final class Agent implements AutoCloseable {
     /** Calls one client connection may have in flight; more are answered RESOURCE_EXHAUSTED. */
     public static final int MAX_CALLS_PER_CONNECTION = 64;
+    /**
+     * Calls are handled on their connection's reader thread (no thread hand-off for a cheap op such as a
+     * noop genop); one still running after this long has the connection's reading handed to a new thread,
+     * so that the client's other calls on the connection go on.
+     */
+    public static final Duration HAND_OFF_AFTER = Duration.ofMillis(2);
 
     private final TtrpcServer server;
     private final AgentService service;
@@ -55,13 +61,15 @@ public final class Agent implements AutoCloseable {
         }
         AgentService service = new AgentService(vaccel, policy);
         TtrpcServer.Builder builder = TtrpcServer.builder().dialect(TtrpcDialect.RUST).maxMessageLength(maxMessageLength)
-            .connectionLimits(MAX_CALLS_PER_CONNECTION, 2L * maxMessageLength);
+            .connectionLimits(MAX_CALLS_PER_CONNECTION, 2L * maxMessageLength)
+            .maxConnections(policy.maxConnections())
+            .runHandlersOnReader(HAND_OFF_AFTER);
         service.registerWith(builder);
         TtrpcServer server = builder.build();
         List<Listener> listeners = new ArrayList<>();
         try {
             for (TtrpcAddress a : addresses) {
-                Listener l = Transports.listenSameUser(a, policy.peerUsers());
+                Listener l = Transports.listenSameUser(a, policy.peerUsers(), policy.allowedCids());
                 listeners.add(l);
                 server.serve(l);
                 vaccel.log().info("vaccel agent listening on " + a);

@@ -50,6 +50,16 @@ public final class AgentCommand implements Callable<Integer> {
             + "can reach the port can run ops on this host)")
     boolean allowNonLoopbackTcp;
 
+    @Option(names = "--max-connections", paramLabel = "N",
+        description = "client connections served at once (default: " + AgentPolicy.DEFAULT_MAX_CONNECTIONS + "); one more "
+            + "is answered RESOURCE_EXHAUSTED \"too many connections\" and closed")
+    int maxConnections = AgentPolicy.DEFAULT_MAX_CONNECTIONS;
+
+    @Option(names = "--allow-cid", paramLabel = "CID",
+        description = "accept vsock connections only from this peer CID (repeatable; e.g. the guest's CID); by default "
+            + "any CID may connect to a vsock:// address")
+    java.util.Set<Long> allowedCids = new java.util.LinkedHashSet<>();
+
     @Option(names = "--vaccel-config", paramLabel = "CONFIG",
         description = "plugins=noop:exec,log_level=4,log_file=F,profiling_enabled=true,version_ignore=false (overrides VACCEL_*)")
     String vaccelConfig;
@@ -88,6 +98,14 @@ public final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        if (maxConnections <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-connections must be positive, got " + maxConnections);
+        }
+        for (long cid : allowedCids) {
+            if (cid < 0 || cid > 0xffff_ffffL) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--allow-cid " + cid + ": a vsock CID is 0..4294967295");
+            }
+        }
         List<TtrpcAddress> parsed = new ArrayList<>();
         for (String a : addresses.isEmpty() ? List.of(AgentProtocol.DEFAULT_ADDRESS) : addresses) {
             TtrpcAddress address;
@@ -118,6 +136,12 @@ public final class AgentCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             vaccel.close();
             throw new CommandLine.ParameterException(spec.commandLine(), "--resource-dir: " + e.getMessage());
+        }
+        try {
+            policy = policy.withMaxConnections(maxConnections).withAllowedCids(allowedCids);
+        } catch (IllegalArgumentException e) {
+            vaccel.close();
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Agent agent = Agent.start(vaccel, parsed, true, AgentProtocol.MAX_MESSAGE_LENGTH, policy);
         for (var a : agent.localAddresses()) {

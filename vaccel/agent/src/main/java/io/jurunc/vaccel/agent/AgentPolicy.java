@@ -13,16 +13,45 @@ import java.util.Optional;
  * only directories RegisterResource may name host paths in (by real path, so links cannot lead out);
  * empty (the default) refuses host paths altogether, and resources must come as blobs.
  * {@code peerUsers}: users besides the agent's own whose processes may connect to its unix sockets
- * (SO_PEERCRED; by default only the agent's user).
+ * (SO_PEERCRED; by default only the agent's user). {@code maxConnections}: client connections served at
+ * once (each may hold {@link Agent#MAX_CALLS_PER_CONNECTION} calls and twice the message limit); one more is
+ * answered RESOURCE_EXHAUSTED and closed. {@code allowedCids}: the vsock peers (guest CIDs) that may
+ * connect; empty accepts any.
  */
-public record AgentPolicy(List<Path> resourceDirs, java.util.Set<String> peerUsers) {
+public record AgentPolicy(List<Path> resourceDirs, java.util.Set<String> peerUsers, int maxConnections,
+                          java.util.Set<Long> allowedCids) {
+    /** Connections served at once unless {@code --max-connections} says otherwise. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 64;
     public static final AgentPolicy DEFAULT = new AgentPolicy(List.of());
 
     public AgentPolicy(List<Path> resourceDirs) {
         this(resourceDirs, java.util.Set.of());
     }
 
+    public AgentPolicy(List<Path> resourceDirs, java.util.Set<String> peerUsers) {
+        this(resourceDirs, peerUsers, DEFAULT_MAX_CONNECTIONS, java.util.Set.of());
+    }
+
+    /** This policy with another connection limit. */
+    public AgentPolicy withMaxConnections(int max) {
+        return new AgentPolicy(resourceDirs, peerUsers, max, allowedCids);
+    }
+
+    /** This policy accepting vsock peers only from {@code cids}. */
+    public AgentPolicy withAllowedCids(java.util.Set<Long> cids) {
+        return new AgentPolicy(resourceDirs, peerUsers, maxConnections, cids);
+    }
+
     public AgentPolicy {
+        if (maxConnections <= 0) {
+            throw new IllegalArgumentException("the connection limit must be positive, got " + maxConnections);
+        }
+        for (long cid : allowedCids) {
+            if (cid < 0 || cid > 0xffff_ffffL) {
+                throw new IllegalArgumentException("vsock CID out of range (0..4294967295): " + cid);
+            }
+        }
+        allowedCids = java.util.Set.copyOf(allowedCids);
         List<Path> real = new ArrayList<>();
         for (Path d : resourceDirs) {
             if (!d.isAbsolute()) {

@@ -105,7 +105,8 @@ final class OpMethods {
 
     private static GenopProto.Request parse(byte[] payload) throws TtrpcException {
         try {
-            CodedInputStream in = CodedInputStream.newInstance(payload);
+            // a wrapped ByteString's input is immutable, so protobuf aliases the args instead of copying them
+            CodedInputStream in = com.google.protobuf.UnsafeByteOperations.unsafeWrap(payload).newCodedInput();
             in.enableAliasing(true);
             return GenopProto.Request.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {

@@ -57,6 +57,15 @@ public final class Transports {
      * users named in {@code alsoAllowedUsers}.
      */
     public static Listener listenSameUser(TtrpcAddress address, java.util.Set<String> alsoAllowedUsers) throws IOException {
+        return listenSameUser(address, alsoAllowedUsers, java.util.Set.of());
+    }
+
+    /** As {@link #listenSameUser(TtrpcAddress, java.util.Set)}; a vsock listener accepts only {@code allowedCids} (empty: any). */
+    public static Listener listenSameUser(TtrpcAddress address, java.util.Set<String> alsoAllowedUsers, java.util.Set<Long> allowedCids)
+            throws IOException {
+        if (address instanceof TtrpcAddress.Vsock v) {
+            return VsockListener.bind((int) v.cid(), (int) v.port(), allowedCids);
+        }
         if (address instanceof TtrpcAddress.Unix u && abstractName(address).isEmpty()) {
             return Listener.unixSameUserOr(u.path(), alsoAllowedUsers);
         }
