@@ -34,17 +34,56 @@ import javax.imageio.ImageIO;
  * a unix socket and over TCP loopback; then payload throughput (exec echo through noop) from 1 KiB to
  * 64 MiB. The agent runs in this JVM (same host, separate threads). Plain main: warm-up, then timed loop.
  *
- * <p>Usage: {@code VaccelBench [--quick]}; prints tables to stdout.
+ * <p>Usage: {@code VaccelBench [--quick] [--only latency|throughput] [--modes local,unix,tcp] [--sizes 16K,1M]}; prints
+ * tables, then issue 15's targets as MET/NOT with the load average at each reading.
  */
 public final class VaccelBench {
     private VaccelBench() {
     }
 
+    /** Command-line options: {@code --quick}, {@code --only latency|throughput}, {@code --modes local,unix,tcp}, {@code --sizes 16K,64K}. */
+    record Options(boolean quick, boolean latency, boolean throughput, List<String> modes, List<Integer> sizes) {
+        static Options parse(String[] args) {
+            boolean quick = false;
+            boolean latency = true;
+            boolean throughput = true;
+            List<String> modes = List.of("local", "unix", "tcp");
+            List<Integer> sizes = new java.util.ArrayList<>();
+            for (int size = 1024; size <= 64 << 20; size *= 4) {
+                sizes.add(size);
+            }
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--quick" -> quick = true;
+                    case "--only" -> {
+                        String what = args[++i];
+                        latency = what.equals("latency");
+                        throughput = what.equals("throughput");
+                        if (!latency && !throughput) {
+                            throw new IllegalArgumentException("--only latency|throughput");
+                        }
+                    }
+                    case "--modes" -> modes = List.of(args[++i].split(","));
+                    case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).map(Options::size).toList();
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (usage: [--quick] [--only latency|throughput] [--modes local,unix,tcp] [--sizes 16K,1M])");
+                }
+            }
+            return new Options(quick, latency, throughput, modes, List.copyOf(sizes));
+        }
+
+        private static int size(String s) {
+            String u = s.toUpperCase(Locale.ROOT);
+            int shift = u.endsWith("K") ? 10 : u.endsWith("M") ? 20 : 0;
+            return Integer.parseInt(shift == 0 ? u : u.substring(0, u.length() - 1)) << shift;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
-        boolean quick = Arrays.asList(args).contains("--quick");
+        Options options = Options.parse(args);
         Path dir = Files.createTempDirectory("vaccel-bench");
         try {
-            run(dir, quick);
+            run(dir, options);
         } finally {
             try (Stream<Path> w = Files.walk(dir)) {
                 w.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -52,7 +91,30 @@ public final class VaccelBench {
         }
     }
 
-    private static void run(Path dir, boolean quick) throws Exception {
+    private static Vaccel client(String address) {
+        return Vaccel.bootstrap(VaccelConfig.of("rpc").withEnv(Map.of("VACCEL_RPC_ADDRESS", address)), List.of(new RpcPlugin()));
+    }
+
+    /** One measured row: wall-time percentiles plus what the process spent per op, and the load at the time. */
+    record Stats(double meanUs, double p50Us, double p99Us, double csPerOp, double cpuUsPerOp, int iters, String load) {
+    }
+
+    /** Per-op costs that do not depend on the load: voluntary context switches and CPU time of this JVM. */
+    private static final class Counters {
+        private final long switches = voluntarySwitches();
+        private final long cpu = processCpuNanos();
+
+        double switchesPer(int ops) {
+            return (double) (voluntarySwitches() - switches) / ops;
+        }
+
+        double cpuUsPer(int ops) {
+            return (processCpuNanos() - cpu) / 1000.0 / ops;
+        }
+    }
+
+    private static void run(Path dir, Options options) throws Exception {
+        boolean quick = options.quick();
         Path lib = compileExecLib(dir);
         Path model = Files.write(dir.resolve("colours.onnx"), OnnxModels.colourClassifier(0.5f));
         Path labels = Files.writeString(dir.resolve("labels.txt"), "red\ngreen\nblue\n");
@@ -65,99 +127,199 @@ public final class VaccelBench {
              Agent agent = Agent.start(host, List.of(new TtrpcAddress.Unix(dir.resolve("agent.sock")), new TtrpcAddress.Tcp("127.0.0.1", 0)), false)) {
             int tcpPort = ((InetSocketAddress) agent.localAddresses().get(1)).getPort();
             Map<String, Vaccel> modes = new java.util.LinkedHashMap<>();
-            Map<String, Double> results = new java.util.HashMap<>();
-            modes.put("local", local);
-            modes.put("unix", client("unix://" + dir.resolve("agent.sock")));
-            modes.put("tcp", client("tcp://127.0.0.1:" + tcpPort));
+            Map<String, Stats> results = new java.util.HashMap<>();
+            for (String m : options.modes()) {
+                modes.put(m, switch (m) {
+                    case "local" -> local;
+                    case "unix" -> client("unix://" + dir.resolve("agent.sock"));
+                    case "tcp" -> client("tcp://127.0.0.1:" + tcpPort);
+                    default -> throw new IllegalArgumentException("unknown mode " + m + " (local, unix, tcp)");
+                });
+            }
+            String loadBefore = loadAverage();
+            System.out.printf(Locale.ROOT, "# vAccel benchmark, %s, %d CPUs, Java %s, load average %s%n", quick ? "quick" : "full",
+                Runtime.getRuntime().availableProcessors(), Runtime.version(), loadBefore);
+            System.out.println("# cs/op: voluntary context switches of this JVM per op (thread wake-ups: hand-offs between threads,");
+            System.out.println("#   waits for the socket); cpu/op: CPU time of this JVM (client and agent) per op. Both hardly depend");
+            System.out.println("#   on the load, while wall times at a load above the 2 cores swing 2-10x between identical runs.");
             try {
-                String loadBefore = loadAverage();
-                System.out.printf(Locale.ROOT, "# per-op latency (µs), %s, %d CPUs, Java %s, load average %s%n", quick ? "quick" : "full",
-                    Runtime.getRuntime().availableProcessors(), Runtime.version(), loadBefore);
-                System.out.println("# noop: local = vaccel_noop; unix/tcp = one RPC round trip (a genop exec through the agent's noop");
-                System.out.println("#   plugin, no args), since the rpc plugin completes noop itself as vAccel's does");
-                System.out.printf(Locale.ROOT, "%-9s %-6s %10s %10s %10s %8s%n", "op", "mode", "mean", "p50", "p99", "iters");
-                for (var e : modes.entrySet()) {
-                    Vaccel v = e.getValue();
-                    try (Session noop = v.createSession(PluginType.DEBUG);
-                         Session exec = v.createSession(PluginType.SOFTWARE);
-                         Session onnx = v.createSession(PluginType.GPU)) {
-                        onnx.register(v.createResource(ResourceSpec.ofPaths(List.of(model.toString(), labels.toString()), ResourceType.MODEL)));
-                        int n = quick ? 2000 : 20000;
-                        boolean remote = !e.getKey().equals("local");
-                        results.put("noop " + e.getKey(), latency("noop", e.getKey(), n, remote
-                            ? () -> noop.exec("/bench/none.so", "none", List.of(), List.of())
-                            : noop::noop));
-                        latency("exec", e.getKey(), n, () -> {
-                            Arg out = Arg.output(ArgType.INT32, 4);
-                            exec.exec(lib.toString(), "mytestfunc", List.of(Arg.int32(21)), List.of(out));
-                            if (out.asInt32() != 42) {
-                                throw new IllegalStateException("exec returned " + out.asInt32());
-                            }
-                        });
-                        results.put("classify " + e.getKey(), latency("classify", e.getKey(), quick ? 200 : 2000, () -> {
-                            if (!onnx.classify(png).tags().endsWith(" red")) {
-                                throw new IllegalStateException("classify did not answer red");
-                            }
-                        }));
-                    }
+                if (options.latency()) {
+                    latencies(modes, results, lib, model, labels, png, quick);
                 }
-                System.out.println();
-                System.out.println("# payload throughput: exec through noop, N bytes in and N bytes back (one whole genop each way)");
-                System.out.println("# cs/op: voluntary context switches of this JVM per op (thread hand-offs; independent of the load)");
-                System.out.printf(Locale.ROOT, "%-9s %-6s %12s %12s %12s %8s %8s%n", "size", "mode", "p50 ms/op", "p99 ms/op", "MiB/s@p50", "cs/op", "iters");
-                // JIT warm-up of the large-message paths (protobuf bytes fields, frame copies): without it the
-                // first sizes above 16 KiB were measured while still interpreted (64 KiB: 3.9 ms at 200 calls,
-                // 0.22 ms at 3 000).
-                long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(quick ? 3 : 10);
-                while (System.nanoTime() < warmEnd) {
-                    for (var e : modes.entrySet()) {
-                        for (int size : new int[] {64 << 10, 1 << 20}) {
-                            warm(e.getValue(), size);
-                        }
-                    }
-                }
-                for (int size = 1024; size <= 64 << 20; size *= 4) {
-                    for (var e : modes.entrySet()) {
-                        results.put(size + " " + e.getKey(), throughput(e.getValue(), e.getKey(), size, quick));
-                    }
+                if (options.throughput()) {
+                    throughputs(modes, results, options.sizes(), quick);
                 }
                 targets(results, loadBefore);
             } finally {
-                modes.get("unix").close();
-                modes.get("tcp").close();
-            }
-        }
-    }
-
-    private static Vaccel client(String address) {
-        return Vaccel.bootstrap(VaccelConfig.of("rpc").withEnv(Map.of("VACCEL_RPC_ADDRESS", address)), List.of(new RpcPlugin()));
-    }
-
-    /** Issue 15's targets, each met or not, from this run's p50s. */
-    private static void targets(Map<String, Double> r, String loadBefore) {
-        System.out.println();
-        System.out.printf(Locale.ROOT, "# targets (load average before %s, after %s; the machine is shared with other builds)%n",
-            loadBefore, loadAverage());
-        target("noop round trip over unix p50 <= 30 us", r.get("noop unix"), r.get("noop unix") <= 30);
-        for (String mode : List.of("unix", "tcp")) {
-            double ratio = r.get("classify " + mode) / r.get("classify local");
-            target(String.format(Locale.ROOT, "classify %s p50 <= 1.10x local (%.3fx)", mode, ratio), r.get("classify " + mode), ratio <= 1.10);
-        }
-        for (String mode : List.of("unix", "tcp")) {
-            for (int size = 256 << 10; size <= 64 << 20; size *= 4) {
-                double mib = r.get(size + " " + mode);
-                target(String.format(Locale.ROOT, "%s %s >= 500 MiB/s", mode, human(size)), mib, mib >= 500);
-                if (size < 64 << 20) {
-                    double larger = r.get(size * 4 + " " + mode);
-                    target(String.format(Locale.ROOT, "%s %s per byte no slower than %s (%.0f vs %.0f MiB/s)", mode, human(size),
-                        human(size * 4), mib, larger), mib, mib >= larger);
+                for (var e : modes.entrySet()) {
+                    if (e.getValue() != local) {
+                        e.getValue().close();
+                    }
                 }
             }
         }
     }
 
-    private static void target(String what, double value, boolean met) {
-        System.out.printf(Locale.ROOT, "%-4s %s%n", met ? "MET" : "NOT", what);
+    /**
+     * Per-op latency of noop, exec and classify, the modes interleaved call by call (local, unix, tcp, local,
+     * ...) so that each sees the same load: remote/local ratios stay meaningful on a busy machine.
+     */
+    private static void latencies(Map<String, Vaccel> modes, Map<String, Stats> results, Path lib, Path model, Path labels,
+                                  byte[] png, boolean quick) {
+        System.out.println();
+        System.out.println("# per-op latency (µs), modes interleaved call by call");
+        System.out.println("# noop: local = vaccel_noop; unix/tcp = one RPC round trip (a genop exec through the agent's noop");
+        System.out.println("#   plugin, no args), since the rpc plugin completes noop itself as vAccel's does");
+        System.out.printf(Locale.ROOT, "%-9s %-6s %10s %10s %10s %8s %10s %8s  %s%n", "op", "mode", "mean", "p50", "p99", "cs/op",
+            "cpu µs/op", "iters", "load");
+        List<Session> sessions = new java.util.ArrayList<>();
+        try {
+            Map<String, Runnable> noops = new java.util.LinkedHashMap<>();
+            Map<String, Runnable> execs = new java.util.LinkedHashMap<>();
+            Map<String, Runnable> classifies = new java.util.LinkedHashMap<>();
+            for (var e : modes.entrySet()) {
+                Vaccel v = e.getValue();
+                Session noop = v.createSession(PluginType.DEBUG);
+                Session exec = v.createSession(PluginType.SOFTWARE);
+                Session onnx = v.createSession(PluginType.GPU);
+                sessions.addAll(List.of(noop, exec, onnx));
+                onnx.register(v.createResource(ResourceSpec.ofPaths(List.of(model.toString(), labels.toString()), ResourceType.MODEL)));
+                noops.put(e.getKey(), e.getKey().equals("local") ? noop::noop
+                    : () -> noop.exec("/bench/none.so", "none", List.of(), List.of()));
+                execs.put(e.getKey(), () -> {
+                    Arg out = Arg.output(ArgType.INT32, 4);
+                    exec.exec(lib.toString(), "mytestfunc", List.of(Arg.int32(21)), List.of(out));
+                    if (out.asInt32() != 42) {
+                        throw new IllegalStateException("exec returned " + out.asInt32());
+                    }
+                });
+                classifies.put(e.getKey(), () -> {
+                    if (!onnx.classify(png).tags().endsWith(" red")) {
+                        throw new IllegalStateException("classify did not answer red");
+                    }
+                });
+            }
+            int n = quick ? 2000 : 20000;
+            interleaved("noop", noops, n, results);
+            interleaved("exec", execs, n, results);
+            interleaved("classify", classifies, quick ? 200 : 2000, results);
+        } finally {
+            for (Session s : sessions) {
+                s.close();
+            }
+        }
+    }
+
+    /**
+     * Runs {@code n} rounds (after n/2 warm-up rounds) of one call per mode, timing each call; then, per mode,
+     * n/4 calls in a row to count the wake-ups and CPU time per call (the process-wide counters cannot be
+     * split between interleaved modes, and are too coarse to read around single calls).
+     */
+    private static void interleaved(String op, Map<String, Runnable> bodies, int n, Map<String, Stats> results) {
+        for (int i = 0; i < n / 2; i++) {
+            bodies.values().forEach(Runnable::run);
+        }
+        Map<String, long[]> times = new java.util.LinkedHashMap<>();
+        bodies.keySet().forEach(m -> times.put(m, new long[n]));
+        for (int i = 0; i < n; i++) {
+            for (var e : bodies.entrySet()) {
+                long t0 = System.nanoTime();
+                e.getValue().run();
+                times.get(e.getKey())[i] = System.nanoTime() - t0;
+            }
+        }
+        String load = loadAverage();
+        for (var e : times.entrySet()) {
+            int calls = Math.max(n / 4, 10);
+            Counters c = new Counters();
+            for (int i = 0; i < calls; i++) {
+                bodies.get(e.getKey()).run();
+            }
+            double cs = c.switchesPer(calls);
+            double cpu = c.cpuUsPer(calls);
+            long[] t = e.getValue();
+            Arrays.sort(t);
+            Stats s = new Stats(Arrays.stream(t).average().orElse(0) / 1000.0, t[n / 2] / 1000.0, t[(int) (n * 0.99)] / 1000.0,
+                cs, cpu, n, load);
+            results.put(op + " " + e.getKey(), s);
+            System.out.printf(Locale.ROOT, "%-9s %-6s %10.1f %10.1f %10.1f %8.1f %10.1f %8d  %s%n", op, e.getKey(), s.meanUs(), s.p50Us(),
+                s.p99Us(), s.csPerOp(), s.cpuUsPerOp(), n, load);
+        }
+    }
+
+    private static void throughputs(Map<String, Vaccel> modes, Map<String, Stats> results, List<Integer> sizes, boolean quick) {
+        System.out.println();
+        System.out.println("# payload throughput: exec through noop, N bytes in and N bytes back (one whole genop each way)");
+        System.out.printf(Locale.ROOT, "%-9s %-6s %10s %10s %10s %8s %10s %8s  %s%n", "size", "mode", "p50 ms", "p99 ms", "MiB/s@p50",
+            "cs/op", "cpu µs/op", "iters", "load");
+        // JIT warm-up of the large-message paths (protobuf bytes fields, frame copies): without it the
+        // first sizes above 16 KiB were measured while still interpreted (64 KiB: 3.9 ms at 200 calls,
+        // 0.22 ms at 3 000).
+        long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(quick ? 3 : 10);
+        while (System.nanoTime() < warmEnd) {
+            for (var e : modes.entrySet()) {
+                for (int size : new int[] {16 << 10, 64 << 10, 1 << 20}) {
+                    warm(e.getValue(), size);
+                }
+            }
+        }
+        for (int size : sizes) {
+            for (var e : modes.entrySet()) {
+                results.put(size + " " + e.getKey(), throughput(e.getValue(), e.getKey(), size, quick));
+            }
+        }
+    }
+
+    /** Issue 15's targets, each met or not, from this run's p50s, with the load at the time of the reading. */
+    private static void targets(Map<String, Stats> r, String loadBefore) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "# issue-15 targets (load average before %s, after %s; 2 cores shared with other builds:%n",
+            loadBefore, loadAverage());
+        System.out.println("#   a reading taken at a load above 2 is indicative only)");
+        Stats noop = r.get("noop unix");
+        if (noop != null) {
+            target(String.format(Locale.ROOT, "noop round trip over unix p50 <= 30 us (%.1f us, p99 %.1f us)", noop.p50Us(), noop.p99Us()),
+                noop.p50Us() <= 30, noop.load());
+        }
+        Stats local = r.get("classify local");
+        for (String mode : List.of("unix", "tcp")) {
+            Stats remote = r.get("classify " + mode);
+            if (local != null && remote != null) {
+                double ratio = remote.p50Us() / local.p50Us();
+                target(String.format(Locale.ROOT, "classify %s p50 <= 1.10x local (%.3fx: %.0f vs %.0f us, interleaved)", mode, ratio,
+                    remote.p50Us(), local.p50Us()), ratio <= 1.10, remote.load());
+            }
+        }
+        for (String mode : List.of("unix", "tcp")) {
+            for (int size = 256 << 10; size <= 64 << 20; size *= 4) {
+                Stats s = r.get(size + " " + mode);
+                if (s == null) {
+                    continue;
+                }
+                double mib = mibPerSecond(size, s);
+                target(String.format(Locale.ROOT, "%s %s >= 500 MiB/s (%.0f)", mode, human(size), mib), mib >= 500, s.load());
+            }
+            for (int size = 1024; size < 64 << 20; size *= 4) {
+                Stats s = r.get(size + " " + mode);
+                Stats larger = r.get(size * 4 + " " + mode);
+                if (s == null || larger == null || size < 16 << 10) {
+                    continue;
+                }
+                double mib = mibPerSecond(size, s);
+                double mibLarger = mibPerSecond(size * 4, larger);
+                // within 5 %: the quick mode's few iterations at the largest sizes do not resolve less
+                target(String.format(Locale.ROOT, "%s %s per byte no slower than %s (%.0f vs %.0f MiB/s, 5 %% tolerance)", mode,
+                    human(size), human(size * 4), mib, mibLarger), mib >= 0.95 * mibLarger, s.load());
+            }
+        }
+    }
+
+    private static double mibPerSecond(int size, Stats s) {
+        return 2.0 * size / (1 << 20) / (s.p50Us() / 1e6);
+    }
+
+    private static void target(String what, boolean met, String load) {
+        System.out.printf(Locale.ROOT, "%-4s %s [load %s]%n", met ? "MET" : "NOT", what, load);
     }
 
     /** Sum of voluntary_ctxt_switches over this process's threads (/proc/self/task/N/status). */
@@ -181,29 +343,18 @@ public final class VaccelBench {
         return sum;
     }
 
+    /** CPU time of this process (all threads), ns. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime();
+    }
+
     private static String loadAverage() {
         try {
             return String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
         } catch (java.io.IOException e) {
             return "unknown";
         }
-    }
-
-    /** Returns the p50 in µs. */
-    private static double latency(String op, String mode, int n, Runnable body) {
-        for (int i = 0; i < n / 2; i++) {
-            body.run();
-        }
-        long[] t = new long[n];
-        for (int i = 0; i < n; i++) {
-            long t0 = System.nanoTime();
-            body.run();
-            t[i] = System.nanoTime() - t0;
-        }
-        Arrays.sort(t);
-        double mean = Arrays.stream(t).average().orElse(0) / 1000.0;
-        System.out.printf(Locale.ROOT, "%-9s %-6s %10.1f %10.1f %10.1f %8d%n", op, mode, mean, t[n / 2] / 1000.0, t[(int) (n * 0.99)] / 1000.0, n);
-        return t[n / 2] / 1000.0;
     }
 
     private static void warm(Vaccel v, int size) {
@@ -215,8 +366,8 @@ public final class VaccelBench {
         }
     }
 
-    /** Returns MiB/s at the p50. */
-    private static double throughput(Vaccel v, String mode, int size, boolean quick) {
+    /** Times echo ops of {@code size} bytes for a fixed time budget after a warm-up. */
+    private static Stats throughput(Vaccel v, String mode, int size, boolean quick) {
         try (Session s = v.createSession(PluginType.DEBUG)) {
             byte[] data = new byte[size];
             new java.util.Random(size).nextBytes(data);
@@ -236,19 +387,22 @@ public final class VaccelBench {
             }
             List<Long> times = new java.util.ArrayList<>();
             long start = System.nanoTime();
-            long switches = voluntarySwitches();
-            while (times.size() < 5 || System.nanoTime() - start < budget) {
+            Counters counters = new Counters();
+            int minIters = quick ? 5 : 11;
+            while (times.size() < minIters || System.nanoTime() - start < budget) {
                 long t0 = System.nanoTime();
                 op.run();
                 times.add(System.nanoTime() - t0);
             }
+            double cs = counters.switchesPer(times.size());
+            double cpu = counters.cpuUsPer(times.size());
             java.util.Collections.sort(times);
-            double p50 = times.get(times.size() / 2) / 1e6;
-            double p99 = times.get(Math.min(times.size() - 1, (int) (times.size() * 0.99))) / 1e6;
-            double mib = 2.0 * size / (1 << 20) / (p50 / 1000);
-            double cs = (double) (voluntarySwitches() - switches) / times.size();
-            System.out.printf(Locale.ROOT, "%-9s %-6s %12.3f %12.3f %12.1f %8.1f %8d%n", human(size), mode, p50, p99, mib, cs, times.size());
-            return mib;
+            double mean = times.stream().mapToLong(Long::longValue).average().orElse(0) / 1000.0;
+            Stats st = new Stats(mean, times.get(times.size() / 2) / 1000.0,
+                times.get(Math.min(times.size() - 1, (int) (times.size() * 0.99))) / 1000.0, cs, cpu, times.size(), loadAverage());
+            System.out.printf(Locale.ROOT, "%-9s %-6s %10.3f %10.3f %10.1f %8.1f %10.1f %8d  %s%n", human(size), mode, st.p50Us() / 1000,
+                st.p99Us() / 1000, mibPerSecond(size, st), cs, cpu, times.size(), st.load());
+            return st;
         }
     }
 
