@@ -1,0 +1,185 @@
+package io.jurunc.e2e.shim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jurunc.e2e.support.CommandResult;
+import io.jurunc.e2e.support.E2E;
+import io.jurunc.e2e.support.Jurunc;
+import io.jurunc.e2e.support.Leftovers;
+import io.jurunc.e2e.support.RunSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Issue 12 items 4 and 5 through containerd: {@code ctr task pause} / {@code ls} (PAUSED) / {@code resume}
+ * and {@code ctr task metrics} for a Linux microVM, through the runc shim with the jurunc CLI
+ * ({@code --runc-binary}) and through jurunc's shim ({@code --runtime io.containerd.jurunc.v2}); a plain
+ * busybox container whose pause and exec go to runc. While paused, the guest gets no CPU at all: the CPU
+ * counter of its cgroup reads the same twice, and grows again after resume (the guest spins).
+ */
+@E2E
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PauseMetricsTest {
+    private static final String[] SPIN = {"/bin/busybox", "sh", "-c", "while :; do :; done"};
+    private ShimEnvironment env;
+
+    @BeforeAll
+    void setUp() {
+        env = ShimEnvironment.start("plain", "hello");
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (env != null) {
+            env.close();
+        }
+    }
+
+    private static String newId(String what) {
+        return "e2e-pause-" + what + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+    }
+
+    private RunSpec viaCli(String image, String id, String... args) {
+        return RunSpec.of(ShimEnvironment.ref(image), id, args).withRuncBinary(Jurunc.cli());
+    }
+
+    private Leftovers.Scope scope(String id, String backend) {
+        return Leftovers.Scope.of(id, env.containerd().taskBundle(env.ctr().namespace(), id),
+                Path.of("/run/containerd", backend, env.ctr().namespace(), id));
+    }
+
+    /**
+     * The CPU time of the task's cgroup from {@code ctr task metrics}: {@code cpu.usage_usec} (cgroups v2
+     * Metrics: jurunc's shim) or {@code cpuacct.usage} in ns (v1 Metrics: the runc shim on a v1 host).
+     */
+    private long cpuMicros(String id) {
+        CommandResult m = env.ctr().ctr("tasks", "metrics", id);
+        assertThat(m.succeeded()).as(m.describe()).isTrue();
+        for (String line : m.stdout().lines().toList()) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length == 2 && f[0].equals("cpu.usage_usec")) {
+                return Long.parseLong(f[1]);
+            }
+            if (f.length == 2 && f[0].equals("cpuacct.usage")) {
+                return Long.parseLong(f[1]) / 1000;
+            }
+        }
+        throw new AssertionError("no CPU counter in: " + m.describe());
+    }
+
+    private void pauseCountResume(String id, String backend) {
+        long before = cpuMicros(id);
+        assertThat(before).as("a spinning guest has used CPU").isPositive();
+        CommandResult pause = env.ctr().ctr("tasks", "pause", id);
+        assertThat(pause.succeeded()).as(pause.describe()).isTrue();
+        assertThat(env.task(id).orElseThrow()[2]).as("ctr task ls after pause").isEqualTo("PAUSED");
+        long frozen = cpuMicros(id);
+        PrivateSleep.of(Duration.ofMillis(1500));
+        assertThat(cpuMicros(id)).as("no CPU while paused (" + backend + ")").isEqualTo(frozen);
+        CommandResult again = env.ctr().ctr("tasks", "pause", id);
+        assertThat(again.succeeded()).as("pausing a paused task fails: " + again.describe()).isFalse();
+        CommandResult resume = env.ctr().ctr("tasks", "resume", id);
+        assertThat(resume.succeeded()).as(resume.describe()).isTrue();
+        assertThat(env.task(id).orElseThrow()[2]).isEqualTo("RUNNING");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long after = cpuMicros(id);
+        while (after == frozen && System.nanoTime() < deadline) {
+            PrivateSleep.of(Duration.ofMillis(200));
+            after = cpuMicros(id);
+        }
+        assertThat(after).as("the guest spins again after resume (" + backend + ")").isGreaterThan(frozen);
+    }
+
+    @Test
+    void aMicroVmPausesResumesAndReportsMetricsThroughTheRuncShimAndTheCli() {
+        String id = newId("cli");
+        CommandResult run = env.ctr().run(viaCli("hello", id, SPIN).withFlag("--detach"));
+        assertThat(run.succeeded()).as(run.describe()).isTrue();
+        try {
+            env.awaitTask(id, "RUNNING", Duration.ofSeconds(60)).orElseThrow(() -> new AssertionError(env.task(id)));
+            pauseCountResume(id, "runc shim + jurunc CLI");
+            CommandResult exec = env.ctr().ctr("tasks", "exec", "--exec-id", "x1", id, "/bin/busybox", "true");
+            assertThat(exec.succeeded()).as(exec.describe()).isFalse();
+            assertThat(exec.stdout() + exec.stderr()).as(exec.describe()).contains("exec into a microVM is not supported");
+            env.ctr().kill(id, "SIGKILL").requireSuccess();
+            assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30))).isPresent();
+            env.ctr().deleteTask(id, false).requireSuccess();
+            env.ctr().deleteContainer(id).requireSuccess();
+            assertThat(Leftovers.system().find(scope(id, "runc"))).isEmpty();
+        } finally {
+            env.ctr().forceRemove(id);
+        }
+    }
+
+    @Test
+    void aMicroVmPausesResumesAndReportsMetricsThroughJuruncsShim() {
+        String id = newId("shim");
+        CommandResult run = env.ctr().run(env.shimRun("hello", id, SPIN).withFlag("--detach"));
+        assertThat(run.succeeded()).as(run.describe()).isTrue();
+        try {
+            env.awaitTask(id, "RUNNING", Duration.ofSeconds(60)).orElseThrow(() -> new AssertionError(env.task(id)));
+            CommandResult metrics = env.ctr().ctr("tasks", "metrics", id);
+            assertThat(metrics.stdout()).as(metrics.describe()).contains("memory.usage", "pids.current");
+            pauseCountResume(id, "jurunc shim");
+            // a kill of a paused VM thaws it first, so it dies
+            env.ctr().ctr("tasks", "pause", id).requireSuccess();
+            env.ctr().kill(id, "SIGKILL").requireSuccess();
+            assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30))).as(String.valueOf(env.task(id)))
+                    .isPresent();
+            env.ctr().deleteTask(id, false).requireSuccess();
+            env.ctr().deleteContainer(id).requireSuccess();
+            assertThat(Leftovers.system().find(scope(id, "jurunc"))).isEmpty();
+        } finally {
+            env.ctr().forceRemove(id);
+        }
+    }
+
+    @Test
+    void aPlainContainersPauseAndExecGoToRunc() {
+        for (boolean shim : new boolean[] {false, true}) {
+            String id = newId(shim ? "plain-shim" : "plain-cli");
+            String[] sleep = {"/bin/busybox", "sleep", "600"};
+            RunSpec spec = shim ? env.shimRun("plain", id, sleep) : viaCli("plain", id, sleep);
+            CommandResult run = env.ctr().run(spec.withFlag("--detach"));
+            assertThat(run.succeeded()).as(run.describe()).isTrue();
+            try {
+                env.awaitTask(id, "RUNNING", Duration.ofSeconds(30)).orElseThrow();
+                env.ctr().ctr("tasks", "pause", id).requireSuccess();
+                assertThat(env.task(id).orElseThrow()[2]).isEqualTo("PAUSED");
+                env.ctr().ctr("tasks", "resume", id).requireSuccess();
+                assertThat(env.task(id).orElseThrow()[2]).isEqualTo("RUNNING");
+                if (!shim) { // jurunc's shim does not implement Exec yet
+                    CommandResult exec = env.ctr().ctr("tasks", "exec", "--exec-id", "e1", id, "/bin/busybox", "echo",
+                            "exec via runc");
+                    assertThat(exec.succeeded()).as(exec.describe()).isTrue();
+                    assertThat(exec.stdout()).contains("exec via runc");
+                }
+                CommandResult metrics = env.ctr().ctr("tasks", "metrics", id);
+                assertThat(metrics.succeeded()).as(metrics.describe()).isTrue();
+                env.ctr().kill(id, "SIGKILL").requireSuccess();
+                assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30))).isPresent();
+                env.ctr().deleteTask(id, false).requireSuccess();
+                env.ctr().deleteContainer(id).requireSuccess();
+                assertThat(Leftovers.system().find(scope(id, "runc"))).isEmpty();
+            } finally {
+                env.ctr().forceRemove(id);
+            }
+        }
+    }
+
+    /** A plain sleep between two readings (not an assertion on time). */
+    private static final class PrivateSleep {
+        static void of(Duration d) {
+            try {
+                Thread.sleep(d);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
