@@ -39,10 +39,11 @@ public final class KillOperation {
     if (!status.canKill()) {
       throw new ContainerStateException(NOT_RUNNING + ": '" + id + "' is " + status.ociName());
     }
-    // A frozen task dies only once thawed (cgroup v1), and a stopped QEMU stays stopped: runc thaws for SIGKILL.
-    if (status == ContainerStatus.PAUSED && (signal == 9 || signal == 15)) ResumeOperation.unfreeze(ctx, r);
     // A monitor that is its pid namespace's init would drop a terminating signal it does not catch.
-    if (!ctx.host().signal(r.pid(), MonitorSignals.delivered(r.pid(), signal, proc))) {
+    int delivered = MonitorSignals.delivered(r.pid(), signal, proc);
+    // A frozen task dies only once thawed (cgroup v1), and a stopped QEMU stays stopped: runc thaws for SIGKILL.
+    if (status == ContainerStatus.PAUSED && (delivered == 9 || delivered == 15)) ResumeOperation.unfreeze(ctx, r);
+    if (!ctx.host().signal(r.pid(), delivered)) {
       throw new ContainerStateException(NOT_RUNNING + ": '" + id + "' (process " + r.pid() + " is gone)");
     }
   }
