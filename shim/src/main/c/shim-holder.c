@@ -293,7 +293,10 @@ static void answered(struct conn *c, uint32_t stream) {
 /* -1: the client is gone; 0 otherwise (a dead JVM side is closed and awaits the next daemon). */
 static int on_jvm_data(struct conn *c) {
     if (buf_read(c->bfd, &c->from_jvm) != 0) {
+        /* the JVM is dying (its listening socket may still take connections for a moment): wait until
+           the next probe finds it serving */
         close_jvm_side(c);
+        jvm_ready = 0;
         return 0;
     }
     long n;
@@ -544,7 +547,8 @@ int main(int argc, char **argv) {
                     jvm_ready = 0;
                     int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
                     if (stopping || code == 0 || code == 130 || code == 143) {
-                        logf_("daemon JVM exited with status %d: holder exits", code);
+                        /* a clean stop: the daemon removed the socket, its log and the state under the
+                           start lock (no log line here: it would make the log file again) */
                         return 0;
                     }
                     if (lfd < 0) {
@@ -575,7 +579,8 @@ int main(int argc, char **argv) {
             }
         }
         if (stopping && jvm_pid == 0) {
-            unlink(public_socket); /* no daemon left to remove it */
+            unlink(public_socket); /* no daemon left to remove them */
+            unlink(log_file);
             return 0;
         }
         if (jvm_ready) {

@@ -12,8 +12,9 @@ import java.util.function.Consumer;
 /**
  * A daemon JVM started by the holder after a crash takes over the tasks its predecessor journaled, before
  * it serves (so the requests the holder sends again find them): a task caught in Create is undone (runtime
- * state force-deleted, rootfs unmounted, journal removed), so that the Create the holder sends again starts
- * from nothing; every other task is adopted with the backend recorded in its bundle.
+ * state force-deleted, rootfs unmounted, journal removed) and the Create the holder sends again for it is
+ * refused (the client's stdio went with the first attempt), so that containerd cleans up as after any failed
+ * create; every other task is adopted with the backend recorded in its bundle.
  */
 public final class Adoption {
     private final TaskJournal journal;
@@ -45,6 +46,7 @@ public final class Adoption {
             }
             if (r.phase() == TaskRecord.Phase.CREATING) {
                 undoCreate(r, backend);
+                service.undoneCreate(r.id());
                 continue;
             }
             service.adopt(r, backend);

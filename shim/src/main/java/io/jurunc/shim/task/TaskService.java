@@ -81,6 +81,10 @@ public final class TaskService {
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
     /** Ids being created now: creates of different containers run concurrently (a microVM create is slow). */
     private final java.util.Set<String> creating = ConcurrentHashMap.newKeySet();
+    /** Creates a crashed daemon JVM left half done and its successor undid, by id, with when they were undone. */
+    private final Map<String, java.time.Instant> undone = new ConcurrentHashMap<>();
+    /** How long the Create the holder sends again after a crash is expected (it comes once the JVM serves). */
+    static final java.time.Duration REPLAY_WINDOW = java.time.Duration.ofMinutes(1);
 
     public TaskService(ShimOs os, BackendSelector selector, EventSink events, Runnable exitDaemon, Consumer<String> log) {
         this(os, selector, events, exitDaemon, log, TaskJournal.NONE);
@@ -129,6 +133,13 @@ public final class TaskService {
             throw new TtrpcException(StatusCode.UNIMPLEMENTED, "checkpoint/restore is not supported");
         }
         Path bundle = Path.of(req.getBundle());
+        java.time.Instant undoneAt = undone.remove(req.getId());
+        if (undoneAt != null && undoneAt.plus(REPLAY_WINDOW).isAfter(java.time.Instant.now())) {
+            // The client's stdio went with the first attempt (its FIFO readers saw EOF when the partial
+            // container was removed), so this Create cannot be carried out again: containerd cleans up.
+            throw new TtrpcException(StatusCode.UNAVAILABLE, "the shim daemon died while creating " + req.getId()
+                    + "; the partial container was removed: create it again");
+        }
         if (!creating.add(req.getId())) {
             throw new TtrpcException(StatusCode.ALREADY_EXISTS, "container " + req.getId() + " is being created");
         }
@@ -159,6 +170,7 @@ public final class TaskService {
                 relay.ifPresent(StdinRelay::start);
                 c = new Container(req.getId(), bundle, backend, created.pid(), req.getStdin(), req.getStdout(),
                         req.getStderr(), req.getTerminal(), mounted, relay, false, journal.startTime(created.pid()));
+                journal.forgetExit(c.pid); // a record of an earlier process with this pid is stale
                 journal.write(record(c, TaskRecord.Phase.CREATED));
                 containers.put(c.id, c);
                 c.lock.lock();
@@ -482,6 +494,15 @@ public final class TaskService {
         } catch (BackendException e) {
             throw status(e);
         }
+    }
+
+    /**
+     * A create the crashed daemon JVM had begun was undone (see {@code io.jurunc.shim.recovery.Adoption}): the
+     * Create the holder sends again for it is refused, so that containerd cleans up and the client sees an
+     * error.
+     */
+    public void undoneCreate(String id) {
+        undone.put(id, java.time.Instant.now());
     }
 
     private Container find(String id, String execId) throws TtrpcException {

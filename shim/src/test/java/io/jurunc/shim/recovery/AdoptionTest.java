@@ -1,6 +1,7 @@
 package io.jurunc.shim.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jurunc.shim.backend.BackendSelector;
 import io.jurunc.shim.backend.FakeBackend;
@@ -191,7 +192,7 @@ class AdoptionTest {
     }
 
     @Test
-    void aTaskCaughtInCreateIsUndoneSoThatTheReplayedCreateStartsAfresh() throws Exception {
+    void aTaskCaughtInCreateIsUndoneAndTheReplayedCreateRefusedOnce() throws Exception {
         CreateTaskRequest req = create("vm3", "uni-3", true);
         Path bundle = Path.of(req.getBundle());
         Files.writeString(bundle.resolve(BackendSelector.MARKER), "jurunc");
@@ -203,6 +204,11 @@ class AdoptionTest {
         assertThat(next.os.calls).containsExactly("unmount " + bundle.resolve("rootfs"));
         assertThat(next.journal.load()).isEmpty();
 
+        assertThatThrownBy(() -> next.service.create(req)).isInstanceOfSatisfying(TtrpcException.class,
+                e -> assertThat(e.code()).isEqualTo(io.jurunc.ttrpc.StatusCode.UNAVAILABLE));
+        assertThat(next.jurunc.calls).as("nothing created again").containsExactly("delete vm3 force");
+
+        // containerd cleans up and a client creates it again: a fresh create
         live(1000, 9);
         assertThat(next.service.create(req).getPid()).isEqualTo(1000);
         assertThat(next.journal.load()).singleElement().satisfies(r -> {
