@@ -7,6 +7,8 @@ import io.jurunc.e2e.support.E2E;
 import io.jurunc.e2e.support.Jurunc;
 import io.jurunc.e2e.support.Leftovers;
 import io.jurunc.e2e.support.RunSpec;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -72,12 +74,36 @@ class PauseMetricsTest {
         throw new AssertionError("no CPU counter in: " + m.describe());
     }
 
-    private void pauseCountResume(String id, String backend) {
+    /** The monitor's v1 freezer state, or v2's frozen flag, from its own cgroup. */
+    private static String freezer(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup"))) {
+            String[] f = line.split(":", 3);
+            if (f[1].equals("freezer")) {
+                return Files.readString(Path.of("/sys/fs/cgroup/freezer", f[2], "freezer.state")).strip();
+            }
+            if (f[0].equals("0") && Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"))) {
+                return Files.readString(Path.of("/sys/fs/cgroup", f[2], "cgroup.events")).contains("frozen 1")
+                        ? "FROZEN" : "THAWED";
+            }
+        }
+        return "no freezer";
+    }
+
+    /**
+     * Pauses and resumes, checking both paths: the monitor has a QMP socket in its state dir ({@code -qmp} in
+     * its argv) and its cgroup is frozen while paused.
+     */
+    private void pauseCountResume(String id, String backend, Path stateDir) throws IOException {
+        long pid = Long.parseLong(env.task(id).orElseThrow()[1]);
+        String argv = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+        assertThat(argv).as("the monitor's argv").contains("-qmp unix:" + stateDir.resolve("qmp/sock"));
+        assertThat(Files.exists(stateDir.resolve("qmp/sock"))).as("QEMU made its QMP socket").isTrue();
         long before = cpuMicros(id);
         assertThat(before).as("a spinning guest has used CPU").isPositive();
         CommandResult pause = env.ctr().ctr("tasks", "pause", id);
         assertThat(pause.succeeded()).as(pause.describe()).isTrue();
         assertThat(env.task(id).orElseThrow()[2]).as("ctr task ls after pause").isEqualTo("PAUSED");
+        assertThat(freezer(pid)).as("the monitor's cgroup while paused").isEqualTo("FROZEN");
         long frozen = cpuMicros(id);
         PrivateSleep.of(Duration.ofMillis(1500));
         assertThat(cpuMicros(id)).as("no CPU while paused (" + backend + ")").isEqualTo(frozen);
@@ -86,6 +112,7 @@ class PauseMetricsTest {
         CommandResult resume = env.ctr().ctr("tasks", "resume", id);
         assertThat(resume.succeeded()).as(resume.describe()).isTrue();
         assertThat(env.task(id).orElseThrow()[2]).isEqualTo("RUNNING");
+        assertThat(freezer(pid)).isEqualTo("THAWED");
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         long after = cpuMicros(id);
         while (after == frozen && System.nanoTime() < deadline) {
@@ -96,13 +123,14 @@ class PauseMetricsTest {
     }
 
     @Test
-    void aMicroVmPausesResumesAndReportsMetricsThroughTheRuncShimAndTheCli() {
+    void aMicroVmPausesResumesAndReportsMetricsThroughTheRuncShimAndTheCli() throws IOException {
         String id = newId("cli");
         CommandResult run = env.ctr().run(viaCli("hello", id, SPIN).withFlag("--detach"));
         assertThat(run.succeeded()).as(run.describe()).isTrue();
         try {
             env.awaitTask(id, "RUNNING", Duration.ofSeconds(60)).orElseThrow(() -> new AssertionError(env.task(id)));
-            pauseCountResume(id, "runc shim + jurunc CLI");
+            pauseCountResume(id, "runc shim + jurunc CLI",
+                    Path.of("/run/containerd/runc", env.ctr().namespace(), id));
             CommandResult exec = env.ctr().ctr("tasks", "exec", "--exec-id", "x1", id, "/bin/busybox", "true");
             assertThat(exec.succeeded()).as(exec.describe()).isFalse();
             assertThat(exec.stdout() + exec.stderr()).as(exec.describe()).contains("exec into a microVM is not supported");
@@ -117,7 +145,7 @@ class PauseMetricsTest {
     }
 
     @Test
-    void aMicroVmPausesResumesAndReportsMetricsThroughJuruncsShim() {
+    void aMicroVmPausesResumesAndReportsMetricsThroughJuruncsShim() throws IOException {
         String id = newId("shim");
         CommandResult run = env.ctr().run(env.shimRun("hello", id, SPIN).withFlag("--detach"));
         assertThat(run.succeeded()).as(run.describe()).isTrue();
@@ -125,7 +153,7 @@ class PauseMetricsTest {
             env.awaitTask(id, "RUNNING", Duration.ofSeconds(60)).orElseThrow(() -> new AssertionError(env.task(id)));
             CommandResult metrics = env.ctr().ctr("tasks", "metrics", id);
             assertThat(metrics.stdout()).as(metrics.describe()).contains("memory.usage", "pids.current");
-            pauseCountResume(id, "jurunc shim");
+            pauseCountResume(id, "jurunc shim", Path.of("/run/containerd/jurunc", env.ctr().namespace(), id));
             // a kill of a paused VM thaws it first, so it dies
             env.ctr().ctr("tasks", "pause", id).requireSuccess();
             env.ctr().kill(id, "SIGKILL").requireSuccess();
