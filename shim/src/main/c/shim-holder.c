@@ -493,11 +493,19 @@ int main(int argc, char **argv) {
             }
         }
         if (jvm_pid == 0 && !stopping && time(NULL) >= restart_at) {
+            if (access(cmdline_file, R_OK) != 0) {
+                /* the state is gone: a clean stop of the daemon was cut short (its socket, log and
+                   state were removed first); nothing is left to restart */
+                return 0;
+            }
             restarts++;
             jvm_pid = spawn_jvm(&old);
             if (jvm_pid < 0) {
                 jvm_pid = 0;
                 restart_at = time(NULL) + 1;
+                if (++quick_failures >= MAX_QUICK_FAILURES) {
+                    return 5;
+                }
             }
         }
         struct pollfd fds[2 + 2 * MAX_CONNS];

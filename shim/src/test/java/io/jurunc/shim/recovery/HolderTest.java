@@ -232,6 +232,21 @@ class HolderTest {
     }
 
     @Test
+    void aDaemonKilledDuringItsCleanStopIsNotRestarted() throws Exception {
+        startHolder(fakeDaemon());
+        awaitSocket();
+        long daemon;
+        try (TtrpcClient client = TtrpcClient.connect("unix://" + socket())) {
+            daemon = who(client, "0");
+        }
+        Files.delete(dir().cmdline()); // what the daemon's clean stop removes before it exits
+        ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
+        assertThat(holder.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)).as(log()).isTrue();
+        assertThat(holder.exitValue()).isZero();
+        assertThat(log()).doesNotContain("(restart 1)");
+    }
+
+    @Test
     void aDaemonThatDiesBeforeServingEndsTheHolderWithItsStatus() throws Exception {
         startHolder(List.of("/bin/sh", "-c", "exit 7"));
         assertThat(holder.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
