@@ -36,7 +36,7 @@ if [ -f "$ROOT/cli/target/dist/lib/jurunc-build.aot" ]; then
 else
   echo "jurunc: $JURUNC build (WARNING: no lib/jurunc-build.aot: make-dist's build training failed, the JVM starts without it)"
 fi
-echo "launcher line for build: $(grep -m1 "MAIN=io.jurunc.build" "$JURUNC" | sed 's/^ *//')"
+echo "launcher line for build: $(grep -m1 "MAIN=io.jurunc.builder" "$JURUNC" | sed 's/^ *//')"
 
 CTX=$WORK/ctx
 mkdir -p "$CTX/data/random" "$CTX/data/text"

@@ -22,7 +22,7 @@ launcher() { # name main-class
   # start, so one cache for every verb would make each verb load the others' classes.
   BUILD=
   [ "$1" = jurunc ] && BUILD="if [ \"\$1\" = build ]; then
-  shift; MAIN=io.jurunc.build.cli.BuildCommand; MEM='$BUILD_MEM'; AOT=
+  shift; MAIN=io.jurunc.builder.cli.BuildCommand; MEM='$BUILD_MEM'; AOT=
   [ -f \"\$LIB/jurunc-build.aot\" ] && AOT=\"-XX:AOTCache=\$LIB/jurunc-build.aot -Xlog:aot=off -Xlog:cds=off\"
 fi"
   cat > "$DIST/bin/$1" <<SH
@@ -92,7 +92,7 @@ fi
 # The build verb's cache, trained on builds (BuildTraining) with the flags the launcher gives `build`.
 rm -f "$LIB/jurunc-build.aot"
 if "$JAVA_HOME/bin/java" $FLAGS $BUILD_MEM -XX:AOTCacheOutput="$LIB/jurunc-build.aot" -Xlog:aot=off -Xlog:cds=off \
-    -cp "$FULLCP" io.jurunc.build.cli.BuildTraining >/dev/null 2>"$DIST/aot-build-training.log"; then
+    -cp "$FULLCP" io.jurunc.builder.cli.BuildTraining >/dev/null 2>"$DIST/aot-build-training.log"; then
   echo "make-dist: build AOT cache $(du -h "$LIB/jurunc-build.aot" | cut -f1)"
 else
   echo "make-dist: build AOT training failed (see $DIST/aot-build-training.log); build launches without a cache" >&2

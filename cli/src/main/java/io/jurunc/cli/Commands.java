@@ -1,6 +1,6 @@
 package io.jurunc.cli;
 
-import io.jurunc.build.cli.BuildCommand;
+import io.jurunc.builder.cli.BuildCommand;
 import io.jurunc.shim.install.InstallCommand;
 import io.jurunc.vaccel.agent.AgentCommand;
 import java.util.LinkedHashMap;

@@ -1,0 +1,14 @@
+package io.jurunc.builder.plan;
+
+import io.jurunc.builder.registry.ImageReference;
+
+/** What an image starts from. */
+public sealed interface BaseImage {
+    record Scratch() implements BaseImage { }
+
+    record Remote(ImageReference reference) implements BaseImage { }
+
+    static BaseImage scratch() {
+        return new Scratch();
+    }
+}
