@@ -74,6 +74,25 @@ class PauseMetricsTest {
         throw new AssertionError("no CPU counter in: " + m.describe());
     }
 
+    private CommandResult jurunc(Path root, String... args) {
+        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of(Jurunc.cli().toString(), "--root",
+                root.toString()));
+        argv.addAll(java.util.List.of(args));
+        return new io.jurunc.e2e.support.RealHost().run(io.jurunc.e2e.support.Command.of(argv)
+                .withTimeout(Duration.ofSeconds(60)));
+    }
+
+    /** A v1 hierarchy's file of the process's cgroup. */
+    private static Path cgroupFile(long pid, String hierarchy, String file) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup"))) {
+            String[] f = line.split(":", 3);
+            if (java.util.List.of(f[1].split(",")).contains(hierarchy)) {
+                return Path.of("/sys/fs/cgroup", hierarchy, f[2], file);
+            }
+        }
+        throw new AssertionError("process " + pid + " has no " + hierarchy + " cgroup");
+    }
+
     /** The monitor's v1 freezer state, or v2's frozen flag, from its own cgroup. */
     private static String freezer(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup"))) {
@@ -129,8 +148,27 @@ class PauseMetricsTest {
         assertThat(run.succeeded()).as(run.describe()).isTrue();
         try {
             env.awaitTask(id, "RUNNING", Duration.ofSeconds(60)).orElseThrow(() -> new AssertionError(env.task(id)));
-            pauseCountResume(id, "runc shim + jurunc CLI",
-                    Path.of("/run/containerd/runc", env.ctr().namespace(), id));
+            Path root = Path.of("/run/containerd/runc", env.ctr().namespace());
+            pauseCountResume(id, "runc shim + jurunc CLI", root.resolve(id));
+            // the CLI itself: state while paused, events --stats in runc's shape, update applied or refused
+            assertThat(jurunc(root, "pause", id).succeeded()).isTrue();
+            CommandResult state = jurunc(root, "state", id);
+            assertThat(state.stdout()).as(state.describe()).contains("\"status\" : \"paused\"");
+            assertThat(jurunc(root, "resume", id).succeeded()).isTrue();
+            CommandResult stats = jurunc(root, "events", "--stats", id);
+            assertThat(stats.succeeded()).as(stats.describe()).isTrue();
+            assertThat(stats.stdout()).startsWith("{\"type\":\"stats\",\"id\":\"" + id + "\",\"data\":{\"cpu\":{")
+                    .contains("\"memory\":{", "\"pids\":{");
+            CommandResult update = jurunc(root, "update", "--pids-limit", "4096", "--cpu-quota", "200000", id);
+            assertThat(update.succeeded()).as(update.describe()).isTrue();
+            long pid = Long.parseLong(env.task(id).orElseThrow()[1]);
+            assertThat(Files.readString(cgroupFile(pid, "pids", "pids.max")).strip()).isEqualTo("4096");
+            assertThat(Files.readString(cgroupFile(pid, "cpu", "cpu.cfs_quota_us")).strip()).isEqualTo("200000");
+            assertThat(jurunc(root, "state", id).stdout()).as("still running after the update")
+                    .contains("\"status\" : \"running\"");
+            CommandResult refused = jurunc(root, "update", "--cpuset-cpus", "0", id);
+            assertThat(refused.succeeded()).as(refused.describe()).isFalse();
+            assertThat(refused.stderr()).contains("fixed at boot");
             CommandResult exec = env.ctr().ctr("tasks", "exec", "--exec-id", "x1", id, "/bin/busybox", "true");
             assertThat(exec.succeeded()).as(exec.describe()).isFalse();
             assertThat(exec.stdout() + exec.stderr()).as(exec.describe()).contains("exec into a microVM is not supported");
