@@ -49,9 +49,12 @@ public final class ShimDaemon {
 
     /**
      * Under the start lock (so no {@code start} is deciding meanwhile): the socket, the log, the holder's
-     * state directory (a clean stop: nothing is left to adopt), then the lock file.
+     * state directory (a clean stop: nothing is left to adopt), then the lock file. Synchronized: the SIGTERM
+     * hook and the main thread both call it, and a second FileLock of the same JVM would throw
+     * OverlappingFileLockException in the hook, which then let the JVM halt while the main thread was
+     * still removing.
      */
-    static void removeSocketAndLock(Path socket, ShimLog log) {
+    static synchronized void removeSocketAndLock(Path socket, ShimLog log) {
         Path lock = io.jurunc.shim.start.StartCommand.lockFile(socket);
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lock,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
