@@ -142,7 +142,7 @@ class PauseMetricsTest {
     }
 
     @Test
-    void aMicroVmPausesResumesAndReportsMetricsThroughTheRuncShimAndTheCli() throws IOException {
+    void aMicroVmPausesResumesAndReportsMetricsThroughTheRuncShimAndTheCli() throws IOException, InterruptedException {
         String id = newId("cli");
         CommandResult run = env.ctr().run(viaCli("hello", id, SPIN).withFlag("--detach"));
         assertThat(run.succeeded()).as(run.describe()).isTrue();
@@ -172,8 +172,23 @@ class PauseMetricsTest {
             CommandResult exec = env.ctr().ctr("tasks", "exec", "--exec-id", "x1", id, "/bin/busybox", "true");
             assertThat(exec.succeeded()).as(exec.describe()).isFalse();
             assertThat(exec.stdout() + exec.stderr()).as(exec.describe()).contains("exec into a microVM is not supported");
+            // `events` streams one stats event per interval until the container stops, then exits 0
+            Process events = new ProcessBuilder(Jurunc.cli().toString(), "--root", root.toString(), "events",
+                    "--interval", "200ms", id).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    events.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            java.util.List<String> seen = new java.util.ArrayList<>();
+            seen.add(lines.readLine());
+            seen.add(lines.readLine());
             env.ctr().kill(id, "SIGKILL").requireSuccess();
             assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30))).isPresent();
+            for (String l = lines.readLine(); l != null; l = lines.readLine()) {
+                seen.add(l);
+            }
+            assertThat(events.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("the stream ends").isTrue();
+            assertThat(events.exitValue()).isZero();
+            assertThat(seen).hasSizeGreaterThanOrEqualTo(2)
+                    .allSatisfy(l -> assertThat(l).startsWith("{\"type\":\"stats\",\"id\":\"" + id + "\""));
             env.ctr().deleteTask(id, false).requireSuccess();
             env.ctr().deleteContainer(id).requireSuccess();
             assertThat(Leftovers.system().find(scope(id, "runc"))).isEmpty();
