@@ -30,7 +30,6 @@ import io.jurunc.runtime.vm.SharedDir;
 import io.jurunc.runtime.vm.mount.MountPlan;
 import io.jurunc.runtime.vm.mount.MountPlanner;
 import io.jurunc.runtime.vm.mount.RootfsMountPoints;
-import io.jurunc.runtime.vm.mount.RootfsMountPoints;
 import io.jurunc.runtime.vm.VmSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -129,7 +128,6 @@ public final class CreateOperation {
               ownKernel, out);
         } else if (md.mountRootfs()) {
           shares.addFirst(rootfsShare(bundle.rootfs(), !rootFlags.isEmpty()));
-          prepareMountPoints(bundle.rootfs(), mounts);
           prepareMountPoints(bundle.rootfs(), mounts);
           GuestMount root = new GuestMount(GuestMount.Type.NINEP, "rootfs", "/", rootFlags, "");
           packed = ctx.packer().packBoot(process, new GuestLayout(Optional.of(root), mounts.guestMounts()),
@@ -294,15 +292,6 @@ public final class CreateOperation {
   private static MountPlan planMounts(Spec spec, UnikernelMetadata md) throws InvalidBundleException {
     try {
       return MountPlanner.plan(spec.mounts() == null ? List.of() : spec.mounts(), md.guest(), md.monitor());
-    } catch (MountException e) {
-      throw new InvalidBundleException(e.getMessage(), e);
-    }
-  }
-
-  /** A shared rootfs gets its mount points from the host, as runc makes them (the guest cannot). */
-  private static void prepareMountPoints(Path rootfs, MountPlan mounts) throws InvalidBundleException {
-    try {
-      RootfsMountPoints.prepare(rootfs, mounts.guestMounts());
     } catch (MountException e) {
       throw new InvalidBundleException(e.getMessage(), e);
     }
