@@ -35,6 +35,9 @@
  *   shro=AT=SRC     bind SRC read-only, noexec, recursively, at AT in the new root (AT is a path the
  *   shrw=AT=SRC       runtime generates, under /jurunc/shares/, without '='): a directory or file that
  *                     the monitor shares with the guest (virtio-9p); AT need not exist on the host
+ *   procpid=/proc   a procfs limited to the monitor's own processes (subset=pid, hidepid=invisible):
+ *                     QEMU's 9p server changes modes of the files a guest creates through
+ *                     /proc/self/fd, so a read-write share needs it
  *   uid=N gid=N     the monitor's user and group (never 0)
  *   group=N         a supplementary group (repeatable)
  *   env=K=V         the monitor's environment (repeatable; nothing else is inherited)
@@ -293,6 +296,16 @@ static void bind_share(const char *root, char *value, unsigned long flags) {
   *eq = '=';
 }
 
+/* procpid=/proc: only pid directories (no sysctls), only the monitor uid's processes, read-only. */
+static void mount_proc_pid(const char *root, const char *path) {
+  if (strcmp(path, "/proc") != 0) die(126, "monitor.launch: procpid must be /proc");
+  char *dst = join(root, "proc");
+  if (mkdir(dst, 0555) < 0 && errno != EEXIST) die(126, "mkdir %s: %s", dst, strerror(errno));
+  if (mount("proc", dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, "subset=pid,hidepid=invisible") < 0)
+    die(126, "mount proc on %s: %s", dst, strerror(errno));
+  free(dst);
+}
+
 static void host_link(const char *root, const char *path) {
   char target[4096];
   ssize_t n = readlink(path, target, sizeof target - 1);
@@ -352,7 +365,8 @@ static void launch_phase(void) {
       if (l.nenvs == MAX_ITEMS - 1) die(126, "too many environment entries");
       l.envs[l.nenvs++] = v;
     } else if (strcmp(rec, "rox") && strcmp(rec, "ro") && strcmp(rec, "rw") && strcmp(rec, "dev")
-               && strcmp(rec, "hostlink") && strcmp(rec, "shro") && strcmp(rec, "shrw")) {
+               && strcmp(rec, "hostlink") && strcmp(rec, "shro") && strcmp(rec, "shrw")
+               && strcmp(rec, "procpid")) {
       die(126, "monitor.launch: unknown key '%s'", rec);
     }
     *eq = '=';
@@ -376,6 +390,7 @@ static void launch_phase(void) {
     else if (!strncmp(rec, "hostlink=", 9)) host_link(l.root, v);
     else if (!strncmp(rec, "shro=", 5)) bind_share(l.root, v, base | MS_NODEV | MS_NOEXEC);
     else if (!strncmp(rec, "shrw=", 5)) bind_share(l.root, v, MS_NOSUID | MS_NODEV | MS_NOEXEC);
+    else if (!strncmp(rec, "procpid=", 8)) mount_proc_pid(l.root, v);
   }
   if (mount(NULL, l.root, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
     die(126, "remount the new root read-only: %s", strerror(errno));

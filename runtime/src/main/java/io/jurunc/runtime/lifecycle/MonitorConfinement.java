@@ -173,11 +173,17 @@ final class MonitorConfinement {
   static LaunchFile withShares(LaunchFile planned, VmSpec vm) {
     if (vm.shares().isEmpty()) return planned;
     List<LaunchFile.Mount> mounts = new ArrayList<>(planned.mounts());
+    boolean writable = false;
     for (SharedDir d : vm.shares()) {
       for (SharedDir.Bind b : d.binds()) {
         boolean ro = b.readOnly() || d.readOnly();
+        writable |= !ro;
         mounts.add(new LaunchFile.Mount(ro ? LaunchFile.Kind.SHARE_RO : LaunchFile.Kind.SHARE_RW, b.source(), b.at()));
       }
+    }
+    if (writable) {
+      // QEMU's 9p server sets the mode of a file the guest creates with chmod("/proc/self/fd/N")
+      mounts.add(new LaunchFile.Mount(LaunchFile.Kind.PROC_PID, Path.of("/proc")));
     }
     return new LaunchFile(planned.root(), mounts, planned.hostLinks(), planned.user(), planned.env(), planned.argv());
   }

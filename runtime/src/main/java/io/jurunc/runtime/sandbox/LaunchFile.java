@@ -30,7 +30,12 @@ public record LaunchFile(Path root, List<Mount> mounts, List<Path> hostLinks, Mo
     /** a path shared with the guest, bound read-only at a generated path ({@code shro=AT=SRC}) */
     SHARE_RO("shro"),
     /** a path shared with the guest, bound read-write at a generated path ({@code shrw=AT=SRC}) */
-    SHARE_RW("shrw");
+    SHARE_RW("shrw"),
+    /**
+     * a procfs at /proc with only the monitor's own processes ({@code subset=pid,hidepid=invisible}):
+     * QEMU's 9p server sets the mode of a file the guest creates through /proc/self/fd
+     */
+    PROC_PID("procpid");
 
     final String key;
 

@@ -93,7 +93,11 @@ class MountPlannerTest {
     String encoded = new String(io.jurunc.runtime.lifecycle.SharesProbe.withShares(base, vm).encode(),
         StandardCharsets.UTF_8);
     assertThat(encoded).contains("shro=/jurunc/shares/m0=" + data + "\0")
-        .contains("shrw=/jurunc/shares/files/0=" + hosts + "\0");
+        .contains("shrw=/jurunc/shares/files/0=" + hosts + "\0")
+        .contains("procpid=/proc\0");
+    var readOnly = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU).initrd().share(p.shares().get(0)).build();
+    assertThat(new String(io.jurunc.runtime.lifecycle.SharesProbe.withShares(base, readOnly).encode(),
+        StandardCharsets.UTF_8)).as("no procfs without a writable share").doesNotContain("procpid");
   }
 
   @Test
