@@ -18,15 +18,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A ttrpc client on one connection. Thread-safe: concurrent calls are multiplexed on odd stream ids and
- * matched to their responses by a reader thread.
+ * matched to their responses by whichever thread reads the connection.
+ *
+ * <p>Reading is a role, not a thread: a caller waiting for its answer (a call without a timeout) reads the
+ * connection itself, so a round trip costs the client no thread hand-off; frames for other calls it finds
+ * on the way are passed to their callers, and when it has its answer it hands the reading to another
+ * waiting caller. A background thread reads when nobody else does: for calls with a timeout and streams
+ * (a blocking read cannot time out), and once the connection has been idle for {@value #IDLE_MILLIS} ms, so a
+ * connection lost while idle is noticed ({@link #onClose}, {@link #isOpen}) as before.
  *
  * <pre>{@code
  * try (TtrpcClient client = TtrpcClient.connect("unix:///run/containerd/containerd.sock.ttrpc")) {
@@ -38,10 +42,18 @@ import java.util.concurrent.TimeoutException;
 public final class TtrpcClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TtrpcClient.class.getName());
 
+    /** After this long without a call, the background thread reads (so a lost connection is noticed). */
+    static final long IDLE_MILLIS = 20;
+    private static final long IDLE_NANOS = IDLE_MILLIS * 1_000_000L;
+
     private final Connection connection;
     private final FrameReader reader;
     private final FrameWriter writer;
-    private final Map<Integer, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+    private final Map<Integer, Call> pending = new ConcurrentHashMap<>();
+    /** Held by the thread reading the connection. */
+    private final java.util.concurrent.locks.ReentrantLock readRole = new java.util.concurrent.locks.ReentrantLock();
+    private final Thread monitor;
+    private volatile long lastCallNanos = System.nanoTime();
     private final Object sendLock = new Object();
     private final List<Runnable> closeListeners = new ArrayList<>();
     /** Next stream id; guarded by sendLock so ids reach the wire in increasing order. */
@@ -52,9 +64,37 @@ public final class TtrpcClient implements AutoCloseable {
         this.connection = connection;
         this.reader = new FrameReader(connection, maxMessageLength);
         this.writer = new FrameWriter(connection, maxMessageLength);
-        // A platform reader: a frame wakes this thread directly, where a virtual reader needs the poller
-        // thread and then a carrier thread to wake (two hand-offs per answer; measured in docs/ttrpc.md).
-        Thread.ofPlatform().daemon().name("ttrpc-client-" + connection.description()).start(this::readLoop);
+        // A platform thread: a frame wakes it directly, where a virtual reader needs the poller thread and
+        // then a carrier thread to wake (two hand-offs per answer; measured in docs/ttrpc.md).
+        this.monitor = Thread.ofPlatform().daemon().name("ttrpc-client-" + connection.description()).start(this::monitorLoop);
+    }
+
+    /** An outstanding call, completed once by whoever reads its answer (or by the connection's end). */
+    private static final class Call {
+        /** An untimed unary call: its caller may read the connection itself while it waits. */
+        final boolean readsItself;
+        volatile Thread waiter;
+        volatile boolean done;
+        private byte[] payload;
+        private TtrpcException error;
+
+        Call(boolean readsItself) {
+            this.readsItself = readsItself;
+        }
+
+        boolean isDone() {
+            return done;
+        }
+
+        void complete(byte[] p, TtrpcException e) {
+            payload = p;
+            error = e;
+            done = true;
+            Thread w = waiter;
+            if (w != null && w != Thread.currentThread()) {
+                LockSupport.unpark(w);
+            }
+        }
     }
 
     /** Connects to {@code unix:///path}, a bare socket path, or {@code tcp://host:port}. */
@@ -89,7 +129,8 @@ public final class TtrpcClient implements AutoCloseable {
             failure.initCause(e);
             throw failure;
         }
-        return new TtrpcClient(Connection.of(channel), maxMessageLength);
+        // callers read the connection themselves: an interrupt must not close it (see SelectingConnection)
+        return new TtrpcClient(SelectingConnection.of(channel), maxMessageLength);
     }
 
     /** A client over an already-connected connection (e.g. vsock opened through FFM). */
@@ -144,7 +185,8 @@ public final class TtrpcClient implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         Payload request = Envelopes.requestEnvelope(service, method, payload, options);
         writer.checkLength(request.size());
-        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        Call answer = new Call(options.timeout().isEmpty() && mayReadItself(Thread.currentThread()));
+        lastCallNanos = System.nanoTime();
         int streamId;
         synchronized (sendLock) {
             synchronized (this) {
@@ -182,7 +224,9 @@ public final class TtrpcClient implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         Request request = Envelopes.request(service, method, new byte[0], options);
         writer.checkLength(request.getSerializedSize());
-        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        // the background thread reads for streams: their answer may come early, while the caller still sends
+        Call answer = new Call(false);
+        lastCallNanos = System.nanoTime();
         int streamId;
         synchronized (sendLock) {
             synchronized (this) {
@@ -195,6 +239,7 @@ public final class TtrpcClient implements AutoCloseable {
             pending.put(streamId, answer);
             send(streamId, MessageType.REQUEST, Frame.FLAG_REMOTE_OPEN, request, service, method);
         }
+        LockSupport.unpark(monitor);
         return new ClientStreamCall(streamId, answer, service, method, options);
     }
 
@@ -214,13 +259,13 @@ public final class TtrpcClient implements AutoCloseable {
     /** The sending side of a client stream opened by {@link #openStream}. Not thread-safe. */
     public final class ClientStreamCall {
         private final int streamId;
-        private final CompletableFuture<byte[]> answer;
+        private final Call answer;
         private final String service;
         private final String method;
         private final CallOptions options;
         private boolean closed;
 
-        private ClientStreamCall(int streamId, CompletableFuture<byte[]> answer, String service, String method,
+        private ClientStreamCall(int streamId, Call answer, String service, String method,
                                  CallOptions options) {
             this.streamId = streamId;
             this.answer = answer;
@@ -269,25 +314,176 @@ public final class TtrpcClient implements AutoCloseable {
         }
     }
 
-    private byte[] await(CompletableFuture<byte[]> answer, int streamId, String service, String method,
-                         CallOptions options) throws TtrpcException {
+    /**
+     * Waits for a call's answer: an untimed caller reads the connection itself when nobody else does; the
+     * others wait for the reader (the background thread, woken for them).
+     */
+    private byte[] await(Call call, int streamId, String service, String method, CallOptions options) throws TtrpcException {
+        call.waiter = Thread.currentThread();
+        boolean timed = options.timeout().isPresent();
+        long deadline = timed ? System.nanoTime() + saturatedNanos(options.timeout().get()) : 0;
+        if (!call.readsItself) {
+            LockSupport.unpark(monitor);
+        }
+        while (!call.isDone()) {
+            if (call.readsItself && !Thread.currentThread().isInterrupted() && readRole.tryLock()) {
+                try {
+                    readUntil(call);
+                } finally {
+                    readRole.unlock();
+                    passReading();
+                }
+                continue;
+            }
+            if (timed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    if (pending.remove(streamId, call)) {
+                        throw new TtrpcTimeoutException(service, method, options.timeout().orElse(Duration.ZERO));
+                    }
+                    awaitCompletion(call);
+                    break;
+                }
+                park(call, left);
+            } else {
+                park(call, 0);
+            }
+            if (Thread.interrupted()) {
+                if (pending.remove(streamId, call)) {
+                    Thread.currentThread().interrupt();
+                    throw new TtrpcException(StatusCode.CANCELLED, service + "/" + method + " interrupted");
+                }
+                awaitCompletion(call);
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (call.error != null) {
+            throw rethrowable(call.error);
+        }
+        return call.payload;
+    }
+
+    /**
+     * Whether a caller may read the connection itself: platform threads outside a fork-join pool. A virtual
+     * thread blocked in a selector would hold its carrier, and a pool worker would block without the pool
+     * knowing; both wait for the background reader instead (which costs them one hand-off, as before).
+     */
+    private static boolean mayReadItself(Thread t) {
+        return !t.isVirtual() && !(t instanceof java.util.concurrent.ForkJoinWorkerThread);
+    }
+
+    /** Parks until unparked or {@code nanos} pass (0: no limit); a fork-join worker parks as a managed blocker. */
+    private static void park(Call call, long nanos) {
+        if (Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread) {
+            try {
+                java.util.concurrent.ForkJoinPool.managedBlock(new java.util.concurrent.ForkJoinPool.ManagedBlocker() {
+                    @Override
+                    public boolean block() {
+                        parkDirectly(call, nanos);
+                        return true;
+                    }
+
+                    @Override
+                    public boolean isReleasable() {
+                        return call.isDone();
+                    }
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            parkDirectly(call, nanos);
+        }
+    }
+
+    private static void parkDirectly(Call call, long nanos) {
+        if (nanos > 0) {
+            LockSupport.parkNanos(call, nanos);
+        } else {
+            LockSupport.park(call);
+        }
+    }
+
+    /** A call already removed from {@code pending} is being completed by another thread: wait the moment out. */
+    private static void awaitCompletion(Call call) {
+        while (!call.isDone()) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Reads and dispatches frames until {@code call} is answered or the connection ends. The caller holds the read role. */
+    private void readUntil(Call call) {
         try {
-            if (options.timeout().isPresent()) {
-                return answer.get(options.timeout().get().toNanos(), TimeUnit.NANOSECONDS);
+            while (!call.isDone() && dispatch(reader.next())) {
+                // frames for other calls go to their callers
             }
-            return answer.get();
-        } catch (TimeoutException e) {
-            pending.remove(streamId);
-            throw new TtrpcTimeoutException(service, method, options.timeout().orElse(Duration.ZERO));
-        } catch (InterruptedException e) {
-            pending.remove(streamId);
-            Thread.currentThread().interrupt();
-            throw new TtrpcException(StatusCode.CANCELLED, service + "/" + method + " interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TtrpcException t) {
-                throw rethrowable(t);
+        } catch (IOException e) {
+            closeWith(new TtrpcConnectionException("connection to " + connection.description() + " lost: " + e, e));
+        }
+    }
+
+    /**
+     * After the reader let go of the role: wakes one caller waiting to read for itself, or the background
+     * thread when only calls it serves (timed ones, streams) are left.
+     */
+    private void passReading() {
+        boolean others = false;
+        for (Call c : pending.values()) {
+            if (!c.isDone()) {
+                if (c.readsItself && c.waiter != null) {
+                    LockSupport.unpark(c.waiter);
+                    return;
+                }
+                others = true;
             }
-            throw new TtrpcException(StatusCode.INTERNAL, "unexpected failure: " + e.getCause(), e.getCause());
+        }
+        if (others) {
+            LockSupport.unpark(monitor);
+        }
+    }
+
+    /** True when the background thread should read: for a timed call or a stream, or on an idle connection. */
+    private boolean monitorShouldRead() {
+        boolean any = false;
+        for (Call c : pending.values()) {
+            if (!c.isDone()) {
+                if (!c.readsItself) {
+                    return true;
+                }
+                any = true;
+            }
+        }
+        return !any && System.nanoTime() - lastCallNanos >= IDLE_NANOS;
+    }
+
+    /**
+     * The background thread: reads while some call needs it or the connection is idle, so that the loss of
+     * an idle connection is noticed; otherwise it sleeps, leaving the reading to the callers.
+     */
+    private void monitorLoop() {
+        while (isOpen()) {
+            if (monitorShouldRead() && readRole.tryLock()) {
+                try {
+                    while (isOpen() && dispatch(reader.next()) && monitorShouldRead()) {
+                        // keep reading
+                    }
+                } catch (IOException e) {
+                    closeWith(new TtrpcConnectionException("connection to " + connection.description() + " lost: " + e, e));
+                } finally {
+                    readRole.unlock();
+                    passReading();
+                }
+            } else {
+                LockSupport.parkNanos(this, IDLE_NANOS);
+            }
+        }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
         }
     }
 
@@ -322,45 +518,33 @@ public final class TtrpcClient implements AutoCloseable {
         return response.getPayload();
     }
 
-    private void readLoop() {
-        TtrpcConnectionException failure;
-        try {
-            while (true) {
-                Inbound in = reader.next();
-                switch (in) {
-                    case EndOfStream e -> throw new TtrpcConnectionException(
-                            "connection to " + connection.description() + " closed by the server");
-                    case OversizedFrame o -> complete(o.header().streamId(), null, o.toException());
-                    case Frame f -> {
-                        if (f.type() == MessageType.RESPONSE.code()) {
-                            complete(f.streamId(), f.payload(), null);
-                        } else {
-                            LOG.log(Level.DEBUG, "ttrpc client: ignoring frame type {0} on stream {1}",
-                                    f.type(), f.streamId());
-                        }
-                    }
+    /** Handles one inbound frame; false once the connection has ended. */
+    private boolean dispatch(Inbound in) {
+        switch (in) {
+            case EndOfStream e -> {
+                closeWith(new TtrpcConnectionException("connection to " + connection.description() + " closed by the server"));
+                return false;
+            }
+            case OversizedFrame o -> complete(o.header().streamId(), null, o.toException());
+            case Frame f -> {
+                if (f.type() == MessageType.RESPONSE.code()) {
+                    complete(f.streamId(), f.payload(), null);
+                } else {
+                    LOG.log(Level.DEBUG, "ttrpc client: ignoring frame type {0} on stream {1}", f.type(), f.streamId());
                 }
             }
-        } catch (TtrpcConnectionException e) {
-            failure = e;
-        } catch (IOException e) {
-            failure = new TtrpcConnectionException("connection to " + connection.description() + " lost: " + e, e);
         }
-        closeWith(failure);
+        return true;
     }
 
     private void complete(int streamId, byte[] payload, TtrpcException error) {
-        CompletableFuture<byte[]> answer = pending.remove(streamId);
+        Call answer = pending.remove(streamId);
         if (answer == null) {
             LOG.log(Level.DEBUG, "ttrpc client: response for unknown or abandoned stream {0}",
                     Integer.toUnsignedString(streamId));
             return;
         }
-        if (error != null) {
-            answer.completeExceptionally(error);
-        } else {
-            answer.complete(payload);
-        }
+        answer.complete(payload, error);
     }
 
     /**
@@ -403,11 +587,12 @@ public final class TtrpcClient implements AutoCloseable {
             LOG.log(Level.DEBUG, "ttrpc client: closing " + connection.description(), e);
         }
         for (Integer id : List.copyOf(pending.keySet())) {
-            CompletableFuture<byte[]> answer = pending.remove(id);
+            Call answer = pending.remove(id);
             if (answer != null) {
-                answer.completeExceptionally(reason);
+                answer.complete(null, reason);
             }
         }
+        LockSupport.unpark(monitor);
         for (Runnable listener : listeners) {
             try {
                 listener.run();
