@@ -105,7 +105,8 @@ public final class MountPlanner {
         }
       } else if (type.equals("tmpfs")) {
         if (!linux) {
-          notes.add(dst + " (tmpfs): skipped for a " + guest.key() + " guest");
+          // containerd's default spec has /run on every container: not worth a line each time
+          if (!dst.equals("/run")) notes.add(dst + " (tmpfs): skipped for a " + guest.key() + " guest");
           continue;
         }
         List<String> data = new ArrayList<>();

@@ -147,8 +147,10 @@ class MountPlannerTest {
     MountPlan p = MountPlanner.plan(cri, GuestType.UNIKRAFT, MonitorType.QEMU);
     assertThat(p.shares()).isEmpty();
     assertThat(p.guestMounts()).isEmpty();
-    assertThat(p.notes()).hasSize(3).anyMatch(n -> n.startsWith("/etc/hosts:"))
-        .anyMatch(n -> n.startsWith("/run (tmpfs)"));
+    assertThat(p.notes()).hasSize(2).anyMatch(n -> n.startsWith("/etc/hosts:"))
+        .anyMatch(n -> n.startsWith("/dev/termination-log:"));
+    assertThat(MountPlanner.plan(List.of(new Spec.Mount("/scratch", "tmpfs", "tmpfs", List.of())),
+        GuestType.UNIKRAFT, MonitorType.QEMU).notes()).containsExactly("/scratch (tmpfs): skipped for a unikraft guest");
     assertThatThrownBy(() -> MountPlanner.plan(List.of(bind(data, "/data", "ro")), GuestType.UNIKRAFT,
         MonitorType.QEMU))
         .isInstanceOfSatisfying(MountException.class, e -> {
