@@ -39,12 +39,14 @@ public record GuestResources(long memoryBytes, int vcpus) {
 
   /**
    * The least RAM a guest of this kind gets: 32 MiB for unikernels, 512 MiB for Mewz, and for
-   * Linux 64 MiB plus twice the initramfs size (the kernel keeps the archive while it unpacks it
-   * into the page cache). {@code initrdBytes} is 0 for a block rootfs.
+   * Linux 64 MiB plus three times the initramfs size: the kernel keeps the archive while it unpacks
+   * it, and unpacks it into a tmpfs that may fill only half of RAM (with twice the size, a 300 MB
+   * rootfs failed with "Initramfs unpacking failed: write error"). {@code initrdBytes} is 0 for a
+   * block rootfs.
    */
   public static long minimumBytes(GuestType guest, long initrdBytes) {
     return switch (guest) {
-      case LINUX -> LINUX_MIN_BYTES + 2 * Math.max(0, initrdBytes);
+      case LINUX -> LINUX_MIN_BYTES + 3 * Math.max(0, initrdBytes);
       case MEWZ -> MEWZ_MIN_BYTES;
       case UNIKRAFT, RUMPRUN, MIRAGE, HERMIT -> UNIKERNEL_MIN_BYTES;
     };

@@ -65,13 +65,13 @@ class GuestResourcesTest {
 
   @Test
   void memory_linuxInitramfs_needsRoomToUnpackIt() throws Exception {
-    assertThat(GuestResources.minimumBytes(GuestType.LINUX, 20 * MIB)).isEqualTo(104 * MIB);
-    assertThatThrownBy(() -> compute(GuestType.LINUX, 20 * MIB, mem(100 * MIB)))
+    assertThat(GuestResources.minimumBytes(GuestType.LINUX, 20 * MIB)).isEqualTo(124 * MIB);
+    assertThatThrownBy(() -> compute(GuestType.LINUX, 20 * MIB, mem(120 * MIB)))
         .isInstanceOf(GuestResourcesException.class)
         .hasMessageContaining("with a 20 MiB (20971520 bytes) initramfs")
-        .hasMessageContaining("--memory 104m");
-    assertThat(compute(GuestType.LINUX, 20 * MIB, mem(104 * MIB)).memoryBytes())
-        .isEqualTo(104 * MIB);
+        .hasMessageContaining("--memory 124m");
+    assertThat(compute(GuestType.LINUX, 20 * MIB, mem(124 * MIB)).memoryBytes())
+        .isEqualTo(124 * MIB);
   }
 
   @Test
@@ -81,8 +81,8 @@ class GuestResourcesTest {
         .isInstanceOf(GuestResourcesException.class)
         .hasMessageContaining("more than the 1024 MiB (1073741824 bytes) given without a memory limit")
         .hasMessageContaining("linux.resources.memory.limit");
-    assertThat(compute(GuestType.LINUX, 400 * MIB, ResourceLimits.none()).memoryBytes()).isEqualTo(864 * MIB);
-    assertThat(compute(GuestType.LINUX, 2048 * MIB, mem(4200 * MIB)).memoryBytes()).isEqualTo(4200 * MIB);
+    assertThat(compute(GuestType.LINUX, 300 * MIB, ResourceLimits.none()).memoryBytes()).isEqualTo(964 * MIB);
+    assertThat(compute(GuestType.LINUX, 2048 * MIB, mem(6400 * MIB)).memoryBytes()).isEqualTo(6400 * MIB);
   }
 
   @Test
