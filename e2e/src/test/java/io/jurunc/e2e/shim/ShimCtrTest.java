@@ -105,7 +105,7 @@ class ShimCtrTest {
     }
 
     @Test
-    void containersRunInParallelAndKillAndDeleteLeaveNothing() {
+    void containersRunInParallelAndKillAndDeleteLeaveNothing() throws Exception {
         List<String> ids = new ArrayList<>();
         List<CompletableFuture<CommandResult>> starts = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -128,8 +128,17 @@ class ShimCtrTest {
             }
             long vmPid = Long.parseLong(env.task(vm).orElseThrow()[1]);
             assertThat(ProcFs.system().process(vmPid).orElseThrow().argv().getFirst()).contains("qemu-system");
+            // The monitor is pid 1 of its own pid namespace (ctr's spec has one), forked by the sandbox
+            // helper and re-parented to the shim daemon, which reaps it by pid.
+            Path proc = Path.of("/proc", Long.toString(vmPid));
+            String nspid = java.nio.file.Files.readAllLines(proc.resolve("status")).stream()
+                    .filter(l -> l.startsWith("NSpid:")).findFirst().orElseThrow().substring(6).trim();
+            assertThat(nspid.split("\\s+")).as("NSpid").containsExactly(Long.toString(vmPid), "1");
+            assertThat(java.nio.file.Files.readSymbolicLink(proc.resolve("ns/pid")))
+                    .isNotEqualTo(java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/ns/pid")));
             for (String id : ids) {
-                env.ctr().kill(id, "SIGKILL").requireSuccess();
+                // QEMU, as its namespace's init, catches SIGTERM; the others get SIGKILL
+                env.ctr().kill(id, id.equals(vm) ? "SIGTERM" : "SIGKILL").requireSuccess();
             }
             for (String id : ids) {
                 assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30))).as("task " + id + " stopped").isPresent();
