@@ -5,7 +5,7 @@ PKGS=(containerd runc qemu-system-x86 busybox-static containernetworking-plugins
       linux-image-cloud-amd64 docker-registry skopeo umoci runsc maven gcc cpio
       e2fsprogs erofs-utils curl jq iputils-ping libseccomp2
       linux-source-6.1 make flex bison bc libelf-dev libssl-dev xz-utils
-      clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 nodejs podman)
+      clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 nodejs podman docker.io)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -20,6 +20,8 @@ fi
 if [ ! -e /opt/cni/bin ]; then mkdir -p /opt/cni; ln -s /usr/lib/cni /opt/cni/bin; fi
 # docker-registry's package starts a system service; our tests run their own on loopback.
 systemctl disable --now docker-registry >/dev/null 2>&1 || true
+# docker.io's package enables a system dockerd; the client tests (e2e/.../clients) start a private one.
+systemctl disable --now docker.service docker.socket >/dev/null 2>&1 || true
 # The Solo5 tenders (solo5-spt needs libseccomp2) come as prebuilt binaries with the shared unikernels
 # (../shared/unikernels/bin, built from the pinned sources there); jurunc finds them on PATH, as a user's.
 uk_bin=${JURUNC_UNIKERNELS:-$(cd "$(dirname "$0")/../.." && pwd)/shared/unikernels}/bin
