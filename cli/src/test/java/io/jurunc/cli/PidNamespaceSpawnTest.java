@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,7 @@ class PidNamespaceSpawnTest {
   Path bundle;
   Path root;
   Path pidFile;
+  final java.util.List<String> ids = new java.util.ArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -71,6 +73,12 @@ class PidNamespaceSpawnTest {
     pidFile = tmp.resolve("init.pid");
   }
 
+  /** A test that failed half-way leaves no waiter or monitor behind (the helper's root dir goes with @TempDir). */
+  @AfterEach
+  void forceDelete() throws Exception {
+    for (String id : ids) cli("delete", "--force", id);
+  }
+
   private void spec(String guest, String monitor) throws Exception {
     String binary = guest.equals("linux") ? "" : ",\"com.urunc.unikernel.binary\":\"/boot/kernel\"";
     Files.writeString(bundle.resolve("config.json"), """
@@ -109,6 +117,7 @@ class PidNamespaceSpawnTest {
   void theMonitorIsPid1OfItsOwnNamespaceAndTheLifecycleUsesItsHostPid(String guest, String monitor) throws Exception {
     spec(guest, monitor);
     String id = "pidns-" + monitor;
+    ids.add(id);
     SpawnPathTest.Result create = cli("create", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id);
     assertThat(create.rc()).as(create.err()).isZero();
     long pid = Long.parseLong(Files.readString(pidFile).trim());
@@ -138,6 +147,7 @@ class PidNamespaceSpawnTest {
   void aCreatedContainersWaiterStopsOnSigtermAsItsNamespacesInit() throws Exception {
     spec("linux", "qemu");
     String id = "pidns-created";
+    ids.add(id);
     SpawnPathTest.Result create = cli("create", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id);
     assertThat(create.rc()).as(create.err()).isZero();
     long pid = Long.parseLong(Files.readString(pidFile).trim());
