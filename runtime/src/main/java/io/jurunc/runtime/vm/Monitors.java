@@ -16,6 +16,9 @@ import java.util.Map;
  * monitor can do, then builds the monitor's argv and config files.
  */
 public final class Monitors {
+  /** virtio-mmio transports of QEMU's microvm machine (QEMU 7.2): a ninth device finds no bus. */
+  public static final int MICROVM_TRANSPORTS = 8;
+
   private final Map<MonitorType, GuestMonitorBuilder> builders = new EnumMap<>(MonitorType.class);
 
   public Monitors(QemuOptions qemuOptions) {
@@ -77,6 +80,25 @@ public final class Monitors {
               + spec.guest().key()
               + " guest on "
               + spec.monitor().key());
+    }
+    if (spec.monitor() == MonitorType.QEMU && guest.qemuMachine(spec).mmio()) {
+      // QEMU's microvm has 8 virtio-mmio transports; one stays for the NIC, which start adds
+      int devices = 1 + spec.blocks().size() + spec.shares().size() + (spec.vsock().isPresent() ? 1 : 0);
+      if (devices > MICROVM_TRANSPORTS) {
+        throw new MountException(
+            MountException.Reason.UNSUPPORTED,
+            spec.shares().isEmpty() ? "-" : spec.shares().getLast().tag(),
+            "QEMU's microvm machine has "
+                + MICROVM_TRANSPORTS
+                + " virtio devices and this guest needs "
+                + devices
+                + " (NIC, "
+                + spec.blocks().size()
+                + " block device(s), "
+                + spec.shares().size()
+                + " shared directories: one per bind-mounted directory, one for all bind-mounted "
+                + "files, one for a shared rootfs); bind-mount fewer directories");
+      }
     }
     boolean solo5 = spec.monitor() == MonitorType.HVT || spec.monitor() == MonitorType.SPT;
     if (solo5 && spec.initrd().isPresent()) {

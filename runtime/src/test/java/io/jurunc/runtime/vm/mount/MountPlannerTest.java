@@ -201,4 +201,16 @@ class MountPlannerTest {
     assertThat(outside.resolve("log")).doesNotExist();
     assertThat(Files.isSymbolicLink(rootfs.resolve("etc/resolv.conf"))).isTrue();
   }
+
+  @Test
+  void aMicrovmGuestHasRoomForSevenVirtioDevicesBesideItsNic() throws Exception {
+    TestSpecs seven = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU).microvm().initrd();
+    for (int i = 0; i < 7; i++) seven.share(SharedDir.directory("m" + i, tmp, true));
+    new Monitors().plan(seven.build());
+    assertThatThrownBy(() -> new Monitors().plan(seven.share(SharedDir.directory("m7", tmp, true)).build()))
+        .isInstanceOfSatisfying(MountException.class, e -> {
+          assertThat(e.reason()).isEqualTo(MountException.Reason.UNSUPPORTED);
+          assertThat(e.getMessage()).contains("8 virtio devices").contains("needs 9");
+        });
+  }
 }
