@@ -264,10 +264,13 @@ public final class VaccelBench {
         // JIT warm-up of the large-message paths (protobuf bytes fields, frame copies): without it the
         // first sizes above 16 KiB were measured while still interpreted (64 KiB: 3.9 ms at 200 calls,
         // 0.22 ms at 3 000).
-        long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(quick ? 3 : 10);
+        // At a load of 9, a 256 KiB echo still took 6.0, 1.2, 0.42, 0.40, 0.37 ms in five back-to-back
+        // measurements (CPU per op 7.7 ms down to 0.4 ms, the C2 compiler thread the busiest one): hence a
+        // longer warm-up over the whole size range.
+        long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(quick ? 8 : 20);
         while (System.nanoTime() < warmEnd) {
             for (var e : modes.entrySet()) {
-                for (int size : new int[] {16 << 10, 64 << 10, 1 << 20}) {
+                for (int size : new int[] {4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20, 4 << 20}) {
                     warm(e.getValue(), size);
                 }
             }
