@@ -12,7 +12,7 @@ final class FeaturesCommand implements Callable<Integer> {
         {
           "ociVersionMin": "1.0.0",
           "ociVersionMax": "%s",
-          "hooks": [],
+          "hooks": ["prestart", "createRuntime", "poststart", "poststop"],
           "mountOptions": [],
           "linux": {
             "namespaces": ["network", "ipc", "uts"],

@@ -18,7 +18,8 @@ public record Spec(
     String hostname,
     List<Mount> mounts,
     Map<String, String> annotations,
-    Linux linux) {
+    Linux linux,
+    Hooks hooks) {
 
   public Spec {
     mounts = mounts == null ? List.of() : List.copyOf(mounts);
@@ -76,6 +77,36 @@ public record Spec(
       com.fasterxml.jackson.databind.JsonNode seccomp) {
     public Linux {
       namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
+    }
+  }
+
+  /** {@code hooks}: the runtime-spec's lifecycle hooks, by stage; a missing stage is empty. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Hooks(
+      List<Hook> prestart,
+      List<Hook> createRuntime,
+      List<Hook> createContainer,
+      List<Hook> startContainer,
+      List<Hook> poststart,
+      List<Hook> poststop) {
+    public Hooks {
+      prestart = prestart == null ? List.of() : List.copyOf(prestart);
+      createRuntime = createRuntime == null ? List.of() : List.copyOf(createRuntime);
+      createContainer = createContainer == null ? List.of() : List.copyOf(createContainer);
+      startContainer = startContainer == null ? List.of() : List.copyOf(startContainer);
+      poststart = poststart == null ? List.of() : List.copyOf(poststart);
+      poststop = poststop == null ? List.of() : List.copyOf(poststop);
+    }
+  }
+
+  /** One hook: {@code path} is executed with {@code args} as its argv (args[0] is argv0) and {@code env}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Hook(String path, List<String> args, List<String> env, Integer timeout) {
+    public Hook {
+      args = args == null ? List.of() : List.copyOf(args);
+      env = env == null ? List.of() : List.copyOf(env);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.jurunc.runtime.host;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,5 +48,18 @@ public interface Host {
    */
   default String qmp(Path socket, String command) throws HostException {
     throw new HostException("this host does not speak QMP (" + socket + ")");
+  }
+
+  /**
+   * Runs an OCI hook to its end: {@code path} is executed with {@code args} as its whole argv ({@code
+   * args[0]} is argv0; empty means {@code path}), exactly {@code env} as its environment and {@code
+   * stdin} on its standard input, as runc runs hooks. A hook still running after {@code timeout} is
+   * killed (SIGKILL) and reported as timed out.
+   *
+   * @throws HostException when the hook cannot be executed at all
+   */
+  default HookExit runHook(Path path, List<String> args, List<String> env, byte[] stdin, Optional<Duration> timeout)
+      throws HostException {
+    throw new HostException("this host does not run hooks (" + path + ")");
   }
 }

@@ -148,5 +148,11 @@ public final class LinuxHost implements Host {
     return QmpClient.execute(socket, command, QMP_TIMEOUT_MS);
   }
 
+  @Override
+  public HookExit runHook(Path path, List<String> args, List<String> env, byte[] stdin,
+      Optional<java.time.Duration> timeout) throws HostException {
+    return HookProcess.run(path, args, env, stdin, timeout);
+  }
+
   private static final long QMP_TIMEOUT_MS = 5_000;
 }

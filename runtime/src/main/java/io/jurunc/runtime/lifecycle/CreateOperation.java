@@ -4,6 +4,10 @@ import io.jurunc.oci.Spec;
 import io.jurunc.guest.GuestLayout;
 import io.jurunc.guest.GuestMount;
 import io.jurunc.runtime.JuruncException;
+import io.jurunc.runtime.hooks.HookRunner;
+import io.jurunc.runtime.hooks.HookStage;
+import io.jurunc.runtime.hooks.Hooks;
+import io.jurunc.runtime.host.ProcessInfo;
 import io.jurunc.runtime.host.Spawned;
 import io.jurunc.runtime.host.Stdio;
 import io.jurunc.runtime.metadata.GuestPath;
@@ -76,6 +80,7 @@ public final class CreateOperation {
           + " does not exist; create it first (CNI/CRI does) or leave its path out for a fresh one");
     }
     PidNamespace pidns = PidNamespace.of(spec);
+    Hooks hooks = Hooks.of(spec); // refuses createContainer/startContainer before anything is made
     Path helper = MonitorConfinement.helper(ctx.config());
     Path dir = ctx.store().createDir(id);
     ContainerRecord record = new ContainerRecord(spec.ociVersion(), id.value(), bundle.dir().toString(), 0, 0,
@@ -190,6 +195,11 @@ public final class CreateOperation {
         forkedPid = spawned.pid();
       }
       if (cgroup.isPresent()) cgroup.get().enter(spawned.pid());
+      if (hooks.atCreate()) {
+        runCreateHooks(hooks, spawned.pid(), dir, id, bundle);
+        ctx.timestamps().mark(id.value(), "create.hooks");
+      }
+      hooks.saveLater(dir);
       record = new ContainerRecord(record.ociVersion(), id.value(), record.bundle(), spawned.pid(),
           spawned.startTime(), ContainerStatus.CREATED, record.created(), record.annotations(), record.netnsPath(),
           null, fifo.toString(), List.of(), List.of(), VmPlan.of(vm), sandbox);
@@ -207,6 +217,40 @@ public final class CreateOperation {
       rollback(id, record, spawnedProcess, forkedPid, e);
       throw e;
     }
+  }
+
+  /**
+   * prestart then createRuntime, as runc runs them: after the container's process exists (here once
+   * the waiter is inside its namespaces, so that a hook reaching /proc/<pid>/ns/net, as Docker's
+   * libnetwork-setkey does, configures the container's netns) and before create returns.
+   */
+  private void runCreateHooks(Hooks hooks, long pid, Path dir, ContainerId id, Bundle bundle)
+      throws JuruncException {
+    Path ready = dir.resolve(WaiterCommand.READY);
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!Files.exists(ready)) {
+      Optional<ProcessInfo> p = ctx.host().inspect(pid);
+      if (p.isEmpty() || p.get().isZombie()) {
+        throw new SandboxException("container '" + id.value() + "': its waiting process exited before its "
+            + "hooks could run");
+      }
+      if (System.nanoTime() > deadline) {
+        throw new SandboxException("container '" + id.value() + "': its waiting process did not enter its "
+            + "namespaces within 5 s");
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SandboxException("create of '" + id.value() + "' interrupted");
+      }
+    }
+    Spec spec = bundle.spec();
+    io.jurunc.oci.State state = new io.jurunc.oci.State(spec.ociVersion(), id.value(), "creating",
+        Math.toIntExact(pid), bundle.dir().toString(), spec.annotations());
+    HookRunner runner = new HookRunner(ctx.host(), ctx.log());
+    runner.run(HookStage.PRESTART, hooks.prestart(), state);
+    runner.run(HookStage.CREATE_RUNTIME, hooks.createRuntime(), state);
   }
 
   private void rollback(ContainerId id, ContainerRecord record, Optional<Process> process, long forkedPid,

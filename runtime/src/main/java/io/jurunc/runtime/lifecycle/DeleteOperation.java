@@ -1,6 +1,8 @@
 package io.jurunc.runtime.lifecycle;
 
 import io.jurunc.runtime.JuruncException;
+import io.jurunc.runtime.hooks.HookRunner;
+import io.jurunc.runtime.hooks.HookStage;
 import io.jurunc.runtime.state.ContainerId;
 import io.jurunc.runtime.state.ContainerRecord;
 import io.jurunc.runtime.state.ContainerStatus;
@@ -58,6 +60,9 @@ public final class DeleteOperation {
     List<Exception> leftovers = new ArrayList<>();
     MonitorConfinement.release(r, ctx.config(), leftovers); // the monitor's cgroup, uid and vsock CID
     for (Exception e : leftovers) ctx.log().accept("delete " + id + ": " + e.getMessage());
+    // poststop: the container's process is gone; a failing hook is only a warning, as in runc
+    new HookRunner(ctx.host(), ctx.log()).runKept(ctx.store().dir(cid), HookStage.POSTSTOP, new io.jurunc.oci.State(
+        r.ociVersion(), id, "stopped", Math.toIntExact(r.pid()), r.bundle(), r.annotations()));
     ctx.store().remove(cid);
     if (failure != null) throw failure;
   }

@@ -1,6 +1,8 @@
 package io.jurunc.runtime.lifecycle;
 
 import io.jurunc.runtime.JuruncException;
+import io.jurunc.runtime.hooks.HookRunner;
+import io.jurunc.runtime.hooks.HookStage;
 import io.jurunc.runtime.host.ProcessInfo;
 import io.jurunc.runtime.state.ContainerRecord;
 import io.jurunc.runtime.state.ContainerStatus;
@@ -78,6 +80,10 @@ public final class StartOperation {
       ContainerRecord running = planned.withStatus(ContainerStatus.RUNNING);
       ctx.store().save(running);
       ctx.timestamps().mark(id, "start.done");
+      // poststart: after the monitor runs; a failing hook is only a warning, as in runc
+      new HookRunner(ctx.host(), ctx.log()).runKept(dir, HookStage.POSTSTART, new io.jurunc.oci.State(
+          running.ociVersion(), id, "running", Math.toIntExact(running.pid()), running.bundle(),
+          running.annotations()));
       return running;
     } catch (JuruncException | RuntimeException e) {
       if (net.isPresent()) {

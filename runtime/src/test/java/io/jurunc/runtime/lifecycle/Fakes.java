@@ -120,6 +120,22 @@ final class Fakes {
     }
 
     int unreadyPokes;
+
+    /** One hook run: what it got, and how many processes had been spawned before it. */
+    record HookCall(Path path, List<String> args, List<String> env, String stdin,
+        Optional<java.time.Duration> timeout, int spawnedBefore) {}
+
+    final List<HookCall> hooks = new ArrayList<>();
+    /** How a hook ends, by path; a hook not named here exits 0. */
+    final Map<Path, io.jurunc.runtime.host.HookExit> hookExits = new HashMap<>();
+
+    @Override
+    public io.jurunc.runtime.host.HookExit runHook(Path path, List<String> args, List<String> env, byte[] stdin,
+        Optional<java.time.Duration> timeout) {
+      hooks.add(new HookCall(path, args, env, new String(stdin, java.nio.charset.StandardCharsets.UTF_8), timeout,
+          spawned.size()));
+      return hookExits.getOrDefault(path, new io.jurunc.runtime.host.HookExit(0, false, ""));
+    }
   }
 
   static final class FakePlanner implements VmPlanner {
