@@ -6,7 +6,10 @@ import io.jurunc.runtime.lifecycle.Bundle;
 import io.jurunc.runtime.lifecycle.CreateOperation;
 import io.jurunc.runtime.lifecycle.CreateRequest;
 import io.jurunc.runtime.lifecycle.DeleteOperation;
+import io.jurunc.runtime.lifecycle.SandboxException;
 import io.jurunc.runtime.lifecycle.StartOperation;
+import io.jurunc.runtime.sys.ErrnoException;
+import io.jurunc.runtime.sys.Syscalls;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,6 +32,11 @@ final class RunCommand extends ContainerCommand {
     Bundle b = Bundle.load(opts.bundle);
     if (!b.isUnikernel()) return top.handOverToRunc();
     var ctx = top.context();
+    if (!detach) {
+      // A monitor forked into its own pid namespace is orphaned by its sandbox helper: as the
+      // subreaper, this process gets it back as a child and can wait for its exit status.
+      becomeSubreaper();
+    }
     CreateOperation.Created created = new CreateOperation(ctx).run(new CreateRequest(id, b,
         Optional.ofNullable(opts.pidFile), Optional.ofNullable(opts.consoleSocket), Stdio.INHERIT));
     try {
@@ -45,8 +53,26 @@ final class RunCommand extends ContainerCommand {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    } else {
+      status = waitForForked(Math.toIntExact(created.record().pid()));
     }
     if (!keep) new DeleteOperation(ctx).run(id, true);
     return status;
+  }
+
+  private static void becomeSubreaper() throws JuruncException {
+    try {
+      Syscalls.linux().becomeChildSubreaper();
+    } catch (ErrnoException e) {
+      throw new SandboxException("run: cannot wait for the container in the foreground: " + e.getMessage(), e);
+    }
+  }
+
+  private static int waitForForked(int pid) throws JuruncException {
+    try {
+      return Syscalls.linux().waitExit(pid);
+    } catch (ErrnoException e) {
+      throw new SandboxException("run: waiting for the container's process " + pid + ": " + e.getMessage(), e);
+    }
   }
 }

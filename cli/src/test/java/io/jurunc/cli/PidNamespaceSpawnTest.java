@@ -159,4 +159,25 @@ class PidNamespaceSpawnTest {
     assertThat(cli("delete", id).rc()).isZero();
     assertThat(root.resolve(id)).doesNotExist();
   }
+
+  /** {@code run} in the foreground waits for a monitor forked into its pid namespace: its output and status. */
+  @Test
+  void runInTheForegroundWaitsForTheForkedMonitorAndReturnsItsStatus() throws Exception {
+    spec("linux", "qemu");
+    Path fake = tmp.resolve("fake-monitor-exits");
+    Files.writeString(fake, """
+        #!/bin/sh
+        echo "monitor in its namespace as pid $$"
+        exit 7
+        """);
+    Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(config, Files.readString(config).replaceFirst(
+        "(\\[monitors\\.qemu\\]\\npath = )\"[^\"]*\"", "$1\"" + fake + "\""));
+    String id = "pidns-run";
+    ids.add(id);
+    SpawnPathTest.Result run = cli("run", "--bundle", bundle.toString(), id);
+    assertThat(run.rc()).as(run.err()).isEqualTo(7);
+    assertThat(run.out()).contains("monitor in its namespace as pid 1");
+    assertThat(root.resolve(id)).doesNotExist();
+  }
 }

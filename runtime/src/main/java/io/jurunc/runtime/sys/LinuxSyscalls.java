@@ -105,6 +105,19 @@ final class LinuxSyscalls implements Syscalls {
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
   }
 
+  /** {@code int prctl(int option, ...)}: the arguments after the option are variadic. */
+  private static final class Prctl {
+    static final MethodHandle H = Native.bind("prctl",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
+        Linker.Option.firstVariadicArg(1));
+  }
+
+  private static final class Waitpid {
+    static final MethodHandle H = Native.bind("waitpid",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+            ValueLayout.JAVA_INT));
+  }
+
   private static final class Kill {
     static final MethodHandle H = Native.bind("kill",
         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
@@ -290,6 +303,47 @@ final class LinuxSyscalls implements Syscalls {
       throw e;
     } catch (Throwable t) {
       throw new IllegalStateException("native kill failed", t);
+    }
+  }
+
+  private static final int PR_SET_CHILD_SUBREAPER = 36;
+
+  @Override
+  public void becomeChildSubreaper() throws ErrnoException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Native.STATE);
+      int rc = (int) Prctl.H.invokeExact(state, PR_SET_CHILD_SUBREAPER, 1L);
+      if (rc < 0) {
+        throw new ErrnoException("prctl", Native.errno(state), "PR_SET_CHILD_SUBREAPER");
+      }
+    } catch (ErrnoException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException("native prctl failed", t);
+    }
+  }
+
+  @Override
+  public int waitExit(int pid) throws ErrnoException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Native.STATE);
+      MemorySegment status = arena.allocate(ValueLayout.JAVA_INT);
+      while (true) {
+        int rc = (int) Waitpid.H.invokeExact(state, pid, status, 0);
+        if (rc >= 0) {
+          int s = status.get(ValueLayout.JAVA_INT, 0);
+          int signal = s & 0x7f;
+          return signal == 0 ? (s >> 8) & 0xff : 128 + signal;
+        }
+        int errno = Native.errno(state);
+        if (errno != Errno.EINTR) {
+          throw new ErrnoException("waitpid", errno, Integer.toString(pid));
+        }
+      }
+    } catch (ErrnoException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException("native waitpid failed", t);
     }
   }
 }

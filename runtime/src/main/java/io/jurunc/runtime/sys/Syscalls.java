@@ -75,6 +75,18 @@ public interface Syscalls {
   /** {@code kill(pid, signal)}; {@link Errno#ESRCH} when no such process exists. */
   void kill(int pid, int signal) throws ErrnoException;
 
+  /**
+   * {@code prctl(PR_SET_CHILD_SUBREAPER, 1)}: orphans among this process's descendants (a monitor
+   * whose sandbox helper forked it into a pid namespace and exited) become its children.
+   */
+  void becomeChildSubreaper() throws ErrnoException;
+
+  /**
+   * {@code waitpid(pid, &status, 0)}, retried on EINTR: the child's exit status, or 128 + the
+   * signal that killed it, as a shell reports it. ECHILD when it is not a child.
+   */
+  int waitExit(int pid) throws ErrnoException;
+
   /** The real implementation, created lazily (its native bindings are bound on first call). */
   static Syscalls linux() {
     return LinuxSyscalls.INSTANCE;

@@ -105,4 +105,15 @@ public final class RecordingSyscalls implements Syscalls {
   public void kill(int pid, int signal) throws ErrnoException {
     record("kill", "kill " + pid + " " + signal);
   }
+
+  @Override
+  public void becomeChildSubreaper() throws ErrnoException {
+    record("prctl", "prctl PR_SET_CHILD_SUBREAPER");
+  }
+
+  @Override
+  public int waitExit(int pid) throws ErrnoException {
+    record("waitpid", "waitpid " + pid);
+    return 0;
+  }
 }
