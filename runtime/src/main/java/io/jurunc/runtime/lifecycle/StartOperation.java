@@ -110,7 +110,7 @@ public final class StartOperation {
     long deadline = System.nanoTime() + EXEC_TIMEOUT_NANOS;
     while (!ready.check()) {
       if (!StatusResolver.alive(r, ctx.host())) {
-        throw new ContainerStateException("cannot start container '" + r.id() + "': its waiting process is gone");
+        throw ContainerStateException.waiterGone(r.id());
       }
       if (System.nanoTime() > deadline) {
         throw new ContainerStateException("cannot start container '" + r.id() + "': its waiting process " + notYet

@@ -250,6 +250,15 @@ class LifecycleTest {
   }
 
   @Test
+  void startOfARunningContainerIsAStateErrorButNotAGoneWaiter() throws Exception {
+    config(LINUX_QEMU, null);
+    create("f3");
+    new StartOperation(w.ctx()).run("f3");
+    assertThatThrownBy(() -> new StartOperation(w.ctx()).run("f3"))
+        .isInstanceOfSatisfying(ContainerStateException.class, e -> assertThat(e.waiterGone()).isFalse());
+  }
+
+  @Test
   void aMissingNetnsPathFailsCreateAndLeavesNothing() throws Exception {
     config(LINUX_QEMU, tmp.resolve("no-such-netns").toString());
     assertThatThrownBy(() -> create("n1")).isInstanceOf(InvalidBundleException.class)

@@ -85,8 +85,9 @@ public final class InProcessJuruncBackend implements ContainerBackend {
     }
 
     /**
-     * In-process, Start follows Create within milliseconds, possibly before the waiter (setsid, unshare,
-     * nsenter, sh: several execs) has opened its start FIFO; the runtime then reports the waiter "gone".
+     * In-process, Start follows Create within milliseconds, possibly before the waiter (the static sandbox
+     * helper, still entering its namespaces) has opened its start FIFO; the runtime then reports the waiter
+     * gone ({@link ContainerStateException#waiterGone()}).
      * While the waiter still lives that is only too early: retry for up to {@link #WAITER_READY}.
      */
     @Override
@@ -99,7 +100,7 @@ public final class InProcessJuruncBackend implements ContainerBackend {
                 return;
             } catch (ContainerStateException e) {
                 Integer pid = waiters.get(id);
-                boolean early = e.getMessage().contains("waiting process is gone") && pid != null && alive(pid);
+                boolean early = e.waiterGone() && pid != null && alive(pid);
                 if (!early || System.nanoTime() > deadline) {
                     throw translate("start", id, e);
                 }
