@@ -407,9 +407,18 @@ static void launch_phase(void) {
 }
 
 int main(int argc, char **argv) {
+  /* jurunc-exec PATH ARGV0 [ARG...]: exec PATH with ARGV0 as its argv[0] (an OCI hook whose args[0]
+   * is not its path, such as Docker's libnetwork-setkey; a JVM cannot set argv[0] itself). The
+   * environment is passed through unchanged. */
+  if (argc >= 4 && strcmp(argv[1], "jurunc-exec") == 0) {
+    if (argv[2][0] != '/') die(127, "jurunc-exec: PATH must be absolute");
+    execv(argv[2], &argv[3]);
+    die(127, "exec %s: %s", argv[2], strerror(errno));
+  }
   if (argc < 3 || strcmp(argv[1], "jurunc-waiter") != 0) {
     dprintf(2, "usage: jurunc-sandbox jurunc-waiter STATE_DIR [--ctty] [--netns PATH | --new-net] "
-               "[--new-pid | --pidns PATH] [--timestamps FILE --id ID]\n");
+               "[--new-pid | --pidns PATH] [--timestamps FILE --id ID]\n"
+               "       jurunc-sandbox jurunc-exec PATH ARGV0 [ARG...]\n");
     return 2;
   }
   state_dir = argv[2];

@@ -19,31 +19,34 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@link ProcessBuilder} always uses the executable's name as argv0. A hook whose {@code args[0]}
  * differs from its {@code path} (Docker's {@code /proc/<dockerd>/exe} with argv0 {@code
- * libnetwork-setkey}, which dockerd dispatches on) is started through {@code perl -e 'exec {path}
- * args'}, which sets argv0 and adds nothing to the environment (perl-base is essential on Debian).
+ * libnetwork-setkey}, which dockerd dispatches on) is started through the static sandbox helper's
+ * {@code jurunc-exec PATH ARGV0 ARGS...}, which only execs (no interpreter, nothing added to the
+ * environment).
  */
 final class HookProcess {
-  static final String PERL = "/usr/bin/perl";
-  private static final String EXEC_AS = "my $p = shift; exec {$p} @ARGV or die \"cannot exec $p: $!\\n\"";
   private static final int OUTPUT_LIMIT = 4096;
 
   private HookProcess() {}
 
   /** The command line ProcessBuilder gets for this hook. */
-  static List<String> command(Path path, List<String> args) {
+  static List<String> command(Optional<Path> execHelper, Path path, List<String> args) throws HostException {
     String exe = path.toString();
     if (args.isEmpty() || args.getFirst().equals(exe)) {
       List<String> cmd = new ArrayList<>(args.isEmpty() ? List.of(exe) : args);
       return List.copyOf(cmd);
     }
-    List<String> cmd = new ArrayList<>(List.of(PERL, "-e", EXEC_AS, exe));
+    if (execHelper.isEmpty()) {
+      throw new HostException("hook " + path + " wants argv0 '" + args.getFirst() + "', which needs the sandbox"
+          + " helper (set [sandbox] helper, or run jurunc through its launcher)");
+    }
+    List<String> cmd = new ArrayList<>(List.of(execHelper.get().toString(), "jurunc-exec", exe));
     cmd.addAll(args);
     return List.copyOf(cmd);
   }
 
-  static HookExit run(Path path, List<String> args, List<String> env, byte[] stdin, Optional<Duration> timeout)
-      throws HostException {
-    ProcessBuilder pb = new ProcessBuilder(command(path, args));
+  static HookExit run(Optional<Path> execHelper, Path path, List<String> args, List<String> env, byte[] stdin,
+      Optional<Duration> timeout) throws HostException {
+    ProcessBuilder pb = new ProcessBuilder(command(execHelper, path, args));
     Map<String, String> e = pb.environment();
     e.clear();
     for (String kv : env) {

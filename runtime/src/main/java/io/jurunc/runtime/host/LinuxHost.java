@@ -15,13 +15,24 @@ import java.util.Optional;
 public final class LinuxHost implements Host {
   private static final byte[] START_LINE = "start\n".getBytes(StandardCharsets.US_ASCII);
   private final Syscalls sys;
+  /** The static sandbox helper, which execs a hook with an argv0 of its own; empty when none is set up. */
+  private final Optional<Path> execHelper;
 
   public LinuxHost() {
-    this(Syscalls.linux());
+    this(Syscalls.linux(), Optional.empty());
+  }
+
+  public LinuxHost(Optional<Path> execHelper) {
+    this(Syscalls.linux(), execHelper);
   }
 
   public LinuxHost(Syscalls sys) {
+    this(sys, Optional.empty());
+  }
+
+  public LinuxHost(Syscalls sys, Optional<Path> execHelper) {
     this.sys = sys;
+    this.execHelper = execHelper;
   }
 
   @Override
@@ -151,7 +162,7 @@ public final class LinuxHost implements Host {
   @Override
   public HookExit runHook(Path path, List<String> args, List<String> env, byte[] stdin,
       Optional<java.time.Duration> timeout) throws HostException {
-    return HookProcess.run(path, args, env, stdin, timeout);
+    return HookProcess.run(execHelper, path, args, env, stdin, timeout);
   }
 
   private static final long QMP_TIMEOUT_MS = 5_000;

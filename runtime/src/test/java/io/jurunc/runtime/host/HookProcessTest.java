@@ -49,14 +49,35 @@ class HookProcessTest {
     assertThat(log).isEmpty();
   }
 
+  /** The static sandbox helper, built from runtime/src/main/c/sandbox.c as make-dist.sh builds it. */
+  private Path helper() throws Exception {
+    Path src = Path.of(System.getProperty("user.dir")).resolve("src/main/c/sandbox.c");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(src), "sandbox.c not found at " + src);
+    Path out = tmp.resolve("jurunc-sandbox");
+    Process gcc = new ProcessBuilder("gcc", "-static", "-Os", "-s", "-Wall", "-Wextra", "-Werror", "-o",
+        out.toString(), src.toString()).inheritIO().start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(gcc.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)
+        && gcc.exitValue() == 0, "gcc could not build the sandbox helper");
+    return out;
+  }
+
   @Test
   void args0IsTheHooksArgv0EvenWhenItIsNotItsPath() throws Exception {
-    HookExit exit = host.runHook(Path.of("/bin/sh"), List.of("libnetwork-setkey", "-c",
+    LinuxHost withHelper = new LinuxHost(Optional.of(helper()));
+    HookExit exit = withHelper.runHook(Path.of("/bin/sh"), List.of("libnetwork-setkey", "-c",
         "echo \"$0\" > \"$OUT/argv0\"; env > \"$OUT/env\""), List.of("OUT=" + tmp), new byte[0], Optional.empty());
     assertThat(exit.succeeded()).isTrue();
     assertThat(Files.readString(tmp.resolve("argv0"))).isEqualTo("libnetwork-setkey\n");
     assertThat(Files.readAllLines(tmp.resolve("env"))).contains("OUT=" + tmp)
-        .noneMatch(l -> l.startsWith("PERL") || l.startsWith("JAVA_HOME="));
+        .noneMatch(l -> l.startsWith("JAVA_HOME="));
+  }
+
+  @Test
+  void anOwnArgv0WithoutTheSandboxHelperIsAClearHostException() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> host.runHook(Path.of("/bin/sh"),
+            List.of("libnetwork-setkey", "-c", "true"), List.of(), new byte[0], Optional.empty()))
+        .isInstanceOf(HostException.class).hasMessageContaining("argv0 'libnetwork-setkey'")
+        .hasMessageContaining("sandbox helper");
   }
 
   @Test
