@@ -375,9 +375,13 @@ static pid_t spawn_jvm(const sigset_t *old) {
     }
     char restarts_text[16];
     snprintf(restarts_text, sizeof(restarts_text), "%d", restarts);
+    pid_t holder = getpid();
     pid_t pid = fork();
     if (pid == 0) {
         sigprocmask(SIG_SETMASK, old, NULL);
+        /* The JVM goes with its holder: a holder killed by a clean-up must not leave behind a daemon it
+           had just restarted. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != holder) _exit(127);
         int null = open("/dev/null", O_RDWR);
         if (null >= 0) {
             dup2(null, 0);
@@ -430,8 +434,10 @@ static int listen_public(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: jurunc-shim-holder <public-socket> <state-dir>\n");
+    /* Words after the state dir are not read: they name the daemon (its containerd address and
+       namespace) so that tools that clean up a containerd's shims by their argv find the holder too. */
+    if (argc < 3 || (argc > 3 && strcmp(argv[3], "--") != 0)) {
+        fprintf(stderr, "usage: jurunc-shim-holder <public-socket> <state-dir> [-- <daemon words>...]\n");
         return 2;
     }
     public_socket = argv[1];

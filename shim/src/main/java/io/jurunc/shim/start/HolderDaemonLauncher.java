@@ -70,7 +70,12 @@ public final class HolderDaemonLauncher implements DaemonLauncher {
                 out.write(0);
             }
         }
-        return new ProcessBuilder("setsid", holder.toString(), args.get(at + 1), dir.dir().toString())
+        // After "--" the holder's argv names the daemon (not read by it): clean-ups that find a containerd's
+        // shims by "containerd-shim" and "-address ADDR" in their argv then stop the holder as well.
+        List<String> holderCmd = new ArrayList<>(List.of("setsid", holder.toString(), args.get(at + 1),
+                dir.dir().toString(), "--", "containerd-shim-jurunc-v2"));
+        holderCmd.addAll(args);
+        return new ProcessBuilder(holderCmd)
                 .directory(cwd.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)

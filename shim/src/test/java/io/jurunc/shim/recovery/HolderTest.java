@@ -231,6 +231,29 @@ class HolderTest {
                 java.util.Optional.empty(), java.util.Optional.of(false));
     }
 
+    /**
+     * A clean-up that kills a containerd's shims (found by the daemon words after "--" in the holder's argv) may
+     * kill the JVM first, then the holder: the JVM the holder restarted in between must go with it.
+     */
+    @Test
+    void aSigkillOfTheHolderTakesItsDaemonWithIt() throws Exception {
+        writeCmdline(fakeDaemon());
+        holder = new ProcessBuilder(holderBinary.toString(), socket().toString(), dir().dir().toString(), "--",
+                "containerd-shim-jurunc-v2", "-address", "/run/test/containerd.sock")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("holder.out").toFile()).start();
+        awaitSocket();
+        long daemon;
+        try (TtrpcClient client = TtrpcClient.connect("unix://" + socket())) {
+            daemon = who(client, "0");
+        }
+        assertThat(holder.info().arguments().orElseThrow()).contains("-address", "/run/test/containerd.sock");
+        holder.destroyForcibly();
+        assertThat(holder.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        ProcessHandle.of(daemon).ifPresent(p -> p.onExit().orTimeout(LIMIT.toSeconds(), TimeUnit.SECONDS).join());
+        assertThat(ProcessHandle.of(daemon).map(ProcessHandle::isAlive)).as("daemon gone with its holder").isIn(
+                java.util.Optional.empty(), java.util.Optional.of(false));
+    }
+
     /** A measurement, not a timed assertion: the median round trip of a small call, direct and through the holder. */
     @Test
     void printsTheRoundTripThroughTheHolder() throws Exception {
