@@ -436,6 +436,7 @@ capture_uk_qemu() {
     case $prev in
       -kernel) cp "$a" "$work/ukbare/kernel"; a=$work/ukbare/kernel ;;
       -netdev) a=$(sed "s/ifname=[^,]*/ifname=tap0/" <<<"$a") ;;
+      -qmp) a="unix:$work/ukbare/qmp.sock,server=on,wait=off" ;;  # the state dir's socket is gone
       -append) a=$(sed -E "s#netdev\.ip=[^ ]*#netdev.ip=${qsubnet}2/24:${qsubnet}1:8.8.8.8#" <<<"$a") ;;
     esac
     printf '%s\n' "$a" >>"$work/ukbare/argv"

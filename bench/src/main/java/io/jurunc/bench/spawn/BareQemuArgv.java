@@ -15,7 +15,10 @@ import java.util.List;
  * <ul>
  *   <li>the kernel and initrd files are copied (jurunc deletes the initramfs with the container);
  *   <li>the tap is the benchmark's ({@code ifname=}) and the guest's {@code ip=} points at its netns;
- *   <li>{@code jurunc.timestamps=1} is added, so that the init prints its start uptime.
+ *   <li>{@code jurunc.timestamps=1} is added, so that the init prints its start uptime;
+ *   <li>the QMP socket moves next to the copied kernel (the state dir goes with the container), and a
+ *       shared rootfs ({@code -fsdev ...,path=/jurunc/shares/rootfs}, the path inside the confined
+ *       monitor's root) is served from a copy of the container's rootfs there.
  * </ul>
  *
  * <pre>java -cp ... io.jurunc.bench.spawn.BareQemuArgv --state F --copy-to DIR --tap T --ip IP --gateway GW</pre>
@@ -23,6 +26,9 @@ import java.util.List;
  */
 public final class BareQemuArgv {
   private BareQemuArgv() {}
+
+  /** Where a shared rootfs is in the confined monitor's root. */
+  static final String SHARED_ROOTFS = "/jurunc/shares/rootfs";
 
   /** The new argv; {@code kernel}/{@code initrd} replace the paths after -kernel/-initrd. */
   public static List<String> rewrite(List<String> argv, String tap, String ip, String gateway, Path kernel,
@@ -39,6 +45,13 @@ public final class BareQemuArgv {
         case "-kernel" -> out.set(i, kernel.toString());
         case "-initrd" -> out.set(i, initrd.toString());
         case "-netdev" -> out.set(i, a.replaceAll("ifname=[^,]*", "ifname=" + tap));
+        case "-qmp" -> out.set(i, "unix:" + kernel.resolveSibling("qmp.sock") + ",server=on,wait=off");
+        case "-fsdev" -> {
+          if (!a.contains("path=" + SHARED_ROOTFS + ",")) {
+            throw new BenchInputException("the bare subject serves only a shared rootfs, not " + a);
+          }
+          out.set(i, a.replace("path=" + SHARED_ROOTFS + ",", "path=" + kernel.resolveSibling("rootfs") + ","));
+        }
         case "-append" -> {
           List<String> words = new ArrayList<>();
           for (String w : a.split(" ")) {
@@ -93,6 +106,16 @@ public final class BareQemuArgv {
     Path initrd = dir.resolve("initrd");
     Files.copy(Path.of(flagValue(argv, "-kernel")), kernel, StandardCopyOption.REPLACE_EXISTING);
     Files.copy(Path.of(flagValue(argv, "-initrd")), initrd, StandardCopyOption.REPLACE_EXISTING);
+    if (argv.stream().anyMatch(a -> a.contains("path=" + SHARED_ROOTFS + ","))) {
+      // the guest's root is the container's rootfs, shared: serve a copy (the container's goes with it)
+      Path bundle = Path.of(new ObjectMapper().readTree(state.toFile()).path("bundle").asText());
+      Path rootfs = dir.resolve("rootfs");
+      Process cp = new ProcessBuilder("sh", "-c", "rm -rf \"$2\" && cp -a \"$1\" \"$2\"", "sh",
+          bundle.resolve("rootfs").toString(), rootfs.toString()).inheritIO().start();
+      if (cp.waitFor() != 0) {
+        throw new BenchInputException("cannot copy the container's rootfs from " + bundle.resolve("rootfs"));
+      }
+    }
     rewrite(argv, tap, ip, gw, kernel, initrd).forEach(System.out::println);
   }
 }

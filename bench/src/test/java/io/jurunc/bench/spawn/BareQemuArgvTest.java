@@ -28,6 +28,26 @@ class BareQemuArgvTest {
   }
 
   @Test
+  void rewrite_movesTheQmpSocketAndServesASharedRootfsFromTheCopy() throws Exception {
+    List<String> recorded = new java.util.ArrayList<>(RECORDED);
+    recorded.addAll(List.of("-qmp", "unix:/run/containerd/runc/ns/c1/qmp/sock,server=on,wait=off",
+        "-fsdev", "local,id=fs0,path=/jurunc/shares/rootfs,security_model=none,multidevs=remap",
+        "-device", "virtio-9p-device,fsdev=fs0,mount_tag=rootfs"));
+    List<String> out = BareQemuArgv.rewrite(recorded, "tap0", "10.9.9.2", "10.9.9.1", Path.of("/w/kernel"),
+        Path.of("/w/initrd"));
+    assertThat(out).containsSubsequence("-qmp", "unix:/w/qmp.sock,server=on,wait=off")
+        .containsSubsequence("-fsdev", "local,id=fs0,path=/w/rootfs,security_model=none,multidevs=remap");
+  }
+
+  @Test
+  void rewrite_refusesAShareItCannotServe() {
+    List<String> recorded = new java.util.ArrayList<>(RECORDED);
+    recorded.addAll(List.of("-fsdev", "local,id=fs1,path=/jurunc/shares/s1,security_model=none"));
+    assertThatThrownBy(() -> BareQemuArgv.rewrite(recorded, "t", "1", "2", Path.of("/w/kernel"), Path.of("/w/i")))
+        .isInstanceOf(BenchInputException.class).hasMessageContaining("only a shared rootfs");
+  }
+
+  @Test
   void rewrite_refusesWhatIsNotAQemuCommandLine() {
     assertThatThrownBy(() -> BareQemuArgv.rewrite(List.of("firecracker", "--no-api"), "t", "1", "2",
         Path.of("k"), Path.of("i"))).isInstanceOf(BenchInputException.class).hasMessageContaining("not a QEMU");
