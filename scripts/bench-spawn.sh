@@ -365,10 +365,26 @@ shim_of() { # the shim serving container $2 of namespace $1 (containerd 1.6: "-n
   { pgrep -f -- "-namespace $1 -id $2 -address $sock"; pgrep -f -- "-namespace $1 -id jurunc-node -address $sock"; } |
     head -1 || true
 }
-node_daemon() { pgrep -f -- "-namespace $1 -id jurunc-node -address $sock" | head -1 || true; }  # none: empty
+# The node daemon's JVM (its holder's argv names the daemon too, after "--"); none: empty
+node_daemon() {
+  local p
+  for p in $(pgrep -f -- "-namespace $1 -id jurunc-node -address $sock"); do
+    [[ $(readlink "/proc/$p/exe" 2>/dev/null) == */java ]] && { echo "$p"; return 0; }
+  done
+  return 0
+}
+# Its holder (shim-holder.c), which owns containerd's connections and restarts the JVM; none: empty
+node_holder() {
+  local p
+  for p in $(pgrep -f -- "-namespace $1 -id jurunc-node -address $sock"); do
+    [[ $(readlink "/proc/$p/exe" 2>/dev/null) == */jurunc-shim-holder ]] && { echo "$p"; return 0; }
+  done
+  return 0
+}
 stop_node_daemon() { # $1: namespace; SIGTERM, a clean stop (the daemon removes its socket and lock)
   local p
-  p=$(node_daemon "$1")
+  p=$(node_holder "$1")  # the holder stops its JVM first; without a holder, the JVM itself
+  [ -n "$p" ] || p=$(node_daemon "$1")
   [ -n "$p" ] || return 0
   kill -TERM "$p"
   for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.1; done
@@ -627,7 +643,8 @@ done
 # Density: 1..20 echo microVMs at once through jurunc's shim (one node daemon); at 1, 10 and 20, once
 # all answer, the daemon's RSS and PSS and the sandboxes' PSS. Untimed, after the spawn runs.
 density() {
-  local ns=jrbench-jurunc-shim k id ip d p qpss ok ids=()
+  local ns=jrbench-jurunc-shim k id ip d h p qpss ok ids=()
+  probe_kind=echo  # the echo image; the last spawn subject may have been a Unikraft one
   start_node_daemon "$ns"
   printf 'sandboxes\tdaemon_rss_kb\tdaemon_pss_kb\tsandboxes_pss_kb\tanswered\n' >"$out/density.tsv"
   for k in $(seq 1 20); do
@@ -659,10 +676,13 @@ density() {
     unset answered
     sleep 1
     d=$(node_daemon "$ns")
+    h=$(node_holder "$ns")
     qpss=0
     for p in $(descendants "$d"); do qpss=$((qpss + $(pss_kb "$p"))); done
-    printf '%s\t%s\t%s\t%s\t%s\n' "$k" "$(awk '/^VmRSS:/ {print $2}' "/proc/$d/status" 2>/dev/null || echo 0)" \
-      "$(pss_kb "$d")" "$qpss" "$ok" >>"$out/density.tsv"
+    # the daemon is its JVM plus the holder in front of it (when there is one)
+    printf '%s\t%s\t%s\t%s\t%s\n' "$k" \
+      "$(( $(awk '/^VmRSS:/ {print $2}' "/proc/$d/status" 2>/dev/null || echo 0) + $( [ -n "$h" ] && awk '/^VmRSS:/ {print $2}' "/proc/$h/status" 2>/dev/null || echo 0) ))" \
+      "$(( $(pss_kb "$d") + $( [ -n "$h" ] && pss_kb "$h" || echo 0) ))" "$qpss" "$ok" >>"$out/density.tsv"
     say "density: $k sandboxes, $ok answered, daemon $(awk '/^VmRSS:/ {print $2}' "/proc/$d/status" 2>/dev/null) kB RSS"
   done
   for id in "${ids[@]}"; do ctr_ns "$ns" tasks kill -s SIGKILL "$id" >/dev/null 2>&1 || true; done
