@@ -6,7 +6,6 @@ import io.jurunc.shim.backend.ContainerBackend;
 import io.jurunc.shim.backend.RuncStyleBackend;
 import io.jurunc.shim.os.OsException;
 import io.jurunc.shim.os.ShimOs;
-import io.jurunc.shim.task.TaskService;
 import java.util.function.Consumer;
 
 /**
@@ -30,7 +29,7 @@ public final class Adoption {
     }
 
     /** Returns how many tasks were adopted. */
-    public int run(TaskService service) {
+    public int run(Adopter service) {
         int adopted = 0;
         for (TaskRecord r : journal.load()) {
             ContainerBackend backend;

@@ -45,6 +45,7 @@ import io.jurunc.shim.proto.task.WaitResponse;
 import io.jurunc.shim.proto.types.Mount;
 import io.jurunc.shim.proto.types.ProcessInfo;
 import io.jurunc.shim.proto.types.Status;
+import io.jurunc.shim.recovery.Adopter;
 import io.jurunc.shim.recovery.TaskJournal;
 import io.jurunc.shim.recovery.TaskRecord;
 import io.jurunc.ttrpc.StatusCode;
@@ -68,7 +69,7 @@ import java.util.function.Consumer;
  * {@code containerd.task.v2.Task} (and v3, the same messages): the containers of one daemon. Checkpoint, Exec
  * and ResizePty are not registered, so the ttrpc server answers UNIMPLEMENTED.
  */
-public final class TaskService {
+public final class TaskService implements Adopter {
     public static final List<String> SERVICE_NAMES = List.of("containerd.task.v2.Task", "containerd.task.v3.Task");
     static final String VERSION = "jurunc-shim-v2";
 
@@ -427,6 +428,7 @@ public final class TaskService {
      * (then it is not published again). An exit learnt now is published as TaskExit. stdin is not relayed any
      * more (the relay died with the old JVM).
      */
+    @Override
     public void adopt(TaskRecord r, ContainerBackend backend) {
         Container c = new Container(r.id(), r.bundle(), backend, r.pid(), r.stdin(), r.stdout(), r.stderr(),
                 r.terminal(), r.rootfsMounted(), Optional.empty(), true, r.pidStartTime());
@@ -501,6 +503,7 @@ public final class TaskService {
      * Create the holder sends again for it is refused, so that containerd cleans up and the client sees an
      * error.
      */
+    @Override
     public void undoneCreate(String id) {
         undone.put(id, java.time.Instant.now());
     }
