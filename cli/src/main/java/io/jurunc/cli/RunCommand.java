@@ -6,7 +6,7 @@ import io.jurunc.runtime.lifecycle.Bundle;
 import io.jurunc.runtime.lifecycle.CreateOperation;
 import io.jurunc.runtime.lifecycle.CreateRequest;
 import io.jurunc.runtime.lifecycle.DeleteOperation;
-import io.jurunc.runtime.lifecycle.SandboxException;
+import io.jurunc.runtime.ports.SandboxException;
 import io.jurunc.runtime.lifecycle.StartOperation;
 import io.jurunc.runtime.sys.ErrnoException;
 import io.jurunc.runtime.sys.Syscalls;

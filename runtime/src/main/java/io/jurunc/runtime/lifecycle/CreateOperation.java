@@ -35,6 +35,7 @@ import io.jurunc.runtime.vm.mount.MountPlan;
 import io.jurunc.runtime.vm.mount.MountPlanner;
 import io.jurunc.runtime.vm.mount.RootfsMountPoints;
 import io.jurunc.runtime.vm.VmSpec;
+import io.jurunc.runtime.ports.SandboxException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

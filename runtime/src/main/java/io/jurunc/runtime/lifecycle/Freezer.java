@@ -2,6 +2,7 @@ package io.jurunc.runtime.lifecycle;
 
 import io.jurunc.runtime.host.Host;
 import io.jurunc.runtime.host.HostException;
+import io.jurunc.runtime.ports.SandboxException;
 import java.nio.file.Path;
 import java.util.Optional;
 

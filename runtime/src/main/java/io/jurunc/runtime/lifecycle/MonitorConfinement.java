@@ -22,6 +22,7 @@ import io.jurunc.runtime.vm.MonitorInvocation;
 import io.jurunc.runtime.vm.MonitorType;
 import io.jurunc.runtime.vm.SharedDir;
 import io.jurunc.runtime.vm.VmSpec;
+import io.jurunc.runtime.ports.SandboxException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

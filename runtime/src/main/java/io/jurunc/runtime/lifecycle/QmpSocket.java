@@ -3,6 +3,7 @@ package io.jurunc.runtime.lifecycle;
 import io.jurunc.runtime.sandbox.LaunchFile;
 import io.jurunc.runtime.state.SandboxRecord;
 import io.jurunc.runtime.vm.MonitorInvocation;
+import io.jurunc.runtime.ports.SandboxException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

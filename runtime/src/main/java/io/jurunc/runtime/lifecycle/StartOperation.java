@@ -12,6 +12,7 @@ import io.jurunc.runtime.vm.MonitorInvocation;
 import io.jurunc.runtime.sandbox.LaunchFile;
 import io.jurunc.runtime.sandbox.MonitorUser;
 import io.jurunc.runtime.vm.VmSpec;
+import io.jurunc.runtime.ports.SandboxException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

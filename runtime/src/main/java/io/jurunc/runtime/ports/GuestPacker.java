@@ -1,7 +1,6 @@
 package io.jurunc.runtime.ports;
 
 import io.jurunc.guest.GuestLayout;
-import io.jurunc.runtime.lifecycle.SandboxException;
 import io.jurunc.runtime.vm.KernelProfile;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.jurunc.runtime.ports;
 
-import io.jurunc.runtime.lifecycle.SandboxException;
 import io.jurunc.runtime.sandbox.MonitorUser;
 import io.jurunc.runtime.vm.GuestNet;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package io.jurunc.runtime.ports;
 
-import io.jurunc.runtime.lifecycle.SandboxException;
 import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.MonitorInvocation;
 import io.jurunc.runtime.vm.MonitorType;

@@ -1,7 +1,7 @@
 package io.jurunc.runtime.wiring;
 
 import io.jurunc.runtime.config.JuruncConfig;
-import io.jurunc.runtime.lifecycle.SandboxException;
+import io.jurunc.runtime.ports.SandboxException;
 import io.jurunc.runtime.ports.VmPlanner;
 import io.jurunc.runtime.vm.Accel;
 import io.jurunc.runtime.vm.GuestResources;

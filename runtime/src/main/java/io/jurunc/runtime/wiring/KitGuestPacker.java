@@ -8,7 +8,7 @@ import io.jurunc.guest.InitramfsCache;
 import io.jurunc.guest.InitramfsException;
 import io.jurunc.guest.InitramfsWriter;
 import io.jurunc.guest.KernelFlavor;
-import io.jurunc.runtime.lifecycle.SandboxException;
+import io.jurunc.runtime.ports.SandboxException;
 import io.jurunc.runtime.ports.GuestPacker;
 import io.jurunc.runtime.vm.KernelProfile;
 import java.nio.file.Path;

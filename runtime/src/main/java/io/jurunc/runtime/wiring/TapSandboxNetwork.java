@@ -1,6 +1,6 @@
 package io.jurunc.runtime.wiring;
 
-import io.jurunc.runtime.lifecycle.SandboxException;
+import io.jurunc.runtime.ports.SandboxException;
 import io.jurunc.runtime.net.ContainerNetwork;
 import io.jurunc.runtime.net.NetnsRef;
 import io.jurunc.runtime.net.NetworkSetupException;

@@ -20,6 +20,7 @@ import io.jurunc.runtime.vm.KernelProfile;
 import io.jurunc.runtime.vm.MonitorInvocation;
 import io.jurunc.runtime.vm.MonitorType;
 import io.jurunc.runtime.vm.VmSpec;
+import io.jurunc.runtime.ports.SandboxException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Files;

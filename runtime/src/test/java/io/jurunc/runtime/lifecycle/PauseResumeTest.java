@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jurunc.runtime.host.HostException;
 import io.jurunc.runtime.state.ContainerStatus;
+import io.jurunc.runtime.ports.SandboxException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jurunc.runtime.host.Stdio;
+import io.jurunc.runtime.ports.SandboxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -3,7 +3,7 @@ package io.jurunc.runtime.wiring;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jurunc.runtime.lifecycle.SandboxException;
+import io.jurunc.runtime.ports.SandboxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

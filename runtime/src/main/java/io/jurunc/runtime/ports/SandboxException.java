@@ -1,4 +1,4 @@
-package io.jurunc.runtime.lifecycle;
+package io.jurunc.runtime.ports;
 
 import io.jurunc.runtime.JuruncException;
 
