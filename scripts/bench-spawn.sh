@@ -142,7 +142,12 @@ cleanup() {
     for _ in $(seq 100); do kill -0 "$ctrd_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$ctrd_pid" 2>/dev/null
   fi
-  # shims that still serve this containerd (they carry its socket in their argv), and their children
+  # shims that still serve this containerd (they carry its socket in their argv), and their children;
+  # a node daemon's holder first gets SIGTERM: its clean stop removes the socket, lock, log and state dir
+  for p in $(pgrep -f -- "-address $sock" 2>/dev/null); do
+    [[ $(readlink "/proc/$p/exe" 2>/dev/null) == */jurunc-shim-holder ]] && kill -TERM "$p" 2>/dev/null
+  done
+  sleep 1
   for p in $(pgrep -f -- "-address $sock" 2>/dev/null); do
     pkill -KILL -P "$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null
   done

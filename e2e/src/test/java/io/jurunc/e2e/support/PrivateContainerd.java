@@ -227,10 +227,24 @@ public final class PrivateContainerd implements AutoCloseable {
                 ProcessHandle.of(v.pid()).ifPresent(ProcessHandle::destroyForcibly);
             }
             argAfter(shim.argv(), "-namespace").ifPresent(ns -> argAfter(shim.argv(), "-id").ifPresent(id -> {
+                Path socket = shimSocket(address, ns, id);
                 try {
-                    Files.deleteIfExists(shimSocket(address, ns, id));
+                    Files.deleteIfExists(socket);
+                    // a node daemon's lock and log, and its holder's state directory (private socket,
+                    // task journal, exit records), which a killed daemon cannot remove itself
+                    for (String suffix : List.of(".lock", ".log")) {
+                        Files.deleteIfExists(socket.resolveSibling(socket.getFileName() + suffix));
+                    }
+                    Path state = socket.resolveSibling(socket.getFileName() + ".d");
+                    if (Files.isDirectory(state, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        try (var walk = Files.walk(state)) {
+                            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                                Files.deleteIfExists(p);
+                            }
+                        }
+                    }
                 } catch (IOException e) {
-                    throw new HarnessException("cannot remove a shim socket", e);
+                    throw new HarnessException("cannot remove a shim socket or its state", e);
                 }
             }));
         }
