@@ -71,10 +71,7 @@ public final class InitramfsWriter {
   /** As {@link #write(Path, GuestProcess, GuestKit, Optional, Path)}, with the mounts the init makes. */
   public void write(Path rootfs, GuestProcess process, GuestLayout layout, GuestKit kit,
       Optional<Path> baseInitrd, Path out) throws InitramfsException {
-    Objects.requireNonNull(layout, "layout");
-    if (layout.root().isPresent()) {
-      throw new IllegalArgumentException("a packed rootfs is the root: use writeBoot for another root");
-    }
+    requirePackedRoot(layout);
     Objects.requireNonNull(process, "process");
     Objects.requireNonNull(kit, "kit");
     Objects.requireNonNull(baseInitrd, "baseInitrd");
@@ -163,10 +160,7 @@ public final class InitramfsWriter {
   /** As {@link #write(RootfsArchive, GuestProcess, GuestKit, Optional, Path)}, with the init's mounts. */
   public void write(RootfsArchive rootfs, GuestProcess process, GuestLayout layout, GuestKit kit,
       Optional<Path> baseInitrd, Path out) throws InitramfsException {
-    Objects.requireNonNull(layout, "layout");
-    if (layout.root().isPresent()) {
-      throw new IllegalArgumentException("a packed rootfs is the root: use writeBoot for another root");
-    }
+    requirePackedRoot(layout);
     Objects.requireNonNull(rootfs, "rootfs");
     Objects.requireNonNull(process, "process");
     Objects.requireNonNull(kit, "kit");
@@ -401,6 +395,14 @@ public final class InitramfsWriter {
     @Override
     public synchronized InitramfsException getCause() {
       return (InitramfsException) super.getCause();
+    }
+  }
+
+  /** A packed rootfs is the guest's root: a layout naming another root belongs to writeBoot. */
+  private static void requirePackedRoot(GuestLayout layout) {
+    Objects.requireNonNull(layout, "layout");
+    if (layout.root().isPresent()) {
+      throw new IllegalArgumentException("a packed rootfs is the root: use writeBoot for another root");
     }
   }
 }
