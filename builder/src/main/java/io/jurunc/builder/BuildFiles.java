@@ -7,13 +7,16 @@ import java.util.regex.Pattern;
 
 /** Finds the build file and tells a Containerfile from a bunnyfile. */
 public final class BuildFiles {
-    public enum Kind { CONTAINERFILE, BUNNYFILE }
+    public enum Kind {
+        CONTAINERFILE,
+        BUNNYFILE
+    }
 
-    private static final Pattern INSTRUCTION = Pattern.compile("(?i)(FROM|ARG|COPY|ADD|LABEL|ENV|CMD|ENTRYPOINT|WORKDIR|USER|EXPOSE|RUN)(\\s.*)?");
+    private static final Pattern INSTRUCTION =
+            Pattern.compile("(?i)(FROM|ARG|COPY|ADD|LABEL|ENV|CMD|ENTRYPOINT|WORKDIR|USER|EXPOSE|RUN)(\\s.*)?");
     private static final Pattern YAML_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*\\s*:(\\s.*)?");
 
-    private BuildFiles() {
-    }
+    private BuildFiles() {}
 
     /**
      * {@code -f} when given (relative to the working directory); else {@code Containerfile},
@@ -27,14 +30,18 @@ public final class BuildFiles {
             }
             return explicit;
         }
-        for (Path p : List.of(context.resolve("Containerfile"), context.resolve("Dockerfile"), context.resolve("bunnyfile"),
-                Path.of("Containerfile"), Path.of("Dockerfile"))) {
+        for (Path p : List.of(
+                context.resolve("Containerfile"),
+                context.resolve("Dockerfile"),
+                context.resolve("bunnyfile"),
+                Path.of("Containerfile"),
+                Path.of("Dockerfile"))) {
             if (Files.isRegularFile(p)) {
                 return p;
             }
         }
-        throw new InputException("no Containerfile, Dockerfile or bunnyfile in " + context,
-                "add one to the context or pass -f FILE");
+        throw new InputException(
+                "no Containerfile, Dockerfile or bunnyfile in " + context, "add one to the context or pass -f FILE");
     }
 
     /**

@@ -17,9 +17,16 @@ import java.util.zip.Deflater;
  * the host), build args, outputs, an optional host kernel to add, the fixed timestamp and the gzip
  * level.
  */
-public record BuildRequest(Path context, Path buildFile, ImageReference name, List<Platform> platforms,
-                           Map<String, String> buildArgs, List<Output> outputs, Path kernel, Instant created,
-                           int compressionLevel) {
+public record BuildRequest(
+        Path context,
+        Path buildFile,
+        ImageReference name,
+        List<Platform> platforms,
+        Map<String, String> buildArgs,
+        List<Output> outputs,
+        Path kernel,
+        Instant created,
+        int compressionLevel) {
     public BuildRequest {
         platforms = List.copyOf(platforms);
         buildArgs = Map.copyOf(buildArgs);

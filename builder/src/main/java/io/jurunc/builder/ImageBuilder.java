@@ -70,16 +70,18 @@ public final class ImageBuilder {
     /** Real registry client (given credentials), the default blob cache, and {@code ctr} from PATH. */
     public static ImageBuilder standard(Credentials credentials) {
         ProcessRunner runner = new SystemProcessRunner();
-        return new ImageBuilder(new RegistryClient(credentials), BlobCache.defaultLocation(),
-                new ProcessCtr(runner, "ctr"), runner);
+        return new ImageBuilder(
+                new RegistryClient(credentials), BlobCache.defaultLocation(), new ProcessCtr(runner, "ctr"), runner);
     }
 
     public BuildResult build(BuildRequest r) {
         if (!Files.isDirectory(r.context())) {
-            throw new InputException("build context " + r.context() + " is not a directory", "give an existing directory as CONTEXT");
+            throw new InputException(
+                    "build context " + r.context() + " is not a directory", "give an existing directory as CONTEXT");
         }
         if (r.outputs().isEmpty()) {
-            throw new InputException("no output given", "add --output (oci-dir:DIR, oci:FILE, docker-archive:FILE, registry, ctr)");
+            throw new InputException(
+                    "no output given", "add --output (oci-dir:DIR, oci:FILE, docker-archive:FILE, registry, ctr)");
         }
         Timings timings = new Timings();
         long t0 = System.nanoTime();
@@ -104,18 +106,26 @@ public final class ImageBuilder {
             for (Platform p : wanted) {
                 long tPlan = System.nanoTime();
                 ImagePlan plan = switch (kind) {
-                    case CONTAINERFILE -> ContainerfilePlanner.plan(cf,
-                            new ContainerfilePlanner.Options(r.context(), scratch, p, r.buildArgs(), r.kernel()), bases);
-                    case BUNNYFILE -> io.jurunc.builder.bunnyfile.BunnyfilePlanner.plan(
-                            io.jurunc.builder.bunnyfile.BunnyfileParser.parse(file, text),
-                            new io.jurunc.builder.bunnyfile.BunnyfilePlanner.Options(r.context(), scratch, p, r.created()),
-                            bases, processes);
+                    case CONTAINERFILE ->
+                        ContainerfilePlanner.plan(
+                                cf,
+                                new ContainerfilePlanner.Options(r.context(), scratch, p, r.buildArgs(), r.kernel()),
+                                bases);
+                    case BUNNYFILE ->
+                        io.jurunc.builder.bunnyfile.BunnyfilePlanner.plan(
+                                io.jurunc.builder.bunnyfile.BunnyfileParser.parse(file, text),
+                                new io.jurunc.builder.bunnyfile.BunnyfilePlanner.Options(
+                                        r.context(), scratch, p, r.created()),
+                                bases,
+                                processes);
                 };
                 if (!seen.add(plan.platform().toString())) {
-                    throw new InputException("platform " + plan.platform() + " given twice", "list each --platform once");
+                    throw new InputException(
+                            "platform " + plan.platform() + " given twice", "list each --platform once");
                 }
                 BaseLayers base = plan.base() instanceof BaseImage.Remote remote
-                        ? bases.resolve(remote.reference(), plan.platform()).layers() : null;
+                        ? bases.resolve(remote.reference(), plan.platform()).layers()
+                        : null;
                 timings.add("plan (context walk, base image pull)", System.nanoTime() - tPlan);
                 manifests.add(assembler.assemble(plan, base));
             }
@@ -152,7 +162,8 @@ public final class ImageBuilder {
             case Output.Registry g -> {
                 ImageReference target = g.reference() != null ? g.reference() : image.name();
                 RegistryPusher.Pushed p = new RegistryPusher(registry).push(image, target);
-                yield "pushed " + target + "@" + p.digest() + " (" + p.uploaded() + " blobs uploaded, " + p.skipped() + " already there)";
+                yield "pushed " + target + "@" + p.digest() + " (" + p.uploaded() + " blobs uploaded, " + p.skipped()
+                        + " already there)";
             }
             case Output.Containerd c -> {
                 new ContainerdImporter(ctr, r.created()).importImage(image, c, scratch);

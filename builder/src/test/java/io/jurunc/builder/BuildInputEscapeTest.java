@@ -4,17 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jurunc.builder.image.BlobStore;
 import io.jurunc.builder.image.FileTrees;
 import io.jurunc.builder.image.Json;
-import io.jurunc.builder.image.BlobStore;
 import io.jurunc.builder.layer.TarLayerWriter;
 import io.jurunc.builder.os.NoFollowFiles;
 import io.jurunc.builder.os.SystemProcessRunner;
-import io.jurunc.builder.plan.LayerSpec;
 import io.jurunc.builder.output.Output;
 import io.jurunc.builder.plan.ContextCopier;
 import io.jurunc.builder.plan.FileEntry;
 import io.jurunc.builder.plan.ImageTree;
+import io.jurunc.builder.plan.LayerSpec;
 import io.jurunc.builder.registry.BlobCache;
 import io.jurunc.builder.registry.Credentials;
 import io.jurunc.builder.registry.RegistryClient;
@@ -40,27 +40,40 @@ import org.junit.jupiter.api.io.TempDir;
 class BuildInputEscapeTest {
     @TempDir
     Path ctx;
+
     @TempDir
     Path out;
+
     @TempDir
     Path host;
+
     ImageBuilder builder;
 
     @BeforeEach
     void setUp() {
-        builder = new ImageBuilder(new RegistryClient(Credentials.NONE), new BlobCache(out.resolve("cache")),
-                (a, n, s, f) -> { }, new SystemProcessRunner()).withWorkParent(out);
+        builder = new ImageBuilder(
+                        new RegistryClient(Credentials.NONE),
+                        new BlobCache(out.resolve("cache")),
+                        (a, n, s, f) -> {},
+                        new SystemProcessRunner())
+                .withWorkParent(out);
         TestFiles.write(ctx, "kernel", TestFiles.elf(62), "rw-r--r--");
         TestFiles.write(host, "secret.txt", "host secret\n", "rw-r--r--");
     }
 
     private BuildResult build(String tag) {
-        return builder.build(BuildRequest.builder(ctx, tag).output(new Output.OciLayout(out.resolve("l" + System.nanoTime()))).build());
+        return builder.build(BuildRequest.builder(ctx, tag)
+                .output(new Output.OciLayout(out.resolve("l" + System.nanoTime())))
+                .build());
     }
 
     private void containerfile(String body) {
-        TestFiles.write(ctx, "Containerfile", "FROM scratch\n" + body
-                + "LABEL com.urunc.unikernel.unikernelType=linux com.urunc.unikernel.hypervisor=qemu\n", "rw-r--r--");
+        TestFiles.write(
+                ctx,
+                "Containerfile",
+                "FROM scratch\n" + body
+                        + "LABEL com.urunc.unikernel.unikernelType=linux com.urunc.unikernel.hypervisor=qemu\n",
+                "rw-r--r--");
     }
 
     @Test
@@ -79,11 +92,14 @@ class BuildInputEscapeTest {
                     - tree:/t
                     - payload/x:/t/evil/x
                 """, "rw-r--r--");
-        assertThatThrownBy(() -> build("demo/block:1")).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> build("demo/block:1"))
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("/t/evil/x lies under a symlink");
         assertThat(victim.resolve("x")).doesNotExist();
         try (var s = Files.list(out)) {
-            assertThat(s.filter(p -> p.getFileName().toString().startsWith("jurunc-build-")).toList()).isEmpty();
+            assertThat(s.filter(p -> p.getFileName().toString().startsWith("jurunc-build-"))
+                            .toList())
+                    .isEmpty();
         }
     }
 
@@ -91,7 +107,8 @@ class BuildInputEscapeTest {
     void copyOfALinkToAHostFileIsRefused() throws Exception {
         Files.createSymbolicLink(ctx.resolve("leak"), host.resolve("secret.txt"));
         containerfile("COPY leak /leak\n");
-        assertThatThrownBy(() -> build("demo/leak:1")).isInstanceOf(BuildFileException.class)
+        assertThatThrownBy(() -> build("demo/leak:1"))
+                .isInstanceOf(BuildFileException.class)
                 .hasMessageContaining("leads out of the build context through a symlink");
     }
 
@@ -99,10 +116,12 @@ class BuildInputEscapeTest {
     void copyThroughALinkedDirectoryIsRefused() throws Exception {
         Files.createSymbolicLink(ctx.resolve("dir"), host);
         containerfile("COPY dir/secret.txt /x\n");
-        assertThatThrownBy(() -> build("demo/leak:2")).isInstanceOf(BuildFileException.class)
+        assertThatThrownBy(() -> build("demo/leak:2"))
+                .isInstanceOf(BuildFileException.class)
                 .hasMessageContaining("leads out of the build context through a symlink");
         containerfile("COPY di* /d/\n");
-        assertThatThrownBy(() -> build("demo/leak:3")).isInstanceOf(BuildFileException.class)
+        assertThatThrownBy(() -> build("demo/leak:3"))
+                .isInstanceOf(BuildFileException.class)
                 .hasMessageContaining("leads out of the build context through a symlink");
     }
 
@@ -119,13 +138,23 @@ class BuildInputEscapeTest {
     @Test
     void bunnyfileKernelAndIncludesThroughALinkAreRefused() throws Exception {
         Files.createSymbolicLink(ctx.resolve("klink"), host.resolve("secret.txt"));
-        TestFiles.write(ctx, "bunnyfile", "version: v0.1\nplatforms: {framework: unikraft, monitor: qemu}\n"
-                + "kernel: {from: local, path: klink}\n", "rw-r--r--");
-        assertThatThrownBy(() -> build("demo/b:1")).isInstanceOf(BuildFileException.class)
+        TestFiles.write(
+                ctx,
+                "bunnyfile",
+                "version: v0.1\nplatforms: {framework: unikraft, monitor: qemu}\n"
+                        + "kernel: {from: local, path: klink}\n",
+                "rw-r--r--");
+        assertThatThrownBy(() -> build("demo/b:1"))
+                .isInstanceOf(BuildFileException.class)
                 .hasMessageContaining("kernel klink leads out of the build context through a symlink");
-        TestFiles.write(ctx, "bunnyfile", "version: v0.1\nplatforms: {framework: unikraft, monitor: qemu}\n"
-                + "kernel: {from: local, path: kernel}\nrootfs:\n  include:\n    - klink:/x\n", "rw-r--r--");
-        assertThatThrownBy(() -> build("demo/b:2")).isInstanceOf(BuildFileException.class)
+        TestFiles.write(
+                ctx,
+                "bunnyfile",
+                "version: v0.1\nplatforms: {framework: unikraft, monitor: qemu}\n"
+                        + "kernel: {from: local, path: kernel}\nrootfs:\n  include:\n    - klink:/x\n",
+                "rw-r--r--");
+        assertThatThrownBy(() -> build("demo/b:2"))
+                .isInstanceOf(BuildFileException.class)
                 .hasMessageContaining("leads out of the build context through a symlink");
     }
 
@@ -135,10 +164,16 @@ class BuildInputEscapeTest {
         Path rel = Path.of("target", "relctx-" + System.nanoTime());
         try {
             TestFiles.write(rel, "kernel", TestFiles.elf(62), "rw-r--r--");
-            Path bunnyfile = TestFiles.write(rel, "bunnyfile", "version: v0.1\nplatforms: {framework: unikraft, monitor: qemu}\n"
-                    + "kernel: {from: local, path: " + rel + "/kernel}\n", "rw-r--r--");
-            BuildResult r = builder.build(BuildRequest.builder(Path.of("."), "demo/rel:1").file(bunnyfile.toAbsolutePath())
-                    .output(new Output.OciLayout(out.resolve("rel"))).build());
+            Path bunnyfile = TestFiles.write(
+                    rel,
+                    "bunnyfile",
+                    "version: v0.1\nplatforms: {framework: unikraft, monitor: qemu}\n" + "kernel: {from: local, path: "
+                            + rel + "/kernel}\n",
+                    "rw-r--r--");
+            BuildResult r = builder.build(BuildRequest.builder(Path.of("."), "demo/rel:1")
+                    .file(bunnyfile.toAbsolutePath())
+                    .output(new Output.OciLayout(out.resolve("rel")))
+                    .build());
             assertThat(r.image().digest()).isNotNull();
         } finally {
             FileTrees.deleteQuietly(rel);
@@ -148,7 +183,8 @@ class BuildInputEscapeTest {
     @Test
     void addKeepsHardLinksAndCapsArchiveSize() throws Exception {
         Path tar = ctx.resolve("files.tar");
-        try (OutputStream o = Files.newOutputStream(tar); TarArchiveOutputStream t = new TarArchiveOutputStream(o)) {
+        try (OutputStream o = Files.newOutputStream(tar);
+                TarArchiveOutputStream t = new TarArchiveOutputStream(o)) {
             byte[] data = "shared content\n".getBytes(StandardCharsets.UTF_8);
             TarArchiveEntry a = new TarArchiveEntry("a.txt");
             a.setSize(data.length);
@@ -164,11 +200,13 @@ class BuildInputEscapeTest {
         containerfile("ADD files.tar /data/\n");
         BuildResult r = build("demo/add:1");
         Path layout = out.resolve(findLayout());
-        JsonNode manifest = Json.parse(Files.readAllBytes(layout.resolve("blobs/sha256/" + r.image().digest().hex())));
+        JsonNode manifest = Json.parse(Files.readAllBytes(
+                layout.resolve("blobs/sha256/" + r.image().digest().hex())));
         List<String> seen = new ArrayList<>();
         for (JsonNode l : manifest.path("layers")) {
-            try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(layout.resolve("blobs/sha256/"
-                    + l.path("digest").asText().substring(7)))); TarArchiveInputStream t = new TarArchiveInputStream(in)) {
+            try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(layout.resolve(
+                            "blobs/sha256/" + l.path("digest").asText().substring(7))));
+                    TarArchiveInputStream t = new TarArchiveInputStream(in)) {
                 TarArchiveEntry e;
                 while ((e = t.getNextEntry()) != null) {
                     seen.add(e.getName() + (e.isLink() ? " -> " + e.getLinkName() : ""));
@@ -181,14 +219,28 @@ class BuildInputEscapeTest {
         assertThat(bundle.resolve("rootfs/data/b.txt")).hasContent("shared content");
 
         ContextCopier small = new ContextCopier(ctx, Files.createDirectories(out.resolve("scratch")), 10);
-        assertThatThrownBy(() -> small.copy(new ContextCopier.Request(new Location(ctx.resolve("Containerfile"), 2), "ADD",
-                List.of("files.tar"), "/data/", null, 0, 0, true), new ImageTree()))
-                .isInstanceOf(BuildFileException.class).hasMessageContaining("unpacks to more than 10 bytes");
+        assertThatThrownBy(() -> small.copy(
+                        new ContextCopier.Request(
+                                new Location(ctx.resolve("Containerfile"), 2),
+                                "ADD",
+                                List.of("files.tar"),
+                                "/data/",
+                                null,
+                                0,
+                                0,
+                                true),
+                        new ImageTree()))
+                .isInstanceOf(BuildFileException.class)
+                .hasMessageContaining("unpacks to more than 10 bytes");
     }
 
     private String findLayout() throws Exception {
         try (var s = Files.list(out)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("l")).findFirst().orElseThrow().getFileName().toString();
+            return s.filter(p -> p.getFileName().toString().startsWith("l"))
+                    .findFirst()
+                    .orElseThrow()
+                    .getFileName()
+                    .toString();
         }
     }
 
@@ -199,7 +251,8 @@ class BuildInputEscapeTest {
         assertThat(link.linkTarget()).isEqualTo("a");
         assertThat(link.asFile().kind()).isEqualTo(FileEntry.Kind.FILE);
         assertThat(link.mode()).isEqualTo(0640);
-        assertThatThrownBy(() -> FileEntry.hardLink("c", FileEntry.directory("d", 0755))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FileEntry.hardLink("c", FileEntry.directory("d", 0755)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     /**
@@ -217,7 +270,8 @@ class BuildInputEscapeTest {
         Files.createSymbolicLink(ctx.resolve("data/sub"), host.resolve("sub"));
         java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
         assertThatThrownBy(() -> layerWriter().writeTar(new LayerSpec(entries, "COPY data /data/"), tar))
-                .isInstanceOf(NoFollowFiles.ChangedException.class).hasMessageContaining("f.txt");
+                .isInstanceOf(NoFollowFiles.ChangedException.class)
+                .hasMessageContaining("f.txt");
         assertThat(tar.toString(StandardCharsets.UTF_8)).doesNotContain("host secret");
     }
 
@@ -244,10 +298,12 @@ class BuildInputEscapeTest {
         java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
         layerWriter().writeTar(new LayerSpec(entries, "COPY"), tar);
         List<String> seen = new ArrayList<>();
-        try (TarArchiveInputStream in = new TarArchiveInputStream(new java.io.ByteArrayInputStream(tar.toByteArray()))) {
+        try (TarArchiveInputStream in =
+                new TarArchiveInputStream(new java.io.ByteArrayInputStream(tar.toByteArray()))) {
             TarArchiveEntry e;
             while ((e = in.getNextEntry()) != null) {
-                seen.add(e.getName() + (e.isFile() ? "=" + new String(in.readAllBytes(), StandardCharsets.UTF_8).strip() : ""));
+                seen.add(e.getName()
+                        + (e.isFile() ? "=" + new String(in.readAllBytes(), StandardCharsets.UTF_8).strip() : ""));
             }
         }
         assertThat(seen).contains("data/sub/f.txt=context file", "data/alias.txt=context file");
@@ -260,17 +316,30 @@ class BuildInputEscapeTest {
         try (var ch = NoFollowFiles.open(ctx, ctx.resolve("d/f"))) {
             assertThat(ch.size()).isEqualTo(1);
         }
-        assertThatThrownBy(() -> NoFollowFiles.open(ctx, ctx.resolve("l/f"))).isInstanceOf(NoFollowFiles.ChangedException.class);
-        assertThatThrownBy(() -> NoFollowFiles.open(ctx, ctx.resolve("d"))).isInstanceOf(NoFollowFiles.ChangedException.class);
+        assertThatThrownBy(() -> NoFollowFiles.open(ctx, ctx.resolve("l/f")))
+                .isInstanceOf(NoFollowFiles.ChangedException.class);
+        assertThatThrownBy(() -> NoFollowFiles.open(ctx, ctx.resolve("d")))
+                .isInstanceOf(NoFollowFiles.ChangedException.class);
         Tools.run("mkfifo", ctx.resolve("d/fifo").toString());
-        assertThatThrownBy(() -> NoFollowFiles.open(ctx, ctx.resolve("d/fifo"))).isInstanceOf(NoFollowFiles.ChangedException.class);
-        assertThatThrownBy(() -> NoFollowFiles.open(ctx, host.resolve("secret.txt"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> NoFollowFiles.open(ctx, ctx.resolve("d/fifo")))
+                .isInstanceOf(NoFollowFiles.ChangedException.class);
+        assertThatThrownBy(() -> NoFollowFiles.open(ctx, host.resolve("secret.txt")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private List<FileEntry> checked(String source) throws Exception {
         ContextCopier copier = new ContextCopier(ctx, Files.createDirectories(out.resolve("scratch")));
-        return copier.copy(new ContextCopier.Request(new Location(ctx.resolve("Containerfile"), 2), "COPY",
-                List.of(source), "/data/", null, 0, 0, false), new ImageTree());
+        return copier.copy(
+                new ContextCopier.Request(
+                        new Location(ctx.resolve("Containerfile"), 2),
+                        "COPY",
+                        List.of(source),
+                        "/data/",
+                        null,
+                        0,
+                        0,
+                        false),
+                new ImageTree());
     }
 
     private TarLayerWriter layerWriter() {

@@ -9,8 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /** Writes small build contexts for tests, with explicit modes so results do not depend on umask. */
 public final class TestFiles {
-    private TestFiles() {
-    }
+    private TestFiles() {}
 
     public static Path write(Path dir, String rel, String content, String perms) {
         return write(dir, rel, content.getBytes(StandardCharsets.UTF_8), perms);

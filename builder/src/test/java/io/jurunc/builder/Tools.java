@@ -9,8 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs the independent tools (skopeo, umoci, ...) that check the builder's output. */
 public final class Tools {
-    private Tools() {
-    }
+    private Tools() {}
 
     public static String run(String... argv) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(List.of(argv)).redirectErrorStream(true).start();

@@ -12,61 +12,61 @@ import java.time.Instant;
  * {@code --log-format json}.
  */
 final class CliLog {
-  private final String file;
-  private final boolean json;
-  private final boolean debug;
+    private final String file;
+    private final boolean json;
+    private final boolean debug;
 
-  CliLog(String file, String format, boolean debug) {
-    this.file = file;
-    this.json = "json".equals(format);
-    this.debug = debug;
-  }
-
-  void error(String msg) {
-    System.err.println("jurunc: " + msg);
-    toFile("error", msg);
-  }
-
-  void warn(String msg) {
-    if (debug || file == null) System.err.println("jurunc: warning: " + msg);
-    toFile("warning", msg);
-  }
-
-  void debug(String msg) {
-    if (debug) {
-      System.err.println("jurunc: debug: " + msg);
-      toFile("debug", msg);
+    CliLog(String file, String format, boolean debug) {
+        this.file = file;
+        this.json = "json".equals(format);
+        this.debug = debug;
     }
-  }
 
-  private void toFile(String level, String msg) {
-    if (file == null) return;
-    String time = Instant.now().toString();
-    String line = json
-        ? "{\"level\":\"" + level + "\",\"msg\":\"" + escape(msg) + "\",\"time\":\"" + time + "\"}"
-        : "time=\"" + time + "\" level=" + level + " msg=\"" + escape(msg) + "\"";
-    try (PrintStream out = new PrintStream(new FileOutputStream(file, true), true, StandardCharsets.UTF_8)) {
-      out.println(line);
-    } catch (IOException e) {
-      System.err.println("jurunc: cannot write log " + file + ": " + e.getMessage());
+    void error(String msg) {
+        System.err.println("jurunc: " + msg);
+        toFile("error", msg);
     }
-  }
 
-  static String escape(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 8);
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-          else b.append(c);
+    void warn(String msg) {
+        if (debug || file == null) System.err.println("jurunc: warning: " + msg);
+        toFile("warning", msg);
+    }
+
+    void debug(String msg) {
+        if (debug) {
+            System.err.println("jurunc: debug: " + msg);
+            toFile("debug", msg);
         }
-      }
     }
-    return b.toString();
-  }
+
+    private void toFile(String level, String msg) {
+        if (file == null) return;
+        String time = Instant.now().toString();
+        String line = json
+                ? "{\"level\":\"" + level + "\",\"msg\":\"" + escape(msg) + "\",\"time\":\"" + time + "\"}"
+                : "time=\"" + time + "\" level=" + level + " msg=\"" + escape(msg) + "\"";
+        try (PrintStream out = new PrintStream(new FileOutputStream(file, true), true, StandardCharsets.UTF_8)) {
+            out.println(line);
+        } catch (IOException e) {
+            System.err.println("jurunc: cannot write log " + file + ": " + e.getMessage());
+        }
+    }
+
+    static String escape(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
+            }
+        }
+        return b.toString();
+    }
 }

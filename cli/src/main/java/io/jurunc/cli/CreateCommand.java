@@ -13,18 +13,25 @@ import picocli.CommandLine.Parameters;
 /** {@code create}: sets up the sandbox and leaves the future monitor waiting for {@code start}. */
 @Command(name = "create", description = "create a container")
 final class CreateCommand extends ContainerCommand {
-  @Mixin CreateOptions opts;
+    @Mixin
+    CreateOptions opts;
 
-  @Parameters(index = "0", paramLabel = "ID") String id;
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
 
-  @Override
-  int execute() throws JuruncException {
-    if (WasmHook.selects(opts.bundle)) return WasmHook.create(top, id, opts);
-    if (Bundle.certainlyNotUnikernel(opts.bundle)) return top.handOverToRunc();
-    Bundle b = Bundle.load(opts.bundle);
-    if (!b.isUnikernel()) return top.handOverToRunc();
-    new CreateOperation(top.context()).run(new CreateRequest(id, b, Optional.ofNullable(opts.pidFile),
-        Optional.ofNullable(opts.consoleSocket), Stdio.INHERIT));
-    return 0;
-  }
+    @Override
+    int execute() throws JuruncException {
+        if (WasmHook.selects(opts.bundle)) return WasmHook.create(top, id, opts);
+        if (Bundle.certainlyNotUnikernel(opts.bundle)) return top.handOverToRunc();
+        Bundle b = Bundle.load(opts.bundle);
+        if (!b.isUnikernel()) return top.handOverToRunc();
+        new CreateOperation(top.context())
+                .run(new CreateRequest(
+                        id,
+                        b,
+                        Optional.ofNullable(opts.pidFile),
+                        Optional.ofNullable(opts.consoleSocket),
+                        Stdio.INHERIT));
+        return 0;
+    }
 }

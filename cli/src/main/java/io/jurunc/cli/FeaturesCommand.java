@@ -6,9 +6,9 @@ import picocli.CommandLine.Command;
 /** {@code features}: what this runtime supports, in the runtime-spec features.json shape. */
 @Command(name = "features", description = "print the supported features as JSON")
 final class FeaturesCommand implements Callable<Integer> {
-  @Override
-  public Integer call() {
-    System.out.println("""
+    @Override
+    public Integer call() {
+        System.out.println("""
         {
           "ociVersionMin": "1.0.0",
           "ociVersionMax": "%s",
@@ -31,6 +31,6 @@ final class FeaturesCommand implements Callable<Integer> {
             "io.jurunc.delegate": "runc"
           }
         }""".formatted(Version.SPEC_VERSION, Version.VERSION));
-    return 0;
-  }
+        return 0;
+    }
 }

@@ -11,27 +11,31 @@ import picocli.CommandLine.Parameters;
 /** {@code ps}: the monitor's pid (containerd's recovery calls {@code ps --format json}). */
 @Command(name = "ps", description = "list the container's processes")
 final class PsCommand extends ContainerCommand {
-  @Option(names = {"-f", "--format"}, defaultValue = "table", description = "table or json")
-  String format;
+    @Option(
+            names = {"-f", "--format"},
+            defaultValue = "table",
+            description = "table or json")
+    String format;
 
-  @Parameters(index = "0", paramLabel = "ID") String id;
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
 
-  @Parameters(index = "1..*", paramLabel = "PS_ARGS", description = "ignored (ps options)")
-  List<String> psArgs;
+    @Parameters(index = "1..*", paramLabel = "PS_ARGS", description = "ignored (ps options)")
+    List<String> psArgs;
 
-  @Override
-  int execute() throws JuruncException {
-    if (WasmHook.owns(top, id)) return WasmHook.ps(top, id, format);
-    if (!isOurs(id)) return top.handOverToRunc();
-    List<Long> pids = new StateQuery(top.context()).pids(id);
-    if (format.equals("json")) {
-      System.out.println(pids.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]")));
-    } else if (format.equals("table")) {
-      System.out.println("PID");
-      pids.forEach(System.out::println);
-    } else {
-      throw new JuruncCommand.UsageException("invalid --format '" + format + "': use table or json");
+    @Override
+    int execute() throws JuruncException {
+        if (WasmHook.owns(top, id)) return WasmHook.ps(top, id, format);
+        if (!isOurs(id)) return top.handOverToRunc();
+        List<Long> pids = new StateQuery(top.context()).pids(id);
+        if (format.equals("json")) {
+            System.out.println(pids.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]")));
+        } else if (format.equals("table")) {
+            System.out.println("PID");
+            pids.forEach(System.out::println);
+        } else {
+            throw new JuruncCommand.UsageException("invalid --format '" + format + "': use table or json");
+        }
+        return 0;
     }
-    return 0;
-  }
 }

@@ -15,31 +15,67 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "restore", description = "restore a container from a checkpoint (runc's containers only)")
 final class RestoreCommand extends ContainerCommand {
-  @Option(names = "--console-socket") String consoleSocket;
-  @Option(names = "--image-path") String imagePath;
-  @Option(names = "--work-path") String workPath;
-  @Option(names = "--tcp-established") boolean tcpEstablished;
-  @Option(names = "--ext-unix-sk") boolean extUnixSk;
-  @Option(names = "--shell-job") boolean shellJob;
-  @Option(names = "--file-locks") boolean fileLocks;
-  @Option(names = "--manage-cgroups-mode") String manageCgroupsMode;
-  @Option(names = {"-b", "--bundle"}) Path bundle;
-  @Option(names = {"-d", "--detach"}) boolean detach;
-  @Option(names = "--pid-file") String pidFile;
-  @Option(names = "--no-subreaper") boolean noSubreaper;
-  @Option(names = "--no-pivot") boolean noPivot;
-  @Option(names = "--empty-ns") List<String> emptyNs;
-  @Option(names = "--auto-dedup") boolean autoDedup;
-  @Option(names = "--lazy-pages") boolean lazyPages;
-  @Option(names = "--lsm-profile") String lsmProfile;
-  @Option(names = "--lsm-mount-context") String lsmMountContext;
+    @Option(names = "--console-socket")
+    String consoleSocket;
 
-  @Parameters(index = "0", paramLabel = "ID") String id;
+    @Option(names = "--image-path")
+    String imagePath;
 
-  @Override
-  int execute() throws JuruncException {
-    Path b = bundle == null ? Path.of("").toAbsolutePath() : bundle;
-    if (Bundle.certainlyNotUnikernel(b) || !Bundle.load(b).isUnikernel()) return top.handOverToRunc();
-    throw new VmUnsupportedException(CheckpointCommand.REFUSAL + ": '" + id + "' (bundle " + b + ")");
-  }
+    @Option(names = "--work-path")
+    String workPath;
+
+    @Option(names = "--tcp-established")
+    boolean tcpEstablished;
+
+    @Option(names = "--ext-unix-sk")
+    boolean extUnixSk;
+
+    @Option(names = "--shell-job")
+    boolean shellJob;
+
+    @Option(names = "--file-locks")
+    boolean fileLocks;
+
+    @Option(names = "--manage-cgroups-mode")
+    String manageCgroupsMode;
+
+    @Option(names = {"-b", "--bundle"})
+    Path bundle;
+
+    @Option(names = {"-d", "--detach"})
+    boolean detach;
+
+    @Option(names = "--pid-file")
+    String pidFile;
+
+    @Option(names = "--no-subreaper")
+    boolean noSubreaper;
+
+    @Option(names = "--no-pivot")
+    boolean noPivot;
+
+    @Option(names = "--empty-ns")
+    List<String> emptyNs;
+
+    @Option(names = "--auto-dedup")
+    boolean autoDedup;
+
+    @Option(names = "--lazy-pages")
+    boolean lazyPages;
+
+    @Option(names = "--lsm-profile")
+    String lsmProfile;
+
+    @Option(names = "--lsm-mount-context")
+    String lsmMountContext;
+
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
+
+    @Override
+    int execute() throws JuruncException {
+        Path b = bundle == null ? Path.of("").toAbsolutePath() : bundle;
+        if (Bundle.certainlyNotUnikernel(b) || !Bundle.load(b).isUnikernel()) return top.handOverToRunc();
+        throw new VmUnsupportedException(CheckpointCommand.REFUSAL + ": '" + id + "' (bundle " + b + ")");
+    }
 }

@@ -10,18 +10,20 @@ import picocli.CommandLine.Parameters;
 /** {@code state}: the OCI state JSON. */
 @Command(name = "state", description = "print the container's OCI state")
 final class StateCommand extends ContainerCommand {
-  @Parameters(index = "0", paramLabel = "ID") String id;
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
 
-  @Override
-  int execute() throws JuruncException {
-    if (WasmHook.owns(top, id)) return WasmHook.state(top, id);
-    if (!isOurs(id)) return top.handOverToRunc();
-    try {
-      System.out.println(Json.mapper().writerWithDefaultPrettyPrinter()
-          .writeValueAsString(new StateQuery(top.context()).run(id)));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
+    @Override
+    int execute() throws JuruncException {
+        if (WasmHook.owns(top, id)) return WasmHook.state(top, id);
+        if (!isOurs(id)) return top.handOverToRunc();
+        try {
+            System.out.println(Json.mapper()
+                    .writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(new StateQuery(top.context()).run(id)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return 0;
     }
-    return 0;
-  }
 }

@@ -13,30 +13,30 @@ import java.util.Optional;
  * which is how the effect of the cache on this path is measured.
  */
 public final class TrainNetwork {
-  private TrainNetwork() {}
+    private TrainNetwork() {}
 
-  /** Sets up and tears down a sandbox network {@code rounds} times in {@code netns}. */
-  static long run(NetnsRef netns, int rounds) throws Exception {
-    ContainerNetwork network = ContainerNetwork.system();
-    long first = 0;
-    for (int i = 0; i < rounds; i++) {
-      long t0 = System.nanoTime();
-      network.setup(netns, "jurunc-train", Optional.of(new TapOwner(65534, 65534)))
-          .orElseThrow(() -> new IllegalStateException(netns + " has no interface with a default route"));
-      network.teardown(netns, "jurunc-train");
-      if (i == 0) {
-        first = System.nanoTime() - t0;
-      }
+    /** Sets up and tears down a sandbox network {@code rounds} times in {@code netns}. */
+    static long run(NetnsRef netns, int rounds) throws Exception {
+        ContainerNetwork network = ContainerNetwork.system();
+        long first = 0;
+        for (int i = 0; i < rounds; i++) {
+            long t0 = System.nanoTime();
+            network.setup(netns, "jurunc-train", Optional.of(new TapOwner(65534, 65534)))
+                    .orElseThrow(() -> new IllegalStateException(netns + " has no interface with a default route"));
+            network.teardown(netns, "jurunc-train");
+            if (i == 0) {
+                first = System.nanoTime() - t0;
+            }
+        }
+        return first;
     }
-    return first;
-  }
 
-  public static void main(String[] args) throws Exception {
-    if (args.length != 1) {
-      System.err.println("usage: TrainNetwork NETNS-PATH");
-      System.exit(2);
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: TrainNetwork NETNS-PATH");
+            System.exit(2);
+        }
+        long nanos = run(NetnsRef.of(args[0]), 1);
+        System.out.printf("network set-up + teardown, first in this JVM: %.1f ms%n", nanos / 1e6);
     }
-    long nanos = run(NetnsRef.of(args[0]), 1);
-    System.out.printf("network set-up + teardown, first in this JVM: %.1f ms%n", nanos / 1e6);
-  }
 }

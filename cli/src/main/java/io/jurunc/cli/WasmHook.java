@@ -18,120 +18,121 @@ import java.util.stream.Collectors;
  * unikernel and runc paths are considered.
  */
 final class WasmHook {
-  private WasmHook() {}
+    private WasmHook() {}
 
-  /** A WASM bundle: annotations or the rootfs' urunc.json select it (a cheap text test comes first). */
-  static boolean selects(Path bundle) throws JuruncException {
-    if (!WasmSelection.mightSelect(bundle)) return false;
-    Spec spec;
-    try {
-      spec = Json.loadSpec(bundle.toAbsolutePath().normalize());
-    } catch (SpecException e) {
-      return false; // the other paths report a broken config.json
+    /** A WASM bundle: annotations or the rootfs' urunc.json select it (a cheap text test comes first). */
+    static boolean selects(Path bundle) throws JuruncException {
+        if (!WasmSelection.mightSelect(bundle)) return false;
+        Spec spec;
+        try {
+            spec = Json.loadSpec(bundle.toAbsolutePath().normalize());
+        } catch (SpecException e) {
+            return false; // the other paths report a broken config.json
+        }
+        if (spec.root() == null || spec.root().path() == null) return false;
+        try {
+            return WasmSelection.selects(
+                    spec.annotations(),
+                    bundle.toAbsolutePath().normalize().resolve(spec.root().path()));
+        } catch (WasmException e) {
+            throw new Failed(e);
+        }
     }
-    if (spec.root() == null || spec.root().path() == null) return false;
-    try {
-      return WasmSelection.selects(spec.annotations(),
-          bundle.toAbsolutePath().normalize().resolve(spec.root().path()));
-    } catch (WasmException e) {
-      throw new Failed(e);
-    }
-  }
 
-  private static boolean terminal(Path bundle) {
-    try {
-      Spec spec = Json.loadSpec(bundle.toAbsolutePath().normalize());
-      return spec.process() != null && spec.process().isTerminal();
-    } catch (SpecException e) {
-      return false; // create reports it
+    private static boolean terminal(Path bundle) {
+        try {
+            Spec spec = Json.loadSpec(bundle.toAbsolutePath().normalize());
+            return spec.process() != null && spec.process().isTerminal();
+        } catch (SpecException e) {
+            return false; // create reports it
+        }
     }
-  }
 
-  /** The WASM containers of --root, for {@code list}. */
-  static List<io.jurunc.oci.State> all(JuruncCommand top) {
-    return containers(top).all();
-  }
-
-  static boolean owns(JuruncCommand top, String id) {
-    return containers(top).owns(id);
-  }
-
-  private static WasmContainers containers(JuruncCommand top) {
-    return new WasmContainers(top.root, top.log()::warn);
-  }
-
-  static int create(JuruncCommand top, String id, CreateOptions opts) throws JuruncException {
-    top.checkGlobals();
-    Optional<Path> tty = Optional.empty();
-    if (terminal(opts.bundle) && opts.consoleSocket != null) {
-      tty = Optional.of(top.context().host().sendConsole(opts.consoleSocket)); // runc's console-socket protocol
+    /** The WASM containers of --root, for {@code list}. */
+    static List<io.jurunc.oci.State> all(JuruncCommand top) {
+        return containers(top).all();
     }
-    try {
-      containers(top).create(id, opts.bundle, Optional.ofNullable(opts.pidFile), tty, WasmContainers.thisJava());
-    } catch (WasmException e) {
-      throw new Failed(e);
-    }
-    return 0;
-  }
 
-  static int start(JuruncCommand top, String id) throws JuruncException {
-    try {
-      containers(top).start(id);
-    } catch (WasmException e) {
-      throw new Failed(e);
+    static boolean owns(JuruncCommand top, String id) {
+        return containers(top).owns(id);
     }
-    return 0;
-  }
 
-  static int state(JuruncCommand top, String id) throws JuruncException {
-    try {
-      System.out.println(containers(top).stateJson(id));
-    } catch (WasmException e) {
-      throw new Failed(e);
+    private static WasmContainers containers(JuruncCommand top) {
+        return new WasmContainers(top.root, top.log()::warn);
     }
-    return 0;
-  }
 
-  static int kill(JuruncCommand top, String id, int signal) throws JuruncException {
-    try {
-      containers(top).kill(id, signal);
-    } catch (WasmException e) {
-      throw new Failed(e);
+    static int create(JuruncCommand top, String id, CreateOptions opts) throws JuruncException {
+        top.checkGlobals();
+        Optional<Path> tty = Optional.empty();
+        if (terminal(opts.bundle) && opts.consoleSocket != null) {
+            tty = Optional.of(top.context().host().sendConsole(opts.consoleSocket)); // runc's console-socket protocol
+        }
+        try {
+            containers(top).create(id, opts.bundle, Optional.ofNullable(opts.pidFile), tty, WasmContainers.thisJava());
+        } catch (WasmException e) {
+            throw new Failed(e);
+        }
+        return 0;
     }
-    return 0;
-  }
 
-  static int delete(JuruncCommand top, String id, boolean force) throws JuruncException {
-    try {
-      containers(top).delete(id, force);
-    } catch (WasmException e) {
-      throw new Failed(e);
+    static int start(JuruncCommand top, String id) throws JuruncException {
+        try {
+            containers(top).start(id);
+        } catch (WasmException e) {
+            throw new Failed(e);
+        }
+        return 0;
     }
-    return 0;
-  }
 
-  static int ps(JuruncCommand top, String id, String format) throws JuruncException {
-    List<Long> pids;
-    try {
-      pids = containers(top).pids(id);
-    } catch (WasmException e) {
-      throw new Failed(e);
+    static int state(JuruncCommand top, String id) throws JuruncException {
+        try {
+            System.out.println(containers(top).stateJson(id));
+        } catch (WasmException e) {
+            throw new Failed(e);
+        }
+        return 0;
     }
-    if (format.equals("json")) {
-      System.out.println(pids.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]")));
-    } else if (format.equals("table")) {
-      System.out.println("PID");
-      pids.forEach(System.out::println);
-    } else {
-      throw new JuruncCommand.UsageException("invalid --format '" + format + "': use table or json");
-    }
-    return 0;
-  }
 
-  /** A WASM error, as the CLI reports every error: its message, exit code 1. */
-  static final class Failed extends JuruncException {
-    Failed(WasmException cause) {
-      super(cause.getMessage(), cause);
+    static int kill(JuruncCommand top, String id, int signal) throws JuruncException {
+        try {
+            containers(top).kill(id, signal);
+        } catch (WasmException e) {
+            throw new Failed(e);
+        }
+        return 0;
     }
-  }
+
+    static int delete(JuruncCommand top, String id, boolean force) throws JuruncException {
+        try {
+            containers(top).delete(id, force);
+        } catch (WasmException e) {
+            throw new Failed(e);
+        }
+        return 0;
+    }
+
+    static int ps(JuruncCommand top, String id, String format) throws JuruncException {
+        List<Long> pids;
+        try {
+            pids = containers(top).pids(id);
+        } catch (WasmException e) {
+            throw new Failed(e);
+        }
+        if (format.equals("json")) {
+            System.out.println(pids.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]")));
+        } else if (format.equals("table")) {
+            System.out.println("PID");
+            pids.forEach(System.out::println);
+        } else {
+            throw new JuruncCommand.UsageException("invalid --format '" + format + "': use table or json");
+        }
+        return 0;
+    }
+
+    /** A WASM error, as the CLI reports every error: its message, exit code 1. */
+    static final class Failed extends JuruncException {
+        Failed(WasmException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
 }

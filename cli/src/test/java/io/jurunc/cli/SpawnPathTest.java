@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real spawn path, through the jurunc CLI in a separate JVM, for every monitor, with a
@@ -24,40 +24,47 @@ import org.junit.jupiter.api.io.TempDir;
  * root); kill stops it; delete leaves no tap or state.
  */
 class SpawnPathTest {
-  @TempDir Path tmp;
-  String netns;
+    @TempDir
+    Path tmp;
 
-  @BeforeEach
-  void netns() throws Exception {
-    assumeTrue(isRoot(), "needs root to create a network namespace");
-    netns = "jt" + ProcessHandle.current().pid() + "x" + System.nanoTime() % 100000;
-    String h = "vh" + netns.substring(2, Math.min(netns.length(), 12));
-    sh("ip netns add " + netns);
-    sh("ip link add " + h + " type veth peer name eth0 netns " + netns);
-    sh("ip -n " + netns + " addr add 10.213.7.2/24 dev eth0");
-    sh("ip -n " + netns + " link set eth0 address 02:aa:bb:cc:dd:02 up");
-    sh("ip -n " + netns + " link set lo up");
-    sh("ip -n " + netns + " route add default via 10.213.7.1");
-  }
+    String netns;
 
-  @AfterEach
-  void cleanup() throws Exception {
-    if (netns != null) run(List.of("ip", "netns", "del", netns));
-  }
+    @BeforeEach
+    void netns() throws Exception {
+        assumeTrue(isRoot(), "needs root to create a network namespace");
+        netns = "jt" + ProcessHandle.current().pid() + "x" + System.nanoTime() % 100000;
+        String h = "vh" + netns.substring(2, Math.min(netns.length(), 12));
+        sh("ip netns add " + netns);
+        sh("ip link add " + h + " type veth peer name eth0 netns " + netns);
+        sh("ip -n " + netns + " addr add 10.213.7.2/24 dev eth0");
+        sh("ip -n " + netns + " link set eth0 address 02:aa:bb:cc:dd:02 up");
+        sh("ip -n " + netns + " link set lo up");
+        sh("ip -n " + netns + " route add default via 10.213.7.1");
+    }
 
-  @ParameterizedTest
-  @CsvSource({
-    "linux,qemu", "linux,firecracker", "linux,cloud-hypervisor", "rumprun,hvt", "mirage,spt", "unikraft,qemu"
-  })
-  void everyMonitorBecomesTheContainerProcess(String guest, String monitor) throws Exception {
-    boolean kvm = !monitor.equals("qemu") && !monitor.equals("spt"); // hvt, firecracker, cloud-hypervisor
-    assumeTrue(!kvm || Files.exists(Path.of("/dev/kvm")), monitor + " needs /dev/kvm in the monitor's root");
-    Path helper = SandboxHelperBuild.helper(tmp);
-    // The monitor runs as its own unprivileged user in a root that holds only its files and this directory.
-    Path out = Files.createDirectories(tmp.resolve("out"));
-    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
-    Path fake = tmp.resolve("fake-" + monitor);
-    Files.writeString(fake, """
+    @AfterEach
+    void cleanup() throws Exception {
+        if (netns != null) run(List.of("ip", "netns", "del", netns));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "linux,qemu",
+        "linux,firecracker",
+        "linux,cloud-hypervisor",
+        "rumprun,hvt",
+        "mirage,spt",
+        "unikraft,qemu"
+    })
+    void everyMonitorBecomesTheContainerProcess(String guest, String monitor) throws Exception {
+        boolean kvm = !monitor.equals("qemu") && !monitor.equals("spt"); // hvt, firecracker, cloud-hypervisor
+        assumeTrue(!kvm || Files.exists(Path.of("/dev/kvm")), monitor + " needs /dev/kvm in the monitor's root");
+        Path helper = SandboxHelperBuild.helper(tmp);
+        // The monitor runs as its own unprivileged user in a root that holds only its files and this directory.
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path fake = tmp.resolve("fake-" + monitor);
+        Files.writeString(fake, """
         #!/bin/sh
         echo $$ > %1$s/pid
         printf '%%s\\n' "$@" > %1$s/argv
@@ -65,11 +72,12 @@ class SpawnPathTest {
         id -u > %1$s/uid
         exec sleep 60
         """.formatted(out));
-    Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path kit = fakeKit();
-    Path config = tmp.resolve("config.toml");
-    String key = monitor.equals("hvt") || monitor.equals("spt") ? "solo5-" + monitor : monitor;
-    Files.writeString(config, """
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path kit = fakeKit();
+        Path config = tmp.resolve("config.toml");
+        String key = monitor.equals("hvt") || monitor.equals("spt") ? "solo5-" + monitor : monitor;
+        Files.writeString(
+                config, """
         [runtime]
         accel = "%s"
         kit = "%s"
@@ -80,115 +88,135 @@ class SpawnPathTest {
         ids_dir = "%s"
         read_write = ["%s"]
         """.formatted(kvm ? "kvm" : "tcg", kit, monitor, fake, helper, tmp.resolve("ids"), out));
-    Path bundle = tmp.resolve("bundle");
-    Files.createDirectories(bundle.resolve("rootfs/boot"));
-    Files.writeString(bundle.resolve("rootfs/boot/kernel"), "not really a kernel");
-    String binary = guest.equals("linux") ? "" : ",\"com.urunc.unikernel.binary\":\"/boot/kernel\"";
-    Files.writeString(bundle.resolve("config.json"), """
+        Path bundle = tmp.resolve("bundle");
+        Files.createDirectories(bundle.resolve("rootfs/boot"));
+        Files.writeString(bundle.resolve("rootfs/boot/kernel"), "not really a kernel");
+        String binary = guest.equals("linux") ? "" : ",\"com.urunc.unikernel.binary\":\"/boot/kernel\"";
+        Files.writeString(bundle.resolve("config.json"), """
         {"ociVersion":"1.0.2","process":{"args":["/app","--flag"],"env":["FOO=container-only"],"cwd":"/"},
          "root":{"path":"rootfs"},
          "annotations":{"com.urunc.unikernel.unikernelType":"%s","com.urunc.unikernel.hypervisor":"%s"%s},
          "linux":{"namespaces":[{"type":"network","path":"/var/run/netns/%s"}]}}
         """.formatted(guest, monitor, binary, netns));
-    Path root = tmp.resolve("root");
-    Path pidFile = tmp.resolve("init.pid");
-    String id = "spawn-" + monitor;
+        Path root = tmp.resolve("root");
+        Path pidFile = tmp.resolve("init.pid");
+        String id = "spawn-" + monitor;
 
-    Result create = jurunc(config, "--root", root.toString(), "create", "--bundle", bundle.toString(),
-        "--pid-file", pidFile.toString(), id);
-    assertThat(create.rc).as(create.err).isZero();
-    long pid = Long.parseLong(Files.readString(pidFile).trim());
-    assertThat(ProcessHandle.of(pid)).isPresent();
-    assertThat(jurunc(config, "--root", root.toString(), "state", id).out).contains("\"created\"");
-    assertThat(out.resolve("pid")).doesNotExist();
-    assertThat(sh("ip -n " + netns + " -o link show")).doesNotContain("jrtap"); // the network is start's
+        Result create = jurunc(
+                config,
+                "--root",
+                root.toString(),
+                "create",
+                "--bundle",
+                bundle.toString(),
+                "--pid-file",
+                pidFile.toString(),
+                id);
+        assertThat(create.rc).as(create.err).isZero();
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        assertThat(ProcessHandle.of(pid)).isPresent();
+        assertThat(jurunc(config, "--root", root.toString(), "state", id).out).contains("\"created\"");
+        assertThat(out.resolve("pid")).doesNotExist();
+        assertThat(sh("ip -n " + netns + " -o link show")).doesNotContain("jrtap"); // the network is start's
 
-    Result start = jurunc(config, "--root", root.toString(), "start", id);
-    assertThat(start.rc).as(start.err).isZero();
-    awaitFile(out.resolve("uid"));
-    assertThat(sh("ip -n " + netns + " -o link show")).contains("jrtap");
-    assertThat(Long.parseLong(Files.readString(out.resolve("pid")).trim())).isEqualTo(pid);
-    String argv = Files.readString(out.resolve("argv"));
-    assertThat(argv).doesNotContain("jurunc-waiter");
-    if (!monitor.equals("firecracker")) assertThat(argv).contains("jrtap"); // firecracker: in fc.json
-    String expectedNetns = sh("stat -L -c %i /var/run/netns/" + netns).trim();
-    assertThat(sh("stat -L -c %i /proc/" + pid + "/ns/net").trim()).isEqualTo(expectedNetns);
-    assertThat(Long.parseLong(Files.readString(out.resolve("uid")).trim())).isGreaterThanOrEqualTo(1_000_000_000L);
-    assertThat(Files.readString(Path.of("/proc/" + pid + "/status"))).contains("CapEff:\t0000000000000000")
-        .containsPattern("NoNewPrivs:\\s+1");
-    assertThat(Files.readString(out.resolve("env"))).doesNotContain("FOO=container-only");
-    assertThat(jurunc(config, "--root", root.toString(), "state", id).out).contains("\"running\"");
-    assertThat(jurunc(config, "--root", root.toString(), "ps", "--format", "json", id).out.trim())
-        .isEqualTo("[" + pid + "]");
-    if (monitor.equals("firecracker")) {
-      assertThat(argv).contains("--config-file");
-      assertThat(Files.readString(root.resolve(id).resolve("fc.json"))).containsPattern("\"host_dev_name\"\\s*:\\s*\"jrtap");
+        Result start = jurunc(config, "--root", root.toString(), "start", id);
+        assertThat(start.rc).as(start.err).isZero();
+        awaitFile(out.resolve("uid"));
+        assertThat(sh("ip -n " + netns + " -o link show")).contains("jrtap");
+        assertThat(Long.parseLong(Files.readString(out.resolve("pid")).trim())).isEqualTo(pid);
+        String argv = Files.readString(out.resolve("argv"));
+        assertThat(argv).doesNotContain("jurunc-waiter");
+        if (!monitor.equals("firecracker")) assertThat(argv).contains("jrtap"); // firecracker: in fc.json
+        String expectedNetns = sh("stat -L -c %i /var/run/netns/" + netns).trim();
+        assertThat(sh("stat -L -c %i /proc/" + pid + "/ns/net").trim()).isEqualTo(expectedNetns);
+        assertThat(Long.parseLong(Files.readString(out.resolve("uid")).trim())).isGreaterThanOrEqualTo(1_000_000_000L);
+        assertThat(Files.readString(Path.of("/proc/" + pid + "/status")))
+                .contains("CapEff:\t0000000000000000")
+                .containsPattern("NoNewPrivs:\\s+1");
+        assertThat(Files.readString(out.resolve("env"))).doesNotContain("FOO=container-only");
+        assertThat(jurunc(config, "--root", root.toString(), "state", id).out).contains("\"running\"");
+        assertThat(jurunc(config, "--root", root.toString(), "ps", "--format", "json", id)
+                        .out
+                        .trim())
+                .isEqualTo("[" + pid + "]");
+        if (monitor.equals("firecracker")) {
+            assertThat(argv).contains("--config-file");
+            assertThat(Files.readString(root.resolve(id).resolve("fc.json")))
+                    .containsPattern("\"host_dev_name\"\\s*:\\s*\"jrtap");
+        }
+
+        assertThat(jurunc(config, "--root", root.toString(), "delete", id).rc).isNotZero(); // running: needs --force
+        assertThat(jurunc(config, "--root", root.toString(), "kill", id, "KILL").rc)
+                .isZero();
+        ProcessHandle.of(pid)
+                .ifPresent(p -> p.onExit().orTimeout(5, TimeUnit.SECONDS).join());
+        Result del = jurunc(config, "--root", root.toString(), "delete", id);
+        assertThat(del.rc).as(del.err).isZero();
+        assertThat(root.resolve(id)).doesNotExist();
+        assertThat(sh("ip -n " + netns + " -o link show")).doesNotContain("tap");
+        assertThat(sh("tc -n " + netns + " qdisc show dev eth0")).doesNotContain("ingress");
     }
 
-    assertThat(jurunc(config, "--root", root.toString(), "delete", id).rc).isNotZero(); // running: needs --force
-    assertThat(jurunc(config, "--root", root.toString(), "kill", id, "KILL").rc).isZero();
-    ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(5, TimeUnit.SECONDS).join());
-    Result del = jurunc(config, "--root", root.toString(), "delete", id);
-    assertThat(del.rc).as(del.err).isZero();
-    assertThat(root.resolve(id)).doesNotExist();
-    assertThat(sh("ip -n " + netns + " -o link show")).doesNotContain("tap");
-    assertThat(sh("tc -n " + netns + " qdisc show dev eth0")).doesNotContain("ingress");
-  }
-
-  private Path fakeKit() throws IOException {
-    Path kit = Files.createDirectories(tmp.resolve("kit"));
-    Files.writeString(kit.resolve("vmlinuz"), "kernel");
-    Files.writeString(kit.resolve("init"), "init");
-    Files.writeString(kit.resolve("kit.json"), """
+    private Path fakeKit() throws IOException {
+        Path kit = Files.createDirectories(tmp.resolve("kit"));
+        Files.writeString(kit.resolve("vmlinuz"), "kernel");
+        Files.writeString(kit.resolve("init"), "init");
+        Files.writeString(kit.resolve("kit.json"), """
         {"version":1,"kernel":"vmlinuz","flavor":"microvm","kernelSource":"test","init":"init","modules":[]}""");
-    return kit;
-  }
-
-  private static void awaitFile(Path f) throws InterruptedException {
-    for (int i = 0; i < 500 && !Files.exists(f); i++) Thread.sleep(10);
-    assertThat(f).exists();
-  }
-
-  record Result(int rc, String out, String err) {}
-
-  static Result jurunc(Path config, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("JURUNC_CONFIG", config.toString());
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    Path o = Files.createTempFile("jurunc-out", ".txt");
-    Path e = Files.createTempFile("jurunc-err", ".txt");
-    pb.redirectOutput(o.toFile());
-    pb.redirectError(e.toFile());
-    Process p = pb.start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("jurunc " + String.join(" ", args) + " timed out");
+        return kit;
     }
-    Result r = new Result(p.exitValue(), Files.readString(o), Files.readString(e));
-    Files.deleteIfExists(o);
-    Files.deleteIfExists(e);
-    return r;
-  }
 
-  static boolean isRoot() {
-    try {
-      return sh("id -u").trim().equals("0");
-    } catch (Exception e) {
-      return false;
+    private static void awaitFile(Path f) throws InterruptedException {
+        for (int i = 0; i < 500 && !Files.exists(f); i++) Thread.sleep(10);
+        assertThat(f).exists();
     }
-  }
 
-  static String sh(String command) throws Exception {
-    Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (p.waitFor() != 0) throw new IOException(command + " failed: " + out);
-    return out;
-  }
+    record Result(int rc, String out, String err) {}
 
-  static void run(List<String> cmd) throws Exception {
-    new ProcessBuilder(cmd).redirectErrorStream(true).start().waitFor();
-  }
+    static Result jurunc(Path config, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("JURUNC_CONFIG", config.toString());
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Path o = Files.createTempFile("jurunc-out", ".txt");
+        Path e = Files.createTempFile("jurunc-err", ".txt");
+        pb.redirectOutput(o.toFile());
+        pb.redirectError(e.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("jurunc " + String.join(" ", args) + " timed out");
+        }
+        Result r = new Result(p.exitValue(), Files.readString(o), Files.readString(e));
+        Files.deleteIfExists(o);
+        Files.deleteIfExists(e);
+        return r;
+    }
+
+    static boolean isRoot() {
+        try {
+            return sh("id -u").trim().equals("0");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    static String sh(String command) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", command)
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) throw new IOException(command + " failed: " + out);
+        return out;
+    }
+
+    static void run(List<String> cmd) throws Exception {
+        new ProcessBuilder(cmd).redirectErrorStream(true).start().waitFor();
+    }
 }

@@ -55,21 +55,26 @@ class BadInputTest {
 
     @Test
     void controlAValidBundleGetsATapAndForcedDeleteRemovesEverything(@TempDir Path tmp) throws IOException {
-        Path bundle = HandMadeBundle.write(tmp.resolve("bundle"), Map.of(TYPE, "linux", HYPERVISOR, "qemu"),
-                List.of("/bin/busybox", "sleep", "600"), netns.path());
+        Path bundle = HandMadeBundle.write(
+                tmp.resolve("bundle"),
+                Map.of(TYPE, "linux", HYPERVISOR, "qemu"),
+                List.of("/bin/busybox", "sleep", "600"),
+                netns.path());
         Path root = Files.createDirectories(tmp.resolve("root"));
         Path pidFile = tmp.resolve("pid");
         String id = E2eEnvironment.newId("control");
         try {
-            CommandResult created = jurunc(root, "create", "--bundle", bundle.toString(), "--pid-file",
-                    pidFile.toString(), id);
+            CommandResult created =
+                    jurunc(root, "create", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id);
             assertThat(created.succeeded()).as(created.describe()).isTrue();
             assertThat(pidFile).exists();
             assertThat(root.resolve(id)).isDirectory();
             // the tap appears by start at the latest (ctr --cni fills the netns between create and start)
             CommandResult started = jurunc(root, "start", id);
             assertThat(started.succeeded()).as(started.describe()).isTrue();
-            assertThat(netns.taps()).as("a tap in the bundle's netns once started").isNotEmpty();
+            assertThat(netns.taps())
+                    .as("a tap in the bundle's netns once started")
+                    .isNotEmpty();
             assertThat(netns.eth0Qdiscs()).contains("ingress");
 
             CommandResult deleted = jurunc(root, "delete", "--force", id);
@@ -77,7 +82,8 @@ class BadInputTest {
             assertThat(netns.taps()).isEmpty();
             assertThat(netns.extraLinks()).isEmpty();
             assertThat(netns.eth0Qdiscs()).doesNotContain("ingress");
-            assertThat(Leftovers.system().find(Leftovers.Scope.of(id, root.resolve(id)))).isEmpty();
+            assertThat(Leftovers.system().find(Leftovers.Scope.of(id, root.resolve(id))))
+                    .isEmpty();
         } finally {
             jurunc(root, "delete", "--force", id);
         }
@@ -91,8 +97,11 @@ class BadInputTest {
 
     @Test
     void brokenConfigJson(@TempDir Path tmp) throws IOException {
-        Path bundle = HandMadeBundle.write(tmp.resolve("bundle"), Map.of(TYPE, "linux", HYPERVISOR, "qemu"),
-                List.of("/bin/busybox", "true"), netns.path());
+        Path bundle = HandMadeBundle.write(
+                tmp.resolve("bundle"),
+                Map.of(TYPE, "linux", HYPERVISOR, "qemu"),
+                List.of("/bin/busybox", "true"),
+                netns.path());
         Files.writeString(bundle.resolve("config.json"), "{\"ociVersion\": \"1.0.2\", \"process\": {");
 
         CommandResult r = createFails(tmp, bundle, "broken");
@@ -101,9 +110,11 @@ class BadInputTest {
 
     @Test
     void missingKernel(@TempDir Path tmp) throws IOException {
-        Path bundle = HandMadeBundle.write(tmp.resolve("bundle"),
+        Path bundle = HandMadeBundle.write(
+                tmp.resolve("bundle"),
                 Map.of(TYPE, "linux", HYPERVISOR, "qemu", BINARY, "/boot/no-such-kernel"),
-                List.of("/bin/busybox", "true"), netns.path());
+                List.of("/bin/busybox", "true"),
+                netns.path());
 
         CommandResult r = createFails(tmp, bundle, "nokernel");
         assertThat(r.stderr()).as(r.describe()).contains(BINARY).contains("/boot/no-such-kernel");
@@ -111,8 +122,11 @@ class BadInputTest {
 
     @Test
     void badAnnotationValue(@TempDir Path tmp) throws IOException {
-        Path bundle = HandMadeBundle.write(tmp.resolve("bundle"), Map.of(TYPE, "linux", HYPERVISOR, "qemuu"),
-                List.of("/bin/busybox", "true"), netns.path());
+        Path bundle = HandMadeBundle.write(
+                tmp.resolve("bundle"),
+                Map.of(TYPE, "linux", HYPERVISOR, "qemuu"),
+                List.of("/bin/busybox", "true"),
+                netns.path());
 
         CommandResult r = createFails(tmp, bundle, "badannot");
         assertThat(r.stderr()).as(r.describe()).contains(HYPERVISOR).contains("qemuu");
@@ -120,9 +134,11 @@ class BadInputTest {
 
     @Test
     void unsafeKernelPath(@TempDir Path tmp) throws IOException {
-        Path bundle = HandMadeBundle.write(tmp.resolve("bundle"),
+        Path bundle = HandMadeBundle.write(
+                tmp.resolve("bundle"),
                 Map.of(TYPE, "linux", HYPERVISOR, "qemu", BINARY, "/../../boot/vmlinuz"),
-                List.of("/bin/busybox", "true"), netns.path());
+                List.of("/bin/busybox", "true"),
+                netns.path());
 
         CommandResult r = createFails(tmp, bundle, "escape");
         assertThat(r.stderr()).as(r.describe()).contains(BINARY);
@@ -130,8 +146,11 @@ class BadInputTest {
 
     @Test
     void unsupportedTypeMonitorPair(@TempDir Path tmp) throws IOException {
-        Path bundle = HandMadeBundle.write(tmp.resolve("bundle"), Map.of(TYPE, "linux", HYPERVISOR, "hvt"),
-                List.of("/bin/busybox", "true"), netns.path());
+        Path bundle = HandMadeBundle.write(
+                tmp.resolve("bundle"),
+                Map.of(TYPE, "linux", HYPERVISOR, "hvt"),
+                List.of("/bin/busybox", "true"),
+                netns.path());
 
         CommandResult r = createFails(tmp, bundle, "pair");
         assertThat(r.stderr()).as(r.describe()).containsIgnoringCase("linux").containsIgnoringCase("hvt");
@@ -144,21 +163,34 @@ class BadInputTest {
         String id = E2eEnvironment.newId(what);
         List<Path> bundleBefore = listTree(bundle);
 
-        CommandResult r = host.run(Command.of(Jurunc.cli().toString(), "--root", root.toString(), "create",
-                "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id)
+        CommandResult r = host.run(Command.of(
+                        Jurunc.cli().toString(),
+                        "--root",
+                        root.toString(),
+                        "create",
+                        "--bundle",
+                        bundle.toString(),
+                        "--pid-file",
+                        pidFile.toString(),
+                        id)
                 .withTimeout(Duration.ofSeconds(60)));
 
         assertThat(r.exitCode()).as(r.describe()).isNotZero();
         assertThat(r.timedOut()).as(r.describe()).isFalse();
-        assertThat(r.stderr()).as("a message, not a stack trace: " + r.describe())
-                .isNotBlank().doesNotContain("\tat io.jurunc.", "Exception in thread");
-        assertThat(Leftovers.system().find(Leftovers.Scope.of(id, root.resolve(id), pidFile))).isEmpty();
+        assertThat(r.stderr())
+                .as("a message, not a stack trace: " + r.describe())
+                .isNotBlank()
+                .doesNotContain("\tat io.jurunc.", "Exception in thread");
+        assertThat(Leftovers.system().find(Leftovers.Scope.of(id, root.resolve(id), pidFile)))
+                .isEmpty();
         assertThat(listTree(bundle)).as("nothing added to the bundle").isEqualTo(bundleBefore);
         assertThat(netns.taps()).as("no tap left in the bundle's netns").isEmpty();
         assertThat(netns.extraLinks()).as("no link added to the bundle's netns").isEmpty();
         assertThat(netns.eth0Qdiscs()).as("no redirect left on eth0").doesNotContain("ingress");
         CommandResult state = host.run(Command.of(Jurunc.cli().toString(), "--root", root.toString(), "state", id));
-        assertThat(state.exitCode()).as("no container was recorded: " + state.describe()).isNotZero();
+        assertThat(state.exitCode())
+                .as("no container was recorded: " + state.describe())
+                .isNotZero();
         return r;
     }
 

@@ -36,7 +36,8 @@ class BuilderAcceptanceTest {
         try (PrivateContainerd containerd = PrivateContainerd.start()) {
             Ctr ctr = containerd.ctr();
             for (String name : TestImages.names()) {
-                String ref = "jurunc.test/" + name + "-" + format.name().toLowerCase().replace('_', '-') + ":latest";
+                String ref = "jurunc.test/" + name + "-"
+                        + format.name().toLowerCase().replace('_', '-') + ":latest";
                 Path archive = tmp.resolve(name + ".tar");
                 builder.build(TestImages.context(name, tmp.resolve("ctx")), ref, format, archive);
                 CommandResult imported = ctr.importImage(archive, ref.substring(0, ref.lastIndexOf(':')));
@@ -44,7 +45,8 @@ class BuilderAcceptanceTest {
                 assertThat(ctr.images()).as(imported.describe()).contains(ref);
             }
             String ref = "jurunc.test/plain-" + format.name().toLowerCase().replace('_', '-') + ":latest";
-            CommandResult run = ctr.run(RunSpec.of(ref, "e2e-import-" + format.ordinal()).withRm());
+            CommandResult run =
+                    ctr.run(RunSpec.of(ref, "e2e-import-" + format.ordinal()).withRm());
             assertThat(run.stdout()).as(run.describe()).contains("hello from runc via jurunc");
         }
     }
@@ -56,9 +58,20 @@ class BuilderAcceptanceTest {
             Ctr ctr = containerd.ctr();
             String ref = "jurunc.test/plain-ctr:latest";
             Path ctx = TestImages.context("plain", tmp);
-            CommandResult built = host.run(Command.of(Jurunc.cli().toString(), "build", "-f",
-                    ctx.resolve("Containerfile").toString(), "-t", ref, "--output", "ctr",
-                    "--address", containerd.address().toString(), "--namespace", ctr.namespace(), ctx.toString())
+            CommandResult built = host.run(Command.of(
+                            Jurunc.cli().toString(),
+                            "build",
+                            "-f",
+                            ctx.resolve("Containerfile").toString(),
+                            "-t",
+                            ref,
+                            "--output",
+                            "ctr",
+                            "--address",
+                            containerd.address().toString(),
+                            "--namespace",
+                            ctr.namespace(),
+                            ctx.toString())
                     .withTimeout(Duration.ofMinutes(2)));
             assertThat(built.succeeded()).as(built.describe()).isTrue();
             assertThat(ctr.images()).as(built.describe()).contains(ref);

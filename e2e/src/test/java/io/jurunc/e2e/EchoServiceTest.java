@@ -57,17 +57,21 @@ class EchoServiceTest {
             HttpProbe.Answer answer = svc.get(net, Map.of("X-Jurunc-Probe", probe), Duration.ofSeconds(60));
 
             assertThat(answer.status()).isEqualTo(200);
-            System.out.printf("measure: echo microVM (ctr --cni) first HTTP answer %d ms after the CNI lease%n",
+            System.out.printf(
+                    "measure: echo microVM (ctr --cni) first HTTP answer %d ms after the CNI lease%n",
                     answer.waited().toMillis());
             assertThat(answer.body()).contains("jurunc echo: GET /cgi-bin/echo", "HTTP_X_JURUNC_PROBE=" + probe);
 
-            E2eEnvironment.TaskRow task = env.awaitTask(svc.id(), "RUNNING", Duration.ofSeconds(5)).orElseThrow();
-            assertThat(leftovers.tapsInNetnsOf(task.pid())).as("a tap in the container's netns while it runs")
+            E2eEnvironment.TaskRow task =
+                    env.awaitTask(svc.id(), "RUNNING", Duration.ofSeconds(5)).orElseThrow();
+            assertThat(leftovers.tapsInNetnsOf(task.pid()))
+                    .as("a tap in the container's netns while it runs")
                     .isNotEmpty();
             Leftovers.NetnsRecord netns = leftovers.recordNetns(task.pid()).orElseThrow();
 
             env.ctr().kill(svc.id(), "SIGTERM").requireSuccess();
-            assertThat(svc.ctrRun().waitFor(Duration.ofSeconds(60))).as("ctr run returns once the VM stopped")
+            assertThat(svc.ctrRun().waitFor(Duration.ofSeconds(60)))
+                    .as("ctr run returns once the VM stopped")
                     .isNotEqualTo(-1);
             // ctr run --rm deleted the task and container and released the CNI address
             assertThat(env.task(svc.id())).isEmpty();
@@ -107,19 +111,30 @@ class EchoServiceTest {
         // CRI-style: the netns exists, networked, before create (config.json names it by path)
         try (PodNetwork pod = PodNetwork.create(env.host())) {
             String id = E2eEnvironment.newId("pod");
-            Service svc = new Service(id, env.ctr().startRun(env.juruncRun("echo", id)
-                    .withFlag("--with-ns", "network:" + pod.netnsPath()).withRm()), pod.ip(), env);
+            Service svc = new Service(
+                    id,
+                    env.ctr()
+                            .startRun(env.juruncRun("echo", id)
+                                    .withFlag("--with-ns", "network:" + pod.netnsPath())
+                                    .withRm()),
+                    pod.ip(),
+                    env);
             try {
                 String probe = UUID.randomUUID().toString();
                 HttpProbe.Answer answer = svc.get(pod, Map.of("X-Jurunc-Probe", probe), Duration.ofSeconds(60));
                 assertThat(answer.body()).contains("HTTP_X_JURUNC_PROBE=" + probe);
-                System.out.printf("measure: echo microVM (prepared netns) first HTTP answer %d ms after ctr run%n",
+                System.out.printf(
+                        "measure: echo microVM (prepared netns) first HTTP answer %d ms after ctr run%n",
                         answer.waited().toMillis());
-                assertThat(pod.taps()).as("a tap in the prepared netns while it runs").isNotEmpty();
+                assertThat(pod.taps())
+                        .as("a tap in the prepared netns while it runs")
+                        .isNotEmpty();
 
                 env.ctr().kill(id, "SIGTERM").requireSuccess();
                 assertThat(svc.ctrRun().waitFor(Duration.ofSeconds(60))).isNotEqualTo(-1);
-                assertThat(pod.taps()).as("delete removed the tap from the (surviving) netns").isEmpty();
+                assertThat(pod.taps())
+                        .as("delete removed the tap from the (surviving) netns")
+                        .isEmpty();
                 assertThat(leftovers.find(env.scope(id))).isEmpty();
             } finally {
                 svc.stop();
@@ -129,18 +144,25 @@ class EchoServiceTest {
 
     @Test
     void twoSandboxesInPreparedNetnsRunAtOnce() {
-        try (PodNetwork podA = PodNetwork.create(env.host()); PodNetwork podB = PodNetwork.create(env.host())) {
+        try (PodNetwork podA = PodNetwork.create(env.host());
+                PodNetwork podB = PodNetwork.create(env.host())) {
             List<Service> services = new java.util.ArrayList<>();
             try {
                 for (PodNetwork pod : List.of(podA, podB)) {
                     String id = E2eEnvironment.newId("pod");
-                    services.add(new Service(id, env.ctr().startRun(env.juruncRun("echo", id)
-                            .withFlag("--with-ns", "network:" + pod.netnsPath()).withRm()), pod.ip(), env));
+                    services.add(new Service(
+                            id,
+                            env.ctr()
+                                    .startRun(env.juruncRun("echo", id)
+                                            .withFlag("--with-ns", "network:" + pod.netnsPath())
+                                            .withRm()),
+                            pod.ip(),
+                            env));
                 }
                 for (int i = 0; i < 2; i++) {
                     Service s = services.get(i);
-                    HttpProbe.Answer answer = s.get(List.of(podA, podB).get(i), Map.of("X-Sandbox", s.id()),
-                            Duration.ofSeconds(60));
+                    HttpProbe.Answer answer =
+                            s.get(List.of(podA, podB).get(i), Map.of("X-Sandbox", s.id()), Duration.ofSeconds(60));
                     assertThat(answer.body()).contains("HTTP_X_SANDBOX=" + s.id());
                 }
                 assertThat(podA.taps()).hasSize(1);
@@ -158,16 +180,26 @@ class EchoServiceTest {
         /** GETs /cgi-bin/echo; on failure the message carries the guest console and the netns's view. */
         HttpProbe.Answer get(RoutedNetwork net, Map<String, String> headers, Duration limit) {
             try {
-                return new HttpProbe(net).await(URI.create("http://" + ip + ":8080/cgi-bin/echo"), headers, limit,
-                        ctrRun::isAlive);
+                return new HttpProbe(net)
+                        .await(URI.create("http://" + ip + ":8080/cgi-bin/echo"), headers, limit, ctrRun::isAlive);
             } catch (RuntimeException e) {
-                String netns = env.task(id).map(t -> env.host().run(io.jurunc.e2e.support.Command.of("nsenter",
-                        "--net=/proc/" + t.pid() + "/ns/net", "--", "sh", "-c",
-                        "ip addr; ip route; tc filter show dev eth0 ingress")).describe()).orElse("(no task)");
-                throw new AssertionError(e.getMessage() + "\nctr run alive: " + ctrRun.isAlive()
-                        + "\n--- ctr run stdout (guest console) ---\n" + read(ctrRun.stdoutFile())
-                        + "\n--- ctr run stderr ---\n" + read(ctrRun.stderrFile())
-                        + "\n--- container netns ---\n" + netns, e);
+                String netns = env.task(id)
+                        .map(t -> env.host()
+                                .run(io.jurunc.e2e.support.Command.of(
+                                        "nsenter",
+                                        "--net=/proc/" + t.pid() + "/ns/net",
+                                        "--",
+                                        "sh",
+                                        "-c",
+                                        "ip addr; ip route; tc filter show dev eth0 ingress"))
+                                .describe())
+                        .orElse("(no task)");
+                throw new AssertionError(
+                        e.getMessage() + "\nctr run alive: " + ctrRun.isAlive()
+                                + "\n--- ctr run stdout (guest console) ---\n" + read(ctrRun.stdoutFile())
+                                + "\n--- ctr run stderr ---\n" + read(ctrRun.stderrFile())
+                                + "\n--- container netns ---\n" + netns,
+                        e);
             }
         }
 

@@ -60,8 +60,11 @@ class GuestMountsTest {
     }
 
     private CommandResult sh(String id, String script, String... flags) {
-        CommandResult run = env.ctr().run(env.juruncRun("hello", id, "/bin/busybox", "sh", "-c", script)
-                .withFlag(flags).withRm().withTimeout(Duration.ofSeconds(180)));
+        CommandResult run = env.ctr()
+                .run(env.juruncRun("hello", id, "/bin/busybox", "sh", "-c", script)
+                        .withFlag(flags)
+                        .withRm()
+                        .withTimeout(Duration.ofSeconds(180)));
         assertThat(leftovers.find(env.scope(id))).as(run.describe()).isEmpty();
         return run;
     }
@@ -72,15 +75,20 @@ class GuestMountsTest {
         Files.writeString(dir.resolve("f"), "from the host\n");
         Path file = Files.writeString(tmp.resolve("greeting"), "a single file\n");
         String id = E2eEnvironment.newId("mnt-ro");
-        CommandResult run = sh(id, "cat /data/f /etc/greeting; "
+        CommandResult run = sh(
+                id,
+                "cat /data/f /etc/greeting; "
                         + "(echo x > /data/new) 2>/dev/null && echo DIR-WRITABLE || echo DIR-READONLY; "
                         + "(echo x >> /etc/greeting) 2>/dev/null && echo FILE-WRITABLE || echo FILE-READONLY; "
                         + "grep -E ' /data | /etc/greeting ' /proc/mounts",
-                "--mount", "type=bind,src=" + dir + ",dst=/data,options=rbind:ro",
-                "--mount", "type=bind,src=" + file + ",dst=/etc/greeting,options=rbind:ro");
+                "--mount",
+                "type=bind,src=" + dir + ",dst=/data,options=rbind:ro",
+                "--mount",
+                "type=bind,src=" + file + ",dst=/etc/greeting,options=rbind:ro");
 
         assertThat(run.succeeded()).as(run.describe()).isTrue();
-        assertThat(run.stdout()).as(run.describe())
+        assertThat(run.stdout())
+                .as(run.describe())
                 .contains("from the host", "a single file", "DIR-READONLY", "FILE-READONLY")
                 .containsPattern("m0 /data 9p ro")
                 .containsPattern("/etc/greeting 9p ro");
@@ -92,8 +100,11 @@ class GuestMountsTest {
     void aReadWriteDirectoryWritesBackToTheHost(@TempDir Path tmp) throws IOException {
         Path dir = shared(tmp.resolve("out"), "rwxrwxrwx");
         String id = E2eEnvironment.newId("mnt-rw");
-        CommandResult run = sh(id, "echo written by the guest > /out/result && echo WROTE",
-                "--mount", "type=bind,src=" + dir + ",dst=/out,options=rbind:rw");
+        CommandResult run = sh(
+                id,
+                "echo written by the guest > /out/result && echo WROTE",
+                "--mount",
+                "type=bind,src=" + dir + ",dst=/out,options=rbind:rw");
 
         assertThat(run.succeeded()).as(run.describe()).isTrue();
         assertThat(run.stdout()).as(run.describe()).contains("WROTE");
@@ -103,11 +114,15 @@ class GuestMountsTest {
     @Test
     void aTmpfsMountIsATmpfsWithItsOptions() {
         String id = E2eEnvironment.newId("mnt-tmpfs");
-        CommandResult run = sh(id, "grep ' /scratch ' /proc/mounts; echo data > /scratch/f && cat /scratch/f",
-                "--mount", "type=tmpfs,src=tmpfs,dst=/scratch,options=size=2m:nosuid");
+        CommandResult run = sh(
+                id,
+                "grep ' /scratch ' /proc/mounts; echo data > /scratch/f && cat /scratch/f",
+                "--mount",
+                "type=tmpfs,src=tmpfs,dst=/scratch,options=size=2m:nosuid");
 
         assertThat(run.succeeded()).as(run.describe()).isTrue();
-        assertThat(run.stdout()).as(run.describe())
+        assertThat(run.stdout())
+                .as(run.describe())
                 .containsPattern("tmpfs /scratch tmpfs rw,nosuid,.*size=2048k")
                 .contains("data");
     }
@@ -118,13 +133,21 @@ class GuestMountsTest {
         Path dir = shared(tmp.resolve("data"), "rwxr-xr-x");
         Files.writeString(dir.resolve("f"), "shared next to a shared rootfs\n");
         String id = E2eEnvironment.newId("mnt-rootfs");
-        CommandResult run = sh(id, "grep -E ' / | /data ' /proc/mounts; cat /data/f; ls /bin",
-                "--annotation", PREFIX + "unikernelType=linux", "--annotation", PREFIX + "hypervisor=qemu",
-                "--annotation", PREFIX + "mountRootfs=true",
-                "--mount", "type=bind,src=" + dir + ",dst=/data,options=rbind:ro");
+        CommandResult run = sh(
+                id,
+                "grep -E ' / | /data ' /proc/mounts; cat /data/f; ls /bin",
+                "--annotation",
+                PREFIX + "unikernelType=linux",
+                "--annotation",
+                PREFIX + "hypervisor=qemu",
+                "--annotation",
+                PREFIX + "mountRootfs=true",
+                "--mount",
+                "type=bind,src=" + dir + ",dst=/data,options=rbind:ro");
 
         assertThat(run.succeeded()).as(run.describe()).isTrue();
-        assertThat(run.stdout()).as(run.describe())
+        assertThat(run.stdout())
+                .as(run.describe())
                 .containsPattern("rootfs / 9p ")
                 .containsPattern("m0 /data 9p ro")
                 .contains("shared next to a shared rootfs", "busybox");
@@ -139,22 +162,45 @@ class GuestMountsTest {
     void aBlockRootfsBootsThroughOurInit(@TempDir Path tmp) throws IOException {
         Path disk = Files.createDirectories(tmp.resolve("disk/bin"));
         Files.copy(TestImages.BUSYBOX, disk.resolve("busybox"));
-        Path bundle = HandMadeBundle.write(tmp.resolve("bundle"),
-                Map.of(PREFIX + "unikernelType", "linux", PREFIX + "hypervisor", "qemu", PREFIX + "block", "/disk.ext4"),
-                List.of("/bin/busybox", "sh", "-c", "grep ' / ' /proc/mounts; echo \"args: $0 $1\"", "one", "two words"));
+        Path bundle = HandMadeBundle.write(
+                tmp.resolve("bundle"),
+                Map.of(
+                        PREFIX + "unikernelType",
+                        "linux",
+                        PREFIX + "hypervisor",
+                        "qemu",
+                        PREFIX + "block",
+                        "/disk.ext4"),
+                List.of(
+                        "/bin/busybox",
+                        "sh",
+                        "-c",
+                        "grep ' / ' /proc/mounts; echo \"args: $0 $1\"",
+                        "one",
+                        "two words"));
         withoutPidNamespace(bundle.resolve("config.json"));
-        host.run(Command.of("mkfs.ext4", "-q", "-d", disk.getParent().toString(),
-                bundle.resolve("rootfs/disk.ext4").toString(), "32M")).requireSuccess();
+        host.run(Command.of(
+                        "mkfs.ext4",
+                        "-q",
+                        "-d",
+                        disk.getParent().toString(),
+                        bundle.resolve("rootfs/disk.ext4").toString(),
+                        "32M"))
+                .requireSuccess();
         Path root = Files.createDirectories(tmp.resolve("root"));
         String id = E2eEnvironment.newId("blockroot");
-        CommandResult run = host.run(Command.of(Jurunc.cli().toString(), "--root", root.toString(), "run",
-                "--bundle", bundle.toString(), id).withTimeout(Duration.ofSeconds(180)));
+        CommandResult run = host.run(
+                Command.of(Jurunc.cli().toString(), "--root", root.toString(), "run", "--bundle", bundle.toString(), id)
+                        .withTimeout(Duration.ofSeconds(180)));
 
         assertThat(run.succeeded()).as(run.describe()).isTrue();
-        assertThat(run.stdout()).as(run.describe())
+        assertThat(run.stdout())
+                .as(run.describe())
                 .containsPattern("/dev/vda / ext4 rw")
                 .contains("args: one two words");
-        assertThat(leftovers.find(Leftovers.Scope.of(id, root.resolve(id)))).as(run.describe()).isEmpty();
+        assertThat(leftovers.find(Leftovers.Scope.of(id, root.resolve(id))))
+                .as(run.describe())
+                .isEmpty();
     }
 
     /**
@@ -165,7 +211,8 @@ class GuestMountsTest {
     private static void withoutPidNamespace(Path config) throws IOException {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(config.toFile());
-        var namespaces = (com.fasterxml.jackson.databind.node.ArrayNode) root.path("linux").path("namespaces");
+        var namespaces = (com.fasterxml.jackson.databind.node.ArrayNode)
+                root.path("linux").path("namespaces");
         for (int i = namespaces.size() - 1; i >= 0; i--) {
             if ("pid".equals(namespaces.get(i).path("type").asText())) {
                 namespaces.remove(i);
@@ -181,13 +228,17 @@ class GuestMountsTest {
         Path resolv = Files.writeString(tmp.resolve("resolv.conf"), "nameserver 10.96.0.10\nsearch default.svc\n");
         Path hostname = Files.writeString(tmp.resolve("hostname"), "pod-a\n");
         String id = E2eEnvironment.newId("mnt-etc");
-        CommandResult run = sh(id, "cat /etc/hosts /etc/resolv.conf /etc/hostname",
-                "--mount", "type=bind,src=" + hosts + ",dst=/etc/hosts,options=rbind:rprivate:rw",
-                "--mount", "type=bind,src=" + resolv + ",dst=/etc/resolv.conf,options=rbind:rprivate:rw",
-                "--mount", "type=bind,src=" + hostname + ",dst=/etc/hostname,options=rbind:rprivate:rw");
+        CommandResult run = sh(
+                id,
+                "cat /etc/hosts /etc/resolv.conf /etc/hostname",
+                "--mount",
+                "type=bind,src=" + hosts + ",dst=/etc/hosts,options=rbind:rprivate:rw",
+                "--mount",
+                "type=bind,src=" + resolv + ",dst=/etc/resolv.conf,options=rbind:rprivate:rw",
+                "--mount",
+                "type=bind,src=" + hostname + ",dst=/etc/hostname,options=rbind:rprivate:rw");
 
         assertThat(run.succeeded()).as(run.describe()).isTrue();
-        assertThat(run.stdout()).as(run.describe())
-                .contains("10.1.2.3 my-service", "nameserver 10.96.0.10", "pod-a");
+        assertThat(run.stdout()).as(run.describe()).contains("10.1.2.3 my-service", "nameserver 10.96.0.10", "pod-a");
     }
 }

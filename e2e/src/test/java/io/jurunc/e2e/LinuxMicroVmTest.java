@@ -49,13 +49,25 @@ class LinuxMicroVmTest {
     @Test
     void envAndArgsReachTheGuestApplication() {
         String id = E2eEnvironment.newId("env");
-        CommandResult run = env.ctr().run(env.juruncRun("hello", id,
-                        "/bin/busybox", "sh", "-c", "echo \"FOO=$FOO BAR=$BAR args:$* kernel=$(/bin/busybox uname -r)\"", "sh", "one", "two words")
-                .withEnv("FOO=bar").withEnv("BAR=with space").withRm());
+        CommandResult run = env.ctr()
+                .run(env.juruncRun(
+                                "hello",
+                                id,
+                                "/bin/busybox",
+                                "sh",
+                                "-c",
+                                "echo \"FOO=$FOO BAR=$BAR args:$* kernel=$(/bin/busybox uname -r)\"",
+                                "sh",
+                                "one",
+                                "two words")
+                        .withEnv("FOO=bar")
+                        .withEnv("BAR=with space")
+                        .withRm());
 
         assertThat(run.succeeded()).as(run.describe()).isTrue();
         assertThat(run.stdout()).as(run.describe()).contains("FOO=bar BAR=with space args:one two words kernel=");
-        assertThat(run.stdout()).as("the guest runs its own kernel, not the host's")
+        assertThat(run.stdout())
+                .as("the guest runs its own kernel, not the host's")
                 .doesNotContain("kernel=" + System.getProperty("os.version"));
         assertThat(leftovers.find(env.scope(id))).as(run.describe()).isEmpty();
     }
@@ -63,27 +75,33 @@ class LinuxMicroVmTest {
     @Test
     void theMonitorIsTheContainersProcessAndKillAndDeleteLeaveNothing() {
         String id = E2eEnvironment.newId("kill");
-        CommandResult started = env.ctr().run(env.juruncRun("hello", id, "/bin/busybox", "sleep", "600")
-                .withFlag("--detach"));
+        CommandResult started = env.ctr()
+                .run(env.juruncRun("hello", id, "/bin/busybox", "sleep", "600").withFlag("--detach"));
         assertThat(started.succeeded()).as(started.describe()).isTrue();
         try {
             E2eEnvironment.TaskRow task = env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))
                     .orElseThrow(() -> new AssertionError("task " + id + " not RUNNING: " + env.task(id)));
-            ProcFs.Proc monitor = ProcFs.system().process(task.pid())
+            ProcFs.Proc monitor = ProcFs.system()
+                    .process(task.pid())
                     .orElseThrow(() -> new AssertionError("no process " + task.pid()));
-            assertThat(monitor.argv().getFirst()).as("the task's pid is the monitor: " + monitor.commandLine())
+            assertThat(monitor.argv().getFirst())
+                    .as("the task's pid is the monitor: " + monitor.commandLine())
                     .contains("qemu-system");
-            assertThat(Files.isDirectory(env.runtimeStateDir(id))).as("state dir while running").isTrue();
+            assertThat(Files.isDirectory(env.runtimeStateDir(id)))
+                    .as("state dir while running")
+                    .isTrue();
             Leftovers.NetnsRecord netns = leftovers.recordNetns(task.pid()).orElseThrow();
 
             env.ctr().kill(id, "SIGTERM").requireSuccess();
             assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30)))
-                    .as("SIGTERM stops the VM: " + env.task(id)).isPresent();
+                    .as("SIGTERM stops the VM: " + env.task(id))
+                    .isPresent();
             env.ctr().deleteTask(id, false).requireSuccess();
             env.ctr().deleteContainer(id).requireSuccess();
 
             assertThat(env.task(id)).isEmpty();
-            assertThat(leftovers.find(env.scope(id).withNetns(netns).withProcess(monitor))).isEmpty();
+            assertThat(leftovers.find(env.scope(id).withNetns(netns).withProcess(monitor)))
+                    .isEmpty();
         } finally {
             env.ctr().forceRemove(id);
         }
@@ -100,8 +118,9 @@ class LinuxMicroVmTest {
     void theMonitorRunsUnprivilegedInAMinimalRootWithSeccompAndItsCgroup() throws Exception {
         String id = E2eEnvironment.newId("confined");
         long limit = 256L * 1024 * 1024;
-        CommandResult started = env.ctr().run(env.juruncRun("hello", id, "/bin/busybox", "sleep", "600")
-                .withFlag("--detach", "--memory-limit", Long.toString(limit)));
+        CommandResult started = env.ctr()
+                .run(env.juruncRun("hello", id, "/bin/busybox", "sleep", "600")
+                        .withFlag("--detach", "--memory-limit", Long.toString(limit)));
         assertThat(started.succeeded()).as(started.describe()).isTrue();
         try {
             E2eEnvironment.TaskRow task = env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))
@@ -122,19 +141,27 @@ class LinuxMicroVmTest {
             assertThat(field(status, "CapPrm")).isEqualTo("0000000000000000");
             assertThat(field(status, "CapBnd")).isEqualTo("0000000000000000");
             assertThat(field(status, "NoNewPrivs")).isEqualTo("1");
-            assertThat(field(status, "Seccomp")).as("QEMU's -sandbox on: a seccomp filter").isEqualTo("2");
+            assertThat(field(status, "Seccomp"))
+                    .as("QEMU's -sandbox on: a seccomp filter")
+                    .isEqualTo("2");
             // ctr's spec has a pid namespace without a path: the monitor is pid 1 of its own, and the
             // task's pid (containerd's, from the pid file) is its pid in the host's namespace.
-            assertThat(field(status, "NSpid").split("\\s+")).as("NSpid: host pid, then 1 inside")
+            assertThat(field(status, "NSpid").split("\\s+"))
+                    .as("NSpid: host pid, then 1 inside")
                     .containsExactly(Long.toString(task.pid()), "1");
-            assertThat(Files.readSymbolicLink(proc.resolve("ns/pid"))).as("a pid namespace of its own")
+            assertThat(Files.readSymbolicLink(proc.resolve("ns/pid")))
+                    .as("a pid namespace of its own")
                     .isNotEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")));
 
             List<String[]> mounts = Files.readAllLines(proc.resolve("mountinfo")).stream()
-                    .map(l -> l.split(" ")).toList();
-            String[] root = mounts.stream().filter(m -> m[4].equals("/")).findFirst().orElseThrow();
-            assertThat(String.join(" ", root)).as("the root is a private read-only tmpfs")
-                    .contains(" tmpfs ").containsPattern(" ro,");
+                    .map(l -> l.split(" "))
+                    .toList();
+            String[] root =
+                    mounts.stream().filter(m -> m[4].equals("/")).findFirst().orElseThrow();
+            assertThat(String.join(" ", root))
+                    .as("the root is a private read-only tmpfs")
+                    .contains(" tmpfs ")
+                    .containsPattern(" ro,");
             for (String[] m : mounts) {
                 String point = m[4];
                 // Also the container's own files: images from `jurunc build` get mountRootfs=true (bunny's
@@ -144,10 +171,16 @@ class LinuxMicroVmTest {
                 // With a read-write share, a procfs of the monitor's own processes only (QEMU's 9p server
                 // needs /proc/self/fd); in the monitor's pid namespace it shows nothing of the host.
                 boolean ownProc = point.equals("/proc") && String.join(" ", m).contains("subset=pid");
-                assertThat(point.equals("/") || point.equals("/usr") || point.equals("/etc/ld.so.cache")
-                        || point.startsWith("/dev/") || point.endsWith("/initramfs.cpio") || point.contains("vmlinu")
-                        || containersOwn || ownProc)
-                        .as("only the monitor's files are mounted, not " + point).isTrue();
+                assertThat(point.equals("/")
+                                || point.equals("/usr")
+                                || point.equals("/etc/ld.so.cache")
+                                || point.startsWith("/dev/")
+                                || point.endsWith("/initramfs.cpio")
+                                || point.contains("vmlinu")
+                                || containersOwn
+                                || ownProc)
+                        .as("only the monitor's files are mounted, not " + point)
+                        .isTrue();
                 if (!point.startsWith("/dev/") && !containersOwn) {
                     assertThat(m[5]).as(point + " is read-only").startsWith("ro");
                 }
@@ -155,13 +188,22 @@ class LinuxMicroVmTest {
             if (mounts.stream().anyMatch(m -> m[4].equals("/proc"))) {
                 // that procfs belongs to the monitor's pid namespace: the monitor is the only process in it
                 try (var pids = Files.list(proc.resolve("root/proc"))) {
-                    assertThat(pids.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9]+")).toList())
-                            .as("pids the monitor's /proc shows").containsExactly("1");
+                    assertThat(pids.map(p -> p.getFileName().toString())
+                                    .filter(n -> n.matches("[0-9]+"))
+                                    .toList())
+                            .as("pids the monitor's /proc shows")
+                            .containsExactly("1");
                 }
             }
-            assertThat(mounts.stream().filter(m -> !String.join(" ", m).contains("subset=pid")).map(m -> m[4])
-                    .toList()).as("no host /proc, /sys, /home, /tmp, /etc")
-                    .noneMatch(p -> p.equals("/proc") || p.equals("/sys") || p.equals("/home") || p.equals("/tmp")
+            assertThat(mounts.stream()
+                            .filter(m -> !String.join(" ", m).contains("subset=pid"))
+                            .map(m -> m[4])
+                            .toList())
+                    .as("no host /proc, /sys, /home, /tmp, /etc")
+                    .noneMatch(p -> p.equals("/proc")
+                            || p.equals("/sys")
+                            || p.equals("/home")
+                            || p.equals("/tmp")
                             || p.equals("/etc"));
 
             // The spec's memory limit (guest RAM) plus the monitor's allowance lands on its cgroup.
@@ -174,14 +216,18 @@ class LinuxMicroVmTest {
             env.ctr().deleteTask(id, false).requireSuccess();
             env.ctr().deleteContainer(id).requireSuccess();
             assertThat(leftovers.find(env.scope(id))).isEmpty();
-            assertThat(cgroupDir(cgroups)).as("delete removes the monitor's cgroup").doesNotExist();
+            assertThat(cgroupDir(cgroups))
+                    .as("delete removes the monitor's cgroup")
+                    .doesNotExist();
         } finally {
             env.ctr().forceRemove(id);
         }
     }
 
     private static String field(String status, String name) {
-        return status.lines().filter(l -> l.startsWith(name + ":")).findFirst()
+        return status.lines()
+                .filter(l -> l.startsWith(name + ":"))
+                .findFirst()
                 .map(l -> l.substring(name.length() + 1).trim())
                 .orElseThrow(() -> new AssertionError("no " + name + " in " + status));
     }
@@ -192,21 +238,27 @@ class LinuxMicroVmTest {
             String[] f = l.split(":", 3);
             if (f[1].equals("memory")) return Path.of("/sys/fs/cgroup/memory" + f[2]);
         }
-        String v2 = procCgroup.lines().filter(l -> l.startsWith("0::")).findFirst().orElseThrow().substring(3);
+        String v2 = procCgroup
+                .lines()
+                .filter(l -> l.startsWith("0::"))
+                .findFirst()
+                .orElseThrow()
+                .substring(3);
         return Path.of("/sys/fs/cgroup" + v2);
     }
 
     private static long memoryLimit(String procCgroup) throws java.io.IOException {
         Path dir = cgroupDir(procCgroup);
         Path v1 = dir.resolve("memory.limit_in_bytes");
-        return Long.parseLong(Files.readString(Files.exists(v1) ? v1 : dir.resolve("memory.max")).trim());
+        return Long.parseLong(Files.readString(Files.exists(v1) ? v1 : dir.resolve("memory.max"))
+                .trim());
     }
 
     @Test
     void sigkillStopsTheVmToo() {
         String id = E2eEnvironment.newId("sigkill");
-        CommandResult started = env.ctr().run(env.juruncRun("hello", id, "/bin/busybox", "sleep", "600")
-                .withFlag("--detach"));
+        CommandResult started = env.ctr()
+                .run(env.juruncRun("hello", id, "/bin/busybox", "sleep", "600").withFlag("--detach"));
         assertThat(started.succeeded()).as(started.describe()).isTrue();
         try {
             assertThat(env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))).isPresent();

@@ -40,7 +40,8 @@ class PlainRuncHarnessTest {
         ImageBuilder umoci = new UmociImageBuilder(host);
         Path plain = tmp.resolve("plain.tar");
         Path echo = tmp.resolve("echo.tar");
-        umoci.build(TestImages.context("plain", tmp), "jurunc.test/plain:latest", ImageBuilder.Format.OCI_ARCHIVE, plain);
+        umoci.build(
+                TestImages.context("plain", tmp), "jurunc.test/plain:latest", ImageBuilder.Format.OCI_ARCHIVE, plain);
         umoci.build(TestImages.context("echo", tmp), "jurunc.test/echo:latest", ImageBuilder.Format.OCI_ARCHIVE, echo);
 
         try (Cleanup cleanup = new Cleanup()) {
@@ -51,37 +52,55 @@ class PlainRuncHarnessTest {
             assertThat(ctr.images()).contains("jurunc.test/plain:latest", "jurunc.test/echo:latest");
 
             String id = "harness-plain-" + UUID.randomUUID().toString().substring(0, 8);
-            CommandResult run = ctr.run(RunSpec.of("jurunc.test/plain:latest", id).withRm());
+            CommandResult run =
+                    ctr.run(RunSpec.of("jurunc.test/plain:latest", id).withRm());
             assertThat(run.succeeded()).as(run.describe()).isTrue();
             assertThat(run.stdout()).as(run.describe()).contains("hello from runc via jurunc");
 
             CniNetwork net = cleanup.register(CniNetwork.create(host));
             String svc = "harness-echo-" + UUID.randomUUID().toString().substring(0, 8);
-            Spawned ctrRun = ctr.startRun(RunSpec.of("jurunc.test/echo:latest", svc).withRm().withCni(net));
+            Spawned ctrRun = ctr.startRun(
+                    RunSpec.of("jurunc.test/echo:latest", svc).withRm().withCni(net));
             cleanup.defer("stop ctr run " + svc, () -> {
                 ctrRun.stop(Duration.ofSeconds(5));
                 ctr.forceRemove(svc);
             });
             String probe = UUID.randomUUID().toString();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (net.containerIp(ctr.namespace(), svc).isEmpty() && System.nanoTime() < deadline && ctrRun.isAlive()) {
+            while (net.containerIp(ctr.namespace(), svc).isEmpty()
+                    && System.nanoTime() < deadline
+                    && ctrRun.isAlive()) {
                 Thread.sleep(100);
             }
-            String ip = net.containerIp(ctr.namespace(), svc).orElseThrow(() -> new AssertionError(
-                    "no CNI lease for " + svc + "; ctr run stderr: " + readQuietly(ctrRun.stderrFile())));
-            HttpProbe.Answer answer = new HttpProbe(net).await(URI.create("http://" + ip + ":8080/cgi-bin/echo"),
-                    Map.of("X-Jurunc-Probe", probe), Duration.ofSeconds(30), ctrRun::isAlive);
+            String ip = net.containerIp(ctr.namespace(), svc)
+                    .orElseThrow(() -> new AssertionError(
+                            "no CNI lease for " + svc + "; ctr run stderr: " + readQuietly(ctrRun.stderrFile())));
+            HttpProbe.Answer answer = new HttpProbe(net)
+                    .await(
+                            URI.create("http://" + ip + ":8080/cgi-bin/echo"),
+                            Map.of("X-Jurunc-Probe", probe),
+                            Duration.ofSeconds(30),
+                            ctrRun::isAlive);
             assertThat(answer.status()).isEqualTo(200);
             assertThat(answer.body()).contains("HTTP_X_JURUNC_PROBE=" + probe);
 
-            long pid = Long.parseLong(ctr.tasks().stream().filter(r -> r.startsWith(svc)).findFirst()
-                    .orElseThrow().split("\\s+")[1]);
+            long pid = Long.parseLong(ctr.tasks().stream()
+                    .filter(r -> r.startsWith(svc))
+                    .findFirst()
+                    .orElseThrow()
+                    .split("\\s+")[1]);
             Leftovers leftovers = Leftovers.system();
             Leftovers.NetnsRecord netns = leftovers.recordNetns(pid).orElseThrow();
             ctr.kill(svc, "SIGKILL").requireSuccess();
-            assertThat(ctrRun.waitFor(Duration.ofSeconds(30))).as("ctr run exits after the kill").isNotEqualTo(-1);
-            assertThat(leftovers.find(Leftovers.Scope.of(svc, containerd.taskBundle(ctr.namespace(), svc),
-                    Path.of("/run/containerd/runc", ctr.namespace(), svc)).withNetns(netns))).isEmpty();
+            assertThat(ctrRun.waitFor(Duration.ofSeconds(30)))
+                    .as("ctr run exits after the kill")
+                    .isNotEqualTo(-1);
+            assertThat(leftovers.find(Leftovers.Scope.of(
+                                    svc,
+                                    containerd.taskBundle(ctr.namespace(), svc),
+                                    Path.of("/run/containerd/runc", ctr.namespace(), svc))
+                            .withNetns(netns)))
+                    .isEmpty();
             assertThat(net.heldLeases()).as("ctr --cni released the address").isEmpty();
         }
     }

@@ -33,8 +33,10 @@ class RuncHandoverTest {
     @Test
     void aPlainBusyboxContainerRunsAsAnOrdinaryContainer() {
         String id = E2eEnvironment.newId("plain");
-        CommandResult run = env.ctr().run(env.juruncRun("plain", id, "/bin/busybox", "sh", "-c",
-                "echo pid1=$$ kernel=$(/bin/busybox uname -r)").withRm());
+        CommandResult run = env.ctr()
+                .run(env.juruncRun(
+                                "plain", id, "/bin/busybox", "sh", "-c", "echo pid1=$$ kernel=$(/bin/busybox uname -r)")
+                        .withRm());
 
         assertThat(run.succeeded()).as(run.describe()).isTrue();
         // runc's container: the shell is pid 1 and shares the host's kernel (no VM booted)

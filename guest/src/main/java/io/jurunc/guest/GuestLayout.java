@@ -13,24 +13,24 @@ import java.util.Optional;
  * @param mounts in order, after the root, {@code /proc}, {@code /sys} and {@code /dev}
  */
 public record GuestLayout(Optional<GuestMount> root, List<GuestMount> mounts) {
-  /** The packed initramfs as root, no mounts. */
-  public static final GuestLayout NONE = new GuestLayout(Optional.empty(), List.of());
+    /** The packed initramfs as root, no mounts. */
+    public static final GuestLayout NONE = new GuestLayout(Optional.empty(), List.of());
 
-  public GuestLayout {
-    Objects.requireNonNull(root, "root");
-    mounts = List.copyOf(Objects.requireNonNull(mounts, "mounts"));
-    root.ifPresent(r -> {
-      if (r.type() != GuestMount.Type.NINEP && r.type() != GuestMount.Type.BLOCK) {
-        throw new IllegalArgumentException("a guest root is a 9p share or a block device, not " + r.type());
-      }
-      if (!r.destination().equals("/")) {
-        throw new IllegalArgumentException("a guest root's destination is /, got " + r.destination());
-      }
-    });
-    for (GuestMount m : mounts) {
-      if (m.type() == GuestMount.Type.BLOCK) {
-        throw new IllegalArgumentException("block devices are mounted as a root only");
-      }
+    public GuestLayout {
+        Objects.requireNonNull(root, "root");
+        mounts = List.copyOf(Objects.requireNonNull(mounts, "mounts"));
+        root.ifPresent(r -> {
+            if (r.type() != GuestMount.Type.NINEP && r.type() != GuestMount.Type.BLOCK) {
+                throw new IllegalArgumentException("a guest root is a 9p share or a block device, not " + r.type());
+            }
+            if (!r.destination().equals("/")) {
+                throw new IllegalArgumentException("a guest root's destination is /, got " + r.destination());
+            }
+        });
+        for (GuestMount m : mounts) {
+            if (m.type() == GuestMount.Type.BLOCK) {
+                throw new IllegalArgumentException("block devices are mounted as a root only");
+            }
+        }
     }
-  }
 }

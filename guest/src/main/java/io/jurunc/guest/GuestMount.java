@@ -23,55 +23,55 @@ import java.util.Set;
  * @param data filesystem options or type; never holds a newline
  */
 public record GuestMount(Type type, String source, String destination, List<String> flags, String data) {
-  /** The mount flags the init understands. */
-  public static final Set<String> FLAGS = Set.of("ro", "nosuid", "nodev", "noexec");
+    /** The mount flags the init understands. */
+    public static final Set<String> FLAGS = Set.of("ro", "nosuid", "nodev", "noexec");
 
-  /** The kind of mount, with its name in the process file. */
-  public enum Type {
-    NINEP("9p"),
-    FILE("file"),
-    TMPFS("tmpfs"),
-    BLOCK("block");
+    /** The kind of mount, with its name in the process file. */
+    public enum Type {
+        NINEP("9p"),
+        FILE("file"),
+        TMPFS("tmpfs"),
+        BLOCK("block");
 
-    private final String word;
+        private final String word;
 
-    Type(String word) {
-      this.word = word;
+        Type(String word) {
+            this.word = word;
+        }
+
+        public String word() {
+            return word;
+        }
     }
 
-    public String word() {
-      return word;
+    public GuestMount {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(destination, "destination");
+        flags = List.copyOf(Objects.requireNonNull(flags, "flags"));
+        data = data == null ? "" : data;
+        for (String f : flags) {
+            if (!FLAGS.contains(f)) throw new IllegalArgumentException("unknown mount flag '" + f + "'");
+        }
+        for (String s : List.of(source, destination, data)) {
+            if (s.indexOf('\n') >= 0 || s.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("a guest mount cannot carry a newline or NUL: '" + s + "'");
+            }
+        }
+        if (!destination.startsWith("/")) {
+            throw new IllegalArgumentException("guest mount destination '" + destination + "' is not absolute");
+        }
+        if (type == Type.FILE && source.indexOf('/') <= 0) {
+            throw new IllegalArgumentException("a file mount's source is TAG/NAME, got '" + source + "'");
+        }
     }
-  }
 
-  public GuestMount {
-    Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(source, "source");
-    Objects.requireNonNull(destination, "destination");
-    flags = List.copyOf(Objects.requireNonNull(flags, "flags"));
-    data = data == null ? "" : data;
-    for (String f : flags) {
-      if (!FLAGS.contains(f)) throw new IllegalArgumentException("unknown mount flag '" + f + "'");
+    public boolean readOnly() {
+        return flags.contains("ro");
     }
-    for (String s : List.of(source, destination, data)) {
-      if (s.indexOf('\n') >= 0 || s.indexOf('\0') >= 0) {
-        throw new IllegalArgumentException("a guest mount cannot carry a newline or NUL: '" + s + "'");
-      }
-    }
-    if (!destination.startsWith("/")) {
-      throw new IllegalArgumentException("guest mount destination '" + destination + "' is not absolute");
-    }
-    if (type == Type.FILE && source.indexOf('/') <= 0) {
-      throw new IllegalArgumentException("a file mount's source is TAG/NAME, got '" + source + "'");
-    }
-  }
 
-  public boolean readOnly() {
-    return flags.contains("ro");
-  }
-
-  /** The process-file value: type, source, destination, comma-separated flags, data; newline-separated. */
-  String encode() {
-    return type.word() + "\n" + source + "\n" + destination + "\n" + String.join(",", flags) + "\n" + data;
-  }
+    /** The process-file value: type, source, destination, comma-separated flags, data; newline-separated. */
+    String encode() {
+        return type.word() + "\n" + source + "\n" + destination + "\n" + String.join(",", flags) + "\n" + data;
+    }
 }

@@ -19,64 +19,64 @@ import java.util.Objects;
  * @param hostname the guest's hostname; empty keeps the kernel's default
  */
 public record GuestProcess(
-    List<String> args,
-    List<String> env,
-    String cwd,
-    int uid,
-    int gid,
-    List<Integer> additionalGids,
-    String hostname) {
+        List<String> args,
+        List<String> env,
+        String cwd,
+        int uid,
+        int gid,
+        List<Integer> additionalGids,
+        String hostname) {
 
-  public GuestProcess {
-    args = List.copyOf(Objects.requireNonNull(args, "args"));
-    env = List.copyOf(Objects.requireNonNull(env, "env"));
-    additionalGids = List.copyOf(Objects.requireNonNull(additionalGids, "additionalGids"));
-    Objects.requireNonNull(cwd, "cwd");
-    Objects.requireNonNull(hostname, "hostname");
-    if (args.isEmpty()) {
-      throw new IllegalArgumentException("process args are empty: the guest needs a program to run");
+    public GuestProcess {
+        args = List.copyOf(Objects.requireNonNull(args, "args"));
+        env = List.copyOf(Objects.requireNonNull(env, "env"));
+        additionalGids = List.copyOf(Objects.requireNonNull(additionalGids, "additionalGids"));
+        Objects.requireNonNull(cwd, "cwd");
+        Objects.requireNonNull(hostname, "hostname");
+        if (args.isEmpty()) {
+            throw new IllegalArgumentException("process args are empty: the guest needs a program to run");
+        }
+        if (args.getFirst().isEmpty()) {
+            throw new IllegalArgumentException("process args[0] is empty: name the program to run");
+        }
+        for (int i = 0; i < args.size(); i++) {
+            requireNoNul("args[" + i + "]", args.get(i));
+        }
+        for (int i = 0; i < env.size(); i++) {
+            String e = env.get(i);
+            requireNoNul("env[" + i + "]", e);
+            if (e.indexOf('=') <= 0) {
+                throw new IllegalArgumentException(
+                        "env[" + i + "] \"" + e + "\" is not KEY=VALUE with a non-empty KEY");
+            }
+        }
+        requireNoNul("cwd", cwd);
+        if (!cwd.startsWith("/")) {
+            throw new IllegalArgumentException("cwd \"" + cwd + "\" must be an absolute path");
+        }
+        if (uid < 0 || gid < 0) {
+            throw new IllegalArgumentException("uid and gid must be >= 0, got " + uid + ":" + gid);
+        }
+        for (Integer g : additionalGids) {
+            if (g == null || g < 0) {
+                throw new IllegalArgumentException("additionalGids must be >= 0, got " + additionalGids);
+            }
+        }
+        requireNoNul("hostname", hostname);
+        if (hostname.length() > 64) {
+            throw new IllegalArgumentException("hostname longer than 64 characters: " + hostname);
+        }
     }
-    if (args.getFirst().isEmpty()) {
-      throw new IllegalArgumentException("process args[0] is empty: name the program to run");
-    }
-    for (int i = 0; i < args.size(); i++) {
-      requireNoNul("args[" + i + "]", args.get(i));
-    }
-    for (int i = 0; i < env.size(); i++) {
-      String e = env.get(i);
-      requireNoNul("env[" + i + "]", e);
-      if (e.indexOf('=') <= 0) {
-        throw new IllegalArgumentException(
-            "env[" + i + "] \"" + e + "\" is not KEY=VALUE with a non-empty KEY");
-      }
-    }
-    requireNoNul("cwd", cwd);
-    if (!cwd.startsWith("/")) {
-      throw new IllegalArgumentException("cwd \"" + cwd + "\" must be an absolute path");
-    }
-    if (uid < 0 || gid < 0) {
-      throw new IllegalArgumentException("uid and gid must be >= 0, got " + uid + ":" + gid);
-    }
-    for (Integer g : additionalGids) {
-      if (g == null || g < 0) {
-        throw new IllegalArgumentException("additionalGids must be >= 0, got " + additionalGids);
-      }
-    }
-    requireNoNul("hostname", hostname);
-    if (hostname.length() > 64) {
-      throw new IllegalArgumentException("hostname longer than 64 characters: " + hostname);
-    }
-  }
 
-  /** A root process in {@code /} with no env and no hostname: handy for simple cases. */
-  public static GuestProcess of(String... args) {
-    return new GuestProcess(List.of(args), List.of(), "/", 0, 0, List.of(), "");
-  }
-
-  private static void requireNoNul(String what, String value) {
-    Objects.requireNonNull(value, what);
-    if (value.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException(what + " contains a NUL character, which cannot be passed");
+    /** A root process in {@code /} with no env and no hostname: handy for simple cases. */
+    public static GuestProcess of(String... args) {
+        return new GuestProcess(List.of(args), List.of(), "/", 0, 0, List.of(), "");
     }
-  }
+
+    private static void requireNoNul(String what, String value) {
+        Objects.requireNonNull(value, what);
+        if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(what + " contains a NUL character, which cannot be passed");
+        }
+    }
 }

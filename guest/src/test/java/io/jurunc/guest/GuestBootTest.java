@@ -23,134 +23,179 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("vm")
 class GuestBootTest {
-  private static final Path BUSYBOX = Path.of("/bin/busybox");
-  private static final String QEMU = "qemu-system-x86_64";
+    private static final Path BUSYBOX = Path.of("/bin/busybox");
+    private static final String QEMU = "qemu-system-x86_64";
 
-  @TempDir static Path tmp;
-  private static Path kitDir;
-  private static Path rootfs;
+    @TempDir
+    static Path tmp;
 
-  @BeforeAll
-  static void rootfs() throws Exception {
-    kitDir = Path.of(System.getProperty("jurunc.kit", GuestKit.DEFAULT_DIR.toString()));
-    assumeTrue(Files.isRegularFile(kitDir.resolve("kit.json")),
-        "no guest kit in " + kitDir + ": build it with scripts/build-kit.sh to run this test");
-    assumeTrue(Files.isExecutable(BUSYBOX), "needs busybox-static at " + BUSYBOX);
-    assumeTrue(onPath(QEMU), "needs " + QEMU + " (package qemu-system-x86)");
-    rootfs = Files.createDirectories(tmp.resolve("rootfs/bin"));
-    Files.copy(BUSYBOX, rootfs.resolve("busybox"));
-    for (String applet : List.of("sh", "id", "hostname", "ip", "pwd", "printf", "cat")) {
-      Files.createSymbolicLink(rootfs.resolve(applet), Path.of("busybox"));
+    private static Path kitDir;
+    private static Path rootfs;
+
+    @BeforeAll
+    static void rootfs() throws Exception {
+        kitDir = Path.of(System.getProperty("jurunc.kit", GuestKit.DEFAULT_DIR.toString()));
+        assumeTrue(
+                Files.isRegularFile(kitDir.resolve("kit.json")),
+                "no guest kit in " + kitDir + ": build it with scripts/build-kit.sh to run this test");
+        assumeTrue(Files.isExecutable(BUSYBOX), "needs busybox-static at " + BUSYBOX);
+        assumeTrue(onPath(QEMU), "needs " + QEMU + " (package qemu-system-x86)");
+        rootfs = Files.createDirectories(tmp.resolve("rootfs/bin"));
+        Files.copy(BUSYBOX, rootfs.resolve("busybox"));
+        for (String applet : List.of("sh", "id", "hostname", "ip", "pwd", "printf", "cat")) {
+            Files.createSymbolicLink(rootfs.resolve(applet), Path.of("busybox"));
+        }
+        rootfs = rootfs.getParent();
     }
-    rootfs = rootfs.getParent();
-  }
 
-  private static boolean onPath(String cmd) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Path.of(dir, cmd))) {
-        return true;
-      }
+    private static boolean onPath(String cmd) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, cmd))) {
+                return true;
+            }
+        }
+        return false;
     }
-    return false;
-  }
 
-  static final String SCRIPT = """
+    static final String SCRIPT = """
       printf 'arg1=[%s]\\n' "$1"; printf 'arg2=[%s]\\n' "$2"; printf 'foo=[%s]\\n' "$FOO"
       echo "cwd=$(pwd) ids=$(id -u):$(id -g):$(id -G) host=$(hostname)"
       ip -4 addr show eth0 | grep -o 'inet [0-9./]*'; ip route | grep default
       exit 7""";
 
-  private static GuestProcess process() {
-    return new GuestProcess(
-        List.of("sh", "-c", SCRIPT, "sh", "two words", "it's \"quoted\"\nand a newline"),
-        List.of("PATH=/bin", "FOO=a  b 'c'"), "/home/app", 1000, 1001, List.of(10, 20), "guest1");
-  }
-
-  private static String boot(GuestKit kit, List<String> machine, String netDevice,
-      String extraCmdline) throws Exception {
-    Path initrd = tmp.resolve("initrd-" + kit.flavor() + ".cpio");
-    new InitramfsWriter().write(rootfs, process(), kit, Optional.empty(), initrd);
-    List<String> cmd = new ArrayList<>(List.of(QEMU));
-    cmd.addAll(machine);
-    cmd.addAll(List.of("-accel", "tcg", "-m", "256", "-nodefaults", "-no-user-config",
-        "-nographic", "-serial", "stdio", "-no-reboot",
-        "-kernel", kit.kernel().toString(), "-initrd", initrd.toString(),
-        "-append", "console=ttyS0 panic=-1 reboot=t quiet " + extraCmdline
-            + "rdinit=/jurunc/init ip=10.0.2.15::10.0.2.2:255.255.255.0:guest1:eth0:off",
-        // user-mode networking with restrict=on: the guest NIC exists but reaches nothing
-        "-netdev", "user,id=n0,restrict=on", "-device", netDevice));
-    return run(cmd);
-  }
-
-  /** Runs QEMU to completion (60 s at most) and returns its console output. */
-  private static String run(List<String> cmd) throws Exception {
-    Path log = Files.createTempFile(tmp, "console", ".log");
-    Process qemu = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-    try {
-      assertThat(qemu.waitFor(60, TimeUnit.SECONDS))
-          .as("qemu exits when the app exits; console so far:%n%s", Files.readString(log))
-          .isTrue();
-      return Files.readString(log).replace("\r\n", "\n");
-    } finally {
-      qemu.destroyForcibly().waitFor();
+    private static GuestProcess process() {
+        return new GuestProcess(
+                List.of("sh", "-c", SCRIPT, "sh", "two words", "it's \"quoted\"\nand a newline"),
+                List.of("PATH=/bin", "FOO=a  b 'c'"),
+                "/home/app",
+                1000,
+                1001,
+                List.of(10, 20),
+                "guest1");
     }
-  }
 
-  private static void assertAppRan(String console) {
-    assertThat(console).contains(
-        "arg1=[two words]\n",
-        "arg2=[it's \"quoted\"\nand a newline]\n",
-        "foo=[a  b 'c']\n",
-        "cwd=/home/app ids=1000:1001:1001 10 20 host=guest1\n",
-        "inet 10.0.2.15/24\n",
-        "default via 10.0.2.2 dev eth0",
-        "jurunc-init: exit status 7\n");
-    assertThat(console).doesNotContain("Restarting system");
-  }
-
-  @Test
-  void projectKernelBootsOnMicrovm() throws Exception {
-    GuestKit kit = GuestKit.load(kitDir);
-    assumeTrue(kit.flavor() == KernelFlavor.MICROVM,
-        "the kit has no project kernel: run scripts/build-kernel.sh, then scripts/build-kit.sh");
-    String console = boot(kit, List.of("-M", "microvm,x-option-roms=off,acpi=off"),
-        "virtio-net-device,netdev=n0", "");
-    assertAppRan(console);
-    // nothing but the app's output and the init's exit line: the kernel stays quiet
-    assertThat(console.strip()).startsWith("arg1=[two words]");
-  }
-
-  @Test
-  void debianKernelBootsOnPcWithModules() throws Exception {
-    GuestKit kit = GuestKit.loadStandard(kitDir);
-    String console = boot(kit, List.of("-M", "pc"), "virtio-net-pci,netdev=n0,romfile=", "");
-    assertAppRan(console);
-  }
-
-  @Test
-  void missingProgramIsReported() throws Exception {
-    GuestKit kit = GuestKit.load(kitDir);
-    Path initrd = tmp.resolve("initrd-missing.cpio");
-    new InitramfsWriter().write(rootfs, GuestProcess.of("no-such-program"), kit,
-        Optional.empty(), initrd);
-    List<String> machine = kit.flavor() == KernelFlavor.MICROVM
-        ? List.of("-M", "microvm,x-option-roms=off,acpi=off") : List.of("-M", "pc");
-    String console = run(concat(List.of(QEMU), machine, List.of("-accel", "tcg",
-        "-m", "256", "-nodefaults", "-no-user-config", "-nographic", "-serial", "stdio",
-        "-no-reboot", "-kernel", kit.kernel().toString(), "-initrd", initrd.toString(),
-        "-append", "console=ttyS0 panic=-1 reboot=t quiet rdinit=/jurunc/init")));
-    assertThat(console).contains("jurunc-init: exec no-such-program: No such file or directory",
-        "jurunc-init: exit status 127");
-  }
-
-  @SafeVarargs
-  private static List<String> concat(List<String>... parts) {
-    List<String> all = new ArrayList<>();
-    for (List<String> p : parts) {
-      all.addAll(p);
+    private static String boot(GuestKit kit, List<String> machine, String netDevice, String extraCmdline)
+            throws Exception {
+        Path initrd = tmp.resolve("initrd-" + kit.flavor() + ".cpio");
+        new InitramfsWriter().write(rootfs, process(), kit, Optional.empty(), initrd);
+        List<String> cmd = new ArrayList<>(List.of(QEMU));
+        cmd.addAll(machine);
+        cmd.addAll(List.of(
+                "-accel",
+                "tcg",
+                "-m",
+                "256",
+                "-nodefaults",
+                "-no-user-config",
+                "-nographic",
+                "-serial",
+                "stdio",
+                "-no-reboot",
+                "-kernel",
+                kit.kernel().toString(),
+                "-initrd",
+                initrd.toString(),
+                "-append",
+                "console=ttyS0 panic=-1 reboot=t quiet " + extraCmdline
+                        + "rdinit=/jurunc/init ip=10.0.2.15::10.0.2.2:255.255.255.0:guest1:eth0:off",
+                // user-mode networking with restrict=on: the guest NIC exists but reaches nothing
+                "-netdev",
+                "user,id=n0,restrict=on",
+                "-device",
+                netDevice));
+        return run(cmd);
     }
-    return all;
-  }
 
+    /** Runs QEMU to completion (60 s at most) and returns its console output. */
+    private static String run(List<String> cmd) throws Exception {
+        Path log = Files.createTempFile(tmp, "console", ".log");
+        Process qemu = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+        try {
+            assertThat(qemu.waitFor(60, TimeUnit.SECONDS))
+                    .as("qemu exits when the app exits; console so far:%n%s", Files.readString(log))
+                    .isTrue();
+            return Files.readString(log).replace("\r\n", "\n");
+        } finally {
+            qemu.destroyForcibly().waitFor();
+        }
+    }
+
+    private static void assertAppRan(String console) {
+        assertThat(console)
+                .contains(
+                        "arg1=[two words]\n",
+                        "arg2=[it's \"quoted\"\nand a newline]\n",
+                        "foo=[a  b 'c']\n",
+                        "cwd=/home/app ids=1000:1001:1001 10 20 host=guest1\n",
+                        "inet 10.0.2.15/24\n",
+                        "default via 10.0.2.2 dev eth0",
+                        "jurunc-init: exit status 7\n");
+        assertThat(console).doesNotContain("Restarting system");
+    }
+
+    @Test
+    void projectKernelBootsOnMicrovm() throws Exception {
+        GuestKit kit = GuestKit.load(kitDir);
+        assumeTrue(
+                kit.flavor() == KernelFlavor.MICROVM,
+                "the kit has no project kernel: run scripts/build-kernel.sh, then scripts/build-kit.sh");
+        String console =
+                boot(kit, List.of("-M", "microvm,x-option-roms=off,acpi=off"), "virtio-net-device,netdev=n0", "");
+        assertAppRan(console);
+        // nothing but the app's output and the init's exit line: the kernel stays quiet
+        assertThat(console.strip()).startsWith("arg1=[two words]");
+    }
+
+    @Test
+    void debianKernelBootsOnPcWithModules() throws Exception {
+        GuestKit kit = GuestKit.loadStandard(kitDir);
+        String console = boot(kit, List.of("-M", "pc"), "virtio-net-pci,netdev=n0,romfile=", "");
+        assertAppRan(console);
+    }
+
+    @Test
+    void missingProgramIsReported() throws Exception {
+        GuestKit kit = GuestKit.load(kitDir);
+        Path initrd = tmp.resolve("initrd-missing.cpio");
+        new InitramfsWriter().write(rootfs, GuestProcess.of("no-such-program"), kit, Optional.empty(), initrd);
+        List<String> machine = kit.flavor() == KernelFlavor.MICROVM
+                ? List.of("-M", "microvm,x-option-roms=off,acpi=off")
+                : List.of("-M", "pc");
+        String console = run(concat(
+                List.of(QEMU),
+                machine,
+                List.of(
+                        "-accel",
+                        "tcg",
+                        "-m",
+                        "256",
+                        "-nodefaults",
+                        "-no-user-config",
+                        "-nographic",
+                        "-serial",
+                        "stdio",
+                        "-no-reboot",
+                        "-kernel",
+                        kit.kernel().toString(),
+                        "-initrd",
+                        initrd.toString(),
+                        "-append",
+                        "console=ttyS0 panic=-1 reboot=t quiet rdinit=/jurunc/init")));
+        assertThat(console)
+                .contains(
+                        "jurunc-init: exec no-such-program: No such file or directory", "jurunc-init: exit status 127");
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> p : parts) {
+            all.addAll(p);
+        }
+        return all;
+    }
 }

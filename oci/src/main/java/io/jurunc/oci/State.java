@@ -8,13 +8,8 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record State(
-    String ociVersion,
-    String id,
-    String status,
-    Integer pid,
-    String bundle,
-    Map<String, String> annotations) {
-  public State {
-    annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
-  }
+        String ociVersion, String id, String status, Integer pid, String bundle, Map<String, String> annotations) {
+    public State {
+        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+    }
 }

@@ -51,7 +51,11 @@ public final class DeleteCommand {
         } catch (OsException e) {
             warn.accept(e.getMessage());
         }
-        return DeleteResponse.newBuilder().setPid(pid).setExitStatus(KILLED_STATUS)
-                .setExitedAt(OrderedPublisher.timestamp(now)).build().toByteArray();
+        return DeleteResponse.newBuilder()
+                .setPid(pid)
+                .setExitStatus(KILLED_STATUS)
+                .setExitedAt(OrderedPublisher.timestamp(now))
+                .build()
+                .toByteArray();
     }
 }

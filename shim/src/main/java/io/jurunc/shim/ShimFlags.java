@@ -13,10 +13,19 @@ import java.util.Set;
  *
  * @param socket our own flag: the socket path the daemon binds (Java cannot inherit a listener as fd 3)
  */
-public record ShimFlags(String namespace, String address, String publishBinary, String id, Optional<String> bundle,
-                        boolean debug, Optional<String> socket, boolean version, boolean info, Optional<String> action) {
-    private static final Set<String> STRING_FLAGS = Set.of("namespace", "address", "publish-binary", "id", "bundle",
-            "socket");
+public record ShimFlags(
+        String namespace,
+        String address,
+        String publishBinary,
+        String id,
+        Optional<String> bundle,
+        boolean debug,
+        Optional<String> socket,
+        boolean version,
+        boolean info,
+        Optional<String> action) {
+    private static final Set<String> STRING_FLAGS =
+            Set.of("namespace", "address", "publish-binary", "id", "bundle", "socket");
     private static final Set<String> BOOL_FLAGS = Set.of("debug", "v", "version", "info");
     private static final Set<String> ACTIONS = Set.of("start", "delete");
 
@@ -69,11 +78,17 @@ public record ShimFlags(String namespace, String address, String publishBinary, 
         if (action.isPresent() && !ACTIONS.contains(action.get())) {
             throw new UsageException("unknown action " + action.get() + " (expected start, delete, or none)");
         }
-        return new ShimFlags(values.getOrDefault("namespace", ""), values.getOrDefault("address", ""),
-                values.getOrDefault("publish-binary", ""), values.getOrDefault("id", ""),
-                Optional.ofNullable(values.get("bundle")), bools.contains("debug"),
-                Optional.ofNullable(values.get("socket")), bools.contains("v") || bools.contains("version"),
-                bools.contains("info"), action);
+        return new ShimFlags(
+                values.getOrDefault("namespace", ""),
+                values.getOrDefault("address", ""),
+                values.getOrDefault("publish-binary", ""),
+                values.getOrDefault("id", ""),
+                Optional.ofNullable(values.get("bundle")),
+                bools.contains("debug"),
+                Optional.ofNullable(values.get("socket")),
+                bools.contains("v") || bools.contains("version"),
+                bools.contains("info"),
+                action);
     }
 
     /**
@@ -95,11 +110,12 @@ public record ShimFlags(String namespace, String address, String publishBinary, 
 
     /** Checks the flags an action needs. */
     public void require(String... names) throws UsageException {
-        Map<String, String> present = Map.of("namespace", namespace, "id", id, "address", address,
-                "bundle", bundle.orElse(""));
+        Map<String, String> present =
+                Map.of("namespace", namespace, "id", id, "address", address, "bundle", bundle.orElse(""));
         for (String n : names) {
             if (present.getOrDefault(n, "").isEmpty()) {
-                throw new UsageException("-" + n + " is required" + action.map(a -> " for " + a).orElse(""));
+                throw new UsageException(
+                        "-" + n + " is required" + action.map(a -> " for " + a).orElse(""));
             }
         }
     }

@@ -18,8 +18,7 @@ import java.util.Optional;
  * {@code -v}, {@code -info}) and, with no action, the resident daemon.
  */
 public final class ShimMain {
-    private ShimMain() {
-    }
+    private ShimMain() {}
 
     public static void main(String[] args) {
         System.exit(run(List.of(args)));
@@ -52,8 +51,10 @@ public final class ShimMain {
             }
             switch (flags.action().get()) {
                 case "start" -> {
-                    byte[] out = new StartCommand(HolderDaemonLauncher.choose(JvmDaemonLauncher.fromCurrentProcess(args),
-                            System.getenv(), Optional.ofNullable(System.getProperty("jurunc.home"))))
+                    byte[] out = new StartCommand(HolderDaemonLauncher.choose(
+                                    JvmDaemonLauncher.fromCurrentProcess(args),
+                                    System.getenv(),
+                                    Optional.ofNullable(System.getProperty("jurunc.home"))))
                             .run(flags, System.in.readAllBytes(), cwd, System.getenv());
                     System.out.write(out);
                     System.out.flush();
@@ -62,13 +63,16 @@ public final class ShimMain {
                     flags.require("namespace", "id");
                     Path bundle = flags.bundle().map(Path::of).orElse(cwd);
                     LinuxShimOs os = new LinuxShimOs();
-                    byte[] out = new DeleteCommand(os, Backends.standard(flags.namespace(), System.getenv(), os,
-                            System.err::println),
-                            System.err::println).run(flags.id(), bundle, Instant.now());
+                    byte[] out = new DeleteCommand(
+                                    os,
+                                    Backends.standard(flags.namespace(), System.getenv(), os, System.err::println),
+                                    System.err::println)
+                            .run(flags.id(), bundle, Instant.now());
                     System.out.write(out);
                     System.out.flush();
                 }
-                default -> throw new UsageException("unknown action " + flags.action().get());
+                default ->
+                    throw new UsageException("unknown action " + flags.action().get());
             }
             return 0;
         } catch (UsageException e) {

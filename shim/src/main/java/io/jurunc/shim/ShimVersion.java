@@ -5,8 +5,7 @@ public final class ShimVersion {
     public static final String RUNTIME_NAME = "io.containerd.jurunc.v2";
     public static final String BINARY_NAME = "containerd-shim-jurunc-v2";
 
-    private ShimVersion() {
-    }
+    private ShimVersion() {}
 
     public static String version() {
         String v = ShimVersion.class.getPackage().getImplementationVersion();

@@ -41,8 +41,11 @@ class DeleteCommandTest {
     @Test
     void aNeverCreatedContainerStillAnswers() throws Exception {
         FakeBackend runc = new FakeBackend("runc");
-        byte[] out = new DeleteCommand(new RecordingShimOs(), new BackendSelector(new FakeBackend("jurunc"), runc,
-                b -> false), w -> { }).run("c2", bundle, Instant.EPOCH);
+        byte[] out = new DeleteCommand(
+                        new RecordingShimOs(),
+                        new BackendSelector(new FakeBackend("jurunc"), runc, b -> false),
+                        w -> {})
+                .run("c2", bundle, Instant.EPOCH);
         assertThat(DeleteResponse.parseFrom(out).getPid()).isZero();
         assertThat(runc.calls).containsExactly("delete c2 force");
     }

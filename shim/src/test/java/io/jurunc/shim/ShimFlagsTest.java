@@ -9,8 +9,17 @@ import org.junit.jupiter.api.Test;
 class ShimFlagsTest {
     @Test
     void parsesStartAsContainerdWritesIt() throws Exception {
-        ShimFlags f = ShimFlags.parse(List.of("-namespace", "k8s.io", "-address", "/run/containerd/containerd.sock",
-                "-publish-binary", "/usr/bin/containerd", "-id", "abc", "-debug", "start"));
+        ShimFlags f = ShimFlags.parse(List.of(
+                "-namespace",
+                "k8s.io",
+                "-address",
+                "/run/containerd/containerd.sock",
+                "-publish-binary",
+                "/usr/bin/containerd",
+                "-id",
+                "abc",
+                "-debug",
+                "start"));
         assertThat(f.namespace()).isEqualTo("k8s.io");
         assertThat(f.address()).isEqualTo("/run/containerd/containerd.sock");
         assertThat(f.publishBinary()).isEqualTo("/usr/bin/containerd");
@@ -46,26 +55,41 @@ class ShimFlagsTest {
 
     @Test
     void rejectsUnknownFlagsMissingValuesAndActions() {
-        assertThatThrownBy(() -> ShimFlags.parse(List.of("-bogus"))).isInstanceOf(UsageException.class)
+        assertThatThrownBy(() -> ShimFlags.parse(List.of("-bogus")))
+                .isInstanceOf(UsageException.class)
                 .hasMessageContaining("-bogus");
-        assertThatThrownBy(() -> ShimFlags.parse(List.of("-id"))).isInstanceOf(UsageException.class)
+        assertThatThrownBy(() -> ShimFlags.parse(List.of("-id")))
+                .isInstanceOf(UsageException.class)
                 .hasMessageContaining("needs an argument");
-        assertThatThrownBy(() -> ShimFlags.parse(List.of("-id", "x", "run"))).isInstanceOf(UsageException.class)
+        assertThatThrownBy(() -> ShimFlags.parse(List.of("-id", "x", "run")))
+                .isInstanceOf(UsageException.class)
                 .hasMessageContaining("run");
     }
 
     @Test
     void requireNamesTheMissingFlag() throws Exception {
         ShimFlags f = ShimFlags.parse(List.of("-id", "x", "start"));
-        assertThatThrownBy(() -> f.require("id", "namespace")).isInstanceOf(UsageException.class)
+        assertThatThrownBy(() -> f.require("id", "namespace"))
+                .isInstanceOf(UsageException.class)
                 .hasMessage("-namespace is required for start");
     }
 
     @Test
     void daemonArgsCarryTheSocket() throws Exception {
-        ShimFlags f = ShimFlags.parse(List.of("-namespace", "n", "-address", "/a", "-publish-binary", "/c", "-id", "i",
-                "-debug", "start"));
-        assertThat(f.daemonArgs("/run/s/x", "i")).containsExactly("-namespace", "n", "-id", "i", "-address", "/a",
-                "-publish-binary", "/c", "-debug", "-socket", "/run/s/x");
+        ShimFlags f = ShimFlags.parse(
+                List.of("-namespace", "n", "-address", "/a", "-publish-binary", "/c", "-id", "i", "-debug", "start"));
+        assertThat(f.daemonArgs("/run/s/x", "i"))
+                .containsExactly(
+                        "-namespace",
+                        "n",
+                        "-id",
+                        "i",
+                        "-address",
+                        "/a",
+                        "-publish-binary",
+                        "/c",
+                        "-debug",
+                        "-socket",
+                        "/run/s/x");
     }
 }

@@ -14,8 +14,13 @@ import java.util.Optional;
  * @param startNanos    {@link System#nanoTime()} when the request was received
  * @param connection    the connection the request arrived on
  */
-public record CallContext(String service, String method, Metadata metadata, Optional<Duration> timeout,
-                          long startNanos, ServerConnection connection) {
+public record CallContext(
+        String service,
+        String method,
+        Metadata metadata,
+        Optional<Duration> timeout,
+        long startNanos,
+        ServerConnection connection) {
     public CallContext {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(method, "method");

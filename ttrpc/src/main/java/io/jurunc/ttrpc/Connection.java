@@ -41,7 +41,7 @@ public interface Connection extends ByteChannel {
 
     /** Wraps any blocking byte channel, e.g. an already-accepted vsock connection. */
     static Connection of(ByteChannel channel, String description) {
-        return new ChannelConnection(Objects.requireNonNull(channel, "channel"),
-                Objects.requireNonNull(description, "description"));
+        return new ChannelConnection(
+                Objects.requireNonNull(channel, "channel"), Objects.requireNonNull(description, "description"));
     }
 }

@@ -34,7 +34,8 @@ final class ConnectionRefusals {
             closeQuietly(connection);
             return;
         }
-        Thread.Builder threads = connection.blocksCarrier() ? Thread.ofPlatform().daemon() : Thread.ofVirtual();
+        Thread.Builder threads =
+                connection.blocksCarrier() ? Thread.ofPlatform().daemon() : Thread.ofVirtual();
         threads.name("ttrpc-refuse").start(() -> {
             try {
                 Inbound first = new FrameReader(connection, FIRST_FRAME_LIMIT).next();
@@ -44,8 +45,11 @@ final class ConnectionRefusals {
                     case EndOfStream e -> 0;
                 };
                 if (stream != 0) {
-                    new FrameWriter(connection, FIRST_FRAME_LIMIT).write(stream, MessageType.RESPONSE,
-                            Envelopes.error(StatusCode.RESOURCE_EXHAUSTED, message));
+                    new FrameWriter(connection, FIRST_FRAME_LIMIT)
+                            .write(
+                                    stream,
+                                    MessageType.RESPONSE,
+                                    Envelopes.error(StatusCode.RESOURCE_EXHAUSTED, message));
                 }
             } catch (IOException | MessageTooLargeException e) {
                 LOG.log(Level.DEBUG, "ttrpc: refused connection from " + connection.description() + " ended", e);

@@ -2,9 +2,9 @@ package io.jurunc.ttrpc;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.WireFormat;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
+import com.google.protobuf.WireFormat;
 import io.jurunc.ttrpc.proto.Request;
 import io.jurunc.ttrpc.proto.Response;
 import io.jurunc.ttrpc.proto.Status;
@@ -18,8 +18,7 @@ import java.util.Optional;
  * the envelope with one copy at most. Callers must not modify a payload array while its call is sent.
  */
 final class Envelopes {
-    private Envelopes() {
-    }
+    private Envelopes() {}
 
     static Request request(String service, String method, byte[] payload, CallOptions options) {
         Request.Builder b = Request.newBuilder()
@@ -58,11 +57,12 @@ final class Envelopes {
     static Payload requestEnvelope(String service, String method, Payload payload, CallOptions options) {
         int n = payload.size();
         long timeout = options.timeout().map(Envelopes::saturatedNanos).orElse(0L);
-        java.util.List<io.jurunc.ttrpc.proto.KeyValue> metadata = options.metadata().toKeyValues();
+        java.util.List<io.jurunc.ttrpc.proto.KeyValue> metadata =
+                options.metadata().toKeyValues();
         int size = (service.isEmpty() ? 0 : CodedOutputStream.computeStringSize(1, service))
-            + (method.isEmpty() ? 0 : CodedOutputStream.computeStringSize(2, method))
-            + (n == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(n) + n)
-            + (timeout == 0 ? 0 : CodedOutputStream.computeInt64Size(4, timeout));
+                + (method.isEmpty() ? 0 : CodedOutputStream.computeStringSize(2, method))
+                + (n == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(n) + n)
+                + (timeout == 0 ? 0 : CodedOutputStream.computeInt64Size(4, timeout));
         for (var kv : metadata) {
             size += CodedOutputStream.computeMessageSize(5, kv);
         }
@@ -109,7 +109,10 @@ final class Envelopes {
 
     static Response error(StatusCode code, String message, java.util.List<com.google.protobuf.Any> details) {
         return Response.newBuilder()
-                .setStatus(Status.newBuilder().setCode(code.value()).setMessage(message).addAllDetails(details))
+                .setStatus(Status.newBuilder()
+                        .setCode(code.value())
+                        .setMessage(message)
+                        .addAllDetails(details))
                 .build();
     }
 

@@ -30,7 +30,10 @@ public record Frame(int streamId, byte type, byte flags, byte[] payload) impleme
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Frame f && f.streamId == streamId && f.type == type && f.flags == flags
+        return o instanceof Frame f
+                && f.streamId == streamId
+                && f.type == type
+                && f.flags == flags
                 && Arrays.equals(f.payload, payload);
     }
 

@@ -54,8 +54,8 @@ public final class FrameReader {
         int filled = 0;
         while (filled < length) {
             if (!buffer.hasRemaining() && fill() < 0) {
-                throw new EOFException("connection closed inside a frame payload (" + filled + " of " + length
-                        + " bytes read)");
+                throw new EOFException(
+                        "connection closed inside a frame payload (" + filled + " of " + length + " bytes read)");
             }
             if (filled == payload.length) {
                 payload = Arrays.copyOf(payload, (int) Math.min(length, 2L * payload.length));

@@ -51,17 +51,20 @@ public final class FrameWriter {
      * @throws MessageTooLargeException when the serialised message exceeds the maximum message length;
      *     nothing is written in that case
      */
-    public void write(int streamId, MessageType type, MessageLite message) throws IOException, MessageTooLargeException {
+    public void write(int streamId, MessageType type, MessageLite message)
+            throws IOException, MessageTooLargeException {
         write(streamId, type, (byte) 0, message);
     }
 
     /** Like {@link #write(int, MessageType, MessageLite)} with header flags (e.g. {@link Frame#FLAG_REMOTE_OPEN}). */
-    public void write(int streamId, MessageType type, byte flags, MessageLite message) throws IOException, MessageTooLargeException {
+    public void write(int streamId, MessageType type, byte flags, MessageLite message)
+            throws IOException, MessageTooLargeException {
         write(streamId, type, flags, Payload.of(message));
     }
 
     /** Writes one frame whose payload is serialised straight from {@code payload} into the connection's buffer. */
-    public void write(int streamId, MessageType type, byte flags, Payload payload) throws IOException, MessageTooLargeException {
+    public void write(int streamId, MessageType type, byte flags, Payload payload)
+            throws IOException, MessageTooLargeException {
         int size = payload.size();
         checkLength(size);
         synchronized (lock) {

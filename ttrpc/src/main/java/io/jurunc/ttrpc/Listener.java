@@ -54,7 +54,8 @@ public interface Listener extends Closeable {
     static Listener unixSameUserOr(Path path, java.util.Set<String> alsoAllowed) throws IOException {
         PeerCredentials.Identity self = PeerCredentials.self();
         java.util.Set<String> allowed = java.util.Set.copyOf(alsoAllowed);
-        return new SocketListener(SocketListener.bindUnix(path), path, peer -> PeerCredentials.check(peer, self, allowed));
+        return new SocketListener(
+                SocketListener.bindUnix(path), path, peer -> PeerCredentials.check(peer, self, allowed));
     }
 
     /** Binds a TCP socket; use port 0 for an ephemeral port. */

@@ -12,8 +12,7 @@ public final class MessageLimits {
      */
     static final int UNIX_SOCKET_BUFFER = 4 << 20;
 
-    private MessageLimits() {
-    }
+    private MessageLimits() {}
 
     /** Widens a unix socket's send and receive buffers; a refusal only costs throughput. */
     static void widenUnixBuffers(java.nio.channels.SocketChannel ch) {
@@ -21,7 +20,8 @@ public final class MessageLimits {
             ch.setOption(java.net.StandardSocketOptions.SO_SNDBUF, UNIX_SOCKET_BUFFER);
             ch.setOption(java.net.StandardSocketOptions.SO_RCVBUF, UNIX_SOCKET_BUFFER);
         } catch (java.io.IOException | UnsupportedOperationException e) {
-            System.getLogger(MessageLimits.class.getName()).log(System.Logger.Level.DEBUG, "ttrpc: cannot widen socket buffers", e);
+            System.getLogger(MessageLimits.class.getName())
+                    .log(System.Logger.Level.DEBUG, "ttrpc: cannot widen socket buffers", e);
         }
     }
 

@@ -64,8 +64,8 @@ public record Metadata(Map<String, List<String>> entries) {
 
     List<KeyValue> toKeyValues() {
         List<KeyValue> out = new ArrayList<>();
-        entries.forEach((k, values) -> values.forEach(v ->
-                out.add(KeyValue.newBuilder().setKey(k).setValue(v).build())));
+        entries.forEach((k, values) -> values.forEach(
+                v -> out.add(KeyValue.newBuilder().setKey(k).setValue(v).build())));
         return out;
     }
 

@@ -13,11 +13,9 @@ import jdk.net.UnixDomainPrincipal;
 
 /** SO_PEERCRED checks for unix-socket listeners. */
 final class PeerCredentials {
-    record Identity(UserPrincipal user, GroupPrincipal group) {
-    }
+    record Identity(UserPrincipal user, GroupPrincipal group) {}
 
-    private PeerCredentials() {
-    }
+    private PeerCredentials() {}
 
     /** This process's effective uid/gid, read as the owner of {@code /proc/self}. */
     static Identity self() throws IOException {
@@ -44,7 +42,8 @@ final class PeerCredentials {
         if (alsoAllowed.contains(creds.user().getName())) {
             return Optional.empty();
         }
-        return Optional.of("peer runs as " + creds.user().getName() + ":" + creds.group().getName()
-                + ", only " + expected.user().getName() + ":" + expected.group().getName() + " may connect");
+        return Optional.of(
+                "peer runs as " + creds.user().getName() + ":" + creds.group().getName() + ", only "
+                        + expected.user().getName() + ":" + expected.group().getName() + " may connect");
     }
 }

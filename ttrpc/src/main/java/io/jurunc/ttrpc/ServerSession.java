@@ -31,6 +31,7 @@ final class ServerSession implements Runnable {
     private final Set<Integer> activeStreams = ConcurrentHashMap.newKeySet();
     /** Client streams still receiving DATA. */
     private final Map<Integer, ServerStream> streams = new ConcurrentHashMap<>();
+
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closing;
     /** Last request stream id seen (unsigned); only touched by the reader thread. */
@@ -42,16 +43,31 @@ final class ServerSession implements Runnable {
     /** Runs unary handlers on the reader thread when set; null: each on a virtual thread. */
     private final InlineWatchdog watchdog;
     /** The call the reader thread is running in place, or null while it reads. */
-    private final java.util.concurrent.atomic.AtomicReference<CallContext> inlineCall = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicReference<CallContext> inlineCall =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     private final java.util.concurrent.atomic.AtomicInteger readers = new java.util.concurrent.atomic.AtomicInteger();
 
-    ServerSession(ServiceTable services, int maxMessageLength, Connection connection, ServerConnection info,
-                  Consumer<ServerSession> onEnd, int maxCalls, long maxBytes) {
+    ServerSession(
+            ServiceTable services,
+            int maxMessageLength,
+            Connection connection,
+            ServerConnection info,
+            Consumer<ServerSession> onEnd,
+            int maxCalls,
+            long maxBytes) {
         this(services, maxMessageLength, connection, info, onEnd, maxCalls, maxBytes, null);
     }
 
-    ServerSession(ServiceTable services, int maxMessageLength, Connection connection, ServerConnection info,
-                  Consumer<ServerSession> onEnd, int maxCalls, long maxBytes, InlineWatchdog watchdog) {
+    ServerSession(
+            ServiceTable services,
+            int maxMessageLength,
+            Connection connection,
+            ServerConnection info,
+            Consumer<ServerSession> onEnd,
+            int maxCalls,
+            long maxBytes,
+            InlineWatchdog watchdog) {
         this.watchdog = watchdog;
         this.maxCalls = maxCalls;
         this.maxBytes = maxBytes;
@@ -73,7 +89,9 @@ final class ServerSession implements Runnable {
 
     /** Starts a (new) reader thread for this connection. */
     void startReader() {
-        Thread.ofPlatform().daemon().name("ttrpc-conn-" + info.id() + (readers.getAndIncrement() == 0 ? "" : "-" + readers.get()))
+        Thread.ofPlatform()
+                .daemon()
+                .name("ttrpc-conn-" + info.id() + (readers.getAndIncrement() == 0 ? "" : "-" + readers.get()))
                 .start(this);
     }
 
@@ -123,8 +141,12 @@ final class ServerSession implements Runnable {
             return true;
         }
         if (inlineCall.compareAndSet(c, null)) {
-            LOG.log(Level.DEBUG, "ttrpc: {0}/{1} on connection {2} runs long: reading goes on in a new thread",
-                    c.service(), c.method(), info.id());
+            LOG.log(
+                    Level.DEBUG,
+                    "ttrpc: {0}/{1} on connection {2} runs long: reading goes on in a new thread",
+                    c.service(),
+                    c.method(),
+                    info.id());
             startReader();
         }
         return false;
@@ -134,8 +156,10 @@ final class ServerSession implements Runnable {
     private boolean dispatch(Frame frame) throws IOException {
         int streamId = frame.streamId();
         if ((streamId & 1) != 1) {
-            sendStatus(streamId, new TtrpcException(StatusCode.INVALID_ARGUMENT,
-                    "StreamID must be odd for client initiated streams"));
+            sendStatus(
+                    streamId,
+                    new TtrpcException(
+                            StatusCode.INVALID_ARGUMENT, "StreamID must be odd for client initiated streams"));
             return true;
         }
         var type = MessageType.fromCode(frame.type());
@@ -149,8 +173,7 @@ final class ServerSession implements Runnable {
                 return request(frame);
             }
             case DATA -> data(frame);
-            case RESPONSE -> LOG.log(Level.DEBUG, "ttrpc: ignoring response frame from client on stream {0}",
-                    streamId);
+            case RESPONSE -> LOG.log(Level.DEBUG, "ttrpc: ignoring response frame from client on stream {0}", streamId);
         }
         return true;
     }
@@ -160,8 +183,9 @@ final class ServerSession implements Runnable {
         int streamId = frame.streamId();
         long unsignedId = Integer.toUnsignedLong(streamId);
         if (unsignedId <= lastStreamId) {
-            sendStatus(streamId, new TtrpcException(StatusCode.INVALID_ARGUMENT,
-                    "StreamID cannot be re-used and must increment"));
+            sendStatus(
+                    streamId,
+                    new TtrpcException(StatusCode.INVALID_ARGUMENT, "StreamID cannot be re-used and must increment"));
             return true;
         }
         lastStreamId = unsignedId;
@@ -169,8 +193,9 @@ final class ServerSession implements Runnable {
         try {
             request = Envelopes.parseRequest(frame.payload());
         } catch (InvalidProtocolBufferException e) {
-            sendStatus(streamId, new TtrpcException(StatusCode.INVALID_ARGUMENT,
-                    "unmarshal request error: " + e.getMessage()));
+            sendStatus(
+                    streamId,
+                    new TtrpcException(StatusCode.INVALID_ARGUMENT, "unmarshal request error: " + e.getMessage()));
             return true;
         }
         ServiceTable.Method method;
@@ -182,19 +207,29 @@ final class ServerSession implements Runnable {
         }
         long bytes = frame.payload().length;
         if (inFlight.get() >= maxCalls || bytesInFlight.get() + bytes > maxBytes) {
-            sendStatus(streamId, new TtrpcException(StatusCode.RESOURCE_EXHAUSTED, "connection limit reached: "
-                    + inFlight.get() + " calls holding " + bytesInFlight.get() + " request bytes (at most " + maxCalls
-                    + " calls, " + maxBytes + " bytes)"));
+            sendStatus(
+                    streamId,
+                    new TtrpcException(
+                            StatusCode.RESOURCE_EXHAUSTED,
+                            "connection limit reached: "
+                                    + inFlight.get() + " calls holding " + bytesInFlight.get()
+                                    + " request bytes (at most " + maxCalls
+                                    + " calls, " + maxBytes + " bytes)"));
             return true;
         }
-        CallContext context = new CallContext(request.getService(), request.getMethod(),
-                Metadata.fromKeyValues(request.getMetadataList()), Envelopes.timeout(request),
-                System.nanoTime(), info);
+        CallContext context = new CallContext(
+                request.getService(),
+                request.getMethod(),
+                Metadata.fromKeyValues(request.getMetadataList()),
+                Envelopes.timeout(request),
+                System.nanoTime(),
+                info);
         inFlight.incrementAndGet();
         bytesInFlight.addAndGet(bytes);
         activeStreams.add(streamId);
         switch (method) {
-            case ServiceTable.Unary u when watchdog != null -> {
+            case ServiceTable.Unary u
+            when watchdog != null -> {
                 // read, run and answer on this thread: no hand-off for a cheap call
                 inlineCall.set(context);
                 watchdog.callStarted();
@@ -207,15 +242,18 @@ final class ServerSession implements Runnable {
                 }
                 return inlineCall.compareAndSet(context, null);
             }
-            case ServiceTable.Unary u -> Thread.ofVirtual().name("ttrpc-call-" + info.id() + "-" + unsignedId).start(() -> {
-                try {
-                    respond(streamId, invoke(u.handler(), request, context));
-                } finally {
-                    activeStreams.remove(streamId);
-                    bytesInFlight.addAndGet(-bytes);
-                    inFlight.decrementAndGet();
-                }
-            });
+            case ServiceTable.Unary u ->
+                Thread.ofVirtual()
+                        .name("ttrpc-call-" + info.id() + "-" + unsignedId)
+                        .start(() -> {
+                            try {
+                                respond(streamId, invoke(u.handler(), request, context));
+                            } finally {
+                                activeStreams.remove(streamId);
+                                bytesInFlight.addAndGet(-bytes);
+                                inFlight.decrementAndGet();
+                            }
+                        });
             case ServiceTable.ClientStream c -> {
                 bytesInFlight.addAndGet(-bytes);
                 openStream(streamId, frame.flags(), request, c.handler(), context);
@@ -235,16 +273,18 @@ final class ServerSession implements Runnable {
         if (open) {
             streams.put(streamId, stream);
         }
-        Thread.ofVirtual().name("ttrpc-stream-" + info.id() + "-" + Integer.toUnsignedString(streamId)).start(() -> {
-            try {
-                respond(streamId, invokeStream(handler, stream, context));
-            } finally {
-                stream.finish();
-                streams.remove(streamId);
-                activeStreams.remove(streamId);
-                inFlight.decrementAndGet();
-            }
-        });
+        Thread.ofVirtual()
+                .name("ttrpc-stream-" + info.id() + "-" + Integer.toUnsignedString(streamId))
+                .start(() -> {
+                    try {
+                        respond(streamId, invokeStream(handler, stream, context));
+                    } finally {
+                        stream.finish();
+                        streams.remove(streamId);
+                        activeStreams.remove(streamId);
+                        inFlight.decrementAndGet();
+                    }
+                });
         try {
             if (!request.getPayload().isEmpty()) {
                 stream.message(request.getPayload().toByteArray());
@@ -296,7 +336,8 @@ final class ServerSession implements Runnable {
 
     private static Object invoke(UnaryHandler handler, Request request, CallContext context) {
         try {
-            Payload result = handler.respond(request == null ? com.google.protobuf.ByteString.EMPTY : request.getPayload(), context);
+            Payload result = handler.respond(
+                    request == null ? com.google.protobuf.ByteString.EMPTY : request.getPayload(), context);
             if (result == null) {
                 return Envelopes.error(StatusCode.INTERNAL, "ttrpc: marshal called with nil");
             }
@@ -323,8 +364,11 @@ final class ServerSession implements Runnable {
             }
         } catch (IOException e) {
             if (!closing) {
-                LOG.log(Level.DEBUG, "ttrpc: cannot answer stream " + Integer.toUnsignedString(streamId)
-                        + " on connection " + info.id(), e);
+                LOG.log(
+                        Level.DEBUG,
+                        "ttrpc: cannot answer stream " + Integer.toUnsignedString(streamId) + " on connection "
+                                + info.id(),
+                        e);
             }
         }
     }
@@ -355,7 +399,9 @@ final class ServerSession implements Runnable {
             try {
                 writer.write(streamId, MessageType.RESPONSE, Envelopes.error(status.code(), status.statusMessage()));
             } catch (MessageTooLargeException impossible) {
-                LOG.log(Level.WARNING, "ttrpc: maximum message length too small for any status; stream {0} unanswered",
+                LOG.log(
+                        Level.WARNING,
+                        "ttrpc: maximum message length too small for any status; stream {0} unanswered",
                         Integer.toUnsignedString(streamId));
             }
         }

@@ -6,14 +6,11 @@ import java.util.Map;
 /** Immutable (service, method) → handler table, resolving calls with the dialect's error texts. */
 final class ServiceTable {
     /** A registered method: unary or client-streaming. */
-    sealed interface Method permits Unary, ClientStream {
-    }
+    sealed interface Method permits Unary, ClientStream {}
 
-    record Unary(UnaryHandler handler) implements Method {
-    }
+    record Unary(UnaryHandler handler) implements Method {}
 
-    record ClientStream(ClientStreamHandler handler) implements Method {
-    }
+    record ClientStream(ClientStreamHandler handler) implements Method {}
 
     private final Map<String, Map<String, Method>> services;
     private final TtrpcDialect dialect;

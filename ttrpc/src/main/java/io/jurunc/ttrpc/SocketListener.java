@@ -49,7 +49,9 @@ final class SocketListener implements Listener {
             ch.close();
             String hint = Files.exists(path, LinkOption.NOFOLLOW_LINKS)
                     ? " (a file exists there: remove a stale socket, or stop the server that owns it)"
-                    : Files.isDirectory(path.toAbsolutePath().getParent()) ? "" : " (the parent directory does not exist)";
+                    : Files.isDirectory(path.toAbsolutePath().getParent())
+                            ? ""
+                            : " (the parent directory does not exist)";
             throw bindFailure("unix://" + path + hint, e);
         } catch (RuntimeException e) {
             ch.close();

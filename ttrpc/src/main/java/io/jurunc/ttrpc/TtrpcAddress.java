@@ -89,7 +89,8 @@ public sealed interface TtrpcAddress {
                 if (colon <= 0) {
                     throw invalid(address, "expected vsock://cid:port");
                 }
-                yield new Vsock(parseNumber(rest.substring(0, colon), address),
+                yield new Vsock(
+                        parseNumber(rest.substring(0, colon), address),
                         parseNumber(rest.substring(colon + 1), address));
             }
             default -> throw invalid(address, "unknown scheme '" + scheme + "'");

@@ -44,6 +44,7 @@ public final class TtrpcClient implements AutoCloseable {
 
     /** After this long without a call, the background thread reads (so a lost connection is noticed). */
     static final long IDLE_MILLIS = 20;
+
     private static final long IDLE_NANOS = IDLE_MILLIS * 1_000_000L;
 
     private final Connection connection;
@@ -52,12 +53,14 @@ public final class TtrpcClient implements AutoCloseable {
     private final Map<Integer, Call> pending = new ConcurrentHashMap<>();
     /** Held by the thread reading the connection. */
     private final java.util.concurrent.locks.ReentrantLock readRole = new java.util.concurrent.locks.ReentrantLock();
+
     private final Thread monitor;
     private volatile long lastCallNanos = System.nanoTime();
     private final Object sendLock = new Object();
     private final List<Runnable> closeListeners = new ArrayList<>();
     /** Next stream id; guarded by sendLock so ids reach the wire in increasing order. */
     private int nextStreamId = 1;
+
     private TtrpcConnectionException closedBy;
 
     private TtrpcClient(Connection connection, int maxMessageLength) {
@@ -66,13 +69,17 @@ public final class TtrpcClient implements AutoCloseable {
         this.writer = new FrameWriter(connection, maxMessageLength);
         // A platform thread: a frame wakes it directly, where a virtual reader needs the poller thread and
         // then a carrier thread to wake (two hand-offs per answer; measured in docs/ttrpc.md).
-        this.monitor = Thread.ofPlatform().daemon().name("ttrpc-client-" + connection.description()).start(this::monitorLoop);
+        this.monitor = Thread.ofPlatform()
+                .daemon()
+                .name("ttrpc-client-" + connection.description())
+                .start(this::monitorLoop);
     }
 
     /** An outstanding call, completed once by whoever reads its answer (or by the connection's end). */
     private static final class Call {
         /** An untimed unary call: its caller may read the connection itself while it waits. */
         final boolean readsItself;
+
         volatile Thread waiter;
         volatile boolean done;
         private byte[] payload;
@@ -148,8 +155,8 @@ public final class TtrpcClient implements AutoCloseable {
         return call(service, method, request, responseParser, CallOptions.none());
     }
 
-    public <R> R call(String service, String method, MessageLite request, Parser<R> responseParser,
-                      CallOptions options) throws TtrpcException {
+    public <R> R call(String service, String method, MessageLite request, Parser<R> responseParser, CallOptions options)
+            throws TtrpcException {
         // the request is serialised straight into the frame, and the answer parsed aliasing the frame
         com.google.protobuf.ByteString payload = send(service, method, Payload.of(request), options);
         try {
@@ -157,8 +164,10 @@ public final class TtrpcClient implements AutoCloseable {
             in.enableAliasing(true);
             return responseParser.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {
-            throw new TtrpcException(StatusCode.INTERNAL,
-                    "cannot parse the response of " + service + "/" + method + ": " + e.getMessage(), e);
+            throw new TtrpcException(
+                    StatusCode.INTERNAL,
+                    "cannot parse the response of " + service + "/" + method + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -265,8 +274,7 @@ public final class TtrpcClient implements AutoCloseable {
         private final CallOptions options;
         private boolean closed;
 
-        private ClientStreamCall(int streamId, Call answer, String service, String method,
-                                 CallOptions options) {
+        private ClientStreamCall(int streamId, Call answer, String service, String method, CallOptions options) {
             this.streamId = streamId;
             this.answer = answer;
             this.service = service;
@@ -284,7 +292,8 @@ public final class TtrpcClient implements AutoCloseable {
             }
             if (answer.isDone()) {
                 unwrap(await(answer, streamId, service, method, options), service, method);
-                throw new TtrpcException(StatusCode.INTERNAL, service + "/" + method + " answered before the stream was closed");
+                throw new TtrpcException(
+                        StatusCode.INTERNAL, service + "/" + method + " answered before the stream was closed");
             }
             writer.checkLength(message.getSerializedSize());
             TtrpcClient.this.send(streamId, MessageType.DATA, (byte) 0, message, service, method);
@@ -295,8 +304,13 @@ public final class TtrpcClient implements AutoCloseable {
             if (!closed) {
                 closed = true;
                 if (!answer.isDone()) {
-                    TtrpcClient.this.send(streamId, MessageType.DATA, (byte) (Frame.FLAG_REMOTE_CLOSED | Frame.FLAG_NO_DATA),
-                            com.google.protobuf.Empty.getDefaultInstance(), service, method);
+                    TtrpcClient.this.send(
+                            streamId,
+                            MessageType.DATA,
+                            (byte) (Frame.FLAG_REMOTE_CLOSED | Frame.FLAG_NO_DATA),
+                            com.google.protobuf.Empty.getDefaultInstance(),
+                            service,
+                            method);
                 }
             }
             return unwrap(await(answer, streamId, service, method, options), service, method);
@@ -308,8 +322,10 @@ public final class TtrpcClient implements AutoCloseable {
             try {
                 return parser.parseFrom(payload);
             } catch (InvalidProtocolBufferException e) {
-                throw new TtrpcException(StatusCode.INTERNAL,
-                        "cannot parse the response of " + service + "/" + method + ": " + e.getMessage(), e);
+                throw new TtrpcException(
+                        StatusCode.INTERNAL,
+                        "cannot parse the response of " + service + "/" + method + ": " + e.getMessage(),
+                        e);
             }
         }
     }
@@ -318,10 +334,12 @@ public final class TtrpcClient implements AutoCloseable {
      * Waits for a call's answer: an untimed caller reads the connection itself when nobody else does; the
      * others wait for the reader (the background thread, woken for them).
      */
-    private byte[] await(Call call, int streamId, String service, String method, CallOptions options) throws TtrpcException {
+    private byte[] await(Call call, int streamId, String service, String method, CallOptions options)
+            throws TtrpcException {
         call.waiter = Thread.currentThread();
         boolean timed = options.timeout().isPresent();
-        long deadline = timed ? System.nanoTime() + saturatedNanos(options.timeout().get()) : 0;
+        long deadline =
+                timed ? System.nanoTime() + saturatedNanos(options.timeout().get()) : 0;
         if (!call.readsItself) {
             LockSupport.unpark(monitor);
         }
@@ -339,7 +357,8 @@ public final class TtrpcClient implements AutoCloseable {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     if (pending.remove(streamId, call)) {
-                        throw new TtrpcTimeoutException(service, method, options.timeout().orElse(Duration.ZERO));
+                        throw new TtrpcTimeoutException(
+                                service, method, options.timeout().orElse(Duration.ZERO));
                     }
                     awaitCompletion(call);
                     break;
@@ -468,7 +487,8 @@ public final class TtrpcClient implements AutoCloseable {
                         // keep reading
                     }
                 } catch (IOException e) {
-                    closeWith(new TtrpcConnectionException("connection to " + connection.description() + " lost: " + e, e));
+                    closeWith(new TtrpcConnectionException(
+                            "connection to " + connection.description() + " lost: " + e, e));
                 } finally {
                     readRole.unlock();
                     passReading();
@@ -507,8 +527,10 @@ public final class TtrpcClient implements AutoCloseable {
         try {
             response = Envelopes.parseResponse(responseBytes);
         } catch (InvalidProtocolBufferException e) {
-            throw new TtrpcException(StatusCode.INTERNAL,
-                    "malformed ttrpc response to " + service + "/" + method + ": " + e.getMessage(), e);
+            throw new TtrpcException(
+                    StatusCode.INTERNAL,
+                    "malformed ttrpc response to " + service + "/" + method + ": " + e.getMessage(),
+                    e);
         }
         if (response.hasStatus() && response.getStatus().getCode() != StatusCode.OK.value()) {
             var status = response.getStatus();
@@ -522,7 +544,8 @@ public final class TtrpcClient implements AutoCloseable {
     private boolean dispatch(Inbound in) {
         switch (in) {
             case EndOfStream e -> {
-                closeWith(new TtrpcConnectionException("connection to " + connection.description() + " closed by the server"));
+                closeWith(new TtrpcConnectionException(
+                        "connection to " + connection.description() + " closed by the server"));
                 return false;
             }
             case OversizedFrame o -> complete(o.header().streamId(), null, o.toException());
@@ -540,7 +563,9 @@ public final class TtrpcClient implements AutoCloseable {
     private void complete(int streamId, byte[] payload, TtrpcException error) {
         Call answer = pending.remove(streamId);
         if (answer == null) {
-            LOG.log(Level.DEBUG, "ttrpc client: response for unknown or abandoned stream {0}",
+            LOG.log(
+                    Level.DEBUG,
+                    "ttrpc client: response for unknown or abandoned stream {0}",
                     Integer.toUnsignedString(streamId));
             return;
         }

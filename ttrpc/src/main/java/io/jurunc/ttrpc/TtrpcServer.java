@@ -44,12 +44,14 @@ public final class TtrpcServer implements AutoCloseable {
     private volatile boolean closed;
     /** Null unless handlers run on the reader threads. */
     private final InlineWatchdog watchdog;
+
     private final int maxConnections;
     private final ConnectionRefusals refusals;
 
     private TtrpcServer(Builder builder) {
         this.services = new ServiceTable(builder.services, builder.dialect);
-        this.watchdog = builder.handOffAfter == null ? null : new InlineWatchdog(sessions, builder.handOffAfter.toNanos());
+        this.watchdog =
+                builder.handOffAfter == null ? null : new InlineWatchdog(sessions, builder.handOffAfter.toNanos());
         this.maxConnections = builder.maxConnections;
         this.refusals = new ConnectionRefusals(builder.maxConnections);
         this.maxMessageLength = builder.maxMessageLength;
@@ -71,8 +73,7 @@ public final class TtrpcServer implements AutoCloseable {
         private Duration handOffAfter;
         private int maxConnections = Integer.MAX_VALUE;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Runs unary handlers on the connection's reader thread: the request is read, handled and answered by
@@ -129,7 +130,8 @@ public final class TtrpcServer implements AutoCloseable {
             if (service.isEmpty() || method.isEmpty()) {
                 throw new IllegalArgumentException("service and method names must not be empty");
             }
-            ServiceTable.Method previous = services.computeIfAbsent(service, s -> new LinkedHashMap<>()).putIfAbsent(method, handler);
+            ServiceTable.Method previous = services.computeIfAbsent(service, s -> new LinkedHashMap<>())
+                    .putIfAbsent(method, handler);
             if (previous != null) {
                 throw new IllegalArgumentException("duplicate handler for " + service + "/" + method);
             }
@@ -185,7 +187,8 @@ public final class TtrpcServer implements AutoCloseable {
             throw new IllegalStateException("ttrpc server is shut down");
         }
         (listener.blocksCarrier() ? Thread.ofPlatform().daemon() : Thread.ofVirtual())
-                .name("ttrpc-accept-" + listener.localAddress()).start(() -> acceptLoop(listener));
+                .name("ttrpc-accept-" + listener.localAddress())
+                .start(() -> acceptLoop(listener));
     }
 
     private void acceptLoop(Listener listener) {
@@ -227,8 +230,15 @@ public final class TtrpcServer implements AutoCloseable {
         Objects.requireNonNull(connection, "connection");
         long id = connectionIds.incrementAndGet();
         ServerConnection info = new ServerConnection(id, connection.description());
-        ServerSession session = new ServerSession(services, maxMessageLength, connection, info, sessions::remove,
-                maxCallsPerConnection, maxBytesPerConnection, watchdog);
+        ServerSession session = new ServerSession(
+                services,
+                maxMessageLength,
+                connection,
+                info,
+                sessions::remove,
+                maxCallsPerConnection,
+                maxBytesPerConnection,
+                watchdog);
         synchronized (sessions) {
             if (!closed && sessions.size() >= maxConnections) {
                 refusals.refuse(connection, sessions.size());

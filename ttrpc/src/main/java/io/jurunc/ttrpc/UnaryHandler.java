@@ -42,8 +42,8 @@ public interface UnaryHandler {
             try {
                 request = parser.parseFrom(payload);
             } catch (InvalidProtocolBufferException e) {
-                throw new TtrpcException(StatusCode.INTERNAL,
-                        "ttrpc: error unmarshalling payload: " + e.getMessage(), e);
+                throw new TtrpcException(
+                        StatusCode.INTERNAL, "ttrpc: error unmarshalling payload: " + e.getMessage(), e);
             }
             R response = method.handle(request, context);
             if (response == null) {

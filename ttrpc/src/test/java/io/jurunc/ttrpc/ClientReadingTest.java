@@ -25,15 +25,17 @@ class ClientReadingTest {
     private final Semaphore entered = new Semaphore(0);
 
     private TtrpcServer server(CountDownLatch release) {
-        return TestServers.echo(release).register(TestServers.SERVICE, "Hold", (payload, ctx) -> {
-            entered.release();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return payload;
-        }).build();
+        return TestServers.echo(release)
+                .register(TestServers.SERVICE, "Hold", (payload, ctx) -> {
+                    entered.release();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return payload;
+                })
+                .build();
     }
 
     private TtrpcClient connect(TtrpcServer server) throws Exception {
@@ -44,7 +46,8 @@ class ClientReadingTest {
 
     @Test
     void concurrentPlatformCallersEachGetTheirOwnAnswers() throws Exception {
-        try (TtrpcServer server = server(new CountDownLatch(0)); TtrpcClient client = connect(server)) {
+        try (TtrpcServer server = server(new CountDownLatch(0));
+                TtrpcClient client = connect(server)) {
             List<Thread> threads = new ArrayList<>();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             for (int t = 0; t < 8; t++) {
@@ -53,7 +56,8 @@ class ClientReadingTest {
                     try {
                         for (int i = 0; i < 300; i++) {
                             String v = id + ":" + i + ":" + "x".repeat((id * 997 + i * 31) % 5000);
-                            String r = client.call(TestServers.SERVICE, "Echo", StringValue.of(v), StringValue.parser()).getValue();
+                            String r = client.call(TestServers.SERVICE, "Echo", StringValue.of(v), StringValue.parser())
+                                    .getValue();
                             if (!r.equals(v)) {
                                 throw new AssertionError("thread " + id + " call " + i + " got another call's answer");
                             }
@@ -74,13 +78,15 @@ class ClientReadingTest {
     @Test
     void interruptingACallerThatReadsTheConnectionKeepsTheConnection() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        try (TtrpcServer server = server(release); TtrpcClient client = connect(server)) {
+        try (TtrpcServer server = server(release);
+                TtrpcClient client = connect(server)) {
             AtomicReference<Object> outcome = new AtomicReference<>();
             AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
             Thread caller = Thread.ofPlatform().start(() -> {
                 try {
                     // a call just before: the background thread leaves the reading to this caller
-                    client.call(TestServers.SERVICE, "Echo", StringValue.of("warm").toByteArray());
+                    client.call(
+                            TestServers.SERVICE, "Echo", StringValue.of("warm").toByteArray());
                     outcome.set(new String(client.call(TestServers.SERVICE, "Hold", "h".getBytes())));
                 } catch (TtrpcException e) {
                     outcome.set(e);
@@ -95,13 +101,18 @@ class ClientReadingTest {
             caller.join(10_000);
             // a caller reading the connection finishes its read (answer and interrupt flag back); one waiting
             // for another reader gives up at once (CANCELLED); either way the connection stays
-            assertThat(outcome.get()).satisfiesAnyOf(
-                o -> assertThat(o).isEqualTo("h"),
-                o -> assertThat(o).isInstanceOfSatisfying(TtrpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.CANCELLED)));
+            assertThat(outcome.get())
+                    .satisfiesAnyOf(
+                            o -> assertThat(o).isEqualTo("h"),
+                            o -> assertThat(o)
+                                    .isInstanceOfSatisfying(
+                                            TtrpcException.class,
+                                            e -> assertThat(e.code()).isEqualTo(StatusCode.CANCELLED)));
             assertThat(stillInterrupted.get()).isTrue();
             assertThat(client.isOpen()).isTrue();
-            assertThat(client.call(TestServers.SERVICE, "Echo", StringValue.of("after"), StringValue.parser()).getValue())
-                .isEqualTo("after");
+            assertThat(client.call(TestServers.SERVICE, "Echo", StringValue.of("after"), StringValue.parser())
+                            .getValue())
+                    .isEqualTo("after");
         }
     }
 
@@ -109,7 +120,9 @@ class ClientReadingTest {
     void theLossOfAnIdleConnectionIsNoticedWithoutACall() throws Exception {
         TtrpcServer server = server(new CountDownLatch(0));
         try (TtrpcClient client = connect(server)) {
-            assertThat(client.call(TestServers.SERVICE, "Echo", StringValue.of("x"), StringValue.parser()).getValue()).isEqualTo("x");
+            assertThat(client.call(TestServers.SERVICE, "Echo", StringValue.of("x"), StringValue.parser())
+                            .getValue())
+                    .isEqualTo("x");
             CountDownLatch closed = new CountDownLatch(1);
             client.onClose(closed::countDown);
             server.close();

@@ -64,27 +64,45 @@ class ClientStreamTest {
             call.send(StringValue.of(""));
             assertThat(call.closeAndReceive(StringValue.parser()).getValue()).isEqualTo("a|b||");
             // the connection still serves an empty stream afterwards
-            assertThat(client.openStream(SERVICE, "Concat", CallOptions.none()).closeAndReceive(StringValue.parser())
-                    .getValue()).isEmpty();
+            assertThat(client.openStream(SERVICE, "Concat", CallOptions.none())
+                            .closeAndReceive(StringValue.parser())
+                            .getValue())
+                    .isEmpty();
         }
     }
 
     @Test
     void rawFramesAsPerProtocol() throws Exception {
         try (SocketChannel raw = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            byte[] open = Envelopes.request(SERVICE, "Concat", new byte[0], CallOptions.none()).toByteArray();
+            byte[] open = Envelopes.request(SERVICE, "Concat", new byte[0], CallOptions.none())
+                    .toByteArray();
             write(raw, new Frame(1, MessageType.REQUEST.code(), Frame.FLAG_REMOTE_OPEN, open));
-            write(raw, new Frame(1, MessageType.DATA.code(), (byte) 0, StringValue.of("x").toByteArray()));
+            write(
+                    raw,
+                    new Frame(
+                            1,
+                            MessageType.DATA.code(),
+                            (byte) 0,
+                            StringValue.of("x").toByteArray()));
             // the last message may ride on the closing frame
-            write(raw, new Frame(1, MessageType.DATA.code(), Frame.FLAG_REMOTE_CLOSED, StringValue.of("y").toByteArray()));
+            write(
+                    raw,
+                    new Frame(
+                            1,
+                            MessageType.DATA.code(),
+                            Frame.FLAG_REMOTE_CLOSED,
+                            StringValue.of("y").toByteArray()));
             Response r = read(raw, 1);
             assertThat(r.getStatus().getCode()).isZero();
             assertThat(StringValue.parseFrom(r.getPayload()).getValue()).isEqualTo("x|y|");
 
             // a request payload on the opening frame is the first message; no remote-open means no DATA follows
-            byte[] whole = Envelopes.request(SERVICE, "Concat", StringValue.of("z").toByteArray(), CallOptions.none()).toByteArray();
+            byte[] whole = Envelopes.request(
+                            SERVICE, "Concat", StringValue.of("z").toByteArray(), CallOptions.none())
+                    .toByteArray();
             write(raw, new Frame(3, MessageType.REQUEST.code(), (byte) 0, whole));
-            assertThat(StringValue.parseFrom(read(raw, 3).getPayload()).getValue()).isEqualTo("z|");
+            assertThat(StringValue.parseFrom(read(raw, 3).getPayload()).getValue())
+                    .isEqualTo("z|");
 
             // DATA after the stream closed is refused
             write(raw, new Frame(1, MessageType.DATA.code(), (byte) 0, new byte[0]));
@@ -95,9 +113,16 @@ class ClientStreamTest {
     @Test
     void connectionLostMidStreamFailsTheHandler() throws Exception {
         try (SocketChannel raw = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            byte[] open = Envelopes.request(SERVICE, "Concat", new byte[0], CallOptions.none()).toByteArray();
+            byte[] open = Envelopes.request(SERVICE, "Concat", new byte[0], CallOptions.none())
+                    .toByteArray();
             write(raw, new Frame(1, MessageType.REQUEST.code(), Frame.FLAG_REMOTE_OPEN, open));
-            write(raw, new Frame(1, MessageType.DATA.code(), (byte) 0, StringValue.of("x").toByteArray()));
+            write(
+                    raw,
+                    new Frame(
+                            1,
+                            MessageType.DATA.code(),
+                            (byte) 0,
+                            StringValue.of("x").toByteArray()));
         }
         assertThat(handlerFailure.get(10, TimeUnit.SECONDS)).isInstanceOf(TtrpcConnectionException.class);
     }
@@ -107,12 +132,14 @@ class ClientStreamTest {
         try (TtrpcClient client = TtrpcClient.connect("unix://" + socket)) {
             TtrpcClient.ClientStreamCall call = client.openStream(SERVICE, "Missing", CallOptions.none());
             assertThatThrownBy(() -> {
-                for (int i = 0; i < 1000; i++) {
-                    call.send(StringValue.of("x"));
-                    Thread.sleep(5);
-                }
-            }).isInstanceOfSatisfying(TtrpcStatusException.class,
-                    e -> assertThat(e.code()).isEqualTo(StatusCode.UNIMPLEMENTED));
+                        for (int i = 0; i < 1000; i++) {
+                            call.send(StringValue.of("x"));
+                            Thread.sleep(5);
+                        }
+                    })
+                    .isInstanceOfSatisfying(
+                            TtrpcStatusException.class,
+                            e -> assertThat(e.code()).isEqualTo(StatusCode.UNIMPLEMENTED));
         }
     }
 

@@ -19,8 +19,9 @@ class ConnectionLimitsTest {
     @Test
     void callsBeyondTheLimitAreRefusedAndTheConnectionKeepsServing() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        try (TtrpcServer server = TestServers.echo(release).connectionLimits(2, 1 << 20).build();
-             TtrpcClient client = connect(server)) {
+        try (TtrpcServer server =
+                        TestServers.echo(release).connectionLimits(2, 1 << 20).build();
+                TtrpcClient client = connect(server)) {
             CompletableFuture<byte[]> a = CompletableFuture.supplyAsync(() -> call(client, "Block", new byte[10]));
             CompletableFuture<byte[]> b = CompletableFuture.supplyAsync(() -> call(client, "Block", new byte[10]));
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -28,25 +29,35 @@ class ConnectionLimitsTest {
                 Thread.sleep(10);
             }
             Thread.sleep(300);
-            assertThatThrownBy(() -> client.call(TestServers.SERVICE, "Echo", StringValue.of("x").toByteArray()))
-                .isInstanceOfSatisfying(TtrpcStatusException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
+            assertThatThrownBy(() -> client.call(
+                            TestServers.SERVICE, "Echo", StringValue.of("x").toByteArray()))
+                    .isInstanceOfSatisfying(
+                            TtrpcStatusException.class,
+                            e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
             release.countDown();
             a.get(10, TimeUnit.SECONDS);
             b.get(10, TimeUnit.SECONDS);
-            assertThat(StringValue.parseFrom(client.call(TestServers.SERVICE, "Echo", StringValue.of("y").toByteArray())).getValue())
-                .isEqualTo("y");
+            assertThat(StringValue.parseFrom(client.call(
+                                    TestServers.SERVICE,
+                                    "Echo",
+                                    StringValue.of("y").toByteArray()))
+                            .getValue())
+                    .isEqualTo("y");
         }
     }
 
     @Test
     void requestBytesBeyondTheLimitAreRefused() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        try (TtrpcServer server = TestServers.echo(release).connectionLimits(100, 1000).build();
-             TtrpcClient client = connect(server)) {
+        try (TtrpcServer server =
+                        TestServers.echo(release).connectionLimits(100, 1000).build();
+                TtrpcClient client = connect(server)) {
             CompletableFuture<byte[]> a = CompletableFuture.supplyAsync(() -> call(client, "Block", new byte[900]));
             Thread.sleep(300);
             assertThatThrownBy(() -> client.call(TestServers.SERVICE, "Block", new byte[200]))
-                .isInstanceOfSatisfying(TtrpcStatusException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
+                    .isInstanceOfSatisfying(
+                            TtrpcStatusException.class,
+                            e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
             release.countDown();
             a.get(10, TimeUnit.SECONDS);
         }

@@ -25,7 +25,9 @@ class DialectAndLimitsTest {
     void rustDialectAnswersInvalidArgumentLikeTtrpcRust() throws Exception {
         Path socket = dir.resolve("r.sock");
         try (TtrpcServer server = TestServers.echo(new java.util.concurrent.CountDownLatch(0))
-                .dialect(TtrpcDialect.RUST).maxMessageLength(1024).build()) {
+                .dialect(TtrpcDialect.RUST)
+                .maxMessageLength(1024)
+                .build()) {
             server.serve(Listener.unix(socket));
             try (TtrpcClient client = TtrpcClient.connect("unix://" + socket)) {
                 assertThatThrownBy(() -> client.call("no.such.Service", "M", new byte[0]))
@@ -34,8 +36,10 @@ class DialectAndLimitsTest {
                             assertThat(e.statusMessage()).isEqualTo("/no.such.Service/M does not exist");
                         });
                 assertThatThrownBy(() -> client.call(TestServers.SERVICE, "Nope", new byte[0]))
-                        .isInstanceOfSatisfying(TtrpcStatusException.class,
-                                e -> assertThat(e.statusMessage()).isEqualTo("/" + TestServers.SERVICE + "/Nope does not exist"));
+                        .isInstanceOfSatisfying(
+                                TtrpcStatusException.class,
+                                e -> assertThat(e.statusMessage())
+                                        .isEqualTo("/" + TestServers.SERVICE + "/Nope does not exist"));
             }
             try (SocketChannel raw = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
                 ByteBuffer big = ByteBuffer.allocate(FrameHeader.LENGTH + 2000);
@@ -45,7 +49,8 @@ class DialectAndLimitsTest {
                     raw.write(big);
                 }
                 Frame f = (Frame) new FrameReader(raw, 1 << 20).next();
-                var status = io.jurunc.ttrpc.proto.Response.parseFrom(f.payload()).getStatus();
+                var status =
+                        io.jurunc.ttrpc.proto.Response.parseFrom(f.payload()).getStatus();
                 assertThat(status.getCode()).isEqualTo(StatusCode.INVALID_ARGUMENT.value());
                 assertThat(status.getMessage()).isEqualTo("message length 2000 exceed maximum message size of 1024");
             }
@@ -58,18 +63,23 @@ class DialectAndLimitsTest {
         ByteBuffer wire = ByteBuffer.allocate(FrameHeader.LENGTH + 16);
         new FrameHeader(1L << 30, 1, MessageType.REQUEST.code(), (byte) 0).encode(wire);
         wire.position(wire.capacity()).flip();
-        FrameReader reader = new FrameReader(Channels.newChannel(new java.io.ByteArrayInputStream(wire.array())), 1 << 30);
+        FrameReader reader =
+                new FrameReader(Channels.newChannel(new java.io.ByteArrayInputStream(wire.array())), 1 << 30);
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
         assertThatThrownBy(reader::next).isInstanceOf(EOFException.class);
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        assertThat(allocated).as("bytes allocated for a frame announced as 1 GiB").isLessThan(8L << 20);
+        assertThat(allocated)
+                .as("bytes allocated for a frame announced as 1 GiB")
+                .isLessThan(8L << 20);
     }
 
     @Test
     void manyHeadersAnnouncingAGibibyteDoNotExhaustTheServer() throws Exception {
         Path socket = dir.resolve("m.sock");
-        try (TtrpcServer server = TestServers.echo(new java.util.concurrent.CountDownLatch(0)).maxMessageLength(1 << 30).build()) {
+        try (TtrpcServer server = TestServers.echo(new java.util.concurrent.CountDownLatch(0))
+                .maxMessageLength(1 << 30)
+                .build()) {
             server.serve(Listener.unix(socket));
             List<SocketChannel> hanging = new ArrayList<>();
             try {
@@ -83,8 +93,12 @@ class DialectAndLimitsTest {
                     hanging.add(raw);
                 }
                 try (TtrpcClient client = TtrpcClient.connect("unix://" + socket)) {
-                    assertThat(StringValue.parseFrom(client.call(TestServers.SERVICE, "Echo",
-                            StringValue.of("alive").toByteArray())).getValue()).isEqualTo("alive");
+                    assertThat(StringValue.parseFrom(client.call(
+                                            TestServers.SERVICE,
+                                            "Echo",
+                                            StringValue.of("alive").toByteArray()))
+                                    .getValue())
+                            .isEqualTo("alive");
                 }
             } finally {
                 for (SocketChannel c : hanging) {

@@ -16,13 +16,13 @@ public final class EchoBench {
     private static final String SERVICE = "bench";
     private static final String METHOD = "Echo";
 
-    private EchoBench() {
-    }
+    private EchoBench() {}
 
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("ttrpc-bench");
         Path socket = dir.resolve("b.sock");
-        try (TtrpcServer server = TtrpcServer.builder().register(SERVICE, METHOD, (p, c) -> p).build()) {
+        try (TtrpcServer server =
+                TtrpcServer.builder().register(SERVICE, METHOD, (p, c) -> p).build()) {
             server.serve(Listener.unix(socket));
             try (TtrpcClient client = TtrpcClient.connect(new TtrpcAddress.Unix(socket))) {
                 sequential(client, new byte[64], 20_000);
@@ -44,8 +44,8 @@ public final class EchoBench {
             client.call(SERVICE, METHOD, payload);
         }
         double us = (System.nanoTime() - start) / 1e3 / calls;
-        System.out.printf("sequential %d B echo: %.1f us/call (%d calls after %d warm-up)%n",
-                payload.length, us, calls, calls);
+        System.out.printf(
+                "sequential %d B echo: %.1f us/call (%d calls after %d warm-up)%n", payload.length, us, calls, calls);
     }
 
     private static void concurrent(TtrpcClient client, byte[] payload, int callers, int callsEach) throws Exception {
@@ -64,8 +64,9 @@ public final class EchoBench {
                 f.get();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("%d concurrent callers, %d B echo: %.0f calls/s%n", callers, payload.length,
-                    callers * callsEach / seconds);
+            System.out.printf(
+                    "%d concurrent callers, %d B echo: %.0f calls/s%n",
+                    callers, payload.length, callers * callsEach / seconds);
         }
     }
 
@@ -79,7 +80,8 @@ public final class EchoBench {
         }
         long elapsed = System.nanoTime() - start;
         double mib = payload.length / (1024.0 * 1024.0);
-        System.out.printf("%.0f MiB echo: %.2f ms/call, %.0f MiB/s each way%n", mib, elapsed / 1e6 / calls,
-                mib * calls / (elapsed / 1e9));
+        System.out.printf(
+                "%.0f MiB echo: %.2f ms/call, %.0f MiB/s each way%n",
+                mib, elapsed / 1e6 / calls, mib * calls / (elapsed / 1e9));
     }
 }

@@ -20,24 +20,26 @@ class FrameCodecTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         FrameWriter writer = new FrameWriter(Channels.newChannel(out), MessageLimits.DEFAULT_MAX_MESSAGE_LENGTH);
 
-        writer.write(1, MessageType.REQUEST, Envelopes.request("svc", "Echo", "hi".getBytes(),
-                CallOptions.timeout(Duration.ofNanos(5))));
+        writer.write(
+                1,
+                MessageType.REQUEST,
+                Envelopes.request("svc", "Echo", "hi".getBytes(), CallOptions.timeout(Duration.ofNanos(5))));
 
         // header: length 17, stream 1, type REQUEST, flags 0
         // payload: service=1 "svc", method=2 "Echo", payload=3 "hi", timeout_nano=4 5
-        String expected = "00000011" + "00000001" + "01" + "00"
-                + "0a03737663" + "12044563686f" + "1a026869" + "2005";
+        String expected = "00000011" + "00000001" + "01" + "00" + "0a03737663" + "12044563686f" + "1a026869" + "2005";
         assertThat(HEX.formatHex(out.toByteArray())).isEqualTo(expected);
         // the generic frame path produces the same bytes
-        byte[] payload = Envelopes.request("svc", "Echo", "hi".getBytes(),
-                CallOptions.timeout(Duration.ofNanos(5))).toByteArray();
+        byte[] payload = Envelopes.request("svc", "Echo", "hi".getBytes(), CallOptions.timeout(Duration.ofNanos(5)))
+                .toByteArray();
         assertThat(HEX.formatHex(toArray(FrameWriter.encode(new Frame(1, MessageType.REQUEST, payload)))))
                 .isEqualTo(expected);
     }
 
     @Test
     void parsedEnvelopesShareTheFrameArrayInsteadOfCopyingThePayload() throws Exception {
-        byte[] request = Envelopes.request("s", "m", new byte[] {1, 2, 3}, CallOptions.none()).toByteArray();
+        byte[] request = Envelopes.request("s", "m", new byte[] {1, 2, 3}, CallOptions.none())
+                .toByteArray();
         var parsed = Envelopes.parseRequest(request);
         request[request.length - 1] = 9;
         assertThat(parsed.getPayload().toByteArray()).containsExactly(1, 2, 9);
@@ -50,8 +52,9 @@ class FrameCodecTest {
 
     @Test
     void metadataIsEncodedAsRepeatedKeyValues() {
-        byte[] request = Envelopes.request("s", "m", new byte[0],
-                CallOptions.none().withMetadata("containerd-namespace-ttrpc", "k8s.io")).toByteArray();
+        byte[] request = Envelopes.request(
+                        "s", "m", new byte[0], CallOptions.none().withMetadata("containerd-namespace-ttrpc", "k8s.io"))
+                .toByteArray();
         // 0a 01 's' | 12 01 'm' | 2a <len> { 0a 1a key | 12 06 value }
         String key = HEX.formatHex("containerd-namespace-ttrpc".getBytes());
         String value = HEX.formatHex("k8s.io".getBytes());
@@ -91,8 +94,7 @@ class FrameCodecTest {
     @Test
     void oversizedPayloadIsDiscardedAndTheNextFrameStillReads() throws Exception {
         ReadableByteChannel in = channelOf(
-                new Frame(7, MessageType.REQUEST, new byte[100]),
-                new Frame(9, MessageType.REQUEST, "ok".getBytes()));
+                new Frame(7, MessageType.REQUEST, new byte[100]), new Frame(9, MessageType.REQUEST, "ok".getBytes()));
         FrameReader reader = new FrameReader(in, 64);
 
         Inbound first = reader.next();
@@ -108,10 +110,10 @@ class FrameCodecTest {
     @Test
     void truncatedFrameIsAnError() {
         byte[] wire = toArray(FrameWriter.encode(new Frame(1, MessageType.REQUEST, new byte[10])));
-        FrameReader cutInPayload = new FrameReader(
-                Channels.newChannel(new java.io.ByteArrayInputStream(wire, 0, 15)), 1024);
-        FrameReader cutInHeader = new FrameReader(
-                Channels.newChannel(new java.io.ByteArrayInputStream(wire, 0, 4)), 1024);
+        FrameReader cutInPayload =
+                new FrameReader(Channels.newChannel(new java.io.ByteArrayInputStream(wire, 0, 15)), 1024);
+        FrameReader cutInHeader =
+                new FrameReader(Channels.newChannel(new java.io.ByteArrayInputStream(wire, 0, 4)), 1024);
 
         assertThatThrownBy(cutInPayload::next).isInstanceOf(EOFException.class).hasMessageContaining("payload");
         assertThatThrownBy(cutInHeader::next).isInstanceOf(EOFException.class).hasMessageContaining("header");

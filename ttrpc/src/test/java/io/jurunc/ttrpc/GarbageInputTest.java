@@ -22,7 +22,8 @@ class GarbageInputTest {
     void randomFramesAndBytesDoNotTakeTheServerDown() throws Exception {
         Random random = new Random(20261126L);
         Path socket = dir.resolve("g.sock");
-        try (TtrpcServer server = TestServers.echo(new CountDownLatch(0)).maxMessageLength(4096).build()) {
+        try (TtrpcServer server =
+                TestServers.echo(new CountDownLatch(0)).maxMessageLength(4096).build()) {
             server.serve(Listener.unix(socket));
             for (int round = 0; round < 30; round++) {
                 try (SocketChannel raw = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
@@ -36,8 +37,13 @@ class GarbageInputTest {
                     // the server may drop a connection whose stream it cannot follow; that is fine
                 }
                 try (TtrpcClient client = TtrpcClient.connect(new TtrpcAddress.Unix(socket))) {
-                    assertThat(client.call(TestServers.SERVICE, "Echo", StringValue.of("r" + round),
-                            StringValue.parser(), CallOptions.timeout(Duration.ofSeconds(5))).getValue())
+                    assertThat(client.call(
+                                            TestServers.SERVICE,
+                                            "Echo",
+                                            StringValue.of("r" + round),
+                                            StringValue.parser(),
+                                            CallOptions.timeout(Duration.ofSeconds(5)))
+                                    .getValue())
                             .isEqualTo("r" + round);
                 }
             }

@@ -46,8 +46,10 @@ class GoClientInteropTest {
                 .build()) {
             server.serve(Listener.unix(socket));
 
-            Process ctr = new ProcessBuilder(CTR.toString(), "--address", address, "--namespace", namespace,
-                    "shim", "--id", id, "state").redirectErrorStream(true).start();
+            Process ctr = new ProcessBuilder(
+                            CTR.toString(), "--address", address, "--namespace", namespace, "shim", "--id", id, "state")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(ctr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(ctr.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
@@ -93,6 +95,7 @@ class GoClientInteropTest {
     }
 
     private static String sha256Hex(String s) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -76,9 +76,11 @@ class GoTtrpcInteropTest {
     @Test
     void forwardAnEventToContainerd() throws Exception {
         try (TtrpcClient client = TtrpcClient.connect(new TtrpcAddress.Unix(ttrpcSocket))) {
-            Empty r = Empty.parseFrom(client.call(EVENTS, "Forward", forwardRequest("default", "/jurunc/test"),
-                    CallOptions.timeout(Duration.ofSeconds(5))
-                            .withMetadata("containerd-namespace-ttrpc", "default")));
+            Empty r = Empty.parseFrom(client.call(
+                    EVENTS,
+                    "Forward",
+                    forwardRequest("default", "/jurunc/test"),
+                    CallOptions.timeout(Duration.ofSeconds(5)).withMetadata("containerd-namespace-ttrpc", "default")));
             assertThat(r).isEqualTo(Empty.getDefaultInstance());
         }
     }
@@ -99,20 +101,21 @@ class GoTtrpcInteropTest {
             // an invalid topic is refused by containerd with a status; the connection stays usable
             assertThatThrownBy(() -> client.call(EVENTS, "Forward", forwardRequest("default", "no-slash")))
                     .isInstanceOf(TtrpcStatusException.class);
-            assertThat(client.call(EVENTS, "Forward", forwardRequest("default", "/jurunc/again"))).isEmpty();
+            assertThat(client.call(EVENTS, "Forward", forwardRequest("default", "/jurunc/again")))
+                    .isEmpty();
         }
     }
 
     @Test
     void manyConcurrentCallsAgainstGo() throws Exception {
         try (TtrpcClient client = TtrpcClient.connect(new TtrpcAddress.Unix(ttrpcSocket));
-             var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             var futures = new java.util.ArrayList<java.util.concurrent.Future<byte[]>>();
             for (int i = 0; i < 50; i++) {
                 String topic = "/jurunc/c" + i;
                 byte[] request = forwardRequest("default", topic);
-                futures.add(pool.submit(() -> client.call(EVENTS, "Forward", request,
-                        CallOptions.timeout(Duration.ofSeconds(10)))));
+                futures.add(pool.submit(
+                        () -> client.call(EVENTS, "Forward", request, CallOptions.timeout(Duration.ofSeconds(10)))));
             }
             for (var f : futures) {
                 assertThat(f.get()).isEmpty();

@@ -32,17 +32,21 @@ class HandlersOnReaderTest {
      */
     private TtrpcServer.Builder server(CountDownLatch release) {
         return TestServers.echo(release)
-            .register(TestServers.SERVICE, WHO, (payload, ctx) ->
-                (Thread.currentThread().getName() + (Thread.currentThread().isVirtual() ? " virtual" : " platform")).getBytes())
-            .register(TestServers.SERVICE, "Hold", (payload, ctx) -> {
-                entered.release();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return payload;
-            });
+                .register(
+                        TestServers.SERVICE,
+                        WHO,
+                        (payload, ctx) -> (Thread.currentThread().getName()
+                                        + (Thread.currentThread().isVirtual() ? " virtual" : " platform"))
+                                .getBytes())
+                .register(TestServers.SERVICE, "Hold", (payload, ctx) -> {
+                    entered.release();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return payload;
+                });
     }
 
     private TtrpcClient connect(TtrpcServer server) throws Exception {
@@ -57,16 +61,22 @@ class HandlersOnReaderTest {
 
     @Test
     void cheapCallsRunOnTheReaderThreadOnlyWhenAskedFor() throws Exception {
-        try (TtrpcServer server = server(new CountDownLatch(0)).runHandlersOnReader(Duration.ofSeconds(5)).build();
-             TtrpcClient client = connect(server)) {
+        try (TtrpcServer server = server(new CountDownLatch(0))
+                        .runHandlersOnReader(Duration.ofSeconds(5))
+                        .build();
+                TtrpcClient client = connect(server)) {
             for (int i = 0; i < 3; i++) {
                 assertThat(who(client)).isEqualTo("ttrpc-conn-1 platform");
             }
-            assertThat(StringValue.parseFrom(client.call(TestServers.SERVICE, "Echo", StringValue.of("x").toByteArray())).getValue())
-                .isEqualTo("x");
+            assertThat(StringValue.parseFrom(client.call(
+                                    TestServers.SERVICE,
+                                    "Echo",
+                                    StringValue.of("x").toByteArray()))
+                            .getValue())
+                    .isEqualTo("x");
         }
         try (TtrpcServer server = server(new CountDownLatch(0)).build();
-             TtrpcClient client = connect(server)) {
+                TtrpcClient client = connect(server)) {
             assertThat(who(client)).endsWith(" virtual");
         }
     }
@@ -74,9 +84,12 @@ class HandlersOnReaderTest {
     @Test
     void aLongCallHandsTheReadingToANewThreadSoTheConnectionKeepsServing() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        try (TtrpcServer server = server(release).runHandlersOnReader(Duration.ofMillis(20)).build();
-             TtrpcClient client = connect(server)) {
-            CompletableFuture<byte[]> blocked = CompletableFuture.supplyAsync(() -> call(client, "Hold", "b".getBytes()));
+        try (TtrpcServer server = server(release)
+                        .runHandlersOnReader(Duration.ofMillis(20))
+                        .build();
+                TtrpcClient client = connect(server)) {
+            CompletableFuture<byte[]> blocked =
+                    CompletableFuture.supplyAsync(() -> call(client, "Hold", "b".getBytes()));
             assertThat(entered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
             // answered while Hold still holds the first reader thread: a second reader took over
             assertThat(who(client)).isEqualTo("ttrpc-conn-1-2 platform");
@@ -91,14 +104,20 @@ class HandlersOnReaderTest {
     @Test
     void perConnectionCallLimitHoldsWhenHandlersRunOnTheReader() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        try (TtrpcServer server = server(release).runHandlersOnReader(Duration.ofMillis(5)).connectionLimits(2, 1 << 20).build();
-             TtrpcClient client = connect(server)) {
+        try (TtrpcServer server = server(release)
+                        .runHandlersOnReader(Duration.ofMillis(5))
+                        .connectionLimits(2, 1 << 20)
+                        .build();
+                TtrpcClient client = connect(server)) {
             CompletableFuture<byte[]> a = CompletableFuture.supplyAsync(() -> call(client, "Hold", new byte[10]));
             CompletableFuture<byte[]> b = CompletableFuture.supplyAsync(() -> call(client, "Hold", new byte[10]));
             // the second Hold could only be read because a new reader took over from the first
             assertThat(entered.tryAcquire(2, 10, TimeUnit.SECONDS)).isTrue();
-            assertThatThrownBy(() -> client.call(TestServers.SERVICE, "Echo", StringValue.of("x").toByteArray()))
-                .isInstanceOfSatisfying(TtrpcStatusException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
+            assertThatThrownBy(() -> client.call(
+                            TestServers.SERVICE, "Echo", StringValue.of("x").toByteArray()))
+                    .isInstanceOfSatisfying(
+                            TtrpcStatusException.class,
+                            e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
             release.countDown();
             a.get(10, TimeUnit.SECONDS);
             b.get(10, TimeUnit.SECONDS);
@@ -108,7 +127,8 @@ class HandlersOnReaderTest {
     @Test
     void connectionsBeyondTheLimitAreAnsweredResourceExhaustedAndClosed() throws Exception {
         Path socket = dir.resolve("max.sock");
-        try (TtrpcServer server = server(new CountDownLatch(0)).maxConnections(2).build()) {
+        try (TtrpcServer server =
+                server(new CountDownLatch(0)).maxConnections(2).build()) {
             server.serve(Listener.unix(socket));
             TtrpcClient first = TtrpcClient.connect("unix://" + socket);
             TtrpcClient second = TtrpcClient.connect("unix://" + socket);
@@ -118,13 +138,16 @@ class HandlersOnReaderTest {
                 try (TtrpcClient third = TtrpcClient.connect("unix://" + socket)) {
                     assertThatThrownBy(() -> who(third)).isInstanceOfSatisfying(TtrpcStatusException.class, e -> {
                         assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED);
-                        assertThat(e.statusMessage()).isEqualTo("too many connections: 2 open, the server's limit is 2");
+                        assertThat(e.statusMessage())
+                                .isEqualTo("too many connections: 2 open, the server's limit is 2");
                     });
                     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                     while (third.isOpen() && System.nanoTime() < end) {
                         Thread.sleep(10);
                     }
-                    assertThat(third.isOpen()).as("the refused connection is closed").isFalse();
+                    assertThat(third.isOpen())
+                            .as("the refused connection is closed")
+                            .isFalse();
                 }
                 assertThat(server.connections()).hasSize(2);
                 who(first);

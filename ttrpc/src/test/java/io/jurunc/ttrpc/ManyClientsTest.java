@@ -29,22 +29,22 @@ class ManyClientsTest {
         CountDownLatch never = new CountDownLatch(1);
         Path socket = dir.resolve("m.sock");
         try (TtrpcServer server = TtrpcServer.builder()
-                .register("s", "Hello", UnaryHandler.proto(StringValue.parser(), (req, ctx) -> {
-                    if (seenIds.add(ctx.connectionId())) {
-                        ctx.onClose(closes::incrementAndGet);
-                    }
-                    return StringValue.of(req.getValue() + "@" + ctx.connectionId());
-                }))
-                .register("s", "Hang", (payload, ctx) -> {
-                    try {
-                        never.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return payload;
-                })
-                .build();
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                        .register("s", "Hello", UnaryHandler.proto(StringValue.parser(), (req, ctx) -> {
+                            if (seenIds.add(ctx.connectionId())) {
+                                ctx.onClose(closes::incrementAndGet);
+                            }
+                            return StringValue.of(req.getValue() + "@" + ctx.connectionId());
+                        }))
+                        .register("s", "Hang", (payload, ctx) -> {
+                            try {
+                                never.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            return payload;
+                        })
+                        .build();
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             server.serve(Listener.unix(socket));
 
             List<Future<Set<String>>> clients = new ArrayList<>();
@@ -54,7 +54,8 @@ class ManyClientsTest {
                     Set<String> connIds = ConcurrentHashMap.newKeySet();
                     TtrpcClient client = TtrpcClient.connect(new TtrpcAddress.Unix(socket));
                     for (int i = 0; i < 20; i++) {
-                        String r = client.call("s", "Hello", StringValue.of("x"), StringValue.parser()).getValue();
+                        String r = client.call("s", "Hello", StringValue.of("x"), StringValue.parser())
+                                .getValue();
                         connIds.add(r.substring(r.indexOf('@') + 1));
                     }
                     if (vanish) {
@@ -79,7 +80,9 @@ class ManyClientsTest {
             }
             assertThat(allIds).as("ids are unique across clients").hasSize(10);
 
-            for (int i = 0; i < 500 && (closes.get() < 10 || !server.connections().isEmpty()); i++) {
+            for (int i = 0;
+                    i < 500 && (closes.get() < 10 || !server.connections().isEmpty());
+                    i++) {
                 Thread.sleep(10);
             }
             assertThat(closes.get()).isEqualTo(10);

@@ -58,7 +58,8 @@ class PeerCredentialsTest {
         Path socket = dir.resolve("same.sock");
         server.serve(Listener.unixSameUser(socket));
         try (TtrpcClient client = TtrpcClient.connect(new TtrpcAddress.Unix(socket))) {
-            assertThat(client.call(TestServers.SERVICE, "Echo", StringValue.of("me"), StringValue.parser()).getValue())
+            assertThat(client.call(TestServers.SERVICE, "Echo", StringValue.of("me"), StringValue.parser())
+                            .getValue())
                     .isEqualTo("me");
         }
     }
@@ -80,12 +81,23 @@ class PeerCredentialsTest {
     }
 
     private static String runAsNobody(Path socket) throws Exception {
-        byte[] request = Envelopes.request(TestServers.SERVICE, "Echo", StringValue.of("x").toByteArray(),
-                CallOptions.none()).toByteArray();
-        String frameHex = HexFormat.of().formatHex(FrameCodecTest.toArray(
-                FrameWriter.encode(new Frame(1, MessageType.REQUEST, request))));
-        Process p = new ProcessBuilder(SETPRIV.toString(), "--reuid=65534", "--regid=65534", "--clear-groups",
-                PYTHON.toString(), "-c", CLIENT, socket.toString(), frameHex).redirectErrorStream(true).start();
+        byte[] request = Envelopes.request(
+                        TestServers.SERVICE, "Echo", StringValue.of("x").toByteArray(), CallOptions.none())
+                .toByteArray();
+        String frameHex = HexFormat.of()
+                .formatHex(FrameCodecTest.toArray(FrameWriter.encode(new Frame(1, MessageType.REQUEST, request))));
+        Process p = new ProcessBuilder(
+                        SETPRIV.toString(),
+                        "--reuid=65534",
+                        "--regid=65534",
+                        "--clear-groups",
+                        PYTHON.toString(),
+                        "-c",
+                        CLIENT,
+                        socket.toString(),
+                        frameHex)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         return out;

@@ -69,7 +69,8 @@ class ServerRobustnessTest {
 
             Response first = readResponse(raw, 1);
             assertThat(first.getStatus().getCode()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED.value());
-            assertThat(first.getStatus().getMessage()).isEqualTo("message length 2000 exceed maximum message size of 1024");
+            assertThat(first.getStatus().getMessage())
+                    .isEqualTo("message length 2000 exceed maximum message size of 1024");
 
             assertEchoWorks(raw, 3);
         }
@@ -78,7 +79,10 @@ class ServerRobustnessTest {
     @Test
     void badRequestProtobufIsInvalidArgumentAndTheConnectionKeepsServing() throws Exception {
         try (SocketChannel raw = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            writeAll(raw, FrameWriter.encode(new Frame(1, MessageType.REQUEST, HexFormat.of().parseHex("0aff"))));
+            writeAll(
+                    raw,
+                    FrameWriter.encode(
+                            new Frame(1, MessageType.REQUEST, HexFormat.of().parseHex("0aff"))));
             Response r = readResponse(raw, 1);
             assertThat(r.getStatus().getCode()).isEqualTo(StatusCode.INVALID_ARGUMENT.value());
             assertThat(r.getStatus().getMessage()).startsWith("unmarshal request error: ");
@@ -115,7 +119,8 @@ class ServerRobustnessTest {
     void statusThatWouldExceedTheLimitIsReplacedByResourceExhausted() throws Exception {
         try (SocketChannel raw = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             String hugeService = "x".repeat(1010); // request fits 1024, "service xxx…" answer does not
-            byte[] request = Envelopes.request(hugeService, "M", new byte[0], CallOptions.none()).toByteArray();
+            byte[] request = Envelopes.request(hugeService, "M", new byte[0], CallOptions.none())
+                    .toByteArray();
             assertThat(request.length).isLessThanOrEqualTo(1024);
             writeAll(raw, FrameWriter.encode(new Frame(1, MessageType.REQUEST, request)));
 
@@ -128,7 +133,8 @@ class ServerRobustnessTest {
     @Test
     void clientDyingMidCallFiresOnCloseAndTheServerKeepsServing() throws Exception {
         SocketChannel raw = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-        byte[] open = Envelopes.request("jurunc.test.v1.Session", "Open", new byte[] {1}, CallOptions.none()).toByteArray();
+        byte[] open = Envelopes.request("jurunc.test.v1.Session", "Open", new byte[] {1}, CallOptions.none())
+                .toByteArray();
         writeAll(raw, FrameWriter.encode(new Frame(1, MessageType.REQUEST, open)));
         assertThat(blockEntered.await(5, TimeUnit.SECONDS)).isTrue();
         long id = server.connections().getFirst().id();
@@ -139,8 +145,14 @@ class ServerRobustnessTest {
         assertThat(closedConnectionId.get()).isEqualTo(id);
         release.countDown(); // the handler finishes; its answer has nowhere to go
         try (TtrpcClient client = TtrpcClient.connect(new TtrpcAddress.Unix(socket))) {
-            assertThat(client.call(TestServers.SERVICE, "Echo", StringValue.of("alive"), StringValue.parser(),
-                    CallOptions.timeout(Duration.ofSeconds(5))).getValue()).isEqualTo("alive");
+            assertThat(client.call(
+                                    TestServers.SERVICE,
+                                    "Echo",
+                                    StringValue.of("alive"),
+                                    StringValue.parser(),
+                                    CallOptions.timeout(Duration.ofSeconds(5)))
+                            .getValue())
+                    .isEqualTo("alive");
         }
     }
 
@@ -177,7 +189,8 @@ class ServerRobustnessTest {
     }
 
     private static byte[] echoRequest(String value) {
-        return Envelopes.request(TestServers.SERVICE, "Echo", StringValue.of(value).toByteArray(), CallOptions.none())
+        return Envelopes.request(
+                        TestServers.SERVICE, "Echo", StringValue.of(value).toByteArray(), CallOptions.none())
                 .toByteArray();
     }
 

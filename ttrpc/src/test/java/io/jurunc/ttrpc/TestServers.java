@@ -8,17 +8,22 @@ import java.util.concurrent.CountDownLatch;
 final class TestServers {
     static final String SERVICE = "jurunc.test.v1.Echo";
 
-    private TestServers() {
-    }
+    private TestServers() {}
 
     /** Echo (StringValue → StringValue), Fail (→ NOT_FOUND), Block (waits on the latch), Boom (runtime error). */
     static TtrpcServer.Builder echo(CountDownLatch release) {
         return TtrpcServer.builder()
-                .register(SERVICE, "Echo", UnaryHandler.proto(StringValue.parser(),
-                        (req, ctx) -> StringValue.of(req.getValue()
-                                + ctx.metadata().first("suffix").orElse(""))))
+                .register(
+                        SERVICE,
+                        "Echo",
+                        UnaryHandler.proto(
+                                StringValue.parser(),
+                                (req, ctx) -> StringValue.of(req.getValue()
+                                        + ctx.metadata().first("suffix").orElse(""))))
                 .register(SERVICE, "FailWithDetails", (payload, ctx) -> {
-                    throw new TtrpcStatusException(StatusCode.FAILED_PRECONDITION, "with details",
+                    throw new TtrpcStatusException(
+                            StatusCode.FAILED_PRECONDITION,
+                            "with details",
                             java.util.List.of(com.google.protobuf.Any.pack(StringValue.of("detail-1"))));
                 })
                 .register(SERVICE, "Fail", (payload, ctx) -> {
@@ -38,8 +43,13 @@ final class TestServers {
                     }
                     return payload;
                 })
-                .register(SERVICE, "Timeout", (payload, ctx) ->
-                        String.valueOf(ctx.timeout().map(java.time.Duration::toMillis).orElse(-1L)).getBytes());
+                .register(
+                        SERVICE,
+                        "Timeout",
+                        (payload, ctx) -> String.valueOf(ctx.timeout()
+                                        .map(java.time.Duration::toMillis)
+                                        .orElse(-1L))
+                                .getBytes());
     }
 
     static Path socketIn(Path dir) {

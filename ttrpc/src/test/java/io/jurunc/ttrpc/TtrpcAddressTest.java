@@ -21,8 +21,17 @@ class TtrpcAddressTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "relative.sock", "http://x:1", "tcp://host", "tcp://host:port", "tcp://h:70000",
-            "vsock://2", "unix://"})
+    @ValueSource(
+            strings = {
+                "",
+                "relative.sock",
+                "http://x:1",
+                "tcp://host",
+                "tcp://host:port",
+                "tcp://h:70000",
+                "vsock://2",
+                "unix://"
+            })
     void rejectsMalformedAddressesNamingTheAcceptedForms(String address) {
         assertThatThrownBy(() -> TtrpcAddress.parse(address))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -45,7 +45,7 @@ class TtrpcRoundTripTest {
     void statusDetailsTravelToTheClient() throws Exception {
         try (TtrpcClient client = unixClient()) {
             org.assertj.core.api.Assertions.assertThatThrownBy(
-                    () -> client.call(TestServers.SERVICE, "FailWithDetails", new byte[0]))
+                            () -> client.call(TestServers.SERVICE, "FailWithDetails", new byte[0]))
                     .isInstanceOfSatisfying(TtrpcStatusException.class, e -> {
                         org.assertj.core.api.Assertions.assertThat(e.code()).isEqualTo(StatusCode.FAILED_PRECONDITION);
                         org.assertj.core.api.Assertions.assertThat(e.details()).hasSize(1);
@@ -76,10 +76,14 @@ class TtrpcRoundTripTest {
     @Test
     void metadataAndTimeoutReachTheHandler() throws Exception {
         try (TtrpcClient client = unixClient()) {
-            StringValue r = client.call(TestServers.SERVICE, "Echo", StringValue.of("a"), StringValue.parser(),
+            StringValue r = client.call(
+                    TestServers.SERVICE,
+                    "Echo",
+                    StringValue.of("a"),
+                    StringValue.parser(),
                     CallOptions.none().withMetadata("Suffix", "-b"));
-            byte[] t = client.call(TestServers.SERVICE, "Timeout", new byte[0],
-                    CallOptions.timeout(Duration.ofSeconds(7)));
+            byte[] t = client.call(
+                    TestServers.SERVICE, "Timeout", new byte[0], CallOptions.timeout(Duration.ofSeconds(7)));
 
             assertThat(r.getValue()).isEqualTo("a-b");
             assertThat(new String(t)).isEqualTo("7000");
@@ -88,12 +92,14 @@ class TtrpcRoundTripTest {
 
     @Test
     void fiftyConcurrentCallsOnOneConnection() throws Exception {
-        try (TtrpcClient client = unixClient(); ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (TtrpcClient client = unixClient();
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 String v = "call-" + i;
-                results.add(pool.submit(() ->
-                        client.call(TestServers.SERVICE, "Echo", StringValue.of(v), StringValue.parser()).getValue()));
+                results.add(pool.submit(
+                        () -> client.call(TestServers.SERVICE, "Echo", StringValue.of(v), StringValue.parser())
+                                .getValue()));
             }
             for (int i = 0; i < 50; i++) {
                 assertThat(results.get(i).get()).isEqualTo("call-" + i);
@@ -103,9 +109,14 @@ class TtrpcRoundTripTest {
 
     @Test
     void callsProceedWhileAnotherCallBlocks() throws Exception {
-        try (TtrpcClient client = unixClient(); ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (TtrpcClient client = unixClient();
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<byte[]> blocked = pool.submit(() -> client.call(TestServers.SERVICE, "Block", "x".getBytes()));
-            StringValue r = client.call(TestServers.SERVICE, "Echo", StringValue.of("free"), StringValue.parser(),
+            StringValue r = client.call(
+                    TestServers.SERVICE,
+                    "Echo",
+                    StringValue.of("free"),
+                    StringValue.parser(),
                     CallOptions.timeout(Duration.ofSeconds(5)));
             assertThat(r.getValue()).isEqualTo("free");
             assertThat(blocked).isNotDone();
@@ -149,11 +160,13 @@ class TtrpcRoundTripTest {
                         assertThat(e.statusMessage()).contains("StackOverflowError");
                     });
             assertThatThrownBy(() -> client.call(TestServers.SERVICE, "Echo", new byte[] {(byte) 0xff}))
-                    .isInstanceOfSatisfying(TtrpcStatusException.class, e ->
-                            assertThat(e.code()).isEqualTo(StatusCode.INTERNAL));
+                    .isInstanceOfSatisfying(
+                            TtrpcStatusException.class,
+                            e -> assertThat(e.code()).isEqualTo(StatusCode.INTERNAL));
             // the connection is still usable
             assertThat(client.call(TestServers.SERVICE, "Echo", StringValue.of("still"), StringValue.parser())
-                    .getValue()).isEqualTo("still");
+                            .getValue())
+                    .isEqualTo("still");
         }
     }
 
@@ -161,15 +174,17 @@ class TtrpcRoundTripTest {
     void callTimesOutAndTheConnectionStaysUsable() throws Exception {
         try (TtrpcClient client = unixClient()) {
             long start = System.nanoTime();
-            assertThatThrownBy(() -> client.call(TestServers.SERVICE, "Block", new byte[0],
-                    CallOptions.timeout(Duration.ofMillis(200))))
-                    .isInstanceOfSatisfying(TtrpcTimeoutException.class, e ->
-                            assertThat(e.code()).isEqualTo(StatusCode.DEADLINE_EXCEEDED));
+            assertThatThrownBy(() -> client.call(
+                            TestServers.SERVICE, "Block", new byte[0], CallOptions.timeout(Duration.ofMillis(200))))
+                    .isInstanceOfSatisfying(
+                            TtrpcTimeoutException.class,
+                            e -> assertThat(e.code()).isEqualTo(StatusCode.DEADLINE_EXCEEDED));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
 
             release.countDown(); // the late answer to the abandoned stream is dropped
             assertThat(client.call(TestServers.SERVICE, "Echo", StringValue.of("after"), StringValue.parser())
-                    .getValue()).isEqualTo("after");
+                            .getValue())
+                    .isEqualTo("after");
         }
     }
 
@@ -198,7 +213,8 @@ class TtrpcRoundTripTest {
             awaitConnections(1);
             server.close();
             assertThatThrownBy(pending::get).hasCauseInstanceOf(TtrpcConnectionException.class);
-            assertThat(clientClosed.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(clientClosed.await(5, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
         }
     }
 
@@ -209,37 +225,45 @@ class TtrpcRoundTripTest {
         server.serve(Listener.unix(socket));
         try (TtrpcClient client = TtrpcClient.connect(new TtrpcAddress.Unix(socket), 1024)) {
             assertThatThrownBy(() -> client.call(TestServers.SERVICE, "Echo", new byte[2000]))
-                    .isInstanceOfSatisfying(MessageTooLargeException.class, e ->
-                            assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
+                    .isInstanceOfSatisfying(
+                            MessageTooLargeException.class,
+                            e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
             assertThat(client.call(TestServers.SERVICE, "Echo", StringValue.of("small"), StringValue.parser())
-                    .getValue()).isEqualTo("small");
+                            .getValue())
+                    .isEqualTo("small");
         }
     }
 
     @Test
     void oversizedResponseBecomesResourceExhausted() throws Exception {
-        server = TtrpcServer.builder().maxMessageLength(1024)
-                .register("s", "Big", (p, c) -> new byte[4096]).build();
+        server = TtrpcServer.builder()
+                .maxMessageLength(1024)
+                .register("s", "Big", (p, c) -> new byte[4096])
+                .build();
         Path socket = TestServers.socketIn(dir);
         server.serve(Listener.unix(socket));
         try (TtrpcClient client = TtrpcClient.connect(new TtrpcAddress.Unix(socket), 1024)) {
             assertThatThrownBy(() -> client.call("s", "Big", new byte[0]))
-                    .isInstanceOfSatisfying(TtrpcStatusException.class, e ->
-                            assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
+                    .isInstanceOfSatisfying(
+                            TtrpcStatusException.class,
+                            e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
         }
     }
 
     @Test
     void responseOverTheClientLimitFailsOnlyThatCall() throws Exception {
-        server = TtrpcServer.builder().maxMessageLength(8192)
+        server = TtrpcServer.builder()
+                .maxMessageLength(8192)
                 .register("s", "Big", (p, c) -> new byte[4096])
-                .register("s", "Small", (p, c) -> new byte[] {1}).build();
+                .register("s", "Small", (p, c) -> new byte[] {1})
+                .build();
         Path socket = TestServers.socketIn(dir);
         server.serve(Listener.unix(socket));
         try (TtrpcClient client = TtrpcClient.connect(new TtrpcAddress.Unix(socket), 1024)) {
             assertThatThrownBy(() -> client.call("s", "Big", new byte[0]))
-                    .isInstanceOfSatisfying(MessageTooLargeException.class, e ->
-                            assertThat(e.statusMessage())
+                    .isInstanceOfSatisfying(
+                            MessageTooLargeException.class,
+                            e -> assertThat(e.statusMessage())
                                     .isEqualTo("message length 4101 exceed maximum message size of 1024"));
             assertThat(client.call("s", "Small", new byte[0])).containsExactly(1);
         }

@@ -10,6 +10,5 @@ import java.util.function.Function;
  * A parsed, validated module, ready to instantiate any number of times; with the compiler engine it also
  * holds the JVM classes Chicory generated for it.
  */
-public record CompiledModule(String digest, Engine engine, WasmModule module,
-                             Optional<Function<Instance, Machine>> machineFactory) {
-}
+public record CompiledModule(
+        String digest, Engine engine, WasmModule module, Optional<Function<Instance, Machine>> machineFactory) {}

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** How Chicory executes a module: its interpreter, or its compiler to JVM bytecode (the default). */
 public enum Engine {
-    INTERPRETER, COMPILER;
+    INTERPRETER,
+    COMPILER;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT);

@@ -20,6 +20,7 @@ import java.util.HexFormat;
 public record ModuleBytes(String guestPath, byte[] bytes, String digest) {
     /** Larger modules are refused: a hostile image should not make the runtime read gigabytes. */
     public static final long MAX_BYTES = 512L * 1024 * 1024;
+
     private static final byte[] MAGIC = {0x00, 0x61, 0x73, 0x6d};
 
     public ModuleBytes {
@@ -36,15 +37,17 @@ public record ModuleBytes(String guestPath, byte[] bytes, String digest) {
         try {
             file = RootedPaths.resolve(RootedPaths.realRoot(rootfs), guestPath, true);
         } catch (IOException e) {
-            throw new InvalidModuleException("the entrypoint " + guestPath + " cannot be resolved in the rootfs: "
-                    + e.getMessage(), e);
+            throw new InvalidModuleException(
+                    "the entrypoint " + guestPath + " cannot be resolved in the rootfs: " + e.getMessage(), e);
         }
         BasicFileAttributes a;
         try {
             a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
-            throw new InvalidModuleException("the entrypoint " + guestPath + " does not exist in the image; "
-                    + "a WASM image's ENTRYPOINT names its .wasm module (e.g. /app.wasm)", e);
+            throw new InvalidModuleException(
+                    "the entrypoint " + guestPath + " does not exist in the image; "
+                            + "a WASM image's ENTRYPOINT names its .wasm module (e.g. /app.wasm)",
+                    e);
         }
         if (!a.isRegularFile()) {
             throw new InvalidModuleException("the entrypoint " + guestPath + " is not a regular file");
@@ -63,7 +66,10 @@ public record ModuleBytes(String guestPath, byte[] bytes, String digest) {
 
     /** Checks the magic and version 1 (the binary format WASI preview 1 modules use). */
     public static ModuleBytes of(String guestPath, byte[] bytes) throws InvalidModuleException {
-        if (bytes.length < 8 || bytes[0] != MAGIC[0] || bytes[1] != MAGIC[1] || bytes[2] != MAGIC[2]
+        if (bytes.length < 8
+                || bytes[0] != MAGIC[0]
+                || bytes[1] != MAGIC[1]
+                || bytes[2] != MAGIC[2]
                 || bytes[3] != MAGIC[3]) {
             throw new InvalidModuleException("the entrypoint " + guestPath + " is not a WebAssembly module (no \\0asm "
                     + "magic); images marked as WASM must name a .wasm module as their ENTRYPOINT");
@@ -73,7 +79,9 @@ public record ModuleBytes(String guestPath, byte[] bytes, String digest) {
                     + (bytes[4] & 0xff) + ", not 1 (components are not supported; build a core WASI preview 1 module)");
         }
         try {
-            String digest = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            String digest = "sha256:"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
             return new ModuleBytes(guestPath, bytes, digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

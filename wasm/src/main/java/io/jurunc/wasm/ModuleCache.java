@@ -72,8 +72,10 @@ public final class ModuleCache {
         try {
             module = Parser.parse(bytes.bytes());
         } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
-            throw new InvalidModuleException("the entrypoint " + bytes.guestPath() + " is not a valid WebAssembly "
-                    + "module: " + e.getMessage(), e);
+            throw new InvalidModuleException(
+                    "the entrypoint " + bytes.guestPath() + " is not a valid WebAssembly " + "module: "
+                            + e.getMessage(),
+                    e);
         }
         if (!exportsStart(module)) {
             throw new InvalidModuleException("the module " + bytes.guestPath() + " exports no _start function: it is "
@@ -84,8 +86,8 @@ public final class ModuleCache {
             try {
                 factory = Optional.of(MachineFactoryCompiler.compile(module));
             } catch (ChicoryException | IllegalArgumentException | IllegalStateException e) {
-                throw new InvalidModuleException("the module " + bytes.guestPath() + " cannot be compiled: "
-                        + e.getMessage(), e);
+                throw new InvalidModuleException(
+                        "the module " + bytes.guestPath() + " cannot be compiled: " + e.getMessage(), e);
             }
         }
         return new CompiledModule(bytes.digest(), engine, module, factory);

@@ -19,9 +19,19 @@ import java.util.Set;
  * bind mount of a directory at its destination, read-only with {@code ro}), the OCI memory limit and the
  * optional CPU budget ({@value #CPU_BUDGET}, CPU milliseconds) and engine ({@value #ENGINE}).
  */
-public record WasmConfig(String id, Path bundle, Path rootfs, String modulePath, List<String> args, List<String> env,
-                         String cwd, List<Preopen> preopens, OptionalLong memoryLimitBytes,
-                         Optional<Duration> cpuBudget, Engine engine, boolean terminal) {
+public record WasmConfig(
+        String id,
+        Path bundle,
+        Path rootfs,
+        String modulePath,
+        List<String> args,
+        List<String> env,
+        String cwd,
+        List<Preopen> preopens,
+        OptionalLong memoryLimitBytes,
+        Optional<Duration> cpuBudget,
+        Engine engine,
+        boolean terminal) {
     public static final String CPU_BUDGET = "io.jurunc.wasm.cpu-budget-ms";
     public static final String ENGINE = "io.jurunc.wasm.engine";
     /** Mount types that are kernel file systems: a module has no use for them, and they are not preopened. */
@@ -45,7 +55,9 @@ public record WasmConfig(String id, Path bundle, Path rootfs, String modulePath,
     }
 
     public static WasmConfig of(String id, Path bundle, Spec spec) throws WasmException {
-        if (spec.root() == null || spec.root().path() == null || spec.root().path().isBlank()) {
+        if (spec.root() == null
+                || spec.root().path() == null
+                || spec.root().path().isBlank()) {
             throw new WasmException(bundle.resolve("config.json") + ": root.path is missing");
         }
         Path rootfs = bundle.resolve(spec.root().path()).normalize();
@@ -64,24 +76,33 @@ public record WasmConfig(String id, Path bundle, Path rootfs, String modulePath,
         String entry = p.args().getFirst();
         String modulePath = entry.startsWith("/") ? entry : (cwd.endsWith("/") ? cwd : cwd + "/") + entry;
         List<Preopen> preopens = new ArrayList<>();
-        preopens.add(new Preopen("/", rootfs, spec.root().readonly() != null && spec.root().readonly()));
+        preopens.add(new Preopen(
+                "/", rootfs, spec.root().readonly() != null && spec.root().readonly()));
         for (Spec.Mount m : spec.mounts()) {
             boolean bind = (m.type() == null || BIND_TYPES.contains(m.type()))
                     && m.options().stream().anyMatch(o -> o.equals("bind") || o.equals("rbind"));
-            if (!bind || m.source() == null || m.destination() == null || !m.destination().startsWith("/")) {
+            if (!bind
+                    || m.source() == null
+                    || m.destination() == null
+                    || !m.destination().startsWith("/")) {
                 continue;
             }
             Path source = Path.of(m.source());
             if (!source.isAbsolute() || !Files.isDirectory(source)) {
                 continue; // file binds (/etc/hosts, resolv.conf) cannot be WASI preopens
             }
-            preopens.add(new Preopen(Path.of(m.destination()).normalize().toString(), source,
+            preopens.add(new Preopen(
+                    Path.of(m.destination()).normalize().toString(),
+                    source,
                     m.options().contains("ro")));
         }
         Map<String, String> a = spec.annotations();
         OptionalLong memory = OptionalLong.empty();
-        if (spec.linux() != null && spec.linux().resources() != null && spec.linux().resources().memory() != null
-                && spec.linux().resources().memory().limit() != null && spec.linux().resources().memory().limit() > 0) {
+        if (spec.linux() != null
+                && spec.linux().resources() != null
+                && spec.linux().resources().memory() != null
+                && spec.linux().resources().memory().limit() != null
+                && spec.linux().resources().memory().limit() > 0) {
             memory = OptionalLong.of(spec.linux().resources().memory().limit());
         }
         Optional<Duration> budget = Optional.empty();
@@ -93,13 +114,23 @@ public record WasmConfig(String id, Path bundle, Path rootfs, String modulePath,
                 }
                 budget = Optional.of(Duration.ofMillis(ms));
             } catch (NumberFormatException e) {
-                throw new WasmException(CPU_BUDGET + "=" + a.get(CPU_BUDGET)
-                        + ": give a positive number of CPU milliseconds");
+                throw new WasmException(
+                        CPU_BUDGET + "=" + a.get(CPU_BUDGET) + ": give a positive number of CPU milliseconds");
             }
         }
         Engine engine = a.containsKey(ENGINE) ? Engine.parse(a.get(ENGINE).strip()) : Engine.COMPILER;
-        return new WasmConfig(id, bundle, rootfs, modulePath, p.args(), p.env(), cwd, preopens, memory, budget, engine,
+        return new WasmConfig(
+                id,
+                bundle,
+                rootfs,
+                modulePath,
+                p.args(),
+                p.env(),
+                cwd,
+                preopens,
+                memory,
+                budget,
+                engine,
                 p.isTerminal());
     }
-
 }

@@ -36,6 +36,7 @@ public final class WasmInstance {
     public static final int SIGXCPU = 24;
     /** Signals whose default action is to do nothing (SIGCHLD, SIGCONT, SIGURG, SIGWINCH). */
     private static final java.util.Set<Integer> IGNORED = java.util.Set.of(17, 18, 23, 28);
+
     private static final Duration GRACE = Duration.ofSeconds(2);
     private static final int PAGE = 64 * 1024;
 
@@ -49,8 +50,13 @@ public final class WasmInstance {
     private final AtomicInteger stopSignal = new AtomicInteger();
     private volatile Thread thread;
 
-    private WasmInstance(CompiledModule module, WasmConfig config, WasmStdio stdio, Consumer<String> log,
-                         MemoryLimits limits, Map<String, ConfinedFileSystem> preopens) {
+    private WasmInstance(
+            CompiledModule module,
+            WasmConfig config,
+            WasmStdio stdio,
+            Consumer<String> log,
+            MemoryLimits limits,
+            Map<String, ConfinedFileSystem> preopens) {
         this.module = module;
         this.config = config;
         this.stdio = stdio;
@@ -60,15 +66,16 @@ public final class WasmInstance {
     }
 
     /** Checks everything that can be checked before start: memory limit against the module, preopens. */
-    public static WasmInstance prepare(CompiledModule module, WasmConfig config, WasmStdio stdio,
-                                       Consumer<String> log) throws WasmException {
+    public static WasmInstance prepare(CompiledModule module, WasmConfig config, WasmStdio stdio, Consumer<String> log)
+            throws WasmException {
         MemoryLimits limits = memoryLimits(module, config);
         Map<String, ConfinedFileSystem> preopens = new LinkedHashMap<>();
         for (Preopen p : config.preopens()) {
             try {
                 preopens.put(p.guestPath(), ConfinedFileSystem.of(p.hostPath(), p.readOnly()));
             } catch (IOException e) {
-                throw new WasmException("cannot preopen " + p.hostPath() + " as " + p.guestPath() + ": " + e.getMessage(), e);
+                throw new WasmException(
+                        "cannot preopen " + p.hostPath() + " as " + p.guestPath() + ": " + e.getMessage(), e);
             }
         }
         return new WasmInstance(module, config, stdio, log, limits, preopens);
@@ -78,7 +85,8 @@ public final class WasmInstance {
     static MemoryLimits memoryLimits(CompiledModule module, WasmConfig config) throws WasmException {
         var section = module.module().memorySection();
         MemoryLimits declared = section.isPresent() && section.get().memoryCount() > 0
-                ? section.get().getMemory(0).limits() : null;
+                ? section.get().getMemory(0).limits()
+                : null;
         if (declared == null || config.memoryLimitBytes().isEmpty()) {
             return declared;
         }
@@ -105,7 +113,10 @@ public final class WasmInstance {
         if (thread != null || exit.isDone()) {
             return;
         }
-        Thread t = Thread.ofPlatform().name("wasm-" + config.id()).daemon().stackSize(32L * 1024 * 1024)
+        Thread t = Thread.ofPlatform()
+                .name("wasm-" + config.id())
+                .daemon()
+                .stackSize(32L * 1024 * 1024)
                 .unstarted(this::run);
         thread = t;
         t.start();
@@ -144,13 +155,14 @@ public final class WasmInstance {
             // already closed
         }
         // A host call that ignores both (a write into a full pipe) must not keep the container alive.
-        CompletableFuture.delayedExecutor(GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-            if (!exit.isDone()) {
-                log.accept("wasm " + config.id() + ": the instance did not stop within " + GRACE.toSeconds()
-                        + " s of signal " + signal + "; reporting it stopped");
-                finish(128 + stopSignal.get());
-            }
-        });
+        CompletableFuture.delayedExecutor(GRACE.toMillis(), TimeUnit.MILLISECONDS)
+                .execute(() -> {
+                    if (!exit.isDone()) {
+                        log.accept("wasm " + config.id() + ": the instance did not stop within " + GRACE.toSeconds()
+                                + " s of signal " + signal + "; reporting it stopped");
+                        finish(128 + stopSignal.get());
+                    }
+                });
     }
 
     private void watchCpu(Duration budget) {
@@ -175,8 +187,12 @@ public final class WasmInstance {
 
     private void run() {
         int status;
-        WasiOptions.Builder options = WasiOptions.builder().withArguments(config.args()).withStdin(stdio.in())
-                .withStdout(stdio.out()).withStderr(stdio.err()).withRandom(new SecureRandom());
+        WasiOptions.Builder options = WasiOptions.builder()
+                .withArguments(config.args())
+                .withStdin(stdio.in())
+                .withStdout(stdio.out())
+                .withStderr(stdio.err())
+                .withRandom(new SecureRandom());
         for (String kv : config.env()) {
             int eq = kv.indexOf('=');
             if (eq > 0) {
@@ -184,10 +200,14 @@ public final class WasmInstance {
             }
         }
         preopens.forEach((guest, fs) -> options.withDirectory(guest, fs.root()));
-        try (WasiPreview1 wasi = WasiPreview1.builder().withLogger(QuietLogger.INSTANCE).withOptions(options.build())
+        try (WasiPreview1 wasi = WasiPreview1.builder()
+                .withLogger(QuietLogger.INSTANCE)
+                .withOptions(options.build())
                 .build()) {
             Instance.Builder b = Instance.builder(module.module())
-                    .withImportValues(ImportValues.builder().addFunction(wasi.toHostFunctions()).build())
+                    .withImportValues(ImportValues.builder()
+                            .addFunction(wasi.toHostFunctions())
+                            .build())
                     .withStart(false);
             if (limits != null) {
                 b.withMemoryLimits(limits);
@@ -251,8 +271,7 @@ public final class WasmInstance {
         INSTANCE;
 
         @Override
-        public void log(Level level, String msg, Throwable throwable) {
-        }
+        public void log(Level level, String msg, Throwable throwable) {}
 
         @Override
         public boolean isLoggable(Level level) {

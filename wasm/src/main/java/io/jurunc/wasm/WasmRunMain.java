@@ -12,8 +12,7 @@ import java.util.OptionalLong;
  * with the module's status.
  */
 public final class WasmRunMain {
-    private WasmRunMain() {
-    }
+    private WasmRunMain() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
@@ -23,8 +22,19 @@ public final class WasmRunMain {
         Engine engine = Engine.parse(args[0]);
         Path rootfs = Path.of(args[1]);
         List<String> wasiArgs = List.of(args).subList(2, args.length);
-        WasmConfig cfg = new WasmConfig("bench", rootfs, rootfs, args[2], wasiArgs, List.of(), "/",
-                List.of(new Preopen("/", rootfs, true)), OptionalLong.empty(), Optional.empty(), engine, false);
+        WasmConfig cfg = new WasmConfig(
+                "bench",
+                rootfs,
+                rootfs,
+                args[2],
+                wasiArgs,
+                List.of(),
+                "/",
+                List.of(new Preopen("/", rootfs, true)),
+                OptionalLong.empty(),
+                Optional.empty(),
+                engine,
+                false);
         CompiledModule module = ModuleCache.none().get(ModuleBytes.read(rootfs, args[2]), engine);
         WasmInstance instance = WasmInstance.prepare(module, cfg, WasmStdio.inherit(), System.err::println);
         long t0 = System.nanoTime();

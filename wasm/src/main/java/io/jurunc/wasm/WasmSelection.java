@@ -29,8 +29,7 @@ public final class WasmSelection {
     static final Set<String> VARIANTS = Set.of("compat", "compat-smart");
     static final long MAX_URUNC_JSON = 64 * 1024;
 
-    private WasmSelection() {
-    }
+    private WasmSelection() {}
 
     /** The annotations alone select WASM. */
     public static boolean byAnnotations(Map<String, String> annotations) {

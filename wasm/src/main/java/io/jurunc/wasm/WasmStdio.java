@@ -21,8 +21,11 @@ public record WasmStdio(InputStream in, OutputStream out, OutputStream err, Clos
 
     /** This process's own stdio (the CLI's process per container inherits containerd's FIFOs or pipes). */
     public static WasmStdio inherit() {
-        return new WasmStdio(new FileInputStream(java.io.FileDescriptor.in), new FileOutputStream(java.io.FileDescriptor.out),
-                new FileOutputStream(java.io.FileDescriptor.err), () -> { });
+        return new WasmStdio(
+                new FileInputStream(java.io.FileDescriptor.in),
+                new FileOutputStream(java.io.FileDescriptor.out),
+                new FileOutputStream(java.io.FileDescriptor.err),
+                () -> {});
     }
 
     /** containerd's FIFOs by path (absent: nothing to read, output dropped), opened now as runc would at create. */
@@ -33,7 +36,8 @@ public record WasmStdio(InputStream in, OutputStream out, OutputStream err, Clos
         try {
             i = in.isPresent() ? new FileInputStream(in.get().toFile()) : InputStream.nullInputStream();
             o = out.isPresent() ? new FileOutputStream(out.get().toFile()) : OutputStream.nullOutputStream();
-            e = err.isPresent() ? (err.equals(out) ? o : new FileOutputStream(err.get().toFile()))
+            e = err.isPresent()
+                    ? (err.equals(out) ? o : new FileOutputStream(err.get().toFile()))
                     : OutputStream.nullOutputStream();
         } catch (IOException ex) {
             closeAll(i, o, e);

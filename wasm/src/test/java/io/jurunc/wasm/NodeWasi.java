@@ -10,11 +10,11 @@ import java.util.Map;
 
 /** The reference: Node's {@code node:wasi} running the same module with the same args, env and preopens. */
 final class NodeWasi {
-    private NodeWasi() {
-    }
+    private NodeWasi() {}
 
-    static WasmToolchain.Result run(Path module, List<String> args, Map<String, String> env,
-                                    Map<String, Path> preopens, byte[] stdin) throws IOException, InterruptedException {
+    static WasmToolchain.Result run(
+            Path module, List<String> args, Map<String, String> env, Map<String, Path> preopens, byte[] stdin)
+            throws IOException, InterruptedException {
         Path script = module.resolveSibling("node-wasi.mjs");
         if (!Files.exists(script)) {
             try (var in = NodeWasi.class.getResourceAsStream("/wasm/node-wasi.mjs")) {

@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WasmInstanceTest {
     @TempDir
     static Path tmp;
+
     static Path rootfs;
     static Path data;
     static final ModuleCache CACHE = new ModuleCache(8);
@@ -53,28 +54,40 @@ class WasmInstanceTest {
         Files.createSymbolicLink(rootfs.resolve("greeting-link"), Path.of("etc/greeting"));
     }
 
-    record Run(int status, String stdout, String stderr) {
-    }
+    record Run(int status, String stdout, String stderr) {}
 
-    private Run jurunc(List<String> args, Map<String, String> env, List<Preopen> preopens, byte[] stdin,
-                       OptionalLong memory, Optional<Duration> budget, Engine engine) throws Exception {
+    private Run jurunc(
+            List<String> args,
+            Map<String, String> env,
+            List<Preopen> preopens,
+            byte[] stdin,
+            OptionalLong memory,
+            Optional<Duration> budget,
+            Engine engine)
+            throws Exception {
         List<String> envList = new ArrayList<>();
         env.forEach((k, v) -> envList.add(k + "=" + v));
-        WasmConfig cfg = new WasmConfig("test", tmp, rootfs, "/probe.wasm", args, envList, "/", preopens, memory,
-                budget, engine, false);
+        WasmConfig cfg = new WasmConfig(
+                "test", tmp, rootfs, "/probe.wasm", args, envList, "/", preopens, memory, budget, engine, false);
         CompiledModule m = CACHE.get(ModuleBytes.read(rootfs, "/probe.wasm"), engine);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        WasmInstance inst = WasmInstance.prepare(m, cfg, new WasmStdio(new ByteArrayInputStream(stdin), out, err,
-                () -> { }), log::add);
+        WasmInstance inst = WasmInstance.prepare(
+                m, cfg, new WasmStdio(new ByteArrayInputStream(stdin), out, err, () -> {}), log::add);
         inst.start();
         int status = inst.exit().get(120, TimeUnit.SECONDS);
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     private Run jurunc(String... args) throws Exception {
-        return jurunc(withArgv0(args), Map.of(), defaultPreopens(), new byte[0], OptionalLong.empty(),
-                Optional.empty(), Engine.COMPILER);
+        return jurunc(
+                withArgv0(args),
+                Map.of(),
+                defaultPreopens(),
+                new byte[0],
+                OptionalLong.empty(),
+                Optional.empty(),
+                Engine.COMPILER);
     }
 
     private static List<String> withArgv0(String... args) {
@@ -107,8 +120,14 @@ class WasmInstanceTest {
     @EnumSource(Engine.class)
     void argsAsNode(Engine engine) throws Exception {
         String[] args = {"args", "one", "two words", "ünïcode"};
-        Run j = jurunc(withArgv0(args), Map.of(), defaultPreopens(), new byte[0], OptionalLong.empty(),
-                Optional.empty(), engine);
+        Run j = jurunc(
+                withArgv0(args),
+                Map.of(),
+                defaultPreopens(),
+                new byte[0],
+                OptionalLong.empty(),
+                Optional.empty(),
+                engine);
         Run n = node(Map.of(), new byte[0], args);
         assertThat(j.stdout()).isEqualTo(n.stdout()).contains("arg[3]=two words", "arg[0]=/probe.wasm");
         assertThat(j.status()).isZero().isEqualTo(n.status());
@@ -118,7 +137,13 @@ class WasmInstanceTest {
     void envAsNode() throws Exception {
         Map<String, String> env = Map.of("GREETING", "hi there", "EMPTY", "");
         String[] args = {"env", "GREETING", "EMPTY", "MISSING"};
-        Run j = jurunc(withArgv0(args), env, defaultPreopens(), new byte[0], OptionalLong.empty(), Optional.empty(),
+        Run j = jurunc(
+                withArgv0(args),
+                env,
+                defaultPreopens(),
+                new byte[0],
+                OptionalLong.empty(),
+                Optional.empty(),
                 Engine.COMPILER);
         Run n = node(env, new byte[0], args);
         assertThat(j.stdout()).isEqualTo(n.stdout()).contains("GREETING=hi there", "MISSING=(unset)");
@@ -155,7 +180,13 @@ class WasmInstanceTest {
     @Test
     void stdinAsNode() throws Exception {
         byte[] in = "some input for the module\nsecond line".getBytes(StandardCharsets.UTF_8);
-        Run j = jurunc(withArgv0("stdin"), Map.of(), defaultPreopens(), in, OptionalLong.empty(), Optional.empty(),
+        Run j = jurunc(
+                withArgv0("stdin"),
+                Map.of(),
+                defaultPreopens(),
+                in,
+                OptionalLong.empty(),
+                Optional.empty(),
                 Engine.COMPILER);
         Run n = node(Map.of(), in, "stdin");
         assertThat(j.stdout()).isEqualTo(n.stdout()).startsWith("SOME INPUT FOR THE MODULE\nSECOND LINE");
@@ -179,8 +210,14 @@ class WasmInstanceTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void trapIsAClearErrorAndNonZero(Engine engine) throws Exception {
-        Run j = jurunc(withArgv0("trap"), Map.of(), defaultPreopens(), new byte[0], OptionalLong.empty(),
-                Optional.empty(), engine);
+        Run j = jurunc(
+                withArgv0("trap"),
+                Map.of(),
+                defaultPreopens(),
+                new byte[0],
+                OptionalLong.empty(),
+                Optional.empty(),
+                engine);
         Run n = node(Map.of(), new byte[0], "trap");
         assertThat(j.stdout()).isEqualTo(n.stdout()).isEqualTo("before the trap\n");
         assertThat(j.status()).isEqualTo(WasmInstance.TRAP_STATUS);
@@ -194,8 +231,14 @@ class WasmInstanceTest {
         Run unlimited = jurunc("alloc", "48");
         Run n = node(Map.of(), new byte[0], "alloc", "48");
         assertThat(unlimited.stdout()).isEqualTo(n.stdout()).isEqualTo("allocated 48 of 48 MiB\n");
-        Run limited = jurunc(withArgv0("alloc", "48"), Map.of(), defaultPreopens(), new byte[0],
-                OptionalLong.of(16L * 1024 * 1024), Optional.empty(), Engine.COMPILER);
+        Run limited = jurunc(
+                withArgv0("alloc", "48"),
+                Map.of(),
+                defaultPreopens(),
+                new byte[0],
+                OptionalLong.of(16L * 1024 * 1024),
+                Optional.empty(),
+                Engine.COMPILER);
         assertThat(limited.status()).isEqualTo(4);
         int got = Integer.parseInt(limited.stdout().split(" ")[1]);
         assertThat(got).isBetween(10, 15);
@@ -203,15 +246,28 @@ class WasmInstanceTest {
 
     @Test
     void aLimitBelowTheModulesInitialMemoryFailsBeforeStart() throws Exception {
-        assertThatThrownBy(() -> jurunc(withArgv0("hello"), Map.of(), defaultPreopens(), new byte[0],
-                OptionalLong.of(64 * 1024), Optional.empty(), Engine.COMPILER))
-                .isInstanceOf(WasmException.class).hasMessageContaining("more than the memory limit of 65536 bytes");
+        assertThatThrownBy(() -> jurunc(
+                        withArgv0("hello"),
+                        Map.of(),
+                        defaultPreopens(),
+                        new byte[0],
+                        OptionalLong.of(64 * 1024),
+                        Optional.empty(),
+                        Engine.COMPILER))
+                .isInstanceOf(WasmException.class)
+                .hasMessageContaining("more than the memory limit of 65536 bytes");
     }
 
     @Test
     void readOnlyRootfsRefusesWritesAndWritableOneTakesThem() throws Exception {
-        Run ro = jurunc(withArgv0("write", "/tmp/out.txt", "x"), Map.of(), List.of(new Preopen("/", rootfs, true)),
-                new byte[0], OptionalLong.empty(), Optional.empty(), Engine.COMPILER);
+        Run ro = jurunc(
+                withArgv0("write", "/tmp/out.txt", "x"),
+                Map.of(),
+                List.of(new Preopen("/", rootfs, true)),
+                new byte[0],
+                OptionalLong.empty(),
+                Optional.empty(),
+                Engine.COMPILER);
         assertThat(ro.status()).isEqualTo(3);
         assertThat(rootfs.resolve("tmp/out.txt")).doesNotExist();
         Run rw = jurunc("write", "/tmp/out.txt", "x");
@@ -227,13 +283,31 @@ class WasmInstanceTest {
     @EnumSource(Engine.class)
     void killStopsAnEndlessLoopAtOnceAsItStopsNode(Engine engine) throws Exception {
         List<String> envList = List.of();
-        WasmConfig cfg = new WasmConfig("loop", tmp, rootfs, "/probe.wasm", withArgv0("loop"), envList, "/",
-                defaultPreopens(), OptionalLong.empty(), Optional.empty(), engine, false);
+        WasmConfig cfg = new WasmConfig(
+                "loop",
+                tmp,
+                rootfs,
+                "/probe.wasm",
+                withArgv0("loop"),
+                envList,
+                "/",
+                defaultPreopens(),
+                OptionalLong.empty(),
+                Optional.empty(),
+                engine,
+                false);
         CompiledModule m = CACHE.get(ModuleBytes.read(rootfs, "/probe.wasm"), engine);
         java.io.PipedInputStream pin = new java.io.PipedInputStream();
         java.io.PipedOutputStream pout = new java.io.PipedOutputStream(pin);
-        WasmInstance inst = WasmInstance.prepare(m, cfg, new WasmStdio(java.io.InputStream.nullInputStream(), pout,
-                java.io.OutputStream.nullOutputStream(), pout::close), log::add);
+        WasmInstance inst = WasmInstance.prepare(
+                m,
+                cfg,
+                new WasmStdio(
+                        java.io.InputStream.nullInputStream(),
+                        pout,
+                        java.io.OutputStream.nullOutputStream(),
+                        pout::close),
+                log::add);
         inst.start();
         BufferedReader r = new BufferedReader(new InputStreamReader(pin, StandardCharsets.UTF_8));
         assertThat(r.readLine()).isEqualTo("looping");
@@ -242,9 +316,13 @@ class WasmInstanceTest {
         int status = inst.exit().get(1, TimeUnit.SECONDS);
         assertThat(log).noneMatch(l -> l.contains("did not stop"));
 
-        Process p = new ProcessBuilder("node", "--no-warnings", writeNodeScript().toString(),
-                "{\"module\":\"" + rootfs.resolve("probe.wasm") + "\",\"args\":[\"/probe.wasm\",\"loop\"],"
-                        + "\"env\":{},\"preopens\":{}}").start();
+        Process p = new ProcessBuilder(
+                        "node",
+                        "--no-warnings",
+                        writeNodeScript().toString(),
+                        "{\"module\":\"" + rootfs.resolve("probe.wasm") + "\",\"args\":[\"/probe.wasm\",\"loop\"],"
+                                + "\"env\":{},\"preopens\":{}}")
+                .start();
         BufferedReader nr = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         assertThat(nr.readLine()).isEqualTo("looping");
         p.destroyForcibly();
@@ -262,19 +340,42 @@ class WasmInstanceTest {
 
     @Test
     void cpuBudgetStopsTheModule() throws Exception {
-        Run j = jurunc(withArgv0("loop"), Map.of(), defaultPreopens(), new byte[0], OptionalLong.empty(),
-                Optional.of(Duration.ofMillis(300)), Engine.COMPILER);
+        Run j = jurunc(
+                withArgv0("loop"),
+                Map.of(),
+                defaultPreopens(),
+                new byte[0],
+                OptionalLong.empty(),
+                Optional.of(Duration.ofMillis(300)),
+                Engine.COMPILER);
         assertThat(j.status()).isEqualTo(128 + WasmInstance.SIGXCPU);
         assertThat(j.stderr()).contains("CPU budget of 300 ms exhausted");
     }
 
     @Test
     void killBeforeStartEndsWithTheSignal() throws Exception {
-        WasmConfig cfg = new WasmConfig("early", tmp, rootfs, "/probe.wasm", withArgv0("hello"), List.of(), "/",
-                defaultPreopens(), OptionalLong.empty(), Optional.empty(), Engine.INTERPRETER, false);
-        WasmInstance inst = WasmInstance.prepare(CACHE.get(ModuleBytes.read(rootfs, "/probe.wasm"),
-                Engine.INTERPRETER), cfg, new WasmStdio(java.io.InputStream.nullInputStream(), java.io.OutputStream.nullOutputStream(),
-                java.io.OutputStream.nullOutputStream(), () -> { }), log::add);
+        WasmConfig cfg = new WasmConfig(
+                "early",
+                tmp,
+                rootfs,
+                "/probe.wasm",
+                withArgv0("hello"),
+                List.of(),
+                "/",
+                defaultPreopens(),
+                OptionalLong.empty(),
+                Optional.empty(),
+                Engine.INTERPRETER,
+                false);
+        WasmInstance inst = WasmInstance.prepare(
+                CACHE.get(ModuleBytes.read(rootfs, "/probe.wasm"), Engine.INTERPRETER),
+                cfg,
+                new WasmStdio(
+                        java.io.InputStream.nullInputStream(),
+                        java.io.OutputStream.nullOutputStream(),
+                        java.io.OutputStream.nullOutputStream(),
+                        () -> {}),
+                log::add);
         assertThat(inst.signal(15)).isTrue();
         assertThat(inst.exit().get(1, TimeUnit.SECONDS)).isEqualTo(143);
         assertThat(inst.signal(15)).isFalse();

@@ -16,12 +16,18 @@ class WasmSelectionTest {
 
     @Test
     void annotationsSelectByEachConvention() {
-        assertThat(WasmSelection.byAnnotations(Map.of("module.wasm.image/variant", "compat"))).isTrue();
-        assertThat(WasmSelection.byAnnotations(Map.of("module.wasm.image/variant", "compat-smart"))).isTrue();
-        assertThat(WasmSelection.byAnnotations(Map.of("run.oci.handler", "wasm"))).isTrue();
-        assertThat(WasmSelection.byAnnotations(Map.of("com.urunc.unikernel.unikernelType", "wasm"))).isTrue();
-        assertThat(WasmSelection.byAnnotations(Map.of("module.wasm.image/variant", "oci"))).isFalse();
-        assertThat(WasmSelection.byAnnotations(Map.of("com.urunc.unikernel.unikernelType", "linux"))).isFalse();
+        assertThat(WasmSelection.byAnnotations(Map.of("module.wasm.image/variant", "compat")))
+                .isTrue();
+        assertThat(WasmSelection.byAnnotations(Map.of("module.wasm.image/variant", "compat-smart")))
+                .isTrue();
+        assertThat(WasmSelection.byAnnotations(Map.of("run.oci.handler", "wasm")))
+                .isTrue();
+        assertThat(WasmSelection.byAnnotations(Map.of("com.urunc.unikernel.unikernelType", "wasm")))
+                .isTrue();
+        assertThat(WasmSelection.byAnnotations(Map.of("module.wasm.image/variant", "oci")))
+                .isFalse();
+        assertThat(WasmSelection.byAnnotations(Map.of("com.urunc.unikernel.unikernelType", "linux")))
+                .isFalse();
         assertThat(WasmSelection.byAnnotations(Map.of())).isFalse();
     }
 
@@ -40,22 +46,27 @@ class WasmSelectionTest {
     @Test
     void brokenOrOversizedUruncJsonIsAnError() throws Exception {
         Files.writeString(rootfs.resolve("urunc.json"), "{not json");
-        assertThatThrownBy(() -> WasmSelection.selects(Map.of(), rootfs)).isInstanceOf(WasmException.class)
+        assertThatThrownBy(() -> WasmSelection.selects(Map.of(), rootfs))
+                .isInstanceOf(WasmException.class)
                 .hasMessageContaining("not JSON");
         Files.write(rootfs.resolve("urunc.json"), new byte[(int) WasmSelection.MAX_URUNC_JSON + 1]);
-        assertThatThrownBy(() -> WasmSelection.selects(Map.of(), rootfs)).isInstanceOf(WasmException.class)
+        assertThatThrownBy(() -> WasmSelection.selects(Map.of(), rootfs))
+                .isInstanceOf(WasmException.class)
                 .hasMessageContaining("larger than");
     }
 
     @Test
     void aNonModuleEntrypointIsNamedInTheError() throws Exception {
         Files.writeString(rootfs.resolve("app.sh"), "#!/bin/sh\necho hi\n");
-        assertThatThrownBy(() -> ModuleBytes.read(rootfs, "/app.sh")).isInstanceOf(InvalidModuleException.class)
+        assertThatThrownBy(() -> ModuleBytes.read(rootfs, "/app.sh"))
+                .isInstanceOf(InvalidModuleException.class)
                 .hasMessageContaining("/app.sh is not a WebAssembly module");
-        assertThatThrownBy(() -> ModuleBytes.read(rootfs, "/missing.wasm")).isInstanceOf(InvalidModuleException.class)
+        assertThatThrownBy(() -> ModuleBytes.read(rootfs, "/missing.wasm"))
+                .isInstanceOf(InvalidModuleException.class)
                 .hasMessageContaining("does not exist in the image");
         Files.createDirectory(rootfs.resolve("dir.wasm"));
-        assertThatThrownBy(() -> ModuleBytes.read(rootfs, "/dir.wasm")).isInstanceOf(InvalidModuleException.class)
+        assertThatThrownBy(() -> ModuleBytes.read(rootfs, "/dir.wasm"))
+                .isInstanceOf(InvalidModuleException.class)
                 .hasMessageContaining("not a regular file");
         Files.write(rootfs.resolve("component.wasm"), new byte[] {0, 'a', 's', 'm', 0x0d, 0, 1, 0});
         assertThatThrownBy(() -> ModuleBytes.read(rootfs, "/component.wasm"))
@@ -68,7 +79,8 @@ class WasmSelectionTest {
         Files.write(outside.resolve("host.wasm"), module);
         Files.createSymbolicLink(rootfs.resolve("app.wasm"), outside.resolve("host.wasm"));
         // the absolute target is taken inside the rootfs, where it does not exist
-        assertThatThrownBy(() -> ModuleBytes.read(rootfs, "/app.wasm")).isInstanceOf(InvalidModuleException.class)
+        assertThatThrownBy(() -> ModuleBytes.read(rootfs, "/app.wasm"))
+                .isInstanceOf(InvalidModuleException.class)
                 .hasMessageContaining("does not exist in the image");
         Path inside = rootfs.resolve(outside.toString().substring(1));
         Files.createDirectories(inside);
@@ -80,10 +92,14 @@ class WasmSelectionTest {
     void anEmptyArgsListIsAClearError(@TempDir Path bundle) throws Exception {
         Files.createDirectories(bundle.resolve("rootfs"));
         Files.writeString(bundle.resolve("config.json"), "{\"root\":{\"path\":\"rootfs\"},\"process\":{\"args\":[]}}");
-        assertThatThrownBy(() -> WasmConfig.load("x", bundle)).isInstanceOf(InvalidModuleException.class)
+        assertThatThrownBy(() -> WasmConfig.load("x", bundle))
+                .isInstanceOf(InvalidModuleException.class)
                 .hasMessageContaining("process.args is empty");
-        Files.writeString(bundle.resolve("config.json"), "{\"root\":{\"path\":\"rootfs\"},\"process\":{\"args\":[\"/a.wasm\"]},"
-                + "\"annotations\":{\"io.jurunc.wasm.cpu-budget-ms\":\"-5\"}}");
-        assertThatThrownBy(() -> WasmConfig.load("x", bundle)).hasMessageContaining("positive number of CPU milliseconds");
+        Files.writeString(
+                bundle.resolve("config.json"),
+                "{\"root\":{\"path\":\"rootfs\"},\"process\":{\"args\":[\"/a.wasm\"]},"
+                        + "\"annotations\":{\"io.jurunc.wasm.cpu-budget-ms\":\"-5\"}}");
+        assertThatThrownBy(() -> WasmConfig.load("x", bundle))
+                .hasMessageContaining("positive number of CPU milliseconds");
     }
 }

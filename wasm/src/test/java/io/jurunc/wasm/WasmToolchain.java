@@ -10,8 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Builds the test modules from C with Debian's clang-14 for wasm32-wasi (scripts/install-deps.sh installs it). */
 final class WasmToolchain {
-    private WasmToolchain() {
-    }
+    private WasmToolchain() {}
 
     static Path compile(String resource, Path out) throws IOException, InterruptedException {
         Path src = out.resolveSibling(Path.of(resource).getFileName().toString());
@@ -21,25 +20,32 @@ final class WasmToolchain {
             }
             Files.write(src, in.readAllBytes());
         }
-        List<String> cmd = List.of("clang-14", "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-Wl,--strip-all",
-                "-o", out.toString(), src.toString());
+        List<String> cmd = List.of(
+                "clang-14",
+                "--target=wasm32-wasi",
+                "--sysroot=/usr",
+                "-O2",
+                "-Wl,--strip-all",
+                "-o",
+                out.toString(),
+                src.toString());
         Result r = run(cmd, null, 120);
         if (r.status() != 0) {
-            throw new IOException("clang-14 failed (install clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32): "
-                    + r.stderr());
+            throw new IOException(
+                    "clang-14 failed (install clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32): " + r.stderr());
         }
         return out;
     }
 
-    record Result(int status, String stdout, String stderr) {
-    }
+    record Result(int status, String stdout, String stderr) {}
 
     static Result run(List<String> cmd, byte[] stdin, int timeoutSeconds) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("wasm-run");
         try {
             Path out = dir.resolve("out");
             Path err = dir.resolve("err");
-            ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(cmd)).redirectOutput(out.toFile())
+            ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(cmd))
+                    .redirectOutput(out.toFile())
                     .redirectError(err.toFile());
             Process p = pb.start();
             try (var os = p.getOutputStream()) {
@@ -51,7 +57,9 @@ final class WasmToolchain {
                 p.destroyForcibly().waitFor();
                 throw new IOException("timed out: " + cmd);
             }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            return new Result(
+                    p.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             for (String f : new String[] {"out", "err"}) {

@@ -7,9 +7,17 @@ import java.util.List;
  * A bunnyfile (hops API v0.1), validated. Locations point at the lines each part came from.
  * {@code rootfs} is null when the file has none.
  */
-public record Bunnyfile(String syntax, String version, Platforms platforms, Rootfs rootfs, Kernel kernel,
-                        List<String> cmd, List<String> entrypoint, List<String> envs, Location location) {
-    public record Platforms(String framework, String version, String monitor, String architecture, Location location) { }
+public record Bunnyfile(
+        String syntax,
+        String version,
+        Platforms platforms,
+        Rootfs rootfs,
+        Kernel kernel,
+        List<String> cmd,
+        List<String> entrypoint,
+        List<String> envs,
+        Location location) {
+    public record Platforms(String framework, String version, String monitor, String architecture, Location location) {}
 
     /** {@code from} is "scratch", "local" or an image reference; {@code type} is null when not given. */
     public record Rootfs(String from, String path, String type, String fs, List<Include> include, Location location) {
@@ -19,9 +27,9 @@ public record Bunnyfile(String syntax, String version, Platforms platforms, Root
     }
 
     /** {@code from} is "local" (the context) or an image reference. */
-    public record Include(String from, String source, String destination, Location location) { }
+    public record Include(String from, String source, String destination, Location location) {}
 
-    public record Kernel(String from, String path, Location location) { }
+    public record Kernel(String from, String path, Location location) {}
 
     public Bunnyfile {
         cmd = List.copyOf(cmd);

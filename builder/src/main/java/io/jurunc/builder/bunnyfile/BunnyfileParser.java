@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,7 +43,10 @@ public final class BunnyfileParser {
         if (sm.matches()) {
             syntax = sm.group(1);
             if (syntax.isEmpty()) {
-                throw error(1, "the #syntax= line names no frontend", "write #syntax=harbor.nbfc.io/nubificus/bunny:latest or remove the line");
+                throw error(
+                        1,
+                        "the #syntax= line names no frontend",
+                        "write #syntax=harbor.nbfc.io/nubificus/bunny:latest or remove the line");
             }
         }
         YamlNode root;
@@ -52,7 +54,8 @@ public final class BunnyfileParser {
             root = YamlNode.parse(text);
         } catch (IOException e) {
             int line = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
-                    ? j.getLocation().getLineNr() : 1;
+                    ? j.getLocation().getLineNr()
+                    : 1;
             String msg = e.getMessage().split("\n")[0];
             throw error(line, "invalid format of input file: " + msg, "fix the YAML (a bunnyfile is a YAML mapping)");
         }
@@ -60,7 +63,10 @@ public final class BunnyfileParser {
             throw error(1, "The version field is necessary", "add version: v0.1");
         }
         if (!(root instanceof YamlNode.Mapping m)) {
-            throw error(root.line(), "invalid format of input file: the top level is not a mapping", "write version:, platforms:, kernel: ... as keys");
+            throw error(
+                    root.line(),
+                    "invalid format of input file: the top level is not a mapping",
+                    "write version:, platforms:, kernel: ... as keys");
         }
         String version = scalar(m, "version");
         if (version == null) {
@@ -75,25 +81,34 @@ public final class BunnyfileParser {
         int minor = versionPart(vm.group(2));
         int patch = versionPart(vm.group(3));
         if (major > 0 || minor > 1 || (minor == 1 && patch > 0)) {
-            throw error(vline, "Unsupported version " + version + ". Please use v0.1 or earlier", "write version: v0.1");
+            throw error(
+                    vline, "Unsupported version " + version + ". Please use v0.1 or earlier", "write version: v0.1");
         }
         YamlNode.Mapping pm = mapping(m, "platforms");
         int pline = pm == null ? 1 : m.keyLines().get("platforms");
         String framework = pm == null ? null : scalar(pm, "framework");
         if (framework == null || framework.isBlank()) {
-            throw error(pline, "The framework field of platforms is necessary", "add platforms: framework: unikraft|rumprun|mirage|linux|...");
+            throw error(
+                    pline,
+                    "The framework field of platforms is necessary",
+                    "add platforms: framework: unikraft|rumprun|mirage|linux|...");
         }
         String monitor = scalar(pm, "monitor");
         if (monitor == null || monitor.isBlank()) {
-            throw error(pline, "The monitor field of platforms is necessary", "add platforms: monitor: qemu|firecracker|hvt|spt|...");
+            throw error(
+                    pline,
+                    "The monitor field of platforms is necessary",
+                    "add platforms: monitor: qemu|firecracker|hvt|spt|...");
         }
-        var platforms = new Bunnyfile.Platforms(framework, scalar(pm, "version"), monitor, scalar(pm, "architecture"), at(pline));
+        var platforms = new Bunnyfile.Platforms(
+                framework, scalar(pm, "version"), monitor, scalar(pm, "architecture"), at(pline));
 
         YamlNode.Mapping km = mapping(m, "kernel");
         int kline = km == null ? 1 : m.keyLines().get("kernel");
         String kfrom = km == null ? null : scalar(km, "from");
         if (kfrom == null || kfrom.isBlank()) {
-            throw error(kline, "The from field of kernel is necessary", "add kernel: from: local (or an image reference)");
+            throw error(
+                    kline, "The from field of kernel is necessary", "add kernel: from: local (or an image reference)");
         }
         String kpath = scalar(km, "path");
         if (kpath == null || kpath.isBlank()) {
@@ -110,10 +125,13 @@ public final class BunnyfileParser {
         if (cmd.isEmpty()) {
             String cmdline = scalar(m, "cmdline");
             if (cmdline != null && !cmdline.isBlank()) {
-                cmd = Arrays.stream(cmdline.split(" ")).filter(s -> !s.isEmpty()).toList();
+                cmd = Arrays.stream(cmdline.split(" "))
+                        .filter(s -> !s.isEmpty())
+                        .toList();
             }
         }
-        return new Bunnyfile(syntax, version, platforms, rootfs, kernel, cmd, strings(m, "entrypoint"), strings(m, "envs"), at(1));
+        return new Bunnyfile(
+                syntax, version, platforms, rootfs, kernel, cmd, strings(m, "entrypoint"), strings(m, "envs"), at(1));
     }
 
     private Bunnyfile.Rootfs rootfs(YamlNode.Mapping rm, int line) {
@@ -139,19 +157,34 @@ public final class BunnyfileParser {
         }
         boolean hasPath = path != null && !path.isBlank();
         if (Bunnyfile.isScratch(from) && hasPath) {
-            throw error(line, "The from field of rootfs can not be empty or scratch, if path is set", "set rootfs from: local (or an image) or remove path");
+            throw error(
+                    line,
+                    "The from field of rootfs can not be empty or scratch, if path is set",
+                    "set rootfs from: local (or an image) or remove path");
         }
         if (hasPath && "raw".equals(type)) {
-            throw error(line, "The path field in rootfs can not be combined with a raw rootfs", "remove path, or choose type initrd or block");
+            throw error(
+                    line,
+                    "The path field in rootfs can not be combined with a raw rootfs",
+                    "remove path, or choose type initrd or block");
         }
         if (Bunnyfile.isLocal(from) && "raw".equals(type)) {
-            throw error(line, "If type of rootfs is raw, then from can not be local", "use from: scratch with include entries, or an image");
+            throw error(
+                    line,
+                    "If type of rootfs is raw, then from can not be local",
+                    "use from: scratch with include entries, or an image");
         }
         if (!includes.isEmpty() && Bunnyfile.isLocal(from)) {
-            throw error(line, "Invalid combination of includes and from fields", "use from: scratch (or an image with type raw) with include");
+            throw error(
+                    line,
+                    "Invalid combination of includes and from fields",
+                    "use from: scratch (or an image with type raw) with include");
         }
         if (!includes.isEmpty() && !Bunnyfile.isScratch(from) && !Bunnyfile.isLocal(from) && !"raw".equals(type)) {
-            throw error(line, "Adding files to an existing non-raw rootfs is not yet supported", "set type: raw, or drop include");
+            throw error(
+                    line,
+                    "Adding files to an existing non-raw rootfs is not yet supported",
+                    "set type: raw, or drop include");
         }
         return new Bunnyfile.Rootfs(from, hasPath ? path : null, type, fs, includes, at(line));
     }
@@ -179,7 +212,10 @@ public final class BunnyfileParser {
             String from = scalar(m, "from");
             return new Bunnyfile.Include(from == null || from.isBlank() ? "local" : from, source, dest, at(m.line()));
         }
-        throw error(item.line(), "include entries must be \"src:dst\" strings or mappings", "write - src:dst or - {source: a, destination: b}");
+        throw error(
+                item.line(),
+                "include entries must be \"src:dst\" strings or mappings",
+                "write - src:dst or - {source: a, destination: b}");
     }
 
     private String scalar(YamlNode.Mapping m, String key) {
@@ -221,7 +257,6 @@ public final class BunnyfileParser {
         }
         return out;
     }
-
 
     /** A version component; one too long for an int is simply a (too) large version. */
     private static int versionPart(String digits) {

@@ -42,7 +42,7 @@ public final class BunnyfilePlanner {
     public static final String KERNEL_PATH = "/.boot/kernel";
     public static final String ROOTFS_PATH = "/.boot/rootfs";
 
-    public record Options(Path context, Path scratch, Platform platform, Instant mtime) { }
+    public record Options(Path context, Path scratch, Platform platform, Instant mtime) {}
 
     private final Bunnyfile b;
     private final Options o;
@@ -67,11 +67,15 @@ public final class BunnyfilePlanner {
         String framework = b.platforms().framework();
         boolean unikraft = framework.equals("unikraft");
         platform = o.platform();
-        if (b.platforms().architecture() != null && !b.platforms().architecture().isBlank()) {
-            Platform declared = Platform.linux(Platform.normaliseArch(b.platforms().architecture()));
+        if (b.platforms().architecture() != null
+                && !b.platforms().architecture().isBlank()) {
+            Platform declared =
+                    Platform.linux(Platform.normaliseArch(b.platforms().architecture()));
             if (platform != null && !platform.architecture().equals(declared.architecture())) {
-                throw new BuildFileException(b.platforms().location(), "platforms.architecture is "
-                        + b.platforms().architecture() + " but the build asks for " + platform,
+                throw new BuildFileException(
+                        b.platforms().location(),
+                        "platforms.architecture is " + b.platforms().architecture() + " but the build asks for "
+                                + platform,
                         "drop --platform or change platforms.architecture");
             }
             platform = declared;
@@ -81,7 +85,9 @@ public final class BunnyfilePlanner {
         if (type == null) {
             type = unikraft ? "initrd" : "raw";
         } else if (unikraft && type.equals("block")) {
-            throw new BuildFileException(r.location(), "Cannot set " + type + " rootfs type for " + framework,
+            throw new BuildFileException(
+                    r.location(),
+                    "Cannot set " + type + " rootfs type for " + framework,
                     "use initrd or raw for unikraft");
         }
         boolean hasRootfs = r != null && (r.path() != null || !r.include().isEmpty() || !Bunnyfile.isScratch(r.from()));
@@ -97,17 +103,22 @@ public final class BunnyfilePlanner {
         if (Bunnyfile.isLocal(k.from())) {
             Path src = local(k.path(), k.location(), "kernel");
             detectArch(new FileEntry.Content.OnDisk(src, realContext()), k.location());
-            add(List.of(FileEntry.file(rel(KERNEL_PATH), src, realContext(), 0755)), "bunnyfile: kernel " + k.path() + " -> " + KERNEL_PATH);
+            add(
+                    List.of(FileEntry.file(rel(KERNEL_PATH), src, realContext(), 0755)),
+                    "bunnyfile: kernel " + k.path() + " -> " + KERNEL_PATH);
             binary = KERNEL_PATH;
         } else {
             ImageReference kref = ref(k.from(), k.location());
-            if (base instanceof BaseImage.Scratch || ((BaseImage.Remote) base).reference().equals(kref)) {
+            if (base instanceof BaseImage.Scratch
+                    || ((BaseImage.Remote) base).reference().equals(kref)) {
                 base = new BaseImage.Remote(kref);
                 binary = ImagePaths.absolute("/", k.path());
                 checkBaseFile(kref, binary, k.location(), true);
             } else {
                 Path tmp = fromImage(kref, k.path(), k.location(), true);
-                add(List.of(FileEntry.file(rel(KERNEL_PATH), tmp, 0755)), "bunnyfile: kernel from " + kref + " -> " + KERNEL_PATH);
+                add(
+                        List.of(FileEntry.file(rel(KERNEL_PATH), tmp, 0755)),
+                        "bunnyfile: kernel from " + kref + " -> " + KERNEL_PATH);
                 binary = KERNEL_PATH;
             }
         }
@@ -137,20 +148,30 @@ public final class BunnyfilePlanner {
                 ann.put(UruncKeys.BLK_MNT_POINT, framework.equals("rumprun") ? "/data" : "/");
             }
         }
-        UruncMetadata meta = UruncMetadata.from(ann, key -> b.location(), b.location()).orElseThrow();
-        layers.add(new LayerSpec(List.of(FileEntry.bytes("urunc.json", meta.uruncJson(), 0644)), "bunnyfile: /urunc.json"));
+        UruncMetadata meta =
+                UruncMetadata.from(ann, key -> b.location(), b.location()).orElseThrow();
+        layers.add(new LayerSpec(
+                List.of(FileEntry.bytes("urunc.json", meta.uruncJson(), 0644)), "bunnyfile: /urunc.json"));
         Map<String, String> env = new LinkedHashMap<>();
         for (String e : b.envs()) {
             int eq = e.indexOf('=');
             int colon = e.indexOf(':');
             int at = eq > 0 ? eq : colon;
             if (at <= 0) {
-                throw new BuildFileException(b.location(), "envs entry \"" + e + "\" is not KEY=VALUE", "write envs: [\"KEY=VALUE\"]");
+                throw new BuildFileException(
+                        b.location(), "envs entry \"" + e + "\" is not KEY=VALUE", "write envs: [\"KEY=VALUE\"]");
             }
             env.put(e.substring(0, at), e.substring(at + 1));
         }
-        ConfigChanges cfg = new ConfigChanges(env, b.cmd().isEmpty() ? null : b.cmd(),
-                b.entrypoint().isEmpty() ? null : b.entrypoint(), false, null, null, meta.values(), List.of());
+        ConfigChanges cfg = new ConfigChanges(
+                env,
+                b.cmd().isEmpty() ? null : b.cmd(),
+                b.entrypoint().isEmpty() ? null : b.entrypoint(),
+                false,
+                null,
+                null,
+                meta.values(),
+                List.of());
         return new ImagePlan(platform, base, layers, cfg, meta.values());
     }
 
@@ -159,7 +180,9 @@ public final class BunnyfilePlanner {
         if (r.path() != null) {
             if (Bunnyfile.isLocal(r.from())) {
                 Path src = local(r.path(), r.location(), "rootfs");
-                add(List.of(FileEntry.file(rel(ROOTFS_PATH), src, realContext(), 0644)), "bunnyfile: rootfs " + r.path() + " -> " + ROOTFS_PATH);
+                add(
+                        List.of(FileEntry.file(rel(ROOTFS_PATH), src, realContext(), 0644)),
+                        "bunnyfile: rootfs " + r.path() + " -> " + ROOTFS_PATH);
                 return ROOTFS_PATH;
             }
             checkBaseFile(ref(r.from(), r.location()), ImagePaths.absolute("/", r.path()), r.location(), false);
@@ -184,7 +207,9 @@ public final class BunnyfilePlanner {
                 new BlockImageMaker(processes, o.mtime().equals(Instant.EPOCH) ? Instant.ofEpochSecond(1) : o.mtime())
                         .make(files, r.fs() == null ? "ext4" : r.fs(), staging, out);
             }
-            add(List.of(FileEntry.file(rel(ROOTFS_PATH), out, 0644)), "bunnyfile: " + type + " rootfs -> " + ROOTFS_PATH);
+            add(
+                    List.of(FileEntry.file(rel(ROOTFS_PATH), out, 0644)),
+                    "bunnyfile: " + type + " rootfs -> " + ROOTFS_PATH);
             return ROOTFS_PATH;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -196,13 +221,20 @@ public final class BunnyfilePlanner {
         List<FileEntry> out = new ArrayList<>();
         ImageTree local = new ImageTree();
         for (Bunnyfile.Include inc : r.include()) {
-            String dest = ImagePaths.absolute("/", inc.destination()) + (inc.destination().endsWith("/") ? "/" : "");
+            String dest = ImagePaths.absolute("/", inc.destination())
+                    + (inc.destination().endsWith("/") ? "/" : "");
             List<FileEntry> e;
             if (Bunnyfile.isLocal(inc.from())) {
-                e = copier.copy(new ContextCopier.Request(inc.location(), "include", List.of(inc.source()), dest, null, 0, 0, false), local);
+                e = copier.copy(
+                        new ContextCopier.Request(
+                                inc.location(), "include", List.of(inc.source()), dest, null, 0, 0, false),
+                        local);
             } else {
                 Path tmp = fromImage(ref(inc.from(), inc.location()), inc.source(), inc.location(), false);
-                String target = dest.endsWith("/") ? ImagePaths.join(rel(dest), Path.of(inc.source()).getFileName().toString()) : rel(dest);
+                String target = dest.endsWith("/")
+                        ? ImagePaths.join(
+                                rel(dest), Path.of(inc.source()).getFileName().toString())
+                        : rel(dest);
                 e = List.of(FileEntry.file(target, tmp, 0755));
             }
             local.add(e);
@@ -225,21 +257,28 @@ public final class BunnyfilePlanner {
         Path ctx = o.context().toAbsolutePath().normalize();
         Path p = ctx.resolve(path.replaceFirst("^/+", "")).normalize();
         if (!p.startsWith(ctx)) {
-            throw new BuildFileException(at, what + " " + path + " is outside the build context", "move it into the context");
+            throw new BuildFileException(
+                    at, what + " " + path + " is outside the build context", "move it into the context");
         }
         if (!Files.isRegularFile(p)) {
-            throw new BuildFileException(at, what + " " + path + " does not exist in the build context " + o.context(),
+            throw new BuildFileException(
+                    at,
+                    what + " " + path + " does not exist in the build context " + o.context(),
                     "check the path (it is relative to the context) or add the file");
         }
         try {
             Path real = p.toRealPath();
             if (!real.startsWith(realContext())) {
-                throw new BuildFileException(at, what + " " + path + " leads out of the build context through a symlink",
+                throw new BuildFileException(
+                        at,
+                        what + " " + path + " leads out of the build context through a symlink",
                         "copy the file into the context instead of linking to it");
             }
             return real;
         } catch (IOException e) {
-            throw new BuildFileException(at, "cannot resolve " + what + " " + path + " (" + e.getClass().getSimpleName() + ")",
+            throw new BuildFileException(
+                    at,
+                    "cannot resolve " + what + " " + path + " (" + e.getClass().getSimpleName() + ")",
                     "check the path and any symlinks on it");
         }
     }
@@ -262,7 +301,9 @@ public final class BunnyfilePlanner {
         }
         if (arch.isPresent()) {
             if (platform != null && !platform.architecture().equals(arch.get())) {
-                throw new BuildFileException(at, "kernel is an " + arch.get() + " binary but the platform is " + platform,
+                throw new BuildFileException(
+                        at,
+                        "kernel is an " + arch.get() + " binary but the platform is " + platform,
                         "fix platforms.architecture or --platform, or use the " + platform.architecture() + " kernel");
             }
             if (platform == null) {
@@ -272,12 +313,18 @@ public final class BunnyfilePlanner {
     }
 
     private void checkBaseFile(ImageReference ref, String path, Location at, boolean kernel) {
-        try (InputStream in = resolver.resolve(ref, platform).open(path).orElseThrow(() -> new BuildFileException(at,
-                path + " is not in image " + ref, "check the path inside the image"))) {
+        try (InputStream in = resolver.resolve(ref, platform)
+                .open(path)
+                .orElseThrow(() -> new BuildFileException(
+                        at, path + " is not in image " + ref, "check the path inside the image"))) {
             if (kernel) {
                 Optional<String> arch = KernelArch.detect(in);
-                if (arch.isPresent() && platform != null && !platform.architecture().equals(arch.get())) {
-                    throw new BuildFileException(at, "kernel in " + ref + " is " + arch.get() + " but the platform is " + platform,
+                if (arch.isPresent()
+                        && platform != null
+                        && !platform.architecture().equals(arch.get())) {
+                    throw new BuildFileException(
+                            at,
+                            "kernel in " + ref + " is " + arch.get() + " but the platform is " + platform,
                             "fix platforms.architecture or --platform");
                 }
             }
@@ -287,8 +334,10 @@ public final class BunnyfilePlanner {
     }
 
     private Path fromImage(ImageReference ref, String path, Location at, boolean kernel) {
-        try (InputStream in = resolver.resolve(ref, platform).open(ImagePaths.absolute("/", path)).orElseThrow(() ->
-                new BuildFileException(at, path + " is not a file in image " + ref, "check the path inside the image"))) {
+        try (InputStream in = resolver.resolve(ref, platform)
+                .open(ImagePaths.absolute("/", path))
+                .orElseThrow(() -> new BuildFileException(
+                        at, path + " is not a file in image " + ref, "check the path inside the image"))) {
             Path tmp = Files.createTempFile(o.scratch(), "from-image-", ".bin");
             Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             if (kernel) {
@@ -304,7 +353,9 @@ public final class BunnyfilePlanner {
         try {
             return ImageReference.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new BuildFileException(at, "bad image reference \"" + text + "\": " + e.getMessage(),
+            throw new BuildFileException(
+                    at,
+                    "bad image reference \"" + text + "\": " + e.getMessage(),
                     "write local, scratch or [REGISTRY/]NAME[:TAG]");
         }
     }

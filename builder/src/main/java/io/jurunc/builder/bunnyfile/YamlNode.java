@@ -13,11 +13,11 @@ import java.util.Map;
 public sealed interface YamlNode {
     int line();
 
-    record Scalar(int line, String value) implements YamlNode { }
+    record Scalar(int line, String value) implements YamlNode {}
 
-    record Mapping(int line, Map<String, YamlNode> entries, Map<String, Integer> keyLines) implements YamlNode { }
+    record Mapping(int line, Map<String, YamlNode> entries, Map<String, Integer> keyLines) implements YamlNode {}
 
-    record Sequence(int line, List<YamlNode> items) implements YamlNode { }
+    record Sequence(int line, List<YamlNode> items) implements YamlNode {}
 
     /** Parses one YAML document; null for an empty document. Throws IOException with a location on bad YAML. */
     static YamlNode parse(String text) throws IOException {

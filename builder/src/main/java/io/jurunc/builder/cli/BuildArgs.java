@@ -17,8 +17,7 @@ import java.util.Set;
  * {@code BuildArgsTest} checks that both parsers give the same request for the same flags.
  */
 final class BuildArgs {
-    private BuildArgs() {
-    }
+    private BuildArgs() {}
 
     /** Sets {@code cmd}'s options from {@code args}; empty when picocli must parse them instead. */
     static Optional<BuildCommand> bind(BuildCommand cmd, String[] args, Map<String, String> env) {
@@ -68,7 +67,8 @@ final class BuildArgs {
                 }
                 // picocli refuses a single-valued option given twice, and reads some dash values as options
                 boolean repeatable = MULTI.contains(name);
-                if ((value.startsWith("-") && !value.equals("-")) || (!repeatable && !given.add(canonical(name)))
+                if ((value.startsWith("-") && !value.equals("-"))
+                        || (!repeatable && !given.add(canonical(name)))
                         || !set(cmd, name, value)) {
                     return Optional.empty();
                 }
@@ -104,9 +104,25 @@ final class BuildArgs {
 
     private static boolean takesValue(String name) {
         return switch (name) {
-            case "-f", "--file", "-t", "--tag", "-o", "--out", "--output", "-n", "--namespace", "-a", "--address",
-                 "--snapshotter", "--platform", "--build-arg", "--kernel", "--creds", "--creds-file",
-                 "--compression-level", "--timestamp" -> true;
+            case "-f",
+                    "--file",
+                    "-t",
+                    "--tag",
+                    "-o",
+                    "--out",
+                    "--output",
+                    "-n",
+                    "--namespace",
+                    "-a",
+                    "--address",
+                    "--snapshotter",
+                    "--platform",
+                    "--build-arg",
+                    "--kernel",
+                    "--creds",
+                    "--creds-file",
+                    "--compression-level",
+                    "--timestamp" -> true;
             default -> false;
         };
     }

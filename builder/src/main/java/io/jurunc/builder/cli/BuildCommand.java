@@ -24,52 +24,100 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jurunc build}: builds an OCI image from a Containerfile or bunnyfile, without a daemon. */
-@Command(name = "build", mixinStandardHelpOptions = true, version = "jurunc build 0.1.0",
+@Command(
+        name = "build",
+        mixinStandardHelpOptions = true,
+        version = "jurunc build 0.1.0",
         description = "Build a reproducible OCI image for unikernels and microVMs from a Containerfile or bunnyfile.")
 public final class BuildCommand implements Callable<Integer> {
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Containerfile, Dockerfile or bunnyfile (default: CONTEXT/Containerfile, CONTEXT/Dockerfile, CONTEXT/bunnyfile)")
+    @Option(
+            names = {"-f", "--file"},
+            paramLabel = "FILE",
+            description =
+                    "Containerfile, Dockerfile or bunnyfile (default: CONTEXT/Containerfile, CONTEXT/Dockerfile, CONTEXT/bunnyfile)")
     Path file;
 
-    @Option(names = {"-t", "--tag"}, required = true, paramLabel = "NAME[:TAG]", description = "image name")
+    @Option(
+            names = {"-t", "--tag"},
+            required = true,
+            paramLabel = "NAME[:TAG]",
+            description = "image name")
     String tag;
 
-    @Option(names = {"-o", "--out", "--output"}, paramLabel = "OUTPUT", description = "ctr | tar | oci:DIR | oci-archive:FILE | docker-archive:FILE | docker://REF | registry | type=oci|docker|registry,... (repeatable; default ctr)")
+    @Option(
+            names = {"-o", "--out", "--output"},
+            paramLabel = "OUTPUT",
+            description =
+                    "ctr | tar | oci:DIR | oci-archive:FILE | docker-archive:FILE | docker://REF | registry | type=oci|docker|registry,... (repeatable; default ctr)")
     List<String> outputs = new ArrayList<>();
 
     @Option(names = "--tar", description = "same as --output tar (bima)")
     boolean tar;
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", defaultValue = "${env:CONTAINERD_NAMESPACE:-default}", description = "containerd namespace (env CONTAINERD_NAMESPACE)")
+    @Option(
+            names = {"-n", "--namespace"},
+            paramLabel = "NS",
+            defaultValue = "${env:CONTAINERD_NAMESPACE:-default}",
+            description = "containerd namespace (env CONTAINERD_NAMESPACE)")
     String namespace;
 
-    @Option(names = {"-a", "--address"}, paramLabel = "SOCKET", defaultValue = "${env:CONTAINERD_ADDRESS:-/run/containerd/containerd.sock}", description = "containerd socket (env CONTAINERD_ADDRESS)")
+    @Option(
+            names = {"-a", "--address"},
+            paramLabel = "SOCKET",
+            defaultValue = "${env:CONTAINERD_ADDRESS:-/run/containerd/containerd.sock}",
+            description = "containerd socket (env CONTAINERD_ADDRESS)")
     String address;
 
-    @Option(names = "--snapshotter", paramLabel = "NAME", defaultValue = "${env:CONTAINERD_SNAPSHOTTER}", description = "snapshotter to unpack with (env CONTAINERD_SNAPSHOTTER)")
+    @Option(
+            names = "--snapshotter",
+            paramLabel = "NAME",
+            defaultValue = "${env:CONTAINERD_SNAPSHOTTER}",
+            description = "snapshotter to unpack with (env CONTAINERD_SNAPSHOTTER)")
     String snapshotter;
 
-    @Option(names = "--platform", split = ",", paramLabel = "OS/ARCH", description = "target platform(s); several make an image index (default: detected from the kernel)")
+    @Option(
+            names = "--platform",
+            split = ",",
+            paramLabel = "OS/ARCH",
+            description = "target platform(s); several make an image index (default: detected from the kernel)")
     List<String> platforms = new ArrayList<>();
 
     @Option(names = "--build-arg", paramLabel = "KEY=VALUE", description = "set an ARG")
     Map<String, String> buildArgs = new LinkedHashMap<>();
 
-    @Option(names = "--kernel", paramLabel = "FILE", description = "add this host kernel at /.boot/kernel (sets the binary key if missing)")
+    @Option(
+            names = "--kernel",
+            paramLabel = "FILE",
+            description = "add this host kernel at /.boot/kernel (sets the binary key if missing)")
     Path kernel;
 
-    @Option(names = "--creds", paramLabel = "USER:PASSWORD", description = "credentials for the push target registry only (visible in ps: prefer --creds-file; else JURUNC_REGISTRY_AUTH or docker's config.json)")
+    @Option(
+            names = "--creds",
+            paramLabel = "USER:PASSWORD",
+            description =
+                    "credentials for the push target registry only (visible in ps: prefer --creds-file; else JURUNC_REGISTRY_AUTH or docker's config.json)")
     String creds;
 
-    @Option(names = "--creds-file", paramLabel = "FILE", description = "read USER:PASSWORD for the push target registry from FILE, or from stdin with -")
+    @Option(
+            names = "--creds-file",
+            paramLabel = "FILE",
+            description = "read USER:PASSWORD for the push target registry from FILE, or from stdin with -")
     String credsFile;
 
-    @Option(names = "--compression-level", paramLabel = "0-9", defaultValue = "1", description = "gzip level for layers (default 1)")
+    @Option(
+            names = "--compression-level",
+            paramLabel = "0-9",
+            defaultValue = "1",
+            description = "gzip level for layers (default 1)")
     int compressionLevel;
 
     @Option(names = "--timings", description = "print the wall time of each build phase to stderr")
     boolean timings;
 
-    @Option(names = "--timestamp", paramLabel = "EPOCH", description = "image and file time in seconds (default SOURCE_DATE_EPOCH, else 0)")
+    @Option(
+            names = "--timestamp",
+            paramLabel = "EPOCH",
+            description = "image and file time in seconds (default SOURCE_DATE_EPOCH, else 0)")
     Long timestamp;
 
     @Parameters(index = "0", paramLabel = "CONTEXT", description = "build context directory")
@@ -102,8 +150,12 @@ public final class BuildCommand implements Callable<Integer> {
      * through picocli.
      */
     public static void main(String[] args) {
-        System.exit(execute(new BuildCommand(), args, System.getenv(),
-                new PrintWriter(System.out, false), new PrintWriter(System.err, false)));
+        System.exit(execute(
+                new BuildCommand(),
+                args,
+                System.getenv(),
+                new PrintWriter(System.out, false),
+                new PrintWriter(System.err, false)));
     }
 
     /** Runs {@code cmd} with {@code args}: the fast parse when it takes them, else picocli. */
@@ -111,7 +163,8 @@ public final class BuildCommand implements Callable<Integer> {
         if (BuildArgs.bind(cmd, args, env).isPresent()) {
             return cmd.run(out, err);
         }
-        CommandLine cl = new CommandLine(new BuildCommand(cmd.builders).withStdin(cmd.stdin)).setCommandName("jurunc build");
+        CommandLine cl =
+                new CommandLine(new BuildCommand(cmd.builders).withStdin(cmd.stdin)).setCommandName("jurunc build");
         cl.setOut(out);
         cl.setErr(err);
         int rc = cl.execute(args);
@@ -144,7 +197,8 @@ public final class BuildCommand implements Callable<Integer> {
             err.flush();
             return 1;
         } catch (java.io.UncheckedIOException e) {
-            err.println("jurunc build: I/O error: " + e.getCause().getMessage() + " \u2014 check disk space and permissions");
+            err.println("jurunc build: I/O error: " + e.getCause().getMessage()
+                    + " \u2014 check disk space and permissions");
             err.flush();
             return 1;
         }
@@ -155,7 +209,8 @@ public final class BuildCommand implements Callable<Integer> {
         try {
             name = ImageReference.parse(tag);
         } catch (IllegalArgumentException e) {
-            throw new InputException("invalid -t \"" + tag + "\": " + e.getMessage(), "write -t NAME[:TAG], e.g. -t demo/echo:latest");
+            throw new InputException(
+                    "invalid -t \"" + tag + "\": " + e.getMessage(), "write -t NAME[:TAG], e.g. -t demo/echo:latest");
         }
         List<String> outs = new ArrayList<>(outputs);
         if (tar) {
@@ -164,8 +219,8 @@ public final class BuildCommand implements Callable<Integer> {
         if (outs.isEmpty()) {
             outs.add("ctr");
         }
-        OutputSpec.Containerd ctr = new OutputSpec.Containerd(address, namespace,
-                snapshotter == null || snapshotter.isBlank() ? null : snapshotter);
+        OutputSpec.Containerd ctr = new OutputSpec.Containerd(
+                address, namespace, snapshotter == null || snapshotter.isBlank() ? null : snapshotter);
         List<Output> parsed = new ArrayList<>();
         for (String o : outs) {
             parsed.add(OutputSpec.parse(o, name, ctr));
@@ -181,8 +236,16 @@ public final class BuildCommand implements Callable<Integer> {
         if (compressionLevel < 0 || compressionLevel > 9) {
             throw new InputException("--compression-level must be 0..9", "pick 1 (fast) to 9 (small)");
         }
-        return new BuildRequest(context, file, name, plats, buildArgs, parsed, kernel,
-                timestamp != null ? Instant.ofEpochSecond(timestamp) : BuildRequest.defaultTimestamp(), compressionLevel);
+        return new BuildRequest(
+                context,
+                file,
+                name,
+                plats,
+                buildArgs,
+                parsed,
+                kernel,
+                timestamp != null ? Instant.ofEpochSecond(timestamp) : BuildRequest.defaultTimestamp(),
+                compressionLevel);
     }
 
     /**
@@ -208,9 +271,11 @@ public final class BuildCommand implements Callable<Integer> {
         }
         if (text != null) {
             try {
-                return Credentials.forHosts(pushHosts, Credentials.UserPassword.parse(text)).or(Credentials.dockerConfig());
+                return Credentials.forHosts(pushHosts, Credentials.UserPassword.parse(text))
+                        .or(Credentials.dockerConfig());
             } catch (IllegalArgumentException e) {
-                throw new InputException("invalid " + (creds != null ? "--creds" : "--creds-file content") + ": " + e.getMessage(),
+                throw new InputException(
+                        "invalid " + (creds != null ? "--creds" : "--creds-file content") + ": " + e.getMessage(),
                         "write USER:PASSWORD");
             }
         }
@@ -221,13 +286,18 @@ public final class BuildCommand implements Callable<Integer> {
     private String readCredsFile(String f) {
         try (java.io.InputStream in = f.equals("-") ? stdin : java.nio.file.Files.newInputStream(Path.of(f))) {
             byte[] b = in.readNBytes(64 * 1024);
-            String line = new String(b, java.nio.charset.StandardCharsets.UTF_8).lines().findFirst().orElse("");
+            String line = new String(b, java.nio.charset.StandardCharsets.UTF_8)
+                    .lines()
+                    .findFirst()
+                    .orElse("");
             if (line.isEmpty()) {
                 throw new InputException("--creds-file " + f + " is empty", "write USER:PASSWORD on its first line");
             }
             return line;
         } catch (java.io.IOException e) {
-            throw new InputException("cannot read --creds-file " + f + ": " + e.getClass().getSimpleName(), "check the file and its permissions");
+            throw new InputException(
+                    "cannot read --creds-file " + f + ": " + e.getClass().getSimpleName(),
+                    "check the file and its permissions");
         }
     }
 }

@@ -4,7 +4,6 @@ import io.jurunc.builder.image.FileTrees;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -19,8 +18,7 @@ import java.util.Random;
  * {@link #run} from another training main).
  */
 public final class BuildTraining {
-    private BuildTraining() {
-    }
+    private BuildTraining() {}
 
     public static void main(String[] args) throws IOException {
         run();
@@ -36,7 +34,8 @@ public final class BuildTraining {
             byte[] random = new byte[(3 << 20) / 2];
             r.nextBytes(random);
             Files.write(ctx.resolve("data/random.bin"), random);
-            Files.write(ctx.resolve("data/sub/text.txt"), Base64.getMimeEncoder().encode(random));
+            Files.write(
+                    ctx.resolve("data/sub/text.txt"), Base64.getMimeEncoder().encode(random));
             StringBuilder words = new StringBuilder();
             while (words.length() < (3 << 20) / 2) {
                 words.append("line ").append(r.nextInt(1000)).append(" of compressible text\n");
@@ -81,8 +80,17 @@ public final class BuildTraining {
                     cmd: ["hello"]
                     """);
             Path out = tmp.resolve("out");
-            build(ctx, "--timings", "--compression-level", "1", "-o", "oci:" + out.resolve("layout"),
-                    "-o", "oci-archive:" + out.resolve("oci.tar"), "-o", "docker-archive:" + out.resolve("docker.tar"));
+            build(
+                    ctx,
+                    "--timings",
+                    "--compression-level",
+                    "1",
+                    "-o",
+                    "oci:" + out.resolve("layout"),
+                    "-o",
+                    "oci-archive:" + out.resolve("oci.tar"),
+                    "-o",
+                    "docker-archive:" + out.resolve("docker.tar"));
             build(ctx, "--timings", "--compression-level", "0", "-o", "oci:" + out.resolve("layout"));
             build(ctx, "-f", ctx.resolve("bunnyfile").toString(), "-o", "oci:" + out.resolve("bunny"));
             build(ctx, "-f", ctx.resolve("missing").toString(), "-o", "oci:" + out.resolve("never"));

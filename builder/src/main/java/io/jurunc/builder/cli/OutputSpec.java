@@ -18,10 +18,9 @@ import java.util.Map;
  * </ul>
  */
 public final class OutputSpec {
-    private OutputSpec() {
-    }
+    private OutputSpec() {}
 
-    public record Containerd(String address, String namespace, String snapshotter) { }
+    public record Containerd(String address, String namespace, String snapshotter) {}
 
     public static Output parse(String value, ImageReference name, Containerd ctr) {
         String v = value.trim();
@@ -46,9 +45,13 @@ public final class OutputSpec {
             }
             String dest = kv.get("dest");
             return switch (kv.get("type")) {
-                case "oci" -> "false".equals(kv.get("tar")) ? new Output.OciLayout(path(dest, value)) : new Output.OciArchive(path(dest, value));
+                case "oci" ->
+                    "false".equals(kv.get("tar"))
+                            ? new Output.OciLayout(path(dest, value))
+                            : new Output.OciArchive(path(dest, value));
                 case "docker" -> new Output.DockerArchive(path(dest, value));
-                case "registry", "image" -> new Output.Registry(kv.containsKey("name") ? ref(kv.get("name"), value) : null);
+                case "registry", "image" ->
+                    new Output.Registry(kv.containsKey("name") ? ref(kv.get("name"), value) : null);
                 default -> throw bad(value);
             };
         }
@@ -69,7 +72,9 @@ public final class OutputSpec {
 
     private static Path path(String p, String value) {
         if (p == null || p.isBlank()) {
-            throw new InputException("output \"" + value + "\" has no destination", "write e.g. oci-archive:image.tar or type=oci,dest=image.tar");
+            throw new InputException(
+                    "output \"" + value + "\" has no destination",
+                    "write e.g. oci-archive:image.tar or type=oci,dest=image.tar");
         }
         return Path.of(p);
     }
@@ -83,7 +88,8 @@ public final class OutputSpec {
     }
 
     private static InputException bad(String value) {
-        return new InputException("invalid output type \"" + value + "\"",
+        return new InputException(
+                "invalid output type \"" + value + "\"",
                 "use ctr, tar, oci:DIR, oci-archive:FILE, docker-archive:FILE, docker://REF, registry or type=oci|docker|registry,...");
     }
 }

@@ -21,8 +21,7 @@ public final class ContainerfileParser {
     private static final Pattern DIRECTIVE = Pattern.compile("#\\s*([A-Za-z]+)\\s*=\\s*(.*?)\\s*");
     private static final Pattern FLAG = Pattern.compile("--([a-z-]+)(?:=(.*))?");
 
-    private ContainerfileParser() {
-    }
+    private ContainerfileParser() {}
 
     public static Containerfile parse(Path file, byte[] content) {
         return parse(file, new String(content, StandardCharsets.UTF_8));
@@ -46,7 +45,8 @@ public final class ContainerfileParser {
                     if (key.equals("syntax")) {
                         syntax = m.group(2);
                     } else if (key.equals("escape") && !m.group(2).equals("\\")) {
-                        throw new BuildFileException(new Location(file, start),
+                        throw new BuildFileException(
+                                new Location(file, start),
                                 "escape directive \"" + m.group(2) + "\" is not supported",
                                 "remove it; the escape character is always \\");
                     }
@@ -98,17 +98,26 @@ public final class ContainerfileParser {
             case "COPY", "ADD" -> copy(loc, upper.equals("ADD"), args);
             case "LABEL" -> new Instruction.Label(loc, required(loc, upper, args, "LABEL key=value"));
             case "ENV" -> new Instruction.Env(loc, required(loc, upper, args, "ENV KEY=value"));
-            case "CMD", "ENTRYPOINT" -> new Instruction.Command(loc, upper.equals("ENTRYPOINT"), command(loc, upper, args));
+            case "CMD", "ENTRYPOINT" ->
+                new Instruction.Command(loc, upper.equals("ENTRYPOINT"), command(loc, upper, args));
             case "WORKDIR" -> new Instruction.Workdir(loc, required(loc, upper, args, "WORKDIR /path"));
             case "USER" -> new Instruction.User(loc, required(loc, upper, args, "USER name[:group]"));
             case "EXPOSE" -> new Instruction.Expose(loc, required(loc, upper, args, "EXPOSE 8080[/tcp]"));
-            case "RUN" -> throw new BuildFileException(loc, "RUN is not supported: jurunc build has no build container",
-                    "build the files beforehand (on the host or in another image) and COPY them in");
+            case "RUN" ->
+                throw new BuildFileException(
+                        loc,
+                        "RUN is not supported: jurunc build has no build container",
+                        "build the files beforehand (on the host or in another image) and COPY them in");
             case "MAINTAINER", "VOLUME", "STOPSIGNAL", "HEALTHCHECK", "SHELL", "ONBUILD" ->
-                    throw new BuildFileException(loc, upper + " is not supported by jurunc build",
-                            "remove it (supported: FROM, ARG, COPY, ADD, LABEL, ENV, CMD, ENTRYPOINT, WORKDIR, USER, EXPOSE)");
-            default -> throw new BuildFileException(loc, "unknown instruction \"" + keyword + "\"",
-                    "use one of FROM, ARG, COPY, ADD, LABEL, ENV, CMD, ENTRYPOINT, WORKDIR, USER, EXPOSE");
+                throw new BuildFileException(
+                        loc,
+                        upper + " is not supported by jurunc build",
+                        "remove it (supported: FROM, ARG, COPY, ADD, LABEL, ENV, CMD, ENTRYPOINT, WORKDIR, USER, EXPOSE)");
+            default ->
+                throw new BuildFileException(
+                        loc,
+                        "unknown instruction \"" + keyword + "\"",
+                        "use one of FROM, ARG, COPY, ADD, LABEL, ENV, CMD, ENTRYPOINT, WORKDIR, USER, EXPOSE");
         };
     }
 
@@ -183,31 +192,39 @@ public final class ContainerfileParser {
             switch (m.group(1)) {
                 case "chmod" -> chmod = value(loc, m, flag);
                 case "chown" -> chown = value(loc, m, flag);
-                case "link" -> { }
-                case "from" -> throw new BuildFileException(loc, kw + " --from is not supported (no multi-stage builds)",
-                        "copy the files into the build context and " + kw + " them from there");
-                default -> throw new BuildFileException(loc, "unknown " + kw + " flag " + flag,
-                        "use --chmod=MODE, --chown=UID:GID or --link");
+                case "link" -> {}
+                case "from" ->
+                    throw new BuildFileException(
+                            loc,
+                            kw + " --from is not supported (no multi-stage builds)",
+                            "copy the files into the build context and " + kw + " them from there");
+                default ->
+                    throw new BuildFileException(
+                            loc, "unknown " + kw + " flag " + flag, "use --chmod=MODE, --chown=UID:GID or --link");
             }
         }
         List<String> words;
         if (rest.startsWith("[")) {
             List<String> json = jsonArray(loc, rest);
             if (json == null) {
-                throw new BuildFileException(loc, kw + " JSON form is not a valid array of strings",
+                throw new BuildFileException(
+                        loc,
+                        kw + " JSON form is not a valid array of strings",
                         "write " + kw + " [\"src\", \"dest\"] with double quotes");
             }
             // keep words in raw (quoted) form so that variables still expand and spaces survive
-            words = json.stream().map(w -> "\"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"").toList();
+            words = json.stream()
+                    .map(w -> "\"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                    .toList();
         } else {
             words = raw(loc, rest);
         }
         if (words.size() < 2) {
-            throw new BuildFileException(loc, kw + " needs at least one source and a destination",
-                    "write " + kw + " SRC... DEST");
+            throw new BuildFileException(
+                    loc, kw + " needs at least one source and a destination", "write " + kw + " SRC... DEST");
         }
-        return new Instruction.Copy(loc, add, List.copyOf(words.subList(0, words.size() - 1)), words.getLast(),
-                chmod, chown);
+        return new Instruction.Copy(
+                loc, add, List.copyOf(words.subList(0, words.size() - 1)), words.getLast(), chmod, chown);
     }
 
     private static String value(Location loc, Matcher m, String flag) {
@@ -219,7 +236,8 @@ public final class ContainerfileParser {
 
     private static List<String> command(Location loc, String keyword, String args) {
         if (args.isEmpty()) {
-            throw new BuildFileException(loc, keyword + " needs a command", "write " + keyword + " [\"/bin/app\", \"arg\"]");
+            throw new BuildFileException(
+                    loc, keyword + " needs a command", "write " + keyword + " [\"/bin/app\", \"arg\"]");
         }
         if (args.startsWith("[")) {
             List<String> json = jsonArray(loc, args);

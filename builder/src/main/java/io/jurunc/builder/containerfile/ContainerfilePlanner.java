@@ -87,24 +87,31 @@ public final class ContainerfilePlanner {
                 switch (ins) {
                     case Instruction.Arg a -> globals.put(a.name(), argValue(a, globals::get, automatic));
                     case Instruction.From f -> from = f;
-                    default -> throw new BuildFileException(ins.location(), "instruction before FROM",
-                            "start the file with FROM (only ARG may come before it)");
+                    default ->
+                        throw new BuildFileException(
+                                ins.location(),
+                                "instruction before FROM",
+                                "start the file with FROM (only ARG may come before it)");
                 }
                 continue;
             }
             UnaryOperator<String> vars = this::lookup;
             switch (ins) {
-                case Instruction.From f -> throw new BuildFileException(f.location(), "a second FROM: multi-stage builds are not supported",
-                        "build the earlier stage's files beforehand and COPY them in");
+                case Instruction.From f ->
+                    throw new BuildFileException(
+                            f.location(),
+                            "a second FROM: multi-stage builds are not supported",
+                            "build the earlier stage's files beforehand and COPY them in");
                 case Instruction.Arg a -> args.put(a.name(), argValue(a, globals::get, automatic));
-                case Instruction.Env e -> pairs(e.location(), "ENV", e.rawArguments(), vars, false)
-                        .forEach((k, v) -> {
-                            env.put(k, v);
-                        });
-                case Instruction.Label l -> pairs(l.location(), "LABEL", l.rawArguments(), vars, true).forEach((k, v) -> {
-                    labels.put(k, v);
-                    labelLines.put(k, l.location());
-                });
+                case Instruction.Env e ->
+                    pairs(e.location(), "ENV", e.rawArguments(), vars, false).forEach((k, v) -> {
+                        env.put(k, v);
+                    });
+                case Instruction.Label l ->
+                    pairs(l.location(), "LABEL", l.rawArguments(), vars, true).forEach((k, v) -> {
+                        labels.put(k, v);
+                        labelLines.put(k, l.location());
+                    });
                 case Instruction.Copy c -> copy(c, copier);
                 case Instruction.Command c -> {
                     if (c.entrypoint()) {
@@ -130,7 +137,8 @@ public final class ContainerfilePlanner {
                 case Instruction.Expose x -> {
                     for (String p : words(x.location(), x.rawPorts())) {
                         if (!p.matches("\\d{1,5}(-\\d{1,5})?(/(tcp|udp|sctp))?")) {
-                            throw new BuildFileException(x.location(), "bad port \"" + p + "\"", "write EXPOSE 8080 or 8080/udp");
+                            throw new BuildFileException(
+                                    x.location(), "bad port \"" + p + "\"", "write EXPOSE 8080 or 8080/udp");
                         }
                         exposed.add(p.contains("/") ? p : p + "/tcp");
                     }
@@ -138,9 +146,13 @@ public final class ContainerfilePlanner {
             }
         }
         if (from == null) {
-            throw new BuildFileException(new Location(file.file(), 1), "no FROM instruction", "start the file with FROM scratch or FROM IMAGE");
+            throw new BuildFileException(
+                    new Location(file.file(), 1),
+                    "no FROM instruction",
+                    "start the file with FROM scratch or FROM IMAGE");
         }
-        String image = expandWith(from.location(), from.image(), n -> globals.containsKey(n) ? globals.get(n) : automatic.get(n));
+        String image = expandWith(
+                from.location(), from.image(), n -> globals.containsKey(n) ? globals.get(n) : automatic.get(n));
         BaseImage base;
         if (image.equals("scratch")) {
             base = BaseImage.scratch();
@@ -148,7 +160,9 @@ public final class ContainerfilePlanner {
             try {
                 base = new BaseImage.Remote(ImageReference.parse(image));
             } catch (IllegalArgumentException e) {
-                throw new BuildFileException(from.location(), "bad image reference: " + e.getMessage(),
+                throw new BuildFileException(
+                        from.location(),
+                        "bad image reference: " + e.getMessage(),
                         "write FROM scratch or FROM [REGISTRY/]NAME[:TAG]");
             }
         }
@@ -157,7 +171,8 @@ public final class ContainerfilePlanner {
         }
         Location uruncAt = labelLines.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(UruncKeys.PREFIX))
-                .map(Map.Entry::getValue).min((a, b) -> Integer.compare(a.line(), b.line()))
+                .map(Map.Entry::getValue)
+                .min((a, b) -> Integer.compare(a.line(), b.line()))
                 .orElse(from.location());
         Optional<UruncMetadata> urunc = UruncMetadata.from(labels, k -> labelLines.getOrDefault(k, uruncAt), uruncAt);
 
@@ -175,7 +190,8 @@ public final class ContainerfilePlanner {
                 arch = detect(own.get(), at, binary);
             } else if (base instanceof BaseImage.Remote r) {
                 baseView = resolver.resolve(r.reference(), platform);
-                try (InputStream in = baseView.open(ImagePaths.absolute("/", binary)).orElseThrow(() -> missingKernel(at, binary))) {
+                try (InputStream in =
+                        baseView.open(ImagePaths.absolute("/", binary)).orElseThrow(() -> missingKernel(at, binary))) {
                     arch = KernelArch.detect(in);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -184,8 +200,11 @@ public final class ContainerfilePlanner {
                 throw missingKernel(at, binary);
             }
             if (arch.isPresent() && platform != null && !platform.architecture().equals(arch.get())) {
-                throw new BuildFileException(at, "kernel " + binary + " is an " + arch.get() + " binary but the platform is " + platform,
-                        "build with --platform linux/" + arch.get() + " or copy the " + platform.architecture() + " kernel");
+                throw new BuildFileException(
+                        at,
+                        "kernel " + binary + " is an " + arch.get() + " binary but the platform is " + platform,
+                        "build with --platform linux/" + arch.get() + " or copy the " + platform.architecture()
+                                + " kernel");
             }
             if (platform == null && arch.isPresent()) {
                 platform = Platform.linux(arch.get());
@@ -195,8 +214,10 @@ public final class ContainerfilePlanner {
             baseView = baseView != null ? baseView : resolver.resolve(r.reference(), null);
             platform = baseView.platform();
         }
-        if (platform == null && (urunc.map(m -> "wasm".equals(m.values().get(UruncKeys.TYPE))).orElse(false)
-                || isWasmVariant(labels.get("module.wasm.image/variant")))) {
+        if (platform == null
+                && (urunc.map(m -> "wasm".equals(m.values().get(UruncKeys.TYPE)))
+                                .orElse(false)
+                        || isWasmVariant(labels.get("module.wasm.image/variant")))) {
             platform = new Platform("wasi", "wasm", null); // the WASM OCI convention (docs/wasm.md)
         }
         if (platform == null) {
@@ -205,11 +226,15 @@ public final class ContainerfilePlanner {
         Map<String, String> finalLabels = new LinkedHashMap<>(labels);
         urunc.ifPresent(m -> finalLabels.putAll(m.values()));
         if (urunc.isPresent()) {
-            layers.add(new LayerSpec(List.of(FileEntry.bytes("urunc.json", urunc.get().uruncJson(), 0644)),
+            layers.add(new LayerSpec(
+                    List.of(FileEntry.bytes("urunc.json", urunc.get().uruncJson(), 0644)),
                     "jurunc build: /urunc.json"));
             if (cmd == null && entrypoint == null) {
-                urunc.get().get(UruncKeys.CMDLINE).ifPresent(c ->
-                        cmd = Arrays.stream(c.split(" ")).filter(s -> !s.isEmpty()).toList());
+                urunc.get()
+                        .get(UruncKeys.CMDLINE)
+                        .ifPresent(c -> cmd = Arrays.stream(c.split(" "))
+                                .filter(s -> !s.isEmpty())
+                                .toList());
             }
         }
         ConfigChanges config = new ConfigChanges(env, cmd, entrypoint, resetCmd, workdir, user, finalLabels, exposed);
@@ -219,7 +244,8 @@ public final class ContainerfilePlanner {
     private void addKernel() {
         Path k = options.kernel();
         if (!Files.isRegularFile(k)) {
-            throw new io.jurunc.builder.InputException("kernel " + k + " is not a readable file", "pass an existing kernel file to --kernel");
+            throw new io.jurunc.builder.InputException(
+                    "kernel " + k + " is not a readable file", "pass an existing kernel file to --kernel");
         }
         List<FileEntry> e = List.of(FileEntry.file(ImagePaths.relative(DEFAULT_KERNEL_PATH), k, 0644));
         layers.add(new LayerSpec(e, "jurunc build --kernel " + DEFAULT_KERNEL_PATH));
@@ -228,13 +254,18 @@ public final class ContainerfilePlanner {
     }
 
     private static BuildFileException missingKernel(Location at, String binary) {
-        return new BuildFileException(at, "kernel " + binary + " named by " + UruncKeys.BINARY + " is not in the image",
+        return new BuildFileException(
+                at,
+                "kernel " + binary + " named by " + UruncKeys.BINARY + " is not in the image",
                 "COPY the kernel to that path or fix the label");
     }
 
     private Optional<String> detect(FileEntry e, Location at, String binary) {
         if (!e.isRegular()) {
-            throw new BuildFileException(at, "kernel " + binary + " is not a regular file in the image", "point the label at the kernel file");
+            throw new BuildFileException(
+                    at,
+                    "kernel " + binary + " is not a regular file in the image",
+                    "point the label at the kernel file");
         }
         try {
             return switch (e.content()) {
@@ -265,7 +296,8 @@ public final class ContainerfilePlanner {
         Integer chmod = null;
         if (c.chmod() != null) {
             if (!c.chmod().matches("[0-7]{3,4}")) {
-                throw new BuildFileException(c.location(), "bad --chmod \"" + c.chmod() + "\"", "give an octal mode such as 0755");
+                throw new BuildFileException(
+                        c.location(), "bad --chmod \"" + c.chmod() + "\"", "give an octal mode such as 0755");
             }
             chmod = Integer.parseInt(c.chmod(), 8);
         }
@@ -276,7 +308,8 @@ public final class ContainerfilePlanner {
             uid = owner(c.location(), ug[0]);
             gid = ug.length > 1 ? owner(c.location(), ug[1]) : uid;
         }
-        List<FileEntry> entries = copier.copy(new ContextCopier.Request(c.location(), kw, sources, dest, chmod, uid, gid, c.add()), tree);
+        List<FileEntry> entries =
+                copier.copy(new ContextCopier.Request(c.location(), kw, sources, dest, chmod, uid, gid, c.add()), tree);
         tree.add(entries);
         layers.add(new LayerSpec(entries, kw + " " + String.join(" ", sources) + " " + dest));
     }
@@ -286,7 +319,10 @@ public final class ContainerfilePlanner {
             return 0;
         }
         if (!s.matches("\\d{1,9}")) {
-            throw new BuildFileException(loc, "--chown \"" + s + "\" is not numeric", "use numeric ids, e.g. --chown=1000:1000 (there is no /etc/passwd to look names up in)");
+            throw new BuildFileException(
+                    loc,
+                    "--chown \"" + s + "\" is not numeric",
+                    "use numeric ids, e.g. --chown=1000:1000 (there is no /etc/passwd to look names up in)");
         }
         return Integer.parseInt(s);
     }
@@ -368,7 +404,8 @@ public final class ContainerfilePlanner {
         String first = rawWords.getFirst();
         if (!first.contains("=")) {
             if (rawWords.size() < 2) {
-                throw new BuildFileException(loc, "malformed " + kw + " \"" + raw + "\": no value", "write " + kw + " key=value");
+                throw new BuildFileException(
+                        loc, "malformed " + kw + " \"" + raw + "\": no value", "write " + kw + " key=value");
             }
             String rest = raw.strip().substring(first.length()).strip();
             String value;
@@ -383,7 +420,10 @@ public final class ContainerfilePlanner {
         boolean allPairs = rawWords.stream().allMatch(w -> w.contains("=") && !w.startsWith("="));
         if (!allPairs) {
             if (!label) {
-                throw new BuildFileException(loc, "malformed ENV \"" + raw + "\": every word needs name=value", "quote values that contain spaces");
+                throw new BuildFileException(
+                        loc,
+                        "malformed ENV \"" + raw + "\": every word needs name=value",
+                        "quote values that contain spaces");
             }
             // bima: one pair per LABEL, split on the first '=', quotes trimmed from both ends
             int eq = raw.indexOf('=');
@@ -394,7 +434,9 @@ public final class ContainerfilePlanner {
         }
         for (String w : rawWords) {
             int eq = w.indexOf('=');
-            out.put(key(loc, kw, expandWith(loc, w.substring(0, eq), vars)), expandWith(loc, w.substring(eq + 1), vars));
+            out.put(
+                    key(loc, kw, expandWith(loc, w.substring(0, eq), vars)),
+                    expandWith(loc, w.substring(eq + 1), vars));
         }
         return out;
     }

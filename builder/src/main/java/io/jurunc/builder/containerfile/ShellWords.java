@@ -18,8 +18,7 @@ public final class ShellWords {
         }
     }
 
-    private ShellWords() {
-    }
+    private ShellWords() {}
 
     /** Splits into words with quotes removed and variables expanded ({@code vars} may return null). */
     public static List<String> split(String text, UnaryOperator<String> vars) throws SyntaxError {
@@ -127,8 +126,7 @@ public final class ShellWords {
         return words;
     }
 
-    private static int expand(String text, int i, UnaryOperator<String> vars, StringBuilder out)
-            throws SyntaxError {
+    private static int expand(String text, int i, UnaryOperator<String> vars, StringBuilder out) throws SyntaxError {
         int n = text.length();
         if (i + 1 >= n) {
             out.append('$');
@@ -148,7 +146,8 @@ public final class ShellWords {
             if (colon >= 0) {
                 name = body.substring(0, colon);
                 if (colon + 1 >= body.length() || "-+".indexOf(body.charAt(colon + 1)) < 0) {
-                    throw new SyntaxError("unsupported substitution ${" + body + "} (use ${VAR}, ${VAR:-default} or ${VAR:+alt})");
+                    throw new SyntaxError(
+                            "unsupported substitution ${" + body + "} (use ${VAR}, ${VAR:-default} or ${VAR:+alt})");
                 }
                 op = body.substring(colon + 1, colon + 2);
                 word = body.substring(colon + 2);

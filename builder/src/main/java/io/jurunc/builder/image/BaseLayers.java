@@ -9,8 +9,8 @@ public record BaseLayers(Platform platform, ObjectNode config, List<Descriptor> 
         layers = List.copyOf(layers);
         diffIds = List.copyOf(diffIds);
         if (layers.size() != diffIds.size()) {
-            throw new IllegalArgumentException("base image has " + layers.size() + " layers but "
-                    + diffIds.size() + " diff_ids");
+            throw new IllegalArgumentException(
+                    "base image has " + layers.size() + " layers but " + diffIds.size() + " diff_ids");
         }
     }
 }

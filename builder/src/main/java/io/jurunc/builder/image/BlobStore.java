@@ -29,8 +29,10 @@ public final class BlobStore implements AutoCloseable {
     /** A private directory under {@code parent}, or under java.io.tmpdir when it is null. */
     public static BlobStore temporary(Path parent) {
         try {
-            return new BlobStore(parent == null ? Files.createTempDirectory("jurunc-build-")
-                    : Files.createTempDirectory(parent, "jurunc-build-"));
+            return new BlobStore(
+                    parent == null
+                            ? Files.createTempDirectory("jurunc-build-")
+                            : Files.createTempDirectory(parent, "jurunc-build-"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

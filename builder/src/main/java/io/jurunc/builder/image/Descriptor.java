@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** An OCI content descriptor. Annotations are kept sorted so that JSON output is stable. */
-public record Descriptor(String mediaType, Digest digest, long size, Map<String, String> annotations,
-                         Platform platform) {
+public record Descriptor(
+        String mediaType, Digest digest, long size, Map<String, String> annotations, Platform platform) {
     public Descriptor {
         annotations = annotations == null ? Map.of() : Map.copyOf(new TreeMap<>(annotations));
         if (size < 0) {
@@ -50,14 +50,22 @@ public record Descriptor(String mediaType, Digest digest, long size, Map<String,
 
     public static Descriptor fromJson(com.fasterxml.jackson.databind.JsonNode n) {
         Map<String, String> ann = new TreeMap<>();
-        n.path("annotations").properties().forEach(e -> ann.put(e.getKey(), e.getValue().asText()));
+        n.path("annotations")
+                .properties()
+                .forEach(e -> ann.put(e.getKey(), e.getValue().asText()));
         Platform p = null;
         if (n.has("platform")) {
             var pn = n.get("platform");
-            p = new Platform(pn.path("os").asText(), pn.path("architecture").asText(),
+            p = new Platform(
+                    pn.path("os").asText(),
+                    pn.path("architecture").asText(),
                     pn.path("variant").asText(null));
         }
-        return new Descriptor(n.path("mediaType").asText(), Digest.parse(n.path("digest").asText()),
-                n.path("size").asLong(), ann, p);
+        return new Descriptor(
+                n.path("mediaType").asText(),
+                Digest.parse(n.path("digest").asText()),
+                n.path("size").asLong(),
+                ann,
+                p);
     }
 }

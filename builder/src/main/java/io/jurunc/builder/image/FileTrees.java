@@ -9,8 +9,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 /** Recursive delete for the builder's own temp directories. */
 public final class FileTrees {
-    private FileTrees() {
-    }
+    private FileTrees() {}
 
     public static void deleteQuietly(Path root) {
         if (root == null || !Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

@@ -100,14 +100,17 @@ public final class ImageAssembler {
         } else {
             cfg.remove("variant");
         }
-        ObjectNode c = cfg.has("config") && cfg.get("config").isObject() ? (ObjectNode) cfg.get("config") : cfg.putObject("config");
+        ObjectNode c = cfg.has("config") && cfg.get("config").isObject()
+                ? (ObjectNode) cfg.get("config")
+                : cfg.putObject("config");
         ConfigChanges ch = plan.config();
         if (ch.user() != null) {
             c.put("User", ch.user());
         }
         if (!ch.exposedPorts().isEmpty()) {
             ObjectNode ports = c.has("ExposedPorts") && c.get("ExposedPorts").isObject()
-                    ? (ObjectNode) c.get("ExposedPorts") : c.putObject("ExposedPorts");
+                    ? (ObjectNode) c.get("ExposedPorts")
+                    : c.putObject("ExposedPorts");
             ch.exposedPorts().forEach(p -> ports.putObject(p));
         }
         if (!ch.env().isEmpty()) {
@@ -133,14 +136,18 @@ public final class ImageAssembler {
             c.put("WorkingDir", ch.workingDir());
         }
         if (!ch.labels().isEmpty()) {
-            ObjectNode labels = c.has("Labels") && c.get("Labels").isObject() ? (ObjectNode) c.get("Labels") : c.putObject("Labels");
+            ObjectNode labels = c.has("Labels") && c.get("Labels").isObject()
+                    ? (ObjectNode) c.get("Labels")
+                    : c.putObject("Labels");
             ch.labels().forEach(labels::put);
         }
         ObjectNode rootfs = cfg.putObject("rootfs");
         rootfs.put("type", "layers");
         ArrayNode ids = rootfs.putArray("diff_ids");
         diffIds.forEach(d -> ids.add(d.toString()));
-        ArrayNode h = cfg.has("history") && cfg.get("history").isArray() ? (ArrayNode) cfg.get("history") : cfg.putArray("history");
+        ArrayNode h = cfg.has("history") && cfg.get("history").isArray()
+                ? (ArrayNode) cfg.get("history")
+                : cfg.putArray("history");
         for (String line : history) {
             ObjectNode e = h.addObject();
             e.put("created", time);

@@ -10,12 +10,11 @@ import java.nio.charset.StandardCharsets;
 /** Compact, stable JSON bytes. The bytes written are the bytes hashed: nothing is re-serialised. */
 public final class Json {
     private static final class Holder {
-        static final ObjectMapper MAPPER = new ObjectMapper()
-                .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+        static final ObjectMapper MAPPER =
+                new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     }
 
-    private Json() {
-    }
+    private Json() {}
 
     public static ObjectMapper mapper() {
         return Holder.MAPPER;

@@ -14,10 +14,10 @@ import java.util.Optional;
 public final class KernelArch {
     /** The multiboot specification puts its header in the first 8 KiB, 4-byte aligned. */
     static final int HEAD = 8192;
+
     private static final int MULTIBOOT_MAGIC = 0x1BADB002;
 
-    private KernelArch() {
-    }
+    private KernelArch() {}
 
     public static Optional<String> detect(InputStream in) throws IOException {
         return detect(in.readNBytes(HEAD));
@@ -46,13 +46,24 @@ public final class KernelArch {
             }
             int pe = ByteBuffer.wrap(h, 0x3c, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
             if (pe > 0 && pe + 6 <= h.length && h[pe] == 'P' && h[pe + 1] == 'E' && h[pe + 2] == 0 && h[pe + 3] == 0) {
-                int machine = ByteBuffer.wrap(h, pe + 4, 2).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xffff;
+                int machine = ByteBuffer.wrap(h, pe + 4, 2)
+                                .order(ByteOrder.LITTLE_ENDIAN)
+                                .getShort()
+                        & 0xffff;
                 switch (machine) {
-                    case 0x8664 -> { return Optional.of("amd64"); }
-                    case 0xaa64 -> { return Optional.of("arm64"); }
-                    case 0x14c -> { return Optional.of("386"); }
-                    case 0x5064 -> { return Optional.of("riscv64"); }
-                    default -> { }
+                    case 0x8664 -> {
+                        return Optional.of("amd64");
+                    }
+                    case 0xaa64 -> {
+                        return Optional.of("arm64");
+                    }
+                    case 0x14c -> {
+                        return Optional.of("386");
+                    }
+                    case 0x5064 -> {
+                        return Optional.of("riscv64");
+                    }
+                    default -> {}
                 }
             }
         }

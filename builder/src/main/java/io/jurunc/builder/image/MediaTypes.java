@@ -18,8 +18,7 @@ public final class MediaTypes {
     /** Annotation containerd's importer reads for the full image name. */
     public static final String CONTAINERD_IMAGE_NAME = "io.containerd.image.name";
 
-    private MediaTypes() {
-    }
+    private MediaTypes() {}
 
     public static boolean isIndex(String mediaType) {
         return OCI_INDEX.equals(mediaType) || DOCKER_LIST.equals(mediaType);

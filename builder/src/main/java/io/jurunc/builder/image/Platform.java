@@ -27,8 +27,8 @@ public record Platform(String os, String architecture, String variant) {
         if (parts.length > 3 || parts[0].isBlank() || parts[1].isBlank()) {
             throw new IllegalArgumentException("malformed platform \"" + text + "\"");
         }
-        return new Platform(parts[0].toLowerCase(Locale.ROOT), normaliseArch(parts[1]),
-                parts.length == 3 ? parts[2] : null);
+        return new Platform(
+                parts[0].toLowerCase(Locale.ROOT), normaliseArch(parts[1]), parts.length == 3 ? parts[2] : null);
     }
 
     /** Maps architecture spellings used by kernels and bunnyfiles to GOARCH. */

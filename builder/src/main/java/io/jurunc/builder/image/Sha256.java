@@ -24,8 +24,7 @@ public abstract sealed class Sha256 implements AutoCloseable {
     public abstract byte[] finish();
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     /** libcrypto's sha256 when it is available, else the JDK's. */
     public static Sha256 create() {
@@ -77,17 +76,35 @@ public abstract sealed class Sha256 implements AutoCloseable {
                 try {
                     Linker linker = Linker.nativeLinker();
                     SymbolLookup lib = SymbolLookup.libraryLookup("libcrypto.so.3", Arena.global());
-                    ctxNew = linker.downcallHandle(lib.findOrThrow("EVP_MD_CTX_new"), FunctionDescriptor.of(ValueLayout.ADDRESS));
-                    ctxFree = linker.downcallHandle(lib.findOrThrow("EVP_MD_CTX_free"), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
-                    init = linker.downcallHandle(lib.findOrThrow("EVP_DigestInit_ex"),
-                            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
-                    update = linker.downcallHandle(lib.findOrThrow("EVP_DigestUpdate"),
-                            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
+                    ctxNew = linker.downcallHandle(
+                            lib.findOrThrow("EVP_MD_CTX_new"), FunctionDescriptor.of(ValueLayout.ADDRESS));
+                    ctxFree = linker.downcallHandle(
+                            lib.findOrThrow("EVP_MD_CTX_free"), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+                    init = linker.downcallHandle(
+                            lib.findOrThrow("EVP_DigestInit_ex"),
+                            FunctionDescriptor.of(
+                                    ValueLayout.JAVA_INT,
+                                    ValueLayout.ADDRESS,
+                                    ValueLayout.ADDRESS,
+                                    ValueLayout.ADDRESS));
+                    update = linker.downcallHandle(
+                            lib.findOrThrow("EVP_DigestUpdate"),
+                            FunctionDescriptor.of(
+                                    ValueLayout.JAVA_INT,
+                                    ValueLayout.ADDRESS,
+                                    ValueLayout.ADDRESS,
+                                    ValueLayout.JAVA_LONG),
                             Linker.Option.critical(true));
-                    fin = linker.downcallHandle(lib.findOrThrow("EVP_DigestFinal_ex"),
-                            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
+                    fin = linker.downcallHandle(
+                            lib.findOrThrow("EVP_DigestFinal_ex"),
+                            FunctionDescriptor.of(
+                                    ValueLayout.JAVA_INT,
+                                    ValueLayout.ADDRESS,
+                                    ValueLayout.ADDRESS,
+                                    ValueLayout.ADDRESS),
                             Linker.Option.critical(true));
-                    MethodHandle evpSha256 = linker.downcallHandle(lib.findOrThrow("EVP_sha256"), FunctionDescriptor.of(ValueLayout.ADDRESS));
+                    MethodHandle evpSha256 = linker.downcallHandle(
+                            lib.findOrThrow("EVP_sha256"), FunctionDescriptor.of(ValueLayout.ADDRESS));
                     md = (MemorySegment) evpSha256.invokeExact();
                     ok = !md.equals(MemorySegment.NULL);
                 } catch (Throwable e) {

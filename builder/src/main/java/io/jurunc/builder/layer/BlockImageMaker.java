@@ -44,7 +44,8 @@ public final class BlockImageMaker {
                 case SYMLINK -> Files.createSymbolicLink(p, Path.of(e.linkTarget()));
                 case HARDLINK -> {
                     Path first = root.resolve(e.linkTarget());
-                    if (Files.isRegularFile(first, LinkOption.NOFOLLOW_LINKS) && first.toRealPath().startsWith(root)) {
+                    if (Files.isRegularFile(first, LinkOption.NOFOLLOW_LINKS)
+                            && first.toRealPath().startsWith(root)) {
                         Files.createLink(p, first);
                     } else {
                         bytes += writeFile(e, p);
@@ -70,15 +71,37 @@ public final class BlockImageMaker {
         String uuid = FIXED_UUID.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5");
         List<String> argv;
         if (fs.equals("erofs")) {
-            argv = List.of("mkfs.erofs", "-T" + mtime.getEpochSecond(), "-U" + uuid, "--all-root", "-x-1", "--quiet",
-                    output.toString(), staging.toString());
+            argv = List.of(
+                    "mkfs.erofs",
+                    "-T" + mtime.getEpochSecond(),
+                    "-U" + uuid,
+                    "--all-root",
+                    "-x-1",
+                    "--quiet",
+                    output.toString(),
+                    staging.toString());
         } else {
             long kib = Math.max(4096, (bytes * 13 / 10 + all.size() * 8192L) / 1024 + 2048);
-            argv = List.of("mkfs.ext4", "-q", "-F", "-b", "4096", "-U", uuid, "-E", "root_owner=0:0,hash_seed=" + uuid,
-                    "-d", staging.toString(), output.toString(), kib + "k");
+            argv = List.of(
+                    "mkfs.ext4",
+                    "-q",
+                    "-F",
+                    "-b",
+                    "4096",
+                    "-U",
+                    uuid,
+                    "-E",
+                    "root_owner=0:0,hash_seed=" + uuid,
+                    "-d",
+                    staging.toString(),
+                    output.toString(),
+                    kib + "k");
         }
-        Map<String, String> env = Map.of("E2FSPROGS_FAKE_TIME", Long.toString(mtime.getEpochSecond()),
-                "SOURCE_DATE_EPOCH", Long.toString(mtime.getEpochSecond()));
+        Map<String, String> env = Map.of(
+                "E2FSPROGS_FAKE_TIME",
+                Long.toString(mtime.getEpochSecond()),
+                "SOURCE_DATE_EPOCH",
+                Long.toString(mtime.getEpochSecond()));
         run(argv, env, fs);
         if (fs.equals("ext4")) {
             // mkfs.ext4 -d copies each source's atime and ctime, which no one can fix on the host;
@@ -88,8 +111,13 @@ public final class BlockImageMaker {
             all.forEach(e -> targets.add("/" + e.path()));
             for (String t : targets) {
                 for (String field : new String[] {"atime", "ctime", "mtime", "crtime"}) {
-                    cmds.append("sif \"").append(t.replace("\"", "\\\"")).append("\" ").append(field).append(' ')
-                            .append(mtime.getEpochSecond()).append('\n');
+                    cmds.append("sif \"")
+                            .append(t.replace("\"", "\\\""))
+                            .append("\" ")
+                            .append(field)
+                            .append(' ')
+                            .append(mtime.getEpochSecond())
+                            .append('\n');
                 }
             }
             Path script = staging.resolveSibling(staging.getFileName() + ".debugfs");
@@ -106,9 +134,12 @@ public final class BlockImageMaker {
     private static Path stagingPath(Path root, FileEntry e) throws IOException {
         Path p = root.resolve(e.path()).normalize();
         Path parent = p.getParent();
-        if (!p.startsWith(root) || parent == null || !Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)
+        if (!p.startsWith(root)
+                || parent == null
+                || !Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)
                 || !parent.toRealPath().equals(parent)) {
-            throw new InputException("rootfs entry /" + e.path() + " lies under a symlink or outside the image",
+            throw new InputException(
+                    "rootfs entry /" + e.path() + " lies under a symlink or outside the image",
                     "do not include files under a directory that is a symlink in the rootfs");
         }
         return p;
@@ -116,8 +147,8 @@ public final class BlockImageMaker {
 
     /** Creates the file (never through an existing link) and copies its content; returns the byte count. */
     private static long writeFile(FileEntry e, Path p) throws IOException {
-        try (OutputStream out = Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
+        try (OutputStream out = Files.newOutputStream(
+                p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             TarLayerWriter.copyContent(e.content(), out);
         }
         return Files.size(p);
@@ -126,7 +157,9 @@ public final class BlockImageMaker {
     private void run(List<String> argv, Map<String, String> env, String fs) throws IOException {
         ProcessRunner.Result r = runner.run(argv, env, Duration.ofMinutes(5));
         if (r.exitCode() != 0) {
-            throw new ToolException(argv.getFirst() + " failed (exit " + r.exitCode() + "): " + r.output().strip(),
+            throw new ToolException(
+                    argv.getFirst() + " failed (exit " + r.exitCode() + "): "
+                            + r.output().strip(),
                     "install " + (fs.equals("erofs") ? "erofs-utils" : "e2fsprogs") + " or check the included files");
         }
     }

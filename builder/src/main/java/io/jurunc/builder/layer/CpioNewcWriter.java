@@ -36,8 +36,16 @@ public final class CpioNewcWriter {
                     case SYMLINK -> 0120000;
                     case FILE, HARDLINK -> 0100000;
                 };
-                header(out, offset, ino++, type | e.mode(), e.uid(), e.gid(),
-                        e.kind() == FileEntry.Kind.DIRECTORY ? 2 : 1, size, e.path());
+                header(
+                        out,
+                        offset,
+                        ino++,
+                        type | e.mode(),
+                        e.uid(),
+                        e.gid(),
+                        e.kind() == FileEntry.Kind.DIRECTORY ? 2 : 1,
+                        size,
+                        e.path());
                 if (data != null) {
                     out.write(data);
                 } else {
@@ -51,15 +59,15 @@ public final class CpioNewcWriter {
         out.flush();
     }
 
-    private void header(OutputStream out, long[] offset, int ino, int mode, int uid, int gid, int nlink,
-                        long size, String name) throws IOException {
+    private void header(
+            OutputStream out, long[] offset, int ino, int mode, int uid, int gid, int nlink, long size, String name)
+            throws IOException {
         if (size > 0xffffffffL) {
             throw new IOException("file too large for a newc cpio (over 4 GiB): " + name);
         }
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         StringBuilder h = new StringBuilder(110).append("070701");
-        long[] fields = {ino, mode, uid, gid, nlink, mtime.getEpochSecond(), size, 0, 0, 0, 0,
-                nameBytes.length + 1, 0};
+        long[] fields = {ino, mode, uid, gid, nlink, mtime.getEpochSecond(), size, 0, 0, 0, 0, nameBytes.length + 1, 0};
         for (long f : fields) {
             h.append(String.format("%08X", f));
         }

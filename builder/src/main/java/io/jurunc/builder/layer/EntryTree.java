@@ -11,8 +11,7 @@ import java.util.TreeMap;
  * that every parent precedes its children.
  */
 public final class EntryTree {
-    private EntryTree() {
-    }
+    private EntryTree() {}
 
     public static List<FileEntry> normalise(List<FileEntry> entries) {
         TreeMap<String, FileEntry> byPath = new TreeMap<>(EntryTree::compare);

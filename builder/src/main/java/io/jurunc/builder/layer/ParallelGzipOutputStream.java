@@ -37,12 +37,14 @@ public final class ParallelGzipOutputStream extends OutputStream {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     /** Input blocks whose compression is done, reused so that a large layer makes little garbage. */
     private final ArrayDeque<byte[]> free = new ArrayDeque<>();
+
     private final ArrayDeque<byte[]> freeOut = new ArrayDeque<>();
     private static final ThreadLocal<byte[]> SINK = ThreadLocal.withInitial(() -> new byte[PROBE + 1024]);
 
-    private record Compressed(byte[] buffer, int length) { }
+    private record Compressed(byte[] buffer, int length) {}
 
-    private record Pending(Future<Compressed> compressed, byte[] input) { }
+    private record Pending(Future<Compressed> compressed, byte[] input) {}
+
     private final CRC32 crc = new CRC32();
     private byte[] block = new byte[BLOCK];
     private int fill;
@@ -112,7 +114,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
             switch (probe(data)) {
                 case STORE -> chosen = Deflater.NO_COMPRESSION;
                 case HUFFMAN -> strategy = Deflater.HUFFMAN_ONLY;
-                case MATCH -> { }
+                case MATCH -> {}
             }
         }
         Deflater d = new Deflater(chosen, true);
@@ -146,7 +148,11 @@ public final class ParallelGzipOutputStream extends OutputStream {
     }
 
     /** How a block is encoded, decided from its first 64 KiB. */
-    enum Choice { STORE, HUFFMAN, MATCH }
+    enum Choice {
+        STORE,
+        HUFFMAN,
+        MATCH
+    }
 
     /**
      * Compresses the first 64 KiB at level 1 and with Huffman coding only. Less than 2 % saved means
@@ -220,8 +226,16 @@ public final class ParallelGzipOutputStream extends OutputStream {
             pool.shutdownNow();
         }
         long c = crc.getValue();
-        out.write(new byte[] {(byte) c, (byte) (c >> 8), (byte) (c >> 16), (byte) (c >> 24),
-                (byte) size, (byte) (size >> 8), (byte) (size >> 16), (byte) (size >> 24)});
+        out.write(new byte[] {
+            (byte) c,
+            (byte) (c >> 8),
+            (byte) (c >> 16),
+            (byte) (c >> 24),
+            (byte) size,
+            (byte) (size >> 8),
+            (byte) (size >> 16),
+            (byte) (size >> 24)
+        });
     }
 
     @Override

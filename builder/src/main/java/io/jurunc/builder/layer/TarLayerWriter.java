@@ -9,10 +9,10 @@ import io.jurunc.builder.plan.FileEntry;
 import io.jurunc.builder.plan.LayerSpec;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -30,6 +30,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 public final class TarLayerWriter {
     /** Read size for file contents: large enough that the per-call overhead of the tar and hash layers vanishes. */
     static final int CHUNK = 256 * 1024;
+
     private final BlobStore store;
     private final Instant mtime;
     private final int level;
@@ -48,7 +49,7 @@ public final class TarLayerWriter {
         this.timings = timings;
     }
 
-    public record Layer(Descriptor blob, Digest diffId, String createdBy) { }
+    public record Layer(Descriptor blob, Digest diffId, String createdBy) {}
 
     public Layer write(LayerSpec spec) {
         long t0 = System.nanoTime();
@@ -64,7 +65,7 @@ public final class TarLayerWriter {
             HashingOutputStream diff;
             long waited;
             try (OutputStream fileOut = new BufferedOutputStream(w.stream(), CHUNK);
-                 ParallelGzipOutputStream gz = new ParallelGzipOutputStream(fileOut, level, threads)) {
+                    ParallelGzipOutputStream gz = new ParallelGzipOutputStream(fileOut, level, threads)) {
                 diff = new HashingOutputStream(gz);
                 writeTar(spec, new BufferedOutputStream(diff, CHUNK));
                 gz.finish();
@@ -90,7 +91,9 @@ public final class TarLayerWriter {
         java.util.Set<String> writtenFiles = new java.util.HashSet<>();
         for (FileEntry entry : EntryTree.normalise(spec.entries())) {
             // a hard link must follow its target in the archive; one that sorts first is written as a copy
-            FileEntry e = entry.kind() == FileEntry.Kind.HARDLINK && !writtenFiles.contains(entry.linkTarget()) ? entry.asFile() : entry;
+            FileEntry e = entry.kind() == FileEntry.Kind.HARDLINK && !writtenFiles.contains(entry.linkTarget())
+                    ? entry.asFile()
+                    : entry;
             TarArchiveEntry t = switch (e.kind()) {
                 case DIRECTORY -> new TarArchiveEntry(e.path() + "/", TarConstants.LF_DIR, true);
                 case SYMLINK -> {

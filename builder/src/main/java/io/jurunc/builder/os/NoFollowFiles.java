@@ -25,8 +25,7 @@ import java.util.Set;
  * opened by the step before, so no path is looked up twice.
  */
 public final class NoFollowFiles {
-    private NoFollowFiles() {
-    }
+    private NoFollowFiles() {}
 
     /** Opening failed because a component is now a link, or the file is no longer a regular file. */
     public static final class ChangedException extends FileSystemException {
@@ -61,15 +60,18 @@ public final class NoFollowFiles {
                 try {
                     dir = dir.newDirectoryStream(rel.getName(i), LinkOption.NOFOLLOW_LINKS);
                 } catch (FileSystemException e) {
-                    throw new ChangedException(file, "a directory on its path is no longer a directory inside the context ("
-                            + e.getClass().getSimpleName() + ")");
+                    throw new ChangedException(
+                            file,
+                            "a directory on its path is no longer a directory inside the context ("
+                                    + e.getClass().getSimpleName() + ")");
                 }
                 opened.add(dir);
             }
             Path name = rel.getFileName();
             BasicFileAttributes a;
             try {
-                a = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+                a = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .readAttributes();
             } catch (FileSystemException e) {
                 throw new ChangedException(file, "it is gone (" + e.getClass().getSimpleName() + ")");
             }
@@ -80,7 +82,8 @@ public final class NoFollowFiles {
             try {
                 ch = dir.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
             } catch (FileSystemException e) {
-                throw new ChangedException(file, "it is no longer a regular file (" + e.getClass().getSimpleName() + ")");
+                throw new ChangedException(
+                        file, "it is no longer a regular file (" + e.getClass().getSimpleName() + ")");
             }
             return (FileChannel) ch;
         } finally {

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /** The builder's one door to external programs (mkfs.ext4, mkfs.erofs, ctr). */
 public interface ProcessRunner {
-    record Result(int exitCode, String output) { }
+    record Result(int exitCode, String output) {}
 
     /**
      * Runs {@code argv} with extra environment variables, waits at most {@code timeout}, and returns

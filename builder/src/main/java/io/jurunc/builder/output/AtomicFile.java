@@ -14,8 +14,7 @@ final class AtomicFile {
         void write(OutputStream out) throws IOException;
     }
 
-    private AtomicFile() {
-    }
+    private AtomicFile() {}
 
     static void write(Path target, Body body) {
         Path abs = target.toAbsolutePath();
@@ -34,8 +33,10 @@ final class AtomicFile {
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
         } catch (IOException e) {
-            throw new OutputException("cannot write " + target + ": " + e.getMessage(),
-                    "check that the directory is writable and has space", e);
+            throw new OutputException(
+                    "cannot write " + target + ": " + e.getMessage(),
+                    "check that the directory is writable and has space",
+                    e);
         } finally {
             if (tmp != null) {
                 try {

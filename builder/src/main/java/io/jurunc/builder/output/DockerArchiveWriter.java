@@ -26,7 +26,9 @@ public final class DockerArchiveWriter {
 
     public void write(BuiltImage image, Path file) {
         if (image.manifests().size() != 1) {
-            throw new OutputException("a docker-archive holds one platform, but this build made " + image.manifests().size(),
+            throw new OutputException(
+                    "a docker-archive holds one platform, but this build made "
+                            + image.manifests().size(),
                     "build one --platform for docker-archive, or use an OCI output for several");
         }
         JsonNode manifest = image.manifestJson(image.manifests().getFirst());

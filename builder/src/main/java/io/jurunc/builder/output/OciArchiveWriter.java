@@ -36,7 +36,8 @@ public final class OciArchiveWriter {
         ObjectNode idx = JsonNodeFactory.instance.objectNode();
         idx.put("schemaVersion", 2);
         idx.put("mediaType", MediaTypes.OCI_INDEX);
-        idx.putArray("manifests").add(image.top().withAnnotations(image.nameAnnotations()).toJson());
+        idx.putArray("manifests")
+                .add(image.top().withAnnotations(image.nameAnnotations()).toJson());
         return Json.bytes(idx);
     }
 }

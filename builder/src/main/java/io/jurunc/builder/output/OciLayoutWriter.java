@@ -30,7 +30,8 @@ public final class OciLayoutWriter {
                 }
                 try (Stream<Path> s = Files.list(dir)) {
                     if (s.findAny().isPresent()) {
-                        throw new OutputException(directory + " exists and is not an OCI layout",
+                        throw new OutputException(
+                                directory + " exists and is not an OCI layout",
                                 "choose an empty or new directory, or an existing OCI layout");
                     }
                 }
@@ -42,18 +43,23 @@ public final class OciLayoutWriter {
                 Files.write(tmp.resolve("oci-layout"), OciArchiveWriter.OCI_LAYOUT);
                 Path blobs = Files.createDirectories(tmp.resolve("blobs/sha256"));
                 for (Descriptor d : image.blobs()) {
-                    linkOrCopy(image.store().path(d.digest()), blobs.resolve(d.digest().hex()));
+                    linkOrCopy(
+                            image.store().path(d.digest()),
+                            blobs.resolve(d.digest().hex()));
                 }
                 Files.write(tmp.resolve("index.json"), OciArchiveWriter.indexJson(image));
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.setPosixFilePermissions(
+                        tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
                 tmp = null;
             } finally {
                 FileTrees.deleteQuietly(tmp);
             }
         } catch (IOException e) {
-            throw new OutputException("cannot write OCI layout " + directory + ": " + e.getMessage(),
-                    "check that the directory is writable and has space", e);
+            throw new OutputException(
+                    "cannot write OCI layout " + directory + ": " + e.getMessage(),
+                    "check that the directory is writable and has space",
+                    e);
         }
     }
 
@@ -102,7 +108,11 @@ public final class OciLayoutWriter {
         Path tmp = Files.createTempFile(dir, ".index.", ".tmp");
         try {
             Files.write(tmp, Json.bytes(idx));
-            Files.move(tmp, dir.resolve("index.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    tmp,
+                    dir.resolve("index.json"),
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }

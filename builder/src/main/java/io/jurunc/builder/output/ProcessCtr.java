@@ -36,12 +36,16 @@ public final class ProcessCtr implements Ctr {
         try {
             r = runner.run(argv, Map.of(), Duration.ofMinutes(10));
         } catch (IOException e) {
-            throw new ToolException("cannot run " + ctrBinary + ": " + e.getMessage(),
-                    "install containerd's ctr (apt-get install containerd) or choose another --output", e);
+            throw new ToolException(
+                    "cannot run " + ctrBinary + ": " + e.getMessage(),
+                    "install containerd's ctr (apt-get install containerd) or choose another --output",
+                    e);
         }
         if (r.exitCode() != 0) {
-            throw new ToolException("ctr images import into " + address + " (namespace " + namespace + ") failed: "
-                    + r.output().strip(), "check that containerd runs at that address (-a/--address) or choose another --output");
+            throw new ToolException(
+                    "ctr images import into " + address + " (namespace " + namespace + ") failed: "
+                            + r.output().strip(),
+                    "check that containerd runs at that address (-a/--address) or choose another --output");
         }
     }
 }

@@ -16,7 +16,7 @@ public final class RegistryPusher {
         this.client = client;
     }
 
-    public record Pushed(String digest, int uploaded, int skipped) { }
+    public record Pushed(String digest, int uploaded, int skipped) {}
 
     public Pushed push(BuiltImage image, ImageReference target) {
         int uploaded = 0;
@@ -34,11 +34,19 @@ public final class RegistryPusher {
         }
         if (image.isIndex()) {
             for (Descriptor m : image.manifests()) {
-                client.putManifest(target, m.digest().toString(), m.mediaType(), image.store().read(m.digest()));
+                client.putManifest(
+                        target,
+                        m.digest().toString(),
+                        m.mediaType(),
+                        image.store().read(m.digest()));
             }
         }
         String ref = target.tag() != null ? target.tag() : image.top().digest().toString();
-        String digest = client.putManifest(target, ref, image.top().mediaType(), image.store().read(image.top().digest()));
+        String digest = client.putManifest(
+                target,
+                ref,
+                image.top().mediaType(),
+                image.store().read(image.top().digest()));
         return new Pushed(digest, uploaded, skipped);
     }
 }

@@ -4,9 +4,9 @@ import io.jurunc.builder.registry.ImageReference;
 
 /** What an image starts from. */
 public sealed interface BaseImage {
-    record Scratch() implements BaseImage { }
+    record Scratch() implements BaseImage {}
 
-    record Remote(ImageReference reference) implements BaseImage { }
+    record Remote(ImageReference reference) implements BaseImage {}
 
     static BaseImage scratch() {
         return new Scratch();

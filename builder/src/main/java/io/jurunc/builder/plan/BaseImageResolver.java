@@ -20,7 +20,8 @@ public interface BaseImageResolver {
 
     /** For builds that must not touch a registry (tests, FROM scratch only). */
     BaseImageResolver NONE = (ref, p) -> {
-        throw new io.jurunc.builder.InputException("base image " + ref + " is needed but no registry access is configured",
+        throw new io.jurunc.builder.InputException(
+                "base image " + ref + " is needed but no registry access is configured",
                 "use FROM scratch, or build through ImageBuilder with a registry client");
     };
 }

@@ -9,9 +9,15 @@ import java.util.Map;
  * string means "keep the base's value". {@code resetCmd} is Docker's rule that a new ENTRYPOINT
  * clears an inherited CMD.
  */
-public record ConfigChanges(Map<String, String> env, List<String> cmd, List<String> entrypoint,
-                            boolean resetCmd, String workingDir, String user, Map<String, String> labels,
-                            List<String> exposedPorts) {
+public record ConfigChanges(
+        Map<String, String> env,
+        List<String> cmd,
+        List<String> entrypoint,
+        boolean resetCmd,
+        String workingDir,
+        String user,
+        Map<String, String> labels,
+        List<String> exposedPorts) {
     public ConfigChanges {
         env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
         labels = labels == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));

@@ -33,6 +33,7 @@ import org.apache.commons.compress.compressors.CompressorStreamFactory;
 public final class ContextCopier {
     /** Unpacked ADD archives may hold at most this many bytes and entries each (a decompression bomb stops here). */
     public static final long MAX_ARCHIVE_BYTES = 8L << 30;
+
     public static final int MAX_ARCHIVE_ENTRIES = 1_000_000;
     private final Path context;
     private final Path realContext;
@@ -70,11 +71,16 @@ public final class ContextCopier {
         try {
             real = p.toRealPath();
         } catch (IOException e) {
-            throw new BuildFileException(r.location(), r.keyword() + " source \"" + shown + "\" cannot be resolved in the build context ("
-                    + e.getClass().getSimpleName() + ")", "check the path and any symlinks on it");
+            throw new BuildFileException(
+                    r.location(),
+                    r.keyword() + " source \"" + shown + "\" cannot be resolved in the build context ("
+                            + e.getClass().getSimpleName() + ")",
+                    "check the path and any symlinks on it");
         }
         if (!real.startsWith(realContext)) {
-            throw new BuildFileException(r.location(), r.keyword() + " source \"" + shown + "\" leads out of the build context through a symlink",
+            throw new BuildFileException(
+                    r.location(),
+                    r.keyword() + " source \"" + shown + "\" leads out of the build context through a symlink",
                     "copy the file into the context instead of linking to it");
         }
         return real;
@@ -85,8 +91,15 @@ public final class ContextCopier {
         return ignore.ignored(base.relativize(p).toString().replace('\\', '/'));
     }
 
-    public record Request(Location location, String keyword, List<String> sources, String destination,
-                          Integer chmod, int uid, int gid, boolean unpackArchives) { }
+    public record Request(
+            Location location,
+            String keyword,
+            List<String> sources,
+            String destination,
+            Integer chmod,
+            int uid,
+            int gid,
+            boolean unpackArchives) {}
 
     /**
      * @param destination absolute image path; a trailing '/' means "into this directory"
@@ -97,14 +110,18 @@ public final class ContextCopier {
         boolean wildcard = false;
         for (String s : r.sources()) {
             if (s.matches("(?i)(https?|git|ssh)://.*") || s.startsWith("git@")) {
-                throw new BuildFileException(r.location(), r.keyword() + " from a URL (" + s + ") is not supported",
+                throw new BuildFileException(
+                        r.location(),
+                        r.keyword() + " from a URL (" + s + ") is not supported",
                         "download it into the build context and " + r.keyword() + " it from there");
             }
             if (s.matches(".*[*?\\[].*")) {
                 wildcard = true;
                 List<Path> matched = glob(s, r);
                 if (matched.isEmpty()) {
-                    throw new BuildFileException(r.location(), r.keyword() + " pattern \"" + s + "\" matches no file in the build context " + context,
+                    throw new BuildFileException(
+                            r.location(),
+                            r.keyword() + " pattern \"" + s + "\" matches no file in the build context " + context,
                             "check the pattern (it is relative to the context)");
                 }
                 for (Path m : matched) {
@@ -119,7 +136,9 @@ public final class ContextCopier {
         boolean intoDir = dest.endsWith("/");
         String destPath = ImagePaths.relative(dest);
         if ((sources.size() > 1 || wildcard) && !intoDir) {
-            throw new BuildFileException(r.location(), "with several sources the destination \"" + dest + "\" must be a directory",
+            throw new BuildFileException(
+                    r.location(),
+                    "with several sources the destination \"" + dest + "\" must be a directory",
                     "end the destination with /");
         }
         if (!intoDir && tree.isDirectory(destPath) && !destPath.isEmpty()) {
@@ -135,18 +154,23 @@ public final class ContextCopier {
                     }
                     walk(src, destPath, r, out);
                 } else if (!Files.isRegularFile(src, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new BuildFileException(r.location(), r.keyword() + " source " + context.relativize(source.named())
-                            + " is not a regular file or directory", "copy only files, directories and links");
+                    throw new BuildFileException(
+                            r.location(),
+                            r.keyword() + " source " + context.relativize(source.named())
+                                    + " is not a regular file or directory",
+                            "copy only files, directories and links");
                 } else if (r.unpackArchives() && isArchive(src)) {
                     unpack(src, destPath, r, out);
                 } else {
                     String target = intoDir || destPath.isEmpty()
-                            ? ImagePaths.join(destPath, source.named().getFileName().toString()) : destPath;
+                            ? ImagePaths.join(
+                                    destPath, source.named().getFileName().toString())
+                            : destPath;
                     out.add(owned(FileEntry.file(target, src, realContext, fileMode(src, r)), r));
                 }
             } catch (IOException e) {
-                throw new BuildFileException(r.location(), "cannot read " + src + ": " + e.getMessage(),
-                        "check the file's permissions");
+                throw new BuildFileException(
+                        r.location(), "cannot read " + src + ": " + e.getMessage(), "check the file's permissions");
             }
         }
         return out;
@@ -157,26 +181,34 @@ public final class ContextCopier {
         try {
             p = context.resolve(s.replaceFirst("^/+", "")).normalize();
         } catch (java.nio.file.InvalidPathException e) {
-            throw new BuildFileException(r.location(), r.keyword() + " source is not a valid path (" + e.getReason() + ")",
+            throw new BuildFileException(
+                    r.location(),
+                    r.keyword() + " source is not a valid path (" + e.getReason() + ")",
                     "name a file of the build context");
         }
         if (!p.startsWith(context)) {
-            throw new BuildFileException(r.location(), r.keyword() + " source \"" + s + "\" is outside the build context " + context,
+            throw new BuildFileException(
+                    r.location(),
+                    r.keyword() + " source \"" + s + "\" is outside the build context " + context,
                     "move the file into the context");
         }
         if (!Files.exists(p)) {
-            throw new BuildFileException(r.location(), r.keyword() + " source \"" + s + "\" does not exist in the build context " + context,
+            throw new BuildFileException(
+                    r.location(),
+                    r.keyword() + " source \"" + s + "\" does not exist in the build context " + context,
                     "check the path (it is relative to the context) or add the file");
         }
         if (!p.equals(context) && ignored(p)) {
-            throw new BuildFileException(r.location(), r.keyword() + " source \"" + s + "\" is excluded by the context's ignore file",
+            throw new BuildFileException(
+                    r.location(),
+                    r.keyword() + " source \"" + s + "\" is excluded by the context's ignore file",
                     "remove its pattern from .containerignore/.dockerignore or add a !exception");
         }
         return p;
     }
 
     /** A source as named (its last component names the copy) and the real file it is read from. */
-    private record Source(Path named, Path real) { }
+    private record Source(Path named, Path real) {}
 
     private List<Path> glob(String pattern, Request r) {
         String rel = ImagePaths.relative(pattern);
@@ -184,7 +216,9 @@ public final class ContextCopier {
         try {
             m = FileSystems.getDefault().getPathMatcher("glob:" + rel);
         } catch (IllegalArgumentException e) {
-            throw new BuildFileException(r.location(), r.keyword() + " pattern \"" + pattern + "\" is not a valid pattern",
+            throw new BuildFileException(
+                    r.location(),
+                    r.keyword() + " pattern \"" + pattern + "\" is not a valid pattern",
                     "use *, ? and [...] within path components");
         }
         try (Stream<Path> s = Files.walk(context)) {
@@ -204,9 +238,11 @@ public final class ContextCopier {
                 if (p.equals(dir) || ignored(p)) {
                     continue;
                 }
-                String target = ImagePaths.join(destPath, dir.relativize(p).toString().replace('\\', '/'));
+                String target =
+                        ImagePaths.join(destPath, dir.relativize(p).toString().replace('\\', '/'));
                 if (Files.isSymbolicLink(p)) {
-                    out.add(owned(FileEntry.symlink(target, Files.readSymbolicLink(p).toString()), r));
+                    out.add(owned(
+                            FileEntry.symlink(target, Files.readSymbolicLink(p).toString()), r));
                 } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     out.add(owned(FileEntry.directory(target, dirMode(r)), r));
                 } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -271,8 +307,11 @@ public final class ContextCopier {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 if (++entries > MAX_ARCHIVE_ENTRIES) {
-                    throw new BuildFileException(r.location(), "archive " + context.relativize(archive) + " has more than "
-                            + MAX_ARCHIVE_ENTRIES + " entries", "unpack it into the context and COPY the files");
+                    throw new BuildFileException(
+                            r.location(),
+                            "archive " + context.relativize(archive) + " has more than " + MAX_ARCHIVE_ENTRIES
+                                    + " entries",
+                            "unpack it into the context and COPY the files");
                 }
                 String name = ImagePaths.relative(e.getName());
                 if (name.isEmpty()) {
@@ -290,20 +329,27 @@ public final class ContextCopier {
                     // a hard link: the same content and mode as the file it names (earlier in the archive)
                     FileEntry first = files.get(ImagePaths.join(destPath, ImagePaths.relative(e.getLinkName())));
                     if (first == null) {
-                        throw new BuildFileException(r.location(), "archive " + context.relativize(archive) + ": hard link " + name
-                                + " names " + e.getLinkName() + ", which is not a file earlier in the archive", "fix the archive");
+                        throw new BuildFileException(
+                                r.location(),
+                                "archive " + context.relativize(archive) + ": hard link " + name + " names "
+                                        + e.getLinkName() + ", which is not a file earlier in the archive",
+                                "fix the archive");
                     }
                     FileEntry link = FileEntry.hardLink(target, first);
                     files.put(target, first);
                     out.add(link);
                 } else if (e.isFile()) {
                     if (e.getSize() > archiveByteLimit - bytes) {
-                        throw new BuildFileException(r.location(), "archive " + context.relativize(archive) + " unpacks to more than "
-                                + archiveByteLimit + " bytes", "unpack it into the context and COPY the files");
+                        throw new BuildFileException(
+                                r.location(),
+                                "archive " + context.relativize(archive) + " unpacks to more than " + archiveByteLimit
+                                        + " bytes",
+                                "unpack it into the context and COPY the files");
                     }
                     Path f = dir.resolve("f" + n++);
                     bytes += Files.copy(tar, f);
-                    FileEntry file = new FileEntry(target, FileEntry.Kind.FILE, new FileEntry.Content.OnDisk(f), mode, uid, gid, null);
+                    FileEntry file = new FileEntry(
+                            target, FileEntry.Kind.FILE, new FileEntry.Content.OnDisk(f), mode, uid, gid, null);
                     files.put(target, file);
                     out.add(file);
                 }

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * Ignored files are invisible to COPY and ADD.
  */
 public final class ContextIgnore {
-    private record Rule(Pattern pattern, boolean exception) { }
+    private record Rule(Pattern pattern, boolean exception) {}
 
     private final List<Rule> rules;
 
@@ -108,7 +108,9 @@ public final class ContextIgnore {
                     r.append("\\[");
                 } else {
                     String cls = glob.substring(i + 1, end);
-                    r.append('[').append(cls.startsWith("!") || cls.startsWith("^") ? "^" + cls.substring(1) : cls).append(']');
+                    r.append('[')
+                            .append(cls.startsWith("!") || cls.startsWith("^") ? "^" + cls.substring(1) : cls)
+                            .append(']');
                     i = end;
                 }
             } else if (c == '\\' && i + 1 < glob.length()) {

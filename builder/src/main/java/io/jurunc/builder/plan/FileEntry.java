@@ -13,7 +13,12 @@ import java.util.Objects;
  * writer that cannot link can still copy.
  */
 public record FileEntry(String path, Kind kind, Content content, int mode, int uid, int gid, String linkTarget) {
-    public enum Kind { FILE, DIRECTORY, SYMLINK, HARDLINK }
+    public enum Kind {
+        FILE,
+        DIRECTORY,
+        SYMLINK,
+        HARDLINK
+    }
 
     /** Where a regular file's bytes come from. */
     public sealed interface Content {
@@ -42,9 +47,9 @@ public record FileEntry(String path, Kind kind, Content content, int mode, int u
             }
         }
 
-        record InMemory(byte[] bytes) implements Content { }
+        record InMemory(byte[] bytes) implements Content {}
 
-        record Empty() implements Content { }
+        record Empty() implements Content {}
     }
 
     public FileEntry {
@@ -83,7 +88,8 @@ public record FileEntry(String path, Kind kind, Content content, int mode, int u
         if (first.kind() != Kind.FILE) {
             throw new IllegalArgumentException("a hard link must name a regular file: " + first.path());
         }
-        return new FileEntry(path, Kind.HARDLINK, first.content(), first.mode(), first.uid(), first.gid(), first.path());
+        return new FileEntry(
+                path, Kind.HARDLINK, first.content(), first.mode(), first.uid(), first.gid(), first.path());
     }
 
     /** A regular file: its own, or a hard link to one. */

@@ -5,8 +5,7 @@ import java.util.Deque;
 
 /** Lexical path handling for paths inside the image (always '/'-separated, never the host's rules). */
 public final class ImagePaths {
-    private ImagePaths() {
-    }
+    private ImagePaths() {}
 
     /** Resolves {@code path} against {@code workdir} and cleans it; returns an absolute path. */
     public static String absolute(String workdir, String path) {

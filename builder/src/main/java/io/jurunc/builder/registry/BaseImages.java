@@ -33,6 +33,7 @@ public final class BaseImages implements BaseImageResolver {
     private final Map<String, Pulled> pulled = new HashMap<>();
     /** A compressed base layer larger than this is refused before it is downloaded. */
     static final long MAX_LAYER_BLOB = 16L << 30;
+
     static final long MAX_CONFIG = 4L << 20;
 
     public BaseImages(RegistryClient client, BlobCache cache, BlobStore store) {
@@ -62,9 +63,11 @@ public final class BaseImages implements BaseImageResolver {
         public Optional<InputStream> open(String absolutePath) throws IOException {
             List<LayerFiles.Layer> blobs = new ArrayList<>();
             for (Descriptor l : layers.layers()) {
-                blobs.add(new LayerFiles.Layer(store.path(l.digest()), l.mediaType().endsWith("gzip")));
+                blobs.add(new LayerFiles.Layer(
+                        store.path(l.digest()), l.mediaType().endsWith("gzip")));
             }
-            Optional<Path> found = LayerFiles.extract(blobs, absolutePath, store.directory(), LayerFiles.Limits.DEFAULT);
+            Optional<Path> found =
+                    LayerFiles.extract(blobs, absolutePath, store.directory(), LayerFiles.Limits.DEFAULT);
             return found.isEmpty() ? Optional.empty() : Optional.of(Files.newInputStream(found.get()));
         }
     }
@@ -88,22 +91,28 @@ public final class BaseImages implements BaseImageResolver {
                     continue;
                 }
                 seen.add(d.platform().toString());
-                if (d.platform().os().equals(wanted.os()) && d.platform().architecture().equals(wanted.architecture())
-                        && (wanted.variant() == null || wanted.variant().equals(d.platform().variant()))) {
+                if (d.platform().os().equals(wanted.os())
+                        && d.platform().architecture().equals(wanted.architecture())
+                        && (wanted.variant() == null
+                                || wanted.variant().equals(d.platform().variant()))) {
                     pick = d;
                     break;
                 }
             }
             if (pick == null) {
-                throw new RegistryException("base image " + ref + " has no " + wanted + " variant (it has " + seen + ")",
+                throw new RegistryException(
+                        "base image " + ref + " has no " + wanted + " variant (it has " + seen + ")",
                         "pick a --platform the base image provides");
             }
-            manifest = client.getManifest(new ImageReference(ref.registry(), ref.repository(), null, pick.digest().toString()));
+            manifest = client.getManifest(new ImageReference(
+                    ref.registry(), ref.repository(), null, pick.digest().toString()));
         }
         JsonNode m = parse(manifest.bytes());
         Descriptor cfgDesc = Descriptor.fromJson(m.path("config"));
         if (cfgDesc.size() < 0 || cfgDesc.size() > MAX_CONFIG) {
-            throw new RegistryException("config of " + ref + " is " + cfgDesc.size() + " bytes (limit " + MAX_CONFIG + ")", "use another base image");
+            throw new RegistryException(
+                    "config of " + ref + " is " + cfgDesc.size() + " bytes (limit " + MAX_CONFIG + ")",
+                    "use another base image");
         }
         Path cfgPath = fetch(ref, cfgDesc.digest(), cfgDesc.size());
         ObjectNode config;
@@ -119,11 +128,13 @@ public final class BaseImages implements BaseImageResolver {
             try {
                 type = MediaTypes.toOciLayer(d.mediaType());
             } catch (IllegalArgumentException e) {
-                throw new RegistryException("base image " + ref + " has a layer of type " + d.mediaType(),
+                throw new RegistryException(
+                        "base image " + ref + " has a layer of type " + d.mediaType(),
                         "use a base image with gzip or plain tar layers");
             }
             if (d.size() < 0 || d.size() > MAX_LAYER_BLOB) {
-                throw new RegistryException("base image " + ref + " has a layer of " + d.size() + " bytes (limit " + MAX_LAYER_BLOB + ")",
+                throw new RegistryException(
+                        "base image " + ref + " has a layer of " + d.size() + " bytes (limit " + MAX_LAYER_BLOB + ")",
                         "use a smaller base image");
             }
             fetch(ref, d.digest(), d.size());
@@ -133,12 +144,15 @@ public final class BaseImages implements BaseImageResolver {
         for (JsonNode id : config.path("rootfs").path("diff_ids")) {
             diffIds.add(Digest.parse(id.asText()));
         }
-        Platform p = new Platform(config.path("os").asText("linux"), config.path("architecture").asText(wanted.architecture()),
+        Platform p = new Platform(
+                config.path("os").asText("linux"),
+                config.path("architecture").asText(wanted.architecture()),
                 config.path("variant").asText(null));
         try {
             return new Pulled(new BaseLayers(p, config, layers, diffIds));
         } catch (IllegalArgumentException e) {
-            throw new RegistryException("base image " + ref + " is inconsistent: " + e.getMessage(), "use another base image");
+            throw new RegistryException(
+                    "base image " + ref + " is inconsistent: " + e.getMessage(), "use another base image");
         }
     }
 

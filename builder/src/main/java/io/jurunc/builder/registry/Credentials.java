@@ -13,7 +13,8 @@ import java.util.Optional;
 public interface Credentials {
     record UserPassword(String user, String password) {
         public String basicHeader() {
-            return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+            return "Basic "
+                    + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         }
 
         /** Parses {@code user:password}. */
@@ -78,17 +79,24 @@ public interface Credentials {
     static Credentials dockerConfig() {
         return registry -> {
             String dir = System.getenv("DOCKER_CONFIG");
-            Path cfg = dir != null ? Path.of(dir, "config.json") : Path.of(System.getProperty("user.home"), ".docker", "config.json");
+            Path cfg = dir != null
+                    ? Path.of(dir, "config.json")
+                    : Path.of(System.getProperty("user.home"), ".docker", "config.json");
             if (!Files.isRegularFile(cfg)) {
                 return Optional.empty();
             }
             try {
                 JsonNode auths = Json.parse(Files.readAllBytes(cfg)).path("auths");
-                for (String key : new String[] {registry, "https://" + registry, "http://" + registry,
-                        registry.equals("docker.io") ? "https://index.docker.io/v1/" : registry}) {
+                for (String key : new String[] {
+                    registry,
+                    "https://" + registry,
+                    "http://" + registry,
+                    registry.equals("docker.io") ? "https://index.docker.io/v1/" : registry
+                }) {
                     String a = auths.path(key).path("auth").asText(null);
                     if (a != null) {
-                        return Optional.of(UserPassword.parse(new String(Base64.getDecoder().decode(a), StandardCharsets.UTF_8)));
+                        return Optional.of(UserPassword.parse(
+                                new String(Base64.getDecoder().decode(a), StandardCharsets.UTF_8)));
                     }
                 }
             } catch (Exception e) {

@@ -25,7 +25,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  */
 public final class LayerFiles {
     /** One layer blob on disk and whether it is gzipped. */
-    public record Layer(Path blob, boolean gzip) { }
+    public record Layer(Path blob, boolean gzip) {}
 
     /** Caps on what reading a layer may cost: uncompressed bytes read per layer, size of the file taken out. */
     public record Limits(long layerBytes, long fileBytes) {
@@ -35,14 +35,14 @@ public final class LayerFiles {
     private static final String OPAQUE = ".wh..wh..opq";
     private static final String WHITEOUT = ".wh.";
 
-    private LayerFiles() {
-    }
+    private LayerFiles() {}
 
     /**
      * The content of {@code absolutePath} in the image made of {@code layers} (lowest first), copied
      * to a new file in {@code tmpDir}; empty when the path is absent, removed, or not a regular file.
      */
-    public static Optional<Path> extract(List<Layer> layers, String absolutePath, Path tmpDir, Limits limits) throws IOException {
+    public static Optional<Path> extract(List<Layer> layers, String absolutePath, Path tmpDir, Limits limits)
+            throws IOException {
         String want = ImagePaths.relative(absolutePath);
         if (want.isEmpty()) {
             return Optional.empty();
@@ -110,8 +110,10 @@ public final class LayerFiles {
 
     private static Path copy(InputStream tar, TarArchiveEntry e, Path tmpDir, Limits limits) throws IOException {
         if (e.getSize() > limits.fileBytes()) {
-            throw new RegistryException("base image file /" + ImagePaths.relative(e.getName()) + " is " + e.getSize()
-                    + " bytes, more than the limit of " + limits.fileBytes(), "use a smaller file or another base image");
+            throw new RegistryException(
+                    "base image file /" + ImagePaths.relative(e.getName()) + " is " + e.getSize()
+                            + " bytes, more than the limit of " + limits.fileBytes(),
+                    "use a smaller file or another base image");
         }
         Path tmp = Files.createTempFile(tmpDir, "base-file-", ".tmp");
         try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -187,8 +189,8 @@ public final class LayerFiles {
         private void count(long n) {
             read += n;
             if (read > limit) {
-                throw new RegistryException("a base image layer unpacks to more than " + limit + " bytes",
-                        "use another base image");
+                throw new RegistryException(
+                        "a base image layer unpacks to more than " + limit + " bytes", "use another base image");
             }
         }
     }

@@ -14,6 +14,5 @@ public final class UruncKeys {
     public static final String MOUNT_ROOTFS = PREFIX + "mountRootfs";
     public static final String USE_DM_BLOCK = PREFIX + "useDMBlock";
 
-    private UruncKeys() {
-    }
+    private UruncKeys() {}
 }

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  */
 public record UruncMetadata(Map<String, String> values) {
     private static final Pattern PATH = Pattern.compile("[A-Za-z0-9._/-]+");
-    private static final Set<String> BOOLS = Set.of("1", "t", "T", "TRUE", "true", "True",
-            "0", "f", "F", "FALSE", "false", "False");
+    private static final Set<String> BOOLS =
+            Set.of("1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False");
 
     public UruncMetadata {
         values = java.util.Collections.unmodifiableMap(new TreeMap<>(values));
@@ -32,8 +32,8 @@ public record UruncMetadata(Map<String, String> values) {
      * image). {@code where} gives the line that set a key, {@code fallback} the place to blame for a
      * missing one.
      */
-    public static Optional<UruncMetadata> from(Map<String, String> labels, Function<String, Location> where,
-                                               Location fallback) {
+    public static Optional<UruncMetadata> from(
+            Map<String, String> labels, Function<String, Location> where, Location fallback) {
         TreeMap<String, String> v = new TreeMap<>();
         labels.forEach((k, val) -> {
             if (k.startsWith("com.urunc.")) {
@@ -46,11 +46,23 @@ public record UruncMetadata(Map<String, String> values) {
         if ("wasm".equals(v.get(UruncKeys.TYPE))) {
             return Optional.of(new UruncMetadata(v)); // a WASI module: no monitor, no kernel (docs/wasm.md)
         }
-        require(v, UruncKeys.TYPE, fallback, "e.g. LABEL " + UruncKeys.TYPE + "=linux (or unikraft, rumprun, mirage, mewz)");
-        require(v, UruncKeys.HYPERVISOR, fallback, "e.g. LABEL " + UruncKeys.HYPERVISOR + "=qemu (or firecracker, hvt, spt, cloud-hypervisor)");
+        require(
+                v,
+                UruncKeys.TYPE,
+                fallback,
+                "e.g. LABEL " + UruncKeys.TYPE + "=linux (or unikraft, rumprun, mirage, mewz)");
+        require(
+                v,
+                UruncKeys.HYPERVISOR,
+                fallback,
+                "e.g. LABEL " + UruncKeys.HYPERVISOR + "=qemu (or firecracker, hvt, spt, cloud-hypervisor)");
         if (!"linux".equals(v.get(UruncKeys.TYPE))) {
-            require(v, UruncKeys.BINARY, fallback, "add LABEL " + UruncKeys.BINARY
-                    + "=/path/of/kernel (only unikernelType=linux may use the host's default kernel)");
+            require(
+                    v,
+                    UruncKeys.BINARY,
+                    fallback,
+                    "add LABEL " + UruncKeys.BINARY
+                            + "=/path/of/kernel (only unikernelType=linux may use the host's default kernel)");
         }
         for (String key : new String[] {UruncKeys.BINARY, UruncKeys.INITRD, UruncKeys.BLOCK, UruncKeys.BLK_MNT_POINT}) {
             String p = v.get(key);
@@ -61,8 +73,8 @@ public record UruncMetadata(Map<String, String> values) {
         for (String key : new String[] {UruncKeys.MOUNT_ROOTFS, UruncKeys.USE_DM_BLOCK}) {
             String b = v.get(key);
             if (b != null && !BOOLS.contains(b)) {
-                throw new BuildFileException(where.apply(key), key + " must be a boolean, not \"" + b + "\"",
-                        "write true or false");
+                throw new BuildFileException(
+                        where.apply(key), key + " must be a boolean, not \"" + b + "\"", "write true or false");
             }
         }
         for (String key : new String[] {UruncKeys.TYPE, UruncKeys.HYPERVISOR}) {
@@ -72,7 +84,8 @@ public record UruncMetadata(Map<String, String> values) {
         }
         // bunny's rule: the container rootfs is handed to the guest unless an initrd or a block
         // rootfs mounted at / already provides the root filesystem.
-        if (!v.containsKey(UruncKeys.MOUNT_ROOTFS) && !v.containsKey(UruncKeys.INITRD)
+        if (!v.containsKey(UruncKeys.MOUNT_ROOTFS)
+                && !v.containsKey(UruncKeys.INITRD)
                 && !"/".equals(v.get(UruncKeys.BLK_MNT_POINT))) {
             v.put(UruncKeys.MOUNT_ROOTFS, "true");
         }
@@ -91,7 +104,10 @@ public record UruncMetadata(Map<String, String> values) {
         if (p.length() > 4096 || !PATH.matcher(p).matches()) {
             throw new BuildFileException(at, key + " \"" + p + "\" has characters urunc rejects", fix);
         }
-        if (p.startsWith("..") || p.startsWith("-") || p.equals(".") || (p.equals("/") && !rootAllowed)
+        if (p.startsWith("..")
+                || p.startsWith("-")
+                || p.equals(".")
+                || (p.equals("/") && !rootAllowed)
                 || !p.equals(clean(p))) {
             throw new BuildFileException(at, key + " \"" + p + "\" is not a clean path", fix);
         }

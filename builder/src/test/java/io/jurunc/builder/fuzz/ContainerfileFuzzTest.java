@@ -26,6 +26,7 @@ class ContainerfileFuzzTest {
     private static final Path FILE = Path.of("Containerfile");
     /** An empty context: COPY sources fail cleanly; nothing is read outside it. */
     private static final Path CONTEXT;
+
     private static final Path SCRATCH;
     private static final BaseImageResolver NO_REGISTRY = (ref, p) -> {
         throw new RegistryException("no registry in fuzzing", "none");
@@ -51,8 +52,10 @@ class ContainerfileFuzzTest {
             return;
         }
         try {
-            ContainerfilePlanner.plan(cf, new ContainerfilePlanner.Options(CONTEXT, SCRATCH, Platform.linux("amd64"),
-                    Map.of("V", "1"), null), NO_REGISTRY);
+            ContainerfilePlanner.plan(
+                    cf,
+                    new ContainerfilePlanner.Options(CONTEXT, SCRATCH, Platform.linux("amd64"), Map.of("V", "1"), null),
+                    NO_REGISTRY);
         } catch (BuildException expected) {
             // refused with a located message
         }

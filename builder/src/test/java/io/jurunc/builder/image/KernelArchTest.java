@@ -31,9 +31,12 @@ class KernelArchTest {
 
     @Test
     void theSharedUnikraftBinaryIsAmd64() throws Exception {
-        Path uk = Path.of(System.getProperty("user.dir")).getParent().getParent()
+        Path uk = Path.of(System.getProperty("user.dir"))
+                .getParent()
+                .getParent()
                 .resolve("shared/unikernels/bin/helloworld_qemu-x86_64.uk0.16.0");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(uk), "no shared unikernels beside the checkout");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isRegularFile(uk), "no shared unikernels beside the checkout");
         try (InputStream in = Files.newInputStream(uk)) {
             assertThat(KernelArch.detect(in)).contains("amd64");
         }
@@ -49,7 +52,7 @@ class KernelArchTest {
         pe[0x81] = 'E';
         pe[0x84] = 0x64;
         pe[0x85] = (byte) 0x86;
-        assertThat(KernelArch.detect(pe)).contains("amd64");   // bima reported arm64 here
+        assertThat(KernelArch.detect(pe)).contains("amd64"); // bima reported arm64 here
         pe[0x84] = 0x64;
         pe[0x85] = (byte) 0xaa;
         assertThat(KernelArch.detect(pe)).contains("arm64");

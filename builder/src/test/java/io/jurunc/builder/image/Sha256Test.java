@@ -19,7 +19,8 @@ class Sha256Test {
         new Random(7).nextBytes(data);
         byte[] expected = MessageDigest.getInstance("SHA-256").digest(data);
         for (int chunk : new int[] {1, 63, 64, 65, 4096, 1 << 20, data.length}) {
-            try (Sha256 n = Sha256.create(); Sha256 j = Sha256.jdk()) {
+            try (Sha256 n = Sha256.create();
+                    Sha256 j = Sha256.jdk()) {
                 int off = 0;
                 while (off < data.length) {
                     // single bytes only at the start, then the rest in one call

@@ -55,7 +55,9 @@ class ParallelGzipOutputStreamTest {
         assertThat(one.length).isLessThan(data.length - ParallelGzipOutputStream.BLOCK);
         Path f = dir.resolve("x.gz");
         Files.write(f, gzip(data, 6, 2, 65536));
-        Process p = new ProcessBuilder("gzip", "-t", f.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("gzip", "-t", f.toString())
+                .redirectErrorStream(true)
+                .start();
         assertThat(p.waitFor()).isZero();
     }
 
@@ -76,7 +78,8 @@ class ParallelGzipOutputStreamTest {
         byte[] random = new byte[ParallelGzipOutputStream.PROBE];
         r.nextBytes(random);
         assertThat(ParallelGzipOutputStream.probe(random)).isEqualTo(ParallelGzipOutputStream.Choice.STORE);
-        byte[] base64 = java.util.Base64.getMimeEncoder().encode(java.util.Arrays.copyOf(random, random.length * 3 / 4));
+        byte[] base64 =
+                java.util.Base64.getMimeEncoder().encode(java.util.Arrays.copyOf(random, random.length * 3 / 4));
         assertThat(ParallelGzipOutputStream.probe(base64)).isEqualTo(ParallelGzipOutputStream.Choice.HUFFMAN);
         byte[] text = input();
         byte[] textBlock = java.util.Arrays.copyOfRange(text, ParallelGzipOutputStream.BLOCK + 1234, text.length);

@@ -14,19 +14,21 @@ import org.junit.jupiter.api.io.TempDir;
 class ContextIgnoreTest {
     @TempDir
     Path ctx;
+
     @TempDir
     Path scratch;
 
     @Test
     void dockerPatternRules() {
-        ContextIgnore i = ContextIgnore.parse(List.of("# comment", "*.log", "build", "**/secret*", "docs/*.md", "!docs/keep.md", "/tmp?", "[ab].txt"));
+        ContextIgnore i = ContextIgnore.parse(List.of(
+                "# comment", "*.log", "build", "**/secret*", "docs/*.md", "!docs/keep.md", "/tmp?", "[ab].txt"));
         assertThat(i.ignored("x.log")).isTrue();
-        assertThat(i.ignored("sub/x.log")).isFalse();          // * stays in one component
-        assertThat(i.ignored("build/out/a.o")).isTrue();        // a directory excludes what is below
-        assertThat(i.ignored("secret.key")).isTrue();           // **/ matches zero directories too
+        assertThat(i.ignored("sub/x.log")).isFalse(); // * stays in one component
+        assertThat(i.ignored("build/out/a.o")).isTrue(); // a directory excludes what is below
+        assertThat(i.ignored("secret.key")).isTrue(); // **/ matches zero directories too
         assertThat(i.ignored("a/b/secret.key")).isTrue();
         assertThat(i.ignored("docs/x.md")).isTrue();
-        assertThat(i.ignored("docs/keep.md")).isFalse();        // the last matching rule wins
+        assertThat(i.ignored("docs/keep.md")).isFalse(); // the last matching rule wins
         assertThat(i.ignored("tmp1")).isTrue();
         assertThat(i.ignored("a.txt")).isTrue();
         assertThat(i.ignored("c.txt")).isFalse();
@@ -41,9 +43,13 @@ class ContextIgnoreTest {
         TestFiles.write(ctx, "app/cache/big", "x", "rw-r--r--");
         ContextCopier c = new ContextCopier(ctx, scratch);
         Location at = new Location(Path.of("Containerfile"), 4);
-        List<FileEntry> e = c.copy(new ContextCopier.Request(at, "COPY", List.of("app"), "/app", null, 0, 0, false), new ImageTree());
+        List<FileEntry> e = c.copy(
+                new ContextCopier.Request(at, "COPY", List.of("app"), "/app", null, 0, 0, false), new ImageTree());
         assertThat(e).extracting(FileEntry::path).containsExactly("app", "app/run");
-        assertThatThrownBy(() -> c.copy(new ContextCopier.Request(at, "COPY", List.of("app/junk.tmp"), "/x", null, 0, 0, false), new ImageTree()))
-                .isInstanceOf(BuildFileException.class).hasMessageStartingWith("Containerfile:4: COPY source \"app/junk.tmp\" is excluded");
+        assertThatThrownBy(() -> c.copy(
+                        new ContextCopier.Request(at, "COPY", List.of("app/junk.tmp"), "/x", null, 0, 0, false),
+                        new ImageTree()))
+                .isInstanceOf(BuildFileException.class)
+                .hasMessageStartingWith("Containerfile:4: COPY source \"app/junk.tmp\" is excluded");
     }
 }

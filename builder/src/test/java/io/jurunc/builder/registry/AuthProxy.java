@@ -21,7 +21,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * own {@code /token} endpoint (which wants Basic credentials). It records the requests it saw.
  */
 final class AuthProxy implements AutoCloseable {
-    enum Mode { BASIC, BEARER }
+    enum Mode {
+        BASIC,
+        BEARER
+    }
 
     static final String USER = "builder";
     static final String PASSWORD = "s3cret";
@@ -64,13 +67,22 @@ final class AuthProxy implements AutoCloseable {
         }
         String wanted = mode == Mode.BASIC ? basic() : "Bearer " + TOKEN;
         if (!wanted.equals(auth)) {
-            ex.getResponseHeaders().add("WWW-Authenticate", mode == Mode.BASIC ? "Basic realm=\"test\""
-                    : "Bearer realm=\"http://" + host() + "/token\",service=\"test-registry\",scope=\"repository:x:pull\"");
+            ex.getResponseHeaders()
+                    .add(
+                            "WWW-Authenticate",
+                            mode == Mode.BASIC
+                                    ? "Basic realm=\"test\""
+                                    : "Bearer realm=\"http://" + host()
+                                            + "/token\",service=\"test-registry\",scope=\"repository:x:pull\"");
             reply(ex, 401, new byte[0]);
             return;
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(upstream + path))
-                .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(
+                        ex.getRequestMethod(),
+                        body.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         for (String h : Set.of("Content-Type", "Accept")) {
             String v = ex.getRequestHeaders().getFirst(h);
             if (v != null) {
@@ -80,7 +92,9 @@ final class AuthProxy implements AutoCloseable {
         try {
             HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
             r.headers().map().forEach((k, vs) -> {
-                if (!k.equalsIgnoreCase("content-length") && !k.equalsIgnoreCase("transfer-encoding") && !k.startsWith(":")) {
+                if (!k.equalsIgnoreCase("content-length")
+                        && !k.equalsIgnoreCase("transfer-encoding")
+                        && !k.startsWith(":")) {
                     vs.forEach(v -> ex.getResponseHeaders().add(k, v));
                 }
             });

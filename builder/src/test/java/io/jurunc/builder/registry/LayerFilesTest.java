@@ -21,12 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 class LayerFilesTest {
     @TempDir
     Path dir;
+
     int n;
 
     /** Entries: "path=content" for a file, "path/" for a directory, "path=>target" for a hard link, "path->target" for a symlink. */
     private LayerFiles.Layer layer(String... entries) throws Exception {
         Path blob = dir.resolve("layer" + n++ + ".tar.gz");
-        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(blob)); TarArchiveOutputStream t = new TarArchiveOutputStream(o)) {
+        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(blob));
+                TarArchiveOutputStream t = new TarArchiveOutputStream(o)) {
             for (String e : entries) {
                 TarArchiveEntry te;
                 byte[] data = new byte[0];
@@ -68,12 +70,21 @@ class LayerFilesTest {
     void whiteoutsOpaqueDirectoriesAndParentWhiteoutsRemoveFiles() throws Exception {
         LayerFiles.Layer base = layer("usr/", "usr/lib/", "usr/lib/k=kernel", "usr/bin/x=x", "etc/a=a");
         assertThat(read(List.of(base, layer("usr/lib/.wh.k")), "/usr/lib/k")).isEmpty();
-        assertThat(read(List.of(base, layer("usr/.wh.lib")), "/usr/lib/k")).as("parent whiteout").isEmpty();
-        assertThat(read(List.of(base, layer("usr/.wh..wh..opq")), "/usr/lib/k")).as("opaque ancestor").isEmpty();
-        assertThat(read(List.of(base, layer("usr/lib/.wh..wh..opq", "usr/lib/k=new")), "/usr/lib/k")).as("opaque, then re-added").contains("new");
-        assertThat(read(List.of(base, layer("usr/.wh.lib"), layer("usr/lib/k=again")), "/usr/lib/k")).contains("again");
+        assertThat(read(List.of(base, layer("usr/.wh.lib")), "/usr/lib/k"))
+                .as("parent whiteout")
+                .isEmpty();
+        assertThat(read(List.of(base, layer("usr/.wh..wh..opq")), "/usr/lib/k"))
+                .as("opaque ancestor")
+                .isEmpty();
+        assertThat(read(List.of(base, layer("usr/lib/.wh..wh..opq", "usr/lib/k=new")), "/usr/lib/k"))
+                .as("opaque, then re-added")
+                .contains("new");
+        assertThat(read(List.of(base, layer("usr/.wh.lib"), layer("usr/lib/k=again")), "/usr/lib/k"))
+                .contains("again");
         assertThat(read(List.of(base, layer("usr/lib/.wh.k")), "/usr/bin/x")).contains("x");
-        assertThat(read(List.of(base, layer("usr->/opt")), "/usr/lib/k")).as("parent replaced by a symlink").isEmpty();
+        assertThat(read(List.of(base, layer("usr->/opt")), "/usr/lib/k"))
+                .as("parent replaced by a symlink")
+                .isEmpty();
     }
 
     @Test
@@ -87,8 +98,10 @@ class LayerFilesTest {
     void layerAndFileSizesAreCapped() throws Exception {
         List<LayerFiles.Layer> l = List.of(layer("big=" + "x".repeat(5000)));
         assertThatThrownBy(() -> LayerFiles.extract(l, "/big", dir, new LayerFiles.Limits(1 << 20, 100)))
-                .isInstanceOf(RegistryException.class).hasMessageContaining("more than the limit of 100");
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("more than the limit of 100");
         assertThatThrownBy(() -> LayerFiles.extract(l, "/other", dir, new LayerFiles.Limits(2048, 1 << 20)))
-                .isInstanceOf(RegistryException.class).hasMessageContaining("unpacks to more than 2048 bytes");
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("unpacks to more than 2048 bytes");
     }
 }

@@ -35,12 +35,16 @@ final class LocalRegistry implements AutoCloseable {
                   relativeurls: true
                 """.formatted(dir.resolve("data"), port));
         process = new ProcessBuilder("docker-registry", "serve", config.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("log").toFile())
+                .start();
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/")).build(),
+                HttpResponse<Void> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/"))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
@@ -50,7 +54,8 @@ final class LocalRegistry implements AutoCloseable {
             }
             if (System.nanoTime() > deadline || !process.isAlive()) {
                 close();
-                throw new IllegalStateException("docker-registry did not start: " + Files.readString(dir.resolve("log")));
+                throw new IllegalStateException(
+                        "docker-registry did not start: " + Files.readString(dir.resolve("log")));
             }
             Thread.sleep(100);
         }

@@ -17,13 +17,19 @@ import org.junit.jupiter.api.Test;
 class RegistryAuthTest {
     @Test
     void bearerRealmMustBeHttpsUnlessLoopback() {
-        assertThat(RegistryClient.checkRealm("https://auth.example/token", "r.example")).hasHost("auth.example");
-        assertThat(RegistryClient.checkRealm("http://127.0.0.1:5001/token", "127.0.0.1:5000")).hasPort(5001);
-        assertThat(RegistryClient.checkRealm("http://localhost/token", "localhost:5000")).hasHost("localhost");
+        assertThat(RegistryClient.checkRealm("https://auth.example/token", "r.example"))
+                .hasHost("auth.example");
+        assertThat(RegistryClient.checkRealm("http://127.0.0.1:5001/token", "127.0.0.1:5000"))
+                .hasPort(5001);
+        assertThat(RegistryClient.checkRealm("http://localhost/token", "localhost:5000"))
+                .hasHost("localhost");
         assertThatThrownBy(() -> RegistryClient.checkRealm("http://auth.example/token", "r.example"))
-                .isInstanceOf(RegistryException.class).hasMessageContaining("not https");
-        assertThatThrownBy(() -> RegistryClient.checkRealm("ftp://auth.example/token", "r.example")).isInstanceOf(RegistryException.class);
-        assertThatThrownBy(() -> RegistryClient.checkRealm("file:///etc/passwd", "r.example")).isInstanceOf(RegistryException.class);
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("not https");
+        assertThatThrownBy(() -> RegistryClient.checkRealm("ftp://auth.example/token", "r.example"))
+                .isInstanceOf(RegistryException.class);
+        assertThatThrownBy(() -> RegistryClient.checkRealm("file:///etc/passwd", "r.example"))
+                .isInstanceOf(RegistryException.class);
     }
 
     @Test
@@ -40,7 +46,8 @@ class RegistryAuthTest {
             String host = "127.0.0.1:" + registry.getAddress().getPort();
             RegistryClient client = new RegistryClient(Credentials.fixed(new Credentials.UserPassword("u", "p")));
             assertThatThrownBy(() -> client.getManifest(ImageReference.parse(host + "/a/b:1")))
-                    .isInstanceOf(RegistryException.class).hasMessageContaining("not https");
+                    .isInstanceOf(RegistryException.class)
+                    .hasMessageContaining("not https");
         } finally {
             registry.stop(0);
         }
@@ -51,7 +58,8 @@ class RegistryAuthTest {
         List<String> seenByStorage = new CopyOnWriteArrayList<>();
         HttpServer storage = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         storage.createContext("/", ex -> {
-            seenByStorage.add(ex.getRequestURI() + " auth=" + ex.getRequestHeaders().getFirst("Authorization"));
+            seenByStorage.add(
+                    ex.getRequestURI() + " auth=" + ex.getRequestHeaders().getFirst("Authorization"));
             byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", "application/vnd.oci.image.manifest.v1+json");
             ex.sendResponseHeaders(200, body.length);
@@ -65,7 +73,10 @@ class RegistryAuthTest {
                 ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"r\"");
                 ex.sendResponseHeaders(401, -1);
             } else {
-                ex.getResponseHeaders().add("Location", "http://127.0.0.1:" + storage.getAddress().getPort() + "/stored");
+                ex.getResponseHeaders()
+                        .add(
+                                "Location",
+                                "http://127.0.0.1:" + storage.getAddress().getPort() + "/stored");
                 ex.sendResponseHeaders(307, -1);
             }
             ex.close();
@@ -74,7 +85,8 @@ class RegistryAuthTest {
         try {
             String host = "127.0.0.1:" + registry.getAddress().getPort();
             RegistryClient client = new RegistryClient(Credentials.fixed(new Credentials.UserPassword("u", "p")));
-            assertThat(client.getManifest(ImageReference.parse(host + "/a/b:1")).bytes()).isEqualTo("{}".getBytes(StandardCharsets.UTF_8));
+            assertThat(client.getManifest(ImageReference.parse(host + "/a/b:1")).bytes())
+                    .isEqualTo("{}".getBytes(StandardCharsets.UTF_8));
             assertThat(seenByStorage).containsExactly("/stored auth=null");
         } finally {
             registry.stop(0);
@@ -101,8 +113,10 @@ class RegistryAuthTest {
         registry.start();
         try {
             RegistryClient client = new RegistryClient(Credentials.NONE);
-            assertThatThrownBy(() -> client.getManifest(ImageReference.parse("127.0.0.1:" + registry.getAddress().getPort() + "/a/b:1")))
-                    .isInstanceOf(RegistryException.class).hasMessageContaining("larger than " + RegistryClient.MAX_MANIFEST);
+            assertThatThrownBy(() -> client.getManifest(ImageReference.parse(
+                            "127.0.0.1:" + registry.getAddress().getPort() + "/a/b:1")))
+                    .isInstanceOf(RegistryException.class)
+                    .hasMessageContaining("larger than " + RegistryClient.MAX_MANIFEST);
         } finally {
             registry.stop(0);
         }
@@ -110,8 +124,11 @@ class RegistryAuthTest {
 
     @Test
     void sameOriginComparesSchemeHostAndPort() {
-        assertThat(RegistryClient.sameOrigin(URI.create("https://a.example/x"), URI.create("https://a.example:443/y"))).isTrue();
-        assertThat(RegistryClient.sameOrigin(URI.create("https://a.example/x"), URI.create("https://b.example/x"))).isFalse();
-        assertThat(RegistryClient.sameOrigin(URI.create("http://127.0.0.1:1/x"), URI.create("http://127.0.0.1:2/x"))).isFalse();
+        assertThat(RegistryClient.sameOrigin(URI.create("https://a.example/x"), URI.create("https://a.example:443/y")))
+                .isTrue();
+        assertThat(RegistryClient.sameOrigin(URI.create("https://a.example/x"), URI.create("https://b.example/x")))
+                .isFalse();
+        assertThat(RegistryClient.sameOrigin(URI.create("http://127.0.0.1:1/x"), URI.create("http://127.0.0.1:2/x")))
+                .isFalse();
     }
 }

@@ -28,8 +28,10 @@ class RegistryRoundTripTest {
 
     @TempDir
     Path ctx;
+
     @TempDir
     Path out;
+
     @TempDir
     Path cache;
 
@@ -44,7 +46,8 @@ class RegistryRoundTripTest {
     }
 
     private ImageBuilder builder(Credentials creds) {
-        return new ImageBuilder(new RegistryClient(creds), new BlobCache(cache), (a, n, s, f) -> { }, new SystemProcessRunner());
+        return new ImageBuilder(
+                new RegistryClient(creds), new BlobCache(cache), (a, n, s, f) -> {}, new SystemProcessRunner());
     }
 
     private void demoContext() {
@@ -63,68 +66,117 @@ class RegistryRoundTripTest {
     void pushSkipsExistingBlobsAndSkopeoPullsItBackByteIdentical() throws Exception {
         demoContext();
         String ref = registry.host() + "/demo/echo:latest";
-        BuildResult first = builder(Credentials.NONE).build(BuildRequest.builder(ctx, ref)
-                .output(new Output.Registry(null)).output(new Output.OciLayout(out.resolve("local"))).build());
+        BuildResult first = builder(Credentials.NONE)
+                .build(BuildRequest.builder(ctx, ref)
+                        .output(new Output.Registry(null))
+                        .output(new Output.OciLayout(out.resolve("local")))
+                        .build());
         assertThat(first.written().getFirst()).contains("4 blobs uploaded, 0 already there");
-        BuildResult again = builder(Credentials.NONE).build(BuildRequest.builder(ctx, ref).output(new Output.Registry(null)).build());
+        BuildResult again = builder(Credentials.NONE)
+                .build(BuildRequest.builder(ctx, ref)
+                        .output(new Output.Registry(null))
+                        .build());
         assertThat(again.written().getFirst()).contains("0 blobs uploaded, 4 already there");
 
-        Tools.run("skopeo", "copy", "--src-tls-verify=false", "docker://" + ref, "oci:" + out.resolve("pulled") + ":latest");
+        Tools.run(
+                "skopeo",
+                "copy",
+                "--src-tls-verify=false",
+                "docker://" + ref,
+                "oci:" + out.resolve("pulled") + ":latest");
         JsonNode idx = Json.parse(Files.readAllBytes(out.resolve("pulled/index.json")));
-        assertThat(idx.path("manifests").get(0).path("digest").asText()).isEqualTo(first.image().digest().toString());
+        assertThat(idx.path("manifests").get(0).path("digest").asText())
+                .isEqualTo(first.image().digest().toString());
         try (Stream<Path> blobs = Files.list(out.resolve("local/blobs/sha256"))) {
             for (Path b : blobs.toList()) {
-                assertThat(Files.readAllBytes(out.resolve("pulled/blobs/sha256").resolve(b.getFileName()))).isEqualTo(Files.readAllBytes(b));
+                assertThat(Files.readAllBytes(out.resolve("pulled/blobs/sha256").resolve(b.getFileName())))
+                        .isEqualTo(Files.readAllBytes(b));
             }
         }
-        JsonNode remote = Json.parse(Tools.run("skopeo", "inspect", "--tls-verify=false", "docker://" + ref).getBytes(StandardCharsets.UTF_8));
-        assertThat(remote.path("Digest").asText()).isEqualTo(first.image().digest().toString());
+        JsonNode remote = Json.parse(Tools.run("skopeo", "inspect", "--tls-verify=false", "docker://" + ref)
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(remote.path("Digest").asText())
+                .isEqualTo(first.image().digest().toString());
     }
 
     @Test
     void fromABaseImagePulledFromTheRegistryThroughTheCache() throws Exception {
         demoContext();
         String base = registry.host() + "/demo/base:1";
-        builder(Credentials.NONE).build(BuildRequest.builder(ctx, base).output(new Output.Registry(null)).build());
+        builder(Credentials.NONE)
+                .build(BuildRequest.builder(ctx, base)
+                        .output(new Output.Registry(null))
+                        .build());
         TestFiles.write(ctx, "extra.txt", "extra\n", "rw-r--r--");
-        TestFiles.write(ctx, "Containerfile", "FROM " + base + "\nCOPY extra.txt /etc/extra.txt\nENV MODE=child\n", "rw-r--r--");
-        BuildResult child = builder(Credentials.NONE).build(BuildRequest.builder(ctx, "demo/child:1")
-                .output(new Output.OciLayout(out.resolve("child"))).build());
+        TestFiles.write(
+                ctx,
+                "Containerfile",
+                "FROM " + base + "\nCOPY extra.txt /etc/extra.txt\nENV MODE=child\n",
+                "rw-r--r--");
+        BuildResult child = builder(Credentials.NONE)
+                .build(BuildRequest.builder(ctx, "demo/child:1")
+                        .output(new Output.OciLayout(out.resolve("child")))
+                        .build());
         assertThat(child.manifests()).hasSize(1);
         try (Stream<Path> s = Files.list(cache.resolve("sha256"))) {
             assertThat(s.count()).isEqualTo(4); // config + 3 layers of the base
         }
-        Tools.run("umoci", "unpack", "--image", out.resolve("child") + ":1", out.resolve("bundle").toString());
+        Tools.run(
+                "umoci",
+                "unpack",
+                "--image",
+                out.resolve("child") + ":1",
+                out.resolve("bundle").toString());
         Path rootfs = out.resolve("bundle/rootfs");
         assertThat(rootfs.resolve("bin/busybox")).exists();
         assertThat(rootfs.resolve("urunc.json")).exists();
         assertThat(Files.readString(rootfs.resolve("etc/extra.txt"))).isEqualTo("extra\n");
-        JsonNode cfg = Json.parse(Tools.run("skopeo", "inspect", "--config", "oci:" + out.resolve("child") + ":1").getBytes(StandardCharsets.UTF_8));
+        JsonNode cfg = Json.parse(Tools.run("skopeo", "inspect", "--config", "oci:" + out.resolve("child") + ":1")
+                .getBytes(StandardCharsets.UTF_8));
         assertThat(cfg.path("config").path("Cmd").get(0).asText()).isEqualTo("/bin/busybox");
         assertThat(cfg.path("config").path("Env").toString()).contains("MODE=child");
-        assertThat(cfg.path("config").path("Labels").path("com.urunc.unikernel.hypervisor").asText()).isEqualTo("qemu");
+        assertThat(cfg.path("config")
+                        .path("Labels")
+                        .path("com.urunc.unikernel.hypervisor")
+                        .asText())
+                .isEqualTo("qemu");
         assertThat(cfg.path("rootfs").path("diff_ids")).hasSize(4);
     }
 
     @Test
     void multiPlatformIndexPushedAndUsedAsABase() throws Exception {
         TestFiles.write(ctx, "www/index.html", "multi\n", "rw-r--r--");
-        TestFiles.write(ctx, "Containerfile", "FROM scratch\nARG TARGETARCH\nCOPY www /www\nLABEL arch=$TARGETARCH\n", "rw-r--r--");
+        TestFiles.write(
+                ctx,
+                "Containerfile",
+                "FROM scratch\nARG TARGETARCH\nCOPY www /www\nLABEL arch=$TARGETARCH\n",
+                "rw-r--r--");
         String ref = registry.host() + "/demo/multi:1";
-        BuildResult index = builder(Credentials.NONE).build(BuildRequest.builder(ctx, ref)
-                .platform(io.jurunc.builder.image.Platform.parse("linux/amd64"))
-                .platform(io.jurunc.builder.image.Platform.parse("linux/arm64")).output(new Output.Registry(null)).build());
-        JsonNode raw = Json.parse(Tools.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref).getBytes(StandardCharsets.UTF_8));
+        BuildResult index = builder(Credentials.NONE)
+                .build(BuildRequest.builder(ctx, ref)
+                        .platform(io.jurunc.builder.image.Platform.parse("linux/amd64"))
+                        .platform(io.jurunc.builder.image.Platform.parse("linux/arm64"))
+                        .output(new Output.Registry(null))
+                        .build());
+        JsonNode raw = Json.parse(Tools.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref)
+                .getBytes(StandardCharsets.UTF_8));
         assertThat(raw.path("mediaType").asText()).isEqualTo("application/vnd.oci.image.index.v1+json");
         assertThat(raw.path("manifests")).hasSize(2);
-        assertThat(index.image().digest().toString()).isEqualTo(io.jurunc.builder.image.Digest.of(
-                Tools.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref).getBytes(StandardCharsets.UTF_8)).toString());
+        assertThat(index.image().digest().toString())
+                .isEqualTo(io.jurunc.builder.image.Digest.of(
+                                Tools.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref)
+                                        .getBytes(StandardCharsets.UTF_8))
+                        .toString());
 
         TestFiles.write(ctx, "Containerfile", "FROM " + ref + "\nLABEL child=yes\n", "rw-r--r--");
-        BuildResult child = builder(Credentials.NONE).build(BuildRequest.builder(ctx, "demo/child-arm:1")
-                .platform(io.jurunc.builder.image.Platform.parse("linux/arm64")).output(new Output.OciLayout(out.resolve("c"))).build());
-        JsonNode cfg = Json.parse(Tools.run("skopeo", "--override-arch", "arm64", "inspect", "--config", "oci:" + out.resolve("c") + ":1")
-                .getBytes(StandardCharsets.UTF_8));
+        BuildResult child = builder(Credentials.NONE)
+                .build(BuildRequest.builder(ctx, "demo/child-arm:1")
+                        .platform(io.jurunc.builder.image.Platform.parse("linux/arm64"))
+                        .output(new Output.OciLayout(out.resolve("c")))
+                        .build());
+        JsonNode cfg = Json.parse(
+                Tools.run("skopeo", "--override-arch", "arm64", "inspect", "--config", "oci:" + out.resolve("c") + ":1")
+                        .getBytes(StandardCharsets.UTF_8));
         assertThat(cfg.path("architecture").asText()).isEqualTo("arm64");
         assertThat(cfg.path("config").path("Labels").path("arch").asText()).isEqualTo("arm64");
         assertThat(cfg.path("config").path("Labels").path("child").asText()).isEqualTo("yes");
@@ -137,13 +189,23 @@ class RegistryRoundTripTest {
         for (AuthProxy.Mode mode : AuthProxy.Mode.values()) {
             try (AuthProxy proxy = new AuthProxy(registry.host(), mode)) {
                 String ref = proxy.host() + "/secure/echo:" + mode.name().toLowerCase();
-                assertThatThrownBy(() -> builder(Credentials.NONE).build(BuildRequest.builder(ctx, ref).output(new Output.Registry(null)).build()))
-                        .isInstanceOf(RegistryException.class).hasMessageContaining("--creds USER:PASSWORD");
-                BuildResult r = builder(Credentials.fixed(new Credentials.UserPassword(AuthProxy.USER, AuthProxy.PASSWORD)))
-                        .build(BuildRequest.builder(ctx, ref).output(new Output.Registry(null)).build());
+                assertThatThrownBy(() -> builder(Credentials.NONE)
+                                .build(BuildRequest.builder(ctx, ref)
+                                        .output(new Output.Registry(null))
+                                        .build()))
+                        .isInstanceOf(RegistryException.class)
+                        .hasMessageContaining("--creds USER:PASSWORD");
+                BuildResult r = builder(
+                                Credentials.fixed(new Credentials.UserPassword(AuthProxy.USER, AuthProxy.PASSWORD)))
+                        .build(BuildRequest.builder(ctx, ref)
+                                .output(new Output.Registry(null))
+                                .build());
                 assertThat(r.written().getFirst()).startsWith("pushed " + ref);
                 if (mode == AuthProxy.Mode.BEARER) {
-                    assertThat(proxy.seen).anyMatch(s -> s.startsWith("GET /token?service=test-registry&scope=repository%3Asecure%2Fecho%3Apull%2Cpush [Basic]"));
+                    assertThat(proxy.seen)
+                            .anyMatch(
+                                    s -> s.startsWith(
+                                            "GET /token?service=test-registry&scope=repository%3Asecure%2Fecho%3Apull%2Cpush [Basic]"));
                     assertThat(proxy.seen).anyMatch(s -> s.startsWith("PUT /v2/secure/echo/manifests/bearer [Bearer]"));
                 } else {
                     assertThat(proxy.seen).anyMatch(s -> s.startsWith("PUT /v2/secure/echo/manifests/basic [Basic]"));

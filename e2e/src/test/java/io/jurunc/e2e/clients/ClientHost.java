@@ -30,8 +30,7 @@ import java.util.stream.Collectors;
  */
 final class ClientHost {
 
-    private ClientHost() {
-    }
+    private ClientHost() {}
 
     /** {@code jurunc build} of {@code e2e/images/<name>} to a docker archive under {@code work}. */
     static Path dockerArchive(Host host, String name, Path work) {
@@ -42,15 +41,23 @@ final class ClientHost {
             throw new HarnessException("cannot create " + contexts, e);
         }
         Path archive = work.resolve(name + ".tar");
-        new JuruncImageBuilder(host, Jurunc.cli()).build(TestImages.context(name, contexts),
-                "jurunc.test/" + name + ":latest", ImageBuilder.Format.DOCKER_ARCHIVE, archive);
+        new JuruncImageBuilder(host, Jurunc.cli())
+                .build(
+                        TestImages.context(name, contexts),
+                        "jurunc.test/" + name + ":latest",
+                        ImageBuilder.Format.DOCKER_ARCHIVE,
+                        archive);
         return archive;
     }
 
     /** {@code "10.a.b."}: a /24 no host address or route mentions. */
     static String freePrefix(Host host) {
-        String used = host.run(Command.of("ip", "-4", "-o", "addr", "show")).requireSuccess().stdout()
-                + host.run(Command.of("ip", "-4", "route", "show", "table", "all")).requireSuccess().stdout();
+        String used = host.run(Command.of("ip", "-4", "-o", "addr", "show"))
+                        .requireSuccess()
+                        .stdout()
+                + host.run(Command.of("ip", "-4", "route", "show", "table", "all"))
+                        .requireSuccess()
+                        .stdout();
         SecureRandom random = new SecureRandom();
         for (int attempt = 0; attempt < 64; attempt++) {
             String candidate = "10." + (200 + random.nextInt(50)) + "." + random.nextInt(256) + ".";
@@ -78,8 +85,17 @@ final class ClientHost {
 
     /** curl from 127.0.0.1 (the source address bound, not the device: DNAT'd packets must leave lo). */
     static CommandResult curlLoopback(Host host, int port, String path, String header) {
-        return host.run(Command.of("curl", "-sS", "--max-time", "5", "--interface", "127.0.0.1",
-                "-H", header, "http://127.0.0.1:" + port + path).withTimeout(Duration.ofSeconds(10)));
+        return host.run(Command.of(
+                        "curl",
+                        "-sS",
+                        "--max-time",
+                        "5",
+                        "--interface",
+                        "127.0.0.1",
+                        "-H",
+                        header,
+                        "http://127.0.0.1:" + port + path)
+                .withTimeout(Duration.ofSeconds(10)));
     }
 
     /** Polls {@link #curlLoopback} until it answers with exit 0 or the limit passes; returns the last. */
@@ -113,7 +129,8 @@ final class ClientHost {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.pid() != ProcessHandle.current().pid())
                 .filter(p -> p.info().commandLine().map(c -> c.contains(needle)).orElse(false))
-                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
+                .toList();
     }
 
     /** Mount points at or below {@code dir}, deepest first. */
@@ -162,7 +179,8 @@ final class ClientHost {
      * them. Rules first (as {@code -D}), then the chains they emptied.
      */
     static void removeNewCniIptables(Host host, Set<String> before) {
-        List<String> added = cniIptables(host).stream().filter(l -> !before.contains(l))
+        List<String> added = cniIptables(host).stream()
+                .filter(l -> !before.contains(l))
                 .collect(Collectors.toCollection(ArrayList::new));
         for (String line : added) {
             String[] parts = line.split(" ", 2);

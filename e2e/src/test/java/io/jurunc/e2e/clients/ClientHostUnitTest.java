@@ -14,9 +14,15 @@ class ClientHostUnitTest {
     @Test
     void iptablesRulesAreSplitIntoWordsHonouringQuotes() {
         assertThat(ClientHost.shellWords(
-                "POSTROUTING -m comment --comment \"CNI portfwd requiring masquerade\" -j CNI-HOSTPORT-MASQ"))
-                .containsExactly("POSTROUTING", "-m", "comment", "--comment", "CNI portfwd requiring masquerade",
-                        "-j", "CNI-HOSTPORT-MASQ");
+                        "POSTROUTING -m comment --comment \"CNI portfwd requiring masquerade\" -j CNI-HOSTPORT-MASQ"))
+                .containsExactly(
+                        "POSTROUTING",
+                        "-m",
+                        "comment",
+                        "--comment",
+                        "CNI portfwd requiring masquerade",
+                        "-j",
+                        "CNI-HOSTPORT-MASQ");
         assertThat(ClientHost.shellWords("X --comment \"name: \\\"net\\\" id: \\\"1\\\"\""))
                 .containsExactly("X", "--comment", "name: \"net\" id: \"1\"");
     }
@@ -30,19 +36,33 @@ class ClientHostUnitTest {
                 -A OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT
                 -A CNI-HOSTPORT-MASQ -m mark --mark 0x2000/0x2000 -j MASQUERADE
                 """;
-        RecordingHost host = new RecordingHost().answering(c -> RecordingHost.ok(c,
-                c.argv().contains("-S") && c.argv().contains("nat") ? nat : ""));
-        Set<String> before = Set.of("nat -N CNI-HOSTPORT-MASQ",
-                "nat -A CNI-HOSTPORT-MASQ -m mark --mark 0x2000/0x2000 -j MASQUERADE");
+        RecordingHost host = new RecordingHost()
+                .answering(c ->
+                        RecordingHost.ok(c, c.argv().contains("-S") && c.argv().contains("nat") ? nat : ""));
+        Set<String> before = Set.of(
+                "nat -N CNI-HOSTPORT-MASQ", "nat -A CNI-HOSTPORT-MASQ -m mark --mark 0x2000/0x2000 -j MASQUERADE");
 
         ClientHost.removeNewCniIptables(host, before);
 
-        List<List<String>> changes = host.argvs().stream().filter(a -> !a.contains("-S")).toList();
-        assertThat(changes).containsExactly(
-                List.of("iptables", "-w", "-t", "nat", "-D", "OUTPUT", "-m", "addrtype", "--dst-type", "LOCAL",
-                        "-j", "CNI-HOSTPORT-DNAT"),
-                List.of("iptables", "-w", "-t", "nat", "-F", "CNI-HOSTPORT-DNAT"),
-                List.of("iptables", "-w", "-t", "nat", "-X", "CNI-HOSTPORT-DNAT"));
+        List<List<String>> changes =
+                host.argvs().stream().filter(a -> !a.contains("-S")).toList();
+        assertThat(changes)
+                .containsExactly(
+                        List.of(
+                                "iptables",
+                                "-w",
+                                "-t",
+                                "nat",
+                                "-D",
+                                "OUTPUT",
+                                "-m",
+                                "addrtype",
+                                "--dst-type",
+                                "LOCAL",
+                                "-j",
+                                "CNI-HOSTPORT-DNAT"),
+                        List.of("iptables", "-w", "-t", "nat", "-F", "CNI-HOSTPORT-DNAT"),
+                        List.of("iptables", "-w", "-t", "nat", "-X", "CNI-HOSTPORT-DNAT"));
         assertThat(host.commands()).extracting(Command::argv).noneMatch(a -> a.contains("-P"));
     }
 }

@@ -60,7 +60,8 @@ class PodmanClientTest {
         work = Files.createTempDirectory("jurunc-pm-");
         Set<String> iptablesBefore = ClientHost.cniIptables(HOST);
         CLEANUP.defer("unmount and delete " + work, () -> ClientHost.unmountAndDelete(HOST, work));
-        CLEANUP.defer("CNI iptables rules and chains the test created",
+        CLEANUP.defer(
+                "CNI iptables rules and chains the test created",
                 () -> ClientHost.removeNewCniIptables(HOST, iptablesBefore));
         network = "jrclients" + ClientHost.randomHex(3);
         bridge = "jrpd" + ClientHost.randomHex(4);
@@ -98,9 +99,11 @@ class PodmanClientTest {
                     {"type": "portmap", "capabilities": {"portMappings": true}}
                   ]
                 }
-                """.formatted(network, bridge, work.resolve("cni-leases"), prefix, prefix));
+                """.formatted(
+                        network, bridge, work.resolve("cni-leases"), prefix, prefix));
         for (String name : List.of("echo", "plain")) {
-            podman("load", "-i", ClientHost.dockerArchive(HOST, name, work).toString()).requireSuccess();
+            podman("load", "-i", ClientHost.dockerArchive(HOST, name, work).toString())
+                    .requireSuccess();
         }
     }
 
@@ -110,15 +113,23 @@ class PodmanClientTest {
     }
 
     static CommandResult podman(String... args) {
-        List<String> argv = new ArrayList<>(List.of("/usr/bin/podman",
-                "--root", work.resolve("storage").toString(),
-                "--runroot", work.resolve("run").toString(),
-                "--tmpdir", work.resolve("libpod").toString(),
-                "--network-config-dir", work.resolve("networks").toString(),
-                "--runtime", Jurunc.cli().toAbsolutePath().toString(),
-                "--cgroup-manager", "cgroupfs"));
+        List<String> argv = new ArrayList<>(List.of(
+                "/usr/bin/podman",
+                "--root",
+                work.resolve("storage").toString(),
+                "--runroot",
+                work.resolve("run").toString(),
+                "--tmpdir",
+                work.resolve("libpod").toString(),
+                "--network-config-dir",
+                work.resolve("networks").toString(),
+                "--runtime",
+                Jurunc.cli().toAbsolutePath().toString(),
+                "--cgroup-manager",
+                "cgroupfs"));
         argv.addAll(List.of(args));
-        return HOST.run(Command.of(argv).withEnv("CONTAINERS_CONF", work.resolve("containers.conf").toString())
+        return HOST.run(Command.of(argv)
+                .withEnv("CONTAINERS_CONF", work.resolve("containers.conf").toString())
                 .withTimeout(Duration.ofMinutes(3)));
     }
 
@@ -127,7 +138,10 @@ class PodmanClientTest {
     }
 
     static String inspect(String name, String format) {
-        return podman("inspect", "--format", format, name).requireSuccess().stdout().strip();
+        return podman("inspect", "--format", format, name)
+                .requireSuccess()
+                .stdout()
+                .strip();
     }
 
     static Optional<String> argv0(long pid) {
@@ -140,16 +154,27 @@ class PodmanClientTest {
 
     @Test
     void aMicroVmRunsItsOwnKernelAndPodmanRunShowsItsOutput() {
-        CommandResult run = podman("run", "--rm", "--network", "none", MICROVM,
-                BUSYBOX, "sh", "-c", "echo \"from the guest: $(" + BUSYBOX + " uname -r)\"");
+        CommandResult run = podman(
+                "run",
+                "--rm",
+                "--network",
+                "none",
+                MICROVM,
+                BUSYBOX,
+                "sh",
+                "-c",
+                "echo \"from the guest: $(" + BUSYBOX + " uname -r)\"");
         assertThat(run.exitCode()).as(run.describe()).isZero();
-        assertThat(run.stdout()).as(run.describe()).contains("from the guest: ")
+        assertThat(run.stdout())
+                .as(run.describe())
+                .contains("from the guest: ")
                 .doesNotContain("from the guest: " + System.getProperty("os.version"));
     }
 
     /** A command that exits 3 in the guest: {@code podman run} exits 3, as with runc. */
     @Test
-    @Disabled("the guest's exit status does not reach the container: QEMU is the container's process and exits 0 when the guest init powers off after printing 'jurunc-init: exit status N' (docs/guest.md); QEMU has no device that makes it exit with an arbitrary status (isa-debug-exit gives 2N+1). Open in issue 12.")
+    @Disabled(
+            "the guest's exit status does not reach the container: QEMU is the container's process and exits 0 when the guest init powers off after printing 'jurunc-init: exit status N' (docs/guest.md); QEMU has no device that makes it exit with an arbitrary status (isa-debug-exit gives 2N+1). Open in issue 12.")
     void theGuestCommandsExitStatusIsPodmanRunsExitStatus() {
         CommandResult run = podman("run", "--rm", "--network", "none", MICROVM, BUSYBOX, "sh", "-c", "exit 3");
         assertThat(run.exitCode()).as(run.describe()).isEqualTo(3);
@@ -158,12 +183,23 @@ class PodmanClientTest {
     @Test
     void logsStopStartRestartAndRmOfADetachedMicroVm() {
         String name = newName("life");
-        CommandResult started = podman("run", "-d", "--name", name, "--network", "none", MICROVM,
-                BUSYBOX, "sh", "-c", "echo started in the guest; while :; do " + BUSYBOX + " sleep 1; done");
+        CommandResult started = podman(
+                "run",
+                "-d",
+                "--name",
+                name,
+                "--network",
+                "none",
+                MICROVM,
+                BUSYBOX,
+                "sh",
+                "-c",
+                "echo started in the guest; while :; do " + BUSYBOX + " sleep 1; done");
         assertThat(started.exitCode()).as(started.describe()).isZero();
         try {
             long pid = Long.parseLong(inspect(name, "{{.State.Pid}}"));
-            assertThat(argv0(pid)).as("the container's process is the monitor")
+            assertThat(argv0(pid))
+                    .as("the container's process is the monitor")
                     .hasValueSatisfying(c -> assertThat(c).contains("qemu-system"));
             CommandResult logs = awaitLogs(name, "started in the guest", Duration.ofSeconds(90));
             assertThat(logs.stdout()).as(logs.describe()).contains("started in the guest");
@@ -211,8 +247,18 @@ class PodmanClientTest {
         Path dir = Files.createDirectories(work.resolve("volume"));
         String content = "from the host " + ClientHost.randomHex(6);
         Files.writeString(dir.resolve("f"), content + "\n");
-        CommandResult run = podman("run", "--rm", "--network", "none", "-v", dir + ":/data:ro", MICROVM,
-                BUSYBOX, "sh", "-c", "cat /data/f; echo x > /data/g && echo wrote");
+        CommandResult run = podman(
+                "run",
+                "--rm",
+                "--network",
+                "none",
+                "-v",
+                dir + ":/data:ro",
+                MICROVM,
+                BUSYBOX,
+                "sh",
+                "-c",
+                "cat /data/f; echo x > /data/g && echo wrote");
         assertThat(run.stdout()).as(run.describe()).contains(content).doesNotContain("wrote");
         assertThat(run.stdout() + run.stderr()).as(run.describe()).contains("Read-only file system");
         assertThat(dir.resolve("g")).doesNotExist();
@@ -221,13 +267,18 @@ class PodmanClientTest {
     @Test
     void execIntoAMicroVmIsRefusedWithAClearError() {
         String name = newName("exec");
-        podman("run", "-d", "--name", name, "--network", "none", MICROVM, BUSYBOX, "sleep", "600").requireSuccess();
+        podman("run", "-d", "--name", name, "--network", "none", MICROVM, BUSYBOX, "sleep", "600")
+                .requireSuccess();
         try {
             CommandResult exec = podman("exec", name, BUSYBOX, "echo", "inside");
             assertThat(exec.exitCode()).as(exec.describe()).isNotZero();
-            assertThat(exec.stdout() + exec.stderr()).as(exec.describe())
-                    .contains("exec into a microVM is not supported").doesNotContain("inside\n");
-            assertThat(inspect(name, "{{.State.Status}}")).as("the VM survives a refused exec").isEqualTo("running");
+            assertThat(exec.stdout() + exec.stderr())
+                    .as(exec.describe())
+                    .contains("exec into a microVM is not supported")
+                    .doesNotContain("inside\n");
+            assertThat(inspect(name, "{{.State.Status}}"))
+                    .as("the VM survives a refused exec")
+                    .isEqualTo("running");
         } finally {
             podman("rm", "-f", "-t", "0", name);
         }
@@ -242,15 +293,18 @@ class PodmanClientTest {
         assertThat(three.exitCode()).as(three.describe()).isEqualTo(3);
 
         String name = newName("plain");
-        podman("run", "-d", "--name", name, "--network", "none", PLAIN, BUSYBOX, "sleep", "600").requireSuccess();
+        podman("run", "-d", "--name", name, "--network", "none", PLAIN, BUSYBOX, "sleep", "600")
+                .requireSuccess();
         try {
             long pid = Long.parseLong(inspect(name, "{{.State.Pid}}"));
-            assertThat(argv0(pid)).as("runc's container process, no monitor")
+            assertThat(argv0(pid))
+                    .as("runc's container process, no monitor")
                     .hasValueSatisfying(c -> assertThat(c).doesNotContain("qemu"));
-            CommandResult exec = podman("exec", name, BUSYBOX, "sh", "-c",
-                    "echo \"kernel $(" + BUSYBOX + " uname -r)\"; exit 4");
+            CommandResult exec =
+                    podman("exec", name, BUSYBOX, "sh", "-c", "echo \"kernel $(" + BUSYBOX + " uname -r)\"; exit 4");
             assertThat(exec.exitCode()).as(exec.describe()).isEqualTo(4);
-            assertThat(exec.stdout()).as("runc shares the host's kernel")
+            assertThat(exec.stdout())
+                    .as("runc shares the host's kernel")
                     .isEqualTo("kernel " + System.getProperty("os.version") + "\n");
             CommandResult stop = podman("stop", "-t", "2", name);
             assertThat(stop.exitCode()).as(stop.describe()).isZero();
@@ -265,13 +319,14 @@ class PodmanClientTest {
         String name = newName("port");
         try {
             int port = ClientHost.freeLoopbackPort();
-            CommandResult run = podman("run", "-d", "--name", name, "--network", network,
-                    "-p", "127.0.0.1:" + port + ":8080", MICROVM);
+            CommandResult run = podman(
+                    "run", "-d", "--name", name, "--network", network, "-p", "127.0.0.1:" + port + ":8080", MICROVM);
             assertThat(run.exitCode()).as(run.describe()).isZero();
             String probe = ClientHost.randomHex(8);
-            CommandResult answer = ClientHost.awaitAnswer(HOST, port, "/cgi-bin/echo", "X-Probe: " + probe,
-                    Duration.ofSeconds(90));
-            assertThat(answer.exitCode()).as(answer.describe() + "\nlogs: " + podman("logs", name).stdout())
+            CommandResult answer =
+                    ClientHost.awaitAnswer(HOST, port, "/cgi-bin/echo", "X-Probe: " + probe, Duration.ofSeconds(90));
+            assertThat(answer.exitCode())
+                    .as(answer.describe() + "\nlogs: " + podman("logs", name).stdout())
                     .isZero();
             assertThat(answer.stdout()).contains("HTTP_X_PROBE=" + probe);
         } finally {

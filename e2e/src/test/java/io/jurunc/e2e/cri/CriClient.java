@@ -33,12 +33,16 @@ final class CriClient {
     }
 
     String version() throws GrpcUnixClient.GrpcCallException {
-        return ProtoReader.parse(call("Version", ProtoWriter.message().string(1, "v1"))).string(2);
+        return ProtoReader.parse(call("Version", ProtoWriter.message().string(1, "v1")))
+                .string(2);
     }
 
     /** RunPodSandboxRequest{config 1, runtime_handler 2} &rarr; {pod_sandbox_id 1}. */
     String runPodSandbox(ProtoWriter config, String handler) throws GrpcUnixClient.GrpcCallException {
-        return ProtoReader.parse(call("RunPodSandbox", ProtoWriter.message().message(1, config).string(2, handler))).string(1);
+        return ProtoReader.parse(call(
+                        "RunPodSandbox",
+                        ProtoWriter.message().message(1, config).string(2, handler)))
+                .string(1);
     }
 
     /** PodSandboxStatus &rarr; status(1){state 3, network 5{ip 1}}. */
@@ -51,7 +55,8 @@ final class CriClient {
     }
 
     private ProtoReader podStatus(String podId) throws GrpcUnixClient.GrpcCallException {
-        return ProtoReader.parse(call("PodSandboxStatus", ProtoWriter.message().string(1, podId))).message(1);
+        return ProtoReader.parse(call("PodSandboxStatus", ProtoWriter.message().string(1, podId)))
+                .message(1);
     }
 
     /**
@@ -65,8 +70,13 @@ final class CriClient {
                 .message(2, ProtoWriter.message().string(1, image))
                 .strings(3, command)
                 .string(11, name + ".log");
-        return ProtoReader.parse(call("CreateContainer", ProtoWriter.message().string(1, podId).message(2, config)
-                .message(3, podConfig))).string(1);
+        return ProtoReader.parse(call(
+                        "CreateContainer",
+                        ProtoWriter.message()
+                                .string(1, podId)
+                                .message(2, config)
+                                .message(3, podConfig)))
+                .string(1);
     }
 
     void startContainer(String id) throws GrpcUnixClient.GrpcCallException {
@@ -75,7 +85,9 @@ final class CriClient {
 
     /** ContainerStatusResponse{status 1{state 3}}: CREATED 0, RUNNING 1, EXITED 2, UNKNOWN 3. */
     long containerState(String id) throws GrpcUnixClient.GrpcCallException {
-        return ProtoReader.parse(call("ContainerStatus", ProtoWriter.message().string(1, id))).message(1).varint(3);
+        return ProtoReader.parse(call("ContainerStatus", ProtoWriter.message().string(1, id)))
+                .message(1)
+                .varint(3);
     }
 
     /** StopContainerRequest{container_id 1, timeout 2 (seconds)}. */

@@ -47,11 +47,17 @@ class CriPodTest {
             cleanup.defer("delete " + work, () -> FileTrees.deleteRecursively(work));
             ImageBuilder builder = ImageBuilders.configured(host);
             Path pause = work.resolve("pause.tar");
-            builder.build(pauseContext(work.resolve("pause-ctx")), "jurunc.test/pause:latest",
-                    ImageBuilder.Format.OCI_ARCHIVE, pause);
+            builder.build(
+                    pauseContext(work.resolve("pause-ctx")),
+                    "jurunc.test/pause:latest",
+                    ImageBuilder.Format.OCI_ARCHIVE,
+                    pause);
             Path plain = work.resolve("plain.tar");
-            builder.build(TestImages.context("plain", work.resolve("contexts")), "jurunc.test/plain:latest",
-                    ImageBuilder.Format.OCI_ARCHIVE, plain);
+            builder.build(
+                    TestImages.context("plain", work.resolve("contexts")),
+                    "jurunc.test/plain:latest",
+                    ImageBuilder.Format.OCI_ARCHIVE,
+                    plain);
 
             CniNetwork net = cleanup.register(CniNetwork.create(host));
             PrivateContainerd containerd = startCriContainerd(host, cleanup, net);
@@ -84,13 +90,21 @@ class CriPodTest {
                 }
             });
             assertThat(cri.podState(podId)).isEqualTo(CriClient.SANDBOX_READY);
-            assertThat(cri.podIp(podId)).as("CNI address").startsWith(net.subnet().replace("0/24", ""));
+            assertThat(cri.podIp(podId))
+                    .as("CNI address")
+                    .startsWith(net.subnet().replace("0/24", ""));
 
-            String ctrId = cri.createContainer(podId, podConfig, "app", "jurunc.test/plain:latest",
+            String ctrId = cri.createContainer(
+                    podId,
+                    podConfig,
+                    "app",
+                    "jurunc.test/plain:latest",
                     List.of("/bin/busybox", "sh", "-c", "echo app-started; exec /bin/busybox sleep 600"));
             cri.startContainer(ctrId);
             assertThat(cri.containerState(ctrId)).isEqualTo(CriClient.CONTAINER_RUNNING);
-            assertThat(shimDaemons(containerd)).as("the sandbox and its container share one shim daemon").hasSize(1);
+            assertThat(shimDaemons(containerd))
+                    .as("the sandbox and its container share one shim daemon")
+                    .hasSize(1);
             awaitLog(logs.resolve("app.log"), "app-started");
 
             cri.stopContainer(ctrId, 1);
@@ -98,9 +112,13 @@ class CriPodTest {
             cri.removeContainer(ctrId);
             cri.stopPodSandbox(podId);
             cri.removePodSandbox(podId);
-            assertThat(shimDaemons(containerd)).as("the node daemon stays resident after the pod").hasSize(1);
+            assertThat(shimDaemons(containerd))
+                    .as("the node daemon stays resident after the pod")
+                    .hasSize(1);
             stopShimDaemons(containerd);
-            assertThat(shimDaemons(containerd)).as("the node daemon stops on SIGTERM").isEmpty();
+            assertThat(shimDaemons(containerd))
+                    .as("the node daemon stops on SIGTERM")
+                    .isEmpty();
             assertThat(net.heldLeases()).as("the pod's address was released").isEmpty();
         }
     }
@@ -112,10 +130,11 @@ class CriPodTest {
      * CAP_SYS_RESOURCE. The caller imports its images (namespace {@code k8s.io}).
      */
     static PrivateContainerd startCriContainerd(RealHost host, Cleanup cleanup, CniNetwork net) throws Exception {
-        PrivateContainerd containerd = cleanup.register(PrivateContainerd.start(c -> c
-                .withSandboxImage("jurunc.test/pause:latest")
-                .withCni(net.confDir(), Path.of("/opt/cni/bin"))
-                .withExtraToml(RUNTIME_TOML), List.of(Jurunc.binDir())));
+        PrivateContainerd containerd = cleanup.register(PrivateContainerd.start(
+                c -> c.withSandboxImage("jurunc.test/pause:latest")
+                        .withCni(net.confDir(), Path.of("/opt/cni/bin"))
+                        .withExtraToml(RUNTIME_TOML),
+                List.of(Jurunc.binDir())));
         cleanup.defer("stop the node shim daemon", () -> stopShimDaemons(containerd));
         if (!hasCapSysResource()) {
             restartWithRestrictedOomScoreAdj(host, cleanup, containerd);
@@ -137,8 +156,8 @@ class CriPodTest {
         return true;
     }
 
-    private static void restartWithRestrictedOomScoreAdj(RealHost host, Cleanup cleanup,
-            PrivateContainerd containerd) throws Exception {
+    private static void restartWithRestrictedOomScoreAdj(RealHost host, Cleanup cleanup, PrivateContainerd containerd)
+            throws Exception {
         ProcessHandle.of(containerd.pid()).ifPresent(p -> {
             p.destroy();
             p.onExit().orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join();
@@ -148,8 +167,11 @@ class CriPodTest {
         String toml = Files.readString(config);
         Files.writeString(config, toml.replace(header, header + "    restrict_oom_score_adj = true\n"));
         String path = Jurunc.binDir() + ":" + System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        io.jurunc.e2e.support.Spawned again = host.start(io.jurunc.e2e.support.Command.of("containerd", "--config",
-                config.toString()).withEnv("PATH", path), containerd.dir().resolve("containerd2.out"), containerd.log());
+        io.jurunc.e2e.support.Spawned again = host.start(
+                io.jurunc.e2e.support.Command.of("containerd", "--config", config.toString())
+                        .withEnv("PATH", path),
+                containerd.dir().resolve("containerd2.out"),
+                containerd.log());
         cleanup.defer("stop the restarted containerd", () -> again.stop(Duration.ofSeconds(10)));
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!containerd.ctr().version().succeeded()) {
@@ -163,7 +185,8 @@ class CriPodTest {
     static String tail(Path log) {
         try {
             List<String> lines = Files.readAllLines(log).stream()
-                    .filter(l -> l.contains("level=error") || l.contains("level=warn") || l.contains("jurunc")).toList();
+                    .filter(l -> l.contains("level=error") || l.contains("level=warn") || l.contains("jurunc"))
+                    .toList();
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
         } catch (java.io.IOException e) {
             return "(unreadable: " + e.getMessage() + ")";
@@ -211,8 +234,13 @@ class CriPodTest {
     private static List<Long> shimDaemons(PrivateContainerd containerd) {
         String address = containerd.address().toString();
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("io.jurunc.shim.ShimMain")
-                        && List.of(a).contains("-socket") && List.of(a).contains(address)).orElse(false))
-                .map(ProcessHandle::pid).toList();
+                .filter(p -> p.info()
+                        .arguments()
+                        .map(a -> List.of(a).contains("io.jurunc.shim.ShimMain")
+                                && List.of(a).contains("-socket")
+                                && List.of(a).contains(address))
+                        .orElse(false))
+                .map(ProcessHandle::pid)
+                .toList();
     }
 }

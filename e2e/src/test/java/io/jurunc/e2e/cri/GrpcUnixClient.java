@@ -1,14 +1,14 @@
 package io.jurunc.e2e.cri;
 
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
-import java.io.DataInputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +48,10 @@ final class GrpcUnixClient {
             out.write(PREFACE);
             frame(out, SETTINGS, 0, 0, new byte[0]);
             frame(out, HEADERS, END_HEADERS, 1, headers(service, method));
-            ByteBuffer msg = ByteBuffer.allocate(5 + request.length).put((byte) 0).putInt(request.length).put(request);
+            ByteBuffer msg = ByteBuffer.allocate(5 + request.length)
+                    .put((byte) 0)
+                    .putInt(request.length)
+                    .put(request);
             frame(out, DATA, END_STREAM, 1, msg.array());
             out.flush();
             ByteArrayOutputStream data = new ByteArrayOutputStream();
@@ -87,8 +90,9 @@ final class GrpcUnixClient {
                             }
                         }
                         case RST_STREAM -> throw new GrpcCallException(method + ": stream reset by containerd");
-                        case GOAWAY -> throw new GrpcCallException(method + ": connection closed by containerd (GOAWAY)");
-                        default -> { }
+                        case GOAWAY ->
+                            throw new GrpcCallException(method + ": connection closed by containerd (GOAWAY)");
+                        default -> {}
                     }
                     out.flush();
                     if (stream == 1 && (type == DATA || type == HEADERS) && (flags & END_STREAM) != 0) {
@@ -114,7 +118,10 @@ final class GrpcUnixClient {
 
     private static void frame(OutputStream out, int type, int flags, int stream, byte[] payload) throws IOException {
         ByteBuffer h = ByteBuffer.allocate(9);
-        h.put((byte) (payload.length >>> 16)).putShort((short) payload.length).put((byte) type).put((byte) flags)
+        h.put((byte) (payload.length >>> 16))
+                .putShort((short) payload.length)
+                .put((byte) type)
+                .put((byte) flags)
                 .putInt(stream);
         out.write(h.array());
         out.write(payload);
@@ -123,8 +130,14 @@ final class GrpcUnixClient {
     /** HPACK: each header as "literal header field without indexing, new name", no Huffman. */
     private static byte[] headers(String service, String method) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        String[][] hs = {{":method", "POST"}, {":scheme", "http"}, {":path", "/" + service + "/" + method},
-                {":authority", "localhost"}, {"content-type", "application/grpc"}, {"te", "trailers"}};
+        String[][] hs = {
+            {":method", "POST"},
+            {":scheme", "http"},
+            {":path", "/" + service + "/" + method},
+            {":authority", "localhost"},
+            {"content-type", "application/grpc"},
+            {"te", "trailers"}
+        };
         for (String[] h : hs) {
             b.write(0);
             literal(b, h[0]);

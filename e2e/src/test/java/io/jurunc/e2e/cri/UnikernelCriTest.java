@@ -38,11 +38,17 @@ class UnikernelCriTest {
             cleanup.defer("delete " + work, () -> FileTrees.deleteRecursively(work));
             ImageBuilder builder = ImageBuilders.configured(host);
             Path pause = work.resolve("pause.tar");
-            builder.build(CriPodTest.pauseContext(work.resolve("pause-ctx")), "jurunc.test/pause:latest",
-                    ImageBuilder.Format.OCI_ARCHIVE, pause);
+            builder.build(
+                    CriPodTest.pauseContext(work.resolve("pause-ctx")),
+                    "jurunc.test/pause:latest",
+                    ImageBuilder.Format.OCI_ARCHIVE,
+                    pause);
             Path app = work.resolve("uk.tar");
-            builder.build(UnikernelImages.httpreply("uk-http", "0.16.3", "0.16.3").context(work.resolve("ctx")),
-                    "jurunc.test/uk-http:latest", ImageBuilder.Format.OCI_ARCHIVE, app);
+            builder.build(
+                    UnikernelImages.httpreply("uk-http", "0.16.3", "0.16.3").context(work.resolve("ctx")),
+                    "jurunc.test/uk-http:latest",
+                    ImageBuilder.Format.OCI_ARCHIVE,
+                    app);
 
             CniNetwork net = cleanup.register(CniNetwork.create(host));
             PrivateContainerd containerd = CriPodTest.startCriContainerd(host, cleanup, net);
@@ -51,8 +57,8 @@ class UnikernelCriTest {
             try {
                 runPod(cleanup, containerd, net, work);
             } catch (GrpcUnixClient.GrpcCallException e) {
-                throw new AssertionError(e.getMessage() + "\ncontainerd log (tail):\n"
-                        + CriPodTest.tail(containerd.log()), e);
+                throw new AssertionError(
+                        e.getMessage() + "\ncontainerd log (tail):\n" + CriPodTest.tail(containerd.log()), e);
             }
         }
     }
@@ -77,12 +83,16 @@ class UnikernelCriTest {
         String ctrId = cri.createContainer(podId, podConfig, "httpreply", "jurunc.test/uk-http:latest", List.of());
         cri.startContainer(ctrId);
         assertThat(cri.containerState(ctrId)).isEqualTo(CriClient.CONTAINER_RUNNING);
-        HttpProbe.Answer a = new HttpProbe(net).await(
-                URI.create("http://" + podIp + ":" + UnikernelImages.HTTPREPLY_PORT + "/"), Map.of(),
-                Duration.ofSeconds(90), () -> true);
+        HttpProbe.Answer a = new HttpProbe(net)
+                .await(
+                        URI.create("http://" + podIp + ":" + UnikernelImages.HTTPREPLY_PORT + "/"),
+                        Map.of(),
+                        Duration.ofSeconds(90),
+                        () -> true);
         assertThat(a.status()).isEqualTo(200);
         assertThat(a.body()).contains("It works!");
-        System.out.printf("measure: unikraft httpreply in a CRI pod: first HTTP answer %d ms after StartContainer%n",
+        System.out.printf(
+                "measure: unikraft httpreply in a CRI pod: first HTTP answer %d ms after StartContainer%n",
                 a.waited().toMillis());
 
         cri.stopContainer(ctrId, 5);

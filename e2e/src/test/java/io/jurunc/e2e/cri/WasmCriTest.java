@@ -36,13 +36,26 @@ class WasmCriTest {
             Path work = Files.createTempDirectory("jurunc-e2e-wasm-cri-");
             cleanup.defer("delete " + work, () -> FileTrees.deleteRecursively(work));
             Path pause = work.resolve("pause.tar");
-            ImageBuilders.configured(host).build(CriPodTest.pauseContext(work.resolve("pause-ctx")), "jurunc.test/pause:latest", ImageBuilder.Format.OCI_ARCHIVE,
-                    pause);
+            ImageBuilders.configured(host)
+                    .build(
+                            CriPodTest.pauseContext(work.resolve("pause-ctx")),
+                            "jurunc.test/pause:latest",
+                            ImageBuilder.Format.OCI_ARCHIVE,
+                            pause);
             Path wasmCtx = Files.createDirectories(work.resolve("wasm-ctx"));
-            host.run(Command.of("clang-14", "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-Wl,--strip-all", "-o",
-                    wasmCtx.resolve("app.wasm").toString(),
-                    Jurunc.repo().resolve("wasm/src/test/resources/wasm/probe.c").toString())
-                    .withTimeout(Duration.ofMinutes(2))).requireSuccess();
+            host.run(Command.of(
+                                    "clang-14",
+                                    "--target=wasm32-wasi",
+                                    "--sysroot=/usr",
+                                    "-O2",
+                                    "-Wl,--strip-all",
+                                    "-o",
+                                    wasmCtx.resolve("app.wasm").toString(),
+                                    Jurunc.repo()
+                                            .resolve("wasm/src/test/resources/wasm/probe.c")
+                                            .toString())
+                            .withTimeout(Duration.ofMinutes(2)))
+                    .requireSuccess();
             Files.writeString(wasmCtx.resolve("greeting"), "hello from the image\n");
             Files.writeString(wasmCtx.resolve("Containerfile"), """
                     FROM scratch
@@ -52,9 +65,18 @@ class WasmCriTest {
                     LABEL com.urunc.unikernel.unikernelType=wasm
                     """);
             Path wasm = work.resolve("wasm.tar");
-            host.run(Command.of(Jurunc.cli().toString(), "build", "--platform", "linux/amd64", "-t",
-                    "jurunc.test/wasm:latest", "--output", "oci-archive:" + wasm, wasmCtx.toString())
-                    .withTimeout(Duration.ofMinutes(2))).requireSuccess();
+            host.run(Command.of(
+                                    Jurunc.cli().toString(),
+                                    "build",
+                                    "--platform",
+                                    "linux/amd64",
+                                    "-t",
+                                    "jurunc.test/wasm:latest",
+                                    "--output",
+                                    "oci-archive:" + wasm,
+                                    wasmCtx.toString())
+                            .withTimeout(Duration.ofMinutes(2)))
+                    .requireSuccess();
 
             CniNetwork net = cleanup.register(CniNetwork.create(host));
             PrivateContainerd containerd = CriPodTest.startCriContainerd(host, cleanup, net);
@@ -76,18 +98,20 @@ class WasmCriTest {
             });
             assertThat(cri.podState(podId)).isEqualTo(CriClient.SANDBOX_READY);
 
-            String cat = cri.createContainer(podId, podConfig, "cat", "jurunc.test/wasm:latest",
-                    List.of("/app.wasm", "cat", "/etc/greeting"));
+            String cat = cri.createContainer(
+                    podId, podConfig, "cat", "jurunc.test/wasm:latest", List.of("/app.wasm", "cat", "/etc/greeting"));
             cri.startContainer(cat);
             awaitExited(cri, cat);
             assertThat(exitCode(containerd, cat)).isZero();
             assertThat(Files.readString(logs.resolve("cat.log"))).contains("hello from the image");
 
-            String loop = cri.createContainer(podId, podConfig, "loop", "jurunc.test/wasm:latest",
-                    List.of("/app.wasm", "loop"));
+            String loop = cri.createContainer(
+                    podId, podConfig, "loop", "jurunc.test/wasm:latest", List.of("/app.wasm", "loop"));
             cri.startContainer(loop);
             assertThat(cri.containerState(loop)).isEqualTo(CriClient.CONTAINER_RUNNING);
-            assertThat(shimDaemons(containerd)).as("sandbox and WASM containers share one shim daemon").hasSize(1);
+            assertThat(shimDaemons(containerd))
+                    .as("sandbox and WASM containers share one shim daemon")
+                    .hasSize(1);
             cri.stopContainer(loop, 5);
             assertThat(cri.containerState(loop)).isEqualTo(CriClient.CONTAINER_EXITED);
             assertThat(exitCode(containerd, loop)).isEqualTo(143);
@@ -102,8 +126,12 @@ class WasmCriTest {
 
     /** ContainerStatusResponse{status 1{exit_code 7}} (a field CriClient does not read). */
     private static long exitCode(PrivateContainerd containerd, String id) throws Exception {
-        byte[] answer = new GrpcUnixClient(containerd.address()).call(CriClient.RUNTIME, "ContainerStatus",
-                ProtoWriter.message().string(1, id).toByteArray(), Duration.ofSeconds(30));
+        byte[] answer = new GrpcUnixClient(containerd.address())
+                .call(
+                        CriClient.RUNTIME,
+                        "ContainerStatus",
+                        ProtoWriter.message().string(1, id).toByteArray(),
+                        Duration.ofSeconds(30));
         return ProtoReader.parse(answer).message(1).varint(7);
     }
 
@@ -120,8 +148,12 @@ class WasmCriTest {
     private static List<Long> shimDaemons(PrivateContainerd containerd) {
         String address = containerd.address().toString();
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("io.jurunc.shim.ShimMain")
-                        && List.of(a).contains(address)).orElse(false))
-                .map(ProcessHandle::pid).toList();
+                .filter(p -> p.info()
+                        .arguments()
+                        .map(a -> List.of(a).contains("io.jurunc.shim.ShimMain")
+                                && List.of(a).contains(address))
+                        .orElse(false))
+                .map(ProcessHandle::pid)
+                .toList();
     }
 }

@@ -43,7 +43,8 @@ class PauseMetricsTest {
     }
 
     private static String newId(String what) {
-        return "e2e-pause-" + what + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+        return "e2e-pause-" + what + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
     }
 
     private RunSpec viaCli(String image, String id, String... args) {
@@ -51,7 +52,9 @@ class PauseMetricsTest {
     }
 
     private Leftovers.Scope scope(String id, String backend) {
-        return Leftovers.Scope.of(id, env.containerd().taskBundle(env.ctr().namespace(), id),
+        return Leftovers.Scope.of(
+                id,
+                env.containerd().taskBundle(env.ctr().namespace(), id),
                 Path.of("/run/containerd", backend, env.ctr().namespace(), id));
     }
 
@@ -75,11 +78,11 @@ class PauseMetricsTest {
     }
 
     private CommandResult jurunc(Path root, String... args) {
-        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of(Jurunc.cli().toString(), "--root",
-                root.toString()));
+        java.util.List<String> argv =
+                new java.util.ArrayList<>(java.util.List.of(Jurunc.cli().toString(), "--root", root.toString()));
         argv.addAll(java.util.List.of(args));
-        return new io.jurunc.e2e.support.RealHost().run(io.jurunc.e2e.support.Command.of(argv)
-                .withTimeout(Duration.ofSeconds(60)));
+        return new io.jurunc.e2e.support.RealHost()
+                .run(io.jurunc.e2e.support.Command.of(argv).withTimeout(Duration.ofSeconds(60)));
     }
 
     /** A v1 hierarchy's file of the process's cgroup. */
@@ -98,11 +101,14 @@ class PauseMetricsTest {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup"))) {
             String[] f = line.split(":", 3);
             if (f[1].equals("freezer")) {
-                return Files.readString(Path.of("/sys/fs/cgroup/freezer", f[2], "freezer.state")).strip();
+                return Files.readString(Path.of("/sys/fs/cgroup/freezer", f[2], "freezer.state"))
+                        .strip();
             }
             if (f[0].equals("0") && Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"))) {
-                return Files.readString(Path.of("/sys/fs/cgroup", f[2], "cgroup.events")).contains("frozen 1")
-                        ? "FROZEN" : "THAWED";
+                return Files.readString(Path.of("/sys/fs/cgroup", f[2], "cgroup.events"))
+                                .contains("frozen 1")
+                        ? "FROZEN"
+                        : "THAWED";
             }
         }
         return "no freezer";
@@ -114,9 +120,12 @@ class PauseMetricsTest {
      */
     private void pauseCountResume(String id, String backend, Path stateDir) throws IOException {
         long pid = Long.parseLong(env.task(id).orElseThrow()[1]);
-        String argv = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+        String argv = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"))
+                .replace('\0', ' ');
         assertThat(argv).as("the monitor's argv").contains("-qmp unix:" + stateDir.resolve("qmp/sock"));
-        assertThat(Files.exists(stateDir.resolve("qmp/sock"))).as("QEMU made its QMP socket").isTrue();
+        assertThat(Files.exists(stateDir.resolve("qmp/sock")))
+                .as("QEMU made its QMP socket")
+                .isTrue();
         long before = cpuMicros(id);
         assertThat(before).as("a spinning guest has used CPU").isPositive();
         CommandResult pause = env.ctr().ctr("tasks", "pause", id);
@@ -127,7 +136,9 @@ class PauseMetricsTest {
         PrivateSleep.of(Duration.ofMillis(1500));
         assertThat(cpuMicros(id)).as("no CPU while paused (" + backend + ")").isEqualTo(frozen);
         CommandResult again = env.ctr().ctr("tasks", "pause", id);
-        assertThat(again.succeeded()).as("pausing a paused task fails: " + again.describe()).isFalse();
+        assertThat(again.succeeded())
+                .as("pausing a paused task fails: " + again.describe())
+                .isFalse();
         CommandResult resume = env.ctr().ctr("tasks", "resume", id);
         assertThat(resume.succeeded()).as(resume.describe()).isTrue();
         assertThat(env.task(id).orElseThrow()[2]).isEqualTo("RUNNING");
@@ -138,7 +149,9 @@ class PauseMetricsTest {
             PrivateSleep.of(Duration.ofMillis(200));
             after = cpuMicros(id);
         }
-        assertThat(after).as("the guest spins again after resume (" + backend + ")").isGreaterThan(frozen);
+        assertThat(after)
+                .as("the guest spins again after resume (" + backend + ")")
+                .isGreaterThan(frozen);
     }
 
     @Test
@@ -157,26 +170,35 @@ class PauseMetricsTest {
             assertThat(jurunc(root, "resume", id).succeeded()).isTrue();
             CommandResult stats = jurunc(root, "events", "--stats", id);
             assertThat(stats.succeeded()).as(stats.describe()).isTrue();
-            assertThat(stats.stdout()).startsWith("{\"type\":\"stats\",\"id\":\"" + id + "\",\"data\":{\"cpu\":{")
+            assertThat(stats.stdout())
+                    .startsWith("{\"type\":\"stats\",\"id\":\"" + id + "\",\"data\":{\"cpu\":{")
                     .contains("\"memory\":{", "\"pids\":{");
             CommandResult update = jurunc(root, "update", "--pids-limit", "4096", "--cpu-quota", "200000", id);
             assertThat(update.succeeded()).as(update.describe()).isTrue();
             long pid = Long.parseLong(env.task(id).orElseThrow()[1]);
-            assertThat(Files.readString(cgroupFile(pid, "pids", "pids.max")).strip()).isEqualTo("4096");
-            assertThat(Files.readString(cgroupFile(pid, "cpu", "cpu.cfs_quota_us")).strip()).isEqualTo("200000");
-            assertThat(jurunc(root, "state", id).stdout()).as("still running after the update")
+            assertThat(Files.readString(cgroupFile(pid, "pids", "pids.max")).strip())
+                    .isEqualTo("4096");
+            assertThat(Files.readString(cgroupFile(pid, "cpu", "cpu.cfs_quota_us"))
+                            .strip())
+                    .isEqualTo("200000");
+            assertThat(jurunc(root, "state", id).stdout())
+                    .as("still running after the update")
                     .contains("\"status\" : \"running\"");
             CommandResult refused = jurunc(root, "update", "--cpuset-cpus", "0", id);
             assertThat(refused.succeeded()).as(refused.describe()).isFalse();
             assertThat(refused.stderr()).contains("fixed at boot");
             CommandResult exec = env.ctr().ctr("tasks", "exec", "--exec-id", "x1", id, "/bin/busybox", "true");
             assertThat(exec.succeeded()).as(exec.describe()).isFalse();
-            assertThat(exec.stdout() + exec.stderr()).as(exec.describe()).contains("exec into a microVM is not supported");
+            assertThat(exec.stdout() + exec.stderr())
+                    .as(exec.describe())
+                    .contains("exec into a microVM is not supported");
             // `events` streams one stats event per interval until the container stops, then exits 0
-            Process events = new ProcessBuilder(Jurunc.cli().toString(), "--root", root.toString(), "events",
-                    "--interval", "200ms", id).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
-                    events.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            Process events = new ProcessBuilder(
+                            Jurunc.cli().toString(), "--root", root.toString(), "events", "--interval", "200ms", id)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            java.io.BufferedReader lines = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(events.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
             java.util.List<String> seen = new java.util.ArrayList<>();
             seen.add(lines.readLine());
             seen.add(lines.readLine());
@@ -185,9 +207,12 @@ class PauseMetricsTest {
             for (String l = lines.readLine(); l != null; l = lines.readLine()) {
                 seen.add(l);
             }
-            assertThat(events.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("the stream ends").isTrue();
+            assertThat(events.waitFor(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("the stream ends")
+                    .isTrue();
             assertThat(events.exitValue()).isZero();
-            assertThat(seen).hasSizeGreaterThanOrEqualTo(2)
+            assertThat(seen)
+                    .hasSizeGreaterThanOrEqualTo(2)
                     .allSatisfy(l -> assertThat(l).startsWith("{\"type\":\"stats\",\"id\":\"" + id + "\""));
             env.ctr().deleteTask(id, false).requireSuccess();
             env.ctr().deleteContainer(id).requireSuccess();
@@ -206,11 +231,15 @@ class PauseMetricsTest {
             env.awaitTask(id, "RUNNING", Duration.ofSeconds(60)).orElseThrow(() -> new AssertionError(env.task(id)));
             CommandResult metrics = env.ctr().ctr("tasks", "metrics", id);
             assertThat(metrics.stdout()).as(metrics.describe()).contains("memory.usage", "pids.current");
-            pauseCountResume(id, "jurunc shim", Path.of("/run/containerd/jurunc", env.ctr().namespace(), id));
+            pauseCountResume(
+                    id,
+                    "jurunc shim",
+                    Path.of("/run/containerd/jurunc", env.ctr().namespace(), id));
             // a kill of a paused VM thaws it first, so it dies
             env.ctr().ctr("tasks", "pause", id).requireSuccess();
             env.ctr().kill(id, "SIGKILL").requireSuccess();
-            assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30))).as(String.valueOf(env.task(id)))
+            assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30)))
+                    .as(String.valueOf(env.task(id)))
                     .isPresent();
             env.ctr().deleteTask(id, false).requireSuccess();
             env.ctr().deleteContainer(id).requireSuccess();
@@ -235,8 +264,8 @@ class PauseMetricsTest {
                 env.ctr().ctr("tasks", "resume", id).requireSuccess();
                 assertThat(env.task(id).orElseThrow()[2]).isEqualTo("RUNNING");
                 if (!shim) { // jurunc's shim does not implement Exec yet
-                    CommandResult exec = env.ctr().ctr("tasks", "exec", "--exec-id", "e1", id, "/bin/busybox", "echo",
-                            "exec via runc");
+                    CommandResult exec = env.ctr()
+                            .ctr("tasks", "exec", "--exec-id", "e1", id, "/bin/busybox", "echo", "exec via runc");
                     assertThat(exec.succeeded()).as(exec.describe()).isTrue();
                     assertThat(exec.stdout()).contains("exec via runc");
                 }

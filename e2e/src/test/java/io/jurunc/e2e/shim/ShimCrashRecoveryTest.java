@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -43,8 +42,12 @@ class ShimCrashRecoveryTest {
     void setUp() throws IOException {
         env = ShimEnvironment.start("plain", "hello");
         work = Files.createTempDirectory("jurunc-e2e-crash-");
-        events = new RealHost().start(Command.of("ctr", "--address", env.containerd().address().toString(), "events"),
-                work.resolve("events.out"), work.resolve("events.err"));
+        events = new RealHost()
+                .start(
+                        Command.of(
+                                "ctr", "--address", env.containerd().address().toString(), "events"),
+                        work.resolve("events.out"),
+                        work.resolve("events.err"));
     }
 
     @AfterAll
@@ -53,7 +56,9 @@ class ShimCrashRecoveryTest {
             if (env != null) {
                 Path socket = env.nodeSocket(env.ctr().namespace());
                 env.stopShimDaemons();
-                assertThat(holders()).as("holder gone after the daemon's clean stop").isEmpty();
+                assertThat(holders())
+                        .as("holder gone after the daemon's clean stop")
+                        .isEmpty();
                 assertThat(Path.of(socket + ".d")).as("holder state removed").doesNotExist();
                 assertThat(socket).doesNotExist();
                 assertThat(Path.of(socket + ".log")).as("daemon log removed").doesNotExist();
@@ -71,7 +76,9 @@ class ShimCrashRecoveryTest {
     }
 
     private Leftovers.Scope scope(String id, String backend) {
-        return Leftovers.Scope.of(id, env.containerd().taskBundle(env.ctr().namespace(), id),
+        return Leftovers.Scope.of(
+                id,
+                env.containerd().taskBundle(env.ctr().namespace(), id),
                 Path.of("/run/containerd", backend, env.ctr().namespace(), id));
     }
 
@@ -85,9 +92,11 @@ class ShimCrashRecoveryTest {
     private List<Long> holders() {
         Path socket = env.nodeSocket(env.ctr().namespace());
         return ProcFs.system().processes().stream()
-                .filter(p -> !p.argv().isEmpty() && p.argv().getFirst().endsWith("jurunc-shim-holder")
+                .filter(p -> !p.argv().isEmpty()
+                        && p.argv().getFirst().endsWith("jurunc-shim-holder")
                         && p.argvContains(socket.toString()))
-                .map(ProcFs.Proc::pid).toList();
+                .map(ProcFs.Proc::pid)
+                .toList();
     }
 
     private static void signal(String signal, long pid) {
@@ -150,7 +159,8 @@ class ShimCrashRecoveryTest {
     private Optional<String> exitEvent(String id) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<String> line = events().lines().filter(l -> l.contains("/tasks/exit") && l.contains(id))
+            Optional<String> line = events().lines()
+                    .filter(l -> l.contains("/tasks/exit") && l.contains(id))
                     .findFirst();
             if (line.isPresent()) {
                 return line;
@@ -161,20 +171,28 @@ class ShimCrashRecoveryTest {
     }
 
     private String runDetached(String image, String id) {
-        CommandResult r = env.ctr().run(env.shimRun(image, id, "/bin/busybox", "sleep", "600").withFlag("--detach")
-                .withTimeout(Duration.ofSeconds(120)));
+        CommandResult r = env.ctr()
+                .run(env.shimRun(image, id, "/bin/busybox", "sleep", "600")
+                        .withFlag("--detach")
+                        .withTimeout(Duration.ofSeconds(120)));
         assertThat(r.succeeded()).as(r.describe()).isTrue();
-        return env.awaitTask(id, "RUNNING", Duration.ofSeconds(60)).orElseThrow(
-                () -> new AssertionError("task " + id + " not RUNNING: " + env.task(id)))[1];
+        return env.awaitTask(id, "RUNNING", Duration.ofSeconds(60))
+                .orElseThrow(() -> new AssertionError("task " + id + " not RUNNING: " + env.task(id)))[1];
     }
 
     private void killAndDelete(String id, String backend) {
         env.ctr().kill(id, "SIGKILL").requireSuccess();
-        assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30))).as(id + " stopped").isPresent();
+        assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30)))
+                .as(id + " stopped")
+                .isPresent();
         CommandResult deleted = env.ctr().deleteTask(id, false);
         assertThat(deleted.succeeded()).as(deleted.describe()).isTrue();
-        assertThat(deleted.stderr()).as("ctr reports the exit status: " + deleted.describe()).contains("exit code 137");
-        assertThat(exitEvent(id)).as("TaskExit of " + id).hasValueSatisfying(l -> assertThat(l).contains("137"));
+        assertThat(deleted.stderr())
+                .as("ctr reports the exit status: " + deleted.describe())
+                .contains("exit code 137");
+        assertThat(exitEvent(id))
+                .as("TaskExit of " + id)
+                .hasValueSatisfying(l -> assertThat(l).contains("137"));
         env.ctr().deleteContainer(id).requireSuccess();
         assertThat(Leftovers.system().find(scope(id, backend))).isEmpty();
     }
@@ -191,7 +209,10 @@ class ShimCrashRecoveryTest {
             String pidC = runDetached("plain", c);
             long jvm = daemon();
             int from = daemonLog().length();
-            long holder = ProcessHandle.of(jvm).flatMap(ProcessHandle::parent).orElseThrow().pid();
+            long holder = ProcessHandle.of(jvm)
+                    .flatMap(ProcessHandle::parent)
+                    .orElseThrow()
+                    .pid();
             assertThat(holders()).as("the daemon JVM runs under its holder").containsExactly(holder);
 
             // The holder is held still so that c's process exits while no daemon JVM runs at all.
@@ -204,20 +225,25 @@ class ShimCrashRecoveryTest {
                 signal("CONT", holder);
             }
             long next = awaitNewDaemon(jvm, from);
-            assertThat(ProcessHandle.of(next).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)).contains(holder);
+            assertThat(ProcessHandle.of(next).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+                    .contains(holder);
             assertThat(logSince(from)).contains("3 task(s) adopted");
 
             String[] rowA = env.awaitTask(a, "RUNNING", Duration.ofSeconds(10)).orElseThrow();
             String[] rowB = env.awaitTask(b, "RUNNING", Duration.ofSeconds(10)).orElseThrow();
             assertThat(rowA[1]).isEqualTo(pidA);
             assertThat(rowB[1]).isEqualTo(pidB);
-            assertThat(ProcessHandle.of(Long.parseLong(pidA)).map(ProcessHandle::isAlive)).contains(true);
+            assertThat(ProcessHandle.of(Long.parseLong(pidA)).map(ProcessHandle::isAlive))
+                    .contains(true);
             assertThat(events().lines().filter(l -> l.contains("/tasks/exit") || l.contains("/tasks/delete")))
-                    .as("containerd did not take the shim for dead").noneMatch(l -> l.contains(a) || l.contains(b));
+                    .as("containerd did not take the shim for dead")
+                    .noneMatch(l -> l.contains(a) || l.contains(b));
 
-            assertThat(env.awaitTask(c, "STOPPED", Duration.ofSeconds(30))).as("c's exit while no daemon ran")
+            assertThat(env.awaitTask(c, "STOPPED", Duration.ofSeconds(30)))
+                    .as("c's exit while no daemon ran")
                     .isPresent();
-            assertThat(exitEvent(c)).as("TaskExit of c, published after the recovery")
+            assertThat(exitEvent(c))
+                    .as("TaskExit of c, published after the recovery")
                     .hasValueSatisfying(l -> assertThat(l).contains("137"));
             CommandResult deletedC = env.ctr().deleteTask(c, false);
             assertThat(deletedC.succeeded()).as(deletedC.describe()).isTrue();
@@ -241,8 +267,9 @@ class ShimCrashRecoveryTest {
             long jvm = daemon();
             int from = daemonLog().length();
             Path journal = Path.of(env.nodeSocket(env.ctr().namespace()) + ".d", "tasks", d);
-            CompletableFuture<CommandResult> run = CompletableFuture.supplyAsync(() -> env.ctr().run(
-                    env.shimRun("plain", d, "/bin/busybox", "sleep", "600").withFlag("--detach")
+            CompletableFuture<CommandResult> run = CompletableFuture.supplyAsync(() -> env.ctr()
+                    .run(env.shimRun("plain", d, "/bin/busybox", "sleep", "600")
+                            .withFlag("--detach")
                             .withTimeout(Duration.ofSeconds(180))));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!creating(journal) && System.nanoTime() < deadline) {
@@ -253,7 +280,8 @@ class ShimCrashRecoveryTest {
 
             CommandResult r = run.join();
             String log = logSince(from);
-            assertThat(r.succeeded()).as("the create sent again is refused: " + r.describe() + "\ndaemon log:\n" + log)
+            assertThat(r.succeeded())
+                    .as("the create sent again is refused: " + r.describe() + "\ndaemon log:\n" + log)
                     .isFalse();
             assertThat(r.stderr()).as(r.describe()).contains("the shim daemon died while creating " + d);
             awaitNewDaemon(jvm, from);
@@ -286,7 +314,11 @@ class ShimCrashRecoveryTest {
         String vm = ShimCtrTest.newId("crash-vm");
         try {
             String pid = runDetached("hello", vm);
-            assertThat(ProcFs.system().process(Long.parseLong(pid)).orElseThrow().argv().getFirst())
+            assertThat(ProcFs.system()
+                            .process(Long.parseLong(pid))
+                            .orElseThrow()
+                            .argv()
+                            .getFirst())
                     .contains("qemu-system");
             long jvm = daemon();
             int from = daemonLog().length();
@@ -294,7 +326,8 @@ class ShimCrashRecoveryTest {
             awaitNewDaemon(jvm, from);
             String[] row = env.awaitTask(vm, "RUNNING", Duration.ofSeconds(10)).orElseThrow();
             assertThat(row[1]).isEqualTo(pid);
-            assertThat(ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive)).contains(true);
+            assertThat(ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive))
+                    .contains(true);
             killAndDelete(vm, "jurunc");
         } finally {
             env.ctr().forceRemove(vm);

@@ -40,11 +40,14 @@ class ShimCtrTest {
     }
 
     static String newId(String what) {
-        return "e2e-shim-" + what + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+        return "e2e-shim-" + what + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
     }
 
     private Leftovers.Scope scope(String id, String backend) {
-        return Leftovers.Scope.of(id, env.containerd().taskBundle(env.ctr().namespace(), id),
+        return Leftovers.Scope.of(
+                id,
+                env.containerd().taskBundle(env.ctr().namespace(), id),
                 Path.of("/run/containerd", backend, env.ctr().namespace(), id));
     }
 
@@ -54,7 +57,9 @@ class ShimCtrTest {
         CommandResult run = env.ctr().run(env.shimRun("plain", id).withRm());
         assertThat(run.succeeded()).as(run.describe()).isTrue();
         assertThat(run.stdout()).as(run.describe()).contains("hello from runc via jurunc");
-        assertThat(Leftovers.system().find(scope(id, "runc"))).as(run.describe()).isEmpty();
+        assertThat(Leftovers.system().find(scope(id, "runc")))
+                .as(run.describe())
+                .isEmpty();
     }
 
     @Test
@@ -67,11 +72,15 @@ class ShimCtrTest {
         Path socket = env.nodeSocket(env.ctr().namespace());
         assertThat(socket).exists();
         String second = newId("node2");
-        CommandResult again = env.ctr().run(env.shimRun("plain", second).withRm()
-                .withFlag("--annotation", "io.containerd.runc.v2.group=other"));
+        CommandResult again = env.ctr()
+                .run(env.shimRun("plain", second)
+                        .withRm()
+                        .withFlag("--annotation", "io.containerd.runc.v2.group=other"));
         assertThat(again.succeeded()).as(again.describe()).isTrue();
         assertThat(env.shimDaemons()).as("the same daemon serves another group").isEqualTo(daemons);
-        assertThat(Leftovers.system().find(scope(second, "runc"))).as(again.describe()).isEmpty();
+        assertThat(Leftovers.system().find(scope(second, "runc")))
+                .as(again.describe())
+                .isEmpty();
 
         env.stopShimDaemons();
         assertThat(env.shimDaemons()).isEmpty();
@@ -80,7 +89,9 @@ class ShimCtrTest {
         assertThat(Path.of(socket + ".log")).as("daemon log removed").doesNotExist();
         String third = newId("node3");
         CommandResult restarted = env.ctr().run(env.shimRun("plain", third).withRm());
-        assertThat(restarted.succeeded()).as("a new daemon after a clean stop: " + restarted.describe()).isTrue();
+        assertThat(restarted.succeeded())
+                .as("a new daemon after a clean stop: " + restarted.describe())
+                .isTrue();
         assertThat(env.shimDaemons()).hasSize(1).doesNotContainAnyElementsOf(daemons);
     }
 
@@ -88,7 +99,8 @@ class ShimCtrTest {
     static Path shimSocket(String address, String namespace, String group) {
         try {
             byte[] d = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest((address + "/" + namespace + "/" + group).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    .digest((address + "/" + namespace + "/" + group)
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return Path.of("/run/containerd/s", java.util.HexFormat.of().formatHex(d));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -101,7 +113,9 @@ class ShimCtrTest {
         CommandResult run = env.ctr().run(env.shimRun("hello", id).withRm().withTimeout(Duration.ofSeconds(120)));
         assertThat(run.succeeded()).as(run.describe()).isTrue();
         assertThat(run.stdout()).as(run.describe()).contains("hello from a jurunc microVM");
-        assertThat(Leftovers.system().find(scope(id, "jurunc"))).as(run.describe()).isEmpty();
+        assertThat(Leftovers.system().find(scope(id, "jurunc")))
+                .as(run.describe())
+                .isEmpty();
     }
 
     @Test
@@ -111,28 +125,38 @@ class ShimCtrTest {
         for (int i = 0; i < 3; i++) {
             String id = newId("par" + i);
             ids.add(id);
-            starts.add(CompletableFuture.supplyAsync(() -> env.ctr().run(env.shimRun("plain", id,
-                    "/bin/busybox", "sleep", "600").withFlag("--detach"))));
+            starts.add(CompletableFuture.supplyAsync(() -> env.ctr()
+                    .run(env.shimRun("plain", id, "/bin/busybox", "sleep", "600")
+                            .withFlag("--detach"))));
         }
         String vm = newId("parvm");
         ids.add(vm);
-        starts.add(CompletableFuture.supplyAsync(() -> env.ctr().run(env.shimRun("hello", vm,
-                "/bin/busybox", "sleep", "600").withFlag("--detach").withTimeout(Duration.ofSeconds(120)))));
+        starts.add(CompletableFuture.supplyAsync(() -> env.ctr()
+                .run(env.shimRun("hello", vm, "/bin/busybox", "sleep", "600")
+                        .withFlag("--detach")
+                        .withTimeout(Duration.ofSeconds(120)))));
         for (CompletableFuture<CommandResult> s : starts) {
             CommandResult r = s.join();
             assertThat(r.succeeded()).as(r.describe()).isTrue();
         }
         try {
             for (String id : ids) {
-                assertThat(env.awaitTask(id, "RUNNING", Duration.ofSeconds(60))).as("task " + id).isPresent();
+                assertThat(env.awaitTask(id, "RUNNING", Duration.ofSeconds(60)))
+                        .as("task " + id)
+                        .isPresent();
             }
             long vmPid = Long.parseLong(env.task(vm).orElseThrow()[1]);
-            assertThat(ProcFs.system().process(vmPid).orElseThrow().argv().getFirst()).contains("qemu-system");
+            assertThat(ProcFs.system().process(vmPid).orElseThrow().argv().getFirst())
+                    .contains("qemu-system");
             // The monitor is pid 1 of its own pid namespace (ctr's spec has one), forked by the sandbox
             // helper and re-parented to the shim daemon, which reaps it by pid.
             Path proc = Path.of("/proc", Long.toString(vmPid));
             String nspid = java.nio.file.Files.readAllLines(proc.resolve("status")).stream()
-                    .filter(l -> l.startsWith("NSpid:")).findFirst().orElseThrow().substring(6).trim();
+                    .filter(l -> l.startsWith("NSpid:"))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring(6)
+                    .trim();
             assertThat(nspid.split("\\s+")).as("NSpid").containsExactly(Long.toString(vmPid), "1");
             assertThat(java.nio.file.Files.readSymbolicLink(proc.resolve("ns/pid")))
                     .isNotEqualTo(java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/ns/pid")));
@@ -141,12 +165,15 @@ class ShimCtrTest {
                 env.ctr().kill(id, id.equals(vm) ? "SIGTERM" : "SIGKILL").requireSuccess();
             }
             for (String id : ids) {
-                assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30))).as("task " + id + " stopped").isPresent();
+                assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30)))
+                        .as("task " + id + " stopped")
+                        .isPresent();
                 env.ctr().deleteTask(id, false).requireSuccess();
                 env.ctr().deleteContainer(id).requireSuccess();
             }
             for (String id : ids) {
-                assertThat(Leftovers.system().find(scope(id, id.equals(vm) ? "jurunc" : "runc"))).isEmpty();
+                assertThat(Leftovers.system().find(scope(id, id.equals(vm) ? "jurunc" : "runc")))
+                        .isEmpty();
             }
         } finally {
             ids.forEach(env.ctr()::forceRemove);
@@ -156,8 +183,8 @@ class ShimCtrTest {
     @Test
     void tasksSurviveAContainerdRestartAndAreStillManaged() {
         String id = newId("restart");
-        CommandResult started = env.ctr().run(env.shimRun("plain", id, "/bin/busybox", "sleep", "600")
-                .withFlag("--detach"));
+        CommandResult started = env.ctr()
+                .run(env.shimRun("plain", id, "/bin/busybox", "sleep", "600").withFlag("--detach"));
         assertThat(started.succeeded()).as(started.describe()).isTrue();
         try {
             String pid = env.awaitTask(id, "RUNNING", Duration.ofSeconds(30)).orElseThrow()[1];

@@ -48,8 +48,11 @@ final class ShimEnvironment implements AutoCloseable {
             ImageBuilder builder = ImageBuilders.configured(host);
             for (String name : images) {
                 Path archive = work.resolve(name + ".tar");
-                builder.build(TestImages.context(name, work.resolve("contexts")), ref(name),
-                        ImageBuilder.Format.OCI_ARCHIVE, archive);
+                builder.build(
+                        TestImages.context(name, work.resolve("contexts")),
+                        ref(name),
+                        ImageBuilder.Format.OCI_ARCHIVE,
+                        archive);
                 containerd.ctr().importImage(archive, "jurunc.test/" + name).requireSuccess();
             }
         } catch (IOException | RuntimeException e) {
@@ -85,7 +88,10 @@ final class ShimEnvironment implements AutoCloseable {
 
     /** The task's pid and status, from {@code ctr tasks ls}. */
     Optional<String[]> task(String id) {
-        return ctr().tasks().stream().map(r -> r.split("\\s+")).filter(f -> f.length >= 3 && f[0].equals(id)).findFirst();
+        return ctr().tasks().stream()
+                .map(r -> r.split("\\s+"))
+                .filter(f -> f.length >= 3 && f[0].equals(id))
+                .findFirst();
     }
 
     Optional<String[]> awaitTask(String id, String status, Duration limit) {
@@ -143,10 +149,14 @@ final class ShimEnvironment implements AutoCloseable {
     /** The pids of this containerd's shim daemons (command line: the shim's main class, -socket, its address). */
     List<Long> shimDaemons() {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("io.jurunc.shim.ShimMain")
-                        && List.of(a).contains("-socket") && List.of(a).contains(containerd.address().toString()))
+                .filter(p -> p.info()
+                        .arguments()
+                        .map(a -> List.of(a).contains("io.jurunc.shim.ShimMain")
+                                && List.of(a).contains("-socket")
+                                && List.of(a).contains(containerd.address().toString()))
                         .orElse(false))
-                .map(ProcessHandle::pid).toList();
+                .map(ProcessHandle::pid)
+                .toList();
     }
 
     /** Stops containerd (SIGTERM, shims keep running) and starts it again on the same directories. */
@@ -157,11 +167,16 @@ final class ShimEnvironment implements AutoCloseable {
             p.onExit().orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join();
         });
         String systemPath = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        Command cmd = Command.of("containerd", "--config", containerd.config().configFile().toString())
+        Command cmd = Command.of(
+                        "containerd",
+                        "--config",
+                        containerd.config().configFile().toString())
                 .withEnv("PATH", Jurunc.binDir() + ":" + systemPath);
         if (restarted == null) {
             cleanup.defer("stop restarted containerd", () -> {
-                for (String id : ctr().ctr(Duration.ofSeconds(10), "containers", "list", "--quiet").stdout().split("\n")) {
+                for (String id : ctr().ctr(Duration.ofSeconds(10), "containers", "list", "--quiet")
+                        .stdout()
+                        .split("\n")) {
                     if (!id.isBlank()) {
                         ctr().forceRemove(id.strip());
                     }
@@ -169,7 +184,10 @@ final class ShimEnvironment implements AutoCloseable {
                 restarted.stop(Duration.ofSeconds(10));
             });
         }
-        restarted = host.start(cmd, containerd.dir().resolve("containerd2.out"), containerd.dir().resolve("containerd2.log"));
+        restarted = host.start(
+                cmd,
+                containerd.dir().resolve("containerd2.out"),
+                containerd.dir().resolve("containerd2.log"));
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         CommandResult v = null;
         while (System.nanoTime() < deadline) {
@@ -179,7 +197,8 @@ final class ShimEnvironment implements AutoCloseable {
             }
             sleep(50);
         }
-        throw new HarnessException("containerd did not come back after the restart: " + (v == null ? "" : v.describe()));
+        throw new HarnessException(
+                "containerd did not come back after the restart: " + (v == null ? "" : v.describe()));
     }
 
     static void sleep(long ms) {

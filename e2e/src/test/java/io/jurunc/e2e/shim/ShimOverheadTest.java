@@ -33,31 +33,40 @@ class ShimOverheadTest {
         try (ShimEnvironment env = ShimEnvironment.start("plain", "hello")) {
             Map<String, BiFunction<String, String[], RunSpec>> variants = new LinkedHashMap<>();
             variants.put("runc shim + runc, plain", (id, args) -> RunSpec.of(ShimEnvironment.ref("plain"), id, args));
-            variants.put("runc shim + jurunc CLI, plain", (id, args) -> RunSpec.of(ShimEnvironment.ref("plain"), id, args)
-                    .withRuncBinary(Jurunc.cli()));
+            variants.put(
+                    "runc shim + jurunc CLI, plain",
+                    (id, args) ->
+                            RunSpec.of(ShimEnvironment.ref("plain"), id, args).withRuncBinary(Jurunc.cli()));
             variants.put(COLD + "plain", (id, args) -> env.shimRun("plain", id, args));
             variants.put("jurunc shim, plain (warm daemon)", (id, args) -> env.shimRun("plain", id, args));
-            variants.put("runc shim + jurunc CLI, microVM", (id, args) -> RunSpec.of(ShimEnvironment.ref("hello"), id, args)
-                    .withRuncBinary(Jurunc.cli()).withTimeout(Duration.ofSeconds(120)));
-            variants.put(COLD + "microVM", (id, args) -> env.shimRun("hello", id, args)
-                    .withTimeout(Duration.ofSeconds(120)));
-            variants.put("jurunc shim, microVM (warm daemon)", (id, args) -> env.shimRun("hello", id, args)
-                    .withTimeout(Duration.ofSeconds(120)));
+            variants.put(
+                    "runc shim + jurunc CLI, microVM",
+                    (id, args) -> RunSpec.of(ShimEnvironment.ref("hello"), id, args)
+                            .withRuncBinary(Jurunc.cli())
+                            .withTimeout(Duration.ofSeconds(120)));
+            variants.put(
+                    COLD + "microVM",
+                    (id, args) -> env.shimRun("hello", id, args).withTimeout(Duration.ofSeconds(120)));
+            variants.put(
+                    "jurunc shim, microVM (warm daemon)",
+                    (id, args) -> env.shimRun("hello", id, args).withTimeout(Duration.ofSeconds(120)));
 
-            StringBuilder table = new StringBuilder(String.format("%n%-38s %8s %8s   (median of %d, ms)%n", "variant",
-                    "create", "delete", N));
+            StringBuilder table = new StringBuilder(
+                    String.format("%n%-38s %8s %8s   (median of %d, ms)%n", "variant", "create", "delete", N));
             for (var v : variants.entrySet()) {
                 List<Sample> samples = new ArrayList<>();
                 for (int i = 0; i < N + 1; i++) {
                     if (v.getKey().startsWith(COLD)) {
-                        env.stopShimDaemons();   // the node's first container: no daemon yet
+                        env.stopShimDaemons(); // the node's first container: no daemon yet
                     }
                     Sample s = once(env, v.getValue());
                     if (i > 0) {
-                        samples.add(s);   // the first run warms page cache and images
+                        samples.add(s); // the first run warms page cache and images
                     }
                 }
-                table.append(String.format("%-38s %8.0f %8.0f%n", v.getKey(),
+                table.append(String.format(
+                        "%-38s %8.0f %8.0f%n",
+                        v.getKey(),
                         median(samples.stream().map(Sample::createMs).toList()),
                         median(samples.stream().map(Sample::deleteMs).toList())));
             }
@@ -69,15 +78,18 @@ class ShimOverheadTest {
         String id = ShimCtrTest.newId("bench");
         try {
             long t0 = System.nanoTime();
-            CommandResult run = env.ctr().run(spec.apply(id, new String[] {"/bin/busybox", "sleep", "600"})
-                    .withFlag("--detach"));
+            CommandResult run = env.ctr()
+                    .run(spec.apply(id, new String[] {"/bin/busybox", "sleep", "600"})
+                            .withFlag("--detach"));
             long t1 = System.nanoTime();
             assertThat(run.succeeded()).as(run.describe()).isTrue();
             long t2 = System.nanoTime();
             env.ctr().kill(id, "SIGKILL").requireSuccess();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!env.ctr().deleteTask(id, false).succeeded()) {
-                assertThat(System.nanoTime()).as("task " + id + " deleted within 30 s").isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("task " + id + " deleted within 30 s")
+                        .isLessThan(deadline);
                 ShimEnvironment.sleep(10);
             }
             long t3 = System.nanoTime();

@@ -15,7 +15,7 @@ public final class Cleanup implements AutoCloseable {
         void run() throws Exception;
     }
 
-    private record Step(String what, Action action) { }
+    private record Step(String what, Action action) {}
 
     private final Deque<Step> steps = new ArrayDeque<>();
 
@@ -36,7 +36,8 @@ public final class Cleanup implements AutoCloseable {
             try {
                 s.action().run();
             } catch (Exception e) {
-                RuntimeException wrapped = new HarnessException("cleanup step failed: " + s.what() + ": " + e.getMessage(), e);
+                RuntimeException wrapped =
+                        new HarnessException("cleanup step failed: " + s.what() + ": " + e.getMessage(), e);
                 if (first == null) {
                     first = wrapped;
                 } else {

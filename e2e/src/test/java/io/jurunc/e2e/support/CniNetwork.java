@@ -109,8 +109,17 @@ public final class CniNetwork implements AutoCloseable, RoutedNetwork {
 
     /** Wraps a ctr argv so that ctr sees only this network in {@code /etc/cni/net.d}. */
     public List<String> wrapForCtr(List<String> ctrArgv) {
-        List<String> a = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--",
-                "sh", "-c", "mkdir -p " + ETC_CNI + " && mount --bind \"$1\" " + ETC_CNI + " && shift && exec \"$@\"", "sh", confDir().toString()));
+        List<String> a = new ArrayList<>(List.of(
+                "unshare",
+                "--mount",
+                "--propagation",
+                "private",
+                "--",
+                "sh",
+                "-c",
+                "mkdir -p " + ETC_CNI + " && mount --bind \"$1\" " + ETC_CNI + " && shift && exec \"$@\"",
+                "sh",
+                confDir().toString()));
         a.addAll(ctrArgv);
         return a;
     }
@@ -125,9 +134,14 @@ public final class CniNetwork implements AutoCloseable, RoutedNetwork {
             return Optional.empty();
         }
         String cniId = namespace + "-" + id;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(leases, p -> p.getFileName().toString().startsWith(prefix))) {
+        try (DirectoryStream<Path> files =
+                Files.newDirectoryStream(leases, p -> p.getFileName().toString().startsWith(prefix))) {
             for (Path f : files) {
-                String owner = Files.readString(f, StandardCharsets.UTF_8).lines().findFirst().orElse("").strip();
+                String owner = Files.readString(f, StandardCharsets.UTF_8)
+                        .lines()
+                        .findFirst()
+                        .orElse("")
+                        .strip();
                 if (owner.equals(cniId)) {
                     return Optional.of(f.getFileName().toString());
                 }
@@ -150,7 +164,10 @@ public final class CniNetwork implements AutoCloseable, RoutedNetwork {
             return List.of();
         }
         try (var s = Files.list(leases)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).sorted().toList();
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(prefix))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new HarnessException("cannot list " + leases, e);
         }

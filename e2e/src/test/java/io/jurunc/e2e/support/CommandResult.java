@@ -3,8 +3,8 @@ package io.jurunc.e2e.support;
 import java.time.Duration;
 
 /** What a finished (or timed-out) command left: exit status and its captured output. */
-public record CommandResult(Command command, int exitCode, String stdout, String stderr, Duration elapsed,
-                            boolean timedOut) {
+public record CommandResult(
+        Command command, int exitCode, String stdout, String stderr, Duration elapsed, boolean timedOut) {
 
     public boolean succeeded() {
         return exitCode == 0 && !timedOut;

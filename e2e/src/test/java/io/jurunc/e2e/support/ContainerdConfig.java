@@ -87,14 +87,17 @@ public record ContainerdConfig(Path dir, String sandboxImage, Path cniConfDir, P
         t.append("root = ").append(q(root())).append('\n');
         t.append("state = ").append(q(state())).append('\n');
         t.append("disabled_plugins = [")
-                .append(String.join(", ", DISABLED_PLUGINS.stream().map(ContainerdConfig::q).toList()))
+                .append(String.join(
+                        ", ", DISABLED_PLUGINS.stream().map(ContainerdConfig::q).toList()))
                 .append("]\n\n");
         t.append("[grpc]\n  address = ").append(q(grpcAddress())).append('\n');
         t.append("[ttrpc]\n  address = ").append(q(ttrpcAddress())).append('\n');
         t.append("[debug]\n  address = \"\"\n  level = \"info\"\n");
         t.append("[metrics]\n  address = \"\"\n\n");
         t.append("[plugins]\n");
-        t.append("  [plugins.\"io.containerd.internal.v1.opt\"]\n    path = ").append(q(dir.resolve("opt"))).append('\n');
+        t.append("  [plugins.\"io.containerd.internal.v1.opt\"]\n    path = ")
+                .append(q(dir.resolve("opt")))
+                .append('\n');
         t.append("  [plugins.\"io.containerd.grpc.v1.cri\"]\n");
         t.append("    sandbox_image = ").append(q(sandboxImage)).append('\n');
         t.append("    netns_mounts_under_state_dir = true\n");

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Tag("e2e")
-@EnabledIfSystemProperty(named = "jurunc.e2e", matches = "true",
+@EnabledIfSystemProperty(
+        named = "jurunc.e2e",
+        matches = "true",
         disabledReason = "end-to-end test: run with -De2e (needs root, containerd, qemu and `mvn install`)")
-public @interface E2E {
-}
+public @interface E2E {}

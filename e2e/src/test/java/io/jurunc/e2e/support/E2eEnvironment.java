@@ -3,13 +3,13 @@ package io.jurunc.e2e.support;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.security.SecureRandom;
 import java.util.Optional;
 
 /**
@@ -27,7 +27,8 @@ public final class E2eEnvironment implements AutoCloseable {
     private final PrivateContainerd containerd;
     private final Map<String, String> images;
 
-    private E2eEnvironment(Host host, Cleanup cleanup, Path work, PrivateContainerd containerd, Map<String, String> images) {
+    private E2eEnvironment(
+            Host host, Cleanup cleanup, Path work, PrivateContainerd containerd, Map<String, String> images) {
         this.host = host;
         this.cleanup = cleanup;
         this.work = work;
@@ -56,8 +57,8 @@ public final class E2eEnvironment implements AutoCloseable {
         return start(List.of(), unikernelImages, true);
     }
 
-    private static E2eEnvironment start(List<String> imageNames, List<UnikernelImage> unikernelImages,
-            boolean shimOnPath) {
+    private static E2eEnvironment start(
+            List<String> imageNames, List<UnikernelImage> unikernelImages, boolean shimOnPath) {
         Host host = new RealHost();
         preflight(host);
         Cleanup cleanup = new Cleanup();
@@ -68,22 +69,33 @@ public final class E2eEnvironment implements AutoCloseable {
             Map<String, Path> archives = new LinkedHashMap<>();
             for (String name : imageNames) {
                 Path archive = work.resolve(name + ".tar");
-                builder.build(TestImages.context(name, work.resolve("contexts")), reference(name),
-                        ImageBuilder.Format.OCI_ARCHIVE, archive);
+                builder.build(
+                        TestImages.context(name, work.resolve("contexts")),
+                        reference(name),
+                        ImageBuilder.Format.OCI_ARCHIVE,
+                        archive);
                 archives.put(name, archive);
             }
             for (UnikernelImage image : unikernelImages) {
                 Path archive = work.resolve(image.name() + ".tar");
-                builder.build(image.context(work.resolve("contexts")), reference(image.name()),
-                        ImageBuilder.Format.OCI_ARCHIVE, archive);
+                builder.build(
+                        image.context(work.resolve("contexts")),
+                        reference(image.name()),
+                        ImageBuilder.Format.OCI_ARCHIVE,
+                        archive);
                 archives.put(image.name(), archive);
             }
-            PrivateContainerd containerd = cleanup.register(shimOnPath
-                    ? PrivateContainerd.start(java.util.function.UnaryOperator.identity(), List.of(Jurunc.binDir()))
-                    : PrivateContainerd.start());
+            PrivateContainerd containerd = cleanup.register(
+                    shimOnPath
+                            ? PrivateContainerd.start(
+                                    java.util.function.UnaryOperator.identity(), List.of(Jurunc.binDir()))
+                            : PrivateContainerd.start());
             Map<String, String> refs = new LinkedHashMap<>();
             for (var e : archives.entrySet()) {
-                containerd.ctr().importImage(e.getValue(), "jurunc.test/" + e.getKey()).requireSuccess();
+                containerd
+                        .ctr()
+                        .importImage(e.getValue(), "jurunc.test/" + e.getKey())
+                        .requireSuccess();
                 refs.put(e.getKey(), reference(e.getKey()));
             }
             List<String> present = containerd.ctr().images();
@@ -201,7 +213,8 @@ public final class E2eEnvironment implements AutoCloseable {
     public Optional<TaskRow> awaitTask(String id, String status, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         Optional<TaskRow> row = task(id);
-        while (System.nanoTime() < deadline && row.map(r -> !r.status().equals(status)).orElse(true)) {
+        while (System.nanoTime() < deadline
+                && row.map(r -> !r.status().equals(status)).orElse(true)) {
             PrivateContainerd.sleep(Duration.ofMillis(100));
             row = task(id);
         }
@@ -209,7 +222,7 @@ public final class E2eEnvironment implements AutoCloseable {
     }
 
     /** One row of {@code ctr tasks ls}. */
-    public record TaskRow(String id, long pid, String status) { }
+    public record TaskRow(String id, long pid, String status) {}
 
     /** Registers a resource to be closed with the environment. */
     public <T extends AutoCloseable> T register(T resource) {

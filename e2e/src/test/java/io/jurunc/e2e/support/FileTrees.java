@@ -11,8 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 /** Deleting directory trees without following symlinks and without crossing into mounts. */
 public final class FileTrees {
 
-    private FileTrees() {
-    }
+    private FileTrees() {}
 
     public static void deleteRecursively(Path root) {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

@@ -18,8 +18,7 @@ public final class HandMadeBundle {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private HandMadeBundle() {
-    }
+    private HandMadeBundle() {}
 
     public static Path write(Path dir, Map<String, String> annotations, List<String> args) {
         return write(dir, annotations, args, null);
@@ -31,8 +30,9 @@ public final class HandMadeBundle {
             Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
             Files.createDirectories(rootfs.resolve("bin"));
             Files.copy(TestImages.BUSYBOX, rootfs.resolve("bin/busybox"), StandardCopyOption.REPLACE_EXISTING);
-            Files.writeString(dir.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
-                    config(annotations, args, netns)));
+            Files.writeString(
+                    dir.resolve("config.json"),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config(annotations, args, netns)));
             return dir;
         } catch (IOException e) {
             throw new HarnessException("cannot write bundle " + dir + ": " + e.getMessage(), e);

@@ -20,13 +20,21 @@ class HarnessUnitTest {
     void containerdConfigKeepsEverythingUnderItsDirectory() {
         ContainerdConfig c = ContainerdConfig.defaults(Path.of("/tmp/x"))
                 .withSandboxImage("example.test/pause:1")
-                .withExtraToml("[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.jurunc]\n  runtime_type = \"io.containerd.jurunc.v2\"");
+                .withExtraToml(
+                        "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.jurunc]\n  runtime_type = \"io.containerd.jurunc.v2\"");
         String toml = c.toToml();
-        assertThat(toml).contains("root = \"/tmp/x/root\"", "state = \"/tmp/x/state\"",
-                "address = \"/tmp/x/containerd.sock\"", "address = \"/tmp/x/containerd.sock.ttrpc\"",
-                "path = \"/tmp/x/opt\"", "sandbox_image = \"example.test/pause:1\"",
-                "conf_dir = \"/tmp/x/cni/net.d\"", "netns_mounts_under_state_dir = true",
-                "\"io.containerd.snapshotter.v1.devmapper\"", "runtime_type = \"io.containerd.jurunc.v2\"");
+        assertThat(toml)
+                .contains(
+                        "root = \"/tmp/x/root\"",
+                        "state = \"/tmp/x/state\"",
+                        "address = \"/tmp/x/containerd.sock\"",
+                        "address = \"/tmp/x/containerd.sock.ttrpc\"",
+                        "path = \"/tmp/x/opt\"",
+                        "sandbox_image = \"example.test/pause:1\"",
+                        "conf_dir = \"/tmp/x/cni/net.d\"",
+                        "netns_mounts_under_state_dir = true",
+                        "\"io.containerd.snapshotter.v1.devmapper\"",
+                        "runtime_type = \"io.containerd.jurunc.v2\"");
         assertThat(toml.indexOf("[plugins.\"io.containerd.grpc.v1.cri\".cni]"))
                 .isLessThan(toml.indexOf("runtimes.jurunc]"));
     }
@@ -35,8 +43,7 @@ class HarnessUnitTest {
     void containerdConfigRejectsDirectoriesTooLongForASocket() {
         assertThatThrownBy(() -> ContainerdConfig.defaults(Path.of("/tmp/" + "d".repeat(100))))
                 .hasMessageContaining("too long for a unix socket");
-        assertThatThrownBy(() -> ContainerdConfig.defaults(Path.of("relative")))
-                .hasMessageContaining("absolute");
+        assertThatThrownBy(() -> ContainerdConfig.defaults(Path.of("relative"))).hasMessageContaining("absolute");
     }
 
     @Test
@@ -44,13 +51,35 @@ class HarnessUnitTest {
         RecordingHost host = new RecordingHost();
         Ctr ctr = new Ctr(host, tmp.resolve("c.sock"), "ns1", tmp);
         ctr.run(RunSpec.of("img:1", "c1", "/bin/busybox", "sh", "-c", "echo $FOO")
-                .withRm().withRuncBinary(Path.of("/opt/jurunc")).withRuncRoot(tmp.resolve("rr"))
-                .withEnv("FOO=bar").withTimeout(Duration.ofSeconds(7)));
+                .withRm()
+                .withRuncBinary(Path.of("/opt/jurunc"))
+                .withRuncRoot(tmp.resolve("rr"))
+                .withEnv("FOO=bar")
+                .withTimeout(Duration.ofSeconds(7)));
         Command c = host.commands().getFirst();
-        assertThat(c.argv()).containsExactly("ctr", "--address", tmp.resolve("c.sock").toString(), "--namespace", "ns1",
-                "run", "--fifo-dir", tmp.resolve("fifo").toString(), "--rm", "--runc-binary", "/opt/jurunc",
-                "--runc-root", tmp.resolve("rr").toString(), "--env", "FOO=bar",
-                "img:1", "c1", "/bin/busybox", "sh", "-c", "echo $FOO");
+        assertThat(c.argv())
+                .containsExactly(
+                        "ctr",
+                        "--address",
+                        tmp.resolve("c.sock").toString(),
+                        "--namespace",
+                        "ns1",
+                        "run",
+                        "--fifo-dir",
+                        tmp.resolve("fifo").toString(),
+                        "--rm",
+                        "--runc-binary",
+                        "/opt/jurunc",
+                        "--runc-root",
+                        tmp.resolve("rr").toString(),
+                        "--env",
+                        "FOO=bar",
+                        "img:1",
+                        "c1",
+                        "/bin/busybox",
+                        "sh",
+                        "-c",
+                        "echo $FOO");
         assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(7));
     }
 
@@ -62,8 +91,8 @@ class HarnessUnitTest {
 
     @Test
     void cniNetworkWritesABridgeConflistAndWrapsCtrInAPrivateMount() throws Exception {
-        RecordingHost host = new RecordingHost().answering(c -> RecordingHost.ok(c,
-                "1: lo    inet 127.0.0.1/8 scope host lo\n"));
+        RecordingHost host =
+                new RecordingHost().answering(c -> RecordingHost.ok(c, "1: lo    inet 127.0.0.1/8 scope host lo\n"));
         String bridgeName;
         Path dir;
         try (CniNetwork net = CniNetwork.create(host)) {
@@ -80,7 +109,9 @@ class HarnessUnitTest {
             assertThat(bridge.get("bridge").asText()).isEqualTo(net.bridge()).hasSizeLessThanOrEqualTo(15);
             assertThat(bridge.get("isGateway").asBoolean()).isTrue();
             assertThat(bridge.at("/ipam/type").asText()).isEqualTo("host-local");
-            assertThat(bridge.at("/ipam/ranges/0/0/subnet").asText()).isEqualTo(net.subnet()).startsWith("10.");
+            assertThat(bridge.at("/ipam/ranges/0/0/subnet").asText())
+                    .isEqualTo(net.subnet())
+                    .startsWith("10.");
             assertThat(bridge.at("/ipam/routes/0/dst").asText()).isEqualTo("0.0.0.0/0");
 
             List<String> wrapped = net.wrapForCtr(List.of("ctr", "run", "x"));
@@ -96,8 +127,10 @@ class HarnessUnitTest {
             assertThat(net.containerIp("ns1", "c2")).isEmpty();
             assertThat(net.heldLeases()).containsExactly(ip);
         }
-        assertThat(host.argvs()).endsWith(List.of("ip", "link", "show", "dev", bridgeName),
-                List.of("ip", "link", "delete", "dev", bridgeName));
+        assertThat(host.argvs())
+                .endsWith(
+                        List.of("ip", "link", "show", "dev", bridgeName),
+                        List.of("ip", "link", "delete", "dev", bridgeName));
         assertThat(dir).doesNotExist();
     }
 
@@ -155,7 +188,8 @@ class HarnessUnitTest {
         assertThat(l.find(Leftovers.Scope.of("e2e-c1-abcdef", state)))
                 .anyMatch(s -> s.startsWith("process 11 still runs: qemu-system-x86_64"))
                 .anyMatch(s -> s.equals("path still exists: " + state));
-        assertThat(l.find(Leftovers.Scope.of("e2e-c2-abcdef", tmp.resolve("gone")))).isEmpty();
+        assertThat(l.find(Leftovers.Scope.of("e2e-c2-abcdef", tmp.resolve("gone"))))
+                .isEmpty();
         Files.createDirectories(tmp.resolve("run/runc/ns/e2e-c3-abcdef"));
         assertThat(l.find(Leftovers.Scope.of("e2e-c3-abcdef").withSearchRoot(tmp.resolve("run"))))
                 .containsExactly("left behind: " + tmp.resolve("run/runc/ns/e2e-c3-abcdef"));
@@ -166,7 +200,8 @@ class HarnessUnitTest {
     void shimSocketMatchesContainerd16Naming() {
         // sha256("/tmp/a.sock/ns/id"), as containerd 1.6 shim.SocketAddress computes it
         assertThat(PrivateContainerd.shimSocket("/tmp/a.sock", "ns", "id").toString())
-                .startsWith("/run/containerd/s/").hasSize("/run/containerd/s/".length() + 64);
+                .startsWith("/run/containerd/s/")
+                .hasSize("/run/containerd/s/".length() + 64);
     }
 
     @Test
@@ -174,9 +209,17 @@ class HarnessUnitTest {
         List<String> ran = new ArrayList<>();
         Cleanup c = new Cleanup();
         c.defer("first", () -> ran.add("first"));
-        c.defer("fails", () -> { ran.add("fails"); throw new IllegalStateException("boom"); });
-        c.defer("last", () -> { ran.add("last"); throw new IllegalStateException("bang"); });
-        assertThatThrownBy(c::close).hasMessageContaining("last").hasMessageContaining("bang")
+        c.defer("fails", () -> {
+            ran.add("fails");
+            throw new IllegalStateException("boom");
+        });
+        c.defer("last", () -> {
+            ran.add("last");
+            throw new IllegalStateException("bang");
+        });
+        assertThatThrownBy(c::close)
+                .hasMessageContaining("last")
+                .hasMessageContaining("bang")
                 .satisfies(e -> assertThat(e.getSuppressed()).hasSize(1));
         assertThat(ran).containsExactly("last", "fails", "first");
     }
@@ -185,8 +228,11 @@ class HarnessUnitTest {
     void commandResultDescribesFailures() {
         Command cmd = Command.of("false").withTimeout(Duration.ofSeconds(1));
         CommandResult r = new CommandResult(cmd, 1, "out", "err", Duration.ofMillis(5), false);
-        assertThatThrownBy(r::requireSuccess).isInstanceOf(CommandFailedException.class)
-                .hasMessageContaining("$ false").hasMessageContaining("exit 1").hasMessageContaining("err");
+        assertThatThrownBy(r::requireSuccess)
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessageContaining("$ false")
+                .hasMessageContaining("exit 1")
+                .hasMessageContaining("err");
     }
 
     @Test
@@ -204,8 +250,9 @@ class HarnessUnitTest {
         Path d = Files.createDirectories(proc.resolve(Long.toString(pid)));
         Files.writeString(d.resolve("cmdline"), cmdline);
         // fields 3.. of /proc/PID/stat; field 22 is the start time
-        Files.writeString(d.resolve("stat"), pid + " (x y) S " + ppid + " 0 0 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 "
-                + start + " 0 0\n");
+        Files.writeString(
+                d.resolve("stat"),
+                pid + " (x y) S " + ppid + " 0 0 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 " + start + " 0 0\n");
         if (netns != null) {
             Files.createDirectories(d.resolve("ns"));
             Files.createSymbolicLink(d.resolve("ns/net"), Path.of(netns));
@@ -220,9 +267,11 @@ class HarnessUnitTest {
         ProcFs.Proc monitor = new ProcFs(proc).process(11).orElseThrow();
         Leftovers.NetnsRecord rec = l.recordNetns(11).orElseThrow();
         assertThat(rec.holders()).containsExactly("11:500");
-        Leftovers.Scope scope = Leftovers.Scope.of("e2e-kill-abcdef").withNetns(rec).withProcess(monitor);
+        Leftovers.Scope scope =
+                Leftovers.Scope.of("e2e-kill-abcdef").withNetns(rec).withProcess(monitor);
 
-        assertThat(l.find(scope)).anyMatch(f -> f.startsWith("recorded process 11 is still alive"))
+        assertThat(l.find(scope))
+                .anyMatch(f -> f.startsWith("recorded process 11 is still alive"))
                 .anyMatch(f -> f.contains("still held by process 11"));
 
         FileTrees.deleteRecursively(proc.resolve("11"));
@@ -231,7 +280,8 @@ class HarnessUnitTest {
         assertThat(l.find(scope)).isEmpty();
 
         fakeProcess(proc, 13, 1, "helper\0e2e-kill-abcdef\0", 902, "net:[4026532470]");
-        assertThat(l.find(scope)).anyMatch(f -> f.contains("still held by process 13"))
+        assertThat(l.find(scope))
+                .anyMatch(f -> f.contains("still held by process 13"))
                 .anyMatch(f -> f.startsWith("process 13 still runs"));
     }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
 public final class HttpProbe {
 
     /** The first answer and how long it took from the probe's start. */
-    public record Answer(int status, String body, Duration waited, int attempts) { }
+    public record Answer(int status, String body, Duration waited, int attempts) {}
 
     private final RoutedNetwork network;
     private final HttpClient client;
@@ -36,7 +36,11 @@ public final class HttpProbe {
      * @param stillWorthWaiting checked between attempts; returning false ends the wait early
      *                          (e.g. the ctr process exited)
      */
-    public Answer await(URI uri, Map<String, String> headers, Duration limit, java.util.function.BooleanSupplier stillWorthWaiting) {
+    public Answer await(
+            URI uri,
+            Map<String, String> headers,
+            Duration limit,
+            java.util.function.BooleanSupplier stillWorthWaiting) {
         long t0 = System.nanoTime();
         long deadline = t0 + limit.toNanos();
         int attempts = 0;
@@ -52,7 +56,9 @@ public final class HttpProbe {
             }
             attempts++;
             try {
-                HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).GET();
+                HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(3))
+                        .GET();
                 headers.forEach(b::header);
                 HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
                 return new Answer(r.statusCode(), r.body(), Duration.ofNanos(System.nanoTime() - t0), attempts);

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 public interface ImageBuilder {
 
     /** The archive formats the tests import. */
-    enum Format { OCI_ARCHIVE, DOCKER_ARCHIVE }
+    enum Format {
+        OCI_ARCHIVE,
+        DOCKER_ARCHIVE
+    }
 
     /**
      * @param context   build context holding {@code Containerfile}

@@ -7,8 +7,7 @@ package io.jurunc.e2e.support;
  */
 public final class ImageBuilders {
 
-    private ImageBuilders() {
-    }
+    private ImageBuilders() {}
 
     public static ImageBuilder configured(Host host) {
         String which = System.getProperty("jurunc.e2e.builder", "jurunc");

@@ -9,8 +9,7 @@ import java.nio.file.Path;
  */
 public final class Jurunc {
 
-    private Jurunc() {
-    }
+    private Jurunc() {}
 
     /** The repository root (surefire passes {@code jurunc.repo}). */
     public static Path repo() {

@@ -24,11 +24,21 @@ public final class JuruncImageBuilder implements ImageBuilder {
             case OCI_ARCHIVE -> "oci-archive:" + out;
             case DOCKER_ARCHIVE -> "docker-archive:" + out;
         };
-        Path file = java.nio.file.Files.exists(context.resolve("bunnyfile")) ? context.resolve("bunnyfile")
+        Path file = java.nio.file.Files.exists(context.resolve("bunnyfile"))
+                ? context.resolve("bunnyfile")
                 : context.resolve("Containerfile");
-        host.run(Command.of(jurunc.toString(), "build", "-f", file.toString(),
-                "-t", reference, "--output", output, context.toString())
-                .withTimeout(Duration.ofMinutes(2))).requireSuccess();
+        host.run(Command.of(
+                                jurunc.toString(),
+                                "build",
+                                "-f",
+                                file.toString(),
+                                "-t",
+                                reference,
+                                "--output",
+                                output,
+                                context.toString())
+                        .withTimeout(Duration.ofMinutes(2)))
+                .requireSuccess();
     }
 
     /** The command line, for reports. */

@@ -23,8 +23,12 @@ public final class Leftovers {
      * @param searchRoots   directories in which no entry may be named after the container any more
      * @param processes     {@link ProcFs.Proc#key()}s of processes recorded while it ran (the monitor) that must be gone
      */
-    public record Scope(List<String> needles, List<Path> mustNotExist, Optional<NetnsRecord> netns, List<String> processes,
-                        List<Path> searchRoots) {
+    public record Scope(
+            List<String> needles,
+            List<Path> mustNotExist,
+            Optional<NetnsRecord> netns,
+            List<String> processes,
+            List<Path> searchRoots) {
 
         public Scope {
             needles = List.copyOf(needles);
@@ -94,19 +98,25 @@ public final class Leftovers {
 
     /** The netns of a running process and everything in it now, to pass to {@link Scope#withNetns} later. */
     public Optional<NetnsRecord> recordNetns(long pid) {
-        return netnsOf(pid).map(link -> new NetnsRecord(link, proc.processes().stream()
-                .filter(p -> p.netns().filter(link::equals).isPresent())
-                .map(ProcFs.Proc::key).collect(java.util.stream.Collectors.toSet())));
+        return netnsOf(pid)
+                .map(link -> new NetnsRecord(
+                        link,
+                        proc.processes().stream()
+                                .filter(p -> p.netns().filter(link::equals).isPresent())
+                                .map(ProcFs.Proc::key)
+                                .collect(java.util.stream.Collectors.toSet())));
     }
 
     /** tun/tap devices inside the network namespace of {@code pid}. */
     public List<String> tapsInNetnsOf(long pid) {
-        CommandResult r = host.run(Command.of("nsenter", "--net=/proc/" + pid + "/ns/net", "--",
-                "ip", "-o", "link", "show", "type", "tun"));
+        CommandResult r = host.run(Command.of(
+                "nsenter", "--net=/proc/" + pid + "/ns/net", "--", "ip", "-o", "link", "show", "type", "tun"));
         if (!r.succeeded()) {
             return List.of();
         }
-        return Ctr.lines(r.stdout()).stream().map(l -> l.split(":")[1].strip().split("@")[0]).toList();
+        return Ctr.lines(r.stdout()).stream()
+                .map(l -> l.split(":")[1].strip().split("@")[0])
+                .toList();
     }
 
     /**
@@ -145,7 +155,8 @@ public final class Leftovers {
         }
         for (String key : scope.processes()) {
             long pid = Long.parseLong(key.substring(0, key.indexOf(':')));
-            proc.process(pid).filter(p -> p.key().equals(key))
+            proc.process(pid)
+                    .filter(p -> p.key().equals(key))
                     .ifPresent(p -> found.add("recorded process " + pid + " is still alive: " + p.commandLine()));
         }
         for (Path p : scope.mustNotExist()) {
@@ -157,8 +168,12 @@ public final class Leftovers {
             if (!Files.isDirectory(root)) {
                 continue;
             }
-            try (var walk = Files.find(root, 5, (p, a) -> scope.needles().stream()
-                    .anyMatch(n -> p.getFileName() != null && p.getFileName().toString().contains(n)))) {
+            try (var walk = Files.find(
+                    root,
+                    5,
+                    (p, a) -> scope.needles().stream()
+                            .anyMatch(n -> p.getFileName() != null
+                                    && p.getFileName().toString().contains(n)))) {
                 walk.forEach(p -> found.add("left behind: " + p));
             } catch (java.io.IOException | java.io.UncheckedIOException e) {
                 // entries vanish while we walk; what is still there is found next time
@@ -167,9 +182,11 @@ public final class Leftovers {
         scope.netns().ifPresent(rec -> {
             String ns = rec.link();
             for (ProcFs.Proc p : proc.processes()) {
-                boolean ours = rec.holders().contains(p.key()) || scope.needles().stream().anyMatch(p::argvContains);
+                boolean ours = rec.holders().contains(p.key())
+                        || scope.needles().stream().anyMatch(p::argvContains);
                 if (ours && p.netns().filter(ns::equals).isPresent()) {
-                    found.add("netns " + ns + " (with the tap) is still held by process " + p.pid() + ": " + p.commandLine());
+                    found.add("netns " + ns + " (with the tap) is still held by process " + p.pid() + ": "
+                            + p.commandLine());
                 }
             }
             String inode = ns.replaceAll("\\D", "");

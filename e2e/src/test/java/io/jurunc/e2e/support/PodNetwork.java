@@ -87,7 +87,8 @@ public final class PodNetwork implements AutoCloseable, RoutedNetwork {
     /** tun/tap devices in the netns. */
     public List<String> taps() {
         return Ctr.lines(host.run(Command.of("ip", "-n", netns, "-o", "link", "show", "type", "tun"))
-                .requireSuccess().stdout());
+                .requireSuccess()
+                .stdout());
     }
 
     @Override

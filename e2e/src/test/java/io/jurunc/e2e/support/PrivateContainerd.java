@@ -34,6 +34,7 @@ public final class PrivateContainerd implements AutoCloseable {
 
     /** The containerd namespace tests use unless they pick another. */
     public static final String NAMESPACE = "jurunc-e2e";
+
     private static final Path SHIM_SOCKET_DIR = Path.of("/run/containerd/s");
     private static final Duration START_LIMIT = Duration.ofSeconds(30);
 
@@ -66,7 +67,8 @@ public final class PrivateContainerd implements AutoCloseable {
         return start(new RealHost(), ProcFs.system(), customize, extraPath);
     }
 
-    static PrivateContainerd start(Host host, ProcFs proc, UnaryOperator<ContainerdConfig> customize, List<Path> extraPath) {
+    static PrivateContainerd start(
+            Host host, ProcFs proc, UnaryOperator<ContainerdConfig> customize, List<Path> extraPath) {
         Path dir;
         try {
             dir = Files.createTempDirectory(Path.of("/tmp"), "jurunc-e2e-ctrd-");
@@ -78,9 +80,12 @@ public final class PrivateContainerd implements AutoCloseable {
         try {
             Files.createDirectories(config.cniConfDir());
             Files.writeString(config.configFile(), config.toToml());
-            String path = String.join(":", extraPath.stream().map(Path::toString).toList());
-            String systemPath = System.getenv().getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-            Command cmd = Command.of("containerd", "--config", config.configFile().toString())
+            String path =
+                    String.join(":", extraPath.stream().map(Path::toString).toList());
+            String systemPath = System.getenv()
+                    .getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+            Command cmd = Command.of(
+                            "containerd", "--config", config.configFile().toString())
                     .withEnv("PATH", path.isEmpty() ? systemPath : path + ":" + systemPath);
             daemon = host.start(cmd, dir.resolve("containerd.out"), dir.resolve("containerd.log"));
             PrivateContainerd ctrd = new PrivateContainerd(host, proc, config, daemon);
@@ -90,8 +95,8 @@ public final class PrivateContainerd implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(ctrd.shutdownHook);
             return ctrd;
         } catch (RuntimeException | IOException e) {
-            HarnessException failure = new HarnessException("private containerd did not start: " + e.getMessage()
-                    + logTail(dir.resolve("containerd.log")), e);
+            HarnessException failure = new HarnessException(
+                    "private containerd did not start: " + e.getMessage() + logTail(dir.resolve("containerd.log")), e);
             try {
                 new PrivateContainerd(host, proc, config, daemon).close();
             } catch (RuntimeException cleanupFailure) {
@@ -114,8 +119,8 @@ public final class PrivateContainerd implements AutoCloseable {
             }
             sleep(Duration.ofMillis(50));
         }
-        throw new HarnessException("containerd did not answer `ctr version` within " + START_LIMIT.toSeconds()
-                + " s" + (last == null ? "" : "\n" + last.describe()));
+        throw new HarnessException("containerd did not answer `ctr version` within " + START_LIMIT.toSeconds() + " s"
+                + (last == null ? "" : "\n" + last.describe()));
     }
 
     public ContainerdConfig config() {
@@ -157,7 +162,10 @@ public final class PrivateContainerd implements AutoCloseable {
 
     /** The containerd task bundle directory of a container, which must vanish after delete. */
     public Path taskBundle(String namespace, String id) {
-        return config.state().resolve("io.containerd.runtime.v2.task").resolve(namespace).resolve(id);
+        return config.state()
+                .resolve("io.containerd.runtime.v2.task")
+                .resolve(namespace)
+                .resolve(id);
     }
 
     private void closeQuietly() {
@@ -226,27 +234,29 @@ public final class PrivateContainerd implements AutoCloseable {
             for (ProcFs.Proc v : victims.reversed()) {
                 ProcessHandle.of(v.pid()).ifPresent(ProcessHandle::destroyForcibly);
             }
-            argAfter(shim.argv(), "-namespace").ifPresent(ns -> argAfter(shim.argv(), "-id").ifPresent(id -> {
-                Path socket = shimSocket(address, ns, id);
-                try {
-                    Files.deleteIfExists(socket);
-                    // a node daemon's lock and log, and its holder's state directory (private socket,
-                    // task journal, exit records), which a killed daemon cannot remove itself
-                    for (String suffix : List.of(".lock", ".log")) {
-                        Files.deleteIfExists(socket.resolveSibling(socket.getFileName() + suffix));
-                    }
-                    Path state = socket.resolveSibling(socket.getFileName() + ".d");
-                    if (Files.isDirectory(state, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                        try (var walk = Files.walk(state)) {
-                            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                                Files.deleteIfExists(p);
+            argAfter(shim.argv(), "-namespace")
+                    .ifPresent(ns -> argAfter(shim.argv(), "-id").ifPresent(id -> {
+                        Path socket = shimSocket(address, ns, id);
+                        try {
+                            Files.deleteIfExists(socket);
+                            // a node daemon's lock and log, and its holder's state directory (private socket,
+                            // task journal, exit records), which a killed daemon cannot remove itself
+                            for (String suffix : List.of(".lock", ".log")) {
+                                Files.deleteIfExists(socket.resolveSibling(socket.getFileName() + suffix));
                             }
+                            Path state = socket.resolveSibling(socket.getFileName() + ".d");
+                            if (Files.isDirectory(state, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                                try (var walk = Files.walk(state)) {
+                                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder())
+                                            .toList()) {
+                                        Files.deleteIfExists(p);
+                                    }
+                                }
+                            }
+                        } catch (IOException e) {
+                            throw new HarnessException("cannot remove a shim socket or its state", e);
                         }
-                    }
-                } catch (IOException e) {
-                    throw new HarnessException("cannot remove a shim socket or its state", e);
-                }
-            }));
+                    }));
         }
     }
 
@@ -300,7 +310,8 @@ public final class PrivateContainerd implements AutoCloseable {
     private static String logTail(Path log) {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return "\ncontainerd log (tail):\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+            return "\ncontainerd log (tail):\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
         } catch (IOException e) {
             return "";
         }

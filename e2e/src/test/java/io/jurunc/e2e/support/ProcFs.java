@@ -53,7 +53,8 @@ public final class ProcFs {
 
     public List<Proc> processes() {
         List<Proc> out = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, p -> p.getFileName().toString().matches("\\d+"))) {
+        try (DirectoryStream<Path> dirs =
+                Files.newDirectoryStream(root, p -> p.getFileName().toString().matches("\\d+"))) {
             for (Path d : dirs) {
                 read(d).ifPresent(out::add);
             }
@@ -109,8 +110,8 @@ public final class ProcFs {
         try {
             long pid = Long.parseLong(d.getFileName().toString());
             byte[] raw = Files.readAllBytes(d.resolve("cmdline"));
-            List<String> argv = raw.length == 0 ? List.of()
-                    : Arrays.asList(new String(raw, StandardCharsets.UTF_8).split("\0"));
+            List<String> argv =
+                    raw.length == 0 ? List.of() : Arrays.asList(new String(raw, StandardCharsets.UTF_8).split("\0"));
             String stat = Files.readString(d.resolve("stat"), StandardCharsets.UTF_8);
             String afterComm = stat.substring(stat.lastIndexOf(')') + 2);
             String[] fields = afterComm.split(" ");
@@ -132,7 +133,9 @@ public final class ProcFs {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < mountField.length(); i++) {
             char c = mountField.charAt(i);
-            if (c == '\\' && i + 3 < mountField.length() && mountField.substring(i + 1, i + 4).matches("[0-7]{3}")) {
+            if (c == '\\'
+                    && i + 3 < mountField.length()
+                    && mountField.substring(i + 1, i + 4).matches("[0-7]{3}")) {
                 s.append((char) Integer.parseInt(mountField.substring(i + 1, i + 4), 8));
                 i += 3;
             } else {

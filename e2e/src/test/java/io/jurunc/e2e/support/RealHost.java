@@ -26,8 +26,13 @@ public final class RealHost implements Host {
             }
             int code = finished ? p.exitValue() : -1;
             Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-            return new CommandResult(command, code, Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8), elapsed, !finished);
+            return new CommandResult(
+                    command,
+                    code,
+                    Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8),
+                    elapsed,
+                    !finished);
         } catch (IOException e) {
             throw new HarnessException("cannot run `" + command.display() + "`: " + e.getMessage(), e);
         } catch (InterruptedException e) {

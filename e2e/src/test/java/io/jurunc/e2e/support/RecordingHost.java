@@ -13,8 +13,7 @@ import java.util.function.Function;
 public final class RecordingHost implements Host {
 
     private final List<Command> commands = new ArrayList<>();
-    private Function<Command, CommandResult> responder =
-            c -> new CommandResult(c, 0, "", "", Duration.ZERO, false);
+    private Function<Command, CommandResult> responder = c -> new CommandResult(c, 0, "", "", Duration.ZERO, false);
 
     public RecordingHost answering(Function<Command, CommandResult> answer) {
         this.responder = answer;
@@ -43,12 +42,33 @@ public final class RecordingHost implements Host {
     public Spawned start(Command command, Path stdout, Path stderr) {
         commands.add(command);
         return new Spawned() {
-            @Override public long pid() { return 1_000_000; }
-            @Override public boolean isAlive() { return false; }
-            @Override public int waitFor(Duration limit) { return 0; }
-            @Override public Path stdoutFile() { return stdout; }
-            @Override public Path stderrFile() { return stderr; }
-            @Override public void stop(Duration grace) { }
+            @Override
+            public long pid() {
+                return 1_000_000;
+            }
+
+            @Override
+            public boolean isAlive() {
+                return false;
+            }
+
+            @Override
+            public int waitFor(Duration limit) {
+                return 0;
+            }
+
+            @Override
+            public Path stdoutFile() {
+                return stdout;
+            }
+
+            @Override
+            public Path stderrFile() {
+                return stderr;
+            }
+
+            @Override
+            public void stop(Duration grace) {}
         };
     }
 }

@@ -16,9 +16,18 @@ import java.util.Optional;
  *                   {@code /run/containerd/runc/<namespace>}
  * @param cni        {@code --cni} on the given network (ctr reads the network through a private mount)
  */
-public record RunSpec(String image, String id, List<String> args, Optional<Path> runcBinary, Optional<String> runtime,
-                      Optional<Path> runcRoot, Optional<CniNetwork> cni, List<String> env, boolean rm,
-                      List<String> extraFlags, Duration timeout) {
+public record RunSpec(
+        String image,
+        String id,
+        List<String> args,
+        Optional<Path> runcBinary,
+        Optional<String> runtime,
+        Optional<Path> runcRoot,
+        Optional<CniNetwork> cni,
+        List<String> env,
+        boolean rm,
+        List<String> extraFlags,
+        Duration timeout) {
 
     public RunSpec {
         Objects.requireNonNull(image, "image");
@@ -36,8 +45,18 @@ public record RunSpec(String image, String id, List<String> args, Optional<Path>
     }
 
     public static RunSpec of(String image, String id, String... args) {
-        return new RunSpec(image, id, List.of(args), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), List.of(), false, List.of(), Duration.ofSeconds(120));
+        return new RunSpec(
+                image,
+                id,
+                List.of(args),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of(),
+                false,
+                List.of(),
+                Duration.ofSeconds(120));
     }
 
     public RunSpec withRuncBinary(Path binary) {
@@ -53,7 +72,8 @@ public record RunSpec(String image, String id, List<String> args, Optional<Path>
     }
 
     public RunSpec withCni(CniNetwork network) {
-        return new RunSpec(image, id, args, runcBinary, runtime, runcRoot, Optional.of(network), env, rm, extraFlags, timeout);
+        return new RunSpec(
+                image, id, args, runcBinary, runtime, runcRoot, Optional.of(network), env, rm, extraFlags, timeout);
     }
 
     public RunSpec withEnv(String nameEqualsValue) {
@@ -84,9 +104,18 @@ public record RunSpec(String image, String id, List<String> args, Optional<Path>
         if (rm) {
             a.add("--rm");
         }
-        runcBinary.ifPresent(b -> { a.add("--runc-binary"); a.add(b.toString()); });
-        runtime.ifPresent(r -> { a.add("--runtime"); a.add(r); });
-        runcRoot.ifPresent(r -> { a.add("--runc-root"); a.add(r.toString()); });
+        runcBinary.ifPresent(b -> {
+            a.add("--runc-binary");
+            a.add(b.toString());
+        });
+        runtime.ifPresent(r -> {
+            a.add("--runtime");
+            a.add(r);
+        });
+        runcRoot.ifPresent(r -> {
+            a.add("--runc-root");
+            a.add(r.toString());
+        });
         if (cni.isPresent()) {
             a.add("--cni");
         }

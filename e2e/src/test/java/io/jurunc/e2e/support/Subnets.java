@@ -5,8 +5,7 @@ import java.util.regex.Pattern;
 /** Private test subnets: picking a free 10.2xx.y.0/24 and checking where the host routes an address. */
 final class Subnets {
 
-    private Subnets() {
-    }
+    private Subnets() {}
 
     /** Whether no host address or route mentions the /24 {@code "a.b.c."}. */
     static boolean isFree(Host host, String prefix) {
@@ -14,8 +13,12 @@ final class Subnets {
     }
 
     private static String used(Host host) {
-        return host.run(Command.of("ip", "-4", "-o", "addr", "show")).requireSuccess().stdout()
-                + host.run(Command.of("ip", "-4", "route", "show", "table", "all")).requireSuccess().stdout();
+        return host.run(Command.of("ip", "-4", "-o", "addr", "show"))
+                        .requireSuccess()
+                        .stdout()
+                + host.run(Command.of("ip", "-4", "route", "show", "table", "all"))
+                        .requireSuccess()
+                        .stdout();
     }
 
     /** {@code "10.a.b."} for a /24 that no host address or route mentions. */

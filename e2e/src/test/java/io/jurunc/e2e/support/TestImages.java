@@ -15,8 +15,7 @@ public final class TestImages {
 
     public static final Path BUSYBOX = Path.of("/bin/busybox");
 
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /** {@code e2e/images} of this checkout. */
     public static Path imagesDir() {
@@ -26,7 +25,9 @@ public final class TestImages {
     public static List<String> names() {
         try (Stream<Path> s = Files.list(imagesDir())) {
             return s.filter(p -> Files.isRegularFile(p.resolve("Containerfile")))
-                    .map(p -> p.getFileName().toString()).sorted().toList();
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new HarnessException("cannot list " + imagesDir(), e);
         }

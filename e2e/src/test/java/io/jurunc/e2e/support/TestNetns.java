@@ -56,7 +56,9 @@ public final class TestNetns implements AutoCloseable {
 
     /** tun/tap devices in the namespace. */
     public List<String> taps() {
-        return Ctr.lines(ip(List.of("-o", "link", "show", "type", "tun")).requireSuccess().stdout());
+        return Ctr.lines(ip(List.of("-o", "link", "show", "type", "tun"))
+                .requireSuccess()
+                .stdout());
     }
 
     /** Interfaces other than the ones this class made (lo, eth0, peer0). */
@@ -69,7 +71,9 @@ public final class TestNetns implements AutoCloseable {
 
     /** {@code tc qdisc show dev eth0} (an ingress qdisc here means a redirect was left behind). */
     public String eth0Qdiscs() {
-        return host.run(Command.of("tc", "-n", name, "qdisc", "show", "dev", "eth0")).requireSuccess().stdout();
+        return host.run(Command.of("tc", "-n", name, "qdisc", "show", "dev", "eth0"))
+                .requireSuccess()
+                .stdout();
     }
 
     private CommandResult ip(List<String> args) {

@@ -49,7 +49,8 @@ public final class UmociImageBuilder implements ImageBuilder {
         String image = layout + ":latest";
         host.run(Command.of("umoci", "init", "--layout", layout.toString())).requireSuccess();
         host.run(Command.of("umoci", "new", "--image", image)).requireSuccess();
-        host.run(Command.of("umoci", "unpack", "--image", image, bundle.toString())).requireSuccess();
+        host.run(Command.of("umoci", "unpack", "--image", image, bundle.toString()))
+                .requireSuccess();
         Path rootfs = bundle.resolve("rootfs");
         Map<String, String> labels = new LinkedHashMap<>();
         List<String> config = new ArrayList<>();
@@ -69,7 +70,8 @@ public final class UmociImageBuilder implements ImageBuilder {
                 case "COPY" -> {
                     String[] sd = rest.split("\\s+");
                     Path dst = rootfs.resolve(sd[1].replaceFirst("^/", ""));
-                    host.run(Command.of("mkdir", "-p", (sd[1].endsWith("/") ? dst : dst.getParent()).toString())).requireSuccess();
+                    host.run(Command.of("mkdir", "-p", (sd[1].endsWith("/") ? dst : dst.getParent()).toString()))
+                            .requireSuccess();
                     String src = context.resolve(sd[0]) + (sd[0].endsWith("/") ? "/." : "");
                     host.run(Command.of("cp", "-a", src, dst.toString())).requireSuccess();
                 }
@@ -91,18 +93,24 @@ public final class UmociImageBuilder implements ImageBuilder {
         StringBuilder urunc = new StringBuilder("{");
         labels.forEach((k, v) -> {
             if (k.startsWith("com.urunc.unikernel.")) {
-                urunc.append(urunc.length() > 1 ? "," : "").append('"').append(k).append("\":\"")
-                        .append(Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))).append('"');
+                urunc.append(urunc.length() > 1 ? "," : "")
+                        .append('"')
+                        .append(k)
+                        .append("\":\"")
+                        .append(Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8)))
+                        .append('"');
             }
         });
         if (urunc.length() > 1) {
             Files.writeString(rootfs.resolve("urunc.json"), urunc.append('}').toString());
         }
-        host.run(Command.of("umoci", "repack", "--image", image, bundle.toString())).requireSuccess();
+        host.run(Command.of("umoci", "repack", "--image", image, bundle.toString()))
+                .requireSuccess();
         List<String> cfg = new ArrayList<>(List.of("umoci", "config", "--image", image));
         cfg.addAll(config);
         host.run(Command.of(cfg)).requireSuccess();
-        host.run(Command.of("tar", "-C", layout.toString(), "-cf", out.toString(), ".")).requireSuccess();
+        host.run(Command.of("tar", "-C", layout.toString(), "-cf", out.toString(), "."))
+                .requireSuccess();
     }
 
     /** A JSON array of plain strings (no escapes beyond \" and \\), as the test Containerfiles use. */

@@ -19,8 +19,8 @@ import java.util.Objects;
  * @param copies    context path &rarr; file to copy there
  * @param sizes     context path &rarr; size of a zero-filled file to create there
  */
-public record UnikernelImage(String name, String buildFile, String text, Map<String, Path> copies,
-                             Map<String, Long> sizes) {
+public record UnikernelImage(
+        String name, String buildFile, String text, Map<String, Path> copies, Map<String, Long> sizes) {
 
     public UnikernelImage {
         Objects.requireNonNull(name, "name");
@@ -63,7 +63,8 @@ public record UnikernelImage(String name, String buildFile, String text, Map<Str
                 Files.copy(e.getValue(), ctx.resolve(e.getKey()), StandardCopyOption.REPLACE_EXISTING);
             }
             for (var e : sizes.entrySet()) {
-                try (var f = new java.io.RandomAccessFile(ctx.resolve(e.getKey()).toFile(), "rw")) {
+                try (var f =
+                        new java.io.RandomAccessFile(ctx.resolve(e.getKey()).toFile(), "rw")) {
                     f.setLength(e.getValue());
                 }
             }

@@ -10,20 +10,21 @@ import java.nio.file.Path;
  */
 public final class Unikernels {
 
-    private Unikernels() {
-    }
+    private Unikernels() {}
 
     public static Path dir() {
         String configured = System.getProperty("jurunc.unikernels");
-        return configured != null ? Path.of(configured) : Jurunc.repo().getParent().resolve("shared/unikernels");
+        return configured != null
+                ? Path.of(configured)
+                : Jurunc.repo().getParent().resolve("shared/unikernels");
     }
 
     /** A binary from {@code bin/}, checked to exist. */
     public static Path bin(String name) {
         Path p = dir().resolve("bin").resolve(name);
         if (!Files.isRegularFile(p)) {
-            throw new HarnessException("the unikernel binary " + p + " is missing: the Unikernel* tests need "
-                    + dir() + " (real Unikraft and Solo5 binaries; see its README), or -Djurunc.unikernels=DIR");
+            throw new HarnessException("the unikernel binary " + p + " is missing: the Unikernel* tests need " + dir()
+                    + " (real Unikraft and Solo5 binaries; see its README), or -Djurunc.unikernels=DIR");
         }
         return p;
     }

@@ -16,8 +16,7 @@ import java.time.Duration;
 
 /** ICMP probes of a unikernel in a prepared netns, sent only once the address routes through its bridge. */
 final class Solo5Probe {
-    private Solo5Probe() {
-    }
+    private Solo5Probe() {}
 
     /**
      * Pings {@code ip} through the pod's bridge until the unikernel itself answers: the container's eth0
@@ -51,8 +50,8 @@ final class Solo5Probe {
             out = read(run.stdoutFile());
         }
         if (!out.contains(text)) {
-            throw new HarnessException("the console never showed '" + text + "' in " + limit.toSeconds() + " s:\n"
-                    + out + "\n--- stderr ---\n" + read(run.stderrFile()));
+            throw new HarnessException("the console never showed '" + text + "' in " + limit.toSeconds() + " s:\n" + out
+                    + "\n--- stderr ---\n" + read(run.stderrFile()));
         }
         return out;
     }
@@ -65,8 +64,11 @@ final class Solo5Probe {
         Leftovers leftovers = Leftovers.system();
         try (PodNetwork pod = PodNetwork.create(env.host(), UnikernelImages.SOLO5_NET_PREFIX)) {
             String id = E2eEnvironment.newId(image);
-            Spawned run = env.ctr().startRun(env.juruncRun(image, id).withRm()
-                    .withFlag("--with-ns", "network:" + pod.netnsPath()).withTimeout(Duration.ofMinutes(2)));
+            Spawned run = env.ctr()
+                    .startRun(env.juruncRun(image, id)
+                            .withRm()
+                            .withFlag("--with-ns", "network:" + pod.netnsPath())
+                            .withTimeout(Duration.ofMinutes(2)));
             try {
                 awaitPing(env.host(), pod, UnikernelImages.SOLO5_NET_IP, run, answerLimit);
                 env.ctr().kill(id, "SIGTERM").requireSuccess();

@@ -9,11 +9,11 @@ import io.jurunc.e2e.support.UnikernelImage;
 public final class UnikernelImages {
     /** Solo5's test_net answers ICMP echo only at this built-in address. */
     public static final String SOLO5_NET_PREFIX = "10.0.0.";
+
     public static final String SOLO5_NET_IP = SOLO5_NET_PREFIX + "2";
     public static final int HTTPREPLY_PORT = 8123;
 
-    private UnikernelImages() {
-    }
+    private UnikernelImages() {}
 
     /**
      * Unikraft httpreply (lwip, virtio-net; answers any GET on port 8123 with "It works!").
@@ -31,7 +31,8 @@ public final class UnikernelImages {
                 LABEL com.urunc.unikernel.hypervisor=qemu
                 %s
                 CMD ["httpreply"]
-                """.formatted(binaryVersion,
+                """.formatted(
+                        binaryVersion,
                         versionLabel == null ? "" : "LABEL com.urunc.unikernel.unikernelVersion=" + versionLabel))
                 .with("httpreply", "httpreply_qemu-x86_64.uk" + binaryVersion);
     }
@@ -82,8 +83,18 @@ public final class UnikernelImages {
                 LABEL com.urunc.unikernel.unikernelType=%s
                 LABEL com.urunc.unikernel.hypervisor=%s
                 %s
-                """.formatted(test, target, guest, monitor, test, test, block ? "COPY disk.img /disk.img\n" : "",
-                        test, guest, monitor, labels + cmd(cmd)))
+                """.formatted(
+                                test,
+                                target,
+                                guest,
+                                monitor,
+                                test,
+                                test,
+                                block ? "COPY disk.img /disk.img\n" : "",
+                                test,
+                                guest,
+                                monitor,
+                                labels + cmd(cmd)))
                 .with(test, test + "." + target);
         return block ? image.withZeroes("disk.img", 4L << 20) : image;
     }

@@ -46,20 +46,26 @@ class UnikernelShimTest {
     void unikraftAnswersHttpThroughTheShim() {
         try (PodNetwork pod = PodNetwork.create(env.host())) {
             String id = E2eEnvironment.newId("shim-uk");
-            RunSpec spec = RunSpec.of(env.image("uk-http-0163"), id).withRuntime(RUNTIME).withRm()
-                    .withFlag("--with-ns", "network:" + pod.netnsPath()).withTimeout(Duration.ofMinutes(2));
-            UnikernelUnikraftHttpTest.UnikraftRun run = UnikernelUnikraftHttpTest.UnikraftRun.start(env, spec, pod,
-                    pod.ip());
+            RunSpec spec = RunSpec.of(env.image("uk-http-0163"), id)
+                    .withRuntime(RUNTIME)
+                    .withRm()
+                    .withFlag("--with-ns", "network:" + pod.netnsPath())
+                    .withTimeout(Duration.ofMinutes(2));
+            UnikernelUnikraftHttpTest.UnikraftRun run =
+                    UnikernelUnikraftHttpTest.UnikraftRun.start(env, spec, pod, pod.ip());
             try {
                 HttpProbe.Answer a = run.get(Duration.ofSeconds(60));
                 assertThat(a.status()).isEqualTo(200);
                 assertThat(a.body()).contains("It works!");
-                System.out.printf("measure: unikraft httpreply through jurunc's shim: first HTTP answer %d ms%n",
+                System.out.printf(
+                        "measure: unikraft httpreply through jurunc's shim: first HTTP answer %d ms%n",
                         a.waited().toMillis());
                 assertThat(run.monitorArgs()).contains("qemu-system-x86_64", "netdev.ip=" + pod.ip());
                 env.ctr().kill(id, "SIGTERM").requireSuccess();
                 assertThat(run.ctrRun().waitFor(Duration.ofSeconds(60))).isNotEqualTo(-1);
-                assertThat(pod.taps()).as("the tap is removed from the surviving netns").isEmpty();
+                assertThat(pod.taps())
+                        .as("the tap is removed from the surviving netns")
+                        .isEmpty();
                 assertThat(env.task(id)).isEmpty();
             } finally {
                 run.stop();
@@ -69,15 +75,21 @@ class UnikernelShimTest {
 
     @Test
     void solo5ExitStatusesReachCtrThroughTheShim() {
-        CommandResult ok = env.ctr().run(RunSpec.of(env.image("spt-hello"), E2eEnvironment.newId("shim-spt"))
-                .withRuntime(RUNTIME).withRm().withTimeout(Duration.ofSeconds(60)));
+        CommandResult ok = env.ctr()
+                .run(RunSpec.of(env.image("spt-hello"), E2eEnvironment.newId("shim-spt"))
+                        .withRuntime(RUNTIME)
+                        .withRm()
+                        .withTimeout(Duration.ofSeconds(60)));
         assertThat(ok.stdout()).as(ok.describe()).contains("Command line is: 'through the shim'");
         assertThat(ok.exitCode()).as(ok.describe()).isZero();
 
         try (PodNetwork pod = PodNetwork.create(env.host(), UnikernelImages.SOLO5_NET_PREFIX)) {
-            CommandResult bad = env.ctr().run(RunSpec.of(env.image("spt-net"), E2eEnvironment.newId("shim-spt"),
-                    "bogus").withRuntime(RUNTIME).withRm().withFlag("--with-ns", "network:" + pod.netnsPath())
-                    .withTimeout(Duration.ofSeconds(60)));
+            CommandResult bad = env.ctr()
+                    .run(RunSpec.of(env.image("spt-net"), E2eEnvironment.newId("shim-spt"), "bogus")
+                            .withRuntime(RUNTIME)
+                            .withRm()
+                            .withFlag("--with-ns", "network:" + pod.netnsPath())
+                            .withTimeout(Duration.ofSeconds(60)));
             assertThat(bad.stdout()).as(bad.describe()).contains("Error in command line");
             assertThat(bad.exitCode()).as(bad.describe()).isEqualTo(1);
         }

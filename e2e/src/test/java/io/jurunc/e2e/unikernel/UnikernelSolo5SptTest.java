@@ -47,8 +47,9 @@ class UnikernelSolo5SptTest {
     void helloShowsTheContainersCommandLineAndExitsZero() {
         String id = E2eEnvironment.newId("spt-hello");
         CommandResult r = env.ctr().run(env.juruncRun("spt-hello", id).withRm().withTimeout(Duration.ofSeconds(60)));
-        assertThat(r.stdout()).as(r.describe()).contains("Hello, World", "Command line is: 'hello from solo5'",
-                "solo5_exit(0) called");
+        assertThat(r.stdout())
+                .as(r.describe())
+                .contains("Hello, World", "Command line is: 'hello from solo5'", "solo5_exit(0) called");
         assertThat(r.exitCode()).as(r.describe()).isZero();
         assertThat(leftovers.find(env.scope(id))).isEmpty();
     }
@@ -59,8 +60,10 @@ class UnikernelSolo5SptTest {
         // network device must be attached for the tender to start it at all, hence the prepared netns.
         try (PodNetwork pod = PodNetwork.create(env.host(), UnikernelImages.SOLO5_NET_PREFIX)) {
             String id = E2eEnvironment.newId("spt-status");
-            RunSpec spec = env.juruncRun("spt-net", id, "bogus").withRm()
-                    .withFlag("--with-ns", "network:" + pod.netnsPath()).withTimeout(Duration.ofSeconds(60));
+            RunSpec spec = env.juruncRun("spt-net", id, "bogus")
+                    .withRm()
+                    .withFlag("--with-ns", "network:" + pod.netnsPath())
+                    .withTimeout(Duration.ofSeconds(60));
             CommandResult r = env.ctr().run(spec);
             assertThat(r.stdout()).as(r.describe()).contains("Error in command line", "solo5_exit(1) called");
             assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);

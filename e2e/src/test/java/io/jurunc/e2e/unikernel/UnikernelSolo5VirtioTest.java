@@ -45,15 +45,17 @@ class UnikernelSolo5VirtioTest {
     @Test
     void helloAsAMirageGuestEndsAndTheContainerExitsZero() {
         CommandResult r = run("virtio-hello-mirage");
-        assertThat(r.stdout()).as(r.describe()).contains("Hello, World", "Command line is: 'hello mirage'",
-                "solo5_exit(0) called");
+        assertThat(r.stdout())
+                .as(r.describe())
+                .contains("Hello, World", "Command line is: 'hello mirage'", "solo5_exit(0) called");
     }
 
     @Test
     void helloAsARumprunGuestGetsRumprunsJsonCommandLine() {
         CommandResult r = run("virtio-hello-rumprun");
-        assertThat(r.stdout()).as(r.describe()).contains("Hello, World",
-                "Command line is: '{\"cmdline\":\"hello rumprun\"", "solo5_exit(0) called");
+        assertThat(r.stdout())
+                .as(r.describe())
+                .contains("Hello, World", "Command line is: '{\"cmdline\":\"hello rumprun\"", "solo5_exit(0) called");
     }
 
     @Test
@@ -72,7 +74,9 @@ class UnikernelSolo5VirtioTest {
     private CommandResult run(String image) {
         String id = E2eEnvironment.newId(image);
         CommandResult r = env.ctr().run(env.juruncRun(image, id).withRm().withTimeout(Duration.ofSeconds(90)));
-        assertThat(r.exitCode()).as("exit status (no hang after solo5_exit)\n" + r.describe()).isZero();
+        assertThat(r.exitCode())
+                .as("exit status (no hang after solo5_exit)\n" + r.describe())
+                .isZero();
         assertThat(leftovers.find(env.scope(id))).isEmpty();
         return r;
     }

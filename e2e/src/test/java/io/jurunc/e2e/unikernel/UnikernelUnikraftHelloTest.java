@@ -46,13 +46,15 @@ class UnikernelUnikraftHelloTest {
     @Test
     void helloworldPrintsTheArgumentsCtrRunGives() {
         CommandResult r = run(E2eEnvironment.newId("uk-hello"), "given", "on-the-command-line");
-        assertThat(r.stdout()).as(r.describe()).contains("Hello world!", "given", "on-the-command-line")
+        assertThat(r.stdout())
+                .as(r.describe())
+                .contains("Hello world!", "given", "on-the-command-line")
                 .doesNotContain("bunnyfile");
     }
 
     private CommandResult run(String id, String... args) {
-        CommandResult r = env.ctr().run(env.juruncRun("uk-hello-bunny", id, args).withRm()
-                .withTimeout(Duration.ofSeconds(90)));
+        CommandResult r =
+                env.ctr().run(env.juruncRun("uk-hello-bunny", id, args).withRm().withTimeout(Duration.ofSeconds(90)));
         assertThat(r.exitCode()).as(r.describe()).isZero();
         assertThat(leftovers.find(env.scope(id))).isEmpty();
         return r;

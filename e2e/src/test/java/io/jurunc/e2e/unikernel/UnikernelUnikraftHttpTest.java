@@ -65,7 +65,8 @@ class UnikernelUnikraftHttpTest {
     @Test
     void unikraft0160AnswersInACniNetworkWithTheLegacyNetworkArguments() {
         String args = answersInCni("uk-http-0160");
-        assertThat(args).contains("netdev.ipv4_addr=", "netdev.ipv4_gw_addr=", "netdev.ipv4_subnet_mask=255.255.255.0")
+        assertThat(args)
+                .contains("netdev.ipv4_addr=", "netdev.ipv4_gw_addr=", "netdev.ipv4_subnet_mask=255.255.255.0")
                 .doesNotContain("netdev.ip=");
     }
 
@@ -74,8 +75,13 @@ class UnikernelUnikraftHttpTest {
         assertThat(answersInCni("uk-http-0163-nover")).contains("netdev.ip=");
         // A 0.16.0 binary without the label gets the current form too (urunc's default): it boots but
         // does not configure its network, so only the command line is checked here.
-        UnikraftRun run = UnikraftRun.start(env, env.juruncRun("uk-http-0160-nover", E2eEnvironment.newId("uk-nover"))
-                .withCni(net).withRm().withTimeout(Duration.ofMinutes(2)), net);
+        UnikraftRun run = UnikraftRun.start(
+                env,
+                env.juruncRun("uk-http-0160-nover", E2eEnvironment.newId("uk-nover"))
+                        .withCni(net)
+                        .withRm()
+                        .withTimeout(Duration.ofMinutes(2)),
+                net);
         try {
             assertThat(run.monitorArgs()).contains("netdev.ip=").doesNotContain("netdev.ipv4_addr");
         } finally {
@@ -88,18 +94,27 @@ class UnikernelUnikraftHttpTest {
         for (String image : List.of("uk-http-0163", "uk-http-0160")) {
             try (PodNetwork pod = PodNetwork.create(env.host())) {
                 String id = E2eEnvironment.newId("uk-pod");
-                UnikraftRun run = UnikraftRun.start(env, env.juruncRun(image, id).withRm()
-                        .withFlag("--with-ns", "network:" + pod.netnsPath()).withTimeout(Duration.ofMinutes(2)), pod,
+                UnikraftRun run = UnikraftRun.start(
+                        env,
+                        env.juruncRun(image, id)
+                                .withRm()
+                                .withFlag("--with-ns", "network:" + pod.netnsPath())
+                                .withTimeout(Duration.ofMinutes(2)),
+                        pod,
                         pod.ip());
                 try {
                     HttpProbe.Answer a = run.get(Duration.ofSeconds(60));
                     assertThat(a.status()).isEqualTo(200);
                     assertThat(a.body()).contains("It works!");
-                    System.out.printf("measure: unikraft %s (prepared netns) first HTTP answer %d ms after the probe"
-                            + " started%n", image, a.waited().toMillis());
+                    System.out.printf(
+                            "measure: unikraft %s (prepared netns) first HTTP answer %d ms after the probe"
+                                    + " started%n",
+                            image, a.waited().toMillis());
                     env.ctr().kill(id, "SIGTERM").requireSuccess();
                     assertThat(run.ctrRun().waitFor(Duration.ofSeconds(60))).isNotEqualTo(-1);
-                    assertThat(pod.taps()).as("delete removed the tap from the surviving netns").isEmpty();
+                    assertThat(pod.taps())
+                            .as("delete removed the tap from the surviving netns")
+                            .isEmpty();
                     assertThat(leftovers.find(env.scope(id))).isEmpty();
                 } finally {
                     run.stop();
@@ -111,14 +126,15 @@ class UnikernelUnikraftHttpTest {
     /** Runs the image in the CNI network, checks the answer and the cleanup; returns the monitor's argv. */
     private String answersInCni(String image) {
         String id = E2eEnvironment.newId("uk-cni");
-        UnikraftRun run = UnikraftRun.start(env, env.juruncRun(image, id).withCni(net).withRm()
-                .withTimeout(Duration.ofMinutes(2)), net);
+        UnikraftRun run = UnikraftRun.start(
+                env, env.juruncRun(image, id).withCni(net).withRm().withTimeout(Duration.ofMinutes(2)), net);
         try {
             HttpProbe.Answer a = run.get(Duration.ofSeconds(60));
             assertThat(a.status()).isEqualTo(200);
             assertThat(a.body()).contains("It works!");
-            System.out.printf("measure: unikraft %s (ctr --cni) first HTTP answer %d ms after the CNI lease%n", image,
-                    a.waited().toMillis());
+            System.out.printf(
+                    "measure: unikraft %s (ctr --cni) first HTTP answer %d ms after the CNI lease%n",
+                    image, a.waited().toMillis());
             String args = run.monitorArgs();
             assertThat(args).as("the container's process is QEMU").contains("qemu-system-x86_64");
             Leftovers.NetnsRecord netns = leftovers.recordNetns(run.pid()).orElseThrow();
@@ -146,8 +162,8 @@ class UnikernelUnikraftHttpTest {
             UnikraftRun run = new UnikraftRun(env, spec.id(), ctrRun, net, ip.orElse(""));
             if (ip.isEmpty()) {
                 run.stop();
-                throw new AssertionError(spec.id() + " got no CNI address; ctr run stderr:\n"
-                        + Solo5Probe.read(ctrRun.stderrFile()));
+                throw new AssertionError(
+                        spec.id() + " got no CNI address; ctr run stderr:\n" + Solo5Probe.read(ctrRun.stderrFile()));
             }
             return run;
         }
@@ -158,25 +174,35 @@ class UnikernelUnikraftHttpTest {
 
         HttpProbe.Answer get(Duration limit) {
             try {
-                return new HttpProbe(network).await(URI.create("http://" + ip + ":" + UnikernelImages.HTTPREPLY_PORT + "/"),
-                        Map.of(), limit, ctrRun::isAlive);
+                return new HttpProbe(network)
+                        .await(
+                                URI.create("http://" + ip + ":" + UnikernelImages.HTTPREPLY_PORT + "/"),
+                                Map.of(),
+                                limit,
+                                ctrRun::isAlive);
             } catch (RuntimeException e) {
-                throw new AssertionError(e.getMessage() + "\nctr run alive: " + ctrRun.isAlive()
-                        + "\n--- console ---\n" + Solo5Probe.read(ctrRun.stdoutFile())
-                        + "\n--- ctr run stderr ---\n" + Solo5Probe.read(ctrRun.stderrFile()), e);
+                throw new AssertionError(
+                        e.getMessage() + "\nctr run alive: " + ctrRun.isAlive()
+                                + "\n--- console ---\n" + Solo5Probe.read(ctrRun.stdoutFile())
+                                + "\n--- ctr run stderr ---\n" + Solo5Probe.read(ctrRun.stderrFile()),
+                        e);
             }
         }
 
         long pid() {
-            return env.awaitTask(id, "RUNNING", Duration.ofSeconds(30)).orElseThrow(() -> new AssertionError(
-                    id + " never RUNNING; stderr:\n" + Solo5Probe.read(ctrRun.stderrFile()))).pid();
+            return env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))
+                    .orElseThrow(() ->
+                            new AssertionError(id + " never RUNNING; stderr:\n" + Solo5Probe.read(ctrRun.stderrFile())))
+                    .pid();
         }
 
         /** The container process's command line, words joined by spaces. */
         String monitorArgs() {
             try {
                 byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid()), "cmdline"));
-                return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').strip();
+                return new String(raw, StandardCharsets.UTF_8)
+                        .replace('\0', ' ')
+                        .strip();
             } catch (java.io.IOException e) {
                 throw new AssertionError("cannot read the monitor's command line: " + e, e);
             }

@@ -70,7 +70,8 @@ class WasmCtrTest {
         assertThat(hello.exitCode()).as(hello.describe()).isZero();
         assertThat(hello.stdout()).isEqualTo("hello from wasm\n");
         CommandResult args = run(path, "args", "args", "one", "two words");
-        assertThat(args.stdout()).as(args.describe())
+        assertThat(args.stdout())
+                .as(args.describe())
                 .isEqualTo("arg[0]=/app.wasm\narg[1]=args\narg[2]=one\narg[3]=two words\n");
         String id = E2eEnvironment.newId("wasm-env");
         CommandResult envRun;
@@ -79,7 +80,10 @@ class WasmCtrTest {
         } finally {
             env.removeQuietly(id);
         }
-        assertThat(envRun.stdout()).as(envRun.describe()).contains("GREETING=hi there\n").contains("PATH=/");
+        assertThat(envRun.stdout())
+                .as(envRun.describe())
+                .contains("GREETING=hi there\n")
+                .contains("PATH=/");
         CommandResult file = run(path, "file", "cat", "/etc/greeting");
         assertThat(file.stdout()).as(file.describe()).isEqualTo("hello from the image\n");
     }
@@ -92,14 +96,16 @@ class WasmCtrTest {
         String id = E2eEnvironment.newId("wasm-bind");
         String mount = "type=bind,src=" + data + ",dst=/data,options=rbind:ro";
         try {
-            CommandResult read = env.ctr().run(spec(path, id, "cat", "/data/note.txt").withFlag("--mount", mount));
+            CommandResult read =
+                    env.ctr().run(spec(path, id, "cat", "/data/note.txt").withFlag("--mount", mount));
             assertThat(read.stdout()).as(read.describe()).isEqualTo("hello from a bind mount\n");
         } finally {
             env.removeQuietly(id);
         }
         String id2 = E2eEnvironment.newId("wasm-bindw");
         try {
-            CommandResult write = env.ctr().run(spec(path, id2, "write", "/data/new.txt", "x").withFlag("--mount", mount));
+            CommandResult write =
+                    env.ctr().run(spec(path, id2, "write", "/data/new.txt", "x").withFlag("--mount", mount));
             assertThat(write.exitCode()).as(write.describe()).isEqualTo(3);
             assertThat(data.resolve("new.txt")).doesNotExist();
         } finally {
@@ -136,7 +142,8 @@ class WasmCtrTest {
         String id2 = E2eEnvironment.newId("wasm-cpu");
         CommandResult budget;
         try {
-            budget = env.ctr().run(spec(path, id2, "loop").withFlag("--annotation", "io.jurunc.wasm.cpu-budget-ms=500"));
+            budget =
+                    env.ctr().run(spec(path, id2, "loop").withFlag("--annotation", "io.jurunc.wasm.cpu-budget-ms=500"));
         } finally {
             env.removeQuietly(id2);
         }
@@ -153,8 +160,11 @@ class WasmCtrTest {
             assertThat(running).as("task %s running", id).isPresent();
             long pid = Long.parseLong(running.get()[1]);
             if (path.equals("cli")) {
-                String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
-                assertThat(cmdline).contains("io.jurunc.wasm.cli.WasmContainerMain").contains(id);
+                String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"))
+                        .replace('\0', ' ');
+                assertThat(cmdline)
+                        .contains("io.jurunc.wasm.cli.WasmContainerMain")
+                        .contains(id);
             } else {
                 assertThat(env.shimDaemons()).contains(pid);
             }
@@ -165,9 +175,12 @@ class WasmCtrTest {
             assertThat(ctrRun.waitFor(Duration.ofSeconds(30))).isEqualTo(137);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
             if (path.equals("shim")) {
-                assertThat(ProcessHandle.of(pid)).as("the shim daemon outlives the container").isPresent();
+                assertThat(ProcessHandle.of(pid))
+                        .as("the shim daemon outlives the container")
+                        .isPresent();
             } else {
-                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                        .isFalse();
             }
         } finally {
             env.removeQuietly(id);

@@ -36,7 +36,8 @@ final class WasmEnvironment implements AutoCloseable {
 
     private WasmEnvironment(UnaryOperator<io.jurunc.e2e.support.ContainerdConfig> config) {
         if (!Jurunc.built() || !Files.isExecutable(Jurunc.shim())) {
-            throw new HarnessException("no jurunc launchers under " + Jurunc.binDir() + ": run `mvn -q install -DskipTests`");
+            throw new HarnessException(
+                    "no jurunc launchers under " + Jurunc.binDir() + ": run `mvn -q install -DskipTests`");
         }
         try {
             work = Files.createTempDirectory("jurunc-e2e-wasm-");
@@ -44,7 +45,8 @@ final class WasmEnvironment implements AutoCloseable {
             archive = buildImage(host, work);
             containerd = cleanup.register(PrivateContainerd.start(config, List.of(Jurunc.binDir())));
             cleanup.defer("stop the shim daemons", this::stopShimDaemons);
-            ctr().ctr(Duration.ofMinutes(2), "images", "import", "--all-platforms", archive.toString()).requireSuccess();
+            ctr().ctr(Duration.ofMinutes(2), "images", "import", "--all-platforms", archive.toString())
+                    .requireSuccess();
         } catch (IOException | RuntimeException e) {
             cleanup.close();
             throw e instanceof RuntimeException r ? r : new HarnessException(e.getMessage(), e);
@@ -63,8 +65,16 @@ final class WasmEnvironment implements AutoCloseable {
     static Path buildImage(Host host, Path work) throws IOException {
         Path context = Files.createDirectories(work.resolve("context"));
         Path src = Jurunc.repo().resolve("wasm/src/test/resources/wasm/probe.c");
-        host.run(Command.of("clang-14", "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-Wl,--strip-all", "-o",
-                context.resolve("app.wasm").toString(), src.toString()).withTimeout(Duration.ofMinutes(2)))
+        host.run(Command.of(
+                                "clang-14",
+                                "--target=wasm32-wasi",
+                                "--sysroot=/usr",
+                                "-O2",
+                                "-Wl,--strip-all",
+                                "-o",
+                                context.resolve("app.wasm").toString(),
+                                src.toString())
+                        .withTimeout(Duration.ofMinutes(2)))
                 .requireSuccess();
         Files.writeString(context.resolve("greeting"), "hello from the image\n");
         Files.writeString(context.resolve("Containerfile"), """
@@ -111,7 +121,10 @@ final class WasmEnvironment implements AutoCloseable {
     }
 
     Optional<String[]> task(String id) {
-        return ctr().tasks().stream().map(r -> r.split("\\s+")).filter(f -> f.length >= 3 && f[0].equals(id)).findFirst();
+        return ctr().tasks().stream()
+                .map(r -> r.split("\\s+"))
+                .filter(f -> f.length >= 3 && f[0].equals(id))
+                .findFirst();
     }
 
     Optional<String[]> awaitTask(String id, String status, Duration limit) {
@@ -139,9 +152,13 @@ final class WasmEnvironment implements AutoCloseable {
     /** This containerd's jurunc shim daemons. */
     List<Long> shimDaemons() {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("io.jurunc.shim.ShimMain")
-                        && List.of(a).contains(containerd.address().toString())).orElse(false))
-                .map(ProcessHandle::pid).toList();
+                .filter(p -> p.info()
+                        .arguments()
+                        .map(a -> List.of(a).contains("io.jurunc.shim.ShimMain")
+                                && List.of(a).contains(containerd.address().toString()))
+                        .orElse(false))
+                .map(ProcessHandle::pid)
+                .toList();
     }
 
     private void stopShimDaemons() {

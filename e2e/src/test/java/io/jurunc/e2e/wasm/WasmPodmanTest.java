@@ -45,10 +45,19 @@ class WasmPodmanTest {
                 events_logger = "none"
                 """);
         Path context = Files.createDirectories(work.resolve("context"));
-        HOST.run(Command.of("clang-14", "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-Wl,--strip-all", "-o",
-                context.resolve("app.wasm").toString(),
-                Jurunc.repo().resolve("wasm/src/test/resources/wasm/probe.c").toString())
-                .withTimeout(Duration.ofMinutes(2))).requireSuccess();
+        HOST.run(Command.of(
+                                "clang-14",
+                                "--target=wasm32-wasi",
+                                "--sysroot=/usr",
+                                "-O2",
+                                "-Wl,--strip-all",
+                                "-o",
+                                context.resolve("app.wasm").toString(),
+                                Jurunc.repo()
+                                        .resolve("wasm/src/test/resources/wasm/probe.c")
+                                        .toString())
+                        .withTimeout(Duration.ofMinutes(2)))
+                .requireSuccess();
         Files.writeString(context.resolve("greeting"), "hello from the image\n");
         // no WASM label: only the annotation makes this image a WASM container
         Files.writeString(context.resolve("Containerfile"), """
@@ -69,17 +78,25 @@ class WasmPodmanTest {
     }
 
     static CommandResult podman(List<String> args) {
-        List<String> argv = new ArrayList<>(List.of("podman", "--root", work.resolve("storage").toString(),
-                "--runroot", work.resolve("run").toString(), "--runtime", Jurunc.cli().toString(),
-                "--cgroup-manager", "cgroupfs"));
+        List<String> argv = new ArrayList<>(List.of(
+                "podman",
+                "--root",
+                work.resolve("storage").toString(),
+                "--runroot",
+                work.resolve("run").toString(),
+                "--runtime",
+                Jurunc.cli().toString(),
+                "--cgroup-manager",
+                "cgroupfs"));
         argv.addAll(args);
-        return HOST.run(Command.of(argv).withEnv("CONTAINERS_CONF", work.resolve("containers.conf").toString())
+        return HOST.run(Command.of(argv)
+                .withEnv("CONTAINERS_CONF", work.resolve("containers.conf").toString())
                 .withTimeout(Duration.ofMinutes(3)));
     }
 
     static CommandResult runWasm(String... args) {
-        List<String> a = new ArrayList<>(List.of("run", "--rm", "--network", "none",
-                "--annotation", "module.wasm.image/variant=compat", IMAGE));
+        List<String> a = new ArrayList<>(
+                List.of("run", "--rm", "--network", "none", "--annotation", "module.wasm.image/variant=compat", IMAGE));
         a.addAll(List.of(args));
         return podman(a);
     }
@@ -90,7 +107,8 @@ class WasmPodmanTest {
         assertThat(hello.exitCode()).as(hello.describe()).isZero();
         assertThat(hello.stdout()).isEqualTo("hello from wasm\n");
         CommandResult args = runWasm("args", "one", "two words");
-        assertThat(args.stdout()).as(args.describe())
+        assertThat(args.stdout())
+                .as(args.describe())
                 .isEqualTo("arg[0]=/app.wasm\narg[1]=args\narg[2]=one\narg[3]=two words\n");
         CommandResult file = runWasm("cat", "/etc/greeting");
         assertThat(file.stdout()).as(file.describe()).isEqualTo("hello from the image\n");
@@ -103,8 +121,17 @@ class WasmPodmanTest {
 
     @Test
     void aTerminalComesThroughTheConsoleSocket() {
-        CommandResult tty = podman(List.of("run", "--rm", "-t", "--network", "none",
-                "--annotation", "module.wasm.image/variant=compat", IMAGE, "args", "x"));
+        CommandResult tty = podman(List.of(
+                "run",
+                "--rm",
+                "-t",
+                "--network",
+                "none",
+                "--annotation",
+                "module.wasm.image/variant=compat",
+                IMAGE,
+                "args",
+                "x"));
         assertThat(tty.exitCode()).as(tty.describe()).isZero();
         // a pty turns the module's \n into \r\n: the output went through the terminal
         assertThat(tty.stdout()).as(tty.describe()).isEqualTo("arg[0]=/app.wasm\r\narg[1]=args\r\narg[2]=x\r\n");
@@ -120,8 +147,17 @@ class WasmPodmanTest {
     @Test
     void stopEndsAnEndlessLoopAndRmLeavesNothing() {
         String name = "jurunc-wasm-loop-" + ProcessHandle.current().pid();
-        CommandResult started = podman(List.of("run", "-d", "--name", name, "--network", "none",
-                "--annotation", "module.wasm.image/variant=compat", IMAGE, "loop"));
+        CommandResult started = podman(List.of(
+                "run",
+                "-d",
+                "--name",
+                name,
+                "--network",
+                "none",
+                "--annotation",
+                "module.wasm.image/variant=compat",
+                IMAGE,
+                "loop"));
         assertThat(started.exitCode()).as(started.describe()).isZero();
         CommandResult state = podman(List.of("inspect", "--format", "{{.State.Status}} {{.State.Pid}}", name));
         assertThat(state.stdout()).as(state.describe()).startsWith("running ");
@@ -132,7 +168,8 @@ class WasmPodmanTest {
         CommandResult waited = podman(List.of("wait", name));
         assertThat(waited.stdout().strip()).as(waited.describe()).isEqualTo("137");
         podman(List.of("rm", name)).requireSuccess();
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .isFalse();
         assertThat(podman(List.of("ps", "-a", "-q")).stdout()).isBlank();
     }
 }

@@ -7,14 +7,14 @@ package io.jurunc.runtime.hooks;
  * microVM's container filesystem exists only inside the guest).
  */
 public final class InvalidHookException extends HookException {
-  private final HookStage stage;
+    private final HookStage stage;
 
-  public InvalidHookException(HookStage stage, String message) {
-    super(message);
-    this.stage = stage;
-  }
+    public InvalidHookException(HookStage stage, String message) {
+        super(message);
+        this.stage = stage;
+    }
 
-  public HookStage stage() {
-    return stage;
-  }
+    public HookStage stage() {
+        return stage;
+    }
 }

@@ -8,7 +8,7 @@ package io.jurunc.runtime.host;
  * @param output the start of its stdout and stderr together, for the error message
  */
 public record HookExit(int status, boolean timedOut, String output) {
-  public boolean succeeded() {
-    return !timedOut && status == 0;
-  }
+    public boolean succeeded() {
+        return !timedOut && status == 0;
+    }
 }

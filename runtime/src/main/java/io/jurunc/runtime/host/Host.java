@@ -7,59 +7,59 @@ import java.util.Optional;
 
 /** The OS boundary of the lifecycle operations. {@code RecordingHost} in tests fakes it. */
 public interface Host {
-  /** Starts {@code argv} with the given stdio; the child outlives this JVM. */
-  Spawned spawn(List<String> argv, Stdio stdio) throws HostException;
+    /** Starts {@code argv} with the given stdio; the child outlives this JVM. */
+    Spawned spawn(List<String> argv, Stdio stdio) throws HostException;
 
-  /** Sends a signal; returns false if the process no longer exists. */
-  boolean signal(long pid, int signal) throws HostException;
+    /** Sends a signal; returns false if the process no longer exists. */
+    boolean signal(long pid, int signal) throws HostException;
 
-  /** The process as /proc shows it, or empty if it does not exist. */
-  Optional<ProcessInfo> inspect(long pid);
+    /** The process as /proc shows it, or empty if it does not exist. */
+    Optional<ProcessInfo> inspect(long pid);
 
-  void mkfifo(Path path) throws HostException;
+    void mkfifo(Path path) throws HostException;
 
-  /** runc's console-socket protocol: sends a pty master to the socket, returns the slave's path. */
-  Path sendConsole(Path consoleSocket) throws HostException;
+    /** runc's console-socket protocol: sends a pty master to the socket, returns the slave's path. */
+    Path sendConsole(Path consoleSocket) throws HostException;
 
-  /** Opens a FIFO for writing without blocking, writes one line, closes; false if no reader. */
-  boolean pokeFifo(Path path) throws HostException;
+    /** Opens a FIFO for writing without blocking, writes one line, closes; false if no reader. */
+    boolean pokeFifo(Path path) throws HostException;
 
-  /**
-   * A cgroup control file's content (e.g. {@code freezer.state}, {@code cpu.stat}), or empty when the
-   * file does not exist (the controller is not there). Hosts that only create and start containers (the
-   * e2e module's) need not implement the cgroup and QMP methods.
-   */
-  default Optional<String> readControl(Path file) throws HostException {
-    throw new HostException("this host does not read cgroup files (" + file + ")");
-  }
+    /**
+     * A cgroup control file's content (e.g. {@code freezer.state}, {@code cpu.stat}), or empty when the
+     * file does not exist (the controller is not there). Hosts that only create and start containers (the
+     * e2e module's) need not implement the cgroup and QMP methods.
+     */
+    default Optional<String> readControl(Path file) throws HostException {
+        throw new HostException("this host does not read cgroup files (" + file + ")");
+    }
 
-  /** Writes {@code value} to a cgroup control file in one write(2), as the kernel expects. */
-  default void writeControl(Path file, String value) throws HostException {
-    throw new HostException("this host does not write cgroup files (" + file + ")");
-  }
+    /** Writes {@code value} to a cgroup control file in one write(2), as the kernel expects. */
+    default void writeControl(Path file, String value) throws HostException {
+        throw new HostException("this host does not write cgroup files (" + file + ")");
+    }
 
-  /**
-   * One QEMU machine protocol command over the monitor's QMP socket, after the capabilities handshake
-   * (events in between are skipped).
-   *
-   * @param command the command name, e.g. {@code stop} or {@code cont}
-   * @return the {@code return} value as JSON text
-   * @throws HostException when the socket does not answer or QEMU answers with an error
-   */
-  default String qmp(Path socket, String command) throws HostException {
-    throw new HostException("this host does not speak QMP (" + socket + ")");
-  }
+    /**
+     * One QEMU machine protocol command over the monitor's QMP socket, after the capabilities handshake
+     * (events in between are skipped).
+     *
+     * @param command the command name, e.g. {@code stop} or {@code cont}
+     * @return the {@code return} value as JSON text
+     * @throws HostException when the socket does not answer or QEMU answers with an error
+     */
+    default String qmp(Path socket, String command) throws HostException {
+        throw new HostException("this host does not speak QMP (" + socket + ")");
+    }
 
-  /**
-   * Runs an OCI hook to its end: {@code path} is executed with {@code args} as its whole argv ({@code
-   * args[0]} is argv0; empty means {@code path}), exactly {@code env} as its environment and {@code
-   * stdin} on its standard input, as runc runs hooks. A hook still running after {@code timeout} is
-   * killed (SIGKILL) and reported as timed out.
-   *
-   * @throws HostException when the hook cannot be executed at all
-   */
-  default HookExit runHook(Path path, List<String> args, List<String> env, byte[] stdin, Optional<Duration> timeout)
-      throws HostException {
-    throw new HostException("this host does not run hooks (" + path + ")");
-  }
+    /**
+     * Runs an OCI hook to its end: {@code path} is executed with {@code args} as its whole argv ({@code
+     * args[0]} is argv0; empty means {@code path}), exactly {@code env} as its environment and {@code
+     * stdin} on its standard input, as runc runs hooks. A hook still running after {@code timeout} is
+     * killed (SIGKILL) and reported as timed out.
+     *
+     * @throws HostException when the hook cannot be executed at all
+     */
+    default HookExit runHook(Path path, List<String> args, List<String> env, byte[] stdin, Optional<Duration> timeout)
+            throws HostException {
+        throw new HostException("this host does not run hooks (" + path + ")");
+    }
 }

@@ -13,157 +13,163 @@ import java.util.Optional;
 
 /** {@link Host} on Linux: ProcessBuilder for spawning, {@link Syscalls} (FFM) for the rest, /proc for state. */
 public final class LinuxHost implements Host {
-  private static final byte[] START_LINE = "start\n".getBytes(StandardCharsets.US_ASCII);
-  private final Syscalls sys;
-  /** The static sandbox helper, which execs a hook with an argv0 of its own; empty when none is set up. */
-  private final Optional<Path> execHelper;
+    private static final byte[] START_LINE = "start\n".getBytes(StandardCharsets.US_ASCII);
+    private final Syscalls sys;
+    /** The static sandbox helper, which execs a hook with an argv0 of its own; empty when none is set up. */
+    private final Optional<Path> execHelper;
 
-  public LinuxHost() {
-    this(Syscalls.linux(), Optional.empty());
-  }
-
-  public LinuxHost(Optional<Path> execHelper) {
-    this(Syscalls.linux(), execHelper);
-  }
-
-  public LinuxHost(Syscalls sys) {
-    this(sys, Optional.empty());
-  }
-
-  public LinuxHost(Syscalls sys, Optional<Path> execHelper) {
-    this.sys = sys;
-    this.execHelper = execHelper;
-  }
-
-  @Override
-  public Spawned spawn(List<String> argv, Stdio stdio) throws HostException {
-    ProcessBuilder pb = new ProcessBuilder(argv);
-    switch (stdio) {
-      case Stdio.Inherit i -> pb.inheritIO();
-      case Stdio.Paths p -> {
-        pb.redirectInput(p.stdin().map(Path::toFile).orElse(new File("/dev/null")));
-        pb.redirectOutput(p.stdout().map(f -> ProcessBuilder.Redirect.appendTo(f.toFile()))
-            .orElse(ProcessBuilder.Redirect.DISCARD));
-        pb.redirectError(p.stderr().map(f -> ProcessBuilder.Redirect.appendTo(f.toFile()))
-            .orElse(ProcessBuilder.Redirect.DISCARD));
-      }
+    public LinuxHost() {
+        this(Syscalls.linux(), Optional.empty());
     }
-    try {
-      Process process = pb.start();
-      long pid = process.pid();
-      long start = inspect(pid).map(ProcessInfo::startTime).orElse(0L);
-      return new Spawned(pid, start, Optional.of(process));
-    } catch (IOException e) {
-      throw new HostException("cannot start " + argv.getFirst() + ": " + e.getMessage(), e);
+
+    public LinuxHost(Optional<Path> execHelper) {
+        this(Syscalls.linux(), execHelper);
     }
-  }
 
-  @Override
-  public boolean signal(long pid, int signal) throws HostException {
-    try {
-      sys.kill((int) pid, signal);
-      return true;
-    } catch (ErrnoException e) {
-      if (e.errno() == Errno.ESRCH) return false;
-      throw new HostException(e.getMessage(), e);
+    public LinuxHost(Syscalls sys) {
+        this(sys, Optional.empty());
     }
-  }
 
-  @Override
-  public Optional<ProcessInfo> inspect(long pid) {
-    Path proc = Path.of("/proc", Long.toString(pid));
-    String stat;
-    try {
-      stat = Files.readString(proc.resolve("stat"));
-    } catch (IOException e) {
-      return Optional.empty();
+    public LinuxHost(Syscalls sys, Optional<Path> execHelper) {
+        this.sys = sys;
+        this.execHelper = execHelper;
     }
-    // comm may contain spaces and parentheses: fields start after the last ')'.
-    int close = stat.lastIndexOf(')');
-    if (close < 0) return Optional.empty();
-    String[] f = stat.substring(close + 2).trim().split(" ");
-    char state = f[0].charAt(0);
-    long start = Long.parseLong(f[19]); // field 22 overall; f[0] is field 3
-    String exe = "";
-    try {
-      exe = Files.readSymbolicLink(proc.resolve("exe")).toString();
-    } catch (IOException | UnsupportedOperationException e) {
-      // zombie or kernel thread
+
+    @Override
+    public Spawned spawn(List<String> argv, Stdio stdio) throws HostException {
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        switch (stdio) {
+            case Stdio.Inherit i -> pb.inheritIO();
+            case Stdio.Paths p -> {
+                pb.redirectInput(p.stdin().map(Path::toFile).orElse(new File("/dev/null")));
+                pb.redirectOutput(p.stdout()
+                        .map(f -> ProcessBuilder.Redirect.appendTo(f.toFile()))
+                        .orElse(ProcessBuilder.Redirect.DISCARD));
+                pb.redirectError(p.stderr()
+                        .map(f -> ProcessBuilder.Redirect.appendTo(f.toFile()))
+                        .orElse(ProcessBuilder.Redirect.DISCARD));
+            }
+        }
+        try {
+            Process process = pb.start();
+            long pid = process.pid();
+            long start = inspect(pid).map(ProcessInfo::startTime).orElse(0L);
+            return new Spawned(pid, start, Optional.of(process));
+        } catch (IOException e) {
+            throw new HostException("cannot start " + argv.getFirst() + ": " + e.getMessage(), e);
+        }
     }
-    return Optional.of(new ProcessInfo(pid, state, start, exe));
-  }
 
-  @Override
-  public void mkfifo(Path path) throws HostException {
-    try {
-      sys.mkfifo(path.toString(), 0600);
-    } catch (ErrnoException e) {
-      if (e.errno() != Errno.EEXIST) throw new HostException(e.getMessage(), e);
+    @Override
+    public boolean signal(long pid, int signal) throws HostException {
+        try {
+            sys.kill((int) pid, signal);
+            return true;
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ESRCH) return false;
+            throw new HostException(e.getMessage(), e);
+        }
     }
-  }
 
-  @Override
-  public Path sendConsole(Path consoleSocket) throws HostException {
-    return ConsoleSocket.sendPtyMaster(consoleSocket);
-  }
-
-  @Override
-  public boolean pokeFifo(Path path) throws HostException {
-    int fd;
-    try {
-      // Non-blocking: with no reader (the waiter is gone) this fails with ENXIO instead of hanging.
-      fd = sys.open(path.toString(), Syscalls.O_WRONLY | Syscalls.O_NONBLOCK | Syscalls.O_CLOEXEC);
-    } catch (ErrnoException e) {
-      if (e.errno() == Errno.ENXIO || e.errno() == Errno.ENOENT) return false;
-      throw new HostException(e.getMessage(), e);
+    @Override
+    public Optional<ProcessInfo> inspect(long pid) {
+        Path proc = Path.of("/proc", Long.toString(pid));
+        String stat;
+        try {
+            stat = Files.readString(proc.resolve("stat"));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        // comm may contain spaces and parentheses: fields start after the last ')'.
+        int close = stat.lastIndexOf(')');
+        if (close < 0) return Optional.empty();
+        String[] f = stat.substring(close + 2).trim().split(" ");
+        char state = f[0].charAt(0);
+        long start = Long.parseLong(f[19]); // field 22 overall; f[0] is field 3
+        String exe = "";
+        try {
+            exe = Files.readSymbolicLink(proc.resolve("exe")).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            // zombie or kernel thread
+        }
+        return Optional.of(new ProcessInfo(pid, state, start, exe));
     }
-    try {
-      if (sys.write(fd, START_LINE, START_LINE.length) != START_LINE.length) {
-        throw new HostException("short write to " + path);
-      }
-      return true;
-    } catch (ErrnoException e) {
-      throw new HostException(e.getMessage(), e);
-    } finally {
-      try {
-        sys.close(fd);
-      } catch (ErrnoException ignored) {
-        // the line is written; a failing close changes nothing
-      }
+
+    @Override
+    public void mkfifo(Path path) throws HostException {
+        try {
+            sys.mkfifo(path.toString(), 0600);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.EEXIST) throw new HostException(e.getMessage(), e);
+        }
     }
-  }
 
-  @Override
-  public Optional<String> readControl(Path file) throws HostException {
-    try {
-      return Optional.of(Files.readString(file));
-    } catch (java.nio.file.NoSuchFileException e) {
-      return Optional.empty();
-    } catch (IOException e) {
-      throw new HostException("cannot read " + file + ": " + e.getMessage(), e);
+    @Override
+    public Path sendConsole(Path consoleSocket) throws HostException {
+        return ConsoleSocket.sendPtyMaster(consoleSocket);
     }
-  }
 
-  @Override
-  public void writeControl(Path file, String value) throws HostException {
-    try {
-      Files.writeString(file, value, java.nio.file.StandardOpenOption.WRITE,
-          java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
-    } catch (IOException e) {
-      throw new HostException("cannot write '" + value + "' to " + file + ": " + e.getMessage(), e);
+    @Override
+    public boolean pokeFifo(Path path) throws HostException {
+        int fd;
+        try {
+            // Non-blocking: with no reader (the waiter is gone) this fails with ENXIO instead of hanging.
+            fd = sys.open(path.toString(), Syscalls.O_WRONLY | Syscalls.O_NONBLOCK | Syscalls.O_CLOEXEC);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENXIO || e.errno() == Errno.ENOENT) return false;
+            throw new HostException(e.getMessage(), e);
+        }
+        try {
+            if (sys.write(fd, START_LINE, START_LINE.length) != START_LINE.length) {
+                throw new HostException("short write to " + path);
+            }
+            return true;
+        } catch (ErrnoException e) {
+            throw new HostException(e.getMessage(), e);
+        } finally {
+            try {
+                sys.close(fd);
+            } catch (ErrnoException ignored) {
+                // the line is written; a failing close changes nothing
+            }
+        }
     }
-  }
 
-  @Override
-  public String qmp(Path socket, String command) throws HostException {
-    return QmpClient.execute(socket, command, QMP_TIMEOUT_MS);
-  }
+    @Override
+    public Optional<String> readControl(Path file) throws HostException {
+        try {
+            return Optional.of(Files.readString(file));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new HostException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
 
-  @Override
-  public HookExit runHook(Path path, List<String> args, List<String> env, byte[] stdin,
-      Optional<java.time.Duration> timeout) throws HostException {
-    return HookProcess.run(execHelper, path, args, env, stdin, timeout);
-  }
+    @Override
+    public void writeControl(Path file, String value) throws HostException {
+        try {
+            Files.writeString(
+                    file,
+                    value,
+                    java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw new HostException("cannot write '" + value + "' to " + file + ": " + e.getMessage(), e);
+        }
+    }
 
-  private static final long QMP_TIMEOUT_MS = 5_000;
+    @Override
+    public String qmp(Path socket, String command) throws HostException {
+        return QmpClient.execute(socket, command, QMP_TIMEOUT_MS);
+    }
+
+    @Override
+    public HookExit runHook(
+            Path path, List<String> args, List<String> env, byte[] stdin, Optional<java.time.Duration> timeout)
+            throws HostException {
+        return HookProcess.run(execHelper, path, args, env, stdin, timeout);
+    }
+
+    private static final long QMP_TIMEOUT_MS = 5_000;
 }

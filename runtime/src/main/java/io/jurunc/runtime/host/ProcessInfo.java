@@ -8,7 +8,7 @@ package io.jurunc.runtime.host;
  * @param exe the target of /proc/pid/exe, empty when unreadable (e.g. a zombie)
  */
 public record ProcessInfo(long pid, char state, long startTime, String exe) {
-  public boolean isZombie() {
-    return state == 'Z' || state == 'X';
-  }
+    public boolean isZombie() {
+        return state == 'Z' || state == 'X';
+    }
 }

@@ -5,9 +5,9 @@ import io.jurunc.runtime.state.ContainerRecord;
 
 /** Shared loading for the operations on an existing container. */
 final class Containers {
-  private Containers() {}
+    private Containers() {}
 
-  static ContainerRecord load(RuntimeContext ctx, String id) throws JuruncException {
-    return ctx.store().load(CreateOperation.parseId(id));
-  }
+    static ContainerRecord load(RuntimeContext ctx, String id) throws JuruncException {
+        return ctx.store().load(CreateOperation.parseId(id));
+    }
 }

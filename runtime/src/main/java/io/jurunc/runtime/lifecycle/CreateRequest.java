@@ -5,5 +5,5 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** Arguments of {@code create}. */
-public record CreateRequest(String id, Bundle bundle, Optional<Path> pidFile,
-    Optional<Path> consoleSocket, Stdio stdio) {}
+public record CreateRequest(
+        String id, Bundle bundle, Optional<Path> pidFile, Optional<Path> consoleSocket, Stdio stdio) {}

@@ -19,72 +19,76 @@ import java.util.List;
  * deleted like runc does: its waiting process is killed.
  */
 public final class DeleteOperation {
-  private static final int SIGKILL = 9;
-  private final RuntimeContext ctx;
+    private static final int SIGKILL = 9;
+    private final RuntimeContext ctx;
 
-  public DeleteOperation(RuntimeContext ctx) {
-    this.ctx = ctx;
-  }
+    public DeleteOperation(RuntimeContext ctx) {
+        this.ctx = ctx;
+    }
 
-  public void run(String id, boolean force) throws JuruncException {
-    ContainerId cid = CreateOperation.parseId(id);
-    ContainerRecord r = ctx.store().load(cid);
-    ContainerStatus status = StatusResolver.resolve(r, ctx.host());
-    if (!force && !status.canDeleteWithoutForce()) {
-      throw new ContainerStateException("cannot delete container '" + id + "': it is " + status.ociName() + "; "
-          + "stop it with 'kill' first or use 'delete --force'");
+    public void run(String id, boolean force) throws JuruncException {
+        ContainerId cid = CreateOperation.parseId(id);
+        ContainerRecord r = ctx.store().load(cid);
+        ContainerStatus status = StatusResolver.resolve(r, ctx.host());
+        if (!force && !status.canDeleteWithoutForce()) {
+            throw new ContainerStateException("cannot delete container '" + id + "': it is " + status.ociName() + "; "
+                    + "stop it with 'kill' first or use 'delete --force'");
+        }
+        boolean alive = status.isAlive();
+        JuruncException failure = null;
+        // Tear the network down while the netns still exists: a netns that is only the process's own
+        // (/proc/<pid>/ns/net) goes away with the process, and its tap with it.
+        if (r.netnsPath() != null || (alive && r.tapName() != null)) {
+            try {
+                ctx.network().teardown(StartOperation.networkNamespace(r), id);
+            } catch (JuruncException e) {
+                failure = e;
+            }
+        }
+        if (alive) {
+            if (status == ContainerStatus.PAUSED) thawQuietly(r); // a frozen v1 task dies only once thawed
+            ctx.host().signal(r.pid(), SIGKILL);
+            awaitExit(r);
+        }
+        for (String f : r.generatedFiles()) {
+            try {
+                Files.deleteIfExists(Path.of(f));
+            } catch (IOException e) {
+                ctx.log().accept("cannot remove " + f + ": " + e.getMessage());
+            }
+        }
+        List<Exception> leftovers = new ArrayList<>();
+        MonitorConfinement.release(r, ctx.config(), leftovers); // the monitor's cgroup, uid and vsock CID
+        for (Exception e : leftovers) ctx.log().accept("delete " + id + ": " + e.getMessage());
+        // poststop: the container's process is gone; a failing hook is only a warning, as in runc
+        new HookRunner(ctx.host(), ctx.log())
+                .runKept(
+                        ctx.store().dir(cid),
+                        HookStage.POSTSTOP,
+                        new io.jurunc.oci.State(
+                                r.ociVersion(), id, "stopped", Math.toIntExact(r.pid()), r.bundle(), r.annotations()));
+        ctx.store().remove(cid);
+        if (failure != null) throw failure;
     }
-    boolean alive = status.isAlive();
-    JuruncException failure = null;
-    // Tear the network down while the netns still exists: a netns that is only the process's own
-    // (/proc/<pid>/ns/net) goes away with the process, and its tap with it.
-    if (r.netnsPath() != null || (alive && r.tapName() != null)) {
-      try {
-        ctx.network().teardown(StartOperation.networkNamespace(r), id);
-      } catch (JuruncException e) {
-        failure = e;
-      }
-    }
-    if (alive) {
-      if (status == ContainerStatus.PAUSED) thawQuietly(r); // a frozen v1 task dies only once thawed
-      ctx.host().signal(r.pid(), SIGKILL);
-      awaitExit(r);
-    }
-    for (String f : r.generatedFiles()) {
-      try {
-        Files.deleteIfExists(Path.of(f));
-      } catch (IOException e) {
-        ctx.log().accept("cannot remove " + f + ": " + e.getMessage());
-      }
-    }
-    List<Exception> leftovers = new ArrayList<>();
-    MonitorConfinement.release(r, ctx.config(), leftovers); // the monitor's cgroup, uid and vsock CID
-    for (Exception e : leftovers) ctx.log().accept("delete " + id + ": " + e.getMessage());
-    // poststop: the container's process is gone; a failing hook is only a warning, as in runc
-    new HookRunner(ctx.host(), ctx.log()).runKept(ctx.store().dir(cid), HookStage.POSTSTOP, new io.jurunc.oci.State(
-        r.ociVersion(), id, "stopped", Math.toIntExact(r.pid()), r.bundle(), r.annotations()));
-    ctx.store().remove(cid);
-    if (failure != null) throw failure;
-  }
 
-  private void thawQuietly(ContainerRecord r) {
-    try {
-      ResumeOperation.unfreeze(ctx, r);
-    } catch (JuruncException e) {
-      ctx.log().accept("delete " + r.id() + ": thawing before the kill: " + e.getMessage());
+    private void thawQuietly(ContainerRecord r) {
+        try {
+            ResumeOperation.unfreeze(ctx, r);
+        } catch (JuruncException e) {
+            ctx.log().accept("delete " + r.id() + ": thawing before the kill: " + e.getMessage());
+        }
     }
-  }
 
-  /** Waits until the process is gone or a zombie (its reaper is the shim), at most 2 s. */
-  private void awaitExit(ContainerRecord r) {
-    long deadline = System.nanoTime() + 2_000_000_000L;
-    while (System.nanoTime() < deadline && StatusResolver.alive(r, ctx.host())) {
-      try {
-        Thread.sleep(2);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+    /** Waits until the process is gone or a zombie (its reaper is the shim), at most 2 s. */
+    private void awaitExit(ContainerRecord r) {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < deadline && StatusResolver.alive(r, ctx.host())) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
-  }
 }

@@ -10,41 +10,41 @@ import io.jurunc.runtime.state.ContainerStatus;
  * running as its pid namespace's init would drop is sent as SIGKILL ({@link MonitorSignals}).
  */
 public final class KillOperation {
-  private final RuntimeContext ctx;
-  private final java.nio.file.Path proc;
+    private final RuntimeContext ctx;
+    private final java.nio.file.Path proc;
 
-  public KillOperation(RuntimeContext ctx) {
-    this(ctx, java.nio.file.Path.of("/proc"));
-  }
-
-  /** With {@code proc} standing for /proc (tests). */
-  KillOperation(RuntimeContext ctx, java.nio.file.Path proc) {
-    this.ctx = ctx;
-    this.proc = proc;
-  }
-
-  /**
-   * runc's text for killing a stopped container: containerd's runc shim, Docker and Podman look for it
-   * in the runtime's error to treat the kill as "process already finished" (else `ctr task rm -f` of an
-   * exited microVM fails with "unknown error after kill").
-   */
-  public static final String NOT_RUNNING = "container not running";
-
-  public void run(String id, int signal, boolean all) throws JuruncException {
-    if (signal <= 0 || signal > 64) {
-      throw new ContainerStateException("invalid signal " + signal);
+    public KillOperation(RuntimeContext ctx) {
+        this(ctx, java.nio.file.Path.of("/proc"));
     }
-    ContainerRecord r = Containers.load(ctx, id);
-    ContainerStatus status = StatusResolver.resolve(r, ctx.host());
-    if (!status.canKill()) {
-      throw new ContainerStateException(NOT_RUNNING + ": '" + id + "' is " + status.ociName());
+
+    /** With {@code proc} standing for /proc (tests). */
+    KillOperation(RuntimeContext ctx, java.nio.file.Path proc) {
+        this.ctx = ctx;
+        this.proc = proc;
     }
-    // A monitor that is its pid namespace's init would drop a terminating signal it does not catch.
-    int delivered = MonitorSignals.delivered(r.pid(), signal, proc);
-    // A frozen task dies only once thawed (cgroup v1), and a stopped QEMU stays stopped: runc thaws for SIGKILL.
-    if (status == ContainerStatus.PAUSED && (delivered == 9 || delivered == 15)) ResumeOperation.unfreeze(ctx, r);
-    if (!ctx.host().signal(r.pid(), delivered)) {
-      throw new ContainerStateException(NOT_RUNNING + ": '" + id + "' (process " + r.pid() + " is gone)");
+
+    /**
+     * runc's text for killing a stopped container: containerd's runc shim, Docker and Podman look for it
+     * in the runtime's error to treat the kill as "process already finished" (else `ctr task rm -f` of an
+     * exited microVM fails with "unknown error after kill").
+     */
+    public static final String NOT_RUNNING = "container not running";
+
+    public void run(String id, int signal, boolean all) throws JuruncException {
+        if (signal <= 0 || signal > 64) {
+            throw new ContainerStateException("invalid signal " + signal);
+        }
+        ContainerRecord r = Containers.load(ctx, id);
+        ContainerStatus status = StatusResolver.resolve(r, ctx.host());
+        if (!status.canKill()) {
+            throw new ContainerStateException(NOT_RUNNING + ": '" + id + "' is " + status.ociName());
+        }
+        // A monitor that is its pid namespace's init would drop a terminating signal it does not catch.
+        int delivered = MonitorSignals.delivered(r.pid(), signal, proc);
+        // A frozen task dies only once thawed (cgroup v1), and a stopped QEMU stays stopped: runc thaws for SIGKILL.
+        if (status == ContainerStatus.PAUSED && (delivered == 9 || delivered == 15)) ResumeOperation.unfreeze(ctx, r);
+        if (!ctx.host().signal(r.pid(), delivered)) {
+            throw new ContainerStateException(NOT_RUNNING + ": '" + id + "' (process " + r.pid() + " is gone)");
+        }
     }
-  }
 }

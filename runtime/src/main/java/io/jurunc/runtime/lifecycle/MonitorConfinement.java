@@ -5,6 +5,7 @@ import io.jurunc.runtime.config.JuruncConfig;
 import io.jurunc.runtime.host.Host;
 import io.jurunc.runtime.host.ProcessInfo;
 import io.jurunc.runtime.host.Spawned;
+import io.jurunc.runtime.ports.SandboxException;
 import io.jurunc.runtime.sandbox.Cgroup;
 import io.jurunc.runtime.sandbox.CgroupLimits;
 import io.jurunc.runtime.sandbox.FileGrant;
@@ -22,7 +23,6 @@ import io.jurunc.runtime.vm.MonitorInvocation;
 import io.jurunc.runtime.vm.MonitorType;
 import io.jurunc.runtime.vm.SharedDir;
 import io.jurunc.runtime.vm.VmSpec;
-import io.jurunc.runtime.ports.SandboxException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,219 +43,235 @@ import java.util.concurrent.TimeUnit;
  * reads; delete frees the uid and the cgroup. See docs/security.md.
  */
 final class MonitorConfinement {
-  static final String UID_KIND = "uid";
-  static final String CID_KIND = "vsock-cid";
-  private static final Path CGROUP_MOUNT = Path.of("/sys/fs/cgroup");
-  /** The helper's first pid only forks and writes a pid; anything slower than this is a hang. */
-  private static final long FORK_TIMEOUT_MILLIS = 5_000;
+    static final String UID_KIND = "uid";
+    static final String CID_KIND = "vsock-cid";
+    private static final Path CGROUP_MOUNT = Path.of("/sys/fs/cgroup");
+    /** The helper's first pid only forks and writes a pid; anything slower than this is a hang. */
+    private static final long FORK_TIMEOUT_MILLIS = 5_000;
 
-  private MonitorConfinement() {}
+    private MonitorConfinement() {}
 
-  /** The monitor's user for this spec: process.user when not root, else an allocated uid. */
-  static SandboxRecord chooseUser(Spec spec, SandboxSettings s, String containerId) throws SandboxSetupException {
-    Spec.User u = spec.process() == null ? null : spec.process().user();
-    int uid = u == null ? 0 : u.uidOrRoot();
-    if (uid < 0) throw new SandboxSetupException("process.user.uid " + uid + " is negative");
-    if (uid != 0) {
-      int gid = u.gidOrRoot() > 0 ? u.gidOrRoot() : uid;
-      List<Integer> groups = u.additionalGids().stream().filter(g -> g > 0 && g != gid).distinct().toList();
-      return new SandboxRecord(uid, gid, groups, false, List.of());
+    /** The monitor's user for this spec: process.user when not root, else an allocated uid. */
+    static SandboxRecord chooseUser(Spec spec, SandboxSettings s, String containerId) throws SandboxSetupException {
+        Spec.User u = spec.process() == null ? null : spec.process().user();
+        int uid = u == null ? 0 : u.uidOrRoot();
+        if (uid < 0) throw new SandboxSetupException("process.user.uid " + uid + " is negative");
+        if (uid != 0) {
+            int gid = u.gidOrRoot() > 0 ? u.gidOrRoot() : uid;
+            List<Integer> groups = u.additionalGids().stream()
+                    .filter(g -> g > 0 && g != gid)
+                    .distinct()
+                    .toList();
+            return new SandboxRecord(uid, gid, groups, false, List.of());
+        }
+        int allocated = (int) new IdAllocator(s.idsDir()).allocate(UID_KIND, s.uidBase(), s.uidCount(), containerId);
+        return new SandboxRecord(allocated, allocated, List.of(), true, List.of());
     }
-    int allocated = (int) new IdAllocator(s.idsDir()).allocate(UID_KIND, s.uidBase(), s.uidCount(), containerId);
-    return new SandboxRecord(allocated, allocated, List.of(), true, List.of());
-  }
 
-  /** Creates the cgroup of {@code linux.cgroupsPath}, if the spec names one. */
-  static Optional<Cgroup> cgroup(Spec spec, VmSpec vm, SandboxSettings s) throws SandboxSetupException {
-    Spec.Linux linux = spec.linux();
-    if (linux == null || linux.cgroupsPath() == null || linux.cgroupsPath().isBlank()) return Optional.empty();
-    Spec.Resources r = linux.resources();
-    OptionalLong memory = OptionalLong.empty();
-    if (r != null && r.memory() != null && r.memory().limit() != null && r.memory().limit() > 0) {
-      // Guest RAM comes from this limit; the monitor's own memory rides on top of it.
-      memory = OptionalLong.of(vm.memoryBytes() + s.monitorOverheadMb() * 1024 * 1024);
-    }
-    OptionalLong quota = OptionalLong.empty();
-    OptionalLong period = OptionalLong.empty();
-    if (r != null && r.cpu() != null && r.cpu().quota() != null && r.cpu().quota() > 0) {
-      quota = OptionalLong.of(r.cpu().quota());
-      period = OptionalLong.of(r.cpu().period() == null || r.cpu().period() <= 0 ? 100_000 : r.cpu().period());
-    }
-    try {
-      return Optional.of(Cgroup.create(CGROUP_MOUNT, linux.cgroupsPath(), new CgroupLimits(memory, quota, period)));
-    } catch (IllegalArgumentException e) {
-      throw new SandboxSetupException("linux.resources: " + e.getMessage(), e);
-    }
-  }
-
-  /** Frees the uid and removes the cgroup; failures are collected, not thrown one by one. */
-  static void release(ContainerRecord r, JuruncConfig config, List<Exception> failures) {
-    SandboxRecord sb = r.sandbox();
-    IdAllocator ids = new IdAllocator(config.sandbox().idsDir());
-    if (sb != null) {
-      for (String d : sb.cgroupDirs()) removeCgroupDir(Path.of(d), failures);
-      if (sb.uidAllocated()) {
+    /** Creates the cgroup of {@code linux.cgroupsPath}, if the spec names one. */
+    static Optional<Cgroup> cgroup(Spec spec, VmSpec vm, SandboxSettings s) throws SandboxSetupException {
+        Spec.Linux linux = spec.linux();
+        if (linux == null || linux.cgroupsPath() == null || linux.cgroupsPath().isBlank()) return Optional.empty();
+        Spec.Resources r = linux.resources();
+        OptionalLong memory = OptionalLong.empty();
+        if (r != null
+                && r.memory() != null
+                && r.memory().limit() != null
+                && r.memory().limit() > 0) {
+            // Guest RAM comes from this limit; the monitor's own memory rides on top of it.
+            memory = OptionalLong.of(vm.memoryBytes() + s.monitorOverheadMb() * 1024 * 1024);
+        }
+        OptionalLong quota = OptionalLong.empty();
+        OptionalLong period = OptionalLong.empty();
+        if (r != null && r.cpu() != null && r.cpu().quota() != null && r.cpu().quota() > 0) {
+            quota = OptionalLong.of(r.cpu().quota());
+            period = OptionalLong.of(
+                    r.cpu().period() == null || r.cpu().period() <= 0
+                            ? 100_000
+                            : r.cpu().period());
+        }
         try {
-          ids.release(UID_KIND, sb.monitorUid(), r.id());
-        } catch (SandboxSetupException e) {
-          failures.add(e);
+            return Optional.of(
+                    Cgroup.create(CGROUP_MOUNT, linux.cgroupsPath(), new CgroupLimits(memory, quota, period)));
+        } catch (IllegalArgumentException e) {
+            throw new SandboxSetupException("linux.resources: " + e.getMessage(), e);
         }
-      }
     }
-    if (r.vm() != null && r.vm().vsockCid() != null) {
-      try {
-        ids.release(CID_KIND, r.vm().vsockCid(), r.id());
-      } catch (SandboxSetupException e) {
-        failures.add(e);
-      }
-    }
-  }
 
-  /** A cgroup can only be removed once its last process has left; the monitor may still be exiting. */
-  private static void removeCgroupDir(Path d, List<Exception> failures) {
-    long deadline = System.nanoTime() + 2_000_000_000L;
-    while (true) {
-      try {
-        new Cgroup(List.of(d)).remove();
-        return;
-      } catch (SandboxSetupException e) {
-        if (System.nanoTime() > deadline) {
-          failures.add(e);
-          return;
+    /** Frees the uid and removes the cgroup; failures are collected, not thrown one by one. */
+    static void release(ContainerRecord r, JuruncConfig config, List<Exception> failures) {
+        SandboxRecord sb = r.sandbox();
+        IdAllocator ids = new IdAllocator(config.sandbox().idsDir());
+        if (sb != null) {
+            for (String d : sb.cgroupDirs()) removeCgroupDir(Path.of(d), failures);
+            if (sb.uidAllocated()) {
+                try {
+                    ids.release(UID_KIND, sb.monitorUid(), r.id());
+                } catch (SandboxSetupException e) {
+                    failures.add(e);
+                }
+            }
         }
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
-  static MonitorUser user(SandboxRecord sb) {
-    return new MonitorUser(sb.monitorUid(), sb.monitorGid(), sb.groups());
-  }
-
-  /** Grants the monitor's user its files and returns the launch file for this invocation. */
-  static LaunchFile launch(VmSpec vm, MonitorInvocation inv, Path stateDir, JuruncConfig config, SandboxRecord sb)
-      throws SandboxSetupException {
-    MonitorUser user = user(sb);
-    List<Path> reads = new ArrayList<>();
-    reads.add(vm.kernel());
-    vm.initrd().ifPresent(reads::add);
-    for (MonitorInvocation.GeneratedFile f : inv.files()) reads.add(f.path());
-    List<Path> writes = vm.blocks().stream().map(BlockDevice::hostPath).toList();
-    for (Path p : reads) {
-      if (!writes.contains(p)) FileGrant.grant(p, false, user);
-    }
-    for (Path p : writes) FileGrant.grant(p, true, user);
-    SandboxSettings s = config.sandbox();
-    Optional<Path> dataPath = config.monitor(vm.monitor()).dataPath();
-    if (dataPath.isPresent()) {
-      List<Path> ro = new ArrayList<>(s.readOnly());
-      ro.add(dataPath.get());
-      s = new SandboxSettings(s.helper(), s.uidBase(), s.uidCount(), s.idsDir(), s.monitorOverheadMb(), ro,
-          s.readWrite());
-    }
-    boolean qemu = vm.monitor() == MonitorType.QEMU;
-    MonitorRoot.Needs needs = new MonitorRoot.Needs(vm.accel() == Accel.KVM, vm.net().isPresent(),
-        qemu && vm.net().isPresent() && config.monitor(MonitorType.QEMU).vhost(), qemu && vm.vsock().isPresent());
-    LaunchFile planned = MonitorRoot.plan(stateDir.resolve(WaiterCommand.ROOT), vm.monitorBinary(), reads, writes,
-        needs, s, user, inv.argv());
-    return withShares(planned, vm);
-  }
-
-  /**
-   * The directories and files shared with the guest, bound at their generated paths in the monitor's
-   * root (read-only where asked). They are not given to the monitor's uid: it reads (and writes) them
-   * with the host's permissions (docs/security.md, "Shared directories").
-   */
-  static LaunchFile withShares(LaunchFile planned, VmSpec vm) {
-    if (vm.shares().isEmpty()) return planned;
-    List<LaunchFile.Mount> mounts = new ArrayList<>(planned.mounts());
-    boolean writable = false;
-    for (SharedDir d : vm.shares()) {
-      for (SharedDir.Bind b : d.binds()) {
-        boolean ro = b.readOnly() || d.readOnly();
-        writable |= !ro;
-        mounts.add(new LaunchFile.Mount(ro ? LaunchFile.Kind.SHARE_RO : LaunchFile.Kind.SHARE_RW, b.source(), b.at()));
-      }
-    }
-    if (writable) {
-      // QEMU's 9p server sets the mode of a file the guest creates with chmod("/proc/self/fd/N")
-      mounts.add(new LaunchFile.Mount(LaunchFile.Kind.PROC_PID, Path.of("/proc")));
-    }
-    return new LaunchFile(planned.root(), mounts, planned.hostLinks(), planned.user(), planned.env(), planned.argv());
-  }
-
-  /**
-   * With a pid namespace the helper forks (see {@link PidNamespace}): waits until its first pid has
-   * written {@link WaiterCommand#PID_FILE} and exited — from then on the child is re-parented to the
-   * nearest subreaper (containerd's shim, or jurunc's own shim daemon) — and returns the child: its
-   * host pid and start time, and no JVM handle (this JVM is not its parent, so its exit is observed
-   * by pid). A helper that failed leaves no child behind: it kills the child before it exits.
-   */
-  static Spawned forkedWaiter(Host host, Spawned helper, Path stateDir) throws SandboxException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FORK_TIMEOUT_MILLIS);
-    try {
-      if (helper.process().isPresent()) {
-        Process p = helper.process().get();
-        if (!p.waitFor(FORK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
-          throw new SandboxException("the sandbox helper (pid " + helper.pid() + ") did not fork into the pid "
-              + "namespace within " + FORK_TIMEOUT_MILLIS + " ms");
+        if (r.vm() != null && r.vm().vsockCid() != null) {
+            try {
+                ids.release(CID_KIND, r.vm().vsockCid(), r.id());
+            } catch (SandboxSetupException e) {
+                failures.add(e);
+            }
         }
-        if (p.exitValue() != 0) {
-          throw new SandboxException("the sandbox helper could not enter the container's pid namespace (exit "
-              + p.exitValue() + "); its error went to the container's stderr");
-        }
-      } else {
-        // No JVM handle: watch the first pid go.
-        while (host.inspect(helper.pid()).filter(i -> !i.isZombie()).isPresent()) {
-          if (System.nanoTime() > deadline) {
-            throw new SandboxException("the sandbox helper (pid " + helper.pid() + ") did not fork into the pid "
-                + "namespace within " + FORK_TIMEOUT_MILLIS + " ms");
-          }
-          Thread.sleep(1);
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SandboxException("interrupted while the sandbox helper forked into the pid namespace", e);
     }
-    long pid = readPid(stateDir.resolve(WaiterCommand.PID_FILE));
-    Optional<ProcessInfo> child = host.inspect(pid);
-    if (child.isEmpty() || child.get().isZombie()) {
-      throw new SandboxException("the waiter (pid " + pid + ") in the container's pid namespace exited at once; "
-          + "its error went to the container's stderr");
-    }
-    return new Spawned(pid, child.get().startTime(), Optional.empty());
-  }
 
-  /** A root-only regular file holding one positive decimal pid (and a newline). */
-  private static long readPid(Path file) throws SandboxException {
-    try {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (!a.isRegularFile() || a.size() > 16) {
-        throw new SandboxException(file + " is not the sandbox helper's pid file");
-      }
-      String text = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).strip();
-      if (!text.matches("[1-9][0-9]{0,9}")) {
-        throw new SandboxException(file + " does not hold a pid");
-      }
-      return Long.parseLong(text);
-    } catch (IOException e) {
-      throw new SandboxException("the sandbox helper left no pid in " + file + ": " + e.getMessage(), e);
+    /** A cgroup can only be removed once its last process has left; the monitor may still be exiting. */
+    private static void removeCgroupDir(Path d, List<Exception> failures) {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (true) {
+            try {
+                new Cgroup(List.of(d)).remove();
+                return;
+            } catch (SandboxSetupException e) {
+                if (System.nanoTime() > deadline) {
+                    failures.add(e);
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
-  }
 
-  /** The helper binary, checked before anything is spawned. */
-  static Path helper(JuruncConfig config) throws SandboxSetupException {
-    Path h = config.sandbox().helperPath();
-    if (!Files.isExecutable(h)) {
-      throw new SandboxSetupException("the sandbox helper " + h + " is missing or not executable; install jurunc "
-          + "with its libexec/ directory (cli/target/dist) or set [sandbox] helper in /etc/jurunc/config.toml");
+    static MonitorUser user(SandboxRecord sb) {
+        return new MonitorUser(sb.monitorUid(), sb.monitorGid(), sb.groups());
     }
-    return h;
-  }
+
+    /** Grants the monitor's user its files and returns the launch file for this invocation. */
+    static LaunchFile launch(VmSpec vm, MonitorInvocation inv, Path stateDir, JuruncConfig config, SandboxRecord sb)
+            throws SandboxSetupException {
+        MonitorUser user = user(sb);
+        List<Path> reads = new ArrayList<>();
+        reads.add(vm.kernel());
+        vm.initrd().ifPresent(reads::add);
+        for (MonitorInvocation.GeneratedFile f : inv.files()) reads.add(f.path());
+        List<Path> writes = vm.blocks().stream().map(BlockDevice::hostPath).toList();
+        for (Path p : reads) {
+            if (!writes.contains(p)) FileGrant.grant(p, false, user);
+        }
+        for (Path p : writes) FileGrant.grant(p, true, user);
+        SandboxSettings s = config.sandbox();
+        Optional<Path> dataPath = config.monitor(vm.monitor()).dataPath();
+        if (dataPath.isPresent()) {
+            List<Path> ro = new ArrayList<>(s.readOnly());
+            ro.add(dataPath.get());
+            s = new SandboxSettings(
+                    s.helper(), s.uidBase(), s.uidCount(), s.idsDir(), s.monitorOverheadMb(), ro, s.readWrite());
+        }
+        boolean qemu = vm.monitor() == MonitorType.QEMU;
+        MonitorRoot.Needs needs = new MonitorRoot.Needs(
+                vm.accel() == Accel.KVM,
+                vm.net().isPresent(),
+                qemu && vm.net().isPresent() && config.monitor(MonitorType.QEMU).vhost(),
+                qemu && vm.vsock().isPresent());
+        LaunchFile planned = MonitorRoot.plan(
+                stateDir.resolve(WaiterCommand.ROOT), vm.monitorBinary(), reads, writes, needs, s, user, inv.argv());
+        return withShares(planned, vm);
+    }
+
+    /**
+     * The directories and files shared with the guest, bound at their generated paths in the monitor's
+     * root (read-only where asked). They are not given to the monitor's uid: it reads (and writes) them
+     * with the host's permissions (docs/security.md, "Shared directories").
+     */
+    static LaunchFile withShares(LaunchFile planned, VmSpec vm) {
+        if (vm.shares().isEmpty()) return planned;
+        List<LaunchFile.Mount> mounts = new ArrayList<>(planned.mounts());
+        boolean writable = false;
+        for (SharedDir d : vm.shares()) {
+            for (SharedDir.Bind b : d.binds()) {
+                boolean ro = b.readOnly() || d.readOnly();
+                writable |= !ro;
+                mounts.add(new LaunchFile.Mount(
+                        ro ? LaunchFile.Kind.SHARE_RO : LaunchFile.Kind.SHARE_RW, b.source(), b.at()));
+            }
+        }
+        if (writable) {
+            // QEMU's 9p server sets the mode of a file the guest creates with chmod("/proc/self/fd/N")
+            mounts.add(new LaunchFile.Mount(LaunchFile.Kind.PROC_PID, Path.of("/proc")));
+        }
+        return new LaunchFile(
+                planned.root(), mounts, planned.hostLinks(), planned.user(), planned.env(), planned.argv());
+    }
+
+    /**
+     * With a pid namespace the helper forks (see {@link PidNamespace}): waits until its first pid has
+     * written {@link WaiterCommand#PID_FILE} and exited — from then on the child is re-parented to the
+     * nearest subreaper (containerd's shim, or jurunc's own shim daemon) — and returns the child: its
+     * host pid and start time, and no JVM handle (this JVM is not its parent, so its exit is observed
+     * by pid). A helper that failed leaves no child behind: it kills the child before it exits.
+     */
+    static Spawned forkedWaiter(Host host, Spawned helper, Path stateDir) throws SandboxException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FORK_TIMEOUT_MILLIS);
+        try {
+            if (helper.process().isPresent()) {
+                Process p = helper.process().get();
+                if (!p.waitFor(FORK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    throw new SandboxException("the sandbox helper (pid " + helper.pid()
+                            + ") did not fork into the pid " + "namespace within " + FORK_TIMEOUT_MILLIS + " ms");
+                }
+                if (p.exitValue() != 0) {
+                    throw new SandboxException("the sandbox helper could not enter the container's pid namespace (exit "
+                            + p.exitValue() + "); its error went to the container's stderr");
+                }
+            } else {
+                // No JVM handle: watch the first pid go.
+                while (host.inspect(helper.pid()).filter(i -> !i.isZombie()).isPresent()) {
+                    if (System.nanoTime() > deadline) {
+                        throw new SandboxException("the sandbox helper (pid " + helper.pid()
+                                + ") did not fork into the pid " + "namespace within " + FORK_TIMEOUT_MILLIS + " ms");
+                    }
+                    Thread.sleep(1);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while the sandbox helper forked into the pid namespace", e);
+        }
+        long pid = readPid(stateDir.resolve(WaiterCommand.PID_FILE));
+        Optional<ProcessInfo> child = host.inspect(pid);
+        if (child.isEmpty() || child.get().isZombie()) {
+            throw new SandboxException("the waiter (pid " + pid + ") in the container's pid namespace exited at once; "
+                    + "its error went to the container's stderr");
+        }
+        return new Spawned(pid, child.get().startTime(), Optional.empty());
+    }
+
+    /** A root-only regular file holding one positive decimal pid (and a newline). */
+    private static long readPid(Path file) throws SandboxException {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile() || a.size() > 16) {
+                throw new SandboxException(file + " is not the sandbox helper's pid file");
+            }
+            String text = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).strip();
+            if (!text.matches("[1-9][0-9]{0,9}")) {
+                throw new SandboxException(file + " does not hold a pid");
+            }
+            return Long.parseLong(text);
+        } catch (IOException e) {
+            throw new SandboxException("the sandbox helper left no pid in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The helper binary, checked before anything is spawned. */
+    static Path helper(JuruncConfig config) throws SandboxSetupException {
+        Path h = config.sandbox().helperPath();
+        if (!Files.isExecutable(h)) {
+            throw new SandboxSetupException(
+                    "the sandbox helper " + h + " is missing or not executable; install jurunc "
+                            + "with its libexec/ directory (cli/target/dist) or set [sandbox] helper in /etc/jurunc/config.toml");
+        }
+        return h;
+    }
 }

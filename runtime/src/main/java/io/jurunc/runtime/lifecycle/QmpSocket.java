@@ -1,9 +1,9 @@
 package io.jurunc.runtime.lifecycle;
 
+import io.jurunc.runtime.ports.SandboxException;
 import io.jurunc.runtime.sandbox.LaunchFile;
 import io.jurunc.runtime.state.SandboxRecord;
 import io.jurunc.runtime.vm.MonitorInvocation;
-import io.jurunc.runtime.ports.SandboxException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -21,50 +21,55 @@ import java.util.Optional;
  * {@code sun_path} gets no socket (pause then uses the cgroup freezer alone).
  */
 final class QmpSocket {
-  static final String DIR = "qmp";
-  static final String NAME = "sock";
-  private static final int SUN_PATH_MAX = 107;
+    static final String DIR = "qmp";
+    static final String NAME = "sock";
+    private static final int SUN_PATH_MAX = 107;
 
-  /** The invocation with {@code -qmp}, and the directory the monitor must be able to write. */
-  record Attached(MonitorInvocation invocation, Optional<Path> dir) {
-    /** The launch file with the QMP directory bound read-write into the monitor's root. */
-    LaunchFile bind(LaunchFile launch) {
-      if (dir.isEmpty()) return launch;
-      List<LaunchFile.Mount> mounts = new ArrayList<>(launch.mounts());
-      mounts.add(new LaunchFile.Mount(LaunchFile.Kind.RW, dir.get()));
-      return new LaunchFile(launch.root(), mounts, launch.hostLinks(), launch.user(), launch.env(), launch.argv());
+    /** The invocation with {@code -qmp}, and the directory the monitor must be able to write. */
+    record Attached(MonitorInvocation invocation, Optional<Path> dir) {
+        /** The launch file with the QMP directory bound read-write into the monitor's root. */
+        LaunchFile bind(LaunchFile launch) {
+            if (dir.isEmpty()) return launch;
+            List<LaunchFile.Mount> mounts = new ArrayList<>(launch.mounts());
+            mounts.add(new LaunchFile.Mount(LaunchFile.Kind.RW, dir.get()));
+            return new LaunchFile(
+                    launch.root(), mounts, launch.hostLinks(), launch.user(), launch.env(), launch.argv());
+        }
     }
-  }
 
-  private QmpSocket() {}
+    private QmpSocket() {}
 
-  static Path path(Path stateDir) {
-    return stateDir.resolve(DIR).resolve(NAME);
-  }
-
-  static Attached attach(MonitorInvocation inv, Path stateDir, SandboxRecord sb) throws SandboxException {
-    List<String> argv = inv.argv();
-    int at = argv.indexOf("-monitor");
-    Path socket = path(stateDir);
-    if (at < 0 || at + 1 >= argv.size() || socket.toString().length() > SUN_PATH_MAX || socket.toString().contains(",")) {
-      return new Attached(inv, Optional.empty());
+    static Path path(Path stateDir) {
+        return stateDir.resolve(DIR).resolve(NAME);
     }
-    Path dir = socket.getParent();
-    try {
-      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      }
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-      Files.setAttribute(dir, "unix:uid", sb.monitorUid(), LinkOption.NOFOLLOW_LINKS);
-      Files.setAttribute(dir, "unix:gid", sb.monitorGid(), LinkOption.NOFOLLOW_LINKS);
-      Files.deleteIfExists(socket);
-    } catch (IOException e) {
-      throw new SandboxException("cannot prepare the QMP directory " + dir + ": " + e.getMessage(), e);
+
+    static Attached attach(MonitorInvocation inv, Path stateDir, SandboxRecord sb) throws SandboxException {
+        List<String> argv = inv.argv();
+        int at = argv.indexOf("-monitor");
+        Path socket = path(stateDir);
+        if (at < 0
+                || at + 1 >= argv.size()
+                || socket.toString().length() > SUN_PATH_MAX
+                || socket.toString().contains(",")) {
+            return new Attached(inv, Optional.empty());
+        }
+        Path dir = socket.getParent();
+        try {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            Files.setAttribute(dir, "unix:uid", sb.monitorUid(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(dir, "unix:gid", sb.monitorGid(), LinkOption.NOFOLLOW_LINKS);
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            throw new SandboxException("cannot prepare the QMP directory " + dir + ": " + e.getMessage(), e);
+        }
+        List<String> out = new ArrayList<>(argv.subList(0, at + 2));
+        out.add("-qmp");
+        out.add("unix:" + socket + ",server=on,wait=off");
+        out.addAll(argv.subList(at + 2, argv.size()));
+        return new Attached(new MonitorInvocation(out, inv.files()), Optional.of(dir));
     }
-    List<String> out = new ArrayList<>(argv.subList(0, at + 2));
-    out.add("-qmp");
-    out.add("unix:" + socket + ",server=on,wait=off");
-    out.addAll(argv.subList(at + 2, argv.size()));
-    return new Attached(new MonitorInvocation(out, inv.files()), Optional.of(dir));
-  }
 }

@@ -17,22 +17,22 @@ import java.util.function.Consumer;
  * @param log receives warnings meant for the runtime log (e.g. the KVM fallback)
  */
 public record RuntimeContext(
-    StateStore store,
-    JuruncConfig config,
-    Host host,
-    Timestamps timestamps,
-    VmPlanner planner,
-    SandboxNetwork network,
-    GuestPacker packer,
-    Consumer<String> log) {
-  public RuntimeContext {
-    Objects.requireNonNull(store);
-    Objects.requireNonNull(config);
-    Objects.requireNonNull(host);
-    Objects.requireNonNull(timestamps);
-    Objects.requireNonNull(planner);
-    Objects.requireNonNull(network);
-    Objects.requireNonNull(packer);
-    Objects.requireNonNull(log);
-  }
+        StateStore store,
+        JuruncConfig config,
+        Host host,
+        Timestamps timestamps,
+        VmPlanner planner,
+        SandboxNetwork network,
+        GuestPacker packer,
+        Consumer<String> log) {
+    public RuntimeContext {
+        Objects.requireNonNull(store);
+        Objects.requireNonNull(config);
+        Objects.requireNonNull(host);
+        Objects.requireNonNull(timestamps);
+        Objects.requireNonNull(planner);
+        Objects.requireNonNull(network);
+        Objects.requireNonNull(packer);
+        Objects.requireNonNull(log);
+    }
 }

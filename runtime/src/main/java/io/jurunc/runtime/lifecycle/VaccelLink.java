@@ -22,38 +22,46 @@ import java.util.Optional;
  * rpc plugin.
  */
 record VaccelLink(Optional<Vsock> vsock, List<String> env) {
-  static final String DEFAULT_VSOCK_ADDRESS = "vsock://2:2048";
-  /** Guest CIDs: 0-2 are reserved (hypervisor, local, host); each container gets its own, host-wide. */
-  static final long FIRST_CID = 3;
-  static final long CID_COUNT = (1L << 31) - FIRST_CID;
+    static final String DEFAULT_VSOCK_ADDRESS = "vsock://2:2048";
+    /** Guest CIDs: 0-2 are reserved (hypervisor, local, host); each container gets its own, host-wide. */
+    static final long FIRST_CID = 3;
 
-  static VaccelLink none() {
-    return new VaccelLink(Optional.empty(), List.of());
-  }
+    static final long CID_COUNT = (1L << 31) - FIRST_CID;
 
-  static VaccelLink of(UnikernelMetadata md, Optional<String> configured, String containerId, Path stateDir,
-      List<String> processEnv, IdAllocator cids) throws JuruncException {
-    if (md.vaccel().isEmpty()) return none();
-    String transport = md.vaccel().get();
-    String address = md.rpcAddress().or(() -> configured).orElse(transport.equals("vsock") ? DEFAULT_VSOCK_ADDRESS : "");
-    if (address.isEmpty()) {
-      throw new InvalidBundleException(MetadataKeys.VACCEL + "=" + transport + " needs an agent address: set "
-          + MetadataKeys.RPC_ADDRESS + " or [vaccel] agent_address in /etc/jurunc/config.toml");
+    static VaccelLink none() {
+        return new VaccelLink(Optional.empty(), List.of());
     }
-    if (!address.toLowerCase().startsWith(transport + "://")) {
-      throw new InvalidBundleException(MetadataKeys.RPC_ADDRESS + " '" + address + "' does not match "
-          + MetadataKeys.VACCEL + "=" + transport + "; use " + transport + "://...");
-    }
-    List<String> env = new ArrayList<>();
-    env.add("VACCEL_RPC_ADDRESS=" + address);
-    if (processEnv.stream().noneMatch(e -> e.startsWith("VACCEL_PLUGINS=") || e.startsWith("VACCEL_BACKENDS="))) {
-      env.add("VACCEL_PLUGINS=libvaccel-rpc.so");
-    }
-    Optional<Vsock> vsock = transport.equals("vsock")
-        ? Optional.of(new Vsock(cids.allocate(MonitorConfinement.CID_KIND, FIRST_CID, CID_COUNT, containerId),
-            stateDir.resolve("vaccel.sock")))
-        : Optional.empty();
-    return new VaccelLink(vsock, env);
-  }
 
+    static VaccelLink of(
+            UnikernelMetadata md,
+            Optional<String> configured,
+            String containerId,
+            Path stateDir,
+            List<String> processEnv,
+            IdAllocator cids)
+            throws JuruncException {
+        if (md.vaccel().isEmpty()) return none();
+        String transport = md.vaccel().get();
+        String address =
+                md.rpcAddress().or(() -> configured).orElse(transport.equals("vsock") ? DEFAULT_VSOCK_ADDRESS : "");
+        if (address.isEmpty()) {
+            throw new InvalidBundleException(MetadataKeys.VACCEL + "=" + transport + " needs an agent address: set "
+                    + MetadataKeys.RPC_ADDRESS + " or [vaccel] agent_address in /etc/jurunc/config.toml");
+        }
+        if (!address.toLowerCase().startsWith(transport + "://")) {
+            throw new InvalidBundleException(MetadataKeys.RPC_ADDRESS + " '" + address + "' does not match "
+                    + MetadataKeys.VACCEL + "=" + transport + "; use " + transport + "://...");
+        }
+        List<String> env = new ArrayList<>();
+        env.add("VACCEL_RPC_ADDRESS=" + address);
+        if (processEnv.stream().noneMatch(e -> e.startsWith("VACCEL_PLUGINS=") || e.startsWith("VACCEL_BACKENDS="))) {
+            env.add("VACCEL_PLUGINS=libvaccel-rpc.so");
+        }
+        Optional<Vsock> vsock = transport.equals("vsock")
+                ? Optional.of(new Vsock(
+                        cids.allocate(MonitorConfinement.CID_KIND, FIRST_CID, CID_COUNT, containerId),
+                        stateDir.resolve("vaccel.sock")))
+                : Optional.empty();
+        return new VaccelLink(vsock, env);
+    }
 }

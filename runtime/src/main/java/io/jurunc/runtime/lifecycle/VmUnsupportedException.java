@@ -7,7 +7,7 @@ import io.jurunc.runtime.JuruncException;
  * restore, a resource that is fixed at boot). The CLI exits non-zero; the shim answers UNIMPLEMENTED.
  */
 public final class VmUnsupportedException extends JuruncException {
-  public VmUnsupportedException(String message) {
-    super(message);
-  }
+    public VmUnsupportedException(String message) {
+        super(message);
+    }
 }

@@ -16,40 +16,47 @@ import java.util.Optional;
  * first pid only writes the child's pid to {@link #PID_FILE} and exits.
  */
 final class WaiterCommand {
-  /** Appears in the waiter's cmdline and never in the monitor's: tells created from running. */
-  static final String MARKER = "jurunc-waiter";
-  static final String FIFO = "start.fifo";
-  /** Created by the waiter once it runs inside its namespaces. */
-  static final String READY = "waiter.ready";
-  /** The empty directory the helper mounts the monitor's root on (in its own mount namespace). */
-  static final String ROOT = "root";
-  /** The forked waiter's pid (in the caller's pid namespace), written by the helper's parent half. */
-  static final String PID_FILE = "waiter.pid";
+    /** Appears in the waiter's cmdline and never in the monitor's: tells created from running. */
+    static final String MARKER = "jurunc-waiter";
 
-  private WaiterCommand() {}
+    static final String FIFO = "start.fifo";
+    /** Created by the waiter once it runs inside its namespaces. */
+    static final String READY = "waiter.ready";
+    /** The empty directory the helper mounts the monitor's root on (in its own mount namespace). */
+    static final String ROOT = "root";
+    /** The forked waiter's pid (in the caller's pid namespace), written by the helper's parent half. */
+    static final String PID_FILE = "waiter.pid";
 
-  static List<String> build(Path helper, Path stateDir, Optional<Path> netns, PidNamespace pidns,
-      String containerId, Optional<Path> timestampsFile, boolean terminal) {
-    List<String> argv = new ArrayList<>();
-    argv.add(helper.toString());
-    argv.add(MARKER);
-    argv.add(stateDir.toAbsolutePath().toString());
-    if (terminal) {
-      argv.add("--ctty"); // the pty on stdin becomes the controlling terminal
+    private WaiterCommand() {}
+
+    static List<String> build(
+            Path helper,
+            Path stateDir,
+            Optional<Path> netns,
+            PidNamespace pidns,
+            String containerId,
+            Optional<Path> timestampsFile,
+            boolean terminal) {
+        List<String> argv = new ArrayList<>();
+        argv.add(helper.toString());
+        argv.add(MARKER);
+        argv.add(stateDir.toAbsolutePath().toString());
+        if (terminal) {
+            argv.add("--ctty"); // the pty on stdin becomes the controlling terminal
+        }
+        if (netns.isPresent()) {
+            argv.add("--netns");
+            argv.add(netns.get().toString());
+        } else {
+            argv.add("--new-net");
+        }
+        argv.addAll(pidns.helperArgs());
+        timestampsFile.ifPresent(f -> {
+            argv.add("--timestamps");
+            argv.add(f.toString());
+            argv.add("--id");
+            argv.add(containerId);
+        });
+        return argv;
     }
-    if (netns.isPresent()) {
-      argv.add("--netns");
-      argv.add(netns.get().toString());
-    } else {
-      argv.add("--new-net");
-    }
-    argv.addAll(pidns.helperArgs());
-    timestampsFile.ifPresent(f -> {
-      argv.add("--timestamps");
-      argv.add(f.toString());
-      argv.add("--id");
-      argv.add(containerId);
-    });
-    return argv;
-  }
 }

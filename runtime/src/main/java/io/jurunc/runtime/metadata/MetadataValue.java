@@ -20,60 +20,65 @@ import java.util.regex.Pattern;
  * {@code true}, ...) decode to stray continuation bytes.
  */
 public final class MetadataValue {
-  public static final String B64_PREFIX = "b64:";
-  /** No metadata value needs more; a longer one is refused (urunc caps values at 4096 bytes). */
-  public static final int MAX_LENGTH = 4096;
+    public static final String B64_PREFIX = "b64:";
+    /** No metadata value needs more; a longer one is refused (urunc caps values at 4096 bytes). */
+    public static final int MAX_LENGTH = 4096;
 
-  private static final Pattern CANONICAL_BASE64 =
-      Pattern.compile("(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
+    private static final Pattern CANONICAL_BASE64 =
+            Pattern.compile("(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
 
-  private MetadataValue() {}
+    private MetadataValue() {}
 
-  /** The decoded value of {@code key}. */
-  public static String decode(String key, String value) throws MetadataException {
-    if (value.length() > MAX_LENGTH * 2) {
-      throw new MetadataException(key, "is longer than " + MAX_LENGTH + " bytes", "shorten the value");
+    /** The decoded value of {@code key}. */
+    public static String decode(String key, String value) throws MetadataException {
+        if (value.length() > MAX_LENGTH * 2) {
+            throw new MetadataException(key, "is longer than " + MAX_LENGTH + " bytes", "shorten the value");
+        }
+        String decoded;
+        if (value.startsWith(B64_PREFIX)) {
+            String body = value.substring(B64_PREFIX.length());
+            decoded = strictBase64(body)
+                    .orElseThrow(
+                            () -> new MetadataException(
+                                    key,
+                                    "has the b64: prefix but is not valid base64 of UTF-8 text",
+                                    "encode the value with base64 (padded, standard alphabet) or drop the prefix for plain text"));
+        } else {
+            decoded = strictBase64(value).filter(MetadataValue::printable).orElse(value);
+        }
+        if (!printable(decoded)) {
+            throw new MetadataException(key, "contains control characters", "metadata values are one line of text");
+        }
+        if (decoded.length() > MAX_LENGTH) {
+            throw new MetadataException(key, "is longer than " + MAX_LENGTH + " bytes", "shorten the value");
+        }
+        return decoded;
     }
-    String decoded;
-    if (value.startsWith(B64_PREFIX)) {
-      String body = value.substring(B64_PREFIX.length());
-      decoded = strictBase64(body)
-          .orElseThrow(() -> new MetadataException(key, "has the b64: prefix but is not valid base64 of UTF-8 text",
-              "encode the value with base64 (padded, standard alphabet) or drop the prefix for plain text"));
-    } else {
-      decoded = strictBase64(value).filter(MetadataValue::printable).orElse(value);
-    }
-    if (!printable(decoded)) {
-      throw new MetadataException(key, "contains control characters", "metadata values are one line of text");
-    }
-    if (decoded.length() > MAX_LENGTH) {
-      throw new MetadataException(key, "is longer than " + MAX_LENGTH + " bytes", "shorten the value");
-    }
-    return decoded;
-  }
 
-  /** The UTF-8 text that canonical padded base64 {@code s} encodes, if it is that. */
-  static Optional<String> strictBase64(String s) {
-    if (s.isEmpty() || s.length() % 4 != 0 || !CANONICAL_BASE64.matcher(s).matches()) {
-      return Optional.empty();
+    /** The UTF-8 text that canonical padded base64 {@code s} encodes, if it is that. */
+    static Optional<String> strictBase64(String s) {
+        if (s.isEmpty() || s.length() % 4 != 0 || !CANONICAL_BASE64.matcher(s).matches()) {
+            return Optional.empty();
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(s);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
+        }
     }
-    byte[] bytes;
-    try {
-      bytes = Base64.getDecoder().decode(s);
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString());
-    } catch (CharacterCodingException e) {
-      return Optional.empty();
-    }
-  }
 
-  private static boolean printable(String s) {
-    return s.codePoints().noneMatch(Character::isISOControl);
-  }
+    private static boolean printable(String s) {
+        return s.codePoints().noneMatch(Character::isISOControl);
+    }
 }

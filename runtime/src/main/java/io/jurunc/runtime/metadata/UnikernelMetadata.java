@@ -13,21 +13,21 @@ import java.util.Optional;
  * @param raw the decoded key/value map, persisted into the state for later commands
  */
 public record UnikernelMetadata(
-    GuestType guest,
-    MonitorType monitor,
-    Optional<GuestPath> binary,
-    Optional<GuestPath> initrd,
-    Optional<GuestPath> block,
-    Optional<String> blockMountPoint,
-    Optional<String> cmdline,
-    Optional<String> version,
-    boolean mountRootfs,
-    Optional<String> vaccel,
-    Optional<String> rpcAddress,
-    Solo5DeviceNames solo5Devices,
-    String source,
-    Map<String, String> raw) {
-  public UnikernelMetadata {
-    raw = Map.copyOf(raw);
-  }
+        GuestType guest,
+        MonitorType monitor,
+        Optional<GuestPath> binary,
+        Optional<GuestPath> initrd,
+        Optional<GuestPath> block,
+        Optional<String> blockMountPoint,
+        Optional<String> cmdline,
+        Optional<String> version,
+        boolean mountRootfs,
+        Optional<String> vaccel,
+        Optional<String> rpcAddress,
+        Solo5DeviceNames solo5Devices,
+        String source,
+        Map<String, String> raw) {
+    public UnikernelMetadata {
+        raw = Map.copyOf(raw);
+    }
 }

@@ -16,23 +16,17 @@ import java.util.Optional;
  * @param ipv4 its IPv4 addresses in the kernel's order (primary addresses first)
  */
 public record LinkInfo(
-    String name,
-    int mtu,
-    String mac,
-    boolean loopback,
-    String kind,
-    String alias,
-    List<Ipv4Address> ipv4) {
-  public LinkInfo {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(mac, "mac");
-    Objects.requireNonNull(kind, "kind");
-    Objects.requireNonNull(alias, "alias");
-    ipv4 = List.copyOf(ipv4);
-  }
+        String name, int mtu, String mac, boolean loopback, String kind, String alias, List<Ipv4Address> ipv4) {
+    public LinkInfo {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(mac, "mac");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(alias, "alias");
+        ipv4 = List.copyOf(ipv4);
+    }
 
-  /** The first primary IPv4 address. */
-  public Optional<Ipv4Address> primaryIpv4() {
-    return ipv4.stream().filter(a -> !a.secondary()).findFirst();
-  }
+    /** The first primary IPv4 address. */
+    public Optional<Ipv4Address> primaryIpv4() {
+        return ipv4.stream().filter(a -> !a.secondary()).findFirst();
+    }
 }

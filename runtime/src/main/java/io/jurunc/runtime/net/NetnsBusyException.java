@@ -5,15 +5,15 @@ package io.jurunc.runtime.net;
  * sandbox, because its container interface can be redirected to one tap only.
  */
 public final class NetnsBusyException extends NetworkSetupException {
-  private final String otherTap;
+    private final String otherTap;
 
-  public NetnsBusyException(String message, String otherTap) {
-    super(SetupStep.CHECK_CONFLICT, message, null);
-    this.otherTap = otherTap;
-  }
+    public NetnsBusyException(String message, String otherTap) {
+        super(SetupStep.CHECK_CONFLICT, message, null);
+        this.otherTap = otherTap;
+    }
 
-  /** The tap that is already there. */
-  public String otherTap() {
-    return otherTap;
-  }
+    /** The tap that is already there. */
+    public String otherTap() {
+        return otherTap;
+    }
 }

@@ -5,14 +5,14 @@ package io.jurunc.runtime.net;
  * that step has been removed again (failures of that clean-up are attached as suppressed).
  */
 public class NetworkSetupException extends Exception {
-  private final SetupStep step;
+    private final SetupStep step;
 
-  public NetworkSetupException(SetupStep step, String message, Throwable cause) {
-    super(message, cause);
-    this.step = step;
-  }
+    public NetworkSetupException(SetupStep step, String message, Throwable cause) {
+        super(message, cause);
+        this.step = step;
+    }
 
-  public SetupStep step() {
-    return step;
-  }
+    public SetupStep step() {
+        return step;
+    }
 }

@@ -8,45 +8,46 @@ import java.util.List;
  * as torn down.
  */
 final class NetworkTeardown {
-  private final NetTool netTool;
+    private final NetTool netTool;
 
-  NetworkTeardown(NetTool netTool) {
-    this.netTool = netTool;
-  }
-
-  void run(NetnsRef netns, String containerId) throws NetworkTeardownException {
-    TapName.requireId(containerId);
-    String tap = TapName.forContainer(containerId);
-    try {
-      if (netTool.inspect(netns).link(tap).isEmpty()) {
-        return;
-      }
-      removeSandbox(netTool, netns, tap);
-    } catch (NetOperationException e) {
-      if (e.netnsGone()) {
-        return;
-      }
-      throw new NetworkTeardownException("network teardown for container " + containerId + " in "
-          + netns + " failed: " + e.getMessage() + "; what is left can be removed with: ip link del "
-          + tap + " and tc qdisc del dev <interface> ingress (inside the namespace)", e);
+    NetworkTeardown(NetTool netTool) {
+        this.netTool = netTool;
     }
-  }
 
-  /**
-   * Deletes the ingress qdisc of every device whose ingress filters all redirect to {@code tap}
-   * (the container interface), then the tap itself (its own qdisc and filter go with it).
-   */
-  static void removeSandbox(NetTool netTool, NetnsRef netns, String tap)
-      throws NetOperationException {
-    for (String dev : netTool.ingressQdiscDevices(netns)) {
-      if (dev.equals(tap)) {
-        continue;
-      }
-      List<String> targets = netTool.ingressRedirectTargets(netns, dev);
-      if (!targets.isEmpty() && targets.stream().allMatch(tap::equals)) {
-        netTool.deleteIngressQdisc(netns, dev);
-      }
+    void run(NetnsRef netns, String containerId) throws NetworkTeardownException {
+        TapName.requireId(containerId);
+        String tap = TapName.forContainer(containerId);
+        try {
+            if (netTool.inspect(netns).link(tap).isEmpty()) {
+                return;
+            }
+            removeSandbox(netTool, netns, tap);
+        } catch (NetOperationException e) {
+            if (e.netnsGone()) {
+                return;
+            }
+            throw new NetworkTeardownException(
+                    "network teardown for container " + containerId + " in "
+                            + netns + " failed: " + e.getMessage() + "; what is left can be removed with: ip link del "
+                            + tap + " and tc qdisc del dev <interface> ingress (inside the namespace)",
+                    e);
+        }
     }
-    netTool.deleteLink(netns, tap);
-  }
+
+    /**
+     * Deletes the ingress qdisc of every device whose ingress filters all redirect to {@code tap}
+     * (the container interface), then the tap itself (its own qdisc and filter go with it).
+     */
+    static void removeSandbox(NetTool netTool, NetnsRef netns, String tap) throws NetOperationException {
+        for (String dev : netTool.ingressQdiscDevices(netns)) {
+            if (dev.equals(tap)) {
+                continue;
+            }
+            List<String> targets = netTool.ingressRedirectTargets(netns, dev);
+            if (!targets.isEmpty() && targets.stream().allMatch(tap::equals)) {
+                netTool.deleteIngressQdisc(netns, dev);
+            }
+        }
+        netTool.deleteLink(netns, tap);
+    }
 }

@@ -12,96 +12,98 @@ import java.util.stream.Stream;
  * once start releases it: the minimal root to build, the monitor's user, environment and argv.
  * Encoded as NUL-terminated {@code key=value} records, so any byte but NUL may appear in an argument.
  */
-public record LaunchFile(Path root, List<Mount> mounts, List<Path> hostLinks, MonitorUser user,
-    List<String> env, List<String> argv) {
+public record LaunchFile(
+        Path root, List<Mount> mounts, List<Path> hostLinks, MonitorUser user, List<String> env, List<String> argv) {
 
-  public static final String NAME = "monitor.launch";
+    public static final String NAME = "monitor.launch";
 
-  /** How a host path appears, at the same path, in the monitor's root. */
-  public enum Kind {
-    /** read-only, executable (the monitor, its libraries) */
-    ROX("rox"),
-    /** read-only, noexec (kernel, initrd, configs) */
-    RO("ro"),
-    /** read-write, noexec (block images) */
-    RW("rw"),
-    /** a device node */
-    DEV("dev"),
-    /** a path shared with the guest, bound read-only at a generated path ({@code shro=AT=SRC}) */
-    SHARE_RO("shro"),
-    /** a path shared with the guest, bound read-write at a generated path ({@code shrw=AT=SRC}) */
-    SHARE_RW("shrw"),
-    /**
-     * a procfs at /proc with only the monitor's own processes ({@code subset=pid,hidepid=invisible}):
-     * QEMU's 9p server sets the mode of a file the guest creates through /proc/self/fd
-     */
-    PROC_PID("procpid");
+    /** How a host path appears, at the same path, in the monitor's root. */
+    public enum Kind {
+        /** read-only, executable (the monitor, its libraries) */
+        ROX("rox"),
+        /** read-only, noexec (kernel, initrd, configs) */
+        RO("ro"),
+        /** read-write, noexec (block images) */
+        RW("rw"),
+        /** a device node */
+        DEV("dev"),
+        /** a path shared with the guest, bound read-only at a generated path ({@code shro=AT=SRC}) */
+        SHARE_RO("shro"),
+        /** a path shared with the guest, bound read-write at a generated path ({@code shrw=AT=SRC}) */
+        SHARE_RW("shrw"),
+        /**
+         * a procfs at /proc with only the monitor's own processes ({@code subset=pid,hidepid=invisible}):
+         * QEMU's 9p server sets the mode of a file the guest creates through /proc/self/fd
+         */
+        PROC_PID("procpid");
 
-    final String key;
+        final String key;
 
-    Kind(String key) {
-      this.key = key;
-    }
-  }
-
-  /** {@code path} at its own path in the root, or (shares) at {@code at}. */
-  public record Mount(Kind kind, Path path, Path at) {
-    public Mount {
-      Objects.requireNonNull(kind, "kind");
-      requireAbsolute(path);
-      boolean share = kind == Kind.SHARE_RO || kind == Kind.SHARE_RW;
-      if (share != (at != null)) throw new IllegalArgumentException("only shares, and all of them, name where they go");
-      if (share) {
-        requireAbsolute(at);
-        if (at.toString().contains("=")) throw new IllegalArgumentException("a share's target holds '=': " + at);
-      }
+        Kind(String key) {
+            this.key = key;
+        }
     }
 
-    public Mount(Kind kind, Path path) {
-      this(kind, path, null);
-    }
-  }
+    /** {@code path} at its own path in the root, or (shares) at {@code at}. */
+    public record Mount(Kind kind, Path path, Path at) {
+        public Mount {
+            Objects.requireNonNull(kind, "kind");
+            requireAbsolute(path);
+            boolean share = kind == Kind.SHARE_RO || kind == Kind.SHARE_RW;
+            if (share != (at != null))
+                throw new IllegalArgumentException("only shares, and all of them, name where they go");
+            if (share) {
+                requireAbsolute(at);
+                if (at.toString().contains("="))
+                    throw new IllegalArgumentException("a share's target holds '=': " + at);
+            }
+        }
 
-  public LaunchFile {
-    requireAbsolute(root);
-    mounts = List.copyOf(mounts);
-    hostLinks = List.copyOf(hostLinks);
-    hostLinks.forEach(LaunchFile::requireAbsolute);
-    Objects.requireNonNull(user, "user");
-    env = List.copyOf(env);
-    argv = List.copyOf(argv);
-    if (argv.isEmpty() || !argv.getFirst().startsWith("/")) {
-      throw new IllegalArgumentException("argv[0] must be the monitor's absolute path, got " + argv);
+        public Mount(Kind kind, Path path) {
+            this(kind, path, null);
+        }
     }
-    if (Stream.concat(env.stream(), argv.stream()).anyMatch(s -> s.indexOf('\0') >= 0)) {
-      throw new IllegalArgumentException("NUL byte in a monitor argument or variable");
-    }
-  }
 
-  private static void requireAbsolute(Path p) {
-    Objects.requireNonNull(p, "path");
-    if (!p.isAbsolute() || p.toString().indexOf('\0') >= 0) {
-      throw new IllegalArgumentException("not an absolute path: " + p);
+    public LaunchFile {
+        requireAbsolute(root);
+        mounts = List.copyOf(mounts);
+        hostLinks = List.copyOf(hostLinks);
+        hostLinks.forEach(LaunchFile::requireAbsolute);
+        Objects.requireNonNull(user, "user");
+        env = List.copyOf(env);
+        argv = List.copyOf(argv);
+        if (argv.isEmpty() || !argv.getFirst().startsWith("/")) {
+            throw new IllegalArgumentException("argv[0] must be the monitor's absolute path, got " + argv);
+        }
+        if (Stream.concat(env.stream(), argv.stream()).anyMatch(s -> s.indexOf('\0') >= 0)) {
+            throw new IllegalArgumentException("NUL byte in a monitor argument or variable");
+        }
     }
-  }
 
-  public byte[] encode() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    record(out, "root", root.toString());
-    for (Mount m : mounts) {
-      record(out, m.kind().key, (m.at() == null ? "" : m.at() + "=") + m.path());
+    private static void requireAbsolute(Path p) {
+        Objects.requireNonNull(p, "path");
+        if (!p.isAbsolute() || p.toString().indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("not an absolute path: " + p);
+        }
     }
-    for (Path l : hostLinks) record(out, "hostlink", l.toString());
-    record(out, "uid", Integer.toString(user.uid()));
-    record(out, "gid", Integer.toString(user.gid()));
-    for (int g : user.groups()) record(out, "group", Integer.toString(g));
-    for (String e : env) record(out, "env", e);
-    for (String a : argv) record(out, "arg", a);
-    return out.toByteArray();
-  }
 
-  private static void record(ByteArrayOutputStream out, String key, String value) {
-    out.writeBytes((key + "=" + value).getBytes(StandardCharsets.UTF_8));
-    out.write(0);
-  }
+    public byte[] encode() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        record(out, "root", root.toString());
+        for (Mount m : mounts) {
+            record(out, m.kind().key, (m.at() == null ? "" : m.at() + "=") + m.path());
+        }
+        for (Path l : hostLinks) record(out, "hostlink", l.toString());
+        record(out, "uid", Integer.toString(user.uid()));
+        record(out, "gid", Integer.toString(user.gid()));
+        for (int g : user.groups()) record(out, "group", Integer.toString(g));
+        for (String e : env) record(out, "env", e);
+        for (String a : argv) record(out, "arg", a);
+        return out.toByteArray();
+    }
+
+    private static void record(ByteArrayOutputStream out, String key, String value) {
+        out.writeBytes((key + "=" + value).getBytes(StandardCharsets.UTF_8));
+        out.write(0);
+    }
 }

@@ -8,20 +8,20 @@ import java.util.List;
  * @param groups supplementary groups (e.g. the group that owns /dev/kvm)
  */
 public record MonitorUser(int uid, int gid, List<Integer> groups) {
-  public MonitorUser {
-    if (uid <= 0 || gid <= 0) {
-      throw new IllegalArgumentException("the monitor's uid and gid must be > 0, got " + uid + ":" + gid);
+    public MonitorUser {
+        if (uid <= 0 || gid <= 0) {
+            throw new IllegalArgumentException("the monitor's uid and gid must be > 0, got " + uid + ":" + gid);
+        }
+        groups = groups == null ? List.of() : List.copyOf(groups);
+        if (groups.stream().anyMatch(g -> g <= 0)) {
+            throw new IllegalArgumentException("the monitor's supplementary groups must be > 0, got " + groups);
+        }
     }
-    groups = groups == null ? List.of() : List.copyOf(groups);
-    if (groups.stream().anyMatch(g -> g <= 0)) {
-      throw new IllegalArgumentException("the monitor's supplementary groups must be > 0, got " + groups);
-    }
-  }
 
-  public MonitorUser withGroup(int gid) {
-    if (gid <= 0 || gid == this.gid || groups.contains(gid)) return this;
-    List<Integer> g = new java.util.ArrayList<>(groups);
-    g.add(gid);
-    return new MonitorUser(uid, this.gid, g);
-  }
+    public MonitorUser withGroup(int gid) {
+        if (gid <= 0 || gid == this.gid || groups.contains(gid)) return this;
+        List<Integer> g = new java.util.ArrayList<>(groups);
+        g.add(gid);
+        return new MonitorUser(uid, this.gid, g);
+    }
 }

@@ -2,7 +2,7 @@ package io.jurunc.runtime.state;
 
 /** No jurunc container of that id under the state root. */
 public final class ContainerNotFoundException extends io.jurunc.runtime.JuruncException {
-  public ContainerNotFoundException(String id) {
-    super("container '" + id + "' does not exist");
-  }
+    public ContainerNotFoundException(String id) {
+        super("container '" + id + "' does not exist");
+    }
 }

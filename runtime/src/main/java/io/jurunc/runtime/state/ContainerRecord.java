@@ -19,50 +19,120 @@ import java.util.Map;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ContainerRecord(
-    String ociVersion,
-    String id,
-    String bundle,
-    long pid,
-    long pidStartTime,
-    ContainerStatus status,
-    String created,
-    Map<String, String> annotations,
-    String netnsPath,
-    String tapName,
-    String startFifo,
-    List<String> monitorArgv,
-    List<String> generatedFiles,
-    VmPlan vm,
-    SandboxRecord sandbox) {
-  public ContainerRecord {
-    annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
-    monitorArgv = monitorArgv == null ? List.of() : List.copyOf(monitorArgv);
-    generatedFiles = generatedFiles == null ? List.of() : List.copyOf(generatedFiles);
-  }
+        String ociVersion,
+        String id,
+        String bundle,
+        long pid,
+        long pidStartTime,
+        ContainerStatus status,
+        String created,
+        Map<String, String> annotations,
+        String netnsPath,
+        String tapName,
+        String startFifo,
+        List<String> monitorArgv,
+        List<String> generatedFiles,
+        VmPlan vm,
+        SandboxRecord sandbox) {
+    public ContainerRecord {
+        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+        monitorArgv = monitorArgv == null ? List.of() : List.copyOf(monitorArgv);
+        generatedFiles = generatedFiles == null ? List.of() : List.copyOf(generatedFiles);
+    }
 
-  public ContainerRecord withStatus(ContainerStatus s) {
-    return new ContainerRecord(ociVersion, id, bundle, pid, pidStartTime, s, created, annotations,
-        netnsPath, tapName, startFifo, monitorArgv, generatedFiles, vm, sandbox);
-  }
+    public ContainerRecord withStatus(ContainerStatus s) {
+        return new ContainerRecord(
+                ociVersion,
+                id,
+                bundle,
+                pid,
+                pidStartTime,
+                s,
+                created,
+                annotations,
+                netnsPath,
+                tapName,
+                startFifo,
+                monitorArgv,
+                generatedFiles,
+                vm,
+                sandbox);
+    }
 
-  /** The record once start has set up the network and planned the monitor (status unchanged). */
-  public ContainerRecord planned(String tap, List<String> argv, List<String> generated) {
-    return new ContainerRecord(ociVersion, id, bundle, pid, pidStartTime, status, created,
-        annotations, netnsPath, tap, startFifo, argv, generated, vm, sandbox);
-  }
+    /** The record once start has set up the network and planned the monitor (status unchanged). */
+    public ContainerRecord planned(String tap, List<String> argv, List<String> generated) {
+        return new ContainerRecord(
+                ociVersion,
+                id,
+                bundle,
+                pid,
+                pidStartTime,
+                status,
+                created,
+                annotations,
+                netnsPath,
+                tap,
+                startFifo,
+                argv,
+                generated,
+                vm,
+                sandbox);
+    }
 
-  public ContainerRecord withTap(String tap) {
-    return new ContainerRecord(ociVersion, id, bundle, pid, pidStartTime, status, created, annotations,
-        netnsPath, tap, startFifo, monitorArgv, generatedFiles, vm, sandbox);
-  }
+    public ContainerRecord withTap(String tap) {
+        return new ContainerRecord(
+                ociVersion,
+                id,
+                bundle,
+                pid,
+                pidStartTime,
+                status,
+                created,
+                annotations,
+                netnsPath,
+                tap,
+                startFifo,
+                monitorArgv,
+                generatedFiles,
+                vm,
+                sandbox);
+    }
 
-  public ContainerRecord withSandbox(SandboxRecord s) {
-    return new ContainerRecord(ociVersion, id, bundle, pid, pidStartTime, status, created, annotations,
-        netnsPath, tapName, startFifo, monitorArgv, generatedFiles, vm, s);
-  }
+    public ContainerRecord withSandbox(SandboxRecord s) {
+        return new ContainerRecord(
+                ociVersion,
+                id,
+                bundle,
+                pid,
+                pidStartTime,
+                status,
+                created,
+                annotations,
+                netnsPath,
+                tapName,
+                startFifo,
+                monitorArgv,
+                generatedFiles,
+                vm,
+                s);
+    }
 
-  public ContainerRecord withPlan(VmPlan plan) {
-    return new ContainerRecord(ociVersion, id, bundle, pid, pidStartTime, status, created, annotations,
-        netnsPath, tapName, startFifo, monitorArgv, generatedFiles, plan, sandbox);
-  }
+    public ContainerRecord withPlan(VmPlan plan) {
+        return new ContainerRecord(
+                ociVersion,
+                id,
+                bundle,
+                pid,
+                pidStartTime,
+                status,
+                created,
+                annotations,
+                netnsPath,
+                tapName,
+                startFifo,
+                monitorArgv,
+                generatedFiles,
+                plan,
+                sandbox);
+    }
 }

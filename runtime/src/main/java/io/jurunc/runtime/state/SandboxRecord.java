@@ -11,10 +11,10 @@ import java.util.List;
  * @param cgroupDirs the cgroup directories this container owns, removed on delete
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record SandboxRecord(int monitorUid, int monitorGid, List<Integer> groups, boolean uidAllocated,
-    List<String> cgroupDirs) {
-  public SandboxRecord {
-    groups = groups == null ? List.of() : List.copyOf(groups);
-    cgroupDirs = cgroupDirs == null ? List.of() : List.copyOf(cgroupDirs);
-  }
+public record SandboxRecord(
+        int monitorUid, int monitorGid, List<Integer> groups, boolean uidAllocated, List<String> cgroupDirs) {
+    public SandboxRecord {
+        groups = groups == null ? List.of() : List.copyOf(groups);
+        cgroupDirs = cgroupDirs == null ? List.of() : List.copyOf(cgroupDirs);
+    }
 }

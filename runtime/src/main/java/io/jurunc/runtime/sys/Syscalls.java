@@ -6,89 +6,90 @@ package io.jurunc.runtime.sys;
  * LinuxSyscalls} (FFM); tests use a recording fake.
  */
 public interface Syscalls {
-  int O_RDONLY = 0;
-  int O_WRONLY = 1;
-  int O_RDWR = 2;
-  int O_NONBLOCK = 0x800;
-  int O_NOFOLLOW = 0x20000;
-  int O_CLOEXEC = 0x80000;
+    int O_RDONLY = 0;
+    int O_WRONLY = 1;
+    int O_RDWR = 2;
+    int O_NONBLOCK = 0x800;
+    int O_NOFOLLOW = 0x20000;
+    int O_CLOEXEC = 0x80000;
 
-  /** {@code CLONE_NEWNET}, the namespace type for {@link #setns}. */
-  int CLONE_NEWNET = 0x40000000;
+    /** {@code CLONE_NEWNET}, the namespace type for {@link #setns}. */
+    int CLONE_NEWNET = 0x40000000;
 
-  /** {@code socket(2)} arguments for rtnetlink. */
-  int AF_NETLINK = 16;
-  int SOCK_RAW = 3;
-  int SOCK_CLOEXEC = 0x80000;
-  int NETLINK_ROUTE = 0;
-  int SOL_NETLINK = 270;
+    /** {@code socket(2)} arguments for rtnetlink. */
+    int AF_NETLINK = 16;
 
-  int SIGKILL = 9;
-  int SIGTERM = 15;
+    int SOCK_RAW = 3;
+    int SOCK_CLOEXEC = 0x80000;
+    int NETLINK_ROUTE = 0;
+    int SOL_NETLINK = 270;
 
-  /** {@code open(path, flags)}; returns the file descriptor. */
-  int open(String path, int flags) throws ErrnoException;
+    int SIGKILL = 9;
+    int SIGTERM = 15;
 
-  /** {@code close(fd)}. */
-  void close(int fd) throws ErrnoException;
+    /** {@code open(path, flags)}; returns the file descriptor. */
+    int open(String path, int flags) throws ErrnoException;
 
-  /** {@code setns(fd, nstype)}: moves the calling thread into the namespace {@code fd} refers to. */
-  void setns(int fd, int nstype) throws ErrnoException;
+    /** {@code close(fd)}. */
+    void close(int fd) throws ErrnoException;
 
-  /**
-   * {@code ioctl(fd, request, buf)} with a pointer argument: {@code buffer} is copied to native
-   * memory, passed, and copied back (the kernel may write into it, e.g. TUNSETIFF's name).
-   *
-   * @return the ioctl's non-negative result
-   */
-  int ioctl(int fd, long request, byte[] buffer) throws ErrnoException;
+    /** {@code setns(fd, nstype)}: moves the calling thread into the namespace {@code fd} refers to. */
+    void setns(int fd, int nstype) throws ErrnoException;
 
-  /** {@code ioctl(fd, request, value)} with an integer argument (e.g. TUNSETPERSIST). */
-  int ioctl(int fd, long request, long value) throws ErrnoException;
+    /**
+     * {@code ioctl(fd, request, buf)} with a pointer argument: {@code buffer} is copied to native
+     * memory, passed, and copied back (the kernel may write into it, e.g. TUNSETIFF's name).
+     *
+     * @return the ioctl's non-negative result
+     */
+    int ioctl(int fd, long request, byte[] buffer) throws ErrnoException;
 
-  /**
-   * {@code read(fd, buffer, buffer.length)}.
-   *
-   * @return the number of bytes read, 0 at end of file
-   */
-  int read(int fd, byte[] buffer) throws ErrnoException;
+    /** {@code ioctl(fd, request, value)} with an integer argument (e.g. TUNSETPERSIST). */
+    int ioctl(int fd, long request, long value) throws ErrnoException;
 
-  /**
-   * {@code write(fd, buffer, length)}.
-   *
-   * @return the number of bytes written
-   */
-  int write(int fd, byte[] buffer, int length) throws ErrnoException;
+    /**
+     * {@code read(fd, buffer, buffer.length)}.
+     *
+     * @return the number of bytes read, 0 at end of file
+     */
+    int read(int fd, byte[] buffer) throws ErrnoException;
 
-  /** {@code mkfifo(path, mode)}; {@link Errno#EEXIST} when the path exists. */
-  void mkfifo(String path, int mode) throws ErrnoException;
+    /**
+     * {@code write(fd, buffer, length)}.
+     *
+     * @return the number of bytes written
+     */
+    int write(int fd, byte[] buffer, int length) throws ErrnoException;
 
-  /**
-   * {@code socket(domain, type, protocol)}; returns the file descriptor. A netlink socket belongs
-   * to the network namespace of the thread that creates it.
-   */
-  int socket(int domain, int type, int protocol) throws ErrnoException;
+    /** {@code mkfifo(path, mode)}; {@link Errno#EEXIST} when the path exists. */
+    void mkfifo(String path, int mode) throws ErrnoException;
 
-  /** {@code setsockopt(fd, level, name, &value, sizeof(int))}. */
-  void setsockopt(int fd, int level, int name, int value) throws ErrnoException;
+    /**
+     * {@code socket(domain, type, protocol)}; returns the file descriptor. A netlink socket belongs
+     * to the network namespace of the thread that creates it.
+     */
+    int socket(int domain, int type, int protocol) throws ErrnoException;
 
-  /** {@code kill(pid, signal)}; {@link Errno#ESRCH} when no such process exists. */
-  void kill(int pid, int signal) throws ErrnoException;
+    /** {@code setsockopt(fd, level, name, &value, sizeof(int))}. */
+    void setsockopt(int fd, int level, int name, int value) throws ErrnoException;
 
-  /**
-   * {@code prctl(PR_SET_CHILD_SUBREAPER, 1)}: orphans among this process's descendants (a monitor
-   * whose sandbox helper forked it into a pid namespace and exited) become its children.
-   */
-  void becomeChildSubreaper() throws ErrnoException;
+    /** {@code kill(pid, signal)}; {@link Errno#ESRCH} when no such process exists. */
+    void kill(int pid, int signal) throws ErrnoException;
 
-  /**
-   * {@code waitpid(pid, &status, 0)}, retried on EINTR: the child's exit status, or 128 + the
-   * signal that killed it, as a shell reports it. ECHILD when it is not a child.
-   */
-  int waitExit(int pid) throws ErrnoException;
+    /**
+     * {@code prctl(PR_SET_CHILD_SUBREAPER, 1)}: orphans among this process's descendants (a monitor
+     * whose sandbox helper forked it into a pid namespace and exited) become its children.
+     */
+    void becomeChildSubreaper() throws ErrnoException;
 
-  /** The real implementation, created lazily (its native bindings are bound on first call). */
-  static Syscalls linux() {
-    return LinuxSyscalls.INSTANCE;
-  }
+    /**
+     * {@code waitpid(pid, &status, 0)}, retried on EINTR: the child's exit status, or 128 + the
+     * signal that killed it, as a shell reports it. ECHILD when it is not a child.
+     */
+    int waitExit(int pid) throws ErrnoException;
+
+    /** The real implementation, created lazily (its native bindings are bound on first call). */
+    static Syscalls linux() {
+        return LinuxSyscalls.INSTANCE;
+    }
 }

@@ -5,17 +5,17 @@ package io.jurunc.runtime.timestamps;
  * Unix time in nanoseconds), so that a spawn can be broken down phase by phase.
  */
 public interface Timestamps {
-  void mark(String containerId, String phase);
+    void mark(String containerId, String phase);
 
-  boolean enabled();
+    boolean enabled();
 
-  Timestamps DISABLED = new Timestamps() {
-    @Override
-    public void mark(String containerId, String phase) {}
+    Timestamps DISABLED = new Timestamps() {
+        @Override
+        public void mark(String containerId, String phase) {}
 
-    @Override
-    public boolean enabled() {
-      return false;
-    }
-  };
+        @Override
+        public boolean enabled() {
+            return false;
+        }
+    };
 }

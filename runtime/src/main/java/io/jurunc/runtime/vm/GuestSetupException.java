@@ -5,7 +5,7 @@ package io.jurunc.runtime.vm;
  * guest, a block device for a guest without block support, vsock on Solo5, KVM missing).
  */
 public final class GuestSetupException extends VmConfigException {
-  public GuestSetupException(String message) {
-    super(message);
-  }
+    public GuestSetupException(String message) {
+        super(message);
+    }
 }

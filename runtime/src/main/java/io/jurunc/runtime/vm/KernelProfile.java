@@ -6,6 +6,6 @@ package io.jurunc.runtime.vm;
  * or an image's own kernel, booted on a PC machine with virtio-pci.
  */
 public enum KernelProfile {
-  MICROVM,
-  STANDARD
+    MICROVM,
+    STANDARD
 }

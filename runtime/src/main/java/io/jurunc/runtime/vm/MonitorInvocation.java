@@ -9,12 +9,12 @@ import java.util.Objects;
  * files the monitor reads (e.g. Firecracker's JSON config), written before the exec.
  */
 public record MonitorInvocation(List<String> argv, List<GeneratedFile> files) {
-  public MonitorInvocation {
-    argv = List.copyOf(Objects.requireNonNull(argv, "argv"));
-    files = files == null ? List.of() : List.copyOf(files);
-    if (argv.isEmpty()) throw new IllegalArgumentException("argv is empty");
-  }
+    public MonitorInvocation {
+        argv = List.copyOf(Objects.requireNonNull(argv, "argv"));
+        files = files == null ? List.of() : List.copyOf(files);
+        if (argv.isEmpty()) throw new IllegalArgumentException("argv is empty");
+    }
 
-  /** A file the monitor needs, with its full content. */
-  public record GeneratedFile(Path path, String content) {}
+    /** A file the monitor needs, with its full content. */
+    public record GeneratedFile(Path path, String content) {}
 }

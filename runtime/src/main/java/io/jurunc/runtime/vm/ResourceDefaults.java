@@ -6,23 +6,22 @@ package io.jurunc.runtime.vm;
  * max_memory_mb} cap (null: the host's MemTotal is the cap).
  */
 public record ResourceDefaults(long defaultMemoryMb, int defaultVcpus, Long maxMemoryMb) {
-  public static final long DEFAULT_MEMORY_MB = 256;
+    public static final long DEFAULT_MEMORY_MB = 256;
 
-  public ResourceDefaults {
-    if (defaultMemoryMb <= 0) {
-      throw new IllegalArgumentException(
-          "default_memory_mb must be positive, got " + defaultMemoryMb);
+    public ResourceDefaults {
+        if (defaultMemoryMb <= 0) {
+            throw new IllegalArgumentException("default_memory_mb must be positive, got " + defaultMemoryMb);
+        }
+        if (defaultVcpus <= 0) {
+            throw new IllegalArgumentException("default_vcpus must be positive, got " + defaultVcpus);
+        }
+        if (maxMemoryMb != null && maxMemoryMb <= 0) {
+            throw new IllegalArgumentException("max_memory_mb must be positive, got " + maxMemoryMb);
+        }
     }
-    if (defaultVcpus <= 0) {
-      throw new IllegalArgumentException("default_vcpus must be positive, got " + defaultVcpus);
-    }
-    if (maxMemoryMb != null && maxMemoryMb <= 0) {
-      throw new IllegalArgumentException("max_memory_mb must be positive, got " + maxMemoryMb);
-    }
-  }
 
-  /** 256 MB, 1 vCPU, no configured cap. */
-  public static ResourceDefaults standard() {
-    return new ResourceDefaults(DEFAULT_MEMORY_MB, 1, null);
-  }
+    /** 256 MB, 1 vCPU, no configured cap. */
+    public static ResourceDefaults standard() {
+        return new ResourceDefaults(DEFAULT_MEMORY_MB, 1, null);
+    }
 }

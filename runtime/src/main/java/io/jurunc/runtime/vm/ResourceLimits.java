@@ -7,7 +7,7 @@ package io.jurunc.runtime.vm;
  * cpuset list such as "0-3,6"; null or blank = unset).
  */
 public record ResourceLimits(Long memoryLimit, Long cpuQuota, Long cpuPeriod, String cpus) {
-  public static ResourceLimits none() {
-    return new ResourceLimits(null, null, null, null);
-  }
+    public static ResourceLimits none() {
+        return new ResourceLimits(null, null, null, null);
+    }
 }

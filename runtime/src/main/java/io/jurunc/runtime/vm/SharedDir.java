@@ -15,33 +15,34 @@ import java.util.Objects;
  * @param binds host paths bound into it: one directory bound on {@code at}, or files bound under it
  */
 public record SharedDir(String tag, Path at, boolean readOnly, List<Bind> binds) {
-  /** Where shared paths appear in the monitor's root; nothing on the host lives there. */
-  public static final String ROOT = "/jurunc/shares";
+    /** Where shared paths appear in the monitor's root; nothing on the host lives there. */
+    public static final String ROOT = "/jurunc/shares";
 
-  /** A host path bound at {@code at} in the monitor's root, read-only or not. */
-  public record Bind(Path source, Path at, boolean readOnly) {
-    public Bind {
-      Objects.requireNonNull(source, "source");
-      Objects.requireNonNull(at, "at");
-      if (!source.isAbsolute()) throw new IllegalArgumentException("bind source " + source + " is not absolute");
-      if (!at.startsWith(ROOT) || at.toString().contains("=")) {
-        throw new IllegalArgumentException("bind target " + at + " is not a generated path under " + ROOT);
-      }
+    /** A host path bound at {@code at} in the monitor's root, read-only or not. */
+    public record Bind(Path source, Path at, boolean readOnly) {
+        public Bind {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(at, "at");
+            if (!source.isAbsolute()) throw new IllegalArgumentException("bind source " + source + " is not absolute");
+            if (!at.startsWith(ROOT) || at.toString().contains("=")) {
+                throw new IllegalArgumentException("bind target " + at + " is not a generated path under " + ROOT);
+            }
+        }
     }
-  }
 
-  public SharedDir {
-    Objects.requireNonNull(tag, "tag");
-    Objects.requireNonNull(at, "at");
-    binds = List.copyOf(binds);
-    if (!tag.matches("[a-z0-9]{1,31}")) throw new IllegalArgumentException("bad 9p mount tag '" + tag + "'");
-    if (!at.equals(Path.of(ROOT, tag))) throw new IllegalArgumentException("share " + tag + " must be at " + ROOT + "/" + tag);
-    if (binds.isEmpty()) throw new IllegalArgumentException("share " + tag + " binds nothing");
-  }
+    public SharedDir {
+        Objects.requireNonNull(tag, "tag");
+        Objects.requireNonNull(at, "at");
+        binds = List.copyOf(binds);
+        if (!tag.matches("[a-z0-9]{1,31}")) throw new IllegalArgumentException("bad 9p mount tag '" + tag + "'");
+        if (!at.equals(Path.of(ROOT, tag)))
+            throw new IllegalArgumentException("share " + tag + " must be at " + ROOT + "/" + tag);
+        if (binds.isEmpty()) throw new IllegalArgumentException("share " + tag + " binds nothing");
+    }
 
-  /** A host directory shared whole. */
-  public static SharedDir directory(String tag, Path source, boolean readOnly) {
-    Path at = Path.of(ROOT, tag);
-    return new SharedDir(tag, at, readOnly, List.of(new Bind(source, at, readOnly)));
-  }
+    /** A host directory shared whole. */
+    public static SharedDir directory(String tag, Path source, boolean readOnly) {
+        Path at = Path.of(ROOT, tag);
+        return new SharedDir(tag, at, readOnly, List.of(new Bind(source, at, readOnly)));
+    }
 }

@@ -5,12 +5,12 @@ package io.jurunc.runtime.vm;
  * before anything is created, so a failure leaves nothing behind.
  */
 public abstract sealed class VmConfigException extends Exception
-    permits UnsupportedPairException,
-        GuestResourcesException,
-        MonitorNotFoundException,
-        GuestSetupException,
-        MountException {
-  protected VmConfigException(String message) {
-    super(message);
-  }
+        permits UnsupportedPairException,
+                GuestResourcesException,
+                MonitorNotFoundException,
+                GuestSetupException,
+                MountException {
+    protected VmConfigException(String message) {
+        super(message);
+    }
 }

@@ -34,48 +34,48 @@ import java.util.Optional;
  * @param shares directories shared with the guest over virtio-9p (bind mounts, a shared rootfs)
  */
 public record VmSpec(
-    String containerId,
-    GuestType guest,
-    MonitorType monitor,
-    Path monitorBinary,
-    Path kernel,
-    Optional<Path> initrd,
-    List<BlockDevice> blocks,
-    long memoryBytes,
-    int vcpus,
-    List<String> args,
-    List<String> env,
-    Optional<GuestNet> net,
-    Optional<String> unikernelVersion,
-    Path workDir,
-    boolean seccomp,
-    Accel accel,
-    KernelProfile kernelProfile,
-    Optional<Vsock> vsock,
-    String hostname,
-    boolean debug,
-    Solo5DeviceNames solo5Devices,
-    List<SharedDir> shares) {
-  public VmSpec {
-    Objects.requireNonNull(containerId, "containerId");
-    Objects.requireNonNull(guest, "guest");
-    Objects.requireNonNull(monitor, "monitor");
-    Objects.requireNonNull(monitorBinary, "monitorBinary");
-    Objects.requireNonNull(kernel, "kernel");
-    Objects.requireNonNull(workDir, "workDir");
-    Objects.requireNonNull(accel, "accel");
-    Objects.requireNonNull(kernelProfile, "kernelProfile");
-    initrd = initrd == null ? Optional.empty() : initrd;
-    blocks = blocks == null ? List.of() : List.copyOf(blocks);
-    args = args == null ? List.of() : List.copyOf(args);
-    env = env == null ? List.of() : List.copyOf(env);
-    net = net == null ? Optional.empty() : net;
-    unikernelVersion = unikernelVersion == null ? Optional.empty() : unikernelVersion;
-    vsock = vsock == null ? Optional.empty() : vsock;
-    solo5Devices = solo5Devices == null ? Solo5DeviceNames.DEFAULTS : solo5Devices;
-    shares = shares == null ? List.of() : List.copyOf(shares);
-    hostname = hostname == null || hostname.isBlank() ? containerId : hostname;
-    if (memoryBytes <= 0) throw new IllegalArgumentException("memoryBytes must be positive");
-    if (vcpus <= 0) throw new IllegalArgumentException("vcpus must be positive");
-  }
+        String containerId,
+        GuestType guest,
+        MonitorType monitor,
+        Path monitorBinary,
+        Path kernel,
+        Optional<Path> initrd,
+        List<BlockDevice> blocks,
+        long memoryBytes,
+        int vcpus,
+        List<String> args,
+        List<String> env,
+        Optional<GuestNet> net,
+        Optional<String> unikernelVersion,
+        Path workDir,
+        boolean seccomp,
+        Accel accel,
+        KernelProfile kernelProfile,
+        Optional<Vsock> vsock,
+        String hostname,
+        boolean debug,
+        Solo5DeviceNames solo5Devices,
+        List<SharedDir> shares) {
+    public VmSpec {
+        Objects.requireNonNull(containerId, "containerId");
+        Objects.requireNonNull(guest, "guest");
+        Objects.requireNonNull(monitor, "monitor");
+        Objects.requireNonNull(monitorBinary, "monitorBinary");
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(workDir, "workDir");
+        Objects.requireNonNull(accel, "accel");
+        Objects.requireNonNull(kernelProfile, "kernelProfile");
+        initrd = initrd == null ? Optional.empty() : initrd;
+        blocks = blocks == null ? List.of() : List.copyOf(blocks);
+        args = args == null ? List.of() : List.copyOf(args);
+        env = env == null ? List.of() : List.copyOf(env);
+        net = net == null ? Optional.empty() : net;
+        unikernelVersion = unikernelVersion == null ? Optional.empty() : unikernelVersion;
+        vsock = vsock == null ? Optional.empty() : vsock;
+        solo5Devices = solo5Devices == null ? Solo5DeviceNames.DEFAULTS : solo5Devices;
+        shares = shares == null ? List.of() : List.copyOf(shares);
+        hostname = hostname == null || hostname.isBlank() ? containerId : hostname;
+        if (memoryBytes <= 0) throw new IllegalArgumentException("memoryBytes must be positive");
+        if (vcpus <= 0) throw new IllegalArgumentException("vcpus must be positive");
+    }
 }

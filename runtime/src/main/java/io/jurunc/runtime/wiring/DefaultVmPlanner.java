@@ -17,9 +17,9 @@ import io.jurunc.runtime.vm.VmConfigException;
 import io.jurunc.runtime.vm.VmSpec;
 import io.jurunc.runtime.vm.guest.UnikraftVersion;
 import io.jurunc.runtime.vm.kvm.AccelChoice;
-import io.jurunc.runtime.vm.monitor.QemuOptions;
 import io.jurunc.runtime.vm.kvm.KvmProbe;
 import io.jurunc.runtime.vm.kvm.ProbeVerdict;
+import io.jurunc.runtime.vm.monitor.QemuOptions;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
@@ -27,101 +27,115 @@ import java.util.function.Consumer;
 
 /** {@link VmPlanner} over the vm package: allow-list, resources, locator, KVM probe, builders. */
 final class DefaultVmPlanner implements VmPlanner {
-  private final JuruncConfig config;
-  private final Consumer<String> log;
-  private Monitors monitors;
-  private MonitorLocator locator;
+    private final JuruncConfig config;
+    private final Consumer<String> log;
+    private Monitors monitors;
+    private MonitorLocator locator;
 
-  DefaultVmPlanner(JuruncConfig config, Consumer<String> log) {
-    this.config = config;
-    this.log = log;
-  }
+    DefaultVmPlanner(JuruncConfig config, Consumer<String> log) {
+        this.config = config;
+        this.log = log;
+    }
 
-  private Monitors monitors() {
-    if (monitors == null) {
-      JuruncConfig.MonitorSettings q = config.monitor(MonitorType.QEMU);
-      monitors = new Monitors(new QemuOptions(QemuOptions.DEFAULT_TCG, q.vhost(), q.dataPath().orElse(null),
-          QemuOptions.forThisHost().hostTscKhz()));
+    private Monitors monitors() {
+        if (monitors == null) {
+            JuruncConfig.MonitorSettings q = config.monitor(MonitorType.QEMU);
+            monitors = new Monitors(new QemuOptions(
+                    QemuOptions.DEFAULT_TCG,
+                    q.vhost(),
+                    q.dataPath().orElse(null),
+                    QemuOptions.forThisHost().hostTscKhz()));
+        }
+        return monitors;
     }
-    return monitors;
-  }
 
-  @Override
-  public void checkPair(GuestType guest, MonitorType monitor) throws SandboxException {
-    try {
-      Monitors.checkPair(guest, monitor);
-    } catch (VmConfigException e) {
-      throw new SandboxException(e.getMessage(), e);
+    @Override
+    public void checkPair(GuestType guest, MonitorType monitor) throws SandboxException {
+        try {
+            Monitors.checkPair(guest, monitor);
+        } catch (VmConfigException e) {
+            throw new SandboxException(e.getMessage(), e);
+        }
     }
-  }
 
-  @Override
-  public GuestResources resources(GuestType guest, MonitorType monitor, long initrdBytes, Long memoryLimit,
-      Long cpuQuota, Long cpuPeriod, String cpuset) throws SandboxException {
-    JuruncConfig.MonitorSettings m = config.monitor(monitor);
-    ResourceDefaults defaults = new ResourceDefaults(m.defaultMemoryMb(), m.defaultVcpus(),
-        config.maxMemoryMb() > 0 ? config.maxMemoryMb() : null);
-    try {
-      io.jurunc.runtime.vm.GuestResources r = io.jurunc.runtime.vm.GuestResources.compute(guest, initrdBytes,
-          new ResourceLimits(memoryLimit, cpuQuota, cpuPeriod, cpuset), defaults, HostCapacity.probe());
-      return new GuestResources(r.memoryBytes(), r.vcpus());
-    } catch (VmConfigException e) {
-      throw new SandboxException(e.getMessage(), e);
+    @Override
+    public GuestResources resources(
+            GuestType guest,
+            MonitorType monitor,
+            long initrdBytes,
+            Long memoryLimit,
+            Long cpuQuota,
+            Long cpuPeriod,
+            String cpuset)
+            throws SandboxException {
+        JuruncConfig.MonitorSettings m = config.monitor(monitor);
+        ResourceDefaults defaults = new ResourceDefaults(
+                m.defaultMemoryMb(), m.defaultVcpus(), config.maxMemoryMb() > 0 ? config.maxMemoryMb() : null);
+        try {
+            io.jurunc.runtime.vm.GuestResources r = io.jurunc.runtime.vm.GuestResources.compute(
+                    guest,
+                    initrdBytes,
+                    new ResourceLimits(memoryLimit, cpuQuota, cpuPeriod, cpuset),
+                    defaults,
+                    HostCapacity.probe());
+            return new GuestResources(r.memoryBytes(), r.vcpus());
+        } catch (VmConfigException e) {
+            throw new SandboxException(e.getMessage(), e);
+        }
     }
-  }
 
-  @Override
-  public MonitorInvocation plan(VmSpec spec) throws SandboxException {
-    try {
-      Monitors.checkAccel(spec.monitor(), spec.accel());
-      if (spec.guest() == GuestType.UNIKRAFT) {
-        UnikraftVersion.of(spec.unikernelVersion()).note().ifPresent(log);
-      }
-      return monitors().plan(spec);
-    } catch (VmConfigException e) {
-      throw new SandboxException(e.getMessage(), e);
+    @Override
+    public MonitorInvocation plan(VmSpec spec) throws SandboxException {
+        try {
+            Monitors.checkAccel(spec.monitor(), spec.accel());
+            if (spec.guest() == GuestType.UNIKRAFT) {
+                UnikraftVersion.of(spec.unikernelVersion()).note().ifPresent(log);
+            }
+            return monitors().plan(spec);
+        } catch (VmConfigException e) {
+            throw new SandboxException(e.getMessage(), e);
+        }
     }
-  }
 
-  @Override
-  public Path monitorBinary(MonitorType monitor) throws SandboxException {
-    if (locator == null) {
-      Map<MonitorType, Path> configured = new EnumMap<>(MonitorType.class);
-      for (MonitorType t : MonitorType.values()) {
-        config.monitor(t).path().ifPresent(p -> configured.put(t, p));
-      }
-      locator = MonitorLocator.forThisHost(configured);
+    @Override
+    public Path monitorBinary(MonitorType monitor) throws SandboxException {
+        if (locator == null) {
+            Map<MonitorType, Path> configured = new EnumMap<>(MonitorType.class);
+            for (MonitorType t : MonitorType.values()) {
+                config.monitor(t).path().ifPresent(p -> configured.put(t, p));
+            }
+            locator = MonitorLocator.forThisHost(configured);
+        }
+        try {
+            return locator.locate(monitor);
+        } catch (VmConfigException e) {
+            throw new SandboxException(e.getMessage(), e);
+        }
     }
-    try {
-      return locator.locate(monitor);
-    } catch (VmConfigException e) {
-      throw new SandboxException(e.getMessage(), e);
-    }
-  }
 
-  @Override
-  public Accel accel(MonitorType monitor) throws SandboxException {
-    AccelChoice choice;
-    try {
-      choice = AccelChoice.parse(config.accel());
-    } catch (IllegalArgumentException e) {
-      throw new SandboxException(e.getMessage(), e);
+    @Override
+    public Accel accel(MonitorType monitor) throws SandboxException {
+        AccelChoice choice;
+        try {
+            choice = AccelChoice.parse(config.accel());
+        } catch (IllegalArgumentException e) {
+            throw new SandboxException(e.getMessage(), e);
+        }
+        if (!monitor.usesKvm()) return Accel.TCG;
+        Path qemu = null; // the probe boots its tiny guest with QEMU; a forced choice needs none
+        try {
+            qemu = monitorBinary(MonitorType.QEMU);
+        } catch (SandboxException e) {
+            if (monitor == MonitorType.QEMU) throw e;
+            if (choice == AccelChoice.AUTO) {
+                log.accept("no QEMU to probe KVM with; trusting KVM for " + monitor.key());
+                return Accel.KVM;
+            }
+        }
+        ProbeVerdict verdict = KvmProbe.forThisHost().decide(choice, qemu);
+        if (verdict.isFallback()) {
+            log.accept("KVM is not usable here (" + verdict.reason() + "); falling back to TCG");
+        }
+        return verdict.accel();
     }
-    if (!monitor.usesKvm()) return Accel.TCG;
-    Path qemu = null; // the probe boots its tiny guest with QEMU; a forced choice needs none
-    try {
-      qemu = monitorBinary(MonitorType.QEMU);
-    } catch (SandboxException e) {
-      if (monitor == MonitorType.QEMU) throw e;
-      if (choice == AccelChoice.AUTO) {
-        log.accept("no QEMU to probe KVM with; trusting KVM for " + monitor.key());
-        return Accel.KVM;
-      }
-    }
-    ProbeVerdict verdict = KvmProbe.forThisHost().decide(choice, qemu);
-    if (verdict.isFallback()) {
-      log.accept("KVM is not usable here (" + verdict.reason() + "); falling back to TCG");
-    }
-    return verdict.accel();
-  }
 }

@@ -3,30 +3,37 @@ package io.jurunc.runtime.wiring;
 import io.jurunc.runtime.config.JuruncConfig;
 import io.jurunc.runtime.host.LinuxHost;
 import io.jurunc.runtime.lifecycle.RuntimeContext;
+import io.jurunc.runtime.sandbox.SandboxSetupException;
 import io.jurunc.runtime.state.StateStore;
 import io.jurunc.runtime.timestamps.FileTimestamps;
 import io.jurunc.runtime.timestamps.Timestamps;
-import io.jurunc.runtime.sandbox.SandboxSetupException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /** Builds the production {@link RuntimeContext}. Everything heavy inside is created on first use. */
 public final class Runtimes {
-  private Runtimes() {}
+    private Runtimes() {}
 
-  public static RuntimeContext context(Path root, JuruncConfig config, Consumer<String> log) {
-    Timestamps ts = config.timestamps() ? new FileTimestamps(config.timestampsDestination()) : Timestamps.DISABLED;
-    return new RuntimeContext(new StateStore(root), config, new LinuxHost(execHelper(config)), ts,
-        new DefaultVmPlanner(config, log), new TapSandboxNetwork(), new KitGuestPacker(config.kitDir()), log);
-  }
-
-  /** The sandbox helper, which also execs hooks that want an argv0 of their own; empty when none is set up. */
-  private static Optional<Path> execHelper(JuruncConfig config) {
-    try {
-      return Optional.of(config.sandbox().helperPath());
-    } catch (SandboxSetupException e) {
-      return Optional.empty();
+    public static RuntimeContext context(Path root, JuruncConfig config, Consumer<String> log) {
+        Timestamps ts = config.timestamps() ? new FileTimestamps(config.timestampsDestination()) : Timestamps.DISABLED;
+        return new RuntimeContext(
+                new StateStore(root),
+                config,
+                new LinuxHost(execHelper(config)),
+                ts,
+                new DefaultVmPlanner(config, log),
+                new TapSandboxNetwork(),
+                new KitGuestPacker(config.kitDir()),
+                log);
     }
-  }
+
+    /** The sandbox helper, which also execs hooks that want an argv0 of their own; empty when none is set up. */
+    private static Optional<Path> execHelper(JuruncConfig config) {
+        try {
+            return Optional.of(config.sandbox().helperPath());
+        } catch (SandboxSetupException e) {
+            return Optional.empty();
+        }
+    }
 }

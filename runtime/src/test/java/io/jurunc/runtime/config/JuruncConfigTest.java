@@ -10,20 +10,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class JuruncConfigTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void missingFileGivesDefaults() throws Exception {
-    JuruncConfig c = JuruncConfig.load(dir.resolve("none.toml"));
-    assertThat(c.monitor(MonitorType.QEMU).defaultMemoryMb()).isEqualTo(256);
-    assertThat(c.accel()).isEqualTo("auto");
-    assertThat(c.timestamps()).isFalse();
-  }
+    @Test
+    void missingFileGivesDefaults() throws Exception {
+        JuruncConfig c = JuruncConfig.load(dir.resolve("none.toml"));
+        assertThat(c.monitor(MonitorType.QEMU).defaultMemoryMb()).isEqualTo(256);
+        assertThat(c.accel()).isEqualTo("auto");
+        assertThat(c.timestamps()).isFalse();
+    }
 
-  @Test
-  void readsSectionsLikeUruncs() throws Exception {
-    Path f = dir.resolve("config.toml");
-    Files.writeString(f, """
+    @Test
+    void readsSectionsLikeUruncs() throws Exception {
+        Path f = dir.resolve("config.toml");
+        Files.writeString(f, """
         [log]
         level = "debug"
         [timestamps]
@@ -42,26 +43,28 @@ class JuruncConfigTest {
         [vaccel]
         agent_address = "tcp://10.0.0.1:8192"
         """);
-    JuruncConfig c = JuruncConfig.load(f);
-    assertThat(c.logLevel()).isEqualTo("debug");
-    assertThat(c.timestamps()).isTrue();
-    assertThat(c.timestampsDestination()).isEqualTo(Path.of("/tmp/ts.log"));
-    assertThat(c.accel()).isEqualTo("tcg");
-    assertThat(c.kitDir()).isEqualTo(Path.of("/opt/kit"));
-    assertThat(c.monitor(MonitorType.QEMU).path()).contains(Path.of("/opt/qemu/bin/qemu-system-x86_64"));
-    assertThat(c.monitor(MonitorType.QEMU).defaultVcpus()).isEqualTo(2);
-    assertThat(c.monitor(MonitorType.FIRECRACKER).defaultMemoryMb()).isEqualTo(128);
-    assertThat(c.vaccelAgentAddress()).contains("tcp://10.0.0.1:8192");
-  }
+        JuruncConfig c = JuruncConfig.load(f);
+        assertThat(c.logLevel()).isEqualTo("debug");
+        assertThat(c.timestamps()).isTrue();
+        assertThat(c.timestampsDestination()).isEqualTo(Path.of("/tmp/ts.log"));
+        assertThat(c.accel()).isEqualTo("tcg");
+        assertThat(c.kitDir()).isEqualTo(Path.of("/opt/kit"));
+        assertThat(c.monitor(MonitorType.QEMU).path()).contains(Path.of("/opt/qemu/bin/qemu-system-x86_64"));
+        assertThat(c.monitor(MonitorType.QEMU).defaultVcpus()).isEqualTo(2);
+        assertThat(c.monitor(MonitorType.FIRECRACKER).defaultMemoryMb()).isEqualTo(128);
+        assertThat(c.vaccelAgentAddress()).contains("tcp://10.0.0.1:8192");
+    }
 
-  @Test
-  void malformedOrInvalidValuesAreErrors() throws Exception {
-    Path f = dir.resolve("bad.toml");
-    Files.writeString(f, "[runtime\naccel=");
-    assertThatThrownBy(() -> JuruncConfig.load(f)).isInstanceOf(ConfigException.class).hasMessageContaining("bad.toml");
-    Files.writeString(f, "[runtime]\naccel = \"hyperv\"\n");
-    assertThatThrownBy(() -> JuruncConfig.load(f)).hasMessageContaining("auto, kvm or tcg");
-    Files.writeString(f, "[monitors.vmware]\npath = \"/x\"\n");
-    assertThatThrownBy(() -> JuruncConfig.load(f)).hasMessageContaining("vmware");
-  }
+    @Test
+    void malformedOrInvalidValuesAreErrors() throws Exception {
+        Path f = dir.resolve("bad.toml");
+        Files.writeString(f, "[runtime\naccel=");
+        assertThatThrownBy(() -> JuruncConfig.load(f))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bad.toml");
+        Files.writeString(f, "[runtime]\naccel = \"hyperv\"\n");
+        assertThatThrownBy(() -> JuruncConfig.load(f)).hasMessageContaining("auto, kvm or tcg");
+        Files.writeString(f, "[monitors.vmware]\npath = \"/x\"\n");
+        assertThatThrownBy(() -> JuruncConfig.load(f)).hasMessageContaining("vmware");
+    }
 }

@@ -17,75 +17,75 @@ import java.util.Optional;
  * for the processes. Writing the freezer files changes what the freezer reads back, as the kernel does.
  */
 final class CgroupHost implements Host {
-  final Host processes;
-  final Map<Path, String> files = new HashMap<>();
-  final List<String> writes = new ArrayList<>();
-  final List<String> qmp = new ArrayList<>();
-  boolean qmpFails;
-  boolean neverFreezes;
+    final Host processes;
+    final Map<Path, String> files = new HashMap<>();
+    final List<String> writes = new ArrayList<>();
+    final List<String> qmp = new ArrayList<>();
+    boolean qmpFails;
+    boolean neverFreezes;
 
-  CgroupHost(Host processes) {
-    this.processes = processes;
-  }
-
-  void v2() {
-    files.put(SandboxCgroup.MOUNT.resolve("cgroup.controllers"), "cpu io memory pids\n");
-  }
-
-  @Override
-  public Optional<String> readControl(Path file) {
-    return Optional.ofNullable(files.get(file));
-  }
-
-  @Override
-  public void writeControl(Path file, String value) throws HostException {
-    if (!files.containsKey(file)) throw new HostException("cannot write '" + value + "' to " + file + ": ENOENT");
-    writes.add(file + "=" + value);
-    files.put(file, value);
-    if (neverFreezes) {
-      if (file.endsWith("freezer.state")) files.put(file, "FREEZING\n");
-      return;
+    CgroupHost(Host processes) {
+        this.processes = processes;
     }
-    if (file.endsWith("freezer.state")) files.put(file, value.equals("FROZEN") ? "FROZEN\n" : "THAWED\n");
-    if (file.endsWith("cgroup.freeze")) {
-      files.put(file.resolveSibling("cgroup.events"), "populated 1\nfrozen " + value + "\n");
+
+    void v2() {
+        files.put(SandboxCgroup.MOUNT.resolve("cgroup.controllers"), "cpu io memory pids\n");
     }
-  }
 
-  @Override
-  public String qmp(Path socket, String command) throws HostException {
-    qmp.add(socket.getFileName() + ":" + command);
-    if (qmpFails) throw new HostException("QMP " + command + " on " + socket + ": no answer within 5000 ms");
-    return "{}";
-  }
+    @Override
+    public Optional<String> readControl(Path file) {
+        return Optional.ofNullable(files.get(file));
+    }
 
-  @Override
-  public Spawned spawn(List<String> argv, Stdio stdio) throws HostException {
-    return processes.spawn(argv, stdio);
-  }
+    @Override
+    public void writeControl(Path file, String value) throws HostException {
+        if (!files.containsKey(file)) throw new HostException("cannot write '" + value + "' to " + file + ": ENOENT");
+        writes.add(file + "=" + value);
+        files.put(file, value);
+        if (neverFreezes) {
+            if (file.endsWith("freezer.state")) files.put(file, "FREEZING\n");
+            return;
+        }
+        if (file.endsWith("freezer.state")) files.put(file, value.equals("FROZEN") ? "FROZEN\n" : "THAWED\n");
+        if (file.endsWith("cgroup.freeze")) {
+            files.put(file.resolveSibling("cgroup.events"), "populated 1\nfrozen " + value + "\n");
+        }
+    }
 
-  @Override
-  public boolean signal(long pid, int signal) throws HostException {
-    return processes.signal(pid, signal);
-  }
+    @Override
+    public String qmp(Path socket, String command) throws HostException {
+        qmp.add(socket.getFileName() + ":" + command);
+        if (qmpFails) throw new HostException("QMP " + command + " on " + socket + ": no answer within 5000 ms");
+        return "{}";
+    }
 
-  @Override
-  public Optional<ProcessInfo> inspect(long pid) {
-    return processes.inspect(pid);
-  }
+    @Override
+    public Spawned spawn(List<String> argv, Stdio stdio) throws HostException {
+        return processes.spawn(argv, stdio);
+    }
 
-  @Override
-  public void mkfifo(Path path) throws HostException {
-    processes.mkfifo(path);
-  }
+    @Override
+    public boolean signal(long pid, int signal) throws HostException {
+        return processes.signal(pid, signal);
+    }
 
-  @Override
-  public Path sendConsole(Path consoleSocket) throws HostException {
-    return processes.sendConsole(consoleSocket);
-  }
+    @Override
+    public Optional<ProcessInfo> inspect(long pid) {
+        return processes.inspect(pid);
+    }
 
-  @Override
-  public boolean pokeFifo(Path path) throws HostException {
-    return processes.pokeFifo(path);
-  }
+    @Override
+    public void mkfifo(Path path) throws HostException {
+        processes.mkfifo(path);
+    }
+
+    @Override
+    public Path sendConsole(Path consoleSocket) throws HostException {
+        return processes.sendConsole(consoleSocket);
+    }
+
+    @Override
+    public boolean pokeFifo(Path path) throws HostException {
+        return processes.pokeFifo(path);
+    }
 }

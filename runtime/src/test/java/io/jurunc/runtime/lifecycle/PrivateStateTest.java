@@ -12,42 +12,43 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** State under --root holds the container's environment: 0700 directories, 0600 files, no links followed. */
 class PrivateStateTest {
-  @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
-  private static String mode(Path p) throws Exception {
-    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
-  }
+    private static String mode(Path p) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
 
-  @Test
-  void stateDirectoriesAndFilesAreRootOnly() throws Exception {
-    // before: 0755 directories and 0644 jurunc.json / generated files
-    Path root = tmp.resolve("root");
-    Path bundle = tmp.resolve("bundle");
-    Files.createDirectories(bundle.resolve("rootfs"));
-    Files.writeString(bundle.resolve("config.json"), """
+    @Test
+    void stateDirectoriesAndFilesAreRootOnly() throws Exception {
+        // before: 0755 directories and 0644 jurunc.json / generated files
+        Path root = tmp.resolve("root");
+        Path bundle = tmp.resolve("bundle");
+        Files.createDirectories(bundle.resolve("rootfs"));
+        Files.writeString(bundle.resolve("config.json"), """
         {"ociVersion":"1.0.2","process":{"args":["/app"],"env":["TOKEN=secret"],"cwd":"/"},
          "root":{"path":"rootfs"},
          "annotations":{"com.urunc.unikernel.unikernelType":"linux","com.urunc.unikernel.hypervisor":"qemu"}}
         """);
-    Fakes.World w = Fakes.world(root);
-    new CreateOperation(w.ctx()).run(new CreateRequest("p1", Bundle.load(bundle), Optional.empty(), Optional.empty(),
-        Stdio.INHERIT));
-    new StartOperation(w.ctx()).run("p1");
-    assertThat(mode(root)).isEqualTo("rwx------");
-    assertThat(mode(root.resolve("p1"))).isEqualTo("rwx------");
-    assertThat(mode(root.resolve("p1/jurunc.json"))).isEqualTo("rw-------");
-    assertThat(mode(root.resolve("p1/monitor.launch"))).isEqualTo("rw-------");
-    assertThat(mode(root.resolve("p1/monitor.json"))).isEqualTo("rw-------");
-  }
+        Fakes.World w = Fakes.world(root);
+        new CreateOperation(w.ctx())
+                .run(new CreateRequest("p1", Bundle.load(bundle), Optional.empty(), Optional.empty(), Stdio.INHERIT));
+        new StartOperation(w.ctx()).run("p1");
+        assertThat(mode(root)).isEqualTo("rwx------");
+        assertThat(mode(root.resolve("p1"))).isEqualTo("rwx------");
+        assertThat(mode(root.resolve("p1/jurunc.json"))).isEqualTo("rw-------");
+        assertThat(mode(root.resolve("p1/monitor.launch"))).isEqualTo("rw-------");
+        assertThat(mode(root.resolve("p1/monitor.json"))).isEqualTo("rw-------");
+    }
 
-  @Test
-  void thePidFileTempNeverFollowsALink() throws Exception {
-    // before: Files.writeString on ".init.pid.tmp" wrote through a planted symlink into its target
-    Path victim = Files.writeString(tmp.resolve("victim"), "keep me");
-    Files.createSymbolicLink(tmp.resolve(".init.pid.tmp"), victim);
-    CreateOperation.writePidFile(tmp.resolve("init.pid"), 4242);
-    assertThat(Files.readString(victim)).isEqualTo("keep me");
-    assertThat(Files.readString(tmp.resolve("init.pid"))).isEqualTo("4242");
-    assertThat(Files.isSymbolicLink(tmp.resolve("init.pid"))).isFalse();
-  }
+    @Test
+    void thePidFileTempNeverFollowsALink() throws Exception {
+        // before: Files.writeString on ".init.pid.tmp" wrote through a planted symlink into its target
+        Path victim = Files.writeString(tmp.resolve("victim"), "keep me");
+        Files.createSymbolicLink(tmp.resolve(".init.pid.tmp"), victim);
+        CreateOperation.writePidFile(tmp.resolve("init.pid"), 4242);
+        assertThat(Files.readString(victim)).isEqualTo("keep me");
+        assertThat(Files.readString(tmp.resolve("init.pid"))).isEqualTo("4242");
+        assertThat(Files.isSymbolicLink(tmp.resolve("init.pid"))).isFalse();
+    }
 }

@@ -14,37 +14,54 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class QmpSocketTest {
-  @TempDir Path tmp;
-  private final SandboxRecord sb = new SandboxRecord((int) uid(), (int) uid(), List.of(), false, List.of());
+    @TempDir
+    Path tmp;
 
-  private static long uid() {
-    return new com.sun.security.auth.module.UnixSystem().getUid();
-  }
+    private final SandboxRecord sb = new SandboxRecord((int) uid(), (int) uid(), List.of(), false, List.of());
 
-  @Test
-  void qemuGetsAQmpSocketInAPrivateDirectoryBoundIntoItsRoot() throws Exception {
-    var inv = new MonitorInvocation(List.of("/usr/bin/qemu-system-x86_64", "-m", "256M", "-monitor", "none",
-        "-kernel", "/k"), List.of());
-    var attached = QmpSocket.attach(inv, tmp, sb);
-    Path sock = tmp.resolve("qmp/sock");
-    assertThat(attached.invocation().argv()).containsExactly("/usr/bin/qemu-system-x86_64", "-m", "256M",
-        "-monitor", "none", "-qmp", "unix:" + sock + ",server=on,wait=off", "-kernel", "/k");
-    assertThat(attached.dir()).contains(tmp.resolve("qmp"));
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("qmp")))).isEqualTo("rwx------");
-    var launch = new LaunchFile(tmp.resolve("root"), List.of(), List.of(), new MonitorUser(1, 1, List.of()), List.of(),
-        attached.invocation().argv());
-    assertThat(attached.bind(launch).mounts()).containsExactly(new LaunchFile.Mount(LaunchFile.Kind.RW,
-        tmp.resolve("qmp")));
-  }
+    private static long uid() {
+        return new com.sun.security.auth.module.UnixSystem().getUid();
+    }
 
-  @Test
-  void otherMonitorsAndTooLongPathsGetNone() throws Exception {
-    var fc = new MonitorInvocation(List.of("/usr/bin/firecracker", "--config-file", "/c.json"), List.of());
-    assertThat(QmpSocket.attach(fc, tmp, sb).dir()).isEmpty();
-    assertThat(QmpSocket.attach(fc, tmp, sb).invocation()).isEqualTo(fc);
-    Path deep = tmp.resolve("x".repeat(100));
-    var qemu = new MonitorInvocation(List.of("/usr/bin/qemu", "-monitor", "none"), List.of());
-    assertThat(QmpSocket.attach(qemu, deep, sb).dir()).isEmpty();
-    assertThat(Files.exists(deep.resolve("qmp"))).isFalse();
-  }
+    @Test
+    void qemuGetsAQmpSocketInAPrivateDirectoryBoundIntoItsRoot() throws Exception {
+        var inv = new MonitorInvocation(
+                List.of("/usr/bin/qemu-system-x86_64", "-m", "256M", "-monitor", "none", "-kernel", "/k"), List.of());
+        var attached = QmpSocket.attach(inv, tmp, sb);
+        Path sock = tmp.resolve("qmp/sock");
+        assertThat(attached.invocation().argv())
+                .containsExactly(
+                        "/usr/bin/qemu-system-x86_64",
+                        "-m",
+                        "256M",
+                        "-monitor",
+                        "none",
+                        "-qmp",
+                        "unix:" + sock + ",server=on,wait=off",
+                        "-kernel",
+                        "/k");
+        assertThat(attached.dir()).contains(tmp.resolve("qmp"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("qmp"))))
+                .isEqualTo("rwx------");
+        var launch = new LaunchFile(
+                tmp.resolve("root"),
+                List.of(),
+                List.of(),
+                new MonitorUser(1, 1, List.of()),
+                List.of(),
+                attached.invocation().argv());
+        assertThat(attached.bind(launch).mounts())
+                .containsExactly(new LaunchFile.Mount(LaunchFile.Kind.RW, tmp.resolve("qmp")));
+    }
+
+    @Test
+    void otherMonitorsAndTooLongPathsGetNone() throws Exception {
+        var fc = new MonitorInvocation(List.of("/usr/bin/firecracker", "--config-file", "/c.json"), List.of());
+        assertThat(QmpSocket.attach(fc, tmp, sb).dir()).isEmpty();
+        assertThat(QmpSocket.attach(fc, tmp, sb).invocation()).isEqualTo(fc);
+        Path deep = tmp.resolve("x".repeat(100));
+        var qemu = new MonitorInvocation(List.of("/usr/bin/qemu", "-monitor", "none"), List.of());
+        assertThat(QmpSocket.attach(qemu, deep, sb).dir()).isEmpty();
+        assertThat(Files.exists(deep.resolve("qmp"))).isFalse();
+    }
 }

@@ -5,9 +5,9 @@ import io.jurunc.runtime.vm.VmSpec;
 
 /** Opens {@link MonitorConfinement#withShares} to tests in other packages. */
 public final class SharesProbe {
-  private SharesProbe() {}
+    private SharesProbe() {}
 
-  public static LaunchFile withShares(LaunchFile planned, VmSpec vm) {
-    return MonitorConfinement.withShares(planned, vm);
-  }
+    public static LaunchFile withShares(LaunchFile planned, VmSpec vm) {
+        return MonitorConfinement.withShares(planned, vm);
+    }
 }

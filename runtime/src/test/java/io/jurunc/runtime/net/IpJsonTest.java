@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** Parsing of output captured from iproute2 6.1 on the development machine (some fields trimmed). */
 class IpJsonTest {
-  private static final String ADDRS = """
+    private static final String ADDRS = """
       [{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"mtu":65536,"qdisc":"noqueue",\
       "operstate":"UNKNOWN","link_type":"loopback","address":"00:00:00:00:00:00",\
       "addr_info":[{"family":"inet","local":"127.0.0.1","prefixlen":8,"scope":"host","label":"lo"},\
@@ -29,7 +29,7 @@ class IpJsonTest {
       "link_type":"none","linkinfo":{"info_kind":"wireguard"},"addr_info":[{"family":"inet",\
       "local":"10.99.0.1","prefixlen":32,"scope":"global"}]}]
       """;
-  private static final String ROUTES = """
+    private static final String ROUTES = """
       [{"type":"unicast","dst":"default","gateway":"10.213.0.1","dev":"eth0","protocol":"boot",\
       "scope":"global","flags":[]},{"type":"unicast","dst":"default","gateway":"10.213.0.3",\
       "dev":"eth0","protocol":"boot","scope":"global","metric":50,"flags":[]},\
@@ -37,50 +37,58 @@ class IpJsonTest {
       {"type":"unicast","dst":"default","dev":"wg0","scope":"link","metric":100,"flags":[]}]
       """;
 
-  @Test
-  void linksAndDefaultRoutesFromIpBatchOutput() throws Exception {
-    NetnsState state = IpJson.netnsState(ADDRS + ROUTES);
+    @Test
+    void linksAndDefaultRoutesFromIpBatchOutput() throws Exception {
+        NetnsState state = IpJson.netnsState(ADDRS + ROUTES);
 
-    assertThat(state.links()).extracting(LinkInfo::name)
-        .containsExactly("lo", "eth0", "jrtap0123456789", "wg0");
-    LinkInfo lo = state.link("lo").orElseThrow();
-    assertThat(lo.loopback()).isTrue();
-    assertThat(lo.mac()).isEmpty();
-    LinkInfo eth0 = state.link("eth0").orElseThrow();
-    assertThat(eth0).isEqualTo(new LinkInfo("eth0", 1500, "ea:52:1d:2c:4f:67", false, "veth", "",
-        java.util.List.of(new Ipv4Address(ip("10.213.0.2"), 24, false),
-            new Ipv4Address(ip("10.213.0.9"), 24, true))));
-    assertThat(eth0.primaryIpv4()).contains(new Ipv4Address(ip("10.213.0.2"), 24, false));
-    LinkInfo tap = state.link("jrtap0123456789").orElseThrow();
-    assertThat(tap.kind()).isEqualTo("tun");
-    assertThat(tap.alias()).isEqualTo("jurunc container c1");
-    assertThat(tap.ipv4()).isEmpty();
-    assertThat(state.link("wg0").orElseThrow().mac()).isEmpty();
+        assertThat(state.links()).extracting(LinkInfo::name).containsExactly("lo", "eth0", "jrtap0123456789", "wg0");
+        LinkInfo lo = state.link("lo").orElseThrow();
+        assertThat(lo.loopback()).isTrue();
+        assertThat(lo.mac()).isEmpty();
+        LinkInfo eth0 = state.link("eth0").orElseThrow();
+        assertThat(eth0)
+                .isEqualTo(new LinkInfo(
+                        "eth0",
+                        1500,
+                        "ea:52:1d:2c:4f:67",
+                        false,
+                        "veth",
+                        "",
+                        java.util.List.of(
+                                new Ipv4Address(ip("10.213.0.2"), 24, false),
+                                new Ipv4Address(ip("10.213.0.9"), 24, true))));
+        assertThat(eth0.primaryIpv4()).contains(new Ipv4Address(ip("10.213.0.2"), 24, false));
+        LinkInfo tap = state.link("jrtap0123456789").orElseThrow();
+        assertThat(tap.kind()).isEqualTo("tun");
+        assertThat(tap.alias()).isEqualTo("jurunc container c1");
+        assertThat(tap.ipv4()).isEmpty();
+        assertThat(state.link("wg0").orElseThrow().mac()).isEmpty();
 
-    assertThat(state.defaultRoutes()).containsExactly(
-        new DefaultRoute("eth0", Optional.of(ip("10.213.0.1"))),
-        new DefaultRoute("eth0", Optional.of(ip("10.213.0.3"))),
-        new DefaultRoute("wg0", Optional.empty()));
-    NetnsState.Uplink uplink = state.uplink().orElseThrow();
-    assertThat(uplink.link().name()).isEqualTo("eth0");
-    assertThat(uplink.route().gateway()).contains(ip("10.213.0.1"));
-  }
+        assertThat(state.defaultRoutes())
+                .containsExactly(
+                        new DefaultRoute("eth0", Optional.of(ip("10.213.0.1"))),
+                        new DefaultRoute("eth0", Optional.of(ip("10.213.0.3"))),
+                        new DefaultRoute("wg0", Optional.empty()));
+        NetnsState.Uplink uplink = state.uplink().orElseThrow();
+        assertThat(uplink.link().name()).isEqualTo("eth0");
+        assertThat(uplink.route().gateway()).contains(ip("10.213.0.1"));
+    }
 
-  @Test
-  void anEmptyNamespaceHasNoUplink() throws Exception {
-    NetnsState state = IpJson.netnsState("""
+    @Test
+    void anEmptyNamespaceHasNoUplink() throws Exception {
+        NetnsState state = IpJson.netnsState("""
         [{"ifindex":1,"ifname":"lo","flags":["LOOPBACK"],"mtu":65536,"link_type":"loopback",\
         "address":"00:00:00:00:00:00","addr_info":[]}]
         []
         """);
 
-    assertThat(state.links()).hasSize(1);
-    assertThat(state.uplink()).isEmpty();
-  }
+        assertThat(state.links()).hasSize(1);
+        assertThat(state.uplink()).isEmpty();
+    }
 
-  @Test
-  void ingressQdiscDevices() throws Exception {
-    String out = """
+    @Test
+    void ingressQdiscDevices() throws Exception {
+        String out = """
         [{"kind":"noqueue","handle":"0:","dev":"lo","root":true,"refcnt":2,"options":{}},\
         {"kind":"noqueue","handle":"0:","dev":"eth0","root":true,"refcnt":2,"options":{}},\
         {"kind":"ingress","handle":"ffff:","dev":"eth0","parent":"ffff:fff1","options":{}},\
@@ -88,13 +96,13 @@ class IpJsonTest {
         {"kind":"ingress","handle":"ffff:","dev":"tapq","parent":"ffff:fff1","options":{}}]
         """;
 
-    assertThat(IpJson.ingressQdiscDevices(out)).containsExactly("eth0", "tapq");
-    assertThat(IpJson.ingressQdiscDevices("[]")).isEmpty();
-  }
+        assertThat(IpJson.ingressQdiscDevices(out)).containsExactly("eth0", "tapq");
+        assertThat(IpJson.ingressQdiscDevices("[]")).isEmpty();
+    }
 
-  @Test
-  void redirectTargetsIncludingOnesWhoseDeviceWasDeleted() throws Exception {
-    String live = """
+    @Test
+    void redirectTargetsIncludingOnesWhoseDeviceWasDeleted() throws Exception {
+        String live = """
         [{"parent":"ffff:","protocol":"all","pref":49152,"kind":"u32","chain":0},\
         {"parent":"ffff:","protocol":"all","pref":49152,"kind":"u32","chain":0,"options":{"fh":"800:",\
         "ht_divisor":1}},{"parent":"ffff:","protocol":"all","pref":49152,"kind":"u32","chain":0,\
@@ -104,30 +112,34 @@ class IpJsonTest {
         {"type":"stolen"},"index":2,"ref":1,"bind":1}]}}]
         """;
 
-    assertThat(IpJson.redirectTargets(live)).containsExactly("tapq");
-    assertThat(IpJson.redirectTargets(live.replace("\"tapq\"", "\"*\""))).containsExactly("*");
-    assertThat(IpJson.redirectTargets(live.replace("\"redirect\"", "\"mirror\""))).isEmpty();
-    assertThat(IpJson.redirectTargets("")).isEmpty();
-  }
-
-  @Test
-  void malformedOutputIsATypedError() {
-    assertThatThrownBy(() -> IpJson.netnsState("[{\"ifname\":"))
-        .isInstanceOf(NetOperationException.class).hasMessageContaining("cannot parse JSON");
-    assertThatThrownBy(() -> IpJson.netnsState("[]"))
-        .isInstanceOf(NetOperationException.class).hasMessageContaining("expected 2");
-    assertThatThrownBy(() -> IpJson.netnsState("{}\n[]"))
-        .isInstanceOf(NetOperationException.class).hasMessageContaining("expected an array");
-    assertThatThrownBy(() -> IpJson.netnsState("[{\"mtu\":1}]\n[]"))
-        .isInstanceOf(NetOperationException.class).hasMessageContaining("ifname");
-  }
-
-  @Test
-  void ipv4LiteralsAreParsedStrictly() throws Exception {
-    assertThat(IpJson.ipv4("10.0.255.1").getHostAddress()).isEqualTo("10.0.255.1");
-    for (String bad : new String[] {"10.0.0", "10.0.0.256", "a.b.c.d", "10..0.1", "1.2.3.4.5",
-        "0010.1.1.1"}) {
-      assertThatThrownBy(() -> IpJson.ipv4(bad)).as(bad).isInstanceOf(NetOperationException.class);
+        assertThat(IpJson.redirectTargets(live)).containsExactly("tapq");
+        assertThat(IpJson.redirectTargets(live.replace("\"tapq\"", "\"*\""))).containsExactly("*");
+        assertThat(IpJson.redirectTargets(live.replace("\"redirect\"", "\"mirror\"")))
+                .isEmpty();
+        assertThat(IpJson.redirectTargets("")).isEmpty();
     }
-  }
+
+    @Test
+    void malformedOutputIsATypedError() {
+        assertThatThrownBy(() -> IpJson.netnsState("[{\"ifname\":"))
+                .isInstanceOf(NetOperationException.class)
+                .hasMessageContaining("cannot parse JSON");
+        assertThatThrownBy(() -> IpJson.netnsState("[]"))
+                .isInstanceOf(NetOperationException.class)
+                .hasMessageContaining("expected 2");
+        assertThatThrownBy(() -> IpJson.netnsState("{}\n[]"))
+                .isInstanceOf(NetOperationException.class)
+                .hasMessageContaining("expected an array");
+        assertThatThrownBy(() -> IpJson.netnsState("[{\"mtu\":1}]\n[]"))
+                .isInstanceOf(NetOperationException.class)
+                .hasMessageContaining("ifname");
+    }
+
+    @Test
+    void ipv4LiteralsAreParsedStrictly() throws Exception {
+        assertThat(IpJson.ipv4("10.0.255.1").getHostAddress()).isEqualTo("10.0.255.1");
+        for (String bad : new String[] {"10.0.0", "10.0.0.256", "a.b.c.d", "10..0.1", "1.2.3.4.5", "0010.1.1.1"}) {
+            assertThatThrownBy(() -> IpJson.ipv4(bad)).as(bad).isInstanceOf(NetOperationException.class);
+        }
+    }
 }

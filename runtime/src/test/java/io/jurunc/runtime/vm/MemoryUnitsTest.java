@@ -6,14 +6,16 @@ import org.junit.jupiter.api.Test;
 
 /** Tests for {@link MemoryUnits}. */
 class MemoryUnitsTest {
-  @Test
-  void forMonitor_qemuAndSolo5AreDecimalMegabytes_fcAndChAreMebibytes() {
-    long mib256 = 256L * 1024 * 1024;
-    assertThat(MemoryUnits.forMonitor(MonitorType.QEMU, mib256)).isEqualTo(268);
-    assertThat(MemoryUnits.forMonitor(MonitorType.HVT, mib256)).isEqualTo(268);
-    assertThat(MemoryUnits.forMonitor(MonitorType.SPT, 256_999_999L)).isEqualTo(256);
-    assertThat(MemoryUnits.forMonitor(MonitorType.FIRECRACKER, mib256)).isEqualTo(256);
-    assertThat(MemoryUnits.forMonitor(MonitorType.CLOUD_HYPERVISOR, mib256 - 1)).isEqualTo(255);
-    assertThat(MemoryUnits.forMonitor(MonitorType.FIRECRACKER, 256_000_000L)).isEqualTo(244);
-  }
+    @Test
+    void forMonitor_qemuAndSolo5AreDecimalMegabytes_fcAndChAreMebibytes() {
+        long mib256 = 256L * 1024 * 1024;
+        assertThat(MemoryUnits.forMonitor(MonitorType.QEMU, mib256)).isEqualTo(268);
+        assertThat(MemoryUnits.forMonitor(MonitorType.HVT, mib256)).isEqualTo(268);
+        assertThat(MemoryUnits.forMonitor(MonitorType.SPT, 256_999_999L)).isEqualTo(256);
+        assertThat(MemoryUnits.forMonitor(MonitorType.FIRECRACKER, mib256)).isEqualTo(256);
+        assertThat(MemoryUnits.forMonitor(MonitorType.CLOUD_HYPERVISOR, mib256 - 1))
+                .isEqualTo(255);
+        assertThat(MemoryUnits.forMonitor(MonitorType.FIRECRACKER, 256_000_000L))
+                .isEqualTo(244);
+    }
 }

@@ -12,79 +12,78 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Tests for {@link MonitorLocator}. */
 class MonitorLocatorTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  private Path executable(Path p) throws Exception {
-    Files.createDirectories(p.getParent());
-    Files.writeString(p, "#!/bin/sh\n");
-    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return p;
-  }
+    private Path executable(Path p) throws Exception {
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, "#!/bin/sh\n");
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return p;
+    }
 
-  @Test
-  void locate_searchesPathInOrder() throws Exception {
-    Path a = dir.resolve("a");
-    Path b = dir.resolve("b");
-    Files.createDirectories(a);
-    Path fc = executable(b.resolve("firecracker"));
-    executable(b.resolve("qemu-system-x86_64"));
-    Path qemuA = executable(a.resolve("qemu-system-x86_64"));
-    MonitorLocator loc = new MonitorLocator(Map.of(), a + ":" + b, "amd64");
-    assertThat(loc.locate(MonitorType.QEMU)).isEqualTo(qemuA);
-    assertThat(loc.locate(MonitorType.FIRECRACKER)).isEqualTo(fc);
-  }
+    @Test
+    void locate_searchesPathInOrder() throws Exception {
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        Files.createDirectories(a);
+        Path fc = executable(b.resolve("firecracker"));
+        executable(b.resolve("qemu-system-x86_64"));
+        Path qemuA = executable(a.resolve("qemu-system-x86_64"));
+        MonitorLocator loc = new MonitorLocator(Map.of(), a + ":" + b, "amd64");
+        assertThat(loc.locate(MonitorType.QEMU)).isEqualTo(qemuA);
+        assertThat(loc.locate(MonitorType.FIRECRACKER)).isEqualTo(fc);
+    }
 
-  @Test
-  void locate_configuredPathWins() throws Exception {
-    Path configured = executable(dir.resolve("opt/qemu"));
-    executable(dir.resolve("bin/qemu-system-x86_64"));
-    MonitorLocator loc =
-        new MonitorLocator(Map.of(MonitorType.QEMU, configured), dir.resolve("bin").toString(), "x86_64");
-    assertThat(loc.locate(MonitorType.QEMU)).isEqualTo(configured);
-  }
+    @Test
+    void locate_configuredPathWins() throws Exception {
+        Path configured = executable(dir.resolve("opt/qemu"));
+        executable(dir.resolve("bin/qemu-system-x86_64"));
+        MonitorLocator loc = new MonitorLocator(
+                Map.of(MonitorType.QEMU, configured), dir.resolve("bin").toString(), "x86_64");
+        assertThat(loc.locate(MonitorType.QEMU)).isEqualTo(configured);
+    }
 
-  @Test
-  void locate_missingBinary_saysWhichAndHowToConfigure() {
-    MonitorLocator loc = new MonitorLocator(Map.of(), dir.toString(), "x86_64");
-    assertThatThrownBy(() -> loc.locate(MonitorType.HVT))
-        .isInstanceOfSatisfying(
-            MonitorNotFoundException.class,
-            e -> assertThat(e.monitor()).isEqualTo(MonitorType.HVT))
-        .hasMessage(
-            "the hvt monitor binary 'solo5-hvt' is not in PATH ("
-                + dir
-                + "); install it or set its location in /etc/jurunc/config.toml: "
-                + "[monitors.hvt] path = \"/path/to/solo5-hvt\"");
-  }
+    @Test
+    void locate_missingBinary_saysWhichAndHowToConfigure() {
+        MonitorLocator loc = new MonitorLocator(Map.of(), dir.toString(), "x86_64");
+        assertThatThrownBy(() -> loc.locate(MonitorType.HVT))
+                .isInstanceOfSatisfying(
+                        MonitorNotFoundException.class,
+                        e -> assertThat(e.monitor()).isEqualTo(MonitorType.HVT))
+                .hasMessage("the hvt monitor binary 'solo5-hvt' is not in PATH ("
+                        + dir
+                        + "); install it or set its location in /etc/jurunc/config.toml: "
+                        + "[monitors.hvt] path = \"/path/to/solo5-hvt\"");
+    }
 
-  @Test
-  void locate_badConfiguredPath_isReported() throws Exception {
-    Path missing = dir.resolve("nope/firecracker");
-    MonitorLocator loc = new MonitorLocator(Map.of(MonitorType.FIRECRACKER, missing), "", "x86_64");
-    assertThatThrownBy(() -> loc.locate(MonitorType.FIRECRACKER))
-        .isInstanceOf(MonitorNotFoundException.class)
-        .hasMessageContaining("does not exist");
-    Path notExec = dir.resolve("ch");
-    Files.writeString(notExec, "x");
-    MonitorLocator loc2 =
-        new MonitorLocator(Map.of(MonitorType.CLOUD_HYPERVISOR, notExec), "", "x86_64");
-    assertThatThrownBy(() -> loc2.locate(MonitorType.CLOUD_HYPERVISOR))
-        .hasMessageContaining("is not an executable file");
-  }
+    @Test
+    void locate_badConfiguredPath_isReported() throws Exception {
+        Path missing = dir.resolve("nope/firecracker");
+        MonitorLocator loc = new MonitorLocator(Map.of(MonitorType.FIRECRACKER, missing), "", "x86_64");
+        assertThatThrownBy(() -> loc.locate(MonitorType.FIRECRACKER))
+                .isInstanceOf(MonitorNotFoundException.class)
+                .hasMessageContaining("does not exist");
+        Path notExec = dir.resolve("ch");
+        Files.writeString(notExec, "x");
+        MonitorLocator loc2 = new MonitorLocator(Map.of(MonitorType.CLOUD_HYPERVISOR, notExec), "", "x86_64");
+        assertThatThrownBy(() -> loc2.locate(MonitorType.CLOUD_HYPERVISOR))
+                .hasMessageContaining("is not an executable file");
+    }
 
-  @Test
-  void binaryName_perMonitorAndArch() {
-    MonitorLocator arm = new MonitorLocator(Map.of(), "", "aarch64");
-    MonitorLocator x86 = new MonitorLocator(Map.of(), "", "amd64");
-    assertThat(arm.binaryName(MonitorType.QEMU)).isEqualTo("qemu-system-aarch64");
-    assertThat(x86.binaryName(MonitorType.QEMU)).isEqualTo("qemu-system-x86_64");
-    assertThat(x86.binaryName(MonitorType.CLOUD_HYPERVISOR)).isEqualTo("cloud-hypervisor");
-    assertThat(x86.binaryName(MonitorType.SPT)).isEqualTo("solo5-spt");
-  }
+    @Test
+    void binaryName_perMonitorAndArch() {
+        MonitorLocator arm = new MonitorLocator(Map.of(), "", "aarch64");
+        MonitorLocator x86 = new MonitorLocator(Map.of(), "", "amd64");
+        assertThat(arm.binaryName(MonitorType.QEMU)).isEqualTo("qemu-system-aarch64");
+        assertThat(x86.binaryName(MonitorType.QEMU)).isEqualTo("qemu-system-x86_64");
+        assertThat(x86.binaryName(MonitorType.CLOUD_HYPERVISOR)).isEqualTo("cloud-hypervisor");
+        assertThat(x86.binaryName(MonitorType.SPT)).isEqualTo("solo5-spt");
+    }
 
-  @Test
-  void locate_thisHostHasQemu() throws Exception {
-    assertThat(MonitorLocator.forThisHost(Map.of()).locate(MonitorType.QEMU).getFileName())
-        .hasToString("qemu-system-x86_64");
-  }
+    @Test
+    void locate_thisHostHasQemu() throws Exception {
+        assertThat(MonitorLocator.forThisHost(Map.of()).locate(MonitorType.QEMU).getFileName())
+                .hasToString("qemu-system-x86_64");
+    }
 }

@@ -2,7 +2,12 @@ package io.jurunc.shim.backend;
 
 /** A container operation failed in the backend; the message carries the runtime's own error text. */
 public final class BackendException extends Exception {
-    public enum Kind { NOT_FOUND, FAILED_PRECONDITION, UNSUPPORTED, FAILED }
+    public enum Kind {
+        NOT_FOUND,
+        FAILED_PRECONDITION,
+        UNSUPPORTED,
+        FAILED
+    }
 
     private final Kind kind;
 

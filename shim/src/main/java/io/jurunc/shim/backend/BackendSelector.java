@@ -34,8 +34,12 @@ public final class BackendSelector {
     }
 
     /** With a WASM backend, asked first: its classifier selects WASM bundles (docs/wasm.md). */
-    public BackendSelector(ContainerBackend unikernel, ContainerBackend runc, Classifier classifier,
-                           ContainerBackend wasm, Classifier wasmClassifier) {
+    public BackendSelector(
+            ContainerBackend unikernel,
+            ContainerBackend runc,
+            Classifier classifier,
+            ContainerBackend wasm,
+            Classifier wasmClassifier) {
         this.unikernel = unikernel;
         this.runc = runc;
         this.classifier = classifier;
@@ -59,13 +63,16 @@ public final class BackendSelector {
             try {
                 io.jurunc.oci.Spec spec = Json.loadSpec(bundle);
                 Map<String, String> annotations = spec.annotations();
-                String root = Optional.ofNullable(spec.root()).map(r -> r.path()).orElse("rootfs");
+                String root =
+                        Optional.ofNullable(spec.root()).map(r -> r.path()).orElse("rootfs");
                 return MetadataReader.read(annotations, bundle.resolve(root)).isPresent();
             } catch (SpecException e) {
                 throw new BackendException(BackendException.Kind.FAILED, e.getMessage(), e);
             } catch (MetadataException e) {
-                throw new BackendException(BackendException.Kind.FAILED,
-                        "bundle " + bundle + " has broken unikernel metadata: " + e.getMessage(), e);
+                throw new BackendException(
+                        BackendException.Kind.FAILED,
+                        "bundle " + bundle + " has broken unikernel metadata: " + e.getMessage(),
+                        e);
             }
         };
     }
@@ -76,8 +83,10 @@ public final class BackendSelector {
         try {
             Files.writeString(bundle.resolve(MARKER), chosen.name());
         } catch (IOException e) {
-            throw new BackendException(BackendException.Kind.FAILED,
-                    "cannot record the backend in " + bundle.resolve(MARKER) + ": " + e.getMessage(), e);
+            throw new BackendException(
+                    BackendException.Kind.FAILED,
+                    "cannot record the backend in " + bundle.resolve(MARKER) + ": " + e.getMessage(),
+                    e);
         }
         return chosen;
     }

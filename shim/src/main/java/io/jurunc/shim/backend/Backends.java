@@ -14,16 +14,15 @@ public final class Backends {
     public static final Path RUNC_ROOT = Path.of("/run/containerd/runc");
     public static final Path JURUNC_ROOT = Path.of("/run/containerd/jurunc");
 
-    private Backends() {
-    }
+    private Backends() {}
 
     /** {@code cli}: drive unikernels through the jurunc CLI instead of the in-process runtime library. */
     public static final String UNIKERNEL_MODE_ENV = "JURUNC_SHIM_UNIKERNEL";
 
-    public static BackendSelector standard(String namespace, Map<String, String> env, ShimOs os,
-                                           java.util.function.Consumer<String> log) {
-        RuncStyleBackend runc = new RuncStyleBackend("runc", env.getOrDefault("JURUNC_SHIM_RUNC", "runc"),
-                RUNC_ROOT.resolve(namespace), os);
+    public static BackendSelector standard(
+            String namespace, Map<String, String> env, ShimOs os, java.util.function.Consumer<String> log) {
+        RuncStyleBackend runc = new RuncStyleBackend(
+                "runc", env.getOrDefault("JURUNC_SHIM_RUNC", "runc"), RUNC_ROOT.resolve(namespace), os);
         Path juruncRoot = JURUNC_ROOT.resolve(namespace);
         ContainerBackend jurunc = "cli".equals(env.get(UNIKERNEL_MODE_ENV))
                 ? new RuncStyleBackend("jurunc", env.getOrDefault("JURUNC_SHIM_JURUNC", "jurunc"), juruncRoot, os)

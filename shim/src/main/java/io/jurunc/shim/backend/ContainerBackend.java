@@ -29,20 +29,22 @@ public interface ContainerBackend {
 
     /** Suspends the container (runc pause; a microVM: QEMU stop and/or the cgroup freezer). */
     default void pause(String id) throws BackendException {
-        throw new BackendException(BackendException.Kind.UNSUPPORTED, "pause is not supported for " + name()
-                + " containers (" + id + ")");
+        throw new BackendException(
+                BackendException.Kind.UNSUPPORTED, "pause is not supported for " + name() + " containers (" + id + ")");
     }
 
     /** Resumes a paused container. */
     default void resume(String id) throws BackendException {
-        throw new BackendException(BackendException.Kind.UNSUPPORTED, "resume is not supported for " + name()
-                + " containers (" + id + ")");
+        throw new BackendException(
+                BackendException.Kind.UNSUPPORTED,
+                "resume is not supported for " + name() + " containers (" + id + ")");
     }
 
     /** The container's cgroup usage, in runc's {@code events --stats} shape. */
     default ContainerStats stats(String id) throws BackendException {
-        throw new BackendException(BackendException.Kind.UNSUPPORTED, "stats are not supported for " + name()
-                + " containers (" + id + ")");
+        throw new BackendException(
+                BackendException.Kind.UNSUPPORTED,
+                "stats are not supported for " + name() + " containers (" + id + ")");
     }
 
     /** Where a runtime keeps its log in the bundle (runc's {@code --log}); used for error messages. */

@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * What a backend needs to create a container: id, bundle, and containerd's stdio FIFOs (absent = none).
  */
-public record CreateSpec(String id, Path bundle, Optional<Path> stdin, Optional<Path> stdout, Optional<Path> stderr,
-                         boolean terminal) {
+public record CreateSpec(
+        String id, Path bundle, Optional<Path> stdin, Optional<Path> stdout, Optional<Path> stderr, boolean terminal) {
     public CreateSpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(bundle, "bundle");

@@ -6,21 +6,21 @@ import io.jurunc.runtime.config.JuruncConfig;
 import io.jurunc.runtime.host.Stdio;
 import io.jurunc.runtime.lifecycle.Bundle;
 import io.jurunc.runtime.lifecycle.ContainerStateException;
+import io.jurunc.runtime.lifecycle.ContainerStats;
 import io.jurunc.runtime.lifecycle.CreateOperation;
 import io.jurunc.runtime.lifecycle.CreateRequest;
 import io.jurunc.runtime.lifecycle.DeleteOperation;
-import io.jurunc.runtime.lifecycle.ContainerStats;
 import io.jurunc.runtime.lifecycle.InvalidResourcesException;
 import io.jurunc.runtime.lifecycle.KillOperation;
 import io.jurunc.runtime.lifecycle.PauseOperation;
 import io.jurunc.runtime.lifecycle.ResourceUpdate;
 import io.jurunc.runtime.lifecycle.ResumeOperation;
-import io.jurunc.runtime.lifecycle.StatsQuery;
-import io.jurunc.runtime.lifecycle.UpdateOperation;
-import io.jurunc.runtime.lifecycle.VmUnsupportedException;
 import io.jurunc.runtime.lifecycle.RuntimeContext;
 import io.jurunc.runtime.lifecycle.StartOperation;
 import io.jurunc.runtime.lifecycle.StateQuery;
+import io.jurunc.runtime.lifecycle.StatsQuery;
+import io.jurunc.runtime.lifecycle.UpdateOperation;
+import io.jurunc.runtime.lifecycle.VmUnsupportedException;
 import io.jurunc.runtime.state.ContainerNotFoundException;
 import io.jurunc.runtime.wiring.Runtimes;
 import java.nio.file.Path;
@@ -68,14 +68,19 @@ public final class InProcessJuruncBackend implements ContainerBackend {
     @Override
     public Created create(CreateSpec spec) throws BackendException {
         if (spec.terminal()) {
-            throw new BackendException(BackendException.Kind.UNSUPPORTED,
+            throw new BackendException(
+                    BackendException.Kind.UNSUPPORTED,
                     "terminal (tty) tasks are not supported for microVMs yet; run without -t");
         }
         try {
             Bundle bundle = Bundle.load(spec.bundle());
-            CreateOperation.Created c = new CreateOperation(ctx()).run(new CreateRequest(spec.id(), bundle,
-                    Optional.of(spec.pidFile()), Optional.empty(),
-                    new Stdio.Paths(spec.stdin(), spec.stdout(), spec.stderr())));
+            CreateOperation.Created c = new CreateOperation(ctx())
+                    .run(new CreateRequest(
+                            spec.id(),
+                            bundle,
+                            Optional.of(spec.pidFile()),
+                            Optional.empty(),
+                            new Stdio.Paths(spec.stdin(), spec.stdout(), spec.stderr())));
             int pid = Math.toIntExact(c.record().pid());
             waiters.put(spec.id(), pid);
             return new Created(pid, c.process());
@@ -197,11 +202,15 @@ public final class InProcessJuruncBackend implements ContainerBackend {
     }
 
     private static BackendException translate(String op, String id, JuruncException e) {
-        BackendException.Kind kind = e instanceof ContainerNotFoundException ? BackendException.Kind.NOT_FOUND
-                : e instanceof ContainerStateException ? BackendException.Kind.FAILED_PRECONDITION
-                : e instanceof VmUnsupportedException ? BackendException.Kind.UNSUPPORTED
-                : e instanceof InvalidResourcesException ? BackendException.Kind.FAILED_PRECONDITION
-                : BackendException.Kind.FAILED;
+        BackendException.Kind kind = e instanceof ContainerNotFoundException
+                ? BackendException.Kind.NOT_FOUND
+                : e instanceof ContainerStateException
+                        ? BackendException.Kind.FAILED_PRECONDITION
+                        : e instanceof VmUnsupportedException
+                                ? BackendException.Kind.UNSUPPORTED
+                                : e instanceof InvalidResourcesException
+                                        ? BackendException.Kind.FAILED_PRECONDITION
+                                        : BackendException.Kind.FAILED;
         return new BackendException(kind, "jurunc " + op + " " + id + ": " + e.getMessage(), e);
     }
 }

@@ -2,13 +2,13 @@ package io.jurunc.shim.backend;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jurunc.oci.Json;
+import io.jurunc.runtime.lifecycle.ContainerStats;
 import io.jurunc.shim.os.CommandResult;
 import io.jurunc.shim.os.CommandSpec;
 import io.jurunc.shim.os.OsException;
 import io.jurunc.shim.os.ShimOs;
 import java.io.IOException;
 import java.nio.file.Files;
-import io.jurunc.runtime.lifecycle.ContainerStats;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,17 +62,27 @@ public final class RuncStyleBackend implements ContainerBackend {
     @Override
     public Created create(CreateSpec spec) throws BackendException {
         if (spec.terminal()) {
-            throw new BackendException(BackendException.Kind.UNSUPPORTED,
+            throw new BackendException(
+                    BackendException.Kind.UNSUPPORTED,
                     "terminal (tty) tasks are not supported by containerd-shim-jurunc-v2 yet; run without -t");
         }
         List<String> argv = global(spec.bundle());
-        argv.addAll(List.of("create", "--bundle", spec.bundle().toString(), "--pid-file", spec.pidFile().toString(),
+        argv.addAll(List.of(
+                "create",
+                "--bundle",
+                spec.bundle().toString(),
+                "--pid-file",
+                spec.pidFile().toString(),
                 spec.id()));
         // The container inherits runc's stdio: a stream containerd does not want goes to /dev/null, never to
         // a pipe of ours (the container would hold it open for ever).
-        CommandSpec cmd = new CommandSpec(argv, spec.stdin().or(() -> Optional.of(DEV_NULL)),
-                spec.stdout().or(() -> Optional.of(DEV_NULL)), spec.stderr().or(() -> Optional.of(DEV_NULL)),
-                new byte[0], Optional.of(spec.bundle()));
+        CommandSpec cmd = new CommandSpec(
+                argv,
+                spec.stdin().or(() -> Optional.of(DEV_NULL)),
+                spec.stdout().or(() -> Optional.of(DEV_NULL)),
+                spec.stderr().or(() -> Optional.of(DEV_NULL)),
+                new byte[0],
+                Optional.of(spec.bundle()));
         bundles.put(spec.id(), spec.bundle());
         CommandResult r = run(cmd, "create", spec.id());
         if (!r.ok()) {
@@ -84,8 +94,10 @@ public final class RuncStyleBackend implements ContainerBackend {
             String text = Files.readString(spec.pidFile()).trim();
             return new Created(Integer.parseInt(text), Optional.empty());
         } catch (IOException | NumberFormatException e) {
-            throw new BackendException(BackendException.Kind.FAILED,
-                    binary + " create " + spec.id() + " left no usable pid file " + spec.pidFile() + ": " + e.getMessage(),
+            throw new BackendException(
+                    BackendException.Kind.FAILED,
+                    binary + " create " + spec.id() + " left no usable pid file " + spec.pidFile() + ": "
+                            + e.getMessage(),
                     e);
         }
     }
@@ -121,8 +133,8 @@ public final class RuncStyleBackend implements ContainerBackend {
 
     @Override
     public List<Integer> pids(String id) throws BackendException {
-        CommandResult r = run(CommandSpec.of(concat(global(bundles.get(id)), List.of("ps", "--format", "json", id))),
-                "ps", id);
+        CommandResult r =
+                run(CommandSpec.of(concat(global(bundles.get(id)), List.of("ps", "--format", "json", id))), "ps", id);
         if (!r.ok()) {
             throw failure("ps", id, r);
         }
@@ -132,8 +144,11 @@ public final class RuncStyleBackend implements ContainerBackend {
             node.forEach(n -> pids.add(n.asInt()));
             return pids;
         } catch (IOException e) {
-            throw new BackendException(BackendException.Kind.FAILED,
-                    binary + " ps " + id + " printed no JSON list: " + r.stdout().strip(), e);
+            throw new BackendException(
+                    BackendException.Kind.FAILED,
+                    binary + " ps " + id + " printed no JSON list: "
+                            + r.stdout().strip(),
+                    e);
         }
     }
 
@@ -160,20 +175,24 @@ public final class RuncStyleBackend implements ContainerBackend {
     /** {@code events --stats ID}: one runc event, {@code {"type":"stats","id":…,"data":{…}}}. */
     @Override
     public ContainerStats stats(String id) throws BackendException {
-        CommandResult r = run(CommandSpec.of(concat(global(bundles.get(id)), List.of("events", "--stats", id))),
-                "events", id);
+        CommandResult r =
+                run(CommandSpec.of(concat(global(bundles.get(id)), List.of("events", "--stats", id))), "events", id);
         if (!r.ok()) {
             throw failure("events", id, r);
         }
         try {
-            JsonNode event = Json.mapper().readTree(r.stdout().strip().lines().findFirst().orElse("{}"));
+            JsonNode event = Json.mapper()
+                    .readTree(r.stdout().strip().lines().findFirst().orElse("{}"));
             if (!"stats".equals(event.path("type").asText()) || !event.has("data")) {
                 throw new IOException("not a stats event");
             }
             return Json.mapper().treeToValue(event.get("data"), ContainerStats.class);
         } catch (IOException e) {
-            throw new BackendException(BackendException.Kind.FAILED,
-                    binary + " events --stats " + id + " printed no stats event: " + r.stdout().strip(), e);
+            throw new BackendException(
+                    BackendException.Kind.FAILED,
+                    binary + " events --stats " + id + " printed no stats event: "
+                            + r.stdout().strip(),
+                    e);
         }
     }
 
@@ -188,8 +207,8 @@ public final class RuncStyleBackend implements ContainerBackend {
         try {
             return os.run(cmd);
         } catch (OsException e) {
-            throw new BackendException(BackendException.Kind.FAILED, binary + " " + op + " " + id + ": " + e.getMessage(),
-                    e);
+            throw new BackendException(
+                    BackendException.Kind.FAILED, binary + " " + op + " " + id + ": " + e.getMessage(), e);
         }
     }
 
@@ -200,8 +219,9 @@ public final class RuncStyleBackend implements ContainerBackend {
         String lower = detail.toLowerCase(java.util.Locale.ROOT);
         BackendException.Kind kind = lower.contains("does not exist") || lower.contains("not found")
                 ? BackendException.Kind.NOT_FOUND
-                : lower.contains("not running") || lower.contains("cannot") ? BackendException.Kind.FAILED_PRECONDITION
-                : BackendException.Kind.FAILED;
+                : lower.contains("not running") || lower.contains("cannot")
+                        ? BackendException.Kind.FAILED_PRECONDITION
+                        : BackendException.Kind.FAILED;
         return new BackendException(kind, msg);
     }
 

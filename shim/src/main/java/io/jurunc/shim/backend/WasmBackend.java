@@ -12,7 +12,6 @@ import io.jurunc.wasm.WasmSelection;
 import io.jurunc.wasm.WasmStdio;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +42,9 @@ public final class WasmBackend implements ContainerBackend {
             }
             try {
                 io.jurunc.oci.Spec spec = Json.loadSpec(bundle);
-                String root = spec.root() == null || spec.root().path() == null ? "rootfs" : spec.root().path();
+                String root = spec.root() == null || spec.root().path() == null
+                        ? "rootfs"
+                        : spec.root().path();
                 return WasmSelection.selects(spec.annotations(), bundle.resolve(root));
             } catch (SpecException | WasmException e) {
                 throw new BackendException(BackendException.Kind.FAILED, e.getMessage(), e);
@@ -63,7 +64,8 @@ public final class WasmBackend implements ContainerBackend {
     @Override
     public Created create(CreateSpec spec) throws BackendException {
         if (spec.terminal()) {
-            throw new BackendException(BackendException.Kind.UNSUPPORTED,
+            throw new BackendException(
+                    BackendException.Kind.UNSUPPORTED,
                     "terminal (tty) tasks are not supported for WASM containers yet; run without -t");
         }
         if (instances.containsKey(spec.id())) {
@@ -79,11 +81,14 @@ public final class WasmBackend implements ContainerBackend {
             return new Created(Math.toIntExact(pid), Optional.of(new InstanceProcess(instance, pid)));
         } catch (WasmException e) {
             closeQuietly(stdio);
-            throw new BackendException(BackendException.Kind.FAILED, "wasm create " + spec.id() + ": " + e.getMessage(), e);
+            throw new BackendException(
+                    BackendException.Kind.FAILED, "wasm create " + spec.id() + ": " + e.getMessage(), e);
         } catch (IOException e) {
             closeQuietly(stdio);
-            throw new BackendException(BackendException.Kind.FAILED,
-                    "wasm create " + spec.id() + ": cannot open its stdio: " + e.getMessage(), e);
+            throw new BackendException(
+                    BackendException.Kind.FAILED,
+                    "wasm create " + spec.id() + ": cannot open its stdio: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -109,8 +114,8 @@ public final class WasmBackend implements ContainerBackend {
     public void start(String id) throws BackendException {
         WasmInstance i = find(id);
         if (i.exit().isDone()) {
-            throw new BackendException(BackendException.Kind.FAILED_PRECONDITION,
-                    "wasm container " + id + " has already exited");
+            throw new BackendException(
+                    BackendException.Kind.FAILED_PRECONDITION, "wasm container " + id + " has already exited");
         }
         i.start();
     }
@@ -130,7 +135,8 @@ public final class WasmBackend implements ContainerBackend {
         WasmInstance i = find(id);
         if (!i.exit().isDone()) {
             if (!force && i.isRunning()) {
-                throw new BackendException(BackendException.Kind.FAILED_PRECONDITION,
+                throw new BackendException(
+                        BackendException.Kind.FAILED_PRECONDITION,
                         "wasm container " + id + " is running: kill it first");
             }
             i.signal(WasmInstance.SIGKILL);
@@ -149,7 +155,8 @@ public final class WasmBackend implements ContainerBackend {
         find(id);
         String json = new String(resourcesJson, StandardCharsets.UTF_8).strip();
         if (!json.isEmpty() && !json.equals("{}")) {
-            throw new BackendException(BackendException.Kind.UNSUPPORTED,
+            throw new BackendException(
+                    BackendException.Kind.UNSUPPORTED,
                     "the resources of a running WASM container cannot be changed (" + id + ")");
         }
     }

@@ -34,8 +34,7 @@ import java.util.concurrent.CountDownLatch;
  * pod-scope daemon exits on {@code Shutdown} once it holds no containers.
  */
 public final class ShimDaemon {
-    private ShimDaemon() {
-    }
+    private ShimDaemon() {}
 
     /**
      * The task API socket: 0600, and peers are checked with SO_PEERCRED (same uid and gid as this
@@ -56,9 +55,9 @@ public final class ShimDaemon {
      */
     static synchronized void removeSocketAndLock(Path socket, ShimLog log) {
         Path lock = io.jurunc.shim.start.StartCommand.lockFile(socket);
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lock,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-             java.nio.channels.FileLock ignored = ch.lock()) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                        lock, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                java.nio.channels.FileLock ignored = ch.lock()) {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(logFile(socket));
             deleteTree(HolderDir.forSocket(socket).dir());
@@ -95,7 +94,8 @@ public final class ShimDaemon {
         }
         boolean resident = scope == GroupingId.Scope.NODE;
         Optional<HolderDir> holder = HolderDir.fromEnv(env);
-        ShimLog log = resident ? ShimLog.file(logFile(socket), flags.debug(), flags.id(), HolderDir.restarted(env))
+        ShimLog log = resident
+                ? ShimLog.file(logFile(socket), flags.debug(), flags.id(), HolderDir.restarted(env))
                 : ShimLog.open(Path.of("").toAbsolutePath(), flags.debug(), flags.id());
         ShimOs os = new LinuxShimOs();
         try {
@@ -107,15 +107,16 @@ public final class ShimDaemon {
         String ttrpcAddress = env.getOrDefault("TTRPC_ADDRESS", "");
         EventForwarder forwarder = !ttrpcAddress.isEmpty()
                 ? new TtrpcEventForwarder(ttrpcAddress)
-                : new BinaryEventForwarder(flags.publishBinary().isEmpty() ? "containerd" : flags.publishBinary(),
-                        flags.address(), os);
-        OrderedPublisher publisher = new OrderedPublisher(flags.namespace(), forwarder, Clock.systemUTC(),
-                Duration.ofMillis(100), log::warn);
+                : new BinaryEventForwarder(
+                        flags.publishBinary().isEmpty() ? "containerd" : flags.publishBinary(), flags.address(), os);
+        OrderedPublisher publisher = new OrderedPublisher(
+                flags.namespace(), forwarder, Clock.systemUTC(), Duration.ofMillis(100), log::warn);
         String ns = flags.namespace();
         BackendSelector selector = Backends.standard(ns, env, os, log::warn);
         CountDownLatch exit = new CountDownLatch(1);
         Runnable lastContainerGone = resident ? () -> log.info("node daemon stays resident") : exit::countDown;
-        TaskJournal journal = holder.<TaskJournal>map(h -> new DiskTaskJournal(h, log::warn)).orElse(TaskJournal.NONE);
+        TaskJournal journal =
+                holder.<TaskJournal>map(h -> new DiskTaskJournal(h, log::warn)).orElse(TaskJournal.NONE);
         TaskService service = new TaskService(os, selector, publisher, lastContainerGone, log::info, journal);
         if (holder.isPresent()) {
             // before serving: the requests the holder sends again must find the adopted tasks

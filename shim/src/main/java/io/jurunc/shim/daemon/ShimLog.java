@@ -30,13 +30,15 @@ public final class ShimLog {
     public static ShimLog open(Path dir, boolean debug, String id) {
         Path fifo = dir.resolve("log");
         if (Files.exists(fifo)) {
-            CompletableFuture<OutputStream> opened = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return new FileOutputStream(fifo.toFile(), true);
-                } catch (IOException e) {
-                    return null;
-                }
-            }, r -> Thread.ofPlatform().daemon().start(r));
+            CompletableFuture<OutputStream> opened = CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return new FileOutputStream(fifo.toFile(), true);
+                        } catch (IOException e) {
+                            return null;
+                        }
+                    },
+                    r -> Thread.ofPlatform().daemon().start(r));
             try {
                 OutputStream os = opened.get(2, TimeUnit.SECONDS);
                 if (os != null) {
@@ -64,11 +66,15 @@ public final class ShimLog {
                 Files.deleteIfExists(file);
             }
             if (!Files.exists(file)) {
-                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        file,
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
             }
-            return new ShimLog(new PrintStream(new FileOutputStream(file.toFile(), true), true,
-                    StandardCharsets.UTF_8), debug, id);
+            return new ShimLog(
+                    new PrintStream(new FileOutputStream(file.toFile(), true), true, StandardCharsets.UTF_8),
+                    debug,
+                    id);
         } catch (IOException e) {
             return new ShimLog(System.err, debug, id);
         }

@@ -25,8 +25,8 @@ public final class BinaryEventForwarder implements EventForwarder {
     }
 
     static List<String> argv(String binary, String address, Envelope e) {
-        return List.of(binary, "--address", address, "publish", "--topic", e.getTopic(), "--namespace",
-                e.getNamespace());
+        return List.of(
+                binary, "--address", address, "publish", "--topic", e.getTopic(), "--namespace", e.getNamespace());
     }
 
     @Override
@@ -35,7 +35,8 @@ public final class BinaryEventForwarder implements EventForwarder {
             CommandResult r = os.run(CommandSpec.of(argv(binary, grpcAddress, envelope))
                     .withInput(envelope.getEvent().toByteArray()));
             if (!r.ok()) {
-                throw new IOException(binary + " publish " + envelope.getTopic() + " failed: " + r.stderr().strip());
+                throw new IOException(binary + " publish " + envelope.getTopic() + " failed: "
+                        + r.stderr().strip());
             }
         } catch (OsException e) {
             throw new IOException(e.getMessage(), e);

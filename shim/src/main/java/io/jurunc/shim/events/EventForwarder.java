@@ -8,6 +8,5 @@ public interface EventForwarder extends AutoCloseable {
     void forward(Envelope envelope) throws IOException;
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

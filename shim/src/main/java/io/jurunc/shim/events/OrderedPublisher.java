@@ -30,8 +30,8 @@ public final class OrderedPublisher implements EventSink, AutoCloseable {
     private final Thread worker;
     private volatile boolean closed;
 
-    public OrderedPublisher(String namespace, EventForwarder forwarder, Clock clock, Duration backoff,
-                            Consumer<String> log) {
+    public OrderedPublisher(
+            String namespace, EventForwarder forwarder, Clock clock, Duration backoff, Consumer<String> log) {
         this.namespace = namespace;
         this.forwarder = forwarder;
         this.clock = clock;
@@ -42,18 +42,27 @@ public final class OrderedPublisher implements EventSink, AutoCloseable {
 
     /** The {@code Any} containerd expects: the type URL is the bare full name of the message. */
     public static Any pack(Message event) {
-        return Any.newBuilder().setTypeUrl(event.getDescriptorForType().getFullName())
-                .setValue(event.toByteString()).build();
+        return Any.newBuilder()
+                .setTypeUrl(event.getDescriptorForType().getFullName())
+                .setValue(event.toByteString())
+                .build();
     }
 
     public static Timestamp timestamp(Instant t) {
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(t.getEpochSecond())
+                .setNanos(t.getNano())
+                .build();
     }
 
     @Override
     public void publish(String topic, Message event) {
-        Envelope e = Envelope.newBuilder().setTimestamp(timestamp(clock.instant())).setNamespace(namespace)
-                .setTopic(topic).setEvent(pack(event)).build();
+        Envelope e = Envelope.newBuilder()
+                .setTimestamp(timestamp(clock.instant()))
+                .setNamespace(namespace)
+                .setTopic(topic)
+                .setEvent(pack(event))
+                .build();
         if (!queue.offer(e)) {
             log.accept("event queue full, dropping " + topic);
         }
@@ -76,7 +85,8 @@ public final class OrderedPublisher implements EventSink, AutoCloseable {
                     break;
                 } catch (IOException | RuntimeException ex) {
                     if (attempt >= MAX_RETRIES) {
-                        log.accept("dropping event " + e.getTopic() + " after " + attempt + " retries: " + ex.getMessage());
+                        log.accept("dropping event " + e.getTopic() + " after " + attempt + " retries: "
+                                + ex.getMessage());
                         break;
                     }
                     try {

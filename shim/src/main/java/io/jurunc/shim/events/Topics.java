@@ -10,6 +10,5 @@ public final class Topics {
     public static final String TASK_PAUSED = "/tasks/paused";
     public static final String TASK_RESUMED = "/tasks/resumed";
 
-    private Topics() {
-    }
+    private Topics() {}
 }

@@ -28,7 +28,11 @@ public final class TtrpcEventForwarder implements EventForwarder {
             client = TtrpcClient.connect(address);
         }
         try {
-            client.call(SERVICE, "Forward", ForwardRequest.newBuilder().setEnvelope(envelope).build(), Empty.parser(),
+            client.call(
+                    SERVICE,
+                    "Forward",
+                    ForwardRequest.newBuilder().setEnvelope(envelope).build(),
+                    Empty.parser(),
                     CallOptions.timeout(Duration.ofSeconds(5))
                             .withMetadata("containerd-namespace-ttrpc", envelope.getNamespace()));
         } catch (TtrpcException e) {

@@ -63,7 +63,8 @@ public record ContainerdRuntimeConfig(String handler, int configVersion) {
      */
     public String block(boolean withRunc) {
         String list = "[\"" + ANNOTATIONS + "\"]";
-        List<String> lines = new java.util.ArrayList<>(List.of(BEGIN,
+        List<String> lines = new java.util.ArrayList<>(List.of(
+                BEGIN,
                 "[" + table() + "]",
                 "  runtime_type = \"" + RUNTIME_TYPE + "\"",
                 "  container_annotations = " + list,

@@ -23,7 +23,10 @@ public sealed interface InstallAction {
             Files.createDirectories(path.toAbsolutePath().getParent());
             Path tmp = path.resolveSibling("." + path.getFileName() + ".jurunc-tmp");
             Files.writeString(tmp, content);
-            Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    tmp,
+                    path,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
     }

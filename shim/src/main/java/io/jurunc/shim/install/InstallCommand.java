@@ -18,9 +18,13 @@ import picocli.CommandLine.Spec;
  * pass-through) in containerd's config. Idempotent; {@code --dry-run} prints the plan; {@code --uninstall}
  * undoes it.
  */
-@Command(name = "containerd", mixinStandardHelpOptions = true,
-        description = {"Install the jurunc shim into containerd (restart containerd afterwards).",
-                "Idempotent: only what differs from the wanted state is changed."})
+@Command(
+        name = "containerd",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Install the jurunc shim into containerd (restart containerd afterwards).",
+            "Idempotent: only what differs from the wanted state is changed."
+        })
 public final class InstallCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,17 +32,25 @@ public final class InstallCommand implements Callable<Integer> {
     @Option(names = "--config", description = "containerd config file (default: ${DEFAULT-VALUE})")
     Path config = Path.of("/etc/containerd/config.toml");
 
-    @Option(names = "--drop-in", description = "write the runtime into this drop-in file (must be imported by --config)")
+    @Option(
+            names = "--drop-in",
+            description = "write the runtime into this drop-in file (must be imported by --config)")
     Path dropIn;
 
-    @Option(names = "--handler", description = "CRI runtime handler name, as in RuntimeClass.handler (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--handler",
+            description = "CRI runtime handler name, as in RuntimeClass.handler (default: ${DEFAULT-VALUE})")
     String handler = "jurunc";
 
-    @Option(names = "--shim", description = "the containerd-shim-jurunc-v2 launcher shipped with jurunc"
-            + " (default: <jurunc's install dir>/bin/containerd-shim-jurunc-v2)")
+    @Option(
+            names = "--shim",
+            description = "the containerd-shim-jurunc-v2 launcher shipped with jurunc"
+                    + " (default: <jurunc's install dir>/bin/containerd-shim-jurunc-v2)")
     Path shim;
 
-    @Option(names = "--bin-dir", description = "directory on containerd's PATH for the shim (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--bin-dir",
+            description = "directory on containerd's PATH for the shim (default: ${DEFAULT-VALUE})")
     Path binDir = Path.of("/usr/local/bin");
 
     @Option(names = "--dry-run", description = "print what would change, change nothing")
@@ -47,12 +59,15 @@ public final class InstallCommand implements Callable<Integer> {
     @Option(names = "--uninstall", description = "remove the shim link and the runtime config again")
     boolean uninstall;
 
-    @Option(names = "--containerd-address", description = "containerd's socket; when it is there, the node's shim"
-            + " daemon is started ahead of the first container (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--containerd-address",
+            description = "containerd's socket; when it is there, the node's shim"
+                    + " daemon is started ahead of the first container (default: ${DEFAULT-VALUE})")
     Path containerdAddress = Path.of("/run/containerd/containerd.sock");
 
-    @Option(names = "--namespace", description = "containerd namespace of the pre-started daemon (default: ${DEFAULT-VALUE},"
-            + " the CRI's)")
+    @Option(
+            names = "--namespace",
+            description = "containerd namespace of the pre-started daemon (default: ${DEFAULT-VALUE}," + " the CRI's)")
     String namespace = "k8s.io";
 
     @Option(names = "--no-start-daemon", description = "do not start the node's shim daemon now")
@@ -62,11 +77,11 @@ public final class InstallCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Path> source = Optional.ofNullable(shim).or(() -> Optional.ofNullable(System.getProperty("jurunc.home",
-                        System.getenv("JURUNC_HOME")))
-                .map(h -> Path.of(h, "bin", "containerd-shim-jurunc-v2")));
-        InstallPlanner planner = new InstallPlanner(config, Optional.ofNullable(dropIn), handler,
-                binDir.resolve("containerd-shim-jurunc-v2"), source);
+        Optional<Path> source = Optional.ofNullable(shim)
+                .or(() -> Optional.ofNullable(System.getProperty("jurunc.home", System.getenv("JURUNC_HOME")))
+                        .map(h -> Path.of(h, "bin", "containerd-shim-jurunc-v2")));
+        InstallPlanner planner = new InstallPlanner(
+                config, Optional.ofNullable(dropIn), handler, binDir.resolve("containerd-shim-jurunc-v2"), source);
         List<InstallAction> actions;
         try {
             actions = uninstall ? planner.uninstall() : planner.install();
@@ -75,8 +90,10 @@ public final class InstallCommand implements Callable<Integer> {
             return 1;
         }
         if (actions.isEmpty()) {
-            out.println(uninstall ? "nothing to remove: jurunc is not installed in containerd"
-                    : "already installed: nothing to change");
+            out.println(
+                    uninstall
+                            ? "nothing to remove: jurunc is not installed in containerd"
+                            : "already installed: nothing to change");
             return uninstall ? 0 : startDaemon(source, out, err);
         }
         for (InstallAction a : actions) {
@@ -85,8 +102,8 @@ public final class InstallCommand implements Callable<Integer> {
                 try {
                     a.apply();
                 } catch (IOException e) {
-                    err.println("jurunc install containerd: " + a.describe().lines().findFirst().orElse("")
-                            + " failed: " + e.getMessage());
+                    err.println("jurunc install containerd: "
+                            + a.describe().lines().findFirst().orElse("") + " failed: " + e.getMessage());
                     return 1;
                 }
             }
@@ -118,9 +135,19 @@ public final class InstallCommand implements Callable<Integer> {
         Path scratch = null;
         try {
             scratch = Files.createTempDirectory("jurunc-shim-start");
-            List<String> cmd = List.of(source.get().toString(), "-namespace", namespace, "-address",
-                    containerdAddress.toString(), "-publish-binary", containerdBinary(), "-id", "jurunc-node", "start");
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(scratch.toFile())
+            List<String> cmd = List.of(
+                    source.get().toString(),
+                    "-namespace",
+                    namespace,
+                    "-address",
+                    containerdAddress.toString(),
+                    "-publish-binary",
+                    containerdBinary(),
+                    "-id",
+                    "jurunc-node",
+                    "start");
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .directory(scratch.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().put("TTRPC_ADDRESS", containerdAddress + ".ttrpc");
             Process p = pb.start();

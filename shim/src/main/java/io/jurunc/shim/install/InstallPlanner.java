@@ -16,8 +16,8 @@ import java.util.Optional;
  * @param shimLink where the shim must be found on containerd's PATH
  * @param shimSource the launcher shipped with jurunc; absent on uninstall
  */
-public record InstallPlanner(Path config, Optional<Path> dropIn, String handler, Path shimLink,
-                             Optional<Path> shimSource) {
+public record InstallPlanner(
+        Path config, Optional<Path> dropIn, String handler, Path shimLink, Optional<Path> shimSource) {
 
     public List<InstallAction> install() throws InstallException {
         List<InstallAction> actions = new ArrayList<>();
@@ -50,9 +50,7 @@ public record InstallPlanner(Path config, Optional<Path> dropIn, String handler,
                 actions.add(new InstallAction.WriteFile(file, wanted, "jurunc runtime drop-in"));
             }
         } else {
-            String wanted = current.isEmpty()
-                    ? "version = 2\n\n" + runtime.block(true)
-                    : runtime.installInto(current);
+            String wanted = current.isEmpty() ? "version = 2\n\n" + runtime.block(true) : runtime.installInto(current);
             if (!wanted.equals(current)) {
                 actions.add(new InstallAction.WriteFile(config, wanted, "jurunc runtime block"));
             }
@@ -78,7 +76,8 @@ public record InstallPlanner(Path config, Optional<Path> dropIn, String handler,
 
     private static boolean linksTo(Path link, Path target) {
         try {
-            return Files.isSymbolicLink(link) && Files.readSymbolicLink(link).toAbsolutePath().equals(target);
+            return Files.isSymbolicLink(link)
+                    && Files.readSymbolicLink(link).toAbsolutePath().equals(target);
         } catch (IOException e) {
             return false;
         }
@@ -89,7 +88,8 @@ public record InstallPlanner(Path config, Optional<Path> dropIn, String handler,
             String l = line.strip();
             if (l.startsWith("imports")) {
                 String dir = file.toAbsolutePath().getParent().toString();
-                return l.contains("\"" + file.toAbsolutePath() + "\"") || l.contains("\"" + dir + "/*.toml\"")
+                return l.contains("\"" + file.toAbsolutePath() + "\"")
+                        || l.contains("\"" + dir + "/*.toml\"")
                         || l.contains("\"" + dir + "/*\"");
             }
         }

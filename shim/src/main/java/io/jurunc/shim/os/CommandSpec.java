@@ -9,8 +9,13 @@ import java.util.Optional;
  * A helper command run to completion (runc, the jurunc CLI): its argv, and where its stdio goes. An
  * absent stdin/stdout/stderr path means: stdin from {@link #input} (empty if none), output captured.
  */
-public record CommandSpec(List<String> argv, Optional<Path> stdin, Optional<Path> stdout, Optional<Path> stderr,
-                          byte[] input, Optional<Path> cwd) {
+public record CommandSpec(
+        List<String> argv,
+        Optional<Path> stdin,
+        Optional<Path> stdout,
+        Optional<Path> stderr,
+        byte[] input,
+        Optional<Path> cwd) {
     public CommandSpec {
         argv = List.copyOf(argv);
         if (argv.isEmpty()) {
@@ -24,8 +29,8 @@ public record CommandSpec(List<String> argv, Optional<Path> stdin, Optional<Path
     }
 
     public static CommandSpec of(List<String> argv) {
-        return new CommandSpec(argv, Optional.empty(), Optional.empty(), Optional.empty(), new byte[0],
-                Optional.empty());
+        return new CommandSpec(
+                argv, Optional.empty(), Optional.empty(), Optional.empty(), new byte[0], Optional.empty());
     }
 
     public CommandSpec withInput(byte[] bytes) {

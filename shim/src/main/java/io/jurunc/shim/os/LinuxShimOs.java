@@ -53,11 +53,14 @@ public final class LinuxShimOs implements ShimOs {
     public CommandResult run(CommandSpec command) throws OsException {
         ProcessBuilder pb = new ProcessBuilder(command.argv());
         command.cwd().ifPresent(d -> pb.directory(d.toFile()));
-        pb.redirectInput(command.stdin().map(p -> ProcessBuilder.Redirect.from(p.toFile()))
+        pb.redirectInput(command.stdin()
+                .map(p -> ProcessBuilder.Redirect.from(p.toFile()))
                 .orElse(ProcessBuilder.Redirect.PIPE));
-        pb.redirectOutput(command.stdout().map(p -> ProcessBuilder.Redirect.appendTo(p.toFile()))
+        pb.redirectOutput(command.stdout()
+                .map(p -> ProcessBuilder.Redirect.appendTo(p.toFile()))
                 .orElse(ProcessBuilder.Redirect.PIPE));
-        pb.redirectError(command.stderr().map(p -> ProcessBuilder.Redirect.appendTo(p.toFile()))
+        pb.redirectError(command.stderr()
+                .map(p -> ProcessBuilder.Redirect.appendTo(p.toFile()))
                 .orElse(ProcessBuilder.Redirect.PIPE));
         Process process;
         try {
@@ -125,15 +128,14 @@ public final class LinuxShimOs implements ShimOs {
 
     @Override
     public void mount(MountSpec mount, Path target) throws OsException {
-        Native.Result r = Native.mount(mount.source(), target.toString(), mount.type(), mount.flags(),
-                mount.data());
+        Native.Result r = Native.mount(mount.source(), target.toString(), mount.type(), mount.flags(), mount.data());
         if (r.failed()) {
-            throw new OsException("mount " + mount.type() + " " + mount.source() + " on " + target
-                    + " failed: errno " + r.errno());
+            throw new OsException(
+                    "mount " + mount.type() + " " + mount.source() + " on " + target + " failed: errno " + r.errno());
         }
         if (mount.remountReadOnly()) {
-            Native.Result ro = Native.mount("", target.toString(), "",
-                    MountSpec.MS_BIND | MountSpec.MS_REMOUNT | MountSpec.MS_RDONLY, "");
+            Native.Result ro = Native.mount(
+                    "", target.toString(), "", MountSpec.MS_BIND | MountSpec.MS_REMOUNT | MountSpec.MS_RDONLY, "");
             if (ro.failed()) {
                 Native.umount2(target.toString(), MNT_DETACH);
                 throw new OsException("read-only remount of " + target + " failed: errno " + ro.errno());

@@ -23,11 +23,18 @@ public record MountSpec(String type, String source, long flags, String data, boo
     static final long MS_SHARED = 1 << 20;
 
     private static final Map<String, Long> SET = Map.ofEntries(
-            Map.entry("ro", MS_RDONLY), Map.entry("nosuid", MS_NOSUID), Map.entry("nodev", MS_NODEV),
-            Map.entry("noexec", MS_NOEXEC), Map.entry("noatime", MS_NOATIME), Map.entry("bind", MS_BIND),
-            Map.entry("rbind", MS_BIND | MS_REC), Map.entry("private", MS_PRIVATE),
-            Map.entry("rprivate", MS_PRIVATE | MS_REC), Map.entry("slave", MS_SLAVE),
-            Map.entry("rslave", MS_SLAVE | MS_REC), Map.entry("shared", MS_SHARED),
+            Map.entry("ro", MS_RDONLY),
+            Map.entry("nosuid", MS_NOSUID),
+            Map.entry("nodev", MS_NODEV),
+            Map.entry("noexec", MS_NOEXEC),
+            Map.entry("noatime", MS_NOATIME),
+            Map.entry("bind", MS_BIND),
+            Map.entry("rbind", MS_BIND | MS_REC),
+            Map.entry("private", MS_PRIVATE),
+            Map.entry("rprivate", MS_PRIVATE | MS_REC),
+            Map.entry("slave", MS_SLAVE),
+            Map.entry("rslave", MS_SLAVE | MS_REC),
+            Map.entry("shared", MS_SHARED),
             Map.entry("rshared", MS_SHARED | MS_REC));
     private static final List<String> CLEARING = List.of("rw", "suid", "dev", "exec", "atime", "defaults");
 

@@ -23,31 +23,49 @@ final class Native {
     private static final VarHandle ERRNO =
             CALL_STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
 
-    private Native() {
-    }
+    private Native() {}
 
     private static final class Holder {
         static final Linker LINKER = Linker.nativeLinker();
         static final Linker.Option ERRNO_OPT = Linker.Option.captureCallState("errno");
-        static final MethodHandle PRCTL = bind("prctl", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                ValueLayout.JAVA_LONG));
-        static final MethodHandle WAITID = bind("waitid", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-        static final MethodHandle KILL = bind("kill", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-        static final MethodHandle MOUNT = bind("mount", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                ValueLayout.ADDRESS));
-        static final MethodHandle PIPE2 = bind("pipe2", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-        static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                ValueLayout.JAVA_INT));
-        static final MethodHandle UMOUNT2 = bind("umount2", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle PRCTL = bind(
+                "prctl",
+                FunctionDescriptor.of(
+                        ValueLayout.JAVA_INT,
+                        ValueLayout.JAVA_INT,
+                        ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_LONG));
+        static final MethodHandle WAITID = bind(
+                "waitid",
+                FunctionDescriptor.of(
+                        ValueLayout.JAVA_INT,
+                        ValueLayout.JAVA_INT,
+                        ValueLayout.JAVA_INT,
+                        ValueLayout.ADDRESS,
+                        ValueLayout.JAVA_INT));
+        static final MethodHandle KILL =
+                bind("kill", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle MOUNT = bind(
+                "mount",
+                FunctionDescriptor.of(
+                        ValueLayout.JAVA_INT,
+                        ValueLayout.ADDRESS,
+                        ValueLayout.ADDRESS,
+                        ValueLayout.ADDRESS,
+                        ValueLayout.JAVA_LONG,
+                        ValueLayout.ADDRESS));
+        static final MethodHandle PIPE2 =
+                bind("pipe2", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle CLOSE =
+                bind("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle UMOUNT2 =
+                bind("umount2", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
 
         private static MethodHandle bind(String name, FunctionDescriptor fd) {
-            MemorySegment symbol = LINKER.defaultLookup().find(name)
+            MemorySegment symbol = LINKER.defaultLookup()
+                    .find(name)
                     .orElseThrow(() -> new IllegalStateException("libc has no " + name));
             return LINKER.downcallHandle(symbol, fd, ERRNO_OPT);
         }
@@ -113,8 +131,12 @@ final class Native {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
             int ret = (int) Holder.PIPE2.invokeExact(state, fds, O_CLOEXEC);
-            return new int[] {ret, (int) ERRNO.get(state, 0L), fds.getAtIndex(ValueLayout.JAVA_INT, 0),
-                    fds.getAtIndex(ValueLayout.JAVA_INT, 1)};
+            return new int[] {
+                ret,
+                (int) ERRNO.get(state, 0L),
+                fds.getAtIndex(ValueLayout.JAVA_INT, 0),
+                fds.getAtIndex(ValueLayout.JAVA_INT, 1)
+            };
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -133,8 +155,8 @@ final class Native {
     static Result mount(String source, String target, String type, long flags, String data) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int ret = (int) Holder.MOUNT.invokeExact(state, cstr(arena, source), cstr(arena, target),
-                    cstr(arena, type), flags, cstr(arena, data));
+            int ret = (int) Holder.MOUNT.invokeExact(
+                    state, cstr(arena, source), cstr(arena, target), cstr(arena, type), flags, cstr(arena, data));
             return new Result(ret, (int) ERRNO.get(state, 0L));
         } catch (Throwable t) {
             throw rethrow(t);

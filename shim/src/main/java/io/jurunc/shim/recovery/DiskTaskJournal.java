@@ -67,7 +67,10 @@ public final class DiskTaskJournal implements TaskJournal {
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 p.store(w, null);
             }
-            Files.move(tmp, dir.tasks().resolve(r.id()), StandardCopyOption.ATOMIC_MOVE,
+            Files.move(
+                    tmp,
+                    dir.tasks().resolve(r.id()),
+                    StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             // the task still runs; only a crash of this JVM would lose it
@@ -90,8 +93,8 @@ public final class DiskTaskJournal implements TaskJournal {
         if (!Files.isDirectory(dir.tasks())) {
             return out;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.tasks(), f -> !f.getFileName().toString()
-                .startsWith("."))) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(
+                dir.tasks(), f -> !f.getFileName().toString().startsWith("."))) {
             for (Path f : files) {
                 try {
                     out.add(read(f));
@@ -110,24 +113,33 @@ public final class DiskTaskJournal implements TaskJournal {
         try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
             p.load(r);
         }
-        Optional<ExitStatus> exit = p.getProperty("exitStatus") == null ? Optional.empty()
-                : Optional.of(new ExitStatus(Integer.parseInt(p.getProperty("exitStatus")),
-                        Instant.parse(p.getProperty("exitedAt"))));
-        return new TaskRecord(p.getProperty("id"), Path.of(p.getProperty("bundle")),
-                TaskRecord.Phase.valueOf(p.getProperty("phase")), Integer.parseInt(p.getProperty("pid")),
-                Long.parseLong(p.getProperty("pidStartTime")), p.getProperty("stdin", ""),
-                p.getProperty("stdout", ""), p.getProperty("stderr", ""),
-                Boolean.parseBoolean(p.getProperty("terminal")), Boolean.parseBoolean(p.getProperty("rootfsMounted")),
+        Optional<ExitStatus> exit = p.getProperty("exitStatus") == null
+                ? Optional.empty()
+                : Optional.of(new ExitStatus(
+                        Integer.parseInt(p.getProperty("exitStatus")), Instant.parse(p.getProperty("exitedAt"))));
+        return new TaskRecord(
+                p.getProperty("id"),
+                Path.of(p.getProperty("bundle")),
+                TaskRecord.Phase.valueOf(p.getProperty("phase")),
+                Integer.parseInt(p.getProperty("pid")),
+                Long.parseLong(p.getProperty("pidStartTime")),
+                p.getProperty("stdin", ""),
+                p.getProperty("stdout", ""),
+                p.getProperty("stderr", ""),
+                Boolean.parseBoolean(p.getProperty("terminal")),
+                Boolean.parseBoolean(p.getProperty("rootfsMounted")),
                 exit);
     }
 
     /** The holder's record of {@code pid}'s exit, if it wrote one. */
     Optional<ExitStatus> recordedExit(int pid) {
         try {
-            String[] f = Files.readString(dir.exits().resolve(Integer.toString(pid))).strip().split(" ");
+            String[] f = Files.readString(dir.exits().resolve(Integer.toString(pid)))
+                    .strip()
+                    .split(" ");
             long ns = Long.parseLong(f[1]);
-            return Optional.of(new ExitStatus(Integer.parseInt(f[0]),
-                    Instant.ofEpochSecond(ns / 1_000_000_000L, ns % 1_000_000_000L)));
+            return Optional.of(new ExitStatus(
+                    Integer.parseInt(f[0]), Instant.ofEpochSecond(ns / 1_000_000_000L, ns % 1_000_000_000L)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
@@ -175,10 +187,12 @@ public final class DiskTaskJournal implements TaskJournal {
 
     /** Alive: present, not a zombie (a zombie is the holder's to reap and record), same start time. */
     boolean alive(int pid, long startTime) {
-        return stat(pid).filter(s -> s.state != 'Z' && (startTime == 0 || s.startTime == startTime)).isPresent();
+        return stat(pid)
+                .filter(s -> s.state != 'Z' && (startTime == 0 || s.startTime == startTime))
+                .isPresent();
     }
 
-    private record Stat(char state, long startTime) { }
+    private record Stat(char state, long startTime) {}
 
     private Optional<Stat> stat(int pid) {
         try {

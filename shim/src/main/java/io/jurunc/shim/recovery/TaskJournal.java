@@ -28,12 +28,10 @@ public interface TaskJournal {
 
     TaskJournal NONE = new TaskJournal() {
         @Override
-        public void write(TaskRecord record) {
-        }
+        public void write(TaskRecord record) {}
 
         @Override
-        public void remove(String id) {
-        }
+        public void remove(String id) {}
 
         @Override
         public List<TaskRecord> load() {
@@ -46,8 +44,7 @@ public interface TaskJournal {
         }
 
         @Override
-        public void forgetExit(int pid) {
-        }
+        public void forgetExit(int pid) {}
 
         @Override
         public long startTime(int pid) {

@@ -11,10 +11,23 @@ import java.util.Optional;
  *
  * @param pidStartTime field 22 of {@code /proc/<pid>/stat} at create (guards against a reused pid)
  */
-public record TaskRecord(String id, Path bundle, Phase phase, int pid, long pidStartTime, String stdin,
-                         String stdout, String stderr, boolean terminal, boolean rootfsMounted,
-                         Optional<ExitStatus> exit) {
-    public enum Phase { CREATING, CREATED, RUNNING }
+public record TaskRecord(
+        String id,
+        Path bundle,
+        Phase phase,
+        int pid,
+        long pidStartTime,
+        String stdin,
+        String stdout,
+        String stderr,
+        boolean terminal,
+        boolean rootfsMounted,
+        Optional<ExitStatus> exit) {
+    public enum Phase {
+        CREATING,
+        CREATED,
+        RUNNING
+    }
 
     public TaskRecord {
         if (id.isEmpty() || id.contains("/") || id.startsWith(".")) {
@@ -27,17 +40,26 @@ public record TaskRecord(String id, Path bundle, Phase phase, int pid, long pidS
 
     /** {@code mountsRequested}: Create was given rootfs mounts (so undoing it unmounts the bundle's rootfs). */
     public static TaskRecord creating(String id, Path bundle, boolean mountsRequested) {
-        return new TaskRecord(id, bundle, Phase.CREATING, 0, 0, "", "", "", false, mountsRequested,
-                Optional.empty());
+        return new TaskRecord(id, bundle, Phase.CREATING, 0, 0, "", "", "", false, mountsRequested, Optional.empty());
     }
 
     public TaskRecord running() {
-        return new TaskRecord(id, bundle, Phase.RUNNING, pid, pidStartTime, stdin, stdout, stderr, terminal,
-                rootfsMounted, exit);
+        return new TaskRecord(
+                id, bundle, Phase.RUNNING, pid, pidStartTime, stdin, stdout, stderr, terminal, rootfsMounted, exit);
     }
 
     public TaskRecord exited(ExitStatus status) {
-        return new TaskRecord(id, bundle, phase, pid, pidStartTime, stdin, stdout, stderr, terminal, rootfsMounted,
+        return new TaskRecord(
+                id,
+                bundle,
+                phase,
+                pid,
+                pidStartTime,
+                stdin,
+                stdout,
+                stderr,
+                terminal,
+                rootfsMounted,
                 Optional.of(status));
     }
 }

@@ -43,7 +43,10 @@ public sealed interface Bootstrap {
 
     /** The socket directory: the bootstrap's {@code socket_dir} if given, else containerd's default. */
     default java.nio.file.Path socketRoot() {
-        return this instanceof Params(BootstrapParams p) && p.hasSocketDir() && !p.getSocketDir().isEmpty()
-                ? java.nio.file.Path.of(p.getSocketDir()) : SocketAddress.DEFAULT_ROOT;
+        return this instanceof Params(BootstrapParams p)
+                        && p.hasSocketDir()
+                        && !p.getSocketDir().isEmpty()
+                ? java.nio.file.Path.of(p.getSocketDir())
+                : SocketAddress.DEFAULT_ROOT;
     }
 }

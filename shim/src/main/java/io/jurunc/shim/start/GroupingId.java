@@ -10,9 +10,11 @@ import java.util.Map;
  * bundle's annotations, else the container id (one daemon per pod sandbox, as the runc shim groups).
  */
 public final class GroupingId {
-    public static final List<String> ANNOTATIONS = List.of("io.containerd.runc.v2.group", "io.kubernetes.cri.sandbox-id");
+    public static final List<String> ANNOTATIONS =
+            List.of("io.containerd.runc.v2.group", "io.kubernetes.cri.sandbox-id");
     /** Environment variable (containerd's environment) choosing the scope: "node" (default) or "pod". */
     public static final String SCOPE_ENV = "JURUNC_SHIM_SCOPE";
+
     public static final String NODE_GROUP = "jurunc-node";
 
     /** How many containers one daemon serves. */
@@ -33,8 +35,7 @@ public final class GroupingId {
         }
     }
 
-    private GroupingId() {
-    }
+    private GroupingId() {}
 
     public static String of(String containerId, Map<String, String> annotations, Scope scope) {
         if (scope == Scope.NODE) {

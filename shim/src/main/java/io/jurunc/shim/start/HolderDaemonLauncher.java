@@ -25,6 +25,7 @@ import java.util.Optional;
 public final class HolderDaemonLauncher implements DaemonLauncher {
     /** The holder binary, or {@code none} to run the JVM without one (no crash safety). */
     public static final String HOLDER_ENV = "JURUNC_SHIM_HOLDER";
+
     static final String BINARY = "jurunc-shim-holder";
     /** sizeof(sun_path) - 1. */
     static final int SOCKET_PATH_LIMIT = 107;
@@ -46,9 +47,12 @@ public final class HolderDaemonLauncher implements DaemonLauncher {
         if (configured.equals("none")) {
             return jvm;
         }
-        Optional<Path> path = !configured.isEmpty() ? Optional.of(Path.of(configured))
+        Optional<Path> path = !configured.isEmpty()
+                ? Optional.of(Path.of(configured))
                 : home.filter(h -> !h.isEmpty()).map(h -> Path.of(h, "libexec", BINARY));
-        return path.filter(Files::isExecutable).<DaemonLauncher>map(p -> new HolderDaemonLauncher(p, jvm)).orElse(jvm);
+        return path.filter(Files::isExecutable)
+                .<DaemonLauncher>map(p -> new HolderDaemonLauncher(p, jvm))
+                .orElse(jvm);
     }
 
     @Override
@@ -72,8 +76,13 @@ public final class HolderDaemonLauncher implements DaemonLauncher {
         }
         // After "--" the holder's argv names the daemon (not read by it): clean-ups that find a containerd's
         // shims by "containerd-shim" and "-address ADDR" in their argv then stop the holder as well.
-        List<String> holderCmd = new ArrayList<>(List.of("setsid", holder.toString(), args.get(at + 1),
-                dir.dir().toString(), "--", "containerd-shim-jurunc-v2"));
+        List<String> holderCmd = new ArrayList<>(List.of(
+                "setsid",
+                holder.toString(),
+                args.get(at + 1),
+                dir.dir().toString(),
+                "--",
+                "containerd-shim-jurunc-v2"));
         holderCmd.addAll(args);
         return new ProcessBuilder(holderCmd)
                 .directory(cwd.toFile())

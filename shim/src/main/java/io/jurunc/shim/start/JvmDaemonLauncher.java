@@ -20,8 +20,8 @@ public final class JvmDaemonLauncher implements DaemonLauncher {
      * heap and a small code cache. Idle daemon on this machine: 73.5 MiB RSS / 56.0 MiB PSS without them,
      * 65.6 / 48.2 with them (2026-12-02, load ~19).
      */
-    static final List<String> DAEMON_FLAGS = List.of("-Xms4m", "-Xmx256m", "-XX:MinHeapFreeRatio=5",
-            "-XX:MaxHeapFreeRatio=20", "-XX:ReservedCodeCacheSize=16m");
+    static final List<String> DAEMON_FLAGS = List.of(
+            "-Xms4m", "-Xmx256m", "-XX:MinHeapFreeRatio=5", "-XX:MaxHeapFreeRatio=20", "-XX:ReservedCodeCacheSize=16m");
 
     private final List<String> jvmCommand;
 
@@ -32,18 +32,24 @@ public final class JvmDaemonLauncher implements DaemonLauncher {
     /** The running JVM's command line up to and including the main class (i.e. without {@code shimArgs}). */
     public static JvmDaemonLauncher fromCurrentProcess(List<String> shimArgs) {
         ProcessHandle.Info info = ProcessHandle.current().info();
-        String java = info.command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String java = info.command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> all = info.arguments().map(List::of).orElse(List.of());
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         // Lets `ps | grep containerd-shim` (and test harnesses) find the daemon, as with Go shims.
         cmd.add(NAME_PROPERTY);
         cmd.addAll(DAEMON_FLAGS);
-        if (all.size() >= shimArgs.size() && all.subList(all.size() - shimArgs.size(), all.size()).equals(shimArgs)) {
+        if (all.size() >= shimArgs.size()
+                && all.subList(all.size() - shimArgs.size(), all.size()).equals(shimArgs)) {
             all.subList(0, all.size() - shimArgs.size()).stream()
-                    .filter(a -> !a.equals(NAME_PROPERTY) && !DAEMON_FLAGS.contains(a)).forEach(cmd::add);
+                    .filter(a -> !a.equals(NAME_PROPERTY) && !DAEMON_FLAGS.contains(a))
+                    .forEach(cmd::add);
         } else {
-            cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+            cmd.addAll(List.of(
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    System.getProperty("java.class.path"),
                     "io.jurunc.shim.ShimMain"));
         }
         return new JvmDaemonLauncher(cmd);
@@ -60,7 +66,8 @@ public final class JvmDaemonLauncher implements DaemonLauncher {
         cmd.add("setsid");
         cmd.addAll(jvmCommand);
         cmd.addAll(args);
-        return new ProcessBuilder(cmd).directory(cwd.toFile())
+        return new ProcessBuilder(cmd)
+                .directory(cwd.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)

@@ -49,15 +49,21 @@ public final class StartCommand {
             throw new StartException(e.getMessage());
         }
         String group = GroupingId.of(flags.id(), annotations, scope);
-        String grpc = bootstrap instanceof Bootstrap.Params(var p) && !p.getContainerdGrpcAddress().isEmpty()
-                ? p.getContainerdGrpcAddress() : flags.address();
+        String grpc = bootstrap instanceof Bootstrap.Params(var p)
+                        && !p.getContainerdGrpcAddress().isEmpty()
+                ? p.getContainerdGrpcAddress()
+                : flags.address();
         SocketAddress address;
         try {
             address = SocketAddress.derive(socketRoot(bootstrap, env), grpc, flags.namespace(), group);
         } catch (IllegalArgumentException e) {
             throw new StartException(e.getMessage());
         }
-        ensureDaemon(flags, address, group, scope == GroupingId.Scope.NODE ? address.path().getParent() : bundle);
+        ensureDaemon(
+                flags,
+                address,
+                group,
+                scope == GroupingId.Scope.NODE ? address.path().getParent() : bundle);
         writeAddress(bundle, address);
         return StartResult.answering(bootstrap, address).encode();
     }
@@ -90,7 +96,10 @@ public final class StartCommand {
         Path tmp = bundle.resolve("." + ADDRESS_FILE + ".tmp");
         try {
             Files.writeString(tmp, address.uri());
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    tmp,
+                    file,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new StartException("cannot write " + file + ": " + e.getMessage());
@@ -129,7 +138,8 @@ public final class StartCommand {
 
     private static Object fileKey(Path p) {
         try {
-            return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class)
+                    .fileKey();
         } catch (IOException e) {
             return null;
         }
@@ -178,9 +188,10 @@ public final class StartCommand {
     /** As the runc shim: the daemon's OOM score is the caller's plus one (best effort). */
     private static void adjustOomScore(long pid) {
         try {
-            int own = Integer.parseInt(Files.readString(Path.of("/proc/self/oom_score_adj")).strip());
-            Files.writeString(Path.of("/proc", Long.toString(pid), "oom_score_adj"),
-                    Integer.toString(Math.min(own + 1, 1000)));
+            int own = Integer.parseInt(
+                    Files.readString(Path.of("/proc/self/oom_score_adj")).strip());
+            Files.writeString(
+                    Path.of("/proc", Long.toString(pid), "oom_score_adj"), Integer.toString(Math.min(own + 1, 1000)));
         } catch (IOException | NumberFormatException | SecurityException ignored) {
             // not fatal: the daemon keeps the default score
         }

@@ -10,9 +10,14 @@ import java.nio.charset.StandardCharsets;
 public record StartResult(SocketAddress address, int version, Format format) {
     /** Task API v3 for containerd 2.x (it then groups sandbox containers itself); v2 for 1.x. */
     public static final int BOOTSTRAP_VERSION = 3;
+
     public static final int LEGACY_VERSION = 2;
 
-    public enum Format { PROTOBUF, JSON, PLAIN }
+    public enum Format {
+        PROTOBUF,
+        JSON,
+        PLAIN
+    }
 
     public StartResult {
         if (version < 2 || version > 3) {
@@ -31,10 +36,17 @@ public record StartResult(SocketAddress address, int version, Format format) {
 
     public byte[] encode() {
         return switch (format) {
-            case PROTOBUF -> BootstrapResult.newBuilder().setVersion(version).setAddress(address.uri())
-                    .setProtocol("ttrpc").build().toByteArray();
-            case JSON -> ("{\"version\":" + version + ",\"address\":\"" + address.uri().replace("\"", "\\\"")
-                    + "\",\"protocol\":\"ttrpc\"}").getBytes(StandardCharsets.UTF_8);
+            case PROTOBUF ->
+                BootstrapResult.newBuilder()
+                        .setVersion(version)
+                        .setAddress(address.uri())
+                        .setProtocol("ttrpc")
+                        .build()
+                        .toByteArray();
+            case JSON ->
+                ("{\"version\":" + version + ",\"address\":\"" + address.uri().replace("\"", "\\\"")
+                                + "\",\"protocol\":\"ttrpc\"}")
+                        .getBytes(StandardCharsets.UTF_8);
             case PLAIN -> address.uri().getBytes(StandardCharsets.UTF_8);
         };
     }

@@ -21,26 +21,32 @@ import java.util.TreeMap;
 final class CgroupMetrics {
     static final String TYPE_URL = "io.containerd.cgroups.v2.Metrics";
 
-    private CgroupMetrics() {
-    }
+    private CgroupMetrics() {}
 
     static Any pack(ContainerStats s) {
-        return Any.newBuilder().setTypeUrl(TYPE_URL).setValue(metrics(s).toByteString()).build();
+        return Any.newBuilder()
+                .setTypeUrl(TYPE_URL)
+                .setValue(metrics(s).toByteString())
+                .build();
     }
 
     static Metrics metrics(ContainerStats s) {
         Metrics.Builder m = Metrics.newBuilder();
         if (s.pids() != null) {
-            m.setPids(PidsStat.newBuilder().setCurrent(s.pids().current()).setLimit(s.pids().limit()));
+            m.setPids(PidsStat.newBuilder()
+                    .setCurrent(s.pids().current())
+                    .setLimit(s.pids().limit()));
         }
         if (s.cpu() != null) {
             CPUStat.Builder c = CPUStat.newBuilder();
             if (s.cpu().usage() != null) {
-                c.setUsageUsec(s.cpu().usage().total() / 1000).setUserUsec(s.cpu().usage().user() / 1000)
+                c.setUsageUsec(s.cpu().usage().total() / 1000)
+                        .setUserUsec(s.cpu().usage().user() / 1000)
                         .setSystemUsec(s.cpu().usage().kernel() / 1000);
             }
             if (s.cpu().throttling() != null) {
-                c.setNrPeriods(s.cpu().throttling().periods()).setNrThrottled(s.cpu().throttling().throttledPeriods())
+                c.setNrPeriods(s.cpu().throttling().periods())
+                        .setNrThrottled(s.cpu().throttling().throttledPeriods())
                         .setThrottledUsec(s.cpu().throttling().throttledTime() / 1000);
             }
             m.setCpu(c);
@@ -49,7 +55,8 @@ final class CgroupMetrics {
             Map<String, Long> raw = s.memory().raw();
             MemoryStat.Builder b = MemoryStat.newBuilder()
                     .setAnon(raw.getOrDefault("anon", raw.getOrDefault("rss", 0L)))
-                    .setFile(raw.getOrDefault("file", raw.getOrDefault("cache", s.memory().cache())))
+                    .setFile(raw.getOrDefault(
+                            "file", raw.getOrDefault("cache", s.memory().cache())))
                     .setKernelStack(raw.getOrDefault("kernel_stack", 0L))
                     .setSlab(raw.getOrDefault("slab", 0L))
                     .setSock(raw.getOrDefault("sock", 0L))
@@ -65,14 +72,17 @@ final class CgroupMetrics {
                     .setPgfault(raw.getOrDefault("pgfault", 0L))
                     .setPgmajfault(raw.getOrDefault("pgmajfault", 0L));
             if (s.memory().usage() != null) {
-                b.setUsage(s.memory().usage().usage()).setUsageLimit(s.memory().usage().limit());
+                b.setUsage(s.memory().usage().usage())
+                        .setUsageLimit(s.memory().usage().limit());
             }
             if (s.memory().swap() != null) {
-                b.setSwapUsage(s.memory().swap().usage()).setSwapLimit(s.memory().swap().limit());
+                b.setSwapUsage(s.memory().swap().usage())
+                        .setSwapLimit(s.memory().swap().limit());
             }
             m.setMemory(b);
             if (s.memory().usage() != null) {
-                m.setMemoryEvents(MemoryEvents.newBuilder().setMax(s.memory().usage().failcnt()));
+                m.setMemoryEvents(
+                        MemoryEvents.newBuilder().setMax(s.memory().usage().failcnt()));
             }
         }
         if (s.blkio() != null) {
@@ -101,7 +111,8 @@ final class CgroupMetrics {
     }
 
     private static IOEntry.Builder device(Map<String, IOEntry.Builder> devices, ContainerStats.BlkioEntry e) {
-        return devices.computeIfAbsent(e.major() + ":" + e.minor(),
+        return devices.computeIfAbsent(
+                e.major() + ":" + e.minor(),
                 k -> IOEntry.newBuilder().setMajor(e.major()).setMinor(e.minor()));
     }
 }

@@ -25,19 +25,39 @@ final class Container {
     final Optional<StdinRelay> stdinRelay;
     /** Taken over from a crashed daemon JVM (see {@code io.jurunc.shim.recovery.Adoption}). */
     final boolean adopted;
+
     final long pidStartTime;
     final ReentrantLock lock = new ReentrantLock();
     final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private Status status = Status.CREATED;
 
-    Container(String id, Path bundle, ContainerBackend backend, int pid, String stdin, String stdout, String stderr,
-              boolean terminal, boolean rootfsMounted, Optional<StdinRelay> stdinRelay) {
+    Container(
+            String id,
+            Path bundle,
+            ContainerBackend backend,
+            int pid,
+            String stdin,
+            String stdout,
+            String stderr,
+            boolean terminal,
+            boolean rootfsMounted,
+            Optional<StdinRelay> stdinRelay) {
         this(id, bundle, backend, pid, stdin, stdout, stderr, terminal, rootfsMounted, stdinRelay, false, 0);
     }
 
-    Container(String id, Path bundle, ContainerBackend backend, int pid, String stdin, String stdout, String stderr,
-              boolean terminal, boolean rootfsMounted, Optional<StdinRelay> stdinRelay, boolean adopted,
-              long pidStartTime) {
+    Container(
+            String id,
+            Path bundle,
+            ContainerBackend backend,
+            int pid,
+            String stdin,
+            String stdout,
+            String stderr,
+            boolean terminal,
+            boolean rootfsMounted,
+            Optional<StdinRelay> stdinRelay,
+            boolean adopted,
+            long pidStartTime) {
         this.adopted = adopted;
         this.pidStartTime = pidStartTime;
         this.id = id;

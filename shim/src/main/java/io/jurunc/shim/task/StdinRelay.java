@@ -61,7 +61,8 @@ final class StdinRelay implements AutoCloseable {
     /** The container holds its own read end now: drop ours and start copying. */
     void start() {
         dropReadEnd();
-        copier = Thread.ofPlatform().daemon().name("stdin-" + fifo.getFileName()).start(this::copy);
+        copier =
+                Thread.ofPlatform().daemon().name("stdin-" + fifo.getFileName()).start(this::copy);
     }
 
     private void copy() {

@@ -87,13 +87,19 @@ public final class TaskService implements Adopter {
     /** How long the Create the holder sends again after a crash is expected (it comes once the JVM serves). */
     static final java.time.Duration REPLAY_WINDOW = java.time.Duration.ofMinutes(1);
 
-    public TaskService(ShimOs os, BackendSelector selector, EventSink events, Runnable exitDaemon, Consumer<String> log) {
+    public TaskService(
+            ShimOs os, BackendSelector selector, EventSink events, Runnable exitDaemon, Consumer<String> log) {
         this(os, selector, events, exitDaemon, log, TaskJournal.NONE);
     }
 
     /** With a journal of the tasks, which the next daemon JVM adopts after a crash of this one. */
-    public TaskService(ShimOs os, BackendSelector selector, EventSink events, Runnable exitDaemon, Consumer<String> log,
-                       TaskJournal journal) {
+    public TaskService(
+            ShimOs os,
+            BackendSelector selector,
+            EventSink events,
+            Runnable exitDaemon,
+            Consumer<String> log,
+            TaskJournal journal) {
         this.journal = journal;
         this.os = os;
         this.selector = selector;
@@ -138,8 +144,10 @@ public final class TaskService implements Adopter {
         if (undoneAt != null && undoneAt.plus(REPLAY_WINDOW).isAfter(java.time.Instant.now())) {
             // The client's stdio went with the first attempt (its FIFO readers saw EOF when the partial
             // container was removed), so this Create cannot be carried out again: containerd cleans up.
-            throw new TtrpcException(StatusCode.UNAVAILABLE, "the shim daemon died while creating " + req.getId()
-                    + "; the partial container was removed: create it again");
+            throw new TtrpcException(
+                    StatusCode.UNAVAILABLE,
+                    "the shim daemon died while creating " + req.getId()
+                            + "; the partial container was removed: create it again");
         }
         if (!creating.add(req.getId())) {
             throw new TtrpcException(StatusCode.ALREADY_EXISTS, "container " + req.getId() + " is being created");
@@ -149,7 +157,8 @@ public final class TaskService implements Adopter {
                 throw new TtrpcException(StatusCode.ALREADY_EXISTS, "container " + req.getId() + " already exists");
             }
             // before anything is mounted or created: the next daemon cleans up after a crash from here on
-            journal.write(TaskRecord.creating(req.getId(), bundle, !req.getRootfsList().isEmpty()));
+            journal.write(TaskRecord.creating(
+                    req.getId(), bundle, !req.getRootfsList().isEmpty()));
             boolean mounted;
             try {
                 mounted = mountRootfs(bundle, req.getRootfsList());
@@ -166,21 +175,40 @@ public final class TaskService implements Adopter {
                     relay = Optional.of(StdinRelay.open(stdin.get(), os, log));
                     stdin = Optional.of(relay.get().childPath());
                 }
-                Created created = backend.create(new CreateSpec(req.getId(), bundle, stdin,
-                        path(req.getStdout()), path(req.getStderr()), req.getTerminal()));
+                Created created = backend.create(new CreateSpec(
+                        req.getId(), bundle, stdin, path(req.getStdout()), path(req.getStderr()), req.getTerminal()));
                 relay.ifPresent(StdinRelay::start);
-                c = new Container(req.getId(), bundle, backend, created.pid(), req.getStdin(), req.getStdout(),
-                        req.getStderr(), req.getTerminal(), mounted, relay, false, journal.startTime(created.pid()));
+                c = new Container(
+                        req.getId(),
+                        bundle,
+                        backend,
+                        created.pid(),
+                        req.getStdin(),
+                        req.getStdout(),
+                        req.getStderr(),
+                        req.getTerminal(),
+                        mounted,
+                        relay,
+                        false,
+                        journal.startTime(created.pid()));
                 journal.forgetExit(c.pid); // a record of an earlier process with this pid is stale
                 journal.write(record(c, TaskRecord.Phase.CREATED));
                 containers.put(c.id, c);
                 c.lock.lock();
                 try {
-                    events.publish(Topics.TASK_CREATE, TaskCreate.newBuilder().setContainerId(c.id)
-                            .setBundle(req.getBundle()).addAllRootfs(req.getRootfsList())
-                            .setIo(TaskIO.newBuilder().setStdin(c.stdin).setStdout(c.stdout).setStderr(c.stderr)
-                                    .setTerminal(c.terminal))
-                            .setPid(c.pid).build());
+                    events.publish(
+                            Topics.TASK_CREATE,
+                            TaskCreate.newBuilder()
+                                    .setContainerId(c.id)
+                                    .setBundle(req.getBundle())
+                                    .addAllRootfs(req.getRootfsList())
+                                    .setIo(TaskIO.newBuilder()
+                                            .setStdin(c.stdin)
+                                            .setStdout(c.stdout)
+                                            .setStderr(c.stderr)
+                                            .setTerminal(c.terminal))
+                                    .setPid(c.pid)
+                                    .build());
                 } finally {
                     c.lock.unlock();
                 }
@@ -191,7 +219,8 @@ public final class TaskService implements Adopter {
                 if (mounted) {
                     unmountQuietly(bundle);
                 }
-                throw e instanceof BackendException be ? status(be)
+                throw e instanceof BackendException be
+                        ? status(be)
                         : new TtrpcException(StatusCode.INTERNAL, e.getMessage(), e);
             }
             log.accept("created " + c.id + " (" + c.backend.name() + ") pid " + c.pid);
@@ -221,15 +250,21 @@ public final class TaskService implements Adopter {
             }
             c.lock.lock();
             try {
-                TaskRecord.Phase phase = c.status() == Status.RUNNING ? TaskRecord.Phase.RUNNING
-                        : TaskRecord.Phase.CREATED;
+                TaskRecord.Phase phase =
+                        c.status() == Status.RUNNING ? TaskRecord.Phase.RUNNING : TaskRecord.Phase.CREATED;
                 if (containers.get(c.id) == c) {
                     journal.write(record(c, phase).exited(status));
                 }
                 c.exit.complete(status);
-                events.publish(Topics.TASK_EXIT, TaskExit.newBuilder().setContainerId(c.id).setId(c.id).setPid(c.pid)
-                        .setExitStatus(status.status()).setExitedAt(OrderedPublisher.timestamp(status.exitedAt()))
-                        .build());
+                events.publish(
+                        Topics.TASK_EXIT,
+                        TaskExit.newBuilder()
+                                .setContainerId(c.id)
+                                .setId(c.id)
+                                .setPid(c.pid)
+                                .setExitStatus(status.status())
+                                .setExitedAt(OrderedPublisher.timestamp(status.exitedAt()))
+                                .build());
             } finally {
                 c.lock.unlock();
             }
@@ -253,7 +288,8 @@ public final class TaskService implements Adopter {
                 return StartResponse.newBuilder().setPid(c.pid).build();
             }
             if (c.status() != Status.CREATED) {
-                throw new TtrpcException(StatusCode.FAILED_PRECONDITION,
+                throw new TtrpcException(
+                        StatusCode.FAILED_PRECONDITION,
                         "container " + c.id + " is " + c.status().name().toLowerCase() + ", not created");
             }
             try {
@@ -268,7 +304,9 @@ public final class TaskService implements Adopter {
             }
             c.markRunning();
             journal.write(record(c, TaskRecord.Phase.RUNNING));
-            events.publish(Topics.TASK_START, TaskStart.newBuilder().setContainerId(c.id).setPid(c.pid).build());
+            events.publish(
+                    Topics.TASK_START,
+                    TaskStart.newBuilder().setContainerId(c.id).setPid(c.pid).build());
         } catch (BackendException e) {
             throw status(e);
         } finally {
@@ -279,11 +317,17 @@ public final class TaskService implements Adopter {
 
     public StateResponse state(StateRequest req) throws TtrpcException {
         Container c = find(req.getId(), req.getExecId());
-        StateResponse.Builder b = StateResponse.newBuilder().setId(c.id).setBundle(c.bundle.toString()).setPid(c.pid)
-                .setStatus(c.status()).setStdin(c.stdin).setStdout(c.stdout).setStderr(c.stderr)
+        StateResponse.Builder b = StateResponse.newBuilder()
+                .setId(c.id)
+                .setBundle(c.bundle.toString())
+                .setPid(c.pid)
+                .setStatus(c.status())
+                .setStdin(c.stdin)
+                .setStdout(c.stdout)
+                .setStderr(c.stderr)
                 .setTerminal(c.terminal);
-        c.exitStatus().ifPresent(e -> b.setExitStatus(e.status())
-                .setExitedAt(OrderedPublisher.timestamp(e.exitedAt())));
+        c.exitStatus()
+                .ifPresent(e -> b.setExitStatus(e.status()).setExitedAt(OrderedPublisher.timestamp(e.exitedAt())));
         return b.build();
     }
 
@@ -314,15 +358,17 @@ public final class TaskService implements Adopter {
         } catch (ExecutionException ex) {
             throw new TtrpcException(StatusCode.INTERNAL, "wait for " + c.id + ": " + ex.getCause());
         }
-        return WaitResponse.newBuilder().setExitStatus(e.status())
-                .setExitedAt(OrderedPublisher.timestamp(e.exitedAt())).build();
+        return WaitResponse.newBuilder()
+                .setExitStatus(e.status())
+                .setExitedAt(OrderedPublisher.timestamp(e.exitedAt()))
+                .build();
     }
 
     public DeleteResponse delete(DeleteRequest req) throws TtrpcException {
         Container c = find(req.getId(), req.getExecId());
         if (c.status() == Status.RUNNING) {
-            throw new TtrpcException(StatusCode.FAILED_PRECONDITION,
-                    "cannot delete running task " + c.id + ": kill it first");
+            throw new TtrpcException(
+                    StatusCode.FAILED_PRECONDITION, "cannot delete running task " + c.id + ": kill it first");
         }
         try {
             c.backend.delete(c.id, !c.exit.isDone());
@@ -335,7 +381,8 @@ public final class TaskService implements Adopter {
         try {
             exit = c.exit.get(10, TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            throw new TtrpcException(StatusCode.DEADLINE_EXCEEDED,
+            throw new TtrpcException(
+                    StatusCode.DEADLINE_EXCEEDED,
                     "container " + c.id + " (pid " + c.pid + ") did not exit after delete");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -350,14 +397,23 @@ public final class TaskService implements Adopter {
             containers.remove(c.id);
             journal.remove(c.id);
             journal.forgetExit(c.pid);
-            events.publish(Topics.TASK_DELETE, TaskDelete.newBuilder().setContainerId(c.id).setPid(c.pid)
-                    .setExitStatus(exit.status()).setExitedAt(OrderedPublisher.timestamp(exit.exitedAt())).build());
+            events.publish(
+                    Topics.TASK_DELETE,
+                    TaskDelete.newBuilder()
+                            .setContainerId(c.id)
+                            .setPid(c.pid)
+                            .setExitStatus(exit.status())
+                            .setExitedAt(OrderedPublisher.timestamp(exit.exitedAt()))
+                            .build());
         } finally {
             c.lock.unlock();
         }
         log.accept("deleted " + c.id);
-        return DeleteResponse.newBuilder().setPid(c.pid).setExitStatus(exit.status())
-                .setExitedAt(OrderedPublisher.timestamp(exit.exitedAt())).build();
+        return DeleteResponse.newBuilder()
+                .setPid(c.pid)
+                .setExitStatus(exit.status())
+                .setExitedAt(OrderedPublisher.timestamp(exit.exitedAt()))
+                .build();
     }
 
     public PidsResponse pids(PidsRequest req) throws TtrpcException {
@@ -378,8 +434,11 @@ public final class TaskService implements Adopter {
 
     public ConnectResponse connect(ConnectRequest req) throws TtrpcException {
         Container c = containers.get(req.getId());
-        return ConnectResponse.newBuilder().setShimPid(os.pid()).setTaskPid(c == null ? 0 : c.pid)
-                .setVersion(VERSION).build();
+        return ConnectResponse.newBuilder()
+                .setShimPid(os.pid())
+                .setTaskPid(c == null ? 0 : c.pid)
+                .setVersion(VERSION)
+                .build();
     }
 
     /**
@@ -418,8 +477,18 @@ public final class TaskService implements Adopter {
     }
 
     private static TaskRecord record(Container c, TaskRecord.Phase phase) {
-        return new TaskRecord(c.id, c.bundle, phase, c.pid, c.pidStartTime, c.stdin, c.stdout, c.stderr, c.terminal,
-                c.rootfsMounted, java.util.Optional.empty());
+        return new TaskRecord(
+                c.id,
+                c.bundle,
+                phase,
+                c.pid,
+                c.pidStartTime,
+                c.stdin,
+                c.stdout,
+                c.stderr,
+                c.terminal,
+                c.rootfsMounted,
+                java.util.Optional.empty());
     }
 
     /**
@@ -430,18 +499,31 @@ public final class TaskService implements Adopter {
      */
     @Override
     public void adopt(TaskRecord r, ContainerBackend backend) {
-        Container c = new Container(r.id(), r.bundle(), backend, r.pid(), r.stdin(), r.stdout(), r.stderr(),
-                r.terminal(), r.rootfsMounted(), Optional.empty(), true, r.pidStartTime());
+        Container c = new Container(
+                r.id(),
+                r.bundle(),
+                backend,
+                r.pid(),
+                r.stdin(),
+                r.stdout(),
+                r.stderr(),
+                r.terminal(),
+                r.rootfsMounted(),
+                Optional.empty(),
+                true,
+                r.pidStartTime());
         if (r.phase() == TaskRecord.Phase.RUNNING) {
             c.markRunning();
         }
         containers.put(c.id, c);
         if (r.exit().isPresent()) {
             c.exit.complete(r.exit().get());
-            log.accept("adopted " + c.id + " (" + backend.name() + "), exited before with status " + r.exit().get().status());
+            log.accept("adopted " + c.id + " (" + backend.name() + "), exited before with status "
+                    + r.exit().get().status());
             return;
         }
-        log.accept("adopted " + c.id + " (" + backend.name() + ") pid " + c.pid + ", " + c.status().name().toLowerCase());
+        log.accept("adopted " + c.id + " (" + backend.name() + ") pid " + c.pid + ", "
+                + c.status().name().toLowerCase());
         watch(c, () -> journal.awaitExit(c.pid, c.pidStartTime));
     }
 
@@ -451,12 +533,15 @@ public final class TaskService implements Adopter {
         c.lock.lock();
         try {
             if (c.status() != Status.RUNNING) {
-                throw new TtrpcException(StatusCode.FAILED_PRECONDITION,
+                throw new TtrpcException(
+                        StatusCode.FAILED_PRECONDITION,
                         "container " + c.id + " is " + c.status().name().toLowerCase() + ", not running");
             }
             c.backend.pause(c.id);
             c.markPaused();
-            events.publish(Topics.TASK_PAUSED, TaskPaused.newBuilder().setContainerId(c.id).build());
+            events.publish(
+                    Topics.TASK_PAUSED,
+                    TaskPaused.newBuilder().setContainerId(c.id).build());
         } catch (BackendException e) {
             throw status(e);
         } finally {
@@ -471,12 +556,15 @@ public final class TaskService implements Adopter {
         c.lock.lock();
         try {
             if (c.status() != Status.PAUSED) {
-                throw new TtrpcException(StatusCode.FAILED_PRECONDITION,
+                throw new TtrpcException(
+                        StatusCode.FAILED_PRECONDITION,
                         "container " + c.id + " is " + c.status().name().toLowerCase() + ", not paused");
             }
             c.backend.resume(c.id);
             c.markRunning();
-            events.publish(Topics.TASK_RESUMED, TaskResumed.newBuilder().setContainerId(c.id).build());
+            events.publish(
+                    Topics.TASK_RESUMED,
+                    TaskResumed.newBuilder().setContainerId(c.id).build());
         } catch (BackendException e) {
             throw status(e);
         } finally {
@@ -492,7 +580,9 @@ public final class TaskService implements Adopter {
             throw new TtrpcException(StatusCode.NOT_FOUND, "container " + c.id + " is not running");
         }
         try {
-            return StatsResponse.newBuilder().setStats(CgroupMetrics.pack(c.backend.stats(c.id))).build();
+            return StatsResponse.newBuilder()
+                    .setStats(CgroupMetrics.pack(c.backend.stats(c.id)))
+                    .build();
         } catch (BackendException e) {
             throw status(e);
         }
@@ -528,7 +618,9 @@ public final class TaskService implements Adopter {
         try {
             Files.createDirectories(rootfs);
             for (Mount m : mounts) {
-                Path target = m.getTarget().isEmpty() ? rootfs : rootfs.resolve(m.getTarget().replaceFirst("^/+", ""));
+                Path target = m.getTarget().isEmpty()
+                        ? rootfs
+                        : rootfs.resolve(m.getTarget().replaceFirst("^/+", ""));
                 os.mount(MountSpec.parse(m.getType(), m.getSource(), m.getOptionsList()), target);
                 done.add(target);
             }

@@ -11,7 +11,7 @@ public final class FakeBackend implements ContainerBackend {
     public final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     private final String name;
     private final AtomicInteger nextPid = new AtomicInteger(1000);
-    public volatile Runnable onStart = () -> { };
+    public volatile Runnable onStart = () -> {};
     public volatile BackendException failKill;
 
     public FakeBackend(String name) {
@@ -25,7 +25,8 @@ public final class FakeBackend implements ContainerBackend {
 
     @Override
     public Created create(CreateSpec spec) {
-        calls.add("create " + spec.id() + " stdin=" + spec.stdin().map(Object::toString).orElse("-"));
+        calls.add("create " + spec.id() + " stdin="
+                + spec.stdin().map(Object::toString).orElse("-"));
         return new Created(nextPid.getAndIncrement(), Optional.empty());
     }
 

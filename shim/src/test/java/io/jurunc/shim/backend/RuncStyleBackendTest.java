@@ -28,33 +28,40 @@ class RuncStyleBackendTest {
             return c.argv().contains("ps") ? new CommandResult(0, "[4321,4400]\n", "") : new CommandResult(0, "", "");
         });
         RuncStyleBackend runc = new RuncStyleBackend("runc", "runc", Path.of("/run/containerd/runc/default"), os);
-        Created created = runc.create(new CreateSpec("c1", bundle, Optional.empty(), Optional.of(Path.of("/f/out")),
-                Optional.of(Path.of("/f/err")), false));
+        Created created = runc.create(new CreateSpec(
+                "c1", bundle, Optional.empty(), Optional.of(Path.of("/f/out")), Optional.of(Path.of("/f/err")), false));
         assertThat(created.pid()).isEqualTo(4321);
         String log = bundle.resolve("log.json").toString();
-        assertThat(os.calls.getFirst()).isEqualTo("run runc --root /run/containerd/runc/default --log " + log
-                + " --log-format json create --bundle " + bundle + " --pid-file " + bundle.resolve("init.pid") + " c1");
+        assertThat(os.calls.getFirst())
+                .isEqualTo("run runc --root /run/containerd/runc/default --log " + log
+                        + " --log-format json create --bundle " + bundle + " --pid-file " + bundle.resolve("init.pid")
+                        + " c1");
         assertThat(os.commands.getFirst().stdout()).contains(Path.of("/f/out"));
-        assertThat(os.commands.getFirst().stdin()).as("no stdin: /dev/null, never a pipe of ours")
+        assertThat(os.commands.getFirst().stdin())
+                .as("no stdin: /dev/null, never a pipe of ours")
                 .contains(Path.of("/dev/null"));
         runc.start("c1");
         runc.kill("c1", 9, true);
         assertThat(runc.pids("c1")).containsExactly(4321, 4400);
         runc.delete("c1", true);
-        assertThat(os.calls).contains(
-                "run runc --root /run/containerd/runc/default --log " + log + " --log-format json start c1",
-                "run runc --root /run/containerd/runc/default --log " + log + " --log-format json kill --all c1 9",
-                "run runc --root /run/containerd/runc/default --log " + log + " --log-format json delete --force c1");
+        assertThat(os.calls)
+                .contains(
+                        "run runc --root /run/containerd/runc/default --log " + log + " --log-format json start c1",
+                        "run runc --root /run/containerd/runc/default --log " + log
+                                + " --log-format json kill --all c1 9",
+                        "run runc --root /run/containerd/runc/default --log " + log
+                                + " --log-format json delete --force c1");
     }
 
     @Test
     void failuresCarryTheRuntimesLogMessage() throws Exception {
-        Files.writeString(bundle.resolve("log.json"),
+        Files.writeString(
+                bundle.resolve("log.json"),
                 "{\"level\":\"info\",\"msg\":\"x\"}\n{\"level\":\"error\",\"msg\":\"container_linux.go: exec: no such file\"}\n");
         RecordingShimOs os = new RecordingShimOs().script(c -> new CommandResult(1, "", ""));
         RuncStyleBackend runc = new RuncStyleBackend("runc", "runc", Path.of("/r"), os);
-        assertThatThrownBy(() -> runc.create(new CreateSpec("c1", bundle, Optional.empty(), Optional.empty(),
-                Optional.empty(), false)))
+        assertThatThrownBy(() -> runc.create(
+                        new CreateSpec("c1", bundle, Optional.empty(), Optional.empty(), Optional.empty(), false)))
                 .isInstanceOf(BackendException.class)
                 .hasMessage("runc create c1 failed (exit 1): container_linux.go: exec: no such file");
     }
@@ -63,40 +70,49 @@ class RuncStyleBackendTest {
     void notFoundIsClassified() {
         RecordingShimOs os = new RecordingShimOs().script(c -> new CommandResult(1, "", "container does not exist"));
         RuncStyleBackend runc = new RuncStyleBackend("runc", "runc", Path.of("/r"), os);
-        assertThatThrownBy(() -> runc.kill("zz", 15, false)).isInstanceOf(BackendException.class)
-                .extracting(e -> ((BackendException) e).kind()).isEqualTo(BackendException.Kind.NOT_FOUND);
+        assertThatThrownBy(() -> runc.kill("zz", 15, false))
+                .isInstanceOf(BackendException.class)
+                .extracting(e -> ((BackendException) e).kind())
+                .isEqualTo(BackendException.Kind.NOT_FOUND);
     }
 
     @Test
     void terminalTasksAreRefusedClearly() {
         RuncStyleBackend runc = new RuncStyleBackend("runc", "runc", Path.of("/r"), new RecordingShimOs());
-        assertThatThrownBy(() -> runc.create(new CreateSpec("c1", bundle, Optional.empty(), Optional.empty(),
-                Optional.empty(), true))).hasMessageContaining("without -t");
+        assertThatThrownBy(() -> runc.create(
+                        new CreateSpec("c1", bundle, Optional.empty(), Optional.empty(), Optional.empty(), true)))
+                .hasMessageContaining("without -t");
     }
 
     @Test
     void pauseResumeAndStatsUseRuncsVerbsAndReadItsStatsEvent() throws Exception {
-        RecordingShimOs os = new RecordingShimOs().script(c -> c.argv().contains("events")
-                ? new CommandResult(0, "{\"type\":\"stats\",\"id\":\"c1\",\"data\":{\"cpu\":{\"usage\":{\"total\":42,"
-                        + "\"kernel\":2,\"user\":40},\"throttling\":{}},\"memory\":{\"usage\":{\"limit\":"
-                        + "18446744073709551615,\"usage\":1000,\"failcnt\":0}},\"pids\":{\"current\":2}}}\n", "")
-                : new CommandResult(0, "", ""));
+        RecordingShimOs os = new RecordingShimOs()
+                .script(c -> c.argv().contains("events")
+                        ? new CommandResult(
+                                0,
+                                "{\"type\":\"stats\",\"id\":\"c1\",\"data\":{\"cpu\":{\"usage\":{\"total\":42,"
+                                        + "\"kernel\":2,\"user\":40},\"throttling\":{}},\"memory\":{\"usage\":{\"limit\":"
+                                        + "18446744073709551615,\"usage\":1000,\"failcnt\":0}},\"pids\":{\"current\":2}}}\n",
+                                "")
+                        : new CommandResult(0, "", ""));
         RuncStyleBackend runc = new RuncStyleBackend("runc", "runc", Path.of("/r"), os);
         runc.knowing("c1", bundle);
         runc.pause("c1");
         runc.resume("c1");
         var stats = runc.stats("c1");
         String log = bundle.resolve("log.json").toString();
-        assertThat(os.calls).containsExactly(
-                "run runc --root /r --log " + log + " --log-format json pause c1",
-                "run runc --root /r --log " + log + " --log-format json resume c1",
-                "run runc --root /r --log " + log + " --log-format json events --stats c1");
+        assertThat(os.calls)
+                .containsExactly(
+                        "run runc --root /r --log " + log + " --log-format json pause c1",
+                        "run runc --root /r --log " + log + " --log-format json resume c1",
+                        "run runc --root /r --log " + log + " --log-format json events --stats c1");
         assertThat(stats.cpu().usage().total()).isEqualTo(42);
         assertThat(stats.memory().usage().limit()).isEqualTo(io.jurunc.runtime.lifecycle.ContainerStats.UNLIMITED);
         assertThat(stats.pids().current()).isEqualTo(2);
-        RuncStyleBackend broken = new RuncStyleBackend("runc", "runc", Path.of("/r"),
-                new RecordingShimOs().script(c -> new CommandResult(0, "garbage", "")));
-        assertThatThrownBy(() -> broken.stats("c2")).isInstanceOf(BackendException.class)
+        RuncStyleBackend broken = new RuncStyleBackend(
+                "runc", "runc", Path.of("/r"), new RecordingShimOs().script(c -> new CommandResult(0, "garbage", "")));
+        assertThatThrownBy(() -> broken.stats("c2"))
+                .isInstanceOf(BackendException.class)
                 .hasMessageContaining("printed no stats event");
     }
 }

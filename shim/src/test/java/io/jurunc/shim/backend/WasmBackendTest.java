@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WasmBackendTest {
     @TempDir
     static Path tmp;
+
     static Path wasm;
     final List<String> log = new CopyOnWriteArrayList<>();
 
@@ -34,16 +35,27 @@ class WasmBackendTest {
                 }
                 """);
         wasm = tmp.resolve("m.wasm");
-        Process p = new ProcessBuilder("clang-14", "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-o", wasm.toString(),
-                src.toString()).inheritIO().start();
-        assertThat(p.waitFor()).as("clang-14 for wasm32-wasi (scripts/install-deps.sh)").isZero();
+        Process p = new ProcessBuilder(
+                        "clang-14",
+                        "--target=wasm32-wasi",
+                        "--sysroot=/usr",
+                        "-O2",
+                        "-o",
+                        wasm.toString(),
+                        src.toString())
+                .inheritIO()
+                .start();
+        assertThat(p.waitFor())
+                .as("clang-14 for wasm32-wasi (scripts/install-deps.sh)")
+                .isZero();
     }
 
     private Path bundle(String name, String annotations, String... args) throws Exception {
         Path b = Files.createDirectories(tmp.resolve(name));
         Files.createDirectories(b.resolve("rootfs"));
         Files.copy(wasm, b.resolve("rootfs/app.wasm"));
-        Files.writeString(b.resolve("config.json"), """
+        Files.writeString(
+                b.resolve("config.json"), """
                 {"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"args":%s,"cwd":"/"},"annotations":{%s}}
                 """.formatted(io.jurunc.oci.Json.write(List.of(args)), annotations));
         return b;
@@ -56,14 +68,19 @@ class WasmBackendTest {
     @Test
     void selectsByEachConvention() throws Exception {
         BackendSelector.Classifier c = WasmBackend.classifier();
-        assertThat(c.isUnikernel(bundle("v1", "\"module.wasm.image/variant\":\"compat\"", "/app.wasm"))).isTrue();
-        assertThat(c.isUnikernel(bundle("v2", "\"module.wasm.image/variant\":\"compat-smart\"", "/app.wasm"))).isTrue();
-        assertThat(c.isUnikernel(bundle("v3", "\"run.oci.handler\":\"wasm\"", "/app.wasm"))).isTrue();
-        assertThat(c.isUnikernel(bundle("v4", "\"com.urunc.unikernel.unikernelType\":\"wasm\"", "/app.wasm"))).isTrue();
+        assertThat(c.isUnikernel(bundle("v1", "\"module.wasm.image/variant\":\"compat\"", "/app.wasm")))
+                .isTrue();
+        assertThat(c.isUnikernel(bundle("v2", "\"module.wasm.image/variant\":\"compat-smart\"", "/app.wasm")))
+                .isTrue();
+        assertThat(c.isUnikernel(bundle("v3", "\"run.oci.handler\":\"wasm\"", "/app.wasm")))
+                .isTrue();
+        assertThat(c.isUnikernel(bundle("v4", "\"com.urunc.unikernel.unikernelType\":\"wasm\"", "/app.wasm")))
+                .isTrue();
         Path json = bundle("v5", "", "/app.wasm");
         Files.writeString(json.resolve("rootfs/urunc.json"), "{\"com.urunc.unikernel.unikernelType\":\"d2FzbQ==\"}");
         assertThat(c.isUnikernel(json)).isTrue();
-        assertThat(c.isUnikernel(bundle("no1", "\"module.wasm.image/variant\":\"other\"", "/app.wasm"))).isFalse();
+        assertThat(c.isUnikernel(bundle("no1", "\"module.wasm.image/variant\":\"other\"", "/app.wasm")))
+                .isFalse();
         assertThat(c.isUnikernel(bundle("no2", "", "/app.wasm"))).isFalse();
     }
 
@@ -71,8 +88,8 @@ class WasmBackendTest {
     void runsToItsExitStatusAndReportsTheDaemonsPid() throws Exception {
         WasmBackend backend = new WasmBackend(log::add);
         Path out = tmp.resolve("out1");
-        Created c = backend.create(spec("c1", bundle("c1", "\"run.oci.handler\":\"wasm\"", "/app.wasm", "world", "3"),
-                out));
+        Created c = backend.create(
+                spec("c1", bundle("c1", "\"run.oci.handler\":\"wasm\"", "/app.wasm", "world", "3"), out));
         assertThat(c.pid()).isEqualTo(ProcessHandle.current().pid());
         assertThat(c.process()).isPresent();
         assertThat(c.process().get().isAlive()).isTrue();
@@ -97,12 +114,15 @@ class WasmBackendTest {
         while (!Files.readString(tmp.resolve("out2")).contains("looping") && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(backend.pids("l1")).containsExactly(Math.toIntExact(ProcessHandle.current().pid()));
+        assertThat(backend.pids("l1"))
+                .containsExactly(Math.toIntExact(ProcessHandle.current().pid()));
         backend.kill("l1", 15, false);
         assertThat(c1.process().get().waitFor(2, TimeUnit.SECONDS)).isTrue();
         assertThat(c1.process().get().exitValue()).isEqualTo(143);
-        assertThatThrownBy(() -> backend.kill("l1", 15, false)).isInstanceOf(BackendException.class)
-                .extracting(e -> ((BackendException) e).kind()).isEqualTo(BackendException.Kind.NOT_FOUND);
+        assertThatThrownBy(() -> backend.kill("l1", 15, false))
+                .isInstanceOf(BackendException.class)
+                .extracting(e -> ((BackendException) e).kind())
+                .isEqualTo(BackendException.Kind.NOT_FOUND);
         backend.delete("l2", true); // created, never started
         assertThat(c2.process().get().waitFor()).isEqualTo(137);
     }
@@ -113,7 +133,8 @@ class WasmBackendTest {
         Path b = bundle("notwasm", "\"run.oci.handler\":\"wasm\"", "/script.sh");
         Files.writeString(b.resolve("rootfs/script.sh"), "#!/bin/sh\necho hi\n");
         assertThatThrownBy(() -> backend.create(spec("n1", b, tmp.resolve("out4"))))
-                .isInstanceOf(BackendException.class).hasMessageContaining("/script.sh is not a WebAssembly module");
+                .isInstanceOf(BackendException.class)
+                .hasMessageContaining("/script.sh is not a WebAssembly module");
         assertThatThrownBy(() -> backend.pids("n1")).isInstanceOf(BackendException.class);
     }
 }

@@ -27,22 +27,34 @@ class ShimSocketPeerTest {
                 print("EOF")
             """;
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void anotherUsersConnectionIsClosedAtOnce() throws Exception {
         // before: Listener.unix accepted any peer that could reach the socket (the check existed unused)
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run a client as nobody");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/python3")),
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/python3")),
                 "needs setpriv and python3");
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path socket = tmp.resolve("shim.sock");
         try (TtrpcServer server = TtrpcServer.builder().build()) {
             server.serve(ShimDaemon.listen(socket));
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)))
+                    .isEqualTo("rw-------");
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-")); // a widened mode
-            Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                    "/usr/bin/python3", "-c", CLIENT, socket.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            "/usr/bin/setpriv",
+                            "--reuid=65534",
+                            "--regid=65534",
+                            "--clear-groups",
+                            "/usr/bin/python3",
+                            "-c",
+                            CLIENT,
+                            socket.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
             assertThat(out).isEqualTo("EOF");

@@ -29,26 +29,41 @@ class OrderedPublisherTest {
             delivered.add(e);
         };
         Clock clock = Clock.fixed(Instant.parse("2026-05-01T10:00:00Z"), ZoneOffset.UTC);
-        try (OrderedPublisher p = new OrderedPublisher("k8s.io", flaky, clock, Duration.ofMillis(1), m -> { })) {
-            p.publish(Topics.TASK_START, TaskStart.newBuilder().setContainerId("c").setPid(7).build());
-            p.publish(Topics.TASK_EXIT, TaskExit.newBuilder().setContainerId("c").setPid(7).setExitStatus(3).build());
+        try (OrderedPublisher p = new OrderedPublisher("k8s.io", flaky, clock, Duration.ofMillis(1), m -> {})) {
+            p.publish(
+                    Topics.TASK_START,
+                    TaskStart.newBuilder().setContainerId("c").setPid(7).build());
+            p.publish(
+                    Topics.TASK_EXIT,
+                    TaskExit.newBuilder()
+                            .setContainerId("c")
+                            .setPid(7)
+                            .setExitStatus(3)
+                            .build());
         }
         assertThat(delivered).extracting(Envelope::getTopic).containsExactly(Topics.TASK_START, Topics.TASK_EXIT);
         Envelope exit = delivered.get(1);
         assertThat(exit.getNamespace()).isEqualTo("k8s.io");
-        assertThat(exit.getTimestamp().getSeconds()).isEqualTo(Instant.parse("2026-05-01T10:00:00Z").getEpochSecond());
+        assertThat(exit.getTimestamp().getSeconds())
+                .isEqualTo(Instant.parse("2026-05-01T10:00:00Z").getEpochSecond());
         assertThat(exit.getEvent().getTypeUrl()).isEqualTo("containerd.events.TaskExit");
-        assertThat(TaskExit.parseFrom(exit.getEvent().getValue()).getExitStatus()).isEqualTo(3);
+        assertThat(TaskExit.parseFrom(exit.getEvent().getValue()).getExitStatus())
+                .isEqualTo(3);
     }
 
     @Test
     void givesUpAfterFiveRetries() {
         AtomicInteger attempts = new AtomicInteger();
         List<String> logged = Collections.synchronizedList(new ArrayList<>());
-        try (OrderedPublisher p = new OrderedPublisher("n", e -> {
-            attempts.incrementAndGet();
-            throw new IOException("down");
-        }, Clock.systemUTC(), Duration.ofMillis(1), logged::add)) {
+        try (OrderedPublisher p = new OrderedPublisher(
+                "n",
+                e -> {
+                    attempts.incrementAndGet();
+                    throw new IOException("down");
+                },
+                Clock.systemUTC(),
+                Duration.ofMillis(1),
+                logged::add)) {
             p.publish(Topics.TASK_OOM, TaskStart.getDefaultInstance());
         }
         assertThat(attempts).hasValue(6);
@@ -57,9 +72,19 @@ class OrderedPublisherTest {
 
     @Test
     void binaryPublisherArgvMatchesContainerdPublish() {
-        Envelope e = Envelope.newBuilder().setTopic("/tasks/exit").setNamespace("default").build();
-        assertThat(BinaryEventForwarder.argv("/usr/bin/containerd", "/run/c.sock", e)).containsExactly(
-                "/usr/bin/containerd", "--address", "/run/c.sock", "publish", "--topic", "/tasks/exit",
-                "--namespace", "default");
+        Envelope e = Envelope.newBuilder()
+                .setTopic("/tasks/exit")
+                .setNamespace("default")
+                .build();
+        assertThat(BinaryEventForwarder.argv("/usr/bin/containerd", "/run/c.sock", e))
+                .containsExactly(
+                        "/usr/bin/containerd",
+                        "--address",
+                        "/run/c.sock",
+                        "publish",
+                        "--topic",
+                        "/tasks/exit",
+                        "--namespace",
+                        "default");
     }
 }

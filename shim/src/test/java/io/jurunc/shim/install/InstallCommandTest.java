@@ -15,6 +15,7 @@ import picocli.CommandLine;
 class InstallCommandTest {
     @TempDir
     Path tmp;
+
     private Path config;
     private Path shim;
     private Path bin;
@@ -36,8 +37,16 @@ class InstallCommandTest {
         CommandLine cl = new CommandLine(new InstallCommand());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        String[] base = {"--config", config.toString(), "--shim", shim.toString(), "--bin-dir", bin.toString(),
-            "--containerd-address", tmp.resolve("no-containerd.sock").toString()};
+        String[] base = {
+            "--config",
+            config.toString(),
+            "--shim",
+            shim.toString(),
+            "--bin-dir",
+            bin.toString(),
+            "--containerd-address",
+            tmp.resolve("no-containerd.sock").toString()
+        };
         String[] all = new String[base.length + extra.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);
@@ -51,7 +60,8 @@ class InstallCommandTest {
         Files.writeString(config, original);
         assertThat(run()).isZero();
         String installed = Files.readString(config);
-        assertThat(installed).startsWith(original)
+        assertThat(installed)
+                .startsWith(original)
                 .contains("[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.jurunc]")
                 .contains("runtime_type = \"io.containerd.jurunc.v2\"")
                 .contains("container_annotations = [\"com.urunc.unikernel.*\"]")
@@ -111,8 +121,10 @@ class InstallCommandTest {
 
     @Test
     void aHandWrittenTableIsNotOverwritten() throws Exception {
-        Files.writeString(config, "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.jurunc]\n"
-                + "  runtime_type = \"io.containerd.runc.v2\"\n");
+        Files.writeString(
+                config,
+                "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.jurunc]\n"
+                        + "  runtime_type = \"io.containerd.runc.v2\"\n");
         assertThat(run()).isEqualTo(1);
         assertThat(err.toString()).contains("outside jurunc's managed block");
     }
@@ -150,12 +162,15 @@ class InstallCommandTest {
         Path sock = tmp.resolve("no-containerd.sock");
         Files.writeString(sock, "");
         Path record = tmp.resolve("start.args");
-        Files.writeString(shim, "#!/bin/sh\necho \"$@ TTRPC=$TTRPC_ADDRESS\" > " + record
-                + "\nprintf unix:///run/containerd/s/abc\n");
+        Files.writeString(
+                shim,
+                "#!/bin/sh\necho \"$@ TTRPC=$TTRPC_ADDRESS\" > " + record + "\nprintf unix:///run/containerd/s/abc\n");
         assertThat(run()).isZero();
         assertThat(out.toString()).contains("node shim daemon serving at unix:///run/containerd/s/abc");
-        assertThat(Files.readString(record)).contains("-namespace k8s.io -address " + sock)
-                .contains("-id jurunc-node start").contains("TTRPC=" + sock + ".ttrpc");
+        assertThat(Files.readString(record))
+                .contains("-namespace k8s.io -address " + sock)
+                .contains("-id jurunc-node start")
+                .contains("TTRPC=" + sock + ".ttrpc");
         out.getBuffer().setLength(0);
         assertThat(run("--no-start-daemon")).isZero();
         assertThat(out.toString()).doesNotContain("daemon");

@@ -26,7 +26,8 @@ class ReparentedExitTest {
     /** Starts {@code body} in the background of a shell that prints its pid and exits at once. */
     private static int orphan(String body) throws Exception {
         Process sh = new ProcessBuilder(List.of("sh", "-c", "(" + body + ") >/dev/null 2>&1 </dev/null & echo $!"))
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String out = new String(sh.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
         assertThat(sh.waitFor()).as(out).isZero();
         return Integer.parseInt(out);
@@ -40,10 +41,14 @@ class ReparentedExitTest {
     @Test
     void aGrandchildWhoseParentExitedIsReparentedHereAndReapedWithItsStatus() throws Exception {
         int pid = orphan("sleep 0.5; exit 7");
-        assertThat(parentOf(pid)).as("re-parented to the subreaper").isEqualTo(ProcessHandle.current().pid());
+        assertThat(parentOf(pid))
+                .as("re-parented to the subreaper")
+                .isEqualTo(ProcessHandle.current().pid());
         ExitStatus status = OS.awaitExit(pid);
         assertThat(status.status()).isEqualTo(7);
-        assertThat(Path.of("/proc", Integer.toString(pid))).as("reaped: no zombie left").doesNotExist();
+        assertThat(Path.of("/proc", Integer.toString(pid)))
+                .as("reaped: no zombie left")
+                .doesNotExist();
     }
 
     @Test

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AdoptionTest {
     @TempDir
     Path tmp;
+
     private final List<String> log = new ArrayList<>();
     private HolderDir dir;
     private Path proc;
@@ -49,10 +50,10 @@ class AdoptionTest {
         final FakeBackend jurunc = new FakeBackend("jurunc");
         final FakeBackend runc = new FakeBackend("runc");
         final RecordingSink events = new RecordingSink();
-        final BackendSelector selector = new BackendSelector(jurunc, runc,
-                bundle -> bundle.getFileName().toString().startsWith("uni"));
+        final BackendSelector selector = new BackendSelector(
+                jurunc, runc, bundle -> bundle.getFileName().toString().startsWith("uni"));
         final DiskTaskJournal journal = new DiskTaskJournal(dir, proc, log::add);
-        final TaskService service = new TaskService(os, selector, events, () -> { }, log::add, journal);
+        final TaskService service = new TaskService(os, selector, events, () -> {}, log::add, journal);
 
         int adopt() {
             return new Adoption(journal, selector, os, log::add).run(service);
@@ -89,7 +90,9 @@ class AdoptionTest {
 
     private CreateTaskRequest create(String id, String bundleName, boolean mounts) throws Exception {
         Path bundle = Files.createDirectories(tmp.resolve(bundleName));
-        CreateTaskRequest.Builder b = CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.toString())
+        CreateTaskRequest.Builder b = CreateTaskRequest.newBuilder()
+                .setId(id)
+                .setBundle(bundle.toString())
                 .setStdout("/fifo/" + id);
         if (mounts) {
             b.addRootfs(Mount.newBuilder().setType("bind").setSource("/src").addOptions("rbind"));
@@ -122,11 +125,16 @@ class AdoptionTest {
         assertThat(vm1.getStatus()).isEqualTo(Status.RUNNING);
         assertThat(vm1.getPid()).isEqualTo(1000);
         assertThat(vm1.getStdout()).isEqualTo("/fifo/vm1");
-        assertThat(next.service.state(StateRequest.newBuilder().setId("c2").build()).getStatus())
+        assertThat(next.service
+                        .state(StateRequest.newBuilder().setId("c2").build())
+                        .getStatus())
                 .isEqualTo(Status.CREATED);
 
         // the holder sends the Start again whose answer the crash swallowed: answered, not started twice
-        assertThat(next.service.start(StartRequest.newBuilder().setId("vm1").build()).getPid()).isEqualTo(1000);
+        assertThat(next.service
+                        .start(StartRequest.newBuilder().setId("vm1").build())
+                        .getPid())
+                .isEqualTo(1000);
         assertThat(next.jurunc.calls).isEmpty();
         // the created one can still be started, by the backend recorded in its bundle
         next.service.start(StartRequest.newBuilder().setId("c2").build());
@@ -139,7 +147,9 @@ class AdoptionTest {
         holderRecords(1000, 137);
         gone(1000);
         assertThat(waiting.get(10, TimeUnit.SECONDS).getExitStatus()).isEqualTo(137);
-        assertThat(next.service.delete(DeleteRequest.newBuilder().setId("vm1").build()).getExitStatus())
+        assertThat(next.service
+                        .delete(DeleteRequest.newBuilder().setId("vm1").build())
+                        .getExitStatus())
                 .isEqualTo(137);
         assertThat(next.jurunc.calls).contains("delete vm1");
         assertThat(next.events.topics()).contains(Topics.TASK_EXIT, Topics.TASK_DELETE);
@@ -160,7 +170,8 @@ class AdoptionTest {
 
         Daemon next = new Daemon();
         next.adopt();
-        assertThat(waitFor(next.service, "vm1").get(10, TimeUnit.SECONDS).getExitStatus()).isEqualTo(3);
+        assertThat(waitFor(next.service, "vm1").get(10, TimeUnit.SECONDS).getExitStatus())
+                .isEqualTo(3);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (next.events.topics().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(5); // published right after the exit completes, on the watcher's thread
@@ -169,7 +180,8 @@ class AdoptionTest {
         TaskExit exit = (TaskExit) next.events.events.getFirst().event();
         assertThat(exit.getContainerId()).isEqualTo("vm1");
         assertThat(exit.getPid()).isEqualTo(1000);
-        assertThat(exit.getExitedAt().getSeconds()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z").getEpochSecond());
+        assertThat(exit.getExitedAt().getSeconds())
+                .isEqualTo(Instant.parse("2026-01-01T00:00:00Z").getEpochSecond());
     }
 
     @Test
@@ -179,7 +191,8 @@ class AdoptionTest {
         first.service.create(create("vm1", "uni-1", false));
         first.service.start(StartRequest.newBuilder().setId("vm1").build());
         first.os.exit(1000, 0);
-        assertThat(waitFor(first.service, "vm1").get(5, TimeUnit.SECONDS).getExitStatus()).isZero();
+        assertThat(waitFor(first.service, "vm1").get(5, TimeUnit.SECONDS).getExitStatus())
+                .isZero();
 
         Daemon next = new Daemon();
         next.adopt();
@@ -204,8 +217,10 @@ class AdoptionTest {
         assertThat(next.os.calls).containsExactly("unmount " + bundle.resolve("rootfs"));
         assertThat(next.journal.load()).isEmpty();
 
-        assertThatThrownBy(() -> next.service.create(req)).isInstanceOfSatisfying(TtrpcException.class,
-                e -> assertThat(e.code()).isEqualTo(io.jurunc.ttrpc.StatusCode.UNAVAILABLE));
+        assertThatThrownBy(() -> next.service.create(req))
+                .isInstanceOfSatisfying(
+                        TtrpcException.class,
+                        e -> assertThat(e.code()).isEqualTo(io.jurunc.ttrpc.StatusCode.UNAVAILABLE));
         assertThat(next.jurunc.calls).as("nothing created again").containsExactly("delete vm3 force");
 
         // containerd cleans up and a client creates it again: a fresh create
@@ -228,6 +243,7 @@ class AdoptionTest {
 
         Daemon next = new Daemon();
         next.adopt();
-        assertThat(waitFor(next.service, "vm1").get(10, TimeUnit.SECONDS).getExitStatus()).isEqualTo(255);
+        assertThat(waitFor(next.service, "vm1").get(10, TimeUnit.SECONDS).getExitStatus())
+                .isEqualTo(255);
     }
 }

@@ -14,8 +14,7 @@ import java.util.concurrent.CountDownLatch;
  * {@code sleep <payload>} and returns its pid; {@code Exit}: exits with the payload as status.
  */
 public final class HolderFakeDaemon {
-    private HolderFakeDaemon() {
-    }
+    private HolderFakeDaemon() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
@@ -23,7 +22,10 @@ public final class HolderFakeDaemon {
         String restarts = env.getOrDefault(HolderDir.RESTARTS_ENV, "?");
         CountDownLatch never = new CountDownLatch(1);
         TtrpcServer server = TtrpcServer.builder()
-                .register("test.Holder", "Who", (p, c) -> bytes(ProcessHandle.current().pid() + " " + restarts))
+                .register(
+                        "test.Holder",
+                        "Who",
+                        (p, c) -> bytes(ProcessHandle.current().pid() + " " + restarts))
                 .register("test.Holder", "Hold", (p, c) -> {
                     if (restarts.equals("0")) {
                         try {

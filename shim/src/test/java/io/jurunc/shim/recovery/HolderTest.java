@@ -31,12 +31,15 @@ import org.junit.jupiter.api.io.TempDir;
 class HolderTest {
     private static final String SERVICE = "test.Holder";
     private static final Duration LIMIT = Duration.ofSeconds(60);
+
     @TempDir
     static Path build;
+
     private static Path holderBinary;
 
     @TempDir
     Path tmp;
+
     private Process holder;
     private final List<Long> daemons = new ArrayList<>();
 
@@ -44,8 +47,17 @@ class HolderTest {
     static void compile() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/gcc")), "gcc is needed to build the holder");
         holderBinary = build.resolve("jurunc-shim-holder");
-        Process cc = new ProcessBuilder("gcc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", holderBinary.toString(),
-                Path.of("src/main/c/shim-holder.c").toAbsolutePath().toString()).redirectErrorStream(true).start();
+        Process cc = new ProcessBuilder(
+                        "gcc",
+                        "-O2",
+                        "-Wall",
+                        "-Wextra",
+                        "-Werror",
+                        "-o",
+                        holderBinary.toString(),
+                        Path.of("src/main/c/shim-holder.c").toAbsolutePath().toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(cc.waitFor()).as(out).isZero();
     }
@@ -54,7 +66,10 @@ class HolderTest {
     void stop() {
         if (holder != null) {
             holder.destroy();
-            holder.onExit().orTimeout(20, TimeUnit.SECONDS).exceptionally(e -> null).join();
+            holder.onExit()
+                    .orTimeout(20, TimeUnit.SECONDS)
+                    .exceptionally(e -> null)
+                    .join();
             holder.destroyForcibly();
         }
         for (long pid : daemons) {
@@ -82,13 +97,23 @@ class HolderTest {
 
     private void startHolder(List<String> jvm) throws Exception {
         writeCmdline(jvm);
-        holder = new ProcessBuilder(holderBinary.toString(), socket().toString(), dir().dir().toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("holder.out").toFile()).start();
+        holder = new ProcessBuilder(
+                        holderBinary.toString(),
+                        socket().toString(),
+                        dir().dir().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("holder.out").toFile())
+                .start();
     }
 
     private static List<String> fakeDaemon() {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        return List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        return List.of(
+                java,
+                "-Xshare:auto",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
                 HolderFakeDaemon.class.getName());
     }
 
@@ -110,8 +135,9 @@ class HolderTest {
     }
 
     private static String call(TtrpcClient client, String method, String payload) throws Exception {
-        return new String(client.call(SERVICE, method, payload.getBytes(StandardCharsets.UTF_8),
-                CallOptions.timeout(LIMIT)), StandardCharsets.UTF_8);
+        return new String(
+                client.call(SERVICE, method, payload.getBytes(StandardCharsets.UTF_8), CallOptions.timeout(LIMIT)),
+                StandardCharsets.UTF_8);
     }
 
     private long who(TtrpcClient client, String restarts) throws Exception {
@@ -128,7 +154,8 @@ class HolderTest {
         assertThat(Files.getPosixFilePermissions(socket())).hasToString("[OWNER_READ, OWNER_WRITE]");
         try (TtrpcClient client = TtrpcClient.connect("unix://" + socket())) {
             long first = who(client, "0");
-            assertThat(ProcessHandle.of(first).orElseThrow().parent().map(ProcessHandle::pid)).contains(holder.pid());
+            assertThat(ProcessHandle.of(first).orElseThrow().parent().map(ProcessHandle::pid))
+                    .contains(holder.pid());
             long sleeper = Long.parseLong(call(client, "Spawn", "2"));
             CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -169,8 +196,13 @@ class HolderTest {
         }
         // a ttrpc request frame for test.Holder/Who, written one byte at a time
         byte[] request = requestEnvelope();
-        ByteBuffer frame = ByteBuffer.allocate(10 + request.length).putInt(request.length).putInt(1)
-                .put((byte) 1).put((byte) 0).put(request).flip();
+        ByteBuffer frame = ByteBuffer.allocate(10 + request.length)
+                .putInt(request.length)
+                .putInt(1)
+                .put((byte) 1)
+                .put((byte) 0)
+                .put(request)
+                .flip();
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket()))) {
             while (frame.hasRemaining()) {
                 ch.write(ByteBuffer.wrap(new byte[] {frame.get()}));
@@ -211,7 +243,9 @@ class HolderTest {
             who(client, "0");
             assertThat(call(client, "Exit", "0")).isEqualTo("bye");
         }
-        assertThat(holder.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)).as(log()).isTrue();
+        assertThat(holder.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS))
+                .as(log())
+                .isTrue();
         assertThat(holder.exitValue()).isZero();
         assertThat(log()).doesNotContain("restarting");
     }
@@ -225,10 +259,13 @@ class HolderTest {
             daemon = who(client, "0");
         }
         holder.destroy();
-        assertThat(holder.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)).as(log()).isTrue();
+        assertThat(holder.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS))
+                .as(log())
+                .isTrue();
         assertThat(holder.exitValue()).isZero();
-        assertThat(ProcessHandle.of(daemon).map(ProcessHandle::isAlive)).as("daemon stopped").isIn(
-                java.util.Optional.empty(), java.util.Optional.of(false));
+        assertThat(ProcessHandle.of(daemon).map(ProcessHandle::isAlive))
+                .as("daemon stopped")
+                .isIn(java.util.Optional.empty(), java.util.Optional.of(false));
     }
 
     /**
@@ -238,9 +275,17 @@ class HolderTest {
     @Test
     void aSigkillOfTheHolderTakesItsDaemonWithIt() throws Exception {
         writeCmdline(fakeDaemon());
-        holder = new ProcessBuilder(holderBinary.toString(), socket().toString(), dir().dir().toString(), "--",
-                "containerd-shim-jurunc-v2", "-address", "/run/test/containerd.sock")
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("holder.out").toFile()).start();
+        holder = new ProcessBuilder(
+                        holderBinary.toString(),
+                        socket().toString(),
+                        dir().dir().toString(),
+                        "--",
+                        "containerd-shim-jurunc-v2",
+                        "-address",
+                        "/run/test/containerd.sock")
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("holder.out").toFile())
+                .start();
         awaitSocket();
         long daemon;
         try (TtrpcClient client = TtrpcClient.connect("unix://" + socket())) {
@@ -279,7 +324,7 @@ class HolderTest {
         startHolder(fakeDaemon());
         awaitSocket();
         try (TtrpcClient through = TtrpcClient.connect("unix://" + socket());
-             TtrpcClient direct = TtrpcClient.connect("unix://" + dir().privateSocket())) {
+                TtrpcClient direct = TtrpcClient.connect("unix://" + dir().privateSocket())) {
             who(through, "0");
             long[] viaHolder = new long[2000];
             long[] viaDirect = new long[2000];
@@ -293,8 +338,11 @@ class HolderTest {
             }
             java.util.Arrays.sort(viaHolder);
             java.util.Arrays.sort(viaDirect);
-            System.out.printf("measure: ttrpc round trip (2000 calls, median): direct %d us, through the holder %d us"
-                    + " (load %s)%n", viaDirect[1000] / 1000, viaHolder[1000] / 1000,
+            System.out.printf(
+                    "measure: ttrpc round trip (2000 calls, median): direct %d us, through the holder %d us"
+                            + " (load %s)%n",
+                    viaDirect[1000] / 1000,
+                    viaHolder[1000] / 1000,
                     Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
             assertThat(viaHolder[1000]).isPositive();
         }
@@ -310,7 +358,9 @@ class HolderTest {
         }
         Files.delete(dir().cmdline()); // what the daemon's clean stop removes before it exits
         ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
-        assertThat(holder.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)).as(log()).isTrue();
+        assertThat(holder.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS))
+                .as(log())
+                .isTrue();
         assertThat(holder.exitValue()).isZero();
         assertThat(log()).doesNotContain("(restart 1)");
     }

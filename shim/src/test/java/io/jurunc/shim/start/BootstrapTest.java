@@ -16,9 +16,14 @@ class BootstrapTest {
 
     @Test
     void matchingParamsAreBootstrap() {
-        byte[] in = BootstrapParams.newBuilder().setInstanceId("c1").setNamespace("default")
-                .setLogLevel(LogLevel.LOG_LEVEL_DEBUG).setContainerdTtrpcAddress("/run/c.sock.ttrpc")
-                .setSocketDir("/tmp/s").build().toByteArray();
+        byte[] in = BootstrapParams.newBuilder()
+                .setInstanceId("c1")
+                .setNamespace("default")
+                .setLogLevel(LogLevel.LOG_LEVEL_DEBUG)
+                .setContainerdTtrpcAddress("/run/c.sock.ttrpc")
+                .setSocketDir("/tmp/s")
+                .build()
+                .toByteArray();
         Bootstrap b = Bootstrap.decode(in, "c1", "default");
         assertThat(b).isInstanceOf(Bootstrap.Params.class);
         assertThat(((Bootstrap.Params) b).params().getLogLevel()).isEqualTo(LogLevel.LOG_LEVEL_DEBUG);
@@ -27,14 +32,20 @@ class BootstrapTest {
 
     @Test
     void paramsForAnotherInstanceFallBackToLegacy() {
-        byte[] in = BootstrapParams.newBuilder().setInstanceId("other").setNamespace("default").build().toByteArray();
+        byte[] in = BootstrapParams.newBuilder()
+                .setInstanceId("other")
+                .setNamespace("default")
+                .build()
+                .toByteArray();
         assertThat(Bootstrap.decode(in, "c1", "default")).isInstanceOf(Bootstrap.Legacy.class);
     }
 
     @Test
     void legacyRuntimeOptionsAnyIsKept() {
-        Any options = Any.newBuilder().setTypeUrl("containerd.runc.v1.Options")
-                .setValue(ByteString.copyFromUtf8("\u0012\u0004runc")).build();
+        Any options = Any.newBuilder()
+                .setTypeUrl("containerd.runc.v1.Options")
+                .setValue(ByteString.copyFromUtf8("\u0012\u0004runc"))
+                .build();
         Bootstrap b = Bootstrap.decode(options.toByteArray(), "c1", "default");
         assertThat(b).isEqualTo(new Bootstrap.Legacy(java.util.Optional.of(options)));
         assertThat(b.socketRoot()).isEqualTo(SocketAddress.DEFAULT_ROOT);
@@ -42,15 +53,21 @@ class BootstrapTest {
 
     @Test
     void emptyOrGarbageIsLegacyWithoutOptions() {
-        assertThat(Bootstrap.decode(new byte[0], "c1", "n")).isEqualTo(new Bootstrap.Legacy(java.util.Optional.empty()));
+        assertThat(Bootstrap.decode(new byte[0], "c1", "n"))
+                .isEqualTo(new Bootstrap.Legacy(java.util.Optional.empty()));
         assertThat(Bootstrap.decode(new byte[] {(byte) 0xff, (byte) 0xff, 1}, "c1", "n"))
                 .isEqualTo(new Bootstrap.Legacy(java.util.Optional.empty()));
     }
 
     @Test
     void bootstrapIsAnsweredWithProtobufVersion3() throws Exception {
-        byte[] in = BootstrapParams.newBuilder().setInstanceId("c1").setNamespace("n").build().toByteArray();
-        byte[] out = StartResult.answering(Bootstrap.decode(in, "c1", "n"), ADDR).encode();
+        byte[] in = BootstrapParams.newBuilder()
+                .setInstanceId("c1")
+                .setNamespace("n")
+                .build()
+                .toByteArray();
+        byte[] out =
+                StartResult.answering(Bootstrap.decode(in, "c1", "n"), ADDR).encode();
         BootstrapResult r = BootstrapResult.parseFrom(out);
         assertThat(r.getVersion()).isEqualTo(3);
         assertThat(r.getAddress()).isEqualTo("unix:///run/containerd/s/abc");
@@ -59,7 +76,8 @@ class BootstrapTest {
 
     @Test
     void legacyIsAnsweredWithAPlainAddress() {
-        byte[] out = StartResult.answering(Bootstrap.decode(new byte[0], "c1", "n"), ADDR).encode();
+        byte[] out = StartResult.answering(Bootstrap.decode(new byte[0], "c1", "n"), ADDR)
+                .encode();
         assertThat(new String(out, StandardCharsets.UTF_8)).isEqualTo("unix:///run/containerd/s/abc");
     }
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StartCommandTest {
     @TempDir
     Path tmp;
+
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
     private final List<List<String>> launches = new ArrayList<>();
 
@@ -44,13 +45,18 @@ class StartCommandTest {
 
     private Path bundle(String annotationsJson) throws IOException {
         Path b = Files.createDirectories(tmp.resolve("bundle"));
-        Files.writeString(b.resolve("config.json"), "{\"ociVersion\":\"1.0.2\",\"annotations\":" + annotationsJson + "}");
+        Files.writeString(
+                b.resolve("config.json"), "{\"ociVersion\":\"1.0.2\",\"annotations\":" + annotationsJson + "}");
         return b;
     }
 
     private byte[] params(String id) {
-        return BootstrapParams.newBuilder().setInstanceId(id).setNamespace("k8s.io")
-                .setSocketDir(tmp.resolve("s").toString()).build().toByteArray();
+        return BootstrapParams.newBuilder()
+                .setInstanceId(id)
+                .setNamespace("k8s.io")
+                .setSocketDir(tmp.resolve("s").toString())
+                .build()
+                .toByteArray();
     }
 
     private static final Map<String, String> POD = Map.of(GroupingId.SCOPE_ENV, "pod");
@@ -66,7 +72,9 @@ class StartCommandTest {
         BootstrapResult first = BootstrapResult.parseFrom(start.run(flags("c1"), params("c1"), b, POD));
         BootstrapResult second = BootstrapResult.parseFrom(start.run(flags("c2"), params("c2"), b, POD));
         assertThat(second.getAddress()).isEqualTo(first.getAddress());
-        assertThat(first.getAddress()).isEqualTo(SocketAddress.derive(tmp.resolve("s"), "/run/c.sock", "k8s.io", "sb1").uri());
+        assertThat(first.getAddress())
+                .isEqualTo(SocketAddress.derive(tmp.resolve("s"), "/run/c.sock", "k8s.io", "sb1")
+                        .uri());
         assertThat(launches).hasSize(1);
         assertThat(launches.getFirst()).containsSubsequence("-namespace", "k8s.io", "-id", "sb1");
         assertThat(Files.readString(b.resolve("address"))).isEqualTo(first.getAddress());
@@ -86,7 +94,8 @@ class StartCommandTest {
         Path b = bundle("{}");
         StartCommand start = new StartCommand((args, cwd) -> new ProcessBuilder("false").start());
         assertThatThrownBy(() -> start.run(flags("c1"), params("c1"), b, POD))
-                .isInstanceOf(StartException.class).hasMessageContaining("exited with status 1");
+                .isInstanceOf(StartException.class)
+                .hasMessageContaining("exited with status 1");
     }
 
     @Test
@@ -94,7 +103,8 @@ class StartCommandTest {
         Path b = bundle("{}");
         StartCommand start = new StartCommand(binding);
         start.run(flags("c1"), params("c1"), b, POD);
-        Path socket = SocketAddress.derive(tmp.resolve("s"), "/run/c.sock", "k8s.io", "c1").path();
+        Path socket = SocketAddress.derive(tmp.resolve("s"), "/run/c.sock", "k8s.io", "c1")
+                .path();
         io.jurunc.shim.daemon.ShimDaemonAccess.removeSocketAndLock(socket);
         assertThat(StartCommand.lockFile(socket)).doesNotExist();
         assertThat(socket).doesNotExist();
@@ -112,7 +122,8 @@ class StartCommandTest {
     @Test
     void aStaleSocketFileIsReplaced() throws Exception {
         Path b = bundle("{}");
-        Path socket = SocketAddress.derive(tmp.resolve("s"), "/run/c.sock", "k8s.io", "c1").path();
+        Path socket = SocketAddress.derive(tmp.resolve("s"), "/run/c.sock", "k8s.io", "c1")
+                .path();
         Files.createDirectories(socket.getParent());
         Files.writeString(socket, "stale");
         new StartCommand(binding).run(flags("c1"), params("c1"), b, POD);
@@ -125,11 +136,14 @@ class StartCommandTest {
         Path other = Files.createDirectories(tmp.resolve("other"));
         Files.writeString(other.resolve("config.json"), "{\"ociVersion\":\"1.0.2\",\"annotations\":{}}");
         StartCommand start = new StartCommand(binding);
-        Map<String, String> env = Map.of(StartCommand.SOCKET_ROOT_ENV, tmp.resolve("s").toString());
+        Map<String, String> env =
+                Map.of(StartCommand.SOCKET_ROOT_ENV, tmp.resolve("s").toString());
         String first = new String(start.run(flags("c1"), new byte[0], b, env));
         String second = new String(start.run(flags("c2"), new byte[0], other, env));
-        assertThat(second).isEqualTo(first)
-                .isEqualTo(SocketAddress.derive(tmp.resolve("s"), "/run/c.sock", "k8s.io", "jurunc-node").uri());
+        assertThat(second)
+                .isEqualTo(first)
+                .isEqualTo(SocketAddress.derive(tmp.resolve("s"), "/run/c.sock", "k8s.io", "jurunc-node")
+                        .uri());
         assertThat(launches).hasSize(1);
         assertThat(launches.getFirst()).containsSubsequence("-id", "jurunc-node");
         assertThat(Files.readString(other.resolve("address"))).isEqualTo(first);
@@ -138,17 +152,19 @@ class StartCommandTest {
     @Test
     void anInvalidScopeIsAClearError() throws Exception {
         Path b = bundle("{}");
-        assertThatThrownBy(() -> new StartCommand(binding).run(flags("c1"), params("c1"), b,
-                Map.of(GroupingId.SCOPE_ENV, "cluster")))
-                .isInstanceOf(StartException.class).hasMessageContaining("node or pod");
+        assertThatThrownBy(() -> new StartCommand(binding)
+                        .run(flags("c1"), params("c1"), b, Map.of(GroupingId.SCOPE_ENV, "cluster")))
+                .isInstanceOf(StartException.class)
+                .hasMessageContaining("node or pod");
         assertThat(launches).isEmpty();
     }
 
     @Test
     void aRelativeSocketRootIsRefused() throws Exception {
         Path b = bundle("{}");
-        assertThatThrownBy(() -> new StartCommand(binding).run(flags("c1"), new byte[0], b,
-                Map.of(StartCommand.SOCKET_ROOT_ENV, "run/s")))
-                .isInstanceOf(StartException.class).hasMessageContaining("absolute");
+        assertThatThrownBy(() -> new StartCommand(binding)
+                        .run(flags("c1"), new byte[0], b, Map.of(StartCommand.SOCKET_ROOT_ENV, "run/s")))
+                .isInstanceOf(StartException.class)
+                .hasMessageContaining("absolute");
     }
 }

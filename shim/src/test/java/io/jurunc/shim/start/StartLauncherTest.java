@@ -24,8 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StartLauncherTest {
     private static final String ADDRESS = "/run/containerd/containerd.sock";
+
     @TempDir
     static Path build;
+
     private static Path launcher;
 
     @TempDir
@@ -35,8 +37,16 @@ class StartLauncherTest {
     static void compile() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/gcc")), "gcc is needed to build the launcher");
         launcher = build.resolve("containerd-shim-jurunc-v2");
-        Process cc = new ProcessBuilder("gcc", "-O2", "-Wall", "-Werror", "-o", launcher.toString(),
-                Path.of("src/main/c/shim-launcher.c").toAbsolutePath().toString()).redirectErrorStream(true).start();
+        Process cc = new ProcessBuilder(
+                        "gcc",
+                        "-O2",
+                        "-Wall",
+                        "-Werror",
+                        "-o",
+                        launcher.toString(),
+                        Path.of("src/main/c/shim-launcher.c").toAbsolutePath().toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(cc.waitFor()).as(out).isZero();
     }
@@ -46,8 +56,10 @@ class StartLauncherTest {
     /** The fallback "JVM": records its argv and stdin next to itself. */
     private Path fakeJvm() throws IOException {
         Path jvm = tmp.resolve("jvm.sh");
-        Files.writeString(jvm, "#!/bin/sh\necho \"$@\" > \"" + tmp.resolve("jvm.args") + "\"\ncat > \""
-                + tmp.resolve("jvm.stdin") + "\"\necho from-jvm\n");
+        Files.writeString(
+                jvm,
+                "#!/bin/sh\necho \"$@\" > \"" + tmp.resolve("jvm.args") + "\"\ncat > \"" + tmp.resolve("jvm.stdin")
+                        + "\"\necho from-jvm\n");
         jvm.toFile().setExecutable(true);
         return jvm;
     }
@@ -75,7 +87,8 @@ class StartLauncherTest {
     }
 
     private Path nodeSocket(String namespace) {
-        return SocketAddress.derive(tmp.resolve("s"), ADDRESS, namespace, GroupingId.NODE_GROUP).path();
+        return SocketAddress.derive(tmp.resolve("s"), ADDRESS, namespace, GroupingId.NODE_GROUP)
+                .path();
     }
 
     private Path bundle() throws IOException {
@@ -87,8 +100,20 @@ class StartLauncherTest {
         Path socket = nodeSocket("k8s.io");
         Path bundle = bundle();
         try (ServerSocketChannel ignored = serve(socket)) {
-            Run r = run(bundle, new byte[0], Map.of(), "-namespace", "k8s.io", "-address", ADDRESS, "-publish-binary",
-                    "/usr/bin/containerd", "-id", "c1", "-debug", "start");
+            Run r = run(
+                    bundle,
+                    new byte[0],
+                    Map.of(),
+                    "-namespace",
+                    "k8s.io",
+                    "-address",
+                    ADDRESS,
+                    "-publish-binary",
+                    "/usr/bin/containerd",
+                    "-id",
+                    "c1",
+                    "-debug",
+                    "start");
             assertThat(r.exit()).isZero();
             assertThat(r.stdout()).isEqualTo("unix://" + socket);
             assertThat(Files.readString(bundle.resolve("address"))).isEqualTo("unix://" + socket);
@@ -99,8 +124,8 @@ class StartLauncherTest {
 
     @Test
     void withoutADaemonTheJvmStartsOneWithTheSameArguments() throws Exception {
-        Run r = run(bundle(), new byte[0], Map.of(), "-namespace", "default", "-address", ADDRESS, "-id", "c1",
-                "start");
+        Run r = run(
+                bundle(), new byte[0], Map.of(), "-namespace", "default", "-address", ADDRESS, "-id", "c1", "start");
         assertThat(r.stdout()).isEqualTo("from-jvm\n");
         assertThat(Files.readString(tmp.resolve("jvm.args")).strip())
                 .isEqualTo("-namespace default -address " + ADDRESS + " -id c1 start");
@@ -111,8 +136,8 @@ class StartLauncherTest {
     void stdinIsReplayedToTheJvm() throws Exception {
         byte[] options = {0x0a, 0x03, 'a', 'b', 'c', 0x00, (byte) 0xff};
         try (ServerSocketChannel ignored = serve(nodeSocket("default"))) {
-            Run r = run(bundle(), options, Map.of(), "-namespace", "default", "-address", ADDRESS, "-id", "c1",
-                    "start");
+            Run r = run(
+                    bundle(), options, Map.of(), "-namespace", "default", "-address", ADDRESS, "-id", "c1", "start");
             assertThat(r.stdout()).isEqualTo("from-jvm\n");
             assertThat(Files.readAllBytes(tmp.resolve("jvm.stdin"))).isEqualTo(options);
         }
@@ -121,10 +146,34 @@ class StartLauncherTest {
     @Test
     void podScopeDeleteAndInfoGoToTheJvm() throws Exception {
         try (ServerSocketChannel ignored = serve(nodeSocket("default"))) {
-            assertThat(run(bundle(), new byte[0], Map.of(GroupingId.SCOPE_ENV, "pod"), "-namespace", "default",
-                    "-address", ADDRESS, "-id", "c1", "start").stdout()).isEqualTo("from-jvm\n");
-            assertThat(run(bundle(), new byte[0], Map.of(), "-namespace", "default", "-address", ADDRESS, "-id",
-                    "c1", "-bundle", "/x", "delete").stdout()).isEqualTo("from-jvm\n");
+            assertThat(run(
+                                    bundle(),
+                                    new byte[0],
+                                    Map.of(GroupingId.SCOPE_ENV, "pod"),
+                                    "-namespace",
+                                    "default",
+                                    "-address",
+                                    ADDRESS,
+                                    "-id",
+                                    "c1",
+                                    "start")
+                            .stdout())
+                    .isEqualTo("from-jvm\n");
+            assertThat(run(
+                                    bundle(),
+                                    new byte[0],
+                                    Map.of(),
+                                    "-namespace",
+                                    "default",
+                                    "-address",
+                                    ADDRESS,
+                                    "-id",
+                                    "c1",
+                                    "-bundle",
+                                    "/x",
+                                    "delete")
+                            .stdout())
+                    .isEqualTo("from-jvm\n");
             assertThat(Files.readString(tmp.resolve("jvm.args"))).contains("delete");
             assertThat(run(bundle(), new byte[0], Map.of(), "-info").stdout()).isEqualTo("from-jvm\n");
         }
@@ -135,8 +184,8 @@ class StartLauncherTest {
         Path socket = nodeSocket("default");
         Files.createDirectories(socket.getParent());
         Files.writeString(socket, "stale");
-        Run r = run(bundle(), new byte[0], Map.of(), "-namespace", "default", "-address", ADDRESS, "-id", "c1",
-                "start");
+        Run r = run(
+                bundle(), new byte[0], Map.of(), "-namespace", "default", "-address", ADDRESS, "-id", "c1", "start");
         assertThat(r.stdout()).isEqualTo("from-jvm\n");
     }
 }

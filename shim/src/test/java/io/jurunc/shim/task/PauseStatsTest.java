@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PauseStatsTest {
     @TempDir
     Path tmp;
+
     private final FakeBackend jurunc = new FakeBackend("jurunc");
     private final FakeBackend runc = new FakeBackend("runc");
     private final RecordingSink events = new RecordingSink();
@@ -39,11 +40,14 @@ class PauseStatsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        BackendSelector selector = new BackendSelector(jurunc, runc,
-                bundle -> bundle.getFileName().toString().startsWith("uni"));
-        service = new TaskService(new RecordingShimOs(), selector, events, () -> { }, m -> { });
+        BackendSelector selector = new BackendSelector(
+                jurunc, runc, bundle -> bundle.getFileName().toString().startsWith("uni"));
+        service = new TaskService(new RecordingShimOs(), selector, events, () -> {}, m -> {});
         Path bundle = Files.createDirectories(tmp.resolve("uni-1"));
-        service.create(CreateTaskRequest.newBuilder().setId("vm1").setBundle(bundle.toString()).build());
+        service.create(CreateTaskRequest.newBuilder()
+                .setId("vm1")
+                .setBundle(bundle.toString())
+                .build());
     }
 
     private Status status() throws TtrpcException {
@@ -61,32 +65,41 @@ class PauseStatsTest {
     void pauseAndResumeChangeTheStatusAndPublishTheirEvents() throws Exception {
         PauseRequest pause = PauseRequest.newBuilder().setId("vm1").build();
         ResumeRequest resume = ResumeRequest.newBuilder().setId("vm1").build();
-        assertThatThrownBy(() -> service.pause(pause)).isInstanceOf(TtrpcException.class)
-                .extracting(e -> ((TtrpcException) e).code()).isEqualTo(StatusCode.FAILED_PRECONDITION);
+        assertThatThrownBy(() -> service.pause(pause))
+                .isInstanceOf(TtrpcException.class)
+                .extracting(e -> ((TtrpcException) e).code())
+                .isEqualTo(StatusCode.FAILED_PRECONDITION);
         service.start(StartRequest.newBuilder().setId("vm1").build());
         service.pause(pause);
         assertThat(status()).isEqualTo(Status.PAUSED);
         assertThatThrownBy(() -> service.pause(pause)).isInstanceOf(TtrpcException.class);
         service.resume(resume);
         assertThat(status()).isEqualTo(Status.RUNNING);
-        assertThatThrownBy(() -> service.resume(resume)).isInstanceOf(TtrpcException.class)
+        assertThatThrownBy(() -> service.resume(resume))
+                .isInstanceOf(TtrpcException.class)
                 .hasMessageContaining("not paused");
         assertThat(jurunc.calls).containsSubsequence("start vm1", "pause vm1", "resume vm1");
         awaitTopics(4);
-        assertThat(events.topics()).containsExactly(Topics.TASK_CREATE, Topics.TASK_START, Topics.TASK_PAUSED,
-                Topics.TASK_RESUMED);
+        assertThat(events.topics())
+                .containsExactly(Topics.TASK_CREATE, Topics.TASK_START, Topics.TASK_PAUSED, Topics.TASK_RESUMED);
     }
 
     @Test
     void statsArePackedAsContainerdsCgroupsV2Metrics() throws Exception {
         jurunc.stats = new ContainerStats(
-                new ContainerStats.Cpu(new ContainerStats.CpuUsage(3_000_000, List.of(), 1_000_000, 2_000_000),
+                new ContainerStats.Cpu(
+                        new ContainerStats.CpuUsage(3_000_000, List.of(), 1_000_000, 2_000_000),
                         new ContainerStats.Throttling(5, 1, 7000)),
-                new ContainerStats.Memory(4096, new ContainerStats.MemoryEntry(536870912, 300_000_000, 0, 2),
-                        new ContainerStats.MemoryEntry(0, 0, 0, 0), Map.of("rss", 1000L, "cache", 4096L)),
+                new ContainerStats.Memory(
+                        4096,
+                        new ContainerStats.MemoryEntry(536870912, 300_000_000, 0, 2),
+                        new ContainerStats.MemoryEntry(0, 0, 0, 0),
+                        Map.of("rss", 1000L, "cache", 4096L)),
                 new ContainerStats.Pids(3, 0),
-                new ContainerStats.Blkio(List.of(new ContainerStats.BlkioEntry(8, 0, "Read", 4096),
-                        new ContainerStats.BlkioEntry(8, 0, "Write", 512)),
+                new ContainerStats.Blkio(
+                        List.of(
+                                new ContainerStats.BlkioEntry(8, 0, "Read", 4096),
+                                new ContainerStats.BlkioEntry(8, 0, "Write", 512)),
                         List.of(new ContainerStats.BlkioEntry(8, 0, "Read", 2))));
         var any = service.stats(StatsRequest.newBuilder().setId("vm1").build()).getStats();
         assertThat(any.getTypeUrl()).isEqualTo("io.containerd.cgroups.v2.Metrics");
@@ -111,12 +124,16 @@ class PauseStatsTest {
 
     @Test
     void aBackendWithoutStatsAnswersUnimplementedAndTheMethodsAreRegistered() throws Exception {
-        assertThatThrownBy(() -> service.stats(StatsRequest.newBuilder().setId("vm1").build()))
+        assertThatThrownBy(() ->
+                        service.stats(StatsRequest.newBuilder().setId("vm1").build()))
                 .isInstanceOf(TtrpcException.class)
-                .extracting(e -> ((TtrpcException) e).code()).isEqualTo(StatusCode.UNIMPLEMENTED);
-        assertThatThrownBy(() -> service.stats(StatsRequest.newBuilder().setId("nope").build()))
+                .extracting(e -> ((TtrpcException) e).code())
+                .isEqualTo(StatusCode.UNIMPLEMENTED);
+        assertThatThrownBy(() ->
+                        service.stats(StatsRequest.newBuilder().setId("nope").build()))
                 .isInstanceOf(TtrpcException.class)
-                .extracting(e -> ((TtrpcException) e).code()).isEqualTo(StatusCode.NOT_FOUND);
+                .extracting(e -> ((TtrpcException) e).code())
+                .isEqualTo(StatusCode.NOT_FOUND);
         assertThat(service.handlers()).containsKeys("Pause", "Resume", "Stats", "Update");
     }
 }

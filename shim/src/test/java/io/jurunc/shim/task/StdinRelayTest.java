@@ -20,7 +20,8 @@ class StdinRelayTest {
 
     private Path fifo() throws Exception {
         Path fifo = tmp.resolve("stdin");
-        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
+                .isZero();
         return fifo;
     }
 
@@ -29,12 +30,16 @@ class StdinRelayTest {
         Path fifo = fifo();
         List<String> log = new ArrayList<>();
         try (StdinRelay relay = StdinRelay.open(fifo, new LinuxShimOs(), log::add)) {
-            Process cat = new ProcessBuilder("cat").redirectInput(relay.childPath().toFile()).start();
+            Process cat = new ProcessBuilder("cat")
+                    .redirectInput(relay.childPath().toFile())
+                    .start();
             relay.start();
             try (OutputStream client = new FileOutputStream(fifo.toFile())) {
                 client.write("hello through the relay\n".getBytes(StandardCharsets.UTF_8));
             }
-            assertThat(cat.waitFor(10, TimeUnit.SECONDS)).as("cat sees EOF after the client closes").isTrue();
+            assertThat(cat.waitFor(10, TimeUnit.SECONDS))
+                    .as("cat sees EOF after the client closes")
+                    .isTrue();
             assertThat(new String(cat.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
                     .isEqualTo("hello through the relay\n");
         }
@@ -44,10 +49,14 @@ class StdinRelayTest {
     @Test
     void closeIoEndsStdinEvenIfTheClientNeverOpenedTheFifo() throws Exception {
         Path fifo = fifo();
-        StdinRelay relay = StdinRelay.open(fifo, new LinuxShimOs(), m -> { });
-        Process cat = new ProcessBuilder("cat").redirectInput(relay.childPath().toFile()).start();
+        StdinRelay relay = StdinRelay.open(fifo, new LinuxShimOs(), m -> {});
+        Process cat = new ProcessBuilder("cat")
+                .redirectInput(relay.childPath().toFile())
+                .start();
         relay.start();
-        assertThat(cat.waitFor(300, TimeUnit.MILLISECONDS)).as("stdin stays open meanwhile").isFalse();
+        assertThat(cat.waitFor(300, TimeUnit.MILLISECONDS))
+                .as("stdin stays open meanwhile")
+                .isFalse();
         relay.closeStdin();
         assertThat(cat.waitFor(10, TimeUnit.SECONDS)).isTrue();
         relay.close();

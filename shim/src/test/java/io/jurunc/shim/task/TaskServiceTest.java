@@ -46,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TaskServiceTest {
     @TempDir
     Path tmp;
+
     private final RecordingShimOs os = new RecordingShimOs();
     private final FakeBackend jurunc = new FakeBackend("jurunc");
     private final FakeBackend runc = new FakeBackend("runc");
@@ -56,14 +57,18 @@ class TaskServiceTest {
 
     @BeforeEach
     void setUp() {
-        BackendSelector selector = new BackendSelector(jurunc, runc,
-                bundle -> bundle.getFileName().toString().startsWith("uni"));
+        BackendSelector selector = new BackendSelector(
+                jurunc, runc, bundle -> bundle.getFileName().toString().startsWith("uni"));
         service = new TaskService(os, selector, events, () -> exited.set(true), log::add);
     }
 
     private CreateTaskRequest create(String id, String bundleName) throws Exception {
         Path bundle = Files.createDirectories(tmp.resolve(bundleName));
-        return CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.toString()).setStdout("/fifo/out").build();
+        return CreateTaskRequest.newBuilder()
+                .setId(id)
+                .setBundle(bundle.toString())
+                .setStdout("/fifo/out")
+                .build();
     }
 
     private void awaitTopics(int n) throws InterruptedException {
@@ -79,11 +84,15 @@ class TaskServiceTest {
         assertThat(pid).isEqualTo(1000);
         assertThat(jurunc.calls).containsExactly("create vm1 stdin=-");
         assertThat(runc.calls).isEmpty();
-        assertThat(Files.readString(tmp.resolve("uni-bundle").resolve(BackendSelector.MARKER))).isEqualTo("jurunc");
-        assertThat(service.state(StateRequest.newBuilder().setId("vm1").build()).getStatus()).isEqualTo(Status.CREATED);
+        assertThat(Files.readString(tmp.resolve("uni-bundle").resolve(BackendSelector.MARKER)))
+                .isEqualTo("jurunc");
+        assertThat(service.state(StateRequest.newBuilder().setId("vm1").build()).getStatus())
+                .isEqualTo(Status.CREATED);
 
-        assertThat(service.start(StartRequest.newBuilder().setId("vm1").build()).getPid()).isEqualTo(1000);
-        assertThat(service.state(StateRequest.newBuilder().setId("vm1").build()).getStatus()).isEqualTo(Status.RUNNING);
+        assertThat(service.start(StartRequest.newBuilder().setId("vm1").build()).getPid())
+                .isEqualTo(1000);
+        assertThat(service.state(StateRequest.newBuilder().setId("vm1").build()).getStatus())
+                .isEqualTo(Status.RUNNING);
 
         CompletableFuture<WaitResponse> waiting = CompletableFuture.supplyAsync(() -> {
             try {
@@ -98,12 +107,13 @@ class TaskServiceTest {
         os.exit(1000, 143);
         assertThat(waiting.get(5, TimeUnit.SECONDS).getExitStatus()).isEqualTo(143);
 
-        DeleteResponse deleted = service.delete(DeleteRequest.newBuilder().setId("vm1").build());
+        DeleteResponse deleted =
+                service.delete(DeleteRequest.newBuilder().setId("vm1").build());
         assertThat(deleted.getExitStatus()).isEqualTo(143);
         assertThat(deleted.getPid()).isEqualTo(1000);
         assertThat(jurunc.calls).contains("delete vm1");
-        assertThat(events.topics()).containsExactly(Topics.TASK_CREATE, Topics.TASK_START, Topics.TASK_EXIT,
-                Topics.TASK_DELETE);
+        assertThat(events.topics())
+                .containsExactly(Topics.TASK_CREATE, Topics.TASK_START, Topics.TASK_EXIT, Topics.TASK_DELETE);
         TaskCreate tc = (TaskCreate) events.events.get(0).event();
         assertThat(tc.getPid()).isEqualTo(1000);
         assertThat(tc.getIo().getStdout()).isEqualTo("/fifo/out");
@@ -152,22 +162,33 @@ class TaskServiceTest {
     void errorsCarryContainerdsCodes() throws Exception {
         service.create(create("c1", "plain"));
         assertThatThrownBy(() -> service.create(create("c1", "plain")))
-                .isInstanceOf(TtrpcException.class).extracting(e -> ((TtrpcException) e).code())
+                .isInstanceOf(TtrpcException.class)
+                .extracting(e -> ((TtrpcException) e).code())
                 .isEqualTo(StatusCode.ALREADY_EXISTS);
-        assertThatThrownBy(() -> service.state(StateRequest.newBuilder().setId("nope").build()))
-                .extracting(e -> ((TtrpcException) e).code()).isEqualTo(StatusCode.NOT_FOUND);
-        assertThatThrownBy(() -> service.state(StateRequest.newBuilder().setId("c1").setExecId("e1").build()))
-                .extracting(e -> ((TtrpcException) e).code()).isEqualTo(StatusCode.NOT_FOUND);
+        assertThatThrownBy(() ->
+                        service.state(StateRequest.newBuilder().setId("nope").build()))
+                .extracting(e -> ((TtrpcException) e).code())
+                .isEqualTo(StatusCode.NOT_FOUND);
+        assertThatThrownBy(() -> service.state(
+                        StateRequest.newBuilder().setId("c1").setExecId("e1").build()))
+                .extracting(e -> ((TtrpcException) e).code())
+                .isEqualTo(StatusCode.NOT_FOUND);
         service.start(StartRequest.newBuilder().setId("c1").build());
-        assertThatThrownBy(() -> service.delete(DeleteRequest.newBuilder().setId("c1").build()))
-                .extracting(e -> ((TtrpcException) e).code()).isEqualTo(StatusCode.FAILED_PRECONDITION);
-        assertThatThrownBy(() -> service.start(StartRequest.newBuilder().setId("c1").build()))
-                .extracting(e -> ((TtrpcException) e).code()).isEqualTo(StatusCode.FAILED_PRECONDITION);
+        assertThatThrownBy(() ->
+                        service.delete(DeleteRequest.newBuilder().setId("c1").build()))
+                .extracting(e -> ((TtrpcException) e).code())
+                .isEqualTo(StatusCode.FAILED_PRECONDITION);
+        assertThatThrownBy(() ->
+                        service.start(StartRequest.newBuilder().setId("c1").build()))
+                .extracting(e -> ((TtrpcException) e).code())
+                .isEqualTo(StatusCode.FAILED_PRECONDITION);
         runc.failKill = new BackendException(BackendException.Kind.FAILED, "runc kill failed");
         os.exit(1000, 0);
         service.await(WaitRequest.newBuilder().setId("c1").build());
-        assertThatThrownBy(() -> service.kill(KillRequest.newBuilder().setId("c1").setSignal(9).build()))
-                .extracting(e -> ((TtrpcException) e).code()).isEqualTo(StatusCode.NOT_FOUND);
+        assertThatThrownBy(() -> service.kill(
+                        KillRequest.newBuilder().setId("c1").setSignal(9).build()))
+                .extracting(e -> ((TtrpcException) e).code())
+                .isEqualTo(StatusCode.NOT_FOUND);
     }
 
     @Test
@@ -181,14 +202,21 @@ class TaskServiceTest {
             }
             os.exit(1000, 137);
         });
-        assertThat(service.delete(DeleteRequest.newBuilder().setId("c1").build()).getExitStatus()).isEqualTo(137);
+        assertThat(service.delete(DeleteRequest.newBuilder().setId("c1").build())
+                        .getExitStatus())
+                .isEqualTo(137);
         assertThat(runc.calls).contains("delete c1 force");
     }
 
     @Test
     void rootfsIsMountedAndUnmounted() throws Exception {
-        CreateTaskRequest req = create("c1", "plain").toBuilder().addRootfs(Mount.newBuilder().setType("overlay")
-                .setSource("overlay").addOptions("lowerdir=/l").build()).build();
+        CreateTaskRequest req = create("c1", "plain").toBuilder()
+                .addRootfs(Mount.newBuilder()
+                        .setType("overlay")
+                        .setSource("overlay")
+                        .addOptions("lowerdir=/l")
+                        .build())
+                .build();
         service.create(req);
         Path rootfs = tmp.resolve("plain").resolve("rootfs");
         assertThat(os.calls).contains("mount overlay overlay " + rootfs + " lowerdir=/l");
@@ -202,21 +230,39 @@ class TaskServiceTest {
     void pidsConnectUpdateAndCloseIo() throws Exception {
         service.create(create("c1", "plain"));
         assertThat(service.pids(PidsRequest.newBuilder().setId("c1").build()).getProcessesList())
-                .extracting(p -> p.getPid()).containsExactly(1000, 1005);
+                .extracting(p -> p.getPid())
+                .containsExactly(1000, 1005);
         var connect = service.connect(ConnectRequest.newBuilder().setId("c1").build());
         assertThat(connect.getShimPid()).isEqualTo(4242);
         assertThat(connect.getTaskPid()).isEqualTo(1000);
-        service.update(UpdateTaskRequest.newBuilder().setId("c1").setResources(Any.newBuilder()
-                .setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/LinuxResources")
-                .setValue(ByteString.copyFromUtf8("{\"cpu\":{\"shares\":512}}"))).build());
+        service.update(UpdateTaskRequest.newBuilder()
+                .setId("c1")
+                .setResources(Any.newBuilder()
+                        .setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/LinuxResources")
+                        .setValue(ByteString.copyFromUtf8("{\"cpu\":{\"shares\":512}}")))
+                .build());
         assertThat(runc.calls).contains("update c1 {\"cpu\":{\"shares\":512}}");
         service.closeIO(CloseIORequest.newBuilder().setId("c1").setStdin(true).build());
     }
 
     @Test
     void onlyTheImplementedMethodsAreRegistered() {
-        assertThat(service.handlers().keySet()).containsExactlyInAnyOrder("Create", "Start", "State", "Kill", "Wait",
-                "Delete", "Pids", "Connect", "Shutdown", "CloseIO", "Update", "Pause", "Resume", "Stats");
+        assertThat(service.handlers().keySet())
+                .containsExactlyInAnyOrder(
+                        "Create",
+                        "Start",
+                        "State",
+                        "Kill",
+                        "Wait",
+                        "Delete",
+                        "Pids",
+                        "Connect",
+                        "Shutdown",
+                        "CloseIO",
+                        "Update",
+                        "Pause",
+                        "Resume",
+                        "Stats");
         assertThat(TaskService.SERVICE_NAMES).containsExactly("containerd.task.v2.Task", "containerd.task.v3.Task");
     }
 
@@ -227,12 +273,15 @@ class TaskServiceTest {
         awaitTopics(2);
         CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
             try {
-                return service.await(WaitRequest.newBuilder().setId("c1").build()).getExitStatus();
+                return service.await(WaitRequest.newBuilder().setId("c1").build())
+                        .getExitStatus();
             } catch (TtrpcException e) {
                 throw new IllegalStateException(e);
             }
         });
-        assertThat(status.get(Duration.ofSeconds(5).toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(2);
-        assertThat(service.state(StateRequest.newBuilder().setId("c1").build()).getStatus()).isEqualTo(Status.STOPPED);
+        assertThat(status.get(Duration.ofSeconds(5).toMillis(), TimeUnit.MILLISECONDS))
+                .isEqualTo(2);
+        assertThat(service.state(StateRequest.newBuilder().setId("c1").build()).getStatus())
+                .isEqualTo(Status.STOPPED);
     }
 }

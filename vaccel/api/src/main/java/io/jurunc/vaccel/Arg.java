@@ -28,10 +28,12 @@ public final class Arg {
             throw new VaccelException.InvalidArgumentException("arg type and buffer must be set");
         }
         if (type.isScalar() && buf.length != type.elementSize()) {
-            throw new VaccelException.InvalidArgumentException(type + " arg must be " + type.elementSize() + " bytes, got " + buf.length);
+            throw new VaccelException.InvalidArgumentException(
+                    type + " arg must be " + type.elementSize() + " bytes, got " + buf.length);
         }
         if (type.isArray() && buf.length % type.elementSize() != 0) {
-            throw new VaccelException.InvalidArgumentException(type + " arg size " + buf.length + " is not a multiple of " + type.elementSize());
+            throw new VaccelException.InvalidArgumentException(
+                    type + " arg size " + buf.length + " is not a multiple of " + type.elementSize());
         }
         return new Arg(type, customTypeId, buf);
     }
@@ -49,16 +51,45 @@ public final class Arg {
         return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    public static Arg int8(byte v) { return new Arg(ArgType.INT8, 0, new byte[] {v}); }
-    public static Arg uint8(int v) { return new Arg(ArgType.UINT8, 0, new byte[] {(byte) v}); }
-    public static Arg int16(short v) { return new Arg(ArgType.INT16, 0, le(2).putShort(v).array()); }
-    public static Arg int32(int v) { return new Arg(ArgType.INT32, 0, le(4).putInt(v).array()); }
-    public static Arg uint32(int v) { return new Arg(ArgType.UINT32, 0, le(4).putInt(v).array()); }
-    public static Arg int64(long v) { return new Arg(ArgType.INT64, 0, le(8).putLong(v).array()); }
-    public static Arg uint64(long v) { return new Arg(ArgType.UINT64, 0, le(8).putLong(v).array()); }
-    public static Arg float32(float v) { return new Arg(ArgType.FLOAT32, 0, le(4).putFloat(v).array()); }
-    public static Arg float64(double v) { return new Arg(ArgType.FLOAT64, 0, le(8).putDouble(v).array()); }
-    public static Arg bool(boolean v) { return new Arg(ArgType.BOOL, 0, new byte[] {(byte) (v ? 1 : 0)}); }
+    public static Arg int8(byte v) {
+        return new Arg(ArgType.INT8, 0, new byte[] {v});
+    }
+
+    public static Arg uint8(int v) {
+        return new Arg(ArgType.UINT8, 0, new byte[] {(byte) v});
+    }
+
+    public static Arg int16(short v) {
+        return new Arg(ArgType.INT16, 0, le(2).putShort(v).array());
+    }
+
+    public static Arg int32(int v) {
+        return new Arg(ArgType.INT32, 0, le(4).putInt(v).array());
+    }
+
+    public static Arg uint32(int v) {
+        return new Arg(ArgType.UINT32, 0, le(4).putInt(v).array());
+    }
+
+    public static Arg int64(long v) {
+        return new Arg(ArgType.INT64, 0, le(8).putLong(v).array());
+    }
+
+    public static Arg uint64(long v) {
+        return new Arg(ArgType.UINT64, 0, le(8).putLong(v).array());
+    }
+
+    public static Arg float32(float v) {
+        return new Arg(ArgType.FLOAT32, 0, le(4).putFloat(v).array());
+    }
+
+    public static Arg float64(double v) {
+        return new Arg(ArgType.FLOAT64, 0, le(8).putDouble(v).array());
+    }
+
+    public static Arg bool(boolean v) {
+        return new Arg(ArgType.BOOL, 0, new byte[] {(byte) (v ? 1 : 0)});
+    }
 
     public static Arg int32Array(int... v) {
         ByteBuffer b = le(v.length * 4);
@@ -84,8 +115,13 @@ public final class Arg {
         return new Arg(ArgType.FLOAT64_ARRAY, 0, b.array());
     }
 
-    public static Arg uint8Array(byte... v) { return new Arg(ArgType.UINT8_ARRAY, 0, v.clone()); }
-    public static Arg ucharArray(int size) { return new Arg(ArgType.UCHAR_ARRAY, 0, new byte[size]); }
+    public static Arg uint8Array(byte... v) {
+        return new Arg(ArgType.UINT8_ARRAY, 0, v.clone());
+    }
+
+    public static Arg ucharArray(int size) {
+        return new Arg(ArgType.UCHAR_ARRAY, 0, new byte[size]);
+    }
 
     /** A NUL-terminated UTF-8 string (size = length + 1, as vAccel stores it). */
     public static Arg string(String s) {
@@ -93,16 +129,34 @@ public final class Arg {
         return new Arg(ArgType.STRING, 0, Arrays.copyOf(utf8, utf8.length + 1));
     }
 
-    public static Arg buffer(byte[] data) { return new Arg(ArgType.BUFFER, 0, data); }
-    public static Arg raw(byte[] data) { return new Arg(ArgType.RAW, 0, data); }
-    public static Arg custom(int customTypeId, byte[] data) { return new Arg(ArgType.CUSTOM, customTypeId, data); }
+    public static Arg buffer(byte[] data) {
+        return new Arg(ArgType.BUFFER, 0, data);
+    }
 
-    public ArgType type() { return type; }
-    public int customTypeId() { return customTypeId; }
-    public int size() { return buf.length; }
+    public static Arg raw(byte[] data) {
+        return new Arg(ArgType.RAW, 0, data);
+    }
+
+    public static Arg custom(int customTypeId, byte[] data) {
+        return new Arg(ArgType.CUSTOM, customTypeId, data);
+    }
+
+    public ArgType type() {
+        return type;
+    }
+
+    public int customTypeId() {
+        return customTypeId;
+    }
+
+    public int size() {
+        return buf.length;
+    }
 
     /** The live buffer: for write args this is where results land. */
-    public byte[] buffer() { return buf; }
+    public byte[] buffer() {
+        return buf;
+    }
 
     /** Copies {@code data} into this (write) argument, truncating to its size; returns the bytes copied. */
     public int fill(byte[] data) {
@@ -121,15 +175,41 @@ public final class Arg {
         return ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    public byte asUint8() { return view(ArgType.UINT8).get(0); }
-    public byte asInt8() { return view(ArgType.INT8).get(0); }
-    public int asInt32() { return view(ArgType.INT32).getInt(0); }
-    public int asUint32() { return view(ArgType.UINT32).getInt(0); }
-    public long asInt64() { return view(ArgType.INT64).getLong(0); }
-    public long asUint64() { return view(ArgType.UINT64).getLong(0); }
-    public float asFloat32() { return view(ArgType.FLOAT32).getFloat(0); }
-    public double asFloat64() { return view(ArgType.FLOAT64).getDouble(0); }
-    public boolean asBool() { return view(ArgType.BOOL).get(0) != 0; }
+    public byte asUint8() {
+        return view(ArgType.UINT8).get(0);
+    }
+
+    public byte asInt8() {
+        return view(ArgType.INT8).get(0);
+    }
+
+    public int asInt32() {
+        return view(ArgType.INT32).getInt(0);
+    }
+
+    public int asUint32() {
+        return view(ArgType.UINT32).getInt(0);
+    }
+
+    public long asInt64() {
+        return view(ArgType.INT64).getLong(0);
+    }
+
+    public long asUint64() {
+        return view(ArgType.UINT64).getLong(0);
+    }
+
+    public float asFloat32() {
+        return view(ArgType.FLOAT32).getFloat(0);
+    }
+
+    public double asFloat64() {
+        return view(ArgType.FLOAT64).getDouble(0);
+    }
+
+    public boolean asBool() {
+        return view(ArgType.BOOL).get(0) != 0;
+    }
 
     public int[] asInt32Array() {
         int[] out = new int[buf.length / 4];
@@ -166,6 +246,7 @@ public final class Arg {
 
     @Override
     public String toString() {
-        return "Arg[" + type + ", size=" + buf.length + (type == ArgType.CUSTOM ? ", custom=" + customTypeId : "") + "]";
+        return "Arg[" + type + ", size=" + buf.length + (type == ArgType.CUSTOM ? ", custom=" + customTypeId : "")
+                + "]";
     }
 }

@@ -16,7 +16,8 @@ public final class ArgReader {
 
     public Arg next() {
         if (position >= args.size()) {
-            throw new VaccelException(Errno.ERANGE, "read past the end of the argument list (" + args.size() + " args)");
+            throw new VaccelException(
+                    Errno.ERANGE, "read past the end of the argument list (" + args.size() + " args)");
         }
         return args.get(position++);
     }
@@ -24,15 +25,27 @@ public final class ArgReader {
     public Arg next(ArgType type) {
         Arg a = next();
         if (a.type() != type) {
-            throw new VaccelException.InvalidArgumentException("argument " + (position - 1) + " is " + a.type() + ", expected " + type);
+            throw new VaccelException.InvalidArgumentException(
+                    "argument " + (position - 1) + " is " + a.type() + ", expected " + type);
         }
         return a;
     }
 
-    public String nextString() { return next(ArgType.STRING).asString(); }
-    public long nextInt64() { return next(ArgType.INT64).asInt64(); }
-    public float nextFloat32() { return next(ArgType.FLOAT32).asFloat32(); }
-    public float[] nextFloat32Array() { return next(ArgType.FLOAT32_ARRAY).asFloat32Array(); }
+    public String nextString() {
+        return next(ArgType.STRING).asString();
+    }
+
+    public long nextInt64() {
+        return next(ArgType.INT64).asInt64();
+    }
+
+    public float nextFloat32() {
+        return next(ArgType.FLOAT32).asFloat32();
+    }
+
+    public float[] nextFloat32Array() {
+        return next(ArgType.FLOAT32_ARRAY).asFloat32Array();
+    }
 
     /** The arguments not read yet. */
     public List<Arg> rest() {

@@ -8,8 +8,7 @@ import java.util.List;
  * results into the write args. Ops without a genop layout (model load/run) are {@code ENOTSUP}.
  */
 final class GenopUnpacker {
-    private GenopUnpacker() {
-    }
+    private GenopUnpacker() {}
 
     static void dispatch(Session session, List<Arg> read, List<Arg> write) {
         if (read.isEmpty()) {
@@ -28,8 +27,10 @@ final class GenopUnpacker {
             case EXEC_WITH_RESOURCE -> {
                 long id = r.nextInt64();
                 String sym = r.nextString();
-                Resource res = session.vaccel().resource(id).orElseThrow(() ->
-                    new VaccelException(Errno.ENOENT, "exec_with_resource: unknown resource " + id));
+                Resource res = session.vaccel()
+                        .resource(id)
+                        .orElseThrow(
+                                () -> new VaccelException(Errno.ENOENT, "exec_with_resource: unknown resource " + id));
                 session.execWithResource(res, sym, r.rest(), write);
             }
             case IMAGE_CLASSIFY, IMAGE_DETECT, IMAGE_SEGMENT, IMAGE_POSE, IMAGE_DEPTH -> image(session, op, r, write);
@@ -37,7 +38,9 @@ final class GenopUnpacker {
             case MINMAX -> minmax(session, r, write);
             case FPGA_ARRAYCOPY, FPGA_MMULT, FPGA_PARALLEL, FPGA_VECTORADD -> session.fpga(op, r.rest(), write);
             case OPENCV -> session.opencv(r.rest(), write);
-            default -> throw new VaccelException.UnsupportedOpException("op " + op.label() + " cannot be called through genop");
+            default ->
+                throw new VaccelException.UnsupportedOpException(
+                        "op " + op.label() + " cannot be called through genop");
         }
     }
 
@@ -73,18 +76,28 @@ final class GenopUnpacker {
         if (r.remaining() > 0) {
             throw new VaccelException.InvalidArgumentException("Wrong number of read arguments in minmax: more than 4");
         }
-        if (write.size() != 3 || write.get(0).type() != ArgType.FLOAT64_ARRAY || write.get(1).type() != ArgType.FLOAT64
-            || write.get(2).type() != ArgType.FLOAT64) {
-            throw new VaccelException.InvalidArgumentException("minmax genop needs write args FLOAT64_ARRAY outdata, FLOAT64 min, FLOAT64 max");
+        if (write.size() != 3
+                || write.get(0).type() != ArgType.FLOAT64_ARRAY
+                || write.get(1).type() != ArgType.FLOAT64
+                || write.get(2).type() != ArgType.FLOAT64) {
+            throw new VaccelException.InvalidArgumentException(
+                    "minmax genop needs write args FLOAT64_ARRAY outdata, FLOAT64 min, FLOAT64 max");
         }
         if (ndata < 0 || ndata > in.length || write.get(0).size() < ndata * 8L) {
             throw new VaccelException.InvalidArgumentException("minmax ndata " + ndata + " does not fit its buffers");
         }
         double[] out = new double[ndata];
         MinMax.Result res = session.minmax(new MinMax(java.util.Arrays.copyOf(in, ndata), low, high, out));
-        java.nio.ByteBuffer.wrap(write.get(0).buffer()).order(java.nio.ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().put(out);
-        java.nio.ByteBuffer.wrap(write.get(1).buffer()).order(java.nio.ByteOrder.LITTLE_ENDIAN).putDouble(0, res.min());
-        java.nio.ByteBuffer.wrap(write.get(2).buffer()).order(java.nio.ByteOrder.LITTLE_ENDIAN).putDouble(0, res.max());
+        java.nio.ByteBuffer.wrap(write.get(0).buffer())
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .asDoubleBuffer()
+                .put(out);
+        java.nio.ByteBuffer.wrap(write.get(1).buffer())
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putDouble(0, res.min());
+        java.nio.ByteBuffer.wrap(write.get(2).buffer())
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putDouble(0, res.max());
     }
 
     private static void sgemm(Session session, ArgReader r, List<Arg> write) {
@@ -104,6 +117,9 @@ final class GenopUnpacker {
         Arg cArg = write.getFirst();
         float[] c = cArg.asFloat32Array();
         session.sgemm(new Sgemm(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc));
-        java.nio.ByteBuffer.wrap(cArg.buffer()).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(c);
+        java.nio.ByteBuffer.wrap(cArg.buffer())
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer()
+                .put(c);
     }
 }

@@ -2,7 +2,10 @@ package io.jurunc.vaccel;
 
 /** vAccel log levels (1=ERROR .. 4=DEBUG). */
 public enum LogLevel {
-    ERROR(1), WARN(2), INFO(3), DEBUG(4);
+    ERROR(1),
+    WARN(2),
+    INFO(3),
+    DEBUG(4);
 
     private final int value;
 
@@ -10,7 +13,9 @@ public enum LogLevel {
         this.value = value;
     }
 
-    public int value() { return value; }
+    public int value() {
+        return value;
+    }
 
     public static LogLevel of(long v) {
         for (LogLevel l : values()) {

@@ -11,11 +11,11 @@ public record MinMax(double[] in, int lowThreshold, int highThreshold, double[] 
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(out, "out");
         if (out.length < in.length) {
-            throw new VaccelException.InvalidArgumentException("minmax output holds " + out.length + " values, input has " + in.length);
+            throw new VaccelException.InvalidArgumentException(
+                    "minmax output holds " + out.length + " values, input has " + in.length);
         }
     }
 
     /** What minmax returns besides {@code out}. */
-    public record Result(double min, double max) {
-    }
+    public record Result(double min, double max) {}
 }

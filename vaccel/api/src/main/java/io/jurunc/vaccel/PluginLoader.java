@@ -18,8 +18,7 @@ import java.util.regex.Pattern;
 final class PluginLoader {
     private static final Pattern VERSION = Pattern.compile("v?(\\d+)\\.(\\d+)\\.(\\d+)(.*)");
 
-    private PluginLoader() {
-    }
+    private PluginLoader() {}
 
     /** {@code /usr/lib/libvaccel-noop.so}, {@code libvaccel-noop.so} and {@code noop} all name plugin {@code noop}. */
     static String pluginName(String entry) {
@@ -45,8 +44,10 @@ final class PluginLoader {
             Plugin p = byName.get(name);
             try {
                 if (p == null) {
-                    throw new VaccelException(Errno.ELIBBAD, "plugin '" + entry + "' not found; available: " + byName.keySet()
-                        + " (put its jar on the class path)");
+                    throw new VaccelException(
+                            Errno.ELIBBAD,
+                            "plugin '" + entry + "' not found; available: " + byName.keySet()
+                                    + " (put its jar on the class path)");
                 }
                 if (loaded.contains(p)) {
                     context.log().warn("plugin " + name + " listed twice; loading it once");
@@ -54,7 +55,9 @@ final class PluginLoader {
                 }
                 checkVersion(p, config.versionIgnore(), context);
                 p.init(context);
-                context.log().debug(() -> "Loaded plugin " + p.info().name() + " " + p.info().version());
+                context.log()
+                        .debug(() -> "Loaded plugin " + p.info().name() + " "
+                                + p.info().version());
                 loaded.add(p);
             } catch (RuntimeException e) {
                 for (int i = loaded.size() - 1; i >= 0; i--) {
@@ -63,7 +66,8 @@ final class PluginLoader {
                 if (e instanceof VaccelException ve) {
                     throw ve;
                 }
-                throw new VaccelException(Errno.ELIBBAD, "plugin " + name + " failed to initialise: " + e.getMessage(), e);
+                throw new VaccelException(
+                        Errno.ELIBBAD, "plugin " + name + " failed to initialise: " + e.getMessage(), e);
             }
         }
         return List.copyOf(loaded);
@@ -88,20 +92,24 @@ final class PluginLoader {
         }
         String want = p.info().vaccelVersion();
         if (want == null) {
-            throw new VaccelException.InvalidArgumentException("plugin " + p.info().name()
-                + " declares no vAccel version; set VACCEL_VERSION_IGNORE=1 to load it anyway");
+            throw new VaccelException.InvalidArgumentException("plugin "
+                    + p.info().name() + " declares no vAccel version; set VACCEL_VERSION_IGNORE=1 to load it anyway");
         }
         Matcher pm = VERSION.matcher(want);
         Matcher cm = VERSION.matcher(Vaccel.VERSION);
         if (!pm.matches() || !cm.matches()) {
-            throw new VaccelException.InvalidArgumentException("plugin " + p.info().name() + " has an unparsable vAccel version '" + want + "'");
+            throw new VaccelException.InvalidArgumentException(
+                    "plugin " + p.info().name() + " has an unparsable vAccel version '" + want + "'");
         }
         if (!pm.group(1).equals(cm.group(1))) {
-            throw new VaccelException.InvalidArgumentException("plugin " + p.info().name() + " was built for vAccel " + want
-                + ", incompatible with " + Vaccel.VERSION + " (set VACCEL_VERSION_IGNORE=1 to force)");
+            throw new VaccelException.InvalidArgumentException(
+                    "plugin " + p.info().name() + " was built for vAccel " + want + ", incompatible with "
+                            + Vaccel.VERSION + " (set VACCEL_VERSION_IGNORE=1 to force)");
         }
         if (!want.replaceFirst("^v", "").equals(Vaccel.VERSION)) {
-            context.log().warn("plugin " + p.info().name() + " was built for vAccel " + want + ", core is " + Vaccel.VERSION);
+            context.log()
+                    .warn("plugin " + p.info().name() + " was built for vAccel " + want + ", core is "
+                            + Vaccel.VERSION);
         }
     }
 }

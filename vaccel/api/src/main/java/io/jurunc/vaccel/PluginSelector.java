@@ -12,16 +12,21 @@ import java.util.List;
  * </ol>
  */
 final class PluginSelector {
-    private PluginSelector() {
-    }
+    private PluginSelector() {}
 
     static Plugin select(int flags, List<Plugin> loaded) {
         if (loaded.isEmpty()) {
-            throw new VaccelException(Errno.ENOENT, "no vAccel plugin is loaded; set VACCEL_PLUGINS (e.g. VACCEL_PLUGINS=noop)");
+            throw new VaccelException(
+                    Errno.ENOENT, "no vAccel plugin is loaded; set VACCEL_PLUGINS (e.g. VACCEL_PLUGINS=noop)");
         }
         if ((flags & PluginType.REMOTE) != 0) {
-            return loaded.stream().filter(p -> p.info().transport()).findFirst()
-                .orElseThrow(() -> new VaccelException(Errno.ENOTSUP, "a remote session was asked for but no transport (VirtIO) plugin is loaded; add rpc to VACCEL_PLUGINS"));
+            return loaded.stream()
+                    .filter(p -> p.info().transport())
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new VaccelException(
+                                    Errno.ENOTSUP,
+                                    "a remote session was asked for but no transport (VirtIO) plugin is loaded; add rpc to VACCEL_PLUGINS"));
         }
         int hint = flags & ~PluginType.REMOTE & PluginType.ALL;
         if (hint != 0) {

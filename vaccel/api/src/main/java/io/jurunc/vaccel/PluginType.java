@@ -13,8 +13,8 @@ public final class PluginType {
     public static final int DEBUG = 0x100;
     /** Asks for a remote session, i.e. a transport plugin. */
     public static final int REMOTE = 0x4000;
+
     public static final int ALL = 0xffff;
 
-    private PluginType() {
-    }
+    private PluginType() {}
 }

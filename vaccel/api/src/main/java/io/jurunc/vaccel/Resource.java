@@ -30,21 +30,43 @@ public final class Resource implements AutoCloseable {
         this.spec = spec;
     }
 
-    public long id() { return id; }
-    public ResourceType type() { return spec.type(); }
-    public ResourceSpec spec() { return spec; }
+    public long id() {
+        return id;
+    }
+
+    public ResourceType type() {
+        return spec.type();
+    }
+
+    public ResourceSpec spec() {
+        return spec;
+    }
 
     /** The id on the remote agent, once a transport plugin registered it (0 = none). */
-    public long remoteId() { return remoteId; }
+    public long remoteId() {
+        return remoteId;
+    }
 
-    void remoteId(long value) { this.remoteId = value; }
+    void remoteId(long value) {
+        this.remoteId = value;
+    }
 
     /** How many sessions this resource is registered with (vAccel's refcount). */
-    public int refcount() { return sessions.size(); }
+    public int refcount() {
+        return sessions.size();
+    }
 
-    boolean addSession(long sessionId) { return sessions.add(sessionId); }
-    boolean removeSession(long sessionId) { return sessions.remove(sessionId); }
-    boolean registeredWith(long sessionId) { return sessions.contains(sessionId); }
+    boolean addSession(long sessionId) {
+        return sessions.add(sessionId);
+    }
+
+    boolean removeSession(long sessionId) {
+        return sessions.remove(sessionId);
+    }
+
+    boolean registeredWith(long sessionId) {
+        return sessions.contains(sessionId);
+    }
 
     /** The blobs, resolving a directory into one file blob per regular file (recursive, flat names). */
     public List<Blob> blobs() {
@@ -75,7 +97,8 @@ public final class Resource implements AutoCloseable {
             }
             return List.copyOf(out);
         } catch (IOException e) {
-            throw new VaccelException(Errno.EIO, "cannot walk resource directory " + spec.directory() + ": " + e.getMessage(), e);
+            throw new VaccelException(
+                    Errno.EIO, "cannot walk resource directory " + spec.directory() + ": " + e.getMessage(), e);
         }
     }
 
@@ -123,7 +146,8 @@ public final class Resource implements AutoCloseable {
     synchronized void replaceBufferData(List<byte[]> data) {
         List<Blob> current = blobs();
         if (data.size() != current.size()) {
-            throw new VaccelException.BackendException("sync returned " + data.size() + " blobs, resource " + id + " has " + current.size());
+            throw new VaccelException.BackendException(
+                    "sync returned " + data.size() + " blobs, resource " + id + " has " + current.size());
         }
         List<Blob> next = new ArrayList<>();
         for (int i = 0; i < current.size(); i++) {
@@ -133,7 +157,9 @@ public final class Resource implements AutoCloseable {
         blobs = List.copyOf(next);
     }
 
-    boolean isClosed() { return closed; }
+    boolean isClosed() {
+        return closed;
+    }
 
     /**
      * Releases the resource. It must not be registered with any session ({@code EBUSY} otherwise).

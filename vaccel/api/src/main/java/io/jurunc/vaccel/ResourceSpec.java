@@ -21,7 +21,8 @@ public record ResourceSpec(ResourceType type, List<Path> files, Path directory, 
         blobs = blobs == null ? List.of() : List.copyOf(blobs);
         int sources = (files.isEmpty() ? 0 : 1) + (directory == null ? 0 : 1) + (blobs.isEmpty() ? 0 : 1);
         if (sources != 1) {
-            throw new VaccelException.InvalidArgumentException("a resource needs exactly one of: files, a directory, blobs");
+            throw new VaccelException.InvalidArgumentException(
+                    "a resource needs exactly one of: files, a directory, blobs");
         }
     }
 
@@ -47,7 +48,8 @@ public record ResourceSpec(ResourceType type, List<Path> files, Path directory, 
         for (String s : pathsOrUris) {
             Path p = parseLocal(s);
             if (Files.isDirectory(p)) {
-                throw new VaccelException.InvalidArgumentException("'" + s + "' is a directory; a multi-path resource takes files only");
+                throw new VaccelException.InvalidArgumentException(
+                        "'" + s + "' is a directory; a multi-path resource takes files only");
             }
             requireFile(p);
             files.add(p);
@@ -77,13 +79,17 @@ public record ResourceSpec(ResourceType type, List<Path> files, Path directory, 
         Objects.requireNonNull(s, "path");
         String lower = s.toLowerCase(Locale.ROOT);
         if (lower.startsWith("http://") || lower.startsWith("https://") || lower.startsWith("ftp://")) {
-            throw new VaccelException(Errno.ENOTSUP, "remote resource '" + s + "' is not supported: jurunc does not download resources; fetch it and pass a local path");
+            throw new VaccelException(
+                    Errno.ENOTSUP,
+                    "remote resource '" + s
+                            + "' is not supported: jurunc does not download resources; fetch it and pass a local path");
         }
         if (lower.startsWith("file://")) {
             return Path.of(URI.create(s));
         }
         if (s.contains("://")) {
-            throw new VaccelException.InvalidArgumentException("unsupported resource URI scheme in '" + s + "' (use file:// or a plain path)");
+            throw new VaccelException.InvalidArgumentException(
+                    "unsupported resource URI scheme in '" + s + "' (use file:// or a plain path)");
         }
         return Path.of(s);
     }

@@ -34,28 +34,48 @@ public final class Session implements AutoCloseable {
         this.profiler = new Profiler("vaccel", vaccel.config().profilingEnabled());
     }
 
-    public long id() { return id; }
-    public int flags() { return flags; }
-    public Vaccel vaccel() { return vaccel; }
-    public String pluginName() { return plugin.info().name(); }
+    public long id() {
+        return id;
+    }
+
+    public int flags() {
+        return flags;
+    }
+
+    public Vaccel vaccel() {
+        return vaccel;
+    }
+
+    public String pluginName() {
+        return plugin.info().name();
+    }
 
     /** True when the session runs on a transport plugin (vAccel's "virtio" session). */
-    public boolean isRemote() { return plugin.info().transport(); }
+    public boolean isRemote() {
+        return plugin.info().transport();
+    }
 
     /** The session id on the remote agent (0 for local sessions). */
-    public long remoteId() { return remoteId; }
+    public long remoteId() {
+        return remoteId;
+    }
 
-    void remoteId(long v) { remoteId = v; }
+    void remoteId(long v) {
+        remoteId = v;
+    }
 
     /** This session's own profiling regions (what the agent returns for GetProfiler). */
-    public Profiler profiler() { return profiler; }
+    public Profiler profiler() {
+        return profiler;
+    }
 
     /** Changes the flags; refused ({@code EBUSY}) once resources are registered, as in vAccel. */
     public void update(int newFlags) {
         ensureOpen();
         synchronized (resources) {
             if (!resources.isEmpty()) {
-                throw new VaccelException(Errno.EBUSY, "session " + id + " has registered resources; its flags cannot change");
+                throw new VaccelException(
+                        Errno.EBUSY, "session " + id + " has registered resources; its flags cannot change");
             }
         }
         plugin.sessionUpdate(this, newFlags);
@@ -79,7 +99,8 @@ public final class Session implements AutoCloseable {
             long remote = plugin.resourceRegister(r, this);
             if (isRemote()) {
                 if (remote <= 0) {
-                    throw new VaccelException(Errno.EBACKEND, "transport plugin " + pluginName() + " returned no remote id for " + r);
+                    throw new VaccelException(
+                            Errno.EBACKEND, "transport plugin " + pluginName() + " returned no remote id for " + r);
                 }
                 r.remoteId(remote);
             }
@@ -152,11 +173,25 @@ public final class Session implements AutoCloseable {
         });
     }
 
-    public ImageResult classify(byte[] image) { return image(OpType.IMAGE_CLASSIFY, image); }
-    public String detect(byte[] image) { return image(OpType.IMAGE_DETECT, image).imgname(); }
-    public String segment(byte[] image) { return image(OpType.IMAGE_SEGMENT, image).imgname(); }
-    public String pose(byte[] image) { return image(OpType.IMAGE_POSE, image).imgname(); }
-    public String depth(byte[] image) { return image(OpType.IMAGE_DEPTH, image).imgname(); }
+    public ImageResult classify(byte[] image) {
+        return image(OpType.IMAGE_CLASSIFY, image);
+    }
+
+    public String detect(byte[] image) {
+        return image(OpType.IMAGE_DETECT, image).imgname();
+    }
+
+    public String segment(byte[] image) {
+        return image(OpType.IMAGE_SEGMENT, image).imgname();
+    }
+
+    public String pose(byte[] image) {
+        return image(OpType.IMAGE_POSE, image).imgname();
+    }
+
+    public String depth(byte[] image) {
+        return image(OpType.IMAGE_DEPTH, image).imgname();
+    }
 
     /** Any of the five image ops on encoded image bytes (PNG, JPEG, ...). */
     public ImageResult image(OpType op, byte[] image) {
@@ -277,7 +312,10 @@ public final class Session implements AutoCloseable {
 
     /** An FPGA op on its genop arg layout (see {@link Plugin#fpga}). */
     public void fpga(OpType op, List<Arg> read, List<Arg> write) {
-        if (op != OpType.FPGA_ARRAYCOPY && op != OpType.FPGA_MMULT && op != OpType.FPGA_PARALLEL && op != OpType.FPGA_VECTORADD) {
+        if (op != OpType.FPGA_ARRAYCOPY
+                && op != OpType.FPGA_MMULT
+                && op != OpType.FPGA_PARALLEL
+                && op != OpType.FPGA_VECTORADD) {
             throw new VaccelException.InvalidArgumentException(op + " is not an FPGA op");
         }
         FpgaLayout.check(op, read, write);
@@ -302,7 +340,8 @@ public final class Session implements AutoCloseable {
     public void genop(List<Arg> read, List<Arg> write) {
         ensureOpen();
         if (isRemote()) {
-            try (Profiler.Timer t = profiler.start("vaccel_genop_op"); Profiler.Timer g = vaccel.profiler().start("vaccel_genop_op")) {
+            try (Profiler.Timer t = profiler.start("vaccel_genop_op");
+                    Profiler.Timer g = vaccel.profiler().start("vaccel_genop_op")) {
                 plugin.genop(this, read, write);
             }
             return;
@@ -316,8 +355,9 @@ public final class Session implements AutoCloseable {
      */
     public Map<String, List<Sample>> profile() {
         Map<String, List<Sample>> out = new LinkedHashMap<>(profiler.snapshot());
-        plugin.remoteProfile(this).forEach((component, regions) ->
-            regions.forEach((name, samples) -> out.put("[" + component + "] " + name, samples)));
+        plugin.remoteProfile(this)
+                .forEach((component, regions) ->
+                        regions.forEach((name, samples) -> out.put("[" + component + "] " + name, samples)));
         return out;
     }
 
@@ -325,14 +365,17 @@ public final class Session implements AutoCloseable {
         ensureOpen();
         vaccel.log().debug(() -> "session:" + id + " Looking for func implementing op " + op.label());
         if (!plugin.ops().contains(op)) {
-            throw new VaccelException.UnsupportedOpException("plugin " + pluginName() + " of session " + id + " does not implement " + op.label());
+            throw new VaccelException.UnsupportedOpException(
+                    "plugin " + pluginName() + " of session " + id + " does not implement " + op.label());
         }
-        try (Profiler.Timer t = profiler.start(region); Profiler.Timer g = vaccel.profiler().start(region)) {
+        try (Profiler.Timer t = profiler.start(region);
+                Profiler.Timer g = vaccel.profiler().start(region)) {
             return body.get();
         } catch (VaccelException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new VaccelException.BackendException(Errno.EBACKEND, "plugin " + pluginName() + " failed in " + op.label() + ": " + e, e);
+            throw new VaccelException.BackendException(
+                    Errno.EBACKEND, "plugin " + pluginName() + " failed in " + op.label() + ": " + e, e);
         }
     }
 
@@ -355,7 +398,9 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    boolean isClosed() { return closed; }
+    boolean isClosed() {
+        return closed;
+    }
 
     /** Releases the session: unregisters its resources, lets the plugin release it, returns the id. */
     @Override

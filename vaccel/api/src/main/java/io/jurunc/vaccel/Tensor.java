@@ -17,13 +17,14 @@ public record Tensor(DataType type, long[] dims, byte[] data) {
         long count = 1;
         for (long d : dims) {
             if (d < 0) {
-                throw new VaccelException.InvalidArgumentException("negative tensor dimension in " + Arrays.toString(dims));
+                throw new VaccelException.InvalidArgumentException(
+                        "negative tensor dimension in " + Arrays.toString(dims));
             }
             count *= d;
         }
         if (type != DataType.STRING && count * type.elementSize() != data.length) {
             throw new VaccelException.InvalidArgumentException("tensor " + type + Arrays.toString(dims) + " needs "
-                + count * type.elementSize() + " bytes, got " + data.length);
+                    + count * type.elementSize() + " bytes, got " + data.length);
         }
     }
 

@@ -8,16 +8,38 @@ package io.jurunc.vaccel;
  */
 public final class TensorTypes {
     private static final DataType[] TFLITE = {
-        null, DataType.FLOAT, DataType.INT32, DataType.UINT8, DataType.INT64, DataType.STRING, DataType.BOOL,
-        DataType.INT16, DataType.COMPLEX64, DataType.INT8, DataType.HALF, DataType.DOUBLE, DataType.COMPLEX128,
-        DataType.UINT64, DataType.RESOURCE, DataType.VARIANT, DataType.UINT32, DataType.UINT16, null,
+        null,
+        DataType.FLOAT,
+        DataType.INT32,
+        DataType.UINT8,
+        DataType.INT64,
+        DataType.STRING,
+        DataType.BOOL,
+        DataType.INT16,
+        DataType.COMPLEX64,
+        DataType.INT8,
+        DataType.HALF,
+        DataType.DOUBLE,
+        DataType.COMPLEX128,
+        DataType.UINT64,
+        DataType.RESOURCE,
+        DataType.VARIANT,
+        DataType.UINT32,
+        DataType.UINT16,
+        null,
     };
     private static final DataType[] TORCH = {
-        null, DataType.UINT8, DataType.INT8, DataType.INT16, DataType.INT32, DataType.INT64, DataType.HALF, DataType.FLOAT,
+        null,
+        DataType.UINT8,
+        DataType.INT8,
+        DataType.INT16,
+        DataType.INT32,
+        DataType.INT64,
+        DataType.HALF,
+        DataType.FLOAT,
     };
 
-    private TensorTypes() {
-    }
+    private TensorTypes() {}
 
     /** The type of a vAccel TFLite type code (C numbering). */
     public static DataType fromTflite(int code) {
@@ -39,7 +61,8 @@ public final class TensorTypes {
 
     private static DataType lookup(DataType[] table, int code, String framework) {
         if (code < 0 || code >= table.length || table[code] == null) {
-            throw new VaccelException.InvalidArgumentException(framework + " tensor type " + code + " is not supported");
+            throw new VaccelException.InvalidArgumentException(
+                    framework + " tensor type " + code + " is not supported");
         }
         return table[code];
     }

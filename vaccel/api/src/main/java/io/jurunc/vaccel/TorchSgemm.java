@@ -13,7 +13,8 @@ public record TorchSgemm(Tensor a, Tensor b, Tensor c, int m, int n, int k) {
         Objects.requireNonNull(b, "b");
         Objects.requireNonNull(c, "c");
         if (m <= 0 || n <= 0 || k <= 0) {
-            throw new VaccelException.InvalidArgumentException("torch sgemm dimensions must be positive: M=" + m + " N=" + n + " K=" + k);
+            throw new VaccelException.InvalidArgumentException(
+                    "torch sgemm dimensions must be positive: M=" + m + " N=" + n + " K=" + k);
         }
         for (Tensor t : new Tensor[] {a, b, c}) {
             if (t.type() != DataType.FLOAT) {
@@ -21,7 +22,8 @@ public record TorchSgemm(Tensor a, Tensor b, Tensor c, int m, int n, int k) {
             }
         }
         if (a.data().length != 4L * m * k || b.data().length != 4L * k * n || c.data().length != 4L * m * n) {
-            throw new VaccelException.InvalidArgumentException("torch sgemm tensors do not match M=" + m + " N=" + n + " K=" + k);
+            throw new VaccelException.InvalidArgumentException(
+                    "torch sgemm tensors do not match M=" + m + " N=" + n + " K=" + k);
         }
     }
 }

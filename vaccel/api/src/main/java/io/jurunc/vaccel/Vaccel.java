@@ -31,6 +31,7 @@ public final class Vaccel implements AutoCloseable {
     public static final String VERSION = "0.7.1-93+jurunc.0.1.0";
     /** The upstream releases the RPC agent and plugin speak to (see docs/vaccel.md). */
     public static final String UPSTREAM = "nubificus/vaccel v0.7.1-93 (ebc23b1), vaccel-rust v0.5.0+vaccel.0.8.0 (RPC)";
+
     public static final int SESSIONS_MAX = 1024;
     public static final int RESOURCES_MAX = 2048;
 
@@ -77,9 +78,17 @@ public final class Vaccel implements AutoCloseable {
         return bootstrap(VaccelConfig.fromEnvironment(System.getenv()));
     }
 
-    public VaccelConfig config() { return config; }
-    public VaccelLog log() { return log; }
-    public Profiler profiler() { return profiler; }
+    public VaccelConfig config() {
+        return config;
+    }
+
+    public VaccelLog log() {
+        return log;
+    }
+
+    public Profiler profiler() {
+        return profiler;
+    }
 
     public List<PluginInfo> plugins() {
         return plugins.stream().map(Plugin::info).toList();
@@ -95,7 +104,9 @@ public final class Vaccel implements AutoCloseable {
             long remote = plugin.sessionInit(s, flags & ~PluginType.REMOTE);
             if (plugin.info().transport()) {
                 if (remote <= 0) {
-                    throw new VaccelException(Errno.EBACKEND, "transport plugin " + plugin.info().name() + " returned no remote session id");
+                    throw new VaccelException(
+                            Errno.EBACKEND,
+                            "transport plugin " + plugin.info().name() + " returned no remote session id");
                 }
                 s.remoteId(remote);
             }
@@ -104,7 +115,8 @@ public final class Vaccel implements AutoCloseable {
             throw e;
         }
         sessions.put(id, s);
-        log.debug(() -> "New session " + id + " (flags 0x" + Integer.toHexString(flags) + ") on plugin " + plugin.info().name());
+        log.debug(() -> "New session " + id + " (flags 0x" + Integer.toHexString(flags) + ") on plugin "
+                + plugin.info().name());
         return s;
     }
 
@@ -124,8 +136,13 @@ public final class Vaccel implements AutoCloseable {
         return Optional.ofNullable(resources.get(id));
     }
 
-    public int sessionCount() { return sessions.size(); }
-    public int resourceCount() { return resources.size(); }
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    public int resourceCount() {
+        return resources.size();
+    }
 
     void forgetSession(Session s) {
         if (sessions.remove(s.id(), s)) {
@@ -138,7 +155,8 @@ public final class Vaccel implements AutoCloseable {
             return;
         }
         if (r.refcount() > 0) {
-            throw new VaccelException(Errno.EBUSY, r + " is still registered with " + r.refcount() + " session(s); unregister it first");
+            throw new VaccelException(
+                    Errno.EBUSY, r + " is still registered with " + r.refcount() + " session(s); unregister it first");
         }
         r.markClosed();
         if (resources.remove(r.id(), r)) {
@@ -171,7 +189,7 @@ public final class Vaccel implements AutoCloseable {
 
     private static Path createRundir(String xdg) {
         var owner = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         Path parent = null;
         try {
             if (xdg == null || xdg.isBlank()) {
@@ -183,18 +201,27 @@ public final class Vaccel implements AutoCloseable {
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 // checked below
             }
-            var attrs = Files.readAttributes(parent, java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            var attrs = Files.readAttributes(
+                    parent, java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             if (!attrs.isDirectory()) {
-                throw new VaccelException(Errno.EACCES, "vAccel rundir parent " + parent + " is not a directory (a symlink or file is there)");
+                throw new VaccelException(
+                        Errno.EACCES,
+                        "vAccel rundir parent " + parent + " is not a directory (a symlink or file is there)");
             }
             var me = Files.getOwner(Path.of("/proc/self"));
             if (!attrs.owner().equals(me)) {
-                throw new VaccelException(Errno.EACCES, "vAccel rundir parent " + parent + " belongs to " + attrs.owner().getName()
-                    + ", not " + me.getName());
+                throw new VaccelException(
+                        Errno.EACCES,
+                        "vAccel rundir parent " + parent + " belongs to "
+                                + attrs.owner().getName() + ", not " + me.getName());
             }
             return Files.createTempDirectory(parent, "", owner);
         } catch (IOException e) {
-            throw new VaccelException(Errno.EIO, "cannot create vAccel rundir under " + (parent == null ? "the temp dir" : parent) + ": " + e.getMessage(), e);
+            throw new VaccelException(
+                    Errno.EIO,
+                    "cannot create vAccel rundir under " + (parent == null ? "the temp dir" : parent) + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 

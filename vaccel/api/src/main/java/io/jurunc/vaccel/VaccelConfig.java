@@ -16,8 +16,14 @@ import java.util.Objects;
  * @param logFile log file base name, or null for stdout
  * @param warnings deprecation warnings found while reading the environment, logged at bootstrap
  */
-public record VaccelConfig(List<String> plugins, LogLevel logLevel, String logFile, boolean profilingEnabled,
-                           boolean versionIgnore, Map<String, String> env, List<String> warnings) {
+public record VaccelConfig(
+        List<String> plugins,
+        LogLevel logLevel,
+        String logFile,
+        boolean profilingEnabled,
+        boolean versionIgnore,
+        Map<String, String> env,
+        List<String> warnings) {
     public VaccelConfig {
         plugins = List.copyOf(plugins);
         Objects.requireNonNull(logLevel, "logLevel");
@@ -53,12 +59,13 @@ public record VaccelConfig(List<String> plugins, LogLevel logLevel, String logFi
         String level = pick(env, "VACCEL_LOG_LEVEL", "VACCEL_DEBUG_LEVEL", warnings);
         String ignore = pick(env, "VACCEL_VERSION_IGNORE", "VACCEL_IGNORE_VERSION", warnings);
         return new VaccelConfig(
-            splitPlugins(plugins == null ? "" : plugins),
-            level == null ? LogLevel.ERROR : LogLevel.of(parseUnsigned("VACCEL_LOG_LEVEL", level)),
-            blankToNull(env.get("VACCEL_LOG_FILE")),
-            parseBool("VACCEL_PROFILING_ENABLED", env.get("VACCEL_PROFILING_ENABLED")),
-            parseBool("VACCEL_VERSION_IGNORE", ignore),
-            env, warnings);
+                splitPlugins(plugins == null ? "" : plugins),
+                level == null ? LogLevel.ERROR : LogLevel.of(parseUnsigned("VACCEL_LOG_LEVEL", level)),
+                blankToNull(env.get("VACCEL_LOG_FILE")),
+                parseBool("VACCEL_PROFILING_ENABLED", env.get("VACCEL_PROFILING_ENABLED")),
+                parseBool("VACCEL_VERSION_IGNORE", ignore),
+                env,
+                warnings);
     }
 
     /**
@@ -73,18 +80,38 @@ public record VaccelConfig(List<String> plugins, LogLevel logLevel, String logFi
             }
             int eq = item.indexOf('=');
             if (eq < 0) {
-                throw new VaccelException.InvalidArgumentException("vaccel config item '" + item + "' is not key=value");
+                throw new VaccelException.InvalidArgumentException(
+                        "vaccel config item '" + item + "' is not key=value");
             }
             String k = item.substring(0, eq).trim();
             String v = item.substring(eq + 1).trim();
             c = switch (k) {
-                case "plugins" -> new VaccelConfig(splitPlugins(v), c.logLevel, c.logFile, c.profilingEnabled, c.versionIgnore, c.env, c.warnings);
+                case "plugins" ->
+                    new VaccelConfig(
+                            splitPlugins(v),
+                            c.logLevel,
+                            c.logFile,
+                            c.profilingEnabled,
+                            c.versionIgnore,
+                            c.env,
+                            c.warnings);
                 case "log_level" -> c.withLogLevel(LogLevel.of(parseUnsigned(k, v)));
-                case "log_file" -> new VaccelConfig(c.plugins, c.logLevel, blankToNull(v), c.profilingEnabled, c.versionIgnore, c.env, c.warnings);
+                case "log_file" ->
+                    new VaccelConfig(
+                            c.plugins,
+                            c.logLevel,
+                            blankToNull(v),
+                            c.profilingEnabled,
+                            c.versionIgnore,
+                            c.env,
+                            c.warnings);
                 case "profiling_enabled" -> c.withProfiling(parseBool(k, v));
-                case "version_ignore" -> new VaccelConfig(c.plugins, c.logLevel, c.logFile, c.profilingEnabled, parseBool(k, v), c.env, c.warnings);
-                default -> throw new VaccelException.InvalidArgumentException("unknown vaccel config key '" + k
-                    + "' (known: plugins, log_level, log_file, profiling_enabled, version_ignore)");
+                case "version_ignore" ->
+                    new VaccelConfig(
+                            c.plugins, c.logLevel, c.logFile, c.profilingEnabled, parseBool(k, v), c.env, c.warnings);
+                default ->
+                    throw new VaccelException.InvalidArgumentException("unknown vaccel config key '" + k
+                            + "' (known: plugins, log_level, log_file, profiling_enabled, version_ignore)");
             };
         }
         return c;
@@ -100,7 +127,10 @@ public record VaccelConfig(List<String> plugins, LogLevel logLevel, String logFi
     }
 
     static List<String> splitPlugins(String s) {
-        return Arrays.stream(s.split(":")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+        return Arrays.stream(s.split(":"))
+                .map(String::trim)
+                .filter(x -> !x.isEmpty())
+                .toList();
     }
 
     private static String blankToNull(String s) {

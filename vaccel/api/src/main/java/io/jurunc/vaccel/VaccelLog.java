@@ -43,7 +43,10 @@ public final class VaccelLog implements AutoCloseable {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
-            return new VaccelLog(config.logLevel(), new PrintStream(new FileOutputStream(file.toFile(), true), true, StandardCharsets.UTF_8), true);
+            return new VaccelLog(
+                    config.logLevel(),
+                    new PrintStream(new FileOutputStream(file.toFile(), true), true, StandardCharsets.UTF_8),
+                    true);
         } catch (IOException e) {
             throw new VaccelException(Errno.EIO, "cannot open log file " + file + ": " + e.getMessage(), e);
         }
@@ -55,14 +58,26 @@ public final class VaccelLog implements AutoCloseable {
 
     public void log(LogLevel l, Supplier<String> message) {
         if (enabled(l)) {
-            out.println(LocalDateTime.now().format(TS) + " - <" + l.name().toLowerCase(java.util.Locale.ROOT) + "> " + message.get());
+            out.println(LocalDateTime.now().format(TS) + " - <" + l.name().toLowerCase(java.util.Locale.ROOT) + "> "
+                    + message.get());
         }
     }
 
-    public void error(String m) { log(LogLevel.ERROR, () -> m); }
-    public void warn(String m) { log(LogLevel.WARN, () -> m); }
-    public void info(String m) { log(LogLevel.INFO, () -> m); }
-    public void debug(Supplier<String> m) { log(LogLevel.DEBUG, m); }
+    public void error(String m) {
+        log(LogLevel.ERROR, () -> m);
+    }
+
+    public void warn(String m) {
+        log(LogLevel.WARN, () -> m);
+    }
+
+    public void info(String m) {
+        log(LogLevel.INFO, () -> m);
+    }
+
+    public void debug(Supplier<String> m) {
+        log(LogLevel.DEBUG, m);
+    }
 
     @Override
     public void close() {

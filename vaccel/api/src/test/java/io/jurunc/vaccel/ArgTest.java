@@ -33,7 +33,8 @@ class ArgTest {
 
     @Test
     void typeAndSizeAreChecked() {
-        assertThatThrownBy(() -> Arg.string("x").asInt32()).isInstanceOf(VaccelException.InvalidArgumentException.class);
+        assertThatThrownBy(() -> Arg.string("x").asInt32())
+                .isInstanceOf(VaccelException.InvalidArgumentException.class);
         assertThatThrownBy(() -> Arg.of(ArgType.INT32, new byte[3])).hasMessageContaining("must be 4 bytes");
         assertThatThrownBy(() -> Arg.of(ArgType.INT64_ARRAY, new byte[12])).hasMessageContaining("not a multiple of 8");
         assertThat(ArgType.fromWire(27)).isEqualTo(ArgType.STRING);
@@ -46,7 +47,9 @@ class ArgTest {
         ArgReader r = new ArgReader(List.of(Arg.uint8(3), Arg.string("a")));
         assertThat(r.next(ArgType.UINT8).asUint8()).isEqualTo((byte) 3);
         assertThat(r.nextString()).isEqualTo("a");
-        assertThatThrownBy(r::next).isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ERANGE));
+        assertThatThrownBy(r::next)
+                .isInstanceOfSatisfying(
+                        VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ERANGE));
     }
 
     @Test

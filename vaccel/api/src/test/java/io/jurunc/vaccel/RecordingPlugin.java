@@ -23,8 +23,15 @@ final class RecordingPlugin implements Plugin {
         this.ops = ops;
     }
 
-    @Override public PluginInfo info() { return info; }
-    @Override public Set<OpType> ops() { return ops; }
+    @Override
+    public PluginInfo info() {
+        return info;
+    }
+
+    @Override
+    public Set<OpType> ops() {
+        return ops;
+    }
 
     @Override
     public void init(PluginContext context) {
@@ -34,7 +41,10 @@ final class RecordingPlugin implements Plugin {
         }
     }
 
-    @Override public void fini() { calls.add("fini"); }
+    @Override
+    public void fini() {
+        calls.add("fini");
+    }
 
     @Override
     public long sessionInit(Session session, int flags) {
@@ -42,7 +52,10 @@ final class RecordingPlugin implements Plugin {
         return info.transport() ? 100 + session.id() : 0;
     }
 
-    @Override public void sessionRelease(Session session) { calls.add("sessionRelease " + session.id()); }
+    @Override
+    public void sessionRelease(Session session) {
+        calls.add("sessionRelease " + session.id());
+    }
 
     @Override
     public long resourceRegister(Resource resource, Session session) {
@@ -50,14 +63,24 @@ final class RecordingPlugin implements Plugin {
         return info.transport() ? 500 + resource.id() : 0;
     }
 
-    @Override public void resourceUnregister(Resource resource, Session session) { calls.add("unregister " + resource.id()); }
-    @Override public void noop(Session session) { calls.add("noop"); }
+    @Override
+    public void resourceUnregister(Resource resource, Session session) {
+        calls.add("unregister " + resource.id());
+    }
+
+    @Override
+    public void noop(Session session) {
+        calls.add("noop");
+    }
 
     @Override
     public void exec(Session session, ExecCall call) {
-        calls.add("exec " + call.library() + " " + call.symbol() + " " + call.read().size() + "/" + call.write().size());
+        calls.add("exec " + call.library() + " " + call.symbol() + " "
+                + call.read().size() + "/" + call.write().size());
         if (!call.write().isEmpty()) {
-            call.write().getFirst().fill(Arg.int32(call.read().getFirst().asInt32() * 2).buffer());
+            call.write()
+                    .getFirst()
+                    .fill(Arg.int32(call.read().getFirst().asInt32() * 2).buffer());
         }
     }
 

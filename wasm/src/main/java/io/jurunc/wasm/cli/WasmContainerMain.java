@@ -27,8 +27,7 @@ public final class WasmContainerMain {
     static final String FIFO = "start.fifo";
     private static final String[] SIGNALS = {"TERM", "INT", "HUP", "QUIT", "USR1", "USR2", "ALRM", "PIPE"};
 
-    private WasmContainerMain() {
-    }
+    private WasmContainerMain() {}
 
     public static void main(String[] args) {
         if (args.length != 3) {
@@ -39,8 +38,8 @@ public final class WasmContainerMain {
         WasmInstance instance;
         try {
             WasmConfig cfg = WasmConfig.load(args[1], Path.of(args[2]));
-            CompiledModule module = ModuleCache.none().get(ModuleBytes.read(cfg.rootfs(), cfg.modulePath()),
-                    cfg.engine());
+            CompiledModule module =
+                    ModuleCache.none().get(ModuleBytes.read(cfg.rootfs(), cfg.modulePath()), cfg.engine());
             instance = WasmInstance.prepare(module, cfg, WasmStdio.inherit(), m -> System.err.println("jurunc: " + m));
         } catch (WasmException | RuntimeException e) {
             fail(dir, e.getMessage() == null ? e.toString() : e.getMessage());

@@ -42,7 +42,8 @@ public final class WasmContainers {
 
     /** True when {@code id} names a WASM container of this root. */
     public boolean owns(String id) {
-        return id != null && ID.matcher(id).matches()
+        return id != null
+                && ID.matcher(id).matches()
                 && Files.isRegularFile(root.resolve(id).resolve(WasmState.FILE), LinkOption.NOFOLLOW_LINKS);
     }
 
@@ -64,8 +65,9 @@ public final class WasmContainers {
      * @param terminal the pty slave the caller sent the master of to the console socket (runc's protocol), for a
      *     spec with {@code process.terminal}: it becomes the process's stdio and controlling terminal
      */
-    public long create(String id, Path bundle, Optional<Path> pidFile, Optional<Path> terminal,
-                       List<String> javaCommand) throws WasmException {
+    public long create(
+            String id, Path bundle, Optional<Path> pidFile, Optional<Path> terminal, List<String> javaCommand)
+            throws WasmException {
         Path dir = dir(id);
         WasmConfig cfg = WasmConfig.load(id, bundle);
         if (cfg.terminal() && terminal.isEmpty()) {
@@ -96,16 +98,25 @@ public final class WasmContainers {
             ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
             if (terminal.isPresent()) {
                 java.io.File tty = terminal.get().toFile();
-                pb.redirectInput(tty).redirectOutput(ProcessBuilder.Redirect.appendTo(tty))
+                pb.redirectInput(tty)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(tty))
                         .redirectError(ProcessBuilder.Redirect.appendTo(tty));
             }
             p = pb.start();
             awaitReady(dir, p);
             long pid = p.pid();
-            long startTime = WasmOs.liveStartTime(pid).orElseThrow(() -> new WasmException(
-                    "the process of WASM container '" + id + "' exited during create"));
-            save(new WasmState("1.0.2", id, cfg.bundle().toString(), pid, startTime, "created",
-                    Instant.now().toString(), Json.loadSpec(cfg.bundle()).annotations()));
+            long startTime = WasmOs.liveStartTime(pid)
+                    .orElseThrow(
+                            () -> new WasmException("the process of WASM container '" + id + "' exited during create"));
+            save(new WasmState(
+                    "1.0.2",
+                    id,
+                    cfg.bundle().toString(),
+                    pid,
+                    startTime,
+                    "created",
+                    Instant.now().toString(),
+                    Json.loadSpec(cfg.bundle()).annotations()));
             if (pidFile.isPresent()) {
                 writeAtomically(pidFile.get().toAbsolutePath(), Long.toString(pid));
             }
@@ -138,8 +149,8 @@ public final class WasmContainers {
                 throw new WasmException(Files.readString(error, StandardCharsets.UTF_8));
             }
             if (!p.isAlive()) {
-                throw new WasmException("the process of the WASM container exited during create (status "
-                        + p.exitValue() + ")");
+                throw new WasmException(
+                        "the process of the WASM container exited during create (status " + p.exitValue() + ")");
             }
             if (System.nanoTime() > deadline) {
                 throw new WasmException("the module was not ready within 120 s");
@@ -156,19 +167,22 @@ public final class WasmContainers {
     public void start(String id) throws WasmException {
         WasmState s = load(id);
         if (!alive(s)) {
-            throw new WasmStateException(WasmStateException.Kind.NOT_RUNNING, "cannot start container '" + id
-                    + "': it is stopped (its process exited; delete it and create it again)");
+            throw new WasmStateException(
+                    WasmStateException.Kind.NOT_RUNNING,
+                    "cannot start container '" + id
+                            + "': it is stopped (its process exited; delete it and create it again)");
         }
         if (!s.status().equals("created")) {
-            throw new WasmStateException(WasmStateException.Kind.NOT_CREATED,
-                    "cannot start container '" + id + "': it is " + s.status());
+            throw new WasmStateException(
+                    WasmStateException.Kind.NOT_CREATED, "cannot start container '" + id + "': it is " + s.status());
         }
         Path fifo = dir(id).resolve(WasmContainerMain.FIFO);
         long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
         try {
             while (!WasmOs.poke(fifo)) {
                 if (!alive(s)) {
-                    throw new WasmStateException(WasmStateException.Kind.NOT_RUNNING,
+                    throw new WasmStateException(
+                            WasmStateException.Kind.NOT_RUNNING,
                             "cannot start container '" + id + "': its process is gone");
                 }
                 if (System.nanoTime() > deadline) {
@@ -188,8 +202,13 @@ public final class WasmContainers {
     public State state(String id) throws WasmException {
         WasmState s = load(id);
         boolean alive = alive(s);
-        return new State(s.ociVersion(), s.id(), alive ? s.status() : "stopped", alive ? (int) s.pid() : 0,
-                s.bundle(), s.annotations());
+        return new State(
+                s.ociVersion(),
+                s.id(),
+                alive ? s.status() : "stopped",
+                alive ? (int) s.pid() : 0,
+                s.bundle(),
+                s.annotations());
     }
 
     /** The states of every WASM container of this root, by id. */
@@ -227,8 +246,8 @@ public final class WasmContainers {
         WasmState s = load(id);
         try {
             if (!alive(s) || !WasmOs.kill(s.pid(), signal)) {
-                throw new WasmStateException(WasmStateException.Kind.NOT_RUNNING,
-                        "container '" + id + "' is not running");
+                throw new WasmStateException(
+                        WasmStateException.Kind.NOT_RUNNING, "container '" + id + "' is not running");
             }
         } catch (IOException e) {
             throw new WasmException(e.getMessage(), e);
@@ -240,7 +259,8 @@ public final class WasmContainers {
         WasmState s = load(id);
         if (alive(s)) {
             if (s.status().equals("running") && !force) {
-                throw new WasmStateException(WasmStateException.Kind.RUNNING,
+                throw new WasmStateException(
+                        WasmStateException.Kind.RUNNING,
                         "cannot delete container '" + id + "' that is running: stop it first or use --force");
             }
             try {
@@ -286,7 +306,8 @@ public final class WasmContainers {
 
     private void save(WasmState s) throws WasmException {
         try {
-            writeAtomically(root.resolve(s.id()).resolve(WasmState.FILE), Json.mapper().writeValueAsString(s));
+            writeAtomically(
+                    root.resolve(s.id()).resolve(WasmState.FILE), Json.mapper().writeValueAsString(s));
         } catch (IOException e) {
             throw new WasmException("cannot save the state of '" + s.id() + "': " + e.getMessage(), e);
         }
@@ -318,9 +339,12 @@ public final class WasmContainers {
      * the launcher's AOT cache when it has one: the class path is the same, so the cache is valid for it.
      */
     public static List<String> thisJava() {
-        String java = ProcessHandle.current().info().command()
+        String java = ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xrs", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED"));
+        List<String> cmd =
+                new ArrayList<>(List.of(java, "-Xrs", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED"));
         for (String a : ProcessHandle.current().info().arguments().orElse(new String[0])) {
             if (a.startsWith("-XX:AOTCache=") || a.equals("-Xlog:aot=off") || a.equals("-Xlog:cds=off")) {
                 cmd.add(a);

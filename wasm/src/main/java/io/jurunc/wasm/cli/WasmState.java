@@ -9,8 +9,15 @@ import java.util.Map;
  * {@code running}; {@code stopped} is derived from the process).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record WasmState(String ociVersion, String id, String bundle, long pid, long pidStartTime, String status,
-                        String created, Map<String, String> annotations) {
+public record WasmState(
+        String ociVersion,
+        String id,
+        String bundle,
+        long pid,
+        long pidStartTime,
+        String status,
+        String created,
+        Map<String, String> annotations) {
     public static final String FILE = "wasm.json";
 
     public WasmState {

@@ -4,7 +4,13 @@ import io.jurunc.wasm.WasmException;
 
 /** The container is in the wrong state for the operation, or does not exist. */
 public final class WasmStateException extends WasmException {
-    public enum Kind { NOT_FOUND, EXISTS, NOT_RUNNING, RUNNING, NOT_CREATED }
+    public enum Kind {
+        NOT_FOUND,
+        EXISTS,
+        NOT_RUNNING,
+        RUNNING,
+        NOT_CREATED
+    }
 
     private final Kind kind;
 

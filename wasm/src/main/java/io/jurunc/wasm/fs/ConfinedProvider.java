@@ -33,8 +33,12 @@ import java.util.Set;
  * root and then acts on it without following a final symbolic link again.
  */
 final class ConfinedProvider extends FileSystemProvider {
-    private static final Set<OpenOption> WRITES = Set.of(StandardOpenOption.WRITE, StandardOpenOption.APPEND,
-            StandardOpenOption.CREATE_NEW, StandardOpenOption.DELETE_ON_CLOSE, StandardOpenOption.TRUNCATE_EXISTING);
+    private static final Set<OpenOption> WRITES = Set.of(
+            StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.DELETE_ON_CLOSE,
+            StandardOpenOption.TRUNCATE_EXISTING);
     private final ConfinedFileSystem fs;
 
     ConfinedProvider(ConfinedFileSystem fs) {
@@ -65,7 +69,8 @@ final class ConfinedProvider extends FileSystemProvider {
     private Set<OpenOption> openOptions(Path p, Set<? extends OpenOption> options, Path host) throws IOException {
         Set<OpenOption> opts = new HashSet<>(options);
         if (fs.isReadOnly()) {
-            boolean creates = opts.contains(StandardOpenOption.CREATE) && !Files.exists(host, LinkOption.NOFOLLOW_LINKS);
+            boolean creates =
+                    opts.contains(StandardOpenOption.CREATE) && !Files.exists(host, LinkOption.NOFOLLOW_LINKS);
             if (creates || opts.stream().anyMatch(WRITES::contains)) {
                 refuseWrite(p);
             }
@@ -123,7 +128,8 @@ final class ConfinedProvider extends FileSystemProvider {
 
                     private Path advance() {
                         while (it.hasNext()) {
-                            Path p = guestDir.resolve(fs.getPath(it.next().getFileName().toString()));
+                            Path p = guestDir.resolve(
+                                    fs.getPath(it.next().getFileName().toString()));
                             try {
                                 if (filter == null || filter.accept(p)) {
                                     return p;
@@ -271,8 +277,7 @@ final class ConfinedProvider extends FileSystemProvider {
     }
 
     @Override
-    public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
-            throws IOException {
+    public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options) throws IOException {
         return Files.readAttributes(host(path, follows(options)), attributes, LinkOption.NOFOLLOW_LINKS);
     }
 

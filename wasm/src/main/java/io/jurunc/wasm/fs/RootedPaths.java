@@ -22,8 +22,7 @@ public final class RootedPaths {
     /** As Linux's MAXSYMLINKS. */
     static final int MAX_LINKS = 40;
 
-    private RootedPaths() {
-    }
+    private RootedPaths() {}
 
     /**
      * @param root an absolute, symlink-free host directory (see {@link #realRoot})

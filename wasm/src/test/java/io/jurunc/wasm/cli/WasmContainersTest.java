@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WasmContainersTest {
     @TempDir
     static Path tmp;
+
     static Path wasm;
     final List<String> log = new CopyOnWriteArrayList<>();
 
@@ -37,9 +38,19 @@ class WasmContainersTest {
                 }
                 """);
         wasm = tmp.resolve("m.wasm");
-        Process p = new ProcessBuilder("clang-14", "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-o",
-                wasm.toString(), src.toString()).inheritIO().start();
-        assertThat(p.waitFor()).as("clang-14 for wasm32-wasi (scripts/install-deps.sh)").isZero();
+        Process p = new ProcessBuilder(
+                        "clang-14",
+                        "--target=wasm32-wasi",
+                        "--sysroot=/usr",
+                        "-O2",
+                        "-o",
+                        wasm.toString(),
+                        src.toString())
+                .inheritIO()
+                .start();
+        assertThat(p.waitFor())
+                .as("clang-14 for wasm32-wasi (scripts/install-deps.sh)")
+                .isZero();
     }
 
     private Path bundle(String name, String... args) throws Exception {
@@ -76,12 +87,15 @@ class WasmContainersTest {
         awaitStatus(c, "w1", "stopped");
         assertThat(c.state("w1").pid()).isZero();
         assertThatThrownBy(() -> c.start("w1")).isInstanceOf(WasmStateException.class);
-        assertThatThrownBy(() -> c.kill("w1", 15)).isInstanceOf(WasmStateException.class)
+        assertThatThrownBy(() -> c.kill("w1", 15))
+                .isInstanceOf(WasmStateException.class)
                 .hasMessageContaining("not running");
         c.delete("w1", false);
         assertThat(root.resolve("w1")).doesNotExist();
-        assertThatThrownBy(() -> c.state("w1")).isInstanceOf(WasmStateException.class)
-                .extracting(e -> ((WasmStateException) e).kind()).isEqualTo(WasmStateException.Kind.NOT_FOUND);
+        assertThatThrownBy(() -> c.state("w1"))
+                .isInstanceOf(WasmStateException.class)
+                .extracting(e -> ((WasmStateException) e).kind())
+                .isEqualTo(WasmStateException.Kind.NOT_FOUND);
     }
 
     @Test
@@ -91,12 +105,16 @@ class WasmContainersTest {
         long pid = c.create("w2", bundle("b2", "/app.wasm", "loop"), Optional.empty(), WasmContainers.thisJava());
         c.start("w2");
         assertThat(c.state("w2").status()).isEqualTo("running");
-        assertThatThrownBy(() -> c.delete("w2", false)).isInstanceOf(WasmStateException.class)
+        assertThatThrownBy(() -> c.delete("w2", false))
+                .isInstanceOf(WasmStateException.class)
                 .hasMessageContaining("--force");
         c.kill("w2", 15);
         awaitStatus(c, "w2", "stopped");
         // this JVM started it, so this JVM reaps it (containerd's shim or conmon would)
-        ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join());
+        ProcessHandle.of(pid)
+                .ifPresent(h -> h.onExit()
+                        .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                        .join());
         c.delete("w2", false);
         assertThat(root.resolve("w2")).doesNotExist();
     }
@@ -106,9 +124,13 @@ class WasmContainersTest {
         WasmContainers c = new WasmContainers(tmp.resolve("root3"), log::add);
         long pid = c.create("w3", bundle("b3", "/app.wasm"), Optional.empty(), WasmContainers.thisJava());
         assertThatThrownBy(() -> c.create("w3", tmp.resolve("b3"), Optional.empty(), WasmContainers.thisJava()))
-                .isInstanceOf(WasmStateException.class).hasMessageContaining("already exists");
+                .isInstanceOf(WasmStateException.class)
+                .hasMessageContaining("already exists");
         c.delete("w3", false);
-        ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join());
+        ProcessHandle.of(pid)
+                .ifPresent(h -> h.onExit()
+                        .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                        .join());
         assertThat(tmp.resolve("root3/w3")).doesNotExist();
     }
 
@@ -119,7 +141,8 @@ class WasmContainersTest {
         Path b = bundle("b4", "/script.sh");
         Files.writeString(b.resolve("rootfs/script.sh"), "#!/bin/sh\n");
         assertThatThrownBy(() -> c.create("w4", b, Optional.empty(), WasmContainers.thisJava()))
-                .isInstanceOf(InvalidModuleException.class).hasMessageContaining("not a WebAssembly module");
+                .isInstanceOf(InvalidModuleException.class)
+                .hasMessageContaining("not a WebAssembly module");
         assertThat(root.resolve("w4")).doesNotExist();
         assertThatThrownBy(() -> c.create("../escape", b, Optional.empty(), WasmContainers.thisJava()))
                 .hasMessageContaining("invalid container id");

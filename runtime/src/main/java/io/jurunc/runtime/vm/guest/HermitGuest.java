@@ -17,56 +17,51 @@ import java.util.Optional;
  * documentation lists ({@value #TCG_CPU}).
  */
 public final class HermitGuest implements GuestKernel {
-  public static final String TCG_CPU = "qemu64,apic,fsgsbase,fxsr,rdrand,rdtscp,xsave,xsaveopt";
+    public static final String TCG_CPU = "qemu64,apic,fsgsbase,fxsr,rdrand,rdtscp,xsave,xsaveopt";
 
-  @Override
-  public GuestType type() {
-    return GuestType.HERMIT;
-  }
-
-  @Override
-  public boolean supportsBlock() {
-    return false;
-  }
-
-  @Override
-  public String cmdline(VmSpec spec) {
-    List<String> words = new ArrayList<>();
-    spec.net()
-        .ifPresent(
-            net -> {
-              words.add("ip=" + GuestNetText.cidr(net));
-              words.add("gateway=" + net.gatewayText());
-            });
-    if (!spec.args().isEmpty()) {
-      words.add("--");
-      words.addAll(spec.args());
+    @Override
+    public GuestType type() {
+        return GuestType.HERMIT;
     }
-    return String.join(" ", words);
-  }
 
-  @Override
-  public Optional<List<String>> netArgs(MonitorType monitor, VmSpec spec, GuestNet net) {
-    if (monitor != MonitorType.QEMU) {
-      return Optional.empty();
+    @Override
+    public boolean supportsBlock() {
+        return false;
     }
-    return Optional.of(
-        List.of(
-            "-netdev",
-            "tap,id=net0,ifname=" + net.tapName() + ",script=no,downscript=no",
-            "-device",
-            "virtio-net-pci,netdev=net0,disable-legacy=on,mac=" + net.mac()));
-  }
 
-  @Override
-  public List<String> extraArgs(MonitorType monitor, VmSpec spec) {
-    return monitor == MonitorType.QEMU
-        ? List.of("-device", "isa-debug-exit,iobase=0xf4,iosize=0x04")
-        : List.of();
-  }
+    @Override
+    public String cmdline(VmSpec spec) {
+        List<String> words = new ArrayList<>();
+        spec.net().ifPresent(net -> {
+            words.add("ip=" + GuestNetText.cidr(net));
+            words.add("gateway=" + net.gatewayText());
+        });
+        if (!spec.args().isEmpty()) {
+            words.add("--");
+            words.addAll(spec.args());
+        }
+        return String.join(" ", words);
+    }
 
-  @Override
-  public Optional<String> qemuTcgCpu() {
-    return Optional.of(TCG_CPU);
-  }
+    @Override
+    public Optional<List<String>> netArgs(MonitorType monitor, VmSpec spec, GuestNet net) {
+        if (monitor != MonitorType.QEMU) {
+            return Optional.empty();
+        }
+        return Optional.of(List.of(
+                "-netdev",
+                "tap,id=net0,ifname=" + net.tapName() + ",script=no,downscript=no",
+                "-device",
+                "virtio-net-pci,netdev=net0,disable-legacy=on,mac=" + net.mac()));
+    }
+
+    @Override
+    public List<String> extraArgs(MonitorType monitor, VmSpec spec) {
+        return monitor == MonitorType.QEMU ? List.of("-device", "isa-debug-exit,iobase=0xf4,iosize=0x04") : List.of();
+    }
+
+    @Override
+    public Optional<String> qemuTcgCpu() {
+        return Optional.of(TCG_CPU);
+    }
 }

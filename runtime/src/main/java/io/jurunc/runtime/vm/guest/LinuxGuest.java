@@ -30,172 +30,161 @@ import java.util.List;
  * NIC without PXE ROM ({@code romfile=}), as the guest kit boots them (docs/guest.md).
  */
 public final class LinuxGuest implements GuestKernel {
-  public static final String INIT = "/jurunc/init";
+    public static final String INIT = "/jurunc/init";
 
-  /** x86's COMMAND_LINE_SIZE, including the terminating NUL. */
-  public static final int MAX_CMDLINE = 2048;
+    /** x86's COMMAND_LINE_SIZE, including the terminating NUL. */
+    public static final int MAX_CMDLINE = 2048;
 
-  /** Linux's __NEW_UTS_LEN: the ip= hostname is cut to this length. */
-  static final int MAX_HOSTNAME = 64;
+    /** Linux's __NEW_UTS_LEN: the ip= hostname is cut to this length. */
+    static final int MAX_HOSTNAME = 64;
 
-  /**
-   * The {@code -M} value for a MICROVM kernel. {@code acpi=off}: the project kernel has no ACPI, so
-   * QEMU announces the virtio-mmio devices on the command line ({@code virtio_mmio.device=}).
-   */
-  public static final String MICROVM_MACHINE = "microvm,x-option-roms=off,acpi=off";
+    /**
+     * The {@code -M} value for a MICROVM kernel. {@code acpi=off}: the project kernel has no ACPI, so
+     * QEMU announces the virtio-mmio devices on the command line ({@code virtio_mmio.device=}).
+     */
+    public static final String MICROVM_MACHINE = "microvm,x-option-roms=off,acpi=off";
 
-  /** Where the root filesystem comes from. */
-  public enum Rootfs {
-    INITRAMFS,
-    BLOCK;
+    /** Where the root filesystem comes from. */
+    public enum Rootfs {
+        INITRAMFS,
+        BLOCK;
 
-    /** initrd first (urunc's ChooseRootfs order), then the first block device. */
-    public static Rootfs of(VmSpec spec) throws GuestSetupException {
-      if (spec.initrd().isPresent()) {
-        return INITRAMFS;
-      }
-      if (!spec.blocks().isEmpty()) {
-        return BLOCK;
-      }
-      throw new GuestSetupException(
-          "a linux guest needs a root filesystem: give it an initrd (com.urunc.unikernel.initrd, "
-              + "or the rootfs packed as an initramfs) or a block device "
-              + "(com.urunc.unikernel.block)");
-    }
-  }
-
-  @Override
-  public GuestType type() {
-    return GuestType.LINUX;
-  }
-
-  @Override
-  public boolean supportsBlock() {
-    return true;
-  }
-
-  @Override
-  public String cmdline(VmSpec spec) throws GuestSetupException {
-    Rootfs rootfs = Rootfs.of(spec);
-    List<String> words = new ArrayList<>(List.of("console=ttyS0", "panic=-1", "reboot=t"));
-    if (!spec.debug()) {
-      words.add("quiet");
-    }
-    if (noPciBus(spec)) {
-      words.add("pci=off");
-    }
-    if (rootfs == Rootfs.INITRAMFS) {
-      words.add("rdinit=" + INIT);
-    } else {
-      words.addAll(List.of("root=/dev/vda", "rw", "init=" + INIT));
-    }
-    if (spec.debug()) {
-      words.add("jurunc.debug=1");
-    }
-    spec.net().ifPresent(net -> words.add(ipParam(net, spec.hostname())));
-    if (rootfs == Rootfs.BLOCK) {
-      for (String env : spec.env()) {
-        words.add(envWord(env));
-      }
-      if (!spec.args().isEmpty()) {
-        words.add("--");
-        for (String arg : spec.args()) {
-          words.add(argWord(arg));
+        /** initrd first (urunc's ChooseRootfs order), then the first block device. */
+        public static Rootfs of(VmSpec spec) throws GuestSetupException {
+            if (spec.initrd().isPresent()) {
+                return INITRAMFS;
+            }
+            if (!spec.blocks().isEmpty()) {
+                return BLOCK;
+            }
+            throw new GuestSetupException(
+                    "a linux guest needs a root filesystem: give it an initrd (com.urunc.unikernel.initrd, "
+                            + "or the rootfs packed as an initramfs) or a block device "
+                            + "(com.urunc.unikernel.block)");
         }
-      }
     }
-    String cmdline = String.join(" ", words);
-    if (cmdline.length() >= MAX_CMDLINE) {
-      throw new GuestSetupException(
-          "the linux kernel command line is "
-              + cmdline.length()
-              + " bytes, over the kernel's limit of "
-              + (MAX_CMDLINE - 1)
-              + "; with a block rootfs env and args travel on the command line, so shorten them "
-              + "or use an initramfs rootfs");
-    }
-    return cmdline;
-  }
 
-  /**
-   * QEMU's microvm and Firecracker have no PCI bus: {@code pci=off} keeps the kernel from probing
-   * for one (and from printing "PCI: Fatal: No config space access function found" into the app's
-   * console). Cloud Hypervisor's virtio devices are PCI, so it never gets it.
-   */
-  static boolean noPciBus(VmSpec spec) {
-    return spec.monitor() == MonitorType.FIRECRACKER
-        || (spec.monitor() == MonitorType.QEMU && spec.kernelProfile() == KernelProfile.MICROVM);
-  }
-
-  /**
-   * Under TCG, a 1-vCPU MICROVM kernel skips the local APIC timer calibration ({@code
-   * noapictimer}) and, with the host's TSC frequency, the TSC calibration ({@code
-   * tsc_early_khz=<kHz> tsc=reliable}); see docs/guest.md. Nothing for STANDARD kernels or SMP.
-   */
-  @Override
-  public List<String> qemuTcgKernelParams(VmSpec spec, Long hostTscKhz) {
-    if (spec.kernelProfile() != KernelProfile.MICROVM || spec.vcpus() != 1) {
-      return List.of();
+    @Override
+    public GuestType type() {
+        return GuestType.LINUX;
     }
-    if (hostTscKhz == null) {
-      return List.of("noapictimer");
-    }
-    return List.of("noapictimer", "tsc_early_khz=" + hostTscKhz, "tsc=reliable");
-  }
 
-  /** {@code ip=<IP>::<GW>:<NETMASK>:<hostname>:eth0:off}. */
-  static String ipParam(GuestNet net, String hostname) {
-    String host = hostname.length() > MAX_HOSTNAME ? hostname.substring(0, MAX_HOSTNAME) : hostname;
-    return "ip="
-        + GuestNetText.ip(net)
-        + "::"
-        + net.gatewayText()
-        + ":"
-        + net.netmask()
-        + ":"
-        + host
-        + ":eth0:off";
-  }
-
-  static String envWord(String env) throws GuestSetupException {
-    int eq = env.indexOf('=');
-    if (eq <= 0 || env.indexOf('"') >= 0 || env.indexOf('\n') >= 0) {
-      throw new GuestSetupException(
-          "environment entry '"
-              + env
-              + "' cannot be put on a linux kernel command line (it needs NAME=value without "
-              + "double quotes or newlines); use an initramfs rootfs to pass it");
+    @Override
+    public boolean supportsBlock() {
+        return true;
     }
-    String value = env.substring(eq + 1);
-    if (value.chars().anyMatch(Character::isWhitespace)) {
-      return env.substring(0, eq) + "=\"" + value + "\"";
-    }
-    return env;
-  }
 
-  static String argWord(String arg) throws GuestSetupException {
-    if (arg.indexOf('\'') >= 0 || arg.indexOf('\n') >= 0) {
-      throw new GuestSetupException(
-          "argument '"
-              + arg
-              + "' cannot be put on a linux kernel command line (single quotes and newlines "
-              + "cannot be represented); use an initramfs rootfs to pass it");
+    @Override
+    public String cmdline(VmSpec spec) throws GuestSetupException {
+        Rootfs rootfs = Rootfs.of(spec);
+        List<String> words = new ArrayList<>(List.of("console=ttyS0", "panic=-1", "reboot=t"));
+        if (!spec.debug()) {
+            words.add("quiet");
+        }
+        if (noPciBus(spec)) {
+            words.add("pci=off");
+        }
+        if (rootfs == Rootfs.INITRAMFS) {
+            words.add("rdinit=" + INIT);
+        } else {
+            words.addAll(List.of("root=/dev/vda", "rw", "init=" + INIT));
+        }
+        if (spec.debug()) {
+            words.add("jurunc.debug=1");
+        }
+        spec.net().ifPresent(net -> words.add(ipParam(net, spec.hostname())));
+        if (rootfs == Rootfs.BLOCK) {
+            for (String env : spec.env()) {
+                words.add(envWord(env));
+            }
+            if (!spec.args().isEmpty()) {
+                words.add("--");
+                for (String arg : spec.args()) {
+                    words.add(argWord(arg));
+                }
+            }
+        }
+        String cmdline = String.join(" ", words);
+        if (cmdline.length() >= MAX_CMDLINE) {
+            throw new GuestSetupException("the linux kernel command line is "
+                    + cmdline.length()
+                    + " bytes, over the kernel's limit of "
+                    + (MAX_CMDLINE - 1)
+                    + "; with a block rootfs env and args travel on the command line, so shorten them "
+                    + "or use an initramfs rootfs");
+        }
+        return cmdline;
     }
-    if (arg.isEmpty() || arg.chars().anyMatch(Character::isWhitespace)) {
-      return "'" + arg + "'";
+
+    /**
+     * QEMU's microvm and Firecracker have no PCI bus: {@code pci=off} keeps the kernel from probing
+     * for one (and from printing "PCI: Fatal: No config space access function found" into the app's
+     * console). Cloud Hypervisor's virtio devices are PCI, so it never gets it.
+     */
+    static boolean noPciBus(VmSpec spec) {
+        return spec.monitor() == MonitorType.FIRECRACKER
+                || (spec.monitor() == MonitorType.QEMU && spec.kernelProfile() == KernelProfile.MICROVM);
     }
-    return arg;
-  }
 
-  @Override
-  public QemuMachine qemuMachine(VmSpec spec) {
-    return spec.kernelProfile() == KernelProfile.MICROVM
-        ? new QemuMachine(MICROVM_MACHINE, true)
-        : new QemuMachine("pc", false, true);
-  }
+    /**
+     * Under TCG, a 1-vCPU MICROVM kernel skips the local APIC timer calibration ({@code
+     * noapictimer}) and, with the host's TSC frequency, the TSC calibration ({@code
+     * tsc_early_khz=<kHz> tsc=reliable}); see docs/guest.md. Nothing for STANDARD kernels or SMP.
+     */
+    @Override
+    public List<String> qemuTcgKernelParams(VmSpec spec, Long hostTscKhz) {
+        if (spec.kernelProfile() != KernelProfile.MICROVM || spec.vcpus() != 1) {
+            return List.of();
+        }
+        if (hostTscKhz == null) {
+            return List.of("noapictimer");
+        }
+        return List.of("noapictimer", "tsc_early_khz=" + hostTscKhz, "tsc=reliable");
+    }
 
-  @Override
-  public String firecrackerDriveId(BlockDevice device) {
-    return "FC" + device.id();
-  }
+    /** {@code ip=<IP>::<GW>:<NETMASK>:<hostname>:eth0:off}. */
+    static String ipParam(GuestNet net, String hostname) {
+        String host = hostname.length() > MAX_HOSTNAME ? hostname.substring(0, MAX_HOSTNAME) : hostname;
+        return "ip=" + GuestNetText.ip(net) + "::" + net.gatewayText() + ":" + net.netmask() + ":" + host + ":eth0:off";
+    }
+
+    static String envWord(String env) throws GuestSetupException {
+        int eq = env.indexOf('=');
+        if (eq <= 0 || env.indexOf('"') >= 0 || env.indexOf('\n') >= 0) {
+            throw new GuestSetupException("environment entry '"
+                    + env
+                    + "' cannot be put on a linux kernel command line (it needs NAME=value without "
+                    + "double quotes or newlines); use an initramfs rootfs to pass it");
+        }
+        String value = env.substring(eq + 1);
+        if (value.chars().anyMatch(Character::isWhitespace)) {
+            return env.substring(0, eq) + "=\"" + value + "\"";
+        }
+        return env;
+    }
+
+    static String argWord(String arg) throws GuestSetupException {
+        if (arg.indexOf('\'') >= 0 || arg.indexOf('\n') >= 0) {
+            throw new GuestSetupException("argument '"
+                    + arg
+                    + "' cannot be put on a linux kernel command line (single quotes and newlines "
+                    + "cannot be represented); use an initramfs rootfs to pass it");
+        }
+        if (arg.isEmpty() || arg.chars().anyMatch(Character::isWhitespace)) {
+            return "'" + arg + "'";
+        }
+        return arg;
+    }
+
+    @Override
+    public QemuMachine qemuMachine(VmSpec spec) {
+        return spec.kernelProfile() == KernelProfile.MICROVM
+                ? new QemuMachine(MICROVM_MACHINE, true)
+                : new QemuMachine("pc", false, true);
+    }
+
+    @Override
+    public String firecrackerDriveId(BlockDevice device) {
+        return "FC" + device.id();
+    }
 }

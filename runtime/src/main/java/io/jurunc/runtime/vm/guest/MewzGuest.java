@@ -16,40 +16,37 @@ import java.util.Optional;
  * isa-debug-exit,iobase=0x501,iosize=2} so that Mewz can stop QEMU.
  */
 public final class MewzGuest implements GuestKernel {
-  @Override
-  public GuestType type() {
-    return GuestType.MEWZ;
-  }
-
-  @Override
-  public boolean supportsBlock() {
-    return false;
-  }
-
-  @Override
-  public String cmdline(VmSpec spec) {
-    return spec.net()
-        .map(net -> "ip=" + GuestNetText.cidr(net) + " gateway=" + net.gatewayText())
-        .orElse("");
-  }
-
-  @Override
-  public Optional<List<String>> netArgs(MonitorType monitor, VmSpec spec, GuestNet net) {
-    if (monitor != MonitorType.QEMU) {
-      return Optional.empty();
+    @Override
+    public GuestType type() {
+        return GuestType.MEWZ;
     }
-    return Optional.of(
-        List.of(
-            "-device",
-            "virtio-net-pci,netdev=net0,disable-legacy=on,disable-modern=off,mac=" + net.mac(),
-            "-netdev",
-            "tap,script=no,downscript=no,id=net0,ifname=" + net.tapName()));
-  }
 
-  @Override
-  public List<String> extraArgs(MonitorType monitor, VmSpec spec) {
-    return monitor == MonitorType.QEMU
-        ? List.of("-device", "isa-debug-exit,iobase=0x501,iosize=2")
-        : List.of();
-  }
+    @Override
+    public boolean supportsBlock() {
+        return false;
+    }
+
+    @Override
+    public String cmdline(VmSpec spec) {
+        return spec.net()
+                .map(net -> "ip=" + GuestNetText.cidr(net) + " gateway=" + net.gatewayText())
+                .orElse("");
+    }
+
+    @Override
+    public Optional<List<String>> netArgs(MonitorType monitor, VmSpec spec, GuestNet net) {
+        if (monitor != MonitorType.QEMU) {
+            return Optional.empty();
+        }
+        return Optional.of(List.of(
+                "-device",
+                "virtio-net-pci,netdev=net0,disable-legacy=on,disable-modern=off,mac=" + net.mac(),
+                "-netdev",
+                "tap,script=no,downscript=no,id=net0,ifname=" + net.tapName()));
+    }
+
+    @Override
+    public List<String> extraArgs(MonitorType monitor, VmSpec spec) {
+        return monitor == MonitorType.QEMU ? List.of("-device", "isa-debug-exit,iobase=0x501,iosize=2") : List.of();
+    }
 }

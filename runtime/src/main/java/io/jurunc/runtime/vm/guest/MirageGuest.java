@@ -18,38 +18,35 @@ import java.util.Optional;
  * {@code storage}; on QEMU the monitor's virtio defaults apply.
  */
 public final class MirageGuest implements GuestKernel {
-  @Override
-  public GuestType type() {
-    return GuestType.MIRAGE;
-  }
+    @Override
+    public GuestType type() {
+        return GuestType.MIRAGE;
+    }
 
-  @Override
-  public boolean supportsBlock() {
-    return true;
-  }
+    @Override
+    public boolean supportsBlock() {
+        return true;
+    }
 
-  @Override
-  public String cmdline(VmSpec spec) {
-    List<String> words = new ArrayList<>(spec.args());
-    spec.net()
-        .ifPresent(
-            net -> {
-              words.add("--ipv4=" + GuestNetText.cidr(net));
-              if (net.gateway() != null) {
+    @Override
+    public String cmdline(VmSpec spec) {
+        List<String> words = new ArrayList<>(spec.args());
+        spec.net().ifPresent(net -> {
+            words.add("--ipv4=" + GuestNetText.cidr(net));
+            if (net.gateway() != null) {
                 words.add("--ipv4-gateway=" + net.gatewayText());
-              }
-            });
-    return String.join(" ", words);
-  }
+            }
+        });
+        return String.join(" ", words);
+    }
 
-  @Override
-  public Optional<List<String>> netArgs(MonitorType monitor, VmSpec spec, GuestNet net) {
-    return Solo5Devices.net(monitor, spec, "service", net);
-  }
+    @Override
+    public Optional<List<String>> netArgs(MonitorType monitor, VmSpec spec, GuestNet net) {
+        return Solo5Devices.net(monitor, spec, "service", net);
+    }
 
-  @Override
-  public Optional<List<String>> blockArgs(
-      MonitorType monitor, VmSpec spec, BlockDevice device, int index) {
-    return Solo5Devices.block(monitor, spec, "storage", device, index);
-  }
+    @Override
+    public Optional<List<String>> blockArgs(MonitorType monitor, VmSpec spec, BlockDevice device, int index) {
+        return Solo5Devices.block(monitor, spec, "storage", device, index);
+    }
 }

@@ -9,26 +9,26 @@ import java.util.Objects;
  * romfile=}: nothing to load from /usr/share/qemu, a faster boot).
  */
 public record QemuMachine(String machine, boolean mmio, boolean noNicRom) {
-  /** QEMU's default x86 machine, no {@code -M}; virtio-pci devices. */
-  public static final QemuMachine DEFAULT = new QemuMachine(null, false, false);
+    /** QEMU's default x86 machine, no {@code -M}; virtio-pci devices. */
+    public static final QemuMachine DEFAULT = new QemuMachine(null, false, false);
 
-  public QemuMachine(String machine, boolean mmio) {
-    this(machine, mmio, false);
-  }
-
-  public QemuMachine {
-    if (mmio) {
-      Objects.requireNonNull(machine, "an mmio machine must be named");
+    public QemuMachine(String machine, boolean mmio) {
+        this(machine, mmio, false);
     }
-  }
 
-  /** The NIC device with its transport, e.g. {@code virtio-net-pci,romfile=}. */
-  public String nic() {
-    return virtio("net") + (noNicRom && !mmio ? ",romfile=" : "");
-  }
+    public QemuMachine {
+        if (mmio) {
+            Objects.requireNonNull(machine, "an mmio machine must be named");
+        }
+    }
 
-  /** The device name for a virtio device kind such as "net", "blk" or "vsock" (vhost-vsock). */
-  public String virtio(String kind) {
-    return (kind.equals("vsock") ? "vhost-vsock" : "virtio-" + kind) + (mmio ? "-device" : "-pci");
-  }
+    /** The NIC device with its transport, e.g. {@code virtio-net-pci,romfile=}. */
+    public String nic() {
+        return virtio("net") + (noNicRom && !mmio ? ",romfile=" : "");
+    }
+
+    /** The device name for a virtio device kind such as "net", "blk" or "vsock" (vhost-vsock). */
+    public String virtio(String kind) {
+        return (kind.equals("vsock") ? "vhost-vsock" : "virtio-" + kind) + (mmio ? "-device" : "-pci");
+    }
 }

@@ -24,76 +24,73 @@ import java.util.Optional;
  * {@code rootfs}.
  */
 public final class RumprunGuest implements GuestKernel {
-  @Override
-  public GuestType type() {
-    return GuestType.RUMPRUN;
-  }
-
-  @Override
-  public boolean supportsBlock() {
-    return true;
-  }
-
-  @Override
-  public String cmdline(VmSpec spec) {
-    StringBuilder b = new StringBuilder("{");
-    member(b, "cmdline", GuestNetText.joined(spec.args()));
-    for (String env : spec.env()) {
-      b.append(',');
-      member(b, "env", env);
+    @Override
+    public GuestType type() {
+        return GuestType.RUMPRUN;
     }
-    spec.net()
-        .ifPresent(
-            net -> {
-              b.append(",\"net\":{");
-              member(b, "if", "ukvmif0");
-              b.append(',');
-              member(b, "cloner", "True");
-              b.append(',');
-              member(b, "type", "inet");
-              b.append(',');
-              member(b, "method", "static");
-              b.append(',');
-              member(b, "addr", GuestNetText.ip(net));
-              b.append(',');
-              member(b, "mask", "1");
-              b.append(',');
-              member(b, "gw", net.gatewayText());
-              b.append('}');
-            });
-    if (!spec.blocks().isEmpty()) {
-      BlockDevice root = spec.blocks().getFirst();
-      String mountPoint =
-          root.guestMountPoint() == null || root.guestMountPoint().isBlank()
-              ? "/data"
-              : root.guestMountPoint();
-      b.append(",\"blk\":{");
-      member(b, "source", "etfs");
-      b.append(',');
-      member(b, "path", "/dev/ld0a");
-      b.append(',');
-      member(b, "fstype", "blk");
-      b.append(',');
-      member(b, "mountpoint", mountPoint);
-      b.append('}');
+
+    @Override
+    public boolean supportsBlock() {
+        return true;
     }
-    return b.append('}').toString();
-  }
 
-  private static void member(StringBuilder b, String key, String value) {
-    b.append('"').append(key).append("\":\"");
-    b.append(JsonStringEncoder.getInstance().quoteAsString(value));
-    b.append('"');
-  }
+    @Override
+    public String cmdline(VmSpec spec) {
+        StringBuilder b = new StringBuilder("{");
+        member(b, "cmdline", GuestNetText.joined(spec.args()));
+        for (String env : spec.env()) {
+            b.append(',');
+            member(b, "env", env);
+        }
+        spec.net().ifPresent(net -> {
+            b.append(",\"net\":{");
+            member(b, "if", "ukvmif0");
+            b.append(',');
+            member(b, "cloner", "True");
+            b.append(',');
+            member(b, "type", "inet");
+            b.append(',');
+            member(b, "method", "static");
+            b.append(',');
+            member(b, "addr", GuestNetText.ip(net));
+            b.append(',');
+            member(b, "mask", "1");
+            b.append(',');
+            member(b, "gw", net.gatewayText());
+            b.append('}');
+        });
+        if (!spec.blocks().isEmpty()) {
+            BlockDevice root = spec.blocks().getFirst();
+            String mountPoint =
+                    root.guestMountPoint() == null || root.guestMountPoint().isBlank()
+                            ? "/data"
+                            : root.guestMountPoint();
+            b.append(",\"blk\":{");
+            member(b, "source", "etfs");
+            b.append(',');
+            member(b, "path", "/dev/ld0a");
+            b.append(',');
+            member(b, "fstype", "blk");
+            b.append(',');
+            member(b, "mountpoint", mountPoint);
+            b.append('}');
+        }
+        return b.append('}').toString();
+    }
 
-  @Override
-  public Optional<List<String>> netArgs(MonitorType monitor, VmSpec spec, GuestNet net) {
-    return Solo5Devices.net(monitor, spec, "tap", net);
-  }
+    private static void member(StringBuilder b, String key, String value) {
+        b.append('"').append(key).append("\":\"");
+        b.append(JsonStringEncoder.getInstance().quoteAsString(value));
+        b.append('"');
+    }
 
-  @Override
-  public Optional<List<String>> blockArgs(
-      MonitorType monitor, VmSpec spec, BlockDevice device, int index) {
-    return Solo5Devices.block(monitor, spec, "rootfs", device, index);
-  }
+    @Override
+    public Optional<List<String>> netArgs(MonitorType monitor, VmSpec spec, GuestNet net) {
+        return Solo5Devices.net(monitor, spec, "tap", net);
+    }
+
+    @Override
+    public Optional<List<String>> blockArgs(MonitorType monitor, VmSpec spec, BlockDevice device, int index) {
+        return Solo5Devices.block(monitor, spec, "rootfs", device, index);
+    }
 }

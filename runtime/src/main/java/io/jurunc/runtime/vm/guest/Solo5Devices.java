@@ -15,27 +15,26 @@ import java.util.Optional;
  * (their defaults apply).
  */
 final class Solo5Devices {
-  private Solo5Devices() {}
+    private Solo5Devices() {}
 
-  static Optional<List<String>> net(MonitorType monitor, VmSpec spec, String defaultName, GuestNet net) {
-    if (!isSolo5(monitor)) {
-      return Optional.empty();
+    static Optional<List<String>> net(MonitorType monitor, VmSpec spec, String defaultName, GuestNet net) {
+        if (!isSolo5(monitor)) {
+            return Optional.empty();
+        }
+        String name = spec.solo5Devices().net().orElse(defaultName);
+        return Optional.of(List.of("--net:" + name + "=" + net.tapName(), "--net-mac:" + name + "=" + net.mac()));
     }
-    String name = spec.solo5Devices().net().orElse(defaultName);
-    return Optional.of(
-        List.of("--net:" + name + "=" + net.tapName(), "--net-mac:" + name + "=" + net.mac()));
-  }
 
-  static Optional<List<String>> block(
-      MonitorType monitor, VmSpec spec, String defaultFirstName, BlockDevice device, int index) {
-    if (!isSolo5(monitor)) {
-      return Optional.empty();
+    static Optional<List<String>> block(
+            MonitorType monitor, VmSpec spec, String defaultFirstName, BlockDevice device, int index) {
+        if (!isSolo5(monitor)) {
+            return Optional.empty();
+        }
+        String name = index == 0 ? spec.solo5Devices().block().orElse(defaultFirstName) : device.id();
+        return Optional.of(List.of("--block:" + name + "=" + device.hostPath()));
     }
-    String name = index == 0 ? spec.solo5Devices().block().orElse(defaultFirstName) : device.id();
-    return Optional.of(List.of("--block:" + name + "=" + device.hostPath()));
-  }
 
-  static boolean isSolo5(MonitorType monitor) {
-    return monitor == MonitorType.HVT || monitor == MonitorType.SPT;
-  }
+    static boolean isSolo5(MonitorType monitor) {
+        return monitor == MonitorType.HVT || monitor == MonitorType.SPT;
+    }
 }

@@ -16,48 +16,45 @@ import java.util.List;
  * interface's real one (urunc fixes /24).
  */
 public final class UnikraftGuest implements GuestKernel {
-  public static final String DNS = "8.8.8.8";
+    public static final String DNS = "8.8.8.8";
 
-  @Override
-  public GuestType type() {
-    return GuestType.UNIKRAFT;
-  }
-
-  @Override
-  public boolean supportsBlock() {
-    return false;
-  }
-
-  @Override
-  public String cmdline(VmSpec spec) {
-    UnikraftVersion.Form form = UnikraftVersion.of(spec.unikernelVersion()).form();
-    List<String> words = new ArrayList<>();
-    words.add("Unikraft");
-    if (form == UnikraftVersion.Form.CURRENT && !spec.env().isEmpty()) {
-      words.add("env.vars=[ " + String.join(" ", spec.env()) + " ]");
+    @Override
+    public GuestType type() {
+        return GuestType.UNIKRAFT;
     }
-    spec.net()
-        .ifPresent(
-            net -> {
-              if (form == UnikraftVersion.Form.CURRENT) {
-                words.add(
-                    "netdev.ip=" + GuestNetText.cidr(net) + ":" + net.gatewayText() + ":" + DNS);
-              } else {
+
+    @Override
+    public boolean supportsBlock() {
+        return false;
+    }
+
+    @Override
+    public String cmdline(VmSpec spec) {
+        UnikraftVersion.Form form = UnikraftVersion.of(spec.unikernelVersion()).form();
+        List<String> words = new ArrayList<>();
+        words.add("Unikraft");
+        if (form == UnikraftVersion.Form.CURRENT && !spec.env().isEmpty()) {
+            words.add("env.vars=[ " + String.join(" ", spec.env()) + " ]");
+        }
+        spec.net().ifPresent(net -> {
+            if (form == UnikraftVersion.Form.CURRENT) {
+                words.add("netdev.ip=" + GuestNetText.cidr(net) + ":" + net.gatewayText() + ":" + DNS);
+            } else {
                 words.add("netdev.ipv4_addr=" + GuestNetText.ip(net));
                 words.add("netdev.ipv4_gw_addr=" + net.gatewayText());
                 words.add("netdev.ipv4_subnet_mask=" + net.netmask());
-              }
-            });
-    if (spec.initrd().isPresent()) {
-      words.add(
-          form == UnikraftVersion.Form.CURRENT
-              ? "vfs.fstab=[ \"initrd0:/:extract:::\" ]"
-              : "vfs.rootfs=initrd");
+            }
+        });
+        if (spec.initrd().isPresent()) {
+            words.add(
+                    form == UnikraftVersion.Form.CURRENT
+                            ? "vfs.fstab=[ \"initrd0:/:extract:::\" ]"
+                            : "vfs.rootfs=initrd");
+        }
+        if (!spec.args().isEmpty()) {
+            words.add("--");
+            words.addAll(spec.args());
+        }
+        return String.join(" ", words);
     }
-    if (!spec.args().isEmpty()) {
-      words.add("--");
-      words.addAll(spec.args());
-    }
-    return String.join(" ", words);
-  }
 }

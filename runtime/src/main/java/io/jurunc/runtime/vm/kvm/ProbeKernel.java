@@ -15,16 +15,15 @@ import java.util.HexFormat;
  * (checked by a test).
  */
 public final class ProbeKernel {
-  public static final int DEBUG_EXIT_VALUE = 0x2a;
+    public static final int DEBUG_EXIT_VALUE = 0x2a;
 
-  /** QEMU's exit status for a write of v to isa-debug-exit: (v &lt;&lt; 1) | 1. */
-  public static final int EXIT_STATUS = (DEBUG_EXIT_VALUE << 1) | 1;
+    /** QEMU's exit status for a write of v to isa-debug-exit: (v &lt;&lt; 1) | 1. */
+    public static final int EXIT_STATUS = (DEBUG_EXIT_VALUE << 1) | 1;
 
-  /** The QEMU device the image writes to. */
-  public static final String DEBUG_EXIT_DEVICE = "isa-debug-exit,iobase=0xf4,iosize=0x04";
+    /** The QEMU device the image writes to. */
+    public static final String DEBUG_EXIT_DEVICE = "isa-debug-exit,iobase=0xf4,iosize=0x04";
 
-  public static final String SOURCE =
-      """
+    public static final String SOURCE = """
         # jurunc KVM probe guest: a multiboot (a.out kludge) image, loaded at 1 MiB and entered in
         # 32-bit protected mode. It builds 4-level page tables that map the first 2 MiB both at 0 and
         # at 0xffffffff80000000 (where Linux runs), enters long mode, jumps to the high mapping,
@@ -88,20 +87,19 @@ public final class ProbeKernel {
                 .long 0x105000, 0
       """;
 
-  static final String IMAGE_HEX =
-          "02b0ad1b00000100fe4f51e40000100000001000000000000000000020001000bf001010" +
-          "0031c0b900140000f3abc7050010100003201000c705f81f100003301000c70500201000" +
-          "03401000c705f03f100003401000c70500401000830000000f20e083c8200f22e0b80010" +
-          "10000f22d8b9800000c00f320d000100000f300f20c00d010000800f22c00f0115100110" +
-          "00ea980010000800b8100000008ed08ed88ec048b800000080ffffffffb9b70010004801" +
-          "c8ffe0b8f6001000668904250052100066c7042502521000080066c7042504521000008e" +
-          "c1e8106689042506521000488d352c0000000f011ecd20b02ae6f4f4ebfd48cf00000000" +
-          "0000000000000000009a200000000000009200001700f80010000f020050100000000000";
+    static final String IMAGE_HEX = "02b0ad1b00000100fe4f51e40000100000001000000000000000000020001000bf001010"
+            + "0031c0b900140000f3abc7050010100003201000c705f81f100003301000c70500201000"
+            + "03401000c705f03f100003401000c70500401000830000000f20e083c8200f22e0b80010"
+            + "10000f22d8b9800000c00f320d000100000f300f20c00d010000800f22c00f0115100110"
+            + "00ea980010000800b8100000008ed08ed88ec048b800000080ffffffffb9b70010004801"
+            + "c8ffe0b8f6001000668904250052100066c7042502521000080066c7042504521000008e"
+            + "c1e8106689042506521000488d352c0000000f011ecd20b02ae6f4f4ebfd48cf00000000"
+            + "0000000000000000009a200000000000009200001700f80010000f020050100000000000";
 
-  private ProbeKernel() {}
+    private ProbeKernel() {}
 
-  /** The image's bytes. */
-  public static byte[] image() {
-    return HexFormat.of().parseHex(IMAGE_HEX);
-  }
+    /** The image's bytes. */
+    public static byte[] image() {
+        return HexFormat.of().parseHex(IMAGE_HEX);
+    }
 }

@@ -21,40 +21,35 @@ import java.util.List;
  * </pre>
  */
 public final class CloudHypervisorBuilder extends GuestMonitorBuilder {
-  @Override
-  public MonitorType type() {
-    return MonitorType.CLOUD_HYPERVISOR;
-  }
-
-  @Override
-  public MonitorInvocation build(VmSpec spec, GuestKernel guest, String cmdline) {
-    List<String> a = new ArrayList<>();
-    a.add(spec.monitorBinary().toString());
-    a.add("--memory");
-    a.add("size=" + MemoryUnits.forMonitor(MonitorType.CLOUD_HYPERVISOR, spec.memoryBytes()) + "M");
-    a.add("--cpus");
-    a.add("boot=" + spec.vcpus());
-    a.addAll(List.of("--kernel", spec.kernel().toString()));
-    a.addAll(List.of("--console", "off", "--serial", "tty"));
-    a.addAll(List.of("--seccomp", Boolean.toString(spec.seccomp())));
-    spec.net().ifPresent(n -> a.addAll(List.of("--net", "tap=" + n.tapName() + ",mac=" + n.mac())));
-    if (!spec.blocks().isEmpty()) {
-      a.add("--disk");
-      for (BlockDevice d : spec.blocks()) {
-        a.add("path=" + d.hostPath() + ",id=" + d.id());
-      }
+    @Override
+    public MonitorType type() {
+        return MonitorType.CLOUD_HYPERVISOR;
     }
-    spec.initrd().ifPresent(i -> a.addAll(List.of("--initramfs", i.toString())));
-    spec.vsock()
-        .ifPresent(
-            v -> {
-              Path uds =
-                  v.udsPath() != null
-                      ? v.udsPath()
-                      : spec.workDir().resolve(FirecrackerBuilder.VSOCK_SOCKET);
-              a.addAll(List.of("--vsock", "cid=" + v.guestCid() + ",socket=" + uds));
-            });
-    a.addAll(List.of("--cmdline", cmdline));
-    return new MonitorInvocation(a, List.of());
-  }
+
+    @Override
+    public MonitorInvocation build(VmSpec spec, GuestKernel guest, String cmdline) {
+        List<String> a = new ArrayList<>();
+        a.add(spec.monitorBinary().toString());
+        a.add("--memory");
+        a.add("size=" + MemoryUnits.forMonitor(MonitorType.CLOUD_HYPERVISOR, spec.memoryBytes()) + "M");
+        a.add("--cpus");
+        a.add("boot=" + spec.vcpus());
+        a.addAll(List.of("--kernel", spec.kernel().toString()));
+        a.addAll(List.of("--console", "off", "--serial", "tty"));
+        a.addAll(List.of("--seccomp", Boolean.toString(spec.seccomp())));
+        spec.net().ifPresent(n -> a.addAll(List.of("--net", "tap=" + n.tapName() + ",mac=" + n.mac())));
+        if (!spec.blocks().isEmpty()) {
+            a.add("--disk");
+            for (BlockDevice d : spec.blocks()) {
+                a.add("path=" + d.hostPath() + ",id=" + d.id());
+            }
+        }
+        spec.initrd().ifPresent(i -> a.addAll(List.of("--initramfs", i.toString())));
+        spec.vsock().ifPresent(v -> {
+            Path uds = v.udsPath() != null ? v.udsPath() : spec.workDir().resolve(FirecrackerBuilder.VSOCK_SOCKET);
+            a.addAll(List.of("--vsock", "cid=" + v.guestCid() + ",socket=" + uds));
+        });
+        a.addAll(List.of("--cmdline", cmdline));
+        return new MonitorInvocation(a, List.of());
+    }
 }

@@ -26,78 +26,72 @@ import java.util.List;
  * drives, network-interfaces and vsock appear only when present. Memory is in MiB.
  */
 public final class FirecrackerBuilder extends GuestMonitorBuilder {
-  public static final String CONFIG_FILE = "fc.json";
-  public static final String VSOCK_SOCKET = "vaccel.sock";
+    public static final String CONFIG_FILE = "fc.json";
+    public static final String VSOCK_SOCKET = "vaccel.sock";
 
-  private static final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-  }
-
-  @Override
-  public MonitorType type() {
-    return MonitorType.FIRECRACKER;
-  }
-
-  @Override
-  public MonitorInvocation build(VmSpec spec, GuestKernel guest, String cmdline) {
-    Path config = spec.workDir().resolve(CONFIG_FILE);
-    List<String> argv =
-        spec.seccomp()
-            ? List.of(
-                spec.monitorBinary().toString(), "--no-api", "--config-file", config.toString())
-            : List.of(
-                spec.monitorBinary().toString(),
-                "--no-api",
-                "--config-file",
-                config.toString(),
-                "--no-seccomp");
-    return new MonitorInvocation(
-        argv, List.of(new MonitorInvocation.GeneratedFile(config, configJson(spec, guest, cmdline))));
-  }
-
-  static String configJson(VmSpec spec, GuestKernel guest, String cmdline) {
-    ObjectMapper mapper = Json.MAPPER;
-    ObjectNode root = mapper.createObjectNode();
-    ObjectNode boot = root.putObject("boot-source");
-    boot.put("kernel_image_path", spec.kernel().toString());
-    boot.put("boot_args", cmdline);
-    spec.initrd().ifPresent(i -> boot.put("initrd_path", i.toString()));
-    ObjectNode machine = root.putObject("machine-config");
-    machine.put("vcpu_count", spec.vcpus());
-    machine.put("mem_size_mib", MemoryUnits.forMonitor(MonitorType.FIRECRACKER, spec.memoryBytes()));
-    machine.put("smt", false);
-    machine.put("track_dirty_pages", false);
-    if (!spec.blocks().isEmpty()) {
-      ArrayNode drives = root.putArray("drives");
-      for (BlockDevice d : spec.blocks()) {
-        ObjectNode drive = drives.addObject();
-        drive.put("drive_id", guest.firecrackerDriveId(d));
-        drive.put("is_read_only", false);
-        drive.put("is_root_device", d.id().equals("rootfs"));
-        drive.put("path_on_host", d.hostPath().toString());
-      }
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
-    spec.net()
-        .ifPresent(
-            net -> {
-              ObjectNode iface = root.putArray("network-interfaces").addObject();
-              iface.put("iface_id", "net1");
-              iface.put("guest_mac", net.mac());
-              iface.put("host_dev_name", net.tapName());
-            });
-    spec.vsock()
-        .ifPresent(
-            v -> {
-              ObjectNode vsock = root.putObject("vsock");
-              vsock.put("guest_cid", v.guestCid());
-              Path uds = v.udsPath() != null ? v.udsPath() : spec.workDir().resolve(VSOCK_SOCKET);
-              vsock.put("uds_path", uds.toString());
-              vsock.put("vsock_id", "root");
-            });
-    try {
-      return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise a JSON tree", e);
+
+    @Override
+    public MonitorType type() {
+        return MonitorType.FIRECRACKER;
     }
-  }
+
+    @Override
+    public MonitorInvocation build(VmSpec spec, GuestKernel guest, String cmdline) {
+        Path config = spec.workDir().resolve(CONFIG_FILE);
+        List<String> argv = spec.seccomp()
+                ? List.of(spec.monitorBinary().toString(), "--no-api", "--config-file", config.toString())
+                : List.of(
+                        spec.monitorBinary().toString(),
+                        "--no-api",
+                        "--config-file",
+                        config.toString(),
+                        "--no-seccomp");
+        return new MonitorInvocation(
+                argv, List.of(new MonitorInvocation.GeneratedFile(config, configJson(spec, guest, cmdline))));
+    }
+
+    static String configJson(VmSpec spec, GuestKernel guest, String cmdline) {
+        ObjectMapper mapper = Json.MAPPER;
+        ObjectNode root = mapper.createObjectNode();
+        ObjectNode boot = root.putObject("boot-source");
+        boot.put("kernel_image_path", spec.kernel().toString());
+        boot.put("boot_args", cmdline);
+        spec.initrd().ifPresent(i -> boot.put("initrd_path", i.toString()));
+        ObjectNode machine = root.putObject("machine-config");
+        machine.put("vcpu_count", spec.vcpus());
+        machine.put("mem_size_mib", MemoryUnits.forMonitor(MonitorType.FIRECRACKER, spec.memoryBytes()));
+        machine.put("smt", false);
+        machine.put("track_dirty_pages", false);
+        if (!spec.blocks().isEmpty()) {
+            ArrayNode drives = root.putArray("drives");
+            for (BlockDevice d : spec.blocks()) {
+                ObjectNode drive = drives.addObject();
+                drive.put("drive_id", guest.firecrackerDriveId(d));
+                drive.put("is_read_only", false);
+                drive.put("is_root_device", d.id().equals("rootfs"));
+                drive.put("path_on_host", d.hostPath().toString());
+            }
+        }
+        spec.net().ifPresent(net -> {
+            ObjectNode iface = root.putArray("network-interfaces").addObject();
+            iface.put("iface_id", "net1");
+            iface.put("guest_mac", net.mac());
+            iface.put("host_dev_name", net.tapName());
+        });
+        spec.vsock().ifPresent(v -> {
+            ObjectNode vsock = root.putObject("vsock");
+            vsock.put("guest_cid", v.guestCid());
+            Path uds = v.udsPath() != null ? v.udsPath() : spec.workDir().resolve(VSOCK_SOCKET);
+            vsock.put("uds_path", uds.toString());
+            vsock.put("vsock_id", "root");
+        });
+        try {
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a JSON tree", e);
+        }
+    }
 }

@@ -13,17 +13,17 @@ import io.jurunc.runtime.vm.guest.Guests;
  * typed errors), then calls {@link #build(VmSpec, GuestKernel, String)}.
  */
 public abstract class GuestMonitorBuilder implements MonitorBuilder {
-  /** Builds from a spec that {@link io.jurunc.runtime.vm.Monitors#plan} has validated. */
-  @Override
-  public final MonitorInvocation build(VmSpec spec) {
-    GuestKernel guest = Guests.of(spec.guest());
-    try {
-      return build(spec, guest, guest.cmdline(spec));
-    } catch (GuestSetupException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
+    /** Builds from a spec that {@link io.jurunc.runtime.vm.Monitors#plan} has validated. */
+    @Override
+    public final MonitorInvocation build(VmSpec spec) {
+        GuestKernel guest = Guests.of(spec.guest());
+        try {
+            return build(spec, guest, guest.cmdline(spec));
+        } catch (GuestSetupException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
-  }
 
-  /** The invocation for a validated spec, its guest and the guest's command line. */
-  public abstract MonitorInvocation build(VmSpec spec, GuestKernel guest, String cmdline);
+    /** The invocation for a validated spec, its guest and the guest's command line. */
+    public abstract MonitorInvocation build(VmSpec spec, GuestKernel guest, String cmdline);
 }

@@ -14,47 +14,47 @@ import java.util.OptionalLong;
  * {@code tsc_early_khz} for a guest (docs/guest.md).
  */
 public final class HostTsc {
-  static final Path CPUINFO = Path.of("/proc/cpuinfo");
+    static final Path CPUINFO = Path.of("/proc/cpuinfo");
 
-  private HostTsc() {}
+    private HostTsc() {}
 
-  /** Reads this host's value; empty when unknown or unreadable. */
-  public static OptionalLong read() {
-    try {
-      return parse(Files.readString(CPUINFO));
-    } catch (IOException e) {
-      return OptionalLong.empty();
+    /** Reads this host's value; empty when unknown or unreadable. */
+    public static OptionalLong read() {
+        try {
+            return parse(Files.readString(CPUINFO));
+        } catch (IOException e) {
+            return OptionalLong.empty();
+        }
     }
-  }
 
-  /** Parses the first CPU's block of a /proc/cpuinfo text. */
-  public static OptionalLong parse(String cpuinfo) {
-    String mhz = null;
-    List<String> flags = List.of();
-    for (String line : cpuinfo.split("\n")) {
-      if (line.isBlank()) {
-        break;
-      }
-      int colon = line.indexOf(':');
-      if (colon < 0) {
-        continue;
-      }
-      String key = line.substring(0, colon).trim();
-      String value = line.substring(colon + 1).trim();
-      if (key.equals("cpu MHz")) {
-        mhz = value;
-      } else if (key.equals("flags")) {
-        flags = Arrays.asList(value.split("\\s+"));
-      }
+    /** Parses the first CPU's block of a /proc/cpuinfo text. */
+    public static OptionalLong parse(String cpuinfo) {
+        String mhz = null;
+        List<String> flags = List.of();
+        for (String line : cpuinfo.split("\n")) {
+            if (line.isBlank()) {
+                break;
+            }
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            String key = line.substring(0, colon).trim();
+            String value = line.substring(colon + 1).trim();
+            if (key.equals("cpu MHz")) {
+                mhz = value;
+            } else if (key.equals("flags")) {
+                flags = Arrays.asList(value.split("\\s+"));
+            }
+        }
+        if (mhz == null || !flags.contains("constant_tsc") || !flags.contains("tsc_known_freq")) {
+            return OptionalLong.empty();
+        }
+        try {
+            long khz = Math.round(Double.parseDouble(mhz) * 1000);
+            return khz > 0 ? OptionalLong.of(khz) : OptionalLong.empty();
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
-    if (mhz == null || !flags.contains("constant_tsc") || !flags.contains("tsc_known_freq")) {
-      return OptionalLong.empty();
-    }
-    try {
-      long khz = Math.round(Double.parseDouble(mhz) * 1000);
-      return khz > 0 ? OptionalLong.of(khz) : OptionalLong.empty();
-    } catch (NumberFormatException e) {
-      return OptionalLong.empty();
-    }
-  }
 }

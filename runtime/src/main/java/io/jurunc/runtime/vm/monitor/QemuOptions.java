@@ -16,39 +16,39 @@ import java.util.Objects;
  *     guest gets {@code tsc_early_khz=} from it; null when unknown
  */
 public record QemuOptions(String tcgAccel, boolean vhostNet, Path dataPath, Long hostTscKhz) {
-  public static final String DEFAULT_TCG = "tcg,tb-size=32";
+    public static final String DEFAULT_TCG = "tcg,tb-size=32";
 
-  public QemuOptions {
-    Objects.requireNonNull(tcgAccel, "tcgAccel");
-    if (!tcgAccel.equals("tcg") && !tcgAccel.startsWith("tcg,")) {
-      throw new IllegalArgumentException("TCG accel options must start with 'tcg': " + tcgAccel);
+    public QemuOptions {
+        Objects.requireNonNull(tcgAccel, "tcgAccel");
+        if (!tcgAccel.equals("tcg") && !tcgAccel.startsWith("tcg,")) {
+            throw new IllegalArgumentException("TCG accel options must start with 'tcg': " + tcgAccel);
+        }
+        if (hostTscKhz != null && hostTscKhz <= 0) {
+            throw new IllegalArgumentException("host TSC kHz must be positive: " + hostTscKhz);
+        }
     }
-    if (hostTscKhz != null && hostTscKhz <= 0) {
-      throw new IllegalArgumentException("host TSC kHz must be positive: " + hostTscKhz);
+
+    public QemuOptions(String tcgAccel, boolean vhostNet, Path dataPath) {
+        this(tcgAccel, vhostNet, dataPath, null);
     }
-  }
 
-  public QemuOptions(String tcgAccel, boolean vhostNet, Path dataPath) {
-    this(tcgAccel, vhostNet, dataPath, null);
-  }
+    public QemuOptions(String tcgAccel) {
+        this(tcgAccel, false, null, null);
+    }
 
-  public QemuOptions(String tcgAccel) {
-    this(tcgAccel, false, null, null);
-  }
+    /** {@value #DEFAULT_TCG}, no vhost, QEMU's own data path, no host TSC value. */
+    public static QemuOptions defaults() {
+        return new QemuOptions(DEFAULT_TCG);
+    }
 
-  /** {@value #DEFAULT_TCG}, no vhost, QEMU's own data path, no host TSC value. */
-  public static QemuOptions defaults() {
-    return new QemuOptions(DEFAULT_TCG);
-  }
+    /** The defaults plus this host's TSC frequency (read from /proc/cpuinfo). */
+    public static QemuOptions forThisHost() {
+        var tsc = HostTsc.read();
+        return new QemuOptions(DEFAULT_TCG, false, null, tsc.isPresent() ? tsc.getAsLong() : null);
+    }
 
-  /** The defaults plus this host's TSC frequency (read from /proc/cpuinfo). */
-  public static QemuOptions forThisHost() {
-    var tsc = HostTsc.read();
-    return new QemuOptions(DEFAULT_TCG, false, null, tsc.isPresent() ? tsc.getAsLong() : null);
-  }
-
-  /** The same options with another host TSC value. */
-  public QemuOptions withHostTscKhz(Long khz) {
-    return new QemuOptions(tcgAccel, vhostNet, dataPath, khz);
-  }
+    /** The same options with another host TSC value. */
+    public QemuOptions withHostTscKhz(Long khz) {
+        return new QemuOptions(tcgAccel, vhostNet, dataPath, khz);
+    }
 }

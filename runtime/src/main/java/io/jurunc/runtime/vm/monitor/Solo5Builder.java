@@ -18,46 +18,43 @@ import java.util.List;
  * spaces, as urunc does; the tender joins the words back with single spaces.
  */
 public final class Solo5Builder extends GuestMonitorBuilder {
-  private final MonitorType type;
+    private final MonitorType type;
 
-  public Solo5Builder(MonitorType type) {
-    if (type != MonitorType.HVT && type != MonitorType.SPT) {
-      throw new IllegalArgumentException("not a Solo5 tender: " + type);
+    public Solo5Builder(MonitorType type) {
+        if (type != MonitorType.HVT && type != MonitorType.SPT) {
+            throw new IllegalArgumentException("not a Solo5 tender: " + type);
+        }
+        this.type = type;
     }
-    this.type = type;
-  }
 
-  @Override
-  public MonitorType type() {
-    return type;
-  }
-
-  @Override
-  public MonitorInvocation build(VmSpec spec, GuestKernel guest, String cmdline) {
-    List<String> a = new ArrayList<>();
-    a.add(spec.monitorBinary().toString());
-    a.add("--mem=" + MemoryUnits.forMonitor(type, spec.memoryBytes()));
-    spec.net()
-        .ifPresent(net -> a.addAll(guest.netArgs(type, spec, net).orElseGet(() -> defaultNet(net))));
-    List<BlockDevice> blocks = spec.blocks();
-    for (int i = 0; i < blocks.size(); i++) {
-      BlockDevice d = blocks.get(i);
-      a.addAll(
-          guest
-              .blockArgs(type, spec, d, i)
-              .orElseGet(() -> List.of("--block:" + d.id() + "=" + d.hostPath())));
+    @Override
+    public MonitorType type() {
+        return type;
     }
-    a.addAll(guest.extraArgs(type, spec));
-    a.add(spec.kernel().toString());
-    for (String word : cmdline.split(" ")) {
-      if (!word.isEmpty()) {
-        a.add(word);
-      }
-    }
-    return new MonitorInvocation(a, List.of());
-  }
 
-  private static List<String> defaultNet(GuestNet net) {
-    return List.of("--net:service=" + net.tapName(), "--net-mac:service=" + net.mac());
-  }
+    @Override
+    public MonitorInvocation build(VmSpec spec, GuestKernel guest, String cmdline) {
+        List<String> a = new ArrayList<>();
+        a.add(spec.monitorBinary().toString());
+        a.add("--mem=" + MemoryUnits.forMonitor(type, spec.memoryBytes()));
+        spec.net().ifPresent(net -> a.addAll(guest.netArgs(type, spec, net).orElseGet(() -> defaultNet(net))));
+        List<BlockDevice> blocks = spec.blocks();
+        for (int i = 0; i < blocks.size(); i++) {
+            BlockDevice d = blocks.get(i);
+            a.addAll(guest.blockArgs(type, spec, d, i)
+                    .orElseGet(() -> List.of("--block:" + d.id() + "=" + d.hostPath())));
+        }
+        a.addAll(guest.extraArgs(type, spec));
+        a.add(spec.kernel().toString());
+        for (String word : cmdline.split(" ")) {
+            if (!word.isEmpty()) {
+                a.add(word);
+            }
+        }
+        return new MonitorInvocation(a, List.of());
+    }
+
+    private static List<String> defaultNet(GuestNet net) {
+        return List.of("--net:service=" + net.tapName(), "--net-mac:service=" + net.mac());
+    }
 }

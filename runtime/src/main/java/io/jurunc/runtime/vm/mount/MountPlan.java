@@ -10,11 +10,11 @@ import java.util.List;
  * skipped.
  */
 public record MountPlan(List<SharedDir> shares, List<GuestMount> guestMounts, List<String> notes) {
-  public static final MountPlan EMPTY = new MountPlan(List.of(), List.of(), List.of());
+    public static final MountPlan EMPTY = new MountPlan(List.of(), List.of(), List.of());
 
-  public MountPlan {
-    shares = List.copyOf(shares);
-    guestMounts = List.copyOf(guestMounts);
-    notes = List.copyOf(notes);
-  }
+    public MountPlan {
+        shares = List.copyOf(shares);
+        guestMounts = List.copyOf(guestMounts);
+        notes = List.copyOf(notes);
+    }
 }

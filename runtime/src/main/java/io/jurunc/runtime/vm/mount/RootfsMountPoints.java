@@ -21,45 +21,48 @@ import java.util.List;
  * it), so nothing is ever created outside the rootfs.
  */
 public final class RootfsMountPoints {
-  private static final List<String> KERNEL_DIRS = List.of("/proc", "/sys", "/dev");
+    private static final List<String> KERNEL_DIRS = List.of("/proc", "/sys", "/dev");
 
-  private RootfsMountPoints() {}
+    private RootfsMountPoints() {}
 
-  /** Creates what is missing; returns the paths it created (relative to the rootfs). */
-  public static List<String> prepare(Path rootfs, List<GuestMount> mounts) throws MountException {
-    List<String> created = new ArrayList<>();
-    for (String d : KERNEL_DIRS) create(rootfs, d, false, created);
-    for (GuestMount m : mounts) create(rootfs, m.destination(), m.type() == GuestMount.Type.FILE, created);
-    return created;
-  }
-
-  private static void create(Path rootfs, String destination, boolean file, List<String> created)
-      throws MountException {
-    Path rel = Path.of(destination.substring(1)).normalize();
-    if (rel.toString().isEmpty() || rel.startsWith("..")) return;
-    Path at = rootfs;
-    try {
-      for (int i = 0; i < rel.getNameCount(); i++) {
-        at = at.resolve(rel.getName(i).toString());
-        boolean last = i == rel.getNameCount() - 1;
-        if (Files.isSymbolicLink(at)) return; // the guest resolves it inside its own root
-        if (Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
-          if (!last && !Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) return; // the guest reports it
-          continue;
-        }
-        if (last && file) {
-          Files.createFile(at, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
-        } else {
-          Files.createDirectory(at);
-          Files.setPosixFilePermissions(at, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
-        created.add(rootfs.relativize(at).toString());
-      }
-    } catch (FileAlreadyExistsException e) {
-      // made meanwhile: fine
-    } catch (IOException e) {
-      throw new MountException(Reason.INVALID, destination, "cannot create the mount point in the shared rootfs "
-          + rootfs + ": " + e.getMessage());
+    /** Creates what is missing; returns the paths it created (relative to the rootfs). */
+    public static List<String> prepare(Path rootfs, List<GuestMount> mounts) throws MountException {
+        List<String> created = new ArrayList<>();
+        for (String d : KERNEL_DIRS) create(rootfs, d, false, created);
+        for (GuestMount m : mounts) create(rootfs, m.destination(), m.type() == GuestMount.Type.FILE, created);
+        return created;
     }
-  }
+
+    private static void create(Path rootfs, String destination, boolean file, List<String> created)
+            throws MountException {
+        Path rel = Path.of(destination.substring(1)).normalize();
+        if (rel.toString().isEmpty() || rel.startsWith("..")) return;
+        Path at = rootfs;
+        try {
+            for (int i = 0; i < rel.getNameCount(); i++) {
+                at = at.resolve(rel.getName(i).toString());
+                boolean last = i == rel.getNameCount() - 1;
+                if (Files.isSymbolicLink(at)) return; // the guest resolves it inside its own root
+                if (Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
+                    if (!last && !Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) return; // the guest reports it
+                    continue;
+                }
+                if (last && file) {
+                    Files.createFile(
+                            at, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+                } else {
+                    Files.createDirectory(at);
+                    Files.setPosixFilePermissions(at, PosixFilePermissions.fromString("rwxr-xr-x"));
+                }
+                created.add(rootfs.relativize(at).toString());
+            }
+        } catch (FileAlreadyExistsException e) {
+            // made meanwhile: fine
+        } catch (IOException e) {
+            throw new MountException(
+                    Reason.INVALID,
+                    destination,
+                    "cannot create the mount point in the shared rootfs " + rootfs + ": " + e.getMessage());
+        }
+    }
 }

@@ -20,38 +20,49 @@ import java.util.Map;
  * in src/test/resources/io/jurunc/runtime/metadata/fuzz/MetadataFuzzTestInputs/.
  */
 class MetadataFuzzTest {
-  private static final List<String> KEYS = List.of(MetadataKeys.TYPE, MetadataKeys.HYPERVISOR, MetadataKeys.BINARY,
-      MetadataKeys.INITRD, MetadataKeys.BLOCK, MetadataKeys.BLK_MNT_POINT, MetadataKeys.CMDLINE, MetadataKeys.VERSION,
-      MetadataKeys.MOUNT_ROOTFS, MetadataKeys.VACCEL, MetadataKeys.RPC_ADDRESS, MetadataKeys.SOLO5_NET_DEV,
-      MetadataKeys.SOLO5_BLK_DEV, MetadataKeys.PREFIX + "other");
-  private static final Path ROOTFS = rootfs();
+    private static final List<String> KEYS = List.of(
+            MetadataKeys.TYPE,
+            MetadataKeys.HYPERVISOR,
+            MetadataKeys.BINARY,
+            MetadataKeys.INITRD,
+            MetadataKeys.BLOCK,
+            MetadataKeys.BLK_MNT_POINT,
+            MetadataKeys.CMDLINE,
+            MetadataKeys.VERSION,
+            MetadataKeys.MOUNT_ROOTFS,
+            MetadataKeys.VACCEL,
+            MetadataKeys.RPC_ADDRESS,
+            MetadataKeys.SOLO5_NET_DEV,
+            MetadataKeys.SOLO5_BLK_DEV,
+            MetadataKeys.PREFIX + "other");
+    private static final Path ROOTFS = rootfs();
 
-  private static Path rootfs() {
-    try {
-      Path dir = Files.createTempDirectory("jurunc-metadata-fuzz");
-      dir.toFile().deleteOnExit();
-      return dir;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    private static Path rootfs() {
+        try {
+            Path dir = Files.createTempDirectory("jurunc-metadata-fuzz");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
 
-  @FuzzTest(maxDuration = "20s")
-  void read(FuzzedDataProvider data) throws IOException {
-    Map<String, String> annotations = new HashMap<>();
-    int n = data.consumeInt(0, 6);
-    for (int i = 0; i < n; i++) {
-      annotations.put(data.pickValue(KEYS), data.consumeString(80));
+    @FuzzTest(maxDuration = "20s")
+    void read(FuzzedDataProvider data) throws IOException {
+        Map<String, String> annotations = new HashMap<>();
+        int n = data.consumeInt(0, 6);
+        for (int i = 0; i < n; i++) {
+            annotations.put(data.pickValue(KEYS), data.consumeString(80));
+        }
+        Path json = ROOTFS.resolve("urunc.json");
+        Files.deleteIfExists(json);
+        if (data.consumeBoolean()) {
+            Files.write(json, data.consumeRemainingAsBytes());
+        }
+        try {
+            MetadataReader.read(annotations, ROOTFS);
+        } catch (MetadataException expected) {
+            // refused with a message naming the key
+        }
     }
-    Path json = ROOTFS.resolve("urunc.json");
-    Files.deleteIfExists(json);
-    if (data.consumeBoolean()) {
-      Files.write(json, data.consumeRemainingAsBytes());
-    }
-    try {
-      MetadataReader.read(annotations, ROOTFS);
-    } catch (MetadataException expected) {
-      // refused with a message naming the key
-    }
-  }
 }

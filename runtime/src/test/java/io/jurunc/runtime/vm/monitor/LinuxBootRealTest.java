@@ -34,73 +34,80 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("vm")
 class LinuxBootRealTest {
-  private static final Path BUSYBOX = Path.of("/bin/busybox");
-  private static final String NETNS = "jurunc-vmboot-" + ProcessHandle.current().pid();
+    private static final Path BUSYBOX = Path.of("/bin/busybox");
+    private static final String NETNS =
+            "jurunc-vmboot-" + ProcessHandle.current().pid();
 
-  @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
-  @Test
-  void microvmKernel_bootsWithThePlannedArgv() throws Exception {
-    GuestKit kit = kit(false);
-    assumeTrue(kit.flavor() == KernelFlavor.MICROVM, "the kit has no project (microvm) kernel");
-    bootAndCheck(kit, true);
-  }
-
-  @Test
-  void standardKernel_bootsWithThePlannedArgv() throws Exception {
-    bootAndCheck(kit(true), false);
-  }
-
-  private static GuestKit kit(boolean standard) throws Exception {
-    Path dir = Path.of(System.getProperty("jurunc.kit", GuestKit.DEFAULT_DIR.toString()));
-    assumeTrue(Files.isRegularFile(dir.resolve("kit.json")), "no guest kit in " + dir);
-    return standard ? GuestKit.loadStandard(dir) : GuestKit.load(dir);
-  }
-
-  private void bootAndCheck(GuestKit kit, boolean microvm) throws Exception {
-    assumeTrue(Files.isExecutable(BUSYBOX), "needs busybox-static");
-    assumeTrue("root".equals(System.getProperty("user.name")), "a tap in a netns needs root");
-    Path rootfs = Files.createDirectories(tmp.resolve("rootfs/bin"));
-    Files.copy(BUSYBOX, rootfs.resolve("busybox"));
-    for (String applet : List.of("sh", "ip", "grep")) {
-      Files.createSymbolicLink(rootfs.resolve(applet), Path.of("busybox"));
+    @Test
+    void microvmKernel_bootsWithThePlannedArgv() throws Exception {
+        GuestKit kit = kit(false);
+        assumeTrue(kit.flavor() == KernelFlavor.MICROVM, "the kit has no project (microvm) kernel");
+        bootAndCheck(kit, true);
     }
-    Path initrd = tmp.resolve("initrd.cpio");
-    GuestProcess process =
-        new GuestProcess(
-            List.of("sh", "-c", "ip -4 addr show eth0 | grep -o 'inet [0-9./]*'; exit 3"),
-            List.of("PATH=/bin"), "/", 0, 0, List.of(), "c1");
-    new InitramfsWriter().write(tmp.resolve("rootfs"), process, kit, Optional.empty(), initrd);
 
-    TestSpecs s =
-        TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
-            .binary(MonitorLocator.forThisHost(Map.of()).locate(MonitorType.QEMU))
-            .kernel(kit.kernel())
-            .initrd(initrd)
-            .workDir(tmp)
-            .net()
-            .seccomp();
-    VmSpec spec = (microvm ? s.microvm() : s).build();
-    List<String> argv = new Monitors().plan(spec).argv();
-
-    ProbeRunner.Outcome o;
-    sh("ip", "netns", "add", NETNS);
-    try {
-      sh("ip", "-n", NETNS, "tuntap", "add", "dev", "tap0_c1", "mode", "tap");
-      sh("ip", "-n", NETNS, "link", "set", "tap0_c1", "up");
-      List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", NETNS));
-      cmd.addAll(argv);
-      o = new ProcessProbeRunner(tmp).run(cmd, Duration.ofSeconds(90));
-    } finally {
-      sh("ip", "netns", "del", NETNS);
+    @Test
+    void standardKernel_bootsWithThePlannedArgv() throws Exception {
+        bootAndCheck(kit(true), false);
     }
-    assertThat(o.timedOut()).as("QEMU exits when the app exits:%n%s", o.output()).isFalse();
-    assertThat(o.output()).contains("inet 10.4.0.2/24", "exit status 3");
-  }
 
-  private static void sh(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
-  }
+    private static GuestKit kit(boolean standard) throws Exception {
+        Path dir = Path.of(System.getProperty("jurunc.kit", GuestKit.DEFAULT_DIR.toString()));
+        assumeTrue(Files.isRegularFile(dir.resolve("kit.json")), "no guest kit in " + dir);
+        return standard ? GuestKit.loadStandard(dir) : GuestKit.load(dir);
+    }
+
+    private void bootAndCheck(GuestKit kit, boolean microvm) throws Exception {
+        assumeTrue(Files.isExecutable(BUSYBOX), "needs busybox-static");
+        assumeTrue("root".equals(System.getProperty("user.name")), "a tap in a netns needs root");
+        Path rootfs = Files.createDirectories(tmp.resolve("rootfs/bin"));
+        Files.copy(BUSYBOX, rootfs.resolve("busybox"));
+        for (String applet : List.of("sh", "ip", "grep")) {
+            Files.createSymbolicLink(rootfs.resolve(applet), Path.of("busybox"));
+        }
+        Path initrd = tmp.resolve("initrd.cpio");
+        GuestProcess process = new GuestProcess(
+                List.of("sh", "-c", "ip -4 addr show eth0 | grep -o 'inet [0-9./]*'; exit 3"),
+                List.of("PATH=/bin"),
+                "/",
+                0,
+                0,
+                List.of(),
+                "c1");
+        new InitramfsWriter().write(tmp.resolve("rootfs"), process, kit, Optional.empty(), initrd);
+
+        TestSpecs s = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
+                .binary(MonitorLocator.forThisHost(Map.of()).locate(MonitorType.QEMU))
+                .kernel(kit.kernel())
+                .initrd(initrd)
+                .workDir(tmp)
+                .net()
+                .seccomp();
+        VmSpec spec = (microvm ? s.microvm() : s).build();
+        List<String> argv = new Monitors().plan(spec).argv();
+
+        ProbeRunner.Outcome o;
+        sh("ip", "netns", "add", NETNS);
+        try {
+            sh("ip", "-n", NETNS, "tuntap", "add", "dev", "tap0_c1", "mode", "tap");
+            sh("ip", "-n", NETNS, "link", "set", "tap0_c1", "up");
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", NETNS));
+            cmd.addAll(argv);
+            o = new ProcessProbeRunner(tmp).run(cmd, Duration.ofSeconds(90));
+        } finally {
+            sh("ip", "netns", "del", NETNS);
+        }
+        assertThat(o.timedOut())
+                .as("QEMU exits when the app exits:%n%s", o.output())
+                .isFalse();
+        assertThat(o.output()).contains("inet 10.4.0.2/24", "exit status 3");
+    }
+
+    private static void sh(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
+    }
 }

@@ -31,100 +31,123 @@ import org.junit.jupiter.params.provider.MethodSource;
  * sandbox, initrd, block devices, guest fragments) and the guest must reach its exit port.
  */
 class QemuArgvRealTest {
-  @TempDir static Path dir;
+    @TempDir
+    static Path dir;
 
-  record Case(String name, Function<TestSpecs, TestSpecs> shape, GuestType guest) {
-    @Override
-    public String toString() {
-      return name;
-    }
-  }
-
-  static Stream<Case> cases() {
-    return Stream.of(
-        new Case("linux microvm initrd block seccomp 2 vcpus",
-            s -> s.microvm().initrd().block().seccomp().vcpus(2), GuestType.LINUX),
-        new Case("linux pc block seccomp", s -> s.block().seccomp(), GuestType.LINUX),
-        new Case("hermit initrd (TCG cpu model, debug-exit device)", s -> s.initrd(), GuestType.HERMIT),
-        new Case("mewz (its debug-exit device)", s -> s, GuestType.MEWZ),
-        new Case("unikraft initrd seccomp", s -> s.initrd().seccomp(), GuestType.UNIKRAFT),
-        new Case("mirage block", s -> s.block(), GuestType.MIRAGE),
-        new Case("linux microvm net (tap in a netns)", s -> s.microvm().initrd().net(), GuestType.LINUX),
-        new Case("linux pc net (tap in a netns)", s -> s.initrd().net(), GuestType.LINUX),
-        new Case("mewz net (tap in a netns)", s -> s.net(), GuestType.MEWZ),
-        new Case("hermit net (tap in a netns)", s -> s.initrd().net(), GuestType.HERMIT),
-        new Case("unikraft net (tap in a netns)", s -> s.initrd().net(), GuestType.UNIKRAFT));
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("cases")
-  void builtArgv_runsUnderRealQemu(Case c) throws Exception {
-    Path qemu = MonitorLocator.forThisHost(Map.of()).locate(MonitorType.QEMU);
-    Path kernel = dir.resolve("probe.bin");
-    Files.write(kernel, ProbeKernel.image());
-    Path initrd = Files.writeString(dir.resolve("initrd"), "initrd");
-    Path disk = dir.resolve("disk.img");
-    Files.write(disk, new byte[1 << 20]);
-    TestSpecs s =
-        TestSpecs.of(c.guest(), MonitorType.QEMU)
-            .binary(qemu)
-            .kernel(kernel)
-            .workDir(dir)
-            .memory(64_000_000L)
-            .args("app");
-    s = c.shape().apply(s);
-    VmSpec spec = s.build();
-    if (spec.initrd().isPresent()) {
-      spec = withPaths(spec, initrd, List.of());
-    }
-    if (!spec.blocks().isEmpty()) {
-      spec = withPaths(spec, spec.initrd().orElse(null), List.of(new BlockDevice("rootfs", disk, null, null)));
+    record Case(String name, Function<TestSpecs, TestSpecs> shape, GuestType guest) {
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
-    List<String> argv = new ArrayList<>(new Monitors().plan(spec).argv());
-    if (!argv.contains(ProbeKernel.DEBUG_EXIT_DEVICE)) {
-      argv.addAll(List.of("-device", ProbeKernel.DEBUG_EXIT_DEVICE));
+    static Stream<Case> cases() {
+        return Stream.of(
+                new Case(
+                        "linux microvm initrd block seccomp 2 vcpus",
+                        s -> s.microvm().initrd().block().seccomp().vcpus(2),
+                        GuestType.LINUX),
+                new Case("linux pc block seccomp", s -> s.block().seccomp(), GuestType.LINUX),
+                new Case("hermit initrd (TCG cpu model, debug-exit device)", s -> s.initrd(), GuestType.HERMIT),
+                new Case("mewz (its debug-exit device)", s -> s, GuestType.MEWZ),
+                new Case("unikraft initrd seccomp", s -> s.initrd().seccomp(), GuestType.UNIKRAFT),
+                new Case("mirage block", s -> s.block(), GuestType.MIRAGE),
+                new Case(
+                        "linux microvm net (tap in a netns)",
+                        s -> s.microvm().initrd().net(),
+                        GuestType.LINUX),
+                new Case("linux pc net (tap in a netns)", s -> s.initrd().net(), GuestType.LINUX),
+                new Case("mewz net (tap in a netns)", s -> s.net(), GuestType.MEWZ),
+                new Case("hermit net (tap in a netns)", s -> s.initrd().net(), GuestType.HERMIT),
+                new Case("unikraft net (tap in a netns)", s -> s.initrd().net(), GuestType.UNIKRAFT));
     }
-    if (spec.net().isPresent()) {
-      argv = inNetnsWithTap(spec.net().get().tapName(), argv);
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void builtArgv_runsUnderRealQemu(Case c) throws Exception {
+        Path qemu = MonitorLocator.forThisHost(Map.of()).locate(MonitorType.QEMU);
+        Path kernel = dir.resolve("probe.bin");
+        Files.write(kernel, ProbeKernel.image());
+        Path initrd = Files.writeString(dir.resolve("initrd"), "initrd");
+        Path disk = dir.resolve("disk.img");
+        Files.write(disk, new byte[1 << 20]);
+        TestSpecs s = TestSpecs.of(c.guest(), MonitorType.QEMU)
+                .binary(qemu)
+                .kernel(kernel)
+                .workDir(dir)
+                .memory(64_000_000L)
+                .args("app");
+        s = c.shape().apply(s);
+        VmSpec spec = s.build();
+        if (spec.initrd().isPresent()) {
+            spec = withPaths(spec, initrd, List.of());
+        }
+        if (!spec.blocks().isEmpty()) {
+            spec = withPaths(spec, spec.initrd().orElse(null), List.of(new BlockDevice("rootfs", disk, null, null)));
+        }
+
+        List<String> argv = new ArrayList<>(new Monitors().plan(spec).argv());
+        if (!argv.contains(ProbeKernel.DEBUG_EXIT_DEVICE)) {
+            argv.addAll(List.of("-device", ProbeKernel.DEBUG_EXIT_DEVICE));
+        }
+        if (spec.net().isPresent()) {
+            argv = inNetnsWithTap(spec.net().get().tapName(), argv);
+        }
+        ProbeRunner.Outcome o;
+        try {
+            o = new ProcessProbeRunner(dir).run(argv, Duration.ofSeconds(20));
+        } finally {
+            if (spec.net().isPresent()) {
+                sh("ip", "netns", "del", NETNS);
+            }
+        }
+        assertThat(o.timedOut()).as("%s%n%s", argv, o.output()).isFalse();
+        assertThat(o.exitStatus()).as("%s%n%s", argv, o.output()).isEqualTo(ProbeKernel.EXIT_STATUS);
     }
-    ProbeRunner.Outcome o;
-    try {
-      o = new ProcessProbeRunner(dir).run(argv, Duration.ofSeconds(20));
-    } finally {
-      if (spec.net().isPresent()) {
-        sh("ip", "netns", "del", NETNS);
-      }
+
+    private static final String NETNS =
+            "jurunc-vmtest-" + ProcessHandle.current().pid();
+
+    /** Creates a netns holding the tap and returns argv wrapped in {@code ip netns exec}. */
+    private static List<String> inNetnsWithTap(String tap, List<String> argv) throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "a tap in a netns needs root");
+        sh("ip", "netns", "add", NETNS);
+        sh("ip", "-n", NETNS, "tuntap", "add", "dev", tap, "mode", "tap");
+        sh("ip", "-n", NETNS, "link", "set", tap, "up");
+        List<String> wrapped = new ArrayList<>(List.of("ip", "netns", "exec", NETNS));
+        wrapped.addAll(argv);
+        return wrapped;
     }
-    assertThat(o.timedOut()).as("%s%n%s", argv, o.output()).isFalse();
-    assertThat(o.exitStatus()).as("%s%n%s", argv, o.output()).isEqualTo(ProbeKernel.EXIT_STATUS);
-  }
 
-  private static final String NETNS = "jurunc-vmtest-" + ProcessHandle.current().pid();
+    private static void sh(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
+    }
 
-  /** Creates a netns holding the tap and returns argv wrapped in {@code ip netns exec}. */
-  private static List<String> inNetnsWithTap(String tap, List<String> argv) throws Exception {
-    assumeTrue(
-        "root".equals(System.getProperty("user.name")), "a tap in a netns needs root");
-    sh("ip", "netns", "add", NETNS);
-    sh("ip", "-n", NETNS, "tuntap", "add", "dev", tap, "mode", "tap");
-    sh("ip", "-n", NETNS, "link", "set", tap, "up");
-    List<String> wrapped = new ArrayList<>(List.of("ip", "netns", "exec", NETNS));
-    wrapped.addAll(argv);
-    return wrapped;
-  }
-
-  private static void sh(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
-  }
-
-  private static VmSpec withPaths(VmSpec v, Path initrd, List<BlockDevice> blocks) {
-    return new VmSpec(
-        v.containerId(), v.guest(), v.monitor(), v.monitorBinary(), v.kernel(),
-        java.util.Optional.ofNullable(initrd), blocks, v.memoryBytes(), v.vcpus(), v.args(),
-        v.env(), v.net(), v.unikernelVersion(), v.workDir(), v.seccomp(), v.accel(),
-        v.kernelProfile(), v.vsock(), v.hostname(), v.debug(), v.solo5Devices(), v.shares());
-  }
+    private static VmSpec withPaths(VmSpec v, Path initrd, List<BlockDevice> blocks) {
+        return new VmSpec(
+                v.containerId(),
+                v.guest(),
+                v.monitor(),
+                v.monitorBinary(),
+                v.kernel(),
+                java.util.Optional.ofNullable(initrd),
+                blocks,
+                v.memoryBytes(),
+                v.vcpus(),
+                v.args(),
+                v.env(),
+                v.net(),
+                v.unikernelVersion(),
+                v.workDir(),
+                v.seccomp(),
+                v.accel(),
+                v.kernelProfile(),
+                v.vsock(),
+                v.hostname(),
+                v.debug(),
+                v.solo5Devices(),
+                v.shares());
+    }
 }

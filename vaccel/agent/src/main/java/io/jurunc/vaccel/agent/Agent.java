@@ -36,7 +36,8 @@ public final class Agent implements AutoCloseable {
     private final Vaccel vaccel;
     private final boolean ownsVaccel;
 
-    private Agent(TtrpcServer server, AgentService service, List<Listener> listeners, Vaccel vaccel, boolean ownsVaccel) {
+    private Agent(
+            TtrpcServer server, AgentService service, List<Listener> listeners, Vaccel vaccel, boolean ownsVaccel) {
         this.server = server;
         this.service = service;
         this.listeners = listeners;
@@ -50,21 +51,25 @@ public final class Agent implements AutoCloseable {
     }
 
     /** As {@link #start(Vaccel, List, boolean)} with a smaller ttrpc message limit (tests, constrained hosts). */
-    public static Agent start(Vaccel vaccel, List<TtrpcAddress> addresses, boolean ownsVaccel, int maxMessageLength) throws IOException {
+    public static Agent start(Vaccel vaccel, List<TtrpcAddress> addresses, boolean ownsVaccel, int maxMessageLength)
+            throws IOException {
         return start(vaccel, addresses, ownsVaccel, maxMessageLength, AgentPolicy.DEFAULT);
     }
 
     /** As above, with what remote clients may reach on this host ({@link AgentPolicy}). */
-    public static Agent start(Vaccel vaccel, List<TtrpcAddress> addresses, boolean ownsVaccel, int maxMessageLength,
-                              AgentPolicy policy) throws IOException {
+    public static Agent start(
+            Vaccel vaccel, List<TtrpcAddress> addresses, boolean ownsVaccel, int maxMessageLength, AgentPolicy policy)
+            throws IOException {
         if (addresses.isEmpty()) {
             throw new IllegalArgumentException("the agent needs at least one address");
         }
         AgentService service = new AgentService(vaccel, policy);
-        TtrpcServer.Builder builder = TtrpcServer.builder().dialect(TtrpcDialect.RUST).maxMessageLength(maxMessageLength)
-            .connectionLimits(MAX_CALLS_PER_CONNECTION, 2L * maxMessageLength)
-            .maxConnections(policy.maxConnections())
-            .runHandlersOnReader(HAND_OFF_AFTER);
+        TtrpcServer.Builder builder = TtrpcServer.builder()
+                .dialect(TtrpcDialect.RUST)
+                .maxMessageLength(maxMessageLength)
+                .connectionLimits(MAX_CALLS_PER_CONNECTION, 2L * maxMessageLength)
+                .maxConnections(policy.maxConnections())
+                .runHandlersOnReader(HAND_OFF_AFTER);
         service.registerWith(builder);
         TtrpcServer server = builder.build();
         List<Listener> listeners = new ArrayList<>();

@@ -18,10 +18,11 @@ import java.util.Optional;
  * answered RESOURCE_EXHAUSTED and closed. {@code allowedCids}: the vsock peers (guest CIDs) that may
  * connect; empty accepts any.
  */
-public record AgentPolicy(List<Path> resourceDirs, java.util.Set<String> peerUsers, int maxConnections,
-                          java.util.Set<Long> allowedCids) {
+public record AgentPolicy(
+        List<Path> resourceDirs, java.util.Set<String> peerUsers, int maxConnections, java.util.Set<Long> allowedCids) {
     /** Connections served at once unless {@code --max-connections} says otherwise. */
     public static final int DEFAULT_MAX_CONNECTIONS = 64;
+
     public static final AgentPolicy DEFAULT = new AgentPolicy(List.of());
 
     public AgentPolicy(List<Path> resourceDirs) {

@@ -54,8 +54,12 @@ public final class AgentService {
         m.put(AgentProtocol.CREATE_SESSION, Handlers.of(SessionProto.CreateRequest.parser(), sessions::create));
         m.put(AgentProtocol.UPDATE_SESSION, Handlers.of(SessionProto.UpdateRequest.parser(), sessions::update));
         m.put(AgentProtocol.DESTROY_SESSION, Handlers.of(SessionProto.DestroyRequest.parser(), sessions::destroy));
-        m.put(AgentProtocol.REGISTER_RESOURCE, Handlers.of(ResourceProto.RegisterRequest.parser(), resources::register));
-        m.put(AgentProtocol.UNREGISTER_RESOURCE, Handlers.of(ResourceProto.UnregisterRequest.parser(), resources::unregister));
+        m.put(
+                AgentProtocol.REGISTER_RESOURCE,
+                Handlers.of(ResourceProto.RegisterRequest.parser(), resources::register));
+        m.put(
+                AgentProtocol.UNREGISTER_RESOURCE,
+                Handlers.of(ResourceProto.UnregisterRequest.parser(), resources::unregister));
         m.put(AgentProtocol.SYNC_RESOURCE, Handlers.of(ResourceProto.SyncRequest.parser(), resources::sync));
         m.put(AgentProtocol.IMAGE_CLASSIFICATION, Handlers.of(ImageProto.Request.parser(), ops::classify));
         m.put(AgentProtocol.GENOP, Handlers.of(GenopProto.Request.parser(), ops::genop));
@@ -63,7 +67,9 @@ public final class AgentService {
         m.put(AgentProtocol.TF_MODEL_UNLOAD, Handlers.of(TfProto.ModelUnloadRequest.parser(), models::tfUnload));
         m.put(AgentProtocol.TF_MODEL_RUN, Handlers.of(TfProto.ModelRunRequest.parser(), models::tfRun));
         m.put(AgentProtocol.TFLITE_MODEL_LOAD, Handlers.of(TfliteProto.ModelLoadRequest.parser(), models::tfliteLoad));
-        m.put(AgentProtocol.TFLITE_MODEL_UNLOAD, Handlers.of(TfliteProto.ModelUnloadRequest.parser(), models::tfliteUnload));
+        m.put(
+                AgentProtocol.TFLITE_MODEL_UNLOAD,
+                Handlers.of(TfliteProto.ModelUnloadRequest.parser(), models::tfliteUnload));
         m.put(AgentProtocol.TFLITE_MODEL_RUN, Handlers.of(TfliteProto.ModelRunRequest.parser(), models::tfliteRun));
         m.put(AgentProtocol.TORCH_MODEL_LOAD, Handlers.of(TorchProto.ModelLoadRequest.parser(), models::torchLoad));
         m.put(AgentProtocol.TORCH_MODEL_RUN, Handlers.of(TorchProto.ModelRunRequest.parser(), models::torchRun));

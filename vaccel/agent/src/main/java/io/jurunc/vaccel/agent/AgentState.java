@@ -71,7 +71,10 @@ final class AgentState {
     }
 
     Profiler profiler(long sessionId) {
-        return profilers.computeIfAbsent(sessionId, id -> new Profiler(AgentProtocol.AGENT_COMPONENT, vaccel.config().profilingEnabled()));
+        return profilers.computeIfAbsent(
+                sessionId,
+                id -> new Profiler(
+                        AgentProtocol.AGENT_COMPONENT, vaccel.config().profilingEnabled()));
     }
 
     /** Destroys a session and every agent-created resource left with no session. */
@@ -107,7 +110,9 @@ final class AgentState {
         for (Long rid : c.resources) {
             vaccel.resource(rid).ifPresent(r -> releaseIfUnused(c, r));
         }
-        vaccel.log().debug(() -> "client connection " + c.connectionId + " closed; its sessions and resources are released");
+        vaccel.log()
+                .debug(() ->
+                        "client connection " + c.connectionId + " closed; its sessions and resources are released");
     }
 
     int clientCount() {

@@ -18,8 +18,7 @@ import io.jurunc.vaccel.rpc.common.ErrorCodec;
  * (ttrpc-rust's generated handlers), a vAccel error is INTERNAL + vaccel.ProtoError.
  */
 final class Handlers {
-    private Handlers() {
-    }
+    private Handlers() {}
 
     @FunctionalInterface
     interface Method<Q, R extends MessageLite> {
@@ -34,8 +33,10 @@ final class Handlers {
         return new UnaryHandler() {
             @Override
             public byte[] handle(byte[] payload, CallContext ctx) throws TtrpcException {
-                return ((MessageLite) ((Payload.Message) respond(com.google.protobuf.UnsafeByteOperations.unsafeWrap(payload), ctx))
-                    .message()).toByteArray();
+                return ((MessageLite) ((Payload.Message)
+                                        respond(com.google.protobuf.UnsafeByteOperations.unsafeWrap(payload), ctx))
+                                .message())
+                        .toByteArray();
             }
 
             /** Parses aliasing the frame and answers with the message itself, serialised into the response frame. */

@@ -49,17 +49,26 @@ final class ModelMethods {
         Resource model = state.resource(ctx, req.getModelId());
         List<Tensor> in = new ArrayList<>();
         for (TfProto.Tensor t : req.getInTensorsList()) {
-            in.add(new Tensor(DataType.of(t.getTypeValue()), dims(t.getDimsList()), t.getData().toByteArray()));
+            in.add(new Tensor(
+                    DataType.of(t.getTypeValue()),
+                    dims(t.getDimsList()),
+                    t.getData().toByteArray()));
         }
-        ModelRun run = new ModelRun(model, req.hasRunOptions() ? req.getRunOptions().toByteArray() : null,
-            nodes(req.getInNodesList()), in, nodes(req.getOutNodesList()));
+        ModelRun run = new ModelRun(
+                model,
+                req.hasRunOptions() ? req.getRunOptions().toByteArray() : null,
+                nodes(req.getInNodesList()),
+                in,
+                nodes(req.getOutNodesList()));
         List<Tensor> out;
         try (Profiler.Timer t = state.profiler(s.id()).start("model_run > sess.model_run")) {
             out = s.modelRun(run);
         }
         TfProto.ModelRunResponse.Builder b = TfProto.ModelRunResponse.newBuilder();
         for (Tensor t : out) {
-            TfProto.Tensor.Builder tb = TfProto.Tensor.newBuilder().setData(UnsafeByteOperations.unsafeWrap(t.data())).setTypeValue(t.type().code());
+            TfProto.Tensor.Builder tb = TfProto.Tensor.newBuilder()
+                    .setData(UnsafeByteOperations.unsafeWrap(t.data()))
+                    .setTypeValue(t.type().code());
             for (long d : t.dims()) {
                 tb.addDims(d);
             }
@@ -86,13 +95,17 @@ final class ModelMethods {
         List<Tensor> in = new ArrayList<>();
         for (TfliteProto.Tensor t : req.getInTensorsList()) {
             long[] dims = t.getDimsList().stream().mapToLong(Integer::longValue).toArray();
-            in.add(new Tensor(TensorTypes.fromTflite(t.getTypeValue() - 1), dims, t.getData().toByteArray()));
+            in.add(new Tensor(
+                    TensorTypes.fromTflite(t.getTypeValue() - 1),
+                    dims,
+                    t.getData().toByteArray()));
         }
         List<Tensor> out = s.tfliteModelRun(new TfliteRun(model, in, checkedCount(req.getNrOutTensors())));
         TfliteProto.ModelRunResponse.Builder b = TfliteProto.ModelRunResponse.newBuilder();
         for (Tensor t : out) {
-            TfliteProto.Tensor.Builder tb = TfliteProto.Tensor.newBuilder().setData(UnsafeByteOperations.unsafeWrap(t.data()))
-                .setTypeValue(TensorTypes.toTflite(t.type()) + 1);
+            TfliteProto.Tensor.Builder tb = TfliteProto.Tensor.newBuilder()
+                    .setData(UnsafeByteOperations.unsafeWrap(t.data()))
+                    .setTypeValue(TensorTypes.toTflite(t.type()) + 1);
             for (long d : t.dims()) {
                 tb.addDims(Math.toIntExact(d));
             }
@@ -112,14 +125,21 @@ final class ModelMethods {
         Resource model = state.resource(ctx, req.getModelId());
         List<Tensor> in = new ArrayList<>();
         for (TorchProto.Tensor t : req.getInTensorsList()) {
-            in.add(new Tensor(TensorTypes.fromTorch(t.getTypeValue()), dims(t.getDimsList()), t.getData().toByteArray()));
+            in.add(new Tensor(
+                    TensorTypes.fromTorch(t.getTypeValue()),
+                    dims(t.getDimsList()),
+                    t.getData().toByteArray()));
         }
-        List<Tensor> out = s.torchModelRun(new TorchRun(model, req.hasRunOptions() ? req.getRunOptions().toByteArray() : null, in,
-            checkedCount(req.getNrOutTensors())));
+        List<Tensor> out = s.torchModelRun(new TorchRun(
+                model,
+                req.hasRunOptions() ? req.getRunOptions().toByteArray() : null,
+                in,
+                checkedCount(req.getNrOutTensors())));
         TorchProto.ModelRunResponse.Builder b = TorchProto.ModelRunResponse.newBuilder();
         for (Tensor t : out) {
-            TorchProto.Tensor.Builder tb = TorchProto.Tensor.newBuilder().setData(UnsafeByteOperations.unsafeWrap(t.data()))
-                .setTypeValue(TensorTypes.toTorch(t.type()));
+            TorchProto.Tensor.Builder tb = TorchProto.Tensor.newBuilder()
+                    .setData(UnsafeByteOperations.unsafeWrap(t.data()))
+                    .setTypeValue(TensorTypes.toTorch(t.type()));
             for (long d : t.dims()) {
                 tb.addDims(d);
             }

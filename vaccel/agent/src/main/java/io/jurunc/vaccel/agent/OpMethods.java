@@ -10,8 +10,8 @@ import io.jurunc.ttrpc.TtrpcException;
 import io.jurunc.vaccel.Arg;
 import io.jurunc.vaccel.ImageResult;
 import io.jurunc.vaccel.OpType;
-import io.jurunc.vaccel.VaccelException;
 import io.jurunc.vaccel.Session;
+import io.jurunc.vaccel.VaccelException;
 import io.jurunc.vaccel.prof.Profiler;
 import io.jurunc.vaccel.rpc.common.AgentProtocol;
 import io.jurunc.vaccel.rpc.common.ArgCodec;
@@ -29,6 +29,7 @@ final class OpMethods {
     static final long MAX_ARG_BYTES = Integer.MAX_VALUE - 8;
     /** Largest total of args one GenopStream may carry. */
     static final long MAX_STREAM_BYTES = 4L << 30;
+
     private final AgentState state;
 
     OpMethods(AgentState state) {
@@ -48,7 +49,9 @@ final class OpMethods {
         byte[] tags = new byte[AgentProtocol.CLASSIFY_TAGS_LEN];
         byte[] text = r.tags().getBytes(StandardCharsets.UTF_8);
         System.arraycopy(text, 0, tags, 0, Math.min(text.length, tags.length - 1));
-        return ImageProto.Response.newBuilder().setTags(UnsafeByteOperations.unsafeWrap(tags)).build();
+        return ImageProto.Response.newBuilder()
+                .setTags(UnsafeByteOperations.unsafeWrap(tags))
+                .build();
     }
 
     GenopProto.Response genop(GenopProto.Request req, CallContext ctx) throws TtrpcException {
@@ -91,14 +94,17 @@ final class OpMethods {
             if (s == null) {
                 s = state.session(ctx, 0);
             }
-            return runGenop(s, state.profiler(s.id()), read.args(), write.args()).toByteArray();
+            return runGenop(s, state.profiler(s.id()), read.args(), write.args())
+                    .toByteArray();
         });
     }
 
     private static long count(long total, GenopProto.Arg a) throws TtrpcException {
         long t = total + a.getBuf().size();
         if (t > MAX_STREAM_BYTES) {
-            throw new TtrpcException(StatusCode.INVALID_ARGUMENT, "GenopStream carries more than " + MAX_STREAM_BYTES + " bytes of args");
+            throw new TtrpcException(
+                    StatusCode.INVALID_ARGUMENT,
+                    "GenopStream carries more than " + MAX_STREAM_BYTES + " bytes of args");
         }
         return t;
     }
@@ -106,7 +112,8 @@ final class OpMethods {
     private static GenopProto.Request parse(byte[] payload) throws TtrpcException {
         try {
             // a wrapped ByteString's input is immutable, so protobuf aliases the args instead of copying them
-            CodedInputStream in = com.google.protobuf.UnsafeByteOperations.unsafeWrap(payload).newCodedInput();
+            CodedInputStream in =
+                    com.google.protobuf.UnsafeByteOperations.unsafeWrap(payload).newCodedInput();
             in.enableAliasing(true);
             return GenopProto.Request.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {

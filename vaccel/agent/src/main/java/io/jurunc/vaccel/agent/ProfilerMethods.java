@@ -20,13 +20,16 @@ final class ProfilerMethods {
 
     ProfilingProto.Response get(ProfilingProto.Request req, CallContext ctx) throws TtrpcException {
         Session s = state.session(ctx, req.getSessionId());
-        Map<String, List<Sample>> all = new LinkedHashMap<>(state.profiler(s.id()).snapshot());
+        Map<String, List<Sample>> all =
+                new LinkedHashMap<>(state.profiler(s.id()).snapshot());
         all.putAll(s.profiler().snapshot());
-        ProfilingProto.Profiler.Builder p = ProfilingProto.Profiler.newBuilder().setComponentName(AgentProtocol.AGENT_COMPONENT);
+        ProfilingProto.Profiler.Builder p =
+                ProfilingProto.Profiler.newBuilder().setComponentName(AgentProtocol.AGENT_COMPONENT);
         all.forEach((name, samples) -> {
             ProfilingProto.Region.Builder r = ProfilingProto.Region.newBuilder();
             for (Sample smp : samples) {
-                r.addSamples(ProfilingProto.Sample.newBuilder().setStart(smp.start()).setTime(smp.time()));
+                r.addSamples(
+                        ProfilingProto.Sample.newBuilder().setStart(smp.start()).setTime(smp.time()));
             }
             p.putRegions(name, r.build());
         });

@@ -36,7 +36,9 @@ final class ResourceMethods {
         if (req.getResourceId() > 0) {
             Resource r = state.resource(ctx, req.getResourceId());
             s.register(r);
-            return ResourceProto.RegisterResponse.newBuilder().setResourceId(r.id()).build();
+            return ResourceProto.RegisterResponse.newBuilder()
+                    .setResourceId(r.id())
+                    .build();
         }
         ResourceType type = ResourceType.fromWire(req.getResourceTypeValue());
         ResourceSpec spec;
@@ -44,16 +46,23 @@ final class ResourceMethods {
             List<Blob> blobs = new ArrayList<>();
             for (ResourceProto.Blob b : req.getBlobsList()) {
                 if (Integer.toUnsignedLong(b.getSize()) != b.getData().size()) {
-                    throw ErrorCodec.invalid("blob " + b.getName() + " size " + Integer.toUnsignedLong(b.getSize()) + " does not match its data");
+                    throw ErrorCodec.invalid("blob " + b.getName() + " size " + Integer.toUnsignedLong(b.getSize())
+                            + " does not match its data");
                 }
-                blobs.add(new Blob(BlobType.BUFFER, b.getName(), null, b.getData().toByteArray()));
+                blobs.add(
+                        new Blob(BlobType.BUFFER, b.getName(), null, b.getData().toByteArray()));
             }
             spec = ResourceSpec.ofBlobs(blobs, type);
         } else if (req.getPathsCount() > 0) {
             List<String> real = new ArrayList<>();
             for (String p : req.getPathsList()) {
-                real.add(state.policy().allowedPath(p).orElseThrow(() -> new TtrpcException(StatusCode.PERMISSION_DENIED,
-                    "host path " + p + " is not inside a resource directory of this agent (send the data as blobs)")).toString());
+                real.add(state.policy()
+                        .allowedPath(p)
+                        .orElseThrow(() -> new TtrpcException(
+                                StatusCode.PERMISSION_DENIED,
+                                "host path " + p
+                                        + " is not inside a resource directory of this agent (send the data as blobs)"))
+                        .toString());
             }
             spec = ResourceSpec.ofPaths(real, type);
         } else {
@@ -87,8 +96,11 @@ final class ResourceMethods {
         ResourceProto.SyncResponse.Builder out = ResourceProto.SyncResponse.newBuilder();
         for (Blob b : r.blobs()) {
             Blob loaded = b.withData();
-            out.addBlobs(ResourceProto.Blob.newBuilder().setTypeValue(b.type().ordinal()).setName(b.name())
-                .setData(UnsafeByteOperations.unsafeWrap(loaded.data())).setSize(loaded.data().length));
+            out.addBlobs(ResourceProto.Blob.newBuilder()
+                    .setTypeValue(b.type().ordinal())
+                    .setName(b.name())
+                    .setData(UnsafeByteOperations.unsafeWrap(loaded.data()))
+                    .setSize(loaded.data().length));
         }
         return out.build();
     }

@@ -23,19 +23,28 @@ import picocli.CommandLine;
 
 /** The agent's cap on concurrent client connections ({@code --max-connections}) and the vsock CID flag. */
 class AgentConnectionLimitTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private static long createSession(TtrpcClient c) throws Exception {
-        return c.call(AgentProtocol.SERVICE, AgentProtocol.CREATE_SESSION, SessionProto.CreateRequest.newBuilder().setFlags(0).build(),
-            SessionProto.CreateResponse.parser()).getSessionId();
+        return c.call(
+                        AgentProtocol.SERVICE,
+                        AgentProtocol.CREATE_SESSION,
+                        SessionProto.CreateRequest.newBuilder().setFlags(0).build(),
+                        SessionProto.CreateResponse.parser())
+                .getSessionId();
     }
 
     @Test
     void aConnectionBeyondTheCapIsAnsweredResourceExhaustedAndClosedWhileTheOthersKeepServing() throws Exception {
         Path socket = dir.resolve("agent.sock");
         try (Vaccel host = Vaccel.bootstrap(VaccelConfig.of("noop"), List.of(new NoopPlugin()));
-             Agent agent = Agent.start(host, List.of(new TtrpcAddress.Unix(socket)), false, 1 << 20,
-                 AgentPolicy.DEFAULT.withMaxConnections(2))) {
+                Agent agent = Agent.start(
+                        host,
+                        List.of(new TtrpcAddress.Unix(socket)),
+                        false,
+                        1 << 20,
+                        AgentPolicy.DEFAULT.withMaxConnections(2))) {
             TtrpcClient a = TtrpcClient.connect("unix://" + socket);
             try (TtrpcClient b = TtrpcClient.connect("unix://" + socket)) {
                 assertThat(createSession(a)).isPositive();
@@ -43,7 +52,8 @@ class AgentConnectionLimitTest {
                 try (TtrpcClient c = TtrpcClient.connect("unix://" + socket)) {
                     assertThatThrownBy(() -> createSession(c)).isInstanceOfSatisfying(TtrpcStatusException.class, e -> {
                         assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED);
-                        assertThat(e.statusMessage()).isEqualTo("too many connections: 2 open, the server's limit is 2");
+                        assertThat(e.statusMessage())
+                                .isEqualTo("too many connections: 2 open, the server's limit is 2");
                     });
                 }
                 assertThat(createSession(b)).isPositive();
@@ -53,7 +63,9 @@ class AgentConnectionLimitTest {
                     Thread.sleep(10);
                 }
                 try (TtrpcClient d = TtrpcClient.connect("unix://" + socket)) {
-                    assertThat(createSession(d)).as("a slot freed by a client leaving is reused").isPositive();
+                    assertThat(createSession(d))
+                            .as("a slot freed by a client leaving is reused")
+                            .isPositive();
                 }
             }
         }
@@ -64,13 +76,19 @@ class AgentConnectionLimitTest {
         StringWriter err = new StringWriter();
         CommandLine cl = new CommandLine(new AgentCommand());
         cl.setErr(new PrintWriter(err, true));
-        assertThat(cl.execute("--max-connections", "0", "--vaccel-config", "plugins=noop")).isEqualTo(2);
+        assertThat(cl.execute("--max-connections", "0", "--vaccel-config", "plugins=noop"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--max-connections must be positive");
         err.getBuffer().setLength(0);
-        assertThat(cl.execute("--allow-cid", "4294967296", "--vaccel-config", "plugins=noop")).isEqualTo(2);
+        assertThat(cl.execute("--allow-cid", "4294967296", "--vaccel-config", "plugins=noop"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--allow-cid 4294967296: a vsock CID is 0..4294967295");
         assertThat(AgentPolicy.DEFAULT.maxConnections()).isEqualTo(AgentPolicy.DEFAULT_MAX_CONNECTIONS);
-        assertThat(AgentPolicy.DEFAULT.withAllowedCids(java.util.Set.of(3L, 4294967294L)).allowedCids()).containsExactlyInAnyOrder(3L, 4294967294L);
-        assertThatThrownBy(() -> AgentPolicy.DEFAULT.withMaxConnections(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(AgentPolicy.DEFAULT
+                        .withAllowedCids(java.util.Set.of(3L, 4294967294L))
+                        .allowedCids())
+                .containsExactlyInAnyOrder(3L, 4294967294L);
+        assertThatThrownBy(() -> AgentPolicy.DEFAULT.withMaxConnections(0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

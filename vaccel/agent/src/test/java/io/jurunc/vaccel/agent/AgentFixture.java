@@ -28,14 +28,19 @@ final class AgentFixture implements AutoCloseable {
     }
 
     /** {@code transport} is "unix" or "tcp"; host plugins are noop and exec plus any extra ones. */
-    static AgentFixture start(String transport, Path dir, VaccelConfig hostConfig, List<Plugin> extra, int maxMessage) throws IOException {
+    static AgentFixture start(String transport, Path dir, VaccelConfig hostConfig, List<Plugin> extra, int maxMessage)
+            throws IOException {
         List<Plugin> candidates = new ArrayList<>(List.of(new NoopPlugin(), new ExecPlugin()));
         candidates.addAll(extra);
         Vaccel host = Vaccel.bootstrap(hostConfig.withEnv(Map.of("XDG_RUNTIME_DIR", dir.toString())), candidates);
-        TtrpcAddress a = transport.equals("unix") ? new TtrpcAddress.Unix(dir.resolve("agent.sock")) : new TtrpcAddress.Tcp("127.0.0.1", 0);
+        TtrpcAddress a = transport.equals("unix")
+                ? new TtrpcAddress.Unix(dir.resolve("agent.sock"))
+                : new TtrpcAddress.Tcp("127.0.0.1", 0);
         Agent agent = Agent.start(host, List.of(a), true, maxMessage);
-        String address = transport.equals("unix") ? "unix://" + dir.resolve("agent.sock")
-            : "tcp://127.0.0.1:" + ((InetSocketAddress) agent.localAddresses().getFirst()).getPort();
+        String address = transport.equals("unix")
+                ? "unix://" + dir.resolve("agent.sock")
+                : "tcp://127.0.0.1:"
+                        + ((InetSocketAddress) agent.localAddresses().getFirst()).getPort();
         return new AgentFixture(agent, host, address);
     }
 

@@ -59,19 +59,41 @@ class AgentPeerCredentialsTest {
     private static String callAsNobody(Path dir, Set<String> allowed, boolean abstractName) throws Exception {
         Path socket = dir.resolve("agent.sock");
         String name = "jurunc-peercred-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        TtrpcAddress address = abstractName ? io.jurunc.vaccel.rpc.common.Transports.parse("unix://@" + name) : new TtrpcAddress.Unix(socket);
-        try (Vaccel host = Vaccel.bootstrap(VaccelConfig.of("noop").withEnv(Map.of("XDG_RUNTIME_DIR", dir.toString())),
-                 List.of(new NoopPlugin()));
-             Agent agent = Agent.start(host, List.of(address), false, 1 << 20, new AgentPolicy(List.of(), allowed))) {
+        TtrpcAddress address = abstractName
+                ? io.jurunc.vaccel.rpc.common.Transports.parse("unix://@" + name)
+                : new TtrpcAddress.Unix(socket);
+        try (Vaccel host = Vaccel.bootstrap(
+                        VaccelConfig.of("noop").withEnv(Map.of("XDG_RUNTIME_DIR", dir.toString())),
+                        List.of(new NoopPlugin()));
+                Agent agent =
+                        Agent.start(host, List.of(address), false, 1 << 20, new AgentPolicy(List.of(), allowed))) {
             if (!abstractName) {
                 Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
             }
             // ttrpc frame: CreateSession on the sync service, hand-encoded
-            byte[] req = new Pb().string(1, "vaccel.sync.agent.AgentService").string(2, "CreateSession").build();
+            byte[] req = new Pb()
+                    .string(1, "vaccel.sync.agent.AgentService")
+                    .string(2, "CreateSession")
+                    .build();
             byte[] frame = new byte[10 + req.length];
-            java.nio.ByteBuffer.wrap(frame).putInt(req.length).putInt(1).put((byte) 1).put((byte) 0).put(req);
-            Process p = new ProcessBuilder(SETPRIV.toString(), "--reuid=65534", "--regid=65534", "--clear-groups",
-                PYTHON.toString(), "-c", CLIENT, abstractName ? "@" + name : socket.toString(), HexFormat.of().formatHex(frame)).redirectErrorStream(true).start();
+            java.nio.ByteBuffer.wrap(frame)
+                    .putInt(req.length)
+                    .putInt(1)
+                    .put((byte) 1)
+                    .put((byte) 0)
+                    .put(req);
+            Process p = new ProcessBuilder(
+                            SETPRIV.toString(),
+                            "--reuid=65534",
+                            "--regid=65534",
+                            "--clear-groups",
+                            PYTHON.toString(),
+                            "-c",
+                            CLIENT,
+                            abstractName ? "@" + name : socket.toString(),
+                            HexFormat.of().formatHex(frame))
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
             return out;

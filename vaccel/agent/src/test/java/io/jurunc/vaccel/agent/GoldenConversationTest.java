@@ -28,39 +28,65 @@ class GoldenConversationTest {
     @TempDir
     Path tmp;
 
-    record Step(int line, String method, byte[] request, byte[] response, int code, int errno, String message) {
-    }
+    record Step(int line, String method, byte[] request, byte[] response, int code, int errno, String message) {}
 
     @ParameterizedTest
     @ValueSource(strings = {AgentProtocol.SERVICE, AgentProtocol.ASYNC_SERVICE})
     void everyMethodAnswersTheGoldenBytes(String service) throws Exception {
         List<Step> steps = load(service);
-        assertThat(steps).extracting(Step::method).contains("CreateSession", "UpdateSession", "DestroySession",
-            "RegisterResource", "UnregisterResource", "SyncResource", "ImageClassification", "Genop", "TensorflowModelLoad",
-            "TensorflowModelUnload", "TensorflowModelRun", "TensorflowLiteModelLoad", "TensorflowLiteModelUnload",
-            "TensorflowLiteModelRun", "TorchModelLoad", "TorchModelRun", "GetProfiler");
+        assertThat(steps)
+                .extracting(Step::method)
+                .contains(
+                        "CreateSession",
+                        "UpdateSession",
+                        "DestroySession",
+                        "RegisterResource",
+                        "UnregisterResource",
+                        "SyncResource",
+                        "ImageClassification",
+                        "Genop",
+                        "TensorflowModelLoad",
+                        "TensorflowModelUnload",
+                        "TensorflowModelRun",
+                        "TensorflowLiteModelLoad",
+                        "TensorflowLiteModelUnload",
+                        "TensorflowLiteModelRun",
+                        "TorchModelLoad",
+                        "TorchModelRun",
+                        "GetProfiler");
         try (AgentFixture f = AgentFixture.start("tcp", tmp, VaccelConfig.of("noop"), List.of(), 1 << 30);
-             RawTtrpc c = new RawTtrpc(((InetSocketAddress) f.agent.localAddresses().getFirst()).getPort())) {
+                RawTtrpc c = new RawTtrpc(
+                        ((InetSocketAddress) f.agent.localAddresses().getFirst()).getPort())) {
             for (Step s : steps) {
-                int stream = c.requestRaw(io.jurunc.ttrpc.proto.Request.newBuilder().setService(service).setMethod(s.method())
-                    .setPayload(com.google.protobuf.ByteString.copyFrom(s.request())).build().toByteArray());
+                int stream = c.requestRaw(io.jurunc.ttrpc.proto.Request.newBuilder()
+                        .setService(service)
+                        .setMethod(s.method())
+                        .setPayload(com.google.protobuf.ByteString.copyFrom(s.request()))
+                        .build()
+                        .toByteArray());
                 Object[] answer = c.response();
                 assertThat(answer[0]).isEqualTo(stream);
                 Response r = (Response) answer[1];
                 String where = "line " + s.line() + " (" + s.method() + ")";
-                assertThat(r.getStatus().getCode()).as(where + ": " + r.getStatus().getMessage()).isEqualTo(s.code());
+                assertThat(r.getStatus().getCode())
+                        .as(where + ": " + r.getStatus().getMessage())
+                        .isEqualTo(s.code());
                 if (s.code() == 0) {
-                    assertThat(HexFormat.of().formatHex(r.getPayload().toByteArray())).as(where)
-                        .isEqualTo(HexFormat.of().formatHex(s.response()));
+                    assertThat(HexFormat.of().formatHex(r.getPayload().toByteArray()))
+                            .as(where)
+                            .isEqualTo(HexFormat.of().formatHex(s.response()));
                     continue;
                 }
                 if (s.errno() > 0) {
-                    assertThat(r.getStatus().getDetailsList()).as(where).singleElement().satisfies(d -> {
-                        assertThat(d.getTypeUrl()).isEqualTo("type.googleapis.com/vaccel.ProtoError");
-                        // vaccel.Error{type=FFI(0) omitted, ffi_error=N}: 10 N
-                        assertThat(HexFormat.of().formatHex(d.getValue().toByteArray()))
-                            .isEqualTo(HexFormat.of().formatHex(new byte[] {0x10, (byte) s.errno()}));
-                    });
+                    assertThat(r.getStatus().getDetailsList())
+                            .as(where)
+                            .singleElement()
+                            .satisfies(d -> {
+                                assertThat(d.getTypeUrl()).isEqualTo("type.googleapis.com/vaccel.ProtoError");
+                                // vaccel.Error{type=FFI(0) omitted, ffi_error=N}: 10 N
+                                assertThat(HexFormat.of().formatHex(d.getValue().toByteArray()))
+                                        .isEqualTo(HexFormat.of().formatHex(new byte[] {0x10, (byte) s.errno()}));
+                            });
                 }
                 if (s.message() != null) {
                     assertThat(r.getStatus().getMessage()).as(where).isEqualTo(s.message());
@@ -88,12 +114,19 @@ class GoldenConversationTest {
                     case "req" -> request = bytes(rest);
                     case "resp" -> out.add(new Step(n, method, request, bytes(rest), 0, 0, null));
                     case "error" -> {
-                        Matcher m = Pattern.compile("(\\d+)(?: errno (\\d+))?(?: \"(.*)\")?").matcher(rest);
+                        Matcher m = Pattern.compile("(\\d+)(?: errno (\\d+))?(?: \"(.*)\")?")
+                                .matcher(rest);
                         if (!m.matches()) {
                             throw new IllegalArgumentException("line " + n + ": bad error line");
                         }
-                        out.add(new Step(n, method, request, null, Integer.parseInt(m.group(1)),
-                            m.group(2) == null ? 0 : Integer.parseInt(m.group(2)), m.group(3)));
+                        out.add(new Step(
+                                n,
+                                method,
+                                request,
+                                null,
+                                Integer.parseInt(m.group(1)),
+                                m.group(2) == null ? 0 : Integer.parseInt(m.group(2)),
+                                m.group(3)));
                     }
                     default -> throw new IllegalArgumentException("line " + n + ": unknown keyword " + kw[0]);
                 }
@@ -105,7 +138,8 @@ class GoldenConversationTest {
     /** hex pairs, "text", and XX*N. */
     static byte[] bytes(String spec) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        Matcher m = Pattern.compile("\"([^\"]*)\"|([0-9a-fA-F]{2})\\*(\\d+)|([0-9a-fA-F]{2})|(\\S+)").matcher(spec);
+        Matcher m = Pattern.compile("\"([^\"]*)\"|([0-9a-fA-F]{2})\\*(\\d+)|([0-9a-fA-F]{2})|(\\S+)")
+                .matcher(spec);
         while (m.find()) {
             if (m.group(1) != null) {
                 b.writeBytes(m.group(1).getBytes(StandardCharsets.UTF_8));

@@ -50,8 +50,7 @@ final class Pb {
     }
 
     /** One decoded field: number, wire type, varint value or length-delimited bytes. */
-    record Field(int number, int wire, long varint, byte[] bytes) {
-    }
+    record Field(int number, int wire, long varint, byte[] bytes) {}
 
     /** Decodes the fields of a message (varint and length-delimited only, as vAccel's messages use). */
     static List<Field> parse(byte[] b) {
@@ -80,11 +79,19 @@ final class Pb {
     }
 
     static long varintOf(List<Field> fields, int number) {
-        return fields.stream().filter(f -> f.number() == number).mapToLong(Field::varint).findFirst().orElse(0);
+        return fields.stream()
+                .filter(f -> f.number() == number)
+                .mapToLong(Field::varint)
+                .findFirst()
+                .orElse(0);
     }
 
     static byte[] bytesOf(List<Field> fields, int number) {
-        return fields.stream().filter(f -> f.number() == number).map(Field::bytes).findFirst().orElse(new byte[0]);
+        return fields.stream()
+                .filter(f -> f.number() == number)
+                .map(Field::bytes)
+                .findFirst()
+                .orElse(new byte[0]);
     }
 
     private static long readVarint(byte[] b, int[] pos) {

@@ -37,7 +37,12 @@ final class RawTtrpc implements AutoCloseable {
     }
 
     int request(String service, String method, MessageLite msg) throws IOException {
-        byte[] p = Request.newBuilder().setService(service).setMethod(method).setPayload(msg.toByteString()).build().toByteArray();
+        byte[] p = Request.newBuilder()
+                .setService(service)
+                .setMethod(method)
+                .setPayload(msg.toByteString())
+                .build()
+                .toByteArray();
         int id = nextStream;
         nextStream += 2;
         frame(p.length, id, 1, p);

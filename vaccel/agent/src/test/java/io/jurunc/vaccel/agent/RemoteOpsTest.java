@@ -35,14 +35,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every op through the rpc plugin and the agent (noop and exec on the host), over unix and TCP. */
 class RemoteOpsTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @ParameterizedTest
     @ValueSource(strings = {"unix", "tcp"})
     void everyNoopOpThroughTheAgent(String transport) throws Exception {
         Path model = Files.writeString(tmp.resolve("model.bin"), "weights");
         Path lib = Files.writeString(tmp.resolve("libfake.so"), "lib");
-        try (AgentFixture f = AgentFixture.start(transport, tmp); Vaccel v = f.client(); Session s = v.createSession(PluginType.DEBUG)) {
+        try (AgentFixture f = AgentFixture.start(transport, tmp);
+                Vaccel v = f.client();
+                Session s = v.createSession(PluginType.DEBUG)) {
             assertThat(s.isRemote()).isTrue();
             assertThat(s.remoteId()).isPositive();
             Session host = f.host.session(s.remoteId()).orElseThrow();
@@ -78,7 +81,9 @@ class RemoteOpsTest {
 
             s.modelLoad(m);
             Tensor in = Tensor.ofFloats(new long[] {2}, new float[] {1f, 2f});
-            assertThat(s.modelRun(new ModelRun(m, null, List.of(new Node("x", 0)), List.of(in), List.of(new Node("y", 0))))).containsExactly(in);
+            assertThat(s.modelRun(
+                            new ModelRun(m, null, List.of(new Node("x", 0)), List.of(in), List.of(new Node("y", 0)))))
+                    .containsExactly(in);
             s.modelUnload(m);
 
             Packed p = GenopPacker.image(OpType.IMAGE_CLASSIFY, new byte[] {9});
@@ -87,7 +92,9 @@ class RemoteOpsTest {
             assertThat(p.write().get(1).asString()).isEqualTo(NoopPlugin.DUMMY_TAGS);
 
             s.unregister(libr);
-            assertThat(f.host.resource(libr.remoteId())).as("destroyed when its last session unregisters it").isEmpty();
+            assertThat(f.host.resource(libr.remoteId()))
+                    .as("destroyed when its last session unregisters it")
+                    .isEmpty();
         }
     }
 
@@ -95,7 +102,8 @@ class RemoteOpsTest {
     @ValueSource(strings = {"unix"})
     void sessionsAndSharedResourcesAreReleasedOnTheAgent(String transport) throws Exception {
         Path model = Files.writeString(tmp.resolve("m"), "m");
-        try (AgentFixture f = AgentFixture.start(transport, tmp); Vaccel v = f.client()) {
+        try (AgentFixture f = AgentFixture.start(transport, tmp);
+                Vaccel v = f.client()) {
             Session a = v.createSession(0);
             Session b = v.createSession(0);
             Resource r = v.createResource(ResourceSpec.ofPath(model.toString(), ResourceType.MODEL));
@@ -117,8 +125,9 @@ class RemoteOpsTest {
     void bigGenopsGoWholeAndGenopStreamCarriesThemAboveTheMessageLimit(String transport) throws Exception {
         byte[] big = new byte[10 * 1024 * 1024 + 12];
         new Random(7).nextBytes(big);
-        try (AgentFixture f = AgentFixture.start(transport, tmp); Vaccel whole = f.client();
-             Vaccel streamed = f.client(false, Map.of("VACCEL_RPC_MESSAGE_MAX", String.valueOf(1 << 20)))) {
+        try (AgentFixture f = AgentFixture.start(transport, tmp);
+                Vaccel whole = f.client();
+                Vaccel streamed = f.client(false, Map.of("VACCEL_RPC_MESSAGE_MAX", String.valueOf(1 << 20)))) {
             for (Vaccel v : List.of(whole, streamed)) {
                 try (Session s = v.createSession(0)) {
                     Arg in = Arg.of(ArgType.UINT8_ARRAY, big);
@@ -133,7 +142,9 @@ class RemoteOpsTest {
     @ParameterizedTest
     @ValueSource(strings = {"tcp"})
     void syncReturnsTheAgentsBlobsAndUpdateChangesFlags(String transport) throws Exception {
-        try (AgentFixture f = AgentFixture.start(transport, tmp); Vaccel v = f.client(); Session s = v.createSession(0)) {
+        try (AgentFixture f = AgentFixture.start(transport, tmp);
+                Vaccel v = f.client();
+                Session s = v.createSession(0)) {
             s.update(PluginType.CPU);
             assertThat(f.host.session(s.remoteId()).orElseThrow().flags()).isEqualTo(PluginType.CPU);
             Resource r = v.createResource(ResourceSpec.ofBuffer(new byte[] {1, 2, 3}, ResourceType.DATA, "d.bin"));
@@ -141,16 +152,20 @@ class RemoteOpsTest {
             s.sync(r);
             assertThat(r.blobs().getFirst().data()).containsExactly(1, 2, 3);
             assertThatThrownBy(() -> s.update(PluginType.GPU))
-                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBUSY));
+                    .isInstanceOfSatisfying(
+                            VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBUSY));
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"unix"})
     void manyClientsAndSessionsAtOnce(String transport) throws Exception {
-        try (AgentFixture f = AgentFixture.start(transport, tmp); Vaccel c1 = f.client(); Vaccel c2 = f.client()) {
+        try (AgentFixture f = AgentFixture.start(transport, tmp);
+                Vaccel c1 = f.client();
+                Vaccel c2 = f.client()) {
             List<Thread> threads = new java.util.ArrayList<>();
-            java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures =
+                    new java.util.concurrent.ConcurrentLinkedQueue<>();
             for (int t = 0; t < 8; t++) {
                 Vaccel v = t % 2 == 0 ? c1 : c2;
                 int seed = t;
@@ -177,21 +192,27 @@ class RemoteOpsTest {
     @ParameterizedTest
     @ValueSource(strings = {"tcp"})
     void vaccelErrorsKeepTheirErrno(String transport) throws Exception {
-        try (AgentFixture f = AgentFixture.start(transport, tmp); Vaccel v = f.client(); Session s = v.createSession(PluginType.CPU)) {
+        try (AgentFixture f = AgentFixture.start(transport, tmp);
+                Vaccel v = f.client();
+                Session s = v.createSession(PluginType.CPU)) {
             assertThat(f.host.session(s.remoteId()).orElseThrow().pluginName()).isEqualTo("exec");
             assertThatThrownBy(() -> s.classify(new byte[1]))
-                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOTSUP));
+                    .isInstanceOfSatisfying(
+                            VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOTSUP));
             assertThatThrownBy(() -> s.exec(tmp.resolve("missing.so").toString(), "f", List.of(), List.of()))
-                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ELIBBAD))
-                .hasMessageContaining("missing.so");
+                    .isInstanceOfSatisfying(
+                            VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ELIBBAD))
+                    .hasMessageContaining("missing.so");
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"unix"})
     void profilesAreFetchedWithGetProfilerAndMerged(String transport) throws Exception {
-        try (AgentFixture f = AgentFixture.start(transport, tmp, VaccelConfig.of("noop").withProfiling(true), List.of(), 1 << 30);
-             Vaccel v = f.client(true); Session s = v.createSession(0)) {
+        try (AgentFixture f = AgentFixture.start(
+                        transport, tmp, VaccelConfig.of("noop").withProfiling(true), List.of(), 1 << 30);
+                Vaccel v = f.client(true);
+                Session s = v.createSession(0)) {
             for (int i = 0; i < 3; i++) {
                 s.exec("/host/lib.so", "fn", List.of(Arg.int32(i)), List.of(Arg.output(ArgType.INT32, 4)));
             }

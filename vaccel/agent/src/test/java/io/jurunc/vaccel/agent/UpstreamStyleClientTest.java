@@ -32,25 +32,34 @@ class UpstreamStyleClientTest {
     @Test
     void asyncClientClassifiesAndStreamsAGenop() throws Exception {
         try (AgentFixture f = AgentFixture.start("tcp", tmp, VaccelConfig.of("noop"), List.of(), 1 << 30);
-             RawTtrpc c = new RawTtrpc(((InetSocketAddress) f.agent.localAddresses().getFirst()).getPort())) {
-            long session = Pb.varintOf(Pb.parse(unary(c, 1, "CreateSession", new Pb().varint(1, 0).build())), 1);
+                RawTtrpc c = new RawTtrpc(
+                        ((InetSocketAddress) f.agent.localAddresses().getFirst()).getPort())) {
+            long session = Pb.varintOf(
+                    Pb.parse(unary(c, 1, "CreateSession", new Pb().varint(1, 0).build())), 1);
             assertThat(session).isPositive();
 
             // classify: copy tags[..512] from the answer, as the client does into the caller's buffer
-            byte[] answer = unary(c, 3, "ImageClassification", new Pb().varint(1, session).bytes(2, new byte[] {1, 2, 3}).build());
+            byte[] answer = unary(
+                    c,
+                    3,
+                    "ImageClassification",
+                    new Pb().varint(1, session).bytes(2, new byte[] {1, 2, 3}).build());
             byte[] tags = Pb.bytesOf(Pb.parse(answer), 1);
             byte[] callerBuffer = new byte[512];
-            System.arraycopy(tags, 0, callerBuffer, 0, callerBuffer.length); // upstream: panic (abort) if tags is shorter
+            System.arraycopy(
+                    tags, 0, callerBuffer, 0, callerBuffer.length); // upstream: panic (abort) if tags is shorter
             assertThat(cString(callerBuffer)).isEqualTo(NoopPlugin.DUMMY_TAGS);
 
             // streaming genop: exec through noop echoes a 9 MiB input into a 9 MiB output
             byte[] big = new byte[9 * 1024 * 1024];
             new Random(3).nextBytes(big);
             List<byte[]> messages = new java.util.ArrayList<>();
-            messages.add(new Pb().varint(1, session)
-                .message(2, arg(new byte[] {1}, 9))
-                .message(2, arg("/host/lib.so\0".getBytes(StandardCharsets.UTF_8), 27))
-                .message(2, arg("fn\0".getBytes(StandardCharsets.UTF_8), 27)).build());
+            messages.add(new Pb()
+                    .varint(1, session)
+                    .message(2, arg(new byte[] {1}, 9))
+                    .message(2, arg("/host/lib.so\0".getBytes(StandardCharsets.UTF_8), 27))
+                    .message(2, arg("fn\0".getBytes(StandardCharsets.UTF_8), 27))
+                    .build());
             messages.addAll(chunks(session, 2, big, 10));
             messages.addAll(chunks(session, 3, new byte[big.length], 10));
             c.frame(open().length, 5, 1, 0x02, open());
@@ -81,14 +90,20 @@ class UpstreamStyleClientTest {
         List<byte[]> out = new java.util.ArrayList<>();
         for (int i = 0; i < parts; i++) {
             byte[] piece = Arrays.copyOfRange(data, i * CHUNK, Math.min(data.length, (i + 1) * CHUNK));
-            Pb a = new Pb().bytes(1, piece).varint(2, data.length).varint(3, type).varint(5, parts).varint(6, i + 1);
+            Pb a = new Pb()
+                    .bytes(1, piece)
+                    .varint(2, data.length)
+                    .varint(3, type)
+                    .varint(5, parts)
+                    .varint(6, i + 1);
             out.add(new Pb().varint(1, session).message(field, a).build());
         }
         return out;
     }
 
     private static byte[] unary(RawTtrpc c, int stream, String method, byte[] payload) throws Exception {
-        byte[] req = new Pb().string(1, SERVICE).string(2, method).bytes(3, payload).build();
+        byte[] req =
+                new Pb().string(1, SERVICE).string(2, method).bytes(3, payload).build();
         c.frame(req.length, stream, 1, 0, req);
         return payloadOf(c, stream);
     }
@@ -99,7 +114,9 @@ class UpstreamStyleClientTest {
         assertThat(r[0]).isEqualTo(stream);
         List<Pb.Field> fields = Pb.parse((byte[]) r[1]);
         long code = Pb.varintOf(Pb.parse(Pb.bytesOf(fields, 1)), 1);
-        assertThat(code).as(new String(Pb.bytesOf(Pb.parse(Pb.bytesOf(fields, 1)), 2), StandardCharsets.UTF_8)).isZero();
+        assertThat(code)
+                .as(new String(Pb.bytesOf(Pb.parse(Pb.bytesOf(fields, 1)), 2), StandardCharsets.UTF_8))
+                .isZero();
         return Pb.bytesOf(fields, 2);
     }
 

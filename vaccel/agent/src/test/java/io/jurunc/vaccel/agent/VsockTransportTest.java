@@ -45,12 +45,15 @@ class VsockTransportTest {
             return;
         }
         assertThat(l.localAddress().toString()).isEqualTo("vsock://4294967295:" + port);
-        Thread acceptor = Thread.ofVirtual().start(() -> assertThatThrownBy(l::accept).isInstanceOf(IOException.class));
+        Thread acceptor =
+                Thread.ofVirtual().start(() -> assertThatThrownBy(l::accept).isInstanceOf(IOException.class));
         Thread.sleep(100);
         l.close();
         acceptor.join(5000);
         assertThat(acceptor.isAlive()).as("close unblocks accept").isFalse();
-        assertThatThrownBy(() -> VsockListener.bind(-7, port)).isInstanceOf(IOException.class).hasMessageContaining("vsock bind");
+        assertThatThrownBy(() -> VsockListener.bind(-7, port))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("vsock bind");
     }
 
     @Test
@@ -58,7 +61,7 @@ class VsockTransportTest {
         assumeTrue(Files.exists(Path.of("/dev/vsock")), "no /dev/vsock on this machine");
         int port = port();
         try (Vaccel host = Vaccel.bootstrap(VaccelConfig.of("noop"), List.of(new NoopPlugin()));
-             Agent agent = Agent.start(host, List.of(Transports.parse("VSOCK://4294967295:" + port)), false)) {
+                Agent agent = Agent.start(host, List.of(Transports.parse("VSOCK://4294967295:" + port)), false)) {
             assertThat(agent.localAddresses().getFirst().toString()).endsWith(":" + port);
             try (VsockConnection probe = VsockConnection.connect(Vsock.CID_LOCAL, port, 2000)) {
                 assertThat(probe.isOpen()).isTrue();
@@ -67,7 +70,7 @@ class VsockTransportTest {
             }
             Map<String, String> env = Map.of("VACCEL_RPC_ADDRESS", "vsock://1:" + port);
             try (Vaccel client = Vaccel.bootstrap(VaccelConfig.of("rpc").withEnv(env), List.of(new RpcPlugin()));
-                 Session s = client.createSession(PluginType.REMOTE)) {
+                    Session s = client.createSession(PluginType.REMOTE)) {
                 s.noop();
                 assertThat(s.classify(new byte[] {1}).tags()).isEqualTo(NoopPlugin.DUMMY_TAGS);
             }

@@ -16,8 +16,7 @@ public final class GenopPacker {
     /** Output buffer size for image op strings, as vAccel's agent uses. */
     public static final int IMAGE_OUT_LEN = 1024;
 
-    private GenopPacker() {
-    }
+    private GenopPacker() {}
 
     public static Packed noop() {
         return new Packed(List.of(Arg.uint8(OpType.NOOP.wire())), List.of());
@@ -54,9 +53,18 @@ public final class GenopPacker {
 
     /** read (10): m n k alpha a lda b ldb beta ldc; write (1): c (current contents, updated in place). */
     public static Packed sgemm(Sgemm s) {
-        List<Arg> read = List.of(Arg.uint8(OpType.BLAS_SGEMM.wire()), Arg.int64(s.m()), Arg.int64(s.n()), Arg.int64(s.k()),
-            Arg.float32(s.alpha()), Arg.float32Array(s.a()), Arg.int64(s.lda()), Arg.float32Array(s.b()), Arg.int64(s.ldb()),
-            Arg.float32(s.beta()), Arg.int64(s.ldc()));
+        List<Arg> read = List.of(
+                Arg.uint8(OpType.BLAS_SGEMM.wire()),
+                Arg.int64(s.m()),
+                Arg.int64(s.n()),
+                Arg.int64(s.k()),
+                Arg.float32(s.alpha()),
+                Arg.float32Array(s.a()),
+                Arg.int64(s.lda()),
+                Arg.float32Array(s.b()),
+                Arg.int64(s.ldb()),
+                Arg.float32(s.beta()),
+                Arg.int64(s.ldc()));
         return new Packed(read, List.of(Arg.float32Array(s.c())));
     }
 
@@ -72,16 +80,22 @@ public final class GenopPacker {
 
     /** read: op, FLOAT64_ARRAY indata, INT32 ndata, INT32 low, INT32 high; write: FLOAT64_ARRAY outdata, FLOAT64 min, FLOAT64 max. */
     public static Packed minmax(io.jurunc.vaccel.MinMax m) {
-        List<Arg> read = List.of(Arg.uint8(OpType.MINMAX.wire()), Arg.float64Array(m.in()), Arg.int32(m.in().length),
-            Arg.int32(m.lowThreshold()), Arg.int32(m.highThreshold()));
-        return new Packed(read, List.of(Arg.output(ArgType.FLOAT64_ARRAY, m.in().length * 8), Arg.float64(0), Arg.float64(0)));
+        List<Arg> read = List.of(
+                Arg.uint8(OpType.MINMAX.wire()),
+                Arg.float64Array(m.in()),
+                Arg.int32(m.in().length),
+                Arg.int32(m.lowThreshold()),
+                Arg.int32(m.highThreshold()));
+        return new Packed(
+                read, List.of(Arg.output(ArgType.FLOAT64_ARRAY, m.in().length * 8), Arg.float64(0), Arg.float64(0)));
     }
 
     /** Copies a genop minmax result into {@code m.out()} and returns min and max. */
     public static io.jurunc.vaccel.MinMax.Result minmaxResult(Packed p, io.jurunc.vaccel.MinMax m) {
         double[] out = p.write().get(0).asFloat64Array();
         System.arraycopy(out, 0, m.out(), 0, Math.min(out.length, m.out().length));
-        return new io.jurunc.vaccel.MinMax.Result(p.write().get(1).asFloat64(), p.write().get(2).asFloat64());
+        return new io.jurunc.vaccel.MinMax.Result(
+                p.write().get(1).asFloat64(), p.write().get(2).asFloat64());
     }
 
     /** An FPGA op or opencv: the op type, then the caller's args as they are. */

@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * another profiler, as the Rust RPC agent and client do: {@code [vaccel-rpc-agent] genop}.
  */
 public final class Profiler {
-    private static final Timer NOOP = () -> { };
+    private static final Timer NOOP = () -> {};
 
     private final String component;
     private final boolean enabled;
@@ -25,8 +25,13 @@ public final class Profiler {
         this.enabled = enabled;
     }
 
-    public String component() { return component; }
-    public boolean enabled() { return enabled; }
+    public String component() {
+        return component;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
 
     /** A running measurement; closing it records a sample. */
     @FunctionalInterface

@@ -34,30 +34,25 @@ public interface Plugin {
     /** The ops this plugin implements. */
     Set<OpType> ops();
 
-    default void init(PluginContext context) {
-    }
+    default void init(PluginContext context) {}
 
-    default void fini() {
-    }
+    default void fini() {}
 
     /** Session created; a transport returns the remote session id (must be &gt; 0), others return 0. */
     default long sessionInit(Session session, int flags) {
         return 0;
     }
 
-    default void sessionUpdate(Session session, int flags) {
-    }
+    default void sessionUpdate(Session session, int flags) {}
 
-    default void sessionRelease(Session session) {
-    }
+    default void sessionRelease(Session session) {}
 
     /** Resource registered with a session; a transport returns the remote resource id (must be &gt; 0). */
     default long resourceRegister(Resource resource, Session session) {
         return 0;
     }
 
-    default void resourceUnregister(Resource resource, Session session) {
-    }
+    default void resourceUnregister(Resource resource, Session session) {}
 
     /** Pulls remote changes of BUFFER blobs back; returns the blobs' new data, in order. */
     default List<byte[]> resourceSync(Resource resource, Session session) {

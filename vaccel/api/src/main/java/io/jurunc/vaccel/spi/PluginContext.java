@@ -10,5 +10,4 @@ import java.util.function.Supplier;
  * What the core hands a plugin at {@code init}: the configuration (and environment) to read settings
  * from, the log, the global profiler, and the rundir (created on first use).
  */
-public record PluginContext(VaccelConfig config, VaccelLog log, Profiler profiler, Supplier<Path> rundir) {
-}
+public record PluginContext(VaccelConfig config, VaccelLog log, Profiler profiler, Supplier<Path> rundir) {}

@@ -38,11 +38,16 @@ import javax.imageio.ImageIO;
  * tables, then issue 15's targets as MET/NOT with the load average at each reading.
  */
 public final class VaccelBench {
-    private VaccelBench() {
-    }
+    private VaccelBench() {}
 
     /** Command-line options: {@code --quick}, {@code --only latency|throughput}, {@code --modes local,unix,tcp}, {@code --ops noop,exec,classify}, {@code --sizes 16K,64K}. */
-    record Options(boolean quick, boolean latency, boolean throughput, List<String> modes, List<Integer> sizes, List<String> ops) {
+    record Options(
+            boolean quick,
+            boolean latency,
+            boolean throughput,
+            List<String> modes,
+            List<Integer> sizes,
+            List<String> ops) {
         static Options parse(String[] args) {
             boolean quick = false;
             boolean latency = true;
@@ -66,10 +71,14 @@ public final class VaccelBench {
                     }
                     case "--modes" -> modes = List.of(args[++i].split(","));
                     case "--ops" -> ops = List.of(args[++i].split(","));
-                    case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).map(Options::size).toList();
-                    default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (usage: [--quick] [--only latency|throughput] [--modes local,unix,tcp] [--ops noop,exec,classify]"
-                        + " [--sizes 16K,1M])");
+                    case "--sizes" ->
+                        sizes = Arrays.stream(args[++i].split(","))
+                                .map(Options::size)
+                                .toList();
+                    default ->
+                        throw new IllegalArgumentException("unknown option " + args[i]
+                                + " (usage: [--quick] [--only latency|throughput] [--modes local,unix,tcp] [--ops noop,exec,classify]"
+                                + " [--sizes 16K,1M])");
                 }
             }
             return new Options(quick, latency, throughput, modes, List.copyOf(sizes), ops);
@@ -95,12 +104,13 @@ public final class VaccelBench {
     }
 
     private static Vaccel client(String address) {
-        return Vaccel.bootstrap(VaccelConfig.of("rpc").withEnv(Map.of("VACCEL_RPC_ADDRESS", address)), List.of(new RpcPlugin()));
+        return Vaccel.bootstrap(
+                VaccelConfig.of("rpc").withEnv(Map.of("VACCEL_RPC_ADDRESS", address)), List.of(new RpcPlugin()));
     }
 
     /** One measured row: wall-time percentiles plus what the process spent per op, and the load at the time. */
-    record Stats(double meanUs, double p50Us, double p99Us, double csPerOp, double cpuUsPerOp, int iters, String load) {
-    }
+    record Stats(
+            double meanUs, double p50Us, double p99Us, double csPerOp, double cpuUsPerOp, int iters, String load) {}
 
     /** Per-op costs that do not depend on the load: voluntary context switches and CPU time of this JVM. */
     private static final class Counters {
@@ -126,25 +136,38 @@ public final class VaccelBench {
         VaccelConfig hostConfig = VaccelConfig.of("noop", "exec", "onnx").withEnv(env);
 
         try (Vaccel local = Vaccel.bootstrap(hostConfig);
-             Vaccel host = Vaccel.bootstrap(hostConfig);
-             Agent agent = Agent.start(host, List.of(new TtrpcAddress.Unix(dir.resolve("agent.sock")), new TtrpcAddress.Tcp("127.0.0.1", 0)), false)) {
+                Vaccel host = Vaccel.bootstrap(hostConfig);
+                Agent agent = Agent.start(
+                        host,
+                        List.of(new TtrpcAddress.Unix(dir.resolve("agent.sock")), new TtrpcAddress.Tcp("127.0.0.1", 0)),
+                        false)) {
             int tcpPort = ((InetSocketAddress) agent.localAddresses().get(1)).getPort();
             Map<String, Vaccel> modes = new java.util.LinkedHashMap<>();
             Map<String, Stats> results = new java.util.HashMap<>();
             for (String m : options.modes()) {
-                modes.put(m, switch (m) {
-                    case "local" -> local;
-                    case "unix" -> client("unix://" + dir.resolve("agent.sock"));
-                    case "tcp" -> client("tcp://127.0.0.1:" + tcpPort);
-                    default -> throw new IllegalArgumentException("unknown mode " + m + " (local, unix, tcp)");
-                });
+                modes.put(
+                        m,
+                        switch (m) {
+                            case "local" -> local;
+                            case "unix" -> client("unix://" + dir.resolve("agent.sock"));
+                            case "tcp" -> client("tcp://127.0.0.1:" + tcpPort);
+                            default -> throw new IllegalArgumentException("unknown mode " + m + " (local, unix, tcp)");
+                        });
             }
             String loadBefore = loadAverage();
-            System.out.printf(Locale.ROOT, "# vAccel benchmark, %s, %d CPUs, Java %s, load average %s%n", quick ? "quick" : "full",
-                Runtime.getRuntime().availableProcessors(), Runtime.version(), loadBefore);
-            System.out.println("# cs/op: voluntary context switches of this JVM per op (thread wake-ups: hand-offs between threads,");
-            System.out.println("#   waits for the socket); cpu/op: CPU time of this JVM (client and agent) per op. Both hardly depend");
-            System.out.println("#   on the load, while wall times at a load above the 2 cores swing 2-10x between identical runs.");
+            System.out.printf(
+                    Locale.ROOT,
+                    "# vAccel benchmark, %s, %d CPUs, Java %s, load average %s%n",
+                    quick ? "quick" : "full",
+                    Runtime.getRuntime().availableProcessors(),
+                    Runtime.version(),
+                    loadBefore);
+            System.out.println(
+                    "# cs/op: voluntary context switches of this JVM per op (thread wake-ups: hand-offs between threads,");
+            System.out.println(
+                    "#   waits for the socket); cpu/op: CPU time of this JVM (client and agent) per op. Both hardly depend");
+            System.out.println(
+                    "#   on the load, while wall times at a load above the 2 cores swing 2-10x between identical runs.");
             try {
                 if (options.latency()) {
                     latencies(modes, results, lib, model, labels, png, quick, options.ops());
@@ -167,14 +190,32 @@ public final class VaccelBench {
      * Per-op latency of noop, exec and classify, the modes interleaved call by call (local, unix, tcp, local,
      * ...) so that each sees the same load: remote/local ratios stay meaningful on a busy machine.
      */
-    private static void latencies(Map<String, Vaccel> modes, Map<String, Stats> results, Path lib, Path model, Path labels,
-                                  byte[] png, boolean quick, List<String> ops) {
+    private static void latencies(
+            Map<String, Vaccel> modes,
+            Map<String, Stats> results,
+            Path lib,
+            Path model,
+            Path labels,
+            byte[] png,
+            boolean quick,
+            List<String> ops) {
         System.out.println();
         System.out.println("# per-op latency (µs), modes interleaved call by call");
-        System.out.println("# noop: local = vaccel_noop; unix/tcp = one RPC round trip (a genop exec through the agent's noop");
+        System.out.println(
+                "# noop: local = vaccel_noop; unix/tcp = one RPC round trip (a genop exec through the agent's noop");
         System.out.println("#   plugin, no args), since the rpc plugin completes noop itself as vAccel's does");
-        System.out.printf(Locale.ROOT, "%-9s %-6s %10s %10s %10s %8s %10s %8s  %s%n", "op", "mode", "mean", "p50", "p99", "cs/op",
-            "cpu µs/op", "iters", "load");
+        System.out.printf(
+                Locale.ROOT,
+                "%-9s %-6s %10s %10s %10s %8s %10s %8s  %s%n",
+                "op",
+                "mode",
+                "mean",
+                "p50",
+                "p99",
+                "cs/op",
+                "cpu µs/op",
+                "iters",
+                "load");
         List<Session> sessions = new java.util.ArrayList<>();
         try {
             Map<String, Runnable> noops = new java.util.LinkedHashMap<>();
@@ -186,9 +227,13 @@ public final class VaccelBench {
                 Session exec = v.createSession(PluginType.SOFTWARE);
                 Session onnx = v.createSession(PluginType.GPU);
                 sessions.addAll(List.of(noop, exec, onnx));
-                onnx.register(v.createResource(ResourceSpec.ofPaths(List.of(model.toString(), labels.toString()), ResourceType.MODEL)));
-                noops.put(e.getKey(), e.getKey().equals("local") ? noop::noop
-                    : () -> noop.exec("/bench/none.so", "none", List.of(), List.of()));
+                onnx.register(v.createResource(
+                        ResourceSpec.ofPaths(List.of(model.toString(), labels.toString()), ResourceType.MODEL)));
+                noops.put(
+                        e.getKey(),
+                        e.getKey().equals("local")
+                                ? noop::noop
+                                : () -> noop.exec("/bench/none.so", "none", List.of(), List.of()));
                 execs.put(e.getKey(), () -> {
                     Arg out = Arg.output(ArgType.INT32, 4);
                     exec.exec(lib.toString(), "mytestfunc", List.of(Arg.int32(21)), List.of(out));
@@ -248,19 +293,47 @@ public final class VaccelBench {
             double cpu = c.cpuUsPer(calls);
             long[] t = e.getValue();
             Arrays.sort(t);
-            Stats s = new Stats(Arrays.stream(t).average().orElse(0) / 1000.0, t[n / 2] / 1000.0, t[(int) (n * 0.99)] / 1000.0,
-                cs, cpu, n, load);
+            Stats s = new Stats(
+                    Arrays.stream(t).average().orElse(0) / 1000.0,
+                    t[n / 2] / 1000.0,
+                    t[(int) (n * 0.99)] / 1000.0,
+                    cs,
+                    cpu,
+                    n,
+                    load);
             results.put(op + " " + e.getKey(), s);
-            System.out.printf(Locale.ROOT, "%-9s %-6s %10.1f %10.1f %10.1f %8.1f %10.1f %8d  %s%n", op, e.getKey(), s.meanUs(), s.p50Us(),
-                s.p99Us(), s.csPerOp(), s.cpuUsPerOp(), n, load);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-9s %-6s %10.1f %10.1f %10.1f %8.1f %10.1f %8d  %s%n",
+                    op,
+                    e.getKey(),
+                    s.meanUs(),
+                    s.p50Us(),
+                    s.p99Us(),
+                    s.csPerOp(),
+                    s.cpuUsPerOp(),
+                    n,
+                    load);
         }
     }
 
-    private static void throughputs(Map<String, Vaccel> modes, Map<String, Stats> results, List<Integer> sizes, boolean quick) {
+    private static void throughputs(
+            Map<String, Vaccel> modes, Map<String, Stats> results, List<Integer> sizes, boolean quick) {
         System.out.println();
-        System.out.println("# payload throughput: exec through noop, N bytes in and N bytes back (one whole genop each way)");
-        System.out.printf(Locale.ROOT, "%-9s %-6s %10s %10s %10s %8s %10s %8s  %s%n", "size", "mode", "p50 ms", "p99 ms", "MiB/s@p50",
-            "cs/op", "cpu µs/op", "iters", "load");
+        System.out.println(
+                "# payload throughput: exec through noop, N bytes in and N bytes back (one whole genop each way)");
+        System.out.printf(
+                Locale.ROOT,
+                "%-9s %-6s %10s %10s %10s %8s %10s %8s  %s%n",
+                "size",
+                "mode",
+                "p50 ms",
+                "p99 ms",
+                "MiB/s@p50",
+                "cs/op",
+                "cpu µs/op",
+                "iters",
+                "load");
         // JIT warm-up of the large-message paths (protobuf bytes fields, frame copies): without it the
         // first sizes above 16 KiB were measured while still interpreted (64 KiB: 3.9 ms at 200 calls,
         // 0.22 ms at 3 000).
@@ -285,21 +358,38 @@ public final class VaccelBench {
     /** Issue 15's targets, each met or not, from this run's p50s, with the load at the time of the reading. */
     private static void targets(Map<String, Stats> r, String loadBefore) {
         System.out.println();
-        System.out.printf(Locale.ROOT, "# issue-15 targets (load average before %s, after %s; 2 cores shared with other builds:%n",
-            loadBefore, loadAverage());
+        System.out.printf(
+                Locale.ROOT,
+                "# issue-15 targets (load average before %s, after %s; 2 cores shared with other builds:%n",
+                loadBefore,
+                loadAverage());
         System.out.println("#   a reading taken at a load above 2 is indicative only)");
         Stats noop = r.get("noop unix");
         if (noop != null) {
-            target(String.format(Locale.ROOT, "noop round trip over unix p50 <= 30 us (%.1f us, p99 %.1f us)", noop.p50Us(), noop.p99Us()),
-                noop.p50Us() <= 30, noop.load());
+            target(
+                    String.format(
+                            Locale.ROOT,
+                            "noop round trip over unix p50 <= 30 us (%.1f us, p99 %.1f us)",
+                            noop.p50Us(),
+                            noop.p99Us()),
+                    noop.p50Us() <= 30,
+                    noop.load());
         }
         Stats local = r.get("classify local");
         for (String mode : List.of("unix", "tcp")) {
             Stats remote = r.get("classify " + mode);
             if (local != null && remote != null) {
                 double ratio = remote.p50Us() / local.p50Us();
-                target(String.format(Locale.ROOT, "classify %s p50 <= 1.10x local (%.3fx: %.0f vs %.0f us, interleaved)", mode, ratio,
-                    remote.p50Us(), local.p50Us()), ratio <= 1.10, remote.load());
+                target(
+                        String.format(
+                                Locale.ROOT,
+                                "classify %s p50 <= 1.10x local (%.3fx: %.0f vs %.0f us, interleaved)",
+                                mode,
+                                ratio,
+                                remote.p50Us(),
+                                local.p50Us()),
+                        ratio <= 1.10,
+                        remote.load());
             }
         }
         for (String mode : List.of("unix", "tcp")) {
@@ -309,7 +399,10 @@ public final class VaccelBench {
                     continue;
                 }
                 double mib = mibPerSecond(size, s);
-                target(String.format(Locale.ROOT, "%s %s >= 500 MiB/s (%.0f)", mode, human(size), mib), mib >= 500, s.load());
+                target(
+                        String.format(Locale.ROOT, "%s %s >= 500 MiB/s (%.0f)", mode, human(size), mib),
+                        mib >= 500,
+                        s.load());
             }
             for (int size = 1024; size < 64 << 20; size *= 4) {
                 Stats s = r.get(size + " " + mode);
@@ -319,8 +412,18 @@ public final class VaccelBench {
                 }
                 double mib = mibPerSecond(size, s);
                 double mibLarger = mibPerSecond(size * 4, larger);
-                target(String.format(Locale.ROOT, "%s %s per byte no slower than %s (%.0f vs %.0f MiB/s, %.2fx)", mode,
-                    human(size), human(size * 4), mib, mibLarger, mib / mibLarger), mib >= mibLarger, s.load());
+                target(
+                        String.format(
+                                Locale.ROOT,
+                                "%s %s per byte no slower than %s (%.0f vs %.0f MiB/s, %.2fx)",
+                                mode,
+                                human(size),
+                                human(size * 4),
+                                mib,
+                                mibLarger,
+                                mib / mibLarger),
+                        mib >= mibLarger,
+                        s.load());
             }
         }
     }
@@ -341,7 +444,8 @@ public final class VaccelBench {
                 try {
                     for (String line : Files.readAllLines(t.resolve("status"))) {
                         if (line.startsWith("voluntary_ctxt_switches:")) {
-                            sum += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+                            sum += Long.parseLong(
+                                    line.substring(line.indexOf(':') + 1).strip());
                         }
                     }
                 } catch (java.io.IOException e) {
@@ -356,13 +460,16 @@ public final class VaccelBench {
 
     /** CPU time of this process (all threads), ns. */
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-            .getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static String loadAverage() {
         try {
-            return String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
+            return String.join(
+                    " ",
+                    Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
         } catch (java.io.IOException e) {
             return "unknown";
         }
@@ -423,10 +530,26 @@ public final class VaccelBench {
             double cpu = counters.cpuUsPer(times.size());
             java.util.Collections.sort(times);
             double mean = times.stream().mapToLong(Long::longValue).average().orElse(0) / 1000.0;
-            Stats st = new Stats(mean, times.get(times.size() / 2) / 1000.0,
-                times.get(Math.min(times.size() - 1, (int) (times.size() * 0.99))) / 1000.0, cs, cpu, times.size(), loadAverage());
-            System.out.printf(Locale.ROOT, "%-9s %-6s %10.3f %10.3f %10.1f %8.1f %10.1f %8d  %s%n", human(size), mode, st.p50Us() / 1000,
-                st.p99Us() / 1000, mibPerSecond(size, st), cs, cpu, times.size(), st.load());
+            Stats st = new Stats(
+                    mean,
+                    times.get(times.size() / 2) / 1000.0,
+                    times.get(Math.min(times.size() - 1, (int) (times.size() * 0.99))) / 1000.0,
+                    cs,
+                    cpu,
+                    times.size(),
+                    loadAverage());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-9s %-6s %10.3f %10.3f %10.1f %8.1f %10.1f %8d  %s%n",
+                    human(size),
+                    mode,
+                    st.p50Us() / 1000,
+                    st.p99Us() / 1000,
+                    mibPerSecond(size, st),
+                    cs,
+                    cpu,
+                    times.size(),
+                    st.load());
             return st;
         }
     }
@@ -452,11 +575,12 @@ public final class VaccelBench {
             Files.copy(in, src);
         }
         Path so = dir.resolve("libmytestlib.so");
-        Process p = new ProcessBuilder("gcc", "-shared", "-fPIC", "-O2", "-o", so.toString(), src.toString()).inheritIO().start();
+        Process p = new ProcessBuilder("gcc", "-shared", "-fPIC", "-O2", "-o", so.toString(), src.toString())
+                .inheritIO()
+                .start();
         if (p.waitFor() != 0) {
             throw new IllegalStateException("gcc failed");
         }
         return so;
     }
-
 }

@@ -10,7 +10,10 @@ import java.util.List;
  */
 public interface DynamicLoader {
     /** dlopen flags. */
-    enum Mode { LAZY, NOW }
+    enum Mode {
+        LAZY,
+        NOW
+    }
 
     /** An opened library. */
     interface Handle {

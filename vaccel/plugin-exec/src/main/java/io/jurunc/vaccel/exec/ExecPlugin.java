@@ -1,7 +1,7 @@
 package io.jurunc.vaccel.exec;
 
-import io.jurunc.vaccel.ExecCall;
 import io.jurunc.vaccel.Errno;
+import io.jurunc.vaccel.ExecCall;
 import io.jurunc.vaccel.OpType;
 import io.jurunc.vaccel.PluginType;
 import io.jurunc.vaccel.Resource;
@@ -32,14 +32,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code ENOTSUP}.
  */
 public final class ExecPlugin implements Plugin {
-    private static final PluginInfo INFO = new PluginInfo("exec", "0.1.0", Vaccel.VERSION,
-        PluginType.SOFTWARE | PluginType.GENERIC | PluginType.CPU, false);
-    private static final Set<OpType> OPS = EnumSet.of(OpType.NOOP, OpType.EXEC, OpType.EXEC_WITH_RESOURCE,
-        OpType.FPGA_ARRAYCOPY, OpType.FPGA_MMULT, OpType.FPGA_PARALLEL, OpType.FPGA_VECTORADD);
+    private static final PluginInfo INFO = new PluginInfo(
+            "exec", "0.1.0", Vaccel.VERSION, PluginType.SOFTWARE | PluginType.GENERIC | PluginType.CPU, false);
+    private static final Set<OpType> OPS = EnumSet.of(
+            OpType.NOOP,
+            OpType.EXEC,
+            OpType.EXEC_WITH_RESOURCE,
+            OpType.FPGA_ARRAYCOPY,
+            OpType.FPGA_MMULT,
+            OpType.FPGA_PARALLEL,
+            OpType.FPGA_VECTORADD);
 
     private final DynamicLoader loader;
     private final Map<Long, List<DynamicLoader.Handle>> resourceHandles = new ConcurrentHashMap<>();
-    private volatile ExecSettings settings = new ExecSettings(DynamicLoader.Mode.NOW, false, java.util.Optional.empty(), java.util.Optional.empty());
+    private volatile ExecSettings settings =
+            new ExecSettings(DynamicLoader.Mode.NOW, false, java.util.Optional.empty(), java.util.Optional.empty());
     private volatile DynamicLoader.Handle fpgaHandle;
     private volatile VaccelLog log;
 
@@ -52,8 +59,15 @@ public final class ExecPlugin implements Plugin {
         this.loader = loader;
     }
 
-    @Override public PluginInfo info() { return INFO; }
-    @Override public Set<OpType> ops() { return OPS; }
+    @Override
+    public PluginInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public Set<OpType> ops() {
+        return OPS;
+    }
 
     @Override
     public void init(PluginContext context) {
@@ -119,7 +133,8 @@ public final class ExecPlugin implements Plugin {
         try {
             return open(p, settings.mode(), true);
         } catch (VaccelException first) {
-            DynamicLoader.Mode other = settings.mode() == DynamicLoader.Mode.NOW ? DynamicLoader.Mode.LAZY : DynamicLoader.Mode.NOW;
+            DynamicLoader.Mode other =
+                    settings.mode() == DynamicLoader.Mode.NOW ? DynamicLoader.Mode.LAZY : DynamicLoader.Mode.NOW;
             try {
                 return open(p, other, true);
             } catch (VaccelException second) {
@@ -131,8 +146,9 @@ public final class ExecPlugin implements Plugin {
 
     @Override
     public void fpga(Session session, OpType op, List<io.jurunc.vaccel.Arg> read, List<io.jurunc.vaccel.Arg> write) {
-        Path lib = settings.fpgaLibrary().orElseThrow(() -> new VaccelException.UnsupportedOpException(
-            "exec plugin: " + op.label() + " needs VACCEL_EXEC_FPGA_LIBRARY (a library exporting " + fpgaSymbol(op) + ")"));
+        Path lib = settings.fpgaLibrary()
+                .orElseThrow(() -> new VaccelException.UnsupportedOpException("exec plugin: " + op.label()
+                        + " needs VACCEL_EXEC_FPGA_LIBRARY (a library exporting " + fpgaSymbol(op) + ")"));
         DynamicLoader.Handle h;
         synchronized (this) {
             if (fpgaHandle == null) {
@@ -141,14 +157,16 @@ public final class ExecPlugin implements Plugin {
             h = fpgaHandle;
         }
         ExecCall call = new ExecCall(lib.toString(), fpgaSymbol(op), read, write);
-        debug("[exec] Calling " + op.label() + " for session " + session.id() + " through " + lib + ":" + call.symbol());
+        debug("[exec] Calling " + op.label() + " for session " + session.id() + " through " + lib + ":"
+                + call.symbol());
         run(loader.symbol(h, call.symbol()), call);
     }
 
     /** dlopen, after checking {@code VACCEL_EXEC_LIBRARY_DIRS}. */
     private DynamicLoader.Handle open(Path library, DynamicLoader.Mode mode, boolean global) {
         if (!settings.allows(library)) {
-            throw new VaccelException(Errno.EPERM, "exec plugin: " + library + " is not inside VACCEL_EXEC_LIBRARY_DIRS");
+            throw new VaccelException(
+                    Errno.EPERM, "exec plugin: " + library + " is not inside VACCEL_EXEC_LIBRARY_DIRS");
         }
         return loader.open(library, mode, global);
     }

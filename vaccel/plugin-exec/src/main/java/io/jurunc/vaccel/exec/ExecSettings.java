@@ -11,8 +11,11 @@ import java.util.Locale;
  * {@code VACCEL_EXEC_LIBRARY_DIRS}: colon-separated directories libraries must lie in (see {@link #allows}).
  * {@code VACCEL_EXEC_FPGA_LIBRARY}: an absolute path to a library that serves the FPGA ops (see {@link ExecPlugin}).
  */
-record ExecSettings(DynamicLoader.Mode mode, boolean dlcloseAfterExec, java.util.Optional<java.nio.file.Path> fpgaLibrary,
-                    java.util.Optional<java.util.List<java.nio.file.Path>> libraryDirs) {
+record ExecSettings(
+        DynamicLoader.Mode mode,
+        boolean dlcloseAfterExec,
+        java.util.Optional<java.nio.file.Path> fpgaLibrary,
+        java.util.Optional<java.util.List<java.nio.file.Path>> libraryDirs) {
     /**
      * Whether {@code library} may be opened: any path when {@code VACCEL_EXEC_LIBRARY_DIRS} is unset; else
      * only a file whose real path lies inside one of those directories (an empty value allows none; the
@@ -35,12 +38,17 @@ record ExecSettings(DynamicLoader.Mode mode, boolean dlcloseAfterExec, java.util
         DynamicLoader.Mode mode = switch (m) {
             case "lazy" -> DynamicLoader.Mode.LAZY;
             case "now", "" -> DynamicLoader.Mode.NOW;
-            default -> throw new VaccelException.InvalidArgumentException("VACCEL_EXEC_DLOPEN_MODE='" + m + "' must be lazy or now");
+            default ->
+                throw new VaccelException.InvalidArgumentException(
+                        "VACCEL_EXEC_DLOPEN_MODE='" + m + "' must be lazy or now");
         };
-        String key = config.env().containsKey("VACCEL_EXEC_DLCLOSE_ENABLED") ? "VACCEL_EXEC_DLCLOSE_ENABLED" : "VACCEL_EXEC_DLCLOSE";
+        String key = config.env().containsKey("VACCEL_EXEC_DLCLOSE_ENABLED")
+                ? "VACCEL_EXEC_DLCLOSE_ENABLED"
+                : "VACCEL_EXEC_DLCLOSE";
         String fpga = config.envOr("VACCEL_EXEC_FPGA_LIBRARY", "").trim();
         if (!fpga.isEmpty() && !fpga.startsWith("/")) {
-            throw new VaccelException.InvalidArgumentException("VACCEL_EXEC_FPGA_LIBRARY='" + fpga + "' must be an absolute path");
+            throw new VaccelException.InvalidArgumentException(
+                    "VACCEL_EXEC_FPGA_LIBRARY='" + fpga + "' must be an absolute path");
         }
         java.util.Optional<java.util.List<java.nio.file.Path>> dirs = java.util.Optional.empty();
         String allowed = config.env().get("VACCEL_EXEC_LIBRARY_DIRS");
@@ -53,12 +61,16 @@ record ExecSettings(DynamicLoader.Mode mode, boolean dlcloseAfterExec, java.util
                 try {
                     list.add(java.nio.file.Path.of(d.strip()).toRealPath());
                 } catch (java.io.IOException e) {
-                    throw new VaccelException.InvalidArgumentException("VACCEL_EXEC_LIBRARY_DIRS: " + d + ": " + e.getMessage());
+                    throw new VaccelException.InvalidArgumentException(
+                            "VACCEL_EXEC_LIBRARY_DIRS: " + d + ": " + e.getMessage());
                 }
             }
             dirs = java.util.Optional.of(java.util.List.copyOf(list));
         }
-        return new ExecSettings(mode, config.envFlag(key, false),
-            fpga.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(java.nio.file.Path.of(fpga)), dirs);
+        return new ExecSettings(
+                mode,
+                config.envFlag(key, false),
+                fpga.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(java.nio.file.Path.of(fpga)),
+                dirs);
     }
 }

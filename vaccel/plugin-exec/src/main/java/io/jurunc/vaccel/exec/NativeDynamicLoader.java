@@ -30,20 +30,22 @@ public final class NativeDynamicLoader implements DynamicLoader {
 
     /** {@code struct vaccel_arg { void *buf; size_t size; vaccel_arg_type_t type; uint32_t custom_type_id; bool owned; }} */
     static final StructLayout VACCEL_ARG = MemoryLayout.structLayout(
-        ValueLayout.ADDRESS.withName("buf"),
-        ValueLayout.JAVA_LONG.withName("size"),
-        ValueLayout.JAVA_INT.withName("type"),
-        ValueLayout.JAVA_INT.withName("custom_type_id"),
-        ValueLayout.JAVA_BOOLEAN.withName("owned"),
-        MemoryLayout.paddingLayout(7));
+            ValueLayout.ADDRESS.withName("buf"),
+            ValueLayout.JAVA_LONG.withName("size"),
+            ValueLayout.JAVA_INT.withName("type"),
+            ValueLayout.JAVA_INT.withName("custom_type_id"),
+            ValueLayout.JAVA_BOOLEAN.withName("owned"),
+            MemoryLayout.paddingLayout(7));
+
     private static final VarHandle BUF = VACCEL_ARG.varHandle(MemoryLayout.PathElement.groupElement("buf"));
     private static final VarHandle SIZE = VACCEL_ARG.varHandle(MemoryLayout.PathElement.groupElement("size"));
     private static final VarHandle TYPE = VACCEL_ARG.varHandle(MemoryLayout.PathElement.groupElement("type"));
-    private static final VarHandle CUSTOM = VACCEL_ARG.varHandle(MemoryLayout.PathElement.groupElement("custom_type_id"));
+    private static final VarHandle CUSTOM =
+            VACCEL_ARG.varHandle(MemoryLayout.PathElement.groupElement("custom_type_id"));
     private static final VarHandle OWNED = VACCEL_ARG.varHandle(MemoryLayout.PathElement.groupElement("owned"));
 
-    private record Handles(MethodHandle dlopen, MethodHandle dlsym, MethodHandle dlclose, MethodHandle dlerror, MethodHandle exec) {
-    }
+    private record Handles(
+            MethodHandle dlopen, MethodHandle dlsym, MethodHandle dlclose, MethodHandle dlerror, MethodHandle exec) {}
 
     private volatile Handles handles;
 
@@ -52,14 +54,24 @@ public final class NativeDynamicLoader implements DynamicLoader {
         if (h == null) {
             Linker linker = Linker.nativeLinker();
             SymbolLookup libc = linker.defaultLookup();
-            AddressLayout cstr = ValueLayout.ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(Long.MAX_VALUE, ValueLayout.JAVA_BYTE));
+            AddressLayout cstr = ValueLayout.ADDRESS.withTargetLayout(
+                    MemoryLayout.sequenceLayout(Long.MAX_VALUE, ValueLayout.JAVA_BYTE));
             h = new Handles(
-                linker.downcallHandle(find(libc, "dlopen"), FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT)),
-                linker.downcallHandle(find(libc, "dlsym"), FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS)),
-                linker.downcallHandle(find(libc, "dlclose"), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS)),
-                linker.downcallHandle(find(libc, "dlerror"), FunctionDescriptor.of(cstr)),
-                linker.downcallHandle(FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                    ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)));
+                    linker.downcallHandle(
+                            find(libc, "dlopen"),
+                            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT)),
+                    linker.downcallHandle(
+                            find(libc, "dlsym"),
+                            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS)),
+                    linker.downcallHandle(
+                            find(libc, "dlclose"), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS)),
+                    linker.downcallHandle(find(libc, "dlerror"), FunctionDescriptor.of(cstr)),
+                    linker.downcallHandle(FunctionDescriptor.of(
+                            ValueLayout.JAVA_INT,
+                            ValueLayout.ADDRESS,
+                            ValueLayout.JAVA_LONG,
+                            ValueLayout.ADDRESS,
+                            ValueLayout.JAVA_LONG)));
             handles = h;
         }
         return h;
@@ -69,8 +81,7 @@ public final class NativeDynamicLoader implements DynamicLoader {
         return lookup.find(name).orElseThrow(() -> new VaccelException(Errno.ELIBBAD, "libc has no " + name));
     }
 
-    private record NativeHandle(Path path, MemorySegment address) implements Handle {
-    }
+    private record NativeHandle(Path path, MemorySegment address) implements Handle {}
 
     @Override
     public Handle open(Path library, Mode mode, boolean global) {
@@ -99,7 +110,8 @@ public final class NativeDynamicLoader implements DynamicLoader {
             throw new VaccelException(Errno.ENOSYS, "dlsym " + symbol + " failed: " + t, t);
         }
         if (fn.equals(MemorySegment.NULL)) {
-            throw new VaccelException(Errno.ENOSYS, "symbol " + symbol + " not found in " + handle.path() + ": " + dlerror(h));
+            throw new VaccelException(
+                    Errno.ENOSYS, "symbol " + symbol + " not found in " + handle.path() + ": " + dlerror(h));
         }
         return (read, write) -> invoke(h.exec(), fn, read, write);
     }

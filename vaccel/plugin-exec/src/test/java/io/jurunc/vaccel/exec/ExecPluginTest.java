@@ -27,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The exec plugin against real shared libraries compiled with gcc. */
 class ExecPluginTest {
-    @TempDir static Path libs;
+    @TempDir
+    static Path libs;
+
     static Path mytest;
     static Path dep;
     static Path main;
@@ -51,7 +53,8 @@ class ExecPluginTest {
 
     @Test
     void fpgaOpsRunFromTheConfiguredLibraryTypedAndThroughGenop() {
-        try (Vaccel v = vaccel(Map.of("VACCEL_EXEC_FPGA_LIBRARY", fpga.toString())); Session s = v.createSession(0)) {
+        try (Vaccel v = vaccel(Map.of("VACCEL_EXEC_FPGA_LIBRARY", fpga.toString()));
+                Session s = v.createSession(0)) {
             assertThat(s.fpgaArraycopy(new int[] {4, 5, 6})).containsExactly(4, 5, 6);
             float[] c = new float[2];
             s.fpgaVadd(new float[] {1, 2}, new float[] {10, 20}, c);
@@ -63,17 +66,24 @@ class ExecPluginTest {
             assertThat(mul).containsExactly(8f, 15f);
             // the genop form (leading UINT8 op type), as it arrives from the RPC agent
             Arg out = Arg.output(ArgType.FLOAT32_ARRAY, 8);
-            s.genop(List.of(Arg.uint8(io.jurunc.vaccel.OpType.FPGA_VECTORADD.wire()), Arg.float32Array(1, 1), Arg.float32Array(2, 3)),
-                List.of(out));
+            s.genop(
+                    List.of(
+                            Arg.uint8(io.jurunc.vaccel.OpType.FPGA_VECTORADD.wire()),
+                            Arg.float32Array(1, 1),
+                            Arg.float32Array(2, 3)),
+                    List.of(out));
             assertThat(out.asFloat32Array()).containsExactly(3f, 4f);
             assertThatThrownBy(() -> s.fpgaMmult(new float[] {1}, new float[] {1}, new float[1]))
-                .as("the library has no vaccel_fpga_mmult")
-                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOSYS));
+                    .as("the library has no vaccel_fpga_mmult")
+                    .isInstanceOfSatisfying(
+                            VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOSYS));
         }
-        try (Vaccel v = vaccel(Map.of()); Session s = v.createSession(0)) {
+        try (Vaccel v = vaccel(Map.of());
+                Session s = v.createSession(0)) {
             assertThatThrownBy(() -> s.fpgaArraycopy(new int[] {1}))
-                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOTSUP))
-                .hasMessageContaining("VACCEL_EXEC_FPGA_LIBRARY");
+                    .isInstanceOfSatisfying(
+                            VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOTSUP))
+                    .hasMessageContaining("VACCEL_EXEC_FPGA_LIBRARY");
         }
     }
 
@@ -81,32 +91,46 @@ class ExecPluginTest {
     void libraryDirsConfineWhatMayBeLoaded() throws Exception {
         Path other = Files.createTempDirectory("exec-other");
         Path copy = Files.copy(mytest, other.resolve("libcopy.so"));
-        try (Vaccel v = vaccel(Map.of("VACCEL_EXEC_LIBRARY_DIRS", libs.toString())); Session s = v.createSession(0)) {
+        try (Vaccel v = vaccel(Map.of("VACCEL_EXEC_LIBRARY_DIRS", libs.toString()));
+                Session s = v.createSession(0)) {
             Arg out = Arg.output(ArgType.INT32, 4);
             s.exec(mytest.toString(), "mytestfunc", List.of(Arg.int32(4)), List.of(out));
             assertThat(out.asInt32()).isEqualTo(8);
-            assertThatThrownBy(() -> s.exec(copy.toString(), "mytestfunc", List.of(Arg.int32(4)), List.of(Arg.output(ArgType.INT32, 4))))
-                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM));
-            assertThatThrownBy(() -> s.exec(libs + "/../" + other.getFileName() + "/libcopy.so", "mytestfunc", List.of(), List.of()))
-                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM));
+            assertThatThrownBy(() -> s.exec(
+                            copy.toString(),
+                            "mytestfunc",
+                            List.of(Arg.int32(4)),
+                            List.of(Arg.output(ArgType.INT32, 4))))
+                    .isInstanceOfSatisfying(
+                            VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM));
+            assertThatThrownBy(() -> s.exec(
+                            libs + "/../" + other.getFileName() + "/libcopy.so", "mytestfunc", List.of(), List.of()))
+                    .isInstanceOfSatisfying(
+                            VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM));
             // a library sent as data (as a remote client uploads it) lands in the rundir: refused
-            Resource r = v.createResource(ResourceSpec.ofBuffer(Files.readAllBytes(mytest), ResourceType.LIB, "libup.so"));
+            Resource r =
+                    v.createResource(ResourceSpec.ofBuffer(Files.readAllBytes(mytest), ResourceType.LIB, "libup.so"));
             s.register(r);
-            assertThatThrownBy(() -> s.execWithResource(r, "mytestfunc", List.of(Arg.int32(1)), List.of(Arg.output(ArgType.INT32, 4))))
-                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM));
+            assertThatThrownBy(() -> s.execWithResource(
+                            r, "mytestfunc", List.of(Arg.int32(1)), List.of(Arg.output(ArgType.INT32, 4))))
+                    .isInstanceOfSatisfying(
+                            VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM));
         } finally {
             Files.deleteIfExists(copy);
             Files.deleteIfExists(other);
         }
-        try (Vaccel v = vaccel(Map.of("VACCEL_EXEC_LIBRARY_DIRS", "")); Session s = v.createSession(0)) {
+        try (Vaccel v = vaccel(Map.of("VACCEL_EXEC_LIBRARY_DIRS", ""));
+                Session s = v.createSession(0)) {
             assertThatThrownBy(() -> s.exec(mytest.toString(), "mytestfunc", List.of(), List.of()))
-                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM));
+                    .isInstanceOfSatisfying(
+                            VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM));
         }
     }
 
     @Test
     void execCallsTheFunctionWithVaccelsAbi() {
-        try (Vaccel v = vaccel(Map.of()); Session s = v.createSession(0)) {
+        try (Vaccel v = vaccel(Map.of());
+                Session s = v.createSession(0)) {
             assertThat(s.pluginName()).isEqualTo("exec");
             Arg out = Arg.output(ArgType.INT32, 4);
             s.exec(mytest.toString(), "mytestfunc", List.of(Arg.int32(21)), List.of(out));
@@ -119,11 +143,15 @@ class ExecPluginTest {
 
     @Test
     void structLayoutTypesAndStringsMatchTheCSide() {
-        try (Vaccel v = vaccel(Map.of()); Session s = v.createSession(0)) {
+        try (Vaccel v = vaccel(Map.of());
+                Session s = v.createSession(0)) {
             Arg report = Arg.output(ArgType.INT64_ARRAY, 64);
             Arg text = Arg.output(ArgType.CHAR_ARRAY, 64);
-            s.exec(mytest.toString(), "describe", List.of(Arg.custom(77, new byte[] {1, 2, 3}), Arg.string("alpha"), Arg.string("beta")),
-                List.of(report, text));
+            s.exec(
+                    mytest.toString(),
+                    "describe",
+                    List.of(Arg.custom(77, new byte[] {1, 2, 3}), Arg.string("alpha"), Arg.string("beta")),
+                    List.of(report, text));
             long[] r = report.asInt64Array();
             assertThat(r[0]).as("sizeof(struct vaccel_arg)").isEqualTo(NativeDynamicLoader.VACCEL_ARG.byteSize());
             assertThat(r[1]).isEqualTo(8);
@@ -139,38 +167,48 @@ class ExecPluginTest {
 
     @Test
     void failuresMapToVaccelErrors() {
-        try (Vaccel v = vaccel(Map.of()); Session s = v.createSession(0)) {
+        try (Vaccel v = vaccel(Map.of());
+                Session s = v.createSession(0)) {
             assertThatThrownBy(() -> s.exec(mytest.toString(), "fails", List.of(), List.of()))
-                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBACKEND))
-                .hasMessageContaining("returned 7");
+                    .isInstanceOfSatisfying(
+                            VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBACKEND))
+                    .hasMessageContaining("returned 7");
             assertThatThrownBy(() -> s.exec(mytest.toString(), "no_such_fn", List.of(), List.of()))
-                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOSYS));
+                    .isInstanceOfSatisfying(
+                            VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOSYS));
             assertThatThrownBy(() -> s.exec(libs.resolve("missing.so").toString(), "f", List.of(), List.of()))
-                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ELIBBAD))
-                .hasMessageContaining("missing.so");
-            assertThatThrownBy(() -> s.classify(new byte[1])).isInstanceOf(VaccelException.UnsupportedOpException.class);
+                    .isInstanceOfSatisfying(
+                            VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ELIBBAD))
+                    .hasMessageContaining("missing.so");
+            assertThatThrownBy(() -> s.classify(new byte[1]))
+                    .isInstanceOf(VaccelException.UnsupportedOpException.class);
         }
     }
 
     @Test
     void dlopenModeIsConfigurable() {
-        try (Vaccel v = vaccel(Map.of()); Session s = v.createSession(0)) {
+        try (Vaccel v = vaccel(Map.of());
+                Session s = v.createSession(0)) {
             assertThatThrownBy(() -> s.exec(lazy.toString(), "ok", List.of(), List.of()))
-                .isInstanceOfSatisfying(VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ELIBBAD))
-                .hasMessageContaining("jurunc_missing_function");
+                    .isInstanceOfSatisfying(
+                            VaccelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ELIBBAD))
+                    .hasMessageContaining("jurunc_missing_function");
         }
-        try (Vaccel v = vaccel(Map.of("VACCEL_EXEC_DLOPEN_MODE", "lazy")); Session s = v.createSession(0)) {
+        try (Vaccel v = vaccel(Map.of("VACCEL_EXEC_DLOPEN_MODE", "lazy"));
+                Session s = v.createSession(0)) {
             s.exec(lazy.toString(), "ok", List.of(), List.of());
         }
         assertThatThrownBy(() -> vaccel(Map.of("VACCEL_EXEC_DLOPEN_MODE", "eager")))
-            .hasMessageContaining("must be lazy or now");
+                .hasMessageContaining("must be lazy or now");
     }
 
     @Test
     void execWithResourceLoadsDependenciesFirstAndClosesOnUnregister() throws Exception {
         Recording rec = new Recording(new NativeDynamicLoader());
-        try (Vaccel v = Vaccel.bootstrap(VaccelConfig.of("exec"), List.of(new ExecPlugin(rec))); Session s = v.createSession(0)) {
-            Resource r = v.createResource(ResourceSpec.ofPaths(List.of(dep.toString(), main.toString()), ResourceType.LIB));
+        try (Vaccel v = Vaccel.bootstrap(VaccelConfig.of("exec"), List.of(new ExecPlugin(rec)));
+                Session s = v.createSession(0)) {
+            Resource r =
+                    v.createResource(ResourceSpec.ofPaths(List.of(dep.toString(), main.toString()), ResourceType.LIB));
             s.register(r);
             for (int i = 1; i <= 3; i++) {
                 Arg out = Arg.output(ArgType.INT32, 4);
@@ -185,15 +223,19 @@ class ExecPluginTest {
 
     @Test
     void execWithResourceFromAnInMemoryBufferAndThroughGenop() throws Exception {
-        try (Vaccel v = vaccel(Map.of()); Session s = v.createSession(0)) {
-            Resource r = v.createResource(ResourceSpec.ofBuffer(Files.readAllBytes(mytest), ResourceType.LIB, "libmytest.so"));
+        try (Vaccel v = vaccel(Map.of());
+                Session s = v.createSession(0)) {
+            Resource r = v.createResource(
+                    ResourceSpec.ofBuffer(Files.readAllBytes(mytest), ResourceType.LIB, "libmytest.so"));
             s.register(r);
             Arg out = Arg.output(ArgType.INT32, 4);
-            Packed p = GenopPacker.execWithResource(r.id(), new ExecCall(null, "mytestfunc", List.of(Arg.int32(5)), List.of(out)));
+            Packed p = GenopPacker.execWithResource(
+                    r.id(), new ExecCall(null, "mytestfunc", List.of(Arg.int32(5)), List.of(out)));
             s.genop(p.read(), p.write());
             assertThat(out.asInt32()).isEqualTo(10);
             Arg out2 = Arg.output(ArgType.INT32, 4);
-            Packed e = GenopPacker.exec(new ExecCall(mytest.toString(), "mytestfunc", List.of(Arg.int32(8)), List.of(out2)));
+            Packed e = GenopPacker.exec(
+                    new ExecCall(mytest.toString(), "mytestfunc", List.of(Arg.int32(8)), List.of(out2)));
             s.genop(e.read(), e.write());
             assertThat(out2.asInt32()).isEqualTo(16);
         }
@@ -203,7 +245,8 @@ class ExecPluginTest {
     void dlcloseAfterExecWhenEnabled() {
         Recording rec = new Recording(new NativeDynamicLoader());
         VaccelConfig c = VaccelConfig.of("exec").withEnv(Map.of("VACCEL_EXEC_DLCLOSE", "true"));
-        try (Vaccel v = Vaccel.bootstrap(c, List.of(new ExecPlugin(rec))); Session s = v.createSession(0)) {
+        try (Vaccel v = Vaccel.bootstrap(c, List.of(new ExecPlugin(rec)));
+                Session s = v.createSession(0)) {
             s.exec(mytest.toString(), "mytestfunc", List.of(Arg.int32(1)), List.of(Arg.output(ArgType.INT32, 4)));
         }
         assertThat(rec.events).containsExactly("open libmytestlib.so NOW local", "close libmytestlib.so");

@@ -12,8 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Compiles the test C libraries with gcc into a directory. */
 public final class TestLibs {
-    private TestLibs() {
-    }
+    private TestLibs() {}
 
     public static Path build(Path dir, String name) throws IOException, InterruptedException {
         Path src = dir.resolve(name + ".c");
@@ -21,7 +20,8 @@ public final class TestLibs {
             Files.copy(in, src);
         }
         Path so = dir.resolve(name.startsWith("lib") ? name + ".so" : "lib" + name + ".so");
-        List<String> cmd = new ArrayList<>(List.of("gcc", "-shared", "-fPIC", "-O2", "-o", so.toString(), src.toString()));
+        List<String> cmd =
+                new ArrayList<>(List.of("gcc", "-shared", "-fPIC", "-O2", "-o", so.toString(), src.toString()));
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

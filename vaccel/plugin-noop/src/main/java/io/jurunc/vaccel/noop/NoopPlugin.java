@@ -3,13 +3,13 @@ package io.jurunc.vaccel.noop;
 import io.jurunc.vaccel.Arg;
 import io.jurunc.vaccel.ExecCall;
 import io.jurunc.vaccel.ImageResult;
+import io.jurunc.vaccel.MinMax;
 import io.jurunc.vaccel.ModelRun;
 import io.jurunc.vaccel.OpType;
 import io.jurunc.vaccel.PluginType;
 import io.jurunc.vaccel.Resource;
 import io.jurunc.vaccel.Session;
 import io.jurunc.vaccel.Sgemm;
-import io.jurunc.vaccel.MinMax;
 import io.jurunc.vaccel.Tensor;
 import io.jurunc.vaccel.TfliteRun;
 import io.jurunc.vaccel.TorchRun;
@@ -68,14 +68,14 @@ public final class NoopPlugin implements Plugin {
     @Override
     public void exec(Session session, ExecCall call) {
         debug("Calling exec for session " + session.id() + ": library " + call.library() + " symbol " + call.symbol()
-            + " nr_read " + call.read().size() + " nr_write " + call.write().size());
+                + " nr_read " + call.read().size() + " nr_write " + call.write().size());
         echo(call);
     }
 
     @Override
     public void execWithResource(Session session, Resource library, ExecCall call) {
         debug("Calling exec_with_resource for session " + session.id() + ": " + library + " symbol " + call.symbol()
-            + " nr_read " + call.read().size() + " nr_write " + call.write().size());
+                + " nr_read " + call.read().size() + " nr_write " + call.write().size());
         echo(call);
     }
 
@@ -93,7 +93,7 @@ public final class NoopPlugin implements Plugin {
     @Override
     public ImageResult image(Session session, OpType op, byte[] image, Resource model) {
         debug("Calling " + op.label() + " for session " + session.id() + ": image " + image.length + " bytes"
-            + (model == null ? "" : ", model " + model.blobs().getLast().name()));
+                + (model == null ? "" : ", model " + model.blobs().getLast().name()));
         return new ImageResult(op == OpType.IMAGE_CLASSIFY ? DUMMY_TAGS : "", DUMMY_IMGNAME);
     }
 
@@ -114,8 +114,11 @@ public final class NoopPlugin implements Plugin {
 
     @Override
     public List<Tensor> modelRun(Session session, ModelRun run) {
-        debug("Calling model run for session " + session.id() + ": " + run.inTensors().size() + " inputs");
-        int outs = run.outNodes().isEmpty() ? run.inTensors().size() : run.outNodes().size();
+        debug("Calling model run for session " + session.id() + ": "
+                + run.inTensors().size() + " inputs");
+        int outs = run.outNodes().isEmpty()
+                ? run.inTensors().size()
+                : run.outNodes().size();
         List<Tensor> out = new ArrayList<>();
         for (int i = 0; i < outs; i++) {
             out.add(run.inTensors().get(Math.min(i, run.inTensors().size() - 1)));
@@ -135,7 +138,8 @@ public final class NoopPlugin implements Plugin {
 
     @Override
     public List<Tensor> tfliteModelRun(Session session, TfliteRun run) {
-        debug("Calling tflite model run for session " + session.id() + ": " + run.inTensors().size() + " inputs");
+        debug("Calling tflite model run for session " + session.id() + ": "
+                + run.inTensors().size() + " inputs");
         return echo(run.inTensors(), run.nrOutTensors());
     }
 
@@ -146,7 +150,8 @@ public final class NoopPlugin implements Plugin {
 
     @Override
     public List<Tensor> torchModelRun(Session session, TorchRun run) {
-        debug("Calling torch model run for session " + session.id() + ": " + run.inTensors().size() + " inputs");
+        debug("Calling torch model run for session " + session.id() + ": "
+                + run.inTensors().size() + " inputs");
         return echo(run.inTensors(), run.nrOutTensors());
     }
 
@@ -161,20 +166,22 @@ public final class NoopPlugin implements Plugin {
 
     @Override
     public Tensor torchSgemm(Session session, TorchSgemm call) {
-        debug("Calling torch sgemm for session " + session.id() + ": M " + call.m() + " N " + call.n() + " K " + call.k());
+        debug("Calling torch sgemm for session " + session.id() + ": M " + call.m() + " N " + call.n() + " K "
+                + call.k());
         return call.c();
     }
 
     @Override
     public MinMax.Result minmax(Session session, MinMax call) {
-        debug("Calling minmax for session " + session.id() + ": ndata " + call.in().length + " low " + call.lowThreshold()
-            + " high " + call.highThreshold());
+        debug("Calling minmax for session " + session.id() + ": ndata " + call.in().length + " low "
+                + call.lowThreshold() + " high " + call.highThreshold());
         return new MinMax.Result(0, 0);
     }
 
     @Override
     public void fpga(Session session, OpType op, List<Arg> read, List<Arg> write) {
-        debug("Calling " + op.label() + " for session " + session.id() + ": nr_read " + read.size() + " nr_write " + write.size());
+        debug("Calling " + op.label() + " for session " + session.id() + ": nr_read " + read.size() + " nr_write "
+                + write.size());
     }
 
     @Override

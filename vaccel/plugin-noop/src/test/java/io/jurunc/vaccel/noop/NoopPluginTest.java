@@ -32,17 +32,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every op through the noop plugin, found by ServiceLoader via VACCEL_PLUGINS. */
 class NoopPluginTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private Vaccel vaccel() {
-        return Vaccel.bootstrap(VaccelConfig.fromEnvironment(Map.of("VACCEL_PLUGINS", "libvaccel-noop.so", "XDG_RUNTIME_DIR", tmp.toString())));
+        return Vaccel.bootstrap(VaccelConfig.fromEnvironment(
+                Map.of("VACCEL_PLUGINS", "libvaccel-noop.so", "XDG_RUNTIME_DIR", tmp.toString())));
     }
 
     @Test
     void everyOpAnswersWithVaccelsDummies() throws Exception {
         Path lib = Files.writeString(tmp.resolve("libmytestlib.so"), "not really a library");
         Path model = Files.writeString(tmp.resolve("model.bin"), "m");
-        try (Vaccel v = vaccel(); Session s = v.createSession(0)) {
+        try (Vaccel v = vaccel();
+                Session s = v.createSession(0)) {
             assertThat(s.pluginName()).isEqualTo("noop");
             s.noop();
 
@@ -71,7 +74,8 @@ class NoopPluginTest {
 
             s.modelLoad(modelRes);
             Tensor in = Tensor.ofFloats(new long[] {1, 2}, new float[] {0.5f, 1.5f});
-            List<Tensor> outs = s.modelRun(new ModelRun(modelRes, null, List.of(new Node("x", 0)), List.of(in), List.of(new Node("y", 0))));
+            List<Tensor> outs = s.modelRun(
+                    new ModelRun(modelRes, null, List.of(new Node("x", 0)), List.of(in), List.of(new Node("y", 0))));
             assertThat(outs).containsExactly(in);
             s.modelUnload(modelRes);
 
@@ -90,14 +94,15 @@ class NoopPluginTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream saved = System.out;
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try (Vaccel v = Vaccel.bootstrap(VaccelConfig.of("noop").withLogLevel(LogLevel.DEBUG)); Session s = v.createSession(0)) {
+        try (Vaccel v = Vaccel.bootstrap(VaccelConfig.of("noop").withLogLevel(LogLevel.DEBUG));
+                Session s = v.createSession(0)) {
             s.noop();
             s.classify(new byte[4]);
         } finally {
             System.setOut(saved);
         }
         assertThat(buf.toString(StandardCharsets.UTF_8))
-            .contains("<debug> [noop] Calling no-op for session 1")
-            .contains("<debug> [noop] Calling image_classify for session 1: image 4 bytes");
+                .contains("<debug> [noop] Calling no-op for session 1")
+                .contains("<debug> [noop] Calling image_classify for session 1: image 4 bytes");
     }
 }

@@ -19,14 +19,14 @@ public final class ImagePreprocessor {
     static final float[] MEAN = {0.485f, 0.456f, 0.406f};
     static final float[] STD = {0.229f, 0.224f, 0.225f};
 
-    private ImagePreprocessor() {
-    }
+    private ImagePreprocessor() {}
 
     public static BufferedImage decode(byte[] encoded) {
         try {
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(encoded));
             if (img == null) {
-                throw new VaccelException.InvalidArgumentException("cannot decode the image: not a format ImageIO reads (PNG, JPEG, BMP, GIF)");
+                throw new VaccelException.InvalidArgumentException(
+                        "cannot decode the image: not a format ImageIO reads (PNG, JPEG, BMP, GIF)");
             }
             return img;
         } catch (IOException e) {

@@ -9,7 +9,8 @@ record Labels(List<String> names) {
     }
 
     static Labels parse(String text) {
-        return new Labels(text.lines().map(String::strip).filter(s -> !s.isEmpty()).toList());
+        return new Labels(
+                text.lines().map(String::strip).filter(s -> !s.isEmpty()).toList());
     }
 
     String name(int index) {

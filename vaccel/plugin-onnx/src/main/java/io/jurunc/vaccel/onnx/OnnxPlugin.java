@@ -26,7 +26,6 @@ import io.jurunc.vaccel.spi.PluginContext;
 import io.jurunc.vaccel.spi.PluginInfo;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,10 +50,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * otherwise, or if adding it fails, CPU).
  */
 public final class OnnxPlugin implements Plugin {
-    private static final PluginInfo INFO = new PluginInfo("onnx", "0.1.0", Vaccel.VERSION, PluginType.CPU | PluginType.GPU | PluginType.GENERIC, false);
-    private static final Set<OpType> OPS = EnumSet.of(OpType.NOOP, OpType.IMAGE_CLASSIFY, OpType.IMAGE_DETECT,
-        OpType.TF_MODEL_LOAD, OpType.TF_MODEL_UNLOAD, OpType.TF_MODEL_RUN,
-        OpType.TFLITE_MODEL_LOAD, OpType.TFLITE_MODEL_UNLOAD, OpType.TFLITE_MODEL_RUN, OpType.TORCH_MODEL_LOAD, OpType.TORCH_MODEL_RUN);
+    private static final PluginInfo INFO = new PluginInfo(
+            "onnx", "0.1.0", Vaccel.VERSION, PluginType.CPU | PluginType.GPU | PluginType.GENERIC, false);
+    private static final Set<OpType> OPS = EnumSet.of(
+            OpType.NOOP,
+            OpType.IMAGE_CLASSIFY,
+            OpType.IMAGE_DETECT,
+            OpType.TF_MODEL_LOAD,
+            OpType.TF_MODEL_UNLOAD,
+            OpType.TF_MODEL_RUN,
+            OpType.TFLITE_MODEL_LOAD,
+            OpType.TFLITE_MODEL_UNLOAD,
+            OpType.TFLITE_MODEL_RUN,
+            OpType.TORCH_MODEL_LOAD,
+            OpType.TORCH_MODEL_RUN);
 
     private final Map<Long, LoadedModel> models = new ConcurrentHashMap<>();
     private final AtomicLong overlays = new AtomicLong();
@@ -65,8 +74,15 @@ public final class OnnxPlugin implements Plugin {
     private volatile PluginContext context;
     private volatile String provider = "CPU";
 
-    @Override public PluginInfo info() { return INFO; }
-    @Override public Set<OpType> ops() { return OPS; }
+    @Override
+    public PluginInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public Set<OpType> ops() {
+        return OPS;
+    }
 
     /** The execution provider in use: {@code CUDA} or {@code CPU}. */
     public String provider() {
@@ -81,18 +97,21 @@ public final class OnnxPlugin implements Plugin {
             try {
                 fallbackLabels = Labels.parse(Files.readString(Path.of(labels)));
             } catch (IOException e) {
-                throw new VaccelException(Errno.ENOENT, "VACCEL_ONNX_LABELS=" + labels + " cannot be read: " + e.getMessage(), e);
+                throw new VaccelException(
+                        Errno.ENOENT, "VACCEL_ONNX_LABELS=" + labels + " cannot be read: " + e.getMessage(), e);
             }
         }
         String th = ctx.config().envOr("VACCEL_ONNX_DETECT_THRESHOLD", "0.5");
         try {
             detectThreshold = Float.parseFloat(th);
         } catch (NumberFormatException e) {
-            throw new VaccelException.InvalidArgumentException("VACCEL_ONNX_DETECT_THRESHOLD='" + th + "' is not a number");
+            throw new VaccelException.InvalidArgumentException(
+                    "VACCEL_ONNX_DETECT_THRESHOLD='" + th + "' is not a number");
         }
         env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-        if (ctx.config().envFlag("VACCEL_ONNX_CUDA", true) && OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+        if (ctx.config().envFlag("VACCEL_ONNX_CUDA", true)
+                && OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
             try {
                 o.addCUDA(0);
                 provider = "CUDA";
@@ -144,7 +163,8 @@ public final class OnnxPlugin implements Plugin {
     @Override
     public ImageResult image(Session session, OpType op, byte[] image, Resource model) {
         if (model == null) {
-            throw new VaccelException.InvalidArgumentException(op.label() + " with the onnx plugin needs a MODEL resource registered with session " + session.id());
+            throw new VaccelException.InvalidArgumentException(op.label()
+                    + " with the onnx plugin needs a MODEL resource registered with session " + session.id());
         }
         LoadedModel m = model(model);
         int[] hw = m.imageSize();
@@ -157,8 +177,9 @@ public final class OnnxPlugin implements Plugin {
         List<float[]> outs = new ArrayList<>();
         List<long[]> shapes = new ArrayList<>();
         try (Profiler.Timer t = session.profiler().start("onnx_run");
-             OnnxTensor in = OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(input), new long[] {1, 3, hw[0], hw[1]});
-             OrtSession.Result r = m.session.run(Map.of(m.inputName, in))) {
+                OnnxTensor in = OnnxTensor.createTensor(
+                        env, java.nio.FloatBuffer.wrap(input), new long[] {1, 3, hw[0], hw[1]});
+                OrtSession.Result r = m.session.run(Map.of(m.inputName, in))) {
             for (Map.Entry<String, OnnxValue> e : r) {
                 if (!(e.getValue() instanceof OnnxTensor ot)) {
                     throw new VaccelException.BackendException("model output " + e.getKey() + " is not a tensor");
@@ -173,12 +194,14 @@ public final class OnnxPlugin implements Plugin {
                 shapes.add(ot.getInfo().getShape());
             }
         } catch (OrtException e) {
-            throw new VaccelException.BackendException(Errno.EBACKEND, "ONNX Runtime failed to run " + m.name + ": " + e.getMessage(), e);
+            throw new VaccelException.BackendException(
+                    Errno.EBACKEND, "ONNX Runtime failed to run " + m.name + ": " + e.getMessage(), e);
         }
         return switch (op) {
             case IMAGE_CLASSIFY -> classify(m, outs.getFirst());
             case IMAGE_DETECT -> detect(session, m, decoded, outs, shapes);
-            default -> throw new VaccelException.UnsupportedOpException("the onnx plugin does not implement " + op.label());
+            default ->
+                throw new VaccelException.UnsupportedOpException("the onnx plugin does not implement " + op.label());
         };
     }
 
@@ -194,9 +217,11 @@ public final class OnnxPlugin implements Plugin {
      * output 1 = scores {@code [1,N]} or {@code [1,N,C]}. Boxes scoring at least the threshold are drawn on
      * the image; the overlay PNG goes to the rundir and its path is the imgname. Tags list the detections.
      */
-    private ImageResult detect(Session session, LoadedModel m, BufferedImage img, List<float[]> outs, List<long[]> shapes) {
+    private ImageResult detect(
+            Session session, LoadedModel m, BufferedImage img, List<float[]> outs, List<long[]> shapes) {
         if (outs.size() < 2 || shapes.get(0).length != 3 || shapes.get(0)[2] != 4) {
-            throw new VaccelException.InvalidArgumentException("detection model " + m.name + " must output boxes [1,N,4] and scores [1,N(,C)]");
+            throw new VaccelException.InvalidArgumentException(
+                    "detection model " + m.name + " must output boxes [1,N,4] and scores [1,N(,C)]");
         }
         int n = (int) shapes.get(0)[1];
         int classes = shapes.get(1).length == 3 ? (int) shapes.get(1)[2] : 1;
@@ -213,10 +238,13 @@ public final class OnnxPlugin implements Plugin {
                 }
             }
             if (s >= detectThreshold) {
-                found.add(new Detection(m.labels.name(cls), s, boxes[i * 4], boxes[i * 4 + 1], boxes[i * 4 + 2], boxes[i * 4 + 3]));
+                found.add(new Detection(
+                        m.labels.name(cls), s, boxes[i * 4], boxes[i * 4 + 1], boxes[i * 4 + 2], boxes[i * 4 + 3]));
             }
         }
-        Path out = context.rundir().get().resolve("onnx-detect-" + session.id() + "-" + overlays.incrementAndGet() + ".png");
+        Path out = context.rundir()
+                .get()
+                .resolve("onnx-detect-" + session.id() + "-" + overlays.incrementAndGet() + ".png");
         Overlay.write(img, found, out);
         StringBuilder tags = new StringBuilder();
         for (Detection d : found) {
@@ -257,7 +285,8 @@ public final class OnnxPlugin implements Plugin {
             if (wanted.isEmpty()) {
                 wanted.addAll(m.outputNames);
             }
-            try (Profiler.Timer t = session.profiler().start("onnx_run"); OrtSession.Result r = m.session.run(inputs, wanted)) {
+            try (Profiler.Timer t = session.profiler().start("onnx_run");
+                    OrtSession.Result r = m.session.run(inputs, wanted)) {
                 List<Tensor> out = new ArrayList<>();
                 for (Map.Entry<String, OnnxValue> e : r) {
                     if (!(e.getValue() instanceof OnnxTensor ot)) {
@@ -268,7 +297,8 @@ public final class OnnxPlugin implements Plugin {
                 return out;
             }
         } catch (OrtException e) {
-            throw new VaccelException.BackendException(Errno.EBACKEND, "ONNX Runtime failed to run " + m.name + ": " + e.getMessage(), e);
+            throw new VaccelException.BackendException(
+                    Errno.EBACKEND, "ONNX Runtime failed to run " + m.name + ": " + e.getMessage(), e);
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }
@@ -289,7 +319,9 @@ public final class OnnxPlugin implements Plugin {
 
     @Override
     public List<Tensor> tfliteModelRun(Session session, TfliteRun run) {
-        return modelRun(session, byPosition(requireOnnx(run.model(), "TensorFlow Lite"), null, run.inTensors(), run.nrOutTensors()));
+        return modelRun(
+                session,
+                byPosition(requireOnnx(run.model(), "TensorFlow Lite"), null, run.inTensors(), run.nrOutTensors()));
     }
 
     @Override
@@ -299,15 +331,18 @@ public final class OnnxPlugin implements Plugin {
 
     @Override
     public List<Tensor> torchModelRun(Session session, TorchRun run) {
-        return modelRun(session, byPosition(requireOnnx(run.model(), "Torch"), run.runOptions(), run.inTensors(), run.nrOutTensors()));
+        return modelRun(
+                session,
+                byPosition(requireOnnx(run.model(), "Torch"), run.runOptions(), run.inTensors(), run.nrOutTensors()));
     }
 
     private static Resource requireOnnx(Resource model, String framework) {
-        boolean onnx = model.blobs().stream().anyMatch(b -> b.name().toLowerCase(Locale.ROOT).endsWith(".onnx"));
+        boolean onnx = model.blobs().stream()
+                .anyMatch(b -> b.name().toLowerCase(Locale.ROOT).endsWith(".onnx"));
         if (!onnx) {
             String names = model.blobs().stream().map(b -> b.name()).toList().toString();
             throw new VaccelException.UnsupportedOpException("onnx plugin: " + framework + " model " + names
-                + " is unsupported by this plugin: it runs ONNX models only (export the model to .onnx)");
+                    + " is unsupported by this plugin: it runs ONNX models only (export the model to .onnx)");
         }
         return model;
     }
@@ -321,7 +356,8 @@ public final class OnnxPlugin implements Plugin {
         List<Node> outNodes = new ArrayList<>();
         int available = model(model).outputNames.size();
         if (nrOut > available) {
-            throw new VaccelException.InvalidArgumentException("model has " + available + " outputs, " + nrOut + " requested");
+            throw new VaccelException.InvalidArgumentException(
+                    "model has " + available + " outputs, " + nrOut + " requested");
         }
         for (int i = 0; i < nrOut; i++) {
             outNodes.add(new Node("", i));
@@ -336,5 +372,4 @@ public final class OnnxPlugin implements Plugin {
             return String.format(Locale.ROOT, "%s %.3f [%.3f,%.3f,%.3f,%.3f]", label, score, x1, y1, x2, y2);
         }
     }
-
 }

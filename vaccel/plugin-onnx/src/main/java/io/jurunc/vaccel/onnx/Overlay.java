@@ -14,8 +14,7 @@ import javax.imageio.ImageIO;
 
 /** Draws detection boxes (yellow, 3 px) and labels on a copy of the image and writes it as PNG. */
 final class Overlay {
-    private Overlay() {
-    }
+    private Overlay() {}
 
     static void write(BufferedImage src, List<OnnxPlugin.Detection> detections, Path out) {
         BufferedImage img = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);

@@ -2,8 +2,7 @@ package io.jurunc.vaccel.onnx;
 
 /** Score post-processing: softmax for logits, arg-max. */
 final class Scores {
-    private Scores() {
-    }
+    private Scores() {}
 
     /** The input if it already is a probability distribution, else its softmax. */
     static float[] probabilities(float[] v) {

@@ -13,8 +13,7 @@ import java.nio.ByteOrder;
 
 /** vAccel tensors to and from ONNX Runtime tensors (raw little-endian data, same element types). */
 final class TensorMapping {
-    private TensorMapping() {
-    }
+    private TensorMapping() {}
 
     static OnnxJavaType toOnnx(DataType t) {
         return switch (t) {
@@ -28,7 +27,8 @@ final class TensorMapping {
             case BOOL -> OnnxJavaType.BOOL;
             case HALF -> OnnxJavaType.FLOAT16;
             case BFLOAT16 -> OnnxJavaType.BFLOAT16;
-            default -> throw new VaccelException(Errno.ENOTSUP, "tensor type " + t + " is not supported by the onnx plugin");
+            default ->
+                throw new VaccelException(Errno.ENOTSUP, "tensor type " + t + " is not supported by the onnx plugin");
         };
     }
 

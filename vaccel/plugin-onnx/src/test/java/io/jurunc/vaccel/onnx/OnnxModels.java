@@ -12,8 +12,7 @@ import java.nio.ByteOrder;
  * CodedOutputStream: IR version 8, default-domain opset 13.
  */
 public final class OnnxModels {
-    private OnnxModels() {
-    }
+    private OnnxModels() {}
 
     /** A protobuf message under construction. */
     static final class Msg {
@@ -141,7 +140,12 @@ public final class OnnxModels {
 
     /** ModelProto{ir_version=1, producer_name=2, graph=7, opset_import=8{domain=1, version=2}}. */
     static byte[] model(Msg graph) {
-        return new Msg().i64(1, 8).str(2, "jurunc-test").msg(7, graph).msg(8, new Msg().str(1, "").i64(2, 13)).toBytes();
+        return new Msg()
+                .i64(1, 8)
+                .str(2, "jurunc-test")
+                .msg(7, graph)
+                .msg(8, new Msg().str(1, "").i64(2, 13))
+                .toBytes();
     }
 
     /**
@@ -170,12 +174,50 @@ public final class OnnxModels {
      */
     public static byte[] redQuadrantDetector() {
         Msg g = new Msg();
-        g.msg(1, node("Conv", new String[] {"image", "Wd", "Bd"}, new String[] {"redness"}, intsAttr("kernel_shape", 1, 1)));
-        g.msg(1, node("AveragePool", new String[] {"redness"}, new String[] {"cells"}, intsAttr("kernel_shape", 32, 32), intsAttr("strides", 32, 32)));
+        g.msg(
+                1,
+                node(
+                        "Conv",
+                        new String[] {"image", "Wd", "Bd"},
+                        new String[] {"redness"},
+                        intsAttr("kernel_shape", 1, 1)));
+        g.msg(
+                1,
+                node(
+                        "AveragePool",
+                        new String[] {"redness"},
+                        new String[] {"cells"},
+                        intsAttr("kernel_shape", 32, 32),
+                        intsAttr("strides", 32, 32)));
         g.msg(1, node("Reshape", new String[] {"cells", "shape"}, new String[] {"cell_logits"}));
         g.msg(1, node("Sigmoid", new String[] {"cell_logits"}, new String[] {"scores"}));
-        g.msg(1, node("Constant", new String[] {}, new String[] {"boxes"}, tensorAttr("value",
-            floatTensor("quadrants", new long[] {1, 4, 4}, 0, 0, .5f, .5f, .5f, 0, 1, .5f, 0, .5f, .5f, 1, .5f, .5f, 1, 1))));
+        g.msg(
+                1,
+                node(
+                        "Constant",
+                        new String[] {},
+                        new String[] {"boxes"},
+                        tensorAttr(
+                                "value",
+                                floatTensor(
+                                        "quadrants",
+                                        new long[] {1, 4, 4},
+                                        0,
+                                        0,
+                                        .5f,
+                                        .5f,
+                                        .5f,
+                                        0,
+                                        1,
+                                        .5f,
+                                        0,
+                                        .5f,
+                                        .5f,
+                                        1,
+                                        .5f,
+                                        .5f,
+                                        1,
+                                        1))));
         g.str(2, "red_detector");
         g.msg(5, floatTensor("Wd", new long[] {1, 3, 1, 1}, 2, -1, -1));
         g.msg(5, floatTensor("Bd", new long[] {1}, -1));

@@ -31,10 +31,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** ONNX Runtime plugin on small real models written by the test, on real PNG files. */
 class OnnxPluginTest {
     private static final float SCALE = 0.5f;
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     private Vaccel vaccel() {
-        return Vaccel.bootstrap(VaccelConfig.fromEnvironment(Map.of("VACCEL_PLUGINS", "onnx", "XDG_RUNTIME_DIR", tmp.toString())));
+        return Vaccel.bootstrap(
+                VaccelConfig.fromEnvironment(Map.of("VACCEL_PLUGINS", "onnx", "XDG_RUNTIME_DIR", tmp.toString())));
     }
 
     private Resource classifier(Vaccel v) throws Exception {
@@ -85,7 +88,8 @@ class OnnxPluginTest {
         Color base = new Color(r, g, b);
         Color patch = new Color(120, 120, 120);
         Path image = png(label, base, patch);
-        try (Vaccel v = vaccel(); Session s = v.createSession(0)) {
+        try (Vaccel v = vaccel();
+                Session s = v.createSession(0)) {
             assertThat(s.pluginName()).isEqualTo("onnx");
             s.register(classifier(v));
             ImageResult res = s.classify(Files.readAllBytes(image));
@@ -101,7 +105,8 @@ class OnnxPluginTest {
 
     @Test
     void genericModelRunOnTensors() throws Exception {
-        try (Vaccel v = vaccel(); Session s = v.createSession(0)) {
+        try (Vaccel v = vaccel();
+                Session s = v.createSession(0)) {
             Resource m = classifier(v);
             s.register(m);
             s.modelLoad(m);
@@ -111,8 +116,12 @@ class OnnxPluginTest {
                 px[1024 + i] = 1f;
                 px[2048 + i] = 0f;
             }
-            List<Tensor> out = s.modelRun(new ModelRun(m, null, List.of(new Node("image", 0)),
-                List.of(Tensor.ofFloats(new long[] {1, 3, 32, 32}, px)), List.of(new Node("probs", 0))));
+            List<Tensor> out = s.modelRun(new ModelRun(
+                    m,
+                    null,
+                    List.of(new Node("image", 0)),
+                    List.of(Tensor.ofFloats(new long[] {1, 3, 32, 32}, px)),
+                    List.of(new Node("probs", 0))));
             assertThat(out).hasSize(1);
             assertThat(out.getFirst().dims()).containsExactly(1, 3);
             float[] p = out.getFirst().asFloats();
@@ -122,13 +131,16 @@ class OnnxPluginTest {
             assertThat((double) p[1]).isCloseTo(e1 / (e0 + e1 + e2), within(1e-5));
             assertThat((double) p[0]).isCloseTo(e0 / (e0 + e1 + e2), within(1e-5));
             s.modelUnload(m);
-            assertThatThrownBy(() -> s.modelUnload(m)).isInstanceOf(VaccelException.class).hasMessageContaining("not loaded");
+            assertThatThrownBy(() -> s.modelUnload(m))
+                    .isInstanceOf(VaccelException.class)
+                    .hasMessageContaining("not loaded");
         }
     }
 
     @Test
     void tfliteAndTorchOpsRunOnnxExportsByPositionAndRefuseOtherFormats() throws Exception {
-        try (Vaccel v = vaccel(); Session s = v.createSession(0)) {
+        try (Vaccel v = vaccel();
+                Session s = v.createSession(0)) {
             Resource m = classifier(v);
             s.register(m);
             float[] px = new float[3 * 32 * 32];
@@ -140,20 +152,26 @@ class OnnxPluginTest {
             List<Tensor> torch = s.torchModelRun(new io.jurunc.vaccel.TorchRun(m, null, List.of(in), 1));
             s.tfliteModelLoad(m);
             List<Tensor> tflite = s.tfliteModelRun(new io.jurunc.vaccel.TfliteRun(m, List.of(in), 1));
-            List<Tensor> generic = s.modelRun(new ModelRun(m, null, List.of(new Node("", 0)), List.of(in), List.of(new Node("", 0))));
+            List<Tensor> generic =
+                    s.modelRun(new ModelRun(m, null, List.of(new Node("", 0)), List.of(in), List.of(new Node("", 0))));
             assertThat(torch).isEqualTo(generic);
             assertThat(tflite).isEqualTo(generic);
             assertThat(generic.getFirst().asFloats()[1]).isGreaterThan(0.5f);
             s.tfliteModelUnload(m);
 
-            Resource pt = v.createResource(ResourceSpec.ofBuffer(new byte[] {1, 2, 3}, ResourceType.MODEL, "resnet18.pt"));
+            Resource pt =
+                    v.createResource(ResourceSpec.ofBuffer(new byte[] {1, 2, 3}, ResourceType.MODEL, "resnet18.pt"));
             s.register(pt);
-            assertThatThrownBy(() -> s.torchModelLoad(pt)).isInstanceOf(VaccelException.UnsupportedOpException.class)
-                .hasMessageContaining("unsupported by this plugin").hasMessageContaining("resnet18.pt");
-            Resource lite = v.createResource(ResourceSpec.ofBuffer(new byte[] {1, 2, 3}, ResourceType.MODEL, "m.tflite"));
+            assertThatThrownBy(() -> s.torchModelLoad(pt))
+                    .isInstanceOf(VaccelException.UnsupportedOpException.class)
+                    .hasMessageContaining("unsupported by this plugin")
+                    .hasMessageContaining("resnet18.pt");
+            Resource lite =
+                    v.createResource(ResourceSpec.ofBuffer(new byte[] {1, 2, 3}, ResourceType.MODEL, "m.tflite"));
             s.register(lite);
             assertThatThrownBy(() -> s.tfliteModelRun(new io.jurunc.vaccel.TfliteRun(lite, List.of(in), 1)))
-                .isInstanceOf(VaccelException.UnsupportedOpException.class).hasMessageContaining("m.tflite");
+                    .isInstanceOf(VaccelException.UnsupportedOpException.class)
+                    .hasMessageContaining("m.tflite");
         }
     }
 
@@ -170,8 +188,10 @@ class OnnxPluginTest {
         g.dispose();
         Path png = tmp.resolve("scene.png");
         ImageIO.write(img, "png", png.toFile());
-        try (Vaccel v = vaccel(); Session s = v.createSession(0)) {
-            s.register(v.createResource(ResourceSpec.ofPaths(List.of(model.toString(), labels.toString()), ResourceType.MODEL)));
+        try (Vaccel v = vaccel();
+                Session s = v.createSession(0)) {
+            s.register(v.createResource(
+                    ResourceSpec.ofPaths(List.of(model.toString(), labels.toString()), ResourceType.MODEL)));
             ImageResult r = s.image(io.jurunc.vaccel.OpType.IMAGE_DETECT, Files.readAllBytes(png));
             assertThat(r.tags().lines()).hasSize(1);
             assertThat(r.tags()).startsWith("red-thing 0.99").endsWith("[0.000,0.000,0.500,0.500]");
@@ -189,16 +209,23 @@ class OnnxPluginTest {
 
     @Test
     void badInputsAreTypedErrors() throws Exception {
-        try (Vaccel v = vaccel(); Session s = v.createSession(0)) {
+        try (Vaccel v = vaccel();
+                Session s = v.createSession(0)) {
             assertThatThrownBy(() -> s.classify(new byte[] {1, 2, 3}))
-                .isInstanceOf(VaccelException.InvalidArgumentException.class).hasMessageContaining("needs a MODEL resource");
+                    .isInstanceOf(VaccelException.InvalidArgumentException.class)
+                    .hasMessageContaining("needs a MODEL resource");
             s.register(classifier(v));
             assertThatThrownBy(() -> s.classify(new byte[] {1, 2, 3}))
-                .isInstanceOf(VaccelException.InvalidArgumentException.class).hasMessageContaining("cannot decode");
-            Resource junk = v.createResource(ResourceSpec.ofBuffer(new byte[] {9, 9, 9}, ResourceType.MODEL, "junk.onnx"));
+                    .isInstanceOf(VaccelException.InvalidArgumentException.class)
+                    .hasMessageContaining("cannot decode");
+            Resource junk =
+                    v.createResource(ResourceSpec.ofBuffer(new byte[] {9, 9, 9}, ResourceType.MODEL, "junk.onnx"));
             s.register(junk);
-            assertThatThrownBy(() -> s.modelLoad(junk)).isInstanceOf(VaccelException.class).hasMessageContaining("cannot load junk.onnx");
-            assertThatThrownBy(() -> s.segment(new byte[] {1})).isInstanceOf(VaccelException.UnsupportedOpException.class);
+            assertThatThrownBy(() -> s.modelLoad(junk))
+                    .isInstanceOf(VaccelException.class)
+                    .hasMessageContaining("cannot load junk.onnx");
+            assertThatThrownBy(() -> s.segment(new byte[] {1}))
+                    .isInstanceOf(VaccelException.UnsupportedOpException.class);
         }
     }
 

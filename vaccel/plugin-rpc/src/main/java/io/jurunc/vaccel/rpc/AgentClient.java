@@ -46,8 +46,11 @@ final class AgentClient implements AutoCloseable {
                 client = Transports.connect(address, AgentProtocol.MAX_MESSAGE_LENGTH);
                 streaming = null;
             } catch (IOException e) {
-                throw new VaccelException.BackendException(Errno.EBACKEND, "cannot connect to the vAccel agent at " + address
-                    + ": " + e.getMessage() + " (is `jurunc vaccel agent -a " + address + "` running? set VACCEL_RPC_ADDRESS)", e);
+                throw new VaccelException.BackendException(
+                        Errno.EBACKEND,
+                        "cannot connect to the vAccel agent at " + address + ": " + e.getMessage()
+                                + " (is `jurunc vaccel agent -a " + address + "` running? set VACCEL_RPC_ADDRESS)",
+                        e);
             }
         }
         return client;
@@ -71,11 +74,13 @@ final class AgentClient implements AutoCloseable {
         TtrpcClient c = client();
         if (streaming == null) {
             try {
-                c.openStream(AgentProtocol.SERVICE, AgentProtocol.GENOP_STREAM, CallOptions.none()).closeAndReceive();
+                c.openStream(AgentProtocol.SERVICE, AgentProtocol.GENOP_STREAM, CallOptions.none())
+                        .closeAndReceive();
                 streaming = true;
             } catch (TtrpcException e) {
-                streaming = e.code() != StatusCode.INVALID_ARGUMENT && e.code() != StatusCode.UNIMPLEMENTED
-                    && e.code() != StatusCode.UNAVAILABLE;
+                streaming = e.code() != StatusCode.INVALID_ARGUMENT
+                        && e.code() != StatusCode.UNIMPLEMENTED
+                        && e.code() != StatusCode.UNAVAILABLE;
             }
         }
         return streaming;
@@ -84,7 +89,8 @@ final class AgentClient implements AutoCloseable {
     /** Sends the messages on one GenopStream and returns the parsed answer. */
     <R> R stream(List<? extends MessageLite> messages, Parser<R> parser) {
         try {
-            TtrpcClient.ClientStreamCall call = client().openStream(AgentProtocol.SERVICE, AgentProtocol.GENOP_STREAM, CallOptions.none());
+            TtrpcClient.ClientStreamCall call =
+                    client().openStream(AgentProtocol.SERVICE, AgentProtocol.GENOP_STREAM, CallOptions.none());
             for (MessageLite m : messages) {
                 call.send(m);
             }

@@ -20,8 +20,7 @@ final class RemoteGenop {
     /** Room for the request envelope and field tags around the args. */
     private static final int ENVELOPE = 4096;
 
-    private RemoteGenop() {
-    }
+    private RemoteGenop() {}
 
     static void run(AgentClient client, long remoteSession, List<Arg> read, List<Arg> write) {
         long total = ENVELOPE;
@@ -39,14 +38,20 @@ final class RemoteGenop {
             resp = client.call(AgentProtocol.GENOP, req.build(), GenopProto.Response.parser());
         } else if (client.supportsGenopStream()) {
             List<GenopProto.Request> messages = new ArrayList<>();
-            for (Chunker.Piece p : Chunker.split(read, write, Math.min(AgentProtocol.CHUNK_REQUEST_LIMIT, client.messageLimit()))) {
-                messages.add(GenopProto.Request.newBuilder().setSessionId(remoteSession)
-                    .addAllReadArgs(p.read()).addAllWriteArgs(p.write()).build());
+            for (Chunker.Piece p :
+                    Chunker.split(read, write, Math.min(AgentProtocol.CHUNK_REQUEST_LIMIT, client.messageLimit()))) {
+                messages.add(GenopProto.Request.newBuilder()
+                        .setSessionId(remoteSession)
+                        .addAllReadArgs(p.read())
+                        .addAllWriteArgs(p.write())
+                        .build());
             }
             resp = client.stream(messages, GenopProto.Response.parser());
         } else {
-            throw new VaccelException(Errno.ENOTSUP, "genop of " + total + " bytes exceeds the agent's message limit of "
-                + client.messageLimit() + " bytes, and the agent at " + client.address() + " has no GenopStream to chunk it");
+            throw new VaccelException(
+                    Errno.ENOTSUP,
+                    "genop of " + total + " bytes exceeds the agent's message limit of " + client.messageLimit()
+                            + " bytes, and the agent at " + client.address() + " has no GenopStream to chunk it");
         }
         copyBack(resp.getWriteArgsList(), write);
     }
@@ -54,7 +59,8 @@ final class RemoteGenop {
     /** Copies returned buffers straight into the caller's write args (no intermediate Arg). */
     private static void copyBack(List<GenopProto.Arg> returned, List<Arg> write) {
         if (returned.size() != write.size()) {
-            throw new VaccelException.BackendException("agent returned " + returned.size() + " write args, expected " + write.size());
+            throw new VaccelException.BackendException(
+                    "agent returned " + returned.size() + " write args, expected " + write.size());
         }
         for (int i = 0; i < write.size(); i++) {
             ByteString b = returned.get(i).getBuf();

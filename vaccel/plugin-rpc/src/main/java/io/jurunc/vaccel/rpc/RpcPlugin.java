@@ -60,8 +60,15 @@ public final class RpcPlugin implements Plugin {
     private final Map<Long, Object> sessionLocks = new ConcurrentHashMap<>();
     private volatile AgentClient client;
 
-    @Override public PluginInfo info() { return INFO; }
-    @Override public Set<OpType> ops() { return OPS; }
+    @Override
+    public PluginInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public Set<OpType> ops() {
+        return OPS;
+    }
 
     @Override
     public void init(PluginContext context) {
@@ -87,50 +94,80 @@ public final class RpcPlugin implements Plugin {
 
     @Override
     public long sessionInit(Session session, int flags) {
-        SessionProto.CreateResponse r = client.call(AgentProtocol.CREATE_SESSION,
-            SessionProto.CreateRequest.newBuilder().setFlags(flags & ~PluginType.REMOTE).build(), SessionProto.CreateResponse.parser());
+        SessionProto.CreateResponse r = client.call(
+                AgentProtocol.CREATE_SESSION,
+                SessionProto.CreateRequest.newBuilder()
+                        .setFlags(flags & ~PluginType.REMOTE)
+                        .build(),
+                SessionProto.CreateResponse.parser());
         return r.getSessionId();
     }
 
     @Override
     public void sessionUpdate(Session session, int flags) {
-        client.call(AgentProtocol.UPDATE_SESSION, SessionProto.UpdateRequest.newBuilder().setSessionId(session.remoteId())
-            .setFlags(flags & ~PluginType.REMOTE).build(), Empty.parser());
+        client.call(
+                AgentProtocol.UPDATE_SESSION,
+                SessionProto.UpdateRequest.newBuilder()
+                        .setSessionId(session.remoteId())
+                        .setFlags(flags & ~PluginType.REMOTE)
+                        .build(),
+                Empty.parser());
     }
 
     @Override
     public void sessionRelease(Session session) {
         sessionLocks.remove(session.id());
-        client.call(AgentProtocol.DESTROY_SESSION, SessionProto.DestroyRequest.newBuilder().setSessionId(session.remoteId()).build(), Empty.parser());
+        client.call(
+                AgentProtocol.DESTROY_SESSION,
+                SessionProto.DestroyRequest.newBuilder()
+                        .setSessionId(session.remoteId())
+                        .build(),
+                Empty.parser());
     }
 
     @Override
     public long resourceRegister(Resource resource, Session session) {
-        ResourceProto.RegisterRequest.Builder req = ResourceProto.RegisterRequest.newBuilder().setSessionId(session.remoteId())
-            .setResourceTypeValue(resource.type().ordinal());
+        ResourceProto.RegisterRequest.Builder req = ResourceProto.RegisterRequest.newBuilder()
+                .setSessionId(session.remoteId())
+                .setResourceTypeValue(resource.type().ordinal());
         if (resource.remoteId() > 0) {
             req.setResourceId(resource.remoteId());
         } else {
             for (Blob b : resource.blobs()) {
                 Blob loaded = b.withData();
-                req.addBlobs(ResourceProto.Blob.newBuilder().setTypeValue(b.type().ordinal()).setName(b.name())
-                    .setData(UnsafeByteOperations.unsafeWrap(loaded.data())).setSize(loaded.data().length));
+                req.addBlobs(ResourceProto.Blob.newBuilder()
+                        .setTypeValue(b.type().ordinal())
+                        .setName(b.name())
+                        .setData(UnsafeByteOperations.unsafeWrap(loaded.data()))
+                        .setSize(loaded.data().length));
             }
         }
-        return timed(session, "resource_register", () -> client.call(AgentProtocol.REGISTER_RESOURCE, req.build(),
-            ResourceProto.RegisterResponse.parser()).getResourceId());
+        return timed(
+                session,
+                "resource_register",
+                () -> client.call(AgentProtocol.REGISTER_RESOURCE, req.build(), ResourceProto.RegisterResponse.parser())
+                        .getResourceId());
     }
 
     @Override
     public void resourceUnregister(Resource resource, Session session) {
-        client.call(AgentProtocol.UNREGISTER_RESOURCE, ResourceProto.UnregisterRequest.newBuilder()
-            .setResourceId(resource.remoteId()).setSessionId(session.remoteId()).build(), Empty.parser());
+        client.call(
+                AgentProtocol.UNREGISTER_RESOURCE,
+                ResourceProto.UnregisterRequest.newBuilder()
+                        .setResourceId(resource.remoteId())
+                        .setSessionId(session.remoteId())
+                        .build(),
+                Empty.parser());
     }
 
     @Override
     public List<byte[]> resourceSync(Resource resource, Session session) {
-        ResourceProto.SyncResponse r = client.call(AgentProtocol.SYNC_RESOURCE,
-            ResourceProto.SyncRequest.newBuilder().setResourceId(resource.remoteId()).build(), ResourceProto.SyncResponse.parser());
+        ResourceProto.SyncResponse r = client.call(
+                AgentProtocol.SYNC_RESOURCE,
+                ResourceProto.SyncRequest.newBuilder()
+                        .setResourceId(resource.remoteId())
+                        .build(),
+                ResourceProto.SyncResponse.parser());
         return r.getBlobsList().stream().map(b -> b.getData().toByteArray()).toList();
     }
 
@@ -167,9 +204,16 @@ public final class RpcPlugin implements Plugin {
     @Override
     public ImageResult image(Session session, OpType op, byte[] image, Resource model) {
         if (op == OpType.IMAGE_CLASSIFY) {
-            ImageProto.Response r = timed(session, "image_classify > client.classify", () -> client.call(AgentProtocol.IMAGE_CLASSIFICATION,
-                ImageProto.Request.newBuilder().setSessionId(session.remoteId()).setImage(UnsafeByteOperations.unsafeWrap(image)).build(),
-                ImageProto.Response.parser()));
+            ImageProto.Response r = timed(
+                    session,
+                    "image_classify > client.classify",
+                    () -> client.call(
+                            AgentProtocol.IMAGE_CLASSIFICATION,
+                            ImageProto.Request.newBuilder()
+                                    .setSessionId(session.remoteId())
+                                    .setImage(UnsafeByteOperations.unsafeWrap(image))
+                                    .build(),
+                            ImageProto.Response.parser()));
             return new ImageResult(untilNul(r.getTags()), "");
         }
         Packed p = GenopPacker.image(op, image);
@@ -186,20 +230,31 @@ public final class RpcPlugin implements Plugin {
 
     @Override
     public void modelLoad(Session session, Resource model) {
-        client.call(AgentProtocol.TF_MODEL_LOAD, TfProto.ModelLoadRequest.newBuilder().setSessionId(session.remoteId())
-            .setModelId(model.remoteId()).build(), TfProto.ModelLoadResponse.parser());
+        client.call(
+                AgentProtocol.TF_MODEL_LOAD,
+                TfProto.ModelLoadRequest.newBuilder()
+                        .setSessionId(session.remoteId())
+                        .setModelId(model.remoteId())
+                        .build(),
+                TfProto.ModelLoadResponse.parser());
     }
 
     @Override
     public void modelUnload(Session session, Resource model) {
-        client.call(AgentProtocol.TF_MODEL_UNLOAD, TfProto.ModelUnloadRequest.newBuilder().setSessionId(session.remoteId())
-            .setModelId(model.remoteId()).build(), TfProto.ModelUnloadResponse.parser());
+        client.call(
+                AgentProtocol.TF_MODEL_UNLOAD,
+                TfProto.ModelUnloadRequest.newBuilder()
+                        .setSessionId(session.remoteId())
+                        .setModelId(model.remoteId())
+                        .build(),
+                TfProto.ModelUnloadResponse.parser());
     }
 
     @Override
     public List<Tensor> modelRun(Session session, ModelRun run) {
-        TfProto.ModelRunRequest.Builder req = TfProto.ModelRunRequest.newBuilder().setSessionId(session.remoteId())
-            .setModelId(run.model().remoteId());
+        TfProto.ModelRunRequest.Builder req = TfProto.ModelRunRequest.newBuilder()
+                .setSessionId(session.remoteId())
+                .setModelId(run.model().remoteId());
         if (run.runOptions() != null) {
             req.setRunOptions(ByteString.copyFrom(run.runOptions()));
         }
@@ -210,17 +265,24 @@ public final class RpcPlugin implements Plugin {
             req.addOutNodes(TfProto.Node.newBuilder().setName(n.name()).setId(n.id()));
         }
         for (Tensor t : run.inTensors()) {
-            TfProto.Tensor.Builder tb = TfProto.Tensor.newBuilder().setData(UnsafeByteOperations.unsafeWrap(t.data())).setTypeValue(t.type().code());
+            TfProto.Tensor.Builder tb = TfProto.Tensor.newBuilder()
+                    .setData(UnsafeByteOperations.unsafeWrap(t.data()))
+                    .setTypeValue(t.type().code());
             for (long d : t.dims()) {
                 tb.addDims(d);
             }
             req.addInTensors(tb);
         }
-        TfProto.ModelRunResponse r = timed(session, "model_run > client.model_run",
-            () -> client.call(AgentProtocol.TF_MODEL_RUN, req.build(), TfProto.ModelRunResponse.parser()));
+        TfProto.ModelRunResponse r = timed(
+                session,
+                "model_run > client.model_run",
+                () -> client.call(AgentProtocol.TF_MODEL_RUN, req.build(), TfProto.ModelRunResponse.parser()));
         List<Tensor> out = new ArrayList<>();
         for (TfProto.Tensor t : r.getOutTensorsList()) {
-            out.add(new Tensor(DataType.of(t.getTypeValue()), t.getDimsList().stream().mapToLong(Long::longValue).toArray(), t.getData().toByteArray()));
+            out.add(new Tensor(
+                    DataType.of(t.getTypeValue()),
+                    t.getDimsList().stream().mapToLong(Long::longValue).toArray(),
+                    t.getData().toByteArray()));
         }
         return out;
     }
@@ -236,65 +298,94 @@ public final class RpcPlugin implements Plugin {
 
     @Override
     public void tfliteModelLoad(Session session, Resource model) {
-        client.call(AgentProtocol.TFLITE_MODEL_LOAD, TfliteProto.ModelLoadRequest.newBuilder().setSessionId(session.remoteId())
-            .setModelId(model.remoteId()).build(), Empty.parser());
+        client.call(
+                AgentProtocol.TFLITE_MODEL_LOAD,
+                TfliteProto.ModelLoadRequest.newBuilder()
+                        .setSessionId(session.remoteId())
+                        .setModelId(model.remoteId())
+                        .build(),
+                Empty.parser());
     }
 
     @Override
     public void tfliteModelUnload(Session session, Resource model) {
-        client.call(AgentProtocol.TFLITE_MODEL_UNLOAD, TfliteProto.ModelUnloadRequest.newBuilder().setSessionId(session.remoteId())
-            .setModelId(model.remoteId()).build(), Empty.parser());
+        client.call(
+                AgentProtocol.TFLITE_MODEL_UNLOAD,
+                TfliteProto.ModelUnloadRequest.newBuilder()
+                        .setSessionId(session.remoteId())
+                        .setModelId(model.remoteId())
+                        .build(),
+                Empty.parser());
     }
 
     @Override
     public List<Tensor> tfliteModelRun(Session session, TfliteRun run) {
-        TfliteProto.ModelRunRequest.Builder req = TfliteProto.ModelRunRequest.newBuilder().setSessionId(session.remoteId())
-            .setModelId(run.model().remoteId()).setNrOutTensors(run.nrOutTensors());
+        TfliteProto.ModelRunRequest.Builder req = TfliteProto.ModelRunRequest.newBuilder()
+                .setSessionId(session.remoteId())
+                .setModelId(run.model().remoteId())
+                .setNrOutTensors(run.nrOutTensors());
         for (Tensor t : run.inTensors()) {
-            TfliteProto.Tensor.Builder tb = TfliteProto.Tensor.newBuilder().setData(UnsafeByteOperations.unsafeWrap(t.data()))
-                .setTypeValue(TensorTypes.toTflite(t.type()) + 1);
+            TfliteProto.Tensor.Builder tb = TfliteProto.Tensor.newBuilder()
+                    .setData(UnsafeByteOperations.unsafeWrap(t.data()))
+                    .setTypeValue(TensorTypes.toTflite(t.type()) + 1);
             for (long d : t.dims()) {
                 tb.addDims(Math.toIntExact(d));
             }
             req.addInTensors(tb);
         }
-        TfliteProto.ModelRunResponse r = timed(session, "tflite_model_run > client.model_run",
-            () -> client.call(AgentProtocol.TFLITE_MODEL_RUN, req.build(), TfliteProto.ModelRunResponse.parser()));
+        TfliteProto.ModelRunResponse r = timed(
+                session,
+                "tflite_model_run > client.model_run",
+                () -> client.call(AgentProtocol.TFLITE_MODEL_RUN, req.build(), TfliteProto.ModelRunResponse.parser()));
         List<Tensor> out = new ArrayList<>();
         for (TfliteProto.Tensor t : r.getOutTensorsList()) {
-            out.add(new Tensor(TensorTypes.fromTflite(t.getTypeValue() - 1), t.getDimsList().stream().mapToLong(Integer::longValue).toArray(),
-                t.getData().toByteArray()));
+            out.add(new Tensor(
+                    TensorTypes.fromTflite(t.getTypeValue() - 1),
+                    t.getDimsList().stream().mapToLong(Integer::longValue).toArray(),
+                    t.getData().toByteArray()));
         }
         return out;
     }
 
     @Override
     public void torchModelLoad(Session session, Resource model) {
-        client.call(AgentProtocol.TORCH_MODEL_LOAD, TorchProto.ModelLoadRequest.newBuilder().setSessionId(session.remoteId())
-            .setModelId(model.remoteId()).build(), Empty.parser());
+        client.call(
+                AgentProtocol.TORCH_MODEL_LOAD,
+                TorchProto.ModelLoadRequest.newBuilder()
+                        .setSessionId(session.remoteId())
+                        .setModelId(model.remoteId())
+                        .build(),
+                Empty.parser());
     }
 
     @Override
     public List<Tensor> torchModelRun(Session session, TorchRun run) {
-        TorchProto.ModelRunRequest.Builder req = TorchProto.ModelRunRequest.newBuilder().setSessionId(session.remoteId())
-            .setModelId(run.model().remoteId()).setNrOutTensors(run.nrOutTensors());
+        TorchProto.ModelRunRequest.Builder req = TorchProto.ModelRunRequest.newBuilder()
+                .setSessionId(session.remoteId())
+                .setModelId(run.model().remoteId())
+                .setNrOutTensors(run.nrOutTensors());
         if (run.runOptions() != null) {
             req.setRunOptions(ByteString.copyFrom(run.runOptions()));
         }
         for (Tensor t : run.inTensors()) {
-            TorchProto.Tensor.Builder tb = TorchProto.Tensor.newBuilder().setData(UnsafeByteOperations.unsafeWrap(t.data()))
-                .setTypeValue(TensorTypes.toTorch(t.type()));
+            TorchProto.Tensor.Builder tb = TorchProto.Tensor.newBuilder()
+                    .setData(UnsafeByteOperations.unsafeWrap(t.data()))
+                    .setTypeValue(TensorTypes.toTorch(t.type()));
             for (long d : t.dims()) {
                 tb.addDims(d);
             }
             req.addInTensors(tb);
         }
-        TorchProto.ModelRunResponse r = timed(session, "torch_model_run > client.model_run",
-            () -> client.call(AgentProtocol.TORCH_MODEL_RUN, req.build(), TorchProto.ModelRunResponse.parser()));
+        TorchProto.ModelRunResponse r = timed(
+                session,
+                "torch_model_run > client.model_run",
+                () -> client.call(AgentProtocol.TORCH_MODEL_RUN, req.build(), TorchProto.ModelRunResponse.parser()));
         List<Tensor> out = new ArrayList<>();
         for (TorchProto.Tensor t : r.getOutTensorsList()) {
-            out.add(new Tensor(TensorTypes.fromTorch(t.getTypeValue()), t.getDimsList().stream().mapToLong(Long::longValue).toArray(),
-                t.getData().toByteArray()));
+            out.add(new Tensor(
+                    TensorTypes.fromTorch(t.getTypeValue()),
+                    t.getDimsList().stream().mapToLong(Long::longValue).toArray(),
+                    t.getData().toByteArray()));
         }
         return out;
     }
@@ -318,11 +409,20 @@ public final class RpcPlugin implements Plugin {
 
     @Override
     public Map<String, Map<String, List<Sample>>> remoteProfile(Session session) {
-        ProfilingProto.Response r = client.call(AgentProtocol.GET_PROFILER,
-            ProfilingProto.Request.newBuilder().setSessionId(session.remoteId()).build(), ProfilingProto.Response.parser());
+        ProfilingProto.Response r = client.call(
+                AgentProtocol.GET_PROFILER,
+                ProfilingProto.Request.newBuilder()
+                        .setSessionId(session.remoteId())
+                        .build(),
+                ProfilingProto.Response.parser());
         Map<String, List<Sample>> regions = new LinkedHashMap<>();
-        r.getProfiler().getRegionsMap().forEach((name, region) -> regions.put(name,
-            region.getSamplesList().stream().map(s -> new Sample(s.getStart(), s.getTime())).toList()));
+        r.getProfiler()
+                .getRegionsMap()
+                .forEach((name, region) -> regions.put(
+                        name,
+                        region.getSamplesList().stream()
+                                .map(s -> new Sample(s.getStart(), s.getTime()))
+                                .toList()));
         return regions.isEmpty() ? Map.of() : Map.of(r.getProfiler().getComponentName(), regions);
     }
 }

@@ -35,8 +35,8 @@ record RpcSettings(TtrpcAddress address, List<String> warnings, int messageLimit
                 limit = -1;
             }
             if (limit < 64 * 1024 || limit > AgentProtocol.MAX_MESSAGE_LENGTH) {
-                throw new VaccelException.InvalidArgumentException("VACCEL_RPC_MESSAGE_MAX='" + max + "' must be a byte count in "
-                    + (64 * 1024) + ".." + AgentProtocol.MAX_MESSAGE_LENGTH);
+                throw new VaccelException.InvalidArgumentException("VACCEL_RPC_MESSAGE_MAX='" + max
+                        + "' must be a byte count in " + (64 * 1024) + ".." + AgentProtocol.MAX_MESSAGE_LENGTH);
             }
         }
         try {

@@ -26,27 +26,47 @@ import java.util.Map;
  * src/test/resources/io/jurunc/vaccel/agent/fuzz/AgentRequestFuzzTestInputs/.
  */
 class AgentRequestFuzzTest {
-    private static final List<String> METHODS = List.of(AgentProtocol.CREATE_SESSION, AgentProtocol.UPDATE_SESSION,
-        AgentProtocol.DESTROY_SESSION, AgentProtocol.REGISTER_RESOURCE, AgentProtocol.UNREGISTER_RESOURCE,
-        AgentProtocol.SYNC_RESOURCE, AgentProtocol.IMAGE_CLASSIFICATION, AgentProtocol.GENOP, AgentProtocol.GENOP_STREAM,
-        AgentProtocol.TF_MODEL_LOAD, AgentProtocol.TF_MODEL_UNLOAD, AgentProtocol.TF_MODEL_RUN, AgentProtocol.TFLITE_MODEL_LOAD,
-        AgentProtocol.TFLITE_MODEL_UNLOAD, AgentProtocol.TFLITE_MODEL_RUN, AgentProtocol.TORCH_MODEL_LOAD,
-        AgentProtocol.TORCH_MODEL_RUN, AgentProtocol.GET_PROFILER, "Nope");
+    private static final List<String> METHODS = List.of(
+            AgentProtocol.CREATE_SESSION,
+            AgentProtocol.UPDATE_SESSION,
+            AgentProtocol.DESTROY_SESSION,
+            AgentProtocol.REGISTER_RESOURCE,
+            AgentProtocol.UNREGISTER_RESOURCE,
+            AgentProtocol.SYNC_RESOURCE,
+            AgentProtocol.IMAGE_CLASSIFICATION,
+            AgentProtocol.GENOP,
+            AgentProtocol.GENOP_STREAM,
+            AgentProtocol.TF_MODEL_LOAD,
+            AgentProtocol.TF_MODEL_UNLOAD,
+            AgentProtocol.TF_MODEL_RUN,
+            AgentProtocol.TFLITE_MODEL_LOAD,
+            AgentProtocol.TFLITE_MODEL_UNLOAD,
+            AgentProtocol.TFLITE_MODEL_RUN,
+            AgentProtocol.TORCH_MODEL_LOAD,
+            AgentProtocol.TORCH_MODEL_RUN,
+            AgentProtocol.GET_PROFILER,
+            "Nope");
     private static final Client CLIENT = start();
 
     /** One agent and one connection for the whole run. */
-    private record Client(Agent agent, Socket socket, DataOutputStream out, DataInputStream in, int[] stream) {
-    }
+    private record Client(Agent agent, Socket socket, DataOutputStream out, DataInputStream in, int[] stream) {}
 
     private static Client start() {
         try {
             var dir = Files.createTempDirectory("vaccel-agent-fuzz");
-            Vaccel host = Vaccel.bootstrap(VaccelConfig.of("noop").withEnv(Map.of("XDG_RUNTIME_DIR", dir.toString())),
-                List.of(new NoopPlugin()));
+            Vaccel host = Vaccel.bootstrap(
+                    VaccelConfig.of("noop").withEnv(Map.of("XDG_RUNTIME_DIR", dir.toString())),
+                    List.of(new NoopPlugin()));
             Agent agent = Agent.start(host, List.of(new TtrpcAddress.Tcp("127.0.0.1", 0)), true, 1 << 20);
-            Socket s = new Socket("127.0.0.1", ((InetSocketAddress) agent.localAddresses().getFirst()).getPort());
+            Socket s = new Socket(
+                    "127.0.0.1", ((InetSocketAddress) agent.localAddresses().getFirst()).getPort());
             s.setSoTimeout(10_000);
-            return new Client(agent, s, new DataOutputStream(s.getOutputStream()), new DataInputStream(s.getInputStream()), new int[] {1});
+            return new Client(
+                    agent,
+                    s,
+                    new DataOutputStream(s.getOutputStream()),
+                    new DataInputStream(s.getInputStream()),
+                    new int[] {1});
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -57,8 +77,12 @@ class AgentRequestFuzzTest {
         String service = data.consumeBoolean() ? AgentProtocol.SERVICE : AgentProtocol.ASYNC_SERVICE;
         String method = data.pickValue(METHODS);
         byte[] payload = data.consumeRemainingAsBytes();
-        byte[] req = Request.newBuilder().setService(service).setMethod(method)
-            .setPayload(com.google.protobuf.ByteString.copyFrom(payload)).build().toByteArray();
+        byte[] req = Request.newBuilder()
+                .setService(service)
+                .setMethod(method)
+                .setPayload(com.google.protobuf.ByteString.copyFrom(payload))
+                .build()
+                .toByteArray();
         int stream = CLIENT.stream()[0];
         CLIENT.stream()[0] += 2;
         CLIENT.out().writeInt(req.length);

@@ -16,6 +16,7 @@ public final class AbstractUnixListener implements Listener {
     private final String name;
     /** uids allowed besides this process's own; null accepts every peer. */
     private final java.util.Set<Integer> alsoAllowed;
+
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private AbstractUnixListener(int fd, String name, java.util.Set<Integer> alsoAllowed) {
@@ -30,7 +31,8 @@ public final class AbstractUnixListener implements Listener {
     }
 
     /** Accepts only peers running as this process's uid or one of {@code alsoAllowedUids} (SO_PEERCRED). */
-    public static AbstractUnixListener bindSameUser(String name, java.util.Set<Integer> alsoAllowedUids) throws IOException {
+    public static AbstractUnixListener bindSameUser(String name, java.util.Set<Integer> alsoAllowedUids)
+            throws IOException {
         return new AbstractUnixListener(Vsock.listenAbstract(name, 128), name, java.util.Set.copyOf(alsoAllowedUids));
     }
 
@@ -57,8 +59,12 @@ public final class AbstractUnixListener implements Listener {
                     uid = -1;
                 }
                 if (uid != Vsock.euid() && !alsoAllowed.contains(uid)) {
-                    System.getLogger(AbstractUnixListener.class.getName()).log(System.Logger.Level.WARNING,
-                        "refusing a connection on unix://@{0} from uid {1}", name, uid);
+                    System.getLogger(AbstractUnixListener.class.getName())
+                            .log(
+                                    System.Logger.Level.WARNING,
+                                    "refusing a connection on unix://@{0} from uid {1}",
+                                    name,
+                                    uid);
                     Vsock.shutdown(cfd);
                     Vsock.close(cfd);
                     if (closed.get()) {

@@ -10,6 +10,7 @@ public final class AgentProtocol {
     public static final String SERVICE = "vaccel.sync.agent.AgentService";
     /** The service name of vAccel's async builds (same methods plus the client-streaming GenopStream). */
     public static final String ASYNC_SERVICE = "vaccel.asynchronous.agent.AgentService";
+
     public static final java.util.List<String> SERVICES = java.util.List.of(SERVICE, ASYNC_SERVICE);
     public static final String CREATE_SESSION = "CreateSession";
     public static final String UPDATE_SESSION = "UpdateSession";
@@ -29,6 +30,7 @@ public final class AgentProtocol {
     public static final String GENOP = "Genop";
     /** Client-streaming genop ({@code stream genop.Request → genop.Response}). */
     public static final String GENOP_STREAM = "GenopStream";
+
     public static final String GET_PROFILER = "GetProfiler";
 
     /** Default agent address of vAccel's RPC client and agent. */
@@ -48,8 +50,8 @@ public final class AgentProtocol {
 
     /** Agent component name for profiling regions. */
     public static final String AGENT_COMPONENT = "vaccel-rpc-agent";
+
     public static final String CLIENT_COMPONENT = "vaccel-rpc-client";
 
-    private AgentProtocol() {
-    }
+    private AgentProtocol() {}
 }

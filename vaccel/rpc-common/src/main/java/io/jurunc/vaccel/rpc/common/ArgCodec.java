@@ -9,25 +9,26 @@ import io.jurunc.vaccel.rpc.proto.GenopProto;
 
 /** Converts vAccel args to and from {@code genop.Arg} (whole args; chunks are handled by {@link Chunker}). */
 public final class ArgCodec {
-    private ArgCodec() {
-    }
+    private ArgCodec() {}
 
     public static GenopProto.Arg toProto(Arg a) {
         return GenopProto.Arg.newBuilder()
-            .setBuf(UnsafeByteOperations.unsafeWrap(a.buffer()))
-            .setSize(a.size())
-            .setArgTypeValue(a.type().wire())
-            .setCustomTypeId(a.customTypeId())
-            .build();
+                .setBuf(UnsafeByteOperations.unsafeWrap(a.buffer()))
+                .setSize(a.size())
+                .setArgTypeValue(a.type().wire())
+                .setCustomTypeId(a.customTypeId())
+                .build();
     }
 
     /** A whole (unchunked) arg; {@code size} must equal the buffer length, as vAccel's agent enforces. */
     public static Arg fromProto(GenopProto.Arg p) {
         if (p.getParts() > 1) {
-            throw new VaccelException.InvalidArgumentException("arg is chunk " + p.getPartNo() + "/" + p.getParts() + " outside a chunked genop");
+            throw new VaccelException.InvalidArgumentException(
+                    "arg is chunk " + p.getPartNo() + "/" + p.getParts() + " outside a chunked genop");
         }
         if (Integer.toUnsignedLong(p.getSize()) != p.getBuf().size()) {
-            throw new VaccelException.InvalidArgumentException("arg size " + Integer.toUnsignedLong(p.getSize()) + " does not match its buffer (" + p.getBuf().size() + " bytes)");
+            throw new VaccelException.InvalidArgumentException("arg size " + Integer.toUnsignedLong(p.getSize())
+                    + " does not match its buffer (" + p.getBuf().size() + " bytes)");
         }
         return Arg.of(ArgType.fromWire(p.getArgTypeValue()), p.getBuf().toByteArray(), p.getCustomTypeId());
     }

@@ -27,7 +27,8 @@ public final class Assembler {
         int parts = a.getParts();
         if (parts <= 1) {
             if (partial != null) {
-                throw new VaccelException.InvalidArgumentException("arg chunk " + expectedPart + " missing: got a whole arg instead");
+                throw new VaccelException.InvalidArgumentException(
+                        "arg chunk " + expectedPart + " missing: got a whole arg instead");
             }
             done.add(ArgCodec.fromProto(a));
             return;
@@ -35,10 +36,12 @@ public final class Assembler {
         long size = Integer.toUnsignedLong(a.getSize());
         if (partial == null) {
             if (a.getPartNo() != 1) {
-                throw new VaccelException.InvalidArgumentException("chunked arg starts with part " + a.getPartNo() + ", expected 1");
+                throw new VaccelException.InvalidArgumentException(
+                        "chunked arg starts with part " + a.getPartNo() + ", expected 1");
             }
             if (size > maxArgBytes) {
-                throw new VaccelException.InvalidArgumentException("chunked arg of " + size + " bytes exceeds the agent's limit of " + maxArgBytes);
+                throw new VaccelException.InvalidArgumentException(
+                        "chunked arg of " + size + " bytes exceeds the agent's limit of " + maxArgBytes);
             }
             partial = new byte[(int) size];
             filled = 0;
@@ -46,8 +49,8 @@ public final class Assembler {
             first = a;
         }
         if (a.getPartNo() != expectedPart || a.getParts() != first.getParts() || size != partial.length) {
-            throw new VaccelException.InvalidArgumentException("arg chunk " + a.getPartNo() + "/" + parts + " out of order (expected "
-                + expectedPart + "/" + first.getParts() + ")");
+            throw new VaccelException.InvalidArgumentException("arg chunk " + a.getPartNo() + "/" + parts
+                    + " out of order (expected " + expectedPart + "/" + first.getParts() + ")");
         }
         int n = a.getBuf().size();
         if (filled + n > partial.length) {
@@ -57,7 +60,8 @@ public final class Assembler {
         filled += n;
         if (a.getPartNo() == parts) {
             if (filled != partial.length) {
-                throw new VaccelException.InvalidArgumentException("chunked arg has " + filled + " of " + partial.length + " bytes");
+                throw new VaccelException.InvalidArgumentException(
+                        "chunked arg has " + filled + " of " + partial.length + " bytes");
             }
             done.add(Arg.of(ArgType.fromWire(first.getArgTypeValue()), partial, first.getCustomTypeId()));
             partial = null;

@@ -16,8 +16,7 @@ public final class Chunker {
     /** Room left in each message for the envelope and field tags. */
     static final int OVERHEAD = 1024;
 
-    private Chunker() {
-    }
+    private Chunker() {}
 
     /** One piece of output: args for the read list and args for the write list. */
     public record Piece(List<GenopProto.Arg> read, List<GenopProto.Arg> write) {
@@ -96,8 +95,12 @@ public final class Chunker {
             int parts = (size + chunk - 1) / chunk;
             for (int i = 0; i < parts; i++) {
                 int off = i * chunk;
-                GenopProto.Arg piece = a.toBuilder().setBuf(buf.substring(off, Math.min(size, off + chunk)))
-                    .setSize(size).setParts(parts).setPartNo(i + 1).build();
+                GenopProto.Arg piece = a.toBuilder()
+                        .setBuf(buf.substring(off, Math.min(size, off + chunk)))
+                        .setSize(size)
+                        .setParts(parts)
+                        .setPartNo(i + 1)
+                        .build();
                 (isWrite ? write : read).add(piece);
                 bytes = size;
                 flush();

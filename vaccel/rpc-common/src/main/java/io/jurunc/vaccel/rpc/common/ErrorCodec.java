@@ -19,13 +19,17 @@ import java.util.List;
  * status, a lost connection, a timeout) is {@code EBACKEND}.
  */
 public final class ErrorCodec {
-    private ErrorCodec() {
-    }
+    private ErrorCodec() {}
 
     public static TtrpcException toStatus(VaccelException e) {
-        Any detail = Any.newBuilder().setTypeUrl(AgentProtocol.ERROR_TYPE_URL)
-            .setValue(ErrorProto.Error.newBuilder().setType(ErrorProto.ErrorType.FFI).setFfiError(e.errno().code()).build().toByteString())
-            .build();
+        Any detail = Any.newBuilder()
+                .setTypeUrl(AgentProtocol.ERROR_TYPE_URL)
+                .setValue(ErrorProto.Error.newBuilder()
+                        .setType(ErrorProto.ErrorType.FFI)
+                        .setFfiError(e.errno().code())
+                        .build()
+                        .toByteString())
+                .build();
         return new TtrpcStatusException(StatusCode.INTERNAL, e.getMessage(), List.of(detail));
     }
 
@@ -45,7 +49,8 @@ public final class ErrorCodec {
                     try {
                         ErrorProto.Error err = ErrorProto.Error.parseFrom(d.getValue());
                         if (err.hasFfiError()) {
-                            return new VaccelException(Errno.of(err.getFfiError()), call + ": agent: " + s.statusMessage(), e);
+                            return new VaccelException(
+                                    Errno.of(err.getFfiError()), call + ": agent: " + s.statusMessage(), e);
                         }
                     } catch (InvalidProtocolBufferException ignored) {
                         // no errno: EBACKEND below

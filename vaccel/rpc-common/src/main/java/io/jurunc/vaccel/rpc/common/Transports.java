@@ -12,18 +12,19 @@ import java.util.Locale;
  * paths use the JDK; vsock and abstract unix names use FFM ({@link Vsock}, {@link AbstractUnixListener}).
  */
 public final class Transports {
-    private Transports() {
-    }
+    private Transports() {}
 
     /** Parses an address, lower-casing the scheme; anything else is "Unsupported protocol". */
     public static TtrpcAddress parse(String address) {
         int sep = address.indexOf("://");
         if (sep <= 0) {
-            throw new IllegalArgumentException("Unsupported protocol in '" + address + "': use tcp://HOST:PORT, unix:///PATH or vsock://CID:PORT");
+            throw new IllegalArgumentException(
+                    "Unsupported protocol in '" + address + "': use tcp://HOST:PORT, unix:///PATH or vsock://CID:PORT");
         }
         String scheme = address.substring(0, sep).toLowerCase(Locale.ROOT);
         if (!scheme.equals("tcp") && !scheme.equals("unix") && !scheme.equals("vsock")) {
-            throw new IllegalArgumentException("Unsupported protocol '" + scheme + "' in '" + address + "': use tcp, unix or vsock");
+            throw new IllegalArgumentException(
+                    "Unsupported protocol '" + scheme + "' in '" + address + "': use tcp, unix or vsock");
         }
         if (scheme.equals("vsock")) {
             return parseVsock(address, address.substring(sep + 3));
@@ -38,7 +39,8 @@ public final class Transports {
             throw new IllegalArgumentException("'" + address + "': expected vsock://CID:PORT");
         }
         try {
-            return new TtrpcAddress.Vsock(Long.parseLong(rest.substring(0, colon)), Long.parseLong(rest.substring(colon + 1)));
+            return new TtrpcAddress.Vsock(
+                    Long.parseLong(rest.substring(0, colon)), Long.parseLong(rest.substring(colon + 1)));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + address + "': CID and PORT must be numbers");
         }
@@ -56,12 +58,14 @@ public final class Transports {
      * A listener whose unix path sockets accept only peers of this process's user (SO_PEERCRED), plus the
      * users named in {@code alsoAllowedUsers}.
      */
-    public static Listener listenSameUser(TtrpcAddress address, java.util.Set<String> alsoAllowedUsers) throws IOException {
+    public static Listener listenSameUser(TtrpcAddress address, java.util.Set<String> alsoAllowedUsers)
+            throws IOException {
         return listenSameUser(address, alsoAllowedUsers, java.util.Set.of());
     }
 
     /** As {@link #listenSameUser(TtrpcAddress, java.util.Set)}; a vsock listener accepts only {@code allowedCids} (empty: any). */
-    public static Listener listenSameUser(TtrpcAddress address, java.util.Set<String> alsoAllowedUsers, java.util.Set<Long> allowedCids)
+    public static Listener listenSameUser(
+            TtrpcAddress address, java.util.Set<String> alsoAllowedUsers, java.util.Set<Long> allowedCids)
             throws IOException {
         if (address instanceof TtrpcAddress.Vsock v) {
             return VsockListener.bind((int) v.cid(), (int) v.port(), allowedCids);
@@ -80,7 +84,8 @@ public final class Transports {
     static java.util.Set<Integer> uids(java.util.Set<String> users) throws IOException {
         java.util.Set<Integer> out = new java.util.HashSet<>();
         java.util.List<String> passwd = java.nio.file.Files.exists(java.nio.file.Path.of("/etc/passwd"))
-            ? java.nio.file.Files.readAllLines(java.nio.file.Path.of("/etc/passwd")) : java.util.List.of();
+                ? java.nio.file.Files.readAllLines(java.nio.file.Path.of("/etc/passwd"))
+                : java.util.List.of();
         for (String u : users) {
             if (u.matches("\\d+")) {
                 out.add(Integer.parseInt(u));

@@ -19,6 +19,7 @@ public final class Vsock {
     public static final int AF_VSOCK = 40;
     /** VMADDR_CID_ANY: bind on every CID. */
     public static final int CID_ANY = -1;
+
     public static final int CID_LOCAL = 1;
     public static final int CID_HOST = 2;
     private static final int SOCK_STREAM = 1;
@@ -29,22 +30,33 @@ public final class Vsock {
 
     /** {@code struct sockaddr_vm}: family, reserved, port, cid, flags, zero[3]. */
     static final StructLayout SOCKADDR_VM = MemoryLayout.structLayout(
-        ValueLayout.JAVA_SHORT.withName("family"), ValueLayout.JAVA_SHORT.withName("reserved1"),
-        ValueLayout.JAVA_INT.withName("port"), ValueLayout.JAVA_INT.withName("cid"),
-        ValueLayout.JAVA_BYTE.withName("flags"), MemoryLayout.sequenceLayout(3, ValueLayout.JAVA_BYTE).withName("zero"));
+            ValueLayout.JAVA_SHORT.withName("family"), ValueLayout.JAVA_SHORT.withName("reserved1"),
+            ValueLayout.JAVA_INT.withName("port"), ValueLayout.JAVA_INT.withName("cid"),
+            ValueLayout.JAVA_BYTE.withName("flags"),
+                    MemoryLayout.sequenceLayout(3, ValueLayout.JAVA_BYTE).withName("zero"));
 
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    private record Calls(MethodHandle socket, MethodHandle bind, MethodHandle listen, MethodHandle accept, MethodHandle connect,
-                         MethodHandle read, MethodHandle write, MethodHandle shutdown, MethodHandle close, MethodHandle setsockopt,
-                         MethodHandle strerror, MethodHandle poll, MethodHandle getsockopt, MethodHandle geteuid) {
-    }
+    private record Calls(
+            MethodHandle socket,
+            MethodHandle bind,
+            MethodHandle listen,
+            MethodHandle accept,
+            MethodHandle connect,
+            MethodHandle read,
+            MethodHandle write,
+            MethodHandle shutdown,
+            MethodHandle close,
+            MethodHandle setsockopt,
+            MethodHandle strerror,
+            MethodHandle poll,
+            MethodHandle getsockopt,
+            MethodHandle geteuid) {}
 
     private static volatile Calls calls;
 
-    private Vsock() {
-    }
+    private Vsock() {}
 
     private static Calls calls() {
         Calls c = calls;
@@ -55,28 +67,37 @@ public final class Vsock {
             var p = ValueLayout.ADDRESS;
             var j = ValueLayout.JAVA_LONG;
             c = new Calls(
-                h(l, "socket", FunctionDescriptor.of(i, i, i, i), errno),
-                h(l, "bind", FunctionDescriptor.of(i, i, p, i), errno),
-                h(l, "listen", FunctionDescriptor.of(i, i, i), errno),
-                h(l, "accept4", FunctionDescriptor.of(i, i, p, p, i), errno),
-                h(l, "connect", FunctionDescriptor.of(i, i, p, i), errno),
-                h(l, "read", FunctionDescriptor.of(j, i, p, j), errno),
-                h(l, "write", FunctionDescriptor.of(j, i, p, j), errno),
-                h(l, "shutdown", FunctionDescriptor.of(i, i, i), errno),
-                h(l, "close", FunctionDescriptor.of(i, i), errno),
-                h(l, "setsockopt", FunctionDescriptor.of(i, i, i, i, p, i), errno),
-                l.downcallHandle(l.defaultLookup().find("strerror").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(1024, ValueLayout.JAVA_BYTE)), i)),
-                h(l, "poll", FunctionDescriptor.of(i, p, j, i), errno),
-                h(l, "getsockopt", FunctionDescriptor.of(i, i, i, i, p, p), errno),
-                l.downcallHandle(l.defaultLookup().find("geteuid").orElseThrow(), FunctionDescriptor.of(i)));
+                    h(l, "socket", FunctionDescriptor.of(i, i, i, i), errno),
+                    h(l, "bind", FunctionDescriptor.of(i, i, p, i), errno),
+                    h(l, "listen", FunctionDescriptor.of(i, i, i), errno),
+                    h(l, "accept4", FunctionDescriptor.of(i, i, p, p, i), errno),
+                    h(l, "connect", FunctionDescriptor.of(i, i, p, i), errno),
+                    h(l, "read", FunctionDescriptor.of(j, i, p, j), errno),
+                    h(l, "write", FunctionDescriptor.of(j, i, p, j), errno),
+                    h(l, "shutdown", FunctionDescriptor.of(i, i, i), errno),
+                    h(l, "close", FunctionDescriptor.of(i, i), errno),
+                    h(l, "setsockopt", FunctionDescriptor.of(i, i, i, i, p, i), errno),
+                    l.downcallHandle(
+                            l.defaultLookup().find("strerror").orElseThrow(),
+                            FunctionDescriptor.of(
+                                    ValueLayout.ADDRESS.withTargetLayout(
+                                            MemoryLayout.sequenceLayout(1024, ValueLayout.JAVA_BYTE)),
+                                    i)),
+                    h(l, "poll", FunctionDescriptor.of(i, p, j, i), errno),
+                    h(l, "getsockopt", FunctionDescriptor.of(i, i, i, i, p, p), errno),
+                    l.downcallHandle(l.defaultLookup().find("geteuid").orElseThrow(), FunctionDescriptor.of(i)));
             calls = c;
         }
         return c;
     }
 
     private static MethodHandle h(Linker l, String name, FunctionDescriptor fd, Linker.Option opt) {
-        return l.downcallHandle(l.defaultLookup().find(name).orElseThrow(() -> new UnsupportedOperationException("libc has no " + name)), fd, opt);
+        return l.downcallHandle(
+                l.defaultLookup()
+                        .find(name)
+                        .orElseThrow(() -> new UnsupportedOperationException("libc has no " + name)),
+                fd,
+                opt);
     }
 
     private static IOException error(String what, int errno) {
@@ -106,7 +127,8 @@ public final class Vsock {
     private static MemorySegment abstractSockaddr(Arena a, String name) {
         byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         if (n.length == 0 || n.length > SOCKADDR_UN_SIZE - 3) {
-            throw new IllegalArgumentException("abstract unix socket name must be 1.." + (SOCKADDR_UN_SIZE - 3) + " bytes: '" + name + "'");
+            throw new IllegalArgumentException(
+                    "abstract unix socket name must be 1.." + (SOCKADDR_UN_SIZE - 3) + " bytes: '" + name + "'");
         }
         MemorySegment sa = a.allocate(SOCKADDR_UN_SIZE, 2);
         sa.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
@@ -125,7 +147,7 @@ public final class Vsock {
                 throw error("unix socket", (int) ERRNO.get(st, 0L));
             }
             if ((int) c.bind().invokeExact(st, fd, sa, (int) sa.byteSize()) < 0
-                || (int) c.listen().invokeExact(st, fd, backlog) < 0) {
+                    || (int) c.listen().invokeExact(st, fd, backlog) < 0) {
                 int e = (int) ERRNO.get(st, 0L);
                 close(fd);
                 throw error("cannot listen on unix://@" + name, e);

@@ -61,7 +61,8 @@ public final class VsockConnection implements Connection {
         while (src.hasRemaining()) {
             int n = Math.min(src.remaining(), BUFFER);
             ByteBuffer slice = src.slice(src.position(), n);
-            MemorySegment.copy(MemorySegment.ofBuffer(slice), ValueLayout.JAVA_BYTE, 0, writeBuf, ValueLayout.JAVA_BYTE, 0, n);
+            MemorySegment.copy(
+                    MemorySegment.ofBuffer(slice), ValueLayout.JAVA_BYTE, 0, writeBuf, ValueLayout.JAVA_BYTE, 0, n);
             long w = Vsock.write(fd, writeBuf, n);
             src.position(src.position() + (int) w);
             total += (int) w;

@@ -19,6 +19,7 @@ public final class VsockListener implements Listener {
     private final int port;
     /** Peer CIDs accepted; empty accepts every peer. */
     private final java.util.Set<Long> allowedPeers;
+
     private final Sockets sockets;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -101,8 +102,12 @@ public final class VsockListener implements Listener {
             if (allowedPeers.isEmpty() || allowedPeers.contains(peer)) {
                 return sockets.connection(r[0], description);
             }
-            LOG.log(System.Logger.Level.WARNING, "refusing a vsock connection from {0} on port {1}: CID {2} is not allowed (--allow-cid)",
-                description, Integer.toUnsignedString(port), Long.toString(peer));
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "refusing a vsock connection from {0} on port {1}: CID {2} is not allowed (--allow-cid)",
+                    description,
+                    Integer.toUnsignedString(port),
+                    Long.toString(peer));
             sockets.shutdown(r[0]);
             sockets.close(r[0]);
         }
@@ -138,8 +143,13 @@ public final class VsockListener implements Listener {
             this.port = port;
         }
 
-        public int cid() { return cid; }
-        public int port() { return port; }
+        public int cid() {
+            return cid;
+        }
+
+        public int port() {
+            return port;
+        }
 
         @Override
         public String toString() {

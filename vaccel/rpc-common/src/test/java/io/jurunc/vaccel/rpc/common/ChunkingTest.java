@@ -37,7 +37,8 @@ class ChunkingTest {
             reads.addAll(p.read());
             writes.addAll(p.write());
         });
-        List<GenopProto.Arg> parts = reads.stream().filter(a -> a.getParts() > 1).toList();
+        List<GenopProto.Arg> parts =
+                reads.stream().filter(a -> a.getParts() > 1).toList();
         assertThat(parts).hasSize(4).extracting(GenopProto.Arg::getPartNo).containsExactly(1, 2, 3, 4);
         assertThat(parts).allMatch(a -> a.getSize() == big.size() && a.getParts() == 4);
 
@@ -54,10 +55,17 @@ class ChunkingTest {
 
     @Test
     void assemblerRejectsBrokenChunkSequences() {
-        GenopProto.Arg p1 = GenopProto.Arg.newBuilder().setBuf(ArgCodec.wrap(new byte[10], 0, 10)).setSize(20).setParts(2).setPartNo(1).build();
+        GenopProto.Arg p1 = GenopProto.Arg.newBuilder()
+                .setBuf(ArgCodec.wrap(new byte[10], 0, 10))
+                .setSize(20)
+                .setParts(2)
+                .setPartNo(1)
+                .build();
         GenopProto.Arg p2 = p1.toBuilder().setPartNo(2).build();
         Assembler a = new Assembler(100);
-        assertThatThrownBy(() -> a.add(p2)).isInstanceOf(VaccelException.InvalidArgumentException.class).hasMessageContaining("starts with part 2");
+        assertThatThrownBy(() -> a.add(p2))
+                .isInstanceOf(VaccelException.InvalidArgumentException.class)
+                .hasMessageContaining("starts with part 2");
         Assembler b = new Assembler(100);
         b.add(p1);
         assertThatThrownBy(() -> b.add(p1)).hasMessageContaining("out of order");
@@ -69,7 +77,11 @@ class ChunkingTest {
         d.add(p1);
         d.add(p2);
         assertThat(d.args().getFirst().size()).isEqualTo(20);
-        GenopProto.Arg lying = GenopProto.Arg.newBuilder().setBuf(ArgCodec.wrap(new byte[3], 0, 3)).setSize(4).setArgTypeValue(28).build();
+        GenopProto.Arg lying = GenopProto.Arg.newBuilder()
+                .setBuf(ArgCodec.wrap(new byte[3], 0, 3))
+                .setSize(4)
+                .setArgTypeValue(28)
+                .build();
         assertThatThrownBy(() -> ArgCodec.fromProto(lying)).hasMessageContaining("does not match its buffer");
     }
 }

@@ -18,20 +18,29 @@ class ErrorCodecTest {
         assertThat(s.code()).isEqualTo(StatusCode.INTERNAL);
         assertThat(s.statusMessage()).startsWith("symbol f not found");
         TtrpcStatusException remote = (TtrpcStatusException) s;
-        assertThat(remote.details()).singleElement().satisfies(d -> assertThat(d.getTypeUrl()).isEqualTo(AgentProtocol.ERROR_TYPE_URL));
+        assertThat(remote.details())
+                .singleElement()
+                .satisfies(d -> assertThat(d.getTypeUrl()).isEqualTo(AgentProtocol.ERROR_TYPE_URL));
         assertThat(ErrorCodec.fromStatus("Genop", remote).errno()).isEqualTo(Errno.ENOSYS);
     }
 
     @Test
     void everyFailureWithoutAnErrnoIsEbackendAsInVaccel() {
         // the errno is never guessed from the message text or the status code
-        assertThat(ErrorCodec.fromStatus("x", new TtrpcStatusException(StatusCode.INTERNAL, "[errno 38] x", List.of())).errno())
-            .isEqualTo(Errno.EBACKEND);
-        assertThat(ErrorCodec.fromStatus("x", new TtrpcStatusException(StatusCode.NOT_FOUND, "Unknown session 3", List.of())).errno())
-            .isEqualTo(Errno.EBACKEND);
-        assertThat(ErrorCodec.fromStatus("x", new TtrpcStatusException(StatusCode.INVALID_ARGUMENT, "/a/b does not exist", List.of())).errno())
-            .isEqualTo(Errno.EBACKEND);
-        assertThat(ErrorCodec.fromStatus("x", new TtrpcConnectionException("gone"))).isInstanceOf(VaccelException.BackendException.class)
-            .satisfies(e -> assertThat(e.errno()).isEqualTo(Errno.EBACKEND));
+        assertThat(ErrorCodec.fromStatus("x", new TtrpcStatusException(StatusCode.INTERNAL, "[errno 38] x", List.of()))
+                        .errno())
+                .isEqualTo(Errno.EBACKEND);
+        assertThat(ErrorCodec.fromStatus(
+                                "x", new TtrpcStatusException(StatusCode.NOT_FOUND, "Unknown session 3", List.of()))
+                        .errno())
+                .isEqualTo(Errno.EBACKEND);
+        assertThat(ErrorCodec.fromStatus(
+                                "x",
+                                new TtrpcStatusException(StatusCode.INVALID_ARGUMENT, "/a/b does not exist", List.of()))
+                        .errno())
+                .isEqualTo(Errno.EBACKEND);
+        assertThat(ErrorCodec.fromStatus("x", new TtrpcConnectionException("gone")))
+                .isInstanceOf(VaccelException.BackendException.class)
+                .satisfies(e -> assertThat(e.errno()).isEqualTo(Errno.EBACKEND));
     }
 }

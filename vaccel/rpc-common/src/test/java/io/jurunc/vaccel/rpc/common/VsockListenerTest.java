@@ -62,8 +62,7 @@ class VsockListenerTest {
                 }
 
                 @Override
-                public void close() {
-                }
+                public void close() {}
             };
         }
 
@@ -82,15 +81,23 @@ class VsockListenerTest {
     void peersOutsideTheAllowListAreClosedBeforeAnyByteAndAcceptingGoesOn() throws Exception {
         RecordingSockets sockets = new RecordingSockets();
         sockets.incoming.add(new int[] {10, 3, 1024});
-        sockets.incoming.add(new int[] {11, -2, 1025});   // CID 4294967294, beyond a signed int
+        sockets.incoming.add(new int[] {11, -2, 1025}); // CID 4294967294, beyond a signed int
         sockets.incoming.add(new int[] {12, 42, 1026});
         VsockListener listener = new VsockListener(7, -1, 2048, Set.of(42L), sockets);
 
         Connection c = listener.accept();
 
         assertThat(c.description()).isEqualTo("vsock://42:1026");
-        assertThat(sockets.calls).containsExactly("accept 10", "shutdown 10", "close 10", "accept 11", "shutdown 11",
-            "close 11", "accept 12", "serve 12 vsock://42:1026");
+        assertThat(sockets.calls)
+                .containsExactly(
+                        "accept 10",
+                        "shutdown 10",
+                        "close 10",
+                        "accept 11",
+                        "shutdown 11",
+                        "close 11",
+                        "accept 12",
+                        "serve 12 vsock://42:1026");
     }
 
     @Test
@@ -101,7 +108,8 @@ class VsockListenerTest {
 
         assertThat(listener.accept().description()).isEqualTo("vsock://4294967294:1024");
         listener.close();
-        assertThat(sockets.calls).containsExactly("accept 10", "serve 10 vsock://4294967294:1024", "shutdown 7", "close 7");
+        assertThat(sockets.calls)
+                .containsExactly("accept 10", "serve 10 vsock://4294967294:1024", "shutdown 7", "close 7");
     }
 
     @Test
