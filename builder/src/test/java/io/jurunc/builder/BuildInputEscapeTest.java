@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jurunc.builder.build.BuildRequest;
+import io.jurunc.builder.build.BuildResult;
+import io.jurunc.builder.build.ImageBuilder;
 import io.jurunc.builder.image.BlobStore;
 import io.jurunc.builder.image.FileTrees;
 import io.jurunc.builder.image.Json;

@@ -2,6 +2,7 @@ package io.jurunc.builder.bunnyfile;
 
 import io.jurunc.builder.BuildFileException;
 import io.jurunc.builder.Location;
+import io.jurunc.builder.image.ImageReference;
 import io.jurunc.builder.image.KernelArch;
 import io.jurunc.builder.image.Platform;
 import io.jurunc.builder.layer.BlockImageMaker;
@@ -16,7 +17,6 @@ import io.jurunc.builder.plan.ImagePaths;
 import io.jurunc.builder.plan.ImagePlan;
 import io.jurunc.builder.plan.ImageTree;
 import io.jurunc.builder.plan.LayerSpec;
-import io.jurunc.builder.registry.ImageReference;
 import io.jurunc.builder.urunc.UruncKeys;
 import io.jurunc.builder.urunc.UruncMetadata;
 import java.io.IOException;

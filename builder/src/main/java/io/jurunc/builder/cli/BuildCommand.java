@@ -1,14 +1,14 @@
 package io.jurunc.builder.cli;
 
 import io.jurunc.builder.BuildException;
-import io.jurunc.builder.BuildRequest;
-import io.jurunc.builder.BuildResult;
-import io.jurunc.builder.ImageBuilder;
 import io.jurunc.builder.InputException;
+import io.jurunc.builder.build.BuildRequest;
+import io.jurunc.builder.build.BuildResult;
+import io.jurunc.builder.build.ImageBuilder;
+import io.jurunc.builder.image.ImageReference;
 import io.jurunc.builder.image.Platform;
 import io.jurunc.builder.output.Output;
 import io.jurunc.builder.registry.Credentials;
-import io.jurunc.builder.registry.ImageReference;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;

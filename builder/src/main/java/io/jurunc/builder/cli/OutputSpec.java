@@ -1,8 +1,8 @@
 package io.jurunc.builder.cli;
 
 import io.jurunc.builder.InputException;
+import io.jurunc.builder.image.ImageReference;
 import io.jurunc.builder.output.Output;
-import io.jurunc.builder.registry.ImageReference;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,7 +1,9 @@
 package io.jurunc.builder.containerfile;
 
 import io.jurunc.builder.BuildFileException;
+import io.jurunc.builder.InputException;
 import io.jurunc.builder.Location;
+import io.jurunc.builder.image.ImageReference;
 import io.jurunc.builder.image.KernelArch;
 import io.jurunc.builder.image.Platform;
 import io.jurunc.builder.plan.BaseImage;
@@ -13,7 +15,6 @@ import io.jurunc.builder.plan.ImagePaths;
 import io.jurunc.builder.plan.ImagePlan;
 import io.jurunc.builder.plan.ImageTree;
 import io.jurunc.builder.plan.LayerSpec;
-import io.jurunc.builder.registry.ImageReference;
 import io.jurunc.builder.urunc.UruncKeys;
 import io.jurunc.builder.urunc.UruncMetadata;
 import java.io.IOException;
@@ -244,7 +245,7 @@ public final class ContainerfilePlanner {
     private void addKernel() {
         Path k = options.kernel();
         if (!Files.isRegularFile(k)) {
-            throw new io.jurunc.builder.InputException(
+            throw new InputException(
                     "kernel " + k + " is not a readable file", "pass an existing kernel file to --kernel");
         }
         List<FileEntry> e = List.of(FileEntry.file(ImagePaths.relative(DEFAULT_KERNEL_PATH), k, 0644));

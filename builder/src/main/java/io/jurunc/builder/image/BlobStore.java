@@ -89,13 +89,13 @@ public final class BlobStore implements AutoCloseable {
     public final class Writer implements AutoCloseable {
         private final Path tmp;
         private final OutputStream raw;
-        private final io.jurunc.builder.layer.HashingOutputStream hashed;
+        private final HashingOutputStream hashed;
         private boolean committed;
 
         Writer(Path tmp) throws IOException {
             this.tmp = tmp;
             this.raw = Files.newOutputStream(tmp);
-            this.hashed = new io.jurunc.builder.layer.HashingOutputStream(raw);
+            this.hashed = new HashingOutputStream(raw);
         }
 
         public OutputStream stream() {

@@ -4,6 +4,7 @@ import io.jurunc.builder.Timings;
 import io.jurunc.builder.image.BlobStore;
 import io.jurunc.builder.image.Descriptor;
 import io.jurunc.builder.image.Digest;
+import io.jurunc.builder.image.HashingOutputStream;
 import io.jurunc.builder.image.MediaTypes;
 import io.jurunc.builder.plan.FileEntry;
 import io.jurunc.builder.plan.LayerSpec;

@@ -1,6 +1,6 @@
 package io.jurunc.builder.output;
 
-import io.jurunc.builder.registry.ImageReference;
+import io.jurunc.builder.image.ImageReference;
 import java.nio.file.Path;
 
 /** Where a built image goes. Several outputs may be given for one build. */

@@ -1,8 +1,8 @@
 package io.jurunc.builder.output;
 
 import io.jurunc.builder.image.Descriptor;
+import io.jurunc.builder.image.ImageReference;
 import io.jurunc.builder.image.MediaTypes;
-import io.jurunc.builder.registry.ImageReference;
 import io.jurunc.builder.registry.RegistryClient;
 
 /**

@@ -1,6 +1,6 @@
 package io.jurunc.builder.plan;
 
-import io.jurunc.builder.registry.ImageReference;
+import io.jurunc.builder.image.ImageReference;
 
 /** What an image starts from. */
 public sealed interface BaseImage {

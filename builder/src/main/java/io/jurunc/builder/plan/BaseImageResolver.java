@@ -1,7 +1,8 @@
 package io.jurunc.builder.plan;
 
+import io.jurunc.builder.InputException;
+import io.jurunc.builder.image.ImageReference;
 import io.jurunc.builder.image.Platform;
-import io.jurunc.builder.registry.ImageReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
@@ -20,7 +21,7 @@ public interface BaseImageResolver {
 
     /** For builds that must not touch a registry (tests, FROM scratch only). */
     BaseImageResolver NONE = (ref, p) -> {
-        throw new io.jurunc.builder.InputException(
+        throw new InputException(
                 "base image " + ref + " is needed but no registry access is configured",
                 "use FROM scratch, or build through ImageBuilder with a registry client");
     };

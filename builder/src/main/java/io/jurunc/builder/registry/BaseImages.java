@@ -7,6 +7,7 @@ import io.jurunc.builder.image.BaseLayers;
 import io.jurunc.builder.image.BlobStore;
 import io.jurunc.builder.image.Descriptor;
 import io.jurunc.builder.image.Digest;
+import io.jurunc.builder.image.ImageReference;
 import io.jurunc.builder.image.Json;
 import io.jurunc.builder.image.MediaTypes;
 import io.jurunc.builder.image.Platform;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jurunc.builder.BuildFileException;
-import io.jurunc.builder.BuildRequest;
-import io.jurunc.builder.ImageBuilder;
 import io.jurunc.builder.TestFiles;
 import io.jurunc.builder.Tools;
+import io.jurunc.builder.build.BuildRequest;
+import io.jurunc.builder.build.ImageBuilder;
 import io.jurunc.builder.image.Json;
 import io.jurunc.builder.os.SystemProcessRunner;
 import io.jurunc.builder.output.Output;

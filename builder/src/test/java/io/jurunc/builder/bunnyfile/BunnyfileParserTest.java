@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jurunc.builder.BuildFileException;
-import io.jurunc.builder.BuildFiles;
+import io.jurunc.builder.build.BuildFiles;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -85,10 +85,10 @@ class BunnyfileParserTest {
                 .hasMessageStartingWith("bunnyfile:1: Unsupported version 1.0");
         // a component too long for an int is a large version, not a NumberFormatException (found by the fuzzer)
         assertThatThrownBy(() -> parse("version: v0" + "7".repeat(80) + ".1\n"))
-                .isInstanceOf(io.jurunc.builder.BuildFileException.class)
+                .isInstanceOf(BuildFileException.class)
                 .hasMessageContaining("Unsupported version");
         assertThatThrownBy(() -> parse("version: v0.1." + "9".repeat(30) + "\n"))
-                .isInstanceOf(io.jurunc.builder.BuildFileException.class)
+                .isInstanceOf(BuildFileException.class)
                 .hasMessageContaining("Unsupported version");
         assertThatThrownBy(() -> parse("version: v0.1\n  bad: [\n"))
                 .hasMessageStartingWith("bunnyfile:")

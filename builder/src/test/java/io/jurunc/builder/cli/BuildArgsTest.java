@@ -2,7 +2,8 @@ package io.jurunc.builder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jurunc.builder.ImageBuilder;
+import io.jurunc.builder.TestFiles;
+import io.jurunc.builder.build.ImageBuilder;
 import io.jurunc.builder.os.SystemProcessRunner;
 import io.jurunc.builder.registry.BlobCache;
 import io.jurunc.builder.registry.RegistryClient;
@@ -150,7 +151,7 @@ class BuildArgsTest {
 
     @Test
     void theFastPathBuilds() {
-        io.jurunc.builder.TestFiles.write(dir, "ctx/Containerfile", "FROM scratch\nLABEL a=b\n", "rw-r--r--");
+        TestFiles.write(dir, "ctx/Containerfile", "FROM scratch\nLABEL a=b\n", "rw-r--r--");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         BuildCommand cmd = new BuildCommand(creds -> new ImageBuilder(

@@ -2,9 +2,10 @@ package io.jurunc.builder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jurunc.builder.BuildRequest;
-import io.jurunc.builder.ImageBuilder;
 import io.jurunc.builder.TestFiles;
+import io.jurunc.builder.build.BuildRequest;
+import io.jurunc.builder.build.ImageBuilder;
+import io.jurunc.builder.image.ImageReference;
 import io.jurunc.builder.os.SystemProcessRunner;
 import io.jurunc.builder.output.Output;
 import io.jurunc.builder.output.ProcessCtr;
@@ -103,7 +104,7 @@ class BuildCommandTest {
                         new Output.OciLayout(Path.of("dir2")),
                         new Output.DockerArchive(Path.of("e.tar")),
                         new Output.Registry(null),
-                        new Output.Registry(io.jurunc.builder.registry.ImageReference.parse("localhost:5000/x:y")),
+                        new Output.Registry(ImageReference.parse("localhost:5000/x:y")),
                         new Output.DockerArchive(Path.of("app:2")));
         assertThat(r.platforms()).hasSize(2);
         assertThat(r.name().toString()).isEqualTo("registry.example.com/team/app:2");

@@ -2,7 +2,7 @@ package io.jurunc.builder.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.jurunc.builder.BuildException;
-import io.jurunc.builder.BuildFiles;
+import io.jurunc.builder.build.BuildFiles;
 import io.jurunc.builder.bunnyfile.BunnyfileParser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

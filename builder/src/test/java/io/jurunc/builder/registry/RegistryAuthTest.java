@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.jurunc.builder.RegistryException;
+import io.jurunc.builder.image.ImageReference;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;

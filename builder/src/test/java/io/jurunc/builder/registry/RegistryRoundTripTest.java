@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jurunc.builder.BuildRequest;
-import io.jurunc.builder.BuildResult;
-import io.jurunc.builder.ImageBuilder;
 import io.jurunc.builder.RegistryException;
 import io.jurunc.builder.TestFiles;
 import io.jurunc.builder.Tools;
+import io.jurunc.builder.build.BuildRequest;
+import io.jurunc.builder.build.BuildResult;
+import io.jurunc.builder.build.ImageBuilder;
+import io.jurunc.builder.image.Digest;
 import io.jurunc.builder.image.Json;
+import io.jurunc.builder.image.Platform;
 import io.jurunc.builder.os.SystemProcessRunner;
 import io.jurunc.builder.output.Output;
 import java.nio.charset.StandardCharsets;
@@ -154,8 +156,8 @@ class RegistryRoundTripTest {
         String ref = registry.host() + "/demo/multi:1";
         BuildResult index = builder(Credentials.NONE)
                 .build(BuildRequest.builder(ctx, ref)
-                        .platform(io.jurunc.builder.image.Platform.parse("linux/amd64"))
-                        .platform(io.jurunc.builder.image.Platform.parse("linux/arm64"))
+                        .platform(Platform.parse("linux/amd64"))
+                        .platform(Platform.parse("linux/arm64"))
                         .output(new Output.Registry(null))
                         .build());
         JsonNode raw = Json.parse(Tools.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref)
@@ -163,15 +165,14 @@ class RegistryRoundTripTest {
         assertThat(raw.path("mediaType").asText()).isEqualTo("application/vnd.oci.image.index.v1+json");
         assertThat(raw.path("manifests")).hasSize(2);
         assertThat(index.image().digest().toString())
-                .isEqualTo(io.jurunc.builder.image.Digest.of(
-                                Tools.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref)
-                                        .getBytes(StandardCharsets.UTF_8))
+                .isEqualTo(Digest.of(Tools.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref)
+                                .getBytes(StandardCharsets.UTF_8))
                         .toString());
 
         TestFiles.write(ctx, "Containerfile", "FROM " + ref + "\nLABEL child=yes\n", "rw-r--r--");
         BuildResult child = builder(Credentials.NONE)
                 .build(BuildRequest.builder(ctx, "demo/child-arm:1")
-                        .platform(io.jurunc.builder.image.Platform.parse("linux/arm64"))
+                        .platform(Platform.parse("linux/arm64"))
                         .output(new Output.OciLayout(out.resolve("c")))
                         .build());
         JsonNode cfg = Json.parse(

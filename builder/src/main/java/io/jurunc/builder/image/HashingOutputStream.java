@@ -1,7 +1,5 @@
-package io.jurunc.builder.layer;
+package io.jurunc.builder.image;
 
-import io.jurunc.builder.image.Digest;
-import io.jurunc.builder.image.Sha256;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

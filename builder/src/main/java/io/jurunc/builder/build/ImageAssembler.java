@@ -1,10 +1,16 @@
-package io.jurunc.builder.image;
+package io.jurunc.builder.build;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jurunc.builder.Timings;
+import io.jurunc.builder.image.BaseLayers;
+import io.jurunc.builder.image.BlobStore;
+import io.jurunc.builder.image.Descriptor;
+import io.jurunc.builder.image.Digest;
+import io.jurunc.builder.image.Json;
+import io.jurunc.builder.image.MediaTypes;
 import io.jurunc.builder.layer.TarLayerWriter;
 import io.jurunc.builder.plan.ConfigChanges;
 import io.jurunc.builder.plan.ImagePlan;

@@ -1,5 +1,6 @@
-package io.jurunc.builder;
+package io.jurunc.builder.build;
 
+import io.jurunc.builder.InputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

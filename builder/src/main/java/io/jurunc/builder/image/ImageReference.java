@@ -1,4 +1,4 @@
-package io.jurunc.builder.registry;
+package io.jurunc.builder.image;
 
 import java.util.regex.Pattern;
 

@@ -1,5 +1,6 @@
-package io.jurunc.builder;
+package io.jurunc.builder.build;
 
+import io.jurunc.builder.Timings;
 import io.jurunc.builder.image.Descriptor;
 import java.util.List;
 

@@ -1,12 +1,16 @@
-package io.jurunc.builder;
+package io.jurunc.builder.build;
 
+import io.jurunc.builder.InputException;
+import io.jurunc.builder.Timings;
+import io.jurunc.builder.bunnyfile.BunnyfileParser;
+import io.jurunc.builder.bunnyfile.BunnyfilePlanner;
 import io.jurunc.builder.containerfile.Containerfile;
 import io.jurunc.builder.containerfile.ContainerfileParser;
 import io.jurunc.builder.containerfile.ContainerfilePlanner;
 import io.jurunc.builder.image.BaseLayers;
 import io.jurunc.builder.image.BlobStore;
 import io.jurunc.builder.image.Descriptor;
-import io.jurunc.builder.image.ImageAssembler;
+import io.jurunc.builder.image.ImageReference;
 import io.jurunc.builder.image.Platform;
 import io.jurunc.builder.os.ProcessRunner;
 import io.jurunc.builder.os.SystemProcessRunner;
@@ -24,7 +28,6 @@ import io.jurunc.builder.plan.ImagePlan;
 import io.jurunc.builder.registry.BaseImages;
 import io.jurunc.builder.registry.BlobCache;
 import io.jurunc.builder.registry.Credentials;
-import io.jurunc.builder.registry.ImageReference;
 import io.jurunc.builder.registry.RegistryClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -112,10 +115,9 @@ public final class ImageBuilder {
                                 new ContainerfilePlanner.Options(r.context(), scratch, p, r.buildArgs(), r.kernel()),
                                 bases);
                     case BUNNYFILE ->
-                        io.jurunc.builder.bunnyfile.BunnyfilePlanner.plan(
-                                io.jurunc.builder.bunnyfile.BunnyfileParser.parse(file, text),
-                                new io.jurunc.builder.bunnyfile.BunnyfilePlanner.Options(
-                                        r.context(), scratch, p, r.created()),
+                        BunnyfilePlanner.plan(
+                                BunnyfileParser.parse(file, text),
+                                new BunnyfilePlanner.Options(r.context(), scratch, p, r.created()),
                                 bases,
                                 processes);
                 };

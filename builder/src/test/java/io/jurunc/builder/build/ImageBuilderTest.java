@@ -1,9 +1,14 @@
-package io.jurunc.builder;
+package io.jurunc.builder.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jurunc.builder.BuildFileException;
+import io.jurunc.builder.OutputException;
+import io.jurunc.builder.TestFiles;
+import io.jurunc.builder.Timings;
+import io.jurunc.builder.Tools;
 import io.jurunc.builder.image.Json;
 import io.jurunc.builder.image.MediaTypes;
 import io.jurunc.builder.image.Platform;

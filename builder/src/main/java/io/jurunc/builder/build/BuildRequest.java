@@ -1,8 +1,8 @@
-package io.jurunc.builder;
+package io.jurunc.builder.build;
 
+import io.jurunc.builder.image.ImageReference;
 import io.jurunc.builder.image.Platform;
 import io.jurunc.builder.output.Output;
-import io.jurunc.builder.registry.ImageReference;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
