@@ -78,8 +78,11 @@ public final class Monitors {
                             + spec.monitor().key());
         }
         if (spec.monitor() == MonitorType.QEMU && guest.qemuMachine(spec).mmio()) {
-            // QEMU's microvm has 8 virtio-mmio transports; one stays for the NIC, which start adds
+            // QEMU's microvm has 8 virtio-mmio transports; one stays for the NIC, which start adds, and
+            // a Linux guest has one for its virtio-serial ports (the exit status)
+            int serial = spec.guest() == GuestType.LINUX ? 1 : 0;
             int devices = 1
+                    + serial
                     + spec.blocks().size()
                     + spec.shares().size()
                     + (spec.vsock().isPresent() ? 1 : 0);
@@ -92,6 +95,7 @@ public final class Monitors {
                                 + " virtio devices and this guest needs "
                                 + devices
                                 + " (NIC, "
+                                + (serial == 1 ? "serial ports, " : "")
                                 + spec.blocks().size()
                                 + " block device(s), "
                                 + spec.shares().size()

@@ -52,6 +52,23 @@ class MonitorsTableTest {
             "tap,id=net0,ifname=tap0_c1,script=no,downscript=no",
             "-device",
             "virtio-net-pci,netdev=net0,mac=" + MAC);
+    /** A Linux guest's virtio-serial device with the exit port (its chardev: the sandbox init's socket pair). */
+    private static final List<String> SERIAL_MMIO = List.of(
+            "-chardev",
+            "socket,id=jexit,fd=3",
+            "-device",
+            "virtio-serial-device",
+            "-device",
+            "virtserialport,chardev=jexit,name=io.jurunc.exit");
+
+    private static final List<String> SERIAL_PCI = List.of(
+            "-chardev",
+            "socket,id=jexit,fd=3",
+            "-device",
+            "virtio-serial-pci",
+            "-device",
+            "virtserialport,chardev=jexit,name=io.jurunc.exit");
+
     private static final String IP_PARAM = "ip=10.4.0.2::10.4.0.1:255.255.255.0:c1:eth0:off";
 
     record Case(String name, VmSpec spec, String cmdline, List<String> argv, Map<String, String> files) {
@@ -129,6 +146,7 @@ class MonitorsTableTest {
                                         "tap,id=net0,ifname=tap0_c1,script=no,downscript=no",
                                         "-device",
                                         "virtio-net-device,netdev=net0,mac=" + MAC),
+                                SERIAL_MMIO,
                                 l("-append", linuxNoPciNet)),
                         Map.of()),
                 new Case(
@@ -189,6 +207,7 @@ class MonitorsTableTest {
                                         "local,id=fs2,path=/jurunc/shares/files,security_model=none,multidevs=remap",
                                         "-device",
                                         "virtio-9p-device,fsdev=fs2,mount_tag=files"),
+                                SERIAL_MMIO,
                                 l("-append", linuxNoPciNet)),
                         Map.of()),
                 new Case(
@@ -208,6 +227,7 @@ class MonitorsTableTest {
                                         "local,id=fs0,path=/jurunc/shares/m0,security_model=none,multidevs=remap,readonly=on",
                                         "-device",
                                         "virtio-9p-pci,fsdev=fs0,mount_tag=m0"),
+                                SERIAL_PCI,
                                 l("-append", "console=ttyS0 panic=-1 reboot=t quiet rdinit=/jurunc/init")),
                         Map.of()),
                 new Case(
@@ -230,6 +250,7 @@ class MonitorsTableTest {
                                         "microvm,x-option-roms=off,acpi=off"),
                                 DISPLAY,
                                 l("-kernel", K, "-initrd", I, "-nic", "none"),
+                                SERIAL_MMIO,
                                 l("-append", linuxNoPci + " noapictimer")),
                         Map.of()),
                 new Case(
@@ -251,6 +272,7 @@ class MonitorsTableTest {
                                         "virtio-blk-pci,serial=rootfs,drive=rootfs,scsi=off",
                                         "-drive",
                                         "format=raw,if=none,id=rootfs,file=" + D),
+                                SERIAL_PCI,
                                 l("-append", linuxBlockArgs)),
                         Map.of()),
                 new Case(
@@ -279,6 +301,7 @@ class MonitorsTableTest {
                                 DISPLAY,
                                 l("-kernel", K, "-initrd", I, "-nic", "none"),
                                 l("-device", "vhost-vsock-device,id=vhost-vsock-device0,guest-cid=42"),
+                                SERIAL_MMIO,
                                 l("-append", linuxDebug)),
                         Map.of()),
                 new Case(
@@ -301,6 +324,7 @@ class MonitorsTableTest {
                                         "-device",
                                         "virtio-net-pci,romfile=,netdev=net0,mac=" + MAC),
                                 l("-device", "vhost-vsock-pci,id=vhost-vsock-pci0,guest-cid=42"),
+                                SERIAL_PCI,
                                 l("-append", linuxInitrdNet)),
                         Map.of()),
                 new Case(

@@ -176,6 +176,36 @@ public final class LinuxGuest implements GuestKernel {
         return arg;
     }
 
+    /**
+     * The descriptor, in QEMU's process, of its end of the socket pair the sandbox init reads the
+     * guest's exit status from (runtime/src/main/c/sandbox.c, {@code exitfd=} in the launch file).
+     */
+    public static final int EXIT_PORT_FD = 3;
+
+    /** The virtio-serial port our init writes the application's exit status to (one byte, 0..255). */
+    public static final String EXIT_PORT = "io.jurunc.exit";
+
+    /**
+     * On QEMU: one virtio-serial device for the guest's ports; the exit port's chardev is QEMU's end
+     * of a socket pair at {@link #EXIT_PORT_FD}, made by the sandbox init (docs/guest.md).
+     */
+    @Override
+    public List<String> extraArgs(MonitorType monitor, VmSpec spec) {
+        if (monitor != MonitorType.QEMU) return List.of();
+        return List.of(
+                "-chardev",
+                "socket,id=jexit,fd=" + EXIT_PORT_FD,
+                "-device",
+                qemuMachine(spec).virtio("serial"),
+                "-device",
+                "virtserialport,chardev=jexit,name=" + EXIT_PORT);
+    }
+
+    /** Whether the guest reports its exit status on {@link #EXIT_PORT} (QEMU only: the others have no virtio-serial). */
+    public static boolean reportsExit(VmSpec spec) {
+        return spec.guest() == GuestType.LINUX && spec.monitor() == MonitorType.QEMU;
+    }
+
     @Override
     public QemuMachine qemuMachine(VmSpec spec) {
         return spec.kernelProfile() == KernelProfile.MICROVM

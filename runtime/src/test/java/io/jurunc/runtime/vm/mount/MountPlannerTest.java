@@ -252,16 +252,19 @@ class MountPlannerTest {
     }
 
     @Test
-    void aMicrovmGuestHasRoomForSevenVirtioDevicesBesideItsNic() throws Exception {
-        TestSpecs seven =
+    void aMicrovmLinuxGuestHasRoomForSixVirtioDevicesBesideItsNicAndSerialPorts() throws Exception {
+        TestSpecs six =
                 TestSpecs.of(GuestType.LINUX, MonitorType.QEMU).microvm().initrd();
-        for (int i = 0; i < 7; i++) seven.share(SharedDir.directory("m" + i, tmp, true));
-        new Monitors().plan(seven.build());
+        for (int i = 0; i < 6; i++) six.share(SharedDir.directory("m" + i, tmp, true));
+        new Monitors().plan(six.build());
         assertThatThrownBy(() -> new Monitors()
-                        .plan(seven.share(SharedDir.directory("m7", tmp, true)).build()))
+                        .plan(six.share(SharedDir.directory("m6", tmp, true)).build()))
                 .isInstanceOfSatisfying(MountException.class, e -> {
                     assertThat(e.reason()).isEqualTo(MountException.Reason.UNSUPPORTED);
-                    assertThat(e.getMessage()).contains("8 virtio devices").contains("needs 9");
+                    assertThat(e.getMessage())
+                            .contains("8 virtio devices")
+                            .contains("needs 9")
+                            .contains("serial ports");
                 });
     }
 }
