@@ -44,6 +44,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "exec-server.h"
+
 #define PROCESS_FILE "/jurunc/process"
 #define MODULES_FILE "/jurunc/modules"
 #define PROCESS_MAGIC "JURUNC-PROCESS-1"
@@ -627,6 +629,7 @@ int main(void) {
         say("sethostname %s: %s", host, strerror(errno));
     if (timestamps) print_uptime("exec");
 
+    exec_server_start(); /* jurunc exec: exec-server.h */
     pid_t app = fork();
     if (app < 0) {
         say("fork: %s", strerror(errno));
