@@ -12,7 +12,9 @@
  *    uid, gid and additional gids;
  * 5. reaps zombies and forwards SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 to the app;
  * 6. when the app exits: prints "jurunc-init: exit status N" (only when N != 0, or always with
- *    jurunc.debug=1), syncs and reboots, which makes QEMU (-no-reboot, reboot=t) exit.
+ *    jurunc.debug=1), writes N (one byte; 128+n for a signal n) to the virtio-serial port
+ *    io.jurunc.exit where the monitor has one (QEMU: the sandbox init on the host exits with it),
+ *    syncs and reboots, which makes QEMU (-no-reboot, reboot=t) exit.
  *
  * With jurunc.debug=1 or jurunc.timestamps=1 on the kernel cmdline it prints
  * "jurunc-init: started at uptime X.XXX" as its first action and "jurunc-init: exec at uptime
@@ -20,6 +22,7 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -71,7 +74,10 @@ static void say(const char *fmt, ...) {
     (void)w;
 }
 
+static void exit_port_report(int code);
+
 static void die_reboot(int code) {
+    exit_port_report(code);
     /* Keep the kernel's "reboot: Restarting system" off the app's console output. */
     if (!debug) {
         int fd = open("/proc/sys/kernel/printk", O_WRONLY | O_CLOEXEC);
@@ -140,6 +146,67 @@ static void setup_mounts(void) {
     if (access("/dev/ptmx", F_OK) != 0) {
         if (symlink("pts/ptmx", "/dev/ptmx") != 0) { /* best effort */ }
     }
+}
+
+/* ---------- exit port ---------- */
+
+#define EXIT_PORT_NAME "io.jurunc.exit"
+#define VIRTIO_PORTS "/sys/class/virtio-ports"
+
+/* Held from boot on (close-on-exec): the app cannot open the port (a port opens once) and forge it. */
+static int exit_port_fd = -1;
+
+/*
+ * Opens the port named EXIT_PORT_NAME: 0 when open, 1 when some port is not named (yet), -1 when
+ * there is no port at all (no virtio-serial device: Firecracker, Cloud Hypervisor).
+ */
+static int exit_port_try_open(void) {
+    if (exit_port_fd >= 0) return 0;
+    DIR *d = opendir(VIRTIO_PORTS);
+    if (!d) return -1;
+    int ports = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        ports++;
+        char path[PATH_MAX], name[64];
+        snprintf(path, sizeof path, VIRTIO_PORTS "/%s/name", e->d_name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        ssize_t n = read(fd, name, sizeof name - 1);
+        close(fd);
+        if (n <= 0) continue;
+        name[n] = 0;
+        if (name[n - 1] == '\n') name[n - 1] = 0;
+        if (strcmp(name, EXIT_PORT_NAME) != 0) continue;
+        snprintf(path, sizeof path, "/dev/%s", e->d_name);
+        exit_port_fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        if (exit_port_fd < 0) say("open %s (%s): %s", path, EXIT_PORT_NAME, strerror(errno));
+        break;
+    }
+    closedir(d);
+    return exit_port_fd >= 0 ? 0 : ports > 0 ? 1 : -1;
+}
+
+/* At boot: the port, if the driver has named it by now (a module loads and names it a little later). */
+static void exit_port_open(void) {
+    exit_port_try_open();
+}
+
+/*
+ * Writes the exit status, one byte, to the exit port. The write blocks until the host has taken the
+ * byte, so it is on the host before the reboot ends the monitor. A monitor with virtio-serial ports but
+ * a port not named yet gets up to 2 s; without any port (Firecracker, Cloud Hypervisor) nothing waits.
+ */
+static void exit_port_report(int code) {
+    mount_if_missing("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555);
+    mount_if_missing("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755", 0755);
+    for (int i = 0; i < 400 && exit_port_try_open() == 1; i++) usleep(5000);
+    if (exit_port_fd < 0) return;
+    unsigned char b = (unsigned char)code;
+    ssize_t w;
+    do w = write(exit_port_fd, &b, 1); while (w < 0 && errno == EINTR);
+    if (w != 1) say("write %s: %s", EXIT_PORT_NAME, w < 0 ? strerror(errno) : "short write");
 }
 
 /* ---------- kernel cmdline ---------- */
@@ -624,6 +691,7 @@ int main(void) {
     setup_mounts();
     user_mounts(&proc);
     setup_network();
+    exit_port_open();
     const char *host = proc.hostname && *proc.hostname ? proc.hostname : ip_hostname;
     if (host && *host && sethostname(host, strlen(host)) != 0)
         say("sethostname %s: %s", host, strerror(errno));
