@@ -70,7 +70,10 @@ public final class FrameWriter {
         synchronized (lock) {
             ChannelOutput o = output();
             o.header(new FrameHeader(size, streamId, type.code(), flags));
-            CodedOutputStream coded = CodedOutputStream.newInstance(o, Math.min(Math.max(size, 64), 8192));
+            // a frame that fits is serialised straight into the direct buffer (no heap array, no copy per frame)
+            CodedOutputStream coded = size <= o.buf.remaining()
+                    ? CodedOutputStream.newInstance(o.buf)
+                    : CodedOutputStream.newInstance(o, Math.min(Math.max(size, 64), 8192));
             payload.writeTo(coded);
             coded.flush();
             o.flush();

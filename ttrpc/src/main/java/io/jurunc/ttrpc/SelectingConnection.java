@@ -14,12 +14,18 @@ import java.nio.channels.SocketChannel;
  * themselves ({@link TtrpcClient}); a blocking JDK channel would be closed by an interrupt of whichever
  * caller happened to be reading, failing every call on it. An interrupt that arrives during a read or write
  * is kept (the flag is set again when the call returns) and the operation goes on.
+ *
+ * <p>A read that follows one which emptied the socket waits for it first: a caller reading its answer right
+ * after sending the request then costs two syscalls (epoll_wait, read) rather than three (a read failing
+ * with EAGAIN before them).
  */
 final class SelectingConnection implements Connection {
     private final SocketChannel channel;
     private final String description;
     private final Selector readable;
     private final Selector writable;
+    /** Whether the last read got fewer bytes than asked (the socket had no more); only the reading thread touches it. */
+    private boolean drained;
 
     private SelectingConnection(SocketChannel channel, String description, Selector readable, Selector writable) {
         this.channel = channel;
@@ -58,9 +64,16 @@ final class SelectingConnection implements Connection {
     public int read(ByteBuffer dst) throws IOException {
         boolean interrupted = false;
         try {
+            if (drained && dst.hasRemaining()) {
+                // the last read emptied the socket: an answer is rarely there yet, so wait first (epoll_wait,
+                // read) instead of read (EAGAIN), epoll_wait, read; a ready socket makes the wait return at once
+                interrupted = await(readable);
+            }
             while (true) {
+                int asked = dst.remaining();
                 int n = channel.read(dst);
-                if (n != 0 || !dst.hasRemaining()) {
+                if (n != 0 || asked == 0) {
+                    drained = n < asked;
                     return n;
                 }
                 interrupted |= await(readable);

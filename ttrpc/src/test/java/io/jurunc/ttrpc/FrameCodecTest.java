@@ -37,6 +37,32 @@ class FrameCodecTest {
     }
 
     @Test
+    void framesSerialisedInPlaceOrStreamedReadBackWhole() throws Exception {
+        // one frame fits the writer's buffer (serialised straight into it), the next does not (streamed through
+        // it), then a small one again: each comes back byte for byte, in order
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        FrameWriter writer = new FrameWriter(Channels.newChannel(out), MessageLimits.DEFAULT_MAX_MESSAGE_LENGTH);
+        int[] sizes = {3, 128 * 1024 - FrameHeader.LENGTH - 8, 300 * 1024, 0, 17};
+        java.util.List<byte[]> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] body = new byte[sizes[i]];
+            new java.util.Random(i).nextBytes(body);
+            sent.add(body);
+            writer.write(2 * i + 1, MessageType.RESPONSE, (byte) 0, Payload.of(Envelopes.ok(body)));
+        }
+        FrameReader reader = new FrameReader(
+                Channels.newChannel(new java.io.ByteArrayInputStream(out.toByteArray())),
+                MessageLimits.DEFAULT_MAX_MESSAGE_LENGTH);
+        for (int i = 0; i < sizes.length; i++) {
+            Frame f = (Frame) reader.next();
+            assertThat(f.streamId()).isEqualTo(2 * i + 1);
+            assertThat(Envelopes.parseResponse(f.payload()).getPayload().toByteArray())
+                    .isEqualTo(sent.get(i));
+        }
+        assertThat(reader.next()).isInstanceOf(EndOfStream.class);
+    }
+
+    @Test
     void parsedEnvelopesShareTheFrameArrayInsteadOfCopyingThePayload() throws Exception {
         byte[] request = Envelopes.request("s", "m", new byte[] {1, 2, 3}, CallOptions.none())
                 .toByteArray();
