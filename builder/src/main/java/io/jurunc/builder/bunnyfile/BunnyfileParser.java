@@ -2,6 +2,7 @@ package io.jurunc.builder.bunnyfile;
 
 import io.jurunc.builder.BuildFileException;
 import io.jurunc.builder.Location;
+import io.jurunc.urunc.UruncNames;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,14 +92,14 @@ public final class BunnyfileParser {
             throw error(
                     pline,
                     "The framework field of platforms is necessary",
-                    "add platforms: framework: unikraft|rumprun|mirage|linux|...");
+                    "add platforms: framework: " + String.join("|", UruncNames.GUESTS));
         }
         String monitor = scalar(pm, "monitor");
         if (monitor == null || monitor.isBlank()) {
             throw error(
                     pline,
                     "The monitor field of platforms is necessary",
-                    "add platforms: monitor: qemu|firecracker|hvt|spt|...");
+                    "add platforms: monitor: " + String.join("|", UruncNames.MONITORS));
         }
         var platforms = new Bunnyfile.Platforms(
                 framework, scalar(pm, "version"), monitor, scalar(pm, "architecture"), at(pline));

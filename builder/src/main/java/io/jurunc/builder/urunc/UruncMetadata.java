@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jurunc.builder.BuildFileException;
 import io.jurunc.builder.Location;
 import io.jurunc.builder.image.Json;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import io.jurunc.urunc.UruncKeys;
+import io.jurunc.urunc.UruncNames;
+import io.jurunc.urunc.UruncValue;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -46,16 +48,12 @@ public record UruncMetadata(Map<String, String> values) {
         if ("wasm".equals(v.get(UruncKeys.TYPE))) {
             return Optional.of(new UruncMetadata(v)); // a WASI module: no monitor, no kernel (docs/wasm.md)
         }
-        require(
-                v,
-                UruncKeys.TYPE,
-                fallback,
-                "e.g. LABEL " + UruncKeys.TYPE + "=linux (or unikraft, rumprun, mirage, mewz)");
+        require(v, UruncKeys.TYPE, fallback, "e.g. LABEL " + UruncKeys.TYPE + "=" + hint(UruncNames.GUESTS));
         require(
                 v,
                 UruncKeys.HYPERVISOR,
                 fallback,
-                "e.g. LABEL " + UruncKeys.HYPERVISOR + "=qemu (or firecracker, hvt, spt, cloud-hypervisor)");
+                "e.g. LABEL " + UruncKeys.HYPERVISOR + "=" + hint(UruncNames.MONITORS));
         if (!"linux".equals(v.get(UruncKeys.TYPE))) {
             require(
                     v,
@@ -90,6 +88,11 @@ public record UruncMetadata(Map<String, String> values) {
             v.put(UruncKeys.MOUNT_ROOTFS, "true");
         }
         return Optional.of(new UruncMetadata(v));
+    }
+
+    /** "linux (or unikraft, rumprun, ...)": the first name, then the others. */
+    static String hint(List<String> names) {
+        return names.getFirst() + " (or " + String.join(", ", names.subList(1, names.size())) + ")";
     }
 
     private static void require(Map<String, String> v, String key, Location at, String fix) {
@@ -128,7 +131,7 @@ public record UruncMetadata(Map<String, String> values) {
     /** {@code /urunc.json}: every key with its value base64-encoded (StdEncoding), keys sorted. */
     public byte[] uruncJson() {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
-        values.forEach((k, val) -> n.put(k, Base64.getEncoder().encodeToString(val.getBytes(StandardCharsets.UTF_8))));
+        values.forEach((k, val) -> n.put(k, UruncValue.encode(val)));
         return Json.bytes(n);
     }
 }

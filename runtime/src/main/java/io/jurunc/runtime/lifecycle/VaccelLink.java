@@ -1,10 +1,10 @@
 package io.jurunc.runtime.lifecycle;
 
 import io.jurunc.runtime.JuruncException;
-import io.jurunc.runtime.metadata.MetadataKeys;
 import io.jurunc.runtime.metadata.UnikernelMetadata;
 import io.jurunc.runtime.sandbox.IdAllocator;
 import io.jurunc.runtime.vm.Vsock;
+import io.jurunc.urunc.UruncKeys;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,12 +45,12 @@ record VaccelLink(Optional<Vsock> vsock, List<String> env) {
         String address =
                 md.rpcAddress().or(() -> configured).orElse(transport.equals("vsock") ? DEFAULT_VSOCK_ADDRESS : "");
         if (address.isEmpty()) {
-            throw new InvalidBundleException(MetadataKeys.VACCEL + "=" + transport + " needs an agent address: set "
-                    + MetadataKeys.RPC_ADDRESS + " or [vaccel] agent_address in /etc/jurunc/config.toml");
+            throw new InvalidBundleException(UruncKeys.VACCEL + "=" + transport + " needs an agent address: set "
+                    + UruncKeys.RPC_ADDRESS + " or [vaccel] agent_address in /etc/jurunc/config.toml");
         }
         if (!address.toLowerCase().startsWith(transport + "://")) {
-            throw new InvalidBundleException(MetadataKeys.RPC_ADDRESS + " '" + address + "' does not match "
-                    + MetadataKeys.VACCEL + "=" + transport + "; use " + transport + "://...");
+            throw new InvalidBundleException(UruncKeys.RPC_ADDRESS + " '" + address + "' does not match "
+                    + UruncKeys.VACCEL + "=" + transport + "; use " + transport + "://...");
         }
         List<String> env = new ArrayList<>();
         env.add("VACCEL_RPC_ADDRESS=" + address);

@@ -8,6 +8,9 @@ import io.jurunc.runtime.sys.Syscalls;
 import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.MonitorType;
 import io.jurunc.runtime.vm.Solo5DeviceNames;
+import io.jurunc.urunc.UruncKeys;
+import io.jurunc.urunc.UruncValue;
+import io.jurunc.urunc.UruncValueException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -18,7 +21,7 @@ import java.util.Optional;
 /**
  * Reads {@code com.urunc.unikernel.*} metadata with urunc's precedence: config.json annotations
  * win when they name a type and a hypervisor; otherwise {@code <rootfs>/urunc.json}. Values in either
- * are plain text, {@code b64:}-prefixed or legacy bare base64 ({@link MetadataValue}). The vAccel keys
+ * are plain text, {@code b64:}-prefixed or legacy bare base64 ({@link UruncValue}). The vAccel keys
  * always come from the annotations. No keys at all means "not a unikernel" (the bundle goes to runc);
  * keys that are present but incomplete or invalid are errors.
  */
@@ -32,11 +35,11 @@ public final class MetadataReader {
         for (Map.Entry<String, String> e : annotations.entrySet()) {
             String k = e.getKey();
             String v = e.getValue();
-            if (k.startsWith(MetadataKeys.PREFIX) && v != null && !v.isEmpty()) {
-                fromSpec.put(k, MetadataValue.decode(k, v));
+            if (k.startsWith(UruncKeys.PREFIX) && v != null && !v.isEmpty()) {
+                fromSpec.put(k, decode(k, v));
             }
         }
-        boolean specComplete = fromSpec.containsKey(MetadataKeys.TYPE) && fromSpec.containsKey(MetadataKeys.HYPERVISOR);
+        boolean specComplete = fromSpec.containsKey(UruncKeys.TYPE) && fromSpec.containsKey(UruncKeys.HYPERVISOR);
         Map<String, String> chosen;
         String source;
         if (specComplete) {
@@ -46,7 +49,7 @@ public final class MetadataReader {
             Optional<Map<String, String>> json = readUruncJson(rootfs);
             if (json.isPresent() && !json.get().isEmpty()) {
                 chosen = new HashMap<>(json.get());
-                source = MetadataKeys.URUNC_JSON;
+                source = UruncKeys.URUNC_JSON;
             } else if (hasCoreKey(fromSpec)) {
                 chosen = new HashMap<>(fromSpec);
                 source = "annotations";
@@ -55,7 +58,7 @@ public final class MetadataReader {
             }
         }
         // vAccel keys always come from the spec.
-        for (String k : new String[] {MetadataKeys.VACCEL, MetadataKeys.RPC_ADDRESS}) {
+        for (String k : new String[] {UruncKeys.VACCEL, UruncKeys.RPC_ADDRESS}) {
             chosen.remove(k);
             if (fromSpec.containsKey(k)) chosen.put(k, fromSpec.get(k));
         }
@@ -64,24 +67,24 @@ public final class MetadataReader {
 
     private static boolean hasCoreKey(Map<String, String> m) {
         return m.keySet().stream()
-                .anyMatch(k -> !k.equals(MetadataKeys.VACCEL)
-                        && !k.equals(MetadataKeys.RPC_ADDRESS)
-                        && !k.equals(MetadataKeys.USE_DM_BLOCK));
+                .anyMatch(k -> !k.equals(UruncKeys.VACCEL)
+                        && !k.equals(UruncKeys.RPC_ADDRESS)
+                        && !k.equals(UruncKeys.USE_DM_BLOCK));
     }
 
     static UnikernelMetadata validate(Map<String, String> m, String source) throws MetadataException {
         String where = " (from " + source + ")";
-        String typeValue = m.get(MetadataKeys.TYPE);
+        String typeValue = m.get(UruncKeys.TYPE);
         if (typeValue == null) {
             throw new MetadataException(
-                    MetadataKeys.TYPE,
+                    UruncKeys.TYPE,
                     "is missing" + where,
                     "set it to one of linux, unikraft, rumprun, mirage, mewz, hermit");
         }
-        String hvValue = m.get(MetadataKeys.HYPERVISOR);
+        String hvValue = m.get(UruncKeys.HYPERVISOR);
         if (hvValue == null) {
             throw new MetadataException(
-                    MetadataKeys.HYPERVISOR,
+                    UruncKeys.HYPERVISOR,
                     "is missing" + where,
                     "set it to one of qemu, firecracker, cloud-hypervisor, hvt, spt");
         }
@@ -90,40 +93,40 @@ public final class MetadataReader {
         try {
             guest = GuestType.parse(typeValue);
         } catch (IllegalArgumentException e) {
-            throw new MetadataException(MetadataKeys.TYPE, e.getMessage() + where, null);
+            throw new MetadataException(UruncKeys.TYPE, e.getMessage() + where, null);
         }
         try {
             monitor = MonitorType.parse(hvValue);
         } catch (IllegalArgumentException e) {
-            throw new MetadataException(MetadataKeys.HYPERVISOR, e.getMessage() + where, null);
+            throw new MetadataException(UruncKeys.HYPERVISOR, e.getMessage() + where, null);
         }
-        Optional<GuestPath> binary = optionalPath(m, MetadataKeys.BINARY);
+        Optional<GuestPath> binary = optionalPath(m, UruncKeys.BINARY);
         if (binary.isEmpty() && guest != GuestType.LINUX) {
             throw new MetadataException(
-                    MetadataKeys.BINARY,
+                    UruncKeys.BINARY,
                     "is missing" + where,
                     "a " + guest.key() + " image must name its kernel, e.g. /unikernel/app.bin");
         }
-        Optional<GuestPath> initrd = optionalPath(m, MetadataKeys.INITRD);
-        Optional<GuestPath> block = optionalPath(m, MetadataKeys.BLOCK);
-        Optional<String> mnt = Optional.ofNullable(m.get(MetadataKeys.BLK_MNT_POINT));
+        Optional<GuestPath> initrd = optionalPath(m, UruncKeys.INITRD);
+        Optional<GuestPath> block = optionalPath(m, UruncKeys.BLOCK);
+        Optional<String> mnt = Optional.ofNullable(m.get(UruncKeys.BLK_MNT_POINT));
         if (mnt.isPresent() && !mnt.get().startsWith("/")) {
             throw new MetadataException(
-                    MetadataKeys.BLK_MNT_POINT,
+                    UruncKeys.BLK_MNT_POINT,
                     "'" + mnt.get() + "' is not absolute",
                     "use a guest mount point such as /data");
         }
-        boolean mountRootfs = parseBool(m, MetadataKeys.MOUNT_ROOTFS);
-        Optional<String> vaccel = Optional.ofNullable(m.get(MetadataKeys.VACCEL));
+        boolean mountRootfs = parseBool(m, UruncKeys.MOUNT_ROOTFS);
+        Optional<String> vaccel = Optional.ofNullable(m.get(UruncKeys.VACCEL));
         if (vaccel.isPresent()
                 && !vaccel.get().equals("vsock")
                 && !vaccel.get().equals("tcp")
                 && !vaccel.get().equals("unix")) {
             throw new MetadataException(
-                    MetadataKeys.VACCEL, "'" + vaccel.get() + "' is not a vAccel transport", "use vsock (or tcp)");
+                    UruncKeys.VACCEL, "'" + vaccel.get() + "' is not a vAccel transport", "use vsock (or tcp)");
         }
-        Solo5DeviceNames solo5 = new Solo5DeviceNames(
-                solo5Name(m, MetadataKeys.SOLO5_NET_DEV), solo5Name(m, MetadataKeys.SOLO5_BLK_DEV));
+        Solo5DeviceNames solo5 =
+                new Solo5DeviceNames(solo5Name(m, UruncKeys.SOLO5_NET_DEV), solo5Name(m, UruncKeys.SOLO5_BLK_DEV));
         return new UnikernelMetadata(
                 guest,
                 monitor,
@@ -131,11 +134,11 @@ public final class MetadataReader {
                 initrd,
                 block,
                 mnt,
-                Optional.ofNullable(m.get(MetadataKeys.CMDLINE)),
-                Optional.ofNullable(m.get(MetadataKeys.VERSION)),
+                Optional.ofNullable(m.get(UruncKeys.CMDLINE)),
+                Optional.ofNullable(m.get(UruncKeys.VERSION)),
                 mountRootfs,
                 vaccel,
-                Optional.ofNullable(m.get(MetadataKeys.RPC_ADDRESS)),
+                Optional.ofNullable(m.get(UruncKeys.RPC_ADDRESS)),
                 solo5,
                 source,
                 m);
@@ -168,6 +171,15 @@ public final class MetadataReader {
         };
     }
 
+    /** {@link UruncValue#decode}, its failure as a {@link MetadataException} naming the key. */
+    static String decode(String key, String value) throws MetadataException {
+        try {
+            return UruncValue.decode(key, value);
+        } catch (UruncValueException e) {
+            throw new MetadataException(e.key(), e.problem(), e.fix());
+        }
+    }
+
     /**
      * Reads and base64-decodes {@code <rootfs>/urunc.json}; empty if the file does not exist. The file
      * is opened without following links, must be a regular file of at most {@link RootfsFile#MAX_BYTES},
@@ -175,8 +187,8 @@ public final class MetadataReader {
      */
     static Optional<Map<String, String>> readUruncJson(Path rootfs) throws MetadataException {
         if (rootfs == null) return Optional.empty();
-        String key = "/" + MetadataKeys.URUNC_JSON;
-        Optional<byte[]> bytes = RootfsFile.read(Syscalls.linux(), rootfs, MetadataKeys.URUNC_JSON, key);
+        String key = "/" + UruncKeys.URUNC_JSON;
+        Optional<byte[]> bytes = RootfsFile.read(Syscalls.linux(), rootfs, UruncKeys.URUNC_JSON, key);
         if (bytes.isEmpty()) return Optional.empty();
         JsonNode node;
         try {
@@ -197,11 +209,11 @@ public final class MetadataReader {
         Map<String, String> out = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getKey().startsWith(MetadataKeys.PREFIX)) continue;
+            if (!e.getKey().startsWith(UruncKeys.PREFIX)) continue;
             if (!e.getValue().isTextual()) {
                 throw new MetadataException(e.getKey(), "in urunc.json is not a string", "values are base64 strings");
             }
-            String decoded = MetadataValue.decode(e.getKey(), e.getValue().asText());
+            String decoded = decode(e.getKey(), e.getValue().asText());
             if (!decoded.isEmpty()) out.put(e.getKey(), decoded);
         }
         return Optional.of(out);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.urunc.UruncKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,9 +41,8 @@ class MetadataReaderTest {
 
     @Test
     void annotationsWithTypeAndHypervisorWinAndArePlainText() throws Exception {
-        uruncJson(Map.of(
-                MetadataKeys.TYPE, "unikraft", MetadataKeys.HYPERVISOR, "firecracker", MetadataKeys.BINARY, "/k"));
-        var md = MetadataReader.read(Map.of(MetadataKeys.TYPE, "linux", MetadataKeys.HYPERVISOR, "qemu"), rootfs)
+        uruncJson(Map.of(UruncKeys.TYPE, "unikraft", UruncKeys.HYPERVISOR, "firecracker", UruncKeys.BINARY, "/k"));
+        var md = MetadataReader.read(Map.of(UruncKeys.TYPE, "linux", UruncKeys.HYPERVISOR, "qemu"), rootfs)
                 .orElseThrow();
         assertThat(md.guest()).isEqualTo(GuestType.LINUX);
         assertThat(md.monitor()).isEqualTo(MonitorType.QEMU);
@@ -52,18 +52,17 @@ class MetadataReaderTest {
     @Test
     void uruncJsonIsBase64DecodedWhenAnnotationsAreIncomplete() throws Exception {
         uruncJson(Map.of(
-                MetadataKeys.TYPE,
+                UruncKeys.TYPE,
                 "unikraft",
-                MetadataKeys.HYPERVISOR,
+                UruncKeys.HYPERVISOR,
                 "qemu",
-                MetadataKeys.BINARY,
+                UruncKeys.BINARY,
                 "/unikernel/app",
-                MetadataKeys.VERSION,
+                UruncKeys.VERSION,
                 "0.17.0",
-                MetadataKeys.CMDLINE,
+                UruncKeys.CMDLINE,
                 "app -v"));
-        var md = MetadataReader.read(
-                        Map.of(MetadataKeys.HYPERVISOR, "firecracker", MetadataKeys.VACCEL, "vsock"), rootfs)
+        var md = MetadataReader.read(Map.of(UruncKeys.HYPERVISOR, "firecracker", UruncKeys.VACCEL, "vsock"), rootfs)
                 .orElseThrow();
         assertThat(md.source()).isEqualTo("urunc.json");
         assertThat(md.guest()).isEqualTo(GuestType.UNIKRAFT);
@@ -76,37 +75,31 @@ class MetadataReaderTest {
 
     @Test
     void errorsNameTheKeyAndTheFix() throws Exception {
-        assertThatThrownBy(() -> MetadataReader.read(Map.of(MetadataKeys.TYPE, "linux"), rootfs))
+        assertThatThrownBy(() -> MetadataReader.read(Map.of(UruncKeys.TYPE, "linux"), rootfs))
                 .isInstanceOf(MetadataException.class)
-                .hasMessageContaining(MetadataKeys.HYPERVISOR)
+                .hasMessageContaining(UruncKeys.HYPERVISOR)
                 .hasMessageContaining("missing")
                 .hasMessageContaining("qemu");
-        assertThatThrownBy(() -> MetadataReader.read(
-                        Map.of(MetadataKeys.TYPE, "windows", MetadataKeys.HYPERVISOR, "qemu"), rootfs))
-                .hasMessageContaining(MetadataKeys.TYPE)
+        assertThatThrownBy(() ->
+                        MetadataReader.read(Map.of(UruncKeys.TYPE, "windows", UruncKeys.HYPERVISOR, "qemu"), rootfs))
+                .hasMessageContaining(UruncKeys.TYPE)
                 .hasMessageContaining("unikraft");
-        assertThatThrownBy(() -> MetadataReader.read(
-                        Map.of(MetadataKeys.TYPE, "unikraft", MetadataKeys.HYPERVISOR, "qemu"), rootfs))
-                .hasMessageContaining(MetadataKeys.BINARY)
+        assertThatThrownBy(() ->
+                        MetadataReader.read(Map.of(UruncKeys.TYPE, "unikraft", UruncKeys.HYPERVISOR, "qemu"), rootfs))
+                .hasMessageContaining(UruncKeys.BINARY)
                 .hasMessageContaining("missing");
         assertThatThrownBy(() -> MetadataReader.read(
-                        Map.of(
-                                MetadataKeys.TYPE,
-                                "linux",
-                                MetadataKeys.HYPERVISOR,
-                                "qemu",
-                                MetadataKeys.MOUNT_ROOTFS,
-                                "maybe"),
+                        Map.of(UruncKeys.TYPE, "linux", UruncKeys.HYPERVISOR, "qemu", UruncKeys.MOUNT_ROOTFS, "maybe"),
                         rootfs))
                 .hasMessageContaining("not a boolean");
     }
 
     @Test
     void badUruncJsonIsReported() throws Exception {
-        Files.writeString(rootfs.resolve("urunc.json"), "{\"" + MetadataKeys.TYPE + "\":\"b64:!!!notbase64\"}");
+        Files.writeString(rootfs.resolve("urunc.json"), "{\"" + UruncKeys.TYPE + "\":\"b64:!!!notbase64\"}");
         assertThatThrownBy(() -> MetadataReader.read(Map.of(), rootfs))
                 .isInstanceOf(MetadataException.class)
-                .hasMessageStartingWith(MetadataKeys.TYPE + ": has the b64: prefix but is not valid base64");
+                .hasMessageStartingWith(UruncKeys.TYPE + ": has the b64: prefix but is not valid base64");
         Files.writeString(rootfs.resolve("urunc.json"), "{not json");
         assertThatThrownBy(() -> MetadataReader.read(Map.of(), rootfs)).hasMessageContaining("not valid JSON");
         Files.delete(rootfs.resolve("urunc.json"));
@@ -117,22 +110,21 @@ class MetadataReaderTest {
     @Test
     void pathsMustBeCleanAndStayInsideTheRootfs() throws Exception {
         for (String bad : new String[] {"../etc/passwd", "/a/../b", "-rf", "/", ".", "a//b", "/a b", "/a;b"}) {
-            assertThatThrownBy(() -> GuestPath.parse(MetadataKeys.BINARY, bad))
+            assertThatThrownBy(() -> GuestPath.parse(UruncKeys.BINARY, bad))
                     .as(bad)
                     .isInstanceOf(MetadataException.class)
-                    .hasMessageContaining(MetadataKeys.BINARY);
+                    .hasMessageContaining(UruncKeys.BINARY);
         }
         Files.createDirectories(rootfs.resolve("boot"));
         Files.writeString(rootfs.resolve("boot/k"), "x");
-        assertThat(GuestPath.parse(MetadataKeys.BINARY, "/boot/k").resolveIn(rootfs))
+        assertThat(GuestPath.parse(UruncKeys.BINARY, "/boot/k").resolveIn(rootfs))
                 .isEqualTo(rootfs.resolve("boot/k").toRealPath());
         Files.createSymbolicLink(rootfs.resolve("boot/escape"), Path.of("/etc/hostname"));
-        assertThatThrownBy(() ->
-                        GuestPath.parse(MetadataKeys.BINARY, "/boot/escape").resolveIn(rootfs))
-                .hasMessageContaining("outside the rootfs");
         assertThatThrownBy(
-                        () -> GuestPath.parse(MetadataKeys.INITRD, "/boot/none").resolveIn(rootfs))
-                .hasMessageContaining(MetadataKeys.INITRD)
+                        () -> GuestPath.parse(UruncKeys.BINARY, "/boot/escape").resolveIn(rootfs))
+                .hasMessageContaining("outside the rootfs");
+        assertThatThrownBy(() -> GuestPath.parse(UruncKeys.INITRD, "/boot/none").resolveIn(rootfs))
+                .hasMessageContaining(UruncKeys.INITRD)
                 .hasMessageContaining("not found");
     }
 
@@ -140,8 +132,8 @@ class MetadataReaderTest {
     void valuesArePlainPrefixedOrLegacyBase64InBothSources() throws Exception {
         Files.writeString(
                 rootfs.resolve("urunc.json"),
-                "{\"" + MetadataKeys.TYPE + "\":\"mirage\",\""
-                        + MetadataKeys.HYPERVISOR + "\":\"b64:" + b64("spt") + "\",\"" + MetadataKeys.BINARY + "\":\""
+                "{\"" + UruncKeys.TYPE + "\":\"mirage\",\""
+                        + UruncKeys.HYPERVISOR + "\":\"b64:" + b64("spt") + "\",\"" + UruncKeys.BINARY + "\":\""
                         + b64("/unikernel/test_net.spt") + "\"}");
         var md = MetadataReader.read(Map.of(), rootfs).orElseThrow();
         assertThat(md.guest()).isEqualTo(GuestType.MIRAGE);
@@ -150,13 +142,13 @@ class MetadataReaderTest {
 
         var fromSpec = MetadataReader.read(
                         Map.of(
-                                MetadataKeys.TYPE,
+                                UruncKeys.TYPE,
                                 b64("unikraft"),
-                                MetadataKeys.HYPERVISOR,
+                                UruncKeys.HYPERVISOR,
                                 "b64:" + b64("qemu"),
-                                MetadataKeys.BINARY,
+                                UruncKeys.BINARY,
                                 "/unikernel/app",
-                                MetadataKeys.VERSION,
+                                UruncKeys.VERSION,
                                 "0.16.0"),
                         rootfs)
                 .orElseThrow();
@@ -169,15 +161,15 @@ class MetadataReaderTest {
     void solo5DeviceNamesAreReadAndValidated() throws Exception {
         var md = MetadataReader.read(
                         Map.of(
-                                MetadataKeys.TYPE,
+                                UruncKeys.TYPE,
                                 "mirage",
-                                MetadataKeys.HYPERVISOR,
+                                UruncKeys.HYPERVISOR,
                                 "spt",
-                                MetadataKeys.BINARY,
+                                UruncKeys.BINARY,
                                 "/k",
-                                MetadataKeys.SOLO5_NET_DEV,
+                                UruncKeys.SOLO5_NET_DEV,
                                 "service0",
-                                MetadataKeys.SOLO5_BLK_DEV,
+                                UruncKeys.SOLO5_BLK_DEV,
                                 b64("storage")),
                         rootfs)
                 .orElseThrow();
@@ -185,8 +177,7 @@ class MetadataReaderTest {
         assertThat(md.solo5Devices().block()).contains("storage");
 
         var defaults = MetadataReader.read(
-                        Map.of(MetadataKeys.TYPE, "mirage", MetadataKeys.HYPERVISOR, "spt", MetadataKeys.BINARY, "/k"),
-                        rootfs)
+                        Map.of(UruncKeys.TYPE, "mirage", UruncKeys.HYPERVISOR, "spt", UruncKeys.BINARY, "/k"), rootfs)
                 .orElseThrow();
         assertThat(defaults.solo5Devices().net()).isEmpty();
         assertThat(defaults.solo5Devices().block()).isEmpty();
@@ -194,17 +185,17 @@ class MetadataReaderTest {
         for (String bad : new String[] {"serv-ice", "a".repeat(68), "x=/etc/passwd"}) {
             assertThatThrownBy(() -> MetadataReader.read(
                             Map.of(
-                                    MetadataKeys.TYPE,
+                                    UruncKeys.TYPE,
                                     "mirage",
-                                    MetadataKeys.HYPERVISOR,
+                                    UruncKeys.HYPERVISOR,
                                     "spt",
-                                    MetadataKeys.BINARY,
+                                    UruncKeys.BINARY,
                                     "/k",
-                                    MetadataKeys.SOLO5_NET_DEV,
+                                    UruncKeys.SOLO5_NET_DEV,
                                     bad),
                             rootfs))
                     .isInstanceOf(MetadataException.class)
-                    .satisfies(e -> assertThat(((MetadataException) e).key()).isEqualTo(MetadataKeys.SOLO5_NET_DEV));
+                    .satisfies(e -> assertThat(((MetadataException) e).key()).isEqualTo(UruncKeys.SOLO5_NET_DEV));
         }
     }
 }

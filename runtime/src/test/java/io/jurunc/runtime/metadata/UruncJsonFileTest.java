@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.jurunc.urunc.UruncKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,8 +73,7 @@ class UruncJsonFileTest {
         assertThat(MetadataReader.read(Map.of(), rootfs)).isEmpty();
         Files.writeString(
                 rootfs.resolve("urunc.json"),
-                "{\"" + MetadataKeys.TYPE + "\":\"b64:bGludXg=\",\"" + MetadataKeys.HYPERVISOR
-                        + "\":\"b64:cWVtdQ==\"}");
+                "{\"" + UruncKeys.TYPE + "\":\"b64:bGludXg=\",\"" + UruncKeys.HYPERVISOR + "\":\"b64:cWVtdQ==\"}");
         assertThat(MetadataReader.read(Map.of(), rootfs)).isPresent();
     }
 }

@@ -3,8 +3,8 @@ package io.jurunc.runtime.metadata.fuzz;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.jurunc.runtime.metadata.MetadataException;
-import io.jurunc.runtime.metadata.MetadataKeys;
 import io.jurunc.runtime.metadata.MetadataReader;
+import io.jurunc.urunc.UruncKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,20 +21,20 @@ import java.util.Map;
  */
 class MetadataFuzzTest {
     private static final List<String> KEYS = List.of(
-            MetadataKeys.TYPE,
-            MetadataKeys.HYPERVISOR,
-            MetadataKeys.BINARY,
-            MetadataKeys.INITRD,
-            MetadataKeys.BLOCK,
-            MetadataKeys.BLK_MNT_POINT,
-            MetadataKeys.CMDLINE,
-            MetadataKeys.VERSION,
-            MetadataKeys.MOUNT_ROOTFS,
-            MetadataKeys.VACCEL,
-            MetadataKeys.RPC_ADDRESS,
-            MetadataKeys.SOLO5_NET_DEV,
-            MetadataKeys.SOLO5_BLK_DEV,
-            MetadataKeys.PREFIX + "other");
+            UruncKeys.TYPE,
+            UruncKeys.HYPERVISOR,
+            UruncKeys.BINARY,
+            UruncKeys.INITRD,
+            UruncKeys.BLOCK,
+            UruncKeys.BLK_MNT_POINT,
+            UruncKeys.CMDLINE,
+            UruncKeys.VERSION,
+            UruncKeys.MOUNT_ROOTFS,
+            UruncKeys.VACCEL,
+            UruncKeys.RPC_ADDRESS,
+            UruncKeys.SOLO5_NET_DEV,
+            UruncKeys.SOLO5_BLK_DEV,
+            UruncKeys.PREFIX + "other");
     private static final Path ROOTFS = rootfs();
 
     private static Path rootfs() {

@@ -1,10 +1,10 @@
-package io.jurunc.runtime.metadata;
+package io.jurunc.urunc;
 
 import java.util.List;
 
 /** The {@code com.urunc.unikernel.*} keys, as urunc and bima/bunny write them. */
-public final class MetadataKeys {
-    private MetadataKeys() {}
+public final class UruncKeys {
+    private UruncKeys() {}
 
     public static final String PREFIX = "com.urunc.unikernel.";
     public static final String TYPE = PREFIX + "unikernelType";
@@ -41,6 +41,6 @@ public final class MetadataKeys {
             SOLO5_NET_DEV,
             SOLO5_BLK_DEV);
 
-    /** The file in the rootfs that carries the keys with base64 values. */
+    /** The file at the top of the rootfs that carries the keys with base64 values. */
     public static final String URUNC_JSON = "urunc.json";
 }

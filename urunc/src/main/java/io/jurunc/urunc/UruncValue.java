@@ -1,4 +1,4 @@
-package io.jurunc.runtime.metadata;
+package io.jurunc.urunc;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -9,7 +9,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Decodes one metadata value, from the annotations or from {@code urunc.json}, with newer urunc's
+ * Encodes and decodes metadata values. {@link #encode} writes the form of {@code urunc.json}
+ * (standard, padded base64 of the UTF-8 text). {@link #decode} reads one value, from the annotations or from {@code urunc.json}, with newer urunc's
  * rules: a value that starts with {@code b64:} is base64 (it must decode to UTF-8 text); a bare value
  * that is canonical, padded base64 and decodes to printable UTF-8 text is legacy base64 and is
  * decoded; anything else is plain text. A {@code b64:} value that does not decode, or any value with
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
  * {@code >= 0xFC}, never UTF-8), and the plain words urunc uses ({@code qemu}, {@code unikraft},
  * {@code true}, ...) decode to stray continuation bytes.
  */
-public final class MetadataValue {
+public final class UruncValue {
     public static final String B64_PREFIX = "b64:";
     /** No metadata value needs more; a longer one is refused (urunc caps values at 4096 bytes). */
     public static final int MAX_LENGTH = 4096;
@@ -27,30 +28,35 @@ public final class MetadataValue {
     private static final Pattern CANONICAL_BASE64 =
             Pattern.compile("(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
 
-    private MetadataValue() {}
+    private UruncValue() {}
+
+    /** The {@code urunc.json} form of a value: standard, padded base64 of its UTF-8 bytes. */
+    public static String encode(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
 
     /** The decoded value of {@code key}. */
-    public static String decode(String key, String value) throws MetadataException {
+    public static String decode(String key, String value) throws UruncValueException {
         if (value.length() > MAX_LENGTH * 2) {
-            throw new MetadataException(key, "is longer than " + MAX_LENGTH + " bytes", "shorten the value");
+            throw new UruncValueException(key, "is longer than " + MAX_LENGTH + " bytes", "shorten the value");
         }
         String decoded;
         if (value.startsWith(B64_PREFIX)) {
             String body = value.substring(B64_PREFIX.length());
             decoded = strictBase64(body)
                     .orElseThrow(
-                            () -> new MetadataException(
+                            () -> new UruncValueException(
                                     key,
                                     "has the b64: prefix but is not valid base64 of UTF-8 text",
                                     "encode the value with base64 (padded, standard alphabet) or drop the prefix for plain text"));
         } else {
-            decoded = strictBase64(value).filter(MetadataValue::printable).orElse(value);
+            decoded = strictBase64(value).filter(UruncValue::printable).orElse(value);
         }
         if (!printable(decoded)) {
-            throw new MetadataException(key, "contains control characters", "metadata values are one line of text");
+            throw new UruncValueException(key, "contains control characters", "metadata values are one line of text");
         }
         if (decoded.length() > MAX_LENGTH) {
-            throw new MetadataException(key, "is longer than " + MAX_LENGTH + " bytes", "shorten the value");
+            throw new UruncValueException(key, "is longer than " + MAX_LENGTH + " bytes", "shorten the value");
         }
         return decoded;
     }
