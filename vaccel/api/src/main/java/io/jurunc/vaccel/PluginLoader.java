@@ -1,7 +1,5 @@
 package io.jurunc.vaccel;
 
-import io.jurunc.vaccel.spi.Plugin;
-import io.jurunc.vaccel.spi.PluginContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.jurunc.vaccel;
 
-import io.jurunc.vaccel.spi.Plugin;
 import java.util.List;
 
 /**

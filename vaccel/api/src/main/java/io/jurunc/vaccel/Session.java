@@ -2,7 +2,6 @@ package io.jurunc.vaccel;
 
 import io.jurunc.vaccel.prof.Profiler;
 import io.jurunc.vaccel.prof.Sample;
-import io.jurunc.vaccel.spi.Plugin;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

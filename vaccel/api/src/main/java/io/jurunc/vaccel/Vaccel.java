@@ -1,9 +1,6 @@
 package io.jurunc.vaccel;
 
 import io.jurunc.vaccel.prof.Profiler;
-import io.jurunc.vaccel.spi.Plugin;
-import io.jurunc.vaccel.spi.PluginContext;
-import io.jurunc.vaccel.spi.PluginInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

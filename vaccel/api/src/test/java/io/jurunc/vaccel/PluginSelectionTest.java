@@ -3,7 +3,6 @@ package io.jurunc.vaccel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jurunc.vaccel.spi.PluginInfo;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;

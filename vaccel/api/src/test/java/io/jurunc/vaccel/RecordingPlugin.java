@@ -1,8 +1,5 @@
 package io.jurunc.vaccel;
 
-import io.jurunc.vaccel.spi.Plugin;
-import io.jurunc.vaccel.spi.PluginContext;
-import io.jurunc.vaccel.spi.PluginInfo;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,12 +1,12 @@
 package io.jurunc.vaccel.agent;
 
 import io.jurunc.ttrpc.TtrpcAddress;
+import io.jurunc.vaccel.Plugin;
 import io.jurunc.vaccel.Vaccel;
 import io.jurunc.vaccel.VaccelConfig;
 import io.jurunc.vaccel.exec.ExecPlugin;
 import io.jurunc.vaccel.noop.NoopPlugin;
 import io.jurunc.vaccel.rpc.RpcPlugin;
-import io.jurunc.vaccel.spi.Plugin;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

@@ -1,26 +1,12 @@
-package io.jurunc.vaccel.spi;
+package io.jurunc.vaccel;
 
-import io.jurunc.vaccel.Arg;
-import io.jurunc.vaccel.ExecCall;
-import io.jurunc.vaccel.ImageResult;
-import io.jurunc.vaccel.MinMax;
-import io.jurunc.vaccel.ModelRun;
-import io.jurunc.vaccel.OpType;
-import io.jurunc.vaccel.Resource;
-import io.jurunc.vaccel.Session;
-import io.jurunc.vaccel.Sgemm;
-import io.jurunc.vaccel.Tensor;
-import io.jurunc.vaccel.TfliteRun;
-import io.jurunc.vaccel.TorchRun;
-import io.jurunc.vaccel.TorchSgemm;
-import io.jurunc.vaccel.VaccelException;
 import io.jurunc.vaccel.prof.Sample;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * A vAccel plugin, found with {@link java.util.ServiceLoader} ({@code META-INF/services/io.jurunc.vaccel.spi.Plugin}).
+ * A vAccel plugin, found with {@link java.util.ServiceLoader} ({@code META-INF/services/io.jurunc.vaccel.Plugin}).
  * The constructor must be cheap: the core instantiates every provider to read its name; real set-up
  * belongs in {@link #init(PluginContext)}, which runs only for plugins named in {@code VACCEL_PLUGINS}.
  *

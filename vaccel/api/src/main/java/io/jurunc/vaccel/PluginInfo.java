@@ -1,6 +1,4 @@
-package io.jurunc.vaccel.spi;
-
-import io.jurunc.vaccel.VaccelException;
+package io.jurunc.vaccel;
 
 /**
  * What a plugin declares ({@code struct vaccel_plugin_info}): its name (the one {@code VACCEL_PLUGINS}

@@ -1,7 +1,5 @@
-package io.jurunc.vaccel.spi;
+package io.jurunc.vaccel;
 
-import io.jurunc.vaccel.VaccelConfig;
-import io.jurunc.vaccel.VaccelLog;
 import io.jurunc.vaccel.prof.Profiler;
 import java.nio.file.Path;
 import java.util.function.Supplier;
