@@ -1,5 +1,6 @@
 package io.jurunc.cli;
 
+import io.jurunc.libc.ErrnoException;
 import io.jurunc.runtime.JuruncException;
 import io.jurunc.runtime.host.Stdio;
 import io.jurunc.runtime.lifecycle.Bundle;
@@ -8,7 +9,6 @@ import io.jurunc.runtime.lifecycle.CreateRequest;
 import io.jurunc.runtime.lifecycle.DeleteOperation;
 import io.jurunc.runtime.lifecycle.StartOperation;
 import io.jurunc.runtime.ports.SandboxException;
-import io.jurunc.runtime.sys.ErrnoException;
 import io.jurunc.runtime.sys.Syscalls;
 import java.util.Optional;
 import picocli.CommandLine.Command;

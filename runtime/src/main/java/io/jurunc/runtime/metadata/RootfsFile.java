@@ -1,7 +1,7 @@
 package io.jurunc.runtime.metadata;
 
-import io.jurunc.runtime.sys.Errno;
-import io.jurunc.runtime.sys.ErrnoException;
+import io.jurunc.libc.Errno;
+import io.jurunc.libc.ErrnoException;
 import io.jurunc.runtime.sys.Syscalls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

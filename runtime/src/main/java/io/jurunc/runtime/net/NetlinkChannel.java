@@ -1,6 +1,6 @@
 package io.jurunc.runtime.net;
 
-import io.jurunc.runtime.sys.Errno;
+import io.jurunc.libc.Errno;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.jurunc.runtime.net;
 
-import io.jurunc.runtime.sys.ErrnoException;
+import io.jurunc.libc.ErrnoException;
 import io.jurunc.runtime.sys.NamespaceThread;
 import io.jurunc.runtime.sys.Syscalls;
 

@@ -1,5 +1,7 @@
 package io.jurunc.runtime.sys;
 
+import io.jurunc.libc.Errno;
+import io.jurunc.libc.ErrnoException;
 import java.nio.file.Path;
 
 /**

@@ -1,31 +1,38 @@
 package io.jurunc.runtime.sys;
 
+import io.jurunc.libc.Errno;
+import io.jurunc.libc.ErrnoException;
+import io.jurunc.libc.Fds;
+import io.jurunc.libc.Processes;
+import io.jurunc.libc.Sockets;
+
 /**
  * The few Linux system calls the runtime makes directly (not through a child process). Errors come
- * back as {@link ErrnoException}; nothing here retries. The real implementation is {@link
- * LinuxSyscalls} (FFM); tests use a recording fake.
+ * back as {@link ErrnoException}; reads, writes and waits are restarted on EINTR. The real implementation is
+ * {@link LinuxSyscalls}, on the project's C library binding ({@code io.jurunc.libc}); tests use a
+ * recording fake.
  */
 public interface Syscalls {
-    int O_RDONLY = 0;
-    int O_WRONLY = 1;
-    int O_RDWR = 2;
-    int O_NONBLOCK = 0x800;
-    int O_NOFOLLOW = 0x20000;
-    int O_CLOEXEC = 0x80000;
+    int O_RDONLY = Fds.O_RDONLY;
+    int O_WRONLY = Fds.O_WRONLY;
+    int O_RDWR = Fds.O_RDWR;
+    int O_NONBLOCK = Fds.O_NONBLOCK;
+    int O_NOFOLLOW = Fds.O_NOFOLLOW;
+    int O_CLOEXEC = Fds.O_CLOEXEC;
 
     /** {@code CLONE_NEWNET}, the namespace type for {@link #setns}. */
-    int CLONE_NEWNET = 0x40000000;
+    int CLONE_NEWNET = Processes.CLONE_NEWNET;
 
     /** {@code socket(2)} arguments for rtnetlink. */
-    int AF_NETLINK = 16;
+    int AF_NETLINK = Sockets.AF_NETLINK;
 
-    int SOCK_RAW = 3;
-    int SOCK_CLOEXEC = 0x80000;
+    int SOCK_RAW = Sockets.SOCK_RAW;
+    int SOCK_CLOEXEC = Sockets.SOCK_CLOEXEC;
     int NETLINK_ROUTE = 0;
     int SOL_NETLINK = 270;
 
-    int SIGKILL = 9;
-    int SIGTERM = 15;
+    int SIGKILL = Processes.SIGKILL;
+    int SIGTERM = Processes.SIGTERM;
 
     /** {@code open(path, flags)}; returns the file descriptor. */
     int open(String path, int flags) throws ErrnoException;

@@ -3,7 +3,7 @@ package io.jurunc.runtime.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jurunc.runtime.sys.Errno;
+import io.jurunc.libc.Errno;
 import io.jurunc.runtime.sys.RecordingSyscalls;
 import java.util.HexFormat;
 import java.util.Optional;

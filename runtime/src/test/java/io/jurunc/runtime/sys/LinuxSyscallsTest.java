@@ -3,6 +3,8 @@ package io.jurunc.runtime.sys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jurunc.libc.Errno;
+import io.jurunc.libc.ErrnoException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

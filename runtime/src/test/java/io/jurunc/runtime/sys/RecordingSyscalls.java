@@ -1,5 +1,6 @@
 package io.jurunc.runtime.sys;
 
+import io.jurunc.libc.ErrnoException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
