@@ -1,5 +1,6 @@
 package io.jurunc.shim;
 
+import io.jurunc.shim.cmdline.ShimVersion;
 import io.jurunc.shim.proto.types.RuntimeInfo;
 import io.jurunc.shim.proto.types.RuntimeVersion;
 

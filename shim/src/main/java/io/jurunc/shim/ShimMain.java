@@ -1,6 +1,9 @@
 package io.jurunc.shim;
 
 import io.jurunc.shim.backend.Backends;
+import io.jurunc.shim.cmdline.ShimFlags;
+import io.jurunc.shim.cmdline.ShimVersion;
+import io.jurunc.shim.cmdline.UsageException;
 import io.jurunc.shim.daemon.ShimDaemon;
 import io.jurunc.shim.os.LinuxShimOs;
 import io.jurunc.shim.start.HolderDaemonLauncher;

@@ -1,8 +1,8 @@
 package io.jurunc.shim.daemon;
 
-import io.jurunc.shim.ShimFlags;
 import io.jurunc.shim.backend.BackendSelector;
 import io.jurunc.shim.backend.Backends;
+import io.jurunc.shim.cmdline.ShimFlags;
 import io.jurunc.shim.events.BinaryEventForwarder;
 import io.jurunc.shim.events.EventForwarder;
 import io.jurunc.shim.events.OrderedPublisher;

@@ -1,5 +1,6 @@
 package io.jurunc.shim.start;
 
+import io.jurunc.shim.cmdline.ShimVersion;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import java.util.List;
  * stdout of {@code start} until EOF, so the daemon must not hold it.
  */
 public final class JvmDaemonLauncher implements DaemonLauncher {
-    static final String NAME_PROPERTY = "-Djurunc.shim=" + io.jurunc.shim.ShimVersion.BINARY_NAME;
+    static final String NAME_PROPERTY = "-Djurunc.shim=" + ShimVersion.BINARY_NAME;
     /**
      * The resident daemon's memory settings, before the launcher's own options (so that JURUNC_JAVA_OPTS
      * still wins): a small initial heap that the serial collector gives back when it shrinks, a bounded

@@ -2,8 +2,8 @@ package io.jurunc.shim.start;
 
 import io.jurunc.oci.Json;
 import io.jurunc.oci.SpecException;
-import io.jurunc.shim.ShimFlags;
-import io.jurunc.shim.UsageException;
+import io.jurunc.shim.cmdline.ShimFlags;
+import io.jurunc.shim.cmdline.UsageException;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.FileChannel;

@@ -3,7 +3,7 @@ package io.jurunc.shim.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jurunc.shim.ShimFlags;
+import io.jurunc.shim.cmdline.ShimFlags;
 import io.jurunc.shim.proto.bootstrap.BootstrapParams;
 import io.jurunc.shim.proto.bootstrap.BootstrapResult;
 import java.io.IOException;

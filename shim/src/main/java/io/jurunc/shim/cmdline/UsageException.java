@@ -1,4 +1,4 @@
-package io.jurunc.shim;
+package io.jurunc.shim.cmdline;
 
 /** The shim was invoked with a command line it cannot understand. */
 public final class UsageException extends Exception {

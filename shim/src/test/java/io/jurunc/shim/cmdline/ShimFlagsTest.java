@@ -1,4 +1,4 @@
-package io.jurunc.shim;
+package io.jurunc.shim.cmdline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.jurunc.shim;
+package io.jurunc.shim.cmdline;
 
 /** Version strings for {@code -v} and {@code -info}. */
 public final class ShimVersion {

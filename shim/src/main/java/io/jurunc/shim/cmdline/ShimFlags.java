@@ -1,4 +1,4 @@
-package io.jurunc.shim;
+package io.jurunc.shim.cmdline;
 
 import java.util.ArrayList;
 import java.util.List;
