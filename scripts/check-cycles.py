@@ -58,23 +58,30 @@ def parse(path):
     return (package.group(1) if package else ""), imports + QUALIFIED.findall(body)
 
 
-def owning_package(name, packages):
-    """The longest package of the module that `name` starts with and goes beyond (a type in it)."""
+def owning_package(name, types):
+    """The package of the module that `name` is (a wildcard import) or names a type of, else None.
+
+    Generated sources are not under src/main/java, so a name like `a.proto.X` must not count as a use
+    of package `a`: the segment after the package has to be one of its source files' types."""
+    if name in types:
+        return name
     parts = name.split(".")
     for n in range(len(parts) - 1, 0, -1):
         candidate = ".".join(parts[:n])
-        if candidate in packages:
+        if candidate in types and parts[n] in types[candidate]:
             return candidate
     return None
 
 
 def package_graph(module):
     files = {path: parse(path) for path in java_files(module)}
-    packages = {package for package, _ in files.values()}
-    edges = {package: {} for package in packages}  # package -> {used package -> first file}
+    types = {}  # package -> names of its top-level types (one per file)
+    for path, (package, _) in files.items():
+        types.setdefault(package, set()).add(os.path.basename(path)[: -len(".java")])
+    edges = {package: {} for package in types}  # package -> {used package -> first file}
     for path, (package, names) in files.items():
         for name in names:
-            used = owning_package(name, packages)
+            used = owning_package(name, types)
             if used and used != package:
                 edges[package].setdefault(used, os.path.relpath(path, module))
     return edges

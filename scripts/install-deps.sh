@@ -3,7 +3,7 @@
 set -euo pipefail
 PKGS=(containerd runc qemu-system-x86 busybox-static containernetworking-plugins iproute2
       linux-image-cloud-amd64 docker-registry skopeo umoci runsc maven gcc cpio
-      e2fsprogs erofs-utils curl jq iputils-ping libseccomp2
+      e2fsprogs erofs-utils curl jq iputils-ping libseccomp2 python3
       linux-source-6.1 make flex bison bc libelf-dev libssl-dev xz-utils
       clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 nodejs podman docker.io)
 missing=()

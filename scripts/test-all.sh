@@ -12,6 +12,8 @@ step() { echo; echo "=== [$(( $(date +%s) - start ))s] $*"; }
 
 step "install Debian packages"
 bash scripts/install-deps.sh
+step "no package import cycles"
+python3 scripts/check-cycles.py
 step "guest kernel (cached) and kit"
 bash scripts/build-kernel.sh
 bash scripts/build-kit.sh
