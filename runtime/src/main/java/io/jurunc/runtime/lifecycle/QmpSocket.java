@@ -23,7 +23,7 @@ import java.util.Optional;
 final class QmpSocket {
     static final String DIR = "qmp";
     static final String NAME = "sock";
-    private static final int SUN_PATH_MAX = 107;
+    static final int SUN_PATH_MAX = 107;
 
     /** The invocation with {@code -qmp}, and the directory the monitor must be able to write. */
     record Attached(MonitorInvocation invocation, Optional<Path> dir) {

@@ -65,7 +65,7 @@ public final class StartOperation {
         try {
             VmSpec vm = r.vm().toVmSpec(net);
             QmpSocket.Attached qmp = QmpSocket.attach(ctx.planner().plan(vm), dir, r.sandbox());
-            MonitorInvocation inv = qmp.invocation();
+            MonitorInvocation inv = ExecChannel.attach(qmp);
             List<String> outside = new ArrayList<>();
             for (MonitorInvocation.GeneratedFile f : inv.files()) {
                 write(f.path(), f.content().getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,451 @@
+/*
+ * jurunc-exec-relay: the host end of `jurunc exec` into a Linux microVM (docs/runtime.md, "exec").
+ *
+ *   jurunc-exec-relay [--detach] [--pid-file FILE] [--console-socket SOCKET] [--tty]
+ *                     REQUEST SOCKET LOCK [SOCKET LOCK]...
+ *
+ * REQUEST is a file the runtime wrote (the command, env, cwd, user, tty flag: the R frame's payload,
+ * see guest/src/main/c/exec-server.h for the frames); it is read and removed. Each SOCKET/LOCK pair
+ * is one exec port of the VM (QEMU's chardev socket and a root-only lock file): the relay takes the
+ * first port whose lock is free (flock, held for its whole life), connects, sends the request and
+ * then relays: its stdin as I frames (EOF: an empty one), O/E frames to its stdout/stderr, the
+ * signals it catches (TERM, INT, HUP, QUIT, USR1, USR2, CONT, WINCH with a tty) as K frames, window
+ * size changes as W frames, until the X frame, whose status becomes its exit status. Killed (or
+ * otherwise gone) before that, the guest kills the command.
+ *
+ * --tty: the command gets a pty in the guest. With --console-socket (runc's protocol) the relay makes
+ * a host pty, sends its master over SOCKET with SCM_RIGHTS and relays its slave (raw), which it makes
+ * its controlling terminal, so a resize of the master reaches it as SIGWINCH. Without it and with a
+ * terminal on stdin, that terminal is put in raw mode for the relay's life.
+ *
+ * --detach (runc exec -d): the relay forks; the parent waits until the guest has started the
+ * command (or refused it), writes the child's pid to --pid-file (atomically, no newline, as runc
+ * does) and exits 0 (or prints the reason and exits 1). The child keeps the caller's stdio and exits
+ * with the command's status: containerd's shims reap it as the exec'd process.
+ *
+ * Exit codes: the command's (128+N for signal N); 1 for the relay's own errors before the command
+ * started; 255 when the channel closed before an exit status came (the VM stopped).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define MAX_REQUEST (1u << 20)
+#define MAX_FRAME (1u << 16)
+#define BUF_CAP (1u << 18)
+
+struct buf {
+    unsigned char *data;
+    size_t len;
+};
+
+static int status_fd = -1; /* --detach: the pipe to the waiting parent */
+static struct termios saved_termios;
+static int restore_fd = -1;
+
+static void restore_terminal(void) {
+    if (restore_fd >= 0) tcsetattr(restore_fd, TCSANOW, &saved_termios);
+    restore_fd = -1;
+}
+
+/* Before the command started: tells the caller (the waiting parent, or stderr) and exits. */
+static void fail(int code, const char *fmt, ...) {
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (n < 0) n = 0;
+    if (n >= (int)sizeof msg) n = sizeof msg - 1;
+    restore_terminal();
+    if (status_fd >= 0) {
+        char line[1100];
+        int m = snprintf(line, sizeof line, "E%.*s", n, msg);
+        ssize_t w = write(status_fd, line, m);
+        (void)w;
+    } else {
+        dprintf(2, "jurunc: exec: %.*s\n", n, msg);
+    }
+    _exit(code);
+}
+
+static void put32(unsigned char *p, uint32_t v) {
+    p[0] = v >> 24;
+    p[1] = v >> 16;
+    p[2] = v >> 8;
+    p[3] = v;
+}
+
+static uint32_t get32(const unsigned char *p) {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void buf_add(struct buf *b, const void *data, size_t len) {
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+}
+
+static void buf_frame(struct buf *b, char type, const void *data, size_t len) {
+    if (b->len + 5 + len > BUF_CAP) return; /* only signals can find no room: the socket is stuck */
+    unsigned char hdr[5];
+    hdr[0] = (unsigned char)type;
+    put32(hdr + 1, (uint32_t)len);
+    buf_add(b, hdr, 5);
+    if (len) buf_add(b, data, len);
+}
+
+static void buf_consume(struct buf *b, size_t n) {
+    memmove(b->data, b->data + n, b->len - n);
+    b->len -= n;
+}
+
+/* Writes what fd takes now; -1 when fd is gone (the buffer is then dropped). */
+static int buf_flush(struct buf *b, int fd) {
+    while (b->len > 0) {
+        ssize_t w = write(fd, b->data, b->len);
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0 && errno == EAGAIN) return 0;
+        if (w <= 0) {
+            b->len = 0;
+            return -1;
+        }
+        buf_consume(b, w);
+    }
+    return 0;
+}
+
+static void set_nonblock(int fd, int on) {
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0) fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
+}
+
+static unsigned char *read_request(const char *path, size_t *len) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) fail(1, "open %s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077))
+        fail(1, "%s is not a private regular file of this user", path);
+    if (st.st_size <= 0 || st.st_size > (off_t)MAX_REQUEST) fail(1, "%s: bad size", path);
+    unsigned char *data = malloc(st.st_size + 64);
+    size_t got = 0;
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, data + got, st.st_size - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) fail(1, "read %s: %s", path, n < 0 ? strerror(errno) : "short read");
+        got += n;
+    }
+    close(fd);
+    unlink(path);
+    *len = got;
+    return data;
+}
+
+/* Takes the first free port: its lock held, its socket connected. */
+static int take_port(char **pairs, int npairs) {
+    int busy = 0;
+    for (int i = 0; i < npairs; i++) {
+        const char *socket_path = pairs[2 * i], *lock_path = pairs[2 * i + 1];
+        int lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (lock < 0) fail(1, "open %s: %s", lock_path, strerror(errno));
+        if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
+            if (errno != EWOULDBLOCK) fail(1, "lock %s: %s", lock_path, strerror(errno));
+            close(lock);
+            busy++;
+            continue;
+        }
+        int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        if (strlen(socket_path) >= sizeof sa.sun_path) fail(1, "socket path too long: %s", socket_path);
+        strcpy(sa.sun_path, socket_path);
+        if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof sa) != 0)
+            fail(1, "cannot reach the guest's exec channel %s (is the VM running?): %s", socket_path,
+                 strerror(errno));
+        return s; /* the lock stays held by the open descriptor, inherited by a detached child */
+    }
+    fail(1, "all %d exec channels of this VM are busy (%d commands are running); retry when one ends", npairs, busy);
+    return -1;
+}
+
+/* runc's --console-socket: a host pty whose master goes to the caller; returns the slave. */
+static int console(const char *path) {
+    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    char name[64];
+    if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0 || ptsname_r(master, name, sizeof name) != 0)
+        fail(1, "cannot make a pty: %s", strerror(errno));
+    int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (slave < 0) fail(1, "open %s: %s", name, strerror(errno));
+    struct termios t;
+    if (tcgetattr(slave, &t) == 0) {
+        cfmakeraw(&t);
+        tcsetattr(slave, TCSANOW, &t);
+    }
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof sa.sun_path) fail(1, "console socket path too long: %s", path);
+    strcpy(sa.sun_path, path);
+    if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof sa) != 0)
+        fail(1, "connect to the console socket %s: %s", path, strerror(errno));
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    memset(cbuf, 0, sizeof cbuf);
+    struct iovec iov = {.iov_base = name, .iov_len = strlen(name)};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &master, sizeof(int));
+    if (sendmsg(s, &msg, 0) < 0) fail(1, "send the pty to %s: %s", path, strerror(errno));
+    close(s);
+    close(master);
+    if (setsid() >= 0) ioctl(slave, TIOCSCTTY, 0);
+    return slave;
+}
+
+static void write_pid_file(const char *path, pid_t pid) {
+    char tmp[4096];
+    const char *slash = strrchr(path, '/');
+    if (slash) snprintf(tmp, sizeof tmp, "%.*s/.%s.tmp", (int)(slash - path), path, slash + 1);
+    else snprintf(tmp, sizeof tmp, ".%s.tmp", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0 || dprintf(fd, "%d", (int)pid) < 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        errno = e;
+        dprintf(2, "jurunc: exec: write the pid file %s: %s\n", path, strerror(errno));
+        kill(pid, SIGKILL);
+        _exit(1);
+    }
+}
+
+/* --detach: returns in the child; the parent reports the start and exits. */
+static void detach(const char *pid_file) {
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) fail(1, "pipe: %s", strerror(errno));
+    pid_t child = fork();
+    if (child < 0) fail(1, "fork: %s", strerror(errno));
+    if (child == 0) {
+        close(p[0]);
+        status_fd = p[1];
+        return;
+    }
+    close(p[1]);
+    char msg[1200];
+    size_t n = 0;
+    for (;;) {
+        ssize_t got = read(p[0], msg + n, sizeof msg - 1 - n);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        n += got;
+        if (n == sizeof msg - 1) break;
+    }
+    msg[n] = 0;
+    if (n > 0 && msg[0] == 'S') {
+        if (pid_file) write_pid_file(pid_file, child);
+        _exit(0);
+    }
+    dprintf(2, "jurunc: exec: %s\n", n > 1 ? msg + 1 : "the relay ended before the command started");
+    _exit(1);
+}
+
+static void started(void) {
+    if (status_fd < 0) return;
+    ssize_t w = write(status_fd, "S", 1);
+    (void)w;
+    close(status_fd);
+    status_fd = -1;
+}
+
+static void send_size(struct buf *tosock, int fd) {
+    struct winsize ws;
+    if (fd < 0 || ioctl(fd, TIOCGWINSZ, &ws) != 0 || ws.ws_row == 0 || ws.ws_col == 0) return;
+    unsigned char d[4] = {ws.ws_row >> 8, ws.ws_row & 0xff, ws.ws_col >> 8, ws.ws_col & 0xff};
+    buf_frame(tosock, 'W', d, 4);
+}
+
+static void usage(void) {
+    dprintf(2, "usage: jurunc-exec-relay [--detach] [--pid-file FILE] [--console-socket SOCKET] [--tty] "
+               "REQUEST SOCKET LOCK [SOCKET LOCK]...\n");
+    _exit(2);
+}
+
+int main(int argc, char **argv) {
+    int detached = 0, tty = 0;
+    const char *pid_file = NULL, *console_socket = NULL;
+    int i = 1;
+    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+        if (!strcmp(argv[i], "--detach")) detached = 1;
+        else if (!strcmp(argv[i], "--tty")) tty = 1;
+        else if (!strcmp(argv[i], "--pid-file") && i + 1 < argc) pid_file = argv[++i];
+        else if (!strcmp(argv[i], "--console-socket") && i + 1 < argc) console_socket = argv[++i];
+        else usage();
+    }
+    if (argc - i < 3 || (argc - i - 1) % 2 != 0) usage();
+    const char *request_file = argv[i];
+    size_t reqlen;
+    unsigned char *request = read_request(request_file, &reqlen);
+
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCONT, SIGWINCH};
+    for (size_t k = 0; k < sizeof forwarded / sizeof forwarded[0]; k++) sigaddset(&sigs, forwarded[k]);
+    sigaddset(&sigs, SIGPIPE);
+    sigprocmask(SIG_BLOCK, &sigs, NULL);
+    int sigfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (sigfd < 0) fail(1, "signalfd: %s", strerror(errno));
+
+    int sock = take_port(argv + i + 1, (argc - i - 1) / 2);
+    if (detached) detach(pid_file);
+    else if (pid_file) write_pid_file(pid_file, getpid());
+
+    int in = 0, out = 1, err = 2, size_fd = -1;
+    if (tty && console_socket) {
+        in = out = err = size_fd = console(console_socket);
+    } else if (tty && isatty(0) && tcgetattr(0, &saved_termios) == 0) {
+        struct termios raw = saved_termios;
+        cfmakeraw(&raw);
+        if (tcsetattr(0, TCSANOW, &raw) == 0) restore_fd = 0;
+        size_fd = 0;
+    }
+    struct buf tosock = {malloc(BUF_CAP), 0}, rd = {malloc(MAX_FRAME + 5), 0};
+    struct buf outb = {malloc(BUF_CAP), 0}, errb = {malloc(BUF_CAP), 0};
+    /* the request, with the terminal's size appended (a later tag wins) */
+    struct winsize ws;
+    if (size_fd >= 0 && ioctl(size_fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+        reqlen += snprintf((char *)request + reqlen, 64, "rows%c%u%ccols%c%u%c", 0, ws.ws_row, 0, 0, ws.ws_col, 0);
+    unsigned char hdr[5];
+    hdr[0] = 'R';
+    put32(hdr + 1, reqlen);
+    set_nonblock(sock, 0);
+    if (write(sock, hdr, 5) != 5) fail(1, "send the request: %s", strerror(errno));
+    for (size_t off = 0; off < reqlen;) {
+        ssize_t w = write(sock, request + off, reqlen - off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) fail(1, "send the request: %s", strerror(errno));
+        off += w;
+    }
+    free(request);
+    set_nonblock(sock, 1);
+    set_nonblock(out, 1);
+    if (err != out) set_nonblock(err, 1);
+    if (in != out) set_nonblock(in, 1);
+
+    int in_open = 1, out_open = 1, err_open = 1, sock_open = 1, code = -1;
+    char failure[MAX_FRAME + 1] = "";
+    while (code < 0) {
+        struct pollfd pfd[5];
+        int k = 0, isig = k++, isock = -1, iin = -1, iout = -1, ierr = -1;
+        pfd[isig] = (struct pollfd){sigfd, POLLIN, 0};
+        if (sock_open) {
+            short ev = 0;
+            if (outb.len + MAX_FRAME <= BUF_CAP && errb.len + MAX_FRAME <= BUF_CAP) ev |= POLLIN;
+            if (tosock.len) ev |= POLLOUT;
+            isock = k;
+            pfd[k++] = (struct pollfd){sock, ev, 0};
+        }
+        if (in_open && sock_open && tosock.len + MAX_FRAME + 64 <= BUF_CAP) {
+            iin = k;
+            pfd[k++] = (struct pollfd){in, POLLIN, 0};
+        }
+        if (out_open && outb.len) {
+            iout = k;
+            pfd[k++] = (struct pollfd){out, POLLOUT, 0};
+        }
+        if (err_open && errb.len && err != out) {
+            ierr = k;
+            pfd[k++] = (struct pollfd){err, POLLOUT, 0};
+        }
+        if (!sock_open) break;
+        if (poll(pfd, k, -1) < 0) {
+            if (errno == EINTR) continue;
+            fail(1, "poll: %s", strerror(errno));
+        }
+        if (pfd[isig].revents) {
+            struct signalfd_siginfo si;
+            while (read(sigfd, &si, sizeof si) == sizeof si) {
+                if (si.ssi_signo == SIGPIPE) continue;
+                if (si.ssi_signo == SIGWINCH) {
+                    if (tty) send_size(&tosock, size_fd);
+                    continue;
+                }
+                unsigned char d[4];
+                put32(d, si.ssi_signo);
+                buf_frame(&tosock, 'K', d, 4);
+            }
+        }
+        if (iin >= 0 && pfd[iin].revents) {
+            unsigned char chunk[MAX_FRAME];
+            ssize_t n = read(in, chunk, sizeof chunk);
+            if (n > 0) buf_frame(&tosock, 'I', chunk, n);
+            else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+                in_open = 0; /* EOF, or EIO from a pty whose master was closed */
+                buf_frame(&tosock, 'I', NULL, 0);
+            }
+        }
+        if (isock >= 0 && (pfd[isock].revents & POLLOUT)) {
+            if (buf_flush(&tosock, sock) != 0) sock_open = 0;
+        }
+        if (isock >= 0 && (pfd[isock].revents & (POLLIN | POLLHUP | POLLERR))) {
+            ssize_t n = read(sock, rd.data + rd.len, MAX_FRAME + 5 - rd.len);
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) sock_open = 0;
+            if (n > 0) rd.len += n;
+            while (rd.len >= 5) {
+                uint32_t len = get32(rd.data + 1);
+                if (len > MAX_FRAME) fail(255, "the guest sent a frame of %u bytes", len);
+                if (rd.len < 5 + len) break;
+                unsigned char type = rd.data[0], *d = rd.data + 5;
+                if (type == 'S') started();
+                else if (type == 'O' && out_open) buf_add(&outb, d, len);
+                else if (type == 'E' && err_open) buf_add(err == out ? &outb : &errb, d, len);
+                else if (type == 'F') {
+                    memcpy(failure, d, len);
+                    failure[len] = 0;
+                } else if (type == 'X' && len == 4) {
+                    code = get32(d) & 0xff;
+                }
+                buf_consume(&rd, 5 + len);
+                if (code >= 0) break;
+            }
+        }
+        if (iout >= 0 && pfd[iout].revents && buf_flush(&outb, out) != 0) out_open = 0;
+        if (ierr >= 0 && pfd[ierr].revents && buf_flush(&errb, err) != 0) err_open = 0;
+    }
+    if (code < 0) {
+        set_nonblock(out, 0);
+        if (out_open) buf_flush(&outb, out);
+        if (*failure) fail(255, "%s", failure);
+        fail(255, "the guest closed the exec channel before the command's exit status came (did the VM stop?)");
+    }
+    if (*failure) {
+        if (status_fd >= 0) fail(code ? code : 1, "%s", failure);
+        buf_add(&errb, "jurunc: exec: ", 14);
+        buf_add(&errb, failure, strlen(failure));
+        buf_add(&errb, "\n", 1);
+    }
+    started();
+    set_nonblock(out, 0);
+    if (out_open) buf_flush(&outb, out);
+    if (err != out) {
+        set_nonblock(err, 0);
+        if (err_open) buf_flush(&errb, err);
+    } else if (out_open) {
+        buf_flush(&errb, out);
+    }
+    restore_terminal();
+    return code;
+}

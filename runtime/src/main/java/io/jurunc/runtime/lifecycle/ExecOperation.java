@@ -1,0 +1,153 @@
+package io.jurunc.runtime.lifecycle;
+
+import io.jurunc.oci.Json;
+import io.jurunc.oci.Spec;
+import io.jurunc.oci.SpecException;
+import io.jurunc.runtime.JuruncException;
+import io.jurunc.runtime.ports.SandboxException;
+import io.jurunc.runtime.state.ContainerRecord;
+import io.jurunc.runtime.state.ContainerStatus;
+import io.jurunc.runtime.state.PrivateFiles;
+import io.jurunc.runtime.vm.GuestType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@code exec} into a running Linux microVM: checks the container (a Linux guest, running, with exec
+ * ports; a unikernel is refused: it has no init to start a second process), writes the request into
+ * the container's state directory (root only) and returns the argv of the static relay
+ * ({@code libexec/jurunc-exec-relay}, runtime/src/main/c/exec-relay.c), which the caller execs (the
+ * CLI) or spawns with the process's stdio (the shim). The relay takes a free exec port, relays the
+ * stdio, signals and window size, and exits with the command's status; with {@code detach} it
+ * returns once the guest has started the command, leaving a process that lives as long as it.
+ */
+public final class ExecOperation {
+    /** The relay's file name, next to the sandbox helper. */
+    public static final String RELAY = "jurunc-exec-relay";
+    /** runc's text for an exec into a stopped container. */
+    public static final String STOPPED = "cannot exec in a stopped state";
+    /** runc's text for an exec into a paused container. */
+    public static final String PAUSED = "cannot exec in a paused state, use --ignore-paused to override";
+
+    private final RuntimeContext ctx;
+
+    public ExecOperation(RuntimeContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * runc's exec flags that concern the relay.
+     *
+     * @param detach return once the command started (runc's {@code -d})
+     * @param pidFile where the relay's pid goes (the process containerd's shims then wait for)
+     * @param consoleSocket runc's console socket: the host end of the terminal goes there
+     */
+    public record Options(boolean detach, Optional<Path> pidFile, Optional<Path> consoleSocket) {
+        public Options {
+            pidFile = pidFile == null ? Optional.empty() : pidFile;
+            consoleSocket = consoleSocket == null ? Optional.empty() : consoleSocket;
+        }
+    }
+
+    /** The relay to run: its argv (argv[0] is its absolute path). */
+    public record Relay(List<String> argv) {
+        public Relay {
+            argv = List.copyOf(argv);
+        }
+    }
+
+    /** The container's own process (its bundle's config.json): what runc's exec starts from without --process. */
+    public Spec.Process containerProcess(String id) throws JuruncException {
+        ContainerRecord r = Containers.load(ctx, id);
+        try {
+            Spec.Process p = Json.loadSpec(Path.of(r.bundle())).process();
+            if (p == null) throw new InvalidExecException("exec: the bundle of '" + id + "' has no process");
+            return p;
+        } catch (SpecException e) {
+            throw new InvalidExecException("exec: cannot read the bundle of '" + id + "': " + e.getMessage());
+        }
+    }
+
+    /** runc exec's {@code --process FILE}: an OCI process as JSON. */
+    public static Spec.Process processFile(Path file) throws InvalidExecException {
+        try {
+            Spec.Process p = Json.mapper().readValue(Files.readAllBytes(file), Spec.Process.class);
+            if (p == null) throw new InvalidExecException("exec: " + file + " is empty");
+            return p;
+        } catch (IOException e) {
+            throw new InvalidExecException("exec: cannot read the process file " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Whether {@code id} can take an exec now: a Linux guest (a unikernel is refused), running, with
+     * exec ports. Returns the ports.
+     */
+    public List<ExecChannel.Port> check(String id) throws JuruncException {
+        ContainerRecord r = Containers.load(ctx, id);
+        GuestType guest = r.vm() == null ? null : r.vm().guest();
+        if (guest != null && guest != GuestType.LINUX) {
+            throw new VmUnsupportedException("exec is not supported for " + guest.key() + " guests: a unikernel "
+                    + "runs one application and has no init that could start another process ('" + id + "')");
+        }
+        ContainerStatus status = StatusResolver.resolve(r, ctx.host());
+        if (status == ContainerStatus.STOPPED) throw new ContainerStateException(STOPPED);
+        if (status == ContainerStatus.PAUSED) throw new ContainerStateException(PAUSED);
+        if (status != ContainerStatus.RUNNING) {
+            throw new ContainerStateException(
+                    "cannot exec in container '" + id + "': it is " + status.ociName() + " (start it first)");
+        }
+        Path dir = ctx.store().dir(CreateOperation.parseId(id));
+        List<ExecChannel.Port> ports = ExecChannel.ports(dir, ExecChannel.PORTS).stream()
+                .filter(p -> Files.exists(p.socket()))
+                .toList();
+        if (ports.isEmpty()) {
+            throw new VmUnsupportedException("exec into '" + id + "' is not possible: its VM has no exec channel "
+                    + "(exec needs a linux guest on qemu, whose virtio-serial ports jurunc adds at start; "
+                    + (r.vm() == null
+                            ? ""
+                            : "this one runs on " + r.vm().monitor().key() + "; ")
+                    + "a container started by an earlier jurunc has none)");
+        }
+        return ports;
+    }
+
+    /** Checks the container, writes the request and returns the relay to run. */
+    public Relay prepare(String id, ExecRequest request, Options options) throws JuruncException {
+        List<ExecChannel.Port> ports = check(id);
+        if (options.consoleSocket().isPresent() && !request.tty()) {
+            throw new InvalidExecException("exec: --console-socket needs a terminal (-t, or process.terminal)");
+        }
+        Path dir = ctx.store().dir(CreateOperation.parseId(id));
+        Path relay = ctx.config().sandbox().helperPath().resolveSibling(RELAY);
+        if (!Files.isExecutable(relay)) {
+            throw new SandboxException("the exec relay " + relay + " is missing or not executable; install jurunc "
+                    + "with its libexec/ directory (cli/target/dist)");
+        }
+        Path file = dir.resolve("exec-" + UUID.randomUUID() + ".req");
+        try {
+            PrivateFiles.writeAtomically(file, request.encode(), PrivateFiles.FILE);
+        } catch (IOException e) {
+            throw new SandboxException("cannot write the exec request " + file + ": " + e.getMessage(), e);
+        }
+        List<String> argv = new ArrayList<>();
+        argv.add(relay.toString());
+        if (options.detach()) argv.add("--detach");
+        options.pidFile()
+                .ifPresent(p ->
+                        argv.addAll(List.of("--pid-file", p.toAbsolutePath().toString())));
+        options.consoleSocket().ifPresent(s -> argv.addAll(List.of("--console-socket", s.toString())));
+        if (request.tty()) argv.add("--tty");
+        argv.add(file.toString());
+        for (ExecChannel.Port p : ports) {
+            argv.add(p.socket().toString());
+            argv.add(p.lock().toString());
+        }
+        return new Relay(argv);
+    }
+}

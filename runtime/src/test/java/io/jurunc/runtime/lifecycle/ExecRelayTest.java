@@ -1,0 +1,244 @@
+package io.jurunc.runtime.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jurunc.runtime.state.PrivateFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The host relay (runtime/src/main/c/exec-relay.c) against the guest init's exec server
+ * (guest/src/main/c/exec-server.h, served on a unix socket by exec-server-test.c instead of a
+ * virtio-serial port), both built with gcc as make-dist.sh and build-kit.sh build them, with
+ * requests encoded by {@link ExecRequest}: the whole exec path but QEMU.
+ */
+class ExecRelayTest {
+    @TempDir
+    Path tmp;
+
+    private Path relay;
+    private Path socket;
+    private Process server;
+    private final long uid = Long.parseLong(id("-u"));
+    private final long gid = Long.parseLong(id("-g"));
+
+    @BeforeEach
+    void buildAndServe() throws Exception {
+        Path repo = Path.of(System.getProperty("user.dir")).getParent();
+        relay = gcc(repo.resolve("runtime/src/main/c/exec-relay.c"), "jurunc-exec-relay");
+        Path serverBin = gcc(repo.resolve("guest/src/main/c/exec-server-test.c"), "exec-server-test");
+        socket = tmp.resolve("exec0");
+        server = new ProcessBuilder(serverBin.toString(), socket.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("server.log").toFile())
+                .start();
+        for (int i = 0; i < 500 && !Files.exists(socket); i++) Thread.sleep(10);
+        assertThat(socket).exists();
+    }
+
+    @AfterEach
+    void stop() {
+        server.destroyForcibly();
+    }
+
+    @Test
+    void stdoutStderrExitCodeEnvAndCwdComeBack() throws Exception {
+        Result r = run(
+                request(List.of("sh", "-c", "echo \"$FOO\"; pwd; echo oops >&2; exit 3"), "/tmp", false),
+                List.of(),
+                "");
+        assertThat(r.code).isEqualTo(3);
+        assertThat(r.out).isEqualTo("bar\n/tmp\n");
+        assertThat(r.err).isEqualTo("oops\n");
+    }
+
+    @Test
+    void stdinIsRelayedAndItsEndClosesTheCommandsStdin() throws Exception {
+        String big = "x".repeat(200_000) + "\n";
+        Result r = run(request(List.of("sh", "-c", "cat; echo done"), "/", false), List.of(), "hello\n" + big);
+        assertThat(r.code).isZero();
+        assertThat(r.out).isEqualTo("hello\n" + big + "done\n");
+    }
+
+    @Test
+    void aMissingCommandExits127WithTheReason() throws Exception {
+        Result r = run(request(List.of("no-such-command"), "/", false), List.of(), "");
+        assertThat(r.code).isEqualTo(127);
+        assertThat(r.err).contains("exec no-such-command: No such file or directory");
+        Result cwd = run(request(List.of("true"), "/no/such/dir", false), List.of(), "");
+        assertThat(cwd.code).isEqualTo(126);
+        assertThat(cwd.err).contains("chdir /no/such/dir");
+    }
+
+    @Test
+    void aTerminalInTheGuestWhenAsked() throws Exception {
+        Result r = run(
+                request(List.of("sh", "-c", "test -t 0 && test -t 1 && echo on-a-tty"), "/", true),
+                List.of("--tty"),
+                "");
+        assertThat(r.code).isZero();
+        assertThat(r.out).contains("on-a-tty");
+    }
+
+    @Test
+    void aSignalToTheRelayGoesToTheCommand() throws Exception {
+        Process p = start(
+                request(
+                        List.of(
+                                "sh",
+                                "-c",
+                                "trap 'echo got-term; exit 42' TERM; echo ready; " + "while :; do sleep 0.05; done"),
+                        "/",
+                        false),
+                List.of());
+        p.getOutputStream().close();
+        waitForLine(p, "ready");
+        p.toHandle().destroy(); // SIGTERM
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(42);
+        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("got-term");
+    }
+
+    @Test
+    void aRelayThatDiesHasTheCommandKilled() throws Exception {
+        Path pidFile = tmp.resolve("guest.pid");
+        Process p = start(
+                request(List.of("sh", "-c", "echo $$ > " + pidFile + "; echo ready; exec sleep 60"), "/", false),
+                List.of());
+        waitForLine(p, "ready");
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        p.destroyForcibly(); // SIGKILL: nothing can be forwarded, the server sees the host go
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .isFalse();
+    }
+
+    @Test
+    void detachedTheRelayReturnsOnceStartedWithItsPidInThePidFileAndKeepsTheStdio() throws Exception {
+        Path pidFile = tmp.resolve("relay.pid");
+        Path out = tmp.resolve("out");
+        Path req = request(List.of("sh", "-c", "sleep 0.3; echo later"), "/", false);
+        List<String> argv = new ArrayList<>(List.of(relay.toString(), "--detach", "--pid-file", pidFile.toString()));
+        argv.addAll(List.of(
+                req.toString(), socket.toString(), tmp.resolve("exec0.lock").toString()));
+        Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).start();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        String pid = Files.readString(pidFile);
+        assertThat(pid).matches("[1-9][0-9]*"); // no newline: containerd's shims parse it as is
+        assertThat(req).doesNotExist();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.readString(out).contains("later") && System.nanoTime() < deadline) Thread.sleep(20);
+        assertThat(Files.readString(out)).isEqualTo("later\n");
+    }
+
+    @Test
+    void detachedACommandThatCannotStartFailsTheRelayWithTheReason() throws Exception {
+        List<String> argv = new ArrayList<>(List.of(
+                relay.toString(), "--detach", "--pid-file", tmp.resolve("p").toString()));
+        argv.addAll(List.of(
+                request(List.of("no-such-command"), "/", false).toString(),
+                socket.toString(),
+                tmp.resolve("exec0.lock").toString()));
+        Process p = new ProcessBuilder(argv).start();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("exec no-such-command");
+        assertThat(tmp.resolve("p")).doesNotExist();
+    }
+
+    @Test
+    void aPortInUseIsSkippedAndAllInUseIsAClearBusyError() throws Exception {
+        Process first = start(request(List.of("sh", "-c", "echo ready; sleep 5"), "/", false), List.of());
+        waitForLine(first, "ready");
+        Result busy = run(request(List.of("true"), "/", false), List.of(), "");
+        assertThat(busy.code).isEqualTo(1);
+        assertThat(busy.err).contains("busy");
+        first.destroyForcibly();
+    }
+
+    private record Result(int code, String out, String err) {}
+
+    private Path request(List<String> args, String cwd, boolean tty) throws Exception {
+        ExecRequest r = ExecRequest.of(args, List.of("PATH=/usr/bin:/bin", "FOO=bar"), cwd, uid, gid, List.of(), tty);
+        Path file = Files.createTempFile(tmp, "req", ".req");
+        PrivateFiles.writeAtomically(file, r.encode(), PrivateFiles.FILE);
+        return file;
+    }
+
+    private Process start(Path req, List<String> flags) throws IOException {
+        List<String> argv = new ArrayList<>();
+        argv.add(relay.toString());
+        argv.addAll(flags);
+        argv.addAll(List.of(
+                req.toString(), socket.toString(), tmp.resolve("exec0.lock").toString()));
+        return new ProcessBuilder(argv).start();
+    }
+
+    private Result run(Path req, List<String> flags, String stdin) throws Exception {
+        Process p = start(req, flags);
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try (var in = p.getOutputStream()) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException ignored) {
+                // the relay closed its stdin
+            }
+        });
+        var err = new java.util.concurrent.CompletableFuture<String>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                err.complete(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                err.completeExceptionally(e);
+            }
+        });
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        writer.join();
+        return new Result(p.exitValue(), out, err.get(20, TimeUnit.SECONDS));
+    }
+
+    private static void waitForLine(Process p, String line) throws IOException {
+        var reader = p.inputReader();
+        String l;
+        while ((l = reader.readLine()) != null) {
+            if (l.equals(line)) return;
+        }
+        throw new IOException("the relay ended before '" + line + "'");
+    }
+
+    private Path gcc(Path src, String name) throws Exception {
+        assumeTrue(Files.exists(src), src + " not found");
+        Path out = tmp.resolve(name);
+        Process gcc = new ProcessBuilder(
+                        "gcc", "-static", "-Os", "-Wall", "-Wextra", "-Werror", "-o", out.toString(), src.toString())
+                .inheritIO()
+                .start();
+        assumeTrue(gcc.waitFor(120, TimeUnit.SECONDS) && gcc.exitValue() == 0, "gcc could not build " + src);
+        return out;
+    }
+
+    private static String id(String flag) {
+        try {
+            Process p = new ProcessBuilder("id", flag).start();
+            return new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
