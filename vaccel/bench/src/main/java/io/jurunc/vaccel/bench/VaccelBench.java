@@ -18,8 +18,15 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -112,17 +119,48 @@ public final class VaccelBench {
     record Stats(
             double meanUs, double p50Us, double p99Us, double csPerOp, double cpuUsPerOp, int iters, String load) {}
 
-    /** Per-op costs that do not depend on the load: voluntary context switches and CPU time of this JVM. */
+    /**
+     * Per-op costs that do not depend on the load much: voluntary context switches and CPU time of this JVM's
+     * threads (client and agent), as deltas per thread of {@code /proc/self/task/N/schedstat} (nanoseconds)
+     * and {@code status}; a thread started meanwhile counts from zero. A thread that ended meanwhile takes
+     * its share with it: then the CPU figure is the larger of that sum and the process's clock-tick count.
+     */
     private static final class Counters {
-        private final long switches = voluntarySwitches();
-        private final long cpu = processCpuNanos();
+        private final Map<String, long[]> threads = threadTimes();
+        private final long ticks = processCpuNanos();
+        private Map<String, long[]> end;
+        private long endTicks;
+
+        /** Takes the end reading; the per-op figures below use it. */
+        Counters stop() {
+            end = threadTimes();
+            endTicks = processCpuNanos();
+            return this;
+        }
+
+        private long delta(int field) {
+            long sum = 0;
+            for (var e : end.entrySet()) {
+                long[] before = threads.get(e.getKey());
+                sum += e.getValue()[field] - (before == null ? 0 : before[field]);
+            }
+            return sum;
+        }
+
+        boolean threadsEnded() {
+            return !end.keySet().containsAll(threads.keySet());
+        }
 
         double switchesPer(int ops) {
-            return (double) (voluntarySwitches() - switches) / ops;
+            return (double) delta(1) / ops;
         }
 
         double cpuUsPer(int ops) {
-            return (processCpuNanos() - cpu) / 1000.0 / ops;
+            long cpu = delta(0);
+            if (threadsEnded()) {
+                cpu = Math.max(cpu, endTicks - ticks);
+            }
+            return cpu / 1000.0 / ops;
         }
     }
 
@@ -133,7 +171,9 @@ public final class VaccelBench {
         Path labels = Files.writeString(dir.resolve("labels.txt"), "red\ngreen\nblue\n");
         byte[] png = redPng();
         Map<String, String> env = Map.of("XDG_RUNTIME_DIR", dir.toString());
-        VaccelConfig hostConfig = VaccelConfig.of("noop", "exec", "onnx").withEnv(env);
+        // profiling on both sides alike: the agent's own time per classify is read from its regions
+        VaccelConfig hostConfig =
+                VaccelConfig.of("noop", "exec", "onnx").withEnv(env).withProfiling(true);
 
         try (Vaccel local = Vaccel.bootstrap(hostConfig);
                 Vaccel host = Vaccel.bootstrap(hostConfig);
@@ -168,9 +208,13 @@ public final class VaccelBench {
                     "#   waits for the socket); cpu/op: CPU time of this JVM (client and agent) per op. Both hardly depend");
             System.out.println(
                     "#   on the load, while wall times at a load above the 2 cores swing 2-10x between identical runs.");
+            System.out.println(
+                    "#   Both are per-thread deltas (/proc/self/task/*/schedstat, status) of the threads alive at the end;");
+            System.out.println(
+                    "#   where a thread ended meanwhile, cpu/op is at least the process's clock-tick count.");
             try {
                 if (options.latency()) {
-                    latencies(modes, results, lib, model, labels, png, quick, options.ops());
+                    latencies(modes, results, lib, model, labels, png, quick, options.ops(), dir, local, host);
                 }
                 if (options.throughput()) {
                     throughputs(modes, results, options.sizes(), quick);
@@ -198,15 +242,29 @@ public final class VaccelBench {
             Path labels,
             byte[] png,
             boolean quick,
-            List<String> ops) {
+            List<String> ops,
+            Path dir,
+            Vaccel local,
+            Vaccel host)
+            throws java.io.IOException {
         System.out.println();
         System.out.println("# per-op latency (µs), modes interleaved call by call");
+        System.out.println(
+                "# warm-up: each op runs n/2 rounds, then more in blocks until a block's median stops improving");
+        System.out.println(
+                "#   by more than 10 % and the JIT compiled nothing during it (at most 20 blocks); only then is it");
+        System.out.println(
+                "#   measured (n rounds timed; then per mode n/4 calls and >= 0.5 s in a row counted for cs/op and cpu/op)");
+        System.out.println(
+                "# bare-unix/bare-tcp: a bare socket round trip of a noop's bytes (98 out, 12 back) between two");
+        System.out.println(
+                "#   threads of this JVM, blocking reads, no ttrpc or vAccel: this machine's floor for a round trip");
         System.out.println(
                 "# noop: local = vaccel_noop; unix/tcp = one RPC round trip (a genop exec through the agent's noop");
         System.out.println("#   plugin, no args), since the rpc plugin completes noop itself as vAccel's does");
         System.out.printf(
                 Locale.ROOT,
-                "%-9s %-6s %10s %10s %10s %8s %10s %8s  %s%n",
+                "%-9s %-9s %10s %10s %10s %8s %10s %8s  %s%n",
                 "op",
                 "mode",
                 "mean",
@@ -217,6 +275,7 @@ public final class VaccelBench {
                 "iters",
                 "load");
         List<Session> sessions = new java.util.ArrayList<>();
+        List<BareRoundTrip> bare = new java.util.ArrayList<>();
         try {
             Map<String, Runnable> noops = new java.util.LinkedHashMap<>();
             Map<String, Runnable> execs = new java.util.LinkedHashMap<>();
@@ -249,32 +308,175 @@ public final class VaccelBench {
             }
             int n = quick ? 2000 : 20000;
             if (ops.contains("noop")) {
+                if (modes.containsKey("unix")) {
+                    BareRoundTrip b = BareRoundTrip.open(UnixDomainSocketAddress.of(dir.resolve("bare.sock")));
+                    bare.add(b);
+                    noops.put("bare-unix", b::run);
+                }
+                if (modes.containsKey("tcp")) {
+                    BareRoundTrip b = BareRoundTrip.open(new InetSocketAddress("127.0.0.1", 0));
+                    bare.add(b);
+                    noops.put("bare-tcp", b::run);
+                }
                 interleaved("noop", noops, n, results);
             }
             if (ops.contains("exec")) {
                 interleaved("exec", execs, n, results);
             }
             if (ops.contains("classify")) {
-                interleaved("classify", classifies, quick ? 200 : 2000, results);
+                long[] window = interleaved("classify", classifies, quick ? 200 : 2000, results);
+                serviceTimes(local, host, window, results);
             }
         } finally {
             for (Session s : sessions) {
                 s.close();
             }
+            for (BareRoundTrip b : bare) {
+                b.close();
+            }
         }
     }
 
     /**
-     * Runs {@code n} rounds (after n/2 warm-up rounds) of one call per mode, timing each call; then, per mode,
-     * n/4 calls in a row to count the wake-ups and CPU time per call (the process-wide counters cannot be
-     * split between interleaved modes, and are too coarse to read around single calls).
+     * The time a classify spends inside vAccel (the {@code vaccel_image_op} region: decode, resize, inference)
+     * locally and inside the agent, for the calls of the timed window: what is left of a remote call is its
+     * round trip and the two thread wake-ups it needs (the agent's reader, then the caller).
      */
-    private static void interleaved(String op, Map<String, Runnable> bodies, int n, Map<String, Stats> results) {
+    private static void serviceTimes(Vaccel local, Vaccel host, long[] window, Map<String, Stats> results) {
+        double localUs = regionP50(local, window);
+        double agentUs = regionP50(host, window);
+        if (Double.isNaN(localUs) || Double.isNaN(agentUs)) {
+            return;
+        }
+        results.put("classify service local", new Stats(0, localUs, 0, 0, 0, 0, ""));
+        results.put("classify service agent", new Stats(0, agentUs, 0, 0, 0, 0, ""));
+        System.out.printf(
+                Locale.ROOT,
+                "# classify inside vAccel (p50 of vaccel_image_op in the timed window): local %.1f µs, in the agent"
+                        + " %.1f µs (%.2fx)%n",
+                localUs,
+                agentUs,
+                agentUs / localUs);
+    }
+
+    private static double regionP50(Vaccel v, long[] window) {
+        var region = v.profiler().region("vaccel_image_op");
+        if (region == null) {
+            return Double.NaN;
+        }
+        long[] t = region.samples().stream()
+                .filter(x -> x.start() >= window[0] && x.start() < window[1])
+                .mapToLong(x -> x.time())
+                .sorted()
+                .toArray();
+        return t.length == 0 ? Double.NaN : t[t.length / 2] / 1000.0;
+    }
+
+    /**
+     * A bare socket round trip between the calling thread and an echo thread: 98 bytes out, 12 back (the
+     * frames of a noop genop), blocking channels, one write and one read on each side. No ttrpc, no vAccel:
+     * the floor under an RPC round trip on this machine, read in the same run.
+     */
+    private static final class BareRoundTrip implements AutoCloseable {
+        private final ServerSocketChannel server;
+        private final SocketChannel client;
+        private final Thread echo;
+        private final ByteBuffer request = ByteBuffer.allocateDirect(98);
+        private final ByteBuffer answer = ByteBuffer.allocateDirect(12);
+
+        private BareRoundTrip(ServerSocketChannel server, SocketChannel client, Thread echo) {
+            this.server = server;
+            this.client = client;
+            this.echo = echo;
+        }
+
+        static BareRoundTrip open(java.net.SocketAddress bindTo) throws java.io.IOException {
+            ServerSocketChannel server = ServerSocketChannel.open(
+                    bindTo instanceof UnixDomainSocketAddress
+                            ? StandardProtocolFamily.UNIX
+                            : StandardProtocolFamily.INET);
+            server.bind(bindTo);
+            SocketChannel client = SocketChannel.open(server.getLocalAddress());
+            SocketChannel peer = server.accept();
+            if (!(bindTo instanceof UnixDomainSocketAddress)) {
+                client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                peer.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+            Thread echo = Thread.ofPlatform().daemon().name("bare-echo").start(() -> serve(peer));
+            return new BareRoundTrip(server, client, echo);
+        }
+
+        private static void serve(SocketChannel peer) {
+            ByteBuffer in = ByteBuffer.allocateDirect(98);
+            ByteBuffer out = ByteBuffer.allocateDirect(12);
+            try (peer) {
+                while (true) {
+                    in.clear();
+                    while (in.hasRemaining()) {
+                        if (peer.read(in) < 0) {
+                            return;
+                        }
+                    }
+                    out.clear();
+                    while (out.hasRemaining()) {
+                        peer.write(out);
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // closed by close()
+            }
+        }
+
+        void run() {
+            try {
+                request.clear();
+                while (request.hasRemaining()) {
+                    client.write(request);
+                }
+                answer.clear();
+                while (answer.hasRemaining()) {
+                    if (client.read(answer) < 0) {
+                        throw new java.io.EOFException("bare echo closed");
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            java.net.SocketAddress address = server.getLocalAddress();
+            try {
+                client.close();
+                server.close();
+                echo.join(Duration.ofSeconds(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                if (address instanceof UnixDomainSocketAddress u) {
+                    Files.deleteIfExists(u.getPath());
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs {@code n} rounds of one call per mode, timing each call, after a warm-up (n/2 rounds, then blocks
+     * of n/10 rounds until the median stops improving and the JIT compiled nothing during a block); then, per
+     * mode, n/4 calls in a row to count the wake-ups and CPU time per call (the process-wide counters cannot
+     * be split between interleaved modes, and are too coarse to read around single calls).
+     *
+     * @return the timed window's start and end ({@link System#nanoTime()})
+     */
+    private static long[] interleaved(String op, Map<String, Runnable> bodies, int n, Map<String, Stats> results) {
         for (int i = 0; i < n / 2; i++) {
             bodies.values().forEach(Runnable::run);
         }
+        int blocks = warmUntilSteady(() -> bodies.values().forEach(Runnable::run), Math.max(n / 10, 10), 20);
         Map<String, long[]> times = new java.util.LinkedHashMap<>();
         bodies.keySet().forEach(m -> times.put(m, new long[n]));
+        long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             for (var e : bodies.entrySet()) {
                 long t0 = System.nanoTime();
@@ -282,13 +484,21 @@ public final class VaccelBench {
                 times.get(e.getKey())[i] = System.nanoTime() - t0;
             }
         }
+        long end = System.nanoTime();
         String load = loadAverage();
+        System.out.printf(
+                Locale.ROOT, "# %s: measured after %d warm-up rounds%n", op, n / 2 + blocks * Math.max(n / 10, 10));
         for (var e : times.entrySet()) {
-            int calls = Math.max(n / 4, 10);
+            // at least n/4 calls and half a second, so that the other threads' background (JIT, GC, timers)
+            // is spread over many calls
             Counters c = new Counters();
-            for (int i = 0; i < calls; i++) {
+            int calls = 0;
+            long countStart = System.nanoTime();
+            while (calls < Math.max(n / 4, 10) || System.nanoTime() - countStart < 500_000_000L) {
                 bodies.get(e.getKey()).run();
+                calls++;
             }
+            c.stop();
             double cs = c.switchesPer(calls);
             double cpu = c.cpuUsPer(calls);
             long[] t = e.getValue();
@@ -304,7 +514,7 @@ public final class VaccelBench {
             results.put(op + " " + e.getKey(), s);
             System.out.printf(
                     Locale.ROOT,
-                    "%-9s %-6s %10.1f %10.1f %10.1f %8.1f %10.1f %8d  %s%n",
+                    "%-9s %-9s %10.1f %10.1f %10.1f %8.1f %10.1f %8d  %s%n",
                     op,
                     e.getKey(),
                     s.meanUs(),
@@ -315,6 +525,37 @@ public final class VaccelBench {
                     n,
                     load);
         }
+        return new long[] {start, end};
+    }
+
+    /**
+     * Runs {@code body} in blocks of {@code rounds} until a block's median time is within 10 % of the previous
+     * block's and the JIT compiler was idle during it, at most {@code maxBlocks} blocks; returns the blocks run.
+     */
+    private static int warmUntilSteady(Runnable body, int rounds, int maxBlocks) {
+        double previous = Double.MAX_VALUE;
+        for (int block = 1; block <= maxBlocks; block++) {
+            long compiled = compileMillis();
+            long[] t = new long[rounds];
+            for (int i = 0; i < rounds; i++) {
+                long t0 = System.nanoTime();
+                body.run();
+                t[i] = System.nanoTime() - t0;
+            }
+            Arrays.sort(t);
+            double median = t[rounds / 2];
+            if (median > 0.9 * previous && compileMillis() == compiled) {
+                return block;
+            }
+            previous = Math.min(previous, median);
+        }
+        return maxBlocks;
+    }
+
+    /** Total time the JIT compilers have spent so far (ms), or 0 where the JVM does not tell. */
+    private static long compileMillis() {
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     private static void throughputs(
@@ -324,7 +565,7 @@ public final class VaccelBench {
                 "# payload throughput: exec through noop, N bytes in and N bytes back (one whole genop each way)");
         System.out.printf(
                 Locale.ROOT,
-                "%-9s %-6s %10s %10s %10s %8s %10s %8s  %s%n",
+                "%-9s %-9s %10s %10s %10s %8s %10s %8s  %s%n",
                 "size",
                 "mode",
                 "p50 ms",
@@ -366,28 +607,51 @@ public final class VaccelBench {
         System.out.println("#   a reading taken at a load above 2 is indicative only)");
         Stats noop = r.get("noop unix");
         if (noop != null) {
+            Stats bare = r.get("noop bare-unix");
             target(
                     String.format(
                             Locale.ROOT,
-                            "noop round trip over unix p50 <= 30 us (%.1f us, p99 %.1f us)",
+                            "noop round trip over unix p50 <= 30 us (%.1f us, p99 %.1f us, cpu %.1f us/op%s)",
                             noop.p50Us(),
-                            noop.p99Us()),
+                            noop.p99Us(),
+                            noop.cpuUsPerOp(),
+                            bare == null
+                                    ? ""
+                                    : String.format(
+                                            Locale.ROOT,
+                                            "; a bare socket round trip in this run: %.1f us, cpu %.1f us/op",
+                                            bare.p50Us(),
+                                            bare.cpuUsPerOp())),
                     noop.p50Us() <= 30,
                     noop.load());
         }
         Stats local = r.get("classify local");
+        Stats inAgent = r.get("classify service agent");
+        Stats inLocal = r.get("classify service local");
         for (String mode : List.of("unix", "tcp")) {
             Stats remote = r.get("classify " + mode);
             if (local != null && remote != null) {
                 double ratio = remote.p50Us() / local.p50Us();
+                String cause = inAgent == null
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                "; inside vAccel %.0f us in the agent vs %.0f us locally, so %.0f us of the remote"
+                                        + " call is round trip and wake-ups; cpu %.0f vs %.0f us/op",
+                                inAgent.p50Us(),
+                                inLocal.p50Us(),
+                                remote.p50Us() - inAgent.p50Us(),
+                                remote.cpuUsPerOp(),
+                                local.cpuUsPerOp());
                 target(
                         String.format(
                                 Locale.ROOT,
-                                "classify %s p50 <= 1.10x local (%.3fx: %.0f vs %.0f us, interleaved)",
+                                "classify %s p50 <= 1.10x local (%.3fx: %.0f vs %.0f us, interleaved%s)",
                                 mode,
                                 ratio,
                                 remote.p50Us(),
-                                local.p50Us()),
+                                local.p50Us(),
+                                cause),
                         ratio <= 1.10,
                         remote.load());
             }
@@ -436,29 +700,33 @@ public final class VaccelBench {
         System.out.printf(Locale.ROOT, "%-4s %s [load %s]%n", met ? "MET" : "NOT", what, load);
     }
 
-    /** Sum of voluntary_ctxt_switches over this process's threads (/proc/self/task/N/status). */
-    private static long voluntarySwitches() {
-        long sum = 0;
+    /** Per thread id: {CPU ns (schedstat), voluntary context switches}; threads that end while read are left out. */
+    private static Map<String, long[]> threadTimes() {
+        Map<String, long[]> out = new java.util.HashMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path t : (Iterable<Path>) tasks::iterator) {
                 try {
+                    long cpu = Long.parseLong(
+                            Files.readString(t.resolve("schedstat")).split(" ")[0]);
+                    long switches = 0;
                     for (String line : Files.readAllLines(t.resolve("status"))) {
                         if (line.startsWith("voluntary_ctxt_switches:")) {
-                            sum += Long.parseLong(
+                            switches = Long.parseLong(
                                     line.substring(line.indexOf(':') + 1).strip());
                         }
                     }
-                } catch (java.io.IOException e) {
+                    out.put(t.getFileName().toString(), new long[] {cpu, switches});
+                } catch (java.io.IOException | RuntimeException e) {
                     // the thread ended meanwhile
                 }
             }
         } catch (java.io.IOException e) {
-            return 0;
+            return out;
         }
-        return sum;
+        return out;
     }
 
-    /** CPU time of this process (all threads), ns. */
+    /** CPU time of this process (all threads, ended ones too), ns; clock-tick grained (10 ms). */
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean)
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean())
@@ -499,10 +767,12 @@ public final class VaccelBench {
             };
             long budget = TimeUnit.MILLISECONDS.toNanos(quick ? 300 : 1500);
             // warm-up in blocks of a third of the budget until a block's median stops improving by more than
-            // 10 % (at most 8 blocks): at a high load the JIT needs seconds to compile a size's paths, and a
-            // size measured before that looked 5-15x slower than the same size measured again later
+            // 10 % and the JIT compiled nothing during it (at most 12 blocks): at a high load the JIT needs
+            // seconds to compile a size's paths, and a size measured before that looked 5-15x slower than the
+            // same size measured again later (a quick run's 16 KiB, the first size after the warm-up above)
             double previous = Double.MAX_VALUE;
-            for (int block = 0; block < 8; block++) {
+            for (int block = 0; block < 12; block++) {
+                long compiled = compileMillis();
                 List<Long> w = new java.util.ArrayList<>();
                 long warm = System.nanoTime();
                 while (w.size() < 3 || System.nanoTime() - warm < budget / 3) {
@@ -512,10 +782,10 @@ public final class VaccelBench {
                 }
                 java.util.Collections.sort(w);
                 double median = w.get(w.size() / 2);
-                if (median > 0.9 * previous) {
+                if (median > 0.9 * previous && compileMillis() == compiled) {
                     break;
                 }
-                previous = median;
+                previous = Math.min(previous, median);
             }
             List<Long> times = new java.util.ArrayList<>();
             long start = System.nanoTime();
@@ -526,6 +796,7 @@ public final class VaccelBench {
                 op.run();
                 times.add(System.nanoTime() - t0);
             }
+            counters.stop();
             double cs = counters.switchesPer(times.size());
             double cpu = counters.cpuUsPer(times.size());
             java.util.Collections.sort(times);
@@ -540,7 +811,7 @@ public final class VaccelBench {
                     loadAverage());
             System.out.printf(
                     Locale.ROOT,
-                    "%-9s %-6s %10.3f %10.3f %10.1f %8.1f %10.1f %8d  %s%n",
+                    "%-9s %-9s %10.3f %10.3f %10.1f %8.1f %10.1f %8d  %s%n",
                     human(size),
                     mode,
                     st.p50Us() / 1000,
