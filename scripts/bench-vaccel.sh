@@ -11,5 +11,8 @@ mvn -q -pl vaccel/bench -am install -DskipTests
 cp_file=$(mktemp)
 trap 'rm -f "$cp_file"' EXIT
 mvn -q -pl vaccel/bench dependency:build-classpath -Dmdep.outputFile="$cp_file"
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Djava.awt.headless=true \
+# Transparent huge pages for the Java heap: on this VM a noop round trip with the default young generation
+# (hundreds of MiB of 4 KiB pages) cost 84-86 us p50 and ~48 us of client CPU, with huge pages or a 32 MiB young
+# generation 21-27 us and 17-23 us (page walks per allocation; docs/vaccel.md). VACCEL_BENCH_JAVA_OPTS replaces it.
+exec "$JAVA_HOME/bin/java" ${VACCEL_BENCH_JAVA_OPTS--XX:+UseTransparentHugePages} --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Djava.awt.headless=true \
   -cp "vaccel/bench/target/classes:$(cat "$cp_file")" io.jurunc.vaccel.bench.VaccelBench "$@"

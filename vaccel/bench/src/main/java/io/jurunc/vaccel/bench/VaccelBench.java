@@ -122,19 +122,16 @@ public final class VaccelBench {
     /**
      * Per-op costs that do not depend on the load much: voluntary context switches and CPU time of this JVM's
      * threads (client and agent), as deltas per thread of {@code /proc/self/task/N/schedstat} (nanoseconds)
-     * and {@code status}; a thread started meanwhile counts from zero. A thread that ended meanwhile takes
-     * its share with it: then the CPU figure is the larger of that sum and the process's clock-tick count.
+     * and {@code status}; a thread started meanwhile counts from zero. A thread that ended meanwhile (a JIT
+     * compiler thread, an agent reader handed off) takes its share with it: such rows are marked {@code *}.
      */
     private static final class Counters {
         private final Map<String, long[]> threads = threadTimes();
-        private final long ticks = processCpuNanos();
         private Map<String, long[]> end;
-        private long endTicks;
 
         /** Takes the end reading; the per-op figures below use it. */
         Counters stop() {
             end = threadTimes();
-            endTicks = processCpuNanos();
             return this;
         }
 
@@ -156,11 +153,7 @@ public final class VaccelBench {
         }
 
         double cpuUsPer(int ops) {
-            long cpu = delta(0);
-            if (threadsEnded()) {
-                cpu = Math.max(cpu, endTicks - ticks);
-            }
-            return cpu / 1000.0 / ops;
+            return delta(0) / 1000.0 / ops;
         }
     }
 
@@ -202,6 +195,11 @@ public final class VaccelBench {
                     Runtime.getRuntime().availableProcessors(),
                     Runtime.version(),
                     loadBefore);
+            System.out.println("# JVM options: "
+                    + String.join(
+                            " ",
+                            java.lang.management.ManagementFactory.getRuntimeMXBean()
+                                    .getInputArguments()));
             System.out.println(
                     "# cs/op: voluntary context switches of this JVM per op (thread wake-ups: hand-offs between threads,");
             System.out.println(
@@ -209,9 +207,9 @@ public final class VaccelBench {
             System.out.println(
                     "#   on the load, while wall times at a load above the 2 cores swing 2-10x between identical runs.");
             System.out.println(
-                    "#   Both are per-thread deltas (/proc/self/task/*/schedstat, status) of the threads alive at the end;");
+                    "#   Both are per-thread deltas (/proc/self/task/*/schedstat, status) of the threads alive at the end, JIT");
             System.out.println(
-                    "#   where a thread ended meanwhile, cpu/op is at least the process's clock-tick count.");
+                    "#   compiler threads left out; a * after cpu/op: a thread ended meanwhile, its share missing (a handed-off reader).");
             try {
                 if (options.latency()) {
                     latencies(modes, results, lib, model, labels, png, quick, options.ops(), dir, local, host);
@@ -514,7 +512,7 @@ public final class VaccelBench {
             results.put(op + " " + e.getKey(), s);
             System.out.printf(
                     Locale.ROOT,
-                    "%-9s %-9s %10.1f %10.1f %10.1f %8.1f %10.1f %8d  %s%n",
+                    "%-9s %-9s %10.1f %10.1f %10.1f %8.1f %9.1f%s %8d  %s%n",
                     op,
                     e.getKey(),
                     s.meanUs(),
@@ -522,6 +520,7 @@ public final class VaccelBench {
                     s.p99Us(),
                     s.csPerOp(),
                     s.cpuUsPerOp(),
+                    c.threadsEnded() ? "*" : " ",
                     n,
                     load);
         }
@@ -700,12 +699,19 @@ public final class VaccelBench {
         System.out.printf(Locale.ROOT, "%-4s %s [load %s]%n", met ? "MET" : "NOT", what, load);
     }
 
-    /** Per thread id: {CPU ns (schedstat), voluntary context switches}; threads that end while read are left out. */
+    /**
+     * Per thread id: {CPU ns (schedstat), voluntary context switches}; threads that end while read are left out,
+     * and so are the JIT compiler threads.
+     */
     private static Map<String, long[]> threadTimes() {
         Map<String, long[]> out = new java.util.HashMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path t : (Iterable<Path>) tasks::iterator) {
                 try {
+                    String comm = Files.readString(t.resolve("comm"));
+                    if (comm.startsWith("C2 Compiler") || comm.startsWith("C1 Compiler")) {
+                        continue; // the JIT's late compilations are warm-up, not a cost of the op
+                    }
                     long cpu = Long.parseLong(
                             Files.readString(t.resolve("schedstat")).split(" ")[0]);
                     long switches = 0;
@@ -724,13 +730,6 @@ public final class VaccelBench {
             return out;
         }
         return out;
-    }
-
-    /** CPU time of this process (all threads, ended ones too), ns; clock-tick grained (10 ms). */
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean)
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
     }
 
     private static String loadAverage() {
@@ -811,7 +810,7 @@ public final class VaccelBench {
                     loadAverage());
             System.out.printf(
                     Locale.ROOT,
-                    "%-9s %-9s %10.3f %10.3f %10.1f %8.1f %10.1f %8d  %s%n",
+                    "%-9s %-9s %10.3f %10.3f %10.1f %8.1f %9.1f%s %8d  %s%n",
                     human(size),
                     mode,
                     st.p50Us() / 1000,
@@ -819,6 +818,7 @@ public final class VaccelBench {
                     mibPerSecond(size, st),
                     cs,
                     cpu,
+                    counters.threadsEnded() ? "*" : " ",
                     times.size(),
                     st.load());
             return st;
