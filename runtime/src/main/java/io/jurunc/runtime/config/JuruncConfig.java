@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +99,7 @@ public record JuruncConfig(
         if (!accel.equals("auto") && !accel.equals("kvm") && !accel.equals("tcg")) {
             throw new ConfigException(file + ": [runtime] accel = '" + accel + "' must be auto, kvm or tcg");
         }
-        Map<MonitorType, MonitorSettings> monitors = new EnumMap<>(MonitorType.class);
+        Map<MonitorType, MonitorSettings> monitors = new HashMap<>();
         JsonNode mons = root.path("monitors");
         for (Iterator<Map.Entry<String, JsonNode>> it = mons.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();

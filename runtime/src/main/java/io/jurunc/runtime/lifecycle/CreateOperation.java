@@ -28,7 +28,6 @@ import io.jurunc.runtime.state.VmPlan;
 import io.jurunc.runtime.timestamps.FileTimestamps;
 import io.jurunc.runtime.vm.Accel;
 import io.jurunc.runtime.vm.BlockDevice;
-import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.KernelProfile;
 import io.jurunc.runtime.vm.MountException;
 import io.jurunc.runtime.vm.SharedDir;
@@ -122,7 +121,7 @@ public final class CreateOperation {
                     new IdAllocator(ctx.config().sandbox().idsDir()));
             env.addAll(vaccel.env());
             ctx.timestamps().mark(id.value(), "create.validated");
-            if (md.guest() == GuestType.UNIKRAFT && !env.isEmpty()) {
+            if (md.guest().envOnCommandLine() && !env.isEmpty()) {
                 // Unikraft (0.16/0.17) reads env.vars only from its kernel command line, which is the monitor's argv.
                 ctx.log()
                         .accept("warning: container " + id.value()
@@ -148,7 +147,7 @@ public final class CreateOperation {
             MountPlan mounts = planMounts(spec, md);
             mounts.notes().forEach(n -> ctx.log().accept("container " + id.value() + ": mount " + n));
             List<SharedDir> shares = new ArrayList<>(mounts.shares());
-            if (md.guest() == GuestType.LINUX) {
+            if (md.guest().runsJuruncInit()) {
                 GuestPacker.Process process = guestProcess(spec, args, env, hostname);
                 Path out = dir.resolve("initramfs.cpio");
                 List<String> rootFlags =
@@ -405,7 +404,7 @@ public final class CreateOperation {
                     .filter(s -> !s.isEmpty())
                     .toList();
         }
-        if (args.isEmpty() && md.guest() == GuestType.LINUX) {
+        if (args.isEmpty() && md.guest().runsJuruncInit()) {
             throw new InvalidBundleException("process.args is empty and com.urunc.unikernel.cmdline is not set: "
                     + "the guest has nothing to run; give the image a CMD or ENTRYPOINT");
         }

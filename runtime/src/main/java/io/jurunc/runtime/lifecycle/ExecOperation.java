@@ -91,7 +91,7 @@ public final class ExecOperation {
     public List<ExecChannel.Port> check(String id) throws JuruncException {
         ContainerRecord r = Containers.load(ctx, id);
         GuestType guest = r.vm() == null ? null : r.vm().guest();
-        if (guest != null && guest != GuestType.LINUX) {
+        if (guest != null && !guest.runsJuruncInit()) {
             throw new VmUnsupportedException("exec is not supported for " + guest.key() + " guests: a unikernel "
                     + "runs one application and has no init that could start another process ('" + id + "')");
         }

@@ -168,12 +168,14 @@ final class MonitorConfinement {
             s = new SandboxSettings(
                     s.helper(), s.uidBase(), s.uidCount(), s.idsDir(), s.monitorOverheadMb(), ro, s.readWrite());
         }
-        boolean qemu = vm.monitor() == MonitorType.QEMU;
+        MonitorType monitor = vm.monitor();
         MonitorRoot.Needs needs = new MonitorRoot.Needs(
                 vm.accel() == Accel.KVM,
                 vm.net().isPresent(),
-                qemu && vm.net().isPresent() && config.monitor(MonitorType.QEMU).vhost(),
-                qemu && vm.vsock().isPresent());
+                monitor.supportsVhostNet()
+                        && vm.net().isPresent()
+                        && config.monitor(monitor).vhost(),
+                monitor.usesVhostVsock() && vm.vsock().isPresent());
         LaunchFile planned = MonitorRoot.plan(
                 stateDir.resolve(WaiterCommand.ROOT), vm.monitorBinary(), reads, writes, needs, s, user, inv.argv());
         return withShares(planned, vm);

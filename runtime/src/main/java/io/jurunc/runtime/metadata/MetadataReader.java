@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads {@code com.urunc.unikernel.*} metadata with urunc's precedence: config.json annotations
@@ -79,14 +81,14 @@ public final class MetadataReader {
             throw new MetadataException(
                     UruncKeys.TYPE,
                     "is missing" + where,
-                    "set it to one of linux, unikraft, rumprun, mirage, mewz, hermit");
+                    "set it to one of " + keys(GuestType.all().stream().map(GuestType::key)));
         }
         String hvValue = m.get(UruncKeys.HYPERVISOR);
         if (hvValue == null) {
             throw new MetadataException(
                     UruncKeys.HYPERVISOR,
                     "is missing" + where,
-                    "set it to one of qemu, firecracker, cloud-hypervisor, hvt, spt");
+                    "set it to one of " + keys(MonitorType.all().stream().map(MonitorType::key)));
         }
         GuestType guest;
         MonitorType monitor;
@@ -101,7 +103,7 @@ public final class MetadataReader {
             throw new MetadataException(UruncKeys.HYPERVISOR, e.getMessage() + where, null);
         }
         Optional<GuestPath> binary = optionalPath(m, UruncKeys.BINARY);
-        if (binary.isEmpty() && guest != GuestType.LINUX) {
+        if (binary.isEmpty() && !guest.runsJuruncInit()) {
             throw new MetadataException(
                     UruncKeys.BINARY,
                     "is missing" + where,
@@ -142,6 +144,10 @@ public final class MetadataReader {
                 solo5,
                 source,
                 m);
+    }
+
+    private static String keys(Stream<String> names) {
+        return names.collect(Collectors.joining(", "));
     }
 
     private static Optional<String> solo5Name(Map<String, String> m, String key) throws MetadataException {

@@ -20,12 +20,6 @@ public record GuestResources(long memoryBytes, int vcpus) {
     /** The smallest guest any unikernel gets. */
     public static final long UNIKERNEL_MIN_BYTES = 32 * MemoryUnits.MIB;
 
-    /** Linux kernel plus a small userland, before the initramfs is counted. */
-    public static final long LINUX_MIN_BYTES = 64 * MemoryUnits.MIB;
-
-    /** Mewz's documentation asks for at least 512M. */
-    public static final long MEWZ_MIN_BYTES = 512 * MemoryUnits.MIB;
-
     /** The most RAM a guest gets without an explicit memory limit, whatever its initramfs needs. */
     public static final long AUTO_MAX_BYTES = 1024 * MemoryUnits.MIB;
 
@@ -38,18 +32,12 @@ public record GuestResources(long memoryBytes, int vcpus) {
     }
 
     /**
-     * The least RAM a guest of this kind gets: 32 MiB for unikernels, 512 MiB for Mewz, and for
-     * Linux 64 MiB plus three times the initramfs size: the kernel keeps the archive while it unpacks
-     * it, and unpacks it into a tmpfs that may fill only half of RAM (with twice the size, a 300 MB
-     * rootfs failed with "Initramfs unpacking failed: write error"). {@code initrdBytes} is 0 for a
-     * block rootfs.
+     * The least RAM a guest of this kind gets ({@link GuestType#minimumBytes}): {@value
+     * #UNIKERNEL_MIN_BYTES} bytes for most unikernels, more for Mewz, and for Linux a base plus three
+     * times the initramfs. {@code initrdBytes} is 0 for a block rootfs.
      */
     public static long minimumBytes(GuestType guest, long initrdBytes) {
-        return switch (guest) {
-            case LINUX -> LINUX_MIN_BYTES + 3 * Math.max(0, initrdBytes);
-            case MEWZ -> MEWZ_MIN_BYTES;
-            case UNIKRAFT, RUMPRUN, MIRAGE, HERMIT -> UNIKERNEL_MIN_BYTES;
-        };
+        return guest.minimumBytes(initrdBytes);
     }
 
     /**
@@ -107,7 +95,7 @@ public record GuestResources(long memoryBytes, int vcpus) {
                     + " for a "
                     + guest.key()
                     + " guest"
-                    + (guest == GuestType.LINUX && initrdBytes > 0
+                    + (initrdBytes > 0 && min > guest.minimumBytes(0)
                             ? " with a " + MemoryUnits.describe(initrdBytes) + " initramfs"
                             : "")
                     + "; raise linux.resources.memory.limit (e.g. --memory "

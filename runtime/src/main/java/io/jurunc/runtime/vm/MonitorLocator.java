@@ -3,15 +3,13 @@ package io.jurunc.runtime.vm;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Finds a monitor's executable: the path configured in {@code /etc/jurunc/config.toml} ({@code
- * [monitors.<name>] path}) if any, else a search of {@code PATH} for {@code qemu-system-x86_64}
- * ({@code qemu-system-aarch64} on arm64), {@code firecracker}, {@code cloud-hypervisor}, {@code
- * solo5-hvt} or {@code solo5-spt}.
+ * [monitors.<name>] path}) if any, else a search of {@code PATH} for the monitor's {@link
+ * MonitorType#binaryName} (e.g. {@code qemu-system-x86_64}, {@code qemu-system-aarch64} on arm64).
  */
 public final class MonitorLocator {
     public static final String CONFIG = "/etc/jurunc/config.toml";
@@ -26,7 +24,7 @@ public final class MonitorLocator {
      * @param arch the machine, "x86_64" or "aarch64" (Java's "amd64"/"arm64" are accepted)
      */
     public MonitorLocator(Map<MonitorType, Path> configured, String searchPath, String arch) {
-        this.configured = configured.isEmpty() ? Map.of() : new EnumMap<>(configured);
+        this.configured = Map.copyOf(configured);
         this.searchPath = searchPath == null ? "" : searchPath;
         this.arch = normaliseArch(Objects.requireNonNull(arch, "arch"));
     }
@@ -38,13 +36,7 @@ public final class MonitorLocator {
 
     /** The executable name searched in PATH. */
     public String binaryName(MonitorType monitor) {
-        return switch (monitor) {
-            case QEMU -> "qemu-system-" + arch;
-            case FIRECRACKER -> "firecracker";
-            case CLOUD_HYPERVISOR -> "cloud-hypervisor";
-            case HVT -> "solo5-hvt";
-            case SPT -> "solo5-spt";
-        };
+        return monitor.binaryName(arch);
     }
 
     public Path locate(MonitorType monitor) throws MonitorNotFoundException {

@@ -11,22 +11,24 @@ import io.jurunc.runtime.vm.MonitorInvocation;
 import io.jurunc.runtime.vm.MonitorLocator;
 import io.jurunc.runtime.vm.MonitorType;
 import io.jurunc.runtime.vm.Monitors;
+import io.jurunc.runtime.vm.QemuOptions;
 import io.jurunc.runtime.vm.ResourceDefaults;
 import io.jurunc.runtime.vm.ResourceLimits;
 import io.jurunc.runtime.vm.VmConfigException;
 import io.jurunc.runtime.vm.VmSpec;
-import io.jurunc.runtime.vm.guest.UnikraftVersion;
 import io.jurunc.runtime.vm.kvm.AccelChoice;
 import io.jurunc.runtime.vm.kvm.KvmProbe;
 import io.jurunc.runtime.vm.kvm.ProbeVerdict;
-import io.jurunc.runtime.vm.monitor.QemuOptions;
 import java.nio.file.Path;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /** {@link VmPlanner} over the vm package: allow-list, resources, locator, KVM probe, builders. */
 final class DefaultVmPlanner implements VmPlanner {
+    /** The monitor the KVM probe boots its tiny guest with; it also carries the QEMU options. */
+    private static final String PROBE_MONITOR = "qemu";
+
     private final JuruncConfig config;
     private final Consumer<String> log;
     private Monitors monitors;
@@ -39,7 +41,7 @@ final class DefaultVmPlanner implements VmPlanner {
 
     private Monitors monitors() {
         if (monitors == null) {
-            JuruncConfig.MonitorSettings q = config.monitor(MonitorType.QEMU);
+            JuruncConfig.MonitorSettings q = config.monitor(MonitorType.parse(PROBE_MONITOR));
             monitors = new Monitors(new QemuOptions(
                     QemuOptions.DEFAULT_TCG,
                     q.vhost(),
@@ -88,9 +90,7 @@ final class DefaultVmPlanner implements VmPlanner {
     public MonitorInvocation plan(VmSpec spec) throws SandboxException {
         try {
             Monitors.checkAccel(spec.monitor(), spec.accel());
-            if (spec.guest() == GuestType.UNIKRAFT) {
-                UnikraftVersion.of(spec.unikernelVersion()).note().ifPresent(log);
-            }
+            spec.guest().versionNote(spec.unikernelVersion()).ifPresent(log);
             return monitors().plan(spec);
         } catch (VmConfigException e) {
             throw new SandboxException(e.getMessage(), e);
@@ -100,8 +100,8 @@ final class DefaultVmPlanner implements VmPlanner {
     @Override
     public Path monitorBinary(MonitorType monitor) throws SandboxException {
         if (locator == null) {
-            Map<MonitorType, Path> configured = new EnumMap<>(MonitorType.class);
-            for (MonitorType t : MonitorType.values()) {
+            Map<MonitorType, Path> configured = new HashMap<>();
+            for (MonitorType t : MonitorType.all()) {
                 config.monitor(t).path().ifPresent(p -> configured.put(t, p));
             }
             locator = MonitorLocator.forThisHost(configured);
@@ -124,9 +124,9 @@ final class DefaultVmPlanner implements VmPlanner {
         if (!monitor.usesKvm()) return Accel.TCG;
         Path qemu = null; // the probe boots its tiny guest with QEMU; a forced choice needs none
         try {
-            qemu = monitorBinary(MonitorType.QEMU);
+            qemu = monitorBinary(MonitorType.parse(PROBE_MONITOR));
         } catch (SandboxException e) {
-            if (monitor == MonitorType.QEMU) throw e;
+            if (monitor.key().equals(PROBE_MONITOR)) throw e;
             if (choice == AccelChoice.AUTO) {
                 log.accept("no QEMU to probe KVM with; trusting KVM for " + monitor.key());
                 return Accel.KVM;

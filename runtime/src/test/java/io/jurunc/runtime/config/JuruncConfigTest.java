@@ -16,7 +16,7 @@ class JuruncConfigTest {
     @Test
     void missingFileGivesDefaults() throws Exception {
         JuruncConfig c = JuruncConfig.load(dir.resolve("none.toml"));
-        assertThat(c.monitor(MonitorType.QEMU).defaultMemoryMb()).isEqualTo(256);
+        assertThat(c.monitor(MonitorType.parse("qemu")).defaultMemoryMb()).isEqualTo(256);
         assertThat(c.accel()).isEqualTo("auto");
         assertThat(c.timestamps()).isFalse();
     }
@@ -49,9 +49,10 @@ class JuruncConfigTest {
         assertThat(c.timestampsDestination()).isEqualTo(Path.of("/tmp/ts.log"));
         assertThat(c.accel()).isEqualTo("tcg");
         assertThat(c.kitDir()).isEqualTo(Path.of("/opt/kit"));
-        assertThat(c.monitor(MonitorType.QEMU).path()).contains(Path.of("/opt/qemu/bin/qemu-system-x86_64"));
-        assertThat(c.monitor(MonitorType.QEMU).defaultVcpus()).isEqualTo(2);
-        assertThat(c.monitor(MonitorType.FIRECRACKER).defaultMemoryMb()).isEqualTo(128);
+        assertThat(c.monitor(MonitorType.parse("qemu")).path()).contains(Path.of("/opt/qemu/bin/qemu-system-x86_64"));
+        assertThat(c.monitor(MonitorType.parse("qemu")).defaultVcpus()).isEqualTo(2);
+        assertThat(c.monitor(MonitorType.parse("firecracker")).defaultMemoryMb())
+                .isEqualTo(128);
         assertThat(c.vaccelAgentAddress()).contains("tcp://10.0.0.1:8192");
     }
 

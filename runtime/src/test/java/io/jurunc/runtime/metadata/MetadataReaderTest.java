@@ -3,8 +3,7 @@ package io.jurunc.runtime.metadata;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jurunc.runtime.vm.GuestType;
-import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.Kinds;
 import io.jurunc.urunc.UruncKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,8 +43,8 @@ class MetadataReaderTest {
         uruncJson(Map.of(UruncKeys.TYPE, "unikraft", UruncKeys.HYPERVISOR, "firecracker", UruncKeys.BINARY, "/k"));
         var md = MetadataReader.read(Map.of(UruncKeys.TYPE, "linux", UruncKeys.HYPERVISOR, "qemu"), rootfs)
                 .orElseThrow();
-        assertThat(md.guest()).isEqualTo(GuestType.LINUX);
-        assertThat(md.monitor()).isEqualTo(MonitorType.QEMU);
+        assertThat(md.guest()).isEqualTo(Kinds.LINUX);
+        assertThat(md.monitor()).isEqualTo(Kinds.QEMU);
         assertThat(md.source()).isEqualTo("annotations");
     }
 
@@ -65,8 +64,8 @@ class MetadataReaderTest {
         var md = MetadataReader.read(Map.of(UruncKeys.HYPERVISOR, "firecracker", UruncKeys.VACCEL, "vsock"), rootfs)
                 .orElseThrow();
         assertThat(md.source()).isEqualTo("urunc.json");
-        assertThat(md.guest()).isEqualTo(GuestType.UNIKRAFT);
-        assertThat(md.monitor()).isEqualTo(MonitorType.QEMU);
+        assertThat(md.guest()).isEqualTo(Kinds.UNIKRAFT);
+        assertThat(md.monitor()).isEqualTo(Kinds.QEMU);
         assertThat(md.binary().orElseThrow().value()).isEqualTo("/unikernel/app");
         assertThat(md.version()).contains("0.17.0");
         assertThat(md.cmdline()).contains("app -v");
@@ -136,8 +135,8 @@ class MetadataReaderTest {
                         + UruncKeys.HYPERVISOR + "\":\"b64:" + b64("spt") + "\",\"" + UruncKeys.BINARY + "\":\""
                         + b64("/unikernel/test_net.spt") + "\"}");
         var md = MetadataReader.read(Map.of(), rootfs).orElseThrow();
-        assertThat(md.guest()).isEqualTo(GuestType.MIRAGE);
-        assertThat(md.monitor()).isEqualTo(MonitorType.SPT);
+        assertThat(md.guest()).isEqualTo(Kinds.MIRAGE);
+        assertThat(md.monitor()).isEqualTo(Kinds.SPT);
         assertThat(md.binary().orElseThrow().value()).isEqualTo("/unikernel/test_net.spt");
 
         var fromSpec = MetadataReader.read(
@@ -152,8 +151,8 @@ class MetadataReaderTest {
                                 "0.16.0"),
                         rootfs)
                 .orElseThrow();
-        assertThat(fromSpec.guest()).isEqualTo(GuestType.UNIKRAFT);
-        assertThat(fromSpec.monitor()).isEqualTo(MonitorType.QEMU);
+        assertThat(fromSpec.guest()).isEqualTo(Kinds.UNIKRAFT);
+        assertThat(fromSpec.monitor()).isEqualTo(Kinds.QEMU);
         assertThat(fromSpec.version()).contains("0.16.0");
     }
 

@@ -9,13 +9,11 @@ class MemoryUnitsTest {
     @Test
     void forMonitor_qemuAndSolo5AreDecimalMegabytes_fcAndChAreMebibytes() {
         long mib256 = 256L * 1024 * 1024;
-        assertThat(MemoryUnits.forMonitor(MonitorType.QEMU, mib256)).isEqualTo(268);
-        assertThat(MemoryUnits.forMonitor(MonitorType.HVT, mib256)).isEqualTo(268);
-        assertThat(MemoryUnits.forMonitor(MonitorType.SPT, 256_999_999L)).isEqualTo(256);
-        assertThat(MemoryUnits.forMonitor(MonitorType.FIRECRACKER, mib256)).isEqualTo(256);
-        assertThat(MemoryUnits.forMonitor(MonitorType.CLOUD_HYPERVISOR, mib256 - 1))
-                .isEqualTo(255);
-        assertThat(MemoryUnits.forMonitor(MonitorType.FIRECRACKER, 256_000_000L))
-                .isEqualTo(244);
+        assertThat(MemoryUnits.forMonitor(Kinds.QEMU, mib256)).isEqualTo(268);
+        assertThat(MemoryUnits.forMonitor(Kinds.HVT, mib256)).isEqualTo(268);
+        assertThat(MemoryUnits.forMonitor(Kinds.SPT, 256_999_999L)).isEqualTo(256);
+        assertThat(MemoryUnits.forMonitor(Kinds.FIRECRACKER, mib256)).isEqualTo(256);
+        assertThat(MemoryUnits.forMonitor(Kinds.CLOUD_HYPERVISOR, mib256 - 1)).isEqualTo(255);
+        assertThat(MemoryUnits.forMonitor(Kinds.FIRECRACKER, 256_000_000L)).isEqualTo(244);
     }
 }

@@ -7,11 +7,8 @@ import static io.jurunc.runtime.vm.TestSpecs.MAC;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jurunc.runtime.vm.guest.Guests;
-import io.jurunc.runtime.vm.monitor.QemuOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -118,7 +115,7 @@ class MonitorsTableTest {
                 // ---------------- QEMU ----------------
                 new Case(
                         "qemu/linux microvm initrd net tcg seccomp 2 vcpus",
-                        TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
+                        TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
                                 .microvm()
                                 .initrd()
                                 .net()
@@ -151,7 +148,7 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "qemu/linux microvm initrd + 9p shares (ro dir, files, rootfs) + net, block boot disk",
-                        TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
+                        TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
                                 .microvm()
                                 .initrd()
                                 .net()
@@ -212,7 +209,7 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "qemu/linux pc initrd + a read-only 9p share: virtio-9p-pci",
-                        TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
+                        TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
                                 .initrd()
                                 .kvm()
                                 .share(SharedDir.directory("m0", Path.of("/srv/data"), true))
@@ -232,10 +229,7 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "qemu/linux microvm initrd tcg 1 vcpu: TCG-only kernel params appended",
-                        TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
-                                .microvm()
-                                .initrd()
-                                .build(),
+                        TestSpecs.of(Kinds.LINUX, Kinds.QEMU).microvm().initrd().build(),
                         linuxNoPci,
                         argv(
                                 l(
@@ -255,7 +249,7 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "qemu/linux pc block no-net kvm, args and env on the cmdline",
-                        TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
+                        TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
                                 .block()
                                 .kvm()
                                 .memory(268_435_456L)
@@ -277,7 +271,7 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "qemu/linux microvm initrd debug vsock kvm",
-                        TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
+                        TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
                                 .microvm()
                                 .initrd()
                                 .debug()
@@ -306,7 +300,7 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "qemu/linux pc initrd net vsock tcg seccomp",
-                        TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
+                        TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
                                 .initrd()
                                 .net()
                                 .vsock()
@@ -329,7 +323,7 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "qemu/unikraft 0.17.0 (current form) net initrd env kvm",
-                        TestSpecs.of(GuestType.UNIKRAFT, MonitorType.QEMU)
+                        TestSpecs.of(Kinds.UNIKRAFT, Kinds.QEMU)
                                 .version("0.17.0")
                                 .net()
                                 .initrd()
@@ -347,7 +341,7 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "qemu/unikraft 0.15.0 (legacy form, env dropped) net initrd tcg",
-                        TestSpecs.of(GuestType.UNIKRAFT, MonitorType.QEMU)
+                        TestSpecs.of(Kinds.UNIKRAFT, Kinds.QEMU)
                                 .version("0.15.0")
                                 .net()
                                 .initrd()
@@ -364,7 +358,7 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "qemu/rumprun (Solo5 virtio) net block tcg seccomp",
-                        TestSpecs.of(GuestType.RUMPRUN, MonitorType.QEMU)
+                        TestSpecs.of(Kinds.RUMPRUN, Kinds.QEMU)
                                 .net()
                                 .block(DATA_DEV)
                                 .seccomp()
@@ -387,7 +381,7 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "qemu/mirage net block tcg seccomp",
-                        TestSpecs.of(GuestType.MIRAGE, MonitorType.QEMU)
+                        TestSpecs.of(Kinds.MIRAGE, Kinds.QEMU)
                                 .net()
                                 .block(DATA_DEV)
                                 .seccomp()
@@ -409,7 +403,7 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "qemu/mewz net kvm 512 MiB",
-                        TestSpecs.of(GuestType.MEWZ, MonitorType.QEMU)
+                        TestSpecs.of(Kinds.MEWZ, Kinds.QEMU)
                                 .net()
                                 .kvm()
                                 .memory(536_870_912L)
@@ -430,7 +424,7 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "qemu/mewz no net (no -append)",
-                        TestSpecs.of(GuestType.MEWZ, MonitorType.QEMU)
+                        TestSpecs.of(Kinds.MEWZ, Kinds.QEMU)
                                 .memory(536_870_912L)
                                 .build(),
                         "",
@@ -442,7 +436,7 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "qemu/hermit net initrd tcg (hermit's TCG cpu model)",
-                        TestSpecs.of(GuestType.HERMIT, MonitorType.QEMU)
+                        TestSpecs.of(Kinds.HERMIT, Kinds.QEMU)
                                 .net()
                                 .initrd()
                                 .args("hello", "world")
@@ -471,7 +465,7 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "qemu/hermit no net kvm seccomp",
-                        TestSpecs.of(GuestType.HERMIT, MonitorType.QEMU)
+                        TestSpecs.of(Kinds.HERMIT, Kinds.QEMU)
                                 .initrd()
                                 .kvm()
                                 .seccomp()
@@ -487,7 +481,7 @@ class MonitorsTableTest {
                 // ---------------- Firecracker ----------------
                 new Case(
                         "firecracker/linux block net seccomp vsock",
-                        TestSpecs.of(GuestType.LINUX, MonitorType.FIRECRACKER)
+                        TestSpecs.of(Kinds.LINUX, Kinds.FIRECRACKER)
                                 .block()
                                 .net()
                                 .seccomp()
@@ -509,7 +503,7 @@ class MonitorsTableTest {
                 """.formatted(K, fcLinux, D, MAC))),
                 new Case(
                         "firecracker/unikraft initrd no-net no-seccomp (244 MiB from 256 MB)",
-                        TestSpecs.of(GuestType.UNIKRAFT, MonitorType.FIRECRACKER)
+                        TestSpecs.of(Kinds.UNIKRAFT, Kinds.FIRECRACKER)
                                 .initrd()
                                 .kvm()
                                 .args("hello")
@@ -527,7 +521,7 @@ class MonitorsTableTest {
                 """.formatted(K, ukFc.replace("\"", "\\\""), I))),
                 new Case(
                         "firecracker/linux initrd net, vsock with its own socket",
-                        TestSpecs.of(GuestType.LINUX, MonitorType.FIRECRACKER)
+                        TestSpecs.of(Kinds.LINUX, Kinds.FIRECRACKER)
                                 .initrd()
                                 .net()
                                 .kvm()
@@ -549,7 +543,7 @@ class MonitorsTableTest {
                 // ---------------- Cloud Hypervisor ----------------
                 new Case(
                         "cloud-hypervisor/linux initrd net vsock seccomp",
-                        TestSpecs.of(GuestType.LINUX, MonitorType.CLOUD_HYPERVISOR)
+                        TestSpecs.of(Kinds.LINUX, Kinds.CLOUD_HYPERVISOR)
                                 .initrd()
                                 .net()
                                 .kvm()
@@ -584,7 +578,7 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "cloud-hypervisor/linux two disks no-net no-seccomp",
-                        TestSpecs.of(GuestType.LINUX, MonitorType.CLOUD_HYPERVISOR)
+                        TestSpecs.of(Kinds.LINUX, Kinds.CLOUD_HYPERVISOR)
                                 .block()
                                 .block(DATA_DEV)
                                 .kvm()
@@ -613,7 +607,7 @@ class MonitorsTableTest {
                 // ---------------- Solo5 ----------------
                 new Case(
                         "hvt/rumprun net two blocks env",
-                        TestSpecs.of(GuestType.RUMPRUN, MonitorType.HVT)
+                        TestSpecs.of(Kinds.RUMPRUN, Kinds.HVT)
                                 .net()
                                 .block()
                                 .block(DATA_DEV)
@@ -635,7 +629,7 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "hvt/mirage net block",
-                        TestSpecs.of(GuestType.MIRAGE, MonitorType.HVT)
+                        TestSpecs.of(Kinds.MIRAGE, Kinds.HVT)
                                 .net()
                                 .block(DATA_DEV)
                                 .kvm()
@@ -655,15 +649,13 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "spt/rumprun no net no block",
-                        TestSpecs.of(GuestType.RUMPRUN, MonitorType.SPT)
-                                .args("hello")
-                                .build(),
+                        TestSpecs.of(Kinds.RUMPRUN, Kinds.SPT).args("hello").build(),
                         "{\"cmdline\":\"hello\"}",
                         l("/usr/bin/solo5-spt", "--mem=256", K, "{\"cmdline\":\"hello\"}"),
                         Map.of()),
                 new Case(
                         "spt/mirage no net, 64 MB",
-                        TestSpecs.of(GuestType.MIRAGE, MonitorType.SPT)
+                        TestSpecs.of(Kinds.MIRAGE, Kinds.SPT)
                                 .memory(64_000_000L)
                                 .build(),
                         "",
@@ -671,7 +663,7 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "spt/mirage net block",
-                        TestSpecs.of(GuestType.MIRAGE, MonitorType.SPT)
+                        TestSpecs.of(Kinds.MIRAGE, Kinds.SPT)
                                 .net()
                                 .block(new BlockDevice("storage", DATA, null, null))
                                 .build(),
@@ -688,7 +680,7 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "spt/mirage net block, devices named by solo5NetDev/solo5BlkDev",
-                        TestSpecs.of(GuestType.MIRAGE, MonitorType.SPT)
+                        TestSpecs.of(Kinds.MIRAGE, Kinds.SPT)
                                 .solo5Devices("service0", "disk1")
                                 .net()
                                 .block(new BlockDevice("storage", DATA, null, null))
@@ -706,7 +698,7 @@ class MonitorsTableTest {
                         Map.of()),
                 new Case(
                         "hvt/mirage net, only the net device named by solo5NetDev",
-                        TestSpecs.of(GuestType.MIRAGE, MonitorType.HVT)
+                        TestSpecs.of(Kinds.MIRAGE, Kinds.HVT)
                                 .solo5Devices("net0", null)
                                 .net()
                                 .kvm()
@@ -726,7 +718,7 @@ class MonitorsTableTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void plan_matchesReferenceFormat(Case c) throws Exception {
-        assertThat(Guests.of(c.spec().guest()).cmdline(c.spec())).isEqualTo(c.cmdline());
+        assertThat(c.spec().guest().cmdline(c.spec())).isEqualTo(c.cmdline());
 
         MonitorInvocation inv = new Monitors(QemuOptions.defaults()).plan(c.spec());
 
@@ -742,11 +734,14 @@ class MonitorsTableTest {
     @Test
     void cases_coverEverySupportedPair() {
         Set<String> covered = new java.util.HashSet<>();
-        cases().forEach(c -> covered.add(c.spec().guest() + "/" + c.spec().monitor()));
-        for (MonitorType m : MonitorType.values()) {
-            for (GuestType g : GuestType.values()) {
+        cases().forEach(c ->
+                covered.add(c.spec().guest().key() + "/" + c.spec().monitor().key()));
+        for (MonitorType m : MonitorType.all()) {
+            for (GuestType g : GuestType.all()) {
                 if (SupportMatrix.supports(g, m)) {
-                    assertThat(covered).as("table covers %s on %s", g, m).contains(g + "/" + m);
+                    assertThat(covered)
+                            .as("table covers %s on %s", g.key(), m.key())
+                            .contains(g.key() + "/" + m.key());
                 }
             }
         }
@@ -754,14 +749,10 @@ class MonitorsTableTest {
     }
 
     @Test
-    void builderInterface_givesTheSameInvocationAsPlan() throws Exception {
-        VmSpec spec = TestSpecs.of(GuestType.LINUX, MonitorType.FIRECRACKER)
-                .initrd()
-                .net()
-                .build();
-        Monitors monitors = new Monitors();
-        assertThat(monitors.builder(MonitorType.FIRECRACKER).build(spec)).isEqualTo(monitors.plan(spec));
-        assertThat(EnumSet.allOf(MonitorType.class))
-                .allSatisfy(m -> assertThat(monitors.builder(m).type()).isEqualTo(m));
+    void theMonitorsOwnInvocation_isWhatPlanGivesForAValidSpec() throws Exception {
+        VmSpec spec =
+                TestSpecs.of(Kinds.LINUX, Kinds.FIRECRACKER).initrd().net().build();
+        assertThat(spec.monitor().invocation(spec, spec.guest().cmdline(spec), QemuOptions.defaults()))
+                .isEqualTo(new Monitors(QemuOptions.defaults()).plan(spec));
     }
 }

@@ -37,14 +37,7 @@ public final class TestSpecs {
     private TestSpecs(GuestType guest, MonitorType monitor) {
         this.guest = guest;
         this.monitor = monitor;
-        this.binary = Path.of(
-                switch (monitor) {
-                    case QEMU -> "/usr/bin/qemu-system-x86_64";
-                    case FIRECRACKER -> "/usr/bin/firecracker";
-                    case CLOUD_HYPERVISOR -> "/usr/bin/cloud-hypervisor";
-                    case HVT -> "/usr/bin/solo5-hvt";
-                    case SPT -> "/usr/bin/solo5-spt";
-                });
+        this.binary = Path.of("/usr/bin", monitor.binaryName("x86_64"));
     }
 
     public static TestSpecs of(GuestType guest, MonitorType monitor) {

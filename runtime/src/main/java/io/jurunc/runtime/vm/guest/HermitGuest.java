@@ -1,12 +1,13 @@
 package io.jurunc.runtime.vm.guest;
 
 import io.jurunc.runtime.vm.GuestNet;
+import io.jurunc.runtime.vm.GuestResources;
 import io.jurunc.runtime.vm.GuestType;
-import io.jurunc.runtime.vm.MonitorType;
 import io.jurunc.runtime.vm.VmSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Hermit (QEMU only; the kernel is the hermit loader and the application the initrd): command
@@ -16,12 +17,22 @@ import java.util.Optional;
  * isa-debug-exit port 0xf4, so that device is added, and under TCG it needs the CPU features its
  * documentation lists ({@value #TCG_CPU}).
  */
-public final class HermitGuest implements GuestKernel {
+public final class HermitGuest implements GuestType {
     public static final String TCG_CPU = "qemu64,apic,fsgsbase,fxsr,rdrand,rdtscp,xsave,xsaveopt";
 
     @Override
-    public GuestType type() {
-        return GuestType.HERMIT;
+    public String key() {
+        return "hermit";
+    }
+
+    @Override
+    public long minimumBytes(long initrdBytes) {
+        return GuestResources.UNIKERNEL_MIN_BYTES;
+    }
+
+    @Override
+    public Set<String> monitors() {
+        return Set.of("qemu");
     }
 
     @Override
@@ -44,10 +55,7 @@ public final class HermitGuest implements GuestKernel {
     }
 
     @Override
-    public Optional<List<String>> netArgs(MonitorType monitor, VmSpec spec, GuestNet net) {
-        if (monitor != MonitorType.QEMU) {
-            return Optional.empty();
-        }
+    public Optional<List<String>> qemuNetArgs(VmSpec spec, GuestNet net) {
         return Optional.of(List.of(
                 "-netdev",
                 "tap,id=net0,ifname=" + net.tapName() + ",script=no,downscript=no",
@@ -56,8 +64,8 @@ public final class HermitGuest implements GuestKernel {
     }
 
     @Override
-    public List<String> extraArgs(MonitorType monitor, VmSpec spec) {
-        return monitor == MonitorType.QEMU ? List.of("-device", "isa-debug-exit,iobase=0xf4,iosize=0x04") : List.of();
+    public List<String> qemuExtraArgs(VmSpec spec) {
+        return List.of("-device", "isa-debug-exit,iobase=0xf4,iosize=0x04");
     }
 
     @Override

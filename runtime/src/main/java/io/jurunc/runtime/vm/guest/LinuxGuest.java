@@ -5,10 +5,12 @@ import io.jurunc.runtime.vm.GuestNet;
 import io.jurunc.runtime.vm.GuestSetupException;
 import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.KernelProfile;
-import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.MemoryUnits;
+import io.jurunc.runtime.vm.QemuMachine;
 import io.jurunc.runtime.vm.VmSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A Linux microVM whose init is jurunc's guest init ({@value #INIT}).
@@ -29,7 +31,10 @@ import java.util.List;
  * virtio-mmio devices; a {@link KernelProfile#STANDARD} one on {@code -M pc} with virtio-pci and a
  * NIC without PXE ROM ({@code romfile=}), as the guest kit boots them (docs/guest.md).
  */
-public final class LinuxGuest implements GuestKernel {
+public final class LinuxGuest implements GuestType {
+    /** Linux kernel plus a small userland, before the initramfs is counted. */
+    public static final long MIN_BYTES = 64 * MemoryUnits.MIB;
+
     public static final String INIT = "/jurunc/init";
 
     /** x86's COMMAND_LINE_SIZE, including the terminating NUL. */
@@ -65,12 +70,37 @@ public final class LinuxGuest implements GuestKernel {
     }
 
     @Override
-    public GuestType type() {
-        return GuestType.LINUX;
+    public String key() {
+        return "linux";
+    }
+
+    /**
+     * 64 MiB plus three times the initramfs size: the kernel keeps the archive while it unpacks it,
+     * and unpacks it into a tmpfs that may fill only half of RAM (with twice the size, a 300 MB rootfs
+     * failed with "Initramfs unpacking failed: write error"). 0 for a block rootfs.
+     */
+    @Override
+    public long minimumBytes(long initrdBytes) {
+        return MIN_BYTES + 3 * Math.max(0, initrdBytes);
+    }
+
+    @Override
+    public Set<String> monitors() {
+        return Set.of("qemu", "firecracker", "cloud-hypervisor");
+    }
+
+    @Override
+    public boolean runsJuruncInit() {
+        return true;
     }
 
     @Override
     public boolean supportsBlock() {
+        return true;
+    }
+
+    @Override
+    public boolean mountsShares() {
         return true;
     }
 
@@ -117,13 +147,13 @@ public final class LinuxGuest implements GuestKernel {
     }
 
     /**
-     * QEMU's microvm and Firecracker have no PCI bus: {@code pci=off} keeps the kernel from probing
-     * for one (and from printing "PCI: Fatal: No config space access function found" into the app's
-     * console). Cloud Hypervisor's virtio devices are PCI, so it never gets it.
+     * Without a PCI bus (QEMU's microvm, Firecracker: {@code MonitorType.pciBus})
+     * {@code pci=off} keeps the kernel from probing for one (and from printing "PCI: Fatal: No config
+     * space access function found" into the app's console). Cloud Hypervisor's virtio devices are
+     * PCI, so it never gets it.
      */
     static boolean noPciBus(VmSpec spec) {
-        return spec.monitor() == MonitorType.FIRECRACKER
-                || (spec.monitor() == MonitorType.QEMU && spec.kernelProfile() == KernelProfile.MICROVM);
+        return !spec.monitor().pciBus(spec);
     }
 
     /**
@@ -190,8 +220,7 @@ public final class LinuxGuest implements GuestKernel {
      * of a socket pair at {@link #EXIT_PORT_FD}, made by the sandbox init (docs/guest.md).
      */
     @Override
-    public List<String> extraArgs(MonitorType monitor, VmSpec spec) {
-        if (monitor != MonitorType.QEMU) return List.of();
+    public List<String> qemuExtraArgs(VmSpec spec) {
         return List.of(
                 "-chardev",
                 "socket,id=jexit,fd=" + EXIT_PORT_FD,
@@ -201,9 +230,12 @@ public final class LinuxGuest implements GuestKernel {
                 "virtserialport,chardev=jexit,name=" + EXIT_PORT);
     }
 
-    /** Whether the guest reports its exit status on {@link #EXIT_PORT} (QEMU only: the others have no virtio-serial). */
+    /**
+     * Whether the guest reports its exit status on {@link #EXIT_PORT}: it runs jurunc's init on a
+     * monitor with virtio-serial ports (QEMU).
+     */
     public static boolean reportsExit(VmSpec spec) {
-        return spec.guest() == GuestType.LINUX && spec.monitor() == MonitorType.QEMU;
+        return spec.guest().runsJuruncInit() && spec.monitor().hasVirtioSerial();
     }
 
     @Override

@@ -2,10 +2,11 @@ package io.jurunc.runtime.vm.guest;
 
 import io.jurunc.runtime.vm.GuestNet;
 import io.jurunc.runtime.vm.GuestType;
-import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.MemoryUnits;
 import io.jurunc.runtime.vm.VmSpec;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Mewz (QEMU only): command line {@code ip=<IP>/<prefix> gateway=<GW>}; application args are not
@@ -15,10 +16,23 @@ import java.util.Optional;
  * redirected from the container interface reach the guest), and {@code -device
  * isa-debug-exit,iobase=0x501,iosize=2} so that Mewz can stop QEMU.
  */
-public final class MewzGuest implements GuestKernel {
+public final class MewzGuest implements GuestType {
+    /** Mewz's documentation asks for at least 512M. */
+    public static final long MIN_BYTES = 512 * MemoryUnits.MIB;
+
     @Override
-    public GuestType type() {
-        return GuestType.MEWZ;
+    public String key() {
+        return "mewz";
+    }
+
+    @Override
+    public long minimumBytes(long initrdBytes) {
+        return MIN_BYTES;
+    }
+
+    @Override
+    public Set<String> monitors() {
+        return Set.of("qemu");
     }
 
     @Override
@@ -34,10 +48,7 @@ public final class MewzGuest implements GuestKernel {
     }
 
     @Override
-    public Optional<List<String>> netArgs(MonitorType monitor, VmSpec spec, GuestNet net) {
-        if (monitor != MonitorType.QEMU) {
-            return Optional.empty();
-        }
+    public Optional<List<String>> qemuNetArgs(VmSpec spec, GuestNet net) {
         return Optional.of(List.of(
                 "-device",
                 "virtio-net-pci,netdev=net0,disable-legacy=on,disable-modern=off,mac=" + net.mac(),
@@ -46,7 +57,7 @@ public final class MewzGuest implements GuestKernel {
     }
 
     @Override
-    public List<String> extraArgs(MonitorType monitor, VmSpec spec) {
-        return monitor == MonitorType.QEMU ? List.of("-device", "isa-debug-exit,iobase=0x501,iosize=2") : List.of();
+    public List<String> qemuExtraArgs(VmSpec spec) {
+        return List.of("-device", "isa-debug-exit,iobase=0x501,iosize=2");
     }
 }

@@ -1,13 +1,12 @@
 package io.jurunc.runtime.vm.guest;
 
-import io.jurunc.runtime.vm.BlockDevice;
-import io.jurunc.runtime.vm.GuestNet;
+import io.jurunc.runtime.vm.GuestResources;
 import io.jurunc.runtime.vm.GuestType;
-import io.jurunc.runtime.vm.MonitorType;
 import io.jurunc.runtime.vm.VmSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * MirageOS: {@code <args> --ipv4=<IP>/<prefix> --ipv4-gateway=<GW>} (the net part only with a
@@ -17,10 +16,20 @@ import java.util.Optional;
  * limit}) only work with the image's arguments first, so they come first here. On Solo5 its devices are {@code service} and
  * {@code storage}; on QEMU the monitor's virtio defaults apply.
  */
-public final class MirageGuest implements GuestKernel {
+public final class MirageGuest implements GuestType {
     @Override
-    public GuestType type() {
-        return GuestType.MIRAGE;
+    public String key() {
+        return "mirage";
+    }
+
+    @Override
+    public long minimumBytes(long initrdBytes) {
+        return GuestResources.UNIKERNEL_MIN_BYTES;
+    }
+
+    @Override
+    public Set<String> monitors() {
+        return Set.of("qemu", "hvt", "spt");
     }
 
     @Override
@@ -41,12 +50,12 @@ public final class MirageGuest implements GuestKernel {
     }
 
     @Override
-    public Optional<List<String>> netArgs(MonitorType monitor, VmSpec spec, GuestNet net) {
-        return Solo5Devices.net(monitor, spec, "service", net);
+    public String solo5NetName() {
+        return "service";
     }
 
     @Override
-    public Optional<List<String>> blockArgs(MonitorType monitor, VmSpec spec, BlockDevice device, int index) {
-        return Solo5Devices.block(monitor, spec, "storage", device, index);
+    public Optional<String> solo5BlockName() {
+        return Optional.of("storage");
     }
 }

@@ -2,12 +2,11 @@ package io.jurunc.runtime.vm.guest;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.jurunc.runtime.vm.BlockDevice;
-import io.jurunc.runtime.vm.GuestNet;
+import io.jurunc.runtime.vm.GuestResources;
 import io.jurunc.runtime.vm.GuestType;
-import io.jurunc.runtime.vm.MonitorType;
 import io.jurunc.runtime.vm.VmSpec;
-import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Rumprun (on Solo5 hvt/spt). The command line is rumprun's JSON configuration, assembled by hand
@@ -23,10 +22,20 @@ import java.util.Optional;
  * the device's guest mount point, else {@code /data}). Solo5 devices are named {@code tap} and
  * {@code rootfs}.
  */
-public final class RumprunGuest implements GuestKernel {
+public final class RumprunGuest implements GuestType {
     @Override
-    public GuestType type() {
-        return GuestType.RUMPRUN;
+    public String key() {
+        return "rumprun";
+    }
+
+    @Override
+    public long minimumBytes(long initrdBytes) {
+        return GuestResources.UNIKERNEL_MIN_BYTES;
+    }
+
+    @Override
+    public Set<String> monitors() {
+        return Set.of("qemu", "hvt", "spt");
     }
 
     @Override
@@ -85,12 +94,12 @@ public final class RumprunGuest implements GuestKernel {
     }
 
     @Override
-    public Optional<List<String>> netArgs(MonitorType monitor, VmSpec spec, GuestNet net) {
-        return Solo5Devices.net(monitor, spec, "tap", net);
+    public String solo5NetName() {
+        return "tap";
     }
 
     @Override
-    public Optional<List<String>> blockArgs(MonitorType monitor, VmSpec spec, BlockDevice device, int index) {
-        return Solo5Devices.block(monitor, spec, "rootfs", device, index);
+    public Optional<String> solo5BlockName() {
+        return Optional.of("rootfs");
     }
 }

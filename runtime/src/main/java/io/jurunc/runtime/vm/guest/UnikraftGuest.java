@@ -1,9 +1,12 @@
 package io.jurunc.runtime.vm.guest;
 
+import io.jurunc.runtime.vm.GuestResources;
 import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.VmSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Unikraft: {@code Unikraft [env.vars=[ K=V ... ]] <net> <vfs> [-- <args>]}.
@@ -15,12 +18,33 @@ import java.util.List;
  * network (urunc v0.5 emitted {@code netdev.ip=/24::8.8.8.8} without one), and the prefix is the
  * interface's real one (urunc fixes /24).
  */
-public final class UnikraftGuest implements GuestKernel {
+public final class UnikraftGuest implements GuestType {
     public static final String DNS = "8.8.8.8";
 
     @Override
-    public GuestType type() {
-        return GuestType.UNIKRAFT;
+    public String key() {
+        return "unikraft";
+    }
+
+    @Override
+    public long minimumBytes(long initrdBytes) {
+        return GuestResources.UNIKERNEL_MIN_BYTES;
+    }
+
+    @Override
+    public Set<String> monitors() {
+        return Set.of("qemu", "firecracker");
+    }
+
+    /** Unikraft (0.16/0.17) reads env.vars only from its kernel command line. */
+    @Override
+    public boolean envOnCommandLine() {
+        return true;
+    }
+
+    @Override
+    public Optional<String> versionNote(Optional<String> version) {
+        return UnikraftVersion.of(version).note();
     }
 
     @Override

@@ -55,8 +55,8 @@ public final class MountPlanner {
     private MountPlanner() {}
 
     public static MountPlan plan(List<Spec.Mount> mounts, GuestType guest, MonitorType monitor) throws MountException {
-        boolean linux = guest == GuestType.LINUX;
-        boolean shares = linux && monitor == MonitorType.QEMU;
+        boolean linux = guest.runsJuruncInit(); // its init mounts what the spec asks
+        boolean shares = guest.mountsShares() && monitor.sharesDirectories();
         List<SharedDir> dirs = new ArrayList<>();
         List<SharedDir.Bind> files = new ArrayList<>();
         boolean filesReadOnly = true;

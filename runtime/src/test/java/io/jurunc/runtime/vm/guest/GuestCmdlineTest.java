@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jurunc.runtime.vm.GuestSetupException;
-import io.jurunc.runtime.vm.GuestType;
-import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.Kinds;
+import io.jurunc.runtime.vm.QemuMachine;
 import io.jurunc.runtime.vm.TestSpecs;
 import java.util.Collections;
 import java.util.Optional;
@@ -33,14 +33,13 @@ class GuestCmdlineTest {
     @Test
     void unikraft_noNetNoInitrdNoArgs_isJustTheName() {
         assertThat(new UnikraftGuest()
-                        .cmdline(TestSpecs.of(GuestType.UNIKRAFT, MonitorType.QEMU)
-                                .build()))
+                        .cmdline(TestSpecs.of(Kinds.UNIKRAFT, Kinds.QEMU).build()))
                 .isEqualTo("Unikraft");
     }
 
     @Test
     void unikraft_usesTheRealPrefix() {
-        var spec = TestSpecs.of(GuestType.UNIKRAFT, MonitorType.QEMU)
+        var spec = TestSpecs.of(Kinds.UNIKRAFT, Kinds.QEMU)
                 .net(TestSpecs.net("172.16.3.4", 16, "172.16.0.1"))
                 .build();
         assertThat(new UnikraftGuest().cmdline(spec)).isEqualTo("Unikraft netdev.ip=172.16.3.4/16:172.16.0.1:8.8.8.8");
@@ -49,7 +48,7 @@ class GuestCmdlineTest {
     @Test
     void linux_ipWithoutGatewayAndLongHostname() throws Exception {
         String host = "h".repeat(80);
-        var spec = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
+        var spec = TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
                 .initrd()
                 .hostname(host)
                 .net(TestSpecs.net("10.0.0.5", 8, null))
@@ -59,7 +58,7 @@ class GuestCmdlineTest {
 
     @Test
     void linux_initramfs_neverPutsArgsOrEnvOnTheCmdline() throws Exception {
-        var spec = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
+        var spec = TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
                 .initrd()
                 .block()
                 .args("/bin/sh", "-c", "echo hi")
@@ -70,7 +69,7 @@ class GuestCmdlineTest {
 
     @Test
     void linux_block_quotesEmptyArgsAndDebug() throws Exception {
-        var spec = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
+        var spec = TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
                 .block()
                 .debug()
                 .args("/bin/app", "")
@@ -82,28 +81,19 @@ class GuestCmdlineTest {
 
     @Test
     void linux_block_unrepresentableArgsOrEnv_areTypedErrors() {
-        var quote = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
-                .block()
-                .args("it's")
-                .build();
+        var quote = TestSpecs.of(Kinds.LINUX, Kinds.QEMU).block().args("it's").build();
         assertThatThrownBy(() -> linux.cmdline(quote))
                 .isInstanceOf(GuestSetupException.class)
                 .hasMessageContaining("argument 'it's'");
-        var env = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
-                .block()
-                .env("A=\"x\"")
-                .build();
+        var env = TestSpecs.of(Kinds.LINUX, Kinds.QEMU).block().env("A=\"x\"").build();
         assertThatThrownBy(() -> linux.cmdline(env)).hasMessageContaining("environment entry");
-        var noEq = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
-                .block()
-                .env("JUSTNAME")
-                .build();
+        var noEq = TestSpecs.of(Kinds.LINUX, Kinds.QEMU).block().env("JUSTNAME").build();
         assertThatThrownBy(() -> linux.cmdline(noEq)).isInstanceOf(GuestSetupException.class);
     }
 
     @Test
     void linux_block_cmdlineOverTheKernelLimit_isATypedError() {
-        var spec = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
+        var spec = TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
                 .block()
                 .args(String.join(" ", Collections.nCopies(500, "word")))
                 .build();
@@ -114,7 +104,7 @@ class GuestCmdlineTest {
 
     @Test
     void rumprun_escapesJsonInValues_andUsesTheBlockMountPoint() {
-        var spec = TestSpecs.of(GuestType.RUMPRUN, MonitorType.HVT)
+        var spec = TestSpecs.of(Kinds.RUMPRUN, Kinds.HVT)
                 .args("say", "\"hi\"")
                 .block(new io.jurunc.runtime.vm.BlockDevice("rootfs", TestSpecs.DISK, "/srv", "ext2"))
                 .build();
@@ -125,7 +115,7 @@ class GuestCmdlineTest {
 
     @Test
     void mirage_withoutGateway_omitsIt() {
-        var spec = TestSpecs.of(GuestType.MIRAGE, MonitorType.HVT)
+        var spec = TestSpecs.of(Kinds.MIRAGE, Kinds.HVT)
                 .net(TestSpecs.net("10.1.2.3", 24, null))
                 .build();
         assertThat(new MirageGuest().cmdline(spec)).isEqualTo("--ipv4=10.1.2.3/24");

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jurunc.runtime.vm.Accel;
+import io.jurunc.runtime.vm.Kinds;
 import io.jurunc.runtime.vm.MonitorLocator;
-import io.jurunc.runtime.vm.MonitorType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +27,7 @@ class KvmProbeRealTest {
     Path dir;
 
     private static Path qemu() throws Exception {
-        return MonitorLocator.forThisHost(Map.of()).locate(MonitorType.QEMU);
+        return MonitorLocator.forThisHost(Map.of()).locate(Kinds.QEMU);
     }
 
     @Test

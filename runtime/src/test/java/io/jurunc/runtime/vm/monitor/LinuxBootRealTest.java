@@ -7,9 +7,8 @@ import io.jurunc.guest.GuestKit;
 import io.jurunc.guest.GuestProcess;
 import io.jurunc.guest.InitramfsWriter;
 import io.jurunc.guest.KernelFlavor;
-import io.jurunc.runtime.vm.GuestType;
+import io.jurunc.runtime.vm.Kinds;
 import io.jurunc.runtime.vm.MonitorLocator;
-import io.jurunc.runtime.vm.MonitorType;
 import io.jurunc.runtime.vm.Monitors;
 import io.jurunc.runtime.vm.TestSpecs;
 import io.jurunc.runtime.vm.VmSpec;
@@ -78,8 +77,8 @@ class LinuxBootRealTest {
                 "c1");
         new InitramfsWriter().write(tmp.resolve("rootfs"), process, kit, Optional.empty(), initrd);
 
-        TestSpecs s = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
-                .binary(MonitorLocator.forThisHost(Map.of()).locate(MonitorType.QEMU))
+        TestSpecs s = TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
+                .binary(MonitorLocator.forThisHost(Map.of()).locate(Kinds.QEMU))
                 .kernel(kit.kernel())
                 .initrd(initrd)
                 .workDir(tmp)

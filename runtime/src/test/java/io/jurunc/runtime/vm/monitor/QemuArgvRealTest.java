@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jurunc.runtime.vm.BlockDevice;
 import io.jurunc.runtime.vm.GuestType;
+import io.jurunc.runtime.vm.Kinds;
 import io.jurunc.runtime.vm.MonitorLocator;
-import io.jurunc.runtime.vm.MonitorType;
 import io.jurunc.runtime.vm.Monitors;
 import io.jurunc.runtime.vm.TestSpecs;
 import io.jurunc.runtime.vm.VmSpec;
@@ -46,32 +46,32 @@ class QemuArgvRealTest {
                 new Case(
                         "linux microvm initrd block seccomp 2 vcpus",
                         s -> s.microvm().initrd().block().seccomp().vcpus(2),
-                        GuestType.LINUX),
-                new Case("linux pc block seccomp", s -> s.block().seccomp(), GuestType.LINUX),
-                new Case("hermit initrd (TCG cpu model, debug-exit device)", s -> s.initrd(), GuestType.HERMIT),
-                new Case("mewz (its debug-exit device)", s -> s, GuestType.MEWZ),
-                new Case("unikraft initrd seccomp", s -> s.initrd().seccomp(), GuestType.UNIKRAFT),
-                new Case("mirage block", s -> s.block(), GuestType.MIRAGE),
+                        Kinds.LINUX),
+                new Case("linux pc block seccomp", s -> s.block().seccomp(), Kinds.LINUX),
+                new Case("hermit initrd (TCG cpu model, debug-exit device)", s -> s.initrd(), Kinds.HERMIT),
+                new Case("mewz (its debug-exit device)", s -> s, Kinds.MEWZ),
+                new Case("unikraft initrd seccomp", s -> s.initrd().seccomp(), Kinds.UNIKRAFT),
+                new Case("mirage block", s -> s.block(), Kinds.MIRAGE),
                 new Case(
                         "linux microvm net (tap in a netns)",
                         s -> s.microvm().initrd().net(),
-                        GuestType.LINUX),
-                new Case("linux pc net (tap in a netns)", s -> s.initrd().net(), GuestType.LINUX),
-                new Case("mewz net (tap in a netns)", s -> s.net(), GuestType.MEWZ),
-                new Case("hermit net (tap in a netns)", s -> s.initrd().net(), GuestType.HERMIT),
-                new Case("unikraft net (tap in a netns)", s -> s.initrd().net(), GuestType.UNIKRAFT));
+                        Kinds.LINUX),
+                new Case("linux pc net (tap in a netns)", s -> s.initrd().net(), Kinds.LINUX),
+                new Case("mewz net (tap in a netns)", s -> s.net(), Kinds.MEWZ),
+                new Case("hermit net (tap in a netns)", s -> s.initrd().net(), Kinds.HERMIT),
+                new Case("unikraft net (tap in a netns)", s -> s.initrd().net(), Kinds.UNIKRAFT));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void builtArgv_runsUnderRealQemu(Case c) throws Exception {
-        Path qemu = MonitorLocator.forThisHost(Map.of()).locate(MonitorType.QEMU);
+        Path qemu = MonitorLocator.forThisHost(Map.of()).locate(Kinds.QEMU);
         Path kernel = dir.resolve("probe.bin");
         Files.write(kernel, ProbeKernel.image());
         Path initrd = Files.writeString(dir.resolve("initrd"), "initrd");
         Path disk = dir.resolve("disk.img");
         Files.write(disk, new byte[1 << 20]);
-        TestSpecs s = TestSpecs.of(c.guest(), MonitorType.QEMU)
+        TestSpecs s = TestSpecs.of(c.guest(), Kinds.QEMU)
                 .binary(qemu)
                 .kernel(kernel)
                 .workDir(dir)

@@ -3,9 +3,10 @@ package io.jurunc.runtime.vm.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jurunc.runtime.vm.GuestType;
-import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.HostTsc;
+import io.jurunc.runtime.vm.Kinds;
 import io.jurunc.runtime.vm.Monitors;
+import io.jurunc.runtime.vm.QemuOptions;
 import io.jurunc.runtime.vm.TestSpecs;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class QemuOptionsTest {
     @Test
     void tcgOptions_dataPathAndVhost_reachTheArgv() throws Exception {
         Monitors monitors = new Monitors(new QemuOptions("tcg,tb-size=64", true, Path.of("/opt/qemu/share")));
-        var argv = monitors.plan(TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
+        var argv = monitors.plan(TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
                         .microvm()
                         .initrd()
                         .net()
@@ -29,10 +30,8 @@ class QemuOptionsTest {
     @Test
     void kvm_ignoresTheTcgOptions() throws Exception {
         Monitors monitors = new Monitors(new QemuOptions("tcg,tb-size=64"));
-        var argv = monitors.plan(TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
-                        .initrd()
-                        .kvm()
-                        .build())
+        var argv = monitors.plan(
+                        TestSpecs.of(Kinds.LINUX, Kinds.QEMU).initrd().kvm().build())
                 .argv();
         assertThat(argv).containsSequence("-accel", "kvm", "-cpu", "host").doesNotContain("-L");
         assertThat(String.join(" ", argv)).doesNotContain("tb-size");
@@ -41,29 +40,22 @@ class QemuOptionsTest {
     @Test
     void tcg_microvmLinuxWithOneVcpu_getsTheHostTscAndNoApicTimer() throws Exception {
         Monitors monitors = new Monitors(QemuOptions.defaults().withHostTscKhz(2_300_000L));
-        var spec = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
-                .microvm()
-                .initrd()
-                .build();
+        var spec = TestSpecs.of(Kinds.LINUX, Kinds.QEMU).microvm().initrd().build();
         assertThat(monitors.plan(spec).argv())
                 .contains("tcg,tb-size=32")
                 .endsWith(
                         "-append",
                         "console=ttyS0 panic=-1 reboot=t quiet pci=off rdinit=/jurunc/init "
                                 + "noapictimer tsc_early_khz=2300000 tsc=reliable");
-        var kvm = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
-                .microvm()
-                .initrd()
-                .kvm()
-                .build();
+        var kvm = TestSpecs.of(Kinds.LINUX, Kinds.QEMU).microvm().initrd().kvm().build();
         assertThat(String.join(" ", monitors.plan(kvm).argv())).doesNotContain("tsc", "noapictimer");
-        var smp = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
+        var smp = TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
                 .microvm()
                 .initrd()
                 .vcpus(2)
                 .build();
         assertThat(String.join(" ", monitors.plan(smp).argv())).doesNotContain("tsc", "noapictimer");
-        var pc = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU).initrd().build();
+        var pc = TestSpecs.of(Kinds.LINUX, Kinds.QEMU).initrd().build();
         assertThat(String.join(" ", monitors.plan(pc).argv())).doesNotContain("tsc", "noapictimer", "pci=off");
     }
 

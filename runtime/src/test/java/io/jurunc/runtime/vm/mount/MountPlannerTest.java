@@ -7,8 +7,7 @@ import io.jurunc.guest.GuestMount;
 import io.jurunc.oci.Spec;
 import io.jurunc.runtime.sandbox.LaunchFile;
 import io.jurunc.runtime.sandbox.MonitorUser;
-import io.jurunc.runtime.vm.GuestType;
-import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.Kinds;
 import io.jurunc.runtime.vm.Monitors;
 import io.jurunc.runtime.vm.MountException;
 import io.jurunc.runtime.vm.SharedDir;
@@ -47,7 +46,7 @@ class MountPlannerTest {
 
     @Test
     void theStandardKernelFilesystemsAreLeftToTheGuestAndTmpfsBecomesAGuestTmpfs() throws Exception {
-        MountPlan p = MountPlanner.plan(containerdDefaults(), GuestType.LINUX, MonitorType.QEMU);
+        MountPlan p = MountPlanner.plan(containerdDefaults(), Kinds.LINUX, Kinds.QEMU);
         assertThat(p.shares()).isEmpty();
         assertThat(p.guestMounts())
                 .containsExactly(new GuestMount(
@@ -63,8 +62,8 @@ class MountPlannerTest {
                 List.of(
                         new Spec.Mount("/data", null, data.toString(), List.of("rbind", "ro")),
                         bind(logs, "/var/log/app/", "rbind", "rw", "nosuid")),
-                GuestType.LINUX,
-                MonitorType.QEMU);
+                Kinds.LINUX,
+                Kinds.QEMU);
         assertThat(p.shares())
                 .containsExactly(SharedDir.directory("m0", data, true), SharedDir.directory("m1", logs, false));
         assertThat(p.shares().getFirst().at()).isEqualTo(Path.of("/jurunc/shares/m0"));
@@ -82,8 +81,8 @@ class MountPlannerTest {
                 List.of(
                         bind(hosts, "/etc/hosts", "rbind", "rprivate", "rw"),
                         bind(resolv, "/etc/resolv.conf", "rbind", "ro")),
-                GuestType.LINUX,
-                MonitorType.QEMU);
+                Kinds.LINUX,
+                Kinds.QEMU);
         assertThat(p.shares())
                 .containsExactly(new SharedDir(
                         "files",
@@ -103,8 +102,8 @@ class MountPlannerTest {
         Path hosts = Files.writeString(tmp.resolve("hosts"), "x");
         Path data = Files.createDirectory(tmp.resolve("data"));
         MountPlan p = MountPlanner.plan(
-                List.of(bind(hosts, "/etc/hosts"), bind(data, "/data", "ro")), GuestType.LINUX, MonitorType.QEMU);
-        var vm = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
+                List.of(bind(hosts, "/etc/hosts"), bind(data, "/data", "ro")), Kinds.LINUX, Kinds.QEMU);
+        var vm = TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
                 .initrd()
                 .share(p.shares().get(0))
                 .share(p.shares().get(1))
@@ -122,7 +121,7 @@ class MountPlannerTest {
                 .contains("shro=/jurunc/shares/m0=" + data + "\0")
                 .contains("shrw=/jurunc/shares/files/0=" + hosts + "\0")
                 .contains("procpid=/proc\0");
-        var readOnly = TestSpecs.of(GuestType.LINUX, MonitorType.QEMU)
+        var readOnly = TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
                 .initrd()
                 .share(p.shares().get(0))
                 .build();
@@ -139,15 +138,14 @@ class MountPlannerTest {
         Path sock = tmp.resolve("s.sock");
         try (ServerSocketChannel ch = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
             ch.bind(UnixDomainSocketAddress.of(sock));
-            assertThatThrownBy(() ->
-                            MountPlanner.plan(List.of(bind(sock, "/run/s.sock")), GuestType.LINUX, MonitorType.QEMU))
+            assertThatThrownBy(() -> MountPlanner.plan(List.of(bind(sock, "/run/s.sock")), Kinds.LINUX, Kinds.QEMU))
                     .isInstanceOfSatisfying(MountException.class, e -> {
                         assertThat(e.reason()).isEqualTo(MountException.Reason.UNSUPPORTED);
                         assertThat(e.destination()).isEqualTo("/run/s.sock");
                     });
         }
-        assertThatThrownBy(() -> MountPlanner.plan(
-                        List.of(bind(Path.of("/dev/null"), "/dev/mynull")), GuestType.LINUX, MonitorType.QEMU))
+        assertThatThrownBy(() ->
+                        MountPlanner.plan(List.of(bind(Path.of("/dev/null"), "/dev/mynull")), Kinds.LINUX, Kinds.QEMU))
                 .isInstanceOf(MountException.class);
     }
 
@@ -159,7 +157,7 @@ class MountPlannerTest {
                 new Spec.Mount("/a\nb", "tmpfs", "tmpfs", List.of()),
                 new Spec.Mount("/data", "bind", "relative/dir", List.of("rbind")),
                 new Spec.Mount("/data", "bind", tmp.resolve("missing").toString(), List.of("rbind")))) {
-            assertThatThrownBy(() -> MountPlanner.plan(List.of(m), GuestType.LINUX, MonitorType.QEMU))
+            assertThatThrownBy(() -> MountPlanner.plan(List.of(m), Kinds.LINUX, Kinds.QEMU))
                     .isInstanceOfSatisfying(
                             MountException.class, e -> assertThat(e.reason()).isEqualTo(MountException.Reason.INVALID));
         }
@@ -168,7 +166,7 @@ class MountPlannerTest {
     @Test
     void otherFilesystemTypesAreRefusedForALinuxGuest() {
         assertThatThrownBy(() -> MountPlanner.plan(
-                        List.of(new Spec.Mount("/mnt", "nfs", "srv:/x", List.of())), GuestType.LINUX, MonitorType.QEMU))
+                        List.of(new Spec.Mount("/mnt", "nfs", "srv:/x", List.of())), Kinds.LINUX, Kinds.QEMU))
                 .isInstanceOfSatisfying(
                         MountException.class, e -> assertThat(e.reason()).isEqualTo(MountException.Reason.UNSUPPORTED));
     }
@@ -180,7 +178,7 @@ class MountPlannerTest {
         List<Spec.Mount> cri = new java.util.ArrayList<>(containerdDefaults());
         cri.add(bind(hosts, "/etc/hosts", "rbind", "rw"));
         cri.add(bind(hosts, "/dev/termination-log", "rbind", "rw"));
-        MountPlan p = MountPlanner.plan(cri, GuestType.UNIKRAFT, MonitorType.QEMU);
+        MountPlan p = MountPlanner.plan(cri, Kinds.UNIKRAFT, Kinds.QEMU);
         assertThat(p.shares()).isEmpty();
         assertThat(p.guestMounts()).isEmpty();
         assertThat(p.notes())
@@ -189,12 +187,11 @@ class MountPlannerTest {
                 .anyMatch(n -> n.startsWith("/dev/termination-log:"));
         assertThat(MountPlanner.plan(
                                 List.of(new Spec.Mount("/scratch", "tmpfs", "tmpfs", List.of())),
-                                GuestType.UNIKRAFT,
-                                MonitorType.QEMU)
+                                Kinds.UNIKRAFT,
+                                Kinds.QEMU)
                         .notes())
                 .containsExactly("/scratch (tmpfs): skipped for a unikraft guest");
-        assertThatThrownBy(() ->
-                        MountPlanner.plan(List.of(bind(data, "/data", "ro")), GuestType.UNIKRAFT, MonitorType.QEMU))
+        assertThatThrownBy(() -> MountPlanner.plan(List.of(bind(data, "/data", "ro")), Kinds.UNIKRAFT, Kinds.QEMU))
                 .isInstanceOfSatisfying(MountException.class, e -> {
                     assertThat(e.reason()).isEqualTo(MountException.Reason.UNSUPPORTED);
                     assertThat(e.getMessage()).contains("/data").contains("unikraft");
@@ -204,17 +201,16 @@ class MountPlannerTest {
     @Test
     void aLinuxGuestOnAnotherMonitorTakesTmpfsButNoBindMounts() throws Exception {
         Path data = Files.createDirectory(tmp.resolve("data"));
-        assertThat(MountPlanner.plan(containerdDefaults(), GuestType.LINUX, MonitorType.FIRECRACKER)
+        assertThat(MountPlanner.plan(containerdDefaults(), Kinds.LINUX, Kinds.FIRECRACKER)
                         .guestMounts())
                 .hasSize(1);
-        assertThatThrownBy(
-                        () -> MountPlanner.plan(List.of(bind(data, "/data")), GuestType.LINUX, MonitorType.FIRECRACKER))
+        assertThatThrownBy(() -> MountPlanner.plan(List.of(bind(data, "/data")), Kinds.LINUX, Kinds.FIRECRACKER))
                 .isInstanceOf(MountException.class);
     }
 
     @Test
     void theMonitorPlanRefusesSharesForAGuestThatCannotTakeThem() {
-        var spec = TestSpecs.of(GuestType.LINUX, MonitorType.FIRECRACKER)
+        var spec = TestSpecs.of(Kinds.LINUX, Kinds.FIRECRACKER)
                 .initrd()
                 .share(SharedDir.directory("m0", tmp, true))
                 .build();
@@ -253,8 +249,7 @@ class MountPlannerTest {
 
     @Test
     void aMicrovmLinuxGuestHasRoomForSixVirtioDevicesBesideItsNicAndSerialPorts() throws Exception {
-        TestSpecs six =
-                TestSpecs.of(GuestType.LINUX, MonitorType.QEMU).microvm().initrd();
+        TestSpecs six = TestSpecs.of(Kinds.LINUX, Kinds.QEMU).microvm().initrd();
         for (int i = 0; i < 6; i++) six.share(SharedDir.directory("m" + i, tmp, true));
         new Monitors().plan(six.build());
         assertThatThrownBy(() -> new Monitors()

@@ -4,8 +4,8 @@ import io.jurunc.runtime.vm.BlockDevice;
 import io.jurunc.runtime.vm.MemoryUnits;
 import io.jurunc.runtime.vm.MonitorInvocation;
 import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.QemuOptions;
 import io.jurunc.runtime.vm.VmSpec;
-import io.jurunc.runtime.vm.guest.GuestKernel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,19 +19,57 @@ import java.util.List;
  *   [--net tap=&lt;tap&gt;,mac=&lt;mac&gt;] [--disk path=&lt;p&gt;,id=&lt;id&gt; ...] [--initramfs &lt;i&gt;]
  *   [--vsock cid=&lt;N&gt;,socket=&lt;uds&gt;] --cmdline &lt;cmdline&gt;
  * </pre>
+ *
+ * Memory is in MiB. It needs KVM, loads an initrd, proxies vsock over a unix socket, and its virtio
+ * devices are PCI. Also known as {@code clh}.
  */
-public final class CloudHypervisorBuilder extends GuestMonitorBuilder {
+public final class CloudHypervisorMonitor implements MonitorType {
     @Override
-    public MonitorType type() {
-        return MonitorType.CLOUD_HYPERVISOR;
+    public String key() {
+        return "cloud-hypervisor";
     }
 
     @Override
-    public MonitorInvocation build(VmSpec spec, GuestKernel guest, String cmdline) {
+    public List<String> aliases() {
+        return List.of("clh");
+    }
+
+    @Override
+    public String binaryName(String arch) {
+        return "cloud-hypervisor";
+    }
+
+    @Override
+    public MemoryUnits.Unit memoryUnit() {
+        return MemoryUnits.Unit.MIB;
+    }
+
+    @Override
+    public KvmUse kvm() {
+        return KvmUse.REQUIRED;
+    }
+
+    @Override
+    public boolean loadsInitrd() {
+        return true;
+    }
+
+    @Override
+    public boolean hasVsock() {
+        return true;
+    }
+
+    @Override
+    public boolean pciBus(VmSpec spec) {
+        return true;
+    }
+
+    @Override
+    public MonitorInvocation invocation(VmSpec spec, String cmdline, QemuOptions qemu) {
         List<String> a = new ArrayList<>();
         a.add(spec.monitorBinary().toString());
         a.add("--memory");
-        a.add("size=" + MemoryUnits.forMonitor(MonitorType.CLOUD_HYPERVISOR, spec.memoryBytes()) + "M");
+        a.add("size=" + memoryUnit().of(spec.memoryBytes()) + "M");
         a.add("--cpus");
         a.add("boot=" + spec.vcpus());
         a.addAll(List.of("--kernel", spec.kernel().toString()));
@@ -46,7 +84,7 @@ public final class CloudHypervisorBuilder extends GuestMonitorBuilder {
         }
         spec.initrd().ifPresent(i -> a.addAll(List.of("--initramfs", i.toString())));
         spec.vsock().ifPresent(v -> {
-            Path uds = v.udsPath() != null ? v.udsPath() : spec.workDir().resolve(FirecrackerBuilder.VSOCK_SOCKET);
+            Path uds = v.udsPath() != null ? v.udsPath() : spec.workDir().resolve(FirecrackerMonitor.VSOCK_SOCKET);
             a.addAll(List.of("--vsock", "cid=" + v.guestCid() + ",socket=" + uds));
         });
         a.addAll(List.of("--cmdline", cmdline));

@@ -1,4 +1,4 @@
-package io.jurunc.runtime.vm.monitor;
+package io.jurunc.runtime.vm;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.jurunc.runtime.vm.guest;
+package io.jurunc.runtime.vm;
 
 import java.util.Objects;
 

@@ -3,14 +3,16 @@ package io.jurunc.runtime.vm.monitor;
 import io.jurunc.runtime.vm.Accel;
 import io.jurunc.runtime.vm.BlockDevice;
 import io.jurunc.runtime.vm.GuestNet;
+import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.MemoryUnits;
 import io.jurunc.runtime.vm.MonitorInvocation;
 import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.MountException;
+import io.jurunc.runtime.vm.QemuMachine;
+import io.jurunc.runtime.vm.QemuOptions;
 import io.jurunc.runtime.vm.SharedDir;
 import io.jurunc.runtime.vm.VmSpec;
 import io.jurunc.runtime.vm.Vsock;
-import io.jurunc.runtime.vm.guest.GuestKernel;
-import io.jurunc.runtime.vm.guest.QemuMachine;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,9 +36,14 @@ import java.util.List;
  * </pre>
  *
  * Memory is decimal MB ({@code bytes / 1_000_000}) as in urunc; QEMU reads the {@code M} suffix as
- * MiB. The {@code -append} value is one argv element.
+ * MiB. The {@code -append} value is one argv element. QEMU runs under KVM or, without it, TCG; it
+ * loads an initrd, has vhost-vsock, vhost-net, virtio-9p and virtio-serial, and a PCI bus unless the
+ * guest boots on a virtio-mmio machine (microvm), which has {@value #MICROVM_TRANSPORTS} transports.
  */
-public final class QemuBuilder extends GuestMonitorBuilder {
+public final class QemuMonitor implements MonitorType {
+    /** virtio-mmio transports of QEMU's microvm machine (QEMU 7.2): a ninth device finds no bus. */
+    public static final int MICROVM_TRANSPORTS = 8;
+
     public static final List<String> DISPLAY = List.of(
             "-display",
             "none",
@@ -51,28 +58,103 @@ public final class QemuBuilder extends GuestMonitorBuilder {
             "-no-reboot");
     public static final String SANDBOX = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny";
 
-    private final QemuOptions options;
-
-    public QemuBuilder(QemuOptions options) {
-        this.options = options;
-    }
-
-    public QemuBuilder() {
-        this(QemuOptions.defaults());
+    @Override
+    public String key() {
+        return "qemu";
     }
 
     @Override
-    public MonitorType type() {
-        return MonitorType.QEMU;
+    public String binaryName(String arch) {
+        return "qemu-system-" + arch;
     }
 
     @Override
-    public MonitorInvocation build(VmSpec spec, GuestKernel guest, String cmdline) {
+    public MemoryUnits.Unit memoryUnit() {
+        return MemoryUnits.Unit.MB;
+    }
+
+    @Override
+    public KvmUse kvm() {
+        return KvmUse.PREFERRED;
+    }
+
+    @Override
+    public boolean loadsInitrd() {
+        return true;
+    }
+
+    @Override
+    public boolean hasVsock() {
+        return true;
+    }
+
+    @Override
+    public boolean usesVhostVsock() {
+        return true;
+    }
+
+    @Override
+    public boolean supportsVhostNet() {
+        return true;
+    }
+
+    @Override
+    public boolean sharesDirectories() {
+        return true;
+    }
+
+    @Override
+    public boolean hasVirtioSerial() {
+        return true;
+    }
+
+    @Override
+    public boolean pciBus(VmSpec spec) {
+        return !spec.guest().qemuMachine(spec).mmio();
+    }
+
+    /**
+     * On a virtio-mmio machine every device takes one of the {@value #MICROVM_TRANSPORTS} transports:
+     * one stays for the NIC, which start adds, and a guest running jurunc's init has one for its
+     * virtio-serial ports (the exit status).
+     */
+    @Override
+    public void check(VmSpec spec) throws MountException {
+        if (!spec.guest().qemuMachine(spec).mmio()) {
+            return;
+        }
+        int serial = spec.guest().runsJuruncInit() ? 1 : 0;
+        int devices = 1
+                + serial
+                + spec.blocks().size()
+                + spec.shares().size()
+                + (spec.vsock().isPresent() ? 1 : 0);
+        if (devices > MICROVM_TRANSPORTS) {
+            throw new MountException(
+                    MountException.Reason.UNSUPPORTED,
+                    spec.shares().isEmpty() ? "-" : spec.shares().getLast().tag(),
+                    "QEMU's microvm machine has "
+                            + MICROVM_TRANSPORTS
+                            + " virtio devices and this guest needs "
+                            + devices
+                            + " (NIC, "
+                            + (serial == 1 ? "serial ports, " : "")
+                            + spec.blocks().size()
+                            + " block device(s), "
+                            + spec.shares().size()
+                            + " shared directories: one per bind-mounted directory, one for all bind-mounted "
+                            + "files, one for a shared rootfs); bind-mount fewer directories");
+        }
+    }
+
+    @Override
+    public MonitorInvocation invocation(VmSpec spec, String cmdline, QemuOptions options) {
+        GuestType guest = spec.guest();
         QemuMachine machine = guest.qemuMachine(spec);
         List<String> a = new ArrayList<>();
         a.add(spec.monitorBinary().toString());
         a.add("-m");
-        a.add(MemoryUnits.forMonitor(MonitorType.QEMU, spec.memoryBytes()) + "M");
+        a.add(memoryUnit().of(spec.memoryBytes()) + "M");
         a.add("-smp");
         a.add(Integer.toString(spec.vcpus()));
         if (options.dataPath() != null) {
@@ -95,21 +177,19 @@ public final class QemuBuilder extends GuestMonitorBuilder {
         spec.initrd().ifPresent(i -> a.addAll(List.of("-initrd", i.toString())));
         if (spec.net().isPresent()) {
             GuestNet net = spec.net().get();
-            a.addAll(guest.netArgs(MonitorType.QEMU, spec, net)
-                    .orElseGet(() -> defaultNet(machine, net, options.vhostNet())));
+            a.addAll(guest.qemuNetArgs(spec, net).orElseGet(() -> defaultNet(machine, net, options.vhostNet())));
         } else {
             a.addAll(List.of("-nic", "none"));
         }
         List<BlockDevice> blocks = spec.blocks();
-        for (int i = 0; i < blocks.size(); i++) {
-            BlockDevice d = blocks.get(i);
-            a.addAll(guest.blockArgs(MonitorType.QEMU, spec, d, i).orElseGet(() -> defaultBlock(machine, d)));
+        for (BlockDevice d : blocks) {
+            a.addAll(defaultBlock(machine, d));
         }
         for (int i = 0; i < spec.shares().size(); i++) {
             a.addAll(share(machine, spec.shares().get(i), i));
         }
         spec.vsock().ifPresent(v -> a.addAll(vsock(machine, v)));
-        a.addAll(guest.extraArgs(MonitorType.QEMU, spec));
+        a.addAll(guest.qemuExtraArgs(spec));
         String append = cmdline;
         if (spec.accel() == Accel.TCG) {
             List<String> tcgParams = guest.qemuTcgKernelParams(spec, options.hostTscKhz());

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jurunc.runtime.vm.BlockDevice;
+import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.MemoryUnits;
 import io.jurunc.runtime.vm.MonitorInvocation;
 import io.jurunc.runtime.vm.MonitorType;
+import io.jurunc.runtime.vm.QemuOptions;
 import io.jurunc.runtime.vm.VmSpec;
-import io.jurunc.runtime.vm.guest.GuestKernel;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -23,9 +24,10 @@ import java.util.List;
  *  "network-interfaces":[{"iface_id":"net1","guest_mac":..,"host_dev_name":<tap>}],
  *  "vsock":{"guest_cid":N,"uds_path":..,"vsock_id":"root"}}</pre>
  *
- * drives, network-interfaces and vsock appear only when present. Memory is in MiB.
+ * drives, network-interfaces and vsock appear only when present. Memory is in MiB. It needs KVM,
+ * loads an initrd, proxies vsock over a unix socket and has no PCI bus.
  */
-public final class FirecrackerBuilder extends GuestMonitorBuilder {
+public final class FirecrackerMonitor implements MonitorType {
     public static final String CONFIG_FILE = "fc.json";
     public static final String VSOCK_SOCKET = "vaccel.sock";
 
@@ -34,12 +36,43 @@ public final class FirecrackerBuilder extends GuestMonitorBuilder {
     }
 
     @Override
-    public MonitorType type() {
-        return MonitorType.FIRECRACKER;
+    public String key() {
+        return "firecracker";
     }
 
     @Override
-    public MonitorInvocation build(VmSpec spec, GuestKernel guest, String cmdline) {
+    public String binaryName(String arch) {
+        return "firecracker";
+    }
+
+    @Override
+    public MemoryUnits.Unit memoryUnit() {
+        return MemoryUnits.Unit.MIB;
+    }
+
+    @Override
+    public KvmUse kvm() {
+        return KvmUse.REQUIRED;
+    }
+
+    @Override
+    public boolean loadsInitrd() {
+        return true;
+    }
+
+    @Override
+    public boolean hasVsock() {
+        return true;
+    }
+
+    @Override
+    public boolean pciBus(VmSpec spec) {
+        return false;
+    }
+
+    @Override
+    public MonitorInvocation invocation(VmSpec spec, String cmdline, QemuOptions qemu) {
+        GuestType guest = spec.guest();
         Path config = spec.workDir().resolve(CONFIG_FILE);
         List<String> argv = spec.seccomp()
                 ? List.of(spec.monitorBinary().toString(), "--no-api", "--config-file", config.toString())
@@ -53,7 +86,7 @@ public final class FirecrackerBuilder extends GuestMonitorBuilder {
                 argv, List.of(new MonitorInvocation.GeneratedFile(config, configJson(spec, guest, cmdline))));
     }
 
-    static String configJson(VmSpec spec, GuestKernel guest, String cmdline) {
+    static String configJson(VmSpec spec, GuestType guest, String cmdline) {
         ObjectMapper mapper = Json.MAPPER;
         ObjectNode root = mapper.createObjectNode();
         ObjectNode boot = root.putObject("boot-source");
@@ -62,7 +95,7 @@ public final class FirecrackerBuilder extends GuestMonitorBuilder {
         spec.initrd().ifPresent(i -> boot.put("initrd_path", i.toString()));
         ObjectNode machine = root.putObject("machine-config");
         machine.put("vcpu_count", spec.vcpus());
-        machine.put("mem_size_mib", MemoryUnits.forMonitor(MonitorType.FIRECRACKER, spec.memoryBytes()));
+        machine.put("mem_size_mib", MemoryUnits.Unit.MIB.of(spec.memoryBytes()));
         machine.put("smt", false);
         machine.put("track_dirty_pages", false);
         if (!spec.blocks().isEmpty()) {
