@@ -3,6 +3,7 @@ package io.jurunc.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jurunc.e2e.support.CniNetwork;
+import io.jurunc.e2e.support.Ctr;
 import io.jurunc.e2e.support.E2E;
 import io.jurunc.e2e.support.E2eEnvironment;
 import io.jurunc.e2e.support.HttpProbe;
@@ -62,7 +63,7 @@ class EchoServiceTest {
                     answer.waited().toMillis());
             assertThat(answer.body()).contains("jurunc echo: GET /cgi-bin/echo", "HTTP_X_JURUNC_PROBE=" + probe);
 
-            E2eEnvironment.TaskRow task =
+            Ctr.TaskRow task =
                     env.awaitTask(svc.id(), "RUNNING", Duration.ofSeconds(5)).orElseThrow();
             assertThat(leftovers.tapsInNetnsOf(task.pid()))
                     .as("a tap in the container's netns while it runs")

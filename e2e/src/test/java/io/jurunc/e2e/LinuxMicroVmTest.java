@@ -3,6 +3,7 @@ package io.jurunc.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jurunc.e2e.support.CommandResult;
+import io.jurunc.e2e.support.Ctr;
 import io.jurunc.e2e.support.E2E;
 import io.jurunc.e2e.support.E2eEnvironment;
 import io.jurunc.e2e.support.Leftovers;
@@ -79,7 +80,7 @@ class LinuxMicroVmTest {
                 .run(env.juruncRun("hello", id, "/bin/busybox", "sleep", "600").withFlag("--detach"));
         assertThat(started.succeeded()).as(started.describe()).isTrue();
         try {
-            E2eEnvironment.TaskRow task = env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))
+            Ctr.TaskRow task = env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))
                     .orElseThrow(() -> new AssertionError("task " + id + " not RUNNING: " + env.task(id)));
             ProcFs.Proc monitor = ProcFs.system()
                     .process(task.pid())
@@ -123,7 +124,7 @@ class LinuxMicroVmTest {
                         .withFlag("--detach", "--memory-limit", Long.toString(limit)));
         assertThat(started.succeeded()).as(started.describe()).isTrue();
         try {
-            E2eEnvironment.TaskRow task = env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))
+            Ctr.TaskRow task = env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))
                     .orElseThrow(() -> new AssertionError("task " + id + " not RUNNING: " + env.task(id)));
             Path proc = Path.of("/proc", Long.toString(task.pid()));
             // RUNNING comes right after the exec; QEMU installs its -sandbox filter a moment later, in its

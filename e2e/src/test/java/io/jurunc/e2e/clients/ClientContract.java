@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jurunc.e2e.support.CommandResult;
 import io.jurunc.e2e.support.Host;
 import io.jurunc.e2e.support.RealHost;
+import io.jurunc.e2e.support.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,7 +80,7 @@ abstract class ClientContract {
         long end = System.nanoTime() + limit.toNanos();
         CommandResult logs = client("logs", name);
         while (!logs.stdout().contains(text) && System.nanoTime() < end) {
-            ClientHost.sleep(Duration.ofSeconds(1));
+            Waits.sleep(Duration.ofSeconds(1));
             logs = client("logs", name);
         }
         return logs;

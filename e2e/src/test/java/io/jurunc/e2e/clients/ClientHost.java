@@ -9,6 +9,7 @@ import io.jurunc.e2e.support.ImageBuilder;
 import io.jurunc.e2e.support.Jurunc;
 import io.jurunc.e2e.support.JuruncImageBuilder;
 import io.jurunc.e2e.support.TestImages;
+import io.jurunc.e2e.support.Waits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +104,7 @@ final class ClientHost {
         long end = System.nanoTime() + limit.toNanos();
         CommandResult last = curlLoopback(host, port, path, header);
         while (!last.succeeded() && System.nanoTime() < end) {
-            sleep(Duration.ofSeconds(1));
+            Waits.sleep(Duration.ofSeconds(1));
             last = curlLoopback(host, port, path, header);
         }
         return last;
@@ -119,7 +120,7 @@ final class ClientHost {
         found.forEach(ProcessHandle::destroyForcibly);
         long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (found.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < end) {
-            sleep(Duration.ofMillis(100));
+            Waits.sleep(Duration.ofMillis(100));
         }
     }
 
@@ -227,14 +228,5 @@ final class ClientHost {
             words.add(cur.toString());
         }
         return words;
-    }
-
-    static void sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HarnessException("interrupted", e);
-        }
     }
 }

@@ -9,6 +9,7 @@ import io.jurunc.e2e.support.E2E;
 import io.jurunc.e2e.support.HarnessException;
 import io.jurunc.e2e.support.Jurunc;
 import io.jurunc.e2e.support.Spawned;
+import io.jurunc.e2e.support.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,7 +78,7 @@ class DockerClientTest extends ClientContract {
                 throw new HarnessException(
                         "dockerd did not answer on " + socket + ": " + Files.readString(work.resolve("dockerd.log")));
             }
-            ClientHost.sleep(Duration.ofMillis(300));
+            Waits.sleep(Duration.ofMillis(300));
         }
         for (String name : List.of("echo", "plain")) {
             docker("load", "-i", ClientHost.dockerArchive(HOST, name, work).toString())

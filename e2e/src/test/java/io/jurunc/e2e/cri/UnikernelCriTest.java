@@ -3,22 +3,17 @@ package io.jurunc.e2e.cri;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jurunc.e2e.support.Cleanup;
-import io.jurunc.e2e.support.CniNetwork;
 import io.jurunc.e2e.support.E2E;
-import io.jurunc.e2e.support.FileTrees;
 import io.jurunc.e2e.support.HttpProbe;
 import io.jurunc.e2e.support.ImageBuilder;
 import io.jurunc.e2e.support.ImageBuilders;
-import io.jurunc.e2e.support.PrivateContainerd;
 import io.jurunc.e2e.support.RealHost;
 import io.jurunc.e2e.unikernel.UnikernelImages;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,56 +29,35 @@ class UnikernelCriTest {
     @Test
     void aPodsUnikraftContainerAnswersHttpOnThePodIp() throws Exception {
         try (Cleanup cleanup = new Cleanup()) {
-            Path work = Files.createTempDirectory("jurunc-e2e-cri-uk-");
-            cleanup.defer("delete " + work, () -> FileTrees.deleteRecursively(work));
-            ImageBuilder builder = ImageBuilders.configured(host);
-            Path pause = work.resolve("pause.tar");
-            builder.build(
-                    CriPodTest.pauseContext(work.resolve("pause-ctx")),
-                    "jurunc.test/pause:latest",
-                    ImageBuilder.Format.OCI_ARCHIVE,
-                    pause);
-            Path app = work.resolve("uk.tar");
-            builder.build(
-                    UnikernelImages.httpreply("uk-http", "0.16.3", "0.16.3").context(work.resolve("ctx")),
-                    "jurunc.test/uk-http:latest",
-                    ImageBuilder.Format.OCI_ARCHIVE,
-                    app);
-
-            CniNetwork net = cleanup.register(CniNetwork.create(host));
-            PrivateContainerd containerd = CriPodTest.startCriContainerd(host, cleanup, net);
-            containerd.ctr("k8s.io").importImage(pause, "jurunc.test/pause").requireSuccess();
-            containerd.ctr("k8s.io").importImage(app, "jurunc.test/uk-http").requireSuccess();
+            CriNode node = CriNode.start(host, cleanup, "jurunc-e2e-cri-uk-");
+            Path app = node.work.resolve("uk.tar");
+            ImageBuilders.configured(host)
+                    .build(
+                            UnikernelImages.httpreply("uk-http", "0.16.3", "0.16.3")
+                                    .context(node.work.resolve("ctx")),
+                            "jurunc.test/uk-http:latest",
+                            ImageBuilder.Format.OCI_ARCHIVE,
+                            app);
+            node.importImage(app, "jurunc.test/uk-http");
             try {
-                runPod(cleanup, containerd, net, work);
+                runPod(node);
             } catch (GrpcUnixClient.GrpcCallException e) {
-                throw new AssertionError(
-                        e.getMessage() + "\ncontainerd log (tail):\n" + CriPodTest.tail(containerd.log()), e);
+                throw node.explain(e);
             }
         }
     }
 
-    private void runPod(Cleanup cleanup, PrivateContainerd containerd, CniNetwork net, Path work) throws Exception {
-        CriClient cri = new CriClient(containerd.address(), Duration.ofSeconds(90));
-        String name = "jurunc-ukpod-" + UUID.randomUUID().toString().substring(0, 8);
-        Path logs = Files.createDirectories(work.resolve("pod-logs"));
-        ProtoWriter podConfig = CriClient.podConfig(name, UUID.randomUUID().toString(), logs, Map.of());
-        String podId = cri.runPodSandbox(podConfig, "jurunc");
-        cleanup.defer("remove pod " + podId, () -> {
-            try {
-                cri.stopPodSandbox(podId);
-                cri.removePodSandbox(podId);
-            } catch (GrpcUnixClient.GrpcCallException alreadyGone) {
-                // the test removed it
-            }
-        });
-        String podIp = cri.podIp(podId);
-        assertThat(podIp).as("CNI address").startsWith(net.subnet().replace("0/24", ""));
+    private void runPod(CriNode node) throws Exception {
+        CriClient cri = node.cri;
+        CriNode.Pod pod = node.runPod("jurunc-ukpod-");
+        String podIp = cri.podIp(pod.id());
+        assertThat(podIp).as("CNI address").startsWith(node.net.subnet().replace("0/24", ""));
 
-        String ctrId = cri.createContainer(podId, podConfig, "httpreply", "jurunc.test/uk-http:latest", List.of());
+        String ctrId =
+                cri.createContainer(pod.id(), pod.config(), "httpreply", "jurunc.test/uk-http:latest", List.of());
         cri.startContainer(ctrId);
         assertThat(cri.containerState(ctrId)).isEqualTo(CriClient.CONTAINER_RUNNING);
-        HttpProbe.Answer a = new HttpProbe(net)
+        HttpProbe.Answer a = new HttpProbe(node.net)
                 .await(
                         URI.create("http://" + podIp + ":" + UnikernelImages.HTTPREPLY_PORT + "/"),
                         Map.of(),
@@ -98,8 +72,7 @@ class UnikernelCriTest {
         cri.stopContainer(ctrId, 5);
         assertThat(cri.containerState(ctrId)).isEqualTo(CriClient.CONTAINER_EXITED);
         cri.removeContainer(ctrId);
-        cri.stopPodSandbox(podId);
-        cri.removePodSandbox(podId);
-        assertThat(net.heldLeases()).as("the pod's address was released").isEmpty();
+        node.removePod(pod);
+        assertThat(node.net.heldLeases()).as("the pod's address was released").isEmpty();
     }
 }

@@ -119,7 +119,7 @@ class PauseMetricsTest {
      * its argv) and its cgroup is frozen while paused.
      */
     private void pauseCountResume(String id, String backend, Path stateDir) throws IOException {
-        long pid = Long.parseLong(env.task(id).orElseThrow()[1]);
+        long pid = env.task(id).orElseThrow().pid();
         String argv = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"))
                 .replace('\0', ' ');
         assertThat(argv).as("the monitor's argv").contains("-qmp unix:" + stateDir.resolve("qmp/sock"));
@@ -130,7 +130,9 @@ class PauseMetricsTest {
         assertThat(before).as("a spinning guest has used CPU").isPositive();
         CommandResult pause = env.ctr().ctr("tasks", "pause", id);
         assertThat(pause.succeeded()).as(pause.describe()).isTrue();
-        assertThat(env.task(id).orElseThrow()[2]).as("ctr task ls after pause").isEqualTo("PAUSED");
+        assertThat(env.task(id).orElseThrow().status())
+                .as("ctr task ls after pause")
+                .isEqualTo("PAUSED");
         assertThat(freezer(pid)).as("the monitor's cgroup while paused").isEqualTo("FROZEN");
         long frozen = cpuMicros(id);
         PrivateSleep.of(Duration.ofMillis(1500));
@@ -141,7 +143,7 @@ class PauseMetricsTest {
                 .isFalse();
         CommandResult resume = env.ctr().ctr("tasks", "resume", id);
         assertThat(resume.succeeded()).as(resume.describe()).isTrue();
-        assertThat(env.task(id).orElseThrow()[2]).isEqualTo("RUNNING");
+        assertThat(env.task(id).orElseThrow().status()).isEqualTo("RUNNING");
         assertThat(freezer(pid)).isEqualTo("THAWED");
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         long after = cpuMicros(id);
@@ -175,7 +177,7 @@ class PauseMetricsTest {
                     .contains("\"memory\":{", "\"pids\":{");
             CommandResult update = jurunc(root, "update", "--pids-limit", "4096", "--cpu-quota", "200000", id);
             assertThat(update.succeeded()).as(update.describe()).isTrue();
-            long pid = Long.parseLong(env.task(id).orElseThrow()[1]);
+            long pid = env.task(id).orElseThrow().pid();
             assertThat(Files.readString(cgroupFile(pid, "pids", "pids.max")).strip())
                     .isEqualTo("4096");
             assertThat(Files.readString(cgroupFile(pid, "cpu", "cpu.cfs_quota_us"))
@@ -260,9 +262,9 @@ class PauseMetricsTest {
             try {
                 env.awaitTask(id, "RUNNING", Duration.ofSeconds(30)).orElseThrow();
                 env.ctr().ctr("tasks", "pause", id).requireSuccess();
-                assertThat(env.task(id).orElseThrow()[2]).isEqualTo("PAUSED");
+                assertThat(env.task(id).orElseThrow().status()).isEqualTo("PAUSED");
                 env.ctr().ctr("tasks", "resume", id).requireSuccess();
-                assertThat(env.task(id).orElseThrow()[2]).isEqualTo("RUNNING");
+                assertThat(env.task(id).orElseThrow().status()).isEqualTo("RUNNING");
                 if (!shim) { // jurunc's shim does not implement Exec yet
                     CommandResult exec = env.ctr()
                             .ctr("tasks", "exec", "--exec-id", "e1", id, "/bin/busybox", "echo", "exec via runc");

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jurunc.e2e.support.Command;
 import io.jurunc.e2e.support.CommandResult;
+import io.jurunc.e2e.support.Ctr;
 import io.jurunc.e2e.support.E2E;
 import io.jurunc.e2e.support.Leftovers;
 import io.jurunc.e2e.support.ProcFs;
 import io.jurunc.e2e.support.RealHost;
 import io.jurunc.e2e.support.Spawned;
+import io.jurunc.e2e.support.Waits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,7 +117,7 @@ class ShimCrashRecoveryTest {
             } catch (IOException gone) {
                 return;
             }
-            ShimEnvironment.sleep(20);
+            Waits.sleep(Duration.ofMillis(20));
         }
         throw new AssertionError("pid " + pid + " still runs after SIGKILL");
     }
@@ -128,7 +130,7 @@ class ShimCrashRecoveryTest {
             if (d.size() == 1 && d.getFirst() != dead && logSince(from).contains("task(s) adopted")) {
                 return d.getFirst();
             }
-            ShimEnvironment.sleep(100);
+            Waits.sleep(Duration.ofMillis(100));
         }
         throw new AssertionError("no daemon JVM adopted the tasks after " + dead + " was killed; log:\n" + daemonLog());
     }
@@ -165,7 +167,7 @@ class ShimCrashRecoveryTest {
             if (line.isPresent()) {
                 return line;
             }
-            ShimEnvironment.sleep(100);
+            Waits.sleep(Duration.ofMillis(100));
         }
         return Optional.empty();
     }
@@ -176,8 +178,9 @@ class ShimCrashRecoveryTest {
                         .withFlag("--detach")
                         .withTimeout(Duration.ofSeconds(120)));
         assertThat(r.succeeded()).as(r.describe()).isTrue();
-        return env.awaitTask(id, "RUNNING", Duration.ofSeconds(60))
-                .orElseThrow(() -> new AssertionError("task " + id + " not RUNNING: " + env.task(id)))[1];
+        return Long.toString(env.awaitTask(id, "RUNNING", Duration.ofSeconds(60))
+                .orElseThrow(() -> new AssertionError("task " + id + " not RUNNING: " + env.task(id)))
+                .pid());
     }
 
     private void killAndDelete(String id, String backend) {
@@ -229,10 +232,12 @@ class ShimCrashRecoveryTest {
                     .contains(holder);
             assertThat(logSince(from)).contains("3 task(s) adopted");
 
-            String[] rowA = env.awaitTask(a, "RUNNING", Duration.ofSeconds(10)).orElseThrow();
-            String[] rowB = env.awaitTask(b, "RUNNING", Duration.ofSeconds(10)).orElseThrow();
-            assertThat(rowA[1]).isEqualTo(pidA);
-            assertThat(rowB[1]).isEqualTo(pidB);
+            Ctr.TaskRow rowA =
+                    env.awaitTask(a, "RUNNING", Duration.ofSeconds(10)).orElseThrow();
+            Ctr.TaskRow rowB =
+                    env.awaitTask(b, "RUNNING", Duration.ofSeconds(10)).orElseThrow();
+            assertThat(Long.toString(rowA.pid())).isEqualTo(pidA);
+            assertThat(Long.toString(rowB.pid())).isEqualTo(pidB);
             assertThat(ProcessHandle.of(Long.parseLong(pidA)).map(ProcessHandle::isAlive))
                     .contains(true);
             assertThat(events().lines().filter(l -> l.contains("/tasks/exit") || l.contains("/tasks/delete")))
@@ -324,8 +329,9 @@ class ShimCrashRecoveryTest {
             int from = daemonLog().length();
             signal("KILL", jvm);
             awaitNewDaemon(jvm, from);
-            String[] row = env.awaitTask(vm, "RUNNING", Duration.ofSeconds(10)).orElseThrow();
-            assertThat(row[1]).isEqualTo(pid);
+            Ctr.TaskRow row =
+                    env.awaitTask(vm, "RUNNING", Duration.ofSeconds(10)).orElseThrow();
+            assertThat(Long.toString(row.pid())).isEqualTo(pid);
             assertThat(ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive))
                     .contains(true);
             killAndDelete(vm, "jurunc");

@@ -3,6 +3,7 @@ package io.jurunc.e2e.shim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jurunc.e2e.support.CommandResult;
+import io.jurunc.e2e.support.Ctr;
 import io.jurunc.e2e.support.E2E;
 import io.jurunc.e2e.support.Leftovers;
 import io.jurunc.e2e.support.ProcFs;
@@ -145,7 +146,7 @@ class ShimCtrTest {
                         .as("task " + id)
                         .isPresent();
             }
-            long vmPid = Long.parseLong(env.task(vm).orElseThrow()[1]);
+            long vmPid = env.task(vm).orElseThrow().pid();
             assertThat(ProcFs.system().process(vmPid).orElseThrow().argv().getFirst())
                     .contains("qemu-system");
             // The monitor is pid 1 of its own pid namespace (ctr's spec has one), forked by the sandbox
@@ -187,15 +188,17 @@ class ShimCtrTest {
                 .run(env.shimRun("plain", id, "/bin/busybox", "sleep", "600").withFlag("--detach"));
         assertThat(started.succeeded()).as(started.describe()).isTrue();
         try {
-            String pid = env.awaitTask(id, "RUNNING", Duration.ofSeconds(30)).orElseThrow()[1];
+            long pid = env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))
+                    .orElseThrow()
+                    .pid();
             List<Long> daemons = env.shimDaemons();
             assertThat(daemons).hasSize(1);
 
             env.restartContainerd();
 
-            String[] after = env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))
+            Ctr.TaskRow after = env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))
                     .orElseThrow(() -> new AssertionError("task not RUNNING after restart: " + env.task(id)));
-            assertThat(after[1]).isEqualTo(pid);
+            assertThat(after.pid()).isEqualTo(pid);
             assertThat(env.shimDaemons()).as("the same daemon serves it").isEqualTo(daemons);
             env.ctr().kill(id, "SIGKILL").requireSuccess();
             assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30))).isPresent();

@@ -13,8 +13,10 @@ import io.jurunc.e2e.support.Jurunc;
 import io.jurunc.e2e.support.PrivateContainerd;
 import io.jurunc.e2e.support.RealHost;
 import io.jurunc.e2e.support.RunSpec;
+import io.jurunc.e2e.support.ShimDaemons;
 import io.jurunc.e2e.support.Spawned;
 import io.jurunc.e2e.support.TestImages;
+import io.jurunc.e2e.support.Waits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,59 +88,23 @@ final class ShimEnvironment implements AutoCloseable {
         return RunSpec.of(ref(image), id, args).withRuntime(RUNTIME);
     }
 
-    /** The task's pid and status, from {@code ctr tasks ls}. */
-    Optional<String[]> task(String id) {
-        return ctr().tasks().stream()
-                .map(r -> r.split("\\s+"))
-                .filter(f -> f.length >= 3 && f[0].equals(id))
-                .findFirst();
+    /** The task's pid and status from {@code ctr tasks ls}, if the task exists. */
+    Optional<Ctr.TaskRow> task(String id) {
+        return ctr().task(id);
     }
 
-    Optional<String[]> awaitTask(String id, String status, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<String[]> t = task(id);
-            if (t.isPresent() && t.get()[2].equals(status)) {
-                return t;
-            }
-            sleep(100);
-        }
-        return Optional.empty();
+    Optional<Ctr.TaskRow> awaitTask(String id, String status, Duration limit) {
+        return ctr().awaitTask(id, status, limit);
     }
 
     /** The shim daemons still running after up to 10 s: a daemon exits asynchronously after Shutdown. */
     List<Long> shimDaemonsAfterGrace() {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        List<Long> left = shimDaemons();
-        while (!left.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            left = shimDaemons();
-        }
-        return left;
+        return Waits.whileNonEmpty(this::shimDaemons, Duration.ofSeconds(10));
     }
 
-    /**
-     * SIGTERMs this containerd's shim daemons and waits up to 20 s for each to exit; a daemon that exits
-     * removes its socket, lock and log.
-     */
+    /** SIGTERMs this containerd's shim daemons and waits for them ({@link ShimDaemons#stop}). */
     void stopShimDaemons() {
-        for (long pid : shimDaemons()) {
-            ProcessHandle.of(pid).ifPresent(p -> {
-                p.destroy();
-                try {
-                    p.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    p.destroyForcibly();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-        }
+        ShimDaemons.stop(containerd);
     }
 
     /** The socket of this containerd's node shim daemon for {@code namespace}. */
@@ -146,17 +112,9 @@ final class ShimEnvironment implements AutoCloseable {
         return ShimCtrTest.shimSocket(containerd.address().toString(), namespace, "jurunc-node");
     }
 
-    /** The pids of this containerd's shim daemons (command line: the shim's main class, -socket, its address). */
+    /** The pids of this containerd's shim daemons. */
     List<Long> shimDaemons() {
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info()
-                        .arguments()
-                        .map(a -> List.of(a).contains("io.jurunc.shim.ShimMain")
-                                && List.of(a).contains("-socket")
-                                && List.of(a).contains(containerd.address().toString()))
-                        .orElse(false))
-                .map(ProcessHandle::pid)
-                .toList();
+        return ShimDaemons.of(containerd);
     }
 
     /** Stops containerd (SIGTERM, shims keep running) and starts it again on the same directories. */
@@ -195,19 +153,10 @@ final class ShimEnvironment implements AutoCloseable {
             if (v.succeeded()) {
                 return;
             }
-            sleep(50);
+            Waits.sleep(Duration.ofMillis(50));
         }
         throw new HarnessException(
                 "containerd did not come back after the restart: " + (v == null ? "" : v.describe()));
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HarnessException("interrupted", e);
-        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.jurunc.e2e.support.CommandResult;
 import io.jurunc.e2e.support.E2E;
 import io.jurunc.e2e.support.Jurunc;
 import io.jurunc.e2e.support.RunSpec;
+import io.jurunc.e2e.support.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -90,7 +91,7 @@ class ShimOverheadTest {
                 assertThat(System.nanoTime())
                         .as("task " + id + " deleted within 30 s")
                         .isLessThan(deadline);
-                ShimEnvironment.sleep(10);
+                Waits.sleep(Duration.ofMillis(10));
             }
             long t3 = System.nanoTime();
             env.ctr().deleteContainer(id).requireSuccess();

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /** {@code ctr} against one containerd address and namespace. Every call has a timeout and captures output. */
 public final class Ctr {
@@ -75,6 +76,32 @@ public final class Ctr {
         List<String> rows = lines(ctr("tasks", "ls").requireSuccess().stdout());
         return rows.isEmpty() ? rows : rows.subList(1, rows.size());
     }
+
+    /** The task's pid and status from {@code ctr tasks ls}, if the task exists. */
+    public Optional<TaskRow> task(String id) {
+        for (String row : tasks()) {
+            String[] f = row.split("\\s+");
+            if (f.length >= 3 && f[0].equals(id)) {
+                return Optional.of(new TaskRow(f[0], Long.parseLong(f[1]), f[2]));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Polls until the task reports {@code status} (RUNNING, STOPPED, ...) or the limit passes. */
+    public Optional<TaskRow> awaitTask(String id, String status, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        Optional<TaskRow> row = task(id);
+        while (System.nanoTime() < deadline
+                && row.map(r -> !r.status().equals(status)).orElse(true)) {
+            Waits.sleep(Duration.ofMillis(100));
+            row = task(id);
+        }
+        return row.filter(r -> r.status().equals(status));
+    }
+
+    /** One row of {@code ctr tasks ls}. */
+    public record TaskRow(String id, long pid, String status) {}
 
     /** Runs in the foreground until the task exits (or the spec's timeout). */
     public CommandResult run(RunSpec spec) {

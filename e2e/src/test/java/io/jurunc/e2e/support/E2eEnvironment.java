@@ -199,30 +199,14 @@ public final class E2eEnvironment implements AutoCloseable {
     }
 
     /** The task's pid and status from {@code ctr tasks ls}, if the task exists. */
-    public Optional<TaskRow> task(String id) {
-        for (String row : ctr().tasks()) {
-            String[] f = row.split("\\s+");
-            if (f.length >= 3 && f[0].equals(id)) {
-                return Optional.of(new TaskRow(f[0], Long.parseLong(f[1]), f[2]));
-            }
-        }
-        return Optional.empty();
+    public Optional<Ctr.TaskRow> task(String id) {
+        return ctr().task(id);
     }
 
     /** Polls until the task reports {@code status} (RUNNING, STOPPED, ...) or the limit passes. */
-    public Optional<TaskRow> awaitTask(String id, String status, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        Optional<TaskRow> row = task(id);
-        while (System.nanoTime() < deadline
-                && row.map(r -> !r.status().equals(status)).orElse(true)) {
-            PrivateContainerd.sleep(Duration.ofMillis(100));
-            row = task(id);
-        }
-        return row.filter(r -> r.status().equals(status));
+    public Optional<Ctr.TaskRow> awaitTask(String id, String status, Duration limit) {
+        return ctr().awaitTask(id, status, limit);
     }
-
-    /** One row of {@code ctr tasks ls}. */
-    public record TaskRow(String id, long pid, String status) {}
 
     /** Registers a resource to be closed with the environment. */
     public <T extends AutoCloseable> T register(T resource) {

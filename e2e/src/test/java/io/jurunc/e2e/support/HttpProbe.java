@@ -51,7 +51,7 @@ public final class HttpProbe {
                 if (!stillWorthWaiting.getAsBoolean()) {
                     break;
                 }
-                PrivateContainerd.sleep(Duration.ofMillis(200));
+                Waits.sleep(Duration.ofMillis(200));
                 continue;
             }
             attempts++;
@@ -71,7 +71,7 @@ public final class HttpProbe {
             if (!stillWorthWaiting.getAsBoolean()) {
                 break;
             }
-            PrivateContainerd.sleep(Duration.ofMillis(200));
+            Waits.sleep(Duration.ofMillis(200));
         }
         throw new HarnessException("no HTTP answer from " + uri + " after " + attempts + " attempts in "
                 + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms; last error: " + last);

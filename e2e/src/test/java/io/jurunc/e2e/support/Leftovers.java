@@ -3,6 +3,7 @@ package io.jurunc.e2e.support;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -124,18 +125,7 @@ public final class Leftovers {
      * exits asynchronously after containerd's last call returns, so only what outlives that counts.
      */
     List<ProcFs.Proc> processesAfterGrace(Scope scope) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        List<ProcFs.Proc> left = processes(scope);
-        while (!left.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            left = processes(scope);
-        }
-        return left;
+        return Waits.whileNonEmpty(() -> processes(scope), Duration.ofSeconds(10));
     }
 
     /** Processes (other than this JVM) whose argv contains one of the scope's needles. */

@@ -117,7 +117,7 @@ public final class PrivateContainerd implements AutoCloseable {
             if (last.succeeded()) {
                 return;
             }
-            sleep(Duration.ofMillis(50));
+            Waits.sleep(Duration.ofMillis(50));
         }
         throw new HarnessException("containerd did not answer `ctr version` within " + START_LIMIT.toSeconds() + " s"
                 + (last == null ? "" : "\n" + last.describe()));
@@ -314,15 +314,6 @@ public final class PrivateContainerd implements AutoCloseable {
                     + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    static void sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HarnessException("interrupted", e);
         }
     }
 

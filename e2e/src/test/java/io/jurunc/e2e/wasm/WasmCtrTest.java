@@ -3,6 +3,7 @@ package io.jurunc.e2e.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jurunc.e2e.support.CommandResult;
+import io.jurunc.e2e.support.Ctr;
 import io.jurunc.e2e.support.E2eEnvironment;
 import io.jurunc.e2e.support.RunSpec;
 import io.jurunc.e2e.support.Spawned;
@@ -156,9 +157,9 @@ class WasmCtrTest {
     void killStopsAnEndlessLoopAndNothingIsLeft(String path) throws Exception {
         String id = E2eEnvironment.newId("wasm-loop");
         try (Spawned ctrRun = env.ctr().startRun(spec(path, id, "loop"))) {
-            Optional<String[]> running = env.awaitTask(id, "RUNNING", Duration.ofSeconds(60));
+            Optional<Ctr.TaskRow> running = env.awaitTask(id, "RUNNING", Duration.ofSeconds(60));
             assertThat(running).as("task %s running", id).isPresent();
-            long pid = Long.parseLong(running.get()[1]);
+            long pid = running.get().pid();
             if (path.equals("cli")) {
                 String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"))
                         .replace('\0', ' ');

@@ -1,7 +1,6 @@
 package io.jurunc.e2e.wasm;
 
 import io.jurunc.e2e.support.Cleanup;
-import io.jurunc.e2e.support.Command;
 import io.jurunc.e2e.support.CommandResult;
 import io.jurunc.e2e.support.Ctr;
 import io.jurunc.e2e.support.FileTrees;
@@ -13,6 +12,8 @@ import io.jurunc.e2e.support.JuruncImageBuilder;
 import io.jurunc.e2e.support.PrivateContainerd;
 import io.jurunc.e2e.support.RealHost;
 import io.jurunc.e2e.support.RunSpec;
+import io.jurunc.e2e.support.ShimDaemons;
+import io.jurunc.e2e.support.WasmProbe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ final class WasmEnvironment implements AutoCloseable {
             cleanup.defer("delete " + work, () -> FileTrees.deleteRecursively(work));
             archive = buildImage(host, work);
             containerd = cleanup.register(PrivateContainerd.start(config, List.of(Jurunc.binDir())));
-            cleanup.defer("stop the shim daemons", this::stopShimDaemons);
+            cleanup.defer("stop the shim daemons", () -> ShimDaemons.stop(containerd));
             ctr().ctr(Duration.ofMinutes(2), "images", "import", "--all-platforms", archive.toString())
                     .requireSuccess();
         } catch (IOException | RuntimeException e) {
@@ -63,21 +64,7 @@ final class WasmEnvironment implements AutoCloseable {
 
     /** Compiles the probe module and builds the image: FROM scratch, the module, a file, the label. */
     static Path buildImage(Host host, Path work) throws IOException {
-        Path context = Files.createDirectories(work.resolve("context"));
-        Path src = Jurunc.repo().resolve("wasm/src/test/resources/wasm/probe.c");
-        host.run(Command.of(
-                                "clang-14",
-                                "--target=wasm32-wasi",
-                                "--sysroot=/usr",
-                                "-O2",
-                                "-Wl,--strip-all",
-                                "-o",
-                                context.resolve("app.wasm").toString(),
-                                src.toString())
-                        .withTimeout(Duration.ofMinutes(2)))
-                .requireSuccess();
-        Files.writeString(context.resolve("greeting"), "hello from the image\n");
-        Files.writeString(context.resolve("Containerfile"), """
+        Path context = WasmProbe.context(host, work.resolve("context"), """
                 FROM scratch
                 COPY app.wasm /app.wasm
                 COPY greeting /etc/greeting
@@ -120,28 +107,13 @@ final class WasmEnvironment implements AutoCloseable {
         return RunSpec.of(IMAGE, id, args).withRuntime(SHIM).withFlag("--platform", "wasi/wasm");
     }
 
-    Optional<String[]> task(String id) {
-        return ctr().tasks().stream()
-                .map(r -> r.split("\\s+"))
-                .filter(f -> f.length >= 3 && f[0].equals(id))
-                .findFirst();
+    /** The task's pid and status from {@code ctr tasks ls}, if the task exists. */
+    Optional<Ctr.TaskRow> task(String id) {
+        return ctr().task(id);
     }
 
-    Optional<String[]> awaitTask(String id, String status, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<String[]> t = task(id);
-            if (t.isPresent() && t.get()[2].equals(status)) {
-                return t;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        return Optional.empty();
+    Optional<Ctr.TaskRow> awaitTask(String id, String status, Duration limit) {
+        return ctr().awaitTask(id, status, limit);
     }
 
     CommandResult removeQuietly(String id) {
@@ -151,29 +123,7 @@ final class WasmEnvironment implements AutoCloseable {
 
     /** This containerd's jurunc shim daemons. */
     List<Long> shimDaemons() {
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info()
-                        .arguments()
-                        .map(a -> List.of(a).contains("io.jurunc.shim.ShimMain")
-                                && List.of(a).contains(containerd.address().toString()))
-                        .orElse(false))
-                .map(ProcessHandle::pid)
-                .toList();
-    }
-
-    private void stopShimDaemons() {
-        for (long pid : shimDaemons()) {
-            ProcessHandle.of(pid).ifPresent(p -> {
-                p.destroy();
-                try {
-                    p.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    p.destroyForcibly();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-        }
+        return ShimDaemons.of(containerd);
     }
 
     @Override

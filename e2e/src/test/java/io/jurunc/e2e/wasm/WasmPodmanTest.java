@@ -11,6 +11,7 @@ import io.jurunc.e2e.support.ImageBuilder;
 import io.jurunc.e2e.support.Jurunc;
 import io.jurunc.e2e.support.JuruncImageBuilder;
 import io.jurunc.e2e.support.RealHost;
+import io.jurunc.e2e.support.WasmProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,23 +45,8 @@ class WasmPodmanTest {
                 cgroup_manager = "cgroupfs"
                 events_logger = "none"
                 """);
-        Path context = Files.createDirectories(work.resolve("context"));
-        HOST.run(Command.of(
-                                "clang-14",
-                                "--target=wasm32-wasi",
-                                "--sysroot=/usr",
-                                "-O2",
-                                "-Wl,--strip-all",
-                                "-o",
-                                context.resolve("app.wasm").toString(),
-                                Jurunc.repo()
-                                        .resolve("wasm/src/test/resources/wasm/probe.c")
-                                        .toString())
-                        .withTimeout(Duration.ofMinutes(2)))
-                .requireSuccess();
-        Files.writeString(context.resolve("greeting"), "hello from the image\n");
         // no WASM label: only the annotation makes this image a WASM container
-        Files.writeString(context.resolve("Containerfile"), """
+        Path context = WasmProbe.context(HOST, work.resolve("context"), """
                 FROM scratch
                 COPY app.wasm /app.wasm
                 COPY greeting /etc/greeting
