@@ -27,6 +27,13 @@ public interface ContainerBackend {
     /** Applies OCI {@code LinuxResources} given as JSON (containerd's typeurl encoding of them). */
     void update(String id, byte[] resourcesJson) throws BackendException;
 
+    /** How to start an exec'd process in the running container (containerd's Exec, then Start of the exec). */
+    default ExecLaunch exec(ExecSpec spec) throws BackendException {
+        throw new BackendException(
+                BackendException.Kind.UNSUPPORTED,
+                "exec is not supported for " + name() + " containers (" + spec.containerId() + ")");
+    }
+
     /** Suspends the container (runc pause; a microVM: QEMU stop and/or the cgroup freezer). */
     default void pause(String id) throws BackendException {
         throw new BackendException(

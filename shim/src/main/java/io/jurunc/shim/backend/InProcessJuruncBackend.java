@@ -10,6 +10,9 @@ import io.jurunc.runtime.lifecycle.ContainerStats;
 import io.jurunc.runtime.lifecycle.CreateOperation;
 import io.jurunc.runtime.lifecycle.CreateRequest;
 import io.jurunc.runtime.lifecycle.DeleteOperation;
+import io.jurunc.runtime.lifecycle.ExecOperation;
+import io.jurunc.runtime.lifecycle.ExecRequest;
+import io.jurunc.runtime.lifecycle.InvalidExecException;
 import io.jurunc.runtime.lifecycle.InvalidResourcesException;
 import io.jurunc.runtime.lifecycle.KillOperation;
 import io.jurunc.runtime.lifecycle.PauseOperation;
@@ -121,6 +124,37 @@ public final class InProcessJuruncBackend implements ContainerBackend {
         }
     }
 
+    /**
+     * The static exec relay, detached (docs/runtime.md, "exec"): the runtime checks the container and
+     * writes the request; the task service runs the relay with the exec's stdio.
+     */
+    @Override
+    public ExecLaunch exec(ExecSpec spec) throws BackendException {
+        if (spec.terminal()) {
+            throw new BackendException(
+                    BackendException.Kind.UNSUPPORTED,
+                    "terminal (tty) execs are not supported by containerd-shim-jurunc-v2 yet; run without -t");
+        }
+        try {
+            io.jurunc.oci.Spec.Process process =
+                    io.jurunc.oci.Json.mapper().readValue(spec.processJson(), io.jurunc.oci.Spec.Process.class);
+            if (process == null) throw new InvalidExecException("exec " + spec.execId() + ": no process");
+            ExecOperation.Relay relay = new ExecOperation(ctx())
+                    .prepare(
+                            spec.containerId(),
+                            ExecRequest.of(process),
+                            new ExecOperation.Options(true, Optional.of(spec.pidFile()), Optional.empty()));
+            return new ExecLaunch(relay.argv(), spec.pidFile());
+        } catch (java.io.IOException e) {
+            throw new BackendException(
+                    BackendException.Kind.FAILED_PRECONDITION,
+                    "exec " + spec.execId() + ": the process is not an OCI process: " + e.getMessage(),
+                    e);
+        } catch (JuruncException e) {
+            throw translate("exec", spec.containerId(), e);
+        }
+    }
+
     static final java.time.Duration WAITER_READY = java.time.Duration.ofSeconds(5);
 
     /** Alive and not a zombie. */
@@ -208,7 +242,7 @@ public final class InProcessJuruncBackend implements ContainerBackend {
                         ? BackendException.Kind.FAILED_PRECONDITION
                         : e instanceof VmUnsupportedException
                                 ? BackendException.Kind.UNSUPPORTED
-                                : e instanceof InvalidResourcesException
+                                : e instanceof InvalidResourcesException || e instanceof InvalidExecException
                                         ? BackendException.Kind.FAILED_PRECONDITION
                                         : BackendException.Kind.FAILED;
         return new BackendException(kind, "jurunc " + op + " " + id + ": " + e.getMessage(), e);

@@ -102,6 +102,32 @@ public final class RuncStyleBackend implements ContainerBackend {
         }
     }
 
+    /** {@code exec --process F --detach --pid-file P ID}, as containerd's runc shim runs it. */
+    @Override
+    public ExecLaunch exec(ExecSpec spec) throws BackendException {
+        if (spec.terminal()) {
+            throw new BackendException(
+                    BackendException.Kind.UNSUPPORTED,
+                    "terminal (tty) execs are not supported by containerd-shim-jurunc-v2 yet; run without -t");
+        }
+        try {
+            Files.write(spec.processFile(), spec.processJson());
+        } catch (IOException e) {
+            throw new BackendException(
+                    BackendException.Kind.FAILED, "cannot write " + spec.processFile() + ": " + e.getMessage(), e);
+        }
+        List<String> argv = global(spec.bundle());
+        argv.addAll(List.of(
+                "exec",
+                "--process",
+                spec.processFile().toString(),
+                "--detach",
+                "--pid-file",
+                spec.pidFile().toString(),
+                spec.containerId()));
+        return new ExecLaunch(argv, spec.pidFile());
+    }
+
     @Override
     public void start(String id) throws BackendException {
         simple(id, List.of("start", id), "start");

@@ -27,6 +27,7 @@ import io.jurunc.shim.proto.task.CreateTaskRequest;
 import io.jurunc.shim.proto.task.CreateTaskResponse;
 import io.jurunc.shim.proto.task.DeleteRequest;
 import io.jurunc.shim.proto.task.DeleteResponse;
+import io.jurunc.shim.proto.task.ExecProcessRequest;
 import io.jurunc.shim.proto.task.KillRequest;
 import io.jurunc.shim.proto.task.PauseRequest;
 import io.jurunc.shim.proto.task.PidsRequest;
@@ -66,7 +67,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * {@code containerd.task.v2.Task} (and v3, the same messages): the containers of one daemon. Checkpoint, Exec
+ * {@code containerd.task.v2.Task} (and v3, the same messages): the containers of one daemon; exec'd processes
+ * are kept by {@link Execs}. Checkpoint
  * and ResizePty are not registered, so the ttrpc server answers UNIMPLEMENTED.
  */
 public final class TaskService implements Adopter {
@@ -80,6 +82,7 @@ public final class TaskService implements Adopter {
     private final Consumer<String> log;
     private final TaskJournal journal;
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
+    private final Execs execs;
     /** Ids being created now: creates of different containers run concurrently (a microVM create is slow). */
     private final java.util.Set<String> creating = ConcurrentHashMap.newKeySet();
     /** Creates a crashed daemon JVM left half done and its successor undid, by id, with when they were undone. */
@@ -106,6 +109,7 @@ public final class TaskService implements Adopter {
         this.events = events;
         this.exitDaemon = exitDaemon;
         this.log = log;
+        this.execs = new Execs(os, events, log);
     }
 
     /** Method name → handler, for registering under each of {@link #SERVICE_NAMES}. */
@@ -125,6 +129,7 @@ public final class TaskService implements Adopter {
         m.put("Pause", UnaryHandler.proto(PauseRequest.parser(), (r, c) -> pause(r)));
         m.put("Resume", UnaryHandler.proto(ResumeRequest.parser(), (r, c) -> resume(r)));
         m.put("Stats", UnaryHandler.proto(StatsRequest.parser(), (r, c) -> stats(r)));
+        m.put("Exec", UnaryHandler.proto(ExecProcessRequest.parser(), (r, c) -> execs.add(find(r.getId(), ""), r)));
         return m;
     }
 
@@ -280,6 +285,7 @@ public final class TaskService implements Adopter {
     }
 
     public StartResponse start(StartRequest req) throws TtrpcException {
+        if (Execs.isExec(req.getId(), req.getExecId())) return execs.start(find(req.getId(), "").id, req.getExecId());
         Container c = find(req.getId(), req.getExecId());
         c.lock.lock();
         try {
@@ -316,6 +322,7 @@ public final class TaskService implements Adopter {
     }
 
     public StateResponse state(StateRequest req) throws TtrpcException {
+        if (Execs.isExec(req.getId(), req.getExecId())) return execs.state(req.getId(), req.getExecId());
         Container c = find(req.getId(), req.getExecId());
         StateResponse.Builder b = StateResponse.newBuilder()
                 .setId(c.id)
@@ -332,6 +339,8 @@ public final class TaskService implements Adopter {
     }
 
     public Empty kill(KillRequest req) throws TtrpcException {
+        if (Execs.isExec(req.getId(), req.getExecId()))
+            return execs.kill(req.getId(), req.getExecId(), req.getSignal());
         Container c = find(req.getId(), req.getExecId());
         if (c.exit.isDone()) {
             throw new TtrpcException(StatusCode.NOT_FOUND, "process already finished");
@@ -348,6 +357,7 @@ public final class TaskService implements Adopter {
     }
 
     public WaitResponse await(WaitRequest req) throws TtrpcException {
+        if (Execs.isExec(req.getId(), req.getExecId())) return execs.await(req.getId(), req.getExecId());
         Container c = find(req.getId(), req.getExecId());
         ExitStatus e;
         try {
@@ -365,6 +375,7 @@ public final class TaskService implements Adopter {
     }
 
     public DeleteResponse delete(DeleteRequest req) throws TtrpcException {
+        if (Execs.isExec(req.getId(), req.getExecId())) return execs.delete(req.getId(), req.getExecId());
         Container c = find(req.getId(), req.getExecId());
         if (c.status() == Status.RUNNING) {
             throw new TtrpcException(
@@ -395,6 +406,7 @@ public final class TaskService implements Adopter {
         c.lock.lock();
         try {
             containers.remove(c.id);
+            execs.forget(c.id);
             journal.remove(c.id);
             journal.forgetExit(c.pid);
             events.publish(
@@ -455,6 +467,8 @@ public final class TaskService implements Adopter {
 
     /** Closes the container's stdin (the pipe the shim feeds from containerd's FIFO). */
     public Empty closeIO(CloseIORequest req) throws TtrpcException {
+        if (Execs.isExec(req.getId(), req.getExecId()))
+            return execs.closeIO(req.getId(), req.getExecId(), req.getStdin());
         Container c = find(req.getId(), req.getExecId());
         if (req.getStdin()) {
             c.stdinRelay.ifPresent(StdinRelay::closeStdin);

@@ -262,7 +262,8 @@ class TaskServiceTest {
                         "Update",
                         "Pause",
                         "Resume",
-                        "Stats");
+                        "Stats",
+                        "Exec");
         assertThat(TaskService.SERVICE_NAMES).containsExactly("containerd.task.v2.Task", "containerd.task.v3.Task");
     }
 

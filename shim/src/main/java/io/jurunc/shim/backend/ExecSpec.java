@@ -1,0 +1,37 @@
+package io.jurunc.shim.backend;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * An exec'd process of a container, as containerd's {@code Exec} gives it: the container, the exec's
+ * id (containerd's identifier rules: letters, digits, {@code . _ -}, at most 76), the bundle, the OCI
+ * process as JSON, and whether it wants a terminal.
+ */
+public record ExecSpec(String containerId, String execId, Path bundle, byte[] processJson, boolean terminal) {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,75}");
+
+    public ExecSpec {
+        Objects.requireNonNull(containerId, "containerId");
+        Objects.requireNonNull(bundle, "bundle");
+        if (execId == null || !ID.matcher(execId).matches()) {
+            throw new IllegalArgumentException("bad exec id '" + execId + "'");
+        }
+        processJson = processJson.clone();
+    }
+
+    public static boolean validId(String execId) {
+        return execId != null && ID.matcher(execId).matches();
+    }
+
+    /** Where a runc-style runtime reads the process from ({@code --process}). */
+    public Path processFile() {
+        return bundle.resolve("exec-" + execId + ".json");
+    }
+
+    /** Where the runtime writes the pid of the process it started detached ({@code --pid-file}). */
+    public Path pidFile() {
+        return bundle.resolve("exec-" + execId + ".pid");
+    }
+}

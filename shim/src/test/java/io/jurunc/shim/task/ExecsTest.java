@@ -1,0 +1,231 @@
+package io.jurunc.shim.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import io.jurunc.shim.backend.BackendException;
+import io.jurunc.shim.backend.BackendSelector;
+import io.jurunc.shim.backend.ContainerBackend;
+import io.jurunc.shim.backend.CreateSpec;
+import io.jurunc.shim.backend.Created;
+import io.jurunc.shim.backend.ExecLaunch;
+import io.jurunc.shim.backend.ExecSpec;
+import io.jurunc.shim.events.RecordingSink;
+import io.jurunc.shim.events.Topics;
+import io.jurunc.shim.os.CommandResult;
+import io.jurunc.shim.os.CommandSpec;
+import io.jurunc.shim.os.RecordingShimOs;
+import io.jurunc.shim.proto.events.TaskExecStarted;
+import io.jurunc.shim.proto.events.TaskExit;
+import io.jurunc.shim.proto.task.CreateTaskRequest;
+import io.jurunc.shim.proto.task.DeleteRequest;
+import io.jurunc.shim.proto.task.ExecProcessRequest;
+import io.jurunc.shim.proto.task.KillRequest;
+import io.jurunc.shim.proto.task.StartRequest;
+import io.jurunc.shim.proto.task.StateRequest;
+import io.jurunc.shim.proto.task.WaitRequest;
+import io.jurunc.shim.proto.types.Status;
+import io.jurunc.ttrpc.StatusCode;
+import io.jurunc.ttrpc.TtrpcException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExecsTest {
+    @TempDir
+    Path tmp;
+
+    private final RecordingShimOs os = new RecordingShimOs();
+    private final RecordingSink events = new RecordingSink();
+    private final ExecBackend backend = new ExecBackend();
+    private TaskService service;
+
+    /** A backend whose exec launch is a command that writes pid 2000 to the pid file (run by the fake OS). */
+    static final class ExecBackend implements ContainerBackend {
+        final List<ExecSpec> execs = Collections.synchronizedList(new ArrayList<>());
+        volatile boolean supportsExec = true;
+
+        @Override
+        public String name() {
+            return "jurunc";
+        }
+
+        @Override
+        public Created create(CreateSpec spec) {
+            return new Created(1000, Optional.empty());
+        }
+
+        @Override
+        public void start(String id) {}
+
+        @Override
+        public void kill(String id, int signal, boolean all) {}
+
+        @Override
+        public void delete(String id, boolean force) {}
+
+        @Override
+        public List<Integer> pids(String id) {
+            return List.of(1000);
+        }
+
+        @Override
+        public void update(String id, byte[] resourcesJson) {}
+
+        @Override
+        public ExecLaunch exec(ExecSpec spec) throws BackendException {
+            if (!supportsExec) {
+                throw new BackendException(
+                        BackendException.Kind.UNSUPPORTED, "exec is not supported for unikraft guests");
+            }
+            execs.add(spec);
+            return new ExecLaunch(
+                    List.of("relay", "--detach", "--pid-file", spec.pidFile().toString()), spec.pidFile());
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        os.script(ExecsTest::launch);
+        service = new TaskService(os, new BackendSelector(backend, backend, b -> true), events, () -> {}, m -> {});
+        Path bundle = Files.createDirectories(tmp.resolve("uni-bundle"));
+        service.create(CreateTaskRequest.newBuilder()
+                .setId("vm1")
+                .setBundle(bundle.toString())
+                .build());
+        service.start(StartRequest.newBuilder().setId("vm1").build());
+    }
+
+    private static CommandResult launch(CommandSpec c) {
+        if (!c.argv().getFirst().equals("relay")) return new CommandResult(0, "", "");
+        try {
+            Files.writeString(Path.of(c.argv().get(3)), "2000");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new CommandResult(0, "", "");
+    }
+
+    private static ExecProcessRequest exec(String execId) {
+        return ExecProcessRequest.newBuilder()
+                .setId("vm1")
+                .setExecId(execId)
+                .setStdout("/fifo/e-out")
+                .setSpec(Any.newBuilder()
+                        .setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/Process")
+                        .setValue(ByteString.copyFromUtf8("{\"args\":[\"sh\"]}")))
+                .build();
+    }
+
+    @Test
+    void anExecRunsDetachedIsReapedByPidAndPublishesItsEvents() throws Exception {
+        assertThat(service.handlers()).containsKey("Exec");
+        execVia(exec("e1"));
+        assertThat(events.topics()).endsWith(Topics.TASK_EXEC_ADDED);
+        assertThat(service.state(StateRequest.newBuilder()
+                                .setId("vm1")
+                                .setExecId("e1")
+                                .build())
+                        .getStatus())
+                .isEqualTo(Status.CREATED);
+
+        int pid = service.start(
+                        StartRequest.newBuilder().setId("vm1").setExecId("e1").build())
+                .getPid();
+        assertThat(pid).isEqualTo(2000);
+        assertThat(backend.execs).hasSize(1);
+        assertThat(new String(backend.execs.getFirst().processJson())).isEqualTo("{\"args\":[\"sh\"]}");
+        CommandSpec ran = os.commands.getLast();
+        assertThat(ran.stdout()).contains(Path.of("/fifo/e-out"));
+        assertThat(ran.stdin()).contains(Path.of("/dev/null"));
+        assertThat(backend.execs.getFirst().pidFile()).doesNotExist(); // read and removed
+        TaskExecStarted started = (TaskExecStarted) events.events.getLast().event();
+        assertThat(started.getExecId()).isEqualTo("e1");
+        assertThat(started.getPid()).isEqualTo(2000);
+        assertThat(service.state(StateRequest.newBuilder()
+                                .setId("vm1")
+                                .setExecId("e1")
+                                .build())
+                        .getStatus())
+                .isEqualTo(Status.RUNNING);
+
+        service.kill(KillRequest.newBuilder()
+                .setId("vm1")
+                .setExecId("e1")
+                .setSignal(15)
+                .build());
+        assertThat(os.calls).contains("signal 2000 15");
+        os.exit(2000, 7);
+        assertThat(service.await(WaitRequest.newBuilder()
+                                .setId("vm1")
+                                .setExecId("e1")
+                                .build())
+                        .getExitStatus())
+                .isEqualTo(7);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!events.topics().getLast().equals(Topics.TASK_EXIT) && System.nanoTime() < deadline) Thread.sleep(5);
+        TaskExit exit = (TaskExit) events.events.getLast().event();
+        assertThat(exit.getContainerId()).isEqualTo("vm1");
+        assertThat(exit.getId()).isEqualTo("e1");
+        assertThat(exit.getPid()).isEqualTo(2000);
+        assertThat(exit.getExitStatus()).isEqualTo(7);
+        assertThat(service.delete(DeleteRequest.newBuilder()
+                                .setId("vm1")
+                                .setExecId("e1")
+                                .build())
+                        .getExitStatus())
+                .isEqualTo(7);
+        assertThatThrownBy(() -> service.state(
+                        StateRequest.newBuilder().setId("vm1").setExecId("e1").build()))
+                .isInstanceOfSatisfying(
+                        TtrpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.NOT_FOUND));
+        // the container itself is untouched
+        assertThat(service.state(StateRequest.newBuilder().setId("vm1").build()).getStatus())
+                .isEqualTo(Status.RUNNING);
+    }
+
+    @Test
+    void refusesBadIdsDuplicatesAndWhatTheBackendCannotExec() throws Exception {
+        assertThatThrownBy(() -> execVia(exec("../x")))
+                .isInstanceOfSatisfying(
+                        TtrpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.INVALID_ARGUMENT));
+        execVia(exec("e2"));
+        assertThatThrownBy(() -> execVia(exec("e2")))
+                .isInstanceOfSatisfying(
+                        TtrpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.ALREADY_EXISTS));
+        backend.supportsExec = false;
+        assertThatThrownBy(() -> service.start(
+                        StartRequest.newBuilder().setId("vm1").setExecId("e2").build()))
+                .isInstanceOfSatisfying(
+                        TtrpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.UNIMPLEMENTED));
+        assertThatThrownBy(() -> service.kill(
+                        KillRequest.newBuilder().setId("vm1").setExecId("nope").build()))
+                .isInstanceOfSatisfying(
+                        TtrpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.NOT_FOUND));
+    }
+
+    @Test
+    void aFailedLaunchIsAnErrorWithItsOutput() throws Exception {
+        os.script(c -> new CommandResult(1, "", "jurunc: exec: all 4 exec channels of this VM are busy"));
+        execVia(exec("e3"));
+        assertThatThrownBy(() -> service.start(
+                        StartRequest.newBuilder().setId("vm1").setExecId("e3").build()))
+                .isInstanceOf(TtrpcException.class)
+                .hasMessageContaining("busy");
+    }
+
+    private void execVia(ExecProcessRequest r) throws Exception {
+        service.handlers().get("Exec").handle(r.toByteArray(), null);
+    }
+}
