@@ -76,6 +76,8 @@ done
 
 say() { echo "bench-spawn: $*" >&2; }
 fail() { echo "bench-spawn: FAILED: $*" >&2; exit 1; }
+# shellcheck source=containerd-lib.sh
+. "$repo/scripts/containerd-lib.sh"
 [ "$(id -u)" = 0 ] || fail "run as root: sudo bash scripts/bench-spawn.sh"
 
 # ---------------------------------------------------------------- build (skippable)
@@ -229,25 +231,7 @@ EOF
 chmod +x "$work/runsc-wrapper"
 
 # ---------------------------------------------------------------- private containerd
-cat >"$work/config.toml" <<EOF
-version = 2
-root = "$work/root"
-state = "$work/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs",
-                    "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper",
-                    "io.containerd.snapshotter.v1.zfs"]
-[grpc]
-  address = "$sock"
-[ttrpc]
-  address = "$sock.ttrpc"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-[plugins]
-  [plugins."io.containerd.internal.v1.opt"]
-    path = "$work/opt"
-EOF
+write_containerd_config "$work" "$sock" ""
 # Every JVM the launchers start goes through this wrapper (JURUNC_JAVA), which logs one line per start:
 # the benchmark counts JVM starts per container from it. The shim daemon is started by the JVM of
 # `shim start` with the real java binary, so it is counted from its pid instead (new_daemon).
@@ -258,10 +242,7 @@ chmod +x "$work/java-counter"
 # The shims inherit containerd's environment: jurunc reads JURUNC_CONFIG, and containerd finds
 # containerd-shim-jurunc-v2 on PATH.
 JURUNC_JAVA=$work/java-counter JURUNC_CONFIG=$work/jurunc.toml PATH="$work/dist/bin:$PATH" \
-  containerd --config "$work/config.toml" >"$work/containerd.log" 2>&1 &
-ctrd_pid=$!
-for _ in $(seq 200); do ctr_ns default version >/dev/null 2>&1 && break; sleep 0.1; done
-ctr_ns default version >/dev/null 2>&1 || { tail -20 "$work/containerd.log" >&2; fail "containerd did not start"; }
+  start_containerd "$work" ctr_ns default version
 for s in "${subjects[@]}"; do
   case $s in qemu|uk-qemu) continue ;; esac
   ctr_ns "jrbench-$s" images import --base-name jurunc.bench/echo "$work/echo.tar" >/dev/null ||
@@ -275,37 +256,11 @@ for s in "${subjects[@]}"; do
 done
 
 # ---------------------------------------------------------------- CNI network (private conflist)
-used=$( (ip -4 -o addr show; ip -4 route show table all) 2>/dev/null)
-subnet=
-for _ in $(seq 64); do
-  cand="10.$((200 + RANDOM % 50)).$((RANDOM % 256))."
-  grep -qF "$cand" <<<"$used" || { subnet=$cand; break; }
-done
-[ -n "$subnet" ] || fail "no free 10.x.y.0/24 subnet"
-qsubnet=
-for _ in $(seq 64); do
-  cand="10.$((200 + RANDOM % 50)).$((RANDOM % 256))."
-  [ "$cand" != "$subnet" ] && ! grep -qF "$cand" <<<"$used" && { qsubnet=$cand; break; }
-done
-rsubnet=
-for _ in $(seq 64); do
-  cand="10.$((200 + RANDOM % 50)).$((RANDOM % 256))."
-  [ "$cand" != "$subnet" ] && [ "$cand" != "$qsubnet" ] && ! grep -qF "$cand" <<<"$used" && { rsubnet=$cand; break; }
-done
-[ -n "$qsubnet" ] && [ -n "$rsubnet" ] || fail "no free 10.x.y.0/24 subnets"
+subnet=$(free_subnet)
+qsubnet=$(free_subnet "$subnet")
+rsubnet=$(free_subnet "$subnet" "$qsubnet")
 mkdir -p "$work/net.d"
-cat >"$work/net.d/10-jrbench.conflist" <<EOF
-{
-  "cniVersion": "1.0.0",
-  "name": "jrbench",
-  "plugins": [{
-    "type": "bridge", "bridge": "$bridge", "isGateway": true, "ipMasq": false,
-    "ipam": {"type": "host-local", "dataDir": "$work/cni-leases",
-             "ranges": [[{"subnet": "${subnet}0/24", "rangeStart": "${subnet}2", "gateway": "${subnet}1"}]],
-             "routes": [{"dst": "0.0.0.0/0"}]}
-  }]
-}
-EOF
+write_bridge_conflist "$work/net.d/10-jrbench.conflist" jrbench "$bridge" "$work/cni-leases" "$subnet"
 
 # ---------------------------------------------------------------- measurement helpers
 now_ns() { date +%s%N; }

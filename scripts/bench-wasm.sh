@@ -35,6 +35,8 @@ done
 [[ $N =~ ^[1-9][0-9]*$ ]] || { echo "bench-wasm: -n needs a positive number, got '$N'" >&2; exit 2; }
 [[ $ITER =~ ^[1-9][0-9]*$ ]] || { echo "bench-wasm: -i needs a positive number, got '$ITER'" >&2; exit 2; }
 fail() { echo "bench-wasm: $*" >&2; exit 1; }
+# shellcheck source=containerd-lib.sh
+. "$repo/scripts/containerd-lib.sh"
 say() { echo "bench-wasm: $*" >&2; }
 [ "$(id -u)" = 0 ] || fail "needs root (containerd)"
 for t in containerd ctr runc node clang-14 busybox; do command -v "$t" >/dev/null || fail "$t missing: run scripts/install-deps.sh"; done
@@ -101,30 +103,9 @@ printf 'FROM scratch\nCOPY busybox /bin/busybox\nENTRYPOINT ["/bin/busybox", "tr
 "$J" build -t bench/true:latest --output "oci-archive:$work/true.tar" "$work/true" >/dev/null
 
 # ---------------------------------------------------------------- private containerd
-cat >"$work/config.toml" <<EOF
-version = 2
-root = "$work/root"
-state = "$work/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs",
-                    "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper",
-                    "io.containerd.snapshotter.v1.zfs"]
-[grpc]
-  address = "$sock"
-[ttrpc]
-  address = "$sock.ttrpc"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-[plugins]
-  [plugins."io.containerd.internal.v1.opt"]
-    path = "$work/opt"
-EOF
+write_containerd_config "$work" "$sock" ""
 # pod scope: a daemon per group (io.containerd.runc.v2.group), so that "new" and "warm" daemons can be chosen
-JURUNC_SHIM_SCOPE=pod PATH="$work/dist/bin:$PATH" containerd --config "$work/config.toml" >"$work/containerd.log" 2>&1 &
-ctrd_pid=$!
-for _ in $(seq 200); do ctrw version >/dev/null 2>&1 && break; sleep 0.1; done
-ctrw version >/dev/null 2>&1 || { tail -20 "$work/containerd.log" >&2; fail "containerd did not start"; }
+JURUNC_SHIM_SCOPE=pod PATH="$work/dist/bin:$PATH" start_containerd "$work" ctrw version
 ctrw images import --all-platforms "$work/ctx.tar" >/dev/null
 for i in $(seq "$N"); do ctrw images import --all-platforms "$work/ctx$i.tar" >/dev/null; done
 ctrw images import "$work/true.tar" >/dev/null

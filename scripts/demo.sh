@@ -29,6 +29,8 @@ t_start=$(now_ms)
 
 say() { echo "demo: $*"; }
 fail() { echo "demo: FAILED: $*" >&2; exit 1; }
+# shellcheck source=containerd-lib.sh
+. "$repo/scripts/containerd-lib.sh"
 step() { echo; echo "=== demo [$(( ($(now_ms) - t_start) / 1000 ))s] $*"; }
 
 [ "$(id -u)" = 0 ] || fail "run as root: sudo bash scripts/demo.sh"
@@ -113,32 +115,8 @@ cp /bin/busybox "$work/ctx/busybox"
 ls -l "$work/echo.tar"
 
 step "5/8 private containerd under $work"
-cat > "$work/config.toml" <<EOF
-version = 2
-root = "$work/root"
-state = "$work/state"
-disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs",
-                    "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs"]
-[grpc]
-  address = "$sock"
-[ttrpc]
-  address = "$sock.ttrpc"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-[plugins]
-  [plugins."io.containerd.internal.v1.opt"]
-    path = "$work/opt"
-  [plugins."io.containerd.grpc.v1.cri"]
-    netns_mounts_under_state_dir = true
-    [plugins."io.containerd.grpc.v1.cri".cni]
-      conf_dir = "$work/cri-net.d"
-EOF
-containerd --config "$work/config.toml" >"$work/containerd.log" 2>&1 &
-ctrd_pid=$!
-for _ in $(seq 200); do ctr version >/dev/null 2>&1 && break; sleep 0.1; done
-ctr version >/dev/null 2>&1 || { tail -20 "$work/containerd.log" >&2; fail "containerd did not start"; }
+write_containerd_config "$work" "$sock" "$work/cri-net.d"
+start_containerd "$work" ctr version
 say "containerd $(ctr version 2>/dev/null | awk '/Version:/ {v=$2} END {print v}') up (pid $ctrd_pid)"
 ctr images import --base-name jurunc.demo/echo "$work/echo.tar" || fail "ctr images import failed"
 ctr images ls -q | grep -qx "$image" || fail "$image is not in containerd after the import"
@@ -146,29 +124,12 @@ ctr images ls -q | grep -qx "$image" || fail "$image is not in containerd after 
 step "6/8 ctr run --runc-binary jurunc ($net_mode network)"
 # A private bridge network. ctr --cni reads /etc/cni/net.d and has no flag to change it, so ctr runs
 # in its own mount namespace with our conflist directory bind-mounted there.
-used=$( (ip -4 -o addr show; ip -4 route show table all) 2>/dev/null)
-subnet=
-for _ in $(seq 64); do
-  cand="10.$((200 + RANDOM % 50)).$((RANDOM % 256))."
-  if ! grep -qF "$cand" <<<"$used"; then subnet=$cand; break; fi
-done
-[ -n "$subnet" ] || fail "no free 10.x.y.0/24 subnet for the demo network"
+subnet=$(free_subnet)
 ip_addr=${subnet}2
 case "$net_mode" in
   cni)
     mkdir -p "$work/net.d"
-    cat > "$work/net.d/10-jurunc-demo.conflist" <<EOF
-{
-  "cniVersion": "1.0.0",
-  "name": "jurunc-demo",
-  "plugins": [{
-    "type": "bridge", "bridge": "$bridge", "isGateway": true, "ipMasq": false,
-    "ipam": {"type": "host-local", "dataDir": "$work/cni-leases",
-             "ranges": [[{"subnet": "${subnet}0/24", "rangeStart": "$ip_addr", "gateway": "${subnet}1"}]],
-             "routes": [{"dst": "0.0.0.0/0"}]}
-  }]
-}
-EOF
+    write_bridge_conflist "$work/net.d/10-jurunc-demo.conflist" jurunc-demo "$bridge" "$work/cni-leases" "$subnet"
     t_run=$(now_ms)
     unshare --mount --propagation private -- sh -c \
       'mkdir -p /etc/cni/net.d && mount --bind "$1" /etc/cni/net.d && shift && exec "$@"' sh "$work/net.d" \
