@@ -10,6 +10,8 @@ mkdir -p "$DIST/bin" "$DIST/libexec"
 # (runtime/src/main/c/sandbox.c; static, so it needs nothing from the host at exec time).
 REPO=$(cd "$(dirname "$0")/../../../.." && pwd)
 gcc -static -Os -s -Wall -Wextra -Werror -o "$DIST/libexec/jurunc-sandbox" "$REPO/runtime/src/main/c/sandbox.c"
+# The exec relay: the host end of `jurunc exec` into a microVM, alive as long as the command (runtime/src/main/c/exec-relay.c).
+gcc -static -Os -s -Wall -Wextra -Werror -o "$DIST/libexec/jurunc-exec-relay" "$REPO/runtime/src/main/c/exec-relay.c"
 # Class path in a fixed order; the AOT cache is only valid for this exact class path.
 CP=$(cd "$LIB" && ls *.jar | sort | sed "s|^|@LIB@/|" | paste -sd: -)
 FLAGS='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow'

@@ -1,12 +1,8 @@
 package io.jurunc.cli;
 
+import io.jurunc.libc.ErrnoException;
+import io.jurunc.libc.Processes;
 import java.io.File;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,31 +38,25 @@ final class RuncHandover {
         List<String> env = new ArrayList<>();
         for (Map.Entry<String, String> e : System.getenv().entrySet()) env.add(e.getKey() + "=" + e.getValue());
         env.add(GUARD + "=1");
-        System.out.flush();
-        System.err.flush();
-        try (Arena arena = Arena.ofConfined()) {
-            Linker linker = Linker.nativeLinker();
-            MethodHandle execve = linker.downcallHandle(
-                    linker.defaultLookup().find("execve").orElseThrow(),
-                    FunctionDescriptor.of(
-                            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
-            int rc = (int) execve.invokeExact(
-                    arena.allocateFrom(path.toString()), cStrings(arena, argv), cStrings(arena, env));
-            log.error("cannot exec " + path + " (execve returned " + rc + ")");
-            return 1;
-        } catch (Throwable t) {
-            log.error("cannot exec " + path + ": " + t);
-            return 1;
-        }
+        return execve(path, argv, env, log);
     }
 
-    private static MemorySegment cStrings(Arena arena, List<String> values) {
-        MemorySegment array = arena.allocate(ValueLayout.ADDRESS, values.size() + 1L);
-        for (int i = 0; i < values.size(); i++) {
-            array.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(values.get(i)));
+    /** Execs {@code argv} (argv[0] an absolute path) with this process's environment; returns only on failure. */
+    static int exec(List<String> argv, CliLog log) {
+        List<String> env = new ArrayList<>();
+        for (Map.Entry<String, String> e : System.getenv().entrySet()) env.add(e.getKey() + "=" + e.getValue());
+        return execve(Path.of(argv.getFirst()), argv, env, log);
+    }
+
+    private static int execve(Path path, List<String> argv, List<String> env, CliLog log) {
+        System.out.flush();
+        System.err.flush();
+        try {
+            Processes.execve(path.toString(), argv, env);
+        } catch (ErrnoException e) {
+            log.error("cannot exec " + path + ": " + e.getMessage());
         }
-        array.setAtIndex(ValueLayout.ADDRESS, values.size(), MemorySegment.NULL);
-        return array;
+        return 1;
     }
 
     static Path resolve(String name) {
