@@ -198,14 +198,7 @@ public final class TtrpcClient implements AutoCloseable {
         lastCallNanos = System.nanoTime();
         int streamId;
         synchronized (sendLock) {
-            synchronized (this) {
-                if (closedBy != null) {
-                    throw new TtrpcConnectionException(closedBy.statusMessage());
-                }
-            }
-            streamId = nextStreamId;
-            nextStreamId += 2;
-            pending.put(streamId, answer);
+            streamId = register(answer);
             try {
                 writer.write(streamId, MessageType.REQUEST, (byte) 0, request);
             } catch (IOException e) {
@@ -218,6 +211,19 @@ public final class TtrpcClient implements AutoCloseable {
         }
         byte[] responseBytes = await(answer, streamId, service, method, options);
         return unwrapPayload(responseBytes, service, method);
+    }
+
+    /** Under {@code sendLock}: refuses a closed connection, takes the next stream id and awaits {@code answer} on it. */
+    private int register(Call answer) throws TtrpcConnectionException {
+        synchronized (this) {
+            if (closedBy != null) {
+                throw new TtrpcConnectionException(closedBy.statusMessage());
+            }
+        }
+        int streamId = nextStreamId;
+        nextStreamId += 2;
+        pending.put(streamId, answer);
+        return streamId;
     }
 
     /**
@@ -238,14 +244,7 @@ public final class TtrpcClient implements AutoCloseable {
         lastCallNanos = System.nanoTime();
         int streamId;
         synchronized (sendLock) {
-            synchronized (this) {
-                if (closedBy != null) {
-                    throw new TtrpcConnectionException(closedBy.statusMessage());
-                }
-            }
-            streamId = nextStreamId;
-            nextStreamId += 2;
-            pending.put(streamId, answer);
+            streamId = register(answer);
             send(streamId, MessageType.REQUEST, Frame.FLAG_REMOTE_OPEN, request, service, method);
         }
         LockSupport.unpark(monitor);
