@@ -57,8 +57,11 @@ public enum ArgType {
         return name().endsWith("_ARRAY");
     }
 
+    /** {@code values()} copies the array at every call; wire values are decoded for every op. */
+    private static final ArgType[] BY_WIRE = values();
+
     public static ArgType fromWire(int value) {
-        ArgType[] all = values();
+        ArgType[] all = BY_WIRE;
         if (value < 0 || value >= all.length) {
             throw new VaccelException.InvalidArgumentException(
                     "unknown vAccel arg type " + value + " (valid: 0.." + (all.length - 1) + ")");

@@ -50,8 +50,11 @@ public enum OpType {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** {@code values()} copies the array at every call; wire values are decoded for every op. */
+    private static final OpType[] BY_WIRE = values();
+
     public static OpType fromWire(int value) {
-        OpType[] all = values();
+        OpType[] all = BY_WIRE;
         if (value < 0 || value >= all.length) {
             throw new VaccelException.InvalidArgumentException(
                     "unknown vAccel op type " + value + " (valid: 0.." + (all.length - 1) + ")");

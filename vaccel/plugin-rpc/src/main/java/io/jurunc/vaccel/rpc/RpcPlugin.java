@@ -87,7 +87,9 @@ public final class RpcPlugin implements Plugin {
     }
 
     private static <T> T timed(Session s, String region, Supplier<T> body) {
-        try (Profiler.Timer t = s.profiler().start("[" + AgentProtocol.CLIENT_COMPONENT + "] " + region)) {
+        Profiler p = s.profiler();
+        // the region's name is built only when profiling is on (it was concatenated for every op)
+        try (Profiler.Timer t = p.start(p.enabled() ? "[" + AgentProtocol.CLIENT_COMPONENT + "] " + region : region)) {
             return body.get();
         }
     }
