@@ -12,15 +12,12 @@ import io.jurunc.builder.image.FileTrees;
 import io.jurunc.builder.image.Json;
 import io.jurunc.builder.layer.TarLayerWriter;
 import io.jurunc.builder.os.NoFollowFiles;
-import io.jurunc.builder.os.SystemProcessRunner;
 import io.jurunc.builder.output.Output;
 import io.jurunc.builder.plan.ContextCopier;
 import io.jurunc.builder.plan.FileEntry;
 import io.jurunc.builder.plan.ImageTree;
 import io.jurunc.builder.plan.LayerSpec;
-import io.jurunc.builder.registry.BlobCache;
 import io.jurunc.builder.registry.Credentials;
-import io.jurunc.builder.registry.RegistryClient;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -54,12 +51,7 @@ class BuildInputEscapeTest {
 
     @BeforeEach
     void setUp() {
-        builder = new ImageBuilder(
-                        new RegistryClient(Credentials.NONE),
-                        new BlobCache(out.resolve("cache")),
-                        (a, n, s, f) -> {},
-                        new SystemProcessRunner())
-                .withWorkParent(out);
+        builder = TestBuilders.caching(Credentials.NONE, out.resolve("cache")).withWorkParent(out);
         TestFiles.write(ctx, "kernel", TestFiles.elf(62), "rw-r--r--");
         TestFiles.write(host, "secret.txt", "host secret\n", "rw-r--r--");
     }

@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jurunc.builder.BuildFileException;
+import io.jurunc.builder.TestBuilders;
 import io.jurunc.builder.TestFiles;
 import io.jurunc.builder.Tools;
 import io.jurunc.builder.build.BuildRequest;
 import io.jurunc.builder.build.ImageBuilder;
 import io.jurunc.builder.image.Json;
-import io.jurunc.builder.os.SystemProcessRunner;
 import io.jurunc.builder.output.Output;
-import io.jurunc.builder.registry.BlobCache;
 import io.jurunc.builder.registry.Credentials;
-import io.jurunc.builder.registry.RegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,11 +33,7 @@ class BunnyfileBuildTest {
 
     @BeforeEach
     void setUp() {
-        builder = new ImageBuilder(
-                new RegistryClient(Credentials.NONE),
-                new BlobCache(out.resolve("cache")),
-                (a, n, s, f) -> {},
-                new SystemProcessRunner());
+        builder = TestBuilders.caching(Credentials.NONE, out.resolve("cache"));
         TestFiles.write(ctx, "kernel", TestFiles.elf(183), "rw-r--r--");
         TestFiles.write(ctx, "app/chttp", "#!/bin/sh\necho hi\n", "rwxr-xr-x");
         TestFiles.write(ctx, "conf/srv.conf", "port=80\n", "rw-r--r--");

@@ -2,11 +2,8 @@ package io.jurunc.builder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jurunc.builder.TestBuilders;
 import io.jurunc.builder.TestFiles;
-import io.jurunc.builder.build.ImageBuilder;
-import io.jurunc.builder.os.SystemProcessRunner;
-import io.jurunc.builder.registry.BlobCache;
-import io.jurunc.builder.registry.RegistryClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -131,11 +128,7 @@ class BuildArgsTest {
     void picocliStillAnswersHelpAndBadFlags() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        BuildCommand cmd = new BuildCommand(creds -> new ImageBuilder(
-                new RegistryClient(creds),
-                new BlobCache(dir.resolve("cache")),
-                (a, n, s, f) -> {},
-                new SystemProcessRunner()));
+        BuildCommand cmd = new BuildCommand(creds -> TestBuilders.caching(creds, dir.resolve("cache")));
         assertThat(BuildCommand.execute(cmd, new String[] {"--help"}, ENV, new PrintWriter(out), new PrintWriter(err)))
                 .isZero();
         assertThat(out.toString()).contains("Usage: jurunc build");
@@ -154,11 +147,7 @@ class BuildArgsTest {
         TestFiles.write(dir, "ctx/Containerfile", "FROM scratch\nLABEL a=b\n", "rw-r--r--");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        BuildCommand cmd = new BuildCommand(creds -> new ImageBuilder(
-                new RegistryClient(creds),
-                new BlobCache(dir.resolve("cache")),
-                (a, n, s, f) -> {},
-                new SystemProcessRunner()));
+        BuildCommand cmd = new BuildCommand(creds -> TestBuilders.caching(creds, dir.resolve("cache")));
         int rc = BuildCommand.execute(
                 cmd,
                 new String[] {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jurunc.builder.RegistryException;
+import io.jurunc.builder.TestBuilders;
 import io.jurunc.builder.TestFiles;
 import io.jurunc.builder.Tools;
 import io.jurunc.builder.build.BuildRequest;
@@ -13,7 +14,6 @@ import io.jurunc.builder.build.ImageBuilder;
 import io.jurunc.builder.image.Digest;
 import io.jurunc.builder.image.Json;
 import io.jurunc.builder.image.Platform;
-import io.jurunc.builder.os.SystemProcessRunner;
 import io.jurunc.builder.output.Output;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,8 +48,7 @@ class RegistryRoundTripTest {
     }
 
     private ImageBuilder builder(Credentials creds) {
-        return new ImageBuilder(
-                new RegistryClient(creds), new BlobCache(cache), (a, n, s, f) -> {}, new SystemProcessRunner());
+        return TestBuilders.caching(creds, cache);
     }
 
     private void demoContext() {
