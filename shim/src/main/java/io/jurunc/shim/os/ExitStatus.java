@@ -1,5 +1,6 @@
 package io.jurunc.shim.os;
 
+import io.jurunc.libc.Processes;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -16,6 +17,6 @@ public record ExitStatus(int status, Instant exitedAt) {
 
     /** From waitid's si_code/si_status: CLD_EXITED carries the code, CLD_KILLED/CLD_DUMPED the signal. */
     public static ExitStatus fromSiginfo(int siCode, int siStatus, Instant at) {
-        return new ExitStatus(siCode == Native.CLD_EXITED ? siStatus & 0xff : (128 + siStatus) & 0xff, at);
+        return new ExitStatus(siCode == Processes.CLD_EXITED ? siStatus & 0xff : (128 + siStatus) & 0xff, at);
     }
 }

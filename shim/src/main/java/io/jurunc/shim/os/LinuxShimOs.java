@@ -1,5 +1,10 @@
 package io.jurunc.shim.os;
 
+import io.jurunc.libc.Errno;
+import io.jurunc.libc.ErrnoException;
+import io.jurunc.libc.Fds;
+import io.jurunc.libc.Mounts;
+import io.jurunc.libc.Processes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,28 +14,25 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
-/** The real {@link ShimOs}: libc through FFM, helper commands through {@link ProcessBuilder}. */
+/** The real {@link ShimOs}: libc through the project's binding ({@code io.jurunc.libc}), helper commands through {@link ProcessBuilder}. */
 public final class LinuxShimOs implements ShimOs {
-    private static final int MNT_DETACH = 2;
-    private static final int EINVAL = 22;
-    private static final int ENOENT = 2;
-    private static final int EBUSY = 16;
-
     @Override
     public void becomeSubreaper() throws OsException {
-        Native.Result r = Native.prctl(Native.PR_SET_CHILD_SUBREAPER, 1);
-        if (r.failed()) {
-            throw new OsException("prctl(PR_SET_CHILD_SUBREAPER) failed: errno " + r.errno());
+        try {
+            Processes.prctl(Processes.PR_SET_CHILD_SUBREAPER, 1);
+        } catch (ErrnoException e) {
+            throw new OsException("PR_SET_CHILD_SUBREAPER: " + e.getMessage(), e);
         }
     }
 
     @Override
     public ExitStatus awaitExit(int pid) throws InterruptedException {
-        int[] r = Native.waitidPid(pid);
-        if (r[0] == 0) {
-            return ExitStatus.fromSiginfo(r[2], r[3], Instant.now());
+        try {
+            Processes.ChildInfo child = Processes.waitid(Processes.P_PID, pid, Processes.WEXITED);
+            return ExitStatus.fromSiginfo(child.code(), child.status(), Instant.now());
+        } catch (ErrnoException e) {
+            // Not our child (ECHILD): all we can do is watch it disappear.
         }
-        // Not our child (ECHILD): all we can do is watch it disappear.
         while (Files.exists(Path.of("/proc", Integer.toString(pid)))) {
             Thread.sleep(100);
         }
@@ -39,14 +41,15 @@ public final class LinuxShimOs implements ShimOs {
 
     @Override
     public boolean signal(int pid, int signal) throws OsException {
-        Native.Result r = Native.kill(pid, signal);
-        if (!r.failed()) {
+        try {
+            Processes.kill(pid, signal);
             return true;
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ESRCH) {
+                return false;
+            }
+            throw new OsException(e.getMessage(), e);
         }
-        if (r.errno() == Native.ESRCH) {
-            return false;
-        }
-        throw new OsException("kill(" + pid + ", " + signal + ") failed: errno " + r.errno());
     }
 
     @Override
@@ -111,50 +114,66 @@ public final class LinuxShimOs implements ShimOs {
 
     @Override
     public int[] pipe() throws OsException {
-        int[] r = Native.pipe2();
-        if (r[0] < 0) {
-            throw new OsException("pipe2 failed: errno " + r[1]);
+        try {
+            Fds.Pipe pipe = Fds.pipe(Fds.O_CLOEXEC);
+            return new int[] {pipe.readFd(), pipe.writeFd()};
+        } catch (ErrnoException e) {
+            throw new OsException(e.getMessage(), e);
         }
-        return new int[] {r[2], r[3]};
     }
 
     @Override
     public void close(int fd) throws OsException {
-        Native.Result r = Native.close(fd);
-        if (r.failed()) {
-            throw new OsException("close(" + fd + ") failed: errno " + r.errno());
+        try {
+            Fds.close(fd);
+        } catch (ErrnoException e) {
+            throw new OsException(e.getMessage(), e);
         }
     }
 
     @Override
     public void mount(MountSpec mount, Path target) throws OsException {
-        Native.Result r = Native.mount(mount.source(), target.toString(), mount.type(), mount.flags(), mount.data());
-        if (r.failed()) {
+        try {
+            Mounts.mount(mount.source(), target.toString(), mount.type(), mount.flags(), mount.data());
+        } catch (ErrnoException e) {
             throw new OsException(
-                    "mount " + mount.type() + " " + mount.source() + " on " + target + " failed: errno " + r.errno());
+                    "mount " + mount.type() + " " + mount.source() + " on " + target + ": " + e.getMessage(), e);
         }
         if (mount.remountReadOnly()) {
-            Native.Result ro = Native.mount(
-                    "", target.toString(), "", MountSpec.MS_BIND | MountSpec.MS_REMOUNT | MountSpec.MS_RDONLY, "");
-            if (ro.failed()) {
-                Native.umount2(target.toString(), MNT_DETACH);
-                throw new OsException("read-only remount of " + target + " failed: errno " + ro.errno());
+            try {
+                Mounts.mount(
+                        "", target.toString(), "", MountSpec.MS_BIND | MountSpec.MS_REMOUNT | MountSpec.MS_RDONLY, "");
+            } catch (ErrnoException e) {
+                try {
+                    Mounts.umount2(target.toString(), Mounts.MNT_DETACH);
+                } catch (ErrnoException ignored) {
+                    // the read-only remount's failure is what the caller needs to hear
+                }
+                throw new OsException("read-only remount of " + target + ": " + e.getMessage(), e);
             }
         }
     }
 
     @Override
     public void unmount(Path target) throws OsException {
-        Native.Result r = Native.umount2(target.toString(), 0);
-        if (!r.failed() || r.errno() == EINVAL || r.errno() == ENOENT) {
-            return;
-        }
-        if (r.errno() == EBUSY) {
-            Native.Result lazy = Native.umount2(target.toString(), MNT_DETACH);
-            if (!lazy.failed()) {
-                return;
+        try {
+            Mounts.umount2(target.toString(), 0);
+        } catch (ErrnoException e) {
+            switch (e.errno()) {
+                case Errno.EINVAL, Errno.ENOENT -> {
+                    return; // not mounted, or gone
+                }
+                case Errno.EBUSY -> {
+                    try {
+                        Mounts.umount2(target.toString(), Mounts.MNT_DETACH);
+                        return;
+                    } catch (ErrnoException lazy) {
+                        // report the first failure
+                    }
+                }
+                default -> {}
             }
+            throw new OsException("umount " + target + ": " + e.getMessage(), e);
         }
-        throw new OsException("umount " + target + " failed: errno " + r.errno());
     }
 }

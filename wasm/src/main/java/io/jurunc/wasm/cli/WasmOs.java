@@ -1,104 +1,67 @@
 package io.jurunc.wasm.cli;
 
+import io.jurunc.libc.Errno;
+import io.jurunc.libc.ErrnoException;
+import io.jurunc.libc.Fds;
+import io.jurunc.libc.Processes;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** The few system calls the CLI's WASM containers need, through FFM: mkfifo, a non-blocking FIFO poke, kill. */
+/** The few system calls the CLI's WASM containers need, through the project's libc binding: mkfifo, a non-blocking FIFO poke, kill. */
 final class WasmOs {
-    private static final int O_WRONLY = 01;
-    private static final int O_NONBLOCK = 04000;
-    private static final int O_CLOEXEC = 02000000;
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
-    private static final MethodHandle MKFIFO =
-            handle("mkfifo", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-    private static final MethodHandle OPEN =
-            handle("open", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-    private static final MethodHandle WRITE = handle(
-            "write",
-            FunctionDescriptor.of(
-                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-    private static final MethodHandle CLOSE =
-            handle("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle KILL =
-            handle("kill", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
-            .byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+    private static final byte[] START = "start\n".getBytes(StandardCharsets.US_ASCII);
 
     private WasmOs() {}
 
-    private static MethodHandle handle(String name, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), fd, ERRNO);
-    }
-
     static void mkfifo(Path path) throws IOException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment state = a.allocate(Linker.Option.captureStateLayout());
-            int rc = (int) MKFIFO.invokeExact(state, a.allocateFrom(path.toString()), 0600);
-            if (rc != 0) {
-                throw new IOException("mkfifo " + path + ": errno " + state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET));
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IOException("mkfifo " + path + ": " + t, t);
+        try {
+            Fds.mkfifo(path.toString(), 0600);
+        } catch (ErrnoException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 
     /** Writes a line into the FIFO if a reader has it open; false (never a hang) when none has. */
     static boolean poke(Path fifo) throws IOException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment state = a.allocate(Linker.Option.captureStateLayout());
-            int fd = (int) OPEN.invokeExact(state, a.allocateFrom(fifo.toString()), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-            if (fd < 0) {
-                int errno = state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
-                if (errno == 6) { // ENXIO: no reader yet
-                    return false;
-                }
-                throw new IOException("open " + fifo + ": errno " + errno);
+        int fd;
+        try {
+            fd = Fds.open(fifo.toString(), Fds.O_WRONLY | Fds.O_NONBLOCK | Fds.O_CLOEXEC);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENXIO) { // no reader yet
+                return false;
             }
-            try {
-                MemorySegment line = a.allocateFrom("start\n");
-                long n = (long) WRITE.invokeExact(state, fd, line, 6L);
-                if (n != 6) {
-                    throw new IOException("write " + fifo + ": errno " + state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET));
-                }
-            } finally {
-                int ignored = (int) CLOSE.invokeExact(state, fd);
+            throw new IOException(e.getMessage(), e);
+        }
+        try {
+            int n = Fds.write(fd, START, START.length);
+            if (n != START.length) {
+                throw new IOException("write " + fifo + ": " + n + " of " + START.length + " bytes");
             }
             return true;
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IOException("poke " + fifo + ": " + t, t);
+        } catch (ErrnoException e) {
+            throw new IOException(e.getMessage(), e);
+        } finally {
+            try {
+                Fds.close(fd);
+            } catch (ErrnoException ignored) {
+                // the descriptor is released either way
+            }
         }
     }
 
     /** False when the process does not exist (ESRCH). */
     static boolean kill(long pid, int signal) throws IOException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment state = a.allocate(Linker.Option.captureStateLayout());
-            int rc = (int) KILL.invokeExact(state, Math.toIntExact(pid), signal);
-            if (rc == 0) {
-                return true;
-            }
-            int errno = state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
-            if (errno == 3) {
+        try {
+            Processes.kill(Math.toIntExact(pid), signal);
+            return true;
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ESRCH) {
                 return false;
             }
-            throw new IOException("kill " + pid + " " + signal + ": errno " + errno);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IOException("kill " + pid + ": " + t, t);
+            throw new IOException(e.getMessage(), e);
         }
     }
 
