@@ -20,10 +20,22 @@
  * Launch phase (start wrote STATE_DIR/monitor.launch, then a line into the FIFO): a private mount
  * namespace whose root is a fresh read-only tmpfs holding only the bind mounts the launch file
  * names; the old root is detached; then supplementary groups, gid and uid are switched to the
- * unprivileged monitor user, the capability bounding, ambient and effective sets are emptied,
- * no_new_privs is set, and the monitor is exec'd. Every step is in this one process (the child, with a
- * pid namespace): the pid that create reported is the monitor's pid. No shell and no JVM are in the
- * chain.
+ * unprivileged monitor user, the capability bounding, ambient and effective sets are emptied and
+ * no_new_privs is set. Every step is in this one process (the child, with a pid namespace), the pid
+ * that create reported. No shell and no JVM are in the chain.
+ *
+ * Init phase: that process, now as confined as the monitor, forks the monitor and stays as its
+ * parent, a small init: it forwards every signal it gets (but SIGCHLD) to the monitor, reaps what
+ * dies, and exits with the container's status once the monitor is gone. The monitor dies with it
+ * (PR_SET_PDEATHSIG; with a pid namespace the kernel kills the namespace anyway). Once the monitor
+ * has exec'd, the marker "jurunc-waiter" in this process's argv becomes "jurunc-init" (start waits
+ * for that); a monitor that cannot be exec'd makes it exit 127. With exitfd=N in the launch file the
+ * monitor gets one end of a socket pair as descriptor N (QEMU's chardev of the virtio-serial port
+ * io.jurunc.exit, where the guest init writes the app's status, one byte) and the status is:
+ *   the byte the guest wrote, else 128+n when the monitor died of signal n, else the monitor's exit
+ *   code when it is not 0, else 128+n when a terminating signal n was forwarded (QEMU exits 0 on
+ *   SIGTERM), else 255: the VM stopped without a status (a guest kernel panic), never success.
+ * Without exitfd (unikernels, other monitors) it is the monitor's exit code, or 128+n for signal n.
  *
  * monitor.launch is a sequence of NUL-terminated "key=value" records:
  *   root=DIR        empty directory to mount the new root on (required, first)
@@ -42,9 +54,10 @@
  *   group=N         a supplementary group (repeatable)
  *   env=K=V         the monitor's environment (repeatable; nothing else is inherited)
  *   arg=A           argv, arg[0] is the monitor binary's absolute path (repeatable)
+ *   exitfd=N        the descriptor (3..255) at which the monitor gets its end of the exit socket pair
  *
  * Exit codes: 1 waiter errors and a closed FIFO, 126 launch errors, 127 exec failure; 128+N for a
- * terminating signal N caught by the waiter as a pid namespace's init.
+ * terminating signal N caught by the waiter as a pid namespace's init; then the container's status.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -60,9 +73,11 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -70,6 +85,8 @@
 #define MAX_ITEMS 4096
 
 static const char *state_dir;
+/* main's argv: the init phase overwrites the marker in argv[1] in place (/proc/PID/cmdline shows it). */
+static char **main_argv;
 
 static void die(int code, const char *fmt, ...) {
   va_list ap;
@@ -201,6 +218,7 @@ static void wait_phase(int argc, char **argv) {
 struct launch {
   const char *root;
   long uid, gid;
+  long exitfd; /* -1: none */
   gid_t groups[64];
   int ngroups;
   char *args[MAX_ITEMS];
@@ -244,7 +262,7 @@ static void make_parents(const char *root, const char *path) {
   free(full);
 }
 
-static void bind(const char *root, const char *src, unsigned long flags) {
+static void bind_path(const char *root, const char *src, unsigned long flags) {
   if (src[0] != '/') die(126, "bind source '%s' is not absolute", src);
   struct stat st;
   if (stat(src, &st) < 0) die(126, "stat %s: %s", src, strerror(errno));
@@ -337,11 +355,129 @@ static void drop_privileges(const struct launch *l) {
   if (getuid() == 0 || geteuid() == 0) die(126, "still root after setresuid");
 }
 
+/* ---- init phase ---------------------------------------------------------------------------- */
+
+/* The status when the guest should have reported one and nothing came: never success. */
+#define NO_GUEST_STATUS 255
+
+static void nothing(int sig) {
+  (void)sig;
+}
+
+/* Default actions that end a process (what a forwarded signal that ended the monitor stands for). */
+static int terminates(int sig) {
+  switch (sig) {
+  case SIGCHLD: case SIGCONT: case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU: case SIGURG:
+  case SIGWINCH:
+    return 0;
+  default:
+    return 1;
+  }
+}
+
+/* In the forked child: the monitor. Never returns. */
+static void exec_monitor(const struct launch *l, const sigset_t *orig, int exit_end, int errpipe, pid_t init) {
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != init) _exit(126);
+  if (exit_end >= 0) {
+    if (exit_end == l->exitfd) {
+      if (fcntl(exit_end, F_SETFD, 0) < 0) _exit(126);
+    } else if (dup2(exit_end, (int)l->exitfd) < 0) {
+      _exit(126);
+    }
+  }
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &dfl, NULL); /* EINVAL for KILL, STOP, glibc's own */
+  sigprocmask(SIG_SETMASK, orig, NULL);
+  execve(l->args[0], l->args, l->envs);
+  int err = errno;
+  ssize_t w = write(errpipe, &err, sizeof err);
+  (void)w;
+  _exit(127);
+}
+
+/* The marker start waits to disappear: "jurunc-waiter" becomes "jurunc-init" in place. */
+static void mark_running(void) {
+  char *marker = main_argv[1];
+  size_t n = strlen(marker);
+  memset(marker, 0, n);
+  memcpy(marker, "jurunc-init", n < 11 ? n : 11);
+}
+
+/* Forks and waits for the monitor (see the file's comment); exits with the container's status. */
+static void init_phase(const struct launch *l) {
+  sigset_t all, orig;
+  sigfillset(&all);
+  if (sigprocmask(SIG_BLOCK, &all, &orig) < 0) die(126, "sigprocmask: %s", strerror(errno));
+  /* A handler for every signal: a pid namespace's init gets from outside only those it handles. */
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = nothing;
+  sigfillset(&sa.sa_mask);
+  for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &sa, NULL);
+  int pair[2] = {-1, -1};
+  if (l->exitfd >= 0 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+    die(126, "socketpair: %s", strerror(errno));
+  int errpipe[2];
+  if (pipe2(errpipe, O_CLOEXEC) < 0) die(126, "pipe: %s", strerror(errno));
+  pid_t init = getpid();
+  pid_t monitor = fork();
+  if (monitor < 0) die(126, "fork the monitor: %s", strerror(errno));
+  if (monitor == 0) {
+    close(errpipe[0]);
+    if (pair[0] >= 0) close(pair[0]);
+    exec_monitor(l, &orig, pair[1], errpipe[1], init);
+  }
+  if (pair[1] >= 0) close(pair[1]);
+  close(errpipe[1]);
+  int err = 0;
+  ssize_t n;
+  do n = read(errpipe[0], &err, sizeof err); while (n < 0 && errno == EINTR);
+  close(errpipe[0]);
+  if (n > 0) {
+    waitpid(monitor, NULL, 0);
+    die(127, "exec %s: %s", l->args[0], strerror(err));
+  }
+  mark_running();
+
+  int status = 0, forwarded = 0;
+  for (;;) {
+    siginfo_t si;
+    int sig = sigwaitinfo(&all, &si);
+    if (sig < 0) continue;
+    if (sig != SIGCHLD) {
+      if (terminates(sig)) forwarded = sig;
+      kill(monitor, sig);
+      continue;
+    }
+    int st, done = 0;
+    pid_t p;
+    while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+      if (p == monitor) {
+        status = st;
+        done = 1;
+      }
+    }
+    if (done) break;
+  }
+  if (pair[0] >= 0) {
+    unsigned char b;
+    ssize_t got;
+    do got = recv(pair[0], &b, 1, MSG_DONTWAIT); while (got < 0 && errno == EINTR);
+    if (got == 1) _exit(b);
+  }
+  if (WIFSIGNALED(status)) _exit(128 + WTERMSIG(status));
+  int code = WEXITSTATUS(status);
+  if (pair[0] < 0 || code != 0) _exit(code);
+  _exit(forwarded ? 128 + forwarded : NO_GUEST_STATUS);
+}
+
 static void launch_phase(void) {
   size_t len;
   char *buf = read_launch(&len);
   struct launch l = {0};
-  l.uid = l.gid = -1;
+  l.uid = l.gid = l.exitfd = -1;
   /* First pass: identity, argv, env, and the root (must come before any bind). */
   for (size_t off = 0; off < len;) {
     char *rec = buf + off;
@@ -355,6 +491,10 @@ static void launch_phase(void) {
     if (!strcmp(rec, "root")) l.root = v;
     else if (!strcmp(rec, "uid")) l.uid = parse_num(v, "uid", 126);
     else if (!strcmp(rec, "gid")) l.gid = parse_num(v, "gid", 126);
+    else if (!strcmp(rec, "exitfd")) {
+      l.exitfd = parse_num(v, "exitfd", 126);
+      if (l.exitfd < 3 || l.exitfd > 255) die(126, "monitor.launch: exitfd %ld is not in 3..255", l.exitfd);
+    }
     else if (!strcmp(rec, "group")) {
       if (l.ngroups == 64) die(126, "too many groups");
       l.groups[l.ngroups++] = (gid_t)parse_num(v, "group", 126);
@@ -383,10 +523,10 @@ static void launch_phase(void) {
     char *rec = buf + off;
     off += strlen(rec) + 1;
     char *v = strchr(rec, '=') + 1;
-    if (!strncmp(rec, "rox=", 4)) bind(l.root, v, base | MS_NODEV);
-    else if (!strncmp(rec, "ro=", 3)) bind(l.root, v, base | MS_NODEV | MS_NOEXEC);
-    else if (!strncmp(rec, "rw=", 3)) bind(l.root, v, MS_NOSUID | MS_NODEV | MS_NOEXEC);
-    else if (!strncmp(rec, "dev=", 4)) bind(l.root, v, MS_NOSUID | MS_NOEXEC);
+    if (!strncmp(rec, "rox=", 4)) bind_path(l.root, v, base | MS_NODEV);
+    else if (!strncmp(rec, "ro=", 3)) bind_path(l.root, v, base | MS_NODEV | MS_NOEXEC);
+    else if (!strncmp(rec, "rw=", 3)) bind_path(l.root, v, MS_NOSUID | MS_NODEV | MS_NOEXEC);
+    else if (!strncmp(rec, "dev=", 4)) bind_path(l.root, v, MS_NOSUID | MS_NOEXEC);
     else if (!strncmp(rec, "hostlink=", 9)) host_link(l.root, v);
     else if (!strncmp(rec, "shro=", 5)) bind_share(l.root, v, base | MS_NODEV | MS_NOEXEC);
     else if (!strncmp(rec, "shrw=", 5)) bind_share(l.root, v, MS_NOSUID | MS_NODEV | MS_NOEXEC);
@@ -402,8 +542,7 @@ static void launch_phase(void) {
   drop_privileges(&l);
   l.args[l.nargs] = NULL;
   l.envs[l.nenvs] = NULL;
-  execve(l.args[0], l.args, l.envs);
-  die(127, "exec %s: %s", l.args[0], strerror(errno));
+  init_phase(&l);
 }
 
 int main(int argc, char **argv) {
@@ -422,6 +561,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   state_dir = argv[2];
+  main_argv = argv;
   if (state_dir[0] != '/') die(1, "STATE_DIR must be absolute");
   wait_phase(argc, argv);
   launch_phase();

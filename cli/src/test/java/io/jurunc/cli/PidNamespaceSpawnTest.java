@@ -19,10 +19,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A spec with a {@code pid} namespace (what ctr and the CRI give by default) through the real CLI and
- * the real sandbox helper (issue 11): the monitor is pid 1 of a new pid namespace, while the pid file,
- * {@code state}, {@code ps}, {@code kill} and {@code delete} all use its host pid; a SIGTERM that a
- * monitor without handlers would drop as its namespace's init still stops it; a created container's
- * waiter, init of its namespace before start, stops on SIGTERM too.
+ * the real sandbox helper (issue 11): the helper is pid 1 of a new pid namespace and the monitor its
+ * child (pid 2), while the pid file, {@code state}, {@code ps}, {@code kill} and {@code delete} all use
+ * the helper's host pid; the helper forwards a SIGTERM to a monitor without handlers, which dies of it;
+ * a created container's waiter, init of its namespace before start, stops on SIGTERM too. The
+ * container's status (issue 12): the byte a Linux guest writes to its exit port (the monitor's
+ * descriptor 3), else the monitor's own status, never 0 for a Linux guest that reported nothing.
  */
 class PidNamespaceSpawnTest {
     @TempDir
@@ -140,14 +142,14 @@ class PidNamespaceSpawnTest {
         assertThat(start.rc()).as(start.err()).isZero();
         for (int i = 0; i < 500 && !Files.exists(out.resolve("pid")); i++) Thread.sleep(10);
         assertThat(Files.readString(out.resolve("pid")).trim())
-                .as("the monitor's own view of its pid")
-                .isEqualTo("1");
-        assertThat(field(pid, "NSpid")).as("the same process, now the monitor").isEqualTo(pid + "\t1");
+                .as("the monitor's own view of its pid: the init's first child")
+                .isEqualTo("2");
+        assertThat(field(pid, "NSpid")).as("the same process, now the init").isEqualTo(pid + "\t1");
         assertThat(field(pid, "CapEff")).isEqualTo("0000000000000000");
         assertThat(cli("state", id).out()).contains("\"running\"").containsPattern("\"pid\"\\s*:\\s*" + pid + ",");
         assertThat(cli("ps", "--format", "json", id).out().trim()).isEqualTo("[" + pid + "]");
 
-        // sleep catches nothing: as pid 1 it would drop SIGTERM; kill sends SIGKILL instead
+        // sleep catches nothing; the init forwards SIGTERM to it, and it is not its namespace's init
         SpawnPathTest.Result kill = cli("kill", id, "TERM");
         assertThat(kill.rc()).as(kill.err()).isZero();
         assertThat(exits(pid)).as("SIGTERM stopped the monitor").isTrue();
@@ -184,6 +186,7 @@ class PidNamespaceSpawnTest {
         Files.writeString(fake, """
         #!/bin/sh
         echo "monitor in its namespace as pid $$"
+        sleep 0.5
         exit 7
         """);
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -195,7 +198,82 @@ class PidNamespaceSpawnTest {
         ids.add(id);
         SpawnPathTest.Result run = cli("run", "--bundle", bundle.toString(), id);
         assertThat(run.rc()).as(run.err()).isEqualTo(7);
-        assertThat(run.out()).contains("monitor in its namespace as pid 1");
+        assertThat(run.out()).contains("monitor in its namespace as pid 2");
         assertThat(root.resolve(id)).doesNotExist();
+    }
+
+    /** A fake monitor for {@code jurunc run}: its script's body after the shebang. */
+    private void fakeMonitor(String body) throws Exception {
+        Path fake = tmp.resolve("fake-monitor-status");
+        // a monitor that exits within milliseconds of its exec is one start reports as "exited at once"
+        Files.writeString(fake, "#!/bin/sh\nsleep 0.5\n" + body + "\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String toml = Files.readString(config)
+                .replaceAll("(\\[monitors\\.(qemu|spt)\\]\\npath = )\"[^\"]*\"", "$1\"" + fake + "\"");
+        Files.writeString(config, toml);
+    }
+
+    /**
+     * The container's status through {@code jurunc run} (the helper is the process it waits on): the
+     * guest's byte on descriptor 3 wins; a monitor killed by signal n is 128+n; a failing monitor keeps
+     * its status; a Linux monitor that exits 0 without a byte is 255 (a guest that stopped without a
+     * status is no success); a unikernel's monitor gets no descriptor 3 and its 0 stays 0.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "linux | qemu | printf '\\052' >&3; exit 0 | 42",
+                "linux | qemu | printf '\\000' >&3; exit 0 | 0",
+                "linux | qemu | printf '\\003' >&3; kill -KILL $$ | 3",
+                "linux | qemu | exit 0 | 255",
+                "linux | qemu | exit 1 | 1",
+                "linux | qemu | kill -SEGV $$ | 139",
+                "mirage | spt | if { true >&3; } 2>/dev/null; then exit 9; fi; exit 0 | 0",
+                "mirage | spt | exit 5 | 5",
+            })
+    void theContainersStatusIsTheGuestsByteElseTheMonitors(String guest, String monitor, String body, int status)
+            throws Exception {
+        spec(guest, monitor);
+        fakeMonitor(body);
+        String id = "status-" + guest + "-" + ids.size();
+        ids.add(id);
+        SpawnPathTest.Result run = cli("run", "--bundle", bundle.toString(), id);
+        assertThat(run.rc()).as(run.err()).isEqualTo(status);
+    }
+
+    /**
+     * {@code kill TERM} of a Linux microVM whose monitor exits 0 on SIGTERM, as QEMU does: the helper
+     * forwarded the signal and nothing came from the guest, so the status is 143, as a shell's.
+     */
+    @Test
+    void aSigtermThatStopsTheMonitorIs143() throws Exception {
+        spec("linux", "qemu");
+        fakeMonitor("trap 'exit 0' TERM; echo up > " + out + "/up; while :; do sleep 1; done");
+        String id = "status-term";
+        ids.add(id);
+        ProcessBuilder pb = new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "--root",
+                root.toString(),
+                "run",
+                "--bundle",
+                bundle.toString(),
+                id);
+        pb.environment().put("JURUNC_CONFIG", config.toString());
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process run = pb.redirectErrorStream(true).start();
+        for (int i = 0; i < 1000 && !Files.exists(out.resolve("up")); i++) Thread.sleep(10);
+        assertThat(out.resolve("up")).exists();
+        SpawnPathTest.Result kill = cli("kill", id, "TERM");
+        assertThat(kill.rc()).as(kill.err()).isZero();
+        assertThat(run.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.exitValue())
+                .as(new String(run.getInputStream().readAllBytes()))
+                .isEqualTo(143);
     }
 }

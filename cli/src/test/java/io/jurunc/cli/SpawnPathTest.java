@@ -19,9 +19,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The real spawn path, through the jurunc CLI in a separate JVM, for every monitor, with a
  * recording fake monitor: create leaves a waiter whose pid is in --pid-file; start makes that same
- * pid exec the monitor inside the container's netns, with the planned argv (tap included), not the
- * container's environment, confined by the sandbox helper (its own uid, no capabilities, a minimal
- * root); kill stops it; delete leaves no tap or state.
+ * pid, confined by the sandbox helper (its own uid, no capabilities, a minimal root), the init that
+ * forks the monitor inside the container's netns, with the planned argv (tap included), not the
+ * container's environment, and as confined; kill stops it; delete leaves no tap or state.
  */
 class SpawnPathTest {
     @TempDir
@@ -56,7 +56,7 @@ class SpawnPathTest {
         "mirage,spt",
         "unikraft,qemu"
     })
-    void everyMonitorBecomesTheContainerProcess(String guest, String monitor) throws Exception {
+    void everyMonitorRunsUnderTheContainersProcess(String guest, String monitor) throws Exception {
         boolean kvm = !monitor.equals("qemu") && !monitor.equals("spt"); // hvt, firecracker, cloud-hypervisor
         assumeTrue(!kvm || Files.exists(Path.of("/dev/kvm")), monitor + " needs /dev/kvm in the monitor's root");
         Path helper = SandboxHelperBuild.helper(tmp);
@@ -123,16 +123,25 @@ class SpawnPathTest {
         assertThat(start.rc).as(start.err).isZero();
         awaitFile(out.resolve("uid"));
         assertThat(sh("ip -n " + netns + " -o link show")).contains("jrtap");
-        assertThat(Long.parseLong(Files.readString(out.resolve("pid")).trim())).isEqualTo(pid);
+        long monitorPid = Long.parseLong(Files.readString(out.resolve("pid")).trim());
+        assertThat(monitorPid).as("the monitor is a process of its own").isNotEqualTo(pid);
+        assertThat(statusField(monitorPid, "PPid"))
+                .as("the container's process (the sandbox init) is the monitor's parent")
+                .isEqualTo(Long.toString(pid));
+        assertThat(Files.readString(Path.of("/proc/" + pid + "/cmdline"))).contains("jurunc-init");
         String argv = Files.readString(out.resolve("argv"));
         assertThat(argv).doesNotContain("jurunc-waiter");
         if (!monitor.equals("firecracker")) assertThat(argv).contains("jrtap"); // firecracker: in fc.json
         String expectedNetns = sh("stat -L -c %i /var/run/netns/" + netns).trim();
         assertThat(sh("stat -L -c %i /proc/" + pid + "/ns/net").trim()).isEqualTo(expectedNetns);
         assertThat(Long.parseLong(Files.readString(out.resolve("uid")).trim())).isGreaterThanOrEqualTo(1_000_000_000L);
-        assertThat(Files.readString(Path.of("/proc/" + pid + "/status")))
-                .contains("CapEff:\t0000000000000000")
-                .containsPattern("NoNewPrivs:\\s+1");
+        for (long p : List.of(pid, monitorPid)) { // the init is as confined as the monitor
+            assertThat(Files.readString(Path.of("/proc/" + p + "/status")))
+                    .contains("CapEff:\t0000000000000000")
+                    .containsPattern("NoNewPrivs:\\s+1");
+            assertThat(statusField(p, "Uid"))
+                    .startsWith(Files.readString(out.resolve("uid")).trim() + "\t");
+        }
         assertThat(Files.readString(out.resolve("env"))).doesNotContain("FOO=container-only");
         assertThat(jurunc(config, "--root", root.toString(), "state", id).out).contains("\"running\"");
         assertThat(jurunc(config, "--root", root.toString(), "ps", "--format", "json", id)
@@ -155,6 +164,15 @@ class SpawnPathTest {
         assertThat(root.resolve(id)).doesNotExist();
         assertThat(sh("ip -n " + netns + " -o link show")).doesNotContain("tap");
         assertThat(sh("tc -n " + netns + " qdisc show dev eth0")).doesNotContain("ingress");
+    }
+
+    static String statusField(long pid, String name) throws IOException {
+        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                .filter(l -> l.startsWith(name + ":"))
+                .findFirst()
+                .orElseThrow()
+                .substring(name.length() + 1)
+                .trim();
     }
 
     private Path fakeKit() throws IOException {

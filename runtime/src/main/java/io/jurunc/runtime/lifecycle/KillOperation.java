@@ -5,9 +5,11 @@ import io.jurunc.runtime.state.ContainerRecord;
 import io.jurunc.runtime.state.ContainerStatus;
 
 /**
- * {@code kill}: SIGTERM and SIGKILL stop the VM (the monitor exits on both); any other signal is
- * forwarded to the monitor process, as urunc does since PR #612. A terminating signal that a monitor
- * running as its pid namespace's init would drop is sent as SIGKILL ({@link MonitorSignals}).
+ * {@code kill}: the signal goes to the container's process, the sandbox init, which forwards it to the
+ * monitor (SIGKILL ends both; QEMU stops on SIGTERM, SIGINT and SIGHUP), as urunc forwards signals to
+ * the monitor since PR #612. The init handles every signal, so nothing is dropped once started; before
+ * start the waiter, a pid namespace's init that catches only the terminating signals it knows, gets
+ * SIGKILL instead of a terminating signal it would drop ({@link MonitorSignals}).
  */
 public final class KillOperation {
     private final RuntimeContext ctx;
@@ -39,7 +41,7 @@ public final class KillOperation {
         if (!status.canKill()) {
             throw new ContainerStateException(NOT_RUNNING + ": '" + id + "' is " + status.ociName());
         }
-        // A monitor that is its pid namespace's init would drop a terminating signal it does not catch.
+        // A waiter that is its pid namespace's init would drop a terminating signal it does not catch.
         int delivered = MonitorSignals.delivered(r.pid(), signal, proc);
         // A frozen task dies only once thawed (cgroup v1), and a stopped QEMU stays stopped: runc thaws for SIGKILL.
         if (status == ContainerStatus.PAUSED && (delivered == 9 || delivered == 15)) ResumeOperation.unfreeze(ctx, r);

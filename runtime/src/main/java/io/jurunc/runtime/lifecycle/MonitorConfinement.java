@@ -23,6 +23,7 @@ import io.jurunc.runtime.vm.MonitorInvocation;
 import io.jurunc.runtime.vm.MonitorType;
 import io.jurunc.runtime.vm.SharedDir;
 import io.jurunc.runtime.vm.VmSpec;
+import io.jurunc.runtime.vm.guest.LinuxGuest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -178,7 +179,9 @@ final class MonitorConfinement {
                 monitor.usesVhostVsock() && vm.vsock().isPresent());
         LaunchFile planned = MonitorRoot.plan(
                 stateDir.resolve(WaiterCommand.ROOT), vm.monitorBinary(), reads, writes, needs, s, user, inv.argv());
-        return withShares(planned, vm);
+        LaunchFile shared = withShares(planned, vm);
+        // the guest init writes the app's status to its exit port; the helper exits with it
+        return LinuxGuest.reportsExit(vm) ? shared.withExitFd(LinuxGuest.EXIT_PORT_FD) : shared;
     }
 
     /**
@@ -202,8 +205,7 @@ final class MonitorConfinement {
             // QEMU's 9p server sets the mode of a file the guest creates with chmod("/proc/self/fd/N")
             mounts.add(new LaunchFile.Mount(LaunchFile.Kind.PROC_PID, Path.of("/proc")));
         }
-        return new LaunchFile(
-                planned.root(), mounts, planned.hostLinks(), planned.user(), planned.env(), planned.argv());
+        return planned.withMounts(mounts);
     }
 
     /**

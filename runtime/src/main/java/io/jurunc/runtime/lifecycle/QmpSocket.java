@@ -32,8 +32,7 @@ final class QmpSocket {
             if (dir.isEmpty()) return launch;
             List<LaunchFile.Mount> mounts = new ArrayList<>(launch.mounts());
             mounts.add(new LaunchFile.Mount(LaunchFile.Kind.RW, dir.get()));
-            return new LaunchFile(
-                    launch.root(), mounts, launch.hostLinks(), launch.user(), launch.env(), launch.argv());
+            return launch.withMounts(mounts);
         }
     }
 

@@ -5,17 +5,42 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 
 /**
  * What the sandbox helper ({@code runtime/src/main/c/sandbox.c}) reads from {@code monitor.launch}
- * once start releases it: the minimal root to build, the monitor's user, environment and argv.
- * Encoded as NUL-terminated {@code key=value} records, so any byte but NUL may appear in an argument.
+ * once start releases it: the minimal root to build, the monitor's user, environment and argv, and
+ * the descriptor at which the monitor gets its end of the exit socket pair (a guest that reports its
+ * exit status; the helper, the monitor's parent, exits with that status). Encoded as NUL-terminated
+ * {@code key=value} records, so any byte but NUL may appear in an argument.
  */
 public record LaunchFile(
-        Path root, List<Mount> mounts, List<Path> hostLinks, MonitorUser user, List<String> env, List<String> argv) {
+        Path root,
+        List<Mount> mounts,
+        List<Path> hostLinks,
+        MonitorUser user,
+        List<String> env,
+        List<String> argv,
+        OptionalInt exitFd) {
 
     public static final String NAME = "monitor.launch";
+
+    /** The descriptors the helper may use for the exit socket pair (0-2 are the monitor's stdio). */
+    public static final int MIN_EXIT_FD = 3;
+
+    public static final int MAX_EXIT_FD = 255;
+
+    /** Without an exit socket pair. */
+    public LaunchFile(
+            Path root,
+            List<Mount> mounts,
+            List<Path> hostLinks,
+            MonitorUser user,
+            List<String> env,
+            List<String> argv) {
+        this(root, mounts, hostLinks, user, env, argv, OptionalInt.empty());
+    }
 
     /** How a host path appears, at the same path, in the monitor's root. */
     public enum Kind {
@@ -78,6 +103,21 @@ public record LaunchFile(
         if (Stream.concat(env.stream(), argv.stream()).anyMatch(s -> s.indexOf('\0') >= 0)) {
             throw new IllegalArgumentException("NUL byte in a monitor argument or variable");
         }
+        Objects.requireNonNull(exitFd, "exitFd");
+        if (exitFd.isPresent() && (exitFd.getAsInt() < MIN_EXIT_FD || exitFd.getAsInt() > MAX_EXIT_FD)) {
+            throw new IllegalArgumentException(
+                    "the exit descriptor " + exitFd.getAsInt() + " is not in " + MIN_EXIT_FD + ".." + MAX_EXIT_FD);
+        }
+    }
+
+    /** The same launch, the monitor getting its end of the exit socket pair at {@code fd}. */
+    public LaunchFile withExitFd(int fd) {
+        return new LaunchFile(root, mounts, hostLinks, user, env, argv, OptionalInt.of(fd));
+    }
+
+    /** The same launch with other mounts (the exit descriptor kept). */
+    public LaunchFile withMounts(List<Mount> other) {
+        return new LaunchFile(root, other, hostLinks, user, env, argv, exitFd);
     }
 
     private static void requireAbsolute(Path p) {
@@ -99,6 +139,7 @@ public record LaunchFile(
         for (int g : user.groups()) record(out, "group", Integer.toString(g));
         for (String e : env) record(out, "env", e);
         for (String a : argv) record(out, "arg", a);
+        exitFd.ifPresent(fd -> record(out, "exitfd", Integer.toString(fd)));
         return out.toByteArray();
     }
 

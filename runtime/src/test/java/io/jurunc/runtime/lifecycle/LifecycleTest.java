@@ -94,7 +94,7 @@ class LifecycleTest {
                 .startsWith("root=" + root.resolve("c1/root") + "|rox=/usr|")
                 .contains("|ro=" + root.resolve("c1/initramfs.cpio") + "|", "|dev=/dev/net/tun|", "|uid=1000|gid=1000|")
                 .contains("|ro=" + root.resolve("c1/monitor.json") + "|")
-                .endsWith("|arg=/usr/bin/fake-monitor|arg=-kernel|arg=" + root.resolve("c1/kit-vmlinuz") + "|")
+                .endsWith("|arg=/usr/bin/fake-monitor|arg=-kernel|arg=" + root.resolve("c1/kit-vmlinuz") + "|exitfd=3|")
                 .doesNotContain("A=1"); // the container's environment goes to the guest, not to the monitor
         assertThat(Files.readString(root.resolve("c1/monitor.json"))).isEqualTo("{}");
         assertThat(w.host().pokes).containsExactly(root.resolve("c1/start.fifo"));

@@ -40,6 +40,19 @@ class SandboxUnitsTest {
     }
 
     @Test
+    void theExitDescriptorIsTheLastRecordKeptByWithMountsAndIn3To255() {
+        MonitorUser u = new MonitorUser(1000, 1000, List.of());
+        LaunchFile f = new LaunchFile(Path.of("/r"), List.of(), List.of(), u, List.of(), List.of("/q"))
+                .withExitFd(3)
+                .withMounts(List.of(new LaunchFile.Mount(LaunchFile.Kind.RO, Path.of("/k"))));
+        assertThat(new String(f.encode())).isEqualTo("root=/r\0ro=/k\0uid=1000\0gid=1000\0arg=/q\0exitfd=3\0");
+        LaunchFile none = new LaunchFile(Path.of("/r"), List.of(), List.of(), u, List.of(), List.of("/q"));
+        assertThat(new String(none.encode())).doesNotContain("exitfd");
+        assertThatThrownBy(() -> none.withExitFd(2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> none.withExitFd(256)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void theMonitorUserIsNeverRoot() {
         assertThatThrownBy(() -> new MonitorUser(0, 5, List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new MonitorUser(5, 0, List.of())).isInstanceOf(IllegalArgumentException.class);
