@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Boots the real kit (scripts/build-kit.sh, default /var/lib/jurunc/kit or -Djurunc.kit=DIR) with
  * a busybox rootfs under QEMU/TCG, and checks that args, env, cwd, uid/gid, hostname and the
- * network configuration arrive intact, and that QEMU exits when the app exits. Skipped, with the
+ * network configuration arrive intact, that QEMU exits when the app exits and that the app's status
+ * arrives on the exit port (io.jurunc.exit). Skipped, with the
  * reason, when the kit, QEMU or busybox is missing.
  */
 @Tag("vm")
@@ -103,7 +104,27 @@ class GuestBootTest {
                 "user,id=n0,restrict=on",
                 "-device",
                 netDevice));
+        cmd.addAll(exitPort(machine.contains("pc") ? "virtio-serial-pci" : "virtio-serial-device", kit.flavor()));
         return run(cmd);
+    }
+
+    /**
+     * The exit port as jurunc gives it (io.jurunc.exit on a virtio-serial device), its chardev a file
+     * here instead of the sandbox init's socket pair: the byte the init wrote lands in it.
+     */
+    private static List<String> exitPort(String device, KernelFlavor flavor) {
+        Path file = tmp.resolve("exit-" + flavor + ".bin");
+        return List.of(
+                "-chardev",
+                "file,id=jexit,path=" + file,
+                "-device",
+                device,
+                "-device",
+                "virtserialport,chardev=jexit,name=io.jurunc.exit");
+    }
+
+    private static byte[] exitByte(KernelFlavor flavor) throws Exception {
+        return Files.readAllBytes(tmp.resolve("exit-" + flavor + ".bin"));
     }
 
     /** Runs QEMU to completion (60 s at most) and returns its console output. */
@@ -148,6 +169,9 @@ class GuestBootTest {
         assertAppRan(console);
         // nothing but the app's output and the init's exit line: the kernel stays quiet
         assertThat(console.strip()).startsWith("arg1=[two words]");
+        assertThat(exitByte(kit.flavor()))
+                .as("the app's status on the exit port")
+                .containsExactly(7);
     }
 
     @Test
@@ -155,6 +179,10 @@ class GuestBootTest {
         GuestKit kit = GuestKit.loadStandard(kitDir);
         String console = boot(kit, List.of("-M", "pc"), "virtio-net-pci,netdev=n0,romfile=", "");
         assertAppRan(console);
+        // virtio_console is one of the kit's modules: the init finds the port once it is loaded
+        assertThat(exitByte(kit.flavor()))
+                .as("the app's status on the exit port")
+                .containsExactly(7);
     }
 
     @Test
