@@ -27,7 +27,12 @@ final class PsCommand extends ContainerCommand {
     int execute() throws JuruncException {
         if (WasmHook.owns(top, id)) return WasmHook.ps(top, id, format);
         if (!isOurs(id)) return top.handOverToRunc();
-        List<Long> pids = new StateQuery(top.context()).pids(id);
+        print(new StateQuery(top.context()).pids(id), format);
+        return 0;
+    }
+
+    /** The pids as {@code ps} prints them: a JSON array, or a table with a PID header. */
+    static void print(List<Long> pids, String format) throws JuruncCommand.UsageException {
         if (format.equals("json")) {
             System.out.println(pids.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]")));
         } else if (format.equals("table")) {
@@ -36,6 +41,5 @@ final class PsCommand extends ContainerCommand {
         } else {
             throw new JuruncCommand.UsageException("invalid --format '" + format + "': use table or json");
         }
-        return 0;
     }
 }

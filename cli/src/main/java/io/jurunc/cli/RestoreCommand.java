@@ -4,8 +4,8 @@ import io.jurunc.runtime.JuruncException;
 import io.jurunc.runtime.lifecycle.Bundle;
 import io.jurunc.runtime.lifecycle.VmUnsupportedException;
 import java.nio.file.Path;
-import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -17,27 +17,6 @@ import picocli.CommandLine.Parameters;
 final class RestoreCommand extends ContainerCommand {
     @Option(names = "--console-socket")
     String consoleSocket;
-
-    @Option(names = "--image-path")
-    String imagePath;
-
-    @Option(names = "--work-path")
-    String workPath;
-
-    @Option(names = "--tcp-established")
-    boolean tcpEstablished;
-
-    @Option(names = "--ext-unix-sk")
-    boolean extUnixSk;
-
-    @Option(names = "--shell-job")
-    boolean shellJob;
-
-    @Option(names = "--file-locks")
-    boolean fileLocks;
-
-    @Option(names = "--manage-cgroups-mode")
-    String manageCgroupsMode;
 
     @Option(names = {"-b", "--bundle"})
     Path bundle;
@@ -54,20 +33,14 @@ final class RestoreCommand extends ContainerCommand {
     @Option(names = "--no-pivot")
     boolean noPivot;
 
-    @Option(names = "--empty-ns")
-    List<String> emptyNs;
-
-    @Option(names = "--auto-dedup")
-    boolean autoDedup;
-
-    @Option(names = "--lazy-pages")
-    boolean lazyPages;
-
     @Option(names = "--lsm-profile")
     String lsmProfile;
 
     @Option(names = "--lsm-mount-context")
     String lsmMountContext;
+
+    @Mixin
+    CriuOptions criu;
 
     @Parameters(index = "0", paramLabel = "ID")
     String id;

@@ -10,7 +10,6 @@ import io.jurunc.wasm.cli.WasmContainers;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * WASM containers in the CLI (docs/wasm.md): a bundle selected as WASM gets a process of its own that runs
@@ -76,57 +75,37 @@ final class WasmHook {
     }
 
     static int start(JuruncCommand top, String id) throws JuruncException {
-        try {
-            containers(top).start(id);
-        } catch (WasmException e) {
-            throw new Failed(e);
-        }
-        return 0;
+        return run(top, c -> c.start(id));
     }
 
     static int state(JuruncCommand top, String id) throws JuruncException {
-        try {
-            System.out.println(containers(top).stateJson(id));
-        } catch (WasmException e) {
-            throw new Failed(e);
-        }
-        return 0;
+        return run(top, c -> System.out.println(c.stateJson(id)));
     }
 
     static int kill(JuruncCommand top, String id, int signal) throws JuruncException {
-        try {
-            containers(top).kill(id, signal);
-        } catch (WasmException e) {
-            throw new Failed(e);
-        }
-        return 0;
+        return run(top, c -> c.kill(id, signal));
     }
 
     static int delete(JuruncCommand top, String id, boolean force) throws JuruncException {
+        return run(top, c -> c.delete(id, force));
+    }
+
+    static int ps(JuruncCommand top, String id, String format) throws JuruncException {
+        return run(top, c -> PsCommand.print(c.pids(id), format));
+    }
+
+    /** One call on the WASM containers of --root: exit code 0, or a WASM error reported as {@link Failed}. */
+    private static int run(JuruncCommand top, WasmCall call) throws JuruncException {
         try {
-            containers(top).delete(id, force);
+            call.on(containers(top));
         } catch (WasmException e) {
             throw new Failed(e);
         }
         return 0;
     }
 
-    static int ps(JuruncCommand top, String id, String format) throws JuruncException {
-        List<Long> pids;
-        try {
-            pids = containers(top).pids(id);
-        } catch (WasmException e) {
-            throw new Failed(e);
-        }
-        if (format.equals("json")) {
-            System.out.println(pids.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]")));
-        } else if (format.equals("table")) {
-            System.out.println("PID");
-            pids.forEach(System.out::println);
-        } else {
-            throw new JuruncCommand.UsageException("invalid --format '" + format + "': use table or json");
-        }
-        return 0;
+    private interface WasmCall {
+        void on(WasmContainers containers) throws WasmException, JuruncException;
     }
 
     /** A WASM error, as the CLI reports every error: its message, exit code 1. */
