@@ -47,22 +47,11 @@ class RuncVerbsTest {
         vm = new ProcessBuilder("sleep", "300").start();
         new StateStore(root).createDir(new io.jurunc.runtime.state.ContainerId("vm1"));
         new StateStore(root)
-                .save(new ContainerRecord(
-                        "1.0.2",
-                        "vm1",
-                        tmp.toString(),
-                        vm.pid(),
-                        0,
-                        ContainerStatus.RUNNING,
-                        "2026-12-02T00:00:00Z",
-                        Map.of(),
-                        null,
-                        null,
-                        null,
-                        List.of("/usr/bin/qemu"),
-                        List.of(),
-                        null,
-                        new SandboxRecord(1000, 1000, List.of(), false, List.of())));
+                .save(ContainerRecord.creating("1.0.2", "vm1", tmp.toString(), "2026-12-02T00:00:00Z", Map.of(), null)
+                        .withWaiter(vm.pid(), 0, null)
+                        .withStatus(ContainerStatus.RUNNING)
+                        .planned(null, List.of("/usr/bin/qemu"), List.of())
+                        .withSandbox(new SandboxRecord(1000, 1000, List.of(), false, List.of())));
     }
 
     @AfterEach

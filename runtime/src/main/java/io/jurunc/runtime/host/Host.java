@@ -1,11 +1,16 @@
 package io.jurunc.runtime.host;
 
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
-/** The OS boundary of the lifecycle operations. {@code RecordingHost} in tests fakes it. */
+/**
+ * The OS boundary of the lifecycle operations: processes and /proc, the files they make outside the
+ * state store, and the clock they wait on. {@code RecordingHost} in tests fakes it.
+ */
 public interface Host {
     /** Starts {@code argv} with the given stdio; the child outlives this JVM. */
     Spawned spawn(List<String> argv, Stdio stdio) throws HostException;
@@ -16,7 +21,31 @@ public interface Host {
     /** The process as /proc shows it, or empty if it does not exist. */
     Optional<ProcessInfo> inspect(long pid);
 
+    /** The process's argv from /proc/PID/cmdline; empty when it is gone or cannot be read. */
+    List<String> cmdline(long pid);
+
     void mkfifo(Path path) throws HostException;
+
+    /** Whether anything (a file, a directory, a namespace file) exists at {@code path}. */
+    boolean exists(Path path);
+
+    /** The size of a regular file in bytes. */
+    long size(Path file) throws HostException;
+
+    /** Creates a directory and its missing parents; one that exists already is fine. */
+    void createDirectories(Path dir) throws HostException;
+
+    /**
+     * Writes {@code content} to {@code file} atomically with {@code mode}, as runc writes its pid file: a
+     * temp file beside it, created exclusively (never through a link at its name), then renamed over it.
+     */
+    void writeAtomically(Path file, byte[] content, Set<PosixFilePermission> mode) throws HostException;
+
+    /** A monotonic clock in nanoseconds, as {@link System#nanoTime()}: only differences mean something. */
+    long nanoTime();
+
+    /** Waits {@code d} on that clock. */
+    void sleep(Duration d) throws InterruptedException;
 
     /** runc's console-socket protocol: sends a pty master to the socket, returns the slave's path. */
     Path sendConsole(Path consoleSocket) throws HostException;

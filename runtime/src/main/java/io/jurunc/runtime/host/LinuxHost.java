@@ -2,14 +2,19 @@ package io.jurunc.runtime.host;
 
 import io.jurunc.libc.Errno;
 import io.jurunc.libc.ErrnoException;
+import io.jurunc.runtime.state.PrivateFiles;
 import io.jurunc.runtime.sys.Syscalls;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** {@link Host} on Linux: ProcessBuilder for spawning, {@link Syscalls} (FFM) for the rest, /proc for state. */
 public final class LinuxHost implements Host {
@@ -93,6 +98,68 @@ public final class LinuxHost implements Host {
             // zombie or kernel thread
         }
         return Optional.of(new ProcessInfo(pid, state, start, exe));
+    }
+
+    @Override
+    public List<String> cmdline(long pid) {
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+        } catch (IOException e) {
+            return List.of();
+        }
+        List<String> argv = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == 0) {
+                argv.add(new String(raw, from, i - from, StandardCharsets.UTF_8));
+                from = i + 1;
+            }
+        }
+        if (from < raw.length) argv.add(new String(raw, from, raw.length - from, StandardCharsets.UTF_8));
+        return argv;
+    }
+
+    @Override
+    public boolean exists(Path path) {
+        return Files.exists(path);
+    }
+
+    @Override
+    public long size(Path file) throws HostException {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new HostException("cannot read the size of " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void createDirectories(Path dir) throws HostException {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new HostException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void writeAtomically(Path file, byte[] content, Set<PosixFilePermission> mode) throws HostException {
+        try {
+            PrivateFiles.writeAtomically(file, content, mode);
+        } catch (IOException e) {
+            throw new HostException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public void sleep(Duration d) throws InterruptedException {
+        Thread.sleep(d);
     }
 
     @Override

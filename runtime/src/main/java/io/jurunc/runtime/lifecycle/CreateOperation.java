@@ -7,6 +7,7 @@ import io.jurunc.runtime.JuruncException;
 import io.jurunc.runtime.hooks.HookRunner;
 import io.jurunc.runtime.hooks.HookStage;
 import io.jurunc.runtime.hooks.Hooks;
+import io.jurunc.runtime.host.HostException;
 import io.jurunc.runtime.host.ProcessInfo;
 import io.jurunc.runtime.host.Spawned;
 import io.jurunc.runtime.host.Stdio;
@@ -20,11 +21,8 @@ import io.jurunc.runtime.sandbox.Cgroup;
 import io.jurunc.runtime.sandbox.IdAllocator;
 import io.jurunc.runtime.state.ContainerId;
 import io.jurunc.runtime.state.ContainerRecord;
-import io.jurunc.runtime.state.ContainerStatus;
-import io.jurunc.runtime.state.PrivateFiles;
 import io.jurunc.runtime.state.SandboxRecord;
 import io.jurunc.runtime.state.StateException;
-import io.jurunc.runtime.state.VmPlan;
 import io.jurunc.runtime.timestamps.FileTimestamps;
 import io.jurunc.runtime.vm.Accel;
 import io.jurunc.runtime.vm.BlockDevice;
@@ -37,9 +35,9 @@ import io.jurunc.runtime.vm.mount.MountPlanner;
 import io.jurunc.runtime.vm.mount.RootfsMountPoints;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,6 +54,9 @@ import java.util.Optional;
  * left behind.
  */
 public final class CreateOperation {
+    /** How long the waiter may take to enter its namespaces before the create hooks run. */
+    static final Duration WAITER_READY = Duration.ofSeconds(5);
+
     private final RuntimeContext ctx;
 
     public CreateOperation(RuntimeContext ctx) {
@@ -75,7 +76,7 @@ public final class CreateOperation {
         Spec spec = bundle.spec();
 
         Optional<Path> netns = netnsPath(spec);
-        if (netns.isPresent() && !Files.exists(netns.get())) {
+        if (netns.isPresent() && !ctx.host().exists(netns.get())) {
             throw new InvalidBundleException("linux.namespaces: the network namespace " + netns.get()
                     + " does not exist; create it first (CNI/CRI does) or leave its path out for a fresh one");
         }
@@ -83,22 +84,13 @@ public final class CreateOperation {
         Hooks hooks = Hooks.of(spec); // refuses createContainer/startContainer before anything is made
         Path helper = MonitorConfinement.helper(ctx.config());
         Path dir = ctx.store().createDir(id);
-        ContainerRecord record = new ContainerRecord(
+        ContainerRecord record = ContainerRecord.creating(
                 spec.ociVersion(),
                 id.value(),
                 bundle.dir().toString(),
-                0,
-                0,
-                ContainerStatus.CREATING,
                 Instant.now().toString(),
                 annotations(bundle, md),
-                netns.map(Path::toString).orElse(null),
-                null,
-                null,
-                List.of(),
-                List.of(),
-                null,
-                null);
+                netns.map(Path::toString).orElse(null));
         Optional<Process> spawnedProcess = Optional.empty();
         long forkedPid = 0; // the waiter forked into a pid namespace: no JVM handle, killed by pid on rollback
         try {
@@ -186,48 +178,38 @@ public final class CreateOperation {
                 profile = KernelProfile.STANDARD;
             }
             ctx.timestamps().mark(id.value(), "create.guest_image");
-            GuestResources res = resources(spec, md, initrd.isPresent() ? Files.size(initrd.get()) : 0);
+            GuestResources res =
+                    resources(spec, md, initrd.isPresent() ? ctx.host().size(initrd.get()) : 0);
 
             List<BlockDevice> blocks = block.map(b -> List.of(
                             new BlockDevice("rootfs", b, md.blockMountPoint().orElse(null), null)))
                     .orElse(List.of());
-            VmSpec vm = new VmSpec(
-                    id.value(),
-                    md.guest(),
-                    md.monitor(),
-                    monitorBinary,
-                    kernel,
-                    initrd,
-                    blocks,
-                    res.memoryBytes(),
-                    res.vcpus(),
-                    args,
-                    env,
-                    Optional.empty(),
-                    md.version(),
-                    dir,
-                    true,
-                    accel,
-                    profile,
-                    vaccel.vsock(),
-                    hostname,
-                    ctx.config().debugGuest(),
-                    md.solo5Devices(),
-                    shares);
-            // Plan once now, without network, so that a VM the monitor cannot run fails create; start plans
-            // again with the network the container has by then.
-            ctx.planner().plan(vm);
+            VmSpec vm = VmSpec.builder(id.value(), md.guest(), md.monitor())
+                    .monitorBinary(monitorBinary)
+                    .accel(accel)
+                    .seccomp(true)
+                    .kernel(kernel, profile)
+                    .initrd(initrd)
+                    .unikernelVersion(md.version())
+                    .blocks(blocks)
+                    .shares(shares)
+                    .vsock(vaccel.vsock())
+                    .solo5Devices(md.solo5Devices())
+                    .resources(res.memoryBytes(), res.vcpus())
+                    .process(args, env, hostname)
+                    .workDir(dir)
+                    .debug(ctx.config().debugGuest())
+                    .build();
+            // The plan is decided here, once, and a VM the monitor cannot run fails create; start only adds
+            // the network the container has by then.
+            ctx.planner().check(vm);
             ctx.timestamps().mark(id.value(), "create.monitor_planned");
             // The record names the CID before anything else can fail, so that a rollback frees it.
-            record = record.withPlan(VmPlan.of(vm));
+            record = record.withPlan(vm);
             Optional<Cgroup> cgroup =
                     MonitorConfinement.cgroup(spec, vm, ctx.config().sandbox());
             if (cgroup.isPresent()) {
-                sandbox = new SandboxRecord(
-                        sandbox.monitorUid(),
-                        sandbox.monitorGid(),
-                        sandbox.groups(),
-                        sandbox.uidAllocated(),
+                sandbox = sandbox.withCgroupDirs(
                         cgroup.get().dirs().stream().map(Path::toString).toList());
                 record = record.withSandbox(sandbox);
             }
@@ -244,7 +226,7 @@ public final class CreateOperation {
             }
             Path fifo = dir.resolve(WaiterCommand.FIFO);
             ctx.host().mkfifo(fifo);
-            Files.createDirectory(dir.resolve(WaiterCommand.ROOT));
+            ctx.host().createDirectories(dir.resolve(WaiterCommand.ROOT));
             Optional<Path> tsFile =
                     ctx.timestamps() instanceof FileTimestamps ft ? Optional.of(ft.file()) : Optional.empty();
             List<String> waiter = WaiterCommand.build(helper, dir, netns, pidns, id.value(), tsFile, terminal);
@@ -261,29 +243,14 @@ public final class CreateOperation {
                 ctx.timestamps().mark(id.value(), "create.hooks");
             }
             hooks.saveLater(dir);
-            record = new ContainerRecord(
-                    record.ociVersion(),
-                    id.value(),
-                    record.bundle(),
-                    spawned.pid(),
-                    spawned.startTime(),
-                    ContainerStatus.CREATED,
-                    record.created(),
-                    record.annotations(),
-                    record.netnsPath(),
-                    null,
-                    fifo.toString(),
-                    List.of(),
-                    List.of(),
-                    VmPlan.of(vm),
-                    sandbox);
+            record = record.withWaiter(spawned.pid(), spawned.startTime(), fifo.toString());
             ctx.store().save(record);
             if (req.pidFile().isPresent()) {
                 writePidFile(req.pidFile().get(), spawned.pid());
             }
             ctx.timestamps().mark(id.value(), "create.done");
             return new Created(record, spawnedProcess);
-        } catch (IOException e) {
+        } catch (IOException e) { // the poststart hooks kept for start
             SandboxException se = new SandboxException("create failed: " + e.getMessage(), e);
             rollback(id, record, spawnedProcess, forkedPid, se);
             throw se;
@@ -300,23 +267,23 @@ public final class CreateOperation {
      */
     private void runCreateHooks(Hooks hooks, long pid, Path dir, ContainerId id, Bundle bundle) throws JuruncException {
         Path ready = dir.resolve(WaiterCommand.READY);
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!Files.exists(ready)) {
-            Optional<ProcessInfo> p = ctx.host().inspect(pid);
-            if (p.isEmpty() || p.get().isZombie()) {
-                throw new SandboxException(
-                        "container '" + id.value() + "': its waiting process exited before its " + "hooks could run");
-            }
-            if (System.nanoTime() > deadline) {
-                throw new SandboxException("container '" + id.value() + "': its waiting process did not enter its "
-                        + "namespaces within 5 s");
-            }
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SandboxException("create of '" + id.value() + "' interrupted");
-            }
+        boolean inside;
+        try {
+            inside = Poll.until(ctx.host(), WAITER_READY, Duration.ofMillis(1), () -> {
+                if (ctx.host().exists(ready)) return true;
+                Optional<ProcessInfo> p = ctx.host().inspect(pid);
+                if (p.isEmpty() || p.get().isZombie()) {
+                    throw new SandboxException(
+                            "container '" + id.value() + "': its waiting process exited before its hooks could run");
+                }
+                return false;
+            });
+        } catch (InterruptedException e) {
+            throw new SandboxException("create of '" + id.value() + "' interrupted");
+        }
+        if (!inside) {
+            throw new SandboxException(
+                    "container '" + id.value() + "': its waiting process did not enter its " + "namespaces within 5 s");
         }
         Spec spec = bundle.spec();
         io.jurunc.oci.State state = new io.jurunc.oci.State(
@@ -463,15 +430,16 @@ public final class CreateOperation {
      * Writes the pid atomically, as runc does (temp file in the same directory, then rename); the temp
      * file is created exclusively, so a link planted at its name is never followed.
      */
-    static void writePidFile(Path pidFile, long pid) throws SandboxException {
+    private void writePidFile(Path pidFile, long pid) throws SandboxException {
         Path abs = pidFile.toAbsolutePath();
         try {
-            PrivateFiles.writeAtomically(
-                    abs,
-                    Long.toString(pid).getBytes(StandardCharsets.US_ASCII),
-                    PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (IOException e) {
-            throw new SandboxException("cannot write pid file " + abs + ": " + e.getMessage(), e);
+            ctx.host()
+                    .writeAtomically(
+                            abs,
+                            Long.toString(pid).getBytes(StandardCharsets.US_ASCII),
+                            PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (HostException e) {
+            throw new SandboxException("pid file: " + e.getMessage(), e);
         }
     }
 }

@@ -90,7 +90,7 @@ public final class ExecOperation {
      */
     public List<ExecChannel.Port> check(String id) throws JuruncException {
         ContainerRecord r = Containers.load(ctx, id);
-        GuestType guest = r.vm() == null ? null : r.vm().guest();
+        GuestType guest = r.plan() == null ? null : r.plan().guest();
         if (guest != null && !guest.runsJuruncInit()) {
             throw new VmUnsupportedException("exec is not supported for " + guest.key() + " guests: a unikernel "
                     + "runs one application and has no init that could start another process ('" + id + "')");
@@ -109,9 +109,9 @@ public final class ExecOperation {
         if (ports.isEmpty()) {
             throw new VmUnsupportedException("exec into '" + id + "' is not possible: its VM has no exec channel "
                     + "(exec needs a linux guest on qemu, whose virtio-serial ports jurunc adds at start; "
-                    + (r.vm() == null
+                    + (r.plan() == null
                             ? ""
-                            : "this one runs on " + r.vm().monitor().key() + "; ")
+                            : "this one runs on " + r.plan().monitor().key() + "; ")
                     + "a container started by an earlier jurunc has none)");
         }
         return ports;

@@ -113,9 +113,9 @@ final class MonitorConfinement {
                 }
             }
         }
-        if (r.vm() != null && r.vm().vsockCid() != null) {
+        if (r.vsockCid().isPresent()) {
             try {
-                ids.release(CID_KIND, r.vm().vsockCid(), r.id());
+                ids.release(CID_KIND, r.vsockCid().get(), r.id());
             } catch (SandboxSetupException e) {
                 failures.add(e);
             }

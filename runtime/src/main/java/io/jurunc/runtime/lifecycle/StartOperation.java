@@ -3,6 +3,7 @@ package io.jurunc.runtime.lifecycle;
 import io.jurunc.runtime.JuruncException;
 import io.jurunc.runtime.hooks.HookRunner;
 import io.jurunc.runtime.hooks.HookStage;
+import io.jurunc.runtime.host.HostException;
 import io.jurunc.runtime.host.ProcessInfo;
 import io.jurunc.runtime.ports.SandboxException;
 import io.jurunc.runtime.sandbox.LaunchFile;
@@ -13,10 +14,9 @@ import io.jurunc.runtime.state.PrivateFiles;
 import io.jurunc.runtime.vm.GuestNet;
 import io.jurunc.runtime.vm.MonitorInvocation;
 import io.jurunc.runtime.vm.VmSpec;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +29,9 @@ import java.util.Optional;
  * cannot start is reported here. A failed start removes the tap it made.
  */
 public final class StartOperation {
-    private static final long EXEC_TIMEOUT_NANOS = 5_000_000_000L;
+    /** How long the waiter may take to get ready, and the monitor to be exec'd once released. */
+    static final Duration EXEC_TIMEOUT = Duration.ofSeconds(5);
+
     private final RuntimeContext ctx;
 
     public StartOperation(RuntimeContext ctx) {
@@ -46,13 +48,13 @@ public final class StartOperation {
                             ? " (its process exited; delete it and create it again)"
                             : ""));
         }
-        if (r.vm() == null) {
-            throw new ContainerStateException(
-                    "container '" + id + "' has no VM plan (created by another jurunc version?)");
+        if (r.fromEarlierVersion()) throw ContainerStateException.earlierVersion(id);
+        if (r.plan() == null) {
+            throw new ContainerStateException("container '" + id + "' has no VM plan; delete it and create it again");
         }
         Path dir = ctx.store().dir(CreateOperation.parseId(id));
         Path readyFile = dir.resolve(WaiterCommand.READY); // the waiter makes it once inside its namespaces
-        awaitWaiter(r, () -> Files.exists(readyFile), "did not enter its namespaces");
+        awaitWaiter(r, () -> ctx.host().exists(readyFile), "did not enter its namespaces");
         if (r.sandbox() == null) {
             throw new ContainerStateException("container '" + id + "' has no monitor user (created by another jurunc "
                     + "version?); delete it and create it again");
@@ -63,16 +65,16 @@ public final class StartOperation {
         ctx.store().save(r.withTap(net.map(GuestNet::tapName).orElse(null)));
         ctx.timestamps().mark(id, "start.network");
         try {
-            VmSpec vm = r.vm().toVmSpec(net);
+            VmSpec vm = r.plan().withNet(net);
             QmpSocket.Attached qmp = QmpSocket.attach(ctx.planner().plan(vm), dir, r.sandbox());
             MonitorInvocation inv = ExecChannel.attach(qmp);
             List<String> outside = new ArrayList<>();
             for (MonitorInvocation.GeneratedFile f : inv.files()) {
-                write(f.path(), f.content().getBytes(StandardCharsets.UTF_8));
+                write(f.path().getParent(), f.path(), f.content().getBytes(StandardCharsets.UTF_8));
                 if (!f.path().startsWith(dir)) outside.add(f.path().toString());
             }
             LaunchFile launch = qmp.bind(MonitorConfinement.launch(vm, inv, dir, ctx.config(), r.sandbox()));
-            write(dir.resolve(LaunchFile.NAME), launch.encode());
+            write(dir, dir.resolve(LaunchFile.NAME), launch.encode());
             ContainerRecord planned = r.planned(net.map(GuestNet::tapName).orElse(null), inv.argv(), outside);
             ctx.store().save(planned);
             ctx.timestamps().mark(id, "start.monitor_planned");
@@ -117,22 +119,20 @@ public final class StartOperation {
      * Polls {@code ready} while the waiter lives, for up to 5 s: right after create it may not yet be
      * inside its namespaces, nor have opened its FIFO.
      */
-    private void awaitWaiter(ContainerRecord r, Ready ready, String notYet) throws JuruncException {
-        long deadline = System.nanoTime() + EXEC_TIMEOUT_NANOS;
-        while (!ready.check()) {
-            if (!StatusResolver.alive(r, ctx.host())) {
-                throw ContainerStateException.waiterGone(r.id());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new ContainerStateException(
-                        "cannot start container '" + r.id() + "': its waiting process " + notYet + " within 5 s");
-            }
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ContainerStateException("start of '" + r.id() + "' interrupted");
-            }
+    private void awaitWaiter(ContainerRecord r, Poll.Condition ready, String notYet) throws JuruncException {
+        boolean done;
+        try {
+            done = Poll.until(ctx.host(), EXEC_TIMEOUT, Duration.ofMillis(1), () -> {
+                if (ready.holds()) return true;
+                if (!StatusResolver.alive(r, ctx.host())) throw ContainerStateException.waiterGone(r.id());
+                return false;
+            });
+        } catch (InterruptedException e) {
+            throw new ContainerStateException("start of '" + r.id() + "' interrupted");
+        }
+        if (!done) {
+            throw new ContainerStateException(
+                    "cannot start container '" + r.id() + "': its waiting process " + notYet + " within 5 s");
         }
     }
 
@@ -141,42 +141,35 @@ public final class StartOperation {
         return r.netnsPath() != null ? Path.of(r.netnsPath()) : Path.of("/proc", Long.toString(r.pid()), "ns", "net");
     }
 
-    /** Writes a root-only file (0600) atomically. */
-    private static void write(Path path, byte[] content) throws SandboxException {
+    /** Writes a root-only file (0600) atomically, making its directory first. */
+    private void write(Path parent, Path path, byte[] content) throws SandboxException {
         try {
-            Files.createDirectories(path.getParent());
-            PrivateFiles.writeAtomically(path, content, PrivateFiles.FILE);
-        } catch (IOException e) {
-            throw new SandboxException("cannot write " + path + ": " + e.getMessage(), e);
+            ctx.host().createDirectories(parent);
+            ctx.host().writeAtomically(path, content, PrivateFiles.FILE);
+        } catch (HostException e) {
+            throw new SandboxException(e.getMessage(), e);
         }
     }
 
+    /**
+     * Waits until the waiter has exec'd the monitor: its argv no longer carries the waiter's marker.
+     * A process gone (or a zombie) meanwhile is a monitor that exited at once.
+     */
     private void awaitExec(ContainerRecord r) throws JuruncException {
-        long deadline = System.nanoTime() + EXEC_TIMEOUT_NANOS;
-        while (System.nanoTime() < deadline) {
-            Optional<ProcessInfo> p = ctx.host().inspect(r.pid());
-            if (p.isEmpty() || p.get().isZombie()) {
-                throw new SandboxException("the monitor of container '" + r.id() + "' exited at once ("
-                        + String.join(" ", r.monitorArgv()) + "); its output went to the container's stdout/stderr");
-            }
-            if (!cmdline(r.pid()).contains(WaiterCommand.MARKER)) {
-                return;
-            }
-            try {
-                Thread.sleep(0, 200_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new SandboxException("container '" + r.id() + "': the monitor did not start within 5 s");
-    }
-
-    private static String cmdline(long pid) {
+        boolean execd;
         try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")));
-        } catch (IOException e) {
-            return "";
+            execd = Poll.until(ctx.host(), EXEC_TIMEOUT, Duration.ofNanos(200_000), () -> {
+                Optional<ProcessInfo> p = ctx.host().inspect(r.pid());
+                if (p.isEmpty() || p.get().isZombie()) {
+                    throw new SandboxException("the monitor of container '" + r.id() + "' exited at once ("
+                            + String.join(" ", r.monitorArgv())
+                            + "); its output went to the container's stdout/stderr");
+                }
+                return ctx.host().cmdline(r.pid()).stream().noneMatch(a -> a.contains(WaiterCommand.MARKER));
+            });
+        } catch (InterruptedException e) {
+            return;
         }
+        if (!execd) throw new SandboxException("container '" + r.id() + "': the monitor did not start within 5 s");
     }
 }

@@ -110,7 +110,7 @@ public final class UpdateOperation {
             long limit = u.memoryLimit().getAsLong();
             if (limit != -1) {
                 if (limit < 0) throw invalid(id, "memory.limit must be -1 or positive");
-                long guestRam = r.vm() == null ? 0 : r.vm().memoryBytes();
+                long guestRam = r.plan() == null ? 0 : r.plan().memoryBytes();
                 if (limit < guestRam) {
                     throw new VmUnsupportedException(
                             "cannot update '" + id + "': memory limit " + limit + " is below the " + "guest's RAM ("

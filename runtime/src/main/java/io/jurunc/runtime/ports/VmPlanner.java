@@ -1,9 +1,11 @@
 package io.jurunc.runtime.ports;
 
+import io.jurunc.runtime.vm.Accel;
 import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.MonitorInvocation;
 import io.jurunc.runtime.vm.MonitorType;
 import io.jurunc.runtime.vm.VmSpec;
+import java.nio.file.Path;
 
 /** Monitor/guest knowledge the lifecycle needs: allow-list, resources, argv. */
 public interface VmPlanner {
@@ -21,13 +23,20 @@ public interface VmPlanner {
             String cpuset)
             throws SandboxException;
 
+    /**
+     * Fails when the monitor cannot run this plan (create calls it, so that such a VM fails create); the
+     * network start adds is accounted for.
+     */
+    void check(VmSpec spec) throws SandboxException;
+
+    /** The monitor's argv and generated files for the plan start completed with the network. */
     MonitorInvocation plan(VmSpec spec) throws SandboxException;
 
     /** Resolves the monitor binary (configured path or PATH). */
-    java.nio.file.Path monitorBinary(MonitorType monitor) throws SandboxException;
+    Path monitorBinary(MonitorType monitor) throws SandboxException;
 
     /** KVM if a real probe says it works (or config forces it), else TCG; logs the reason. */
-    io.jurunc.runtime.vm.Accel accel(MonitorType monitor) throws SandboxException;
+    Accel accel(MonitorType monitor) throws SandboxException;
 
     record GuestResources(long memoryBytes, int vcpus) {}
 }

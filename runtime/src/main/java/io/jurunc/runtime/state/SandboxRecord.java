@@ -17,4 +17,9 @@ public record SandboxRecord(
         groups = groups == null ? List.of() : List.copyOf(groups);
         cgroupDirs = cgroupDirs == null ? List.of() : List.copyOf(cgroupDirs);
     }
+
+    /** The same user, owning these cgroup directories. */
+    public SandboxRecord withCgroupDirs(List<String> dirs) {
+        return new SandboxRecord(monitorUid, monitorGid, groups, uidAllocated, dirs);
+    }
 }

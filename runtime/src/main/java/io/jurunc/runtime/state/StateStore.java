@@ -1,7 +1,6 @@
 package io.jurunc.runtime.state;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.jurunc.oci.Json;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -57,7 +56,8 @@ public final class StateStore {
     public void save(ContainerRecord record) throws StateException {
         Path d = root.resolve(record.id());
         try {
-            PrivateFiles.writeAtomically(d.resolve(RECORD), Json.mapper().writeValueAsBytes(record), PrivateFiles.FILE);
+            PrivateFiles.writeAtomically(
+                    d.resolve(RECORD), StateJson.mapper().writeValueAsBytes(record), PrivateFiles.FILE);
         } catch (IOException e) {
             throw new StateException("cannot write state of " + record.id() + ": " + e.getMessage(), e);
         }
@@ -66,7 +66,7 @@ public final class StateStore {
     public ContainerRecord load(ContainerId id) throws ContainerNotFoundException, StateException {
         Path f = dir(id).resolve(RECORD);
         try {
-            return Json.mapper().readValue(Files.readAllBytes(f), ContainerRecord.class);
+            return StateJson.mapper().readValue(Files.readAllBytes(f), ContainerRecord.class);
         } catch (NoSuchFileException e) {
             throw new ContainerNotFoundException(id.value());
         } catch (JsonProcessingException e) {

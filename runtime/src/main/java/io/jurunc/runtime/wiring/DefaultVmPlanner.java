@@ -6,7 +6,6 @@ import io.jurunc.runtime.ports.VmPlanner;
 import io.jurunc.runtime.vm.Accel;
 import io.jurunc.runtime.vm.GuestResources;
 import io.jurunc.runtime.vm.GuestType;
-import io.jurunc.runtime.vm.HostCapacity;
 import io.jurunc.runtime.vm.MonitorInvocation;
 import io.jurunc.runtime.vm.MonitorLocator;
 import io.jurunc.runtime.vm.MonitorType;
@@ -17,25 +16,30 @@ import io.jurunc.runtime.vm.ResourceLimits;
 import io.jurunc.runtime.vm.VmConfigException;
 import io.jurunc.runtime.vm.VmSpec;
 import io.jurunc.runtime.vm.kvm.AccelChoice;
-import io.jurunc.runtime.vm.kvm.KvmProbe;
 import io.jurunc.runtime.vm.kvm.ProbeVerdict;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
-/** {@link VmPlanner} over the vm package: allow-list, resources, locator, KVM probe, builders. */
+/**
+ * {@link VmPlanner} over the vm package: allow-list, resources, locator, KVM probe, builders. What it
+ * needs to know about the host comes from {@link HostFacts}.
+ */
 final class DefaultVmPlanner implements VmPlanner {
     /** The monitor the KVM probe boots its tiny guest with; it also carries the QEMU options. */
     private static final String PROBE_MONITOR = "qemu";
 
     private final JuruncConfig config;
+    private final HostFacts host;
     private final Consumer<String> log;
     private Monitors monitors;
     private MonitorLocator locator;
 
-    DefaultVmPlanner(JuruncConfig config, Consumer<String> log) {
+    DefaultVmPlanner(JuruncConfig config, HostFacts host, Consumer<String> log) {
         this.config = config;
+        this.host = host;
         this.log = log;
     }
 
@@ -43,12 +47,14 @@ final class DefaultVmPlanner implements VmPlanner {
         if (monitors == null) {
             JuruncConfig.MonitorSettings q = config.monitor(MonitorType.parse(PROBE_MONITOR));
             monitors = new Monitors(new QemuOptions(
-                    QemuOptions.DEFAULT_TCG,
-                    q.vhost(),
-                    q.dataPath().orElse(null),
-                    QemuOptions.forThisHost().hostTscKhz()));
+                    QemuOptions.DEFAULT_TCG, q.vhost(), q.dataPath().orElse(null), tscKhz()));
         }
         return monitors;
+    }
+
+    private Long tscKhz() {
+        OptionalLong khz = host.tscKhz();
+        return khz.isPresent() ? khz.getAsLong() : null;
     }
 
     @Override
@@ -79,11 +85,17 @@ final class DefaultVmPlanner implements VmPlanner {
                     initrdBytes,
                     new ResourceLimits(memoryLimit, cpuQuota, cpuPeriod, cpuset),
                     defaults,
-                    HostCapacity.probe());
+                    host.capacity());
             return new GuestResources(r.memoryBytes(), r.vcpus());
         } catch (VmConfigException e) {
             throw new SandboxException(e.getMessage(), e);
         }
+    }
+
+    /** The builders validate while they build: the argv of the plan without its network is built and dropped. */
+    @Override
+    public void check(VmSpec spec) throws SandboxException {
+        plan(spec);
     }
 
     @Override
@@ -104,7 +116,7 @@ final class DefaultVmPlanner implements VmPlanner {
             for (MonitorType t : MonitorType.all()) {
                 config.monitor(t).path().ifPresent(p -> configured.put(t, p));
             }
-            locator = MonitorLocator.forThisHost(configured);
+            locator = host.locator(configured);
         }
         try {
             return locator.locate(monitor);
@@ -132,7 +144,7 @@ final class DefaultVmPlanner implements VmPlanner {
                 return Accel.KVM;
             }
         }
-        ProbeVerdict verdict = KvmProbe.forThisHost().decide(choice, qemu);
+        ProbeVerdict verdict = host.probeKvm(choice, qemu);
         if (verdict.isFallback()) {
             log.accept("KVM is not usable here (" + verdict.reason() + "); falling back to TCG");
         }

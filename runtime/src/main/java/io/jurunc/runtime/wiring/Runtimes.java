@@ -22,7 +22,7 @@ public final class Runtimes {
                 config,
                 new LinuxHost(execHelper(config)),
                 ts,
-                new DefaultVmPlanner(config, log),
+                new DefaultVmPlanner(config, HostFacts.linux(), log),
                 new TapSandboxNetwork(),
                 new KitGuestPacker(config.kitDir()),
                 log);

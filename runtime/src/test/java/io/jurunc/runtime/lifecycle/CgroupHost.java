@@ -6,11 +6,14 @@ import io.jurunc.runtime.host.ProcessInfo;
 import io.jurunc.runtime.host.Spawned;
 import io.jurunc.runtime.host.Stdio;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A recording fake of the host's cgroup files and QMP sockets, in front of {@link Fakes.RecordingHost}
@@ -87,5 +90,40 @@ final class CgroupHost implements Host {
     @Override
     public boolean pokeFifo(Path path) throws HostException {
         return processes.pokeFifo(path);
+    }
+
+    @Override
+    public List<String> cmdline(long pid) {
+        return processes.cmdline(pid);
+    }
+
+    @Override
+    public boolean exists(Path path) {
+        return processes.exists(path);
+    }
+
+    @Override
+    public long size(Path file) throws HostException {
+        return processes.size(file);
+    }
+
+    @Override
+    public void createDirectories(Path dir) throws HostException {
+        processes.createDirectories(dir);
+    }
+
+    @Override
+    public void writeAtomically(Path file, byte[] content, Set<PosixFilePermission> mode) throws HostException {
+        processes.writeAtomically(file, content, mode);
+    }
+
+    @Override
+    public long nanoTime() {
+        return processes.nanoTime();
+    }
+
+    @Override
+    public void sleep(Duration d) throws InterruptedException {
+        processes.sleep(d);
     }
 }

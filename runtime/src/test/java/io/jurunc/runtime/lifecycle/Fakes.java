@@ -25,18 +25,47 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Recording fakes of the lifecycle's OS boundary and sandbox services. */
 final class Fakes {
     private Fakes() {}
 
+    /** What the waiter does once its FIFO is poked: what the monitor's exec looks like from outside. */
+    enum OnRelease {
+        /** It execs the monitor: the pid's argv becomes the monitor's. */
+        EXEC,
+        /** It never gets to the exec: the pid keeps the waiter's argv. */
+        HANG,
+        /** The monitor exits at once: the pid is gone. */
+        EXIT
+    }
+
+    /**
+     * The host with processes, FIFOs and a clock of its own: nothing is spawned or signalled, and waiting
+     * takes no time (sleep advances the clock). Files go to the test's temporary directory, recorded.
+     */
     static final class RecordingHost implements Host {
         final List<List<String>> spawned = new ArrayList<>();
+        /** The argv of each fake process, as /proc/PID/cmdline would show it. */
+        final Map<Long, List<String>> cmdlines = new HashMap<>();
+        /** Which pid waits on which start FIFO. */
+        final Map<Path, Long> fifoWaiters = new HashMap<>();
+        /** Files written atomically, with their modes. */
+        final Map<Path, Set<PosixFilePermission>> written = new HashMap<>();
+
+        OnRelease onRelease = OnRelease.EXEC;
+        long now = 1_000_000_000L;
+        /** How many times the operations slept. */
+        int sleeps;
+
         final List<String> signals = new ArrayList<>();
         final Map<Long, ProcessInfo> procs = new HashMap<>();
         final List<Path> fifos = new ArrayList<>();
@@ -57,11 +86,14 @@ final class Fakes {
                 }
             }
             long pid = nextPid++;
+            Path fifo = Path.of(argv.get(2), WaiterCommand.FIFO);
             if (argv.contains("--new-pid") || argv.contains("--pidns")) {
                 // As the helper does: its first pid forks into the namespace, writes the child's pid, exits.
                 if (forkFails) return new Spawned(pid, 77, Optional.empty());
                 long child = nextPid++;
                 procs.put(child, new ProcessInfo(child, 'S', 78, "/usr/bin/dash"));
+                cmdlines.put(child, argv);
+                fifoWaiters.put(fifo, child);
                 try {
                     Files.writeString(Path.of(argv.get(2), WaiterCommand.PID_FILE), child + "\n");
                 } catch (java.io.IOException e) {
@@ -71,6 +103,8 @@ final class Fakes {
                 return new Spawned(pid, 77, Optional.empty());
             }
             procs.put(pid, new ProcessInfo(pid, 'S', 77, "/usr/bin/dash"));
+            cmdlines.put(pid, argv);
+            fifoWaiters.put(fifo, pid);
             return new Spawned(pid, 77, Optional.empty());
         }
 
@@ -90,6 +124,59 @@ final class Fakes {
         @Override
         public Optional<ProcessInfo> inspect(long pid) {
             return Optional.ofNullable(procs.get(pid));
+        }
+
+        @Override
+        public List<String> cmdline(long pid) {
+            return procs.containsKey(pid) ? cmdlines.getOrDefault(pid, List.of()) : List.of();
+        }
+
+        @Override
+        public boolean exists(Path path) {
+            return Files.exists(path);
+        }
+
+        @Override
+        public long size(Path file) throws HostException {
+            try {
+                return Files.size(file);
+            } catch (java.io.IOException e) {
+                throw new HostException(e.getMessage());
+            }
+        }
+
+        @Override
+        public void createDirectories(Path dir) throws HostException {
+            try {
+                Files.createDirectories(dir);
+            } catch (java.io.IOException e) {
+                throw new HostException(e.getMessage());
+            }
+        }
+
+        @Override
+        public void writeAtomically(Path file, byte[] content, Set<PosixFilePermission> mode) throws HostException {
+            written.put(file, mode);
+            try {
+                Files.write(file, content);
+            } catch (java.io.IOException e) {
+                throw new HostException("cannot write " + file + ": " + e.getMessage());
+            }
+        }
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        /** Runs at each sleep: what happens on the host while an operation waits. */
+        Runnable onSleep = () -> {};
+
+        @Override
+        public void sleep(Duration d) {
+            sleeps++;
+            now += d.toNanos();
+            onSleep.run();
         }
 
         @Override
@@ -116,6 +203,14 @@ final class Fakes {
             if (unreadyPokes > 0) {
                 unreadyPokes--;
                 return false;
+            }
+            Long pid = fifoWaiters.get(path);
+            if (pid != null) {
+                switch (onRelease) {
+                    case EXEC -> cmdlines.put(pid, List.of("/usr/bin/fake-monitor"));
+                    case HANG -> {}
+                    case EXIT -> procs.remove(pid);
+                }
             }
             return true;
         }
@@ -150,6 +245,9 @@ final class Fakes {
     }
 
     static final class FakePlanner implements VmPlanner {
+        /** The plans create checked, and those start built an argv for. */
+        final List<VmSpec> checked = new ArrayList<>();
+
         final List<VmSpec> planned = new ArrayList<>();
         boolean failPlan;
 
@@ -158,6 +256,12 @@ final class Fakes {
             if (guest.key().equals("rumprun") && monitor.key().equals("qemu")) {
                 throw new SandboxException("rumprun does not run on qemu; use hvt or spt");
             }
+        }
+
+        @Override
+        public void check(VmSpec spec) throws SandboxException {
+            if (failPlan) throw new SandboxException("plan failed");
+            checked.add(spec);
         }
 
         @Override

@@ -63,7 +63,7 @@ class LifecycleTest {
         long pid = created.record().pid();
         assertThat(Files.readString(tmp.resolve("init.pid"))).isEqualTo(Long.toString(pid));
         assertThat(w.network().calls).isEmpty(); // ctr --cni configures the netns only after create
-        var atCreate = w.planner().planned.getFirst();
+        var atCreate = w.planner().checked.getFirst();
         assertThat(atCreate.net()).isEmpty();
         assertThat(atCreate.memoryBytes()).isEqualTo(134217728L);
         assertThat(atCreate.hostname()).isEqualTo("h1");
@@ -86,7 +86,7 @@ class LifecycleTest {
         new StartOperation(w.ctx()).run("c1");
         assertThat(w.network().calls)
                 .containsExactly("setup " + ns + " c1 owner 1000:1000"); // the tap is the monitor's
-        var atStart = w.planner().planned.get(1);
+        var atStart = w.planner().planned.getFirst();
         assertThat(atStart.net()).isPresent();
         assertThat(atStart.seccomp()).isTrue(); // the monitor sandboxes itself whatever the spec says
         String launch = Files.readString(root.resolve("c1/monitor.launch")).replace('\0', '|');
@@ -186,7 +186,7 @@ class LifecycleTest {
                 null);
         create("c7");
         assertThat(w.packer().packed).isEmpty();
-        assertThat(w.planner().planned.getFirst().kernel())
+        assertThat(w.planner().checked.getFirst().kernel())
                 .isEqualTo(bundle.resolve("rootfs/boot/kernel").toRealPath());
     }
 
@@ -219,7 +219,7 @@ class LifecycleTest {
                         + ",\"com.urunc.unikernel.vAccel\":\"vsock\",\"com.urunc.unikernel.RPCAddress\":\"vsock://2:2049\"",
                 null);
         create("v1");
-        var spec = w.planner().planned.getFirst();
+        var spec = w.planner().checked.getFirst();
         assertThat(spec.vsock()).isPresent();
         assertThat(spec.vsock().get().udsPath()).isEqualTo(root.resolve("v1/vaccel.sock"));
         assertThat(spec.env()).contains("VACCEL_RPC_ADDRESS=vsock://2:2049", "VACCEL_PLUGINS=libvaccel-rpc.so", "A=1");
@@ -248,13 +248,13 @@ class LifecycleTest {
         config(LINUX_QEMU + ",\"com.urunc.unikernel.vAccel\":\"vsock\"", null);
         create("v3");
         create("v4");
-        long cid3 = w.planner().planned.get(0).vsock().orElseThrow().guestCid();
-        long cid4 = w.planner().planned.get(1).vsock().orElseThrow().guestCid();
+        long cid3 = w.planner().checked.get(0).vsock().orElseThrow().guestCid();
+        long cid4 = w.planner().checked.get(1).vsock().orElseThrow().guestCid();
         assertThat(cid3).isEqualTo(3);
         assertThat(cid4).isEqualTo(4);
         new DeleteOperation(w.ctx()).run("v3", false);
         create("v5");
-        assertThat(w.planner().planned.get(2).vsock().orElseThrow().guestCid()).isEqualTo(3);
+        assertThat(w.planner().checked.get(2).vsock().orElseThrow().guestCid()).isEqualTo(3);
     }
 
     @Test

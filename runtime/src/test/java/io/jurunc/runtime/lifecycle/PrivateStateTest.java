@@ -3,6 +3,7 @@ package io.jurunc.runtime.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jurunc.runtime.host.Stdio;
+import io.jurunc.runtime.state.PrivateFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -37,18 +38,9 @@ class PrivateStateTest {
         assertThat(mode(root)).isEqualTo("rwx------");
         assertThat(mode(root.resolve("p1"))).isEqualTo("rwx------");
         assertThat(mode(root.resolve("p1/jurunc.json"))).isEqualTo("rw-------");
-        assertThat(mode(root.resolve("p1/monitor.launch"))).isEqualTo("rw-------");
-        assertThat(mode(root.resolve("p1/monitor.json"))).isEqualTo("rw-------");
-    }
-
-    @Test
-    void thePidFileTempNeverFollowsALink() throws Exception {
-        // before: Files.writeString on ".init.pid.tmp" wrote through a planted symlink into its target
-        Path victim = Files.writeString(tmp.resolve("victim"), "keep me");
-        Files.createSymbolicLink(tmp.resolve(".init.pid.tmp"), victim);
-        CreateOperation.writePidFile(tmp.resolve("init.pid"), 4242);
-        assertThat(Files.readString(victim)).isEqualTo("keep me");
-        assertThat(Files.readString(tmp.resolve("init.pid"))).isEqualTo("4242");
-        assertThat(Files.isSymbolicLink(tmp.resolve("init.pid"))).isFalse();
+        // the files start writes go through the host, root-only (LinuxHostFilesTest: the mode is kept)
+        assertThat(w.host().written)
+                .containsEntry(root.resolve("p1/monitor.launch"), PrivateFiles.FILE)
+                .containsEntry(root.resolve("p1/monitor.json"), PrivateFiles.FILE);
     }
 }

@@ -3,6 +3,7 @@ package io.jurunc.shim.backend;
 import io.jurunc.runtime.JuruncException;
 import io.jurunc.runtime.config.ConfigException;
 import io.jurunc.runtime.config.JuruncConfig;
+import io.jurunc.runtime.host.Host;
 import io.jurunc.runtime.host.Stdio;
 import io.jurunc.runtime.lifecycle.Bundle;
 import io.jurunc.runtime.lifecycle.ContainerStateException;
@@ -27,6 +28,7 @@ import io.jurunc.runtime.lifecycle.VmUnsupportedException;
 import io.jurunc.runtime.state.ContainerNotFoundException;
 import io.jurunc.runtime.wiring.Runtimes;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -100,20 +102,22 @@ public final class InProcessJuruncBackend implements ContainerBackend {
      */
     @Override
     public void start(String id) throws BackendException {
-        long deadline = System.nanoTime() + WAITER_READY.toNanos();
+        RuntimeContext ctx = ctx();
+        Host host = ctx.host();
+        long deadline = host.nanoTime() + WAITER_READY.toNanos();
         while (true) {
             try {
-                new StartOperation(ctx()).run(id);
+                new StartOperation(ctx).run(id);
                 waiters.remove(id);
                 return;
             } catch (ContainerStateException e) {
                 Integer pid = waiters.get(id);
-                boolean early = e.waiterGone() && pid != null && alive(pid);
-                if (!early || System.nanoTime() > deadline) {
+                boolean early = e.waiterGone() && pid != null && alive(host, pid);
+                if (!early || host.nanoTime() - deadline > 0) {
                     throw translate("start", id, e);
                 }
                 try {
-                    Thread.sleep(20);
+                    host.sleep(RETRY);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw translate("start", id, e);
@@ -155,16 +159,13 @@ public final class InProcessJuruncBackend implements ContainerBackend {
         }
     }
 
-    static final java.time.Duration WAITER_READY = java.time.Duration.ofSeconds(5);
+    static final Duration WAITER_READY = Duration.ofSeconds(5);
+
+    private static final Duration RETRY = Duration.ofMillis(20);
 
     /** Alive and not a zombie. */
-    private static boolean alive(int pid) {
-        try {
-            String stat = java.nio.file.Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
-            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-        } catch (java.io.IOException e) {
-            return false;
-        }
+    private static boolean alive(Host host, int pid) {
+        return host.inspect(pid).filter(p -> !p.isZombie()).isPresent();
     }
 
     @Override
