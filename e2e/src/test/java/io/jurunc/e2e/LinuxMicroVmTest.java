@@ -47,6 +47,29 @@ class LinuxMicroVmTest {
         assertThat(leftovers.find(env.scope(id))).as(run.describe()).isEmpty();
     }
 
+    /**
+     * The guest command's exit status is {@code ctr run}'s (containerd's runc shim reaps the sandbox
+     * init, which exits with the byte the guest init wrote to its exit port), 0 included.
+     */
+    @Test
+    void theGuestCommandsExitStatusIsCtrRunsExitStatus() {
+        for (int status : List.of(3, 0, 255)) {
+            String id = E2eEnvironment.newId("exit" + status);
+            CommandResult run = env.ctr()
+                    .run(env.juruncRun("hello", id, "/bin/busybox", "sh", "-c", "exit " + status)
+                            .withRm());
+            assertThat(run.exitCode()).as(run.describe()).isEqualTo(status);
+            assertThat(leftovers.find(env.scope(id))).as(run.describe()).isEmpty();
+        }
+        String id = E2eEnvironment.newId("exitsig");
+        CommandResult killed = env.ctr()
+                .run(env.juruncRun("hello", id, "/bin/busybox", "sh", "-c", "kill -USR1 $$")
+                        .withRm());
+        assertThat(killed.exitCode())
+                .as("a shell's 128+n: " + killed.describe())
+                .isEqualTo(128 + 10);
+    }
+
     @Test
     void envAndArgsReachTheGuestApplication() {
         String id = E2eEnvironment.newId("env");
@@ -74,7 +97,7 @@ class LinuxMicroVmTest {
     }
 
     @Test
-    void theMonitorIsTheContainersProcessAndKillAndDeleteLeaveNothing() {
+    void theMonitorIsTheContainersInitsChildAndKillAndDeleteLeaveNothing() {
         String id = E2eEnvironment.newId("kill");
         CommandResult started = env.ctr()
                 .run(env.juruncRun("hello", id, "/bin/busybox", "sleep", "600").withFlag("--detach"));
@@ -83,10 +106,10 @@ class LinuxMicroVmTest {
             Ctr.TaskRow task = env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))
                     .orElseThrow(() -> new AssertionError("task " + id + " not RUNNING: " + env.task(id)));
             ProcFs.Proc monitor = ProcFs.system()
-                    .process(task.pid())
-                    .orElseThrow(() -> new AssertionError("no process " + task.pid()));
+                    .monitorOf(task.pid())
+                    .orElseThrow(() -> new AssertionError("no sandbox init with a monitor at " + task.pid()));
             assertThat(monitor.argv().getFirst())
-                    .as("the task's pid is the monitor: " + monitor.commandLine())
+                    .as("the task's pid is the sandbox init, its child the monitor: " + monitor.commandLine())
                     .contains("qemu-system");
             assertThat(Files.isDirectory(env.runtimeStateDir(id)))
                     .as("state dir while running")

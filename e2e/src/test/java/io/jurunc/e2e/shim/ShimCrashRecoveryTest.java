@@ -320,7 +320,7 @@ class ShimCrashRecoveryTest {
         try {
             String pid = runDetached("hello", vm);
             assertThat(ProcFs.system()
-                            .process(Long.parseLong(pid))
+                            .monitorOf(Long.parseLong(pid))
                             .orElseThrow()
                             .argv()
                             .getFirst())

@@ -119,6 +119,22 @@ class ShimCtrTest {
                 .isEmpty();
     }
 
+    /** The guest command's exit status is {@code ctr run}'s through jurunc's shim too. */
+    @Test
+    void theGuestCommandsExitStatusIsCtrRunsExitStatus() {
+        for (int status : List.of(3, 0)) {
+            String id = newId("exit" + status);
+            CommandResult run = env.ctr()
+                    .run(env.shimRun("hello", id, "/bin/busybox", "sh", "-c", "exit " + status)
+                            .withRm()
+                            .withTimeout(Duration.ofSeconds(120)));
+            assertThat(run.exitCode()).as(run.describe()).isEqualTo(status);
+            assertThat(Leftovers.system().find(scope(id, "jurunc")))
+                    .as(run.describe())
+                    .isEmpty();
+        }
+    }
+
     @Test
     void containersRunInParallelAndKillAndDeleteLeaveNothing() throws Exception {
         List<String> ids = new ArrayList<>();
@@ -147,10 +163,10 @@ class ShimCtrTest {
                         .isPresent();
             }
             long vmPid = env.task(vm).orElseThrow().pid();
-            assertThat(ProcFs.system().process(vmPid).orElseThrow().argv().getFirst())
+            assertThat(ProcFs.system().monitorOf(vmPid).orElseThrow().argv().getFirst())
                     .contains("qemu-system");
-            // The monitor is pid 1 of its own pid namespace (ctr's spec has one), forked by the sandbox
-            // helper and re-parented to the shim daemon, which reaps it by pid.
+            // The sandbox init is pid 1 of its own pid namespace (ctr's spec has one), forked by the sandbox
+            // helper and re-parented to the shim daemon, which reaps it by pid; the monitor is its child.
             Path proc = Path.of("/proc", Long.toString(vmPid));
             String nspid = java.nio.file.Files.readAllLines(proc.resolve("status")).stream()
                     .filter(l -> l.startsWith("NSpid:"))
@@ -162,7 +178,7 @@ class ShimCtrTest {
             assertThat(java.nio.file.Files.readSymbolicLink(proc.resolve("ns/pid")))
                     .isNotEqualTo(java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/ns/pid")));
             for (String id : ids) {
-                // QEMU, as its namespace's init, catches SIGTERM; the others get SIGKILL
+                // the sandbox init forwards SIGTERM to QEMU, which stops; the others get SIGKILL
                 env.ctr().kill(id, id.equals(vm) ? "SIGTERM" : "SIGKILL").requireSuccess();
             }
             for (String id : ids) {

@@ -69,6 +69,16 @@ public final class ProcFs {
         return read(root.resolve(Long.toString(pid)));
     }
 
+    /**
+     * The monitor of a microVM container whose process is {@code containerPid}: that process is the
+     * sandbox init ({@code jurunc-init} in its argv) and the monitor is its child.
+     */
+    public Optional<Proc> monitorOf(long containerPid) {
+        Optional<Proc> init = process(containerPid);
+        if (init.isEmpty() || !init.get().argvContains("jurunc-init")) return Optional.empty();
+        return processes().stream().filter(p -> p.ppid() == containerPid).findFirst();
+    }
+
     /** All processes below {@code pid} (children, their children, ...), deepest last. */
     public List<Proc> descendants(long pid) {
         List<Proc> all = processes();

@@ -12,9 +12,6 @@ import io.jurunc.e2e.support.RoutedNetwork;
 import io.jurunc.e2e.support.RunSpec;
 import io.jurunc.e2e.support.Spawned;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +133,7 @@ class UnikernelUnikraftHttpTest {
                     "measure: unikraft %s (ctr --cni) first HTTP answer %d ms after the CNI lease%n",
                     image, a.waited().toMillis());
             String args = run.monitorArgs();
-            assertThat(args).as("the container's process is QEMU").contains("qemu-system-x86_64");
+            assertThat(args).as("the container's monitor is QEMU").contains("qemu-system-x86_64");
             Leftovers.NetnsRecord netns = leftovers.recordNetns(run.pid()).orElseThrow();
             env.ctr().kill(id, "SIGTERM").requireSuccess();
             assertThat(run.ctrRun().waitFor(Duration.ofSeconds(60))).isNotEqualTo(-1);
@@ -196,16 +193,13 @@ class UnikernelUnikraftHttpTest {
                     .pid();
         }
 
-        /** The container process's command line, words joined by spaces. */
+        /** The monitor's command line (the child of the container's process, the sandbox init), words joined by spaces. */
         String monitorArgs() {
-            try {
-                byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid()), "cmdline"));
-                return new String(raw, StandardCharsets.UTF_8)
-                        .replace('\0', ' ')
-                        .strip();
-            } catch (java.io.IOException e) {
-                throw new AssertionError("cannot read the monitor's command line: " + e, e);
-            }
+            long pid = pid();
+            return io.jurunc.e2e.support.ProcFs.system()
+                    .monitorOf(pid)
+                    .orElseThrow(() -> new AssertionError("no sandbox init with a monitor at " + pid))
+                    .commandLine();
         }
 
         void stop() {
