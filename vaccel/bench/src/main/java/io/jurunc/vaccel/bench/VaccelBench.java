@@ -562,6 +562,8 @@ public final class VaccelBench {
         System.out.println();
         System.out.println(
                 "# payload throughput: exec through noop, N bytes in and N bytes back (one whole genop each way)");
+        System.out.println(
+                "# a ! after p50: the size's warm-up ended at its cap with the JIT still compiling (not a steady reading)");
         System.out.printf(
                 Locale.ROOT,
                 "%-9s %-9s %10s %10s %10s %8s %10s %8s  %s%n",
@@ -770,7 +772,8 @@ public final class VaccelBench {
             // seconds to compile a size's paths, and a size measured before that looked 5-15x slower than the
             // same size measured again later (a quick run's 16 KiB, the first size after the warm-up above)
             double previous = Double.MAX_VALUE;
-            for (int block = 0; block < 12; block++) {
+            boolean steady = false;
+            for (int block = 0; block < 12 && !steady; block++) {
                 long compiled = compileMillis();
                 List<Long> w = new java.util.ArrayList<>();
                 long warm = System.nanoTime();
@@ -781,9 +784,7 @@ public final class VaccelBench {
                 }
                 java.util.Collections.sort(w);
                 double median = w.get(w.size() / 2);
-                if (median > 0.9 * previous && compileMillis() == compiled) {
-                    break;
-                }
+                steady = median > 0.9 * previous && compileMillis() == compiled;
                 previous = Math.min(previous, median);
             }
             List<Long> times = new java.util.ArrayList<>();
@@ -810,10 +811,11 @@ public final class VaccelBench {
                     loadAverage());
             System.out.printf(
                     Locale.ROOT,
-                    "%-9s %-9s %10.3f %10.3f %10.1f %8.1f %9.1f%s %8d  %s%n",
+                    "%-9s %-9s %9.3f%s %10.3f %10.1f %8.1f %9.1f%s %8d  %s%n",
                     human(size),
                     mode,
                     st.p50Us() / 1000,
+                    steady ? " " : "!",
                     st.p99Us() / 1000,
                     mibPerSecond(size, st),
                     cs,
