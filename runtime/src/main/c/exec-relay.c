@@ -2,7 +2,7 @@
  * jurunc-exec-relay: the host end of `jurunc exec` into a Linux microVM (docs/runtime.md, "exec").
  *
  *   jurunc-exec-relay [--detach] [--pid-file FILE] [--console-socket SOCKET] [--tty]
- *                     REQUEST SOCKET LOCK [SOCKET LOCK]...
+ *                     [--log FILE [--log-format text|json]] REQUEST SOCKET LOCK [SOCKET LOCK]...
  *
  * REQUEST is a file the runtime wrote (the command, env, cwd, user, tty flag: the R frame's payload,
  * see guest/src/main/c/exec-server.h for the frames); it is read and removed. Each SOCKET/LOCK pair
@@ -22,6 +22,9 @@
  * command (or refused it), writes the child's pid to --pid-file (atomically, no newline, as runc
  * does) and exits 0 (or prints the reason and exits 1). The child keeps the caller's stdio and exits
  * with the command's status: containerd's shims reap it as the exec'd process.
+ *
+ * --log: why the command could not start is also appended there, as runc logs its errors (containerd's
+ * runc shim reports the last error of the runtime's JSON log).
  *
  * Exit codes: the command's (128+N for signal N); 1 for the relay's own errors before the command
  * started; 255 when the channel closed before an exit status came (the VM stopped).
@@ -44,6 +47,7 @@
 #include <sys/types.h>
 #include <sys/un.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_REQUEST (1u << 20)
@@ -56,6 +60,35 @@ struct buf {
 };
 
 static int status_fd = -1; /* --detach: the pipe to the waiting parent */
+static const char *log_file;
+static int log_json;
+
+/* Appends an error line to --log: {"level":"error","msg":...,"time":...} with --log-format json. */
+static void log_error(const char *msg, int n) {
+    if (!log_file) return;
+    int fd = open(log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return;
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+    char esc[2200];
+    int k = 0;
+    for (int i = 0; i < n && k < (int)sizeof esc - 8; i++) {
+        unsigned char c = msg[i];
+        if (c == '"' || c == '\\') {
+            esc[k++] = '\\';
+            esc[k++] = c;
+        } else if (c < 0x20) {
+            k += snprintf(esc + k, sizeof esc - k, "\\u%04x", c);
+        } else {
+            esc[k++] = c;
+        }
+    }
+    if (log_json) dprintf(fd, "{\"level\":\"error\",\"msg\":\"exec failed: %.*s\",\"time\":\"%s\"}\n", k, esc, when);
+    else dprintf(fd, "time=\"%s\" level=error msg=\"exec failed: %.*s\"\n", when, k, esc);
+    close(fd);
+}
 static struct termios saved_termios;
 static int restore_fd = -1;
 
@@ -74,6 +107,7 @@ static void fail(int code, const char *fmt, ...) {
     if (n < 0) n = 0;
     if (n >= (int)sizeof msg) n = sizeof msg - 1;
     restore_terminal();
+    log_error(msg, n);
     if (status_fd >= 0) {
         char line[1100];
         int m = snprintf(line, sizeof line, "E%.*s", n, msg);
@@ -280,7 +314,7 @@ static void send_size(struct buf *tosock, int fd) {
 
 static void usage(void) {
     dprintf(2, "usage: jurunc-exec-relay [--detach] [--pid-file FILE] [--console-socket SOCKET] [--tty] "
-               "REQUEST SOCKET LOCK [SOCKET LOCK]...\n");
+               "[--log FILE [--log-format text|json]] REQUEST SOCKET LOCK [SOCKET LOCK]...\n");
     _exit(2);
 }
 
@@ -293,6 +327,8 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--tty")) tty = 1;
         else if (!strcmp(argv[i], "--pid-file") && i + 1 < argc) pid_file = argv[++i];
         else if (!strcmp(argv[i], "--console-socket") && i + 1 < argc) console_socket = argv[++i];
+        else if (!strcmp(argv[i], "--log") && i + 1 < argc) log_file = argv[++i];
+        else if (!strcmp(argv[i], "--log-format") && i + 1 < argc) log_json = !strcmp(argv[++i], "json");
         else usage();
     }
     if (argc - i < 3 || (argc - i - 1) % 2 != 0) usage();

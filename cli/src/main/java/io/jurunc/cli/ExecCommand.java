@@ -99,7 +99,13 @@ final class ExecCommand extends ContainerCommand {
                         detach,
                         Optional.ofNullable(pidFile).map(Path::of),
                         Optional.ofNullable(consoleSocket).map(Path::of)));
-        return RuncHandover.exec(relay.argv(), top.log());
+        List<String> argv = new ArrayList<>(relay.argv());
+        if (top.logFile != null) {
+            // why a command could not start also goes to --log, where containerd's runc shim reads runc's errors
+            argv.addAll(
+                    1, List.of("--log", top.logFile, "--log-format", top.logFormat == null ? "text" : top.logFormat));
+        }
+        return RuncHandover.exec(argv, top.log());
     }
 
     private ExecRequest request(ExecOperation op) throws JuruncException {

@@ -44,6 +44,13 @@ public final class ExecChannel {
         return out;
     }
 
+    /** How many exec ports a monitor argv has (those {@link #attach} added). */
+    static int planned(List<String> argv) {
+        return (int) argv.stream()
+                .filter(a -> a.startsWith("virtserialport,") && a.contains(",name=" + PORT + "."))
+                .count();
+    }
+
     /** The monitor's invocation with the exec ports where it can have them. */
     static MonitorInvocation attach(QmpSocket.Attached qmp) {
         MonitorInvocation inv = qmp.invocation();

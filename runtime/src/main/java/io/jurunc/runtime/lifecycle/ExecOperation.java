@@ -12,6 +12,7 @@ import io.jurunc.runtime.vm.GuestType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +34,9 @@ public final class ExecOperation {
     public static final String STOPPED = "cannot exec in a stopped state";
     /** runc's text for an exec into a paused container. */
     public static final String PAUSED = "cannot exec in a paused state, use --ignore-paused to override";
+
+    /** How long exec waits for the exec sockets of a VM that has just started. */
+    static final Duration SOCKETS_WAIT = Duration.ofSeconds(10);
 
     private final RuntimeContext ctx;
 
@@ -102,11 +106,8 @@ public final class ExecOperation {
             throw new ContainerStateException(
                     "cannot exec in container '" + id + "': it is " + status.ociName() + " (start it first)");
         }
-        Path dir = ctx.store().dir(CreateOperation.parseId(id));
-        List<ExecChannel.Port> ports = ExecChannel.ports(dir, ExecChannel.PORTS).stream()
-                .filter(p -> Files.exists(p.socket()))
-                .toList();
-        if (ports.isEmpty()) {
+        int planned = ExecChannel.planned(r.monitorArgv());
+        if (planned == 0) {
             throw new VmUnsupportedException("exec into '" + id + "' is not possible: its VM has no exec channel "
                     + "(exec needs a linux guest on qemu, whose virtio-serial ports jurunc adds at start; "
                     + (r.plan() == null
@@ -114,6 +115,24 @@ public final class ExecOperation {
                             : "this one runs on " + r.plan().monitor().key() + "; ")
                     + "a container started by an earlier jurunc has none)");
         }
+        Path dir = ctx.store().dir(CreateOperation.parseId(id));
+        List<ExecChannel.Port> ports = ExecChannel.ports(dir, planned);
+        // QEMU makes its chardev sockets as it starts, a moment after start has seen it exec'd
+        long deadline = ctx.host().nanoTime() + SOCKETS_WAIT.toNanos();
+        while (!ctx.host().exists(ports.getFirst().socket())) {
+            if (ctx.host().nanoTime() - deadline > 0) {
+                throw new SandboxException(
+                        "the exec channel of '" + id + "' (" + ports.getFirst().socket() + ") did not appear within "
+                                + SOCKETS_WAIT.toSeconds() + " s of the VM's start");
+            }
+            try {
+                ctx.host().sleep(Duration.ofMillis(20));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SandboxException("exec into '" + id + "' interrupted", e);
+            }
+        }
+        ports = ports.stream().filter(p -> ctx.host().exists(p.socket())).toList();
         return ports;
     }
 

@@ -26,6 +26,8 @@ class ExecChannelTest {
                         "virtserialport,chardev=jexec0,name=io.jurunc.exec.0");
         assertThat(argv).hasSize(5 + 4 * ExecChannel.PORTS);
         assertThat(argv.getLast()).isEqualTo("virtserialport,chardev=jexec3,name=io.jurunc.exec.3");
+        assertThat(ExecChannel.planned(argv)).isEqualTo(ExecChannel.PORTS);
+        assertThat(ExecChannel.planned(inv.argv())).isZero();
         assertThat(ExecChannel.ports(STATE, 2))
                 .containsExactly(
                         new ExecChannel.Port(STATE.resolve("qmp/exec0"), STATE.resolve("exec0.lock")),
