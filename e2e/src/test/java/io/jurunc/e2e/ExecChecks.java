@@ -1,0 +1,71 @@
+package io.jurunc.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jurunc.e2e.support.CommandResult;
+import io.jurunc.e2e.support.Ctr;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The {@code ctr task exec} checks into a running Linux microVM, shared by the runc shim's and
+ * jurunc's shim's test classes: stdout, the exit code, the container's env, {@code --cwd}, a missing
+ * command, several execs at once. The container runs
+ * {@code busybox sleep 600} with {@code FOO=bar} in its env.
+ */
+public final class ExecChecks {
+    private static final Duration LIMIT = Duration.ofSeconds(120);
+
+    private ExecChecks() {}
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs every check against the running container {@code id}. */
+    public static void allAgainst(Ctr ctr, String id, Function<String, String> describe) {
+        CommandResult first = ctr.ctr(
+                LIMIT,
+                "task",
+                "exec",
+                "--exec-id",
+                "e1",
+                "--cwd",
+                "/bin",
+                id,
+                "/bin/busybox",
+                "sh",
+                "-c",
+                "echo out-$FOO; pwd; echo to-stderr >&2; exit 3");
+        assertThat(first.exitCode()).as(first.describe() + describe.apply(id)).isEqualTo(3);
+        assertThat(first.stdout()).as(first.describe()).contains("out-bar", "/bin");
+        assertThat(first.stdout() + first.stderr()).as(first.describe()).contains("to-stderr");
+
+        CommandResult ok =
+                ctr.ctr(LIMIT, "task", "exec", "--exec-id", "e2", id, "/bin/busybox", "cat", "/proc/1/cmdline");
+        assertThat(ok.exitCode()).as(ok.describe()).isZero();
+        assertThat(ok.stdout())
+                .as("the exec runs beside the application, pid 1 being our init: " + ok.describe())
+                .contains("init");
+
+        CommandResult missing = ctr.ctr(LIMIT, "task", "exec", "--exec-id", "e3", id, "/no/such/program");
+        assertThat(missing.exitCode()).as(missing.describe()).isNotZero();
+        assertThat(missing.stdout() + missing.stderr()).as(missing.describe()).contains("/no/such/program");
+
+        // two at once: each takes its own exec port
+        CompletableFuture<CommandResult> background = CompletableFuture.supplyAsync(() -> ctr.ctr(
+                LIMIT, "task", "exec", "--exec-id", "e4", id, "/bin/busybox", "sh", "-c", "sleep 5; echo slow-done"));
+        sleep(Duration.ofSeconds(2));
+        CommandResult fast = ctr.ctr(LIMIT, "task", "exec", "--exec-id", "e5", id, "/bin/busybox", "echo", "fast");
+        assertThat(fast.exitCode()).as(fast.describe()).isZero();
+        assertThat(fast.stdout()).contains("fast");
+        CommandResult slow = background.join();
+        assertThat(slow.exitCode()).as(slow.describe()).isZero();
+        assertThat(slow.stdout()).contains("slow-done");
+    }
+}

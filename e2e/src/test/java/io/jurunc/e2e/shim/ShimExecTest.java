@@ -1,0 +1,75 @@
+package io.jurunc.e2e.shim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jurunc.e2e.ExecChecks;
+import io.jurunc.e2e.support.CommandResult;
+import io.jurunc.e2e.support.E2E;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * {@code ctr task exec} through jurunc's shim ({@code --runtime io.containerd.jurunc.v2}): into a
+ * Linux microVM (the in-process backend starts the exec relay) and into a plain container (runc exec).
+ */
+@E2E
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ShimExecTest {
+    private ShimEnvironment env;
+
+    @BeforeAll
+    void setUp() {
+        env = ShimEnvironment.start("plain", "hello");
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (env != null) env.close();
+    }
+
+    @Test
+    void ctrTaskExecIntoAMicroVmThroughJuruncsShim() {
+        String id = ShimCtrTest.newId("exec");
+        CommandResult started = env.ctr()
+                .run(env.shimRun("hello", id, "/bin/busybox", "sleep", "600")
+                        .withEnv("FOO=bar")
+                        .withFlag("--detach"));
+        assertThat(started.succeeded()).as(started.describe()).isTrue();
+        try {
+            assertThat(env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))).isPresent();
+            ExecChecks.allAgainst(env.ctr(), id, x -> " task: " + env.task(x));
+        } finally {
+            env.ctr().forceRemove(id);
+        }
+    }
+
+    @Test
+    void ctrTaskExecIntoAPlainContainerGoesToRunc() {
+        String id = ShimCtrTest.newId("plainexec");
+        CommandResult started = env.ctr()
+                .run(env.shimRun("plain", id, "/bin/busybox", "sleep", "600").withFlag("--detach"));
+        assertThat(started.succeeded()).as(started.describe()).isTrue();
+        try {
+            assertThat(env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))).isPresent();
+            CommandResult exec = env.ctr()
+                    .ctr(
+                            Duration.ofSeconds(60),
+                            "task",
+                            "exec",
+                            "--exec-id",
+                            "p1",
+                            id,
+                            "/bin/busybox",
+                            "sh",
+                            "-c",
+                            "echo plain-exec; exit 4");
+            assertThat(exec.exitCode()).as(exec.describe()).isEqualTo(4);
+            assertThat(exec.stdout()).contains("plain-exec");
+        } finally {
+            env.ctr().forceRemove(id);
+        }
+    }
+}
