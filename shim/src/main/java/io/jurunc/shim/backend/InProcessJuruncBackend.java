@@ -72,19 +72,19 @@ public final class InProcessJuruncBackend implements ContainerBackend {
 
     @Override
     public Created create(CreateSpec spec) throws BackendException {
-        if (spec.terminal()) {
+        if (spec.terminal() && spec.consoleSocket().isEmpty()) {
             throw new BackendException(
-                    BackendException.Kind.UNSUPPORTED,
-                    "terminal (tty) tasks are not supported for microVMs yet; run without -t");
+                    BackendException.Kind.UNSUPPORTED, "a terminal (tty) task needs a console socket from the shim");
         }
         try {
             Bundle bundle = Bundle.load(spec.bundle());
+            // with a terminal the monitor's stdio, so its serial console, is the pty sent to the console socket
             CreateOperation.Created c = new CreateOperation(ctx())
                     .run(new CreateRequest(
                             spec.id(),
                             bundle,
                             Optional.of(spec.pidFile()),
-                            Optional.empty(),
+                            spec.consoleSocket(),
                             new Stdio.Paths(spec.stdin(), spec.stdout(), spec.stderr())));
             int pid = Math.toIntExact(c.record().pid());
             waiters.put(spec.id(), pid);

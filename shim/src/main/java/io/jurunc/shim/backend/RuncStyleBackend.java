@@ -61,10 +61,9 @@ public final class RuncStyleBackend implements ContainerBackend {
 
     @Override
     public Created create(CreateSpec spec) throws BackendException {
-        if (spec.terminal()) {
+        if (spec.terminal() && spec.consoleSocket().isEmpty()) {
             throw new BackendException(
-                    BackendException.Kind.UNSUPPORTED,
-                    "terminal (tty) tasks are not supported by containerd-shim-jurunc-v2 yet; run without -t");
+                    BackendException.Kind.UNSUPPORTED, "a terminal (tty) task needs a console socket from the shim");
         }
         List<String> argv = global(spec.bundle());
         argv.addAll(List.of(
@@ -72,8 +71,9 @@ public final class RuncStyleBackend implements ContainerBackend {
                 "--bundle",
                 spec.bundle().toString(),
                 "--pid-file",
-                spec.pidFile().toString(),
-                spec.id()));
+                spec.pidFile().toString()));
+        spec.consoleSocket().ifPresent(s -> argv.addAll(List.of("--console-socket", s.toString())));
+        argv.add(spec.id());
         // The container inherits runc's stdio: a stream containerd does not want goes to /dev/null, never to
         // a pipe of ours (the container would hold it open for ever).
         CommandSpec cmd = new CommandSpec(

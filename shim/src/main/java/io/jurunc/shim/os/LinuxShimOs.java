@@ -40,6 +40,18 @@ public final class LinuxShimOs implements ShimOs {
     }
 
     @Override
+    public Console console() throws OsException {
+        Path dir;
+        try {
+            // 0700, and short: sun_path has room for 107 bytes, a bundle path may not
+            dir = Files.createTempDirectory("jurunc-tty");
+        } catch (IOException e) {
+            throw new OsException("console socket directory: " + e.getMessage(), e);
+        }
+        return LinuxConsole.listen(dir.resolve("console.sock"));
+    }
+
+    @Override
     public boolean signal(int pid, int signal) throws OsException {
         try {
             Processes.kill(pid, signal);

@@ -34,6 +34,12 @@ public interface ShimOs {
     /** {@code close(fd)} of a raw descriptor from {@link #pipe()}. */
     void close(int fd) throws OsException;
 
+    /**
+     * A terminal for a task: listens, in a fresh directory only root can enter, for the runtime's pty
+     * master ({@code --console-socket}); see {@link Console}.
+     */
+    Console console() throws OsException;
+
     /** This process's pid. */
     default int pid() {
         return (int) ProcessHandle.current().pid();

@@ -27,6 +27,9 @@ final class Container {
     final boolean adopted;
 
     final long pidStartTime;
+    /** A terminal task's pty (the console the runtime sent back); null without a terminal. */
+    volatile io.jurunc.shim.os.Console console;
+
     final ReentrantLock lock = new ReentrantLock();
     final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private Status status = Status.CREATED;

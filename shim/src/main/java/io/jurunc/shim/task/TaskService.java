@@ -9,6 +9,7 @@ import io.jurunc.shim.backend.Created;
 import io.jurunc.shim.events.EventSink;
 import io.jurunc.shim.events.OrderedPublisher;
 import io.jurunc.shim.events.Topics;
+import io.jurunc.shim.os.Console;
 import io.jurunc.shim.os.ExitStatus;
 import io.jurunc.shim.os.MountSpec;
 import io.jurunc.shim.os.OsException;
@@ -32,6 +33,7 @@ import io.jurunc.shim.proto.task.KillRequest;
 import io.jurunc.shim.proto.task.PauseRequest;
 import io.jurunc.shim.proto.task.PidsRequest;
 import io.jurunc.shim.proto.task.PidsResponse;
+import io.jurunc.shim.proto.task.ResizePtyRequest;
 import io.jurunc.shim.proto.task.ResumeRequest;
 import io.jurunc.shim.proto.task.ShutdownRequest;
 import io.jurunc.shim.proto.task.StartRequest;
@@ -69,9 +71,14 @@ import java.util.function.Consumer;
 /**
  * {@code containerd.task.v2.Task} (and v3, the same messages): the containers of one daemon; exec'd processes
  * are kept by {@link Execs}. Checkpoint
- * and ResizePty are not registered, so the ttrpc server answers UNIMPLEMENTED.
+ * is not registered, so the ttrpc server answers UNIMPLEMENTED.
  */
 public final class TaskService implements Adopter {
+    /** How long the runtime has to send the pty master after its create returned. */
+    static final java.time.Duration CONSOLE_TIMEOUT = java.time.Duration.ofSeconds(10);
+    /** How long the exit event waits for a terminal's last output. */
+    static final java.time.Duration CONSOLE_DRAIN = java.time.Duration.ofSeconds(2);
+
     public static final List<String> SERVICE_NAMES = List.of("containerd.task.v2.Task", "containerd.task.v3.Task");
     static final String VERSION = "jurunc-shim-v2";
 
@@ -129,6 +136,7 @@ public final class TaskService implements Adopter {
         m.put("Pause", UnaryHandler.proto(PauseRequest.parser(), (r, c) -> pause(r)));
         m.put("Resume", UnaryHandler.proto(ResumeRequest.parser(), (r, c) -> resume(r)));
         m.put("Stats", UnaryHandler.proto(StatsRequest.parser(), (r, c) -> stats(r)));
+        m.put("ResizePty", UnaryHandler.proto(ResizePtyRequest.parser(), (r, c) -> resizePty(r)));
         m.put("Exec", UnaryHandler.proto(ExecProcessRequest.parser(), (r, c) -> execs.add(find(r.getId(), ""), r)));
         return m;
     }
@@ -172,16 +180,33 @@ public final class TaskService implements Adopter {
                 throw e;
             }
             Optional<StdinRelay> relay = Optional.empty();
+            Optional<Console> console = Optional.empty();
             Container c;
             try {
                 ContainerBackend backend = selector.select(bundle);
-                Optional<Path> stdin = path(req.getStdin());
-                if (stdin.isPresent()) {
-                    relay = Optional.of(StdinRelay.open(stdin.get(), os, log));
-                    stdin = Optional.of(relay.get().childPath());
+                Created created;
+                if (req.getTerminal()) {
+                    // as containerd's runc shim: the runtime sends the pty master back, the shim relays
+                    console = Optional.of(os.console());
+                    created = backend.create(new CreateSpec(
+                            req.getId(),
+                            bundle,
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.empty(),
+                            true,
+                            Optional.of(console.get().socket())));
+                    console.get().receiveMaster(CONSOLE_TIMEOUT);
+                    console.get().relay(path(req.getStdin()), path(req.getStdout()), log);
+                } else {
+                    Optional<Path> stdin = path(req.getStdin());
+                    if (stdin.isPresent()) {
+                        relay = Optional.of(StdinRelay.open(stdin.get(), os, log));
+                        stdin = Optional.of(relay.get().childPath());
+                    }
+                    created = backend.create(new CreateSpec(
+                            req.getId(), bundle, stdin, path(req.getStdout()), path(req.getStderr()), false));
                 }
-                Created created = backend.create(new CreateSpec(
-                        req.getId(), bundle, stdin, path(req.getStdout()), path(req.getStderr()), req.getTerminal()));
                 relay.ifPresent(StdinRelay::start);
                 c = new Container(
                         req.getId(),
@@ -196,6 +221,7 @@ public final class TaskService implements Adopter {
                         relay,
                         false,
                         journal.startTime(created.pid()));
+                c.console = console.orElse(null);
                 journal.forgetExit(c.pid); // a record of an earlier process with this pid is stale
                 journal.write(record(c, TaskRecord.Phase.CREATED));
                 containers.put(c.id, c);
@@ -221,6 +247,7 @@ public final class TaskService implements Adopter {
             } catch (BackendException | OsException e) {
                 journal.remove(req.getId());
                 relay.ifPresent(StdinRelay::close);
+                console.ifPresent(Console::close);
                 if (mounted) {
                     unmountQuietly(bundle);
                 }
@@ -252,6 +279,14 @@ public final class TaskService implements Adopter {
                 status = source.await();
             } catch (InterruptedException e) {
                 return;
+            }
+            Console console = c.console;
+            if (console != null) {
+                try {
+                    console.drain(CONSOLE_DRAIN); // the container's last output before its exit event
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
             c.lock.lock();
             try {
@@ -400,6 +435,7 @@ public final class TaskService implements Adopter {
             throw new TtrpcException(StatusCode.CANCELLED, "delete of " + c.id + " interrupted");
         }
         c.stdinRelay.ifPresent(StdinRelay::close);
+        if (c.console != null) c.console.close();
         if (c.rootfsMounted) {
             unmountQuietly(c.bundle);
         }
@@ -588,6 +624,24 @@ public final class TaskService implements Adopter {
     }
 
     /** The task's cgroup usage as containerd's {@code io.containerd.cgroups.v2.Metrics}. */
+    /** The window size of a terminal task's pty ({@code TIOCSWINSZ}), as containerd's runc shim sets it. */
+    public Empty resizePty(ResizePtyRequest req) throws TtrpcException {
+        if (!req.getExecId().isEmpty()) {
+            throw new TtrpcException(StatusCode.UNIMPLEMENTED, "ResizePty of an exec'd process is not supported");
+        }
+        Container c = find(req.getId(), "");
+        Console console = c.console;
+        if (console == null) {
+            throw new TtrpcException(StatusCode.FAILED_PRECONDITION, "container " + c.id + " has no terminal");
+        }
+        try {
+            console.resize(req.getWidth(), req.getHeight());
+        } catch (OsException e) {
+            throw new TtrpcException(StatusCode.INTERNAL, e.getMessage(), e);
+        }
+        return Empty.getDefaultInstance();
+    }
+
     public StatsResponse stats(StatsRequest req) throws TtrpcException {
         Container c = find(req.getId(), "");
         if (c.exit.isDone()) {

@@ -26,7 +26,8 @@ public final class FakeBackend implements ContainerBackend {
     @Override
     public Created create(CreateSpec spec) {
         calls.add("create " + spec.id() + " stdin="
-                + spec.stdin().map(Object::toString).orElse("-"));
+                + spec.stdin().map(Object::toString).orElse("-")
+                + spec.consoleSocket().map(s -> " console=" + s).orElse(""));
         return new Created(nextPid.getAndIncrement(), Optional.empty());
     }
 

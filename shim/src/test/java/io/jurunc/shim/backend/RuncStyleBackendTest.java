@@ -76,12 +76,27 @@ class RuncStyleBackendTest {
                 .isEqualTo(BackendException.Kind.NOT_FOUND);
     }
 
+    /** A terminal task passes the shim's console socket as runc's {@code --console-socket}; stdio is the pty's. */
     @Test
-    void terminalTasksAreRefusedClearly() {
-        RuncStyleBackend runc = new RuncStyleBackend("runc", "runc", Path.of("/r"), new RecordingShimOs());
+    void aTerminalTaskGetsTheConsoleSocketAndWithoutOneIsRefused() throws Exception {
+        RecordingShimOs os = new RecordingShimOs().script(c -> {
+            try {
+                Files.writeString(bundle.resolve("init.pid"), "4321");
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return new CommandResult(0, "", "");
+        });
+        RuncStyleBackend runc = new RuncStyleBackend("runc", "runc", Path.of("/r"), os);
+        Path socket = Path.of("/run/tty/console.sock");
+        runc.create(new CreateSpec(
+                "c1", bundle, Optional.empty(), Optional.empty(), Optional.empty(), true, Optional.of(socket)));
+        assertThat(os.calls.getFirst()).endsWith(" --console-socket " + socket + " c1");
+        assertThat(os.commands.getFirst().stdout()).contains(Path.of("/dev/null"));
         assertThatThrownBy(() -> runc.create(
-                        new CreateSpec("c1", bundle, Optional.empty(), Optional.empty(), Optional.empty(), true)))
-                .hasMessageContaining("without -t");
+                        new CreateSpec("c2", bundle, Optional.empty(), Optional.empty(), Optional.empty(), true)))
+                .isInstanceOfSatisfying(
+                        BackendException.class, e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.UNSUPPORTED));
     }
 
     @Test

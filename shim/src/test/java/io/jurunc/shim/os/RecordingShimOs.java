@@ -83,4 +83,45 @@ public final class RecordingShimOs implements ShimOs {
     public int pid() {
         return 4242;
     }
+
+    @Override
+    public Console console() {
+        Path socket = Path.of("/run/fake-tty/console.sock");
+        calls.add("console listen");
+        return new Console() {
+            @Override
+            public Path socket() {
+                return socket;
+            }
+
+            @Override
+            public void receiveMaster(java.time.Duration timeout) {
+                calls.add("console receive");
+            }
+
+            @Override
+            public void relay(
+                    java.util.Optional<Path> stdin,
+                    java.util.Optional<Path> stdout,
+                    java.util.function.Consumer<String> log) {
+                calls.add("console relay " + stdin.map(Object::toString).orElse("-") + " "
+                        + stdout.map(Object::toString).orElse("-"));
+            }
+
+            @Override
+            public void resize(int width, int height) {
+                calls.add("console resize " + width + "x" + height);
+            }
+
+            @Override
+            public void drain(java.time.Duration timeout) {
+                calls.add("console drain");
+            }
+
+            @Override
+            public void close() {
+                calls.add("console close");
+            }
+        };
+    }
 }

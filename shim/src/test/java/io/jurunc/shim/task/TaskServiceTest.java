@@ -21,6 +21,7 @@ import io.jurunc.shim.proto.task.DeleteRequest;
 import io.jurunc.shim.proto.task.DeleteResponse;
 import io.jurunc.shim.proto.task.KillRequest;
 import io.jurunc.shim.proto.task.PidsRequest;
+import io.jurunc.shim.proto.task.ResizePtyRequest;
 import io.jurunc.shim.proto.task.ShutdownRequest;
 import io.jurunc.shim.proto.task.StartRequest;
 import io.jurunc.shim.proto.task.StateRequest;
@@ -263,8 +264,49 @@ class TaskServiceTest {
                         "Pause",
                         "Resume",
                         "Stats",
-                        "Exec");
+                        "Exec",
+                        "ResizePty");
         assertThat(TaskService.SERVICE_NAMES).containsExactly("containerd.task.v2.Task", "containerd.task.v3.Task");
+    }
+
+    /**
+     * {@code ctr run -t}: the backend gets a console socket instead of the FIFOs, the shim takes the pty
+     * master from it and relays it to containerd's FIFOs; ResizePty sets its window size; delete closes it.
+     * A task without a terminal has nothing to resize.
+     */
+    @Test
+    void aTerminalTaskGetsAConsoleSocketAndResizePtySetsTheWindowSize() throws Exception {
+        CreateTaskRequest req = create("t1", "plain").toBuilder()
+                .setTerminal(true)
+                .setStdin("/fifo/in")
+                .build();
+        service.create(req);
+        assertThat(runc.calls)
+                .anySatisfy(call -> assertThat(call)
+                        .startsWith("create t1 stdin=- console=")
+                        .endsWith("/console.sock"));
+        assertThat(os.calls)
+                .containsSubsequence("console listen", "console receive", "console relay /fifo/in /fifo/out");
+        service.resizePty(ResizePtyRequest.newBuilder()
+                .setId("t1")
+                .setWidth(120)
+                .setHeight(40)
+                .build());
+        assertThat(os.calls).contains("console resize 120x40");
+        os.exit(1000, 0);
+        awaitTopics(2);
+        assertThat(os.calls).contains("console drain");
+        service.delete(DeleteRequest.newBuilder().setId("t1").build());
+        assertThat(os.calls).contains("console close");
+
+        service.create(create("p1", "plain-p"));
+        assertThatThrownBy(() -> service.resizePty(ResizePtyRequest.newBuilder()
+                        .setId("p1")
+                        .setWidth(80)
+                        .setHeight(24)
+                        .build()))
+                .isInstanceOfSatisfying(
+                        TtrpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.FAILED_PRECONDITION));
     }
 
     @Test
