@@ -85,7 +85,8 @@ class LinuxBootRealTest {
                 .net()
                 .seccomp();
         VmSpec spec = (microvm ? s.microvm() : s).build();
-        List<String> argv = new Monitors().plan(spec).argv();
+        Path exitPort = tmp.resolve("exit-port");
+        List<String> argv = ExitPortFile.redirect(new Monitors().plan(spec).argv(), exitPort);
 
         ProbeRunner.Outcome o;
         sh("ip", "netns", "add", NETNS);
@@ -102,6 +103,9 @@ class LinuxBootRealTest {
                 .as("QEMU exits when the app exits:%n%s", o.output())
                 .isFalse();
         assertThat(o.output()).contains("inet 10.4.0.2/24", "exit status 3");
+        assertThat(Files.readAllBytes(exitPort))
+                .as("the init reports the app's status on the exit port")
+                .containsExactly((byte) 3);
     }
 
     private static void sh(String... cmd) throws Exception {

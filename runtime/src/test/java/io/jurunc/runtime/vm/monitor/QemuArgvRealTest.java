@@ -86,7 +86,8 @@ class QemuArgvRealTest {
             spec = withPaths(spec, spec.initrd().orElse(null), List.of(new BlockDevice("rootfs", disk, null, null)));
         }
 
-        List<String> argv = new ArrayList<>(new Monitors().plan(spec).argv());
+        List<String> argv =
+                new ArrayList<>(ExitPortFile.redirect(new Monitors().plan(spec).argv(), dir.resolve("exit-port")));
         if (!argv.contains(ProbeKernel.DEBUG_EXIT_DEVICE)) {
             argv.addAll(List.of("-device", ProbeKernel.DEBUG_EXIT_DEVICE));
         }
