@@ -47,6 +47,7 @@ public final class BareQemuArgv {
                 case "-initrd" -> out.set(i, initrd.toString());
                 case "-netdev" -> out.set(i, a.replaceAll("ifname=[^,]*", "ifname=" + tap));
                 case "-qmp" -> out.set(i, "unix:" + kernel.resolveSibling("qmp.sock") + ",server=on,wait=off");
+                case "-chardev" -> out.set(i, chardev(a, kernel));
                 case "-fsdev" -> {
                     if (!a.contains("path=" + SHARED_ROOTFS + ",")) {
                         throw new BenchInputException("the bare subject serves only a shared rootfs, not " + a);
@@ -74,6 +75,23 @@ public final class BareQemuArgv {
             throw new BenchInputException("the recorded QEMU argv has no -append kernel command line");
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * A character device of the confined monitor, for the bare one: the exit port's socket (fd 3, passed
+     * by jurunc's sandbox init) becomes a file that takes the guest's status byte; a socket path (exec
+     * ports) moves next to the copied kernel.
+     */
+    static String chardev(String a, Path kernel) {
+        if (a.startsWith("socket,") && a.matches(".*,fd=\\d+(,.*)?")) {
+            String id = a.replaceAll(".*,id=([^,]*).*", "$1");
+            return "file,id=" + id + ",path=" + kernel.resolveSibling(id + ".out");
+        }
+        if (a.startsWith("socket,") && a.contains(",path=")) {
+            String id = a.replaceAll(".*,id=([^,]*).*", "$1");
+            return a.replaceAll(",path=[^,]*", ",path=" + kernel.resolveSibling(id + ".sock"));
+        }
+        return a;
     }
 
     static String flagValue(List<String> argv, String flag) throws BenchInputException {

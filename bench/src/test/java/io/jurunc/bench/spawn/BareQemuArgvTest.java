@@ -81,4 +81,19 @@ class BareQemuArgvTest {
                 .isInstanceOf(BenchInputException.class)
                 .hasMessageContaining("-append");
     }
+
+    @Test
+    void rewrite_givesTheExitPortAFileAndMovesExecSockets() throws Exception {
+        List<String> recorded = new java.util.ArrayList<>(RECORDED);
+        recorded.addAll(List.of(
+                "-chardev",
+                "socket,id=jexit,fd=3",
+                "-chardev",
+                "socket,id=jexec0,path=/run/containerd/runc/ns/c1/qmp/exec0,server=on,wait=off"));
+        List<String> out = BareQemuArgv.rewrite(
+                recorded, "tap0", "10.9.9.2", "10.9.9.1", Path.of("/w/kernel"), Path.of("/w/initrd"));
+        assertThat(out)
+                .containsSubsequence("-chardev", "file,id=jexit,path=/w/jexit.out")
+                .containsSubsequence("-chardev", "socket,id=jexec0,path=/w/jexec0.sock,server=on,wait=off");
+    }
 }
