@@ -149,7 +149,13 @@ class LinuxMicroVmTest {
         try {
             Ctr.TaskRow task = env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))
                     .orElseThrow(() -> new AssertionError("task " + id + " not RUNNING: " + env.task(id)));
-            Path proc = Path.of("/proc", Long.toString(task.pid()));
+            // The task's pid is the sandbox init (confined like the monitor, no seccomp filter of its own);
+            // the monitor is its child.
+            String init = Files.readString(Path.of("/proc", Long.toString(task.pid()), "status"));
+            ProcFs.Proc monitor = ProcFs.system()
+                    .monitorOf(task.pid())
+                    .orElseThrow(() -> new AssertionError("no sandbox init with a monitor at " + task.pid()));
+            Path proc = Path.of("/proc", Long.toString(monitor.pid()));
             // RUNNING comes right after the exec; QEMU installs its -sandbox filter a moment later, in its
             // start-up (at a load of 10 the first read showed Seccomp 0): wait for the filter, at most 10 s.
             String status = Files.readString(proc.resolve("status"));
@@ -165,14 +171,23 @@ class LinuxMicroVmTest {
             assertThat(field(status, "CapPrm")).isEqualTo("0000000000000000");
             assertThat(field(status, "CapBnd")).isEqualTo("0000000000000000");
             assertThat(field(status, "NoNewPrivs")).isEqualTo("1");
+            assertThat(field(init, "Uid"))
+                    .as("the init runs as the monitor's user")
+                    .isEqualTo(uids);
+            assertThat(field(init, "CapEff")).isEqualTo("0000000000000000");
+            assertThat(field(init, "CapBnd")).isEqualTo("0000000000000000");
+            assertThat(field(init, "NoNewPrivs")).isEqualTo("1");
             assertThat(field(status, "Seccomp"))
                     .as("QEMU's -sandbox on: a seccomp filter")
                     .isEqualTo("2");
-            // ctr's spec has a pid namespace without a path: the monitor is pid 1 of its own, and the
+            // ctr's spec has a pid namespace without a path: the sandbox init is pid 1 of its own, and the
             // task's pid (containerd's, from the pid file) is its pid in the host's namespace.
-            assertThat(field(status, "NSpid").split("\\s+"))
+            assertThat(field(init, "NSpid").split("\\s+"))
                     .as("NSpid: host pid, then 1 inside")
                     .containsExactly(Long.toString(task.pid()), "1");
+            assertThat(field(status, "NSpid").split("\\s+"))
+                    .as("the monitor: host pid, then 2 inside")
+                    .containsExactly(Long.toString(monitor.pid()), "2");
             assertThat(Files.readSymbolicLink(proc.resolve("ns/pid")))
                     .as("a pid namespace of its own")
                     .isNotEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")));
@@ -215,8 +230,8 @@ class LinuxMicroVmTest {
                     assertThat(pids.map(p -> p.getFileName().toString())
                                     .filter(n -> n.matches("[0-9]+"))
                                     .toList())
-                            .as("pids the monitor's /proc shows")
-                            .containsExactly("1");
+                            .as("pids the monitor's /proc shows: the sandbox init and the monitor")
+                            .containsExactlyInAnyOrder("1", "2");
                 }
             }
             assertThat(mounts.stream()
