@@ -191,6 +191,35 @@ static unsigned char *read_request(const char *path, size_t *len) {
 }
 
 /* Takes the first free port: its lock held, its socket connected. */
+/*
+ * connect() to a unix socket by path. A path too long for sun_path (a state directory under Docker's
+ * runtime root) is reached through its directory: /proc/self/fd/N/NAME, N an O_PATH descriptor of it.
+ */
+static int connect_path(int s, const char *path) {
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    int dirfd = -1;
+    if (strlen(path) < sizeof sa.sun_path) {
+        strcpy(sa.sun_path, path);
+    } else {
+        const char *slash = strrchr(path, '/');
+        if (!slash || strlen(slash + 1) + 32 >= sizeof sa.sun_path) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        char *dir = strndup(path, (size_t)(slash - path));
+        if (!dir) return -1;
+        dirfd = open(dir[0] ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        free(dir);
+        if (dirfd < 0) return -1;
+        snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/%s", dirfd, slash + 1);
+    }
+    int r = connect(s, (struct sockaddr *)&sa, sizeof sa);
+    int e = errno;
+    if (dirfd >= 0) close(dirfd);
+    errno = e;
+    return r;
+}
+
 static int take_port(char **pairs, int npairs) {
     int busy = 0;
     for (int i = 0; i < npairs; i++) {
@@ -204,10 +233,7 @@ static int take_port(char **pairs, int npairs) {
             continue;
         }
         int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        struct sockaddr_un sa = {.sun_family = AF_UNIX};
-        if (strlen(socket_path) >= sizeof sa.sun_path) fail(1, "socket path too long: %s", socket_path);
-        strcpy(sa.sun_path, socket_path);
-        if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof sa) != 0)
+        if (s < 0 || connect_path(s, socket_path) != 0)
             fail(1, "cannot reach the guest's exec channel %s (is the VM running?): %s", socket_path,
                  strerror(errno));
         return s; /* the lock stays held by the open descriptor, inherited by a detached child */

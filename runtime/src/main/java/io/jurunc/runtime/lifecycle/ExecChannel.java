@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * The channels {@code exec} reaches the guest's init through: {@link #PORTS} virtio-serial ports
  * named {@code io.jurunc.exec.N}, each backed by a QEMU socket chardev {@code <state>/qmp/execN}
- * (QEMU listens; {@code server=on,wait=off}). The sockets live in the QMP directory (0700, owned by
+ * (QEMU listens; {@code server=on,wait=off}; QEMU names it by where its root binds the directory, see
+ * {@link QmpSocket#MONITOR_DIR}). The sockets live in the QMP directory (0700, owned by
  * the monitor's user, bound into its minimal root; see {@link QmpSocket}), so only root and the
  * monitor reach them: being able to connect is the authentication. Added at start to a QEMU argv
  * that has a virtio-serial device (a Linux guest's, {@code LinuxGuest}); others get none, and exec
@@ -54,14 +55,14 @@ public final class ExecChannel {
     /** The monitor's invocation with the exec ports where it can have them. */
     static MonitorInvocation attach(QmpSocket.Attached qmp) {
         MonitorInvocation inv = qmp.invocation();
-        Optional<Path> dir = qmp.dir();
-        if (dir.isEmpty() || inv.argv().stream().noneMatch(a -> SERIAL_DEVICES.contains(a.split(",")[0]))) {
+        Optional<Path> seen = qmp.monitorDir();
+        if (seen.isEmpty() || inv.argv().stream().noneMatch(a -> SERIAL_DEVICES.contains(a.split(",")[0]))) {
             return inv;
         }
-        Path stateDir = dir.get().getParent();
         List<String> argv = new ArrayList<>(inv.argv());
         for (int i = 0; i < PORTS; i++) {
-            String socket = socket(stateDir, i).toString();
+            // the path QEMU binds in its root (the host path, or a short one when that is too long)
+            String socket = seen.get().resolve("exec" + i).toString();
             if (socket.length() > QmpSocket.SUN_PATH_MAX || socket.contains(",")) return inv;
             argv.addAll(List.of(
                     "-chardev",

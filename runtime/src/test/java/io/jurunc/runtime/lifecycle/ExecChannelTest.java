@@ -51,4 +51,17 @@ class ExecChannelTest {
         assertThat(ExecChannel.attach(new QmpSocket.Attached(inv, Optional.of(deep.resolve("qmp")))))
                 .isEqualTo(inv);
     }
+
+    @Test
+    void aLongStatePathSeenAtAShortPathByTheMonitorGetsPortsThere() {
+        Path deep = Path.of("/" + "d".repeat(100));
+        MonitorInvocation inv = new MonitorInvocation(List.of("/q", "-device", "virtio-serial-pci"), List.of());
+        List<String> argv = ExecChannel.attach(new QmpSocket.Attached(
+                        inv, Optional.of(deep.resolve("qmp")), Optional.of(QmpSocket.MONITOR_DIR)))
+                .argv();
+        assertThat(argv)
+                .contains("socket,id=jexec0,path=/jurunc/shares/qmp/exec0,server=on,wait=off")
+                .contains("virtserialport,chardev=jexec3,name=io.jurunc.exec.3");
+        assertThat(ExecChannel.planned(argv)).isEqualTo(ExecChannel.PORTS);
+    }
 }

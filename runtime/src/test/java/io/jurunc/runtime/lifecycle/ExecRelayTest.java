@@ -63,6 +63,17 @@ class ExecRelayTest {
     }
 
     @Test
+    void aSocketPathTooLongForSunPathIsReachedThroughItsDirectory() throws Exception {
+        // as a state directory under Docker's runtime root: the path is longer than a socket's name can be
+        Path deep = Files.createDirectories(tmp.resolve("d".repeat(60)).resolve("e".repeat(60)));
+        socket = Files.createSymbolicLink(deep.resolve("qmp"), tmp).resolve("exec0");
+        assertThat(socket.toString().length()).isGreaterThan(107);
+        Result r = run(request(List.of("sh", "-c", "echo far; exit 4"), "/tmp", false), List.of(), "");
+        assertThat(r.code).as(r.err).isEqualTo(4);
+        assertThat(r.out).isEqualTo("far\n");
+    }
+
+    @Test
     void stdinIsRelayedAndItsEndClosesTheCommandsStdin() throws Exception {
         String big = "x".repeat(200_000) + "\n";
         Result r = run(request(List.of("sh", "-c", "cat; echo done"), "/", false), List.of(), "hello\n" + big);

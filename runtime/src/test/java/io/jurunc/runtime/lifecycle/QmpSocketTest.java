@@ -55,13 +55,27 @@ class QmpSocketTest {
     }
 
     @Test
-    void otherMonitorsAndTooLongPathsGetNone() throws Exception {
+    void otherMonitorsGetNone() throws Exception {
         var fc = new MonitorInvocation(List.of("/usr/bin/firecracker", "--config-file", "/c.json"), List.of());
         assertThat(QmpSocket.attach(fc, tmp, sb).dir()).isEmpty();
         assertThat(QmpSocket.attach(fc, tmp, sb).invocation()).isEqualTo(fc);
-        Path deep = tmp.resolve("x".repeat(100));
+    }
+
+    @Test
+    void aStatePathTooLongForASocketGetsNoQmpButItsDirectoryAtAShortPathInTheMonitorsRoot() throws Exception {
+        Path deep = Files.createDirectory(tmp.resolve("x".repeat(100)));
         var qemu = new MonitorInvocation(List.of("/usr/bin/qemu", "-monitor", "none"), List.of());
-        assertThat(QmpSocket.attach(qemu, deep, sb).dir()).isEmpty();
-        assertThat(Files.exists(deep.resolve("qmp"))).isFalse();
+        var attached = QmpSocket.attach(qemu, deep, sb);
+        assertThat(attached.invocation())
+                .as("root could not reach a QMP socket there")
+                .isEqualTo(qemu);
+        assertThat(attached.dir()).contains(deep.resolve("qmp"));
+        assertThat(attached.monitorDir()).contains(QmpSocket.MONITOR_DIR);
+        assertThat(Files.isDirectory(deep.resolve("qmp"))).isTrue();
+        var launch = new LaunchFile(
+                tmp.resolve("root"), List.of(), List.of(), new MonitorUser(1, 1, List.of()), List.of(), qemu.argv());
+        assertThat(attached.bind(launch).mounts())
+                .containsExactly(
+                        new LaunchFile.Mount(LaunchFile.Kind.SHARE_RW, deep.resolve("qmp"), QmpSocket.MONITOR_DIR));
     }
 }
