@@ -2,14 +2,22 @@ package io.jurunc.shim.backend;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * An exec'd process of a container, as containerd's {@code Exec} gives it: the container, the exec's
  * id (containerd's identifier rules: letters, digits, {@code . _ -}, at most 76), the bundle, the OCI
- * process as JSON, and whether it wants a terminal.
+ * process as JSON, and whether it wants a terminal; with a terminal, the console socket the runtime sends
+ * the exec's pty master to (runc's {@code --console-socket}), the shim relaying it to the exec's FIFOs.
  */
-public record ExecSpec(String containerId, String execId, Path bundle, byte[] processJson, boolean terminal) {
+public record ExecSpec(
+        String containerId,
+        String execId,
+        Path bundle,
+        byte[] processJson,
+        boolean terminal,
+        Optional<Path> consoleSocket) {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,75}");
 
     public ExecSpec {
@@ -18,7 +26,21 @@ public record ExecSpec(String containerId, String execId, Path bundle, byte[] pr
         if (execId == null || !ID.matcher(execId).matches()) {
             throw new IllegalArgumentException("bad exec id '" + execId + "'");
         }
+        Objects.requireNonNull(consoleSocket, "consoleSocket");
+        if (consoleSocket.isPresent() && !terminal) {
+            throw new IllegalArgumentException("a console socket is for a terminal");
+        }
         processJson = processJson.clone();
+    }
+
+    /** Without a console socket (the shim adds it when it starts a terminal exec). */
+    public ExecSpec(String containerId, String execId, Path bundle, byte[] processJson, boolean terminal) {
+        this(containerId, execId, bundle, processJson, terminal, Optional.empty());
+    }
+
+    /** This exec with the console socket its pty master is to be sent to. */
+    public ExecSpec withConsoleSocket(Path socket) {
+        return new ExecSpec(containerId, execId, bundle, processJson, terminal, Optional.of(socket));
     }
 
     public static boolean validId(String execId) {

@@ -130,14 +130,14 @@ public final class InProcessJuruncBackend implements ContainerBackend {
 
     /**
      * The static exec relay, detached (docs/runtime.md, "exec"): the runtime checks the container and
-     * writes the request; the task service runs the relay with the exec's stdio.
+     * writes the request; the task service runs the relay with the exec's stdio. With a terminal the relay
+     * asks the guest for a pty ({@code --tty}) and sends the host pty's master to the shim's console socket.
      */
     @Override
     public ExecLaunch exec(ExecSpec spec) throws BackendException {
-        if (spec.terminal()) {
+        if (spec.terminal() && spec.consoleSocket().isEmpty()) {
             throw new BackendException(
-                    BackendException.Kind.UNSUPPORTED,
-                    "terminal (tty) execs are not supported by containerd-shim-jurunc-v2 yet; run without -t");
+                    BackendException.Kind.UNSUPPORTED, "a terminal (tty) exec needs a console socket from the shim");
         }
         try {
             io.jurunc.oci.Spec.Process process =
@@ -147,7 +147,7 @@ public final class InProcessJuruncBackend implements ContainerBackend {
                     .prepare(
                             spec.containerId(),
                             ExecRequest.of(process),
-                            new ExecOperation.Options(true, Optional.of(spec.pidFile()), Optional.empty()));
+                            new ExecOperation.Options(true, Optional.of(spec.pidFile()), spec.consoleSocket()));
             return new ExecLaunch(relay.argv(), spec.pidFile());
         } catch (java.io.IOException e) {
             throw new BackendException(

@@ -102,13 +102,15 @@ public final class RuncStyleBackend implements ContainerBackend {
         }
     }
 
-    /** {@code exec --process F --detach --pid-file P ID}, as containerd's runc shim runs it. */
+    /**
+     * {@code exec --process F --detach --pid-file P [--console-socket S] ID}, as containerd's runc shim runs
+     * it; with a terminal the process's {@code terminal} asks runc for a pty, whose master goes to S.
+     */
     @Override
     public ExecLaunch exec(ExecSpec spec) throws BackendException {
-        if (spec.terminal()) {
+        if (spec.terminal() && spec.consoleSocket().isEmpty()) {
             throw new BackendException(
-                    BackendException.Kind.UNSUPPORTED,
-                    "terminal (tty) execs are not supported by containerd-shim-jurunc-v2 yet; run without -t");
+                    BackendException.Kind.UNSUPPORTED, "a terminal (tty) exec needs a console socket from the shim");
         }
         try {
             Files.write(spec.processFile(), spec.processJson());
@@ -123,8 +125,9 @@ public final class RuncStyleBackend implements ContainerBackend {
                 spec.processFile().toString(),
                 "--detach",
                 "--pid-file",
-                spec.pidFile().toString(),
-                spec.containerId()));
+                spec.pidFile().toString()));
+        spec.consoleSocket().ifPresent(s -> argv.addAll(List.of("--console-socket", s.toString())));
+        argv.add(spec.containerId());
         return new ExecLaunch(argv, spec.pidFile());
     }
 

@@ -9,6 +9,7 @@ import io.jurunc.shim.events.OrderedPublisher;
 import io.jurunc.shim.events.Topics;
 import io.jurunc.shim.os.CommandResult;
 import io.jurunc.shim.os.CommandSpec;
+import io.jurunc.shim.os.Console;
 import io.jurunc.shim.os.ExitStatus;
 import io.jurunc.shim.os.OsException;
 import io.jurunc.shim.os.ShimOs;
@@ -39,6 +40,9 @@ import java.util.function.Consumer;
  * runc shim keeps them: the backend says how to start one detached ({@link ExecLaunch}: {@code runc
  * exec -d}, or jurunc's exec relay for a microVM), the process is re-parented to this daemon (a
  * subreaper) and reaped by pid; TaskExecAdded, TaskExecStarted and the exec's TaskExit are published.
+ * A terminal exec ({@code ctr task exec -t}) gets a console of its own, as a terminal task does: the
+ * runtime sends the pty master to its socket, the shim relays it to the exec's stdin and stdout FIFOs,
+ * {@code ResizePty} with the exec id resizes it, the exit event waits for its last output, delete closes it.
  */
 final class Execs {
     private static final Path DEV_NULL = Path.of("/dev/null");
@@ -68,6 +72,8 @@ final class Execs {
         final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
         volatile int pid;
         volatile Optional<StdinRelay> stdinRelay = Optional.empty();
+        /** A terminal exec's pty master (null without a terminal, or before start). */
+        volatile Console console;
 
         Exec(ExecSpec spec, Container container, String stdin, String stdout, String stderr) {
             this.spec = spec;
@@ -123,34 +129,53 @@ final class Execs {
                 throw new TtrpcException(StatusCode.FAILED_PRECONDITION, "exec " + execId + " was started already");
             }
             Optional<Path> stdin = path(e.stdin);
+            Optional<Path> stdout = path(e.stdout);
+            Optional<Path> stderr = path(e.stderr);
             try {
-                if (stdin.isPresent()) {
+                ExecSpec spec = e.spec;
+                if (spec.terminal()) {
+                    // as containerd's runc shim: the runtime sends the pty master back, the shim relays it
+                    e.console = os.console();
+                    spec = spec.withConsoleSocket(e.console.socket());
+                    stdout = Optional.empty();
+                    stderr = Optional.empty();
+                } else if (stdin.isPresent()) {
                     e.stdinRelay = Optional.of(StdinRelay.open(stdin.get(), os, log));
                     stdin = Optional.of(e.stdinRelay.get().childPath());
                 }
-                ExecLaunch launch = e.container.backend.exec(e.spec);
+                ExecLaunch launch = e.container.backend.exec(spec);
                 CommandResult r = os.run(new CommandSpec(
                         launch.argv(),
-                        Optional.of(stdin.orElse(DEV_NULL)),
-                        Optional.of(path(e.stdout).orElse(DEV_NULL)),
-                        Optional.of(path(e.stderr).orElse(DEV_NULL)),
+                        Optional.of(spec.terminal() ? DEV_NULL : stdin.orElse(DEV_NULL)),
+                        Optional.of(stdout.orElse(DEV_NULL)),
+                        Optional.of(stderr.orElse(DEV_NULL)),
                         new byte[0],
-                        Optional.of(e.spec.bundle())));
+                        Optional.of(spec.bundle())));
                 if (!r.ok()) {
                     throw new TtrpcException(
                             StatusCode.UNKNOWN,
                             "exec " + execId + " in " + id + " failed (exit " + r.exitCode() + "): "
                                     + (r.stderr() + " " + r.stdout()).strip());
                 }
-                e.pid = readPid(launch.pidFile());
+                int pid = readPid(launch.pidFile());
+                if (e.console != null) {
+                    try {
+                        e.console.receiveMaster(TaskService.CONSOLE_TIMEOUT);
+                        e.console.relay(path(e.stdin), path(e.stdout), log);
+                    } catch (OsException oe) {
+                        abandon(pid);
+                        throw oe;
+                    }
+                }
+                e.pid = pid;
             } catch (BackendException be) {
-                e.stdinRelay.ifPresent(StdinRelay::close);
+                release(e);
                 throw TaskService.status(be);
             } catch (OsException oe) {
-                e.stdinRelay.ifPresent(StdinRelay::close);
+                release(e);
                 throw new TtrpcException(StatusCode.INTERNAL, oe.getMessage(), oe);
             } catch (TtrpcException te) {
-                e.stdinRelay.ifPresent(StdinRelay::close);
+                release(e);
                 throw te;
             } finally {
                 deleteQuietly(e.spec.processFile());
@@ -181,6 +206,14 @@ final class Execs {
                         status = os.awaitExit(e.pid);
                     } catch (InterruptedException ex) {
                         return;
+                    }
+                    Console console = e.console;
+                    if (console != null) {
+                        try {
+                            console.drain(TaskService.CONSOLE_DRAIN); // its last output before its exit event
+                        } catch (InterruptedException ex) {
+                            return;
+                        }
                     }
                     synchronized (e) {
                         e.exit.complete(status);
@@ -261,7 +294,7 @@ final class Execs {
                     StatusCode.FAILED_PRECONDITION, "cannot delete running exec " + execId + ": kill it first");
         }
         execs.remove(key(id, execId));
-        e.stdinRelay.ifPresent(StdinRelay::close);
+        release(e);
         DeleteResponse.Builder b = DeleteResponse.newBuilder().setPid(e.pid);
         if (e.exit.isDone()) {
             ExitStatus x = e.exit.join();
@@ -270,9 +303,53 @@ final class Execs {
         return b.build();
     }
 
-    /** Forgets the execs of a deleted container. */
+    /** {@code TIOCSWINSZ} on a terminal exec's pty. */
+    Empty resize(String id, String execId, int width, int height) throws TtrpcException {
+        Exec e = find(id, execId);
+        Console console = e.console;
+        if (console == null) {
+            throw new TtrpcException(
+                    StatusCode.FAILED_PRECONDITION,
+                    "exec " + execId + " of " + id + (e.spec.terminal() ? " is not started" : " has no terminal"));
+        }
+        try {
+            console.resize(width, height);
+        } catch (OsException ex) {
+            throw new TtrpcException(StatusCode.INTERNAL, ex.getMessage(), ex);
+        }
+        return Empty.getDefaultInstance();
+    }
+
+    /** Forgets the execs of a deleted container, releasing their stdin relays and consoles. */
     void forget(String id) {
-        execs.keySet().removeIf(k -> k.startsWith(id + "\0"));
+        execs.entrySet().removeIf(entry -> {
+            if (!entry.getKey().startsWith(id + "\0")) return false;
+            release(entry.getValue());
+            return true;
+        });
+    }
+
+    /** Kills and reaps a started process whose terminal could not be set up. */
+    private void abandon(int pid) {
+        try {
+            os.signal(pid, 9);
+        } catch (OsException ex) {
+            log.accept("kill of exec pid " + pid + ": " + ex.getMessage());
+        }
+        Thread.ofPlatform().daemon().name("reap-" + pid).start(() -> {
+            try {
+                os.awaitExit(pid);
+            } catch (InterruptedException ignored) {
+                // the daemon is going away
+            }
+        });
+    }
+
+    /** Closes an exec's stdin relay and console; never fails. */
+    private static void release(Exec e) {
+        e.stdinRelay.ifPresent(StdinRelay::close);
+        Console console = e.console;
+        if (console != null) console.close();
     }
 
     private static int readPid(Path file) throws TtrpcException {

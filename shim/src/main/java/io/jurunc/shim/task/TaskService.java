@@ -626,8 +626,8 @@ public final class TaskService implements Adopter {
     /** The task's cgroup usage as containerd's {@code io.containerd.cgroups.v2.Metrics}. */
     /** The window size of a terminal task's pty ({@code TIOCSWINSZ}), as containerd's runc shim sets it. */
     public Empty resizePty(ResizePtyRequest req) throws TtrpcException {
-        if (!req.getExecId().isEmpty()) {
-            throw new TtrpcException(StatusCode.UNIMPLEMENTED, "ResizePty of an exec'd process is not supported");
+        if (Execs.isExec(req.getId(), req.getExecId())) {
+            return execs.resize(find(req.getId(), "").id, req.getExecId(), req.getWidth(), req.getHeight());
         }
         Container c = find(req.getId(), "");
         Console console = c.console;

@@ -53,6 +53,30 @@ class RuncStyleBackendTest {
                                 + " --log-format json delete --force c1");
     }
 
+    /** {@code ctr task exec [-t]}: runc exec detached, with the shim's console socket for a terminal exec. */
+    @Test
+    void execsDetachedAndATerminalExecSendsItsPtyToTheConsoleSocket() throws Exception {
+        RecordingShimOs os = new RecordingShimOs();
+        RuncStyleBackend runc = new RuncStyleBackend("runc", "runc", Path.of("/run/containerd/runc/default"), os);
+        byte[] process = "{\"terminal\":true,\"args\":[\"sh\"]}".getBytes();
+        ExecSpec plain = new ExecSpec("c1", "e1", bundle, process, false);
+        String prefix = "runc --root /run/containerd/runc/default --log " + bundle.resolve("log.json")
+                + " --log-format json exec --process " + bundle.resolve("exec-e1.json") + " --detach --pid-file "
+                + bundle.resolve("exec-e1.pid");
+        assertThat(String.join(" ", runc.exec(plain).argv())).isEqualTo(prefix + " c1");
+
+        ExecSpec tty = new ExecSpec("c1", "e1", bundle, process, true).withConsoleSocket(Path.of("/run/t/c.sock"));
+        ExecLaunch launch = runc.exec(tty);
+        assertThat(String.join(" ", launch.argv())).isEqualTo(prefix + " --console-socket /run/t/c.sock c1");
+        assertThat(bundle.resolve("exec-e1.json")).hasBinaryContent(process);
+
+        assertThatThrownBy(() -> runc.exec(new ExecSpec("c1", "e1", bundle, process, true)))
+                .isInstanceOfSatisfying(
+                        BackendException.class, e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.UNSUPPORTED));
+        assertThatThrownBy(() -> new ExecSpec("c1", "e1", bundle, process, false, Optional.of(Path.of("/s"))))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void failuresCarryTheRuntimesLogMessage() throws Exception {
         Files.writeString(

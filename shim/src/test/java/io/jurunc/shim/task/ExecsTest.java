@@ -23,6 +23,7 @@ import io.jurunc.shim.proto.task.CreateTaskRequest;
 import io.jurunc.shim.proto.task.DeleteRequest;
 import io.jurunc.shim.proto.task.ExecProcessRequest;
 import io.jurunc.shim.proto.task.KillRequest;
+import io.jurunc.shim.proto.task.ResizePtyRequest;
 import io.jurunc.shim.proto.task.StartRequest;
 import io.jurunc.shim.proto.task.StateRequest;
 import io.jurunc.shim.proto.task.WaitRequest;
@@ -193,6 +194,78 @@ class ExecsTest {
         // the container itself is untouched
         assertThat(service.state(StateRequest.newBuilder().setId("vm1").build()).getStatus())
                 .isEqualTo(Status.RUNNING);
+    }
+
+    /**
+     * {@code ctr task exec -t}: the exec gets a console of its own; the backend gets its socket, the launch
+     * gets no FIFOs, the pty master is relayed to the exec's stdin and stdout FIFOs; ResizePty with the
+     * exec id resizes this console (a non-terminal exec has none); the exit event waits for the last
+     * output; delete closes the console.
+     */
+    @Test
+    void aTerminalExecGetsItsOwnConsoleAndResizePtyByExecIdResizesIt() throws Exception {
+        execVia(exec("t1").toBuilder()
+                .setTerminal(true)
+                .setStdin("/fifo/t-in")
+                .setStderr("/fifo/t-err")
+                .build());
+        assertThatThrownBy(() -> service.resizePty(ResizePtyRequest.newBuilder()
+                        .setId("vm1")
+                        .setExecId("t1")
+                        .setWidth(80)
+                        .setHeight(24)
+                        .build()))
+                .as("not started: no console yet")
+                .isInstanceOfSatisfying(
+                        TtrpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.FAILED_PRECONDITION));
+        int before = os.calls.size();
+        assertThat(service.start(StartRequest.newBuilder()
+                                .setId("vm1")
+                                .setExecId("t1")
+                                .build())
+                        .getPid())
+                .isEqualTo(2000);
+        ExecSpec spec = backend.execs.getLast();
+        assertThat(spec.terminal()).isTrue();
+        assertThat(spec.consoleSocket()).contains(Path.of("/run/fake-tty/console.sock"));
+        CommandSpec ran = os.commands.getLast();
+        assertThat(List.of(ran.stdin(), ran.stdout(), ran.stderr()))
+                .as("the pty carries the exec's stdio, not the launch's")
+                .containsOnly(Optional.of(Path.of("/dev/null")));
+        assertThat(os.calls.subList(before, os.calls.size()))
+                .containsSubsequence(
+                        "console listen",
+                        "run relay --detach --pid-file " + spec.pidFile(),
+                        "console receive",
+                        "console relay /fifo/t-in /fifo/e-out");
+
+        service.resizePty(ResizePtyRequest.newBuilder()
+                .setId("vm1")
+                .setExecId("t1")
+                .setWidth(132)
+                .setHeight(43)
+                .build());
+        assertThat(os.calls).contains("console resize 132x43");
+
+        execVia(exec("p1"));
+        assertThatThrownBy(() -> service.resizePty(ResizePtyRequest.newBuilder()
+                        .setId("vm1")
+                        .setExecId("p1")
+                        .setWidth(80)
+                        .setHeight(24)
+                        .build()))
+                .as("an exec without a terminal has nothing to resize")
+                .isInstanceOfSatisfying(
+                        TtrpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.FAILED_PRECONDITION));
+
+        os.exit(2000, 3);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!events.topics().contains(Topics.TASK_EXIT) && System.nanoTime() < deadline) Thread.sleep(5);
+        assertThat(events.topics()).contains(Topics.TASK_EXIT);
+        assertThat(os.calls).contains("console drain");
+        assertThat(os.calls).doesNotContain("console close");
+        service.delete(DeleteRequest.newBuilder().setId("vm1").setExecId("t1").build());
+        assertThat(os.calls).contains("console close");
     }
 
     @Test
