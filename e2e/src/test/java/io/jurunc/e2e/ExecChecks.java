@@ -27,6 +27,31 @@ public final class ExecChecks {
         }
     }
 
+    /**
+     * {@code ctr task exec -t} (ctr on a terminal of its own, 100 x 30): the command's stdio is a pty
+     * ({@code tty} names one under /dev/pts), ctr's window size reached it through {@code ResizePty}
+     * with the exec id, its output and exit code come back.
+     */
+    public static void terminalAgainst(Ctr ctr, String id, Function<String, String> describe) {
+        CommandResult tty = ctr.inTerminal(
+                LIMIT,
+                100,
+                30,
+                "task",
+                "exec",
+                "-t",
+                "--exec-id",
+                "t1",
+                id,
+                "/bin/busybox",
+                "sh",
+                "-c",
+                "sleep 2; /bin/busybox tty; /bin/busybox stty size; echo in-tty; exit 5");
+        assertThat(tty.exitCode()).as(tty.describe() + describe.apply(id)).isEqualTo(5);
+        assertThat(tty.stdout()).as(tty.describe()).contains("/dev/pts/", "30 100", "in-tty");
+        assertThat(tty.stdout()).as(tty.describe()).doesNotContain("not a tty");
+    }
+
     /** Runs every check against the running container {@code id}. */
     public static void allAgainst(Ctr ctr, String id, Function<String, String> describe) {
         CommandResult first = ctr.ctr(

@@ -135,6 +135,34 @@ class ShimCtrTest {
         }
     }
 
+    /**
+     * {@code ctr run -t} into a Linux microVM through jurunc's shim (ctr on a terminal of its own): the
+     * application's stdin and stdout are a terminal (the guest's console, which the kernel opened before
+     * devtmpfs was mounted, so {@code tty} cannot name it: the test asks {@code test -t} and reads the fd's
+     * link), its output and exit status come back.
+     */
+    @Test
+    void ctrRunWithATerminalIntoAMicroVm() {
+        String id = newId("tty");
+        CommandResult run = env.ctr()
+                .runInTerminal(env.shimRun(
+                                "hello",
+                                id,
+                                "/bin/busybox",
+                                "sh",
+                                "-c",
+                                "test -t 0 && test -t 1 && echo stdio-is-a-tty; /bin/busybox readlink /proc/self/fd/0;"
+                                        + " echo hi-from-tty; exit 3")
+                        .withFlag("-t")
+                        .withRm()
+                        .withTimeout(Duration.ofSeconds(120)));
+        assertThat(run.exitCode()).as(run.describe()).isEqualTo(3);
+        assertThat(run.stdout()).as(run.describe()).contains("stdio-is-a-tty", "/dev/console", "hi-from-tty");
+        assertThat(Leftovers.system().find(scope(id, "jurunc")))
+                .as(run.describe())
+                .isEmpty();
+    }
+
     @Test
     void containersRunInParallelAndKillAndDeleteLeaveNothing() throws Exception {
         List<String> ids = new ArrayList<>();

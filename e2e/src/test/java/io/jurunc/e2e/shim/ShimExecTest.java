@@ -13,7 +13,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * {@code ctr task exec} through jurunc's shim ({@code --runtime io.containerd.jurunc.v2}): into a
- * Linux microVM (the in-process backend starts the exec relay) and into a plain container (runc exec).
+ * Linux microVM (the in-process backend starts the exec relay) and into a plain container (runc exec),
+ * with and without a terminal ({@code -t}).
  */
 @E2E
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -41,6 +42,7 @@ class ShimExecTest {
         try {
             assertThat(env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))).isPresent();
             ExecChecks.allAgainst(env.ctr(), id, x -> " task: " + env.task(x));
+            ExecChecks.terminalAgainst(env.ctr(), id, x -> " task: " + env.task(x));
         } finally {
             env.ctr().forceRemove(id);
         }
@@ -68,6 +70,7 @@ class ShimExecTest {
                             "echo plain-exec; exit 4");
             assertThat(exec.exitCode()).as(exec.describe()).isEqualTo(4);
             assertThat(exec.stdout()).contains("plain-exec");
+            ExecChecks.terminalAgainst(env.ctr(), id, x -> " task: " + env.task(x));
         } finally {
             env.ctr().forceRemove(id);
         }

@@ -44,6 +44,22 @@ public final class Ctr {
         return host.run(Command.of(argv(List.of(args))).withTimeout(timeout));
     }
 
+    /** A ctr subcommand with a terminal of its own ({@link Terminal}), for {@code -t}. */
+    public CommandResult inTerminal(Duration timeout, String... args) {
+        return host.run(Command.of(Terminal.wrap(argv(List.of(args)))).withTimeout(timeout));
+    }
+
+    /** As {@link #inTerminal(Duration, String...)} on a terminal of {@code columns} x {@code rows}. */
+    public CommandResult inTerminal(Duration timeout, int columns, int rows, String... args) {
+        return host.run(
+                Command.of(Terminal.wrap(argv(List.of(args)), columns, rows)).withTimeout(timeout));
+    }
+
+    /** {@code ctr run} in the foreground with a terminal of its own; the spec carries {@code -t}. */
+    public CommandResult runInTerminal(RunSpec spec) {
+        return host.run(Command.of(Terminal.wrap(runCommand(spec).argv())).withTimeout(spec.timeout()));
+    }
+
     public CommandResult ctr(String... args) {
         return ctr(Duration.ofSeconds(30), args);
     }
