@@ -28,8 +28,10 @@
  * parent, a small init: it forwards every signal it gets (but SIGCHLD) to the monitor, reaps what
  * dies, and exits with the container's status once the monitor is gone. The monitor dies with it
  * (PR_SET_PDEATHSIG; with a pid namespace the kernel kills the namespace anyway). Once the monitor
- * has exec'd, the marker "jurunc-waiter" in this process's argv becomes "jurunc-init" (start waits
- * for that); a monitor that cannot be exec'd makes it exit 127. With exitfd=N in the launch file the
+ * has exec'd, it writes "1" to STATE_DIR/monitor.execd (opened before the root changed) and the marker
+ * "jurunc-waiter" in this process's argv becomes "jurunc-init" (start waits for either: a monitor that
+ * exits at once, as Solo5's hello does, may take this process with it before start looks, and the file
+ * tells that exit from a failed start); a monitor that cannot be exec'd makes it exit 127. With exitfd=N in the launch file the
  * monitor gets one end of a socket pair as descriptor N (QEMU's chardev of the virtio-serial port
  * io.jurunc.exit, where the guest init writes the app's status, one byte) and the status is:
  *   the byte the guest wrote, else 128+n when the monitor died of signal n, else the monitor's exit
@@ -397,8 +399,17 @@ static void exec_monitor(const struct launch *l, const sigset_t *orig, int exit_
   _exit(127);
 }
 
+/* STATE_DIR/monitor.execd, opened by the launch phase while the host's root is still there. */
+static int execd_fd = -1;
+
 /* The marker start waits to disappear: "jurunc-waiter" becomes "jurunc-init" in place. */
 static void mark_running(void) {
+  if (execd_fd >= 0) {
+    ssize_t w;
+    do w = write(execd_fd, "1", 1); while (w < 0 && errno == EINTR);
+    close(execd_fd);
+    execd_fd = -1;
+  }
   char *marker = main_argv[1];
   size_t n = strlen(marker);
   memset(marker, 0, n);
@@ -513,6 +524,11 @@ static void launch_phase(void) {
   }
   if (!l.root || l.root[0] != '/') die(126, "monitor.launch: no absolute root");
   if (l.nargs == 0 || l.args[0][0] != '/') die(126, "monitor.launch: no absolute monitor path");
+
+  char *execd = join(state_dir, "monitor.execd");
+  execd_fd = open(execd, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (execd_fd < 0) die(126, "open %s: %s", execd, strerror(errno));
+  free(execd);
 
   if (unshare(CLONE_NEWNS) < 0) die(126, "unshare(CLONE_NEWNS): %s", strerror(errno));
   if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) die(126, "make / private: %s", strerror(errno));

@@ -31,6 +31,8 @@ import java.util.Optional;
 public final class StartOperation {
     /** How long the waiter may take to get ready, and the monitor to be exec'd once released. */
     static final Duration EXEC_TIMEOUT = Duration.ofSeconds(5);
+    /** Written by the sandbox init once the monitor was exec'd. */
+    static final String EXECD = "monitor.execd";
 
     private final RuntimeContext ctx;
 
@@ -81,7 +83,7 @@ public final class StartOperation {
             Path fifo = Path.of(r.startFifo());
             awaitWaiter(planned, () -> ctx.host().pokeFifo(fifo), "did not open " + fifo);
             ctx.timestamps().mark(id, "start.released");
-            awaitExec(planned);
+            awaitExec(planned, dir);
             ContainerRecord running = planned.withStatus(ContainerStatus.RUNNING);
             ctx.store().save(running);
             ctx.timestamps().mark(id, "start.done");
@@ -155,12 +157,15 @@ public final class StartOperation {
      * Waits until the waiter has exec'd the monitor: its argv no longer carries the waiter's marker.
      * A process gone (or a zombie) meanwhile is a monitor that exited at once.
      */
-    private void awaitExec(ContainerRecord r) throws JuruncException {
+    private void awaitExec(ContainerRecord r, Path dir) throws JuruncException {
         boolean execd;
         try {
             execd = Poll.until(ctx.host(), EXEC_TIMEOUT, Duration.ofNanos(200_000), () -> {
                 Optional<ProcessInfo> p = ctx.host().inspect(r.pid());
                 if (p.isEmpty() || p.get().isZombie()) {
+                    // gone already: a monitor that ran and exited at once (its exit is the container's),
+                    // or one that never ran
+                    if (monitorExecd(dir)) return true;
                     throw new SandboxException("the monitor of container '" + r.id() + "' exited at once ("
                             + String.join(" ", r.monitorArgv())
                             + "); its output went to the container's stdout/stderr");
@@ -171,5 +176,11 @@ public final class StartOperation {
             return;
         }
         if (!execd) throw new SandboxException("container '" + r.id() + "': the monitor did not start within 5 s");
+    }
+
+    /** The sandbox init writes {@value #EXECD} once the monitor was exec'd (runtime/src/main/c/sandbox.c). */
+    private boolean monitorExecd(Path dir) throws JuruncException {
+        Path f = dir.resolve(EXECD);
+        return ctx.host().exists(f) && ctx.host().size(f) > 0;
     }
 }

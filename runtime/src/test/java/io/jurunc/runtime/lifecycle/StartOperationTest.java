@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jurunc.runtime.host.Stdio;
 import io.jurunc.runtime.ports.SandboxException;
 import io.jurunc.runtime.state.ContainerId;
+import io.jurunc.runtime.state.ContainerStatus;
 import io.jurunc.runtime.state.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +70,16 @@ class StartOperationTest {
                 .hasMessageContaining("/usr/bin/fake-monitor -kernel");
         assertThat(w.network().calls).last().asString().startsWith("teardown ");
         assertThat(new StateQuery(w.ctx()).run("s2").status()).isEqualTo("stopped");
+    }
+
+    @Test
+    void aMonitorThatWasExecdAndExitedAtOnceIsAStartedContainerWhoseExitIsItsStatus() throws Exception {
+        create("s2b");
+        w.host().onRelease = Fakes.OnRelease.EXIT;
+        // what the sandbox init writes once the monitor was exec'd (Solo5's hello exits within milliseconds)
+        java.nio.file.Files.writeString(
+                w.ctx().store().dir(CreateOperation.parseId("s2b")).resolve(StartOperation.EXECD), "1");
+        assertThat(new StartOperation(w.ctx()).run("s2b").status()).isEqualTo(ContainerStatus.RUNNING);
     }
 
     @Test
