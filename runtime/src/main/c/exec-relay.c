@@ -378,6 +378,16 @@ int main(int argc, char **argv) {
     int in = 0, out = 1, err = 2, size_fd = -1;
     if (tty && console_socket) {
         in = out = err = size_fd = console(console_socket);
+        if (detached) {
+            /* The caller's stdio is not the command's (the pty is): containerd's runc shim waits until
+               its pipes to the runtime close before Start returns, so a detached relay must let go. */
+            int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+            if (null >= 0) {
+                for (int fd = 0; fd < 3; fd++)
+                    if (fd != in) dup2(null, fd);
+                if (null > 2) close(null);
+            }
+        }
     } else if (tty && isatty(0) && tcgetattr(0, &saved_termios) == 0) {
         struct termios raw = saved_termios;
         cfmakeraw(&raw);

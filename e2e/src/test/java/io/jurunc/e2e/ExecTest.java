@@ -42,6 +42,7 @@ class ExecTest {
         try {
             assertThat(env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))).isPresent();
             ExecChecks.allAgainst(env.ctr(), id, x -> " task: " + env.task(x));
+            ExecChecks.terminalAgainst(env.ctr(), id, x -> " task: " + env.task(x));
             env.ctr().kill(id, "SIGKILL").requireSuccess();
             assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30))).isPresent();
             CommandResult stopped = env.ctr().ctr("task", "exec", "--exec-id", "late", id, "/bin/busybox", "true");
