@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
 
 /**
  * Debian's Docker 20.10 ({@code /usr/bin/docker}, {@code /usr/sbin/dockerd}, package docker.io) with jurunc
@@ -149,14 +147,4 @@ class DockerClientTest extends ClientContract {
     String bridgeNetwork() {
         return network;
     }
-
-    /**
-     * Docker's state directories (a 64-hex id under its runtime root) make {@code <state>/qmp/execN}
-     * longer than a unix socket path may be, so jurunc plans no exec ports for them (exec fails with
-     * "its VM has no exec channel"); open in issue 12 (docs/runtime.md, "exec into a microVM").
-     */
-    @Override
-    @Test
-    @Disabled("Docker's state paths are too long for the exec sockets: no exec channel (docs/runtime.md)")
-    void execIntoAMicroVmRunsInTheGuestWithEnvWorkdirAndExitStatus() {}
 }
