@@ -187,8 +187,12 @@ grep -q "HTTP_X_JURUNC_DEMO=hello from the host" <<<"$answer" ||
   fail "the answer does not echo the X-Jurunc-Demo header we sent"
 say "first answer $(secs $((t_answer - t_run))) s after ctr run"
 if [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ]; then
-  say "the container's process (pid $pid) is: $(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -c1-60)..."
-  say "its RSS: $(awk '/VmRSS/ {print $2, $3}' "/proc/$pid/status")"
+  # the container's process is jurunc's sandbox init; the monitor (QEMU) is its child
+  say "the container's process (pid $pid) is: $(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -c1-60)..., RSS $(awk '/VmRSS/ {print $2, $3}' "/proc/$pid/status")"
+  mon=$(pgrep -P "$pid" | head -1)
+  if [ -n "$mon" ] && [ -r "/proc/$mon/cmdline" ]; then
+    say "its child, the monitor (pid $mon): $(tr '\0' ' ' <"/proc/$mon/cmdline" | cut -c1-60)..., RSS $(awk '/VmRSS/ {print $2, $3}' "/proc/$mon/status")"
+  fi
 fi
 
 step "8/8 stop (SIGTERM) and remove"
