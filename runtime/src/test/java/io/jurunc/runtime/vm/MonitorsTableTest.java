@@ -44,31 +44,28 @@ class MonitorsTableTest {
             "-no-reboot");
     private static final List<String> SANDBOX =
             List.of("-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
-    private static final List<String> TAP_PCI = List.of(
-            "-netdev",
-            "tap,id=net0,ifname=tap0_c1,script=no,downscript=no",
-            "-device",
-            "virtio-net-pci,netdev=net0,mac=" + MAC);
+    private static final List<String> KVM = List.of("-accel", "kvm", "-cpu", "host");
+    private static final List<String> TCG = List.of("-accel", "tcg,tb-size=32");
+    private static final List<String> MICROVM = List.of("-M", "microvm,x-option-roms=off,acpi=off");
+    private static final List<String> PC = List.of("-M", "pc");
+    private static final List<String> KERNEL_INITRD = List.of("-kernel", K, "-initrd", I);
+    private static final List<String> NO_NIC = List.of("-nic", "none");
+    private static final List<String> TAP_PCI = tap("virtio-net-pci,netdev=net0");
     /** A Linux guest's virtio-serial device with the exit port (its chardev: the sandbox init's socket pair). */
-    private static final List<String> SERIAL_MMIO = List.of(
-            "-chardev",
-            "socket,id=jexit,fd=3",
-            "-device",
-            "virtio-serial-device",
-            "-device",
-            "virtserialport,chardev=jexit,name=io.jurunc.exit");
+    private static final List<String> SERIAL_MMIO = serial("virtio-serial-device");
 
-    private static final List<String> SERIAL_PCI = List.of(
-            "-chardev",
-            "socket,id=jexit,fd=3",
-            "-device",
-            "virtio-serial-pci",
-            "-device",
-            "virtserialport,chardev=jexit,name=io.jurunc.exit");
+    private static final List<String> SERIAL_PCI = serial("virtio-serial-pci");
 
     private static final String IP_PARAM = "ip=10.4.0.2::10.4.0.1:255.255.255.0:c1:eth0:off";
+    /** Mirage's network options, after the image's arguments. */
+    private static final List<String> MIRAGE_NET = List.of("--ipv4=10.4.0.2/24", "--ipv4-gateway=10.4.0.1");
 
     record Case(String name, VmSpec spec, String cmdline, List<String> argv, Map<String, String> files) {
+        /** A case whose monitor generates no file. */
+        Case(String name, VmSpec spec, String cmdline, List<String> argv) {
+            this(name, spec, cmdline, argv, Map.of());
+        }
+
         @Override
         public String toString() {
             return name;
@@ -88,10 +85,73 @@ class MonitorsTableTest {
         return List.of(s);
     }
 
+    /** QEMU's argv up to its devices: memory, vCPUs, the accelerator and machine parts, the display. */
+    @SafeVarargs
+    private static List<String> qemu(String memory, int vcpus, List<String>... accelAndMachine) {
+        return argv(l(QEMU, "-m", memory, "-smp", Integer.toString(vcpus)), argv(accelAndMachine), DISPLAY);
+    }
+
+    /** QEMU's default tap backend and the NIC {@code device} (up to its MAC) on it. */
+    private static List<String> tap(String device) {
+        return l("-netdev", "tap,id=net0,ifname=tap0_c1,script=no,downscript=no", "-device", device + ",mac=" + MAC);
+    }
+
+    /** A raw QEMU drive {@code id} on {@code file} behind the virtio-blk {@code device}. */
+    private static List<String> block(String device, String id, Path file) {
+        return l(
+                "-device",
+                device + ",serial=" + id + ",drive=" + id + ",scsi=off",
+                "-drive",
+                "format=raw,if=none,id=" + id + ",file=" + file);
+    }
+
+    private static List<String> serial(String device) {
+        return l(
+                "-chardev",
+                "socket,id=jexit,fd=3",
+                "-device",
+                device,
+                "-device",
+                "virtserialport,chardev=jexit,name=io.jurunc.exit");
+    }
+
+    private static List<String> firecracker(String... seccompFlag) {
+        return argv(l("/usr/bin/firecracker", "--no-api", "--config-file", "/run/jurunc/c1/fc.json"), l(seccompFlag));
+    }
+
+    /** Cloud Hypervisor's argv up to its devices. */
+    private static List<String> cloudHypervisor(String memory, int cpus, String seccomp) {
+        return l(
+                "/usr/bin/cloud-hypervisor",
+                "--memory",
+                "size=" + memory,
+                "--cpus",
+                "boot=" + cpus,
+                "--kernel",
+                K,
+                "--console",
+                "off",
+                "--serial",
+                "tty",
+                "--seccomp",
+                seccomp);
+    }
+
+    /** A Solo5 tender's argv: its options, the kernel, then the command line's words. */
+    private static List<String> solo5(String tender, List<String> options, List<String> words) {
+        return argv(l("/usr/bin/solo5-" + tender, "--mem=256"), options, l(K), words);
+    }
+
+    /** The Solo5 tap NIC under the manifest name {@code name}. */
+    private static List<String> solo5Net(String name) {
+        return l("--net:" + name + "=tap0_c1", "--net-mac:" + name + "=" + MAC);
+    }
+
     static Stream<Case> cases() {
         String linuxInitrdNet = "console=ttyS0 panic=-1 reboot=t quiet rdinit=/jurunc/init " + IP_PARAM;
         String linuxNoPciNet = "console=ttyS0 panic=-1 reboot=t quiet pci=off rdinit=/jurunc/init " + IP_PARAM;
         String linuxNoPci = "console=ttyS0 panic=-1 reboot=t quiet pci=off rdinit=/jurunc/init";
+        String linuxPc = "console=ttyS0 panic=-1 reboot=t quiet rdinit=/jurunc/init";
         String linuxBlockArgs = "console=ttyS0 panic=-1 reboot=t quiet root=/dev/vda rw init=/jurunc/init "
                 + "PATH=/usr/bin MSG=\"two words\" -- /srv/app --greeting 'hello world'";
         String linuxDebug = "console=ttyS0 panic=-1 reboot=t pci=off rdinit=/jurunc/init jurunc.debug=1";
@@ -99,7 +159,8 @@ class MonitorsTableTest {
                 + "vfs.fstab=[ \"initrd0:/:extract:::\" ] -- nginx -c /nginx/conf/nginx.conf";
         String ukLegacy = "Unikraft netdev.ipv4_addr=10.4.0.2 netdev.ipv4_gw_addr=10.4.0.1 "
                 + "netdev.ipv4_subnet_mask=255.255.255.0 vfs.rootfs=initrd -- hello";
-        String mirage = "--hello=world --ipv4=10.4.0.2/24 --ipv4-gateway=10.4.0.1";
+        String mirageNet = String.join(" ", MIRAGE_NET);
+        String mirage = "--hello=world " + mirageNet;
         String mewz = "ip=10.4.0.2/24 gateway=10.4.0.1";
         String hermit = "ip=10.4.0.2/24 gateway=10.4.0.1 -- hello world";
         String fcLinux = "console=ttyS0 panic=-1 reboot=t quiet pci=off root=/dev/vda rw init=/jurunc/init "
@@ -111,6 +172,9 @@ class MonitorsTableTest {
                 + "\"net\":{\"if\":\"ukvmif0\",\"cloner\":\"True\",\"type\":\"inet\",\"method\":\"static\","
                 + "\"addr\":\"10.4.0.2\",\"mask\":\"1\",\"gw\":\"10.4.0.1\"},"
                 + "\"blk\":{\"source\":\"etfs\",\"path\":\"/dev/ld0a\",\"fstype\":\"blk\",\"mountpoint\":\"/data\"}}";
+        List<String> dataPci = block("virtio-blk-pci", "data", DATA);
+        List<String> hermitExit = l("-device", "isa-debug-exit,iobase=0xf4,iosize=0x04");
+        List<String> mewzExit = l("-device", "isa-debug-exit,iobase=0x501,iosize=2");
         return Stream.of(
                 // ---------------- QEMU ----------------
                 new Case(
@@ -125,27 +189,12 @@ class MonitorsTableTest {
                                 .build(),
                         linuxNoPciNet,
                         argv(
-                                l(
-                                        QEMU,
-                                        "-m",
-                                        "256M",
-                                        "-smp",
-                                        "2",
-                                        "-accel",
-                                        "tcg,tb-size=32",
-                                        "-M",
-                                        "microvm,x-option-roms=off,acpi=off"),
-                                DISPLAY,
+                                qemu("256M", 2, TCG, MICROVM),
                                 SANDBOX,
-                                l("-kernel", K, "-initrd", I),
-                                l(
-                                        "-netdev",
-                                        "tap,id=net0,ifname=tap0_c1,script=no,downscript=no",
-                                        "-device",
-                                        "virtio-net-device,netdev=net0,mac=" + MAC),
+                                KERNEL_INITRD,
+                                tap("virtio-net-device,netdev=net0"),
                                 SERIAL_MMIO,
-                                l("-append", linuxNoPciNet)),
-                        Map.of()),
+                                l("-append", linuxNoPciNet))),
                 new Case(
                         "qemu/linux microvm initrd + 9p shares (ro dir, files, rootfs) + net, block boot disk",
                         TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
@@ -167,30 +216,10 @@ class MonitorsTableTest {
                                 .build(),
                         linuxNoPciNet,
                         argv(
-                                l(
-                                        QEMU,
-                                        "-m",
-                                        "256M",
-                                        "-smp",
-                                        "1",
-                                        "-accel",
-                                        "kvm",
-                                        "-cpu",
-                                        "host",
-                                        "-M",
-                                        "microvm,x-option-roms=off,acpi=off"),
-                                DISPLAY,
-                                l("-kernel", K, "-initrd", I),
-                                l(
-                                        "-netdev",
-                                        "tap,id=net0,ifname=tap0_c1,script=no,downscript=no",
-                                        "-device",
-                                        "virtio-net-device,netdev=net0,mac=" + MAC),
-                                l(
-                                        "-device",
-                                        "virtio-blk-device,serial=rootfs,drive=rootfs,scsi=off",
-                                        "-drive",
-                                        "format=raw,if=none,id=rootfs,file=" + D),
+                                qemu("256M", 1, KVM, MICROVM),
+                                KERNEL_INITRD,
+                                tap("virtio-net-device,netdev=net0"),
+                                block("virtio-blk-device", "rootfs", DISK),
                                 l(
                                         "-fsdev",
                                         "local,id=fs0,path=/jurunc/shares/rootfs,security_model=none,multidevs=remap",
@@ -205,8 +234,7 @@ class MonitorsTableTest {
                                         "-device",
                                         "virtio-9p-device,fsdev=fs2,mount_tag=files"),
                                 SERIAL_MMIO,
-                                l("-append", linuxNoPciNet)),
-                        Map.of()),
+                                l("-append", linuxNoPciNet))),
                 new Case(
                         "qemu/linux pc initrd + a read-only 9p share: virtio-9p-pci",
                         TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
@@ -214,39 +242,28 @@ class MonitorsTableTest {
                                 .kvm()
                                 .share(SharedDir.directory("m0", Path.of("/srv/data"), true))
                                 .build(),
-                        "console=ttyS0 panic=-1 reboot=t quiet rdinit=/jurunc/init",
+                        linuxPc,
                         argv(
-                                l(QEMU, "-m", "256M", "-smp", "1", "-accel", "kvm", "-cpu", "host", "-M", "pc"),
-                                DISPLAY,
-                                l("-kernel", K, "-initrd", I, "-nic", "none"),
+                                qemu("256M", 1, KVM, PC),
+                                KERNEL_INITRD,
+                                NO_NIC,
                                 l(
                                         "-fsdev",
                                         "local,id=fs0,path=/jurunc/shares/m0,security_model=none,multidevs=remap,readonly=on",
                                         "-device",
                                         "virtio-9p-pci,fsdev=fs0,mount_tag=m0"),
                                 SERIAL_PCI,
-                                l("-append", "console=ttyS0 panic=-1 reboot=t quiet rdinit=/jurunc/init")),
-                        Map.of()),
+                                l("-append", linuxPc))),
                 new Case(
                         "qemu/linux microvm initrd tcg 1 vcpu: TCG-only kernel params appended",
                         TestSpecs.of(Kinds.LINUX, Kinds.QEMU).microvm().initrd().build(),
                         linuxNoPci,
                         argv(
-                                l(
-                                        QEMU,
-                                        "-m",
-                                        "256M",
-                                        "-smp",
-                                        "1",
-                                        "-accel",
-                                        "tcg,tb-size=32",
-                                        "-M",
-                                        "microvm,x-option-roms=off,acpi=off"),
-                                DISPLAY,
-                                l("-kernel", K, "-initrd", I, "-nic", "none"),
+                                qemu("256M", 1, TCG, MICROVM),
+                                KERNEL_INITRD,
+                                NO_NIC,
                                 SERIAL_MMIO,
-                                l("-append", linuxNoPci + " noapictimer")),
-                        Map.of()),
+                                l("-append", linuxNoPci + " noapictimer"))),
                 new Case(
                         "qemu/linux pc block no-net kvm, args and env on the cmdline",
                         TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
@@ -258,17 +275,12 @@ class MonitorsTableTest {
                                 .build(),
                         linuxBlockArgs,
                         argv(
-                                l(QEMU, "-m", "268M", "-smp", "1", "-accel", "kvm", "-cpu", "host", "-M", "pc"),
-                                DISPLAY,
-                                l("-kernel", K, "-nic", "none"),
-                                l(
-                                        "-device",
-                                        "virtio-blk-pci,serial=rootfs,drive=rootfs,scsi=off",
-                                        "-drive",
-                                        "format=raw,if=none,id=rootfs,file=" + D),
+                                qemu("268M", 1, KVM, PC),
+                                l("-kernel", K),
+                                NO_NIC,
+                                block("virtio-blk-pci", "rootfs", DISK),
                                 SERIAL_PCI,
-                                l("-append", linuxBlockArgs)),
-                        Map.of()),
+                                l("-append", linuxBlockArgs))),
                 new Case(
                         "qemu/linux microvm initrd debug vsock kvm",
                         TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
@@ -280,24 +292,12 @@ class MonitorsTableTest {
                                 .build(),
                         linuxDebug,
                         argv(
-                                l(
-                                        QEMU,
-                                        "-m",
-                                        "256M",
-                                        "-smp",
-                                        "1",
-                                        "-accel",
-                                        "kvm",
-                                        "-cpu",
-                                        "host",
-                                        "-M",
-                                        "microvm,x-option-roms=off,acpi=off"),
-                                DISPLAY,
-                                l("-kernel", K, "-initrd", I, "-nic", "none"),
+                                qemu("256M", 1, KVM, MICROVM),
+                                KERNEL_INITRD,
+                                NO_NIC,
                                 l("-device", "vhost-vsock-device,id=vhost-vsock-device0,guest-cid=42"),
                                 SERIAL_MMIO,
-                                l("-append", linuxDebug)),
-                        Map.of()),
+                                l("-append", linuxDebug))),
                 new Case(
                         "qemu/linux pc initrd net vsock tcg seccomp",
                         TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
@@ -308,19 +308,13 @@ class MonitorsTableTest {
                                 .build(),
                         linuxInitrdNet,
                         argv(
-                                l(QEMU, "-m", "256M", "-smp", "1", "-accel", "tcg,tb-size=32", "-M", "pc"),
-                                DISPLAY,
+                                qemu("256M", 1, TCG, PC),
                                 SANDBOX,
-                                l("-kernel", K, "-initrd", I),
-                                l(
-                                        "-netdev",
-                                        "tap,id=net0,ifname=tap0_c1,script=no,downscript=no",
-                                        "-device",
-                                        "virtio-net-pci,romfile=,netdev=net0,mac=" + MAC),
+                                KERNEL_INITRD,
+                                tap("virtio-net-pci,romfile=,netdev=net0"),
                                 l("-device", "vhost-vsock-pci,id=vhost-vsock-pci0,guest-cid=42"),
                                 SERIAL_PCI,
-                                l("-append", linuxInitrdNet)),
-                        Map.of()),
+                                l("-append", linuxInitrdNet))),
                 new Case(
                         "qemu/unikraft 0.17.0 (current form) net initrd env kvm",
                         TestSpecs.of(Kinds.UNIKRAFT, Kinds.QEMU)
@@ -332,13 +326,7 @@ class MonitorsTableTest {
                                 .env("A=1", "B=2")
                                 .build(),
                         ukCurrent,
-                        argv(
-                                l(QEMU, "-m", "256M", "-smp", "1", "-accel", "kvm", "-cpu", "host"),
-                                DISPLAY,
-                                l("-kernel", K, "-initrd", I),
-                                TAP_PCI,
-                                l("-append", ukCurrent)),
-                        Map.of()),
+                        argv(qemu("256M", 1, KVM), KERNEL_INITRD, TAP_PCI, l("-append", ukCurrent))),
                 new Case(
                         "qemu/unikraft 0.15.0 (legacy form, env dropped) net initrd tcg",
                         TestSpecs.of(Kinds.UNIKRAFT, Kinds.QEMU)
@@ -349,13 +337,7 @@ class MonitorsTableTest {
                                 .env("A=1")
                                 .build(),
                         ukLegacy,
-                        argv(
-                                l(QEMU, "-m", "256M", "-smp", "1", "-accel", "tcg,tb-size=32"),
-                                DISPLAY,
-                                l("-kernel", K, "-initrd", I),
-                                TAP_PCI,
-                                l("-append", ukLegacy)),
-                        Map.of()),
+                        argv(qemu("256M", 1, TCG), KERNEL_INITRD, TAP_PCI, l("-append", ukLegacy))),
                 new Case(
                         "qemu/rumprun (Solo5 virtio) net block tcg seccomp",
                         TestSpecs.of(Kinds.RUMPRUN, Kinds.QEMU)
@@ -366,19 +348,7 @@ class MonitorsTableTest {
                                 .env("A=1", "B=2")
                                 .build(),
                         rump,
-                        argv(
-                                l(QEMU, "-m", "256M", "-smp", "1", "-accel", "tcg,tb-size=32"),
-                                DISPLAY,
-                                SANDBOX,
-                                l("-kernel", K),
-                                TAP_PCI,
-                                l(
-                                        "-device",
-                                        "virtio-blk-pci,serial=data,drive=data,scsi=off",
-                                        "-drive",
-                                        "format=raw,if=none,id=data,file=" + DATA),
-                                l("-append", rump)),
-                        Map.of()),
+                        argv(qemu("256M", 1, TCG), SANDBOX, l("-kernel", K), TAP_PCI, dataPci, l("-append", rump))),
                 new Case(
                         "qemu/mirage net block tcg seccomp",
                         TestSpecs.of(Kinds.MIRAGE, Kinds.QEMU)
@@ -388,19 +358,7 @@ class MonitorsTableTest {
                                 .args("--hello=world")
                                 .build(),
                         mirage,
-                        argv(
-                                l(QEMU, "-m", "256M", "-smp", "1", "-accel", "tcg,tb-size=32"),
-                                DISPLAY,
-                                SANDBOX,
-                                l("-kernel", K),
-                                TAP_PCI,
-                                l(
-                                        "-device",
-                                        "virtio-blk-pci,serial=data,drive=data,scsi=off",
-                                        "-drive",
-                                        "format=raw,if=none,id=data,file=" + DATA),
-                                l("-append", mirage)),
-                        Map.of()),
+                        argv(qemu("256M", 1, TCG), SANDBOX, l("-kernel", K), TAP_PCI, dataPci, l("-append", mirage))),
                 new Case(
                         "qemu/mewz net kvm 512 MiB",
                         TestSpecs.of(Kinds.MEWZ, Kinds.QEMU)
@@ -411,29 +369,22 @@ class MonitorsTableTest {
                                 .build(),
                         mewz,
                         argv(
-                                l(QEMU, "-m", "536M", "-smp", "1", "-accel", "kvm", "-cpu", "host"),
-                                DISPLAY,
+                                qemu("536M", 1, KVM),
                                 l("-kernel", K),
                                 l(
                                         "-device",
                                         "virtio-net-pci,netdev=net0,disable-legacy=on,disable-modern=off,mac=" + MAC,
                                         "-netdev",
                                         "tap,script=no,downscript=no,id=net0,ifname=tap0_c1"),
-                                l("-device", "isa-debug-exit,iobase=0x501,iosize=2"),
-                                l("-append", mewz)),
-                        Map.of()),
+                                mewzExit,
+                                l("-append", mewz))),
                 new Case(
                         "qemu/mewz no net (no -append)",
                         TestSpecs.of(Kinds.MEWZ, Kinds.QEMU)
                                 .memory(536_870_912L)
                                 .build(),
                         "",
-                        argv(
-                                l(QEMU, "-m", "536M", "-smp", "1", "-accel", "tcg,tb-size=32"),
-                                DISPLAY,
-                                l("-kernel", K, "-nic", "none"),
-                                l("-device", "isa-debug-exit,iobase=0x501,iosize=2")),
-                        Map.of()),
+                        argv(qemu("536M", 1, TCG), l("-kernel", K), NO_NIC, mewzExit)),
                 new Case(
                         "qemu/hermit net initrd tcg (hermit's TCG cpu model)",
                         TestSpecs.of(Kinds.HERMIT, Kinds.QEMU)
@@ -443,26 +394,15 @@ class MonitorsTableTest {
                                 .build(),
                         hermit,
                         argv(
-                                l(
-                                        QEMU,
-                                        "-m",
+                                qemu(
                                         "256M",
-                                        "-smp",
-                                        "1",
-                                        "-accel",
-                                        "tcg,tb-size=32",
-                                        "-cpu",
-                                        "qemu64,apic,fsgsbase,fxsr,rdrand,rdtscp,xsave,xsaveopt"),
-                                DISPLAY,
-                                l("-kernel", K, "-initrd", I),
-                                l(
-                                        "-netdev",
-                                        "tap,id=net0,ifname=tap0_c1,script=no,downscript=no",
-                                        "-device",
-                                        "virtio-net-pci,netdev=net0,disable-legacy=on,mac=" + MAC),
-                                l("-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"),
-                                l("-append", hermit)),
-                        Map.of()),
+                                        1,
+                                        TCG,
+                                        l("-cpu", "qemu64,apic,fsgsbase,fxsr,rdrand,rdtscp,xsave,xsaveopt")),
+                                KERNEL_INITRD,
+                                tap("virtio-net-pci,netdev=net0,disable-legacy=on"),
+                                hermitExit,
+                                l("-append", hermit))),
                 new Case(
                         "qemu/hermit no net kvm seccomp",
                         TestSpecs.of(Kinds.HERMIT, Kinds.QEMU)
@@ -471,13 +411,7 @@ class MonitorsTableTest {
                                 .seccomp()
                                 .build(),
                         "",
-                        argv(
-                                l(QEMU, "-m", "256M", "-smp", "1", "-accel", "kvm", "-cpu", "host"),
-                                DISPLAY,
-                                SANDBOX,
-                                l("-kernel", K, "-initrd", I, "-nic", "none"),
-                                l("-device", "isa-debug-exit,iobase=0xf4,iosize=0x04")),
-                        Map.of()),
+                        argv(qemu("256M", 1, KVM), SANDBOX, KERNEL_INITRD, NO_NIC, hermitExit)),
                 // ---------------- Firecracker ----------------
                 new Case(
                         "firecracker/linux block net seccomp vsock",
@@ -493,7 +427,7 @@ class MonitorsTableTest {
                                 .env("K=V")
                                 .build(),
                         fcLinux,
-                        l("/usr/bin/firecracker", "--no-api", "--config-file", "/run/jurunc/c1/fc.json"),
+                        firecracker(),
                         Map.of("/run/jurunc/c1/fc.json", """
                 {"boot-source":{"kernel_image_path":"%s","boot_args":"%s"},
                  "machine-config":{"vcpu_count":2,"mem_size_mib":256,"smt":false,"track_dirty_pages":false},
@@ -509,12 +443,7 @@ class MonitorsTableTest {
                                 .args("hello")
                                 .build(),
                         ukFc,
-                        l(
-                                "/usr/bin/firecracker",
-                                "--no-api",
-                                "--config-file",
-                                "/run/jurunc/c1/fc.json",
-                                "--no-seccomp"),
+                        firecracker("--no-seccomp"),
                         Map.of("/run/jurunc/c1/fc.json", """
                 {"boot-source":{"kernel_image_path":"%s","boot_args":"%s","initrd_path":"%s"},
                  "machine-config":{"vcpu_count":1,"mem_size_mib":244,"smt":false,"track_dirty_pages":false}}
@@ -528,12 +457,7 @@ class MonitorsTableTest {
                                 .vsock(new Vsock(9, Path.of("/run/vaccel/fc.sock")))
                                 .build(),
                         linuxNoPciNet,
-                        l(
-                                "/usr/bin/firecracker",
-                                "--no-api",
-                                "--config-file",
-                                "/run/jurunc/c1/fc.json",
-                                "--no-seccomp"),
+                        firecracker("--no-seccomp"),
                         Map.of("/run/jurunc/c1/fc.json", """
                 {"boot-source":{"kernel_image_path":"%s","boot_args":"%s","initrd_path":"%s"},
                  "machine-config":{"vcpu_count":1,"mem_size_mib":244,"smt":false,"track_dirty_pages":false},
@@ -553,29 +477,12 @@ class MonitorsTableTest {
                                 .vsock(new Vsock(7, Path.of("/run/vaccel/ch.sock")))
                                 .build(),
                         linuxInitrdNet,
-                        l(
-                                "/usr/bin/cloud-hypervisor",
-                                "--memory",
-                                "size=256M",
-                                "--cpus",
-                                "boot=2",
-                                "--kernel",
-                                K,
-                                "--console",
-                                "off",
-                                "--serial",
-                                "tty",
-                                "--seccomp",
-                                "true",
-                                "--net",
-                                "tap=tap0_c1,mac=" + MAC,
-                                "--initramfs",
-                                I,
-                                "--vsock",
-                                "cid=7,socket=/run/vaccel/ch.sock",
-                                "--cmdline",
-                                linuxInitrdNet),
-                        Map.of()),
+                        argv(
+                                cloudHypervisor("256M", 2, "true"),
+                                l("--net", "tap=tap0_c1,mac=" + MAC),
+                                l("--initramfs", I),
+                                l("--vsock", "cid=7,socket=/run/vaccel/ch.sock"),
+                                l("--cmdline", linuxInitrdNet))),
                 new Case(
                         "cloud-hypervisor/linux two disks no-net no-seccomp",
                         TestSpecs.of(Kinds.LINUX, Kinds.CLOUD_HYPERVISOR)
@@ -584,26 +491,10 @@ class MonitorsTableTest {
                                 .kvm()
                                 .build(),
                         chBlock,
-                        l(
-                                "/usr/bin/cloud-hypervisor",
-                                "--memory",
-                                "size=244M",
-                                "--cpus",
-                                "boot=1",
-                                "--kernel",
-                                K,
-                                "--console",
-                                "off",
-                                "--serial",
-                                "tty",
-                                "--seccomp",
-                                "false",
-                                "--disk",
-                                "path=" + D + ",id=rootfs",
-                                "path=" + DATA + ",id=data",
-                                "--cmdline",
-                                chBlock),
-                        Map.of()),
+                        argv(
+                                cloudHypervisor("244M", 1, "false"),
+                                l("--disk", "path=" + D + ",id=rootfs", "path=" + DATA + ",id=data"),
+                                l("--cmdline", chBlock))),
                 // ---------------- Solo5 ----------------
                 new Case(
                         "hvt/rumprun net two blocks env",
@@ -616,17 +507,10 @@ class MonitorsTableTest {
                                 .env("A=1", "B=2")
                                 .build(),
                         rump,
-                        argv(
-                                l(
-                                        "/usr/bin/solo5-hvt",
-                                        "--mem=256",
-                                        "--net:tap=tap0_c1",
-                                        "--net-mac:tap=" + MAC,
-                                        "--block:rootfs=" + D,
-                                        "--block:data=" + DATA,
-                                        K),
-                                List.of(rump.split(" "))),
-                        Map.of()),
+                        solo5(
+                                "hvt",
+                                argv(solo5Net("tap"), l("--block:rootfs=" + D, "--block:data=" + DATA)),
+                                List.of(rump.split(" ")))),
                 new Case(
                         "hvt/mirage net block",
                         TestSpecs.of(Kinds.MIRAGE, Kinds.HVT)
@@ -636,48 +520,30 @@ class MonitorsTableTest {
                                 .args("--hello=world")
                                 .build(),
                         mirage,
-                        l(
-                                "/usr/bin/solo5-hvt",
-                                "--mem=256",
-                                "--net:service=tap0_c1",
-                                "--net-mac:service=" + MAC,
-                                "--block:storage=" + DATA,
-                                K,
-                                "--hello=world",
-                                "--ipv4=10.4.0.2/24",
-                                "--ipv4-gateway=10.4.0.1"),
-                        Map.of()),
+                        solo5(
+                                "hvt",
+                                argv(solo5Net("service"), l("--block:storage=" + DATA)),
+                                argv(l("--hello=world"), MIRAGE_NET))),
                 new Case(
                         "spt/rumprun no net no block",
                         TestSpecs.of(Kinds.RUMPRUN, Kinds.SPT).args("hello").build(),
                         "{\"cmdline\":\"hello\"}",
-                        l("/usr/bin/solo5-spt", "--mem=256", K, "{\"cmdline\":\"hello\"}"),
-                        Map.of()),
+                        solo5("spt", l(), l("{\"cmdline\":\"hello\"}"))),
                 new Case(
                         "spt/mirage no net, 64 MB",
                         TestSpecs.of(Kinds.MIRAGE, Kinds.SPT)
                                 .memory(64_000_000L)
                                 .build(),
                         "",
-                        l("/usr/bin/solo5-spt", "--mem=64", K),
-                        Map.of()),
+                        l("/usr/bin/solo5-spt", "--mem=64", K)),
                 new Case(
                         "spt/mirage net block",
                         TestSpecs.of(Kinds.MIRAGE, Kinds.SPT)
                                 .net()
                                 .block(new BlockDevice("storage", DATA, null, null))
                                 .build(),
-                        "--ipv4=10.4.0.2/24 --ipv4-gateway=10.4.0.1",
-                        l(
-                                "/usr/bin/solo5-spt",
-                                "--mem=256",
-                                "--net:service=tap0_c1",
-                                "--net-mac:service=" + MAC,
-                                "--block:storage=" + DATA,
-                                K,
-                                "--ipv4=10.4.0.2/24",
-                                "--ipv4-gateway=10.4.0.1"),
-                        Map.of()),
+                        mirageNet,
+                        solo5("spt", argv(solo5Net("service"), l("--block:storage=" + DATA)), MIRAGE_NET)),
                 new Case(
                         "spt/mirage net block, devices named by solo5NetDev/solo5BlkDev",
                         TestSpecs.of(Kinds.MIRAGE, Kinds.SPT)
@@ -685,17 +551,8 @@ class MonitorsTableTest {
                                 .net()
                                 .block(new BlockDevice("storage", DATA, null, null))
                                 .build(),
-                        "--ipv4=10.4.0.2/24 --ipv4-gateway=10.4.0.1",
-                        l(
-                                "/usr/bin/solo5-spt",
-                                "--mem=256",
-                                "--net:service0=tap0_c1",
-                                "--net-mac:service0=" + MAC,
-                                "--block:disk1=" + DATA,
-                                K,
-                                "--ipv4=10.4.0.2/24",
-                                "--ipv4-gateway=10.4.0.1"),
-                        Map.of()),
+                        mirageNet,
+                        solo5("spt", argv(solo5Net("service0"), l("--block:disk1=" + DATA)), MIRAGE_NET)),
                 new Case(
                         "hvt/mirage net, only the net device named by solo5NetDev",
                         TestSpecs.of(Kinds.MIRAGE, Kinds.HVT)
@@ -703,16 +560,8 @@ class MonitorsTableTest {
                                 .net()
                                 .kvm()
                                 .build(),
-                        "--ipv4=10.4.0.2/24 --ipv4-gateway=10.4.0.1",
-                        l(
-                                "/usr/bin/solo5-hvt",
-                                "--mem=256",
-                                "--net:net0=tap0_c1",
-                                "--net-mac:net0=" + MAC,
-                                K,
-                                "--ipv4=10.4.0.2/24",
-                                "--ipv4-gateway=10.4.0.1"),
-                        Map.of()));
+                        mirageNet,
+                        solo5("hvt", solo5Net("net0"), MIRAGE_NET)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Builds {@link VmSpec}s for tests: a fixed container with everything off unless asked. */
+/**
+ * Builds {@link VmSpec}s for tests through {@link VmSpec#builder}: a fixed container with everything
+ * off unless asked; block devices and shares accumulate.
+ */
 public final class TestSpecs {
     public static final Path KERNEL = Path.of("/run/c1/rootfs/boot/kernel");
     public static final Path INITRD = Path.of("/run/c1/initrd.cpio");
@@ -16,28 +19,23 @@ public final class TestSpecs {
     public static final Path WORK = Path.of("/run/jurunc/c1");
     public static final String MAC = "02:42:0a:04:00:02";
 
-    private GuestType guest;
-    private MonitorType monitor;
-    private Path binary;
-    private Optional<Path> initrd = Optional.empty();
+    private final VmSpec.Builder spec;
     private final List<BlockDevice> blocks = new ArrayList<>();
+    private final List<SharedDir> shares = new ArrayList<>();
+    private Path kernel = KERNEL;
+    private KernelProfile profile = KernelProfile.STANDARD;
     private long memory = 256_000_000L;
     private int vcpus = 1;
     private List<String> args = List.of();
     private List<String> env = List.of();
-    private Optional<GuestNet> net = Optional.empty();
-    private Optional<String> version = Optional.empty();
-    private boolean seccomp;
-    private Accel accel = Accel.TCG;
-    private KernelProfile profile = KernelProfile.STANDARD;
-    private Optional<Vsock> vsock = Optional.empty();
-    private boolean debug;
     private String hostname = "c1";
+    private Optional<GuestNet> net = Optional.empty();
 
     private TestSpecs(GuestType guest, MonitorType monitor) {
-        this.guest = guest;
-        this.monitor = monitor;
-        this.binary = Path.of("/usr/bin", monitor.binaryName("x86_64"));
+        spec = VmSpec.builder("c1", guest, monitor)
+                .monitorBinary(Path.of("/usr/bin", monitor.binaryName("x86_64")))
+                .workDir(WORK)
+                .accel(Accel.TCG);
     }
 
     public static TestSpecs of(GuestType guest, MonitorType monitor) {
@@ -57,7 +55,17 @@ public final class TestSpecs {
     }
 
     public TestSpecs binary(Path p) {
-        binary = p;
+        spec.monitorBinary(p);
+        return this;
+    }
+
+    public TestSpecs kernel(Path k) {
+        kernel = k;
+        return this;
+    }
+
+    public TestSpecs microvm() {
+        profile = KernelProfile.MICROVM;
         return this;
     }
 
@@ -66,7 +74,7 @@ public final class TestSpecs {
     }
 
     public TestSpecs initrd(Path p) {
-        initrd = Optional.of(p);
+        spec.initrd(Optional.of(p));
         return this;
     }
 
@@ -76,6 +84,11 @@ public final class TestSpecs {
 
     public TestSpecs block(BlockDevice d) {
         blocks.add(d);
+        return this;
+    }
+
+    public TestSpecs share(SharedDir d) {
+        shares.add(d);
         return this;
     }
 
@@ -99,6 +112,11 @@ public final class TestSpecs {
         return this;
     }
 
+    public TestSpecs hostname(String h) {
+        hostname = h;
+        return this;
+    }
+
     public TestSpecs net() {
         return net(net("10.4.0.2", 24, "10.4.0.1"));
     }
@@ -109,22 +127,17 @@ public final class TestSpecs {
     }
 
     public TestSpecs version(String v) {
-        version = Optional.ofNullable(v);
+        spec.unikernelVersion(Optional.ofNullable(v));
         return this;
     }
 
     public TestSpecs seccomp() {
-        seccomp = true;
+        spec.seccomp(true);
         return this;
     }
 
     public TestSpecs kvm() {
-        accel = Accel.KVM;
-        return this;
-    }
-
-    public TestSpecs microvm() {
-        profile = KernelProfile.MICROVM;
+        spec.accel(Accel.KVM);
         return this;
     }
 
@@ -133,70 +146,32 @@ public final class TestSpecs {
     }
 
     public TestSpecs vsock(Vsock v) {
-        vsock = Optional.of(v);
+        spec.vsock(Optional.of(v));
         return this;
     }
 
     public TestSpecs debug() {
-        debug = true;
+        spec.debug(true);
         return this;
     }
 
     public TestSpecs solo5Devices(String netName, String blockName) {
-        solo5Devices = new Solo5DeviceNames(Optional.ofNullable(netName), Optional.ofNullable(blockName));
-        return this;
-    }
-
-    private Solo5DeviceNames solo5Devices = Solo5DeviceNames.DEFAULTS;
-
-    public TestSpecs hostname(String h) {
-        hostname = h;
-        return this;
-    }
-
-    public TestSpecs kernel(Path k) {
-        kernelPath = k;
+        spec.solo5Devices(new Solo5DeviceNames(Optional.ofNullable(netName), Optional.ofNullable(blockName)));
         return this;
     }
 
     public TestSpecs workDir(Path w) {
-        workDir = w;
+        spec.workDir(w);
         return this;
     }
-
-    private final List<SharedDir> shares = new ArrayList<>();
-
-    public TestSpecs share(SharedDir d) {
-        shares.add(d);
-        return this;
-    }
-
-    private Path kernelPath = KERNEL;
-    private Path workDir = WORK;
 
     public VmSpec build() {
-        return new VmSpec(
-                "c1",
-                guest,
-                monitor,
-                binary,
-                kernelPath,
-                initrd,
-                blocks,
-                memory,
-                vcpus,
-                args,
-                env,
-                net,
-                version,
-                workDir,
-                seccomp,
-                accel,
-                profile,
-                vsock,
-                hostname,
-                debug,
-                solo5Devices,
-                shares);
+        return spec.kernel(kernel, profile)
+                .blocks(blocks)
+                .shares(shares)
+                .resources(memory, vcpus)
+                .process(args, env, hostname)
+                .build()
+                .withNet(net);
     }
 }
