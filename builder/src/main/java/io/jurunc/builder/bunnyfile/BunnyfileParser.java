@@ -2,7 +2,7 @@ package io.jurunc.builder.bunnyfile;
 
 import io.jurunc.builder.BuildFileException;
 import io.jurunc.builder.Location;
-import io.jurunc.urunc.UruncNames;
+import io.jurunc.urunc.UruncVocabulary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,14 +92,16 @@ public final class BunnyfileParser {
             throw error(
                     pline,
                     "The framework field of platforms is necessary",
-                    "add platforms: framework: " + String.join("|", UruncNames.GUESTS));
+                    "add platforms: framework: "
+                            + String.join("|", UruncVocabulary.installed().guests()));
         }
         String monitor = scalar(pm, "monitor");
         if (monitor == null || monitor.isBlank()) {
             throw error(
                     pline,
                     "The monitor field of platforms is necessary",
-                    "add platforms: monitor: " + String.join("|", UruncNames.MONITORS));
+                    "add platforms: monitor: "
+                            + String.join("|", UruncVocabulary.installed().monitors()));
         }
         var platforms = new Bunnyfile.Platforms(
                 framework, scalar(pm, "version"), monitor, scalar(pm, "architecture"), at(pline));

@@ -6,14 +6,15 @@ import io.jurunc.builder.BuildFileException;
 import io.jurunc.builder.Location;
 import io.jurunc.builder.image.Json;
 import io.jurunc.urunc.UruncKeys;
-import io.jurunc.urunc.UruncNames;
 import io.jurunc.urunc.UruncValue;
+import io.jurunc.urunc.UruncVocabulary;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -48,12 +49,16 @@ public record UruncMetadata(Map<String, String> values) {
         if ("wasm".equals(v.get(UruncKeys.TYPE))) {
             return Optional.of(new UruncMetadata(v)); // a WASI module: no monitor, no kernel (docs/wasm.md)
         }
-        require(v, UruncKeys.TYPE, fallback, "e.g. LABEL " + UruncKeys.TYPE + "=" + hint(UruncNames.GUESTS));
-        require(
-                v,
-                UruncKeys.HYPERVISOR,
-                fallback,
-                "e.g. LABEL " + UruncKeys.HYPERVISOR + "=" + hint(UruncNames.MONITORS));
+        UruncVocabulary names = UruncVocabulary.installed();
+        require(v, UruncKeys.TYPE, fallback, "e.g. LABEL " + UruncKeys.TYPE + "=" + hint(names.guests()));
+        require(v, UruncKeys.HYPERVISOR, fallback, "e.g. LABEL " + UruncKeys.HYPERVISOR + "=" + hint(names.monitors()));
+        for (String key : new String[] {UruncKeys.TYPE, UruncKeys.HYPERVISOR}) {
+            if (v.get(key).isBlank()) {
+                throw new BuildFileException(where.apply(key), key + " is empty", "give it a value");
+            }
+        }
+        known(v, UruncKeys.TYPE, names::isGuest, names.guests(), where);
+        known(v, UruncKeys.HYPERVISOR, names::isMonitor, names.monitors(), where);
         if (!"linux".equals(v.get(UruncKeys.TYPE))) {
             require(
                     v,
@@ -75,11 +80,6 @@ public record UruncMetadata(Map<String, String> values) {
                         where.apply(key), key + " must be a boolean, not \"" + b + "\"", "write true or false");
             }
         }
-        for (String key : new String[] {UruncKeys.TYPE, UruncKeys.HYPERVISOR}) {
-            if (v.get(key).isBlank()) {
-                throw new BuildFileException(where.apply(key), key + " is empty", "give it a value");
-            }
-        }
         // bunny's rule: the container rootfs is handed to the guest unless an initrd or a block
         // rootfs mounted at / already provides the root filesystem.
         if (!v.containsKey(UruncKeys.MOUNT_ROOTFS)
@@ -93,6 +93,22 @@ public record UruncMetadata(Map<String, String> values) {
     /** "linux (or unikraft, rumprun, ...)": the first name, then the others. */
     static String hint(List<String> names) {
         return names.getFirst() + " (or " + String.join(", ", names.subList(1, names.size())) + ")";
+    }
+
+    /** A name the runtime does not run would only fail at create; say so at the line that set it. */
+    private static void known(
+            Map<String, String> v,
+            String key,
+            Predicate<String> known,
+            List<String> names,
+            Function<String, Location> where) {
+        String name = v.get(key);
+        if (!known.test(name)) {
+            throw new BuildFileException(
+                    where.apply(key),
+                    key + " \"" + name + "\" is not one jurunc runs",
+                    "use one of " + String.join(", ", names));
+        }
     }
 
     private static void require(Map<String, String> v, String key, Location at, String fix) {

@@ -253,7 +253,7 @@ class ImageBuilderTest {
                 .isInstanceOf(BuildFileException.class)
                 .hasMessage(
                         ctx.resolve("Containerfile") + ":3: missing required urunc key com.urunc.unikernel.hypervisor"
-                                + " \u2014 e.g. LABEL com.urunc.unikernel.hypervisor=qemu (or firecracker, hvt, spt, cloud-hypervisor)");
+                                + " \u2014 e.g. LABEL com.urunc.unikernel.hypervisor=qemu (or firecracker, cloud-hypervisor, hvt, spt)");
         try (Stream<Path> s = Files.list(out)) {
             assertThat(s.toList()).isEmpty();
         }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jurunc.urunc.UruncNames;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,16 +23,6 @@ class RegistryTest {
         assertThat(MonitorType.all().stream().flatMap(m -> m.aliases().stream()))
                 .doesNotHaveDuplicates()
                 .doesNotContainAnyElementsOf(
-                        MonitorType.all().stream().map(MonitorType::key).toList());
-    }
-
-    @Test
-    void theBuildersNameListIsTheRegistrys() {
-        assertThat(UruncNames.GUESTS)
-                .containsExactlyInAnyOrderElementsOf(
-                        GuestType.all().stream().map(GuestType::key).toList());
-        assertThat(UruncNames.MONITORS)
-                .containsExactlyInAnyOrderElementsOf(
                         MonitorType.all().stream().map(MonitorType::key).toList());
     }
 
