@@ -2,12 +2,10 @@ package io.jurunc.runtime.vm.guest;
 
 import io.jurunc.runtime.vm.GuestNet;
 import io.jurunc.runtime.vm.GuestResources;
-import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.VmSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Hermit (QEMU only; the kernel is the hermit loader and the application the initrd): command
@@ -17,27 +15,16 @@ import java.util.Set;
  * isa-debug-exit port 0xf4, so that device is added, and under TCG it needs the CPU features its
  * documentation lists ({@value #TCG_CPU}).
  */
-public final class HermitGuest implements GuestType {
+public final class HermitGuest extends QemuOnlyUnikernel {
     public static final String TCG_CPU = "qemu64,apic,fsgsbase,fxsr,rdrand,rdtscp,xsave,xsaveopt";
 
-    @Override
-    public String key() {
-        return "hermit";
+    public HermitGuest() {
+        super("hermit", "iobase=0xf4,iosize=0x04");
     }
 
     @Override
     public long minimumBytes(long initrdBytes) {
         return GuestResources.UNIKERNEL_MIN_BYTES;
-    }
-
-    @Override
-    public Set<String> monitors() {
-        return Set.of("qemu");
-    }
-
-    @Override
-    public boolean supportsBlock() {
-        return false;
     }
 
     @Override
@@ -61,11 +48,6 @@ public final class HermitGuest implements GuestType {
                 "tap,id=net0,ifname=" + net.tapName() + ",script=no,downscript=no",
                 "-device",
                 "virtio-net-pci,netdev=net0,disable-legacy=on,mac=" + net.mac()));
-    }
-
-    @Override
-    public List<String> qemuExtraArgs(VmSpec spec) {
-        return List.of("-device", "isa-debug-exit,iobase=0xf4,iosize=0x04");
     }
 
     @Override

@@ -1,12 +1,10 @@
 package io.jurunc.runtime.vm.guest;
 
 import io.jurunc.runtime.vm.GuestNet;
-import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.MemoryUnits;
 import io.jurunc.runtime.vm.VmSpec;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Mewz (QEMU only): command line {@code ip=<IP>/<prefix> gateway=<GW>}; application args are not
@@ -16,28 +14,17 @@ import java.util.Set;
  * redirected from the container interface reach the guest), and {@code -device
  * isa-debug-exit,iobase=0x501,iosize=2} so that Mewz can stop QEMU.
  */
-public final class MewzGuest implements GuestType {
+public final class MewzGuest extends QemuOnlyUnikernel {
     /** Mewz's documentation asks for at least 512M. */
     public static final long MIN_BYTES = 512 * MemoryUnits.MIB;
 
-    @Override
-    public String key() {
-        return "mewz";
+    public MewzGuest() {
+        super("mewz", "iobase=0x501,iosize=2");
     }
 
     @Override
     public long minimumBytes(long initrdBytes) {
         return MIN_BYTES;
-    }
-
-    @Override
-    public Set<String> monitors() {
-        return Set.of("qemu");
-    }
-
-    @Override
-    public boolean supportsBlock() {
-        return false;
     }
 
     @Override
@@ -54,10 +41,5 @@ public final class MewzGuest implements GuestType {
                 "virtio-net-pci,netdev=net0,disable-legacy=on,disable-modern=off,mac=" + net.mac(),
                 "-netdev",
                 "tap,script=no,downscript=no,id=net0,ifname=" + net.tapName()));
-    }
-
-    @Override
-    public List<String> qemuExtraArgs(VmSpec spec) {
-        return List.of("-device", "isa-debug-exit,iobase=0x501,iosize=2");
     }
 }

@@ -1,12 +1,8 @@
 package io.jurunc.runtime.vm.guest;
 
-import io.jurunc.runtime.vm.GuestResources;
-import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.VmSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * MirageOS: {@code <args> --ipv4=<IP>/<prefix> --ipv4-gateway=<GW>} (the net part only with a
@@ -16,25 +12,9 @@ import java.util.Set;
  * limit}) only work with the image's arguments first, so they come first here. On Solo5 its devices are {@code service} and
  * {@code storage}; on QEMU the monitor's virtio defaults apply.
  */
-public final class MirageGuest implements GuestType {
-    @Override
-    public String key() {
-        return "mirage";
-    }
-
-    @Override
-    public long minimumBytes(long initrdBytes) {
-        return GuestResources.UNIKERNEL_MIN_BYTES;
-    }
-
-    @Override
-    public Set<String> monitors() {
-        return Set.of("qemu", "hvt", "spt");
-    }
-
-    @Override
-    public boolean supportsBlock() {
-        return true;
+public final class MirageGuest extends Solo5Unikernel {
+    public MirageGuest() {
+        super("mirage", "service", "storage");
     }
 
     @Override
@@ -47,15 +27,5 @@ public final class MirageGuest implements GuestType {
             }
         });
         return String.join(" ", words);
-    }
-
-    @Override
-    public String solo5NetName() {
-        return "service";
-    }
-
-    @Override
-    public Optional<String> solo5BlockName() {
-        return Optional.of("storage");
     }
 }

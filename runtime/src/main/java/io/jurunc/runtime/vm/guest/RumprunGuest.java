@@ -1,12 +1,11 @@
 package io.jurunc.runtime.vm.guest;
 
+import static java.util.Map.entry;
+
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.jurunc.runtime.vm.BlockDevice;
-import io.jurunc.runtime.vm.GuestResources;
-import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.VmSpec;
-import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Rumprun (on Solo5 hvt/spt). The command line is rumprun's JSON configuration, assembled by hand
@@ -22,25 +21,9 @@ import java.util.Set;
  * the device's guest mount point, else {@code /data}). Solo5 devices are named {@code tap} and
  * {@code rootfs}.
  */
-public final class RumprunGuest implements GuestType {
-    @Override
-    public String key() {
-        return "rumprun";
-    }
-
-    @Override
-    public long minimumBytes(long initrdBytes) {
-        return GuestResources.UNIKERNEL_MIN_BYTES;
-    }
-
-    @Override
-    public Set<String> monitors() {
-        return Set.of("qemu", "hvt", "spt");
-    }
-
-    @Override
-    public boolean supportsBlock() {
-        return true;
+public final class RumprunGuest extends Solo5Unikernel {
+    public RumprunGuest() {
+        super("rumprun", "tap", "rootfs");
     }
 
     @Override
@@ -51,55 +34,50 @@ public final class RumprunGuest implements GuestType {
             b.append(',');
             member(b, "env", env);
         }
-        spec.net().ifPresent(net -> {
-            b.append(",\"net\":{");
-            member(b, "if", "ukvmif0");
-            b.append(',');
-            member(b, "cloner", "True");
-            b.append(',');
-            member(b, "type", "inet");
-            b.append(',');
-            member(b, "method", "static");
-            b.append(',');
-            member(b, "addr", GuestNetText.ip(net));
-            b.append(',');
-            member(b, "mask", "1");
-            b.append(',');
-            member(b, "gw", net.gatewayText());
-            b.append('}');
-        });
+        spec.net()
+                .ifPresent(net -> object(
+                        b,
+                        "net",
+                        entry("if", "ukvmif0"),
+                        entry("cloner", "True"),
+                        entry("type", "inet"),
+                        entry("method", "static"),
+                        entry("addr", GuestNetText.ip(net)),
+                        entry("mask", "1"),
+                        entry("gw", net.gatewayText())));
         if (!spec.blocks().isEmpty()) {
             BlockDevice root = spec.blocks().getFirst();
             String mountPoint =
                     root.guestMountPoint() == null || root.guestMountPoint().isBlank()
                             ? "/data"
                             : root.guestMountPoint();
-            b.append(",\"blk\":{");
-            member(b, "source", "etfs");
-            b.append(',');
-            member(b, "path", "/dev/ld0a");
-            b.append(',');
-            member(b, "fstype", "blk");
-            b.append(',');
-            member(b, "mountpoint", mountPoint);
-            b.append('}');
+            object(
+                    b,
+                    "blk",
+                    entry("source", "etfs"),
+                    entry("path", "/dev/ld0a"),
+                    entry("fstype", "blk"),
+                    entry("mountpoint", mountPoint));
         }
         return b.append('}').toString();
+    }
+
+    /** {@code ,"name":{"k":"v",...}}, the members in order. */
+    @SafeVarargs
+    private static void object(StringBuilder b, String name, Map.Entry<String, String>... members) {
+        b.append(",\"").append(name).append("\":{");
+        for (int i = 0; i < members.length; i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            member(b, members[i].getKey(), members[i].getValue());
+        }
+        b.append('}');
     }
 
     private static void member(StringBuilder b, String key, String value) {
         b.append('"').append(key).append("\":\"");
         b.append(JsonStringEncoder.getInstance().quoteAsString(value));
         b.append('"');
-    }
-
-    @Override
-    public String solo5NetName() {
-        return "tap";
-    }
-
-    @Override
-    public Optional<String> solo5BlockName() {
-        return Optional.of("rootfs");
     }
 }

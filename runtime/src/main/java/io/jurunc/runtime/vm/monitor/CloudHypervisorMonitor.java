@@ -1,12 +1,9 @@
 package io.jurunc.runtime.vm.monitor;
 
 import io.jurunc.runtime.vm.BlockDevice;
-import io.jurunc.runtime.vm.MemoryUnits;
 import io.jurunc.runtime.vm.MonitorInvocation;
-import io.jurunc.runtime.vm.MonitorType;
 import io.jurunc.runtime.vm.QemuOptions;
 import io.jurunc.runtime.vm.VmSpec;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,40 +20,14 @@ import java.util.List;
  * Memory is in MiB. It needs KVM, loads an initrd, proxies vsock over a unix socket, and its virtio
  * devices are PCI. Also known as {@code clh}.
  */
-public final class CloudHypervisorMonitor implements MonitorType {
-    @Override
-    public String key() {
-        return "cloud-hypervisor";
+public final class CloudHypervisorMonitor extends RustVmmMonitor {
+    public CloudHypervisorMonitor() {
+        super("cloud-hypervisor");
     }
 
     @Override
     public List<String> aliases() {
         return List.of("clh");
-    }
-
-    @Override
-    public String binaryName(String arch) {
-        return "cloud-hypervisor";
-    }
-
-    @Override
-    public MemoryUnits.Unit memoryUnit() {
-        return MemoryUnits.Unit.MIB;
-    }
-
-    @Override
-    public KvmUse kvm() {
-        return KvmUse.REQUIRED;
-    }
-
-    @Override
-    public boolean loadsInitrd() {
-        return true;
-    }
-
-    @Override
-    public boolean hasVsock() {
-        return true;
     }
 
     @Override
@@ -83,10 +54,9 @@ public final class CloudHypervisorMonitor implements MonitorType {
             }
         }
         spec.initrd().ifPresent(i -> a.addAll(List.of("--initramfs", i.toString())));
-        spec.vsock().ifPresent(v -> {
-            Path uds = v.udsPath() != null ? v.udsPath() : spec.workDir().resolve(FirecrackerMonitor.VSOCK_SOCKET);
-            a.addAll(List.of("--vsock", "cid=" + v.guestCid() + ",socket=" + uds));
-        });
+        spec.vsock()
+                .ifPresent(
+                        v -> a.addAll(List.of("--vsock", "cid=" + v.guestCid() + ",socket=" + vsockSocket(spec, v))));
         a.addAll(List.of("--cmdline", cmdline));
         return new MonitorInvocation(a, List.of());
     }

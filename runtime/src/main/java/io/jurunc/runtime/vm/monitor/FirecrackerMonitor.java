@@ -8,10 +8,10 @@ import io.jurunc.runtime.vm.BlockDevice;
 import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.MemoryUnits;
 import io.jurunc.runtime.vm.MonitorInvocation;
-import io.jurunc.runtime.vm.MonitorType;
 import io.jurunc.runtime.vm.QemuOptions;
 import io.jurunc.runtime.vm.VmSpec;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,42 +27,15 @@ import java.util.List;
  * drives, network-interfaces and vsock appear only when present. Memory is in MiB. It needs KVM,
  * loads an initrd, proxies vsock over a unix socket and has no PCI bus.
  */
-public final class FirecrackerMonitor implements MonitorType {
+public final class FirecrackerMonitor extends RustVmmMonitor {
     public static final String CONFIG_FILE = "fc.json";
-    public static final String VSOCK_SOCKET = "vaccel.sock";
 
     private static final class Json {
         static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
-    @Override
-    public String key() {
-        return "firecracker";
-    }
-
-    @Override
-    public String binaryName(String arch) {
-        return "firecracker";
-    }
-
-    @Override
-    public MemoryUnits.Unit memoryUnit() {
-        return MemoryUnits.Unit.MIB;
-    }
-
-    @Override
-    public KvmUse kvm() {
-        return KvmUse.REQUIRED;
-    }
-
-    @Override
-    public boolean loadsInitrd() {
-        return true;
-    }
-
-    @Override
-    public boolean hasVsock() {
-        return true;
+    public FirecrackerMonitor() {
+        super("firecracker");
     }
 
     @Override
@@ -74,14 +47,11 @@ public final class FirecrackerMonitor implements MonitorType {
     public MonitorInvocation invocation(VmSpec spec, String cmdline, QemuOptions qemu) {
         GuestType guest = spec.guest();
         Path config = spec.workDir().resolve(CONFIG_FILE);
-        List<String> argv = spec.seccomp()
-                ? List.of(spec.monitorBinary().toString(), "--no-api", "--config-file", config.toString())
-                : List.of(
-                        spec.monitorBinary().toString(),
-                        "--no-api",
-                        "--config-file",
-                        config.toString(),
-                        "--no-seccomp");
+        List<String> argv = new ArrayList<>(
+                List.of(spec.monitorBinary().toString(), "--no-api", "--config-file", config.toString()));
+        if (!spec.seccomp()) {
+            argv.add("--no-seccomp");
+        }
         return new MonitorInvocation(
                 argv, List.of(new MonitorInvocation.GeneratedFile(config, configJson(spec, guest, cmdline))));
     }
@@ -117,8 +87,7 @@ public final class FirecrackerMonitor implements MonitorType {
         spec.vsock().ifPresent(v -> {
             ObjectNode vsock = root.putObject("vsock");
             vsock.put("guest_cid", v.guestCid());
-            Path uds = v.udsPath() != null ? v.udsPath() : spec.workDir().resolve(VSOCK_SOCKET);
-            vsock.put("uds_path", uds.toString());
+            vsock.put("uds_path", vsockSocket(spec, v).toString());
             vsock.put("vsock_id", "root");
         });
         try {
