@@ -55,17 +55,12 @@ class BadInputTest {
 
     @Test
     void controlAValidBundleGetsATapAndForcedDeleteRemovesEverything(@TempDir Path tmp) throws IOException {
-        Path bundle = HandMadeBundle.write(
-                tmp.resolve("bundle"),
-                Map.of(TYPE, "linux", HYPERVISOR, "qemu"),
-                List.of("/bin/busybox", "sleep", "600"),
-                netns.path());
+        Path bundle = bundle(tmp, Map.of(TYPE, "linux", HYPERVISOR, "qemu"), "/bin/busybox", "sleep", "600");
         Path root = Files.createDirectories(tmp.resolve("root"));
         Path pidFile = tmp.resolve("pid");
         String id = E2eEnvironment.newId("control");
         try {
-            CommandResult created =
-                    jurunc(root, "create", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id);
+            CommandResult created = create(root, bundle, pidFile, id);
             assertThat(created.succeeded()).as(created.describe()).isTrue();
             assertThat(pidFile).exists();
             assertThat(root.resolve(id)).isDirectory();
@@ -89,6 +84,15 @@ class BadInputTest {
         }
     }
 
+    /** A bundle in {@code tmp} whose config names the test's netns, with these annotations and args. */
+    private Path bundle(Path tmp, Map<String, String> annotations, String... args) {
+        return HandMadeBundle.write(tmp.resolve("bundle"), annotations, List.of(args), netns.path());
+    }
+
+    private CommandResult create(Path root, Path bundle, Path pidFile, String id) {
+        return jurunc(root, "create", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id);
+    }
+
     private CommandResult jurunc(Path root, String... args) {
         List<String> argv = new java.util.ArrayList<>(List.of(Jurunc.cli().toString(), "--root", root.toString()));
         argv.addAll(List.of(args));
@@ -97,11 +101,7 @@ class BadInputTest {
 
     @Test
     void brokenConfigJson(@TempDir Path tmp) throws IOException {
-        Path bundle = HandMadeBundle.write(
-                tmp.resolve("bundle"),
-                Map.of(TYPE, "linux", HYPERVISOR, "qemu"),
-                List.of("/bin/busybox", "true"),
-                netns.path());
+        Path bundle = bundle(tmp, Map.of(TYPE, "linux", HYPERVISOR, "qemu"), "/bin/busybox", "true");
         Files.writeString(bundle.resolve("config.json"), "{\"ociVersion\": \"1.0.2\", \"process\": {");
 
         CommandResult r = createFails(tmp, bundle, "broken");
@@ -110,11 +110,8 @@ class BadInputTest {
 
     @Test
     void missingKernel(@TempDir Path tmp) throws IOException {
-        Path bundle = HandMadeBundle.write(
-                tmp.resolve("bundle"),
-                Map.of(TYPE, "linux", HYPERVISOR, "qemu", BINARY, "/boot/no-such-kernel"),
-                List.of("/bin/busybox", "true"),
-                netns.path());
+        Path bundle = bundle(
+                tmp, Map.of(TYPE, "linux", HYPERVISOR, "qemu", BINARY, "/boot/no-such-kernel"), "/bin/busybox", "true");
 
         CommandResult r = createFails(tmp, bundle, "nokernel");
         assertThat(r.stderr()).as(r.describe()).contains(BINARY).contains("/boot/no-such-kernel");
@@ -122,11 +119,7 @@ class BadInputTest {
 
     @Test
     void badAnnotationValue(@TempDir Path tmp) throws IOException {
-        Path bundle = HandMadeBundle.write(
-                tmp.resolve("bundle"),
-                Map.of(TYPE, "linux", HYPERVISOR, "qemuu"),
-                List.of("/bin/busybox", "true"),
-                netns.path());
+        Path bundle = bundle(tmp, Map.of(TYPE, "linux", HYPERVISOR, "qemuu"), "/bin/busybox", "true");
 
         CommandResult r = createFails(tmp, bundle, "badannot");
         assertThat(r.stderr()).as(r.describe()).contains(HYPERVISOR).contains("qemuu");
@@ -134,11 +127,8 @@ class BadInputTest {
 
     @Test
     void unsafeKernelPath(@TempDir Path tmp) throws IOException {
-        Path bundle = HandMadeBundle.write(
-                tmp.resolve("bundle"),
-                Map.of(TYPE, "linux", HYPERVISOR, "qemu", BINARY, "/../../boot/vmlinuz"),
-                List.of("/bin/busybox", "true"),
-                netns.path());
+        Path bundle = bundle(
+                tmp, Map.of(TYPE, "linux", HYPERVISOR, "qemu", BINARY, "/../../boot/vmlinuz"), "/bin/busybox", "true");
 
         CommandResult r = createFails(tmp, bundle, "escape");
         assertThat(r.stderr()).as(r.describe()).contains(BINARY);
@@ -146,11 +136,7 @@ class BadInputTest {
 
     @Test
     void unsupportedTypeMonitorPair(@TempDir Path tmp) throws IOException {
-        Path bundle = HandMadeBundle.write(
-                tmp.resolve("bundle"),
-                Map.of(TYPE, "linux", HYPERVISOR, "hvt"),
-                List.of("/bin/busybox", "true"),
-                netns.path());
+        Path bundle = bundle(tmp, Map.of(TYPE, "linux", HYPERVISOR, "hvt"), "/bin/busybox", "true");
 
         CommandResult r = createFails(tmp, bundle, "pair");
         assertThat(r.stderr()).as(r.describe()).containsIgnoringCase("linux").containsIgnoringCase("hvt");
@@ -163,17 +149,7 @@ class BadInputTest {
         String id = E2eEnvironment.newId(what);
         List<Path> bundleBefore = listTree(bundle);
 
-        CommandResult r = host.run(Command.of(
-                        Jurunc.cli().toString(),
-                        "--root",
-                        root.toString(),
-                        "create",
-                        "--bundle",
-                        bundle.toString(),
-                        "--pid-file",
-                        pidFile.toString(),
-                        id)
-                .withTimeout(Duration.ofSeconds(60)));
+        CommandResult r = create(root, bundle, pidFile, id);
 
         assertThat(r.exitCode()).as(r.describe()).isNotZero();
         assertThat(r.timedOut()).as(r.describe()).isFalse();
@@ -187,7 +163,7 @@ class BadInputTest {
         assertThat(netns.taps()).as("no tap left in the bundle's netns").isEmpty();
         assertThat(netns.extraLinks()).as("no link added to the bundle's netns").isEmpty();
         assertThat(netns.eth0Qdiscs()).as("no redirect left on eth0").doesNotContain("ingress");
-        CommandResult state = host.run(Command.of(Jurunc.cli().toString(), "--root", root.toString(), "state", id));
+        CommandResult state = jurunc(root, "state", id);
         assertThat(state.exitCode())
                 .as("no container was recorded: " + state.describe())
                 .isNotZero();

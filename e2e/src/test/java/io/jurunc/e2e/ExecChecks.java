@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jurunc.e2e.support.CommandResult;
 import io.jurunc.e2e.support.Ctr;
+import io.jurunc.e2e.support.RunSpec;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -50,6 +52,26 @@ public final class ExecChecks {
         assertThat(tty.exitCode()).as(tty.describe() + describe.apply(id)).isEqualTo(5);
         assertThat(tty.stdout()).as(tty.describe()).contains("/dev/pts/", "30 100", "in-tty");
         assertThat(tty.stdout()).as(tty.describe()).doesNotContain("not a tty");
+    }
+
+    /**
+     * Runs {@code sleeper} (an image's {@code busybox sleep 600}) detached with {@code FOO=bar} in its
+     * env, waits until it runs, runs every check and the terminal check against it, then {@code
+     * andThen} with its id; removes it in the end.
+     */
+    public static void againstASleepingMicroVm(Ctr ctr, RunSpec sleeper, Consumer<String> andThen) {
+        String id = sleeper.id();
+        CommandResult started = ctr.run(sleeper.withEnv("FOO=bar").withFlag("--detach"));
+        assertThat(started.succeeded()).as(started.describe()).isTrue();
+        try {
+            assertThat(ctr.awaitTask(id, "RUNNING", Duration.ofSeconds(30))).isPresent();
+            Function<String, String> describe = x -> " task: " + ctr.task(x);
+            allAgainst(ctr, id, describe);
+            terminalAgainst(ctr, id, describe);
+            andThen.accept(id);
+        } finally {
+            ctr.forceRemove(id);
+        }
     }
 
     /** Runs every check against the running container {@code id}. */

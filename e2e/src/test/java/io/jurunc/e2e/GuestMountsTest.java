@@ -9,6 +9,7 @@ import io.jurunc.e2e.support.E2eEnvironment;
 import io.jurunc.e2e.support.HandMadeBundle;
 import io.jurunc.e2e.support.Jurunc;
 import io.jurunc.e2e.support.Leftovers;
+import io.jurunc.e2e.support.OnE2eEnvironment;
 import io.jurunc.e2e.support.RealHost;
 import io.jurunc.e2e.support.TestImages;
 import java.io.IOException;
@@ -18,10 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,24 +31,14 @@ import org.junit.jupiter.api.io.TempDir;
  * own uid (docs/security.md): the test's sources are 0755/0644, the read-write one 0777.
  */
 @E2E
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GuestMountsTest {
+class GuestMountsTest extends OnE2eEnvironment {
 
     private static final String PREFIX = "com.urunc.unikernel.";
-    private E2eEnvironment env;
     private final Leftovers leftovers = Leftovers.system();
     private final RealHost host = new RealHost();
 
-    @BeforeAll
-    void setUp() {
-        env = E2eEnvironment.start("hello");
-    }
-
-    @AfterAll
-    void tearDown() {
-        if (env != null) {
-            env.close();
-        }
+    GuestMountsTest() {
+        super(() -> E2eEnvironment.start("hello"));
     }
 
     private static Path shared(Path dir, String mode) throws IOException {

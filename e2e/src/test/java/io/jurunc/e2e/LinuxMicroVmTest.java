@@ -7,34 +7,22 @@ import io.jurunc.e2e.support.Ctr;
 import io.jurunc.e2e.support.E2E;
 import io.jurunc.e2e.support.E2eEnvironment;
 import io.jurunc.e2e.support.Leftovers;
+import io.jurunc.e2e.support.OnE2eEnvironment;
 import io.jurunc.e2e.support.ProcFs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Linux microVMs through {@code ctr run --runc-binary jurunc}: output, env and args, kill and delete. */
 @E2E
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LinuxMicroVmTest {
+class LinuxMicroVmTest extends OnE2eEnvironment {
 
-    private E2eEnvironment env;
     private final Leftovers leftovers = Leftovers.system();
 
-    @BeforeAll
-    void setUp() {
-        env = E2eEnvironment.start("hello");
-    }
-
-    @AfterAll
-    void tearDown() {
-        if (env != null) {
-            env.close();
-        }
+    LinuxMicroVmTest() {
+        super(() -> E2eEnvironment.start("hello"));
     }
 
     @Test

@@ -6,28 +6,15 @@ import io.jurunc.e2e.support.CommandResult;
 import io.jurunc.e2e.support.E2E;
 import io.jurunc.e2e.support.E2eEnvironment;
 import io.jurunc.e2e.support.Leftovers;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.jurunc.e2e.support.OnE2eEnvironment;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** An ordinary image (no com.urunc.* metadata) under {@code --runc-binary jurunc} goes to runc. */
 @E2E
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RuncHandoverTest {
+class RuncHandoverTest extends OnE2eEnvironment {
 
-    private E2eEnvironment env;
-
-    @BeforeAll
-    void setUp() {
-        env = E2eEnvironment.start("plain");
-    }
-
-    @AfterAll
-    void tearDown() {
-        if (env != null) {
-            env.close();
-        }
+    RuncHandoverTest() {
+        super(() -> E2eEnvironment.start("plain"));
     }
 
     @Test

@@ -13,10 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Issue 12 items 4 and 5 through containerd: {@code ctr task pause} / {@code ls} (PAUSED) / {@code resume}
@@ -26,22 +23,8 @@ import org.junit.jupiter.api.TestInstance;
  * counter of its cgroup reads the same twice, and grows again after resume (the guest spins).
  */
 @E2E
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PauseMetricsTest {
+class PauseMetricsTest extends OnShimEnvironment {
     private static final String[] SPIN = {"/bin/busybox", "sh", "-c", "while :; do :; done"};
-    private ShimEnvironment env;
-
-    @BeforeAll
-    void setUp() {
-        env = ShimEnvironment.start("plain", "hello");
-    }
-
-    @AfterAll
-    void tearDown() {
-        if (env != null) {
-            env.close();
-        }
-    }
 
     private static String newId(String what) {
         return "e2e-pause-" + what + "-"
@@ -50,13 +33,6 @@ class PauseMetricsTest {
 
     private RunSpec viaCli(String image, String id, String... args) {
         return RunSpec.of(ShimEnvironment.ref(image), id, args).withRuncBinary(Jurunc.cli());
-    }
-
-    private Leftovers.Scope scope(String id, String backend) {
-        return Leftovers.Scope.of(
-                id,
-                env.containerd().taskBundle(env.ctr().namespace(), id),
-                Path.of("/run/containerd", backend, env.ctr().namespace(), id));
     }
 
     /**
@@ -220,7 +196,7 @@ class PauseMetricsTest {
                     .allSatisfy(l -> assertThat(l).startsWith("{\"type\":\"stats\",\"id\":\"" + id + "\""));
             env.ctr().deleteTask(id, false).requireSuccess();
             env.ctr().deleteContainer(id).requireSuccess();
-            assertThat(Leftovers.system().find(scope(id, "runc"))).isEmpty();
+            assertThat(Leftovers.system().find(env.scope(id, "runc"))).isEmpty();
         } finally {
             env.ctr().forceRemove(id);
         }
@@ -247,7 +223,7 @@ class PauseMetricsTest {
                     .isPresent();
             env.ctr().deleteTask(id, false).requireSuccess();
             env.ctr().deleteContainer(id).requireSuccess();
-            assertThat(Leftovers.system().find(scope(id, "jurunc"))).isEmpty();
+            assertThat(Leftovers.system().find(env.scope(id, "jurunc"))).isEmpty();
         } finally {
             env.ctr().forceRemove(id);
         }
@@ -279,7 +255,7 @@ class PauseMetricsTest {
                 assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30))).isPresent();
                 env.ctr().deleteTask(id, false).requireSuccess();
                 env.ctr().deleteContainer(id).requireSuccess();
-                assertThat(Leftovers.system().find(scope(id, "runc"))).isEmpty();
+                assertThat(Leftovers.system().find(env.scope(id, "runc"))).isEmpty();
             } finally {
                 env.ctr().forceRemove(id);
             }

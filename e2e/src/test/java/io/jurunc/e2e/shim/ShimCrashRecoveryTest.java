@@ -77,13 +77,6 @@ class ShimCrashRecoveryTest {
         }
     }
 
-    private Leftovers.Scope scope(String id, String backend) {
-        return Leftovers.Scope.of(
-                id,
-                env.containerd().taskBundle(env.ctr().namespace(), id),
-                Path.of("/run/containerd", backend, env.ctr().namespace(), id));
-    }
-
     /** The node daemon's JVM (the holder's command line does not name the shim's main class). */
     private long daemon() {
         List<Long> d = env.shimDaemons();
@@ -197,7 +190,7 @@ class ShimCrashRecoveryTest {
                 .as("TaskExit of " + id)
                 .hasValueSatisfying(l -> assertThat(l).contains("137"));
         env.ctr().deleteContainer(id).requireSuccess();
-        assertThat(Leftovers.system().find(scope(id, backend))).isEmpty();
+        assertThat(Leftovers.system().find(env.scope(id, backend))).isEmpty();
     }
 
     @Test
@@ -254,7 +247,7 @@ class ShimCrashRecoveryTest {
             assertThat(deletedC.succeeded()).as(deletedC.describe()).isTrue();
             assertThat(deletedC.stderr()).as(deletedC.describe()).contains("exit code 137");
             env.ctr().deleteContainer(c).requireSuccess();
-            assertThat(Leftovers.system().find(scope(c, "runc"))).isEmpty();
+            assertThat(Leftovers.system().find(env.scope(c, "runc"))).isEmpty();
 
             killAndDelete(a, "runc");
             killAndDelete(b, "runc");
@@ -293,7 +286,7 @@ class ShimCrashRecoveryTest {
             assertThat(logSince(from)).contains("task " + d + " was being created when the daemon died: undoing it");
             assertThat(env.task(d)).as("no task left for " + d).isEmpty();
             env.ctr().deleteContainer(d).requireSuccess();
-            assertThat(Leftovers.system().find(scope(d, "runc"))).isEmpty();
+            assertThat(Leftovers.system().find(env.scope(d, "runc"))).isEmpty();
 
             assertThat(env.awaitTask(warm, "RUNNING", Duration.ofSeconds(10))).isPresent();
             killAndDelete(warm, "runc");

@@ -13,10 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * {@code ctr run --runtime io.containerd.jurunc.v2}: containerd 1.6 starts {@code containerd-shim-jurunc-v2},
@@ -24,32 +21,10 @@ import org.junit.jupiter.api.TestInstance;
  * a containerd restart while containers run.
  */
 @E2E
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ShimCtrTest {
-    private ShimEnvironment env;
-
-    @BeforeAll
-    void setUp() {
-        env = ShimEnvironment.start("plain", "hello");
-    }
-
-    @AfterAll
-    void tearDown() {
-        if (env != null) {
-            env.close();
-        }
-    }
-
+class ShimCtrTest extends OnShimEnvironment {
     static String newId(String what) {
         return "e2e-shim-" + what + "-"
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
-    }
-
-    private Leftovers.Scope scope(String id, String backend) {
-        return Leftovers.Scope.of(
-                id,
-                env.containerd().taskBundle(env.ctr().namespace(), id),
-                Path.of("/run/containerd", backend, env.ctr().namespace(), id));
     }
 
     @Test
@@ -58,7 +33,7 @@ class ShimCtrTest {
         CommandResult run = env.ctr().run(env.shimRun("plain", id).withRm());
         assertThat(run.succeeded()).as(run.describe()).isTrue();
         assertThat(run.stdout()).as(run.describe()).contains("hello from runc via jurunc");
-        assertThat(Leftovers.system().find(scope(id, "runc")))
+        assertThat(Leftovers.system().find(env.scope(id, "runc")))
                 .as(run.describe())
                 .isEmpty();
     }
@@ -79,7 +54,7 @@ class ShimCtrTest {
                         .withFlag("--annotation", "io.containerd.runc.v2.group=other"));
         assertThat(again.succeeded()).as(again.describe()).isTrue();
         assertThat(env.shimDaemons()).as("the same daemon serves another group").isEqualTo(daemons);
-        assertThat(Leftovers.system().find(scope(second, "runc")))
+        assertThat(Leftovers.system().find(env.scope(second, "runc")))
                 .as(again.describe())
                 .isEmpty();
 
@@ -114,7 +89,7 @@ class ShimCtrTest {
         CommandResult run = env.ctr().run(env.shimRun("hello", id).withRm().withTimeout(Duration.ofSeconds(120)));
         assertThat(run.succeeded()).as(run.describe()).isTrue();
         assertThat(run.stdout()).as(run.describe()).contains("hello from a jurunc microVM");
-        assertThat(Leftovers.system().find(scope(id, "jurunc")))
+        assertThat(Leftovers.system().find(env.scope(id, "jurunc")))
                 .as(run.describe())
                 .isEmpty();
     }
@@ -129,7 +104,7 @@ class ShimCtrTest {
                             .withRm()
                             .withTimeout(Duration.ofSeconds(120)));
             assertThat(run.exitCode()).as(run.describe()).isEqualTo(status);
-            assertThat(Leftovers.system().find(scope(id, "jurunc")))
+            assertThat(Leftovers.system().find(env.scope(id, "jurunc")))
                     .as(run.describe())
                     .isEmpty();
         }
@@ -158,7 +133,7 @@ class ShimCtrTest {
                         .withTimeout(Duration.ofSeconds(120)));
         assertThat(run.exitCode()).as(run.describe()).isEqualTo(3);
         assertThat(run.stdout()).as(run.describe()).contains("stdio-is-a-tty", "/dev/console", "hi-from-tty");
-        assertThat(Leftovers.system().find(scope(id, "jurunc")))
+        assertThat(Leftovers.system().find(env.scope(id, "jurunc")))
                 .as(run.describe())
                 .isEmpty();
     }
@@ -217,7 +192,7 @@ class ShimCtrTest {
                 env.ctr().deleteContainer(id).requireSuccess();
             }
             for (String id : ids) {
-                assertThat(Leftovers.system().find(scope(id, id.equals(vm) ? "jurunc" : "runc")))
+                assertThat(Leftovers.system().find(env.scope(id, id.equals(vm) ? "jurunc" : "runc")))
                         .isEmpty();
             }
         } finally {
@@ -248,7 +223,7 @@ class ShimCtrTest {
             assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30))).isPresent();
             env.ctr().deleteTask(id, false).requireSuccess();
             env.ctr().deleteContainer(id).requireSuccess();
-            assertThat(Leftovers.system().find(scope(id, "runc"))).isEmpty();
+            assertThat(Leftovers.system().find(env.scope(id, "runc"))).isEmpty();
         } finally {
             env.ctr().forceRemove(id);
         }

@@ -10,6 +10,7 @@ import io.jurunc.e2e.support.Host;
 import io.jurunc.e2e.support.ImageBuilder;
 import io.jurunc.e2e.support.ImageBuilders;
 import io.jurunc.e2e.support.Jurunc;
+import io.jurunc.e2e.support.Leftovers;
 import io.jurunc.e2e.support.PrivateContainerd;
 import io.jurunc.e2e.support.RealHost;
 import io.jurunc.e2e.support.RunSpec;
@@ -86,6 +87,17 @@ final class ShimEnvironment implements AutoCloseable {
     /** {@code ctr run --runtime io.containerd.jurunc.v2}. */
     RunSpec shimRun(String image, String id, String... args) {
         return RunSpec.of(ref(image), id, args).withRuntime(RUNTIME);
+    }
+
+    /**
+     * Leftover checks for a container run through this containerd: processes naming it, its task
+     * bundle, and the state directory under {@code /run/containerd/<backend>}.
+     */
+    Leftovers.Scope scope(String id, String backend) {
+        return Leftovers.Scope.of(
+                id,
+                containerd.taskBundle(ctr().namespace(), id),
+                Path.of("/run/containerd", backend, ctr().namespace(), id));
     }
 
     /** The task's pid and status from {@code ctr tasks ls}, if the task exists. */

@@ -6,10 +6,7 @@ import io.jurunc.e2e.ExecChecks;
 import io.jurunc.e2e.support.CommandResult;
 import io.jurunc.e2e.support.E2E;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * {@code ctr task exec} through jurunc's shim ({@code --runtime io.containerd.jurunc.v2}): into a
@@ -17,35 +14,12 @@ import org.junit.jupiter.api.TestInstance;
  * with and without a terminal ({@code -t}).
  */
 @E2E
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ShimExecTest {
-    private ShimEnvironment env;
-
-    @BeforeAll
-    void setUp() {
-        env = ShimEnvironment.start("plain", "hello");
-    }
-
-    @AfterAll
-    void tearDown() {
-        if (env != null) env.close();
-    }
-
+class ShimExecTest extends OnShimEnvironment {
     @Test
     void ctrTaskExecIntoAMicroVmThroughJuruncsShim() {
         String id = ShimCtrTest.newId("exec");
-        CommandResult started = env.ctr()
-                .run(env.shimRun("hello", id, "/bin/busybox", "sleep", "600")
-                        .withEnv("FOO=bar")
-                        .withFlag("--detach"));
-        assertThat(started.succeeded()).as(started.describe()).isTrue();
-        try {
-            assertThat(env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))).isPresent();
-            ExecChecks.allAgainst(env.ctr(), id, x -> " task: " + env.task(x));
-            ExecChecks.terminalAgainst(env.ctr(), id, x -> " task: " + env.task(x));
-        } finally {
-            env.ctr().forceRemove(id);
-        }
+        ExecChecks.againstASleepingMicroVm(
+                env.ctr(), env.shimRun("hello", id, "/bin/busybox", "sleep", "600"), running -> {});
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.jurunc.e2e.unikernel;
 
+import static io.jurunc.e2e.support.ServiceRun.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jurunc.e2e.support.Command;
@@ -9,9 +10,8 @@ import io.jurunc.e2e.support.HarnessException;
 import io.jurunc.e2e.support.Host;
 import io.jurunc.e2e.support.Leftovers;
 import io.jurunc.e2e.support.PodNetwork;
+import io.jurunc.e2e.support.ServiceRun;
 import io.jurunc.e2e.support.Spawned;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 /** ICMP probes of a unikernel in a prepared netns, sent only once the address routes through its bridge. */
@@ -64,37 +64,23 @@ final class Solo5Probe {
         Leftovers leftovers = Leftovers.system();
         try (PodNetwork pod = PodNetwork.create(env.host(), UnikernelImages.SOLO5_NET_PREFIX)) {
             String id = E2eEnvironment.newId(image);
-            Spawned run = env.ctr()
-                    .startRun(env.juruncRun(image, id)
+            ServiceRun run = ServiceRun.at(
+                    env,
+                    env.juruncRun(image, id)
                             .withRm()
                             .withFlag("--with-ns", "network:" + pod.netnsPath())
-                            .withTimeout(Duration.ofMinutes(2)));
+                            .withTimeout(Duration.ofMinutes(2)),
+                    pod,
+                    UnikernelImages.SOLO5_NET_IP);
             try {
-                awaitPing(env.host(), pod, UnikernelImages.SOLO5_NET_IP, run, answerLimit);
+                awaitPing(env.host(), pod, run.ip(), run.ctrRun(), answerLimit);
                 env.ctr().kill(id, "SIGTERM").requireSuccess();
-                assertThat(run.waitFor(Duration.ofSeconds(30))).isNotEqualTo(-1);
+                assertThat(run.ctrRun().waitFor(Duration.ofSeconds(30))).isNotEqualTo(-1);
                 assertThat(pod.taps()).isEmpty();
                 assertThat(leftovers.find(env.scope(id))).isEmpty();
             } finally {
-                stop(env, id, run);
+                run.stop();
             }
-        }
-    }
-
-    static void stop(E2eEnvironment env, String id, Spawned run) {
-        if (run.isAlive()) {
-            env.ctr().kill(id, "SIGKILL");
-            run.waitFor(Duration.ofSeconds(30));
-        }
-        run.stop(Duration.ofSeconds(5));
-        env.ctr().forceRemove(id);
-    }
-
-    static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (Exception e) {
-            return "(unreadable: " + e + ")";
         }
     }
 

@@ -6,14 +6,13 @@ import io.jurunc.e2e.support.CommandResult;
 import io.jurunc.e2e.support.E2E;
 import io.jurunc.e2e.support.E2eEnvironment;
 import io.jurunc.e2e.support.HttpProbe;
+import io.jurunc.e2e.support.OnE2eEnvironment;
 import io.jurunc.e2e.support.PodNetwork;
 import io.jurunc.e2e.support.RunSpec;
+import io.jurunc.e2e.support.ServiceRun;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Unikernels through jurunc's own shim ({@code ctr run --runtime io.containerd.jurunc.v2}): Unikraft's
@@ -21,25 +20,14 @@ import org.junit.jupiter.api.TestInstance;
  * reaches {@code ctr run}.
  */
 @E2E
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class UnikernelShimTest {
+class UnikernelShimTest extends OnE2eEnvironment {
     static final String RUNTIME = "io.containerd.jurunc.v2";
 
-    private E2eEnvironment env;
-
-    @BeforeAll
-    void setUp() {
-        env = E2eEnvironment.startWithShim(List.of(
+    UnikernelShimTest() {
+        super(() -> E2eEnvironment.startWithShim(List.of(
                 UnikernelImages.httpreply("uk-http-0163", "0.16.3", "0.16.3"),
                 UnikernelImages.solo5("spt-hello", "test_hello", "spt", "mirage", "through", "the", "shim"),
-                UnikernelImages.solo5("spt-net", "test_net", "spt", "mirage", "verbose")));
-    }
-
-    @AfterAll
-    void tearDown() {
-        if (env != null) {
-            env.close();
-        }
+                UnikernelImages.solo5("spt-net", "test_net", "spt", "mirage", "verbose"))));
     }
 
     @Test
@@ -51,12 +39,9 @@ class UnikernelShimTest {
                     .withRm()
                     .withFlag("--with-ns", "network:" + pod.netnsPath())
                     .withTimeout(Duration.ofMinutes(2));
-            UnikernelUnikraftHttpTest.UnikraftRun run =
-                    UnikernelUnikraftHttpTest.UnikraftRun.start(env, spec, pod, pod.ip());
+            ServiceRun run = ServiceRun.at(env, spec, pod, pod.ip());
             try {
-                HttpProbe.Answer a = run.get(Duration.ofSeconds(60));
-                assertThat(a.status()).isEqualTo(200);
-                assertThat(a.body()).contains("It works!");
+                HttpProbe.Answer a = UnikernelUnikraftHttpTest.itWorks(run);
                 System.out.printf(
                         "measure: unikraft httpreply through jurunc's shim: first HTTP answer %d ms%n",
                         a.waited().toMillis());

@@ -6,41 +6,34 @@ import io.jurunc.e2e.support.CommandResult;
 import io.jurunc.e2e.support.E2E;
 import io.jurunc.e2e.support.E2eEnvironment;
 import io.jurunc.e2e.support.Leftovers;
+import io.jurunc.e2e.support.OnE2eEnvironment;
 import io.jurunc.e2e.support.PodNetwork;
 import io.jurunc.e2e.support.RunSpec;
 import io.jurunc.e2e.support.Unikernels;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Solo5 unikernels on the spt tender (guest type mirage), through containerd's runc shim and the jurunc
  * CLI: the container's process is {@code solo5-spt}, its exit status is the unikernel's.
  */
 @E2E
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class UnikernelSolo5SptTest {
+class UnikernelSolo5SptTest extends OnE2eEnvironment {
 
-    private E2eEnvironment env;
     private final Leftovers leftovers = Leftovers.system();
+
+    UnikernelSolo5SptTest() {
+        super(() -> E2eEnvironment.start(List.of(
+                UnikernelImages.solo5("spt-hello", "test_hello", "spt", "mirage", "hello", "from", "solo5"),
+                UnikernelImages.solo5("spt-net", "test_net", "spt", "mirage", "verbose"),
+                UnikernelImages.solo5("spt-blk", "test_blk", "spt", "mirage"))));
+    }
 
     @BeforeAll
     void setUp() {
-        env = E2eEnvironment.start(List.of(
-                UnikernelImages.solo5("spt-hello", "test_hello", "spt", "mirage", "hello", "from", "solo5"),
-                UnikernelImages.solo5("spt-net", "test_net", "spt", "mirage", "verbose"),
-                UnikernelImages.solo5("spt-blk", "test_blk", "spt", "mirage")));
         Unikernels.requireTender(env.host(), "solo5-spt");
-    }
-
-    @AfterAll
-    void tearDown() {
-        if (env != null) {
-            env.close();
-        }
     }
 
     @Test

@@ -6,12 +6,10 @@ import io.jurunc.e2e.support.CommandResult;
 import io.jurunc.e2e.support.E2E;
 import io.jurunc.e2e.support.E2eEnvironment;
 import io.jurunc.e2e.support.Leftovers;
+import io.jurunc.e2e.support.OnE2eEnvironment;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Solo5's virtio binaries on QEMU as MirageOS and Rumprun guests, through containerd's runc shim and the
@@ -19,27 +17,17 @@ import org.junit.jupiter.api.TestInstance;
  * status 0: the container exits 0 instead of hanging after {@code solo5_exit}.
  */
 @E2E
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class UnikernelSolo5VirtioTest {
+class UnikernelSolo5VirtioTest extends OnE2eEnvironment {
 
-    private E2eEnvironment env;
     private final Leftovers leftovers = Leftovers.system();
 
-    @BeforeAll
-    void setUp() {
-        env = E2eEnvironment.start(List.of(
+    UnikernelSolo5VirtioTest() {
+        super(() -> E2eEnvironment.start(List.of(
                 UnikernelImages.solo5("virtio-hello-mirage", "test_hello", "virtio", "mirage", "hello", "mirage"),
                 UnikernelImages.solo5("virtio-hello-rumprun", "test_hello", "virtio", "rumprun", "hello", "rumprun"),
                 UnikernelImages.solo5("virtio-net-mirage", "test_net", "virtio", "mirage", "verbose"),
                 UnikernelImages.solo5("virtio-blk-mirage", "test_blk", "virtio", "mirage"),
-                UnikernelImages.solo5("virtio-blk-rumprun", "test_blk", "virtio", "rumprun")));
-    }
-
-    @AfterAll
-    void tearDown() {
-        if (env != null) {
-            env.close();
-        }
+                UnikernelImages.solo5("virtio-blk-rumprun", "test_blk", "virtio", "rumprun"))));
     }
 
     @Test

@@ -6,12 +6,10 @@ import io.jurunc.e2e.support.CommandResult;
 import io.jurunc.e2e.support.E2E;
 import io.jurunc.e2e.support.E2eEnvironment;
 import io.jurunc.e2e.support.Leftovers;
+import io.jurunc.e2e.support.OnE2eEnvironment;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Unikraft 0.17 helloworld in an image built from a bunnyfile, run through containerd's runc shim and
@@ -19,22 +17,12 @@ import org.junit.jupiter.api.TestInstance;
  * which ends QEMU and the container with status 0.
  */
 @E2E
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class UnikernelUnikraftHelloTest {
+class UnikernelUnikraftHelloTest extends OnE2eEnvironment {
 
-    private E2eEnvironment env;
     private final Leftovers leftovers = Leftovers.system();
 
-    @BeforeAll
-    void setUp() {
-        env = E2eEnvironment.start(List.of(UnikernelImages.helloworldBunny("uk-hello-bunny")));
-    }
-
-    @AfterAll
-    void tearDown() {
-        if (env != null) {
-            env.close();
-        }
+    UnikernelUnikraftHelloTest() {
+        super(() -> E2eEnvironment.start(List.of(UnikernelImages.helloworldBunny("uk-hello-bunny"))));
     }
 
     @Test

@@ -7,19 +7,14 @@ import io.jurunc.e2e.support.E2E;
 import io.jurunc.e2e.support.E2eEnvironment;
 import io.jurunc.e2e.support.HttpProbe;
 import io.jurunc.e2e.support.Leftovers;
+import io.jurunc.e2e.support.OnE2eEnvironment;
 import io.jurunc.e2e.support.PodNetwork;
-import io.jurunc.e2e.support.RoutedNetwork;
-import io.jurunc.e2e.support.RunSpec;
-import io.jurunc.e2e.support.Spawned;
-import java.net.URI;
+import io.jurunc.e2e.support.ServiceRun;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Unikraft's httpreply (0.16.0 and 0.16.3) through containerd's runc shim and the jurunc CLI, answering
@@ -29,28 +24,22 @@ import org.junit.jupiter.api.TestInstance;
  * means the current form (as urunc), which a 0.16.0 binary does not understand.
  */
 @E2E
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class UnikernelUnikraftHttpTest {
+class UnikernelUnikraftHttpTest extends OnE2eEnvironment {
 
-    private E2eEnvironment env;
     private CniNetwork net;
     private final Leftovers leftovers = Leftovers.system();
 
-    @BeforeAll
-    void setUp() {
-        env = E2eEnvironment.start(List.of(
+    UnikernelUnikraftHttpTest() {
+        super(() -> E2eEnvironment.start(List.of(
                 UnikernelImages.httpreply("uk-http-0163", "0.16.3", "0.16.3"),
                 UnikernelImages.httpreply("uk-http-0160", "0.16.0", "0.16.0"),
                 UnikernelImages.httpreply("uk-http-0163-nover", "0.16.3", null),
-                UnikernelImages.httpreply("uk-http-0160-nover", "0.16.0", null)));
-        net = env.register(CniNetwork.create(env.host()));
+                UnikernelImages.httpreply("uk-http-0160-nover", "0.16.0", null))));
     }
 
-    @AfterAll
-    void tearDown() {
-        if (env != null) {
-            env.close();
-        }
+    @BeforeAll
+    void setUp() {
+        net = env.register(CniNetwork.create(env.host()));
     }
 
     @Test
@@ -72,7 +61,7 @@ class UnikernelUnikraftHttpTest {
         assertThat(answersInCni("uk-http-0163-nover")).contains("netdev.ip=");
         // A 0.16.0 binary without the label gets the current form too (urunc's default): it boots but
         // does not configure its network, so only the command line is checked here.
-        UnikraftRun run = UnikraftRun.start(
+        ServiceRun run = ServiceRun.inCni(
                 env,
                 env.juruncRun("uk-http-0160-nover", E2eEnvironment.newId("uk-nover"))
                         .withCni(net)
@@ -91,7 +80,7 @@ class UnikernelUnikraftHttpTest {
         for (String image : List.of("uk-http-0163", "uk-http-0160")) {
             try (PodNetwork pod = PodNetwork.create(env.host())) {
                 String id = E2eEnvironment.newId("uk-pod");
-                UnikraftRun run = UnikraftRun.start(
+                ServiceRun run = ServiceRun.at(
                         env,
                         env.juruncRun(image, id)
                                 .withRm()
@@ -100,9 +89,7 @@ class UnikernelUnikraftHttpTest {
                         pod,
                         pod.ip());
                 try {
-                    HttpProbe.Answer a = run.get(Duration.ofSeconds(60));
-                    assertThat(a.status()).isEqualTo(200);
-                    assertThat(a.body()).contains("It works!");
+                    HttpProbe.Answer a = itWorks(run);
                     System.out.printf(
                             "measure: unikraft %s (prepared netns) first HTTP answer %d ms after the probe"
                                     + " started%n",
@@ -123,12 +110,10 @@ class UnikernelUnikraftHttpTest {
     /** Runs the image in the CNI network, checks the answer and the cleanup; returns the monitor's argv. */
     private String answersInCni(String image) {
         String id = E2eEnvironment.newId("uk-cni");
-        UnikraftRun run = UnikraftRun.start(
+        ServiceRun run = ServiceRun.inCni(
                 env, env.juruncRun(image, id).withCni(net).withRm().withTimeout(Duration.ofMinutes(2)), net);
         try {
-            HttpProbe.Answer a = run.get(Duration.ofSeconds(60));
-            assertThat(a.status()).isEqualTo(200);
-            assertThat(a.body()).contains("It works!");
+            HttpProbe.Answer a = itWorks(run);
             System.out.printf(
                     "measure: unikraft %s (ctr --cni) first HTTP answer %d ms after the CNI lease%n",
                     image, a.waited().toMillis());
@@ -145,79 +130,11 @@ class UnikernelUnikraftHttpTest {
         }
     }
 
-    /** One running Unikraft service started with {@code ctr run} in the background. */
-    record UnikraftRun(E2eEnvironment env, String id, Spawned ctrRun, RoutedNetwork network, String ip) {
-
-        static UnikraftRun start(E2eEnvironment env, RunSpec spec, CniNetwork net) {
-            Spawned ctrRun = env.ctr().startRun(spec);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            Optional<String> ip = net.containerIp(env.ctr().namespace(), spec.id());
-            while (ip.isEmpty() && ctrRun.isAlive() && System.nanoTime() < deadline) {
-                sleep(100);
-                ip = net.containerIp(env.ctr().namespace(), spec.id());
-            }
-            UnikraftRun run = new UnikraftRun(env, spec.id(), ctrRun, net, ip.orElse(""));
-            if (ip.isEmpty()) {
-                run.stop();
-                throw new AssertionError(
-                        spec.id() + " got no CNI address; ctr run stderr:\n" + Solo5Probe.read(ctrRun.stderrFile()));
-            }
-            return run;
-        }
-
-        static UnikraftRun start(E2eEnvironment env, RunSpec spec, RoutedNetwork network, String ip) {
-            return new UnikraftRun(env, spec.id(), env.ctr().startRun(spec), network, ip);
-        }
-
-        HttpProbe.Answer get(Duration limit) {
-            try {
-                return new HttpProbe(network)
-                        .await(
-                                URI.create("http://" + ip + ":" + UnikernelImages.HTTPREPLY_PORT + "/"),
-                                Map.of(),
-                                limit,
-                                ctrRun::isAlive);
-            } catch (RuntimeException e) {
-                throw new AssertionError(
-                        e.getMessage() + "\nctr run alive: " + ctrRun.isAlive()
-                                + "\n--- console ---\n" + Solo5Probe.read(ctrRun.stdoutFile())
-                                + "\n--- ctr run stderr ---\n" + Solo5Probe.read(ctrRun.stderrFile()),
-                        e);
-            }
-        }
-
-        long pid() {
-            return env.awaitTask(id, "RUNNING", Duration.ofSeconds(30))
-                    .orElseThrow(() ->
-                            new AssertionError(id + " never RUNNING; stderr:\n" + Solo5Probe.read(ctrRun.stderrFile())))
-                    .pid();
-        }
-
-        /** The monitor's command line (the child of the container's process, the sandbox init), words joined by spaces. */
-        String monitorArgs() {
-            long pid = pid();
-            return io.jurunc.e2e.support.ProcFs.system()
-                    .monitorOf(pid)
-                    .orElseThrow(() -> new AssertionError("no sandbox init with a monitor at " + pid))
-                    .commandLine();
-        }
-
-        void stop() {
-            if (ctrRun.isAlive()) {
-                env.ctr().kill(id, "SIGKILL");
-                ctrRun.waitFor(Duration.ofSeconds(30));
-            }
-            ctrRun.stop(Duration.ofSeconds(5));
-            env.ctr().forceRemove(id);
-        }
-
-        private static void sleep(long ms) {
-            try {
-                Thread.sleep(ms);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+    /** GETs httpreply's page, which must answer 200 "It works!" within 60 s. */
+    static HttpProbe.Answer itWorks(ServiceRun run) {
+        HttpProbe.Answer a = run.get(UnikernelImages.HTTPREPLY_PORT, "/", Map.of(), Duration.ofSeconds(60));
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.body()).contains("It works!");
+        return a;
     }
 }
