@@ -24,6 +24,9 @@ public interface Host {
     /** The process's argv from /proc/PID/cmdline; empty when it is gone or cannot be read. */
     List<String> cmdline(long pid);
 
+    /** The process's /proc/PID/status text (NSpid, SigCgt, ...); empty when it is gone or cannot be read. */
+    Optional<String> status(long pid);
+
     void mkfifo(Path path) throws HostException;
 
     /** Whether anything (a file, a directory, a namespace file) exists at {@code path}. */
@@ -34,6 +37,23 @@ public interface Host {
 
     /** Creates a directory and its missing parents; one that exists already is fine. */
     void createDirectories(Path dir) throws HostException;
+
+    /**
+     * Makes {@code dir} a directory only {@code uid}:{@code gid} may use: created when missing (its
+     * parent must exist), then mode 0700 and that owner. A link or a file at its name is refused.
+     */
+    void createPrivateDirectory(Path dir, int uid, int gid) throws HostException;
+
+    /** Removes a file (or an empty directory) if one is there; returns whether one was. */
+    boolean delete(Path file) throws HostException;
+
+    /**
+     * A small regular file's text (a pid file), read without following a link at its name.
+     *
+     * @return empty when nothing is at {@code file}
+     * @throws HostException when it is not a regular file, is longer than {@code maxBytes}, or cannot be read
+     */
+    Optional<String> readSmallFile(Path file, int maxBytes) throws HostException;
 
     /**
      * Writes {@code content} to {@code file} atomically with {@code mode}, as runc writes its pid file: a

@@ -8,8 +8,12 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,6 +125,15 @@ public final class LinuxHost implements Host {
     }
 
     @Override
+    public Optional<String> status(long pid) {
+        try {
+            return Optional.of(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
     public boolean exists(Path path) {
         return Files.exists(path);
     }
@@ -140,6 +153,52 @@ public final class LinuxHost implements Host {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new HostException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void createPrivateDirectory(Path dir, int uid, int gid) throws HostException {
+        try {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+            }
+            Files.setPosixFilePermissions(dir, PRIVATE_DIR);
+            Files.setAttribute(dir, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(dir, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new HostException("cannot make the private directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
+
+    @Override
+    public boolean delete(Path file) throws HostException {
+        try {
+            return Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new HostException("cannot remove " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<String> readSmallFile(Path file, int maxBytes) throws HostException {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new HostException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (!a.isRegularFile()) throw new HostException(file + " is not a regular file");
+        if (a.size() > maxBytes) throw new HostException(file + " is longer than " + maxBytes + " bytes");
+        try {
+            return Optional.of(new String(Files.readAllBytes(file), StandardCharsets.US_ASCII));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new HostException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

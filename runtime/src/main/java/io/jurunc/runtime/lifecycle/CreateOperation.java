@@ -80,7 +80,7 @@ public final class CreateOperation {
             throw new InvalidBundleException("linux.namespaces: the network namespace " + netns.get()
                     + " does not exist; create it first (CNI/CRI does) or leave its path out for a fresh one");
         }
-        PidNamespace pidns = PidNamespace.of(spec);
+        PidNamespace pidns = PidNamespace.of(spec, ctx.host());
         Hooks hooks = Hooks.of(spec); // refuses createContainer/startContainer before anything is made
         Path helper = MonitorConfinement.helper(ctx.config());
         Path dir = ctx.store().createDir(id);
@@ -316,7 +316,7 @@ public final class CreateOperation {
             }
         });
         List<Exception> failures = new ArrayList<>();
-        MonitorConfinement.release(record, ctx.config(), failures);
+        MonitorConfinement.release(record, ctx.config(), ctx.host(), failures);
         failures.forEach(failure::addSuppressed);
         try {
             ctx.store().remove(id);

@@ -3,12 +3,12 @@ package io.jurunc.runtime.lifecycle;
 import io.jurunc.runtime.JuruncException;
 import io.jurunc.runtime.hooks.HookRunner;
 import io.jurunc.runtime.hooks.HookStage;
+import io.jurunc.runtime.host.HostException;
 import io.jurunc.runtime.state.ContainerId;
 import io.jurunc.runtime.state.ContainerRecord;
 import io.jurunc.runtime.state.ContainerStatus;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,13 +52,13 @@ public final class DeleteOperation {
         }
         for (String f : r.generatedFiles()) {
             try {
-                Files.deleteIfExists(Path.of(f));
-            } catch (IOException e) {
-                ctx.log().accept("cannot remove " + f + ": " + e.getMessage());
+                ctx.host().delete(Path.of(f));
+            } catch (HostException e) {
+                ctx.log().accept(e.getMessage());
             }
         }
         List<Exception> leftovers = new ArrayList<>();
-        MonitorConfinement.release(r, ctx.config(), leftovers); // the monitor's cgroup, uid and vsock CID
+        MonitorConfinement.release(r, ctx.config(), ctx.host(), leftovers); // the monitor's cgroup, uid and vsock CID
         for (Exception e : leftovers) ctx.log().accept("delete " + id + ": " + e.getMessage());
         // poststop: the container's process is gone; a failing hook is only a warning, as in runc
         new HookRunner(ctx.host(), ctx.log())
@@ -79,16 +79,22 @@ public final class DeleteOperation {
         }
     }
 
-    /** Waits until the process is gone or a zombie (its reaper is the shim), at most 2 s. */
-    private void awaitExit(ContainerRecord r) {
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (System.nanoTime() < deadline && StatusResolver.alive(r, ctx.host())) {
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+    /**
+     * Waits on the host's clock until the process is gone or a zombie (its reaper is the shim), at most
+     * {@link #EXIT_WAIT}; one that outlives it is left to its reaper and the delete goes on.
+     */
+    private void awaitExit(ContainerRecord r) throws JuruncException {
+        try {
+            if (!Poll.until(ctx.host(), EXIT_WAIT, EXIT_STEP, () -> !StatusResolver.alive(r, ctx.host()))) {
+                ctx.log()
+                        .accept("delete " + r.id() + ": process " + r.pid() + " still there " + EXIT_WAIT.toMillis()
+                                + " ms after SIGKILL; deleting its state anyway");
             }
+        } catch (InterruptedException e) {
+            // Poll set the flag again; the delete goes on, as before
         }
     }
+
+    static final Duration EXIT_WAIT = Duration.ofSeconds(2);
+    private static final Duration EXIT_STEP = Duration.ofMillis(2);
 }

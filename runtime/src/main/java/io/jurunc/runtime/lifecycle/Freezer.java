@@ -4,6 +4,7 @@ import io.jurunc.runtime.host.Host;
 import io.jurunc.runtime.host.HostException;
 import io.jurunc.runtime.ports.SandboxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -12,7 +13,8 @@ import java.util.Optional;
  * it again while the state reads {@code FREEZING}). Waits at most 2 s.
  */
 final class Freezer {
-    private static final long WAIT_NANOS = 2_000_000_000L;
+    static final Duration WAIT = Duration.ofSeconds(2);
+    private static final Duration STEP = Duration.ofMillis(1);
 
     private Freezer() {}
 
@@ -46,20 +48,19 @@ final class Freezer {
                 cg.v2() ? cg.file(SandboxCgroup.V2, "cgroup.freeze") : cg.file("freezer", "freezer.state");
         if (file.isEmpty()) throw new SandboxException("container '" + id + "' has no freezer cgroup");
         String value = cg.v2() ? (freeze ? "1" : "0") : (freeze ? "FROZEN" : "THAWED");
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (true) {
-            host.writeControl(file.get(), value);
-            if (frozen(host, cg) == freeze) return;
-            if (System.nanoTime() > deadline) {
-                throw new SandboxException("container '" + id + "': the cgroup "
-                        + file.get().getParent() + " did not " + (freeze ? "freeze" : "thaw") + " within 2 s");
-            }
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SandboxException((freeze ? "freezing" : "thawing") + " of '" + id + "' interrupted");
-            }
+        boolean done;
+        try {
+            // runc writes the state again while v1 reads FREEZING; the write is harmless on v2
+            done = Poll.until(host, WAIT, STEP, () -> {
+                host.writeControl(file.get(), value);
+                return frozen(host, cg) == freeze;
+            });
+        } catch (InterruptedException e) {
+            throw new SandboxException((freeze ? "freezing" : "thawing") + " of '" + id + "' interrupted", e);
+        }
+        if (!done) {
+            throw new SandboxException("container '" + id + "': the cgroup "
+                    + file.get().getParent() + " did not " + (freeze ? "freeze" : "thaw") + " within 2 s");
         }
     }
 }

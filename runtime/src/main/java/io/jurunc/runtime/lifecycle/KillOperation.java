@@ -13,16 +13,9 @@ import io.jurunc.runtime.state.ContainerStatus;
  */
 public final class KillOperation {
     private final RuntimeContext ctx;
-    private final java.nio.file.Path proc;
 
     public KillOperation(RuntimeContext ctx) {
-        this(ctx, java.nio.file.Path.of("/proc"));
-    }
-
-    /** With {@code proc} standing for /proc (tests). */
-    KillOperation(RuntimeContext ctx, java.nio.file.Path proc) {
         this.ctx = ctx;
-        this.proc = proc;
     }
 
     /**
@@ -42,7 +35,7 @@ public final class KillOperation {
             throw new ContainerStateException(NOT_RUNNING + ": '" + id + "' is " + status.ociName());
         }
         // A waiter that is its pid namespace's init would drop a terminating signal it does not catch.
-        int delivered = MonitorSignals.delivered(r.pid(), signal, proc);
+        int delivered = MonitorSignals.delivered(ctx.host(), r.pid(), signal);
         // A frozen task dies only once thawed (cgroup v1), and a stopped QEMU stays stopped: runc thaws for SIGKILL.
         if (status == ContainerStatus.PAUSED && (delivered == 9 || delivered == 15)) ResumeOperation.unfreeze(ctx, r);
         if (!ctx.host().signal(r.pid(), delivered)) {

@@ -3,6 +3,7 @@ package io.jurunc.runtime.lifecycle;
 import io.jurunc.oci.Spec;
 import io.jurunc.runtime.config.JuruncConfig;
 import io.jurunc.runtime.host.Host;
+import io.jurunc.runtime.host.HostException;
 import io.jurunc.runtime.host.ProcessInfo;
 import io.jurunc.runtime.host.Spawned;
 import io.jurunc.runtime.ports.SandboxException;
@@ -24,12 +25,9 @@ import io.jurunc.runtime.vm.MonitorType;
 import io.jurunc.runtime.vm.SharedDir;
 import io.jurunc.runtime.vm.VmSpec;
 import io.jurunc.runtime.vm.guest.LinuxGuest;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -100,11 +98,11 @@ final class MonitorConfinement {
     }
 
     /** Frees the uid and removes the cgroup; failures are collected, not thrown one by one. */
-    static void release(ContainerRecord r, JuruncConfig config, List<Exception> failures) {
+    static void release(ContainerRecord r, JuruncConfig config, Host host, List<Exception> failures) {
         SandboxRecord sb = r.sandbox();
         IdAllocator ids = new IdAllocator(config.sandbox().idsDir());
         if (sb != null) {
-            for (String d : sb.cgroupDirs()) removeCgroupDir(Path.of(d), failures);
+            for (String d : sb.cgroupDirs()) removeCgroupDir(host, Path.of(d), failures);
             if (sb.uidAllocated()) {
                 try {
                     ids.release(UID_KIND, sb.monitorUid(), r.id());
@@ -122,27 +120,30 @@ final class MonitorConfinement {
         }
     }
 
-    /** A cgroup can only be removed once its last process has left; the monitor may still be exiting. */
-    private static void removeCgroupDir(Path d, List<Exception> failures) {
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (true) {
-            try {
-                new Cgroup(List.of(d)).remove();
-                return;
-            } catch (SandboxSetupException e) {
-                if (System.nanoTime() > deadline) {
-                    failures.add(e);
-                    return;
+    /**
+     * A cgroup can only be removed once its last process has left; the monitor may still be exiting.
+     * Retried on the host's clock for {@link #CGROUP_REMOVE_WAIT}; the last failure is collected.
+     */
+    private static void removeCgroupDir(Host host, Path d, List<Exception> failures) {
+        SandboxSetupException[] last = {null};
+        try {
+            boolean removed = Poll.until(host, CGROUP_REMOVE_WAIT, CGROUP_REMOVE_STEP, () -> {
+                try {
+                    new Cgroup(List.of(d)).remove();
+                    return true;
+                } catch (SandboxSetupException e) {
+                    last[0] = e;
+                    return false;
                 }
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            });
+            if (!removed) failures.add(last[0]);
+        } catch (InterruptedException e) {
+            // Poll set the flag again: the cgroup stays, as before
         }
     }
+
+    static final Duration CGROUP_REMOVE_WAIT = Duration.ofSeconds(2);
+    private static final Duration CGROUP_REMOVE_STEP = Duration.ofMillis(5);
 
     static MonitorUser user(SandboxRecord sb) {
         return new MonitorUser(sb.monitorUid(), sb.monitorGid(), sb.groups());
@@ -216,7 +217,6 @@ final class MonitorConfinement {
      * by pid). A helper that failed leaves no child behind: it kills the child before it exits.
      */
     static Spawned forkedWaiter(Host host, Spawned helper, Path stateDir) throws SandboxException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FORK_TIMEOUT_MILLIS);
         try {
             if (helper.process().isPresent()) {
                 Process p = helper.process().get();
@@ -229,20 +229,24 @@ final class MonitorConfinement {
                             + p.exitValue() + "); its error went to the container's stderr");
                 }
             } else {
-                // No JVM handle: watch the first pid go.
-                while (host.inspect(helper.pid()).filter(i -> !i.isZombie()).isPresent()) {
-                    if (System.nanoTime() > deadline) {
-                        throw new SandboxException("the sandbox helper (pid " + helper.pid()
-                                + ") did not fork into the pid " + "namespace within " + FORK_TIMEOUT_MILLIS + " ms");
-                    }
-                    Thread.sleep(1);
+                // No JVM handle: watch the first pid go, on the host's clock.
+                boolean gone = Poll.until(
+                        host,
+                        Duration.ofMillis(FORK_TIMEOUT_MILLIS),
+                        Duration.ofMillis(1),
+                        () -> host.inspect(helper.pid())
+                                .filter(i -> !i.isZombie())
+                                .isEmpty());
+                if (!gone) {
+                    throw new SandboxException("the sandbox helper (pid " + helper.pid()
+                            + ") did not fork into the pid " + "namespace within " + FORK_TIMEOUT_MILLIS + " ms");
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SandboxException("interrupted while the sandbox helper forked into the pid namespace", e);
         }
-        long pid = readPid(stateDir.resolve(WaiterCommand.PID_FILE));
+        long pid = readPid(host, stateDir.resolve(WaiterCommand.PID_FILE));
         Optional<ProcessInfo> child = host.inspect(pid);
         if (child.isEmpty() || child.get().isZombie()) {
             throw new SandboxException("the waiter (pid " + pid + ") in the container's pid namespace exited at once; "
@@ -252,20 +256,19 @@ final class MonitorConfinement {
     }
 
     /** A root-only regular file holding one positive decimal pid (and a newline). */
-    private static long readPid(Path file) throws SandboxException {
+    private static long readPid(Host host, Path file) throws SandboxException {
+        Optional<String> content;
         try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!a.isRegularFile() || a.size() > 16) {
-                throw new SandboxException(file + " is not the sandbox helper's pid file");
-            }
-            String text = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).strip();
-            if (!text.matches("[1-9][0-9]{0,9}")) {
-                throw new SandboxException(file + " does not hold a pid");
-            }
-            return Long.parseLong(text);
-        } catch (IOException e) {
-            throw new SandboxException("the sandbox helper left no pid in " + file + ": " + e.getMessage(), e);
+            content = host.readSmallFile(file, 16);
+        } catch (HostException e) {
+            throw new SandboxException(file + " is not the sandbox helper's pid file: " + e.getMessage(), e);
         }
+        if (content.isEmpty()) throw new SandboxException("the sandbox helper left no pid in " + file);
+        String text = content.get().strip();
+        if (!text.matches("[1-9][0-9]{0,9}")) {
+            throw new SandboxException(file + " does not hold a pid");
+        }
+        return Long.parseLong(text);
     }
 
     /** The helper binary, checked before anything is spawned. */

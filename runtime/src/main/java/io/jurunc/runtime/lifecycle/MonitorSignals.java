@@ -1,8 +1,6 @@
 package io.jurunc.runtime.lifecycle;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.jurunc.runtime.host.Host;
 import java.util.Set;
 
 /**
@@ -27,16 +25,12 @@ final class MonitorSignals {
 
     private MonitorSignals() {}
 
-    /** The signal to send to {@code pid}, from its {@code /proc/<pid>/status} under {@code procRoot}. */
-    static int delivered(long pid, int signal, Path procRoot) {
+    /** The signal to send to {@code pid}, from its {@code /proc/<pid>/status} as the host shows it. */
+    static int delivered(Host host, long pid, int signal) {
         if (!terminating(signal)) return signal;
-        String status;
-        try {
-            status = Files.readString(procRoot.resolve(Long.toString(pid)).resolve("status"));
-        } catch (IOException e) {
-            return signal; // gone: kill reports that itself
-        }
-        return delivered(signal, status);
+        return host.status(pid)
+                .map(status -> delivered(signal, status))
+                .orElse(signal); // gone: kill reports that itself
     }
 
     /** The rule on a {@code /proc/<pid>/status} text. */

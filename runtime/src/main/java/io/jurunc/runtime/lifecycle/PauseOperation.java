@@ -3,7 +3,6 @@ package io.jurunc.runtime.lifecycle;
 import io.jurunc.runtime.JuruncException;
 import io.jurunc.runtime.state.ContainerRecord;
 import io.jurunc.runtime.state.ContainerStatus;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -60,6 +59,6 @@ public final class PauseOperation {
     /** The monitor's QMP socket, if it made one. */
     static Optional<Path> socket(RuntimeContext ctx, String id) throws JuruncException {
         Path s = QmpSocket.path(ctx.store().dir(CreateOperation.parseId(id)));
-        return Files.exists(s) ? Optional.of(s) : Optional.empty();
+        return ctx.host().exists(s) ? Optional.of(s) : Optional.empty();
     }
 }

@@ -1,7 +1,7 @@
 package io.jurunc.runtime.lifecycle;
 
 import io.jurunc.oci.Spec;
-import java.nio.file.Files;
+import io.jurunc.runtime.host.Host;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -45,7 +45,7 @@ sealed interface PidNamespace {
      * The first {@code pid} entry of {@code linux.namespaces}; a path must be absolute and exist (CRI
      * gives {@code /proc/<pid>/ns/pid} of the pod's sandbox when the pod shares its pid namespace).
      */
-    static PidNamespace of(Spec spec) throws InvalidBundleException {
+    static PidNamespace of(Spec spec, Host host) throws InvalidBundleException {
         if (spec.linux() == null || spec.linux().namespaces() == null) return new HostNamespace();
         for (Spec.Namespace n : spec.linux().namespaces()) {
             if (!"pid".equals(n.type())) continue;
@@ -55,7 +55,7 @@ sealed interface PidNamespace {
                 throw new InvalidBundleException(
                         "linux.namespaces: the pid namespace path '" + n.path() + "' is not absolute");
             }
-            if (!Files.exists(p)) {
+            if (!host.exists(p)) {
                 throw new InvalidBundleException(
                         "linux.namespaces: the pid namespace " + p + " does not exist (has the "
                                 + "process whose namespace it is exited?); leave its path out for a namespace of the container's own");

@@ -1,14 +1,12 @@
 package io.jurunc.runtime.lifecycle;
 
+import io.jurunc.runtime.host.Host;
+import io.jurunc.runtime.host.HostException;
 import io.jurunc.runtime.ports.SandboxException;
 import io.jurunc.runtime.sandbox.LaunchFile;
 import io.jurunc.runtime.state.SandboxRecord;
 import io.jurunc.runtime.vm.MonitorInvocation;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,7 +55,7 @@ final class QmpSocket {
         return stateDir.resolve(DIR).resolve(NAME);
     }
 
-    static Attached attach(MonitorInvocation inv, Path stateDir, SandboxRecord sb) throws SandboxException {
+    static Attached attach(Host host, MonitorInvocation inv, Path stateDir, SandboxRecord sb) throws SandboxException {
         List<String> argv = inv.argv();
         int at = argv.indexOf("-monitor");
         Path socket = path(stateDir);
@@ -66,15 +64,9 @@ final class QmpSocket {
         }
         Path dir = socket.getParent();
         try {
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectory(
-                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            Files.setAttribute(dir, "unix:uid", sb.monitorUid(), LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(dir, "unix:gid", sb.monitorGid(), LinkOption.NOFOLLOW_LINKS);
-            Files.deleteIfExists(socket);
-        } catch (IOException e) {
+            host.createPrivateDirectory(dir, sb.monitorUid(), sb.monitorGid());
+            host.delete(socket); // an earlier start's
+        } catch (HostException e) {
             throw new SandboxException("cannot prepare the QMP directory " + dir + ": " + e.getMessage(), e);
         }
         if (socket.toString().length() > SUN_PATH_MAX) {

@@ -68,7 +68,7 @@ public final class StartOperation {
         ctx.timestamps().mark(id, "start.network");
         try {
             VmSpec vm = r.plan().withNet(net);
-            QmpSocket.Attached qmp = QmpSocket.attach(ctx.planner().plan(vm), dir, r.sandbox());
+            QmpSocket.Attached qmp = QmpSocket.attach(ctx.host(), ctx.planner().plan(vm), dir, r.sandbox());
             MonitorInvocation inv = ExecChannel.attach(qmp);
             List<String> outside = new ArrayList<>();
             for (MonitorInvocation.GeneratedFile f : inv.files()) {
@@ -121,7 +121,8 @@ public final class StartOperation {
      * Polls {@code ready} while the waiter lives, for up to 5 s: right after create it may not yet be
      * inside its namespaces, nor have opened its FIFO.
      */
-    private void awaitWaiter(ContainerRecord r, Poll.Condition ready, String notYet) throws JuruncException {
+    private void awaitWaiter(ContainerRecord r, Poll.Condition<JuruncException> ready, String notYet)
+            throws JuruncException {
         boolean done;
         try {
             done = Poll.until(ctx.host(), EXEC_TIMEOUT, Duration.ofMillis(1), () -> {

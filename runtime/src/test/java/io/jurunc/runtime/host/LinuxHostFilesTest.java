@@ -56,6 +56,58 @@ class LinuxHostFilesTest {
     }
 
     @Test
+    void aPrivateDirectoryIs0700AndItsOwners_andALinkAtItsNameIsRefused() throws Exception {
+        int uid = (int) new com.sun.security.auth.module.UnixSystem().getUid();
+        int gid = (int) new com.sun.security.auth.module.UnixSystem().getGid();
+        Path dir = tmp.resolve("qmp");
+        host.createPrivateDirectory(dir, uid, gid);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        host.createPrivateDirectory(dir, uid, gid); // again: made private again
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+                .isEqualTo("rwx------");
+        assertThat(Files.getAttribute(dir, "unix:uid")).isEqualTo(uid);
+
+        Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+        Files.createSymbolicLink(tmp.resolve("link"), elsewhere);
+        assertThatThrownBy(() -> host.createPrivateDirectory(tmp.resolve("link"), uid, gid))
+                .isInstanceOf(HostException.class)
+                .hasMessageContaining(tmp.resolve("link").toString());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(elsewhere)))
+                .isNotEqualTo("rwx------");
+    }
+
+    @Test
+    void deleteSaysWhetherSomethingWasThere() throws Exception {
+        Path f = Files.writeString(tmp.resolve("f"), "x");
+        assertThat(host.delete(f)).isTrue();
+        assertThat(host.delete(f)).isFalse();
+        Files.writeString(Files.createDirectory(tmp.resolve("full")).resolve("x"), "x");
+        assertThatThrownBy(() -> host.delete(tmp.resolve("full"))).isInstanceOf(HostException.class);
+    }
+
+    @Test
+    void aSmallFileIsReadOnlyWhenItIsARegularFileWithinTheLimit() throws Exception {
+        Path pid = Files.writeString(tmp.resolve("waiter.pid"), "4242\n");
+        assertThat(host.readSmallFile(pid, 16)).contains("4242\n");
+        assertThat(host.readSmallFile(tmp.resolve("none"), 16)).isEmpty();
+        assertThatThrownBy(() -> host.readSmallFile(pid, 4))
+                .isInstanceOf(HostException.class)
+                .hasMessageContaining("longer than 4 bytes");
+        Files.createSymbolicLink(tmp.resolve("link.pid"), pid);
+        assertThatThrownBy(() -> host.readSmallFile(tmp.resolve("link.pid"), 16))
+                .isInstanceOf(HostException.class)
+                .hasMessageContaining("not a regular file");
+        assertThatThrownBy(() -> host.readSmallFile(tmp, 16)).isInstanceOf(HostException.class);
+    }
+
+    @Test
+    void statusIsThisProcesssAndEmptyForAGoneOne() {
+        assertThat(host.status(ProcessHandle.current().pid()))
+                .hasValueSatisfying(s -> assertThat(s).contains("NSpid:").contains("SigCgt:"));
+        assertThat(host.status(Integer.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
     void cmdlineIsTheArgvOfALiveProcessAndEmptyForAGoneOne() throws Exception {
         Process p = new ProcessBuilder("sh", "-c", "sleep 30; true", "with space").start();
         try {

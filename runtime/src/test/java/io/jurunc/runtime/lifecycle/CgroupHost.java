@@ -103,6 +103,26 @@ final class CgroupHost implements Host {
     }
 
     @Override
+    public Optional<String> status(long pid) {
+        return processes.status(pid);
+    }
+
+    @Override
+    public void createPrivateDirectory(Path dir, int uid, int gid) throws HostException {
+        processes.createPrivateDirectory(dir, uid, gid);
+    }
+
+    @Override
+    public boolean delete(Path file) throws HostException {
+        return processes.delete(file);
+    }
+
+    @Override
+    public Optional<String> readSmallFile(Path file, int maxBytes) throws HostException {
+        return processes.readSmallFile(file, maxBytes);
+    }
+
+    @Override
     public long size(Path file) throws HostException {
         return processes.size(file);
     }

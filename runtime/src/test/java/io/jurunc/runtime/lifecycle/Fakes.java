@@ -90,6 +90,10 @@ final class Fakes {
             if (argv.contains("--new-pid") || argv.contains("--pidns")) {
                 // As the helper does: its first pid forks into the namespace, writes the child's pid, exits.
                 if (forkFails) return new Spawned(pid, 77, Optional.empty());
+                if (forkHangs) {
+                    procs.put(pid, new ProcessInfo(pid, 'S', 77, "/usr/bin/dash")); // never gets to fork
+                    return new Spawned(pid, 77, Optional.empty());
+                }
                 long child = nextPid++;
                 procs.put(child, new ProcessInfo(child, 'S', 78, "/usr/bin/dash"));
                 cmdlines.put(child, argv);
@@ -110,6 +114,8 @@ final class Fakes {
 
         /** The helper's first pid exits without reporting a child (it could not enter the namespace). */
         boolean forkFails;
+        /** The helper's first pid neither forks nor exits. */
+        boolean forkHangs;
         /** Runs once a forked waiter exists (e.g. to let it die at once). */
         Runnable onSpawn = () -> {};
 
@@ -117,8 +123,52 @@ final class Fakes {
         public boolean signal(long pid, int signal) {
             signals.add(pid + ":" + signal);
             if (!procs.containsKey(pid)) return false;
-            if (signal == 9 || signal == 15) procs.remove(pid);
+            if ((signal == 9 || signal == 15) && !unkillable.contains(pid)) procs.remove(pid);
             return true;
+        }
+
+        /** Processes that outlive every signal (stuck in the kernel, or their reaper never comes). */
+        final Set<Long> unkillable = new java.util.HashSet<>();
+        /** /proc/PID/status texts, by pid; a live process without one shows none. */
+        final Map<Long, String> statuses = new HashMap<>();
+        /** Directories made private, as "dir uid:gid". */
+        final List<String> privateDirs = new ArrayList<>();
+        /** Files removed (whether or not they were there). */
+        final List<Path> deleted = new ArrayList<>();
+
+        @Override
+        public Optional<String> status(long pid) {
+            return procs.containsKey(pid) ? Optional.ofNullable(statuses.get(pid)) : Optional.empty();
+        }
+
+        @Override
+        public void createPrivateDirectory(Path dir, int uid, int gid) throws HostException {
+            privateDirs.add(dir + " " + uid + ":" + gid);
+            createDirectories(dir);
+        }
+
+        @Override
+        public boolean delete(Path file) throws HostException {
+            deleted.add(file);
+            try {
+                return Files.deleteIfExists(file);
+            } catch (java.io.IOException e) {
+                throw new HostException("cannot remove " + file + ": " + e.getMessage());
+            }
+        }
+
+        @Override
+        public Optional<String> readSmallFile(Path file, int maxBytes) throws HostException {
+            if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return Optional.empty();
+            try {
+                if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        || Files.size(file) > maxBytes) {
+                    throw new HostException(file + " is not a regular file of at most " + maxBytes + " bytes");
+                }
+                return Optional.of(Files.readString(file));
+            } catch (java.io.IOException e) {
+                throw new HostException(e.getMessage());
+            }
         }
 
         @Override

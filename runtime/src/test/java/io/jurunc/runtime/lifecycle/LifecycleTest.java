@@ -130,6 +130,34 @@ class LifecycleTest {
     }
 
     @Test
+    void aForcedDeleteOfAProcessThatOutlivesSigkillWaitsTwoSecondsOnTheHostsClockThenGoesOn() throws Exception {
+        config(LINUX_QEMU, ns);
+        long pid = create("c5").record().pid();
+        new StartOperation(w.ctx()).run("c5");
+        w.host().unkillable.add(pid);
+        long before = w.host().now;
+        new DeleteOperation(w.ctx()).run("c5", true);
+        assertThat(w.host().signals).containsExactly(pid + ":9");
+        assertThat(w.host().now - before)
+                .as("2 s of the host's clock, none of it real")
+                .isBetween(DeleteOperation.EXIT_WAIT.toNanos(), DeleteOperation.EXIT_WAIT.toNanos() + 10_000_000L);
+        assertThat(w.log()).anyMatch(l -> l.contains("process " + pid + " still there 2000 ms after SIGKILL"));
+        assertThat(Files.exists(root.resolve("c5"))).isFalse();
+    }
+
+    @Test
+    void aDeleteRemovesTheGeneratedFilesThroughTheHost() throws Exception {
+        config(LINUX_QEMU, ns);
+        create("c6");
+        var r = w.ctx().store().load(CreateOperation.parseId("c6"));
+        Path generated = Files.writeString(tmp.resolve("fc.json"), "{}");
+        w.ctx().store().save(r.planned(null, r.monitorArgv(), java.util.List.of(generated.toString())));
+        new DeleteOperation(w.ctx()).run("c6", false);
+        assertThat(w.host().deleted).containsExactly(generated);
+        assertThat(generated).doesNotExist();
+    }
+
+    @Test
     void runningContainerNeedsForceToDelete() throws Exception {
         config(LINUX_QEMU, null);
         long pid = create("c4").record().pid();

@@ -89,9 +89,16 @@ class PauseResumeTest {
         RunningVm vm = RunningVm.start(tmp, "c6", "v1");
         vm.withQmpSocket();
         vm.host.neverFreezes = true;
+        long before = vm.host.nanoTime();
         assertThatThrownBy(() -> new PauseOperation(vm.ctx).run("c6"))
                 .isInstanceOf(SandboxException.class)
                 .hasMessageContaining("did not freeze within 2 s");
+        assertThat(vm.host.nanoTime() - before)
+                .as("2 s on the host's clock, none of it real")
+                .isBetween(2_000_000_000L, 2_010_000_000L);
+        assertThat(vm.host.writes)
+                .as("written again while it reads FREEZING, as runc does")
+                .hasSizeGreaterThan(1000);
         assertThat(vm.host.qmp).containsExactly("sock:stop", "sock:cont");
         assertThat(vm.recorded()).isEqualTo(ContainerStatus.RUNNING);
     }

@@ -135,6 +135,43 @@ class PidNamespaceTest {
     }
 
     @Test
+    void aHelperThatNeverForksFailsCreateAfterFiveSecondsOnTheHostsClock() throws Exception {
+        config("{\"type\":\"pid\"}");
+        w.host().forkHangs = true;
+        long before = w.host().now;
+        assertThatThrownBy(() -> create("f2"))
+                .isInstanceOf(SandboxException.class)
+                .hasMessageContaining("(pid 4242) did not fork into the pid namespace within 5000 ms");
+        assertThat(w.host().now - before).isBetween(5_000_000_000L, 5_010_000_000L);
+        assertThat(root.resolve("f2")).doesNotExist();
+        assertThat(tmp.resolve("init.pid")).doesNotExist();
+    }
+
+    @Test
+    void aPidFileThatHoldsNoPidOrIsNoPidFileFailsCreateAndLeavesNothing() throws Exception {
+        config("{\"type\":\"pid\"}");
+        Fakes.RecordingHost host = w.host();
+        host.onSpawn = () -> write(root.resolve("g1").resolve(WaiterCommand.PID_FILE), "-1\n");
+        assertThatThrownBy(() -> create("g1"))
+                .isInstanceOf(SandboxException.class)
+                .hasMessageEndingWith(WaiterCommand.PID_FILE + " does not hold a pid");
+        assertThat(root.resolve("g1")).doesNotExist();
+        host.onSpawn = () -> write(root.resolve("g2").resolve(WaiterCommand.PID_FILE), "4243".repeat(5));
+        assertThatThrownBy(() -> create("g2"))
+                .isInstanceOf(SandboxException.class)
+                .hasMessageContaining(WaiterCommand.PID_FILE + " is not the sandbox helper's pid file");
+        assertThat(root.resolve("g2")).doesNotExist();
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void aWaiterThatDiedRightAfterTheForkFailsCreateAndLeavesNothing() throws Exception {
         config("{\"type\":\"pid\"}");
         Fakes.RecordingHost host = w.host();
@@ -150,14 +187,10 @@ class PidNamespaceTest {
         config("{\"type\":\"pid\"}");
         long child = create("k1").record().pid();
         new StartOperation(w.ctx()).run("k1");
-        Path proc = tmp.resolve("proc");
-        Files.createDirectories(proc.resolve(Long.toString(child)));
         // The Solo5 spt tender: pid 1 of its namespace, no handlers.
-        Files.writeString(
-                proc.resolve(child + "/status"),
-                "Name:\tsolo5-spt\nNSpid:\t" + child + "\t1\nSigCgt:\t0000000000000000\n");
-        new KillOperation(w.ctx(), proc).run("k1", 28, false); // SIGWINCH: not terminating, sent as asked
-        new KillOperation(w.ctx(), proc).run("k1", 15, false);
+        w.host().statuses.put(child, "Name:\tsolo5-spt\nNSpid:\t" + child + "\t1\nSigCgt:\t0000000000000000\n");
+        new KillOperation(w.ctx()).run("k1", 28, false); // SIGWINCH: not terminating, sent as asked
+        new KillOperation(w.ctx()).run("k1", 15, false);
         assertThat(w.host().signals).containsExactly(child + ":28", child + ":9");
     }
 
@@ -166,11 +199,9 @@ class PidNamespaceTest {
         config("{\"type\":\"pid\"}");
         long child = create("k2").record().pid();
         new StartOperation(w.ctx()).run("k2");
-        Path proc = tmp.resolve("proc");
-        Files.createDirectories(proc.resolve(Long.toString(child)));
         // QEMU catches SIGHUP, SIGINT and SIGTERM (bits 0, 1, 14).
-        Files.writeString(proc.resolve(child + "/status"), "NSpid:\t" + child + "\t1\nSigCgt:\t0000000180004003\n");
-        new KillOperation(w.ctx(), proc).run("k2", 15, false);
+        w.host().statuses.put(child, "NSpid:\t" + child + "\t1\nSigCgt:\t0000000180004003\n");
+        new KillOperation(w.ctx()).run("k2", 15, false);
         assertThat(w.host().signals).containsExactly(child + ":15");
     }
 
