@@ -68,21 +68,10 @@ final class Libc {
      * @param detail what the call was about (a path, a descriptor) for the message; may be null
      */
     static int call(String function, Object detail, IntCall call) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CallState.LAYOUT);
-            int rc = call.invoke(arena, state);
-            if (rc < 0) {
-                throw new ErrnoException(function, errno(state), detail);
-            }
-            return rc;
-        } catch (ErrnoException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(function + ": the downcall failed", t);
-        }
+        return (int) callLong(function, detail, call::invoke);
     }
 
-    /** {@link #call} for an {@code ssize_t} result. */
+    /** {@link #call} for an {@code ssize_t} result ({@link #call} runs through it). */
     static long callLong(String function, Object detail, LongCall call) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CallState.LAYOUT);
@@ -100,15 +89,7 @@ final class Libc {
 
     /** {@link #call}, restarted while it fails with {@link Errno#EINTR} (for calls that may block). */
     static int restarting(String function, Object detail, IntCall call) throws ErrnoException {
-        while (true) {
-            try {
-                return call(function, detail, call);
-            } catch (ErrnoException e) {
-                if (e.errno() != Errno.EINTR) {
-                    throw e;
-                }
-            }
-        }
+        return (int) restartingLong(function, detail, call::invoke);
     }
 
     /** {@link #callLong}, restarted while it fails with {@link Errno#EINTR}. */

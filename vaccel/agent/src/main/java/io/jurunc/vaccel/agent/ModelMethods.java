@@ -19,6 +19,7 @@ import io.jurunc.vaccel.rpc.proto.TfliteProto;
 import io.jurunc.vaccel.rpc.proto.TorchProto;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * The TensorFlow, TensorFlow Lite and Torch model methods, each on the host session's plugin. Tensor types
@@ -33,14 +34,12 @@ final class ModelMethods {
     }
 
     TfProto.ModelLoadResponse tfLoad(TfProto.ModelLoadRequest req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(ctx, req.getSessionId());
-        s.modelLoad(state.resource(ctx, req.getModelId()));
+        withModel(ctx, req.getSessionId(), req.getModelId(), Session::modelLoad);
         return TfProto.ModelLoadResponse.getDefaultInstance();
     }
 
     TfProto.ModelUnloadResponse tfUnload(TfProto.ModelUnloadRequest req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(ctx, req.getSessionId());
-        s.modelUnload(state.resource(ctx, req.getModelId()));
+        withModel(ctx, req.getSessionId(), req.getModelId(), Session::modelUnload);
         return TfProto.ModelUnloadResponse.getDefaultInstance();
     }
 
@@ -78,14 +77,12 @@ final class ModelMethods {
     }
 
     Empty tfliteLoad(TfliteProto.ModelLoadRequest req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(ctx, req.getSessionId());
-        s.tfliteModelLoad(state.resource(ctx, req.getModelId()));
+        withModel(ctx, req.getSessionId(), req.getModelId(), Session::tfliteModelLoad);
         return Empty.getDefaultInstance();
     }
 
     Empty tfliteUnload(TfliteProto.ModelUnloadRequest req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(ctx, req.getSessionId());
-        s.tfliteModelUnload(state.resource(ctx, req.getModelId()));
+        withModel(ctx, req.getSessionId(), req.getModelId(), Session::tfliteModelUnload);
         return Empty.getDefaultInstance();
     }
 
@@ -115,8 +112,7 @@ final class ModelMethods {
     }
 
     Empty torchLoad(TorchProto.ModelLoadRequest req, CallContext ctx) throws TtrpcException {
-        Session s = state.session(ctx, req.getSessionId());
-        s.torchModelLoad(state.resource(ctx, req.getModelId()));
+        withModel(ctx, req.getSessionId(), req.getModelId(), Session::torchModelLoad);
         return Empty.getDefaultInstance();
     }
 
@@ -146,6 +142,12 @@ final class ModelMethods {
             b.addOutTensors(tb);
         }
         return b.build();
+    }
+
+    /** Runs {@code op} on the caller's session {@code sessionId} with its model {@code modelId}. */
+    private void withModel(CallContext ctx, long sessionId, long modelId, BiConsumer<Session, Resource> op)
+            throws TtrpcException {
+        op.accept(state.session(ctx, sessionId), state.resource(ctx, modelId));
     }
 
     private static int checkedCount(long n) {
