@@ -1,6 +1,7 @@
 package io.jurunc.runtime.ports;
 
 import io.jurunc.runtime.vm.Accel;
+import io.jurunc.runtime.vm.GuestResources;
 import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.MonitorInvocation;
 import io.jurunc.runtime.vm.MonitorType;
@@ -12,7 +13,7 @@ public interface VmPlanner {
     /** Fails when the guest does not run on that monitor, naming the monitors it does run on. */
     void checkPair(GuestType guest, MonitorType monitor) throws SandboxException;
 
-    /** Guest RAM and vCPUs from the spec's resources and the configured defaults. */
+    /** Guest RAM and vCPUs from the spec's resources and the configured defaults ({@link GuestResources#compute}). */
     GuestResources resources(
             GuestType guest,
             MonitorType monitor,
@@ -37,6 +38,4 @@ public interface VmPlanner {
 
     /** KVM if a real probe says it works (or config forces it), else TCG; logs the reason. */
     Accel accel(MonitorType monitor) throws SandboxException;
-
-    record GuestResources(long memoryBytes, int vcpus) {}
 }

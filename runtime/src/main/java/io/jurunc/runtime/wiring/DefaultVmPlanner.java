@@ -80,13 +80,12 @@ final class DefaultVmPlanner implements VmPlanner {
         ResourceDefaults defaults = new ResourceDefaults(
                 m.defaultMemoryMb(), m.defaultVcpus(), config.maxMemoryMb() > 0 ? config.maxMemoryMb() : null);
         try {
-            io.jurunc.runtime.vm.GuestResources r = io.jurunc.runtime.vm.GuestResources.compute(
+            return GuestResources.compute(
                     guest,
                     initrdBytes,
                     new ResourceLimits(memoryLimit, cpuQuota, cpuPeriod, cpuset),
                     defaults,
                     host.capacity());
-            return new GuestResources(r.memoryBytes(), r.vcpus());
         } catch (VmConfigException e) {
             throw new SandboxException(e.getMessage(), e);
         }

@@ -16,6 +16,7 @@ import io.jurunc.runtime.state.StateStore;
 import io.jurunc.runtime.timestamps.Timestamps;
 import io.jurunc.runtime.vm.Accel;
 import io.jurunc.runtime.vm.GuestNet;
+import io.jurunc.runtime.vm.GuestResources;
 import io.jurunc.runtime.vm.GuestType;
 import io.jurunc.runtime.vm.KernelProfile;
 import io.jurunc.runtime.vm.MonitorInvocation;
