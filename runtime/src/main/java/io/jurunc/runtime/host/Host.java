@@ -32,6 +32,9 @@ public interface Host {
     /** Whether anything (a file, a directory, a namespace file) exists at {@code path}. */
     boolean exists(Path path);
 
+    /** Whether {@code file} exists and this process may execute it. */
+    boolean isExecutable(Path file);
+
     /** The size of a regular file in bytes. */
     long size(Path file) throws HostException;
 

@@ -139,6 +139,11 @@ public final class LinuxHost implements Host {
     }
 
     @Override
+    public boolean isExecutable(Path file) {
+        return Files.isExecutable(file);
+    }
+
+    @Override
     public long size(Path file) throws HostException {
         try {
             return Files.size(file);

@@ -82,7 +82,7 @@ public final class CreateOperation {
         }
         PidNamespace pidns = PidNamespace.of(spec, ctx.host());
         Hooks hooks = Hooks.of(spec); // refuses createContainer/startContainer before anything is made
-        Path helper = MonitorConfinement.helper(ctx.config());
+        Path helper = MonitorConfinement.helper(ctx.config(), ctx.host());
         Path dir = ctx.store().createDir(id);
         ContainerRecord record = ContainerRecord.creating(
                 spec.ociVersion(),

@@ -25,7 +25,6 @@ import io.jurunc.runtime.vm.MonitorType;
 import io.jurunc.runtime.vm.SharedDir;
 import io.jurunc.runtime.vm.VmSpec;
 import io.jurunc.runtime.vm.guest.LinuxGuest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -272,9 +271,9 @@ final class MonitorConfinement {
     }
 
     /** The helper binary, checked before anything is spawned. */
-    static Path helper(JuruncConfig config) throws SandboxSetupException {
+    static Path helper(JuruncConfig config, Host host) throws SandboxSetupException {
         Path h = config.sandbox().helperPath();
-        if (!Files.isExecutable(h)) {
+        if (!host.isExecutable(h)) {
             throw new SandboxSetupException(
                     "the sandbox helper " + h + " is missing or not executable; install jurunc "
                             + "with its libexec/ directory (cli/target/dist) or set [sandbox] helper in /etc/jurunc/config.toml");

@@ -123,6 +123,11 @@ final class CgroupHost implements Host {
     }
 
     @Override
+    public boolean isExecutable(Path file) {
+        return processes.isExecutable(file);
+    }
+
+    @Override
     public long size(Path file) throws HostException {
         return processes.size(file);
     }

@@ -188,6 +188,11 @@ final class Fakes {
         }
 
         @Override
+        public boolean isExecutable(Path file) {
+            return Files.isExecutable(file);
+        }
+
+        @Override
         public long size(Path file) throws HostException {
             try {
                 return Files.size(file);

@@ -158,6 +158,18 @@ class LifecycleTest {
     }
 
     @Test
+    void aSandboxHelperThatCannotBeExecutedFailsCreateBeforeAnythingIsMade() throws Exception {
+        config(LINUX_QEMU, ns);
+        Path helper = w.ctx().config().sandbox().helperPath();
+        assertThat(helper.toFile().setExecutable(false)).isTrue();
+        assertThatThrownBy(() -> create("c7"))
+                .isInstanceOf(io.jurunc.runtime.sandbox.SandboxSetupException.class)
+                .hasMessageContaining("the sandbox helper " + helper + " is missing or not executable");
+        assertThat(w.host().spawned).isEmpty();
+        assertThat(root.resolve("c7")).doesNotExist();
+    }
+
+    @Test
     void runningContainerNeedsForceToDelete() throws Exception {
         config(LINUX_QEMU, null);
         long pid = create("c4").record().pid();
