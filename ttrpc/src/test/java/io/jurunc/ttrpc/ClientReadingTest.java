@@ -1,5 +1,6 @@
 package io.jurunc.ttrpc;
 
+import static io.jurunc.ttrpc.TtrpcAssert.echo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.StringValue;
@@ -56,8 +57,7 @@ class ClientReadingTest {
                     try {
                         for (int i = 0; i < 300; i++) {
                             String v = id + ":" + i + ":" + "x".repeat((id * 997 + i * 31) % 5000);
-                            String r = client.call(TestServers.SERVICE, "Echo", StringValue.of(v), StringValue.parser())
-                                    .getValue();
+                            String r = echo(client, v);
                             if (!r.equals(v)) {
                                 throw new AssertionError("thread " + id + " call " + i + " got another call's answer");
                             }
@@ -110,9 +110,7 @@ class ClientReadingTest {
                                             e -> assertThat(e.code()).isEqualTo(StatusCode.CANCELLED)));
             assertThat(stillInterrupted.get()).isTrue();
             assertThat(client.isOpen()).isTrue();
-            assertThat(client.call(TestServers.SERVICE, "Echo", StringValue.of("after"), StringValue.parser())
-                            .getValue())
-                    .isEqualTo("after");
+            assertThat(echo(client, "after")).isEqualTo("after");
         }
     }
 
@@ -120,9 +118,7 @@ class ClientReadingTest {
     void theLossOfAnIdleConnectionIsNoticedWithoutACall() throws Exception {
         TtrpcServer server = server(new CountDownLatch(0));
         try (TtrpcClient client = connect(server)) {
-            assertThat(client.call(TestServers.SERVICE, "Echo", StringValue.of("x"), StringValue.parser())
-                            .getValue())
-                    .isEqualTo("x");
+            assertThat(echo(client, "x")).isEqualTo("x");
             CountDownLatch closed = new CountDownLatch(1);
             client.onClose(closed::countDown);
             server.close();

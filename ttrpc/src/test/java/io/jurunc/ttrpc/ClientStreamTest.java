@@ -74,24 +74,10 @@ class ClientStreamTest {
     @Test
     void rawFramesAsPerProtocol() throws Exception {
         try (SocketChannel raw = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            byte[] open = Envelopes.request(SERVICE, "Concat", new byte[0], CallOptions.none())
-                    .toByteArray();
-            write(raw, new Frame(1, MessageType.REQUEST.code(), Frame.FLAG_REMOTE_OPEN, open));
-            write(
-                    raw,
-                    new Frame(
-                            1,
-                            MessageType.DATA.code(),
-                            (byte) 0,
-                            StringValue.of("x").toByteArray()));
+            openConcat(raw, 1);
+            write(raw, data(1, (byte) 0, "x"));
             // the last message may ride on the closing frame
-            write(
-                    raw,
-                    new Frame(
-                            1,
-                            MessageType.DATA.code(),
-                            Frame.FLAG_REMOTE_CLOSED,
-                            StringValue.of("y").toByteArray()));
+            write(raw, data(1, Frame.FLAG_REMOTE_CLOSED, "y"));
             Response r = read(raw, 1);
             assertThat(r.getStatus().getCode()).isZero();
             assertThat(StringValue.parseFrom(r.getPayload()).getValue()).isEqualTo("x|y|");
@@ -113,16 +99,8 @@ class ClientStreamTest {
     @Test
     void connectionLostMidStreamFailsTheHandler() throws Exception {
         try (SocketChannel raw = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            byte[] open = Envelopes.request(SERVICE, "Concat", new byte[0], CallOptions.none())
-                    .toByteArray();
-            write(raw, new Frame(1, MessageType.REQUEST.code(), Frame.FLAG_REMOTE_OPEN, open));
-            write(
-                    raw,
-                    new Frame(
-                            1,
-                            MessageType.DATA.code(),
-                            (byte) 0,
-                            StringValue.of("x").toByteArray()));
+            openConcat(raw, 1);
+            write(raw, data(1, (byte) 0, "x"));
         }
         assertThat(handlerFailure.get(10, TimeUnit.SECONDS)).isInstanceOf(TtrpcConnectionException.class);
     }
@@ -141,6 +119,19 @@ class ClientStreamTest {
                             TtrpcStatusException.class,
                             e -> assertThat(e.code()).isEqualTo(StatusCode.UNIMPLEMENTED));
         }
+    }
+
+    /** Opens stream {@code stream} of Concat from the client's side, its messages to follow as DATA. */
+    private static void openConcat(SocketChannel raw, int stream) throws Exception {
+        byte[] open = Envelopes.request(SERVICE, "Concat", new byte[0], CallOptions.none())
+                .toByteArray();
+        write(raw, new Frame(stream, MessageType.REQUEST.code(), Frame.FLAG_REMOTE_OPEN, open));
+    }
+
+    /** A DATA frame on {@code stream} carrying {@code text}. */
+    private static Frame data(int stream, byte flags, String text) {
+        return new Frame(
+                stream, MessageType.DATA.code(), flags, StringValue.of(text).toByteArray());
     }
 
     private static void write(SocketChannel ch, Frame f) throws Exception {

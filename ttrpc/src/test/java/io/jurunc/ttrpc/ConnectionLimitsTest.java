@@ -1,7 +1,7 @@
 package io.jurunc.ttrpc;
 
+import static io.jurunc.ttrpc.TtrpcAssert.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.StringValue;
 import java.nio.file.Path;
@@ -29,11 +29,11 @@ class ConnectionLimitsTest {
                 Thread.sleep(10);
             }
             Thread.sleep(300);
-            assertThatThrownBy(() -> client.call(
-                            TestServers.SERVICE, "Echo", StringValue.of("x").toByteArray()))
-                    .isInstanceOfSatisfying(
-                            TtrpcStatusException.class,
-                            e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
+            assertFails(
+                    () -> client.call(
+                            TestServers.SERVICE, "Echo", StringValue.of("x").toByteArray()),
+                    TtrpcStatusException.class,
+                    StatusCode.RESOURCE_EXHAUSTED);
             release.countDown();
             a.get(10, TimeUnit.SECONDS);
             b.get(10, TimeUnit.SECONDS);
@@ -54,10 +54,10 @@ class ConnectionLimitsTest {
                 TtrpcClient client = connect(server)) {
             CompletableFuture<byte[]> a = CompletableFuture.supplyAsync(() -> call(client, "Block", new byte[900]));
             Thread.sleep(300);
-            assertThatThrownBy(() -> client.call(TestServers.SERVICE, "Block", new byte[200]))
-                    .isInstanceOfSatisfying(
-                            TtrpcStatusException.class,
-                            e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
+            assertFails(
+                    () -> client.call(TestServers.SERVICE, "Block", new byte[200]),
+                    TtrpcStatusException.class,
+                    StatusCode.RESOURCE_EXHAUSTED);
             release.countDown();
             a.get(10, TimeUnit.SECONDS);
         }

@@ -1,5 +1,6 @@
 package io.jurunc.ttrpc;
 
+import static io.jurunc.ttrpc.TtrpcAssert.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,11 +31,10 @@ class DialectAndLimitsTest {
                 .build()) {
             server.serve(Listener.unix(socket));
             try (TtrpcClient client = TtrpcClient.connect("unix://" + socket)) {
-                assertThatThrownBy(() -> client.call("no.such.Service", "M", new byte[0]))
-                        .isInstanceOfSatisfying(TtrpcStatusException.class, e -> {
-                            assertThat(e.code()).isEqualTo(StatusCode.INVALID_ARGUMENT);
-                            assertThat(e.statusMessage()).isEqualTo("/no.such.Service/M does not exist");
-                        });
+                assertFails(
+                        () -> client.call("no.such.Service", "M", new byte[0]),
+                        StatusCode.INVALID_ARGUMENT,
+                        "/no.such.Service/M does not exist");
                 assertThatThrownBy(() -> client.call(TestServers.SERVICE, "Nope", new byte[0]))
                         .isInstanceOfSatisfying(
                                 TtrpcStatusException.class,

@@ -1,5 +1,6 @@
 package io.jurunc.ttrpc;
 
+import static io.jurunc.ttrpc.TtrpcAssert.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -88,16 +89,11 @@ class GoTtrpcInteropTest {
     @Test
     void goServerStatusesMapToTypedExceptions() throws Exception {
         try (TtrpcClient client = TtrpcClient.connect(new TtrpcAddress.Unix(ttrpcSocket))) {
-            assertThatThrownBy(() -> client.call("no.such.Service", "X", new byte[0]))
-                    .isInstanceOfSatisfying(TtrpcStatusException.class, e -> {
-                        assertThat(e.code()).isEqualTo(StatusCode.UNIMPLEMENTED);
-                        assertThat(e.statusMessage()).isEqualTo("service no.such.Service");
-                    });
-            assertThatThrownBy(() -> client.call(EVENTS, "Nope", new byte[0]))
-                    .isInstanceOfSatisfying(TtrpcStatusException.class, e -> {
-                        assertThat(e.code()).isEqualTo(StatusCode.UNIMPLEMENTED);
-                        assertThat(e.statusMessage()).isEqualTo("method Nope");
-                    });
+            assertFails(
+                    () -> client.call("no.such.Service", "X", new byte[0]),
+                    StatusCode.UNIMPLEMENTED,
+                    "service no.such.Service");
+            assertFails(() -> client.call(EVENTS, "Nope", new byte[0]), StatusCode.UNIMPLEMENTED, "method Nope");
             // an invalid topic is refused by containerd with a status; the connection stays usable
             assertThatThrownBy(() -> client.call(EVENTS, "Forward", forwardRequest("default", "no-slash")))
                     .isInstanceOf(TtrpcStatusException.class);

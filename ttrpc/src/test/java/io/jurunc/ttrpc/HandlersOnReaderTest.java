@@ -1,7 +1,7 @@
 package io.jurunc.ttrpc;
 
+import static io.jurunc.ttrpc.TtrpcAssert.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.StringValue;
 import java.nio.file.Path;
@@ -113,11 +113,11 @@ class HandlersOnReaderTest {
             CompletableFuture<byte[]> b = CompletableFuture.supplyAsync(() -> call(client, "Hold", new byte[10]));
             // the second Hold could only be read because a new reader took over from the first
             assertThat(entered.tryAcquire(2, 10, TimeUnit.SECONDS)).isTrue();
-            assertThatThrownBy(() -> client.call(
-                            TestServers.SERVICE, "Echo", StringValue.of("x").toByteArray()))
-                    .isInstanceOfSatisfying(
-                            TtrpcStatusException.class,
-                            e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
+            assertFails(
+                    () -> client.call(
+                            TestServers.SERVICE, "Echo", StringValue.of("x").toByteArray()),
+                    TtrpcStatusException.class,
+                    StatusCode.RESOURCE_EXHAUSTED);
             release.countDown();
             a.get(10, TimeUnit.SECONDS);
             b.get(10, TimeUnit.SECONDS);
@@ -136,11 +136,10 @@ class HandlersOnReaderTest {
                 who(first);
                 who(second);
                 try (TtrpcClient third = TtrpcClient.connect("unix://" + socket)) {
-                    assertThatThrownBy(() -> who(third)).isInstanceOfSatisfying(TtrpcStatusException.class, e -> {
-                        assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED);
-                        assertThat(e.statusMessage())
-                                .isEqualTo("too many connections: 2 open, the server's limit is 2");
-                    });
+                    assertFails(
+                            () -> who(third),
+                            StatusCode.RESOURCE_EXHAUSTED,
+                            "too many connections: 2 open, the server's limit is 2");
                     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                     while (third.isOpen() && System.nanoTime() < end) {
                         Thread.sleep(10);

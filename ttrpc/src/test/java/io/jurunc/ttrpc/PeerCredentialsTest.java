@@ -1,5 +1,6 @@
 package io.jurunc.ttrpc;
 
+import static io.jurunc.ttrpc.TtrpcAssert.echo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -58,9 +59,7 @@ class PeerCredentialsTest {
         Path socket = dir.resolve("same.sock");
         server.serve(Listener.unixSameUser(socket));
         try (TtrpcClient client = TtrpcClient.connect(new TtrpcAddress.Unix(socket))) {
-            assertThat(client.call(TestServers.SERVICE, "Echo", StringValue.of("me"), StringValue.parser())
-                            .getValue())
-                    .isEqualTo("me");
+            assertThat(echo(client, "me")).isEqualTo("me");
         }
     }
 

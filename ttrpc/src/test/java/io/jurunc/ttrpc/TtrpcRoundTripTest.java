@@ -1,5 +1,7 @@
 package io.jurunc.ttrpc;
 
+import static io.jurunc.ttrpc.TtrpcAssert.assertFails;
+import static io.jurunc.ttrpc.TtrpcAssert.echo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -97,9 +99,7 @@ class TtrpcRoundTripTest {
             List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 String v = "call-" + i;
-                results.add(pool.submit(
-                        () -> client.call(TestServers.SERVICE, "Echo", StringValue.of(v), StringValue.parser())
-                                .getValue()));
+                results.add(pool.submit(() -> echo(client, v)));
             }
             for (int i = 0; i < 50; i++) {
                 assertThat(results.get(i).get()).isEqualTo("call-" + i);
@@ -128,45 +128,34 @@ class TtrpcRoundTripTest {
     @Test
     void unknownServiceAndMethodAnswerUnimplemented() throws Exception {
         try (TtrpcClient client = unixClient()) {
-            assertThatThrownBy(() -> client.call("no.such.Service", "Echo", new byte[0]))
-                    .isInstanceOfSatisfying(TtrpcStatusException.class, e -> {
-                        assertThat(e.code()).isEqualTo(StatusCode.UNIMPLEMENTED);
-                        assertThat(e.statusMessage()).isEqualTo("service no.such.Service");
-                    });
-            assertThatThrownBy(() -> client.call(TestServers.SERVICE, "Nope", new byte[0]))
-                    .isInstanceOfSatisfying(TtrpcStatusException.class, e -> {
-                        assertThat(e.code()).isEqualTo(StatusCode.UNIMPLEMENTED);
-                        assertThat(e.statusMessage()).isEqualTo("method Nope");
-                    });
+            assertFails(
+                    () -> client.call("no.such.Service", "Echo", new byte[0]),
+                    StatusCode.UNIMPLEMENTED,
+                    "service no.such.Service");
+            assertFails(
+                    () -> client.call(TestServers.SERVICE, "Nope", new byte[0]),
+                    StatusCode.UNIMPLEMENTED,
+                    "method Nope");
         }
     }
 
     @Test
     void handlerErrorsBecomeStatuses() throws Exception {
         try (TtrpcClient client = unixClient()) {
-            assertThatThrownBy(() -> client.call(TestServers.SERVICE, "Fail", new byte[0]))
-                    .isInstanceOfSatisfying(TtrpcStatusException.class, e -> {
-                        assertThat(e.code()).isEqualTo(StatusCode.NOT_FOUND);
-                        assertThat(e.statusMessage()).isEqualTo("no such thing");
-                    });
-            assertThatThrownBy(() -> client.call(TestServers.SERVICE, "Boom", new byte[0]))
-                    .isInstanceOfSatisfying(TtrpcStatusException.class, e -> {
-                        assertThat(e.code()).isEqualTo(StatusCode.UNKNOWN);
-                        assertThat(e.statusMessage()).isEqualTo("kaboom");
-                    });
+            assertFails(
+                    () -> client.call(TestServers.SERVICE, "Fail", new byte[0]), StatusCode.NOT_FOUND, "no such thing");
+            assertFails(() -> client.call(TestServers.SERVICE, "Boom", new byte[0]), StatusCode.UNKNOWN, "kaboom");
             assertThatThrownBy(() -> client.call(TestServers.SERVICE, "Crash", new byte[0]))
                     .isInstanceOfSatisfying(TtrpcStatusException.class, e -> {
                         assertThat(e.code()).isEqualTo(StatusCode.INTERNAL);
                         assertThat(e.statusMessage()).contains("StackOverflowError");
                     });
-            assertThatThrownBy(() -> client.call(TestServers.SERVICE, "Echo", new byte[] {(byte) 0xff}))
-                    .isInstanceOfSatisfying(
-                            TtrpcStatusException.class,
-                            e -> assertThat(e.code()).isEqualTo(StatusCode.INTERNAL));
+            assertFails(
+                    () -> client.call(TestServers.SERVICE, "Echo", new byte[] {(byte) 0xff}),
+                    TtrpcStatusException.class,
+                    StatusCode.INTERNAL);
             // the connection is still usable
-            assertThat(client.call(TestServers.SERVICE, "Echo", StringValue.of("still"), StringValue.parser())
-                            .getValue())
-                    .isEqualTo("still");
+            assertThat(echo(client, "still")).isEqualTo("still");
         }
     }
 
@@ -174,17 +163,15 @@ class TtrpcRoundTripTest {
     void callTimesOutAndTheConnectionStaysUsable() throws Exception {
         try (TtrpcClient client = unixClient()) {
             long start = System.nanoTime();
-            assertThatThrownBy(() -> client.call(
-                            TestServers.SERVICE, "Block", new byte[0], CallOptions.timeout(Duration.ofMillis(200))))
-                    .isInstanceOfSatisfying(
-                            TtrpcTimeoutException.class,
-                            e -> assertThat(e.code()).isEqualTo(StatusCode.DEADLINE_EXCEEDED));
+            assertFails(
+                    () -> client.call(
+                            TestServers.SERVICE, "Block", new byte[0], CallOptions.timeout(Duration.ofMillis(200))),
+                    TtrpcTimeoutException.class,
+                    StatusCode.DEADLINE_EXCEEDED);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
 
             release.countDown(); // the late answer to the abandoned stream is dropped
-            assertThat(client.call(TestServers.SERVICE, "Echo", StringValue.of("after"), StringValue.parser())
-                            .getValue())
-                    .isEqualTo("after");
+            assertThat(echo(client, "after")).isEqualTo("after");
         }
     }
 
@@ -224,13 +211,11 @@ class TtrpcRoundTripTest {
         Path socket = TestServers.socketIn(dir);
         server.serve(Listener.unix(socket));
         try (TtrpcClient client = TtrpcClient.connect(new TtrpcAddress.Unix(socket), 1024)) {
-            assertThatThrownBy(() -> client.call(TestServers.SERVICE, "Echo", new byte[2000]))
-                    .isInstanceOfSatisfying(
-                            MessageTooLargeException.class,
-                            e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
-            assertThat(client.call(TestServers.SERVICE, "Echo", StringValue.of("small"), StringValue.parser())
-                            .getValue())
-                    .isEqualTo("small");
+            assertFails(
+                    () -> client.call(TestServers.SERVICE, "Echo", new byte[2000]),
+                    MessageTooLargeException.class,
+                    StatusCode.RESOURCE_EXHAUSTED);
+            assertThat(echo(client, "small")).isEqualTo("small");
         }
     }
 
@@ -243,10 +228,10 @@ class TtrpcRoundTripTest {
         Path socket = TestServers.socketIn(dir);
         server.serve(Listener.unix(socket));
         try (TtrpcClient client = TtrpcClient.connect(new TtrpcAddress.Unix(socket), 1024)) {
-            assertThatThrownBy(() -> client.call("s", "Big", new byte[0]))
-                    .isInstanceOfSatisfying(
-                            TtrpcStatusException.class,
-                            e -> assertThat(e.code()).isEqualTo(StatusCode.RESOURCE_EXHAUSTED));
+            assertFails(
+                    () -> client.call("s", "Big", new byte[0]),
+                    TtrpcStatusException.class,
+                    StatusCode.RESOURCE_EXHAUSTED);
         }
     }
 
