@@ -79,31 +79,14 @@ class GuestBootTest {
             throws Exception {
         Path initrd = tmp.resolve("initrd-" + kit.flavor() + ".cpio");
         new InitramfsWriter().write(rootfs, process(), kit, Optional.empty(), initrd);
-        List<String> cmd = new ArrayList<>(List.of(QEMU));
-        cmd.addAll(machine);
-        cmd.addAll(List.of(
-                "-accel",
-                "tcg",
-                "-m",
-                "256",
-                "-nodefaults",
-                "-no-user-config",
-                "-nographic",
-                "-serial",
-                "stdio",
-                "-no-reboot",
-                "-kernel",
-                kit.kernel().toString(),
-                "-initrd",
-                initrd.toString(),
-                "-append",
+        List<String> cmd = new ArrayList<>(qemu(
+                machine,
+                kit,
+                initrd,
                 "console=ttyS0 panic=-1 reboot=t quiet " + extraCmdline
-                        + "rdinit=/jurunc/init ip=10.0.2.15::10.0.2.2:255.255.255.0:guest1:eth0:off",
-                // user-mode networking with restrict=on: the guest NIC exists but reaches nothing
-                "-netdev",
-                "user,id=n0,restrict=on",
-                "-device",
-                netDevice));
+                        + "rdinit=/jurunc/init ip=10.0.2.15::10.0.2.2:255.255.255.0:guest1:eth0:off"));
+        // user-mode networking with restrict=on: the guest NIC exists but reaches nothing
+        cmd.addAll(List.of("-netdev", "user,id=n0,restrict=on", "-device", netDevice));
         cmd.addAll(exitPort(machine.contains("pc") ? "virtio-serial-pci" : "virtio-serial-device", kit.flavor()));
         return run(cmd);
     }
@@ -193,7 +176,15 @@ class GuestBootTest {
         List<String> machine = kit.flavor() == KernelFlavor.MICROVM
                 ? List.of("-M", "microvm,x-option-roms=off,acpi=off")
                 : List.of("-M", "pc");
-        String console = run(concat(
+        String console = run(qemu(machine, kit, initrd, "console=ttyS0 panic=-1 reboot=t quiet rdinit=/jurunc/init"));
+        assertThat(console)
+                .contains(
+                        "jurunc-init: exec no-such-program: No such file or directory", "jurunc-init: exit status 127");
+    }
+
+    /** QEMU under TCG on {@code machine} booting the kit's kernel with {@code initrd}, its console on stdout. */
+    private static List<String> qemu(List<String> machine, GuestKit kit, Path initrd, String append) {
+        return concat(
                 List.of(QEMU),
                 machine,
                 List.of(
@@ -212,10 +203,7 @@ class GuestBootTest {
                         "-initrd",
                         initrd.toString(),
                         "-append",
-                        "console=ttyS0 panic=-1 reboot=t quiet rdinit=/jurunc/init")));
-        assertThat(console)
-                .contains(
-                        "jurunc-init: exec no-such-program: No such file or directory", "jurunc-init: exit status 127");
+                        append));
     }
 
     @SafeVarargs
