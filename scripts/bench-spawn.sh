@@ -51,11 +51,8 @@
 #   JURUNC_BENCH_LIMIT_S=SECS   how long one run may take to answer (default 60)
 # docs/performance.md ("Spawn benchmark") explains the numbers.
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/.." && pwd)
-cd "$repo"
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-export PATH="$JAVA_HOME/bin:$PATH"
-export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+# shellcheck source=java-env.sh
+. "$(dirname "$0")/java-env.sh"
 
 N=5
 SUBJECTS=runc,runsc,jurunc-runc,jurunc-shim-cold,jurunc-shim,qemu,uk-jurunc-runc,uk-jurunc-shim,uk-qemu,runc-true,spt-hello

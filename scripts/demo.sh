@@ -18,11 +18,8 @@
 #   JURUNC_DEMO_NET=cni|netns  cni (default): ctr run --cni on a private bridge network; netns: a network
 #                              namespace prepared beforehand (as CRI does) and passed with --with-ns
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/.." && pwd)
-cd "$repo"
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-export PATH="$JAVA_HOME/bin:$PATH"
-export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+# shellcheck source=java-env.sh
+. "$(dirname "$0")/java-env.sh"
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 secs() { printf '%d.%02d' $(( $1 / 1000 )) $(( $1 % 1000 / 10 )); }  # milliseconds -> seconds
 t_start=$(now_ms)
