@@ -16,8 +16,10 @@ gcc -static -Os -s -Wall -Wextra -Werror -o "$DIST/libexec/jurunc-exec-relay" "$
 CP=$(cd "$LIB" && ls *.jar | sort | sed "s|^|@LIB@/|" | paste -sd: -)
 FLAGS='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow'
 # jurunc build keeps little alive: a small heap, a 2 MiB young generation and trimming the C heap every 100 ms
-# (freed zlib and compiler memory goes back to the OS) keep its RSS down (docs/build.md)
-BUILD_MEM='-Xmx32m -Xmn2m -XX:TrimNativeHeapInterval=100'
+# (freed zlib and compiler memory goes back to the OS) keep its RSS down (docs/build.md). C1 compiling the
+# class-file API's StackMapGenerator.processBlock (run while FFM spins the sha256 downcall stubs) took a
+# 6.7 MB compiler arena, which HotSpot's chunk pool then kept for the whole build: it stays interpreted.
+BUILD_MEM='-Xmx32m -Xmn2m -XX:TrimNativeHeapInterval=100 -XX:CompileCommand=quiet -XX:CompileCommand=exclude,jdk.internal.classfile.impl.StackMapGenerator::processBlock'
 launcher() { # name main-class
   # `jurunc build` runs the builder's own main (no picocli on the common command lines, whose Java 5
   # classes no AOT cache holds) with its own AOT cache: a JDK 25 cache loads all of its classes at

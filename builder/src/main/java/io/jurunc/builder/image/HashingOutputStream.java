@@ -4,7 +4,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** Passes bytes through while computing their sha256 (libcrypto's when available) and count. */
+/** Passes bytes through while computing their sha256 (Nettle's or libcrypto's when available) and count. */
 public final class HashingOutputStream extends FilterOutputStream {
     private final Sha256 sha = Sha256.create();
     private long count;

@@ -12,10 +12,15 @@ import java.security.MessageDigest;
 /**
  * A streaming sha256 for blobs. A build hashes every layer byte once or twice in a short-lived JVM,
  * where {@link MessageDigest} runs interpreted or C1-compiled code until C2 has compiled its
- * intrinsic (measured: 200 MB took 2.5 s cold, 0.3 s warm). OpenSSL's libcrypto (present on every
- * host that has ctr or curl) uses the CPU's SHA instructions from the first byte, so it is used
- * through FFM when it can be loaded, and {@link MessageDigest} otherwise. Both give the same digest
- * ({@code Sha256Test}).
+ * intrinsic (measured: 200 MB took 2.5 s cold, 0.3 s warm). Nettle's and OpenSSL's sha256 use the
+ * CPU's SHA instructions from the first byte, so one of them is used through FFM when it can be
+ * loaded, and {@link MessageDigest} otherwise. All give the same digest ({@code Sha256Test}).
+ *
+ * <p>Nettle ({@code libnettle.so.8}, GnuTLS's crypto library) comes first: its context is a plain
+ * struct that lives in a Java array, so three critical downcalls of two shapes are all it needs, and
+ * the library maps about 0.2 MB where libcrypto's load and initialisation cost a build 3.4 MB of
+ * resident memory (measured with smaps; issue 15's 64 MiB bound). libcrypto ({@code libcrypto.so.3},
+ * present on every host that has ctr or curl) is the second choice.
  */
 public abstract sealed class Sha256 implements AutoCloseable {
     public abstract void update(byte[] b, int off, int len);
@@ -26,8 +31,11 @@ public abstract sealed class Sha256 implements AutoCloseable {
     @Override
     public void close() {}
 
-    /** libcrypto's sha256 when it is available, else the JDK's. */
+    /** Nettle's sha256 when it is available, else libcrypto's, else the JDK's. */
     public static Sha256 create() {
+        if (Nettle.AVAILABLE) {
+            return new Nettle();
+        }
         return Native.AVAILABLE ? new Native() : jdk();
     }
 
@@ -35,8 +43,32 @@ public abstract sealed class Sha256 implements AutoCloseable {
         return new Jdk();
     }
 
-    /** Whether the libcrypto implementation is in use (for tests and {@code --timings}). */
+    /** Whether a native implementation (Nettle or libcrypto) is in use. */
     public static boolean isNative() {
+        return Nettle.AVAILABLE || Native.AVAILABLE;
+    }
+
+    /** Nettle's sha256; only where {@link #nettleAvailable}. */
+    static Sha256 nettle() {
+        if (!Nettle.AVAILABLE) {
+            throw new IllegalStateException("libnettle.so.8 is not available");
+        }
+        return new Nettle();
+    }
+
+    static boolean nettleAvailable() {
+        return Nettle.AVAILABLE;
+    }
+
+    /** libcrypto's sha256; only where {@link #libcryptoAvailable}. */
+    static Sha256 libcrypto() {
+        if (!Native.AVAILABLE) {
+            throw new IllegalStateException("libcrypto.so.3 is not available");
+        }
+        return new Native();
+    }
+
+    static boolean libcryptoAvailable() {
         return Native.AVAILABLE;
     }
 
@@ -51,6 +83,104 @@ public abstract sealed class Sha256 implements AutoCloseable {
         @Override
         public byte[] finish() {
             return md.digest();
+        }
+    }
+
+    /**
+     * Nettle's {@code struct sha256_ctx} kept in a Java array: the struct holds no pointers (state,
+     * count, index, a 64-byte block), so the array may move between calls; every call is a critical
+     * downcall that reads and writes heap arrays in place.
+     */
+    private static final class Nettle extends Sha256 {
+        static final boolean AVAILABLE;
+        /** sizeof(struct sha256_ctx) is 112 bytes in Nettle 3.x; room to spare. */
+        private static final int CTX_BYTES = 256;
+
+        private static final MethodHandle INIT;
+        private static final MethodHandle UPDATE;
+        private static final MethodHandle DIGEST;
+
+        static {
+            boolean ok = false;
+            MethodHandle init = null;
+            MethodHandle update = null;
+            MethodHandle digest = null;
+            if (!Boolean.getBoolean("jurunc.build.jdkSha256") && !Boolean.getBoolean("jurunc.build.noNettle")) {
+                try {
+                    Linker linker = Linker.nativeLinker();
+                    SymbolLookup lib = SymbolLookup.libraryLookup("libnettle.so.8", Arena.global());
+                    Linker.Option critical = Linker.Option.critical(true);
+                    init = linker.downcallHandle(
+                            lib.findOrThrow("nettle_sha256_init"),
+                            FunctionDescriptor.ofVoid(ValueLayout.ADDRESS),
+                            critical);
+                    // update(ctx, length, data) and digest(ctx, length, out) have the same shape
+                    FunctionDescriptor sized =
+                            FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS);
+                    update = linker.downcallHandle(lib.findOrThrow("nettle_sha256_update"), sized, critical);
+                    digest = linker.downcallHandle(lib.findOrThrow("nettle_sha256_digest"), sized, critical);
+                    ok = true;
+                } catch (Throwable e) {
+                    ok = false;
+                }
+            }
+            AVAILABLE = ok;
+            INIT = init;
+            UPDATE = update;
+            DIGEST = digest;
+        }
+
+        private byte[] ctx = new byte[CTX_BYTES];
+
+        Nettle() {
+            try {
+                INIT.invokeExact(MemorySegment.ofArray(ctx));
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void update(byte[] b, int off, int len) {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (ctx == null) {
+                throw new IllegalStateException("sha256 already finished");
+            }
+            try {
+                UPDATE.invokeExact(
+                        MemorySegment.ofArray(ctx),
+                        (long) len,
+                        MemorySegment.ofArray(b).asSlice(off, len));
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public byte[] finish() {
+            if (ctx == null) {
+                throw new IllegalStateException("sha256 already finished");
+            }
+            byte[] out = new byte[32];
+            try {
+                DIGEST.invokeExact(MemorySegment.ofArray(ctx), (long) out.length, MemorySegment.ofArray(out));
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            } finally {
+                ctx = null;
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            ctx = null;
         }
     }
 

@@ -23,11 +23,26 @@ import java.util.zip.Deflater;
  * <p>The bytes depend only on the input, the level and the JDK's zlib, never on the number of
  * threads or their timing: block boundaries are fixed and blocks are written in order. The header
  * is fixed too (mtime 0, no name, OS byte 255, as Go writes it).
+ *
+ * <p>Memory: each worker deflates into a scratch array of its own and copies the result back into
+ * the block's input array (sized for the worst case of deflate's output), so a compressed block
+ * waiting for its turn holds no second array; the next block is filled in the array of the block
+ * written last. With {@code t} threads that is {@code 2t + 1} arrays of about 1 MiB in all (was
+ * {@code 3t + 1} with an output array per pending block), and written blocks go out in
+ * {@link #WRITE_CHUNK} slices so that the file channel's temporary direct buffer stays small.
  */
 public final class ParallelGzipOutputStream extends OutputStream {
     static final int BLOCK = 1 << 20;
     static final int DICT = 32 * 1024;
     static final int PROBE = 64 * 1024;
+    /** Deflate's output for one block is at most this long (stored blocks and sync flushes included). */
+    static final int CAPACITY = BLOCK + BLOCK / 100 + 1024;
+    /**
+     * Slice size of the writes to the underlying stream: a file channel copies a heap array through a
+     * per-thread direct buffer as large as the write, which stays allocated.
+     */
+    static final int WRITE_CHUNK = 256 * 1024;
+
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 
     private final OutputStream out;
@@ -35,18 +50,21 @@ public final class ParallelGzipOutputStream extends OutputStream {
     private final ExecutorService pool;
     private final int maxPending;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    /** Input blocks whose compression is done, reused so that a large layer makes little garbage. */
+    /** Block arrays whose compressed bytes were written, reused so that a large layer makes little garbage. */
     private final ArrayDeque<byte[]> free = new ArrayDeque<>();
+    /** Dictionary arrays of written blocks, reused likewise. */
+    private final ArrayDeque<byte[]> freeDict = new ArrayDeque<>();
 
-    private final ArrayDeque<byte[]> freeOut = new ArrayDeque<>();
     private static final ThreadLocal<byte[]> SINK = ThreadLocal.withInitial(() -> new byte[PROBE + 1024]);
+    /** Each worker's deflate output; the result is copied back into the block's own array. */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[CAPACITY]);
 
     private record Compressed(byte[] buffer, int length) {}
 
-    private record Pending(Future<Compressed> compressed, byte[] input) {}
+    private record Pending(Future<Compressed> compressed, byte[] input, byte[] dictionary) {}
 
     private final CRC32 crc = new CRC32();
-    private byte[] block = new byte[BLOCK];
+    private byte[] block = new byte[CAPACITY];
     private int fill;
     private byte[] dictionary;
     private long size;
@@ -61,8 +79,8 @@ public final class ParallelGzipOutputStream extends OutputStream {
             t.setDaemon(true);
             return t;
         });
-        // one block in flight per thread and one ready to write: enough to keep every thread busy,
-        // and it bounds the heap to about (threads + 2) x 2 MiB
+        // while a block is filled, one block is in flight per thread: every thread stays busy, and
+        // the heap holds threads + 1 block arrays and one scratch array per thread (about 1 MiB each)
         this.maxPending = Math.max(1, threads) + 1;
         out.write(HEADER);
     }
@@ -97,17 +115,22 @@ public final class ParallelGzipOutputStream extends OutputStream {
         byte[] data = block;
         int length = fill;
         byte[] dict = dictionary;
-        dictionary = length >= DICT ? Arrays.copyOfRange(data, length - DICT, length) : null;
-        byte[] outBuf = freeOut.isEmpty() ? new byte[BLOCK + BLOCK / 100 + 1024] : freeOut.pop();
-        pending.add(new Pending(pool.submit(() -> compress(data, length, dict, last, outBuf)), data));
-        block = free.isEmpty() ? new byte[BLOCK] : free.pop();
-        fill = 0;
+        if (length >= DICT) {
+            dictionary = freeDict.isEmpty() ? new byte[DICT] : freeDict.pop();
+            System.arraycopy(data, length - DICT, dictionary, 0, DICT);
+        } else {
+            dictionary = null;
+        }
+        pending.add(new Pending(pool.submit(() -> compress(data, length, dict, last)), data, dict));
+        // write the oldest block first, so that its array is free for the next one
         while (pending.size() >= maxPending) {
             drainOne();
         }
+        block = free.isEmpty() ? new byte[CAPACITY] : free.pop();
+        fill = 0;
     }
 
-    private Compressed compress(byte[] data, int length, byte[] dict, boolean last, byte[] outBuf) {
+    private Compressed compress(byte[] data, int length, byte[] dict, boolean last) {
         int chosen = level;
         int strategy = Deflater.DEFAULT_STRATEGY;
         if (level > 0 && length >= PROBE) {
@@ -129,7 +152,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
             if (last) {
                 d.finish();
             }
-            byte[] buf = outBuf;
+            byte[] buf = SCRATCH.get();
             int pos = 0;
             while (true) {
                 int n = d.deflate(buf, pos, buf.length - pos, last ? Deflater.NO_FLUSH : Deflater.SYNC_FLUSH);
@@ -141,7 +164,12 @@ public final class ParallelGzipOutputStream extends OutputStream {
                     buf = Arrays.copyOf(buf, buf.length * 2);
                 }
             }
-            return new Compressed(buf, pos);
+            if (pos <= data.length) {
+                // the input is consumed: its array holds the output until the block is written
+                System.arraycopy(buf, 0, data, 0, pos);
+                return new Compressed(data, pos);
+            }
+            return new Compressed(Arrays.copyOf(buf, pos), pos);
         } finally {
             d.end();
         }
@@ -195,9 +223,13 @@ public final class ParallelGzipOutputStream extends OutputStream {
             long t0 = System.nanoTime();
             Compressed c = p.compressed().get();
             waited += System.nanoTime() - t0;
-            out.write(c.buffer(), 0, c.length());
+            for (int off = 0; off < c.length(); off += WRITE_CHUNK) {
+                out.write(c.buffer(), off, Math.min(WRITE_CHUNK, c.length() - off));
+            }
             free.push(p.input());
-            freeOut.push(c.buffer());
+            if (p.dictionary() != null) {
+                freeDict.push(p.dictionary());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while compressing");

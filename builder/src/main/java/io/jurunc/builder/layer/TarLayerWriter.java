@@ -31,6 +31,12 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 public final class TarLayerWriter {
     /** Read size for file contents: large enough that the per-call overhead of the tar and hash layers vanishes. */
     static final int CHUNK = 256 * 1024;
+    /**
+     * Buffer of the streams between the tar writer, the hashes, the gzip blocks and the file: it
+     * gathers tar headers and small files; content chunks ({@link #CHUNK}) and gzip blocks pass by it
+     * (a write at least as long as the buffer goes straight through), so a larger one only costs heap.
+     */
+    static final int GATHER = 64 * 1024;
 
     private final BlobStore store;
     private final Instant mtime;
@@ -56,7 +62,7 @@ public final class TarLayerWriter {
         long t0 = System.nanoTime();
         try (BlobStore.Writer w = store.newWriter()) {
             if (level == 0) {
-                try (OutputStream fileOut = new BufferedOutputStream(w.stream(), CHUNK)) {
+                try (OutputStream fileOut = new BufferedOutputStream(w.stream(), GATHER)) {
                     writeTar(spec, fileOut);
                 }
                 Descriptor d = w.commit(MediaTypes.OCI_LAYER_TAR);
@@ -65,10 +71,10 @@ public final class TarLayerWriter {
             }
             HashingOutputStream diff;
             long waited;
-            try (OutputStream fileOut = new BufferedOutputStream(w.stream(), CHUNK);
+            try (OutputStream fileOut = new BufferedOutputStream(w.stream(), GATHER);
                     ParallelGzipOutputStream gz = new ParallelGzipOutputStream(fileOut, level, threads)) {
                 diff = new HashingOutputStream(gz);
-                writeTar(spec, new BufferedOutputStream(diff, CHUNK));
+                writeTar(spec, new BufferedOutputStream(diff, GATHER));
                 gz.finish();
                 waited = gz.waitedNanos();
             }
