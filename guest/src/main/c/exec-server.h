@@ -10,18 +10,7 @@
  * chardev socket is connected: otherwise it polls POLLHUP, and the driver sends SIGIO when the host
  * connects (a 1 s poll timeout is the safety net).
  *
- * Frames, both ways: TYPE (1 byte), LENGTH (4 bytes, big-endian), PAYLOAD (LENGTH bytes; at most
- * 1 MiB for a request, 64 KiB otherwise).
- *   host -> guest  R request: "JURUNC-EXEC-1\0", then NUL-terminated tag/value pairs: arg (repeated,
- *                    at least one), env (repeated, K=V), cwd (default /), uid, gid, group (repeated),
- *                    tty (0|1), rows, cols
- *                  I stdin data; an empty one closes the command's stdin (^D with a tty)
- *                  W resize (tty): rows, cols, 2 bytes each, big-endian
- *                  K signal: its number, 4 bytes, sent to the command
- *   guest -> host  S started: the command's pid in the guest, 4 bytes
- *                  O stdout data, E stderr data (with a tty everything is O)
- *                  F failed: a message (a bad request, or the command could not start); X follows
- *                  X exit: 4 bytes, the exit code, or 128+N after signal N; the last frame
+ * Frames: exec-proto.h, shared with the host relay.
  * A host that goes away before X has the command killed (SIGKILL to its process group).
  */
 #ifndef JURUNC_EXEC_SERVER_H
@@ -48,10 +37,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "exec-proto.h"
+
 #define EXEC_PORT_NAME "io.jurunc.exec"
-#define EXEC_MAGIC "JURUNC-EXEC-1"
-#define EXEC_MAX_REQUEST (1u << 20)
-#define EXEC_MAX_FRAME (1u << 16)
 #define EXEC_MAX_PORTS 16
 #define EXEC_SEARCH_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -59,7 +47,7 @@ struct exec_port {
     int fd;              /* the port (tests: a connection) */
     int connected;       /* the host end is open */
     int broken;          /* a protocol error: input is dropped until the host goes */
-    unsigned char hdr[5];
+    unsigned char hdr[EXEC_HEADER];
     size_t hgot;
     unsigned char *payload;
     uint32_t plen, pgot;
@@ -85,17 +73,6 @@ static void exec_log(const char *fmt, ...) {
     buf[n++] = '\n';
     ssize_t w = write(2, buf, n);
     (void)w;
-}
-
-static void exec_put32(unsigned char *p, uint32_t v) {
-    p[0] = v >> 24;
-    p[1] = v >> 16;
-    p[2] = v >> 8;
-    p[3] = v;
-}
-
-static uint32_t exec_get32(const unsigned char *p) {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 /*
@@ -174,10 +151,10 @@ static void exec_hangup(struct exec_port *p) {
 
 static int exec_send(struct exec_port *p, char type, const void *data, size_t len) {
     if (!p->connected || p->orphaned) return -1;
-    unsigned char hdr[5];
+    unsigned char hdr[EXEC_HEADER];
     hdr[0] = (unsigned char)type;
     exec_put32(hdr + 1, (uint32_t)len);
-    if (exec_write_all(p->fd, hdr, 5) != 0 || (len && exec_write_all(p->fd, data, len) != 0)) {
+    if (exec_write_all(p->fd, hdr, EXEC_HEADER) != 0 || (len && exec_write_all(p->fd, data, len) != 0)) {
         exec_hangup(p);
         return -1;
     }
@@ -199,8 +176,8 @@ static void exec_fail(struct exec_port *p, int code, const char *fmt, ...) {
     va_end(ap);
     if (n < 0) n = 0;
     if (n >= (int)sizeof msg) n = sizeof msg - 1;
-    exec_send(p, 'F', msg, n);
-    exec_send32(p, 'X', code);
+    exec_send(p, EXEC_FAILED, msg, n);
+    exec_send32(p, EXEC_EXIT, code);
 }
 
 struct exec_request {
@@ -307,20 +284,20 @@ static void exec_child(const struct exec_request *r, const char *slave, int in, 
     setsid();
     if (slave) {
         int s = open(slave, O_RDWR);
-        if (s < 0) exec_child_fail(report, 126, "open %s: %s", slave, strerror(errno));
-        if (ioctl(s, TIOCSCTTY, 0) != 0) exec_child_fail(report, 126, "TIOCSCTTY: %s", strerror(errno));
+        if (s < 0) exec_child_fail(report, EXEC_STATUS_NOT_RUNNABLE, "open %s: %s", slave, strerror(errno));
+        if (ioctl(s, TIOCSCTTY, 0) != 0) exec_child_fail(report, EXEC_STATUS_NOT_RUNNABLE, "TIOCSCTTY: %s", strerror(errno));
         in = out = err = s;
     }
     if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
-        exec_child_fail(report, 126, "dup2: %s", strerror(errno));
-    if (chdir(r->cwd) != 0) exec_child_fail(report, 126, "chdir %s: %s", r->cwd, strerror(errno));
-    if (setgroups(r->ngids, r->gids) != 0) exec_child_fail(report, 126, "setgroups: %s", strerror(errno));
-    if (setgid(r->gid) != 0) exec_child_fail(report, 126, "setgid %u: %s", r->gid, strerror(errno));
-    if (setuid(r->uid) != 0) exec_child_fail(report, 126, "setuid %u: %s", r->uid, strerror(errno));
+        exec_child_fail(report, EXEC_STATUS_NOT_RUNNABLE, "dup2: %s", strerror(errno));
+    if (chdir(r->cwd) != 0) exec_child_fail(report, EXEC_STATUS_NOT_RUNNABLE, "chdir %s: %s", r->cwd, strerror(errno));
+    if (setgroups(r->ngids, r->gids) != 0) exec_child_fail(report, EXEC_STATUS_NOT_RUNNABLE, "setgroups: %s", strerror(errno));
+    if (setgid(r->gid) != 0) exec_child_fail(report, EXEC_STATUS_NOT_RUNNABLE, "setgid %u: %s", r->gid, strerror(errno));
+    if (setuid(r->uid) != 0) exec_child_fail(report, EXEC_STATUS_NOT_RUNNABLE, "setuid %u: %s", r->uid, strerror(errno));
     r->args[r->nargs] = NULL;
     r->env[r->nenv] = NULL;
     int e = exec_search(r->args[0], r->args, r->env, exec_env_path(r));
-    exec_child_fail(report, e == ENOENT ? 127 : 126, "exec %s: %s", r->args[0], strerror(e));
+    exec_child_fail(report, e == ENOENT ? EXEC_STATUS_NOT_FOUND : EXEC_STATUS_NOT_RUNNABLE, "exec %s: %s", r->args[0], strerror(e));
 }
 
 static int exec_nonblock(int fd) {
@@ -337,7 +314,7 @@ static void exec_start(struct exec_port *p, char *payload, size_t len) {
     struct exec_request r;
     char why[256];
     if (exec_parse(payload, len, &r, why, sizeof why) != 0) {
-        exec_fail(p, 126, "%s", why);
+        exec_fail(p, EXEC_STATUS_NOT_RUNNABLE, "%s", why);
         exec_free_request(&r);
         return;
     }
@@ -383,7 +360,7 @@ static void exec_start(struct exec_port *p, char *payload, size_t len) {
         exec_close(&out[0]);
         exec_close(&err[0]);
         msg[n] = 0;
-        exec_fail(p, WIFEXITED(st) ? WEXITSTATUS(st) : 126, "%s", msg);
+        exec_fail(p, WIFEXITED(st) ? WEXITSTATUS(st) : EXEC_STATUS_NOT_RUNNABLE, "%s", msg);
         return;
     }
     p->pid = pid;
@@ -400,7 +377,7 @@ static void exec_start(struct exec_port *p, char *payload, size_t len) {
     exec_nonblock(p->out);
     if (p->in != p->out) exec_nonblock(p->in);
     if (p->err >= 0) exec_nonblock(p->err);
-    exec_send32(p, 'S', (uint32_t)pid);
+    exec_send32(p, EXEC_STARTED, (uint32_t)pid);
     return;
 sysfail:;
     int e = errno;
@@ -413,7 +390,7 @@ sysfail:;
         exec_close(&err[i]);
     }
     exec_free_request(&r);
-    exec_fail(p, 126, "cannot start the command: %s", strerror(e));
+    exec_fail(p, EXEC_STATUS_NOT_RUNNABLE, "cannot start the command: %s", strerror(e));
 }
 
 /* Reads what the command wrote on fd and sends it as frame type; closes fd at its end. */
@@ -464,9 +441,9 @@ static void exec_frame(struct exec_port *p) {
     unsigned char type = p->hdr[0];
     unsigned char *d = p->payload;
     uint32_t len = p->plen;
-    if (type == 'R') {
+    if (type == EXEC_REQUEST) {
         exec_start(p, (char *)d, len);
-    } else if (type == 'I') {
+    } else if (type == EXEC_STDIN) {
         if (p->pid > 0 && !p->orphaned && p->in >= 0) {
             if (len == 0) p->eof_after = 1;
             else {
@@ -477,12 +454,12 @@ static void exec_frame(struct exec_port *p) {
             }
             exec_flush_stdin(p);
         }
-    } else if (type == 'W' && len == 4) {
+    } else if (type == EXEC_RESIZE && len == 4) {
         if (p->tty && p->out >= 0) {
             struct winsize ws = {.ws_row = (unsigned)d[0] << 8 | d[1], .ws_col = (unsigned)d[2] << 8 | d[3]};
             ioctl(p->out, TIOCSWINSZ, &ws);
         }
-    } else if (type == 'K' && len == 4) {
+    } else if (type == EXEC_SIGNAL && len == 4) {
         uint32_t sig = exec_get32(d);
         if (p->pid > 0 && sig > 0 && sig < 65) kill(p->pid, sig);
     } else {
@@ -502,12 +479,12 @@ static void exec_read_port(struct exec_port *p) {
     if (p->broken) {
         char sink[4096];
         n = read(p->fd, sink, sizeof sink);
-    } else if (p->hgot < 5) {
-        n = read(p->fd, p->hdr + p->hgot, 5 - p->hgot);
-        if (n > 0 && (p->hgot += n) == 5) {
+    } else if (p->hgot < EXEC_HEADER) {
+        n = read(p->fd, p->hdr + p->hgot, EXEC_HEADER - p->hgot);
+        if (n > 0 && (p->hgot += n) == EXEC_HEADER) {
             p->plen = exec_get32(p->hdr + 1);
             p->pgot = 0;
-            uint32_t max = p->hdr[0] == 'R' ? EXEC_MAX_REQUEST : EXEC_MAX_FRAME;
+            uint32_t max = p->hdr[0] == EXEC_REQUEST ? EXEC_MAX_REQUEST : EXEC_MAX_FRAME;
             if (p->plen > max || !(p->payload = malloc(p->plen + 1))) {
                 exec_log("protocol error: a frame of %u bytes", p->plen);
                 exec_hangup(p);
@@ -528,7 +505,7 @@ static void exec_read_port(struct exec_port *p) {
         if (errno != EAGAIN && errno != EINTR) exec_hangup(p);
         return;
     }
-    if (!p->broken && p->hgot == 5 && p->pgot == p->plen) {
+    if (!p->broken && p->hgot == EXEC_HEADER && p->pgot == p->plen) {
         p->hgot = 0;
         exec_frame(p);
     }
@@ -537,9 +514,9 @@ static void exec_read_port(struct exec_port *p) {
 /* The command was reaped: what it wrote is sent, then X (unless the host went away). */
 static void exec_finish(struct exec_port *p, int status) {
     if (!p->orphaned) {
-        if (p->out >= 0) exec_pump(p, &p->out, 'O', 1);
-        if (p->err >= 0) exec_pump(p, &p->err, 'E', 1);
-        exec_send32(p, 'X', WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+        if (p->out >= 0) exec_pump(p, &p->out, EXEC_STDOUT, 1);
+        if (p->err >= 0) exec_pump(p, &p->err, EXEC_STDERR, 1);
+        exec_send32(p, EXEC_EXIT, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
     }
     exec_close_stdio(p);
     p->pid = 0;
@@ -609,8 +586,8 @@ static void exec_serve(struct exec_port *ports, int n, int sigfd, int once) {
             if (!ev) continue;
             if (pfd[j].fd == p->fd && p->connected) exec_read_port(p);
             else if (pfd[j].fd == p->in && (pfd[j].events & POLLOUT)) exec_flush_stdin(p);
-            else if (pfd[j].fd == p->out && p->out >= 0) exec_pump(p, &p->out, 'O', 0);
-            else if (pfd[j].fd == p->err && p->err >= 0) exec_pump(p, &p->err, 'E', 0);
+            else if (pfd[j].fd == p->out && p->out >= 0) exec_pump(p, &p->out, EXEC_STDOUT, 0);
+            else if (pfd[j].fd == p->err && p->err >= 0) exec_pump(p, &p->err, EXEC_STDERR, 0);
         }
         if (!once)
             for (int i = 0; i < n; i++)

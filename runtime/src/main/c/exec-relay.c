@@ -5,7 +5,7 @@
  *                     [--log FILE [--log-format text|json]] REQUEST SOCKET LOCK [SOCKET LOCK]...
  *
  * REQUEST is a file the runtime wrote (the command, env, cwd, user, tty flag: the R frame's payload,
- * see guest/src/main/c/exec-server.h for the frames); it is read and removed. Each SOCKET/LOCK pair
+ * see guest/src/main/c/exec-proto.h for the frames); it is read and removed. Each SOCKET/LOCK pair
  * is one exec port of the VM (QEMU's chardev socket and a root-only lock file): the relay takes the
  * first port whose lock is free (flock, held for its whole life), connects, sends the request and
  * then relays: its stdin as I frames (EOF: an empty one), O/E frames to its stdout/stderr, the
@@ -24,7 +24,9 @@
  * with the command's status: containerd's shims reap it as the exec'd process.
  *
  * --log: why the command could not start is also appended there, as runc logs its errors (containerd's
- * runc shim reports the last error of the runtime's JSON log).
+ * runc shim reports the last error of the runtime's JSON log), with a "kind" jurunc's shim switches on
+ * (command-not-found, command-not-runnable, busy, unreachable, relay): a detached relay's stderr is the
+ * exec's stderr FIFO, which containerd's CRI does not read until Start has returned.
  *
  * Exit codes: the command's (128+N for signal N); 1 for the relay's own errors before the command
  * started; 255 when the channel closed before an exit status came (the VM stopped).
@@ -50,8 +52,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_REQUEST (1u << 20)
-#define MAX_FRAME (1u << 16)
+/* the frames, shared with the guest's exec server */
+#include "../../../../guest/src/main/c/exec-proto.h"
+
+#define MAX_REQUEST EXEC_MAX_REQUEST
+#define MAX_FRAME EXEC_MAX_FRAME
 #define BUF_CAP (1u << 18)
 
 struct buf {
@@ -63,8 +68,25 @@ static int status_fd = -1; /* --detach: the pipe to the waiting parent */
 static const char *log_file;
 static int log_json;
 
-/* Appends an error line to --log: {"level":"error","msg":...,"time":...} with --log-format json. */
-static void log_error(const char *msg, int n) {
+/*
+ * Why an exec failed, as a word the caller can switch on (the "kind" of the --log line; the message
+ * is for people): the guest could not find the command (its status 127) or could not start it
+ * (126: chdir, setuid, exec permission...), every exec channel is busy, the VM's channel could not
+ * be reached or closed before an exit status came, or the relay itself failed (its request, a pty,
+ * the console socket, fork...).
+ */
+#define KIND_NOT_FOUND "command-not-found"
+#define KIND_NOT_RUNNABLE "command-not-runnable"
+#define KIND_BUSY "busy"
+#define KIND_UNREACHABLE "unreachable"
+#define KIND_RELAY "relay"
+
+/*
+ * Appends an error line to --log, as runc logs its errors: {"level":"error","msg":...,"kind":...,
+ * "time":...} with --log-format json (containerd's runc shim reports the last error's msg; jurunc's
+ * shim also reads kind), else logrus' text form.
+ */
+static void log_error(const char *kind, const char *msg, int n) {
     if (!log_file) return;
     int fd = open(log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) return;
@@ -85,10 +107,13 @@ static void log_error(const char *msg, int n) {
             esc[k++] = c;
         }
     }
-    if (log_json) dprintf(fd, "{\"level\":\"error\",\"msg\":\"exec failed: %.*s\",\"time\":\"%s\"}\n", k, esc, when);
-    else dprintf(fd, "time=\"%s\" level=error msg=\"exec failed: %.*s\"\n", when, k, esc);
+    if (log_json)
+        dprintf(fd, "{\"level\":\"error\",\"msg\":\"exec failed: %.*s\",\"kind\":\"%s\",\"time\":\"%s\"}\n", k,
+                esc, kind, when);
+    else dprintf(fd, "time=\"%s\" level=error msg=\"exec failed: %.*s\" kind=%s\n", when, k, esc, kind);
     close(fd);
 }
+
 static struct termios saved_termios;
 static int restore_fd = -1;
 
@@ -97,17 +122,14 @@ static void restore_terminal(void) {
     restore_fd = -1;
 }
 
-/* Before the command started: tells the caller (the waiting parent, or stderr) and exits. */
-static void fail(int code, const char *fmt, ...) {
+/* Before the command started: tells the caller (the waiting parent, or stderr) why, and exits. */
+__attribute__((noreturn)) static void vfail(const char *kind, int code, const char *fmt, va_list ap) {
     char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
     int n = vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     if (n < 0) n = 0;
     if (n >= (int)sizeof msg) n = sizeof msg - 1;
     restore_terminal();
-    log_error(msg, n);
+    log_error(kind, msg, n);
     if (status_fd >= 0) {
         char line[1100];
         int m = snprintf(line, sizeof line, "E%.*s", n, msg);
@@ -119,15 +141,17 @@ static void fail(int code, const char *fmt, ...) {
     _exit(code);
 }
 
-static void put32(unsigned char *p, uint32_t v) {
-    p[0] = v >> 24;
-    p[1] = v >> 16;
-    p[2] = v >> 8;
-    p[3] = v;
+__attribute__((format(printf, 3, 4), noreturn)) static void fail_as(const char *kind, int code, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(kind, code, fmt, ap);
 }
 
-static uint32_t get32(const unsigned char *p) {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+/* The relay's own failure. */
+__attribute__((format(printf, 2, 3), noreturn)) static void fail(int code, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(KIND_RELAY, code, fmt, ap);
 }
 
 static void buf_add(struct buf *b, const void *data, size_t len) {
@@ -136,11 +160,11 @@ static void buf_add(struct buf *b, const void *data, size_t len) {
 }
 
 static void buf_frame(struct buf *b, char type, const void *data, size_t len) {
-    if (b->len + 5 + len > BUF_CAP) return; /* only signals can find no room: the socket is stuck */
-    unsigned char hdr[5];
+    if (b->len + EXEC_HEADER + len > BUF_CAP) return; /* only signals can find no room: the socket is stuck */
+    unsigned char hdr[EXEC_HEADER];
     hdr[0] = (unsigned char)type;
-    put32(hdr + 1, (uint32_t)len);
-    buf_add(b, hdr, 5);
+    exec_put32(hdr + 1, (uint32_t)len);
+    buf_add(b, hdr, EXEC_HEADER);
     if (len) buf_add(b, data, len);
 }
 
@@ -234,12 +258,12 @@ static int take_port(char **pairs, int npairs) {
         }
         int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (s < 0 || connect_path(s, socket_path) != 0)
-            fail(1, "cannot reach the guest's exec channel %s (is the VM running?): %s", socket_path,
-                 strerror(errno));
+            fail_as(KIND_UNREACHABLE, 1, "cannot reach the guest's exec channel %s (is the VM running?): %s",
+                    socket_path, strerror(errno));
         return s; /* the lock stays held by the open descriptor, inherited by a detached child */
     }
-    fail(1, "all %d exec channels of this VM are busy (%d commands are running); retry when one ends", npairs, busy);
-    return -1;
+    fail_as(KIND_BUSY, 1, "all %d exec channels of this VM are busy (%d commands are running); retry when one ends",
+            npairs, busy);
 }
 
 /* runc's --console-socket: a host pty whose master goes to the caller; returns the slave. */
@@ -335,7 +359,7 @@ static void send_size(struct buf *tosock, int fd) {
     struct winsize ws;
     if (fd < 0 || ioctl(fd, TIOCGWINSZ, &ws) != 0 || ws.ws_row == 0 || ws.ws_col == 0) return;
     unsigned char d[4] = {ws.ws_row >> 8, ws.ws_row & 0xff, ws.ws_col >> 8, ws.ws_col & 0xff};
-    buf_frame(tosock, 'W', d, 4);
+    buf_frame(tosock, EXEC_RESIZE, d, 4);
 }
 
 static void usage(void) {
@@ -394,21 +418,21 @@ int main(int argc, char **argv) {
         if (tcsetattr(0, TCSANOW, &raw) == 0) restore_fd = 0;
         size_fd = 0;
     }
-    struct buf tosock = {malloc(BUF_CAP), 0}, rd = {malloc(MAX_FRAME + 5), 0};
+    struct buf tosock = {malloc(BUF_CAP), 0}, rd = {malloc(MAX_FRAME + EXEC_HEADER), 0};
     struct buf outb = {malloc(BUF_CAP), 0}, errb = {malloc(BUF_CAP), 0};
     /* the request, with the terminal's size appended (a later tag wins) */
     struct winsize ws;
     if (size_fd >= 0 && ioctl(size_fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
         reqlen += snprintf((char *)request + reqlen, 64, "rows%c%u%ccols%c%u%c", 0, ws.ws_row, 0, 0, ws.ws_col, 0);
-    unsigned char hdr[5];
-    hdr[0] = 'R';
-    put32(hdr + 1, reqlen);
+    unsigned char hdr[EXEC_HEADER];
+    hdr[0] = EXEC_REQUEST;
+    exec_put32(hdr + 1, reqlen);
     set_nonblock(sock, 0);
-    if (write(sock, hdr, 5) != 5) fail(1, "send the request: %s", strerror(errno));
+    if (write(sock, hdr, EXEC_HEADER) != EXEC_HEADER) fail_as(KIND_UNREACHABLE, 1, "send the request: %s", strerror(errno));
     for (size_t off = 0; off < reqlen;) {
         ssize_t w = write(sock, request + off, reqlen - off);
         if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) fail(1, "send the request: %s", strerror(errno));
+        if (w <= 0) fail_as(KIND_UNREACHABLE, 1, "send the request: %s", strerror(errno));
         off += w;
     }
     free(request);
@@ -456,41 +480,41 @@ int main(int argc, char **argv) {
                     continue;
                 }
                 unsigned char d[4];
-                put32(d, si.ssi_signo);
-                buf_frame(&tosock, 'K', d, 4);
+                exec_put32(d, si.ssi_signo);
+                buf_frame(&tosock, EXEC_SIGNAL, d, 4);
             }
         }
         if (iin >= 0 && pfd[iin].revents) {
             unsigned char chunk[MAX_FRAME];
             ssize_t n = read(in, chunk, sizeof chunk);
-            if (n > 0) buf_frame(&tosock, 'I', chunk, n);
+            if (n > 0) buf_frame(&tosock, EXEC_STDIN, chunk, n);
             else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
                 in_open = 0; /* EOF, or EIO from a pty whose master was closed */
-                buf_frame(&tosock, 'I', NULL, 0);
+                buf_frame(&tosock, EXEC_STDIN, NULL, 0);
             }
         }
         if (isock >= 0 && (pfd[isock].revents & POLLOUT)) {
             if (buf_flush(&tosock, sock) != 0) sock_open = 0;
         }
         if (isock >= 0 && (pfd[isock].revents & (POLLIN | POLLHUP | POLLERR))) {
-            ssize_t n = read(sock, rd.data + rd.len, MAX_FRAME + 5 - rd.len);
+            ssize_t n = read(sock, rd.data + rd.len, MAX_FRAME + EXEC_HEADER - rd.len);
             if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) sock_open = 0;
             if (n > 0) rd.len += n;
-            while (rd.len >= 5) {
-                uint32_t len = get32(rd.data + 1);
+            while (rd.len >= EXEC_HEADER) {
+                uint32_t len = exec_get32(rd.data + 1);
                 if (len > MAX_FRAME) fail(255, "the guest sent a frame of %u bytes", len);
-                if (rd.len < 5 + len) break;
-                unsigned char type = rd.data[0], *d = rd.data + 5;
-                if (type == 'S') started();
-                else if (type == 'O' && out_open) buf_add(&outb, d, len);
-                else if (type == 'E' && err_open) buf_add(err == out ? &outb : &errb, d, len);
-                else if (type == 'F') {
+                if (rd.len < EXEC_HEADER + len) break;
+                unsigned char type = rd.data[0], *d = rd.data + EXEC_HEADER;
+                if (type == EXEC_STARTED) started();
+                else if (type == EXEC_STDOUT && out_open) buf_add(&outb, d, len);
+                else if (type == EXEC_STDERR && err_open) buf_add(err == out ? &outb : &errb, d, len);
+                else if (type == EXEC_FAILED) {
                     memcpy(failure, d, len);
                     failure[len] = 0;
-                } else if (type == 'X' && len == 4) {
-                    code = get32(d) & 0xff;
+                } else if (type == EXEC_EXIT && len == 4) {
+                    code = exec_get32(d) & 0xff;
                 }
-                buf_consume(&rd, 5 + len);
+                buf_consume(&rd, EXEC_HEADER + len);
                 if (code >= 0) break;
             }
         }
@@ -500,11 +524,13 @@ int main(int argc, char **argv) {
     if (code < 0) {
         set_nonblock(out, 0);
         if (out_open) buf_flush(&outb, out);
-        if (*failure) fail(255, "%s", failure);
-        fail(255, "the guest closed the exec channel before the command's exit status came (did the VM stop?)");
+        if (*failure) fail_as(KIND_UNREACHABLE, 255, "%s", failure);
+        fail_as(KIND_UNREACHABLE, 255,
+                "the guest closed the exec channel before the command's exit status came (did the VM stop?)");
     }
     if (*failure) {
-        if (status_fd >= 0) fail(code ? code : 1, "%s", failure);
+        /* the guest's refusal: 127, the command was not found; 126, it could not be started */
+        if (status_fd >= 0) fail_as(code == EXEC_STATUS_NOT_FOUND ? KIND_NOT_FOUND : KIND_NOT_RUNNABLE, code ? code : 1, "%s", failure);
         buf_add(&errb, "jurunc: exec: ", 14);
         buf_add(&errb, failure, strlen(failure));
         buf_add(&errb, "\n", 1);

@@ -50,13 +50,30 @@ public final class ExecOperation {
      * @param detach return once the command started (runc's {@code -d})
      * @param pidFile where the relay's pid goes (the process containerd's shims then wait for)
      * @param consoleSocket runc's console socket: the host end of the terminal goes there
+     * @param log where the relay appends why the command could not start, one JSON line as runc's
+     *     {@code --log --log-format json} (its {@code msg}, and a {@code kind}: {@link #FAILURE_KINDS}):
+     *     a detached relay's stderr is the exec's, which its caller may not read
      */
-    public record Options(boolean detach, Optional<Path> pidFile, Optional<Path> consoleSocket) {
+    public record Options(boolean detach, Optional<Path> pidFile, Optional<Path> consoleSocket, Optional<Path> log) {
         public Options {
             pidFile = pidFile == null ? Optional.empty() : pidFile;
             consoleSocket = consoleSocket == null ? Optional.empty() : consoleSocket;
+            log = log == null ? Optional.empty() : log;
+        }
+
+        /** Without a log of the relay's own. */
+        public Options(boolean detach, Optional<Path> pidFile, Optional<Path> consoleSocket) {
+            this(detach, pidFile, consoleSocket, Optional.empty());
         }
     }
+
+    /**
+     * The {@code kind} values of the relay's log line (exec-relay.c): the guest found no such command
+     * (its status 127), could not start it (126: cwd, user, permission), every exec channel is busy,
+     * the channel could not be reached or closed early (the VM stopped), or the relay itself failed.
+     */
+    public static final List<String> FAILURE_KINDS =
+            List.of("command-not-found", "command-not-runnable", "busy", "unreachable", "relay");
 
     /** The relay to run: its argv (argv[0] is its absolute path). */
     public record Relay(List<String> argv) {
@@ -161,6 +178,8 @@ public final class ExecOperation {
                 .ifPresent(p ->
                         argv.addAll(List.of("--pid-file", p.toAbsolutePath().toString())));
         options.consoleSocket().ifPresent(s -> argv.addAll(List.of("--console-socket", s.toString())));
+        options.log()
+                .ifPresent(l -> argv.addAll(List.of("--log", l.toAbsolutePath().toString(), "--log-format", "json")));
         if (request.tty()) argv.add("--tty");
         argv.add(file.toString());
         for (ExecChannel.Port p : ports) {

@@ -173,13 +173,51 @@ class ExecRelayTest {
         assertThat(tmp.resolve("p")).doesNotExist();
     }
 
+    /**
+     * A detached relay's stderr is the exec's (a FIFO the CRI reads only after Start): why it failed also
+     * goes to --log, one JSON line as runc's, with a kind its caller switches on.
+     */
+    @Test
+    void whyAnExecFailedIsLoggedAsJsonWithItsKind() throws Exception {
+        Path log = tmp.resolve("exec.log");
+        // a lock each: a detached child that failed may release its lock a moment after its parent returned
+        assertThat(detachedWithLog(request(List.of("no-such-command"), "/", false), socket, "l1", log))
+                .isEqualTo(1);
+        assertThat(detachedWithLog(request(List.of("true"), "/no/such/dir", false), socket, "l2", log))
+                .isEqualTo(1);
+        Path gone = tmp.resolve("gone");
+        assertThat(detachedWithLog(request(List.of("true"), "/", false), gone, "l3", log))
+                .isEqualTo(1);
+
+        List<com.fasterxml.jackson.databind.JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(log))
+            lines.add(io.jurunc.oci.Json.mapper().readTree(line));
+        assertThat(lines).hasSize(3);
+        assertThat(lines).allSatisfy(n -> {
+            assertThat(n.path("level").asText()).isEqualTo("error");
+            assertThat(n.path("time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        });
+        assertThat(lines.get(0).path("kind").asText()).isEqualTo("command-not-found");
+        assertThat(lines.get(0).path("msg").asText())
+                .isEqualTo("exec failed: exec no-such-command: No such file or directory");
+        assertThat(lines.get(1).path("kind").asText()).isEqualTo("command-not-runnable");
+        assertThat(lines.get(1).path("msg").asText()).contains("chdir /no/such/dir");
+        assertThat(lines.get(2).path("kind").asText()).isEqualTo("unreachable");
+        assertThat(lines.get(2).path("msg").asText()).contains(gone.toString());
+        for (com.fasterxml.jackson.databind.JsonNode n : lines) {
+            assertThat(ExecOperation.FAILURE_KINDS).contains(n.path("kind").asText());
+        }
+    }
+
     @Test
     void aPortInUseIsSkippedAndAllInUseIsAClearBusyError() throws Exception {
         Process first = start(request(List.of("sh", "-c", "echo ready; sleep 5"), "/", false), List.of());
         waitForLine(first, "ready");
-        Result busy = run(request(List.of("true"), "/", false), List.of(), "");
+        Path log = tmp.resolve("busy.log");
+        Result busy = run(request(List.of("true"), "/", false), List.of("--log", log.toString()), "");
         assertThat(busy.code).isEqualTo(1);
         assertThat(busy.err).contains("busy");
+        assertThat(Files.readString(log)).as("the text form, as logrus'").contains("level=error", "kind=busy");
         first.destroyForcibly();
     }
 
@@ -222,6 +260,16 @@ class ExecRelayTest {
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         writer.join();
         return new Result(p.exitValue(), out, err.get(20, TimeUnit.SECONDS));
+    }
+
+    private int detachedWithLog(Path req, Path socket, String lock, Path log) throws Exception {
+        List<String> argv = new ArrayList<>(
+                List.of(relay.toString(), "--detach", "--log", log.toString(), "--log-format", "json", req.toString()));
+        argv.addAll(List.of(socket.toString(), tmp.resolve(lock).toString()));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        return p.exitValue();
     }
 
     private static void waitForLine(Process p, String line) throws IOException {

@@ -56,4 +56,9 @@ public record ExecSpec(
     public Path pidFile() {
         return bundle.resolve("exec-" + execId + ".pid");
     }
+
+    /** This exec's own log, where a launcher that can log per exec (jurunc's exec relay) says why it failed. */
+    public Path logFile() {
+        return bundle.resolve("exec-" + execId + ".log");
+    }
 }

@@ -147,8 +147,12 @@ public final class InProcessJuruncBackend implements ContainerBackend {
                     .prepare(
                             spec.containerId(),
                             ExecRequest.of(process),
-                            new ExecOperation.Options(true, Optional.of(spec.pidFile()), spec.consoleSocket()));
-            return new ExecLaunch(relay.argv(), spec.pidFile());
+                            new ExecOperation.Options(
+                                    true,
+                                    Optional.of(spec.pidFile()),
+                                    spec.consoleSocket(),
+                                    Optional.of(spec.logFile())));
+            return new ExecLaunch(relay.argv(), spec.pidFile(), Optional.of(spec.logFile()));
         } catch (java.io.IOException e) {
             throw new BackendException(
                     BackendException.Kind.FAILED_PRECONDITION,

@@ -128,7 +128,8 @@ public final class RuncStyleBackend implements ContainerBackend {
                 spec.pidFile().toString()));
         spec.consoleSocket().ifPresent(s -> argv.addAll(List.of("--console-socket", s.toString())));
         argv.add(spec.containerId());
-        return new ExecLaunch(argv, spec.pidFile());
+        // runc (and the jurunc CLI's relay) append why an exec failed to the bundle's log
+        return new ExecLaunch(argv, spec.pidFile(), Optional.of(ContainerBackend.logFile(spec.bundle())));
     }
 
     @Override

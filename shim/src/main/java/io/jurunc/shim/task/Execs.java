@@ -144,6 +144,7 @@ final class Execs {
                     stdin = Optional.of(e.stdinRelay.get().childPath());
                 }
                 ExecLaunch launch = e.container.backend.exec(spec);
+                long logMark = launch.log().map(ExecFailure::mark).orElse(0L);
                 CommandResult r = os.run(new CommandSpec(
                         launch.argv(),
                         Optional.of(spec.terminal() ? DEV_NULL : stdin.orElse(DEV_NULL)),
@@ -151,12 +152,7 @@ final class Execs {
                         Optional.of(stderr.orElse(DEV_NULL)),
                         new byte[0],
                         Optional.of(spec.bundle())));
-                if (!r.ok()) {
-                    throw new TtrpcException(
-                            StatusCode.UNKNOWN,
-                            "exec " + execId + " in " + id + " failed (exit " + r.exitCode() + "): "
-                                    + (r.stderr() + " " + r.stdout()).strip());
-                }
+                if (!r.ok()) throw launchFailed(id, execId, launch, logMark, r);
                 int pid = readPid(launch.pidFile());
                 if (e.console != null) {
                     try {
@@ -180,6 +176,7 @@ final class Execs {
             } finally {
                 deleteQuietly(e.spec.processFile());
                 deleteQuietly(e.spec.pidFile());
+                deleteQuietly(e.spec.logFile());
             }
             e.stdinRelay.ifPresent(StdinRelay::start);
             events.publish(
@@ -193,6 +190,26 @@ final class Execs {
             log.accept("exec " + execId + " in " + id + ": pid " + e.pid);
             return StartResponse.newBuilder().setPid(e.pid).build();
         }
+    }
+
+    /**
+     * Why a launch failed: the error its launcher logged during it (the relay's with a kind, whose status
+     * code containerd gets; runc's as unknown, as containerd's runc shim reports it), else its exit code
+     * and whatever output it had of its own.
+     */
+    private TtrpcException launchFailed(String id, String execId, ExecLaunch launch, long logMark, CommandResult r) {
+        Optional<ExecFailure> why = launch.log().flatMap(l -> ExecFailure.readFrom(l, logMark));
+        String prefix = "exec " + execId + " in " + id + " failed";
+        if (why.isPresent()) {
+            ExecFailure f = why.get();
+            log.accept(prefix + " (" + f.kind().name().toLowerCase(java.util.Locale.ROOT) + "): " + f.message());
+            return new TtrpcException(f.kind().code(), prefix + ": " + f.message());
+        }
+        String output = (r.stderr() + " " + r.stdout()).strip();
+        log.accept(prefix + " (exit " + r.exitCode() + ") and logged no reason");
+        return new TtrpcException(
+                StatusCode.UNKNOWN,
+                prefix + " (exit " + r.exitCode() + ")" + (output.isEmpty() ? ", giving no reason" : ": " + output));
     }
 
     private void watch(Exec e) {

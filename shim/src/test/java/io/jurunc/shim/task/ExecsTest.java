@@ -39,6 +39,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +57,8 @@ class ExecsTest {
     static final class ExecBackend implements ContainerBackend {
         final List<ExecSpec> execs = Collections.synchronizedList(new ArrayList<>());
         volatile boolean supportsExec = true;
+        /** Where the launch logs why it failed: the exec's own log (the relay's), a shared one (runc's), or none. */
+        volatile Function<ExecSpec, Optional<Path>> log = s -> Optional.of(s.logFile());
 
         @Override
         public String name() {
@@ -92,7 +95,9 @@ class ExecsTest {
             }
             execs.add(spec);
             return new ExecLaunch(
-                    List.of("relay", "--detach", "--pid-file", spec.pidFile().toString()), spec.pidFile());
+                    List.of("relay", "--detach", "--pid-file", spec.pidFile().toString()),
+                    spec.pidFile(),
+                    log.apply(spec));
         }
     }
 
@@ -286,6 +291,101 @@ class ExecsTest {
                         KillRequest.newBuilder().setId("vm1").setExecId("nope").build()))
                 .isInstanceOfSatisfying(
                         TtrpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.NOT_FOUND));
+    }
+
+    /**
+     * The relay's stderr is the exec's stderr FIFO, which the CRI reads only after Start: why it failed
+     * comes from its log line, whose kind gives containerd a status code; the log goes with the exec.
+     */
+    @Test
+    void aFailedLaunchReportsTheReasonItsLauncherLoggedWithItsKindsStatusCode() throws Exception {
+        os.script(c -> {
+            appendLog(c, "{\"level\":\"info\",\"msg\":\"starting\"}");
+            appendLog(
+                    c,
+                    "{\"level\":\"error\",\"msg\":\"exec failed: exec echo: No such file or directory\","
+                            + "\"kind\":\"command-not-found\",\"time\":\"2026-12-02T15:00:00Z\"}");
+            return new CommandResult(1, "", "");
+        });
+        execVia(exec("f1"));
+        assertThatThrownBy(() -> service.start(
+                        StartRequest.newBuilder().setId("vm1").setExecId("f1").build()))
+                .isInstanceOfSatisfying(TtrpcException.class, e -> {
+                    assertThat(e.code()).isEqualTo(StatusCode.NOT_FOUND);
+                    assertThat(e.getMessage())
+                            .endsWith(": exec f1 in vm1 failed: exec echo: No such file or directory");
+                });
+        assertThat(backend.execs.getLast().logFile())
+                .as("the exec's log goes with it")
+                .doesNotExist();
+
+        os.script(c -> {
+            appendLog(
+                    c,
+                    "{\"level\":\"error\",\"msg\":\"exec failed: all 4 exec channels of this VM are busy\","
+                            + "\"kind\":\"busy\"}");
+            return new CommandResult(1, "", "");
+        });
+        execVia(exec("f2"));
+        assertThatThrownBy(() -> service.start(
+                        StartRequest.newBuilder().setId("vm1").setExecId("f2").build()))
+                .isInstanceOfSatisfying(TtrpcException.class, e -> {
+                    assertThat(e.code()).isEqualTo(StatusCode.UNAVAILABLE);
+                    assertThat(e.getMessage()).endsWith("all 4 exec channels of this VM are busy");
+                });
+    }
+
+    /** runc's log is the bundle's, shared by every call: only what this launch added counts; runc's lines have no kind. */
+    @Test
+    void aSharedLogCountsOnlyTheLinesOfThisLaunch() throws Exception {
+        Path shared = tmp.resolve("uni-bundle").resolve("log.json");
+        Files.writeString(shared, "{\"level\":\"error\",\"msg\":\"an earlier create failed\"}\n");
+        backend.log = s -> Optional.of(shared);
+        os.script(c -> new CommandResult(1, "", ""));
+        execVia(exec("r1"));
+        assertThatThrownBy(() -> service.start(
+                        StartRequest.newBuilder().setId("vm1").setExecId("r1").build()))
+                .as("nothing logged by this launch: its exit code, not an earlier error")
+                .isInstanceOfSatisfying(TtrpcException.class, e -> {
+                    assertThat(e.code()).isEqualTo(StatusCode.UNKNOWN);
+                    assertThat(e.getMessage()).contains("exit 1").doesNotContain("earlier");
+                });
+        assertThat(shared).as("a shared log stays").exists();
+
+        os.script(c -> {
+            try {
+                Files.writeString(
+                        shared,
+                        "{\"level\":\"error\",\"msg\":\"exec failed: unable to start container process: "
+                                + "exec: \\\"nope\\\": executable file not found in $PATH\"}\n",
+                        java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new CommandResult(1, "", "");
+        });
+        execVia(exec("r2"));
+        assertThatThrownBy(() -> service.start(
+                        StartRequest.newBuilder().setId("vm1").setExecId("r2").build()))
+                .isInstanceOfSatisfying(TtrpcException.class, e -> {
+                    assertThat(e.code()).isEqualTo(StatusCode.UNKNOWN);
+                    assertThat(e.getMessage())
+                            .contains("executable file not found")
+                            .doesNotContain("earlier");
+                });
+    }
+
+    private static void appendLog(CommandSpec launch, String line) {
+        // the fake launch's argv is relay --detach --pid-file <bundle>/exec-<id>.pid
+        Path pid = Path.of(launch.argv().get(3));
+        String name = pid.getFileName().toString();
+        Path log = pid.resolveSibling(name.substring(0, name.length() - ".pid".length()) + ".log");
+        try {
+            Files.writeString(
+                    log, line + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
