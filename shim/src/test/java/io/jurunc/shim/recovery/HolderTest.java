@@ -1,8 +1,8 @@
 package io.jurunc.shim.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jurunc.shim.GccBuild;
 import io.jurunc.ttrpc.CallOptions;
 import io.jurunc.ttrpc.TtrpcClient;
 import java.io.OutputStream;
@@ -45,21 +45,8 @@ class HolderTest {
 
     @BeforeAll
     static void compile() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/gcc")), "gcc is needed to build the holder");
-        holderBinary = build.resolve("jurunc-shim-holder");
-        Process cc = new ProcessBuilder(
-                        "gcc",
-                        "-O2",
-                        "-Wall",
-                        "-Wextra",
-                        "-Werror",
-                        "-o",
-                        holderBinary.toString(),
-                        Path.of("src/main/c/shim-holder.c").toAbsolutePath().toString())
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(cc.waitFor()).as(out).isZero();
+        holderBinary = GccBuild.compile(
+                "shim-holder.c", build.resolve("jurunc-shim-holder"), "-O2", "-Wall", "-Wextra", "-Werror");
     }
 
     @AfterEach

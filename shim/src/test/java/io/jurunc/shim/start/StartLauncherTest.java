@@ -1,8 +1,8 @@
 package io.jurunc.shim.start;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jurunc.shim.GccBuild;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -35,20 +35,8 @@ class StartLauncherTest {
 
     @BeforeAll
     static void compile() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/gcc")), "gcc is needed to build the launcher");
-        launcher = build.resolve("containerd-shim-jurunc-v2");
-        Process cc = new ProcessBuilder(
-                        "gcc",
-                        "-O2",
-                        "-Wall",
-                        "-Werror",
-                        "-o",
-                        launcher.toString(),
-                        Path.of("src/main/c/shim-launcher.c").toAbsolutePath().toString())
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(cc.waitFor()).as(out).isZero();
+        launcher = GccBuild.compile(
+                "shim-launcher.c", build.resolve("containerd-shim-jurunc-v2"), "-O2", "-Wall", "-Werror");
     }
 
     private record Run(int exit, String stdout) {}
@@ -77,6 +65,13 @@ class StartLauncherTest {
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return new Run(p.waitFor(), out);
+    }
+
+    /** The flags containerd passes for container c1 in {@code namespace}, then {@code rest}. */
+    private static String[] c1(String namespace, String... rest) {
+        List<String> args = new ArrayList<>(List.of("-namespace", namespace, "-address", ADDRESS, "-id", "c1"));
+        args.addAll(List.of(rest));
+        return args.toArray(String[]::new);
     }
 
     private ServerSocketChannel serve(Path socket) throws IOException {
@@ -124,8 +119,7 @@ class StartLauncherTest {
 
     @Test
     void withoutADaemonTheJvmStartsOneWithTheSameArguments() throws Exception {
-        Run r = run(
-                bundle(), new byte[0], Map.of(), "-namespace", "default", "-address", ADDRESS, "-id", "c1", "start");
+        Run r = run(bundle(), new byte[0], Map.of(), c1("default", "start"));
         assertThat(r.stdout()).isEqualTo("from-jvm\n");
         assertThat(Files.readString(tmp.resolve("jvm.args")).strip())
                 .isEqualTo("-namespace default -address " + ADDRESS + " -id c1 start");
@@ -136,8 +130,7 @@ class StartLauncherTest {
     void stdinIsReplayedToTheJvm() throws Exception {
         byte[] options = {0x0a, 0x03, 'a', 'b', 'c', 0x00, (byte) 0xff};
         try (ServerSocketChannel ignored = serve(nodeSocket("default"))) {
-            Run r = run(
-                    bundle(), options, Map.of(), "-namespace", "default", "-address", ADDRESS, "-id", "c1", "start");
+            Run r = run(bundle(), options, Map.of(), c1("default", "start"));
             assertThat(r.stdout()).isEqualTo("from-jvm\n");
             assertThat(Files.readAllBytes(tmp.resolve("jvm.stdin"))).isEqualTo(options);
         }
@@ -146,32 +139,10 @@ class StartLauncherTest {
     @Test
     void podScopeDeleteAndInfoGoToTheJvm() throws Exception {
         try (ServerSocketChannel ignored = serve(nodeSocket("default"))) {
-            assertThat(run(
-                                    bundle(),
-                                    new byte[0],
-                                    Map.of(GroupingId.SCOPE_ENV, "pod"),
-                                    "-namespace",
-                                    "default",
-                                    "-address",
-                                    ADDRESS,
-                                    "-id",
-                                    "c1",
-                                    "start")
+            assertThat(run(bundle(), new byte[0], Map.of(GroupingId.SCOPE_ENV, "pod"), c1("default", "start"))
                             .stdout())
                     .isEqualTo("from-jvm\n");
-            assertThat(run(
-                                    bundle(),
-                                    new byte[0],
-                                    Map.of(),
-                                    "-namespace",
-                                    "default",
-                                    "-address",
-                                    ADDRESS,
-                                    "-id",
-                                    "c1",
-                                    "-bundle",
-                                    "/x",
-                                    "delete")
+            assertThat(run(bundle(), new byte[0], Map.of(), c1("default", "-bundle", "/x", "delete"))
                             .stdout())
                     .isEqualTo("from-jvm\n");
             assertThat(Files.readString(tmp.resolve("jvm.args"))).contains("delete");
@@ -184,8 +155,7 @@ class StartLauncherTest {
         Path socket = nodeSocket("default");
         Files.createDirectories(socket.getParent());
         Files.writeString(socket, "stale");
-        Run r = run(
-                bundle(), new byte[0], Map.of(), "-namespace", "default", "-address", ADDRESS, "-id", "c1", "start");
+        Run r = run(bundle(), new byte[0], Map.of(), c1("default", "start"));
         assertThat(r.stdout()).isEqualTo("from-jvm\n");
     }
 }
