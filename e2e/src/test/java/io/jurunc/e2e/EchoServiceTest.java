@@ -100,12 +100,7 @@ class EchoServiceTest extends OnE2eEnvironment {
         try (PodNetwork pod = PodNetwork.create(env.host())) {
             String id = E2eEnvironment.newId("pod");
             ServiceRun svc = ServiceRun.at(
-                    env,
-                    env.juruncRun("echo", id)
-                            .withFlag("--with-ns", "network:" + pod.netnsPath())
-                            .withRm(),
-                    pod,
-                    pod.ip());
+                    env, env.juruncRun("echo", id).inNetns(pod.netnsPath()).withRm(), pod, pod.ip());
             try {
                 String probe = UUID.randomUUID().toString();
                 HttpProbe.Answer answer = echo(svc, Map.of("X-Jurunc-Probe", probe));
@@ -139,9 +134,7 @@ class EchoServiceTest extends OnE2eEnvironment {
                     String id = E2eEnvironment.newId("pod");
                     services.add(ServiceRun.at(
                             env,
-                            env.juruncRun("echo", id)
-                                    .withFlag("--with-ns", "network:" + pod.netnsPath())
-                                    .withRm(),
+                            env.juruncRun("echo", id).inNetns(pod.netnsPath()).withRm(),
                             pod,
                             pod.ip()));
                 }

@@ -217,13 +217,7 @@ class PauseMetricsTest extends OnShimEnvironment {
                     Path.of("/run/containerd/jurunc", env.ctr().namespace(), id));
             // a kill of a paused VM thaws it first, so it dies
             env.ctr().ctr("tasks", "pause", id).requireSuccess();
-            env.ctr().kill(id, "SIGKILL").requireSuccess();
-            assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30)))
-                    .as(String.valueOf(env.task(id)))
-                    .isPresent();
-            env.ctr().deleteTask(id, false).requireSuccess();
-            env.ctr().deleteContainer(id).requireSuccess();
-            assertThat(Leftovers.system().find(env.scope(id, "jurunc"))).isEmpty();
+            env.killAndDelete(id, "jurunc");
         } finally {
             env.ctr().forceRemove(id);
         }
@@ -251,11 +245,7 @@ class PauseMetricsTest extends OnShimEnvironment {
                 }
                 CommandResult metrics = env.ctr().ctr("tasks", "metrics", id);
                 assertThat(metrics.succeeded()).as(metrics.describe()).isTrue();
-                env.ctr().kill(id, "SIGKILL").requireSuccess();
-                assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30))).isPresent();
-                env.ctr().deleteTask(id, false).requireSuccess();
-                env.ctr().deleteContainer(id).requireSuccess();
-                assertThat(Leftovers.system().find(env.scope(id, "runc"))).isEmpty();
+                env.killAndDelete(id, "runc");
             } finally {
                 env.ctr().forceRemove(id);
             }

@@ -219,11 +219,7 @@ class ShimCtrTest extends OnShimEnvironment {
                     .orElseThrow(() -> new AssertionError("task not RUNNING after restart: " + env.task(id)));
             assertThat(after.pid()).isEqualTo(pid);
             assertThat(env.shimDaemons()).as("the same daemon serves it").isEqualTo(daemons);
-            env.ctr().kill(id, "SIGKILL").requireSuccess();
-            assertThat(env.awaitTask(id, "STOPPED", Duration.ofSeconds(30))).isPresent();
-            env.ctr().deleteTask(id, false).requireSuccess();
-            env.ctr().deleteContainer(id).requireSuccess();
-            assertThat(Leftovers.system().find(env.scope(id, "runc"))).isEmpty();
+            env.killAndDelete(id, "runc");
         } finally {
             env.ctr().forceRemove(id);
         }

@@ -1,5 +1,7 @@
 package io.jurunc.e2e.shim;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.jurunc.e2e.support.Cleanup;
 import io.jurunc.e2e.support.Command;
 import io.jurunc.e2e.support.CommandResult;
@@ -50,12 +52,7 @@ final class ShimEnvironment implements AutoCloseable {
             cleanup.defer("stop the node shim daemon", this::stopShimDaemons);
             ImageBuilder builder = ImageBuilders.configured(host);
             for (String name : images) {
-                Path archive = work.resolve(name + ".tar");
-                builder.build(
-                        TestImages.context(name, work.resolve("contexts")),
-                        ref(name),
-                        ImageBuilder.Format.OCI_ARCHIVE,
-                        archive);
+                Path archive = TestImages.buildArchive(builder, name, ref(name), work);
                 containerd.ctr().importImage(archive, "jurunc.test/" + name).requireSuccess();
             }
         } catch (IOException | RuntimeException e) {
@@ -98,6 +95,20 @@ final class ShimEnvironment implements AutoCloseable {
                 id,
                 containerd.taskBundle(ctr().namespace(), id),
                 Path.of("/run/containerd", backend, ctr().namespace(), id));
+    }
+
+    /**
+     * SIGKILLs task {@code id}, waits until it stopped, deletes the task and the container, and checks
+     * that nothing of it is left ({@link #scope}).
+     */
+    void killAndDelete(String id, String backend) {
+        ctr().kill(id, "SIGKILL").requireSuccess();
+        assertThat(awaitTask(id, "STOPPED", Duration.ofSeconds(30)))
+                .as(id + " stopped: " + task(id))
+                .isPresent();
+        ctr().deleteTask(id, false).requireSuccess();
+        ctr().deleteContainer(id).requireSuccess();
+        assertThat(Leftovers.system().find(scope(id, backend))).isEmpty();
     }
 
     /** The task's pid and status from {@code ctr tasks ls}, if the task exists. */

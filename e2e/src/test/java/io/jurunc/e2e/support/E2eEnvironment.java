@@ -68,13 +68,7 @@ public final class E2eEnvironment implements AutoCloseable {
             ImageBuilder builder = ImageBuilders.configured(host);
             Map<String, Path> archives = new LinkedHashMap<>();
             for (String name : imageNames) {
-                Path archive = work.resolve(name + ".tar");
-                builder.build(
-                        TestImages.context(name, work.resolve("contexts")),
-                        reference(name),
-                        ImageBuilder.Format.OCI_ARCHIVE,
-                        archive);
-                archives.put(name, archive);
+                archives.put(name, TestImages.buildArchive(builder, name, reference(name), work));
             }
             for (UnikernelImage image : unikernelImages) {
                 Path archive = work.resolve(image.name() + ".tar");

@@ -92,6 +92,11 @@ public record RunSpec(
         return new RunSpec(image, id, args, runcBinary, runtime, runcRoot, cni, env, rm, f, timeout);
     }
 
+    /** {@code --with-ns network:<netns>}: the container joins a network namespace prepared beforehand, as CRI does. */
+    public RunSpec inNetns(Path netns) {
+        return withFlag("--with-ns", "network:" + netns);
+    }
+
     public RunSpec withTimeout(Duration limit) {
         return new RunSpec(image, id, args, runcBinary, runtime, runcRoot, cni, env, rm, extraFlags, limit);
     }

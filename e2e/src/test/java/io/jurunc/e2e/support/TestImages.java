@@ -33,6 +33,16 @@ public final class TestImages {
         }
     }
 
+    /**
+     * Builds test image {@code name} as {@code reference} with {@code builder} into an OCI archive
+     * under {@code work} (its context under {@code work/contexts}); returns the archive.
+     */
+    public static Path buildArchive(ImageBuilder builder, String name, String reference, Path work) {
+        Path archive = work.resolve(name + ".tar");
+        builder.build(context(name, work.resolve("contexts")), reference, ImageBuilder.Format.OCI_ARCHIVE, archive);
+        return archive;
+    }
+
     /** Copies {@code e2e/images/<name>} into {@code into} and adds busybox; returns the context. */
     public static Path context(String name, Path into) {
         Path src = imagesDir().resolve(name);

@@ -66,10 +66,7 @@ final class Solo5Probe {
             String id = E2eEnvironment.newId(image);
             ServiceRun run = ServiceRun.at(
                     env,
-                    env.juruncRun(image, id)
-                            .withRm()
-                            .withFlag("--with-ns", "network:" + pod.netnsPath())
-                            .withTimeout(Duration.ofMinutes(2)),
+                    env.juruncRun(image, id).withRm().inNetns(pod.netnsPath()).withTimeout(Duration.ofMinutes(2)),
                     pod,
                     UnikernelImages.SOLO5_NET_IP);
             try {

@@ -37,7 +37,7 @@ class UnikernelShimTest extends OnE2eEnvironment {
             RunSpec spec = RunSpec.of(env.image("uk-http-0163"), id)
                     .withRuntime(RUNTIME)
                     .withRm()
-                    .withFlag("--with-ns", "network:" + pod.netnsPath())
+                    .inNetns(pod.netnsPath())
                     .withTimeout(Duration.ofMinutes(2));
             ServiceRun run = ServiceRun.at(env, spec, pod, pod.ip());
             try {
@@ -73,7 +73,7 @@ class UnikernelShimTest extends OnE2eEnvironment {
                     .run(RunSpec.of(env.image("spt-net"), E2eEnvironment.newId("shim-spt"), "bogus")
                             .withRuntime(RUNTIME)
                             .withRm()
-                            .withFlag("--with-ns", "network:" + pod.netnsPath())
+                            .inNetns(pod.netnsPath())
                             .withTimeout(Duration.ofSeconds(60)));
             assertThat(bad.stdout()).as(bad.describe()).contains("Error in command line");
             assertThat(bad.exitCode()).as(bad.describe()).isEqualTo(1);

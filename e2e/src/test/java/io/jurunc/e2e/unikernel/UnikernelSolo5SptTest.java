@@ -55,7 +55,7 @@ class UnikernelSolo5SptTest extends OnE2eEnvironment {
             String id = E2eEnvironment.newId("spt-status");
             RunSpec spec = env.juruncRun("spt-net", id, "bogus")
                     .withRm()
-                    .withFlag("--with-ns", "network:" + pod.netnsPath())
+                    .inNetns(pod.netnsPath())
                     .withTimeout(Duration.ofSeconds(60));
             CommandResult r = env.ctr().run(spec);
             assertThat(r.stdout()).as(r.describe()).contains("Error in command line", "solo5_exit(1) called");

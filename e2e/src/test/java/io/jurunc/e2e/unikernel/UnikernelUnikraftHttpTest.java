@@ -84,7 +84,7 @@ class UnikernelUnikraftHttpTest extends OnE2eEnvironment {
                         env,
                         env.juruncRun(image, id)
                                 .withRm()
-                                .withFlag("--with-ns", "network:" + pod.netnsPath())
+                                .inNetns(pod.netnsPath())
                                 .withTimeout(Duration.ofMinutes(2)),
                         pod,
                         pod.ip());
