@@ -27,22 +27,12 @@ class ClientReadingTest {
 
     private TtrpcServer server(CountDownLatch release) {
         return TestServers.echo(release)
-                .register(TestServers.SERVICE, "Hold", (payload, ctx) -> {
-                    entered.release();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return payload;
-                })
+                .register(TestServers.SERVICE, "Hold", TestServers.holding(entered, release))
                 .build();
     }
 
     private TtrpcClient connect(TtrpcServer server) throws Exception {
-        Path socket = dir.resolve("c" + System.nanoTime() + ".sock");
-        server.serve(Listener.unix(socket));
-        return TtrpcClient.connect(new TtrpcAddress.Unix(socket));
+        return TestServers.serveAndConnect(server, dir, "c");
     }
 
     @Test

@@ -22,8 +22,10 @@ class ConnectionLimitsTest {
         try (TtrpcServer server =
                         TestServers.echo(release).connectionLimits(2, 1 << 20).build();
                 TtrpcClient client = connect(server)) {
-            CompletableFuture<byte[]> a = CompletableFuture.supplyAsync(() -> call(client, "Block", new byte[10]));
-            CompletableFuture<byte[]> b = CompletableFuture.supplyAsync(() -> call(client, "Block", new byte[10]));
+            CompletableFuture<byte[]> a =
+                    CompletableFuture.supplyAsync(() -> TestServers.call(client, "Block", new byte[10]));
+            CompletableFuture<byte[]> b =
+                    CompletableFuture.supplyAsync(() -> TestServers.call(client, "Block", new byte[10]));
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (server.connections().isEmpty() && System.nanoTime() < end) {
                 Thread.sleep(10);
@@ -52,7 +54,8 @@ class ConnectionLimitsTest {
         try (TtrpcServer server =
                         TestServers.echo(release).connectionLimits(100, 1000).build();
                 TtrpcClient client = connect(server)) {
-            CompletableFuture<byte[]> a = CompletableFuture.supplyAsync(() -> call(client, "Block", new byte[900]));
+            CompletableFuture<byte[]> a =
+                    CompletableFuture.supplyAsync(() -> TestServers.call(client, "Block", new byte[900]));
             Thread.sleep(300);
             assertFails(
                     () -> client.call(TestServers.SERVICE, "Block", new byte[200]),
@@ -64,16 +67,6 @@ class ConnectionLimitsTest {
     }
 
     private TtrpcClient connect(TtrpcServer server) throws Exception {
-        Path socket = dir.resolve("l" + System.nanoTime() + ".sock");
-        server.serve(Listener.unix(socket));
-        return TtrpcClient.connect(new TtrpcAddress.Unix(socket));
-    }
-
-    private static byte[] call(TtrpcClient client, String method, byte[] payload) {
-        try {
-            return client.call(TestServers.SERVICE, method, payload);
-        } catch (TtrpcException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestServers.serveAndConnect(server, dir, "l");
     }
 }

@@ -38,21 +38,11 @@ class HandlersOnReaderTest {
                         (payload, ctx) -> (Thread.currentThread().getName()
                                         + (Thread.currentThread().isVirtual() ? " virtual" : " platform"))
                                 .getBytes())
-                .register(TestServers.SERVICE, "Hold", (payload, ctx) -> {
-                    entered.release();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return payload;
-                });
+                .register(TestServers.SERVICE, "Hold", TestServers.holding(entered, release));
     }
 
     private TtrpcClient connect(TtrpcServer server) throws Exception {
-        Path socket = dir.resolve("h" + System.nanoTime() + ".sock");
-        server.serve(Listener.unix(socket));
-        return TtrpcClient.connect(new TtrpcAddress.Unix(socket));
+        return TestServers.serveAndConnect(server, dir, "h");
     }
 
     private static String who(TtrpcClient client) throws TtrpcException {
@@ -89,7 +79,7 @@ class HandlersOnReaderTest {
                         .build();
                 TtrpcClient client = connect(server)) {
             CompletableFuture<byte[]> blocked =
-                    CompletableFuture.supplyAsync(() -> call(client, "Hold", "b".getBytes()));
+                    CompletableFuture.supplyAsync(() -> TestServers.call(client, "Hold", "b".getBytes()));
             assertThat(entered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
             // answered while Hold still holds the first reader thread: a second reader took over
             assertThat(who(client)).isEqualTo("ttrpc-conn-1-2 platform");
@@ -109,8 +99,10 @@ class HandlersOnReaderTest {
                         .connectionLimits(2, 1 << 20)
                         .build();
                 TtrpcClient client = connect(server)) {
-            CompletableFuture<byte[]> a = CompletableFuture.supplyAsync(() -> call(client, "Hold", new byte[10]));
-            CompletableFuture<byte[]> b = CompletableFuture.supplyAsync(() -> call(client, "Hold", new byte[10]));
+            CompletableFuture<byte[]> a =
+                    CompletableFuture.supplyAsync(() -> TestServers.call(client, "Hold", new byte[10]));
+            CompletableFuture<byte[]> b =
+                    CompletableFuture.supplyAsync(() -> TestServers.call(client, "Hold", new byte[10]));
             // the second Hold could only be read because a new reader took over from the first
             assertThat(entered.tryAcquire(2, 10, TimeUnit.SECONDS)).isTrue();
             assertFails(
@@ -162,14 +154,6 @@ class HandlersOnReaderTest {
             } finally {
                 second.close();
             }
-        }
-    }
-
-    private static byte[] call(TtrpcClient client, String method, byte[] payload) {
-        try {
-            return client.call(TestServers.SERVICE, method, payload);
-        } catch (TtrpcException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.jurunc.ttrpc;
 import com.google.protobuf.StringValue;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 
 /** The test service used across the server/client tests. */
 final class TestServers {
@@ -36,11 +37,7 @@ final class TestServers {
                     throw new StackOverflowError("deep");
                 })
                 .register(SERVICE, "Block", (payload, ctx) -> {
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+                    await(release);
                     return payload;
                 })
                 .register(
@@ -50,6 +47,39 @@ final class TestServers {
                                         .map(java.time.Duration::toMillis)
                                         .orElse(-1L))
                                 .getBytes());
+    }
+
+    /** A handler that signals {@code entered} once it runs, then waits for {@code release} and echoes. */
+    static UnaryHandler holding(Semaphore entered, CountDownLatch release) {
+        return (payload, ctx) -> {
+            entered.release();
+            await(release);
+            return payload;
+        };
+    }
+
+    /** Serves {@code server} on a fresh socket in {@code dir} and connects a client to it. */
+    static TtrpcClient serveAndConnect(TtrpcServer server, Path dir, String prefix) throws Exception {
+        Path socket = dir.resolve(prefix + System.nanoTime() + ".sock");
+        server.serve(Listener.unix(socket));
+        return TtrpcClient.connect(new TtrpcAddress.Unix(socket));
+    }
+
+    /** A unary call on the test service, its TtrpcException unchecked (for use in a future). */
+    static byte[] call(TtrpcClient client, String method, byte[] payload) {
+        try {
+            return client.call(SERVICE, method, payload);
+        } catch (TtrpcException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void await(CountDownLatch release) {
+        try {
+            release.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static Path socketIn(Path dir) {
