@@ -2,7 +2,7 @@
 # vAccel overhead benchmark: per-op latency (noop, exec, classify; local vs unix socket vs TCP, interleaved call by
 # call) and payload throughput 1 KiB..64 MiB, with p50/p99, wake-ups (cs/op) and CPU per op; ends with issue 15's
 # targets as MET/NOT, each with the load average of its reading.
-# Usage: scripts/bench-vaccel.sh [--quick] [--only latency|throughput] [--modes local,unix,tcp] [--ops noop,exec,classify] [--sizes 16K,1M]
+# Usage: scripts/bench-vaccel.sh [--quick] [--only latency|throughput] [--modes local,handoff,unix,tcp] [--ops noop,exec,classify] [--sizes 16K,1M]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
@@ -41,13 +42,13 @@ import javax.imageio.ImageIO;
  * a unix socket and over TCP loopback; then payload throughput (exec echo through noop) from 1 KiB to
  * 64 MiB. The agent runs in this JVM (same host, separate threads). Plain main: warm-up, then timed loop.
  *
- * <p>Usage: {@code VaccelBench [--quick] [--only latency|throughput] [--modes local,unix,tcp] [--ops noop,exec,classify] [--sizes 16K,1M]}; prints
+ * <p>Usage: {@code VaccelBench [--quick] [--only latency|throughput] [--modes local,handoff,unix,tcp] [--ops noop,exec,classify] [--sizes 16K,1M]}; prints
  * tables, then issue 15's targets as MET/NOT with the load average at each reading.
  */
 public final class VaccelBench {
     private VaccelBench() {}
 
-    /** Command-line options: {@code --quick}, {@code --only latency|throughput}, {@code --modes local,unix,tcp}, {@code --ops noop,exec,classify}, {@code --sizes 16K,64K}. */
+    /** Command-line options: {@code --quick}, {@code --only latency|throughput}, {@code --modes local,handoff,unix,tcp}, {@code --ops noop,exec,classify}, {@code --sizes 16K,64K}. */
     record Options(
             boolean quick,
             boolean latency,
@@ -59,7 +60,7 @@ public final class VaccelBench {
             boolean quick = false;
             boolean latency = true;
             boolean throughput = true;
-            List<String> modes = List.of("local", "unix", "tcp");
+            List<String> modes = List.of("local", "handoff", "unix", "tcp");
             List<String> ops = List.of("noop", "exec", "classify");
             List<Integer> sizes = new java.util.ArrayList<>();
             for (int size = 1024; size <= 64 << 20; size *= 4) {
@@ -84,7 +85,7 @@ public final class VaccelBench {
                                 .toList();
                     default ->
                         throw new IllegalArgumentException("unknown option " + args[i]
-                                + " (usage: [--quick] [--only latency|throughput] [--modes local,unix,tcp] [--ops noop,exec,classify]"
+                                + " (usage: [--quick] [--only latency|throughput] [--modes local,handoff,unix,tcp] [--ops noop,exec,classify]"
                                 + " [--sizes 16K,1M])");
                 }
             }
@@ -117,7 +118,14 @@ public final class VaccelBench {
 
     /** One measured row: wall-time percentiles plus what the process spent per op, and the load at the time. */
     record Stats(
-            double meanUs, double p50Us, double p99Us, double csPerOp, double cpuUsPerOp, int iters, String load) {}
+            double meanUs,
+            double p50Us,
+            double p99Us,
+            double csPerOp,
+            double cpuUsPerOp,
+            double allocPerOp,
+            int iters,
+            String load) {}
 
     /**
      * Per-op costs that do not depend on the load much: voluntary context switches and CPU time of this JVM's
@@ -126,13 +134,23 @@ public final class VaccelBench {
      * compiler thread, an agent reader handed off) takes its share with it: such rows are marked {@code *}.
      */
     private static final class Counters {
+        private static final com.sun.management.ThreadMXBean MX =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        private final long allocatedBefore = MX.getTotalThreadAllocatedBytes();
         private final Map<String, long[]> threads = threadTimes();
         private Map<String, long[]> end;
+        private long allocatedAfter;
 
         /** Takes the end reading; the per-op figures below use it. */
         Counters stop() {
             end = threadTimes();
+            allocatedAfter = MX.getTotalThreadAllocatedBytes();
             return this;
+        }
+
+        /** Java heap bytes allocated by all of this JVM's threads (client and agent) per op. */
+        double allocatedPer(int ops) {
+            return (double) (allocatedAfter - allocatedBefore) / ops;
         }
 
         private long delta(int field) {
@@ -182,9 +200,13 @@ public final class VaccelBench {
                         m,
                         switch (m) {
                             case "local" -> local;
+                            // its own instance, run through a HandOff in the latency table
+                            case "handoff" -> Vaccel.bootstrap(hostConfig);
                             case "unix" -> client("unix://" + dir.resolve("agent.sock"));
                             case "tcp" -> client("tcp://127.0.0.1:" + tcpPort);
-                            default -> throw new IllegalArgumentException("unknown mode " + m + " (local, unix, tcp)");
+                            default ->
+                                throw new IllegalArgumentException(
+                                        "unknown mode " + m + " (local, handoff, unix, tcp)");
                         });
             }
             String loadBefore = loadAverage();
@@ -215,7 +237,9 @@ public final class VaccelBench {
                     latencies(modes, results, lib, model, labels, png, quick, options.ops(), dir, local, host);
                 }
                 if (options.throughput()) {
-                    throughputs(modes, results, options.sizes(), quick);
+                    Map<String, Vaccel> echoModes = new java.util.LinkedHashMap<>(modes);
+                    echoModes.remove("handoff");
+                    throughputs(echoModes, results, options.sizes(), quick);
                 }
                 targets(results, loadBefore);
             } finally {
@@ -260,9 +284,14 @@ public final class VaccelBench {
         System.out.println(
                 "# noop: local = vaccel_noop; unix/tcp = one RPC round trip (a genop exec through the agent's noop");
         System.out.println("#   plugin, no args), since the rpc plugin completes noop itself as vAccel's does");
+        System.out.println(
+                "# handoff: the local op run by a second thread of this JVM while the caller parks (two wake-ups,");
+        System.out.println(
+                "#   no socket, no encoding): what a remote call costs beyond the op for its thread hand-offs alone");
+        System.out.println("# alloc B/op: Java heap bytes allocated per op by all threads (client and agent)");
         System.out.printf(
                 Locale.ROOT,
-                "%-9s %-9s %10s %10s %10s %8s %10s %8s  %s%n",
+                "%-9s %-9s %10s %10s %10s %8s %10s %11s %8s  %s%n",
                 "op",
                 "mode",
                 "mean",
@@ -270,10 +299,12 @@ public final class VaccelBench {
                 "p99",
                 "cs/op",
                 "cpu µs/op",
+                "alloc B/op",
                 "iters",
                 "load");
         List<Session> sessions = new java.util.ArrayList<>();
         List<BareRoundTrip> bare = new java.util.ArrayList<>();
+        HandOff handOff = modes.containsKey("handoff") ? new HandOff() : null;
         try {
             Map<String, Runnable> noops = new java.util.LinkedHashMap<>();
             Map<String, Runnable> execs = new java.util.LinkedHashMap<>();
@@ -286,23 +317,29 @@ public final class VaccelBench {
                 sessions.addAll(List.of(noop, exec, onnx));
                 onnx.register(v.createResource(
                         ResourceSpec.ofPaths(List.of(model.toString(), labels.toString()), ResourceType.MODEL)));
-                noops.put(
-                        e.getKey(),
-                        e.getKey().equals("local")
-                                ? noop::noop
-                                : () -> noop.exec("/bench/none.so", "none", List.of(), List.of()));
-                execs.put(e.getKey(), () -> {
+                boolean inProcess = e.getKey().equals("local") || e.getKey().equals("handoff");
+                Runnable noopBody =
+                        inProcess ? noop::noop : () -> noop.exec("/bench/none.so", "none", List.of(), List.of());
+                Runnable execBody = () -> {
                     Arg out = Arg.output(ArgType.INT32, 4);
                     exec.exec(lib.toString(), "mytestfunc", List.of(Arg.int32(21)), List.of(out));
                     if (out.asInt32() != 42) {
                         throw new IllegalStateException("exec returned " + out.asInt32());
                     }
-                });
-                classifies.put(e.getKey(), () -> {
+                };
+                Runnable classifyBody = () -> {
                     if (!onnx.classify(png).tags().endsWith(" red")) {
                         throw new IllegalStateException("classify did not answer red");
                     }
-                });
+                };
+                if (e.getKey().equals("handoff")) {
+                    noopBody = handOff.wrap(noopBody);
+                    execBody = handOff.wrap(execBody);
+                    classifyBody = handOff.wrap(classifyBody);
+                }
+                noops.put(e.getKey(), noopBody);
+                execs.put(e.getKey(), execBody);
+                classifies.put(e.getKey(), classifyBody);
             }
             int n = quick ? 2000 : 20000;
             if (ops.contains("noop")) {
@@ -332,6 +369,75 @@ public final class VaccelBench {
             for (BareRoundTrip b : bare) {
                 b.close();
             }
+            if (handOff != null) {
+                handOff.close();
+            }
+        }
+    }
+
+    /**
+     * Runs each call on one worker thread while the caller parks, and wakes the caller when it is done: the two
+     * thread wake-ups of a remote call (the agent's reader, then the caller) without a socket, framing or
+     * encoding. Beside the remote rows it tells how much of their extra over the local op is the hand-offs.
+     */
+    private static final class HandOff implements AutoCloseable {
+        private final Thread worker;
+        private volatile Runnable task;
+        private volatile Thread caller;
+        private volatile boolean done;
+        private volatile RuntimeException failure;
+        private volatile boolean closed;
+
+        HandOff() {
+            worker = Thread.ofPlatform().daemon().name("bench-handoff").start(this::serve);
+        }
+
+        Runnable wrap(Runnable body) {
+            return () -> run(body);
+        }
+
+        private void serve() {
+            while (!closed) {
+                Runnable t = task;
+                if (t == null) {
+                    LockSupport.park(this);
+                    continue;
+                }
+                task = null;
+                try {
+                    t.run();
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+                done = true;
+                LockSupport.unpark(caller);
+            }
+        }
+
+        void run(Runnable body) {
+            caller = Thread.currentThread();
+            done = false;
+            failure = null;
+            task = body;
+            LockSupport.unpark(worker);
+            while (!done) {
+                LockSupport.park(this);
+            }
+            RuntimeException f = failure;
+            if (f != null) {
+                throw f;
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            LockSupport.unpark(worker);
+            try {
+                worker.join(Duration.ofSeconds(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -346,8 +452,8 @@ public final class VaccelBench {
         if (Double.isNaN(localUs) || Double.isNaN(agentUs)) {
             return;
         }
-        results.put("classify service local", new Stats(0, localUs, 0, 0, 0, 0, ""));
-        results.put("classify service agent", new Stats(0, agentUs, 0, 0, 0, 0, ""));
+        results.put("classify service local", new Stats(0, localUs, 0, 0, 0, 0, 0, ""));
+        results.put("classify service agent", new Stats(0, agentUs, 0, 0, 0, 0, 0, ""));
         System.out.printf(
                 Locale.ROOT,
                 "# classify inside vAccel (p50 of vaccel_image_op in the timed window): local %.1f µs, in the agent"
@@ -507,12 +613,13 @@ public final class VaccelBench {
                     t[(int) (n * 0.99)] / 1000.0,
                     cs,
                     cpu,
+                    c.allocatedPer(calls),
                     n,
                     load);
             results.put(op + " " + e.getKey(), s);
             System.out.printf(
                     Locale.ROOT,
-                    "%-9s %-9s %10.1f %10.1f %10.1f %8.1f %9.1f%s %8d  %s%n",
+                    "%-9s %-9s %10.1f %10.1f %10.1f %8.1f %9.1f%s %11.0f %8d  %s%n",
                     op,
                     e.getKey(),
                     s.meanUs(),
@@ -521,6 +628,7 @@ public final class VaccelBench {
                     s.csPerOp(),
                     s.cpuUsPerOp(),
                     c.threadsEnded() ? "*" : " ",
+                    s.allocPerOp(),
                     n,
                     load);
         }
@@ -629,6 +737,7 @@ public final class VaccelBench {
         Stats local = r.get("classify local");
         Stats inAgent = r.get("classify service agent");
         Stats inLocal = r.get("classify service local");
+        Stats handoff = r.get("classify handoff");
         for (String mode : List.of("unix", "tcp")) {
             Stats remote = r.get("classify " + mode);
             if (local != null && remote != null) {
@@ -644,6 +753,13 @@ public final class VaccelBench {
                                 remote.p50Us() - inAgent.p50Us(),
                                 remote.cpuUsPerOp(),
                                 local.cpuUsPerOp());
+                if (handoff != null) {
+                    cause += String.format(
+                            Locale.ROOT,
+                            "; the local op handed to a second thread: %.0f us (%.3fx local)",
+                            handoff.p50Us(),
+                            handoff.p50Us() / local.p50Us());
+                }
                 target(
                         String.format(
                                 Locale.ROOT,
@@ -807,6 +923,7 @@ public final class VaccelBench {
                     times.get(Math.min(times.size() - 1, (int) (times.size() * 0.99))) / 1000.0,
                     cs,
                     cpu,
+                    counters.allocatedPer(times.size()),
                     times.size(),
                     loadAverage());
             System.out.printf(
