@@ -26,13 +26,15 @@ JAVA=$JAVA_HOME/bin/java
 WORK=$(mktemp -d /tmp/jurunc-bench-build.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-JURUNC=$ROOT/cli/target/dist/bin/jurunc
+# JURUNC_BENCH_BIN: another distribution's launcher (e.g. one built from a clean checkout of a commit)
+JURUNC=${JURUNC_BENCH_BIN:-$ROOT/cli/target/dist/bin/jurunc}
+DISTLIB=$(dirname "$(dirname "$JURUNC")")/lib
 if [ ! -x "$JURUNC" ]; then
   echo "no distribution at $JURUNC: rm -rf cli/target/dist; mvn -B -ntp -o -q -pl builder,cli install -DskipTests" >&2
   exit 1
 fi
-if [ -f "$ROOT/cli/target/dist/lib/jurunc-build.aot" ]; then
-  echo "jurunc: $JURUNC build (AOT cache lib/jurunc-build.aot, $(du -h "$ROOT/cli/target/dist/lib/jurunc-build.aot" | cut -f1))"
+if [ -f "$DISTLIB/jurunc-build.aot" ]; then
+  echo "jurunc: $JURUNC build (AOT cache lib/jurunc-build.aot, $(du -h "$DISTLIB/jurunc-build.aot" | cut -f1))"
 else
   echo "jurunc: $JURUNC build (WARNING: no lib/jurunc-build.aot: make-dist's build training failed, the JVM starts without it)"
 fi

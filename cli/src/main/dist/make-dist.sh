@@ -20,6 +20,10 @@ FLAGS='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData --enab
 # class-file API's StackMapGenerator.processBlock (run while FFM spins the sha256 downcall stubs) took a
 # 6.7 MB compiler arena, which HotSpot's chunk pool then kept for the whole build: it stays interpreted.
 BUILD_MEM='-Xmx32m -Xmn2m -XX:TrimNativeHeapInterval=100 -XX:CompileCommand=quiet -XX:CompileCommand=exclude,jdk.internal.classfile.impl.StackMapGenerator::processBlock'
+# `jurunc vaccel agent` is a daemon that serves every call of its guests: C2 (C1 code alone cost ~8 us more CPU
+# per round trip) and, where the kernel offers them, transparent huge pages for the heap (with 4 KiB pages a
+# noop round trip cost 84-86 us instead of 21 us: page walks for each call's allocation; docs/vaccel.md)
+AGENT_OPTS='-XX:TieredStopAtLevel=4'
 launcher() { # name main-class
   # `jurunc build` runs the builder's own main (no picocli on the common command lines, whose Java 5
   # classes no AOT cache holds) with its own AOT cache: a JDK 25 cache loads all of its classes at
@@ -28,6 +32,9 @@ launcher() { # name main-class
   [ "$1" = jurunc ] && BUILD="if [ \"\$1\" = build ]; then
   shift; MAIN=io.jurunc.builder.cli.BuildCommand; MEM='$BUILD_MEM'; AOT=
   [ -f \"\$LIB/jurunc-build.aot\" ] && AOT=\"-XX:AOTCache=\$LIB/jurunc-build.aot -Xlog:aot=off -Xlog:cds=off\"
+elif [ \"\$1\" = vaccel ] && [ \"\$2\" = agent ]; then
+  MEM='$AGENT_OPTS'
+  grep -qs '\\[never\\]' /sys/kernel/mm/transparent_hugepage/enabled || MEM=\"\$MEM -XX:+UseTransparentHugePages\"
 fi"
   cat > "$DIST/bin/$1" <<SH
 #!/bin/sh
