@@ -79,8 +79,10 @@ class KvmProbeRealTest {
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertThat(v.accel()).as(v.reason()).isEqualTo(Accel.TCG);
         assertThat(v.source()).isEqualTo(ProbeVerdict.Source.PROBE);
-        assertThat(v.reason()).contains("KVM internal error");
-        assertThat(ms).isLessThan(4000);
+        // QEMU's words for the failure differ by host and kernel ("KVM internal error", "failed to set
+        // MSR ..."): what counts is that the probe saw the guest fail, not that it ran into its timeout
+        assertThat(v.reason()).startsWith("a test guest").doesNotContain("did not finish");
+        assertThat(ms).isLessThan(KvmProbe.DEFAULT_TIMEOUT.toMillis());
         assertThat(cache.read(real.bootId(), qemu())).map(ProbeVerdict::accel).hasValue(Accel.TCG);
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()))
