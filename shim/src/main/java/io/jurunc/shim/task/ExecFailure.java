@@ -53,6 +53,15 @@ record ExecFailure(Kind kind, String message) {
         StatusCode code() {
             return code;
         }
+
+        /** The exit status Wait reports for an exec that failed so: the guest's 127 or 126, else the launcher's. */
+        int exitStatus(int launcherCode) {
+            return switch (this) {
+                case COMMAND_NOT_FOUND -> 127;
+                case COMMAND_NOT_RUNNABLE -> 126;
+                default -> launcherCode & 0xff;
+            };
+        }
     }
 
     private static final String PREFIX = "exec failed: ";

@@ -27,6 +27,7 @@ import io.jurunc.ttrpc.TtrpcException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +47,8 @@ import java.util.function.Consumer;
  */
 final class Execs {
     private static final Path DEV_NULL = Path.of("/dev/null");
+    /** The exit status of an exec that failed before its launcher ran, or whose launcher said nothing. */
+    static final int NEVER_RAN = 255;
 
     private final ShimOs os;
     private final EventSink events;
@@ -131,6 +134,7 @@ final class Execs {
             Optional<Path> stdin = path(e.stdin);
             Optional<Path> stdout = path(e.stdout);
             Optional<Path> stderr = path(e.stderr);
+            int failedStatus = NEVER_RAN;
             try {
                 ExecSpec spec = e.spec;
                 if (spec.terminal()) {
@@ -152,7 +156,12 @@ final class Execs {
                         Optional.of(stderr.orElse(DEV_NULL)),
                         new byte[0],
                         Optional.of(spec.bundle())));
-                if (!r.ok()) throw launchFailed(id, execId, launch, logMark, r);
+                if (!r.ok()) {
+                    Optional<ExecFailure> why = launch.log().flatMap(l -> ExecFailure.readFrom(l, logMark));
+                    failedStatus =
+                            why.map(f -> f.kind().exitStatus(r.exitCode())).orElse(r.exitCode() & 0xff);
+                    throw launchFailed(id, execId, why, r);
+                }
                 int pid = readPid(launch.pidFile());
                 if (e.console != null) {
                     try {
@@ -165,13 +174,13 @@ final class Execs {
                 }
                 e.pid = pid;
             } catch (BackendException be) {
-                release(e);
+                neverStarted(e, failedStatus);
                 throw TaskService.status(be);
             } catch (OsException oe) {
-                release(e);
+                neverStarted(e, failedStatus);
                 throw new TtrpcException(StatusCode.INTERNAL, oe.getMessage(), oe);
             } catch (TtrpcException te) {
-                release(e);
+                neverStarted(e, failedStatus);
                 throw te;
             } finally {
                 deleteQuietly(e.spec.processFile());
@@ -197,8 +206,7 @@ final class Execs {
      * code containerd gets; runc's as unknown, as containerd's runc shim reports it), else its exit code
      * and whatever output it had of its own.
      */
-    private TtrpcException launchFailed(String id, String execId, ExecLaunch launch, long logMark, CommandResult r) {
-        Optional<ExecFailure> why = launch.log().flatMap(l -> ExecFailure.readFrom(l, logMark));
+    private TtrpcException launchFailed(String id, String execId, Optional<ExecFailure> why, CommandResult r) {
         String prefix = "exec " + execId + " in " + id + " failed";
         if (why.isPresent()) {
             ExecFailure f = why.get();
@@ -344,6 +352,17 @@ final class Execs {
             release(entry.getValue());
             return true;
         });
+    }
+
+    /**
+     * An exec whose Start failed has ended, as with containerd's runc shim (which closes its wait block):
+     * Wait returns and State says stopped, so containerd's {@code Delete(WithProcessKill)} (the CRI's, after
+     * a failed ExecSync) does not wait for an exit that cannot come (a minute, until its context's deadline).
+     * No TaskExit is published: there was no process.
+     */
+    private static void neverStarted(Exec e, int status) {
+        release(e);
+        e.exit.complete(new ExitStatus(status, Instant.now()));
     }
 
     /** Kills and reaps a started process whose terminal could not be set up. */

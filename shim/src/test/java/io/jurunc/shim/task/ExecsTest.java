@@ -318,6 +318,35 @@ class ExecsTest {
         assertThat(backend.execs.getLast().logFile())
                 .as("the exec's log goes with it")
                 .doesNotExist();
+        // as containerd's runc shim: the exec that never ran has ended, so the CRI's Delete(WithProcessKill),
+        // which waits for it, returns at once instead of at its context's deadline
+        assertThat(service.await(WaitRequest.newBuilder()
+                                .setId("vm1")
+                                .setExecId("f1")
+                                .build())
+                        .getExitStatus())
+                .as("the guest's status for a command it cannot find")
+                .isEqualTo(127);
+        assertThat(service.state(StateRequest.newBuilder()
+                                .setId("vm1")
+                                .setExecId("f1")
+                                .build())
+                        .getStatus())
+                .isEqualTo(Status.STOPPED);
+        assertThatThrownBy(() -> service.kill(KillRequest.newBuilder()
+                        .setId("vm1")
+                        .setExecId("f1")
+                        .setSignal(9)
+                        .build()))
+                .isInstanceOfSatisfying(
+                        TtrpcException.class, e -> assertThat(e.code()).isEqualTo(StatusCode.NOT_FOUND));
+        assertThat(service.delete(DeleteRequest.newBuilder()
+                                .setId("vm1")
+                                .setExecId("f1")
+                                .build())
+                        .getExitStatus())
+                .isEqualTo(127);
+        assertThat(events.topics()).as("no process, no exit event").doesNotContain(Topics.TASK_EXIT);
 
         os.script(c -> {
             appendLog(
@@ -396,6 +425,25 @@ class ExecsTest {
                         StartRequest.newBuilder().setId("vm1").setExecId("e3").build()))
                 .isInstanceOf(TtrpcException.class)
                 .hasMessageContaining("busy");
+        assertThat(service.await(WaitRequest.newBuilder()
+                                .setId("vm1")
+                                .setExecId("e3")
+                                .build())
+                        .getExitStatus())
+                .as("the launcher's own status when it logged no reason")
+                .isEqualTo(1);
+        backend.supportsExec = false;
+        execVia(exec("e4"));
+        assertThatThrownBy(() -> service.start(
+                        StartRequest.newBuilder().setId("vm1").setExecId("e4").build()))
+                .isInstanceOf(TtrpcException.class);
+        assertThat(service.await(WaitRequest.newBuilder()
+                                .setId("vm1")
+                                .setExecId("e4")
+                                .build())
+                        .getExitStatus())
+                .as("refused before any launch")
+                .isEqualTo(Execs.NEVER_RAN);
     }
 
     private void execVia(ExecProcessRequest r) throws Exception {
