@@ -79,6 +79,49 @@ final class CriClient {
                 .string(1);
     }
 
+    /**
+     * As {@link #createContainer(String, ProtoWriter, String, String, List)}, with the ContainerConfig's
+     * working_dir (5) and envs (6, KeyValue{key 1, value 2}).
+     */
+    String createContainer(
+            String podId,
+            ProtoWriter podConfig,
+            String name,
+            String image,
+            List<String> command,
+            String workingDir,
+            Map<String, String> env)
+            throws GrpcUnixClient.GrpcCallException {
+        ProtoWriter config = ProtoWriter.message()
+                .message(1, ProtoWriter.message().string(1, name))
+                .message(2, ProtoWriter.message().string(1, image))
+                .strings(3, command)
+                .string(5, workingDir);
+        env.forEach(
+                (k, v) -> config.message(6, ProtoWriter.message().string(1, k).string(2, v)));
+        config.string(11, name + ".log");
+        return ProtoReader.parse(call(
+                        "CreateContainer",
+                        ProtoWriter.message()
+                                .string(1, podId)
+                                .message(2, config)
+                                .message(3, podConfig)))
+                .string(1);
+    }
+
+    /** What ExecSync gave back: the command's stdout and stderr and its exit code. */
+    record ExecResult(String stdout, String stderr, int exitCode) {}
+
+    /**
+     * ExecSyncRequest{container_id 1, cmd 2 (repeated), timeout 3 (seconds, 0: none)} &rarr;
+     * ExecSyncResponse{stdout 1, stderr 2 (bytes), exit_code 3}.
+     */
+    ExecResult execSync(String id, List<String> cmd, long timeoutSeconds) throws GrpcUnixClient.GrpcCallException {
+        ProtoReader r = ProtoReader.parse(call(
+                "ExecSync", ProtoWriter.message().string(1, id).strings(2, cmd).varint(3, timeoutSeconds)));
+        return new ExecResult(r.string(1), r.string(2), (int) r.varint(3));
+    }
+
     void startContainer(String id) throws GrpcUnixClient.GrpcCallException {
         call("StartContainer", ProtoWriter.message().string(1, id));
     }
@@ -88,6 +131,15 @@ final class CriClient {
         return ProtoReader.parse(call("ContainerStatus", ProtoWriter.message().string(1, id)))
                 .message(1)
                 .varint(3);
+    }
+
+    /** ContainerStatus's state (3), exit_code (7), reason (10) and message (11), for a test's report. */
+    String describeContainer(String id) throws GrpcUnixClient.GrpcCallException {
+        ProtoReader s = ProtoReader.parse(
+                        call("ContainerStatus", ProtoWriter.message().string(1, id)))
+                .message(1);
+        return "state " + s.varint(3) + ", exit code " + s.varint(7) + ", reason '" + s.string(10) + "', message '"
+                + s.string(11) + "'";
     }
 
     /** StopContainerRequest{container_id 1, timeout 2 (seconds)}. */

@@ -114,6 +114,33 @@ final class CriNode {
         return ShimDaemons.of(containerd);
     }
 
+    /** The last lines of the node shim daemons' logs (next to their sockets), for a test's report. */
+    String shimLogTail(int lines) {
+        StringBuilder out = new StringBuilder();
+        for (long pid : shimDaemons()) {
+            List<String> args = ProcessHandle.of(pid)
+                    .flatMap(p -> p.info().arguments())
+                    .map(List::of)
+                    .orElse(List.of());
+            int i = args.indexOf("-socket");
+            if (i < 0 || i + 1 >= args.size()) continue;
+            Path log = Path.of(args.get(i + 1).replaceFirst("^unix://", "") + ".log");
+            try {
+                List<String> all = Files.readAllLines(log);
+                out.append("shim daemon ").append(pid).append(" (").append(log).append("):\n");
+                all.subList(Math.max(0, all.size() - lines), all.size())
+                        .forEach(l -> out.append(l).append('\n'));
+            } catch (IOException e) {
+                out.append("shim daemon ")
+                        .append(pid)
+                        .append(": no log at ")
+                        .append(log)
+                        .append('\n');
+            }
+        }
+        return out.toString();
+    }
+
     /** A failed CRI call with the errors and warnings of containerd's log, for the test's report. */
     AssertionError explain(GrpcUnixClient.GrpcCallException e) {
         return new AssertionError(e.getMessage() + "\ncontainerd log (tail):\n" + tail(containerd.log()), e);
