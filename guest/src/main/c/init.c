@@ -27,7 +27,10 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <net/route.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -279,6 +282,51 @@ static int if_up(int s, const char *name) {
     return ioctl(s, SIOCSIFFLAGS, &ifr);
 }
 
+/*
+ * Announces the guest's address on the NIC (RFC 5227's ARP announcement: a broadcast request whose
+ * sender and target are both that address). A peer that tried to reach the container while the
+ * guest was still booting has an unanswered ARP request behind it and would retry only after its
+ * retransmit time (1 s by default on Linux); the announcement updates its neighbour entry at once,
+ * so the first connection to a new microVM does not wait for that retry. Best effort: a kernel
+ * without packet sockets just skips it.
+ */
+static void announce(int s, const char *dev, const char *addr) {
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, dev, IFNAMSIZ - 1);
+    if (ioctl(s, SIOCGIFHWADDR, &ifr) != 0 || ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER) return;
+    struct __attribute__((packed)) {
+        uint16_t htype, ptype;
+        uint8_t hlen, plen;
+        uint16_t oper;
+        uint8_t sha[ETH_ALEN], spa[4], tha[ETH_ALEN], tpa[4];
+    } arp;
+    memset(&arp, 0, sizeof arp);
+    arp.htype = htons(ARPHRD_ETHER);
+    arp.ptype = htons(ETH_P_IP);
+    arp.hlen = ETH_ALEN;
+    arp.plen = 4;
+    arp.oper = htons(ARPOP_REQUEST);
+    memcpy(arp.sha, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+    if (inet_pton(AF_INET, addr, arp.spa) != 1) return;
+    memcpy(arp.tpa, arp.spa, 4);
+    struct sockaddr_ll to;
+    memset(&to, 0, sizeof to);
+    to.sll_family = AF_PACKET;
+    to.sll_protocol = htons(ETH_P_ARP);
+    to.sll_ifindex = (int)if_nametoindex(dev);
+    to.sll_halen = ETH_ALEN;
+    memset(to.sll_addr, 0xff, ETH_ALEN);
+    int ps = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP));
+    if (ps < 0) {
+        if (debug) say("announce %s: %s", addr, strerror(errno));
+        return;
+    }
+    if (sendto(ps, &arp, sizeof arp, 0, (struct sockaddr *)&to, sizeof to) < 0)
+        say("announce %s on %s: %s", addr, dev, strerror(errno));
+    close(ps);
+}
+
 /* The hostname field of ip=, used when the process description names none. */
 static char *ip_hostname;
 
@@ -326,6 +374,7 @@ static void setup_network(void) {
             say("set netmask %s on %s: %s", mask, dev, strerror(errno));
     }
     if (if_up(s, dev) != 0) say("%s up: %s", dev, strerror(errno));
+    else announce(s, dev, addr);
     if (gw && *gw) {
         struct rtentry rt;
         memset(&rt, 0, sizeof rt);

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +90,9 @@ class GuestBootTest {
                         + "rdinit=/jurunc/init ip=10.0.2.15::10.0.2.2:255.255.255.0:guest1:eth0:off"));
         // user-mode networking with restrict=on: the guest NIC exists but reaches nothing
         cmd.addAll(List.of("-netdev", "user,id=n0,restrict=on", "-device", netDevice));
+        // every frame the guest sends on its NIC, for assertAnnounced
+        cmd.addAll(
+                List.of("-object", "filter-dump,id=d0,netdev=n0,file=" + tmp.resolve("net-" + kit.flavor() + ".pcap")));
         cmd.addAll(exitPort(machine.contains("pc") ? "virtio-serial-pci" : "virtio-serial-device", kit.flavor()));
         return run(cmd);
     }
@@ -104,6 +110,37 @@ class GuestBootTest {
                 device,
                 "-device",
                 "virtserialport,chardev=jexit,name=io.jurunc.exit");
+    }
+
+    /**
+     * The guest announced its address once its NIC was up: the packet dump of its NIC holds a broadcast
+     * ARP request whose sender and target address are both 10.0.2.15 (RFC 5227's announcement), sent by
+     * the init without anyone asking (the user-mode network reaches nothing).
+     */
+    private static void assertAnnounced(KernelFlavor flavor) throws Exception {
+        ByteBuffer pcap = ByteBuffer.wrap(Files.readAllBytes(tmp.resolve("net-" + flavor + ".pcap")))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        byte[] guest = {10, 0, 2, 15};
+        byte[] broadcast = {-1, -1, -1, -1, -1, -1};
+        List<String> seen = new ArrayList<>();
+        for (int at = 24; at + 16 <= pcap.limit(); ) {
+            int len = pcap.getInt(at + 8);
+            byte[] frame = Arrays.copyOfRange(pcap.array(), at + 16, at + 16 + len);
+            at += 16 + len;
+            ByteBuffer f = ByteBuffer.wrap(frame);
+            if (frame.length < 42 || f.getShort(12) != 0x0806) {
+                seen.add("ethertype " + (frame.length >= 14 ? Integer.toHexString(f.getShort(12) & 0xffff) : "?"));
+                continue;
+            }
+            seen.add("arp op " + f.getShort(20));
+            if (Arrays.equals(frame, 0, 6, broadcast, 0, 6)
+                    && f.getShort(20) == 1
+                    && Arrays.equals(frame, 28, 32, guest, 0, 4)
+                    && Arrays.equals(frame, 38, 42, guest, 0, 4)) {
+                return;
+            }
+        }
+        throw new AssertionError("no ARP announcement of 10.0.2.15 from the guest; frames seen: " + seen);
     }
 
     private static byte[] exitByte(KernelFlavor flavor) throws Exception {
@@ -152,6 +189,7 @@ class GuestBootTest {
         assertAppRan(console);
         // nothing but the app's output and the init's exit line: the kernel stays quiet
         assertThat(console.strip()).startsWith("arg1=[two words]");
+        assertAnnounced(kit.flavor());
         assertThat(exitByte(kit.flavor()))
                 .as("the app's status on the exit port")
                 .containsExactly(7);
@@ -162,6 +200,7 @@ class GuestBootTest {
         GuestKit kit = GuestKit.loadStandard(kitDir);
         String console = boot(kit, List.of("-M", "pc"), "virtio-net-pci,netdev=n0,romfile=", "");
         assertAppRan(console);
+        assertAnnounced(kit.flavor());
         // virtio_console is one of the kit's modules: the init finds the port once it is loaded
         assertThat(exitByte(kit.flavor()))
                 .as("the app's status on the exit port")
