@@ -122,6 +122,22 @@ final class CriClient {
         return new ExecResult(r.string(1), r.string(2), (int) r.varint(3));
     }
 
+    /**
+     * The streaming Exec: ExecRequest{container_id 1, cmd 2, tty 3, stdin 4, stdout 5, stderr 6} &rarr;
+     * ExecResponse{url 1}, the streaming server's URL to open ({@link CriStream}); stdout and stderr, no
+     * stdin, no terminal.
+     */
+    String exec(String id, List<String> cmd) throws GrpcUnixClient.GrpcCallException {
+        return ProtoReader.parse(call(
+                        "Exec",
+                        ProtoWriter.message()
+                                .string(1, id)
+                                .strings(2, cmd)
+                                .bool(5, true)
+                                .bool(6, true)))
+                .string(1);
+    }
+
     void startContainer(String id) throws GrpcUnixClient.GrpcCallException {
         call("StartContainer", ProtoWriter.message().string(1, id));
     }

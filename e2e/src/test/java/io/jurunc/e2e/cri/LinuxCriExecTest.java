@@ -14,10 +14,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CRI's ExecSync into a Linux microVM, as a kubelet's exec probe or {@code kubectl exec} without a
- * terminal: a pod (the pause container, a plain runc container) with handler {@code jurunc}, whose app
- * container is a QEMU microVM in the same shim daemon; ExecSync goes through jurunc's shim, the exec
- * relay and the guest init's exec server. The exec gets CRI's process (the container's env and
+ * The CRI's ExecSync into a Linux microVM, as a kubelet's exec probe runs it, and its streaming Exec,
+ * as {@code kubectl exec} without a terminal reaches it (a WebSocket on containerd's streaming
+ * server): a pod (the pause container, a plain runc container) with handler {@code jurunc}, whose app
+ * container is a QEMU microVM in the same shim daemon; both go through jurunc's shim, the exec relay
+ * and the guest init's exec server. The exec gets CRI's process (the container's env and
  * working dir, no stdin, no terminal, a 64-hex exec id) and CRI's stdout and stderr FIFOs, which
  * containerd reads only once Start has returned.
  */
@@ -26,7 +27,8 @@ class LinuxCriExecTest {
     private final RealHost host = new RealHost();
 
     @Test
-    void execSyncIntoAPodsMicroVmGivesStdoutStderrTheExitCodeAndTheContainersEnvAndCwd() throws Exception {
+    void execSyncAndStreamingExecIntoAPodsMicroVmGiveStdoutStderrTheExitCodeAndTheContainersEnvAndCwd()
+            throws Exception {
         try (Cleanup cleanup = new Cleanup()) {
             CriNode node = CriNode.start(host, cleanup, "jurunc-e2e-cri-exec-");
             node.importTestImage(host, "hello");
@@ -88,6 +90,14 @@ class LinuxCriExecTest {
         assertThat(failedMs)
                 .as("the failed exec ended: containerd's Delete(WithProcessKill) did not wait a minute for it")
                 .isLessThan(30_000);
+
+        // the streaming Exec (kubectl exec): a URL on containerd's streaming server, opened as a WebSocket
+        String url = cri.exec(ctrId, List.of("/bin/busybox", "sh", "-c", "echo via-stream; echo err >&2; exit 5"));
+        assertThat(url).startsWith("http://127.0.0.1:");
+        CriStream.Result streamed = CriStream.run(url, Duration.ofSeconds(60));
+        assertThat(streamed.stdout()).as(streamed.toString()).isEqualTo("via-stream\n");
+        assertThat(streamed.stderr()).as(streamed.toString()).isEqualTo("err\n");
+        assertThat(streamed.exitCode()).as(streamed.toString()).isEqualTo(5);
 
         CriClient.ExecResult after = cri.execSync(ctrId, List.of("/bin/busybox", "true"), 60);
         assertThat(after.exitCode()).as("the channel is free again: " + after).isZero();
