@@ -87,11 +87,80 @@ public abstract sealed class Sha256 implements AutoCloseable {
     }
 
     /**
+     * What both native implementations share: the argument and state checks around each downcall, the
+     * 32-byte output, releasing the context once (after {@link #finish} or on {@link #close}), and how a
+     * downcall's failure is thrown. Subclasses make the library calls only.
+     */
+    private abstract static sealed class Downcalls extends Sha256 permits Nettle, Native {
+        private boolean done;
+
+        /** Hashes {@code len} bytes of {@code data}, a slice of a heap array. */
+        abstract void hash(MemorySegment data, long len) throws Throwable;
+
+        /** Writes the digest into {@code out}, a 32-byte heap array. */
+        abstract void digest(MemorySegment out) throws Throwable;
+
+        /** Frees the context; called once. */
+        abstract void release() throws Throwable;
+
+        @Override
+        public final void update(byte[] b, int off, int len) {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            requireOpen();
+            try {
+                hash(MemorySegment.ofArray(b).asSlice(off, len), len);
+            } catch (Throwable e) {
+                throw failed(e);
+            }
+        }
+
+        @Override
+        public final byte[] finish() {
+            requireOpen();
+            byte[] out = new byte[32];
+            try {
+                digest(MemorySegment.ofArray(out));
+            } catch (Throwable e) {
+                throw failed(e);
+            } finally {
+                close();
+            }
+            return out;
+        }
+
+        @Override
+        public final void close() {
+            if (!done) {
+                done = true;
+                try {
+                    release();
+                } catch (Throwable e) {
+                    throw failed(e);
+                }
+            }
+        }
+
+        private void requireOpen() {
+            if (done) {
+                throw new IllegalStateException("sha256 already finished");
+            }
+        }
+
+        /** A downcall's unchecked failure as it is, anything else wrapped. */
+        static RuntimeException failed(Throwable e) {
+            if (e instanceof Error error) {
+                throw error;
+            }
+            return e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+    }
+
+    /**
      * Nettle's {@code struct sha256_ctx} kept in a Java array: the struct holds no pointers (state,
      * count, index, a 64-byte block), so the array may move between calls; every call is a critical
      * downcall that reads and writes heap arrays in place.
      */
-    private static final class Nettle extends Sha256 {
+    private static final class Nettle extends Downcalls {
         static final boolean AVAILABLE;
         /** sizeof(struct sha256_ctx) is 112 bytes in Nettle 3.x; room to spare. */
         private static final int CTX_BYTES = 256;
@@ -135,57 +204,29 @@ public abstract sealed class Sha256 implements AutoCloseable {
         Nettle() {
             try {
                 INIT.invokeExact(MemorySegment.ofArray(ctx));
-            } catch (RuntimeException | Error e) {
-                throw e;
             } catch (Throwable e) {
-                throw new IllegalStateException(e);
+                throw failed(e);
             }
         }
 
         @Override
-        public void update(byte[] b, int off, int len) {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
-            if (ctx == null) {
-                throw new IllegalStateException("sha256 already finished");
-            }
-            try {
-                UPDATE.invokeExact(
-                        MemorySegment.ofArray(ctx),
-                        (long) len,
-                        MemorySegment.ofArray(b).asSlice(off, len));
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable e) {
-                throw new IllegalStateException(e);
-            }
+        void hash(MemorySegment data, long len) throws Throwable {
+            UPDATE.invokeExact(MemorySegment.ofArray(ctx), len, data);
         }
 
         @Override
-        public byte[] finish() {
-            if (ctx == null) {
-                throw new IllegalStateException("sha256 already finished");
-            }
-            byte[] out = new byte[32];
-            try {
-                DIGEST.invokeExact(MemorySegment.ofArray(ctx), (long) out.length, MemorySegment.ofArray(out));
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable e) {
-                throw new IllegalStateException(e);
-            } finally {
-                ctx = null;
-            }
-            return out;
+        void digest(MemorySegment out) throws Throwable {
+            DIGEST.invokeExact(MemorySegment.ofArray(ctx), out.byteSize(), out);
         }
 
         @Override
-        public void close() {
+        void release() {
             ctx = null;
         }
     }
 
     /** EVP_MD_CTX from libcrypto.so.3; heap arrays are passed without a copy (critical downcalls). */
-    private static final class Native extends Sha256 {
+    private static final class Native extends Downcalls {
         static final boolean AVAILABLE;
         private static final MethodHandle CTX_NEW;
         private static final MethodHandle CTX_FREE;
@@ -210,13 +251,10 @@ public abstract sealed class Sha256 implements AutoCloseable {
                             lib.findOrThrow("EVP_MD_CTX_new"), FunctionDescriptor.of(ValueLayout.ADDRESS));
                     ctxFree = linker.downcallHandle(
                             lib.findOrThrow("EVP_MD_CTX_free"), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
-                    init = linker.downcallHandle(
-                            lib.findOrThrow("EVP_DigestInit_ex"),
-                            FunctionDescriptor.of(
-                                    ValueLayout.JAVA_INT,
-                                    ValueLayout.ADDRESS,
-                                    ValueLayout.ADDRESS,
-                                    ValueLayout.ADDRESS));
+                    // init(ctx, md, engine) and final(ctx, out, length*) have the same shape
+                    FunctionDescriptor threeAddresses = FunctionDescriptor.of(
+                            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
+                    init = linker.downcallHandle(lib.findOrThrow("EVP_DigestInit_ex"), threeAddresses);
                     update = linker.downcallHandle(
                             lib.findOrThrow("EVP_DigestUpdate"),
                             FunctionDescriptor.of(
@@ -226,13 +264,7 @@ public abstract sealed class Sha256 implements AutoCloseable {
                                     ValueLayout.JAVA_LONG),
                             Linker.Option.critical(true));
                     fin = linker.downcallHandle(
-                            lib.findOrThrow("EVP_DigestFinal_ex"),
-                            FunctionDescriptor.of(
-                                    ValueLayout.JAVA_INT,
-                                    ValueLayout.ADDRESS,
-                                    ValueLayout.ADDRESS,
-                                    ValueLayout.ADDRESS),
-                            Linker.Option.critical(true));
+                            lib.findOrThrow("EVP_DigestFinal_ex"), threeAddresses, Linker.Option.critical(true));
                     MethodHandle evpSha256 = linker.downcallHandle(
                             lib.findOrThrow("EVP_sha256"), FunctionDescriptor.of(ValueLayout.ADDRESS));
                     md = (MemorySegment) evpSha256.invokeExact();
@@ -250,7 +282,7 @@ public abstract sealed class Sha256 implements AutoCloseable {
             SHA256 = md;
         }
 
-        private MemorySegment ctx;
+        private final MemorySegment ctx;
 
         Native() {
             try {
@@ -258,61 +290,28 @@ public abstract sealed class Sha256 implements AutoCloseable {
                 if (ctx.equals(MemorySegment.NULL) || (int) INIT.invokeExact(ctx, SHA256, MemorySegment.NULL) != 1) {
                     throw new IllegalStateException("libcrypto could not start a sha256");
                 }
-            } catch (RuntimeException | Error e) {
-                throw e;
             } catch (Throwable e) {
-                throw new IllegalStateException(e);
+                throw failed(e);
             }
         }
 
         @Override
-        public void update(byte[] b, int off, int len) {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
-            if (ctx == null) {
-                throw new IllegalStateException("sha256 already finished");
-            }
-            try {
-                if ((int) UPDATE.invokeExact(ctx, MemorySegment.ofArray(b).asSlice(off, len), (long) len) != 1) {
-                    throw new IllegalStateException("libcrypto sha256 update failed");
-                }
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable e) {
-                throw new IllegalStateException(e);
+        void hash(MemorySegment data, long len) throws Throwable {
+            if ((int) UPDATE.invokeExact(ctx, data, len) != 1) {
+                throw new IllegalStateException("libcrypto sha256 update failed");
             }
         }
 
         @Override
-        public byte[] finish() {
-            if (ctx == null) {
-                throw new IllegalStateException("sha256 already finished");
+        void digest(MemorySegment out) throws Throwable {
+            if ((int) FINAL.invokeExact(ctx, out, MemorySegment.NULL) != 1) {
+                throw new IllegalStateException("libcrypto sha256 final failed");
             }
-            byte[] out = new byte[32];
-            try {
-                if ((int) FINAL.invokeExact(ctx, MemorySegment.ofArray(out), MemorySegment.NULL) != 1) {
-                    throw new IllegalStateException("libcrypto sha256 final failed");
-                }
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable e) {
-                throw new IllegalStateException(e);
-            } finally {
-                close();
-            }
-            return out;
         }
 
         @Override
-        public void close() {
-            if (ctx != null) {
-                try {
-                    CTX_FREE.invokeExact(ctx);
-                } catch (Throwable e) {
-                    throw new IllegalStateException(e);
-                } finally {
-                    ctx = null;
-                }
-            }
+        void release() throws Throwable {
+            CTX_FREE.invokeExact(ctx);
         }
     }
 }
