@@ -76,37 +76,15 @@ public final class InitramfsWriter {
         Objects.requireNonNull(process, "process");
         Objects.requireNonNull(kit, "kit");
         Objects.requireNonNull(baseInitrd, "baseInitrd");
-        if (!Files.isDirectory(rootfs, LinkOption.NOFOLLOW_LINKS)) {
-            throw new InitramfsException("rootfs " + rootfs + " is not a directory");
-        }
-        if (baseInitrd.isPresent() && !Files.isRegularFile(baseInitrd.get())) {
-            throw new InitramfsException("initrd " + baseInitrd.get() + " is not a regular file");
-        }
-        boolean ok = false;
-        try (FileChannel ch = createPrivate(out)) {
-            if (baseInitrd.isPresent()) {
-                appendBase(ch, baseInitrd.get());
-            }
+        requireDirectory(rootfs);
+        writeInitramfs(out, baseInitrd, ch -> {
             try (NewcWriter w = new NewcWriter(ch)) {
                 RootfsVisitor visitor = new RootfsVisitor(rootfs, w, maxRootfsBytes);
                 Files.walkFileTree(rootfs, visitor);
                 addGuestFiles(w, process, layout, kit, visitor.hasDev, visitor.hasConsole);
                 w.finish();
             }
-            ok = true;
-        } catch (UncheckedInitramfsException e) {
-            throw e.getCause();
-        } catch (IOException e) {
-            throw new InitramfsException("cannot write initramfs " + out + ": " + e.getMessage(), e);
-        } finally {
-            if (!ok) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException ignored) {
-                    // the primary failure is reported
-                }
-            }
-        }
+        });
     }
 
     /** A rootfs packed alone (a complete newc archive), and whether it brought /dev and /dev/console. */
@@ -121,31 +99,15 @@ public final class InitramfsWriter {
      * same entries {@link #write} would store for it.
      */
     public RootfsArchive writeRootfs(Path rootfs, Path out) throws InitramfsException {
-        if (!Files.isDirectory(rootfs, LinkOption.NOFOLLOW_LINKS)) {
-            throw new InitramfsException("rootfs " + rootfs + " is not a directory");
-        }
-        boolean ok = false;
-        try (FileChannel ch = createPrivate(out)) {
+        requireDirectory(rootfs);
+        return writeFile(out, "rootfs archive", ch -> {
             RootfsVisitor visitor = new RootfsVisitor(rootfs, new NewcWriter(ch), maxRootfsBytes);
             try (NewcWriter w = visitor.w) {
                 Files.walkFileTree(rootfs, visitor);
                 w.finish();
             }
-            ok = true;
             return new RootfsArchive(out, visitor.hasDev, visitor.hasConsole);
-        } catch (UncheckedInitramfsException e) {
-            throw e.getCause();
-        } catch (IOException e) {
-            throw new InitramfsException("cannot write rootfs archive " + out + ": " + e.getMessage(), e);
-        } finally {
-            if (!ok) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException ignored) {
-                    // the primary failure is reported
-                }
-            }
-        }
+        });
     }
 
     /**
@@ -171,22 +133,66 @@ public final class InitramfsWriter {
         Objects.requireNonNull(rootfs, "rootfs");
         Objects.requireNonNull(process, "process");
         Objects.requireNonNull(kit, "kit");
-        if (baseInitrd.isPresent() && !Files.isRegularFile(baseInitrd.get())) {
-            throw new InitramfsException("initrd " + baseInitrd.get() + " is not a regular file");
-        }
-        boolean ok = false;
-        try (FileChannel ch = createPrivate(out)) {
-            if (baseInitrd.isPresent()) {
-                appendBase(ch, baseInitrd.get());
-            }
+        writeInitramfs(out, baseInitrd, ch -> {
             appendBase(ch, rootfs.file()); // a newc archive is 4-byte aligned already
             try (NewcWriter w = new NewcWriter(ch)) {
                 addGuestFiles(w, process, layout, kit, rootfs.hasDev(), rootfs.hasConsole());
                 w.finish();
             }
+        });
+    }
+
+    private static void requireDirectory(Path rootfs) throws InitramfsException {
+        if (!Files.isDirectory(rootfs, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InitramfsException("rootfs " + rootfs + " is not a directory");
+        }
+    }
+
+    private static void requireInitrd(Optional<Path> baseInitrd) throws InitramfsException {
+        Objects.requireNonNull(baseInitrd, "baseInitrd");
+        if (baseInitrd.isPresent() && !Files.isRegularFile(baseInitrd.get())) {
+            throw new InitramfsException("initrd " + baseInitrd.get() + " is not a regular file");
+        }
+    }
+
+    /** Writes into a freshly created output file. */
+    private interface FileBody<T> {
+        T write(FileChannel ch) throws IOException;
+    }
+
+    /** Writes the rest of an initramfs. */
+    private interface InitramfsBody {
+        void write(FileChannel ch) throws IOException;
+    }
+
+    /** Writes an initramfs: the base initrd first when there is one, then what {@code body} adds. */
+    private static void writeInitramfs(Path out, Optional<Path> baseInitrd, InitramfsBody body)
+            throws InitramfsException {
+        requireInitrd(baseInitrd);
+        writeFile(out, "initramfs", ch -> {
+            if (baseInitrd.isPresent()) {
+                appendBase(ch, baseInitrd.get());
+            }
+            body.write(ch);
+            return null;
+        });
+    }
+
+    /**
+     * Creates {@code out} ({@link #createPrivate}) and has {@code body} write it. On any failure the
+     * file is removed and the failure is an {@link InitramfsException}: the rootfs visitor's own, or
+     * "cannot write {@code what}" for an I/O error.
+     */
+    private static <T> T writeFile(Path out, String what, FileBody<T> body) throws InitramfsException {
+        boolean ok = false;
+        try (FileChannel ch = createPrivate(out)) {
+            T result = body.write(ch);
             ok = true;
+            return result;
+        } catch (UncheckedInitramfsException e) {
+            throw e.getCause();
         } catch (IOException e) {
-            throw new InitramfsException("cannot write initramfs " + out + ": " + e.getMessage(), e);
+            throw new InitramfsException("cannot write " + what + " " + out + ": " + e.getMessage(), e);
         } finally {
             if (!ok) {
                 try {
@@ -237,23 +243,12 @@ public final class InitramfsWriter {
         if (layout.root().isEmpty()) {
             throw new IllegalArgumentException("a boot-only initramfs needs a root to switch to");
         }
-        boolean ok = false;
-        try (FileChannel ch = createPrivate(out);
-                NewcWriter w = new NewcWriter(ch)) {
-            addGuestFiles(w, process, layout, kit, false, false);
-            w.finish();
-            ok = true;
-        } catch (IOException e) {
-            throw new InitramfsException("cannot write initramfs " + out + ": " + e.getMessage(), e);
-        } finally {
-            if (!ok) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException ignored) {
-                    // the primary failure is reported
-                }
+        writeInitramfs(out, Optional.empty(), ch -> {
+            try (NewcWriter w = new NewcWriter(ch)) {
+                addGuestFiles(w, process, layout, kit, false, false);
+                w.finish();
             }
-        }
+        });
     }
 
     private static void addGuestFiles(
