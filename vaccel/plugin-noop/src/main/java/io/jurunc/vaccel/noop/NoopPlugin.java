@@ -53,30 +53,34 @@ public final class NoopPlugin implements Plugin {
         log = context.log();
     }
 
-    private void debug(String s) {
+    /** Logs {@code Calling OP for session ID[: DETAIL]}, as vAccel's noop plugin does. */
+    private void calling(String op, Session session, Object detail) {
         VaccelLog l = log;
         if (l != null) {
-            l.debug(() -> "[noop] " + s);
+            String d = detail.toString();
+            l.debug(() -> "[noop] Calling " + op + " for session " + session.id() + (d.isEmpty() ? "" : ": " + d));
         }
     }
 
     @Override
     public void noop(Session session) {
-        debug("Calling no-op for session " + session.id());
+        calling("no-op", session, "");
     }
 
     @Override
     public void exec(Session session, ExecCall call) {
-        debug("Calling exec for session " + session.id() + ": library " + call.library() + " symbol " + call.symbol()
-                + " nr_read " + call.read().size() + " nr_write " + call.write().size());
+        calling("exec", session, "library " + call.library() + " symbol " + call.symbol() + args(call));
         echo(call);
     }
 
     @Override
     public void execWithResource(Session session, Resource library, ExecCall call) {
-        debug("Calling exec_with_resource for session " + session.id() + ": " + library + " symbol " + call.symbol()
-                + " nr_read " + call.read().size() + " nr_write " + call.write().size());
+        calling("exec_with_resource", session, library + " symbol " + call.symbol() + args(call));
         echo(call);
+    }
+
+    private static String args(ExecCall call) {
+        return " nr_read " + call.read().size() + " nr_write " + call.write().size();
     }
 
     private static void echo(ExecCall call) {
@@ -92,66 +96,65 @@ public final class NoopPlugin implements Plugin {
 
     @Override
     public ImageResult image(Session session, OpType op, byte[] image, Resource model) {
-        debug("Calling " + op.label() + " for session " + session.id() + ": image " + image.length + " bytes"
-                + (model == null ? "" : ", model " + model.blobs().getLast().name()));
+        calling(
+                op.label(),
+                session,
+                "image " + image.length + " bytes"
+                        + (model == null
+                                ? ""
+                                : ", model " + model.blobs().getLast().name()));
         return new ImageResult(op == OpType.IMAGE_CLASSIFY ? DUMMY_TAGS : "", DUMMY_IMGNAME);
     }
 
     @Override
     public void sgemm(Session session, Sgemm call) {
-        debug("Calling sgemm for session " + session.id() + ": m " + call.m() + " n " + call.n() + " k " + call.k());
+        calling("sgemm", session, "m " + call.m() + " n " + call.n() + " k " + call.k());
     }
 
     @Override
     public void modelLoad(Session session, Resource model) {
-        debug("Calling model load for session " + session.id() + ": " + model);
+        calling("model load", session, model);
     }
 
     @Override
     public void modelUnload(Session session, Resource model) {
-        debug("Calling model unload for session " + session.id() + ": " + model);
+        calling("model unload", session, model);
     }
 
     @Override
     public List<Tensor> modelRun(Session session, ModelRun run) {
-        debug("Calling model run for session " + session.id() + ": "
-                + run.inTensors().size() + " inputs");
-        int outs = run.outNodes().isEmpty()
-                ? run.inTensors().size()
-                : run.outNodes().size();
-        List<Tensor> out = new ArrayList<>();
-        for (int i = 0; i < outs; i++) {
-            out.add(run.inTensors().get(Math.min(i, run.inTensors().size() - 1)));
-        }
-        return out;
+        calling("model run", session, run.inTensors().size() + " inputs");
+        return echo(
+                run.inTensors(),
+                run.outNodes().isEmpty()
+                        ? run.inTensors().size()
+                        : run.outNodes().size());
     }
 
     @Override
     public void tfliteModelLoad(Session session, Resource model) {
-        debug("Calling tflite model load for session " + session.id() + ": " + model);
+        calling("tflite model load", session, model);
     }
 
     @Override
     public void tfliteModelUnload(Session session, Resource model) {
-        debug("Calling tflite model unload for session " + session.id() + ": " + model);
+        calling("tflite model unload", session, model);
     }
 
     @Override
     public List<Tensor> tfliteModelRun(Session session, TfliteRun run) {
-        debug("Calling tflite model run for session " + session.id() + ": "
-                + run.inTensors().size() + " inputs");
+        calling("tflite model run", session, run.inTensors().size() + " inputs");
         return echo(run.inTensors(), run.nrOutTensors());
     }
 
     @Override
     public void torchModelLoad(Session session, Resource model) {
-        debug("Calling torch model load for session " + session.id() + ": " + model);
+        calling("torch model load", session, model);
     }
 
     @Override
     public List<Tensor> torchModelRun(Session session, TorchRun run) {
-        debug("Calling torch model run for session " + session.id() + ": "
-                + run.inTensors().size() + " inputs");
+        calling("torch model run", session, run.inTensors().size() + " inputs");
         return echo(run.inTensors(), run.nrOutTensors());
     }
 
@@ -166,26 +169,26 @@ public final class NoopPlugin implements Plugin {
 
     @Override
     public Tensor torchSgemm(Session session, TorchSgemm call) {
-        debug("Calling torch sgemm for session " + session.id() + ": M " + call.m() + " N " + call.n() + " K "
-                + call.k());
+        calling("torch sgemm", session, "M " + call.m() + " N " + call.n() + " K " + call.k());
         return call.c();
     }
 
     @Override
     public MinMax.Result minmax(Session session, MinMax call) {
-        debug("Calling minmax for session " + session.id() + ": ndata " + call.in().length + " low "
-                + call.lowThreshold() + " high " + call.highThreshold());
+        calling(
+                "minmax",
+                session,
+                "ndata " + call.in().length + " low " + call.lowThreshold() + " high " + call.highThreshold());
         return new MinMax.Result(0, 0);
     }
 
     @Override
     public void fpga(Session session, OpType op, List<Arg> read, List<Arg> write) {
-        debug("Calling " + op.label() + " for session " + session.id() + ": nr_read " + read.size() + " nr_write "
-                + write.size());
+        calling(op.label(), session, "nr_read " + read.size() + " nr_write " + write.size());
     }
 
     @Override
     public void opencv(Session session, List<Arg> read, List<Arg> write) {
-        debug("Calling opencv for session " + session.id() + ": nr_read " + read.size() + " nr_write " + write.size());
+        calling("opencv", session, "nr_read " + read.size() + " nr_write " + write.size());
     }
 }
