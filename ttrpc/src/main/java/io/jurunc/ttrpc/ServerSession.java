@@ -55,17 +55,6 @@ final class ServerSession implements Runnable {
             ServerConnection info,
             Consumer<ServerSession> onEnd,
             int maxCalls,
-            long maxBytes) {
-        this(services, maxMessageLength, connection, info, onEnd, maxCalls, maxBytes, null);
-    }
-
-    ServerSession(
-            ServiceTable services,
-            int maxMessageLength,
-            Connection connection,
-            ServerConnection info,
-            Consumer<ServerSession> onEnd,
-            int maxCalls,
             long maxBytes,
             InlineWatchdog watchdog) {
         this.watchdog = watchdog;

@@ -164,11 +164,15 @@ public final class TtrpcClient implements AutoCloseable {
             in.enableAliasing(true);
             return responseParser.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {
-            throw new TtrpcException(
-                    StatusCode.INTERNAL,
-                    "cannot parse the response of " + service + "/" + method + ": " + e.getMessage(),
-                    e);
+            throw unparsable(service, method, e);
         }
+    }
+
+    private static TtrpcException unparsable(String service, String method, InvalidProtocolBufferException e) {
+        return new TtrpcException(
+                StatusCode.INTERNAL,
+                "cannot parse the response of " + service + "/" + method + ": " + e.getMessage(),
+                e);
     }
 
     public byte[] call(String service, String method, byte[] payload) throws TtrpcException {
@@ -321,10 +325,7 @@ public final class TtrpcClient implements AutoCloseable {
             try {
                 return parser.parseFrom(payload);
             } catch (InvalidProtocolBufferException e) {
-                throw new TtrpcException(
-                        StatusCode.INTERNAL,
-                        "cannot parse the response of " + service + "/" + method + ": " + e.getMessage(),
-                        e);
+                throw unparsable(service, method, e);
             }
         }
     }
