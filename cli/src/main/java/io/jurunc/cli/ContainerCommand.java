@@ -1,7 +1,10 @@
 package io.jurunc.cli;
 
 import io.jurunc.runtime.JuruncException;
+import io.jurunc.runtime.lifecycle.Bundle;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ParentCommand;
 
@@ -21,6 +24,16 @@ abstract class ContainerCommand implements Callable<Integer> {
         return id != null
                 && !id.contains("/")
                 && Files.isRegularFile(top.root.resolve(id).resolve("state.json"));
+    }
+
+    /**
+     * The bundle in {@code dir} when it is a unikernel or microVM bundle; empty when it is runc's (decided
+     * without parsing config.json where {@link Bundle#certainlyNotUnikernel} can tell).
+     */
+    static Optional<Bundle> unikernelBundle(Path dir) throws JuruncException {
+        if (Bundle.certainlyNotUnikernel(dir)) return Optional.empty();
+        Bundle b = Bundle.load(dir);
+        return b.isUnikernel() ? Optional.of(b) : Optional.empty();
     }
 
     @Override

@@ -1,10 +1,8 @@
 package io.jurunc.cli;
 
 import io.jurunc.runtime.JuruncException;
-import io.jurunc.runtime.host.Stdio;
 import io.jurunc.runtime.lifecycle.Bundle;
 import io.jurunc.runtime.lifecycle.CreateOperation;
-import io.jurunc.runtime.lifecycle.CreateRequest;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,16 +20,9 @@ final class CreateCommand extends ContainerCommand {
     @Override
     int execute() throws JuruncException {
         if (WasmHook.selects(opts.bundle)) return WasmHook.create(top, id, opts);
-        if (Bundle.certainlyNotUnikernel(opts.bundle)) return top.handOverToRunc();
-        Bundle b = Bundle.load(opts.bundle);
-        if (!b.isUnikernel()) return top.handOverToRunc();
-        new CreateOperation(top.context())
-                .run(new CreateRequest(
-                        id,
-                        b,
-                        Optional.ofNullable(opts.pidFile),
-                        Optional.ofNullable(opts.consoleSocket),
-                        Stdio.INHERIT));
+        Optional<Bundle> b = unikernelBundle(opts.bundle);
+        if (b.isEmpty()) return top.handOverToRunc();
+        new CreateOperation(top.context()).run(opts.request(id, b.get()));
         return 0;
     }
 }

@@ -1,6 +1,10 @@
 package io.jurunc.cli;
 
+import io.jurunc.runtime.host.Stdio;
+import io.jurunc.runtime.lifecycle.Bundle;
+import io.jurunc.runtime.lifecycle.CreateRequest;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The flags {@code create} and {@code run} share, as runc defines them. */
@@ -24,4 +28,10 @@ final class CreateOptions {
 
     @Option(names = "--preserve-fds", hidden = true)
     int preserveFds;
+
+    /** The create request these flags make for a unikernel bundle; the container keeps this process's stdio. */
+    CreateRequest request(String id, Bundle bundle) {
+        return new CreateRequest(
+                id, bundle, Optional.ofNullable(pidFile), Optional.ofNullable(consoleSocket), Stdio.INHERIT);
+    }
 }

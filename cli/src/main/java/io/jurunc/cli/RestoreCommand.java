@@ -1,7 +1,6 @@
 package io.jurunc.cli;
 
 import io.jurunc.runtime.JuruncException;
-import io.jurunc.runtime.lifecycle.Bundle;
 import io.jurunc.runtime.lifecycle.VmUnsupportedException;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -48,7 +47,7 @@ final class RestoreCommand extends ContainerCommand {
     @Override
     int execute() throws JuruncException {
         Path b = bundle == null ? Path.of("").toAbsolutePath() : bundle;
-        if (Bundle.certainlyNotUnikernel(b) || !Bundle.load(b).isUnikernel()) return top.handOverToRunc();
+        if (unikernelBundle(b).isEmpty()) return top.handOverToRunc();
         throw new VmUnsupportedException(CheckpointCommand.REFUSAL + ": '" + id + "' (bundle " + b + ")");
     }
 }

@@ -2,10 +2,8 @@ package io.jurunc.cli;
 
 import io.jurunc.libc.ErrnoException;
 import io.jurunc.runtime.JuruncException;
-import io.jurunc.runtime.host.Stdio;
 import io.jurunc.runtime.lifecycle.Bundle;
 import io.jurunc.runtime.lifecycle.CreateOperation;
-import io.jurunc.runtime.lifecycle.CreateRequest;
 import io.jurunc.runtime.lifecycle.DeleteOperation;
 import io.jurunc.runtime.lifecycle.StartOperation;
 import io.jurunc.runtime.ports.SandboxException;
@@ -35,22 +33,15 @@ final class RunCommand extends ContainerCommand {
 
     @Override
     int execute() throws JuruncException {
-        if (Bundle.certainlyNotUnikernel(opts.bundle)) return top.handOverToRunc();
-        Bundle b = Bundle.load(opts.bundle);
-        if (!b.isUnikernel()) return top.handOverToRunc();
+        Optional<Bundle> b = unikernelBundle(opts.bundle);
+        if (b.isEmpty()) return top.handOverToRunc();
         var ctx = top.context();
         if (!detach) {
             // A monitor forked into its own pid namespace is orphaned by its sandbox helper: as the
             // subreaper, this process gets it back as a child and can wait for its exit status.
             becomeSubreaper();
         }
-        CreateOperation.Created created = new CreateOperation(ctx)
-                .run(new CreateRequest(
-                        id,
-                        b,
-                        Optional.ofNullable(opts.pidFile),
-                        Optional.ofNullable(opts.consoleSocket),
-                        Stdio.INHERIT));
+        CreateOperation.Created created = new CreateOperation(ctx).run(opts.request(id, b.get()));
         try {
             new StartOperation(ctx).run(id);
         } catch (JuruncException e) {
