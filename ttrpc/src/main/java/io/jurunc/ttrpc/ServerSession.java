@@ -222,27 +222,13 @@ final class ServerSession implements Runnable {
                 // read, run and answer on this thread: no hand-off for a cheap call
                 inlineCall.set(context);
                 watchdog.callStarted();
-                try {
-                    respond(streamId, invoke(u.handler(), request, context));
-                } finally {
-                    activeStreams.remove(streamId);
-                    bytesInFlight.addAndGet(-bytes);
-                    inFlight.decrementAndGet();
-                }
+                answer(streamId, u, request, context, bytes);
                 return inlineCall.compareAndSet(context, null);
             }
             case ServiceTable.Unary u ->
                 Thread.ofVirtual()
                         .name("ttrpc-call-" + info.id() + "-" + unsignedId)
-                        .start(() -> {
-                            try {
-                                respond(streamId, invoke(u.handler(), request, context));
-                            } finally {
-                                activeStreams.remove(streamId);
-                                bytesInFlight.addAndGet(-bytes);
-                                inFlight.decrementAndGet();
-                            }
-                        });
+                        .start(() -> answer(streamId, u, request, context, bytes));
             case ServiceTable.ClientStream c -> {
                 bytesInFlight.addAndGet(-bytes);
                 openStream(streamId, frame.flags(), request, c.handler(), context);
@@ -321,6 +307,17 @@ final class ServerSession implements Runnable {
             return new TtrpcException(StatusCode.INVALID_ARGUMENT, e.statusMessage());
         }
         return e;
+    }
+
+    /** Runs a unary call and answers it; then the call no longer counts against the connection's limits. */
+    private void answer(int streamId, ServiceTable.Unary u, Request request, CallContext context, long bytes) {
+        try {
+            respond(streamId, invoke(u.handler(), request, context));
+        } finally {
+            activeStreams.remove(streamId);
+            bytesInFlight.addAndGet(-bytes);
+            inFlight.decrementAndGet();
+        }
     }
 
     private static Object invoke(UnaryHandler handler, Request request, CallContext context) {

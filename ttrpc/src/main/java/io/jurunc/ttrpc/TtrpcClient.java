@@ -206,11 +206,7 @@ public final class TtrpcClient implements AutoCloseable {
             try {
                 writer.write(streamId, MessageType.REQUEST, (byte) 0, request);
             } catch (IOException e) {
-                pending.remove(streamId);
-                TtrpcConnectionException failure = new TtrpcConnectionException(
-                        "cannot send " + service + "/" + method + " to " + connection.description() + ": " + e, e);
-                closeWith(failure);
-                throw failure;
+                throw sendFailed(streamId, service, method, e);
             }
         }
         byte[] responseBytes = await(answer, streamId, service, method, options);
@@ -260,12 +256,17 @@ public final class TtrpcClient implements AutoCloseable {
         try {
             writer.write(streamId, type, flags, message);
         } catch (IOException e) {
-            pending.remove(streamId);
-            TtrpcConnectionException failure = new TtrpcConnectionException(
-                    "cannot send " + service + "/" + method + " to " + connection.description() + ": " + e, e);
-            closeWith(failure);
-            throw failure;
+            throw sendFailed(streamId, service, method, e);
         }
+    }
+
+    /** A frame could not be written: the call is dropped and the connection closed with the failure it returns. */
+    private TtrpcConnectionException sendFailed(int streamId, String service, String method, IOException e) {
+        pending.remove(streamId);
+        TtrpcConnectionException failure = new TtrpcConnectionException(
+                "cannot send " + service + "/" + method + " to " + connection.description() + ": " + e, e);
+        closeWith(failure);
+        return failure;
     }
 
     /** The sending side of a client stream opened by {@link #openStream}. Not thread-safe. */
