@@ -91,6 +91,9 @@ final class LinuxConsole implements Console {
             try {
                 copy(m, stdoutFd, log, "output");
             } finally {
+                // as containerd's runc shim: the output's end closes the FIFO, so containerd's reader sees end
+                // of file (the CRI's streaming Exec waits for it before it sends the exit status)
+                closeStdout();
                 outputDone.countDown();
             }
         });
@@ -151,13 +154,19 @@ final class LinuxConsole implements Console {
         closeQuietly(listener);
         closeQuietly(stdinFd);
         closeQuietly(master);
-        closeQuietly(stdoutFd);
+        closeStdout();
         try {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(socket.getParent()); // the shim's private directory, empty now
         } catch (java.io.IOException ignored) {
             // a stale socket or directory under the shim's temporary directory: harmless
         }
+    }
+
+    private synchronized void closeStdout() {
+        int fd = stdoutFd;
+        stdoutFd = -1;
+        closeQuietly(fd);
     }
 
     private static void closeQuietly(int fd) {

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real console with a real pty and socket, as runc's {@code --console-socket} protocol has them: the
  * "runtime" here opens a pty and sends its master; what the container writes on the slave reaches the
- * stdout FIFO, the stdin FIFO reaches the slave, and resize sets the slave's window size.
+ * stdout FIFO, the stdin FIFO reaches the slave, resize sets the slave's window size, and the slave's close
+ * ends the stdout FIFO.
  */
 class LinuxConsoleTest {
     /** {@code TIOCGWINSZ} (x86-64, arm64). */
@@ -76,6 +77,9 @@ class LinuxConsoleTest {
 
             Fds.close(slave); // the container's side closes: the output copy ends
             console.drain(Duration.ofSeconds(5));
+            assertThat(readToEnd(outFd))
+                    .as("the stdout FIFO was closed: containerd's reader sees end of file (after the echo of 'typed')")
+                    .isEqualTo("typed\r\n");
             Fds.close(inFd);
             Fds.close(outFd);
         }
@@ -97,6 +101,20 @@ class LinuxConsoleTest {
             return Fds.open(fifo.toString(), flags);
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads until end of file; fails if nothing comes for 5 s (the writer is still open). */
+    private static String readToEnd(int fd) throws Exception {
+        StringBuilder b = new StringBuilder();
+        byte[] buf = new byte[64];
+        while (true) {
+            assertThat(Fds.poll(fd, Fds.POLLIN, 5000))
+                    .as("more output or its end within 5 s; so far '" + b + "'")
+                    .isNotZero();
+            int n = Fds.read(fd, buf);
+            if (n <= 0) return b.toString();
+            b.append(new String(buf, 0, n, StandardCharsets.UTF_8));
         }
     }
 
