@@ -138,6 +138,22 @@ final class CriClient {
                 .string(1);
     }
 
+    /**
+     * The streaming Exec as {@code kubectl exec -it} asks for it: stdin, stdout and a terminal (the CRI
+     * refuses stderr with a terminal: the pty merges it into stdout).
+     */
+    String execWithTerminal(String id, List<String> cmd) throws GrpcUnixClient.GrpcCallException {
+        return ProtoReader.parse(call(
+                        "Exec",
+                        ProtoWriter.message()
+                                .string(1, id)
+                                .strings(2, cmd)
+                                .bool(3, true)
+                                .bool(4, true)
+                                .bool(5, true)))
+                .string(1);
+    }
+
     void startContainer(String id) throws GrpcUnixClient.GrpcCallException {
         call("StartContainer", ProtoWriter.message().string(1, id));
     }

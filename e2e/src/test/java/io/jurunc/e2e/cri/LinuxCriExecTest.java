@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
  * container is a QEMU microVM in the same shim daemon; both go through jurunc's shim, the exec relay
  * and the guest init's exec server. The exec gets CRI's process (the container's env and
  * working dir, no stdin, no terminal, a 64-hex exec id) and CRI's stdout and stderr FIFOs, which
- * containerd reads only once Start has returned.
+ * containerd reads only once Start has returned. {@code kubectl exec -it} is the streaming Exec with stdin and
+ * a terminal: the window's size (channel 4) reaches the guest's pty through ResizePty and the relay, the
+ * typed line reaches the shell, and the exit status comes once the shim closed the terminal's stdout FIFO
+ * (containerd waits for its end before it sends the status).
  */
 @E2E
 class LinuxCriExecTest {
@@ -98,6 +101,22 @@ class LinuxCriExecTest {
         assertThat(streamed.stdout()).as(streamed.toString()).isEqualTo("via-stream\n");
         assertThat(streamed.stderr()).as(streamed.toString()).isEqualTo("err\n");
         assertThat(streamed.exitCode()).as(streamed.toString()).isEqualTo(5);
+
+        // kubectl exec -it: stdin and a terminal; the window's size first, then a line typed at the prompt
+        String ttyUrl = cri.execWithTerminal(ctrId, List.of("/bin/busybox", "sh"));
+        CriStream.Result typed;
+        try (CriStream.Session tty = CriStream.Session.open(ttyUrl, Duration.ofSeconds(60))) {
+            tty.resize(100, 30);
+            assertThat(tty.awaitStdout("# ", Duration.ofSeconds(60)))
+                    .as("the shell's prompt; stdout: '" + tty.stdout() + "'\n" + node.shimLogTail(30))
+                    .isTrue();
+            tty.stdin("/bin/busybox stty size; exit 4\n");
+            typed = tty.result(Duration.ofSeconds(60));
+        }
+        assertThat(typed.stdout())
+                .as("the resize reached the guest's pty: " + typed)
+                .contains("30 100\r\n");
+        assertThat(typed.exitCode()).as(typed.toString()).isEqualTo(4);
 
         CriClient.ExecResult after = cri.execSync(ctrId, List.of("/bin/busybox", "true"), 60);
         assertThat(after.exitCode()).as("the channel is free again: " + after).isZero();
