@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +45,12 @@ abstract class ClientContract {
 
     /** A bridge network the class set up, on which a port can be published on 127.0.0.1. */
     abstract String bridgeNetwork();
+
+    /** The client's exit status for an exec of a command the image lacks, as with runc. */
+    abstract int execNotFoundStatus();
+
+    /** The client's exit status for an exec of a file that is not executable, as with runc. */
+    abstract int execNotRunnableStatus();
 
     CommandResult run(String... args) {
         List<String> argv = new ArrayList<>(runOnJurunc());
@@ -218,6 +226,42 @@ abstract class ClientContract {
         } finally {
             discard(name);
         }
+    }
+
+    /**
+     * An exec whose command cannot start exits as it does under runc, with the client's code for a command
+     * the image lacks ({@link #execNotFoundStatus()}) and for a file that is not executable
+     * ({@link #execNotRunnableStatus()}). runc's container, from the plain image, is the reference; the
+     * microVM's reason comes from the guest through the exec relay. {@code /etc/hosts} is the client's own
+     * file (0644) in both.
+     */
+    @Test
+    void execOfAMissingOrNonExecutableCommandExitsAsUnderRunc() {
+        Map<String, Integer> got = new LinkedHashMap<>();
+        StringBuilder runs = new StringBuilder();
+        for (String image : List.of(PLAIN, MICROVM)) {
+            String name = newName("execerr");
+            run("-d", "--name", name, "--network", "none", image, BUSYBOX, "sleep", "600")
+                    .requireSuccess();
+            try {
+                CommandResult missing = client("exec", name, "nosuchcmd");
+                CommandResult notExecutable = client("exec", name, "/etc/hosts");
+                CommandResult ok = client("exec", name, BUSYBOX, "true");
+                got.put(image + " missing", missing.exitCode());
+                got.put(image + " not executable", notExecutable.exitCode());
+                got.put(image + " a later exec", ok.exitCode());
+                runs.append(missing.describe()).append(notExecutable.describe()).append(ok.describe());
+            } finally {
+                discard(name);
+            }
+        }
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        for (String image : List.of(PLAIN, MICROVM)) {
+            expected.put(image + " missing", execNotFoundStatus());
+            expected.put(image + " not executable", execNotRunnableStatus());
+            expected.put(image + " a later exec", 0);
+        }
+        assertThat(got).as(runs.toString()).containsExactlyEntriesOf(expected);
     }
 
     @Test

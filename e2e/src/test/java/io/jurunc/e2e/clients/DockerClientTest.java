@@ -147,4 +147,19 @@ class DockerClientTest extends ClientContract {
     String bridgeNetwork() {
         return network;
     }
+
+    /**
+     * Docker 20.10 gives 126 for every exec that did not start, whatever the runtime said (its exec start
+     * sets 126 on any error, after moby's translation of the runtime's text to 127 or 126); runc's
+     * {@code executable file not found} gives 126 too.
+     */
+    @Override
+    int execNotFoundStatus() {
+        return 126;
+    }
+
+    @Override
+    int execNotRunnableStatus() {
+        return 126;
+    }
 }

@@ -153,4 +153,16 @@ class PodmanClientTest extends ClientContract {
     String bridgeNetwork() {
         return network;
     }
+
+    /** Podman maps the runtime's error text: "no such file or directory" or "executable file not found" to 127. */
+    @Override
+    int execNotFoundStatus() {
+        return 127;
+    }
+
+    /** ... "permission denied" to 126. */
+    @Override
+    int execNotRunnableStatus() {
+        return 126;
+    }
 }
