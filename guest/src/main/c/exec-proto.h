@@ -13,6 +13,10 @@
  *                  I stdin data; an empty one closes the command's stdin (^D with a tty)
  *                  W resize (tty): rows, cols, 2 bytes each, big-endian
  *                  K signal: its number, 4 bytes, sent to the command
+ *                  C console size, on an idle channel instead of R: rows, cols, 2 bytes each,
+ *                    big-endian; the init sets them on the console the application holds (its
+ *                    terminal, whose foreground process group the kernel sends SIGWINCH) and
+ *                    answers X 0 at once, or F and X 1
  *   guest -> host  S started: the command's pid in the guest, 4 bytes
  *                  O stdout data, E stderr data (with a tty everything is O)
  *                  F failed: a message (a bad request, or the command could not start); X follows
@@ -34,6 +38,7 @@
 #define EXEC_STDIN 'I'
 #define EXEC_RESIZE 'W'
 #define EXEC_SIGNAL 'K'
+#define EXEC_CONSOLE_SIZE 'C'
 #define EXEC_STARTED 'S'
 #define EXEC_STDOUT 'O'
 #define EXEC_STDERR 'E'

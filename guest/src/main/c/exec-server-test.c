@@ -1,8 +1,9 @@
 /*
  * The exec server of the guest init (exec-server.h) on the host, for tests:
- *   exec-server-test SOCKET
+ *   exec-server-test SOCKET [CONSOLE]
  * listens on the unix socket SOCKET and serves its connections one after another, as the guest
- * serves a virtio-serial port, until killed. Built by the guest module's tests.
+ * serves a virtio-serial port, until killed. With CONSOLE, a pty stands for the guest's console (the
+ * one a C frame resizes) and CONSOLE is made a link to its slave. Built by the guest module's tests.
  */
 #define _GNU_SOURCE
 #include "exec-server.h"
@@ -11,9 +12,19 @@
 #include <sys/un.h>
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        dprintf(2, "usage: exec-server-test SOCKET\n");
+    if (argc != 2 && argc != 3) {
+        dprintf(2, "usage: exec-server-test SOCKET [CONSOLE]\n");
         return 2;
+    }
+    if (argc == 3) {
+        char name[64];
+        int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0 || ptsname_r(master, name, sizeof name) != 0 ||
+            symlink(name, argv[2]) != 0) {
+            perror("exec-server-test: console");
+            return 1;
+        }
+        exec_console_fd = master;
     }
     sigset_t set;
     sigemptyset(&set);

@@ -43,6 +43,12 @@
 #define EXEC_MAX_PORTS 16
 #define EXEC_SEARCH_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+/*
+ * The console the application holds (its controlling terminal): the init's stdin, /dev/console,
+ * which the server inherits. A C frame sets its window size (tests: a pty of theirs).
+ */
+static int exec_console_fd = 0;
+
 struct exec_port {
     int fd;              /* the port (tests: a connection) */
     int connected;       /* the host end is open */
@@ -458,6 +464,16 @@ static void exec_frame(struct exec_port *p) {
         if (p->tty && p->out >= 0) {
             struct winsize ws = {.ws_row = (unsigned)d[0] << 8 | d[1], .ws_col = (unsigned)d[2] << 8 | d[3]};
             ioctl(p->out, TIOCSWINSZ, &ws);
+        }
+    } else if (type == EXEC_CONSOLE_SIZE && len == 4) {
+        /* the host resized the application's terminal (docs/runtime.md, "TTY"): answered at once */
+        struct winsize ws = {.ws_row = (unsigned)d[0] << 8 | d[1], .ws_col = (unsigned)d[2] << 8 | d[3]};
+        if (p->pid > 0) {
+            exec_log("console size: a command runs on this channel; ignored");
+        } else if (ioctl(exec_console_fd, TIOCSWINSZ, &ws) != 0) {
+            exec_fail(p, 1, "set the console's size: %s", strerror(errno));
+        } else {
+            exec_send32(p, EXEC_EXIT, 0);
         }
     } else if (type == EXEC_SIGNAL && len == 4) {
         uint32_t sig = exec_get32(d);

@@ -3,6 +3,7 @@
  *
  *   jurunc-exec-relay [--detach] [--pid-file FILE] [--console-socket SOCKET] [--tty]
  *                     [--log FILE [--log-format text|json]] REQUEST SOCKET LOCK [SOCKET LOCK]...
+ *   jurunc-exec-relay --console-size ROWS COLS [--log FILE [--log-format text|json]] SOCKET LOCK [SOCKET LOCK]...
  *
  * REQUEST is a file the runtime wrote (the command, env, cwd, user, tty flag: the R frame's payload,
  * see guest/src/main/c/exec-proto.h for the frames); it is read and removed. Each SOCKET/LOCK pair
@@ -27,6 +28,11 @@
  * runc shim reports the last error of the runtime's JSON log), with a "kind" jurunc's shim switches on
  * (command-not-found, command-not-runnable, busy, unreachable, relay): a detached relay's stderr is the
  * exec's stderr FIFO, which containerd's CRI does not read until Start has returned.
+ *
+ * --console-size: no command; the init's terminal (the guest console the application holds) gets
+ * this window size: a C frame on a free port, answered at once with X 0 (or F and X 1). A busy VM
+ * (every port running an exec) is exit 3 (kind busy); other failures exit 1. The guest's answer is
+ * waited for 30 s (a VM still booting opens its ports just before the application starts).
  *
  * Exit codes: the command's (128+N for signal N); 1 for the relay's own errors before the command
  * started; 255 when the channel closed before an exit status came (the VM stopped).
@@ -65,6 +71,7 @@ struct buf {
 };
 
 static int status_fd = -1; /* --detach: the pipe to the waiting parent */
+static int busy_status = 1; /* the exit status when every port is busy (--console-size: 3) */
 static const char *log_file;
 static int log_json;
 
@@ -262,7 +269,7 @@ static int take_port(char **pairs, int npairs) {
                     socket_path, strerror(errno));
         return s; /* the lock stays held by the open descriptor, inherited by a detached child */
     }
-    fail_as(KIND_BUSY, 1, "all %d exec channels of this VM are busy (%d commands are running); retry when one ends",
+    fail_as(KIND_BUSY, busy_status, "all %d exec channels of this VM are busy (%d commands are running); retry when one ends",
             npairs, busy);
 }
 
@@ -364,12 +371,67 @@ static void send_size(struct buf *tosock, int fd) {
 
 static void usage(void) {
     dprintf(2, "usage: jurunc-exec-relay [--detach] [--pid-file FILE] [--console-socket SOCKET] [--tty] "
-               "[--log FILE [--log-format text|json]] REQUEST SOCKET LOCK [SOCKET LOCK]...\n");
+               "[--log FILE [--log-format text|json]] REQUEST SOCKET LOCK [SOCKET LOCK]...\n"
+               "       jurunc-exec-relay --console-size ROWS COLS [--log FILE [--log-format text|json]] "
+               "SOCKET LOCK [SOCKET LOCK]...\n");
     _exit(2);
 }
 
+/* How long --console-size waits for the guest's answer (it answers at once; a stopped VM never does). */
+#define CONSOLE_SIZE_WAIT_MS 30000
+
+/* --console-size: sends C on the port taken and waits for X; returns the guest's status. */
+static int console_size(int sock, unsigned rows, unsigned cols) {
+    unsigned char frame[EXEC_HEADER + 4];
+    frame[0] = EXEC_CONSOLE_SIZE;
+    exec_put32(frame + 1, 4);
+    unsigned char d[4] = {rows >> 8, rows & 0xff, cols >> 8, cols & 0xff};
+    memcpy(frame + EXEC_HEADER, d, 4);
+    if (write(sock, frame, sizeof frame) != (ssize_t)sizeof frame)
+        fail_as(KIND_UNREACHABLE, 1, "send the console size: %s", strerror(errno));
+    unsigned char rd[EXEC_HEADER + MAX_FRAME + 1];
+    size_t got = 0;
+    char failure[MAX_FRAME + 1] = "";
+    for (;;) {
+        struct pollfd pfd = {sock, POLLIN, 0};
+        int r = poll(&pfd, 1, CONSOLE_SIZE_WAIT_MS);
+        if (r < 0 && errno == EINTR) continue;
+        if (r == 0) fail_as(KIND_UNREACHABLE, 1, "the guest did not answer the console size within %d ms", CONSOLE_SIZE_WAIT_MS);
+        ssize_t n = read(sock, rd + got, sizeof rd - 1 - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0)
+            fail_as(KIND_UNREACHABLE, 1, "the guest closed the exec channel before it answered the console size%s%s",
+                    *failure ? ": " : "", failure);
+        got += n;
+        while (got >= EXEC_HEADER) {
+            uint32_t len = exec_get32(rd + 1);
+            if (len > MAX_FRAME) fail(1, "the guest sent a frame of %u bytes", len);
+            if (got < EXEC_HEADER + len) break;
+            if (rd[0] == EXEC_FAILED) {
+                memcpy(failure, rd + EXEC_HEADER, len);
+                failure[len] = 0;
+            } else if (rd[0] == EXEC_EXIT && len == 4) {
+                int code = exec_get32(rd + EXEC_HEADER) & 0xff;
+                if (code != 0) fail(code, "the guest could not set the console size: %s", *failure ? failure : "?");
+                return 0;
+            }
+            memmove(rd, rd + EXEC_HEADER + len, got - EXEC_HEADER - len);
+            got -= EXEC_HEADER + len;
+        }
+    }
+}
+
+static unsigned size_arg(const char *text) {
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno || !*text || *end || *text == '-' || v == 0 || v > 0xffff) usage();
+    return (unsigned)v;
+}
+
 int main(int argc, char **argv) {
-    int detached = 0, tty = 0;
+    int detached = 0, tty = 0, resize = 0;
+    unsigned rows = 0, cols = 0;
     const char *pid_file = NULL, *console_socket = NULL;
     int i = 1;
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
@@ -379,7 +441,17 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--console-socket") && i + 1 < argc) console_socket = argv[++i];
         else if (!strcmp(argv[i], "--log") && i + 1 < argc) log_file = argv[++i];
         else if (!strcmp(argv[i], "--log-format") && i + 1 < argc) log_json = !strcmp(argv[++i], "json");
-        else usage();
+        else if (!strcmp(argv[i], "--console-size") && i + 2 < argc) {
+            resize = 1;
+            rows = size_arg(argv[++i]);
+            cols = size_arg(argv[++i]);
+        } else usage();
+    }
+    if (resize) {
+        if (detached || tty || pid_file || console_socket || argc - i < 2 || (argc - i) % 2 != 0) usage();
+        signal(SIGPIPE, SIG_IGN);
+        busy_status = 3;
+        return console_size(take_port(argv + i, (argc - i) / 2), rows, cols);
     }
     if (argc - i < 3 || (argc - i - 1) % 2 != 0) usage();
     const char *request_file = argv[i];

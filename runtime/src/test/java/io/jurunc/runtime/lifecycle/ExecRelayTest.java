@@ -28,6 +28,9 @@ class ExecRelayTest {
 
     private Path relay;
     private Path socket;
+    /** A link to the pty that stands for the guest's console (the one --console-size resizes). */
+    private Path console;
+
     private Process server;
     private final long uid = Long.parseLong(id("-u"));
     private final long gid = Long.parseLong(id("-g"));
@@ -38,7 +41,8 @@ class ExecRelayTest {
         relay = gcc(repo.resolve("runtime/src/main/c/exec-relay.c"), "jurunc-exec-relay");
         Path serverBin = gcc(repo.resolve("guest/src/main/c/exec-server-test.c"), "exec-server-test");
         socket = tmp.resolve("exec0");
-        server = new ProcessBuilder(serverBin.toString(), socket.toString())
+        console = tmp.resolve("console");
+        server = new ProcessBuilder(serverBin.toString(), socket.toString(), console.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("server.log").toFile())
                 .start();
@@ -219,6 +223,70 @@ class ExecRelayTest {
         assertThat(busy.err).contains("busy");
         assertThat(Files.readString(log)).as("the text form, as logrus'").contains("level=error", "kind=busy");
         first.destroyForcibly();
+    }
+
+    /**
+     * {@code --console-size ROWS COLS}: a C frame (rows and columns, 2 bytes each, big-endian) on a free
+     * port; the server sets them on its console and answers X 0, and the relay exits 0.
+     */
+    @Test
+    void theConsoleSizeReachesTheGuestsConsole() throws Exception {
+        assertThat(sttySize()).isEqualTo("0 0");
+        assertThat(consoleSize("30", "100").code).isZero();
+        assertThat(sttySize()).isEqualTo("30 100");
+        // more than a byte each way, and the channel is free again for an exec
+        assertThat(consoleSize("300", "1000").code).isZero();
+        assertThat(sttySize()).isEqualTo("300 1000");
+        Result after = run(request(List.of("sh", "-c", "echo still"), "/", false), List.of(), "");
+        assertThat(after.code).isZero();
+        assertThat(after.out).isEqualTo("still\n");
+    }
+
+    @Test
+    void aConsoleSizeWhileEveryPortRunsAnExecExits3AsBusyAndChangesNothing() throws Exception {
+        Process first = start(request(List.of("sh", "-c", "echo ready; sleep 5"), "/", false), List.of());
+        waitForLine(first, "ready");
+        Result busy = consoleSize("30", "100");
+        assertThat(busy.code).isEqualTo(ConsoleResizeOperation.BUSY_STATUS);
+        assertThat(busy.err).contains("busy");
+        assertThat(sttySize()).isEqualTo("0 0");
+        first.destroyForcibly();
+    }
+
+    @Test
+    void aConsoleSizeWithNoGuestOrABadSizeFails() throws Exception {
+        socket = tmp.resolve("gone");
+        Result gone = consoleSize("30", "100");
+        assertThat(gone.code).isEqualTo(1);
+        assertThat(gone.err).contains("cannot reach the guest's exec channel");
+        assertThat(consoleSize("0", "100").code).isEqualTo(2);
+        assertThat(consoleSize("30", "65536").code).isEqualTo(2);
+    }
+
+    private Result consoleSize(String rows, String cols) throws Exception {
+        Process p = new ProcessBuilder(
+                        relay.toString(),
+                        "--console-size",
+                        rows,
+                        cols,
+                        socket.toString(),
+                        tmp.resolve("exec0.lock").toString())
+                .start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out, err);
+    }
+
+    private String sttySize() throws Exception {
+        Process p = new ProcessBuilder("stty", "-F", console.toString(), "size")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
     }
 
     private record Result(int code, String out, String err) {}
