@@ -34,6 +34,13 @@ public interface ContainerBackend {
                 "exec is not supported for " + name() + " containers (" + spec.containerId() + ")");
     }
 
+    /**
+     * Tells the container's own process the window size its terminal's host pty was just given
+     * (ResizePty). A runc container holds that pty itself, so there is nothing more to do (the default); a
+     * microVM's application holds the guest's console, whose size its init sets (docs/runtime.md, "TTY").
+     */
+    default void resizeConsole(String id, int rows, int cols) throws BackendException {}
+
     /** Suspends the container (runc pause; a microVM: QEMU stop and/or the cgroup freezer). */
     default void pause(String id) throws BackendException {
         throw new BackendException(

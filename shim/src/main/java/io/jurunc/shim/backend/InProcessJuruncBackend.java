@@ -6,6 +6,7 @@ import io.jurunc.runtime.config.JuruncConfig;
 import io.jurunc.runtime.host.Host;
 import io.jurunc.runtime.host.Stdio;
 import io.jurunc.runtime.lifecycle.Bundle;
+import io.jurunc.runtime.lifecycle.ConsoleResizeOperation;
 import io.jurunc.runtime.lifecycle.ContainerStateException;
 import io.jurunc.runtime.lifecycle.ContainerStats;
 import io.jurunc.runtime.lifecycle.CreateOperation;
@@ -160,6 +161,34 @@ public final class InProcessJuruncBackend implements ContainerBackend {
                     e);
         } catch (JuruncException e) {
             throw translate("exec", spec.containerId(), e);
+        }
+    }
+
+    /**
+     * The guest's console gets the size (ConsoleResizeOperation): a C frame to the init over a free exec
+     * port. A unikernel has no init to tell, and with every exec port busy the guest keeps its size: both
+     * are logged, not errors (the host pty has the size anyway).
+     */
+    @Override
+    public void resizeConsole(String id, int rows, int cols) throws BackendException {
+        try {
+            var outcome = new ConsoleResizeOperation(ctx()).run(id, new ConsoleResizeOperation.ConsoleSize(rows, cols));
+            switch (outcome) {
+                case RESIZED -> {}
+                case NO_INIT ->
+                    log.accept("debug: " + id + ": a unikernel's console keeps its size (no init to tell " + rows + "x"
+                            + cols + ")");
+                case NO_CHANNEL ->
+                    log.accept(id + ": the guest's console keeps its size (" + rows + "x" + cols
+                            + " not sent): its VM has no exec port");
+                case BUSY ->
+                    log.accept(id + ": the guest's console keeps its size (" + rows + "x" + cols
+                            + " not sent): every exec port of its VM runs an exec; the host pty has it");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new BackendException(BackendException.Kind.FAILED_PRECONDITION, e.getMessage(), e);
+        } catch (JuruncException e) {
+            throw translate("resize", id, e);
         }
     }
 

@@ -30,6 +30,9 @@ final class Container {
     /** A terminal task's pty (the console the runtime sent back); null without a terminal. */
     volatile io.jurunc.shim.os.Console console;
 
+    /** Passes ResizePty's sizes on to the backend (made on the first one). */
+    private ConsoleSizeForwarder consoleSize;
+
     final ReentrantLock lock = new ReentrantLock();
     final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private Status status = Status.CREATED;
@@ -73,6 +76,17 @@ final class Container {
         this.terminal = terminal;
         this.rootfsMounted = rootfsMounted;
         this.stdinRelay = stdinRelay;
+    }
+
+    synchronized ConsoleSizeForwarder consoleSize(java.util.function.Consumer<String> log) {
+        if (consoleSize == null) {
+            consoleSize = new ConsoleSizeForwarder(
+                    id,
+                    (rows, cols) -> backend.resizeConsole(id, rows, cols),
+                    command -> Thread.ofVirtual().name("console-size-" + id).start(command),
+                    log);
+        }
+        return consoleSize;
     }
 
     Status status() {

@@ -624,7 +624,10 @@ public final class TaskService implements Adopter {
     }
 
     /** The task's cgroup usage as containerd's {@code io.containerd.cgroups.v2.Metrics}. */
-    /** The window size of a terminal task's pty ({@code TIOCSWINSZ}), as containerd's runc shim sets it. */
+    /**
+     * The window size of a terminal task's pty ({@code TIOCSWINSZ}), as containerd's runc shim sets it; the
+     * container's init process is then told too ({@link ConsoleSizeForwarder}: a microVM's guest console).
+     */
     public Empty resizePty(ResizePtyRequest req) throws TtrpcException {
         if (Execs.isExec(req.getId(), req.getExecId())) {
             return execs.resize(find(req.getId(), "").id, req.getExecId(), req.getWidth(), req.getHeight());
@@ -638,6 +641,10 @@ public final class TaskService implements Adopter {
             console.resize(req.getWidth(), req.getHeight());
         } catch (OsException e) {
             throw new TtrpcException(StatusCode.INTERNAL, e.getMessage(), e);
+        }
+        // a microVM's application holds the guest's console, not this pty: its init is told (not waited for)
+        if (req.getWidth() > 0 && req.getHeight() > 0 && !c.exit.isDone()) {
+            c.consoleSize(log).submit(req.getHeight(), req.getWidth());
         }
         return Empty.getDefaultInstance();
     }

@@ -51,6 +51,11 @@ public final class FakeBackend implements ContainerBackend {
     }
 
     @Override
+    public void resizeConsole(String id, int rows, int cols) {
+        calls.add("resizeConsole " + id + " " + rows + "x" + cols);
+    }
+
+    @Override
     public List<Integer> pids(String id) {
         return List.of(1000, 1005);
     }

@@ -293,6 +293,10 @@ class TaskServiceTest {
                 .setHeight(40)
                 .build());
         assertThat(os.calls).contains("console resize 120x40");
+        // the backend's init is told too (a microVM's guest console), without ResizePty waiting for it
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!runc.calls.contains("resizeConsole t1 40x120") && System.nanoTime() < deadline) Thread.sleep(10);
+        assertThat(runc.calls).contains("resizeConsole t1 40x120");
         os.exit(1000, 0);
         awaitTopics(2);
         assertThat(os.calls).contains("console drain");
