@@ -138,6 +138,38 @@ class ShimCtrTest extends OnShimEnvironment {
                 .isEmpty();
     }
 
+    /**
+     * ctr's terminal is 100 x 30: once the task started, ctr sends its size (the shim's ResizePty for the
+     * init process, as on every SIGWINCH later), which resizes the host pty and tells the guest's init; it
+     * sets the size on the console the application holds: {@code stty size} in the VM goes from {@code 0 0}
+     * to {@code 30 100}. (containerd has no {@code ctr task resize}.)
+     */
+    @Test
+    void theTerminalsSizeReachesTheMicroVmsConsole() {
+        String id = newId("ttysize");
+        CommandResult run = env.ctr()
+                .runInTerminal(
+                        env.shimRun(
+                                        "hello",
+                                        id,
+                                        "/bin/busybox",
+                                        "sh",
+                                        "-c",
+                                        "i=0; while [ \"$(/bin/busybox stty size)\" != '30 100' ] && [ $i -lt 300 ];"
+                                                + " do /bin/busybox sleep 0.2; i=$((i+1)); done;"
+                                                + " echo size-after=$(/bin/busybox stty size) waited=$i")
+                                .withFlag("-t")
+                                .withRm()
+                                .withTimeout(Duration.ofSeconds(150)),
+                        100,
+                        30);
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        assertThat(run.stdout()).as(run.describe()).contains("size-after=30 100");
+        assertThat(Leftovers.system().find(env.scope(id, "jurunc")))
+                .as(run.describe())
+                .isEmpty();
+    }
+
     @Test
     void containersRunInParallelAndKillAndDeleteLeaveNothing() throws Exception {
         List<String> ids = new ArrayList<>();

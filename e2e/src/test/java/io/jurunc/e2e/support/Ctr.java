@@ -60,6 +60,12 @@ public final class Ctr {
         return host.run(Command.of(Terminal.wrap(runCommand(spec).argv())).withTimeout(spec.timeout()));
     }
 
+    /** As {@link #runInTerminal(RunSpec)} on a terminal of {@code columns} x {@code rows}. */
+    public CommandResult runInTerminal(RunSpec spec, int columns, int rows) {
+        return host.run(Command.of(Terminal.wrap(runCommand(spec).argv(), columns, rows))
+                .withTimeout(spec.timeout()));
+    }
+
     public CommandResult ctr(String... args) {
         return ctr(Duration.ofSeconds(30), args);
     }
