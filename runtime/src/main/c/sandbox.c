@@ -21,7 +21,11 @@
  * namespace whose root is a fresh read-only tmpfs holding only the bind mounts the launch file
  * names; the old root is detached; then supplementary groups, gid and uid are switched to the
  * unprivileged monitor user, the capability bounding, ambient and effective sets are emptied and
- * no_new_privs is set. Every step is in this one process (the child, with a pid namespace), the pid
+ * no_new_privs is set. With filecaps=1 (a monitor that serves a writable share with the guest's
+ * owners: QEMU's 9p security_model=passthrough) exactly CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER and
+ * CAP_FSETID stay, in the bounding, permitted, effective, inheritable and ambient sets (ambient: they
+ * survive the exec of the unprivileged monitor); everything else goes as without it. Device nodes
+ * are bound on read-only mounts, so those capabilities cannot change their owners or modes. Every step is in this one process (the child, with a pid namespace), the pid
  * that create reported. No shell and no JVM are in the chain.
  *
  * Init phase: that process, now as confined as the monitor, forks the monitor and stays as its
@@ -44,7 +48,7 @@
  *   rox=PATH        bind PATH read-only, exec allowed (the monitor and its libraries)
  *   ro=PATH         bind PATH read-only, noexec
  *   rw=PATH         bind PATH read-write, noexec
- *   dev=PATH        bind a device node (nosuid, noexec)
+ *   dev=PATH        bind a device node (read-only mount: it opens for writing, its attributes are fixed)
  *   hostlink=PATH   recreate the host's symlink PATH (e.g. /lib -> usr/lib)
  *   shro=AT=SRC     bind SRC read-only, noexec, recursively, at AT in the new root (AT is a path the
  *   shrw=AT=SRC       runtime generates, under /jurunc/shares/, without '='): a directory or file that
@@ -57,6 +61,7 @@
  *   env=K=V         the monitor's environment (repeatable; nothing else is inherited)
  *   arg=A           argv, arg[0] is the monitor binary's absolute path (repeatable)
  *   exitfd=N        the descriptor (3..255) at which the monitor gets its end of the exit socket pair
+ *   filecaps=1      the monitor keeps CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER and CAP_FSETID
  *
  * Exit codes: 1 waiter errors and a closed FIFO, 126 launch errors, 127 exec failure; 128+N for a
  * terminating signal N caught by the waiter as a pid namespace's init; then the container's status.
@@ -221,6 +226,7 @@ struct launch {
   const char *root;
   long uid, gid;
   long exitfd; /* -1: none */
+  int filecaps; /* keep file_caps */
   gid_t groups[64];
   int ngroups;
   char *args[MAX_ITEMS];
@@ -337,22 +343,53 @@ static void host_link(const char *root, const char *path) {
   free(dst);
 }
 
+/* What filecaps=1 keeps: storing the guest's owners and modes in a writable share (all below 32). */
+static const int file_caps[] = {CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_FSETID};
+#define N_FILE_CAPS (sizeof file_caps / sizeof file_caps[0])
+
+static int is_file_cap(int cap) {
+  for (size_t i = 0; i < N_FILE_CAPS; i++)
+    if (file_caps[i] == cap) return 1;
+  return 0;
+}
+
 static void drop_privileges(const struct launch *l) {
   if (l->uid <= 0 || l->gid <= 0) die(126, "the monitor's uid and gid must be set and not 0");
   for (int cap = 0; cap <= 63; cap++) {
+    if (l->filecaps && is_file_cap(cap)) continue;
     if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
       die(126, "PR_CAPBSET_DROP %d: %s", cap, strerror(errno));
   }
   if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
     die(126, "clear ambient capabilities: %s", strerror(errno));
+  /* SECBIT_KEEP_CAPS: the permitted set survives the switch to the monitor's uid (then trimmed) */
+  if (l->filecaps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) die(126, "PR_SET_KEEPCAPS: %s", strerror(errno));
   if (setgroups((size_t)l->ngroups, l->groups) < 0) die(126, "setgroups: %s", strerror(errno));
   if (setresgid((gid_t)l->gid, (gid_t)l->gid, (gid_t)l->gid) < 0) die(126, "setresgid: %s", strerror(errno));
   if (setresuid((uid_t)l->uid, (uid_t)l->uid, (uid_t)l->uid) < 0) die(126, "setresuid: %s", strerror(errno));
-  /* setresuid from 0 to non-zero has cleared the permitted and effective sets; make sure. */
+  /* Without filecaps setresuid from 0 to non-zero has cleared the permitted and effective sets; make
+   * sure. With it, exactly file_caps stay permitted, effective and inheritable. */
   struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
   struct __user_cap_data_struct data[2];
   memset(data, 0, sizeof data);
+  __u32 mask = 0;
+  if (l->filecaps)
+    for (size_t i = 0; i < N_FILE_CAPS; i++) mask |= 1u << file_caps[i];
+  data[0].effective = data[0].permitted = data[0].inheritable = mask;
   if (syscall(SYS_capset, &hdr, data) < 0) die(126, "capset: %s", strerror(errno));
+  if (l->filecaps) {
+    if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) die(126, "PR_SET_KEEPCAPS: %s", strerror(errno));
+    /* ambient: the unprivileged monitor's exec keeps them (no file capabilities, no setuid needed) */
+    for (size_t i = 0; i < N_FILE_CAPS; i++)
+      if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, file_caps[i], 0, 0) < 0)
+        die(126, "raise ambient capability %d: %s", file_caps[i], strerror(errno));
+  }
+  struct __user_cap_data_struct got[2];
+  memset(got, 0, sizeof got);
+  if (syscall(SYS_capget, &hdr, got) < 0) die(126, "capget: %s", strerror(errno));
+  if (got[0].effective != mask || got[0].permitted != mask || got[0].inheritable != mask || got[1].effective
+      || got[1].permitted || got[1].inheritable)
+    die(126, "the capability sets are not what the launch asked for");
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die(126, "no_new_privs: %s", strerror(errno));
   if (getuid() == 0 || geteuid() == 0) die(126, "still root after setresuid");
 }
@@ -506,6 +543,10 @@ static void launch_phase(void) {
       l.exitfd = parse_num(v, "exitfd", 126);
       if (l.exitfd < 3 || l.exitfd > 255) die(126, "monitor.launch: exitfd %ld is not in 3..255", l.exitfd);
     }
+    else if (!strcmp(rec, "filecaps")) {
+      if (strcmp(v, "1") != 0) die(126, "monitor.launch: filecaps must be 1, got '%s'", v);
+      l.filecaps = 1;
+    }
     else if (!strcmp(rec, "group")) {
       if (l.ngroups == 64) die(126, "too many groups");
       l.groups[l.ngroups++] = (gid_t)parse_num(v, "group", 126);
@@ -542,7 +583,7 @@ static void launch_phase(void) {
     if (!strncmp(rec, "rox=", 4)) bind_path(l.root, v, base | MS_NODEV);
     else if (!strncmp(rec, "ro=", 3)) bind_path(l.root, v, base | MS_NODEV | MS_NOEXEC);
     else if (!strncmp(rec, "rw=", 3)) bind_path(l.root, v, MS_NOSUID | MS_NODEV | MS_NOEXEC);
-    else if (!strncmp(rec, "dev=", 4)) bind_path(l.root, v, MS_NOSUID | MS_NOEXEC);
+    else if (!strncmp(rec, "dev=", 4)) bind_path(l.root, v, MS_RDONLY | MS_NOSUID | MS_NOEXEC);
     else if (!strncmp(rec, "hostlink=", 9)) host_link(l.root, v);
     else if (!strncmp(rec, "shro=", 5)) bind_share(l.root, v, base | MS_NODEV | MS_NOEXEC);
     else if (!strncmp(rec, "shrw=", 5)) bind_share(l.root, v, MS_NOSUID | MS_NODEV | MS_NOEXEC);

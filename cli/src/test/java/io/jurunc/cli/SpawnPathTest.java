@@ -166,6 +166,101 @@ class SpawnPathTest {
         assertThat(sh("tc -n " + netns + " qdisc show dev eth0")).doesNotContain("ingress");
     }
 
+    /**
+     * A Linux microVM that shares its rootfs (mountRootfs): with the rootfs writable the monitor (and
+     * its init) keep exactly CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER and CAP_FSETID, so it creates and
+     * chowns files in the root-owned directories of the share, and still cannot change a device node
+     * (bound read-only); with a read-only rootfs it has no capabilities and the share refuses writes.
+     */
+    @ParameterizedTest
+    @CsvSource({"false", "true"})
+    void aWritableRootfsShareLeavesTheMonitorOnlyTheFileCapabilities(boolean readOnly) throws Exception {
+        Path helper = SandboxHelperBuild.helper(tmp);
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path fake = tmp.resolve("fake-qemu");
+        Files.writeString(fake, """
+        #!/bin/sh
+        echo $$ > %1$s/pid
+        share=$(printf '%%s\\n' "$@" | sed -n 's/.*path=\\([^,]*\\),security_model=.*/\\1/p' | head -n1)
+        echo "$share" > %1$s/share
+        if touch "$share/etc/by-monitor" && chown 1234:1234 "$share/etc/by-monitor"; then echo 0; else echo 1; fi > %1$s/write
+        if chown 1 /dev/null; then echo 0; else echo 1; fi > %1$s/devchown
+        exec sleep 60
+        """.formatted(out));
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path config = tmp.resolve("config.toml");
+        Files.writeString(config, """
+        [runtime]
+        accel = "tcg"
+        kit = "%s"
+        [monitors.qemu]
+        path = "%s"
+        [sandbox]
+        helper = "%s"
+        ids_dir = "%s"
+        read_write = ["%s"]
+        """.formatted(fakeKit(), fake, helper, tmp.resolve("ids"), out));
+        Path bundle = tmp.resolve("bundle");
+        Path etc = Files.createDirectories(bundle.resolve("rootfs/etc"));
+        Files.setPosixFilePermissions(etc, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(bundle.resolve("config.json"), """
+        {"ociVersion":"1.0.2","process":{"args":["/app"],"cwd":"/"},
+         "root":{"path":"rootfs","readonly":%s},
+         "annotations":{"com.urunc.unikernel.unikernelType":"linux","com.urunc.unikernel.hypervisor":"qemu",
+                        "com.urunc.unikernel.mountRootfs":"true"},
+         "linux":{"namespaces":[{"type":"network","path":"/var/run/netns/%s"}]}}
+        """.formatted(readOnly, netns));
+        Path root = tmp.resolve("root");
+        Path pidFile = tmp.resolve("init.pid");
+        String id = "share-" + readOnly;
+        Result create = jurunc(
+                config,
+                "--root",
+                root.toString(),
+                "create",
+                "--bundle",
+                bundle.toString(),
+                "--pid-file",
+                pidFile.toString(),
+                id);
+        assertThat(create.rc).as(create.err).isZero();
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        try {
+            Result start = jurunc(config, "--root", root.toString(), "start", id);
+            assertThat(start.rc).as(start.err).isZero();
+            awaitFile(out.resolve("devchown"));
+            long monitorPid =
+                    Long.parseLong(Files.readString(out.resolve("pid")).trim());
+            assertThat(Files.readString(out.resolve("share")).trim()).isEqualTo("/jurunc/shares/rootfs");
+            String caps = readOnly ? "0000000000000000" : "000000000000001b"; // CHOWN DAC_OVERRIDE FOWNER FSETID
+            for (long p : List.of(pid, monitorPid)) {
+                for (String set : List.of("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")) {
+                    assertThat(statusField(p, set)).as(set + " of " + p).isEqualTo(caps);
+                }
+                assertThat(statusField(p, "NoNewPrivs")).isEqualTo("1");
+                assertThat(statusField(p, "Uid")).doesNotStartWith("0\t");
+            }
+            Path written = etc.resolve("by-monitor");
+            if (readOnly) {
+                assertThat(Files.readString(out.resolve("write")).trim()).isEqualTo("1");
+                assertThat(written).doesNotExist();
+            } else {
+                assertThat(Files.readString(out.resolve("write")).trim()).isEqualTo("0");
+                assertThat(sh("stat -c %u:%g " + written).trim()).isEqualTo("1234:1234");
+            }
+            assertThat(Files.readString(out.resolve("devchown")).trim())
+                    .as("a device node's owner cannot change")
+                    .isEqualTo("1");
+            assertThat(sh("stat -c %u /dev/null").trim()).isEqualTo("0");
+        } finally {
+            jurunc(config, "--root", root.toString(), "kill", id, "KILL");
+            ProcessHandle.of(pid)
+                    .ifPresent(p -> p.onExit().orTimeout(5, TimeUnit.SECONDS).join());
+            jurunc(config, "--root", root.toString(), "delete", "--force", id);
+        }
+    }
+
     static String statusField(long pid, String name) throws IOException {
         return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
                 .filter(l -> l.startsWith(name + ":"))

@@ -142,6 +142,79 @@ class GuestMountsTest extends OnE2eEnvironment {
     }
 
     /**
+     * The guest's root owns its shared rootfs as it would under runc (issue 12): it creates a file in a
+     * root-owned directory and chowns another to 1234:1234, and the host sees both in the container's
+     * rootfs with those owners (QEMU's 9p passthrough, the monitor keeping the four file
+     * capabilities); a read-only rootfs still refuses writes. Driven through the CLI, so the rootfs is
+     * a directory the test can look into afterwards.
+     */
+    @Test
+    void theGuestsRootWritesAndChownsInItsSharedRootfsWithItsOwnersOnTheHost(@TempDir Path tmp) throws IOException {
+        Map<String, String> annotations = Map.of(
+                PREFIX + "unikernelType", "linux", PREFIX + "hypervisor", "qemu", PREFIX + "mountRootfs", "true");
+        Path bundle = HandMadeBundle.write(
+                tmp.resolve("bundle"),
+                annotations,
+                List.of(
+                        "/bin/busybox",
+                        "sh",
+                        "-c",
+                        "echo by the guest > /etc/written-by-guest && echo x > /etc/chowned"
+                                + " && chown 1234:1234 /etc/chowned && chmod 0640 /etc/chowned && echo WROTE;"
+                                + " ls -ln /etc"));
+        withoutPidNamespace(bundle.resolve("config.json"));
+        Path etc = shared(bundle.resolve("rootfs/etc"), "rwxr-xr-x");
+        CommandResult run = runCli(bundle, Files.createDirectories(tmp.resolve("root")), "rootfs-rw");
+
+        assertThat(run.succeeded()).as(run.describe()).isTrue();
+        assertThat(run.stdout()).as(run.describe()).contains("WROTE");
+        assertThat(Files.readString(etc.resolve("written-by-guest"))).isEqualTo("by the guest\n");
+        assertThat(owners(etc.resolve("written-by-guest"))).as(run.describe()).isEqualTo("0:0");
+        assertThat(owners(etc.resolve("chowned"))).as(run.describe()).isEqualTo("1234:1234");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(etc.resolve("chowned"))))
+                .isEqualTo("rw-r-----");
+
+        Path roBundle = HandMadeBundle.write(
+                tmp.resolve("ro-bundle"),
+                annotations,
+                List.of(
+                        "/bin/busybox",
+                        "sh",
+                        "-c",
+                        "(echo x > /etc/refused) 2>/dev/null && echo RO-WRITABLE || echo RO-REFUSED"));
+        withoutPidNamespace(roBundle.resolve("config.json"));
+        readOnlyRoot(roBundle.resolve("config.json"));
+        Path roEtc = shared(roBundle.resolve("rootfs/etc"), "rwxr-xr-x");
+        CommandResult ro = runCli(roBundle, Files.createDirectories(tmp.resolve("ro-root")), "rootfs-ro");
+
+        assertThat(ro.succeeded()).as(ro.describe()).isTrue();
+        assertThat(ro.stdout()).as(ro.describe()).contains("RO-REFUSED").doesNotContain("RO-WRITABLE");
+        assertThat(roEtc.resolve("refused")).doesNotExist();
+    }
+
+    private CommandResult runCli(Path bundle, Path root, String name) {
+        String id = E2eEnvironment.newId(name);
+        CommandResult run = host.run(
+                Command.of(Jurunc.cli().toString(), "--root", root.toString(), "run", "--bundle", bundle.toString(), id)
+                        .withTimeout(Duration.ofSeconds(180)));
+        assertThat(leftovers.find(Leftovers.Scope.of(id, root.resolve(id))))
+                .as(run.describe())
+                .isEmpty();
+        return run;
+    }
+
+    private static String owners(Path p) throws IOException {
+        return Files.getAttribute(p, "unix:uid") + ":" + Files.getAttribute(p, "unix:gid");
+    }
+
+    private static void readOnlyRoot(Path config) throws IOException {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(config.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) root.path("root")).put("readonly", true);
+        json.writeValue(config.toFile(), root);
+    }
+
+    /**
      * A block rootfs (com.urunc.unikernel.block, an ext4 image in the rootfs): our init comes in a
      * boot-only initramfs, mounts /dev/vda and switches to it; the container's args, env and mounts
      * come from the process file, not the kernel command line. Driven through the CLI directly.

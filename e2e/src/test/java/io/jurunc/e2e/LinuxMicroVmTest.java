@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 @E2E
 class LinuxMicroVmTest extends OnE2eEnvironment {
 
+    /** CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_FSETID (bits 0, 1, 3, 4): a writable shared rootfs. */
+    private static final String FILE_CAPS = "000000000000001b";
+
     private final Leftovers leftovers = Leftovers.system();
 
     LinuxMicroVmTest() {
@@ -121,7 +124,9 @@ class LinuxMicroVmTest extends OnE2eEnvironment {
 
     /**
      * The monitor of a real QEMU microVM is confined (issue 11): its own unprivileged uid, no
-     * capabilities (bounding set included), no_new_privs, QEMU's seccomp filter, a read-only tmpfs
+     * capabilities but the four file ones that serving the image's writable shared rootfs with the
+     * guest's owners takes (issue 12: {@code jurunc build} sets mountRootfs; CAP_CHOWN,
+     * CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_FSETID, bounding set included), no_new_privs, QEMU's seccomp filter, a read-only tmpfs
      * root holding only /usr, the loader cache, a few devices and the guest's files, and the
      * memory limit of the spec on its cgroup, and pid 1 of a pid namespace of its own. Before: Uid 0,
      * CapEff 000001fffeffffff, Seccomp 0, the host's mounts, the shim's cgroup, the host's pid namespace.
@@ -155,15 +160,15 @@ class LinuxMicroVmTest extends OnE2eEnvironment {
             long uid = Long.parseLong(uids.split("\\s+")[0]);
             assertThat(uid).as(status).isGreaterThanOrEqualTo(1_000_000_000L);
             assertThat(uids).as("real, effective, saved and fs uid").isEqualTo((uid + "\t").repeat(3) + uid);
-            assertThat(field(status, "CapEff")).isEqualTo("0000000000000000");
-            assertThat(field(status, "CapPrm")).isEqualTo("0000000000000000");
-            assertThat(field(status, "CapBnd")).isEqualTo("0000000000000000");
+            for (String set : List.of("CapEff", "CapPrm", "CapBnd", "CapAmb", "CapInh")) {
+                assertThat(field(status, set)).as(set).isEqualTo(FILE_CAPS);
+            }
             assertThat(field(status, "NoNewPrivs")).isEqualTo("1");
             assertThat(field(init, "Uid"))
                     .as("the init runs as the monitor's user")
                     .isEqualTo(uids);
-            assertThat(field(init, "CapEff")).isEqualTo("0000000000000000");
-            assertThat(field(init, "CapBnd")).isEqualTo("0000000000000000");
+            assertThat(field(init, "CapEff")).isEqualTo(FILE_CAPS);
+            assertThat(field(init, "CapBnd")).isEqualTo(FILE_CAPS);
             assertThat(field(init, "NoNewPrivs")).isEqualTo("1");
             assertThat(field(status, "Seccomp"))
                     .as("QEMU's -sandbox on: a seccomp filter")

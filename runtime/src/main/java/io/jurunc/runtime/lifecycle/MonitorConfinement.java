@@ -186,8 +186,10 @@ final class MonitorConfinement {
 
     /**
      * The directories and files shared with the guest, bound at their generated paths in the monitor's
-     * root (read-only where asked). They are not given to the monitor's uid: it reads (and writes) them
-     * with the host's permissions (docs/security.md, "Shared directories").
+     * root (read-only where asked). They are not given to the monitor's uid: it reads them with the
+     * host's permissions; with a read-write share it keeps the four file capabilities that storing the
+     * guest's owners and modes takes ({@link LaunchFile#withFileCapabilities}; docs/security.md,
+     * "Shared directories").
      */
     static LaunchFile withShares(LaunchFile planned, VmSpec vm) {
         if (vm.shares().isEmpty()) return planned;
@@ -201,11 +203,12 @@ final class MonitorConfinement {
                         ro ? LaunchFile.Kind.SHARE_RO : LaunchFile.Kind.SHARE_RW, b.source(), b.at()));
             }
         }
-        if (writable) {
-            // QEMU's 9p server sets the mode of a file the guest creates with chmod("/proc/self/fd/N")
-            mounts.add(new LaunchFile.Mount(LaunchFile.Kind.PROC_PID, Path.of("/proc")));
-        }
-        return planned.withMounts(mounts);
+        if (!writable) return planned.withMounts(mounts);
+        // QEMU's 9p server sets the mode of a file the guest creates with chmod("/proc/self/fd/N")
+        mounts.add(new LaunchFile.Mount(LaunchFile.Kind.PROC_PID, Path.of("/proc")));
+        // and, with security_model=passthrough, creates, chowns and chmods as the guest asked
+        // (docs/security.md, "Shared directories")
+        return planned.withMounts(mounts).withFileCapabilities();
     }
 
     /**

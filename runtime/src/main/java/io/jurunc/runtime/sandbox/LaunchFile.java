@@ -12,7 +12,10 @@ import java.util.stream.Stream;
  * What the sandbox helper ({@code runtime/src/main/c/sandbox.c}) reads from {@code monitor.launch}
  * once start releases it: the minimal root to build, the monitor's user, environment and argv, and
  * the descriptor at which the monitor gets its end of the exit socket pair (a guest that reports its
- * exit status; the helper, the monitor's parent, exits with that status). Encoded as NUL-terminated
+ * exit status; the helper, the monitor's parent, exits with that status), and whether the monitor
+ * keeps the file capabilities ({@code filecaps=1}: {@code CAP_CHOWN}, {@code CAP_DAC_OVERRIDE},
+ * {@code CAP_FOWNER}, {@code CAP_FSETID}, and nothing else) that serving a writable share with the
+ * guest's owners takes (QEMU's {@code security_model=passthrough}). Encoded as NUL-terminated
  * {@code key=value} records, so any byte but NUL may appear in an argument.
  */
 public record LaunchFile(
@@ -22,7 +25,8 @@ public record LaunchFile(
         MonitorUser user,
         List<String> env,
         List<String> argv,
-        OptionalInt exitFd) {
+        OptionalInt exitFd,
+        boolean fileCapabilities) {
 
     public static final String NAME = "monitor.launch";
 
@@ -39,7 +43,7 @@ public record LaunchFile(
             MonitorUser user,
             List<String> env,
             List<String> argv) {
-        this(root, mounts, hostLinks, user, env, argv, OptionalInt.empty());
+        this(root, mounts, hostLinks, user, env, argv, OptionalInt.empty(), false);
     }
 
     /** How a host path appears, at the same path, in the monitor's root. */
@@ -108,16 +112,28 @@ public record LaunchFile(
             throw new IllegalArgumentException(
                     "the exit descriptor " + exitFd.getAsInt() + " is not in " + MIN_EXIT_FD + ".." + MAX_EXIT_FD);
         }
+        if (fileCapabilities && mounts.stream().noneMatch(m -> m.kind() == Kind.SHARE_RW)) {
+            throw new IllegalArgumentException("file capabilities without a read-write share");
+        }
     }
 
     /** The same launch, the monitor getting its end of the exit socket pair at {@code fd}. */
     public LaunchFile withExitFd(int fd) {
-        return new LaunchFile(root, mounts, hostLinks, user, env, argv, OptionalInt.of(fd));
+        return new LaunchFile(root, mounts, hostLinks, user, env, argv, OptionalInt.of(fd), fileCapabilities);
     }
 
-    /** The same launch with other mounts (the exit descriptor kept). */
+    /** The same launch with other mounts (the exit descriptor and the file capabilities kept). */
     public LaunchFile withMounts(List<Mount> other) {
-        return new LaunchFile(root, other, hostLinks, user, env, argv, exitFd);
+        return new LaunchFile(root, other, hostLinks, user, env, argv, exitFd, fileCapabilities);
+    }
+
+    /**
+     * The same launch, the monitor keeping {@code CAP_CHOWN}, {@code CAP_DAC_OVERRIDE}, {@code CAP_FOWNER}
+     * and {@code CAP_FSETID} (and only those): for a monitor that serves a writable share with the
+     * guest's owners and modes. Only with a read-write share in the mounts.
+     */
+    public LaunchFile withFileCapabilities() {
+        return new LaunchFile(root, mounts, hostLinks, user, env, argv, exitFd, true);
     }
 
     private static void requireAbsolute(Path p) {
@@ -140,6 +156,7 @@ public record LaunchFile(
         for (String e : env) record(out, "env", e);
         for (String a : argv) record(out, "arg", a);
         exitFd.ifPresent(fd -> record(out, "exitfd", Integer.toString(fd)));
+        if (fileCapabilities) record(out, "filecaps", "1");
         return out.toByteArray();
     }
 

@@ -53,6 +53,32 @@ class SandboxUnitsTest {
     }
 
     @Test
+    void fileCapabilitiesAreTheLastRecordKeptByTheOtherWithersAndNeedAReadWriteShare() {
+        MonitorUser u = new MonitorUser(1000, 1000, List.of());
+        LaunchFile plain = new LaunchFile(Path.of("/r"), List.of(), List.of(), u, List.of(), List.of("/q"));
+        assertThat(plain.fileCapabilities()).isFalse();
+        assertThat(new String(plain.encode())).doesNotContain("filecaps");
+        assertThatThrownBy(plain::withFileCapabilities)
+                .as("nothing for the capabilities to act on")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> plain.withMounts(List.of(
+                                new LaunchFile.Mount(LaunchFile.Kind.SHARE_RO, Path.of("/c/rootfs"), Path.of("/s/r"))))
+                        .withFileCapabilities())
+                .as("a read-only share needs no capabilities")
+                .isInstanceOf(IllegalArgumentException.class);
+        LaunchFile f = plain.withMounts(
+                        List.of(new LaunchFile.Mount(LaunchFile.Kind.SHARE_RW, Path.of("/c/rootfs"), Path.of("/s/r"))))
+                .withFileCapabilities()
+                .withExitFd(3);
+        assertThat(new String(f.encode()))
+                .isEqualTo("root=/r\0shrw=/s/r=/c/rootfs\0uid=1000\0gid=1000\0arg=/q\0exitfd=3\0filecaps=1\0");
+        assertThat(f.withMounts(List.of(
+                                new LaunchFile.Mount(LaunchFile.Kind.SHARE_RW, Path.of("/c/v"), Path.of("/s/v"))))
+                        .fileCapabilities())
+                .isTrue();
+    }
+
+    @Test
     void theMonitorUserIsNeverRoot() {
         assertThatThrownBy(() -> new MonitorUser(0, 5, List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new MonitorUser(5, 0, List.of())).isInstanceOf(IllegalArgumentException.class);

@@ -196,7 +196,8 @@ class MonitorsTableTest {
                                 SERIAL_MMIO,
                                 l("-append", linuxNoPciNet))),
                 new Case(
-                        "qemu/linux microvm initrd + 9p shares (ro dir, files, rootfs) + net, block boot disk",
+                        "qemu/linux microvm initrd + 9p shares (ro dir, files, rootfs) + net, block boot disk:"
+                                + " the writable ones passthrough (the guest's owners), the read-only one none",
                         TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
                                 .microvm()
                                 .initrd()
@@ -222,7 +223,7 @@ class MonitorsTableTest {
                                 block("virtio-blk-device", "rootfs", DISK),
                                 l(
                                         "-fsdev",
-                                        "local,id=fs0,path=/jurunc/shares/rootfs,security_model=none,multidevs=remap",
+                                        "local,id=fs0,path=/jurunc/shares/rootfs,security_model=passthrough,multidevs=remap",
                                         "-device",
                                         "virtio-9p-device,fsdev=fs0,mount_tag=rootfs",
                                         "-fsdev",
@@ -230,11 +231,31 @@ class MonitorsTableTest {
                                         "-device",
                                         "virtio-9p-device,fsdev=fs1,mount_tag=m0",
                                         "-fsdev",
-                                        "local,id=fs2,path=/jurunc/shares/files,security_model=none,multidevs=remap",
+                                        "local,id=fs2,path=/jurunc/shares/files,security_model=passthrough,multidevs=remap",
                                         "-device",
                                         "virtio-9p-device,fsdev=fs2,mount_tag=files"),
                                 SERIAL_MMIO,
                                 l("-append", linuxNoPciNet))),
+                new Case(
+                        "qemu/linux microvm initrd + a read-only rootfs share: security_model=none, readonly=on",
+                        TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
+                                .microvm()
+                                .initrd()
+                                .kvm()
+                                .share(SharedDir.directory("rootfs", Path.of("/run/c1/rootfs"), true))
+                                .build(),
+                        linuxNoPci,
+                        argv(
+                                qemu("256M", 1, KVM, MICROVM),
+                                KERNEL_INITRD,
+                                NO_NIC,
+                                l(
+                                        "-fsdev",
+                                        "local,id=fs0,path=/jurunc/shares/rootfs,security_model=none,multidevs=remap,readonly=on",
+                                        "-device",
+                                        "virtio-9p-device,fsdev=fs0,mount_tag=rootfs"),
+                                SERIAL_MMIO,
+                                l("-append", linuxNoPci))),
                 new Case(
                         "qemu/linux pc initrd + a read-only 9p share: virtio-9p-pci",
                         TestSpecs.of(Kinds.LINUX, Kinds.QEMU)

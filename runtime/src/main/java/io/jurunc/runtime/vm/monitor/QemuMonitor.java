@@ -29,7 +29,7 @@ import java.util.List;
  *                -device virtio-net-(pci[,romfile=]|device),netdev=net0,mac=&lt;mac&gt; | guest net fragment)
  *   [-device virtio-blk-(pci|device),serial=&lt;id&gt;,drive=&lt;id&gt;,scsi=off
  *    -drive format=raw,if=none,id=&lt;id&gt;,file=&lt;path&gt;]...
- *   [-fsdev local,id=fs&lt;i&gt;,path=&lt;share&gt;,security_model=none,multidevs=remap[,readonly=on]
+ *   [-fsdev local,id=fs&lt;i&gt;,path=&lt;share&gt;,security_model=(passthrough|none),multidevs=remap[,readonly=on]
  *    -device virtio-9p-(pci|device),fsdev=fs&lt;i&gt;,mount_tag=&lt;tag&gt;]...
  *   [-device vhost-vsock-(pci|device),id=vhost-vsock-(pci|device)0,guest-cid=&lt;cid&gt;]
  *   [guest extra] [-append &lt;cmdline&gt;[ &lt;guest's TCG-only kernel params&gt;]]
@@ -221,15 +221,19 @@ public final class QemuMonitor implements MonitorType {
     }
 
     /**
-     * A virtio-9p share served by QEMU itself from its (confined) root. {@code security_model=none}:
-     * files keep the host's owners and modes and are accessed with the monitor's uid; {@code
-     * multidevs=remap}: a share that spans several host filesystems (a bind mount inside it, the
+     * A virtio-9p share served by QEMU itself from its (confined) root. A writable share: {@code
+     * security_model=passthrough}, a file the guest creates gets the guest's uid, gid and mode and a
+     * chown or chmod reaches the host, as under runc (the monitor keeps the four file capabilities
+     * that takes, see {@code LaunchFile#withFileCapabilities}). A read-only share: {@code
+     * security_model=none}, files keep the host's owners and modes and are read with the monitor's
+     * uid. {@code multidevs=remap}: a share that spans several host filesystems (a bind mount inside it, the
      * files share) gets distinct inode numbers instead of a warning on the console.
      */
     static List<String> share(QemuMachine machine, SharedDir d, int index) {
         return List.of(
                 "-fsdev",
-                "local,id=fs" + index + ",path=" + escape(d.at().toString()) + ",security_model=none,multidevs=remap"
+                "local,id=fs" + index + ",path=" + escape(d.at().toString()) + ",security_model="
+                        + (d.readOnly() ? "none" : "passthrough") + ",multidevs=remap"
                         + (d.readOnly() ? ",readonly=on" : ""),
                 "-device",
                 machine.virtio("9p") + ",fsdev=fs" + index + ",mount_tag=" + d.tag());

@@ -120,7 +120,9 @@ class MountPlannerTest {
         assertThat(encoded)
                 .contains("shro=/jurunc/shares/m0=" + data + "\0")
                 .contains("shrw=/jurunc/shares/files/0=" + hosts + "\0")
-                .contains("procpid=/proc\0");
+                .contains("procpid=/proc\0")
+                .as("a writable share: the monitor keeps the file capabilities, the last record")
+                .endsWith("filecaps=1\0");
         var readOnly = TestSpecs.of(Kinds.LINUX, Kinds.QEMU)
                 .initrd()
                 .share(p.shares().get(0))
@@ -129,8 +131,9 @@ class MountPlannerTest {
                         io.jurunc.runtime.lifecycle.SharesProbe.withShares(base, readOnly)
                                 .encode(),
                         StandardCharsets.UTF_8))
-                .as("no procfs without a writable share")
-                .doesNotContain("procpid");
+                .as("no procfs and no capabilities without a writable share")
+                .doesNotContain("procpid")
+                .doesNotContain("filecaps");
     }
 
     @Test
