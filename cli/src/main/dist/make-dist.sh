@@ -48,7 +48,11 @@ AOT=
 MAIN=$2
 MEM=
 $BUILD
-exec "\$JAVA" $FLAGS \$AOT \$MEM \$JURUNC_JAVA_OPTS -Djurunc.home="\${SELF%/bin/*}" -cp "\$CP" \$MAIN "\$@"
+# JURUNC_LAUNCHER_PRINT set: print the command line NUL-separated instead of running it (the native shim
+# front starts the first node daemon with it, shim/src/main/c/shim-launcher.c)
+EXEC=exec
+[ -n "\$JURUNC_LAUNCHER_PRINT" ] && EXEC="printf %s\\\\0"
+\$EXEC "\$JAVA" $FLAGS \$AOT \$MEM \$JURUNC_JAVA_OPTS -Djurunc.home="\${SELF%/bin/*}" -cp "\$CP" \$MAIN "\$@"
 SH
   chmod +x "$DIST/bin/$1"
 }

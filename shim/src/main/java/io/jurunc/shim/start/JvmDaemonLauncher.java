@@ -35,7 +35,15 @@ public final class JvmDaemonLauncher implements DaemonLauncher {
         ProcessHandle.Info info = ProcessHandle.current().info();
         String java = info.command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> all = info.arguments().map(List::of).orElse(List.of());
+        return fromCommandLine(java, info.arguments().map(List::of).orElse(List.of()), shimArgs);
+    }
+
+    /**
+     * The daemon's JVM command line from a {@code start} JVM's: {@code java} (the binary, links resolved, as
+     * {@code /proc/<pid>/exe}), its arguments {@code all} and the shim arguments they end with. The native
+     * {@code start} (shim-launcher.c) builds the same from the launcher script's printed command line.
+     */
+    static JvmDaemonLauncher fromCommandLine(String java, List<String> all, List<String> shimArgs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         // Lets `ps | grep containerd-shim` (and test harnesses) find the daemon, as with Go shims.
