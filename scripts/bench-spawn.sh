@@ -49,6 +49,10 @@
 # Environment:
 #   JURUNC_BENCH_SKIP_BUILD=1   reuse the built launcher, kit and bench jar (no apt, no Maven)
 #   JURUNC_BENCH_LIMIT_S=SECS   how long one run may take to answer (default 60)
+#   JURUNC_BENCH_COUNT_JVMS=0   do not route the launchers' java through the counting wrapper (no JVM-start
+#                               table): the shim's native start front starts a node's first daemon itself
+#                               only with a real java binary, so jurunc-shim-cold measures that path only
+#                               with this set
 # docs/performance.md ("Spawn benchmark") explains the numbers.
 set -euo pipefail
 # shellcheck source=java-env.sh
@@ -229,6 +233,7 @@ chmod +x "$work/runsc-wrapper"
 
 # ---------------------------------------------------------------- private containerd
 write_containerd_config "$work" "$sock" ""
+COUNT_JVMS=${JURUNC_BENCH_COUNT_JVMS:-1}
 # Every JVM the launchers start goes through this wrapper (JURUNC_JAVA), which logs one line per start:
 # the benchmark counts JVM starts per container from it. The shim daemon is started by the JVM of
 # `shim start` with the real java binary, so it is counted from its pid instead (new_daemon).
@@ -238,7 +243,8 @@ chmod +x "$work/java-counter"
 : >"$work/jvm-starts.log"
 # The shims inherit containerd's environment: jurunc reads JURUNC_CONFIG, and containerd finds
 # containerd-shim-jurunc-v2 on PATH.
-JURUNC_JAVA=$work/java-counter JURUNC_CONFIG=$work/jurunc.toml PATH="$work/dist/bin:$PATH" \
+if [ "$COUNT_JVMS" = 1 ]; then export JURUNC_JAVA=$work/java-counter; fi
+JURUNC_CONFIG=$work/jurunc.toml PATH="$work/dist/bin:$PATH" \
   start_containerd "$work" ctr_ns default version
 for s in "${subjects[@]}"; do
   case $s in qemu|uk-qemu) continue ;; esac
@@ -350,7 +356,7 @@ stop_node_daemon() { # $1: namespace; SIGTERM, a clean stop (the daemon removes 
 start_node_daemon() { # $1: namespace; as `jurunc install containerd` does, with containerd's environment
   [ -n "$(node_daemon "$1")" ] && return 0
   mkdir -p "$work/prestart"
-  (cd "$work/prestart" && JURUNC_JAVA=$work/java-counter JURUNC_CONFIG=$work/jurunc.toml TTRPC_ADDRESS="$sock.ttrpc" \
+  (cd "$work/prestart" && JURUNC_CONFIG=$work/jurunc.toml TTRPC_ADDRESS="$sock.ttrpc" \
     PATH="$work/dist/bin:$PATH" "$work/dist/bin/containerd-shim-jurunc-v2" -namespace "$1" -address "$sock" \
     -publish-binary "$(command -v containerd)" -id jurunc-node start </dev/null >/dev/null) ||
     fail "could not pre-start the shim daemon for $1"
@@ -434,8 +440,10 @@ run_exit_subject() { # subject run
     >"$out/consoles/$id.out" 2>&1 || rc=$?
   t1=$(now_ns)
   local jvms=$(( $(wc -l <"$work/jvm-starts.log") - jvm_before ))
-  printf '%s\t%s\t%s\t%s\t%s\n' "$s" "$i" "$jvms" "$jvms" "$([ "$rc" = 0 ] && echo ok || echo "exit$rc")" \
-    >>"$out/jvm-starts.tsv"
+  if [ "$COUNT_JVMS" = 1 ]; then
+    printf '%s\t%s\t%s\t%s\t%s\n' "$s" "$i" "$jvms" "$jvms" \
+      "$([ "$rc" = 0 ] && echo ok || echo "exit$rc")" >>"$out/jvm-starts.tsv"
+  fi
   [ "$rc" = 0 ] || status="exit$rc"
   record "$s" "$i" "$id" "$t0" "$([ "$status" = ok ] && echo "$t1" || echo 0)" 0 0 0 0 0 "$status"
   say "$(printf '%-12s run %d: %s %s ms to exit' "$s" "$i" "$status" "$(( t1 / 1000000 - t0 / 1000000 ))")"
@@ -503,8 +511,10 @@ run_ctr_subject() { # subject run
   # delete included), plus a shim daemon started for it
   local new_daemon=0
   [ -n "$daemon_after" ] && [ "$daemon_after" != "$daemon_before" ] && new_daemon=1
-  printf '%s\t%s\t%s\t%s\t%s\n' "$s" "$i" "$((jvm_to_answer + new_daemon))" \
-    "$(( $(wc -l <"$work/jvm-starts.log") - jvm_before + new_daemon ))" "$status" >>"$out/jvm-starts.tsv"
+  if [ "$COUNT_JVMS" = 1 ]; then
+    printf '%s\t%s\t%s\t%s\t%s\n' "$s" "$i" "$((jvm_to_answer + new_daemon))" \
+      "$(( $(wc -l <"$work/jvm-starts.log") - jvm_before + new_daemon ))" "$status" >>"$out/jvm-starts.tsv"
+  fi
 }
 
 # gVisor refuses ctr --cni here ("cannot run with network enabled in root network namespace": ctr
