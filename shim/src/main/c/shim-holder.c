@@ -409,6 +409,12 @@ static void record_exit(pid_t pid, int status) {
     snprintf(tmp, sizeof(tmp), "%s/.%d.tmp", exits_dir, (int)pid);
     int n = snprintf(text, sizeof(text), "%d %lld\n", code, (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == ENOENT) {
+        /* the state directory is gone: the daemon stopped cleanly (it removes the directory, the sockets
+           and its log), so no daemon will adopt this process; a log line here would only make the log
+           file again after the daemon removed it */
+        return;
+    }
     if (fd < 0 || write(fd, text, (size_t)n) != n || close(fd) != 0 || rename(tmp, file) != 0) {
         logf_("cannot record the exit of %d: %s", (int)pid, strerror(errno));
         return;

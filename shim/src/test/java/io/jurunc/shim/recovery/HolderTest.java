@@ -335,6 +335,32 @@ class HolderTest {
         }
     }
 
+    /**
+     * A re-parented process that exits after the state directory went (a daemon's clean stop removes it, with
+     * the log) is not recorded and leaves no log line, which would make the log file again.
+     */
+    @Test
+    void anExitAfterTheStateDirectoryWentLeavesNoLog() throws Exception {
+        startHolder(fakeDaemon());
+        awaitSocket();
+        try (TtrpcClient client = TtrpcClient.connect("unix://" + socket())) {
+            long first = who(client, "0");
+            long sleeper = Long.parseLong(call(client, "Spawn", "2"));
+            ProcessHandle.of(first).orElseThrow().destroyForcibly();
+            who(client, "1");
+            Files.delete(dir().exits());
+            long deadline = System.nanoTime() + LIMIT.toNanos();
+            while (ProcessHandle.of(sleeper).isPresent() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(ProcessHandle.of(sleeper))
+                    .as("the holder reaped the sleeper")
+                    .isEmpty();
+            Thread.sleep(200);
+            assertThat(log()).doesNotContain("cannot record the exit");
+        }
+    }
+
     @Test
     void aDaemonKilledDuringItsCleanStopIsNotRestarted() throws Exception {
         startHolder(fakeDaemon());
