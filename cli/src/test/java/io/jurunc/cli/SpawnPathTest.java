@@ -102,18 +102,7 @@ class SpawnPathTest {
         Path pidFile = tmp.resolve("init.pid");
         String id = "spawn-" + monitor;
 
-        Result create = jurunc(
-                config,
-                "--root",
-                root.toString(),
-                "create",
-                "--bundle",
-                bundle.toString(),
-                "--pid-file",
-                pidFile.toString(),
-                id);
-        assertThat(create.rc).as(create.err).isZero();
-        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        long pid = create(config, root, bundle, pidFile, id);
         assertThat(ProcessHandle.of(pid)).isPresent();
         assertThat(jurunc(config, "--root", root.toString(), "state", id).out).contains("\"created\"");
         assertThat(out.resolve("pid")).doesNotExist();
@@ -214,18 +203,7 @@ class SpawnPathTest {
         Path root = tmp.resolve("root");
         Path pidFile = tmp.resolve("init.pid");
         String id = "share-" + readOnly;
-        Result create = jurunc(
-                config,
-                "--root",
-                root.toString(),
-                "create",
-                "--bundle",
-                bundle.toString(),
-                "--pid-file",
-                pidFile.toString(),
-                id);
-        assertThat(create.rc).as(create.err).isZero();
-        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        long pid = create(config, root, bundle, pidFile, id);
         try {
             Result start = jurunc(config, "--root", root.toString(), "start", id);
             assertThat(start.rc).as(start.err).isZero();
@@ -285,6 +263,22 @@ class SpawnPathTest {
     }
 
     record Result(int rc, String out, String err) {}
+
+    /** {@code jurunc create} with a pid file, which must succeed; returns the pid it wrote. */
+    private static long create(Path config, Path root, Path bundle, Path pidFile, String id) throws Exception {
+        Result create = jurunc(
+                config,
+                "--root",
+                root.toString(),
+                "create",
+                "--bundle",
+                bundle.toString(),
+                "--pid-file",
+                pidFile.toString(),
+                id);
+        assertThat(create.rc).as(create.err).isZero();
+        return Long.parseLong(Files.readString(pidFile).trim());
+    }
 
     static Result jurunc(Path config, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
