@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Writes the launchers (bin/jurunc, bin/containerd-shim-jurunc-v2) with an explicit class path and
-# trains a JDK 25 AOT cache for them, so that each of containerd's runtime calls starts fast.
+# Writes the launchers (bin/jurunc, bin/containerd-shim-jurunc-v2: native fronts, and the JVM launcher scripts
+# bin/jurunc.jvm, bin/containerd-shim-jurunc-v2.jvm behind them) with an explicit class path and trains a
+# JDK 25 AOT cache for them, so that each of containerd's runtime calls starts fast.
 set -euo pipefail
 DIST=$1
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -56,14 +57,29 @@ EXEC=exec
 SH
   chmod +x "$DIST/bin/$1"
 }
+rm -f "$DIST/bin/jurunc" "$DIST/bin/jurunc.jvm"
 launcher jurunc io.jurunc.cli.Main
+# containerd's runc shim, Docker and Podman run `jurunc create/start/state/kill/delete` per container: a
+# static C front forwards those to the node daemon's socket without a JVM and execs the JVM launcher
+# (bin/jurunc.jvm) for everything else and whenever no daemon serves (cli/src/main/c/cli-front.c).
+CC=${CC:-gcc}
+FRONT_SRC="$REPO/cli/src/main/c/cli-front.c"
+if [ -f "$FRONT_SRC" ] && command -v "$CC" >/dev/null \
+    && { "$CC" -Wall -Wextra -Werror -O2 -static -o "$DIST/bin/.jurunc-native" "$FRONT_SRC" 2>"$DIST/cli-front.log" \
+         || "$CC" -Wall -Wextra -Werror -O2 -o "$DIST/bin/.jurunc-native" "$FRONT_SRC" 2>>"$DIST/cli-front.log"; }; then
+  mv "$DIST/bin/jurunc" "$DIST/bin/jurunc.jvm"
+  mv "$DIST/bin/.jurunc-native" "$DIST/bin/jurunc"
+  echo "make-dist: native CLI front built"
+else
+  rm -f "$DIST/bin/.jurunc-native"
+  echo "make-dist: no C compiler or build failed (see $DIST/cli-front.log): every jurunc verb runs a JVM" >&2
+fi
 if ls "$LIB" | grep -q '^jurunc-shim'; then
   # containerd runs `containerd-shim-jurunc-v2 start` per container: a static C front answers it from the
   # node daemon's socket without a JVM and execs the JVM launcher (<name>.jvm) for everything else.
-  SRC="$(cd "$(dirname "$0")/../../../.." && pwd)/shim/src/main/c/shim-launcher.c"
+  SRC="$REPO/shim/src/main/c/shim-launcher.c"
   rm -f "$DIST/bin/containerd-shim-jurunc-v2" "$DIST/bin/containerd-shim-jurunc-v2.jvm"
   launcher containerd-shim-jurunc-v2 io.jurunc.shim.ShimMain
-  CC=${CC:-gcc}
   if [ -f "$SRC" ] && command -v "$CC" >/dev/null \
       && { "$CC" -O2 -static -o "$DIST/bin/.shim-native" "$SRC" 2>"$DIST/shim-launcher.log" \
            || "$CC" -O2 -o "$DIST/bin/.shim-native" "$SRC" 2>>"$DIST/shim-launcher.log"; }; then
