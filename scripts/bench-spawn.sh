@@ -10,7 +10,12 @@
 #   runsc        ctr run --with-ns network:<netns> --runc-binary <wrapper: runsc --ignore-cgroups
 #                --network=host "$@">  (gVisor; it refuses ctr --cni here, so it gets a netns made
 #                beforehand, wired to the host by a veth pair, and uses that netns' network directly)
-#   jurunc-runc  ctr run --cni --runc-binary <copy of cli/target/dist>/bin/jurunc  (containerd's runc shim)
+#   jurunc-runc  ctr run --cni --runc-binary <copy of cli/target/dist>/bin/jurunc  (containerd's runc shim;
+#                its create/start/state/kill/delete served by a node daemon through the native CLI front: the
+#                daemon is started before the runs, outside the timed window, and binds the benchmark's own
+#                CLI socket, JURUNC_NODE_SOCKET=<work>/node/cli.sock)
+#   jurunc-runc-jvm  the same with JURUNC_NODE_SOCKET=off for the runtime calls (a wrapper script sets it):
+#                every verb starts a JVM of its own, as before the front and wherever no daemon serves
 #   jurunc-shim  ctr run --cni --runtime io.containerd.jurunc.v2          (jurunc's own shim, node daemon
 #                already serving: started before the run, outside the timed window, as `jurunc install
 #                containerd` does)
@@ -59,19 +64,19 @@ set -euo pipefail
 . "$(dirname "$0")/java-env.sh"
 
 N=5
-SUBJECTS=runc,runsc,jurunc-runc,jurunc-shim-cold,jurunc-shim,qemu,uk-jurunc-runc,uk-jurunc-shim,uk-qemu,runc-true,spt-hello
+SUBJECTS=runc,runsc,jurunc-runc,jurunc-runc-jvm,jurunc-shim-cold,jurunc-shim,qemu,uk-jurunc-runc,uk-jurunc-shim,uk-qemu,runc-true,spt-hello
 while getopts "n:s:h" opt; do
   case $opt in
     n) N=$OPTARG ;;
     s) SUBJECTS=$OPTARG ;;
-    *) sed -n '2,30p' "$0"; exit 2 ;;
+    *) sed -n '2,35p' "$0"; exit 2 ;;
   esac
 done
 [[ $N =~ ^[1-9][0-9]*$ ]] || { echo "bench-spawn: -n needs a positive number, got '$N'" >&2; exit 2; }
 IFS=, read -r -a subjects <<<"$SUBJECTS"
 for s in "${subjects[@]}"; do
-  case $s in runc|runsc|jurunc-runc|jurunc-shim|jurunc-shim-cold|qemu|uk-jurunc-runc|uk-jurunc-shim|uk-qemu|runc-true|spt-hello) ;; *)
-    echo "bench-spawn: unknown subject '$s' (known: runc,runsc,jurunc-runc,jurunc-shim,jurunc-shim-cold,qemu,uk-jurunc-runc,uk-jurunc-shim,uk-qemu,runc-true,spt-hello)" >&2; exit 2 ;;
+  case $s in runc|runsc|jurunc-runc|jurunc-runc-jvm|jurunc-shim|jurunc-shim-cold|qemu|uk-jurunc-runc|uk-jurunc-shim|uk-qemu|runc-true|spt-hello) ;; *)
+    echo "bench-spawn: unknown subject '$s' (known: runc,runsc,jurunc-runc,jurunc-runc-jvm,jurunc-shim,jurunc-shim-cold,qemu,uk-jurunc-runc,uk-jurunc-shim,uk-qemu,runc-true,spt-hello)" >&2; exit 2 ;;
   esac
 done
 
@@ -165,7 +170,7 @@ cleanup() {
     st=${st##*/}; runsc --root /run/containerd/runc/jrbench-runsc delete --force "${st%%_sandbox:*}" >/dev/null 2>&1
   done
   ip netns list 2>/dev/null | grep -qw "$rnetns" && ip netns delete "$rnetns"
-  for ns in runc runsc jurunc-runc jurunc-shim jurunc-shim-cold uk-jurunc-runc uk-jurunc-shim runc-true spt-hello; do
+  for ns in runc runsc jurunc-runc jurunc-runc-jvm jurunc-shim jurunc-shim-cold uk-jurunc-runc uk-jurunc-shim runc-true spt-hello; do
     rmdir "/run/containerd/runc/jrbench-$ns" 2>/dev/null
   done
   if awk -v w="$work" 'index($5, w) == 1 {f=1} END {exit !f}' /proc/self/mountinfo; then
@@ -230,6 +235,9 @@ cat >"$work/runsc-wrapper" <<'EOF'
 exec runsc --ignore-cgroups --network=host "$@"
 EOF
 chmod +x "$work/runsc-wrapper"
+# jurunc-runc-jvm: the runtime calls with the node daemon disabled (the front execs bin/jurunc.jvm at once)
+printf '#!/bin/sh\nJURUNC_NODE_SOCKET=off exec "%s" "$@"\n' "$J" >"$work/jurunc-jvm"
+chmod +x "$work/jurunc-jvm"
 
 # ---------------------------------------------------------------- private containerd
 write_containerd_config "$work" "$sock" ""
@@ -241,10 +249,12 @@ printf '#!/bin/sh\necho "$(date +%%s%%N) $*" | cut -c1-200 >>"%s"\nexec "%s" "$@
   "$work/jvm-starts.log" "$JAVA_HOME/bin/java" >"$work/java-counter"
 chmod +x "$work/java-counter"
 : >"$work/jvm-starts.log"
-# The shims inherit containerd's environment: jurunc reads JURUNC_CONFIG, and containerd finds
-# containerd-shim-jurunc-v2 on PATH.
+# The shims inherit containerd's environment: jurunc reads JURUNC_CONFIG, containerd finds
+# containerd-shim-jurunc-v2 on PATH, and the CLI front (run by containerd's runc shim) and the node daemons
+# (started by containerd) agree on the benchmark's own CLI socket, not the host's /run/jurunc-node/cli.sock.
 if [ "$COUNT_JVMS" = 1 ]; then export JURUNC_JAVA=$work/java-counter; fi
-JURUNC_CONFIG=$work/jurunc.toml PATH="$work/dist/bin:$PATH" \
+cli_sock=$work/node/cli.sock
+JURUNC_CONFIG=$work/jurunc.toml PATH="$work/dist/bin:$PATH" JURUNC_NODE_SOCKET=$cli_sock \
   start_containerd "$work" ctr_ns default version
 for s in "${subjects[@]}"; do
   case $s in qemu|uk-qemu) continue ;; esac
@@ -356,10 +366,30 @@ stop_node_daemon() { # $1: namespace; SIGTERM, a clean stop (the daemon removes 
 start_node_daemon() { # $1: namespace; as `jurunc install containerd` does, with containerd's environment
   [ -n "$(node_daemon "$1")" ] && return 0
   mkdir -p "$work/prestart"
-  (cd "$work/prestart" && JURUNC_CONFIG=$work/jurunc.toml TTRPC_ADDRESS="$sock.ttrpc" \
+  (cd "$work/prestart" && JURUNC_CONFIG=$work/jurunc.toml TTRPC_ADDRESS="$sock.ttrpc" JURUNC_NODE_SOCKET=$cli_sock \
     PATH="$work/dist/bin:$PATH" "$work/dist/bin/containerd-shim-jurunc-v2" -namespace "$1" -address "$sock" \
     -publish-binary "$(command -v containerd)" -id jurunc-node start </dev/null >/dev/null) ||
     fail "could not pre-start the shim daemon for $1"
+}
+
+# The node daemon that serves the CLI front (jurunc-runc, the CLI verbs): the jrbench-jurunc-runc namespace's,
+# started before any other so that it is the one that binds $cli_sock (a daemon started later finds the socket
+# served and leaves it alone), and never stopped (jurunc-shim-cold stops only its own namespace's).
+cli_daemon_ns=jrbench-jurunc-runc
+ensure_cli_daemon() {
+  start_node_daemon "$cli_daemon_ns"
+  for _ in $(seq 50); do [ -S "$cli_sock" ] && return 0; sleep 0.1; done
+  say "WARNING: no node daemon serves $cli_sock: the front's calls run JVMs (see the daemon's log)"
+}
+# CPU (ms) of the node daemons of this containerd so far (user + system, all threads, those that ended too)
+daemons_cpu_ms() {
+  local p t=0 tck
+  tck=$(getconf CLK_TCK)
+  for p in $(pgrep -f -- "-id jurunc-node -address $sock"); do
+    [[ $(readlink "/proc/$p/exe" 2>/dev/null) == */java ]] || continue
+    t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) ))
+  done
+  echo $(( t * 1000 / tck ))
 }
 
 # Memory of the processes in $@ (the sandbox): "pss_kb qemu_rss_kb qemu_guest_ram_rss_kb qemu_tcg_rss_kb"
@@ -458,10 +488,11 @@ run_ctr_subject() { # subject run
     runc) runtime=(--runc-binary "$(command -v runc)") ;;
     runsc) runtime=(--runc-binary "$work/runsc-wrapper" --with-ns "network:/run/netns/$rnetns")
            cni=(); where=veth; ip=${rsubnet}2 ;;
-    jurunc-runc) runtime=(--runc-binary "$J") ;;
+    jurunc-runc) runtime=(--runc-binary "$J"); ensure_cli_daemon ;;
+    jurunc-runc-jvm) runtime=(--runc-binary "$work/jurunc-jvm") ;;
     jurunc-shim) runtime=(--runtime io.containerd.jurunc.v2); start_node_daemon "$ns" ;;
     jurunc-shim-cold) runtime=(--runtime io.containerd.jurunc.v2); stop_node_daemon "$ns" ;;
-    uk-jurunc-runc) runtime=(--runc-binary "$J"); img=$ukimage; probe_kind=uk ;;
+    uk-jurunc-runc) runtime=(--runc-binary "$J"); img=$ukimage; probe_kind=uk; ensure_cli_daemon ;;
     uk-jurunc-shim) runtime=(--runtime io.containerd.jurunc.v2); img=$ukimage; probe_kind=uk; start_node_daemon "$ns" ;;
   esac
   local jvm_before daemon_before
@@ -577,6 +608,7 @@ run_bare_qemu() { # run [subject argv-file probe-kind]
 # ---------------------------------------------------------------- the runs
 if [[ " ${subjects[*]} " == *" qemu "* || " ${subjects[*]} " == *" uk-qemu "* ]]; then setup_qemu_netns; fi
 if [[ " ${subjects[*]} " == *" runsc "* ]]; then setup_runsc_netns; fi
+ensure_cli_daemon   # first, before any other node daemon: see ensure_cli_daemon
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "host: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
@@ -586,6 +618,7 @@ if [[ " ${subjects[*]} " == *" runsc "* ]]; then setup_runsc_netns; fi
   echo "containerd: $(containerd --version)"
   echo "runc: $(runc --version | head -1); runsc: $(runsc --version 2>/dev/null | head -1)"
   echo "jurunc AOT cache: $aot"
+  echo "jurunc CLI front: $(head -c4 "$J" | grep -q ELF && echo native || echo "none (bin/jurunc is the JVM launcher)"); node CLI socket $cli_sock: $([ -S "$cli_sock" ] && echo served || echo "NOT served")"
   echo "jurunc: $("$J" --version 2>&1 | head -1); kit: $(jq -r .kernelSource "$work/kit/kit.json" 2>/dev/null)"
   echo "command: sudo bash scripts/bench-spawn.sh -n $N -s $SUBJECTS"
 } >"$out/env.txt"
@@ -661,22 +694,44 @@ density() {
 }
 if [[ " ${subjects[*]} " == *" jurunc-shim "* ]] && [ "${JURUNC_BENCH_DENSITY:-1}" = 1 ]; then density; fi
 
-# CLI verbs, wall and CPU (user+sys), median of 7, on the error path (no such container): the JVM
-# start, argument binding, config and state lookup that each of containerd's calls pays.
-printf 'verb\twall_ms\tcpu_ms\n' >"$out/cli-verbs.tsv"
+# CLI verbs, wall and CPU (user+sys), median of 7, on the error path (no such container): what each of
+# containerd's calls pays before any work, through both paths, alternating: `daemon` = the native front served
+# by the node daemon (JURUNC_NODE_SOCKET=$cli_sock), `jvm` = JURUNC_NODE_SOCKET=off (the front execs the JVM
+# launcher at once: argument binding, config and state lookup in a JVM of its own). cpu_ms is the caller's
+# processes' (the front, or the JVM); daemon_cpu_ms is the node daemons' CPU over the verb's 7 served calls,
+# divided by 7 (/proc/<pid>/stat, all threads); jvms is the JVM starts of the call (counting wrapper; -
+# with JURUNC_BENCH_COUNT_JVMS=0).
+ensure_cli_daemon
+printf 'verb\tpath\twall_ms\tcpu_ms\tdaemon_cpu_ms\tjvms\n' >"$out/cli-verbs.tsv"
 for verb in create state start kill delete; do
+  case $verb in
+    create) args=(--root "$work/cli-root" create --bundle "$work/no-bundle" --pid-file "$work/cli.pid" nope) ;;
+    kill) args=(--root "$work/cli-root" kill nope KILL) ;;
+    *) args=(--root "$work/cli-root" "$verb" nope) ;;
+  esac
+  rows=()
+  dcpu0=$(daemons_cpu_ms)
   for _ in $(seq 7); do
-    case $verb in
-      create) args=(--root "$work/cli-root" create --bundle "$work/no-bundle" --pid-file "$work/cli.pid" nope) ;;
-      kill) args=(--root "$work/cli-root" kill nope KILL) ;;
-      *) args=(--root "$work/cli-root" "$verb" nope) ;;
-    esac
-    t0=$(now_ns)
-    /usr/bin/time -o "$work/time.out" -f "%U %S" env JURUNC_CONFIG="$work/jurunc.toml" "$J" "${args[@]}" \
-      >/dev/null 2>/dev/null || true
-    cpu=$(tail -1 "$work/time.out")
-    t1=$(now_ns)
-    printf '%s\t%s\t%s\n' "$verb" "$(( (t1 - t0) / 1000000 ))" "$(awk -v r="$cpu" 'BEGIN {split(r, a, " "); printf "%d", (a[1] + a[2]) * 1000}')" >>"$out/cli-verbs.tsv"
+    for path in daemon jvm; do
+      socket_env=$cli_sock
+      [ "$path" = jvm ] && socket_env=off
+      jvm_before=$(wc -l <"$work/jvm-starts.log")
+      t0=$(now_ns)
+      /usr/bin/time -o "$work/time.out" -f "%U %S" env JURUNC_CONFIG="$work/jurunc.toml" \
+        JURUNC_NODE_SOCKET="$socket_env" "$J" "${args[@]}" >/dev/null 2>/dev/null || true
+      t1=$(now_ns)
+      cpu=$(tail -1 "$work/time.out")
+      jvms=-
+      [ "$COUNT_JVMS" = 1 ] && jvms=$(( $(wc -l <"$work/jvm-starts.log") - jvm_before ))
+      rows+=("$(printf '%s\t%s\t%s\t%s\t%s' "$verb" "$path" "$(( (t1 - t0) / 1000000 ))" \
+        "$(awk -v r="$cpu" 'BEGIN {split(r, a, " "); printf "%d", (a[1] + a[2]) * 1000}')" "$jvms")")
+    done
+  done
+  dcpu=$(awk -v a="$dcpu0" -v b="$(daemons_cpu_ms)" 'BEGIN {printf "%.1f", (b - a) / 7}')
+  for row in "${rows[@]}"; do
+    IFS=$'\t' read -r v p w c j <<<"$row"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$v" "$p" "$w" "$c" "$([ "$p" = daemon ] && echo "$dcpu" || echo 0)" "$j" \
+      >>"$out/cli-verbs.tsv"
   done
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/env.txt"
@@ -695,6 +750,7 @@ verdict() { # value limit -> "met"/"NOT met"/"not measured"
 }
 {
   q=$(spawn_ms qemu); w=$(spawn_ms jurunc-shim); c=$(spawn_ms jurunc-shim-cold); r=$(spawn_ms jurunc-runc)
+  rj=$(spawn_ms jurunc-runc-jvm)
   lim() { [ -n "$q" ] && awk -v q="$q" -v f="$1" -v a="$2" 'BEGIN {printf "%.0f", q * f + a}'; }
   echo
   echo "### Issue 10: targets (medians of this run; load average in env.txt)"
@@ -704,10 +760,19 @@ verdict() { # value limit -> "met"/"NOT met"/"not measured"
   echo "| own shim, daemon serving: first answer ≤ 1.10 × bare QEMU | ${w:-–} ms | $(lim 1.10 0) ms | $(verdict "$w" "$(lim 1.10 0)") |"
   echo "| own shim, no daemon yet: first answer ≤ bare QEMU + 0.5 s | ${c:-–} ms | $(lim 1 500) ms | $(verdict "$c" "$(lim 1 500)") |"
   echo "| runc shim + jurunc CLI: first answer ≤ 1.5 × bare QEMU | ${r:-–} ms | $(lim 1.5 0) ms | $(verdict "$r" "$(lim 1.5 0)") |"
+  echo "| the same, each verb its own JVM (JURUNC_NODE_SOCKET=off) | ${rj:-–} ms | $(lim 1.5 0) ms | $(verdict "$rj" "$(lim 1.5 0)") |"
   for verb in create state start kill delete; do
-    v=$(awk -F'\t' -v b="$verb" 'NR > 1 && $1 == b {print $2}' "$out/cli-verbs.tsv" 2>/dev/null | median)
-    cpu=$(awk -F'\t' -v b="$verb" 'NR > 1 && $1 == b {print $3}' "$out/cli-verbs.tsv" 2>/dev/null | median)
-    echo "| \`jurunc $verb\` ≤ 60 ms wall (error path; CPU ${cpu:-–} ms) | ${v:-–} ms | 60 ms | $(verdict "$v" 60) |"
+    for path in daemon jvm; do
+      col() { awk -F'\t' -v b="$verb" -v p="$path" -v c="$1" 'NR > 1 && $1 == b && $2 == p {print $c}' \
+        "$out/cli-verbs.tsv" 2>/dev/null | median; }
+      v=$(col 3); cpu=$(col 4); dcpu=$(col 5); jvms=$(col 6)
+      if [ "$path" = daemon ]; then
+        what="served by the node daemon (CPU ${cpu:-–} ms + daemon ${dcpu:-–} ms; JVM starts ${jvms:-–})"
+      else
+        what="own JVM, JURUNC_NODE_SOCKET=off (CPU ${cpu:-–} ms; JVM starts ${jvms:-–})"
+      fi
+      echo "| \`jurunc $verb\` ≤ 60 ms wall (error path), $what | ${v:-–} ms | 60 ms | $(verdict "$v" 60) |"
+    done
   done
   if [ -s "$out/density.tsv" ]; then
     d20=$(awk -F'\t' '$1 == 20 {print int($2 / 1024)}' "$out/density.tsv")
