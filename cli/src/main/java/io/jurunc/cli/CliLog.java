@@ -15,26 +15,32 @@ final class CliLog {
     private final String file;
     private final boolean json;
     private final boolean debug;
+    private final PrintStream err;
 
     CliLog(String file, String format, boolean debug) {
+        this(file, format, debug, System.err);
+    }
+
+    CliLog(String file, String format, boolean debug, PrintStream err) {
         this.file = file;
         this.json = "json".equals(format);
         this.debug = debug;
+        this.err = err;
     }
 
     void error(String msg) {
-        System.err.println("jurunc: " + msg);
+        err.println("jurunc: " + msg);
         toFile("error", msg);
     }
 
     void warn(String msg) {
-        if (debug || file == null) System.err.println("jurunc: warning: " + msg);
+        if (debug || file == null) err.println("jurunc: warning: " + msg);
         toFile("warning", msg);
     }
 
     void debug(String msg) {
         if (debug) {
-            System.err.println("jurunc: debug: " + msg);
+            err.println("jurunc: debug: " + msg);
             toFile("debug", msg);
         }
     }
@@ -48,7 +54,7 @@ final class CliLog {
         try (PrintStream out = new PrintStream(new FileOutputStream(file, true), true, StandardCharsets.UTF_8)) {
             out.println(line);
         } catch (IOException e) {
-            System.err.println("jurunc: cannot write log " + file + ": " + e.getMessage());
+            err.println("jurunc: cannot write log " + file + ": " + e.getMessage());
         }
     }
 

@@ -29,6 +29,13 @@ final class CreateOptions {
     @Option(names = "--preserve-fds", hidden = true)
     int preserveFds;
 
+    /** A served call: relative paths are the caller's, resolved against its directory. */
+    void resolveAgainst(Path cwd) {
+        bundle = cwd.resolve(bundle);
+        if (pidFile != null) pidFile = cwd.resolve(pidFile);
+        if (consoleSocket != null) consoleSocket = cwd.resolve(consoleSocket);
+    }
+
     /** The create request these flags make for a unikernel bundle; the container keeps this process's stdio. */
     CreateRequest request(String id, Bundle bundle) {
         return new CreateRequest(

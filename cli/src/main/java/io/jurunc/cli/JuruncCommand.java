@@ -4,6 +4,7 @@ import io.jurunc.runtime.JuruncException;
 import io.jurunc.runtime.config.JuruncConfig;
 import io.jurunc.runtime.lifecycle.RuntimeContext;
 import io.jurunc.runtime.wiring.Runtimes;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +38,9 @@ public final class JuruncCommand implements Runnable {
     String criu;
 
     private final String[] originalArgs;
+    /** Who this call runs for: this process, or a front the node daemon serves. */
+    Caller caller = Caller.THIS_PROCESS;
+
     private CliLog log;
     private JuruncConfig config;
     private RuntimeContext context;
@@ -52,7 +56,7 @@ public final class JuruncCommand implements Runnable {
     CliLog log() {
         if (log == null) {
             String fmt = logFormat == null ? "text" : logFormat;
-            log = new CliLog(logFile, fmt, debug);
+            log = new CliLog(logFile, fmt, debug, caller.err());
         }
         return log;
     }
@@ -68,14 +72,14 @@ public final class JuruncCommand implements Runnable {
     }
 
     JuruncConfig config() throws JuruncException {
-        if (config == null) config = JuruncConfig.load();
+        if (config == null) config = JuruncConfig.load(caller.env());
         return config;
     }
 
     RuntimeContext context() throws JuruncException {
         checkGlobals();
         if (context == null) {
-            context = Runtimes.context(root.toAbsolutePath().normalize(), config(), log()::warn);
+            context = Runtimes.context(root.toAbsolutePath().normalize(), config(), log()::warn, caller.spawner());
         }
         return context;
     }
@@ -83,7 +87,17 @@ public final class JuruncCommand implements Runnable {
     /** Execs runc with this invocation's exact argv; returns only on failure. */
     int handOverToRunc() throws JuruncException {
         log().debug("not a jurunc container: handing over to runc");
-        return RuncHandover.exec(config().runc(), originalArgs, log());
+        return RuncHandover.exec(config().runc(), originalArgs, log(), caller);
+    }
+
+    PrintStream out() {
+        return caller.out();
+    }
+
+    /** A served call: relative paths in the global flags are the caller's, resolved against its directory. */
+    void resolveAgainst(Path cwd) {
+        root = cwd.resolve(root);
+        if (logFile != null) logFile = cwd.resolve(logFile).toString();
     }
 
     @Override

@@ -27,17 +27,17 @@ final class PsCommand extends ContainerCommand {
     int execute() throws JuruncException {
         if (WasmHook.owns(top, id)) return WasmHook.ps(top, id, format);
         if (!isOurs(id)) return top.handOverToRunc();
-        print(new StateQuery(top.context()).pids(id), format);
+        print(new StateQuery(top.context()).pids(id), format, top.out());
         return 0;
     }
 
     /** The pids as {@code ps} prints them: a JSON array, or a table with a PID header. */
-    static void print(List<Long> pids, String format) throws JuruncCommand.UsageException {
+    static void print(List<Long> pids, String format, java.io.PrintStream out) throws JuruncCommand.UsageException {
         if (format.equals("json")) {
-            System.out.println(pids.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]")));
+            out.println(pids.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]")));
         } else if (format.equals("table")) {
-            System.out.println("PID");
-            pids.forEach(System.out::println);
+            out.println("PID");
+            pids.forEach(out::println);
         } else {
             throw new JuruncCommand.UsageException("invalid --format '" + format + "': use table or json");
         }

@@ -18,9 +18,10 @@ final class StateCommand extends ContainerCommand {
         if (WasmHook.owns(top, id)) return WasmHook.state(top, id);
         if (!isOurs(id)) return top.handOverToRunc();
         try {
-            System.out.println(Json.mapper()
-                    .writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(new StateQuery(top.context()).run(id)));
+            top.out()
+                    .println(Json.mapper()
+                            .writerWithDefaultPrettyPrinter()
+                            .writeValueAsString(new StateQuery(top.context()).run(id)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

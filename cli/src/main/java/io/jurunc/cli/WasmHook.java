@@ -79,7 +79,7 @@ final class WasmHook {
     }
 
     static int state(JuruncCommand top, String id) throws JuruncException {
-        return run(top, c -> System.out.println(c.stateJson(id)));
+        return run(top, c -> top.out().println(c.stateJson(id)));
     }
 
     static int kill(JuruncCommand top, String id, int signal) throws JuruncException {
@@ -91,7 +91,7 @@ final class WasmHook {
     }
 
     static int ps(JuruncCommand top, String id, String format) throws JuruncException {
-        return run(top, c -> PsCommand.print(c.pids(id), format));
+        return run(top, c -> PsCommand.print(c.pids(id), format, top.out()));
     }
 
     /** One call on the WASM containers of --root: exit code 0, or a WASM error reported as {@link Failed}. */

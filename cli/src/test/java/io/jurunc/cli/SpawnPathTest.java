@@ -156,6 +156,82 @@ class SpawnPathTest {
     }
 
     /**
+     * The same verbs served by a node daemon (its CLI service in this JVM) for a front (in Java here): the daemon
+     * parses, plans and sets the network up, while the waiter create leaves is forked by the front (the caller),
+     * and every verb answers as the JVM path does.
+     */
+    @org.junit.jupiter.api.Test
+    void aNodeDaemonServesTheVerbsWhileTheCallerForksTheWaiter() throws Exception {
+        Path helper = SandboxHelperBuild.helper(tmp);
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path fake = tmp.resolve("fake-qemu");
+        Files.writeString(fake, "#!/bin/sh\necho $$ > %1$s/pid\nexec sleep 60\n".formatted(out));
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path config = tmp.resolve("config.toml");
+        Files.writeString(config, """
+        [runtime]
+        accel = "tcg"
+        kit = "%s"
+        [monitors.qemu]
+        path = "%s"
+        [sandbox]
+        helper = "%s"
+        ids_dir = "%s"
+        read_write = ["%s"]
+        """.formatted(fakeKit(), fake, helper, tmp.resolve("ids"), out));
+        Path bundle = tmp.resolve("bundle");
+        Files.createDirectories(bundle.resolve("rootfs"));
+        Files.writeString(bundle.resolve("config.json"), """
+        {"ociVersion":"1.0.2","process":{"args":["/app"],"cwd":"/"},"root":{"path":"rootfs"},
+         "annotations":{"com.urunc.unikernel.unikernelType":"linux","com.urunc.unikernel.hypervisor":"qemu"},
+         "linux":{"namespaces":[{"type":"network","path":"/var/run/netns/%s"}]}}
+        """.formatted(netns));
+        java.util.Map<String, String> env =
+                java.util.Map.of("JURUNC_CONFIG", config.toString(), "PATH", "/usr/bin:/bin");
+        try (var daemon = new io.jurunc.cli.served.NodeDaemonUnderTest(tmp.resolve("node/cli.sock"), "/opt/home")) {
+            java.util.function.Function<String[], io.jurunc.cli.served.FakeFront.Ending> call = args -> {
+                try {
+                    return io.jurunc.cli.served.FakeFront.call(daemon.socket, daemon.home, tmp, env, List.of(args));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+            // relative paths are the caller's
+            var create = call.apply(
+                    new String[] {"--root", "root", "create", "-b", "bundle", "--pid-file", "init.pid", "c1"});
+            assertThat(create.rc()).as(create.err()).isZero();
+            long pid = Long.parseLong(Files.readString(tmp.resolve("init.pid")).trim());
+            assertThat(create.spawned()).containsExactly(pid);
+            assertThat(ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+                    .as("the waiter is the caller's child")
+                    .contains(ProcessHandle.current().pid());
+            assertThat(call.apply(new String[] {"--root", "root", "state", "c1"})
+                            .out())
+                    .contains("\"created\"");
+            var start = call.apply(new String[] {"--root", "root", "start", "c1"});
+            assertThat(start.rc()).as(start.err()).isZero();
+            awaitFile(out.resolve("pid"));
+            assertThat(sh("ip -n " + netns + " -o link show")).contains("jrtap");
+            assertThat(call.apply(new String[] {"--root", "root", "state", "c1"})
+                            .out())
+                    .contains("\"running\"");
+            var again = call.apply(new String[] {"--root", "root", "create", "-b", "bundle", "c1"});
+            assertThat(again.rc()).isEqualTo(1);
+            assertThat(again.spawned()).isEmpty();
+            assertThat(call.apply(new String[] {"--root", "root", "kill", "c1", "KILL"})
+                            .rc())
+                    .isZero();
+            ProcessHandle.of(pid)
+                    .ifPresent(p -> p.onExit().orTimeout(5, TimeUnit.SECONDS).join());
+            var del = call.apply(new String[] {"--root", "root", "delete", "c1"});
+            assertThat(del.rc()).as(del.err()).isZero();
+            assertThat(tmp.resolve("root/c1")).doesNotExist();
+            assertThat(sh("ip -n " + netns + " -o link show")).doesNotContain("tap");
+        }
+    }
+
+    /**
      * A Linux microVM that shares its rootfs (mountRootfs): with the rootfs writable the monitor (and
      * its init) keep exactly CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER and CAP_FSETID, so it creates and
      * chowns files in the root-owned directories of the share, and still cannot change a device node

@@ -78,8 +78,13 @@ public record JuruncConfig(
 
     /** Loads from $JURUNC_CONFIG or the default path. */
     public static JuruncConfig load() throws ConfigException {
-        String env = System.getenv("JURUNC_CONFIG");
-        return load(env == null || env.isEmpty() ? DEFAULT_PATH : Path.of(env));
+        return load(System.getenv());
+    }
+
+    /** Loads from {@code JURUNC_CONFIG} of {@code env} (a caller's environment), or the default path. */
+    public static JuruncConfig load(Map<String, String> env) throws ConfigException {
+        String file = env.get("JURUNC_CONFIG");
+        return load(file == null || file.isEmpty() ? DEFAULT_PATH : Path.of(file));
     }
 
     public static JuruncConfig load(Path file) throws ConfigException {

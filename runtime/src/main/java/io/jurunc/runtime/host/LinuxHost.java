@@ -26,6 +26,8 @@ public final class LinuxHost implements Host {
     private final Syscalls sys;
     /** The static sandbox helper, which execs a hook with an argv0 of its own; empty when none is set up. */
     private final Optional<Path> execHelper;
+    /** Null: this JVM spawns with {@link ProcessBuilder}; else the caller's spawner (a served CLI call). */
+    private final Spawner spawner;
 
     public LinuxHost() {
         this(Syscalls.linux(), Optional.empty());
@@ -40,12 +42,23 @@ public final class LinuxHost implements Host {
     }
 
     public LinuxHost(Syscalls sys, Optional<Path> execHelper) {
+        this(sys, execHelper, null);
+    }
+
+    /** A host whose {@link #spawn} is done by {@code spawner} (the rest stays this process's). */
+    public LinuxHost(Optional<Path> execHelper, Spawner spawner) {
+        this(Syscalls.linux(), execHelper, java.util.Objects.requireNonNull(spawner));
+    }
+
+    private LinuxHost(Syscalls sys, Optional<Path> execHelper, Spawner spawner) {
         this.sys = sys;
         this.execHelper = execHelper;
+        this.spawner = spawner;
     }
 
     @Override
     public Spawned spawn(List<String> argv, Stdio stdio) throws HostException {
+        if (spawner != null) return spawner.spawn(argv, stdio);
         ProcessBuilder pb = new ProcessBuilder(argv);
         switch (stdio) {
             case Stdio.Inherit i -> pb.inheritIO();

@@ -232,6 +232,7 @@ public final class CreateOperation {
             List<String> waiter = WaiterCommand.build(helper, dir, netns, pidns, id.value(), tsFile, terminal);
             Spawned spawned = ctx.host().spawn(waiter, stdio);
             spawnedProcess = spawned.process();
+            if (spawnedProcess.isEmpty()) forkedPid = spawned.pid(); // not our child: a rollback kills it by pid
             if (pidns.forks()) {
                 spawned = MonitorConfinement.forkedWaiter(ctx.host(), spawned, dir);
                 spawnedProcess = Optional.empty();

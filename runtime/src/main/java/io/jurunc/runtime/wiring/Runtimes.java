@@ -2,6 +2,7 @@ package io.jurunc.runtime.wiring;
 
 import io.jurunc.runtime.config.JuruncConfig;
 import io.jurunc.runtime.host.LinuxHost;
+import io.jurunc.runtime.host.Spawner;
 import io.jurunc.runtime.lifecycle.RuntimeContext;
 import io.jurunc.runtime.sandbox.SandboxSetupException;
 import io.jurunc.runtime.state.StateStore;
@@ -16,11 +17,18 @@ public final class Runtimes {
     private Runtimes() {}
 
     public static RuntimeContext context(Path root, JuruncConfig config, Consumer<String> log) {
+        return context(root, config, log, Optional.empty());
+    }
+
+    /** Like {@link #context(Path, JuruncConfig, Consumer)}, with the processes create leaves behind started by {@code spawner}. */
+    public static RuntimeContext context(
+            Path root, JuruncConfig config, Consumer<String> log, Optional<Spawner> spawner) {
+        Optional<Path> helper = execHelper(config);
         Timestamps ts = config.timestamps() ? new FileTimestamps(config.timestampsDestination()) : Timestamps.DISABLED;
         return new RuntimeContext(
                 new StateStore(root),
                 config,
-                new LinuxHost(execHelper(config)),
+                spawner.map(s -> new LinuxHost(helper, s)).orElseGet(() -> new LinuxHost(helper)),
                 ts,
                 new DefaultVmPlanner(config, HostFacts.linux(), log),
                 new TapSandboxNetwork(),

@@ -18,14 +18,18 @@ import io.jurunc.shim.start.GroupingId;
 import io.jurunc.shim.task.TaskService;
 import io.jurunc.ttrpc.Listener;
 import io.jurunc.ttrpc.TtrpcServer;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -144,9 +148,11 @@ public final class ShimDaemon {
             publisher.close();
             return 3;
         }
+        List<Closeable> services = resident ? startNodeServices(log) : List.of();
         // SIGTERM/SIGINT: the JVM exits after its hooks, so clean up here rather than in the main thread.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             exit.countDown();
+            stopNodeServices(services, log);
             removeSocketAndLock(socket, log);
         }));
         log.info("serving task API v2/v3 on " + socket + (holder.isPresent() ? " through its holder" : "")
@@ -158,8 +164,33 @@ public final class ShimDaemon {
             Thread.currentThread().interrupt();
         }
         publisher.close();
+        stopNodeServices(services, log);
         removeSocketAndLock(socket, log);
         log.info("exiting");
         return 0;
+    }
+
+    /** The node services on the class path, each started once the task API serves; one that fails is left out. */
+    private static List<Closeable> startNodeServices(ShimLog log) {
+        List<Closeable> started = new ArrayList<>();
+        for (NodeService service : ServiceLoader.load(NodeService.class, ShimDaemon.class.getClassLoader())) {
+            try {
+                started.add(service.start(log::info));
+                log.info("node service " + service.name() + " started");
+            } catch (IOException | RuntimeException e) {
+                log.warn("node service " + service.name() + " not started: " + e.getMessage());
+            }
+        }
+        return started;
+    }
+
+    private static synchronized void stopNodeServices(List<Closeable> services, ShimLog log) {
+        for (Closeable c : services) {
+            try {
+                c.close();
+            } catch (IOException | RuntimeException e) {
+                log.warn("stopping a node service: " + e.getMessage());
+            }
+        }
     }
 }
