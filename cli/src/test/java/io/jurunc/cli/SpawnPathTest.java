@@ -168,18 +168,7 @@ class SpawnPathTest {
         Path fake = tmp.resolve("fake-qemu");
         Files.writeString(fake, "#!/bin/sh\necho $$ > %1$s/pid\nexec sleep 60\n".formatted(out));
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path config = tmp.resolve("config.toml");
-        Files.writeString(config, """
-        [runtime]
-        accel = "tcg"
-        kit = "%s"
-        [monitors.qemu]
-        path = "%s"
-        [sandbox]
-        helper = "%s"
-        ids_dir = "%s"
-        read_write = ["%s"]
-        """.formatted(fakeKit(), fake, helper, tmp.resolve("ids"), out));
+        Path config = qemuConfig(fake, helper, out);
         Path bundle = tmp.resolve("bundle");
         Files.createDirectories(bundle.resolve("rootfs"));
         Files.writeString(bundle.resolve("config.json"), """
@@ -254,18 +243,7 @@ class SpawnPathTest {
         exec sleep 60
         """.formatted(out));
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path config = tmp.resolve("config.toml");
-        Files.writeString(config, """
-        [runtime]
-        accel = "tcg"
-        kit = "%s"
-        [monitors.qemu]
-        path = "%s"
-        [sandbox]
-        helper = "%s"
-        ids_dir = "%s"
-        read_write = ["%s"]
-        """.formatted(fakeKit(), fake, helper, tmp.resolve("ids"), out));
+        Path config = qemuConfig(fake, helper, out);
         Path bundle = tmp.resolve("bundle");
         Path etc = Files.createDirectories(bundle.resolve("rootfs/etc"));
         Files.setPosixFilePermissions(etc, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -313,6 +291,23 @@ class SpawnPathTest {
                     .ifPresent(p -> p.onExit().orTimeout(5, TimeUnit.SECONDS).join());
             jurunc(config, "--root", root.toString(), "delete", "--force", id);
         }
+    }
+
+    /** A config whose QEMU is {@code fake}, confined by {@code helper}, with {@code out} writable for it. */
+    private Path qemuConfig(Path fake, Path helper, Path out) throws IOException {
+        Path config = tmp.resolve("config.toml");
+        Files.writeString(config, """
+        [runtime]
+        accel = "tcg"
+        kit = "%s"
+        [monitors.qemu]
+        path = "%s"
+        [sandbox]
+        helper = "%s"
+        ids_dir = "%s"
+        read_write = ["%s"]
+        """.formatted(fakeKit(), fake, helper, tmp.resolve("ids"), out));
+        return config;
     }
 
     static String statusField(long pid, String name) throws IOException {

@@ -43,9 +43,7 @@ public final class FakeFront {
         q.add(Integer.toString(args.size()));
         q.addAll(args);
         env.forEach((k, v) -> q.add(k + "=" + v));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<Long> spawned = new ArrayList<>();
+        Output o = new Output(new ByteArrayOutputStream(), new ByteArrayOutputStream(), new ArrayList<>());
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             Frames.writeStrings(ch, Frames.REQUEST, q);
             while (true) {
@@ -53,58 +51,43 @@ public final class FakeFront {
                 try {
                     f = Frames.read(ch);
                 } catch (EOFException e) {
-                    return new Ending(
-                            -1,
-                            out.toString(StandardCharsets.UTF_8),
-                            err.toString(StandardCharsets.UTF_8),
-                            List.of(),
-                            List.of(),
-                            false,
-                            spawned);
+                    return o.ending(-1, List.of(), false);
                 }
                 switch (f.type()) {
-                    case Frames.STDOUT -> out.write(f.payload());
-                    case Frames.STDERR -> err.write(f.payload());
+                    case Frames.STDOUT -> o.out.write(f.payload());
+                    case Frames.STDERR -> o.err.write(f.payload());
                     case Frames.EXIT -> {
-                        return new Ending(
-                                Integer.parseInt(f.strings().getFirst()),
-                                out.toString(StandardCharsets.UTF_8),
-                                err.toString(StandardCharsets.UTF_8),
-                                List.of(),
-                                List.of(),
-                                false,
-                                spawned);
+                        return o.ending(Integer.parseInt(f.strings().getFirst()), List.of(), false);
                     }
                     case Frames.FALL_BACK -> {
-                        return new Ending(
-                                -1,
-                                out.toString(StandardCharsets.UTF_8),
-                                err.toString(StandardCharsets.UTF_8),
-                                List.of(),
-                                List.of(),
-                                true,
-                                spawned);
+                        return o.ending(-1, List.of(), true);
                     }
                     case Frames.HAND_OVER -> {
-                        List<String> s = f.strings();
-                        int argc = Integer.parseInt(s.getFirst());
-                        return new Ending(
-                                -1,
-                                out.toString(StandardCharsets.UTF_8),
-                                err.toString(StandardCharsets.UTF_8),
-                                s.subList(1, 1 + argc),
-                                s.subList(1 + argc, s.size()),
-                                false,
-                                spawned);
+                        return o.ending(-1, f.strings(), false);
                     }
                     case Frames.SPAWN -> {
                         long pid = spawn(f.strings());
-                        if (pid > 0) spawned.add(pid);
+                        if (pid > 0) o.spawned.add(pid);
                         Frames.writeStrings(ch, Frames.SPAWNED, List.of(Long.toString(pid)));
                     }
                     default -> throw new IOException("unexpected frame " + (char) f.type());
                 }
             }
+        }
+    }
+
+    private record Output(ByteArrayOutputStream out, ByteArrayOutputStream err, List<Long> spawned) {
+        /** {@code handOver}: an H frame's strings (argc, argv, env), or empty. */
+        Ending ending(int rc, List<String> handOver, boolean fellBack) {
+            int argc = handOver.isEmpty() ? 0 : Integer.parseInt(handOver.getFirst());
+            return new Ending(
+                    rc,
+                    out.toString(StandardCharsets.UTF_8),
+                    err.toString(StandardCharsets.UTF_8),
+                    handOver.isEmpty() ? List.of() : handOver.subList(1, 1 + argc),
+                    handOver.isEmpty() ? List.of() : handOver.subList(1 + argc, handOver.size()),
+                    fellBack,
+                    List.copyOf(spawned));
         }
     }
 
