@@ -17,6 +17,8 @@
 # samples in results/ab-<UTC timestamp>/samples.tsv, and the load average at start and end.
 # No timing is asserted: read the ratios, and compare rows of one run only.
 set -euo pipefail
+# The verbs compared are the JVM's: a node daemon that happens to serve the CLI socket must not answer them.
+export JURUNC_NODE_SOCKET=off
 N=10
 while getopts "n:" o; do
   case $o in

@@ -40,7 +40,8 @@ public final class CliNodeService implements NodeService {
 
     @Override
     public Closeable start(Consumer<String> log) throws IOException {
-        String setting = System.getenv().getOrDefault(SOCKET_ENV, DEFAULT_SOCKET);
+        String setting = System.getenv().getOrDefault(SOCKET_ENV, "");
+        if (setting.isEmpty()) setting = DEFAULT_SOCKET; // as the front reads it
         if (setting.equals("off")) return () -> {};
         return serve(Path.of(setting), DaemonFacts.self(), log);
     }
@@ -127,7 +128,12 @@ public final class CliNodeService implements NodeService {
                 log.accept("cli: refused a caller running as another user");
                 return;
             }
-            Frame first = Frames.read(peer);
+            Frame first;
+            try {
+                first = Frames.read(peer);
+            } catch (EOFException probe) {
+                return; // a daemon starting up checks whether the socket is served
+            }
             if (first.type() != Frames.REQUEST)
                 throw new Frames.ProtocolException("a first frame of type " + first.type());
             FrontRequest request = FrontRequest.parse(first.strings());
