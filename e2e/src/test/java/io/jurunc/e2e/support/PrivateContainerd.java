@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -64,11 +65,29 @@ public final class PrivateContainerd implements AutoCloseable {
      * it finds shims such as {@code containerd-shim-jurunc-v2} there.
      */
     public static PrivateContainerd start(UnaryOperator<ContainerdConfig> customize, List<Path> extraPath) {
-        return start(new RealHost(), ProcFs.system(), customize, extraPath);
+        return start(new RealHost(), ProcFs.system(), customize, extraPath, Map.of());
+    }
+
+    /**
+     * Like {@link #start(UnaryOperator, List)}, with {@code env} added to containerd's environment, which its
+     * shims (and their runtime calls) inherit.
+     */
+    public static PrivateContainerd start(
+            UnaryOperator<ContainerdConfig> customize, List<Path> extraPath, Map<String, String> env) {
+        return start(new RealHost(), ProcFs.system(), customize, extraPath, env);
     }
 
     static PrivateContainerd start(
             Host host, ProcFs proc, UnaryOperator<ContainerdConfig> customize, List<Path> extraPath) {
+        return start(host, proc, customize, extraPath, Map.of());
+    }
+
+    private static PrivateContainerd start(
+            Host host,
+            ProcFs proc,
+            UnaryOperator<ContainerdConfig> customize,
+            List<Path> extraPath,
+            Map<String, String> env) {
         Path dir;
         try {
             dir = Files.createTempDirectory(Path.of("/tmp"), "jurunc-e2e-ctrd-");
@@ -87,6 +106,9 @@ public final class PrivateContainerd implements AutoCloseable {
             Command cmd = Command.of(
                             "containerd", "--config", config.configFile().toString())
                     .withEnv("PATH", path.isEmpty() ? systemPath : path + ":" + systemPath);
+            for (var e : env.entrySet()) {
+                cmd = cmd.withEnv(e.getKey(), e.getValue());
+            }
             daemon = host.start(cmd, dir.resolve("containerd.out"), dir.resolve("containerd.log"));
             PrivateContainerd ctrd = new PrivateContainerd(host, proc, config, daemon);
             ctrd.awaitReady();
