@@ -58,6 +58,7 @@ public final class ShimDaemon {
      * still removing.
      */
     static synchronized void removeSocketAndLock(Path socket, ShimLog log) {
+        if (!REMOVED.add(socket)) return; // done: a second pass would make the lock file again
         Path lock = io.jurunc.shim.start.StartCommand.lockFile(socket);
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
                         lock, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
@@ -66,20 +67,40 @@ public final class ShimDaemon {
             Files.deleteIfExists(logFile(socket));
             deleteTree(HolderDir.forSocket(socket).dir());
             Files.deleteIfExists(lock);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             log.warn("cannot remove " + socket + " and its lock: " + e.getMessage());
         }
     }
 
+    /** The sockets whose files this JVM has removed (the hook and the main thread both try). */
+    private static final java.util.Set<Path> REMOVED = new java.util.HashSet<>();
+
+    /** Removes {@code dir} and what is in it; entries that vanish meanwhile (the private socket) are no error. */
     private static void deleteTree(Path dir) throws IOException {
         if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a)
+                    throws IOException {
+                Files.deleteIfExists(file);
+                return java.nio.file.FileVisitResult.CONTINUE;
             }
-        }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof java.nio.file.NoSuchFileException) return java.nio.file.FileVisitResult.CONTINUE;
+                throw e;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) throw e;
+                Files.deleteIfExists(d);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     /** The node daemon's log file, next to its socket. */
