@@ -54,6 +54,7 @@
 #define MAX_CONNS 1024
 #define QUICK_FAILURE_S 5
 #define MAX_QUICK_FAILURES 5
+#define READY_PROBE_MS 2
 
 struct frame {
     struct frame *next;
@@ -538,7 +539,9 @@ int main(int argc, char **argv) {
                 fds[nfds++] = (struct pollfd){.fd = conns[i]->bfd, .events = POLLIN};
             }
         }
-        int timeout = (!jvm_ready && jvm_pid > 0) ? 20 : jvm_pid == 0 ? 200 : -1;
+        /* a JVM not serving yet is probed every 2 ms: containerd's first Create waits for the public
+           socket, which is bound on the first successful probe (a probe is two system calls) */
+        int timeout = (!jvm_ready && jvm_pid > 0) ? READY_PROBE_MS : jvm_pid == 0 ? 200 : -1;
         if (poll(fds, (nfds_t)nfds, timeout) < 0 && errno != EINTR) {
             return 4;
         }

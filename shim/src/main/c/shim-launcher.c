@@ -557,7 +557,8 @@ static int start_daemon(const char *script, const char *root, const char *socket
         _exit(127);
     }
     adjust_oom_score(pid);
-    struct timespec start, now, pause = {.tv_sec = 0, .tv_nsec = 5 * 1000 * 1000};
+    /* probed every 2 ms (the holder probes its JVM as often): the socket serves on the first one after */
+    struct timespec start, now, pause = {.tv_sec = 0, .tv_nsec = 2 * 1000 * 1000};
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {
         if (connectable(socket_path)) {
