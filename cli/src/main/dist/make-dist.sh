@@ -25,7 +25,8 @@ BUILD_MEM='-Xmx32m -Xmn2m -XX:TrimNativeHeapInterval=100 -XX:CompileCommand=quie
 # per round trip) and, where the kernel offers them, transparent huge pages for the heap (with 4 KiB pages a
 # noop round trip cost 84-86 us instead of 21 us: page walks for each call's allocation; docs/vaccel.md)
 AGENT_OPTS='-XX:TieredStopAtLevel=4'
-launcher() { # name main-class
+launcher() { # name main-class [aot-cache-file]
+  CACHE=${3:-jurunc.aot}
   # `jurunc build` runs the builder's own main (no picocli on the common command lines, whose Java 5
   # classes no AOT cache holds) with its own AOT cache: a JDK 25 cache loads all of its classes at
   # start, so one cache for every verb would make each verb load the others' classes.
@@ -45,7 +46,7 @@ SELF=\$(readlink -f "\$0")
 LIB=\${SELF%/bin/*}/lib
 CP=\$(echo '$CP' | sed "s|@LIB@|\$LIB|g")
 AOT=
-[ -f "\$LIB/jurunc.aot" ] && AOT="-XX:AOTCache=\$LIB/jurunc.aot -Xlog:aot=off -Xlog:cds=off"
+[ -f "\$LIB/$CACHE" ] && AOT="-XX:AOTCache=\$LIB/$CACHE -Xlog:aot=off -Xlog:cds=off"
 MAIN=$2
 MEM=
 $BUILD
@@ -79,7 +80,7 @@ if ls "$LIB" | grep -q '^jurunc-shim'; then
   # node daemon's socket without a JVM and execs the JVM launcher (<name>.jvm) for everything else.
   SRC="$REPO/shim/src/main/c/shim-launcher.c"
   rm -f "$DIST/bin/containerd-shim-jurunc-v2" "$DIST/bin/containerd-shim-jurunc-v2.jvm"
-  launcher containerd-shim-jurunc-v2 io.jurunc.shim.ShimMain
+  launcher containerd-shim-jurunc-v2 io.jurunc.shim.ShimMain jurunc-shim.aot
   if [ -f "$SRC" ] && command -v "$CC" >/dev/null \
       && { "$CC" -O2 -static -o "$DIST/bin/.shim-native" "$SRC" 2>"$DIST/shim-launcher.log" \
            || "$CC" -O2 -o "$DIST/bin/.shim-native" "$SRC" 2>>"$DIST/shim-launcher.log"; }; then
@@ -120,6 +121,22 @@ else
   echo "make-dist: AOT training failed (see $DIST/aot-training.log); launching without a cache" >&2
   rm -f "$LIB/jurunc.aot"
 fi
+# The shim's cache, trained on the node daemon's start-up and a microVM's create/start/delete through it
+# (TrainShim), with the flags the daemon runs with (JvmDaemonLauncher.DAEMON_FLAGS): a cold node's first
+# container then loads the daemon's classes from it.
+# The node daemon also serves the CLI (JURUNC_NODE_SOCKET): in training, on a socket of its own.
+rm -f "$LIB/jurunc-shim.aot"
+TRAIN_CLI=$(mktemp -d)
+if ls "$LIB" | grep -q '^jurunc-shim' && JURUNC_NODE_SOCKET="$TRAIN_CLI/node/cli.sock" \
+    "$JAVA_HOME/bin/java" $FLAGS -Xms4m -Xmx256m -XX:ReservedCodeCacheSize=16m \
+    -XX:AOTCacheOutput="$LIB/jurunc-shim.aot" -Xlog:aot=off -Xlog:cds=off -Djurunc.home="$DIST" \
+    -Djurunc.train.netns="$TRAIN_NETNS" -cp "$FULLCP" io.jurunc.cli.TrainShim >/dev/null 2>"$DIST/aot-shim-training.log"; then
+  echo "make-dist: shim AOT cache $(du -h "$LIB/jurunc-shim.aot" | cut -f1)"
+else
+  echo "make-dist: shim AOT training failed (see $DIST/aot-shim-training.log); the shim launches without a cache" >&2
+  rm -f "$LIB/jurunc-shim.aot"
+fi
+rm -rf "$TRAIN_CLI"
 # The build verb's cache, trained on builds (BuildTraining) with the flags the launcher gives `build`.
 rm -f "$LIB/jurunc-build.aot"
 if "$JAVA_HOME/bin/java" $FLAGS $BUILD_MEM -XX:AOTCacheOutput="$LIB/jurunc-build.aot" -Xlog:aot=off -Xlog:cds=off \

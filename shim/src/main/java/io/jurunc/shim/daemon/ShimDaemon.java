@@ -122,6 +122,8 @@ public final class ShimDaemon {
         ShimLog log = resident
                 ? ShimLog.file(logFile(socket), flags.debug(), flags.id(), HolderDir.restarted(env))
                 : ShimLog.open(Path.of("").toAbsolutePath(), flags.debug(), flags.id());
+        // the first container's once-per-JVM costs, on a thread of its own while this one sets up serving
+        io.jurunc.shim.start.FirstContainerWarmUp.start(log::warn);
         ShimOs os = new LinuxShimOs();
         try {
             os.becomeSubreaper();
