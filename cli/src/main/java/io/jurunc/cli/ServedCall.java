@@ -11,6 +11,11 @@ import java.util.List;
  * refused before any side effect, and the front runs it in a JVM of its own.
  */
 public final class ServedCall {
+    /** Where the node daemon serves these calls: this variable (both sides; {@code off}: nowhere), else the default. */
+    public static final String NODE_SOCKET_ENV = "JURUNC_NODE_SOCKET";
+
+    public static final String DEFAULT_NODE_SOCKET = "/run/jurunc-node/cli.sock";
+
     private ServedCall() {}
 
     /** The call is not served by the daemon; nothing was done. */

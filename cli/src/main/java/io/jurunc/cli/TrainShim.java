@@ -3,7 +3,6 @@ package io.jurunc.cli;
 import com.google.protobuf.Empty;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
-import io.jurunc.cli.served.CliNodeService;
 import io.jurunc.runtime.JuruncException;
 import io.jurunc.runtime.config.JuruncConfig;
 import io.jurunc.runtime.host.Stdio;
@@ -186,11 +185,11 @@ public final class TrainShim {
      * {@code JURUNC_NODE_SOCKET} set (make-dist.sh gives a private path), the CLI's would take the host's.
      */
     private static void trainDaemon(Path dir, Path events) throws Exception {
-        String cliSocket = System.getenv(CliNodeService.SOCKET_ENV);
-        if (cliSocket == null || cliSocket.isEmpty() || cliSocket.equals(CliNodeService.DEFAULT_SOCKET)) {
-            throw new IllegalStateException(CliNodeService.SOCKET_ENV
+        String cliSocket = System.getenv(ServedCall.NODE_SOCKET_ENV);
+        if (cliSocket == null || cliSocket.isEmpty() || cliSocket.equals(ServedCall.DEFAULT_NODE_SOCKET)) {
+            throw new IllegalStateException(ServedCall.NODE_SOCKET_ENV
                     + " is not set to a socket of the training's own: the daemon would serve the CLI on "
-                    + CliNodeService.DEFAULT_SOCKET);
+                    + ServedCall.DEFAULT_NODE_SOCKET);
         }
         Path run = Files.createDirectories(dir.resolve("run"));
         Path socket = run.resolve("node");

@@ -30,8 +30,8 @@ import jdk.net.ExtendedSocketOptions;
  * one (its daemon killed) is replaced.
  */
 public final class CliNodeService implements NodeService {
-    public static final String SOCKET_ENV = "JURUNC_NODE_SOCKET";
-    public static final String DEFAULT_SOCKET = "/run/jurunc-node/cli.sock";
+    public static final String SOCKET_ENV = ServedCall.NODE_SOCKET_ENV;
+    public static final String DEFAULT_SOCKET = ServedCall.DEFAULT_NODE_SOCKET;
 
     @Override
     public String name() {
