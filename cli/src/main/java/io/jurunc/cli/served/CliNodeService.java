@@ -2,6 +2,7 @@ package io.jurunc.cli.served;
 
 import io.jurunc.cli.ServedCall;
 import io.jurunc.cli.served.Frames.Frame;
+import io.jurunc.runtime.state.PrivateFiles;
 import io.jurunc.shim.daemon.NodeService;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -16,7 +17,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -58,7 +58,7 @@ public final class CliNodeService implements NodeService {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             server.bind(UnixDomainSocketAddress.of(socket));
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(socket, PrivateFiles.FILE);
         } catch (IOException e) {
             server.close();
             throw e;
@@ -85,8 +85,7 @@ public final class CliNodeService implements NodeService {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(dir.getParent());
             try {
-                Files.createDirectory(
-                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(dir, PrivateFiles.dirMode());
             } catch (java.nio.file.FileAlreadyExistsException raced) {
                 // another daemon made it: checked below
             }
@@ -95,7 +94,7 @@ public final class CliNodeService implements NodeService {
         if (!a.isDirectory() || !a.owner().equals(self)) {
             throw new IOException(dir + " is not a directory owned by " + self.getName());
         }
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(dir, PrivateFiles.DIR);
     }
 
     private static boolean served(Path socket) {
